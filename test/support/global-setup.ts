@@ -22,3 +22,16 @@ export async function mochaGlobalSetup(): Promise<void> {
 export async function mochaGlobalTeardown(): Promise<void> {
   await embedded?.close();
 }
+
+// Every test file shares one mongoose connection to that database; each test empties the
+// collections it needs with resetDatabase() (test/support/database.ts).
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    const { connectTestDatabase } = await import('./database');
+    await connectTestDatabase();
+  },
+  async afterAll(this: Mocha.Context) {
+    const { disconnectTestDatabase } = await import('./database');
+    await disconnectTestDatabase();
+  },
+};

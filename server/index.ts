@@ -1,0 +1,75 @@
+// Boot. The order matters: configuration first (a bad setting must stop us before anything
+// opens), then the database (the surveys are registered in it), then the survey definitions
+// (a bad definition stops boot, naming the file), and only then do we listen, so the first
+// request never meets a half-ready app.
+import type { Server } from 'node:http';
+import { ConfigError, getConfig } from './lib/config';
+import { createLogger } from './lib/logger';
+import { openDatabase } from './lib/database';
+import { resolveSecret } from './lib/secret';
+import { createApp } from './app';
+import { loadSurveyCatalog } from './surveys/survey.catalog';
+import { SurveyDefinitionError } from './surveys/survey.loader';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const database = await openDatabase(config, logger, { role: 'app' });
+  let catalog;
+  try {
+    catalog = await loadSurveyCatalog(config.surveysDir, logger);
+  } catch (error) {
+    await database.close();
+    if (error instanceof SurveyDefinitionError) {
+      console.error(`Refusing to start: a survey definition is invalid.\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const secret = await resolveSecret(config);
+  const lifecycle = { draining: false };
+  const app = createApp({ config, logger, secret, catalog, lifecycle });
+  const server: Server = app.listen(config.PORT, config.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.info({ port, host: config.HOST }, 'listening');
+    console.log(`Barometer is running at http://${config.HOST}:${port}/`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    lifecycle.draining = true;
+    logger.info({ signal }, 'shutting down: refusing new connections, finishing requests in flight');
+    const forced = setTimeout(() => {
+      logger.error('shutdown timed out; closing remaining connections');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    forced.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive sockets with no request in flight would otherwise hold close() open.
+      server.closeIdleConnections();
+    });
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+// The one place that reads process.env. It is parsed once, with Zod, at boot; a bad value stops
+// the process with a message that lists every problem, not only the first.
+import path from 'node:path';
+import { z } from 'zod';
+
+const ZBooleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+export const ZConfig = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SURVEYS_DIR: z.string().min(1).default('./surveys'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: ZBooleanString.default(false),
+  RESPONSE_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  RESPONSE_RATE_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  LOW_BASE_THRESHOLD: z.coerce.number().int().positive().default(50),
+});
+
+export type Config = Readonly<z.infer<typeof ZConfig> & { dataDir: string; surveysDir: string }>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default) into a frozen, typed configuration. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset: `PORT= npm start` should not be an error.
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = ZConfig.safeParse(defined);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const problems: string[] = [];
+  if (result.data.NODE_ENV === 'production' && !result.data.SECRET) {
+    problems.push('SECRET: required in production (at least 32 random characters)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    ...result.data,
+    dataDir: path.resolve(result.data.DATA_DIR),
+    surveysDir: path.resolve(result.data.SURVEYS_DIR),
+  });
+}
+
+let loaded: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): Config {
+  loaded ??= parseConfig();
+  return loaded;
+}

@@ -1,0 +1,89 @@
+// The end of the middleware chain: a 404, then one handler that normalises any error into an
+// AppError and answers in HTML or JSON. Only this module picks status codes for thrown errors.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import { AppError, ConflictError, NotFoundError, ValidationError } from './errors';
+import type { Logger } from './logger';
+import { negotiateLanguage, translator, type MessageKey } from './i18n/index';
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`No page at ${req.method} ${req.path}`));
+};
+
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  code?: string;
+  type?: string;
+  expose?: boolean;
+}
+
+export function normaliseError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof mongoose.Error.ValidationError) {
+    return new ValidationError(error.message, Object.keys(error.errors));
+  }
+  if (error instanceof mongoose.Error.CastError) {
+    return new ValidationError(`Invalid value for ${error.path}`);
+  }
+  const httpish = (error ?? {}) as HttpishError;
+  if (httpish.code === 'EBADCSRFTOKEN') {
+    return new AppError('Invalid or missing CSRF token', 403, 'csrf_invalid');
+  }
+  if ((error as { code?: unknown })?.code === 11000) {
+    return new ConflictError('A record with the same key already exists', 'duplicate_key');
+  }
+  const status = httpish.status ?? httpish.statusCode;
+  // body-parser and friends throw http-errors with a status and a safe message.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = error instanceof Error && httpish.expose !== false ? error.message : 'Bad request';
+    return new AppError(message, status, httpish.type ?? 'bad_request');
+  }
+  return new AppError('Internal server error', 500, 'internal', false);
+}
+
+const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
+  csrf_invalid: 'errors.csrf',
+  wave_closed: 'errors.survey_closed',
+  response_not_yours: 'errors.response_not_yours',
+  rate_limited: 'errors.rate_limited',
+  bot_suspected: 'errors.bot',
+};
+
+export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const appError = normaliseError(error);
+    if (appError.expected) {
+      logger.info({ code: appError.code, status: appError.status, path: req.path }, appError.message);
+    } else {
+      logger.error({ err: error, path: req.path }, 'unhandled error');
+    }
+    const body = {
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.details === undefined ? {} : { details: appError.details }),
+        ...(showStacks && error instanceof Error ? { stack: error.stack } : {}),
+      },
+    };
+    res.status(appError.status);
+    res.format({
+      html: () => {
+        const lang = negotiateLanguage(req);
+        const t = translator(lang);
+        const friendly = FRIENDLY_MESSAGE[appError.code];
+        res.render('errors/error', {
+          lang,
+          t,
+          title: appError.status === 404 ? t('errors.not_found_title') : t('errors.generic_title'),
+          message: friendly ? t(friendly) : appError.status >= 500 ? '' : appError.message,
+          status: appError.status,
+          stack: showStacks && error instanceof Error ? error.stack : undefined,
+        });
+      },
+      json: () => res.json(body),
+      default: () => res.type('text/plain').send(`${appError.status} ${appError.message}`),
+    });
+  };
+}

@@ -1,0 +1,50 @@
+// Typed errors. Services throw these; only the error middleware turns them into a status code.
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    /** Expected errors are the caller's fault and are not logged as failures. */
+    readonly expected = true,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found', code = 'not_found') {
+    super(message, 404, code);
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: unknown, code = 'validation_failed') {
+    super(message, 400, code, true, details);
+  }
+}
+
+export class UnprocessableError extends AppError {
+  constructor(message: string, details?: unknown, code = 'unprocessable') {
+    super(message, 422, code, true, details);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'Forbidden', code = 'forbidden') {
+    super(message, 403, code);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'conflict') {
+    super(message, 409, code);
+  }
+}
+
+export class GoneError extends AppError {
+  constructor(message: string, code = 'gone') {
+    super(message, 410, code);
+  }
+}

@@ -1,0 +1,75 @@
+// HTTP hardening shared by every page: a strict CSP, a per-browser id, and CSRF protection.
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import { doubleCsrf } from 'csrf-csrf';
+import type { Config } from './config';
+
+const BROWSER_COOKIE = 'brm_browser';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** A random id for this browser, used to bind CSRF tokens; not an identity. */
+    browserId: string;
+  }
+}
+
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Respondents come from email links and other sites; keep the referrer to our own origin only.
+    referrerPolicy: { policy: 'same-origin' },
+  });
+}
+
+export function cookieIsSecure(config: Config): boolean {
+  return config.NODE_ENV === 'production';
+}
+
+export function browserIdentity(config: Config): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const existing: unknown = req.signedCookies?.[BROWSER_COOKIE];
+    if (typeof existing === 'string' && /^[A-Za-z0-9_-]{22,}$/.test(existing)) {
+      req.browserId = existing;
+    } else {
+      req.browserId = randomBytes(18).toString('base64url');
+      res.cookie(BROWSER_COOKIE, req.browserId, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: cookieIsSecure(config),
+        signed: true,
+        maxAge: 365 * 24 * 3600 * 1000,
+      });
+    }
+    next();
+  };
+}
+
+export function csrfProtection(config: Config, secret: string) {
+  const secure = cookieIsSecure(config);
+  return doubleCsrf({
+    getSecret: () => secret,
+    getSessionIdentifier: (req) => req.browserId,
+    cookieName: secure ? '__Host-brm.csrf' : 'brm_csrf',
+    cookieOptions: { sameSite: 'lax', path: '/', secure, httpOnly: true },
+    getCsrfTokenFromRequest: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+      return fromBody ?? (req.headers['x-csrf-token'] as string | undefined);
+    },
+  });
+}

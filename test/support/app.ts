@@ -1,0 +1,56 @@
+// Runs the real app, as boot does, on a free loopback port against the test database.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { createApp } from '../../server/app';
+import { parseConfig, type Config } from '../../server/lib/config';
+import { createLogger } from '../../server/lib/logger';
+import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../server/surveys/survey.catalog';
+import { resetDatabase } from './database';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export interface TestApp {
+  url: string;
+  config: Config;
+  catalog: SurveyCatalog;
+  lifecycle: { draining: boolean };
+  /** Empties the database and registers the surveys again (versions, default waves), as boot does. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    MONGODB_URI: process.env.MONGODB_URI,
+    SURVEYS_DIR: path.join(ROOT, 'surveys'),
+    DATA_DIR: path.join(ROOT, 'test', 'artifacts', 'data'),
+    RESPONSE_RATE_LIMIT: '1000',
+    ...env,
+  });
+  const logger = createLogger(config);
+  const catalog = await loadSurveyCatalog(config.surveysDir, logger);
+  const lifecycle = { draining: false };
+  const app = createApp({ config, logger, secret: 'test-secret-test-secret-test-secret-0123', catalog, lifecycle });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    catalog,
+    lifecycle,
+    async reset() {
+      await resetDatabase();
+      for (const survey of catalog.list()) await registerSurvey(survey);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

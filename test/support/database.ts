@@ -1,0 +1,25 @@
+import mongoose from 'mongoose';
+
+export async function connectTestDatabase(): Promise<void> {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) throw new Error('MONGODB_URI is not set: the global setup did not run');
+  if (mongoose.connection.readyState === 1) return;
+  mongoose.set('strictQuery', true);
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
+}
+
+export async function disconnectTestDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}
+
+/** Empties every collection (keeping indexes), so each test starts from nothing. */
+export async function resetDatabase(): Promise<void> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('not connected');
+  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+  await Promise.all(
+    collections
+      .filter((c) => !c.name.startsWith('system.'))
+      .map((c) => db.collection(c.name).deleteMany({})),
+  );
+}
