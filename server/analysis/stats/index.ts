@@ -1,0 +1,25 @@
+export { Z_95, twoSidedNormalPValue, chiSquareSurvival } from './distributions';
+export { wilsonInterval, weightedWilsonInterval } from './proportion';
+export type { Interval } from './proportion';
+export { kishEffectiveSampleSize, kishDesignEffect } from './design-effect';
+export { DEFAULT_ALPHA, twoProportionZTest, weightedTwoProportionZTest } from './significance';
+export type { ZTestResult, ZTestOptions, CountedProportion, WeightedProportion } from './significance';
+export { chiSquareIndependence } from './chi-square';
+export type { ChiSquareResult } from './chi-square';
+export { compareColumnProportions, columnLetter } from './column-comparison';
+export type { ColumnComparisonInput, ColumnComparisonOptions, ColumnComparisonResult } from './column-comparison';
+export {
+  mean,
+  weightedMean,
+  sampleStandardDeviation,
+  weightedStandardDeviation,
+  quantile,
+  median,
+  quartiles,
+  weightedQuantile,
+  weightedMedian,
+  weightedQuartiles,
+} from './descriptive';
+export type { Quartiles } from './descriptive';
+export { topBoxShare, bottomBoxShare, netPromoterScore, meanRanks } from './scale';
+export type { ShareWithBase, ScaleDefinition, BoxOptions, NetPromoterScore, MeanRank } from './scale';

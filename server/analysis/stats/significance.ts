@@ -1,0 +1,93 @@
+import { twoSidedNormalPValue } from './distributions';
+
+export const DEFAULT_ALPHA = 0.05;
+
+export interface ZTestResult {
+  /** p1 − p2, as a proportion. */
+  difference: number;
+  z: number;
+  /** Two-sided p-value. */
+  pValue: number;
+  /** pValue < alpha. */
+  significant: boolean;
+}
+
+export interface ZTestOptions {
+  alpha?: number;
+}
+
+/** A group as counted: successes out of n respondents. */
+export interface CountedProportion {
+  successes: number;
+  n: number;
+}
+
+/** A weighted group: its weighted proportion and its Kish effective sample size. */
+export interface WeightedProportion {
+  proportion: number;
+  nEff: number;
+}
+
+function assertAlpha(alpha: number): void {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+}
+
+/*
+ * Pooled two-proportion z-test (e.g. Agresti, "Categorical Data Analysis", §3.1.3): under
+ * H0 p1 = p2 both groups share p̂ = (n1·p1 + n2·p2)/(n1 + n2), so
+ *   z = (p1 − p2) / √( p̂(1 − p̂)(1/n1 + 1/n2) ).
+ * It assumes independent groups: fine for segments and for fresh samples per wave, not for
+ * the same panel members re-interviewed (that needs a paired test).
+ */
+function pooledZTest(p1: number, n1: number, p2: number, n2: number, alpha: number): ZTestResult | null {
+  assertAlpha(alpha);
+  if (n1 === 0 || n2 === 0) return null;
+  const pooled = (n1 * p1 + n2 * p2) / (n1 + n2);
+  const standardError = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  const difference = p1 - p2;
+  // p̂ of 0 or 1 means both groups are all-no or all-yes: identical, nothing to test.
+  if (standardError === 0) return { difference, z: 0, pValue: 1, significant: false };
+  const z = difference / standardError;
+  const pValue = twoSidedNormalPValue(z);
+  return { difference, z, pValue, significant: pValue < alpha };
+}
+
+function assertCounted(name: string, group: CountedProportion): void {
+  const { successes, n } = group;
+  if (!Number.isFinite(successes) || !Number.isFinite(n) || successes < 0 || n < 0 || successes > n) {
+    throw new RangeError(`${name} must have 0 ≤ successes ≤ n, got ${successes} of ${n}`);
+  }
+}
+
+/**
+ * Pooled two-proportion z-test of a vs b (two-sided). Returns null when either group is
+ * empty (no test is possible).
+ */
+export function twoProportionZTest(
+  a: CountedProportion,
+  b: CountedProportion,
+  options: ZTestOptions = {},
+): ZTestResult | null {
+  assertCounted('a', a);
+  assertCounted('b', b);
+  const pA = a.n === 0 ? 0 : a.successes / a.n;
+  const pB = b.n === 0 ? 0 : b.successes / b.n;
+  return pooledZTest(pA, a.n, pB, b.n, options.alpha ?? DEFAULT_ALPHA);
+}
+
+/**
+ * The same test on weighted data: each group's weighted proportion with its Kish effective
+ * sample size in place of n, which widens the standard error by the design effect.
+ */
+export function weightedTwoProportionZTest(
+  a: WeightedProportion,
+  b: WeightedProportion,
+  options: ZTestOptions = {},
+): ZTestResult | null {
+  for (const [name, group] of [['a', a], ['b', b]] as const) {
+    if (!(group.proportion >= 0 && group.proportion <= 1) || !(group.nEff >= 0) || !Number.isFinite(group.nEff)) {
+      throw new RangeError(`${name} must have a proportion in [0, 1] and a finite nEff ≥ 0`);
+    }
+  }
+  return pooledZTest(a.proportion, a.nEff, b.proportion, b.nEff, options.alpha ?? DEFAULT_ALPHA);
+}

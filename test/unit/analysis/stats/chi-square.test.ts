@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { chiSquareIndependence } from '../../../../server/analysis/stats/chi-square';
+import { expectAllClose, expectClose } from '../expect-close';
+
+describe('analysis/stats: chi-square test of independence', () => {
+  /*
+   * Reference (scipy 1.17), without Yates' correction:
+   *   import numpy as np; from scipy.stats import chi2_contingency
+   *   for t in [[[10,20,30],[25,15,5]], [[120,30],[80,20]], [[3,0,9,12],[14,6,2,5],[7,8,8,1]], [[500,100],[100,500]]]:
+   *       r = chi2_contingency(np.array(t), correction=False)
+   *       print(repr(r.statistic), r.dof, repr(r.pvalue), r.expected_freq.tolist())
+   *   # an all-zero column is dropped:
+   *   r = chi2_contingency(np.array([[10,30],[25,5]]), correction=False); print(repr(r.statistic), r.dof, repr(r.pvalue))
+   */
+  it('matches scipy on a 2×3 table', () => {
+    const result = chiSquareIndependence([
+      [10, 20, 30],
+      [25, 15, 5],
+    ]);
+    expectClose(result?.statistic, 23.333333333333336);
+    expect(result?.df).to.equal(2);
+    expectClose(result?.pValue, 8.57493910267228e-6);
+    expect(result?.expected).to.deep.equal([
+      [20, 20, 20],
+      [15, 15, 15],
+    ]);
+  });
+
+  it('matches scipy on a 3×4 table and counts the cells with expected below 5', () => {
+    const result = chiSquareIndependence([
+      [3, 0, 9, 12],
+      [14, 6, 2, 5],
+      [7, 8, 8, 1],
+    ]);
+    expectClose(result?.statistic, 30.130955281722823);
+    expect(result?.df).to.equal(6);
+    expectClose(result?.pValue, 3.71178568889217e-5);
+    expectAllClose(result?.expected.flat(), [7.68, 4.48, 6.08, 5.76, 8.64, 5.04, 6.84, 6.48, 7.68, 4.48, 6.08, 5.76]);
+    expect(result?.cellsWithExpectedBelow5).to.equal(2);
+  });
+
+  it('does not apply Yates correction to a 2×2 table (statistic 0 for exact independence)', () => {
+    const result = chiSquareIndependence([
+      [120, 30],
+      [80, 20],
+    ]);
+    expect(result?.statistic).to.equal(0);
+    expect(result?.df).to.equal(1);
+    expect(result?.pValue).to.equal(1);
+  });
+
+  it('keeps precision for a tiny p-value', () => {
+    const result = chiSquareIndependence([
+      [500, 100],
+      [100, 500],
+    ]);
+    expectClose(result?.statistic, 533.3333333333334);
+    expectClose(result?.pValue, 5.318244953897286e-118, 1e-8);
+  });
+
+  it('leaves an all-zero column out of the statistic and the degrees of freedom', () => {
+    const result = chiSquareIndependence([
+      [10, 0, 30],
+      [25, 0, 5],
+    ]);
+    expectClose(result?.statistic, 23.333333333333336);
+    expect(result?.df).to.equal(1);
+    expectClose(result?.pValue, 1.3621872098901454e-6);
+    expect(result?.expected.map((row) => row[1])).to.deep.equal([0, 0]);
+  });
+
+  it('returns null when fewer than two rows or columns have answers', () => {
+    expect(chiSquareIndependence([[5, 6, 7]])).to.equal(null);
+    expect(
+      chiSquareIndependence([
+        [5, 0],
+        [6, 0],
+      ]),
+    ).to.equal(null);
+  });
+
+  it('rejects ragged tables and negative counts', () => {
+    expect(() => chiSquareIndependence([[1, 2], [3]])).to.throw(RangeError, /same number of columns/);
+    expect(() => chiSquareIndependence([[1, -2], [3, 4]])).to.throw(RangeError, /non-negative/);
+    expect(() => chiSquareIndependence([])).to.throw(RangeError);
+  });
+});

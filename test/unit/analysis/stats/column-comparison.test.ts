@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { columnLetter, compareColumnProportions } from '../../../../server/analysis/stats/column-comparison';
+
+describe('analysis/stats: column-proportion comparison markers', () => {
+  /*
+   * Pairwise pooled z-test p-values (numpy 2.4, scipy 1.17):
+   *   import numpy as np, itertools; from scipy.stats import norm
+   *   counts = np.array([[40,25,10],[30,30,30],[10,25,40]]); bases = counts.sum(0)
+   *   for row in range(3):
+   *     for a, b in itertools.combinations(range(3), 2):
+   *       p1, p2, n1, n2 = counts[row,a]/bases[a], counts[row,b]/bases[b], bases[a], bases[b]
+   *       p = (n1*p1 + n2*p2)/(n1 + n2); z = (p1 - p2)/np.sqrt(p*(1-p)*(1/n1 + 1/n2))
+   *       print(row, 'ABC'[a], 'ABC'[b], repr(2*norm.sf(abs(z))))
+   * gives row 0: A–B 0.01576, A–C 3.1e-7, B–C 0.00412; row 1: all 1.0; row 2 mirrors row 0.
+   */
+  const counts = [
+    [40, 25, 10],
+    [30, 30, 30],
+    [10, 25, 40],
+  ];
+
+  it('puts the letter of each significantly lower column on the higher cell', () => {
+    const { columnLetters, markers } = compareColumnProportions({ counts });
+    expect(columnLetters).to.deep.equal(['A', 'B', 'C']);
+    expect(markers).to.deep.equal([
+      [['B', 'C'], ['C'], []],
+      [[], [], []],
+      [[], ['A'], ['A', 'B']],
+    ]);
+  });
+
+  it('drops the A–B marker (p = 0.0158) under Bonferroni at alpha 0.04 (threshold 0.0133) but keeps it unadjusted', () => {
+    expect(compareColumnProportions({ counts }, { alpha: 0.04 }).markers[0]).to.deep.equal([['B', 'C'], ['C'], []]);
+    expect(compareColumnProportions({ counts }, { alpha: 0.04, adjustment: 'bonferroni' }).markers[0]).to.deep.equal([
+      ['C'],
+      ['C'],
+      [],
+    ]);
+  });
+
+  it('uses the given column bases for a multi-select question, where answers exceed the base', () => {
+    // 70 of 80 vs 40 of 80 chose the first option; shares are of respondents, not of answers.
+    const result = compareColumnProportions({ counts: [[70, 40], [60, 60]], columnBases: [80, 80] });
+    expect(result.markers[0]).to.deep.equal([['B'], []]);
+    expect(result.markers[1]).to.deep.equal([[], []]);
+  });
+
+  it('tests weighted shares on the effective bases: a difference significant on 80 is not on 12', () => {
+    const weighted = { counts: [[40, 25], [40, 55]], columnBases: [80, 80] };
+    expect(compareColumnProportions(weighted).markers[0]).to.deep.equal([['B'], []]);
+    expect(compareColumnProportions({ ...weighted, effectiveBases: [12, 12] }).markers[0]).to.deep.equal([[], []]);
+  });
+
+  it('skips a column with no respondents', () => {
+    const result = compareColumnProportions({ counts: [[40, 0, 10], [40, 0, 70]] });
+    expect(result.markers[0]).to.deep.equal([['C'], [], []]);
+  });
+
+  it('names columns like a spreadsheet past Z', () => {
+    expect([0, 25, 26, 27, 51, 52].map(columnLetter)).to.deep.equal(['A', 'Z', 'AA', 'AB', 'AZ', 'BA']);
+  });
+
+  it('rejects bases that do not match the columns', () => {
+    expect(() => compareColumnProportions({ counts, columnBases: [1, 2] })).to.throw(RangeError);
+  });
+});
