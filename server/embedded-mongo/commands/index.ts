@@ -1,0 +1,73 @@
+// Command dispatch: picks a handler by the command's first field, and applies the rules a
+// standalone mongod applies to every command (no transactions, unknown commands refused).
+import type { Document } from 'bson';
+import { CommandError } from '../errors';
+import * as admin from './admin';
+import * as collections from './collections';
+import type { CommandContext, CommandHandler } from './context';
+import * as indexes from './indexes';
+import * as read from './read';
+import * as write from './write';
+
+const HANDLERS: Record<string, CommandHandler> = {
+  hello: admin.hello,
+  ismaster: admin.hello,
+  isMaster: admin.hello,
+  ping: admin.ping,
+  buildInfo: admin.buildInfo,
+  buildinfo: admin.buildInfo,
+  serverStatus: admin.serverStatus,
+  getParameter: admin.getParameter,
+  connectionStatus: admin.connectionStatus,
+  hostInfo: admin.hostInfo,
+  getCmdLineOpts: admin.getCmdLineOpts,
+  whatsmyuri: admin.whatsmyuri,
+  endSessions: admin.acknowledge,
+  killSessions: admin.acknowledge,
+  killAllSessions: admin.acknowledge,
+  refreshSessions: admin.acknowledge,
+  startSession: admin.acknowledge,
+  listDatabases: collections.listDatabases,
+  dropDatabase: collections.dropDatabase,
+  dbStats: collections.dbStats,
+  insert: write.insert,
+  update: write.updateCommand,
+  delete: write.deleteCommand,
+  findAndModify: write.findAndModify,
+  findandmodify: write.findAndModify,
+  find: read.find,
+  getMore: read.getMore,
+  killCursors: read.killCursors,
+  aggregate: read.aggregate,
+  count: read.count,
+  distinct: read.distinct,
+  create: collections.create,
+  drop: collections.drop,
+  listCollections: collections.listCollections,
+  collMod: collections.collMod,
+  createIndexes: indexes.createIndexes,
+  listIndexes: indexes.listIndexes,
+  dropIndexes: indexes.dropIndexes,
+  deleteIndexes: indexes.dropIndexes,
+};
+
+/** Commands that write: they are journaled before the reply goes out. */
+export const WRITE_COMMANDS = new Set([
+  'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'collMod',
+  'createIndexes', 'dropIndexes', 'deleteIndexes', 'dropDatabase',
+]);
+
+export function commandName(command: Document): string {
+  return Object.keys(command)[0] ?? '';
+}
+
+export function runCommand(command: Document, context: CommandContext): Document {
+  const name = commandName(command);
+  if (name === 'commitTransaction' || name === 'abortTransaction' || command.startTransaction === true || command.autocommit === false) {
+    // What a standalone mongod answers: transactions need a replica set. Never pretend to commit.
+    throw new CommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+  }
+  const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
+  if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
+  return handler(command, context);
+}
