@@ -1,0 +1,214 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { LANGUAGE_CODE, ZSurveyDefinition, QUESTION_TYPES, type TSurveyDefinition } from './survey.schemas';
+import { formatPathForMessage } from './survey.checks';
+import { fingerprintSurvey } from './fingerprint';
+
+/*
+ * Reads definition files (YAML, or JSON, which YAML parses too), checks them with
+ * ZSurveyDefinition and turns every problem into `file:line path: message`, all of them at
+ * once, so an organizer fixes a file in one round.
+ */
+
+export interface LoadedSurvey {
+  definition: TSurveyDefinition;
+  /** Version of the definition, recorded by every response (see fingerprint.ts). */
+  fingerprint: string;
+  /** The file it came from, relative to the working directory when inside it. */
+  file: string;
+}
+
+export interface SurveyProblem {
+  file: string;
+  /** 1-based line in the file; null when the problem is about the file as a whole. */
+  line: number | null;
+  /** Path in the definition, e.g. pages[1].questions[3].options ('' for the whole file). */
+  path: string;
+  message: string;
+}
+
+export function formatProblem(p: SurveyProblem): string {
+  return `${p.file}${p.line !== null ? `:${p.line}` : ''}${p.path ? ` ${p.path}` : ''}: ${p.message}`;
+}
+
+export class SurveyDefinitionError extends Error {
+  constructor(readonly problems: SurveyProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'SurveyDefinitionError';
+  }
+}
+
+export const SURVEY_FILE_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
+
+function displayName(file: string): string {
+  const abs = resolve(file);
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+type PathKey = PropertyKey;
+
+/** The line of the deepest node of `path` present in the document (a map entry's key line). */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[]): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents?.range?.[0] ?? 0) as number;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(key));
+      if (!pair) break;
+      if (isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item: unknown = node.items[key];
+      if (!item) break;
+      const range = (item as { range?: [number, number, number] | null }).range;
+      if (range) offset = range[0];
+      node = item;
+    } else break;
+  }
+  return counter.linePos(offset).line;
+}
+
+function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let current = data;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+const EXPECTED_WORDS: Record<string, string> = { string: 'a text', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' };
+
+/** Zod's generic messages, reworded for someone editing a YAML file. */
+function explainIssue(issue: z.core.$ZodIssue, data: unknown): { path: PathKey[]; message: string; linePath: PathKey[] }[] {
+  const path = [...issue.path];
+  // A check may print a short path (the list) but point at a precise line (the duplicate item).
+  const params = (issue as { params?: { lineSuffix?: PathKey[] } }).params;
+  const linePath = [...path, ...(params?.lineSuffix ?? [])];
+  const value = valueAt(data, path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: [...path, key], linePath: [...path, key], message: `unknown field "${key}"` }));
+    case 'invalid_type':
+      if (value === undefined) return [{ path, linePath, message: 'is required but missing' }];
+      return [{ path, linePath, message: `must be ${EXPECTED_WORDS[issue.expected] ?? issue.expected}, not ${describeType(value)}` }];
+    case 'invalid_union':
+      if ((issue as { discriminator?: string }).discriminator === 'type') {
+        return [
+          {
+            path,
+            linePath,
+            message: value === undefined ? `a question needs a type: ${QUESTION_TYPES.join(', ')}` : `unknown question type ${JSON.stringify(value)} (types: ${QUESTION_TYPES.join(', ')})`,
+          },
+        ];
+      }
+      if (value === undefined) return [{ path, linePath, message: 'is required but missing' }];
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        // `{ fr: Banque, assurance, en: ... }`: the comma made "assurance" a key without a text.
+        const empty = Object.entries(value).find(([, v]) => v === null);
+        if (empty) return [{ path, linePath, message: `has an entry "${empty[0]}" without text (inside { ... } a text containing a comma must be "quoted")` }];
+        const badKey = Object.keys(value).find((k) => !LANGUAGE_CODE.test(k));
+        if (badKey !== undefined) return [{ path, linePath, message: `"${badKey}" is not a language code (write them as in languages, e.g. fr, en)` }];
+      }
+      return [{ path, linePath, message: issue.message }];
+    case 'invalid_value':
+      return [{ path, linePath, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(value)}` }];
+    default:
+      return [{ path, linePath, message: issue.message }];
+  }
+}
+
+function explainYamlError(code: string, message: string): string {
+  const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+  // The usual cause for a non-programmer: `{ fr: Banque, assurance, en: ... }`, where the comma
+  // splits the text. Say so.
+  if (code === 'DUPLICATE_KEY') return `${first} (a key appears twice; inside { ... } a text with a comma must be "quoted")`;
+  return first;
+}
+
+/** Parses and checks one definition's source text. Throws SurveyDefinitionError listing every problem. */
+export function parseSurveySource(source: string, file: string): LoadedSurvey {
+  const counter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: counter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SurveyDefinitionError(
+      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `cannot be read: ${explainYamlError(e.code, e.message)}` })),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) throw new SurveyDefinitionError([{ file, line: null, path: '', message: 'the file is empty' }]);
+  const parsed = ZSurveyDefinition.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) =>
+      explainIssue(issue, data).map((x) => ({ file, line: lineOf(doc, counter, x.linePath), path: formatPathForMessage(x.path), message: x.message })),
+    );
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    throw new SurveyDefinitionError(problems);
+  }
+  return { definition: parsed.data, fingerprint: fingerprintSurvey(parsed.data), file };
+}
+
+export async function loadSurveyFile(path: string): Promise<LoadedSurvey> {
+  const file = displayName(path);
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SurveyDefinitionError([{ file, line: null, path: '', message: `cannot be read: ${(error as Error).message}` }]);
+  }
+  return parseSurveySource(source, file);
+}
+
+/** The definition files of a directory, sorted by name. */
+export async function listSurveyFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && (SURVEY_FILE_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase()))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+/**
+ * Loads several files, collecting the problems of all of them (and survey ids used twice)
+ * before throwing, so one run names every bad file.
+ */
+export async function loadSurveyFiles(paths: readonly string[]): Promise<LoadedSurvey[]> {
+  const loaded: LoadedSurvey[] = [];
+  const problems: SurveyProblem[] = [];
+  for (const path of paths) {
+    try {
+      loaded.push(await loadSurveyFile(path));
+    } catch (error) {
+      if (error instanceof SurveyDefinitionError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  const firstFile = new Map<string, string>();
+  for (const survey of loaded) {
+    const first = firstFile.get(survey.definition.id);
+    if (first !== undefined) problems.push({ file: survey.file, line: 1, path: 'id', message: `survey id "${survey.definition.id}" is already used by ${first}` });
+    else firstFile.set(survey.definition.id, survey.file);
+  }
+  if (problems.length) throw new SurveyDefinitionError(problems);
+  return loaded;
+}
+
+export async function loadSurveyDirectory(dir: string): Promise<LoadedSurvey[]> {
+  let files: string[];
+  try {
+    files = await listSurveyFiles(dir);
+  } catch (error) {
+    throw new SurveyDefinitionError([{ file: displayName(dir), line: null, path: '', message: `cannot be read: ${(error as Error).message}` }]);
+  }
+  return loadSurveyFiles(files);
+}
