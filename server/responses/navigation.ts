@@ -1,0 +1,52 @@
+// Which page comes next, which came before, and where a returning respondent picks up.
+import type { TAnswers } from '../surveys/answers';
+import { isAnswered } from '../surveys/conditions';
+import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
+import { computeVisibility } from '../surveys/visibility';
+
+export function visiblePages(definition: TSurveyDefinition, answers: TAnswers): TPage[] {
+  const visibility = computeVisibility(definition, answers);
+  return definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => visibility.questions.has(q.id)));
+}
+
+export function nextPage(definition: TSurveyDefinition, currentPageId: string, answers: TAnswers): TPage | undefined {
+  const pages = visiblePages(definition, answers);
+  const order = definition.pages.findIndex((p) => p.id === currentPageId);
+  return pages.find((p) => definition.pages.indexOf(p) > order);
+}
+
+export function previousPage(definition: TSurveyDefinition, currentPageId: string, answers: TAnswers): TPage | undefined {
+  const pages = visiblePages(definition, answers);
+  const order = definition.pages.findIndex((p) => p.id === currentPageId);
+  return [...pages].reverse().find((p) => definition.pages.indexOf(p) < order);
+}
+
+/**
+ * Where a returning respondent picks up: the first page that still needs an answer (a required
+ * question left empty, or nothing answered at all), but never past the page after the last one
+ * they saved, since optional questions may be left empty on purpose.
+ */
+export function resumePage(definition: TSurveyDefinition, answers: TAnswers, lastPageId?: string): TPage {
+  const visibility = computeVisibility(definition, answers);
+  const pages = visiblePages(definition, answers);
+  const needsAnswer = (page: TPage) => {
+    const shown = page.questions.filter((q) => visibility.questions.has(q.id));
+    const answered = shown.filter((q) => isAnswered(visibility.answers[q.id]));
+    return answered.length === 0 || shown.some((q) => q.required && !isAnswered(visibility.answers[q.id]));
+  };
+  let candidate = pages.findIndex(needsAnswer);
+  if (lastPageId !== undefined) {
+    const order = definition.pages.findIndex((p) => p.id === lastPageId);
+    const afterLast = pages.findIndex((p) => definition.pages.indexOf(p) > order);
+    if (afterLast >= 0 && (candidate < 0 || afterLast < candidate)) candidate = afterLast;
+  }
+  const page = pages[candidate] ?? pages[pages.length - 1] ?? definition.pages[0];
+  if (!page) throw new Error(`survey "${definition.id}" has no page`);
+  return page;
+}
+
+export function pageProgress(definition: TSurveyDefinition, pageId: string, answers: TAnswers): { current: number; total: number } {
+  const pages = visiblePages(definition, answers);
+  const index = pages.findIndex((p) => p.id === pageId);
+  return { current: index + 1, total: Math.max(pages.length, index + 1) };
+}

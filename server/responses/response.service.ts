@@ -1,0 +1,224 @@
+// Responses: created at consent, saved on every page, completed exactly once.
+import { createHash, randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors';
+import type { TAnswers, TOtherTexts } from '../surveys/answers';
+import { validateResponse } from '../surveys/answers';
+import { pruneHiddenAnswers, pruneOtherTexts } from '../surveys/visibility';
+import type { TSurveyDefinition } from '../surveys/survey.schemas';
+import { ResponseModel } from './response.model';
+import { recordCompletion, recordDeletion, recordEdit } from './completion-hooks';
+
+export type ResponseStatus = 'partial' | 'complete';
+
+export interface StoredResponse {
+  id: string;
+  surveyId: string;
+  waveId: string;
+  fingerprint: string;
+  status: ResponseStatus;
+  answers: TAnswers;
+  otherTexts: TOtherTexts;
+  language: string;
+  source: 'web' | 'import';
+  lastPageId?: string;
+  startedAt: Date;
+  completedAt?: Date;
+  revision: number;
+}
+
+interface ResponseRecord {
+  _id: mongoose.Types.ObjectId;
+  surveyId: string;
+  waveId: string;
+  fingerprint: string;
+  status: ResponseStatus;
+  answers?: TAnswers;
+  otherTexts?: TOtherTexts;
+  language: string;
+  source: 'web' | 'import';
+  lastPageId?: string;
+  startedAt: Date;
+  completedAt?: Date;
+  revision: number;
+}
+
+export function toStoredResponse(doc: ResponseRecord): StoredResponse {
+  return {
+    id: doc._id.toHexString(),
+    surveyId: doc.surveyId,
+    waveId: doc.waveId,
+    fingerprint: doc.fingerprint,
+    status: doc.status,
+    answers: doc.answers ?? {},
+    otherTexts: doc.otherTexts ?? {},
+    language: doc.language,
+    source: doc.source,
+    ...(doc.lastPageId ? { lastPageId: doc.lastPageId } : {}),
+    startedAt: doc.startedAt,
+    ...(doc.completedAt ? { completedAt: doc.completedAt } : {}),
+    revision: doc.revision,
+  };
+}
+
+export function hashResumeToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function isResponseId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{24}$/.test(value);
+}
+
+export interface StartResponseInput {
+  surveyId: string;
+  waveId: string;
+  fingerprint: string;
+  language: string;
+  consented: boolean;
+}
+
+/** Creates a partial response; the returned token is the respondent's only key to it. */
+export async function startResponse(input: StartResponseInput): Promise<{ response: StoredResponse; resumeToken: string }> {
+  const resumeToken = randomBytes(32).toString('base64url');
+  const now = new Date();
+  const doc = new ResponseModel({
+    surveyId: input.surveyId,
+    waveId: input.waveId,
+    fingerprint: input.fingerprint,
+    status: 'partial',
+    answers: {},
+    otherTexts: {},
+    language: input.language,
+    source: 'web',
+    resumeTokenHash: hashResumeToken(resumeToken),
+    ...(input.consented ? { consentedAt: now } : {}),
+    startedAt: now,
+    revision: 0,
+  });
+  await doc.save();
+  return { response: toStoredResponse(doc.toObject() as unknown as ResponseRecord), resumeToken };
+}
+
+export async function findResponseByResumeToken(surveyId: string, token: string): Promise<StoredResponse | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  const doc = await ResponseModel.findOne({ surveyId, resumeTokenHash: hashResumeToken(token) }).lean<ResponseRecord>();
+  return doc ? toStoredResponse(doc) : undefined;
+}
+
+export async function findResponse(id: string): Promise<StoredResponse | undefined> {
+  if (!isResponseId(id)) return undefined;
+  const doc = await ResponseModel.findById(id).lean<ResponseRecord>();
+  return doc ? toStoredResponse(doc) : undefined;
+}
+
+export interface PageSave {
+  definition: TSurveyDefinition;
+  fingerprint: string;
+  pageId: string;
+  /** The ids of every question on the page: answers to those not in `answers` are cleared. */
+  pageQuestionIds: string[];
+  answers: TAnswers;
+  otherTexts: TOtherTexts;
+  language: string;
+  /** Turn the response complete in the same write (the last page's submit). */
+  complete: boolean;
+}
+
+export type PageSaveOutcome = { kind: 'saved'; response: StoredResponse } | { kind: 'already_complete'; response: StoredResponse };
+
+const MAX_SAVE_ATTEMPTS = 5;
+
+/**
+ * Merges one page into the response and drops whatever the new answers hide. The write is
+ * conditional on the revision read, so two tabs saving at once cannot lose each other's pages,
+ * and on the response still being partial, so a double submit completes it once.
+ */
+export async function savePage(responseId: string, save: PageSave): Promise<PageSaveOutcome> {
+  for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt += 1) {
+    const current = await findResponse(responseId);
+    if (!current) throw new NotFoundError('This response no longer exists', 'response_not_found');
+    if (current.status === 'complete') return { kind: 'already_complete', response: current };
+
+    const merged: TAnswers = { ...current.answers };
+    const mergedOthers: TOtherTexts = { ...current.otherTexts };
+    for (const id of save.pageQuestionIds) {
+      delete merged[id];
+      delete mergedOthers[id];
+    }
+    Object.assign(merged, save.answers);
+    Object.assign(mergedOthers, save.otherTexts);
+    const answers = pruneHiddenAnswers(save.definition, merged);
+    const otherTexts = pruneOtherTexts(save.definition, answers, mergedOthers);
+    const now = new Date();
+    const updated = await ResponseModel.findOneAndUpdate(
+      { _id: responseId, status: 'partial', revision: current.revision },
+      {
+        $set: {
+          answers,
+          otherTexts,
+          fingerprint: save.fingerprint,
+          language: save.language,
+          lastPageId: save.pageId,
+          ...(save.complete ? { status: 'complete', completedAt: now } : {}),
+        },
+        $inc: { revision: 1 },
+      },
+      { returnDocument: 'after' },
+    ).lean<ResponseRecord>();
+    if (updated) {
+      const response = toStoredResponse(updated);
+      if (save.complete) await recordCompletion(response);
+      return { kind: 'saved', response };
+    }
+  }
+  throw new ConflictError('This response is being changed elsewhere; reload the page and try again', 'response_busy');
+}
+
+/** The complete responses of a wave, oldest first, streamed so memory does not grow with n. */
+export async function* streamCompleteResponses(surveyId: string, waveId: string): AsyncGenerator<StoredResponse> {
+  const cursor = ResponseModel.find({ surveyId, waveId, status: 'complete' })
+    .sort({ _id: 1 })
+    .lean<ResponseRecord[]>()
+    .cursor({ batchSize: 1000 });
+  for await (const doc of cursor) yield toStoredResponse(doc as unknown as ResponseRecord);
+}
+
+export async function countCompleteResponses(surveyId: string, waveId: string): Promise<number> {
+  return ResponseModel.countDocuments({ surveyId, waveId, status: 'complete' });
+}
+
+/**
+ * Changes the answers of a complete response (an analyst's correction). The new answers pass the
+ * same validation as the web form's; the live tallies move from the old answers to the new.
+ */
+export async function editCompleteResponse(
+  responseId: string,
+  definition: TSurveyDefinition,
+  input: { answers: Record<string, unknown>; otherTexts?: Record<string, unknown> },
+): Promise<StoredResponse> {
+  const before = await findResponse(responseId);
+  if (!before) throw new NotFoundError(`No response ${responseId}`, 'response_not_found');
+  if (before.status !== 'complete') throw new ConflictError('Only a complete response can be edited', 'response_not_complete');
+  const checked = validateResponse(definition, input.answers, input.otherTexts ?? {});
+  if (!checked.ok) {
+    throw new UnprocessableError('The new answers are not valid', { errors: checked.errors }, 'invalid_answers');
+  }
+  const updated = await ResponseModel.findOneAndUpdate(
+    { _id: responseId, status: 'complete', revision: before.revision },
+    { $set: { answers: checked.answers, otherTexts: checked.otherTexts }, $inc: { revision: 1 } },
+    { returnDocument: 'after' },
+  ).lean<ResponseRecord>();
+  if (!updated) throw new ConflictError('This response was changed elsewhere; reload it and try again', 'response_busy');
+  const after = toStoredResponse(updated);
+  await recordEdit(before, after);
+  return after;
+}
+
+/** Deletes a response (a respondent's request, a test entry); complete ones leave the tallies. */
+export async function deleteResponse(responseId: string): Promise<void> {
+  if (!isResponseId(responseId)) throw new NotFoundError(`No response ${responseId}`, 'response_not_found');
+  const deleted = await ResponseModel.findOneAndDelete({ _id: responseId }).lean<ResponseRecord>();
+  if (!deleted) throw new NotFoundError(`No response ${responseId}`, 'response_not_found');
+  const response = toStoredResponse(deleted);
+  if (response.status === 'complete') await recordDeletion(response);
+}

@@ -1,0 +1,104 @@
+import { GoneError, NotFoundError } from '../lib/errors';
+import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
+import { WaveModel } from './wave.model';
+
+export type WaveStatus = 'draft' | 'open' | 'closed';
+
+export interface Wave {
+  surveyId: string;
+  waveId: string;
+  label?: unknown;
+  status: WaveStatus;
+  fieldStart?: string;
+  fieldEnd?: string;
+}
+
+/** The name that, in URLs and command lines, stands for a survey's current wave. */
+export const CURRENT_WAVE = 'current';
+
+interface StoredWave {
+  surveyId: string;
+  waveId: string;
+  label?: unknown;
+  status: WaveStatus;
+  fieldStart?: string | null;
+  fieldEnd?: string | null;
+}
+
+function toWave(doc: StoredWave): Wave {
+  return {
+    surveyId: doc.surveyId,
+    waveId: doc.waveId,
+    label: doc.label,
+    status: doc.status,
+    ...(doc.fieldStart ? { fieldStart: doc.fieldStart } : {}),
+    ...(doc.fieldEnd ? { fieldEnd: doc.fieldEnd } : {}),
+  };
+}
+
+/**
+ * Creates a survey's default wave if it has none. Never changes an existing wave: once an
+ * organizer closes a wave, restarting the server must not reopen it.
+ */
+export async function ensureDefaultWave(wave: Wave): Promise<void> {
+  await WaveModel.updateOne(
+    { surveyId: wave.surveyId, waveId: wave.waveId },
+    {
+      $setOnInsert: {
+        label: wave.label,
+        status: wave.status,
+        fieldStart: wave.fieldStart,
+        fieldEnd: wave.fieldEnd,
+        ...(wave.status === 'open' ? { openedAt: new Date() } : {}),
+      },
+    },
+    { upsert: true },
+  );
+}
+
+/**
+ * Resolves a wave name. `current` is the most recently opened open wave, or else the most recent
+ * wave of any status (so reports keep working after a wave closes).
+ */
+export async function findWave(surveyId: string, waveName: string): Promise<Wave> {
+  if (waveName !== CURRENT_WAVE) {
+    const doc = await WaveModel.findOne({ surveyId, waveId: waveName }).lean<StoredWave>();
+    if (!doc) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveName}"`, 'wave_not_found');
+    return toWave(doc);
+  }
+  const open = await WaveModel.findOne({ surveyId, status: 'open' })
+    .sort({ openedAt: -1, createdAt: -1 })
+    .lean<StoredWave>();
+  if (open) return toWave(open);
+  const latest = await WaveModel.findOne({ surveyId }).sort({ createdAt: -1 }).lean<StoredWave>();
+  if (!latest) throw new NotFoundError(`Survey "${surveyId}" has no wave yet`, 'wave_not_found');
+  return toWave(latest);
+}
+
+export async function findOpenWave(surveyId: string, waveName: string = CURRENT_WAVE): Promise<Wave> {
+  const wave = await findWave(surveyId, waveName);
+  if (wave.status !== 'open') {
+    throw new GoneError(`Wave "${wave.waveId}" of survey "${surveyId}" is not open`, 'wave_closed');
+  }
+  return wave;
+}
+
+export async function setWaveStatus(surveyId: string, waveId: string, status: WaveStatus): Promise<void> {
+  const now = new Date();
+  const result = await WaveModel.updateOne(
+    { surveyId, waveId },
+    { $set: { status, ...(status === 'open' ? { openedAt: now } : {}), ...(status === 'closed' ? { closedAt: now } : {}) } },
+  );
+  if (result.matchedCount === 0) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
+}
+
+/** The weighting targets of a wave, when an analyst has set them. */
+export async function findWaveWeighting(surveyId: string, waveId: string): Promise<TWeightingConfig | undefined> {
+  const doc = await WaveModel.findOne({ surveyId, waveId }, { weighting: 1 }).lean<{ weighting?: TWeightingConfig }>();
+  return doc?.weighting ?? undefined;
+}
+
+export async function setWaveWeighting(surveyId: string, waveId: string, weighting: TWeightingConfig | null): Promise<void> {
+  const result = await WaveModel.updateOne({ surveyId, waveId }, weighting ? { $set: { weighting } } : { $unset: { weighting: 1 } });
+  if (result.matchedCount === 0) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
+}

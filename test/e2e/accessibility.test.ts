@@ -1,0 +1,102 @@
+// axe-core in the real Chromium on every page of the CAP-TIC survey: the intro (also refused for
+// lack of consent), every question page before and after submitting it empty, the thank-you page.
+// All of it in French, the language the survey is written in, and a whole run in English.
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { FormFields } from '../support/browser';
+import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES } from '../fixtures/captic-answers';
+import { startTestApp, type TestApp } from '../support/app';
+import { describeViolations, findSeriousViolations } from './support/axe';
+import { launchChromium, openContext } from './support/chromium';
+import { answerAndContinue, currentPageId, next, submitWith } from './support/survey';
+
+describe('Accessibility of the CAP-TIC survey (axe-core in Chromium)', function () {
+  this.timeout(45_000);
+  let app: TestApp;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  before(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  beforeEach(() => app.reset());
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  /**
+   * Walks the whole survey, running axe on each state a respondent can see, and returns the
+   * serious or critical violations by page state (empty when all is well) and the pages seen.
+   */
+  async function auditSurvey(lang: 'fr' | 'en', plan: Record<string, FormFields>, consentLabel: string, startLabel: string) {
+    context = await openContext(browser, { locale: lang === 'fr' ? 'fr-FR' : 'en-GB' });
+    const page: Page = await context.newPage();
+    const failures: Record<string, string[]> = {};
+    const audit = async (state: string) => {
+      expect(await page.locator('html').getAttribute('lang'), state).to.equal(lang);
+      const found = describeViolations(await findSeriousViolations(page));
+      if (found.length) failures[state] = found;
+    };
+
+    await page.goto(`${app.url}/s/${CAPTIC_ID}`);
+    await audit('intro');
+    expect(await submitWith(page, page.getByRole('button', { name: startLabel }))).to.equal(422);
+    await audit('intro, consent missing');
+    await page.getByLabel(consentLabel).check();
+    expect(await submitWith(page, page.getByRole('button', { name: startLabel }))).to.equal(303);
+
+    const pages: string[] = [];
+    while ((await page.locator('#survey-form').count()) > 0) {
+      const id = await currentPageId(page);
+      await audit(id);
+      expect(await next(page), `submitting ${id} empty`).to.equal(422);
+      expect(await page.locator('#error-summary').isVisible(), `error summary on ${id}`).to.equal(true);
+      await audit(`${id}, required answer missing`);
+      pages.push(await answerAndContinue(page, plan));
+    }
+    expect(new URL(page.url()).pathname).to.equal(`/s/${CAPTIC_ID}/thanks`);
+    await audit('thanks');
+    return { failures, pages };
+  }
+
+  it('reports a critical violation when a page has one (the audit is not blind under the CSP)', async () => {
+    context = await openContext(browser, { locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/s/${CAPTIC_ID}`);
+    expect(describeViolations(await findSeriousViolations(page))).to.deep.equal([]);
+    // A consent box that has lost its label is what a screen reader user would meet.
+    await page.evaluate<void>('document.querySelector("label[for=consent]").remove()');
+    const found = await findSeriousViolations(page);
+    expect(found.map((v) => `${v.impact} ${v.id}`)).to.deep.equal(['critical label']);
+    expect(found[0]?.nodes.map((n) => n.target.join(' '))).to.deep.equal(['#consent']);
+  });
+
+  it('finds no serious or critical violation on any page in French, the users’ path', async () => {
+    const { failures, pages } = await auditSurvey('fr', USER_PAGES, "J'ai lu ces informations et j'accepte de participer", 'Commencer');
+    // The users' path goes through every page of the survey.
+    expect(pages).to.deep.equal([
+      'social_use',
+      'social_usage',
+      'satisfaction',
+      'information',
+      'real_networks',
+      'club_obstacles_page',
+      'reasons_page',
+      'captic_project',
+      'profile',
+    ]);
+    expect(failures).to.deep.equal({});
+  });
+
+  it('finds no serious or critical violation on any page in English, the non-users’ path', async () => {
+    const { failures, pages } = await auditSurvey('en', NON_USER_PAGES, 'I have read this information and agree to take part', 'Start');
+    expect(pages).to.deep.equal(['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project', 'profile']);
+    expect(failures).to.deep.equal({});
+  });
+});

@@ -1,0 +1,38 @@
+// Launches Debian's Chromium through playwright-core. Never downloads a browser: when Chromium is
+// not installed the suite fails with the command that installs it, instead of skipping.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** One browser per test file; each test opens its own context (cookies, storage, viewport). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: the end-to-end tests need it. ` +
+        'Install it with `apt-get install -y chromium` (or set CHROMIUM_PATH).',
+    );
+  }
+  // playwright-core gives every launch a fresh temporary profile and deletes it on close.
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A fresh context (its own cookies: a new respondent). Waits are short, so a missing element
+ * fails the test in seconds with Playwright's message rather than at Mocha's timeout.
+ */
+export async function openContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  context.setDefaultTimeout(5_000);
+  context.setDefaultNavigationTimeout(10_000);
+  return context;
+}

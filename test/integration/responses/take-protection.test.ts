@@ -1,0 +1,173 @@
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { Browser, type Page } from '../../support/browser';
+import { startTestApp, type TestApp } from '../../support/app';
+import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
+
+const db = () => mongoose.connection.db!;
+const storedResponses = () => db().collection('responses').find({}).toArray();
+
+/** A respondent on the satisfaction page (uses_social=yes, usage=personal, networks chosen). */
+async function onSatisfactionPage(browser: Browser): Promise<Page> {
+  const intro = await browser.open(`/s/${CAPTIC_ID}`);
+  let page = await browser.submit(intro, { consent: 'yes' });
+  page = await browser.submit(page, { uses_social: 'yes' });
+  page = await browser.submit(page, { usage: 'personal', networks: ['facebook', 'linkedin'] });
+  expect(page.$('form#survey-form').attr('action')).to.equal(`/s/${CAPTIC_ID}/p/satisfaction`);
+  return page;
+}
+
+describe('Protecting responses from bad input', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(async () => app.close());
+  beforeEach(() => app.reset());
+
+  /** Posts raw fields on top of the page's own hidden fields and checks nothing changed. */
+  async function expectRefused(browser: Browser, page: Page, fields: Record<string, string | string[]>, status: number, message: RegExp) {
+    const before = await storedResponses();
+    const res = await browser.post(browser.formAction(page), { ...browser.hiddenFields(page), action: 'next', ...fields });
+    expect(res.status, res.html.slice(0, 300)).to.equal(status);
+    expect(res.$('main').text()).to.match(message);
+    expect(await storedResponses()).to.deep.equal(before);
+    return res;
+  }
+
+  it('refuses an unknown question id with 400', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', favourite_colour: 'blue' }, 400, /Unknown fields: favourite_colour/);
+  });
+
+  it('refuses an unknown option id with 400', async () => {
+    const browser = new Browser(app.url);
+    const intro = await browser.open(`/s/${CAPTIC_ID}`);
+    const page = await browser.submit(intro, { consent: 'yes' });
+    await expectRefused(browser, page, { uses_social: 'maybe' }, 400, /uses_social \(unknown_option\)/);
+  });
+
+  it('refuses a matrix row that was not offered (a network not chosen) with 400', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', 'satisfaction_personal.viadeo': '5' }, 400, /satisfaction_personal \(hidden\)/);
+  });
+
+  it('refuses answers to a question hidden by earlier answers with 400', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    // usage=personal hides the professional matrix.
+    await expectRefused(
+      browser,
+      page,
+      { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', 'satisfaction_professional.facebook': '5' },
+      400,
+      /not shown: satisfaction_professional/,
+    );
+  });
+
+  it('refuses a wrong type with 422 and keeps the page', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    const before = await storedResponses();
+    const res = await browser.post(browser.formAction(page), { ...browser.hiddenFields(page), action: 'next', 'satisfaction_personal.facebook': ['4', '5'], 'satisfaction_personal.linkedin': '3' });
+    expect(res.status).to.equal(422);
+    expect(res.$('.error-summary').text()).to.contain("Cette réponse n'a pas le bon format.");
+    expect(await storedResponses()).to.deep.equal(before);
+  });
+
+  it('refuses a POST without a CSRF token with 403', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    const fields = { ...browser.hiddenFields(page), ...USER_PAGES.satisfaction } as Record<string, string>;
+    delete fields._csrf;
+    await expectRefused(browser, page, { ...fields, _csrf: '' }, 403, /Votre session a expiré ou le formulaire a été altéré/);
+  });
+
+  it('refuses a tampered response id with 403', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    await expectRefused(browser, page, { response: '0123456789abcdef01234567', 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3' }, 403, /pas accessible depuis ce navigateur/);
+  });
+
+  it("does not let another browser open or post to someone's response", async () => {
+    const owner = new Browser(app.url);
+    const page = await onSatisfactionPage(owner);
+    const stranger = new Browser(app.url);
+    const strangerIntro = await stranger.open(`/s/${CAPTIC_ID}`);
+    // The stranger's own page shows the intro, not the owner's answers.
+    expect(strangerIntro.$('h1').text()).to.equal('Utilisation des réseaux sociaux par les professionnels');
+    const opened = await stranger.get(`/s/${CAPTIC_ID}/p/satisfaction`);
+    expect(opened.status).to.equal(303);
+    const res = await stranger.post(owner.formAction(page), { ...stranger.hiddenFields(strangerIntro), response: owner.hiddenFields(page).response as string, 'satisfaction_personal.facebook': '1' });
+    expect(res.status).to.equal(403);
+    const resumeBad = await stranger.get(`/s/${CAPTIC_ID}/resume/${'A'.repeat(43)}`);
+    expect(resumeBad.status).to.equal(404);
+  });
+
+  it('refuses a POST to a closed wave with 410 and stores nothing', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    await db().collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { status: 'closed' } });
+    await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3' }, 410, /Cette enquête est close/);
+    const intro = await browser.get(`/s/${CAPTIC_ID}`);
+    expect(intro.status).to.equal(410);
+  });
+
+  it('refuses a filled honeypot with 400 and creates no response', async () => {
+    const browser = new Browser(app.url);
+    const intro = await browser.open(`/s/${CAPTIC_ID}`);
+    const res = await browser.post(browser.formAction(intro), { ...browser.hiddenFields(intro), consent: 'yes', website: 'http://spam.example' });
+    expect(res.status).to.equal(400);
+    expect(await storedResponses()).to.have.length(0);
+  });
+
+  it('sends a strict Content-Security-Policy and no inline script', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    const csp = page.headers['content-security-policy'] ?? '';
+    expect(csp).to.contain("script-src 'self'");
+    expect(csp).to.not.contain('unsafe-inline');
+    page.$('script').each((_, el) => {
+      expect(page.$(el).attr('src'), 'every script is a file').to.match(/^\/public\//);
+      expect(page.$(el).text().trim()).to.equal('');
+    });
+    expect(page.html).to.not.match(/\son[a-z]+=/i);
+  });
+
+  it('keeps a question page under 60 KB, stylesheet and script included', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    let total = Buffer.byteLength(page.html);
+    const assets = [...page.$('link[rel=stylesheet]').map((_, el) => page.$(el).attr('href')).get(), ...page.$('script[src]').map((_, el) => page.$(el).attr('src')).get()];
+    expect(assets.length).to.be.at.least(2);
+    for (const href of assets) {
+      const asset = await browser.agent.get(href);
+      expect(asset.status).to.equal(200);
+      total += Buffer.byteLength(asset.text);
+    }
+    expect(total).to.be.below(60 * 1024);
+  });
+});
+
+describe('Rate limiting response creation', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ RESPONSE_RATE_LIMIT: '3' });
+    await app.reset();
+  });
+  after(async () => app.close());
+
+  it('answers 429 once one address has started too many responses, and stores no more', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const browser = new Browser(app.url);
+      const intro = await browser.open(`/s/${CAPTIC_ID}`);
+      const res = await browser.post(browser.formAction(intro), { ...browser.hiddenFields(intro), consent: 'yes' });
+      statuses.push(res.status);
+    }
+    expect(statuses).to.deep.equal([303, 303, 303, 429, 429]);
+    expect(await storedResponses()).to.have.length(3);
+  });
+});
