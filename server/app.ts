@@ -12,6 +12,8 @@ import { errorHandler, notFoundHandler } from './lib/error-handlers';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { takeRoutes } from './responses/take.routes';
+import { analysisRoutes } from './analysis/analysis.routes';
+import { registerTallyHooks } from './analysis/tally/tally.hooks';
 import type { SurveyCatalog } from './surveys/survey.catalog';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,6 +45,9 @@ export function createApp(deps: AppDependencies): Express {
     express.static(path.join(ROOT, 'node_modules', 'chart.js', 'dist'), { maxAge: '1d' }),
   );
   app.use(healthRoutes(deps));
+  registerTallyHooks(deps.catalog);
+  const analysis = analysisRoutes(deps);
+  app.use(analysis.api);
 
   app.use(cookieParser(secret));
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
@@ -56,6 +61,7 @@ export function createApp(deps: AppDependencies): Express {
   });
 
   app.use(homeRoutes(deps));
+  app.use(analysis.pages);
   app.use(takeRoutes(deps));
 
   app.use(notFoundHandler);

@@ -1,0 +1,214 @@
+// Turns tallies (counts by question and key, see ../tally/contribution.ts) into figures. Live
+// figures and recomputed ones go through this same function; only the tallies differ.
+import type { TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
+import { flagBase, isSuppressed } from '../format/index';
+import { weightedWilsonInterval, wilsonInterval } from '../stats/index';
+import { RESPONSE_KEY, type Contribution } from '../tally/contribution';
+import type { BasePolicyName, BoxFigure, FigureBase, Figures, OptionFigure, QuestionFigures, ScaleFigures } from './figures.types';
+
+export interface TallySet {
+  /** Plain counts. */
+  counts: Contribution;
+  /** Counts weighted by w, and by w² (for the effective base); absent when unweighted. */
+  weighted?: Contribution;
+  weightedSquares?: Contribution;
+}
+
+export interface BuildOptions {
+  base: BasePolicyName;
+  mentions: boolean;
+  lowBaseBelow: number;
+}
+
+interface Reader {
+  count(key: string): number;
+  weighted(key: string): number;
+  squares(key: string): number;
+}
+
+function reader(tallies: TallySet, questionId: string): Reader {
+  const plain = tallies.counts.get(questionId) ?? {};
+  const weighted = tallies.weighted?.get(questionId);
+  const squares = tallies.weightedSquares?.get(questionId);
+  return {
+    count: (key) => plain[key] ?? 0,
+    weighted: (key) => (weighted ? (weighted[key] ?? 0) : (plain[key] ?? 0)),
+    squares: (key) => (squares ? (squares[key] ?? 0) : (plain[key] ?? 0)),
+  };
+}
+
+function makeBase(r: Reader, total: Reader, key: string, policy: BasePolicyName): FigureBase {
+  const source = policy === 'all' ? total : r;
+  const baseKey = policy === 'all' ? 'n' : key;
+  const weighted = source.weighted(baseKey);
+  const squares = source.squares(baseKey);
+  return {
+    n: source.count(baseKey),
+    weighted,
+    effective: squares > 0 ? (weighted * weighted) / squares : 0,
+    policy,
+  };
+}
+
+function share(count: number, weightedCount: number, base: FigureBase, suppressed: boolean, isWeighted: boolean): BoxFigure {
+  if (suppressed || base.n === 0) return { count, weightedCount, proportion: null, ci95: null };
+  const proportion = isWeighted ? weightedCount / base.weighted : count / base.n;
+  const ci95 = isWeighted ? weightedWilsonInterval(weightedCount, base.weighted, base.effective) : wilsonInterval(count, base.n);
+  return { count, weightedCount, proportion, ci95 };
+}
+
+function scaleFigures(r: Reader, total: Reader, prefix: string, scale: TScale | { points: number; zeroBased: true }, options: BuildOptions, isWeighted: boolean): ScaleFigures {
+  // The default base leaves "don't know" out; "shown" keeps skips and "don't know" in.
+  const base = makeBase(r, total, `${prefix}${options.base === 'shown' ? 'shown' : 'answered'}`, options.base);
+  const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
+  const suppressed = isSuppressed(flags);
+  const first = 'zeroBased' in scale ? 0 : 1;
+  const last = 'zeroBased' in scale ? scale.points - 1 : scale.points;
+  const figures: Record<string, OptionFigure> = {};
+  for (let point = first; point <= last; point += 1) {
+    const key = `${prefix}opt:${point}`;
+    figures[String(point)] = share(r.count(key), r.weighted(key), base, suppressed, isWeighted);
+  }
+  const box = (points: number[]) =>
+    share(
+      points.reduce((s, p) => s + r.count(`${prefix}opt:${p}`), 0),
+      points.reduce((s, p) => s + r.weighted(`${prefix}opt:${p}`), 0),
+      base,
+      suppressed,
+      isWeighted,
+    );
+  const answeredN = r.count(`${prefix}answered`);
+  const answeredW = r.weighted(`${prefix}answered`);
+  const sum = r.weighted(`${prefix}sum`);
+  const sumsq = r.weighted(`${prefix}sumsq`);
+  const denominator = isWeighted ? answeredW : answeredN;
+  const mean = !suppressed && denominator > 0 ? sum / denominator : null;
+  // Sample SD (n − 1; with weights, Σw − 1, as SPSS does).
+  const sd = mean !== null && denominator > 1 ? Math.sqrt(Math.max(0, (sumsq - denominator * mean * mean) / (denominator - 1))) : null;
+  const result: ScaleFigures = {
+    base,
+    options: figures,
+    mean,
+    sd,
+    top2: box([last, last - 1]),
+    bottom2: box([first, first + 1]),
+    flags,
+  };
+  if ('dont_know' in scale && scale.dont_know) {
+    result.dontKnow = { count: r.count(`${prefix}dk`), weightedCount: r.weighted(`${prefix}dk`) };
+  }
+  return result;
+}
+
+function choiceFigures(question: Extract<TQuestion, { options: unknown }>, r: Reader, total: Reader, options: BuildOptions, isWeighted: boolean): QuestionFigures {
+  const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
+  const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
+  const suppressed = isSuppressed(flags);
+  const optionFigures: Record<string, OptionFigure> = {};
+  const mentions = question.options.reduce((s, o) => s + r.count(`opt:${o.id}`), 0);
+  const weightedMentions = question.options.reduce((s, o) => s + r.weighted(`opt:${o.id}`), 0);
+  for (const option of question.options) {
+    const key = `opt:${option.id}`;
+    const figure: OptionFigure = share(r.count(key), r.weighted(key), base, suppressed, isWeighted);
+    if (options.mentions && question.type === 'multiple_choice') {
+      const m = isWeighted ? weightedMentions : mentions;
+      figure.shareOfMentions = suppressed || m === 0 ? null : (isWeighted ? r.weighted(key) : r.count(key)) / m;
+    }
+    optionFigures[option.id] = figure;
+  }
+  return { type: question.type, base, options: optionFigures, flags };
+}
+
+export function buildQuestionFigures(question: TQuestion, tallies: TallySet, options: BuildOptions): QuestionFigures {
+  const r = reader(tallies, question.id);
+  const total = reader(tallies, RESPONSE_KEY);
+  const isWeighted = tallies.weighted !== undefined;
+  switch (question.type) {
+    case 'single_choice':
+    case 'yes_no':
+    case 'multiple_choice':
+      return choiceFigures(question, r, total, options, isWeighted);
+    case 'rating':
+      return { type: question.type, ...scaleFigures(r, total, '', question.scale, options, isWeighted) };
+    case 'nps': {
+      const figures = scaleFigures(r, total, '', { points: 11, zeroBased: true }, options, isWeighted);
+      const part = (points: number[]) => share(
+        points.reduce((s, p) => s + r.count(`opt:${p}`), 0),
+        points.reduce((s, p) => s + r.weighted(`opt:${p}`), 0),
+        figures.base,
+        isSuppressed(figures.flags),
+        isWeighted,
+      ).proportion;
+      const promoters = part([9, 10]);
+      const detractors = part([0, 1, 2, 3, 4, 5, 6]);
+      const { top2: _top2, bottom2: _bottom2, ...rest } = figures;
+      return {
+        type: question.type,
+        ...rest,
+        nps: {
+          promoters,
+          passives: part([7, 8]),
+          detractors,
+          // In points, −100..100.
+          score: promoters === null || detractors === null ? null : (promoters - detractors) * 100,
+        },
+      };
+    }
+    case 'matrix': {
+      const rowIds = new Set<string>();
+      for (const key of Object.keys(tallies.counts.get(question.id) ?? {})) {
+        const match = /^row:([^:]+):/.exec(key);
+        if (match?.[1]) rowIds.add(match[1]);
+      }
+      for (const row of question.rows ?? []) rowIds.add(row.id);
+      const rows: Record<string, ScaleFigures> = {};
+      for (const rowId of rowIds) rows[rowId] = scaleFigures(r, total, `row:${rowId}:`, question.scale, options, isWeighted);
+      const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
+      return { type: question.type, base, rows, flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
+    }
+    case 'ranking': {
+      const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
+      const meanRanks: Record<string, { meanRank: number | null; base: number }> = {};
+      for (const option of question.options) {
+        const ranked = isWeighted ? r.weighted(`ranked:${option.id}`) : r.count(`ranked:${option.id}`);
+        const sum = isWeighted ? r.weighted(`rank:${option.id}`) : r.count(`rank:${option.id}`);
+        meanRanks[option.id] = { meanRank: ranked > 0 ? sum / ranked : null, base: r.count(`ranked:${option.id}`) };
+      }
+      return { type: question.type, base, meanRanks, flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
+    }
+    case 'number': {
+      const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
+      const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
+      const n = isWeighted ? r.weighted('answered') : r.count('answered');
+      const mean = !isSuppressed(flags) && n > 0 ? r.weighted('sum') / n : null;
+      const sd = mean !== null && n > 1 ? Math.sqrt(Math.max(0, (r.weighted('sumsq') - n * mean * mean) / (n - 1))) : null;
+      return { type: question.type, base, mean, sd, flags };
+    }
+    default: {
+      const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
+      return { type: question.type, base, flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
+    }
+  }
+}
+
+export function buildFigures(
+  definition: TSurveyDefinition,
+  waveId: string,
+  tallies: TallySet,
+  options: BuildOptions,
+  source: Figures['source'],
+): Figures {
+  const questions: Record<string, QuestionFigures> = {};
+  for (const page of definition.pages) {
+    for (const question of page.questions) questions[question.id] = buildQuestionFigures(question, tallies, options);
+  }
+  return {
+    survey: definition.id,
+    wave: waveId,
+    n: tallies.counts.get(RESPONSE_KEY)?.n ?? 0,
+    weighted: tallies.weighted !== undefined,
+    base: options.base,
+    source,
+    questions,
+  };
+}

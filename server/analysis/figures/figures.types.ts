@@ -1,0 +1,76 @@
+// The figures API's JSON (docs/api.md). Proportions are between 0 and 1 and never rounded.
+import type { BaseFlag } from '../format/index';
+
+export type BasePolicyName = 'answered' | 'shown' | 'all';
+
+export interface FigureBase {
+  /** Unweighted respondents in the base. */
+  n: number;
+  /** Sum of the weights of those respondents (equals n when unweighted). */
+  weighted: number;
+  /** Kish effective base, (Σw)²/Σw² (equals n when unweighted). */
+  effective: number;
+  policy: BasePolicyName;
+}
+
+export interface OptionFigure {
+  count: number;
+  weightedCount: number;
+  proportion: number | null;
+  ci95: [number, number] | null;
+  /** Multi-select only: share of all mentions, on request (`mentions=1`). */
+  shareOfMentions?: number | null;
+}
+
+export interface BoxFigure {
+  count: number;
+  weightedCount: number;
+  proportion: number | null;
+  ci95: [number, number] | null;
+}
+
+export interface ScaleFigures {
+  base: FigureBase;
+  options: Record<string, OptionFigure>;
+  dontKnow?: { count: number; weightedCount: number };
+  mean?: number | null;
+  sd?: number | null;
+  top2?: BoxFigure;
+  bottom2?: BoxFigure;
+  flags: BaseFlag[];
+}
+
+export interface QuestionFigures extends Partial<ScaleFigures> {
+  type: string;
+  base: FigureBase;
+  flags: BaseFlag[];
+  /** Matrix: one set of scale figures per row. */
+  rows?: Record<string, ScaleFigures>;
+  nps?: { promoters: number | null; passives: number | null; detractors: number | null; score: number | null };
+  meanRanks?: Record<string, { meanRank: number | null; base: number }>;
+  median?: number | null;
+  quartiles?: [number, number, number] | null;
+}
+
+export interface WeightingSummary {
+  method: 'poststratify' | 'rake';
+  variables: string[];
+  iterations: number;
+  converged: boolean;
+  designEffect: number;
+  effectiveN: number;
+  maxMarginGap: number;
+}
+
+export interface Figures {
+  survey: string;
+  wave: string;
+  n: number;
+  weighted: boolean;
+  base: BasePolicyName;
+  /** Where the figures come from: the live counters, or a recompute over the responses. */
+  source: 'counters' | 'responses';
+  filter?: Record<string, string[]>;
+  weighting?: WeightingSummary;
+  questions: Record<string, QuestionFigures>;
+}

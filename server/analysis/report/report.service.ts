@@ -1,0 +1,198 @@
+// The published-style report of a wave: the definition's statements with live figures, a table
+// and a chart per question, and the methodology box.
+import type { LoadedSurvey } from '../../surveys/survey.loader';
+import { localize } from '../../surveys/localize';
+import type { TQuestion } from '../../surveys/survey.schemas';
+import { findWave } from '../../waves/wave.service';
+import { formatPercent, isSuppressed } from '../format/index';
+import type { FiguresService } from '../figures/figures.service';
+import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
+import { basePoliciesUsed, renderStatements, type RenderedStatement, type ReportLanguage } from './statements';
+
+export interface ReportRow {
+  label: string;
+  count: number;
+  percent: string;
+  ci: string;
+  proportion: number | null;
+}
+
+export interface ReportQuestion {
+  id: string;
+  text: string;
+  type: TQuestion['type'];
+  base: number;
+  basePolicy: BasePolicyName;
+  flags: string[];
+  multi: boolean;
+  rows: ReportRow[];
+  /** Matrix: one line per row with its base, mean and top-2 box. */
+  matrixRows?: Array<{ label: string; base: number; mean: string; top2: string; dontKnow: number }>;
+  mean?: string;
+  dontKnow?: number;
+  chart?: { labels: string[]; values: number[]; title: string };
+}
+
+export interface Methodology {
+  sponsor: string;
+  conductedBy: string;
+  population: string;
+  method: string;
+  fieldStart?: string;
+  fieldEnd?: string;
+  n: number;
+  sampling: 'opt_in' | 'probability';
+  weighting?: Figures['weighting'];
+  /** Probability samples only: the maximum margin of error, in points, at 95 %. */
+  marginOfError?: number;
+}
+
+export interface Report {
+  title: string;
+  surveyId: string;
+  waveId: string;
+  waveLabel?: string;
+  lang: ReportLanguage;
+  weighted: boolean;
+  statements: RenderedStatement[];
+  questions: ReportQuestion[];
+  methodology: Methodology;
+  lowBaseBelow: number;
+}
+
+function pct(figure: { proportion: number | null } | undefined, lang: ReportLanguage, decimals = 0): string {
+  return figure && figure.proportion !== null ? formatPercent(figure.proportion, { locale: lang, decimals }) : '—';
+}
+
+function interval(figure: OptionFigure | undefined, lang: ReportLanguage): string {
+  if (!figure?.ci95) return '—';
+  const [lo, hi] = figure.ci95;
+  return `${formatPercent(lo, { locale: lang, decimals: 1 })} – ${formatPercent(hi, { locale: lang, decimals: 1 })}`;
+}
+
+function decimal(value: number | null | undefined, lang: ReportLanguage): string {
+  if (value === null || value === undefined) return '—';
+  const text = value.toFixed(2);
+  return lang === 'fr' ? text.replace('.', ',') : text;
+}
+
+function questionSection(question: TQuestion, figures: QuestionFigures, lang: ReportLanguage, source: string): ReportQuestion {
+  const text = localize(question.text, lang, source);
+  const section: ReportQuestion = {
+    id: question.id,
+    text,
+    type: question.type,
+    base: figures.base.n,
+    basePolicy: figures.base.policy,
+    flags: figures.flags,
+    multi: question.type === 'multiple_choice',
+    rows: [],
+  };
+  const suppressed = isSuppressed(figures.flags);
+  if ('options' in question && question.options && figures.options) {
+    for (const option of question.options) {
+      const f = figures.options[option.id];
+      section.rows.push({
+        label: localize(option.label, lang, source),
+        count: f?.count ?? 0,
+        percent: pct(f, lang),
+        ci: interval(f, lang),
+        proportion: f?.proportion ?? null,
+      });
+    }
+  } else if ((question.type === 'rating' || question.type === 'nps') && figures.options) {
+    for (const [point, f] of Object.entries(figures.options)) {
+      const label = question.type === 'rating' ? question.scale.labels[point] : undefined;
+      section.rows.push({
+        label: label ? `${point} – ${localize(label, lang, source)}` : point,
+        count: f.count,
+        percent: pct(f, lang),
+        ci: interval(f, lang),
+        proportion: f.proportion,
+      });
+    }
+    section.mean = decimal(figures.mean, lang);
+    if (figures.dontKnow) section.dontKnow = figures.dontKnow.count;
+  } else if (question.type === 'matrix' && figures.rows) {
+    section.matrixRows = Object.entries(figures.rows).map(([rowId, row]) => {
+      const label = question.rows?.find((r) => r.id === rowId)?.label;
+      return {
+        label: label ? localize(label, lang, source) : rowId.charAt(0).toUpperCase() + rowId.slice(1),
+        base: row.base.n,
+        mean: decimal(row.mean, lang),
+        top2: pct(row.top2, lang),
+        dontKnow: row.dontKnow?.count ?? 0,
+      };
+    });
+    section.chart = {
+      title: text,
+      labels: section.matrixRows.map((r) => r.label),
+      values: Object.values(figures.rows).map((row) => (row.top2?.proportion ?? 0) * 100),
+    };
+  } else if (question.type === 'number') {
+    section.mean = decimal(figures.mean, lang);
+  }
+  if (section.rows.length > 0 && !suppressed) {
+    section.chart = { title: text, labels: section.rows.map((r) => r.label), values: section.rows.map((r) => (r.proportion ?? 0) * 100) };
+  }
+  return section;
+}
+
+export function createReportService(figuresService: FiguresService, lowBaseBelow: number) {
+  return {
+    async buildReport(survey: LoadedSurvey, waveName: string, lang: ReportLanguage, weighted: boolean): Promise<Report> {
+      const { definition } = survey;
+      const source = definition.languages[0] ?? lang;
+      const wave = await findWave(definition.id, waveName);
+      const figuresByBase = new Map<BasePolicyName, Figures>();
+      for (const base of basePoliciesUsed(definition)) {
+        figuresByBase.set(
+          base,
+          await figuresService.computeFigures({
+            surveyId: definition.id,
+            wave: wave.waveId,
+            query: { base, weighted, mentions: false },
+            lowBaseBelow,
+          }),
+        );
+      }
+      const main = figuresByBase.get('answered') as Figures;
+      const questions: ReportQuestion[] = [];
+      for (const page of definition.pages) {
+        for (const question of page.questions) {
+          const figures = main.questions[question.id];
+          if (!figures || question.type === 'short_text' || question.type === 'long_text' || question.type === 'date') continue;
+          questions.push(questionSection(question, figures, lang, source));
+        }
+      }
+      const deff = main.weighting?.designEffect ?? 1;
+      return {
+        title: localize(definition.title, lang, source),
+        surveyId: definition.id,
+        waveId: wave.waveId,
+        ...(wave.label ? { waveLabel: localize(wave.label as Parameters<typeof localize>[0], lang, source) } : {}),
+        lang,
+        weighted,
+        statements: renderStatements(definition, figuresByBase, lang),
+        questions,
+        lowBaseBelow,
+        methodology: {
+          sponsor: localize(definition.sponsor, lang, source),
+          conductedBy: localize(definition.conducted_by, lang, source),
+          population: localize(definition.target_population, lang, source),
+          method: localize(definition.method, lang, source),
+          ...(wave.fieldStart ? { fieldStart: wave.fieldStart } : {}),
+          ...(wave.fieldEnd ? { fieldEnd: wave.fieldEnd } : {}),
+          n: main.n,
+          sampling: definition.sampling,
+          ...(main.weighting ? { weighting: main.weighting } : {}),
+          ...(definition.sampling === 'probability' && main.n > 0
+            ? { marginOfError: 100 * 1.959963984540054 * Math.sqrt((0.25 * deff) / main.n) }
+            : {}),
+        },
+      };
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;

@@ -1,0 +1,109 @@
+// The 250 CAP-TIC responses, imported as a file, must give back every figure the article
+// published, on the bases the report states.
+import { expect } from 'chai';
+import * as cheerio from 'cheerio';
+import supertest from 'supertest';
+import { importResponses } from '../../../server/responses/import.service';
+import { startTestApp, type TestApp } from '../../support/app';
+import { captic250AsJsonLines } from '../../fixtures/captic-250';
+import { CAPTIC_ID } from '../../fixtures/captic-answers';
+
+/** Text as a reader sees it: no-break spaces read as spaces. */
+function readable(text: string): string {
+  return text.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+describe('The CAP-TIC report from 250 imported responses', function () {
+  this.timeout(60_000);
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp();
+    await app.reset();
+    const report = await importResponses({ survey: app.catalog.require(CAPTIC_ID), format: 'jsonl', content: captic250AsJsonLines() });
+    expect(report.problems).to.deep.equal([]);
+    expect(report.imported).to.equal(250);
+  });
+  after(async () => app.close());
+
+  it('renders every published figure as published, each with its base (English)', async () => {
+    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en`).set('Accept', 'text/html');
+    expect(res.status).to.equal(200);
+    const $ = cheerio.load(res.text);
+    const statement = (id: string) => readable($(`#statement-${id}`).text());
+    expect(statement('f1')).to.equal('94% (base: 250) of the professionals who answered use social networks');
+    expect(statement('f2')).to.contain('(71% (base: 235))');
+    expect(statement('f3')).to.contain('(45% (base: 140) of participants satisfied to very satisfied)');
+    expect(statement('f4')).to.equal('over 50% (base: 100) satisfied with Viadeo (professional use)');
+    expect(statement('f5')).to.contain('79% (base: 250)');
+    expect(statement('f6')).to.contain('79% (base: 250)');
+    expect(statement('f7')).to.contain('35% (base: 250)');
+    expect(statement('f8')).to.contain('33% (base: 162)');
+    expect(statement('f9')).to.contain('15% (base: 162)');
+    expect(statement('f10')).to.contain('16% (base: 162)');
+    expect(statement('f11')).to.contain('75% (base: 250)');
+    expect(statement('f12')).to.contain('56% (base: 250)');
+    expect(statement('f13')).to.contain('52% (base: 250)');
+    expect(statement('f14')).to.contain('48% (base: 250)');
+    expect(statement('f15')).to.contain('35% (base: 250)');
+    expect(statement('f15').match(/35% \(base: 250\)/g)).to.have.length(2);
+    expect(statement('f16')).to.contain('31% (base: 250)');
+    expect(statement('f17')).to.contain('89.5% (base: 200)');
+    expect(statement('f18')).to.contain('56% (base: 200)');
+    const methodology = readable($('.methodology').text());
+    expect(methodology).to.contain('250 respondents');
+    expect(methodology).to.contain('2011-03-01 to 2011-03-31');
+    expect(methodology).to.contain('no margin of sampling error is reported');
+    expect($('canvas[data-chart]').length).to.be.greaterThan(8);
+  });
+
+  it('renders the French report with French typography', async () => {
+    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=fr`).set('Accept', 'text/html');
+    const $ = cheerio.load(res.text);
+    expect(readable($('#statement-f1').text())).to.equal('94 % (base : 250) des professionnels répondants sont des utilisateurs de réseaux sociaux');
+    expect(readable($('#statement-f17').text())).to.contain('89,5 % (base : 200)');
+    expect(readable($('#statement-f4').text())).to.contain('plus de 50 % (base : 100)');
+  });
+
+  it('serves the figures as JSON with unrounded proportions, bases and intervals', async () => {
+    const res = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`).set('Accept', 'application/json');
+    expect(res.status).to.equal(200);
+    const body = res.body;
+    expect(body).to.include({ survey: CAPTIC_ID, wave: '2011-03', n: 250, weighted: false, source: 'counters' });
+    const trust = body.questions.trust_mediated;
+    expect(trust.base).to.deep.include({ n: 200, policy: 'answered' });
+    expect(trust.options.yes.count).to.equal(179);
+    expect(trust.options.yes.proportion).to.equal(0.895);
+    // scipy.stats.binomtest(179, 200).proportion_ci(method='wilson')
+    expect(trust.options.yes.ci95[0]).to.be.closeTo(0.8448196800887696, 1e-9);
+    expect(trust.options.yes.ci95[1]).to.be.closeTo(0.9302925120731899, 1e-9);
+    // Multi-select shares are shares of respondents, so they add up past 100 %.
+    const sources = body.questions.info_sources.options;
+    const total = Object.values(sources as Record<string, { proportion: number }>).reduce((s, o) => s + o.proportion, 0);
+    expect(total).to.be.greaterThan(1);
+    expect(body.questions.satisfaction_personal.rows.facebook.base.n).to.equal(140);
+    expect(body.questions.satisfaction_personal.rows.facebook.dontKnow.count).to.equal(10);
+    expect(body.questions.satisfaction_personal.rows.facebook.top2.proportion).to.equal(63 / 140);
+  });
+
+  it('gives the same figures from the live counters and from a full recompute', async () => {
+    const live = (await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`)).body;
+    const recomputed = (await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=uses_social:yes,no`)).body;
+    expect(recomputed.source).to.equal('responses');
+    delete live.source;
+    delete recomputed.source;
+    delete recomputed.filter;
+    expect(recomputed).to.deep.equal(live);
+  });
+
+  it('answers 400 with the problem for a bad query, and 404 for an unknown wave', async () => {
+    const bad = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?base=everyone`).set('Accept', 'application/json');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.message).to.match(/^base: /);
+    const unknownOption = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=company_size:huge`).set('Accept', 'application/json');
+    expect(unknownOption.status).to.equal(400);
+    expect(unknownOption.body.error.message).to.equal('filter: company_size has no option "huge"');
+    const missing = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/1999-01/figures`).set('Accept', 'application/json');
+    expect(missing.status).to.equal(404);
+  });
+});

@@ -1,0 +1,91 @@
+// The live counters must always equal a full recompute from the stored responses, whatever
+// mix of submissions, corrections and deletions reached them.
+import { expect } from 'chai';
+import { importResponses } from '../../../server/responses/import.service';
+import { deleteResponse, editCompleteResponse, streamCompleteResponses, type StoredResponse } from '../../../server/responses/response.service';
+import { tallyResponses } from '../../../server/analysis/figures/figures.service';
+import { segmentsOf, readTallies, ALL_SEGMENT } from '../../../server/analysis/tally/tally.service';
+import { segmentQuestionsOf } from '../../../server/analysis/tally/tally.hooks';
+import type { Contribution } from '../../../server/analysis/tally/contribution';
+import { startTestApp, type TestApp } from '../../support/app';
+import { buildCaptic250 } from '../../fixtures/captic-250';
+import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
+import { Browser } from '../../support/browser';
+
+function sorted(tally: Contribution): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [question, counts] of [...tally].sort(([a], [b]) => a.localeCompare(b))) {
+    const nonZero = Object.entries(counts).filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b));
+    if (nonZero.length) out[question] = Object.fromEntries(nonZero);
+  }
+  return out;
+}
+
+describe('Live tallies', function () {
+  this.timeout(120_000);
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(async () => app.close());
+  beforeEach(() => app.reset());
+
+  it('agree exactly with a full recompute after random submissions, edits and deletions', async () => {
+    const survey = app.catalog.require(CAPTIC_ID);
+    const pool = buildCaptic250(7);
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const live: StoredResponse[] = [];
+    const refresh = async () => {
+      live.length = 0;
+      for await (const r of streamCompleteResponses(CAPTIC_ID, '2011-03')) live.push(r);
+    };
+    let next = 0;
+    for (let step = 0; step < 120; step += 1) {
+      const roll = random();
+      if (roll < 0.55 || live.length < 3) {
+        const batch = pool.slice(next, next + 1 + Math.floor(random() * 3));
+        next += batch.length;
+        const report = await importResponses({ survey, format: 'jsonl', content: batch.map((r) => JSON.stringify(r)).join('\n') });
+        expect(report.imported).to.equal(batch.length);
+      } else if (roll < 0.8) {
+        const target = live[Math.floor(random() * live.length)] as StoredResponse;
+        const replacement = pool[Math.floor(random() * pool.length)]!;
+        await editCompleteResponse(target.id, survey.definition, { answers: replacement.answers, otherTexts: replacement.otherTexts });
+      } else {
+        const target = live[Math.floor(random() * live.length)] as StoredResponse;
+        await deleteResponse(target.id);
+      }
+      await refresh();
+    }
+    expect(live.length).to.be.greaterThan(20);
+
+    const segmentQuestions = segmentQuestionsOf(survey.definition);
+    const segments = new Set(live.flatMap((r) => segmentsOf(r.answers, segmentQuestions)));
+    expect(segments.has(ALL_SEGMENT)).to.equal(true);
+    for (const segment of segments) {
+      const members = live.filter((r) => segmentsOf(r.answers, segmentQuestions).includes(segment));
+      const recomputed = tallyResponses(survey.definition, members).counts;
+      expect(sorted(await readTallies(CAPTIC_ID, '2011-03', segment)), `segment ${segment}`).to.deep.equal(sorted(recomputed));
+    }
+  });
+
+  it('counts a response once when its final page is submitted twice at the same moment', async () => {
+    const browser = new Browser(app.url);
+    let page = await browser.submit(await browser.open(`/s/${CAPTIC_ID}`), { consent: 'yes' });
+    for (const id of ['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project']) {
+      page = await browser.submit(page, NON_USER_PAGES[id]!);
+    }
+    const fields = { ...browser.hiddenFields(page), ...NON_USER_PAGES.profile!, action: 'next' };
+    await Promise.all([browser.post(browser.formAction(page), fields), browser.post(browser.formAction(page), fields)]);
+    const tally = await readTallies(CAPTIC_ID, '2011-03');
+    expect(tally.get('_response')).to.deep.equal({ n: 1 });
+    expect(tally.get('uses_social')).to.deep.equal({ shown: 1, answered: 1, 'opt:no': 1 });
+    expect(tally.has('usage')).to.equal(false);
+    const segment = await readTallies(CAPTIC_ID, '2011-03', 'company_size=tpe');
+    expect(segment.get('_response')).to.deep.equal({ n: 1 });
+  });
+});
