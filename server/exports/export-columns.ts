@@ -1,0 +1,87 @@
+// The columns of a response export, named by stable ids so that they never change between waves:
+//   response_id, wave, fingerprint, language, source, started_at, completed_at   (META_COLUMNS)
+//   <question>          one per question (multiple choice and ranking: ids joined with ";")
+//   <question>.<row>    one per matrix row (piped matrices: one per option of the source question)
+//   <question>--other   the "other (specify)" text of a choice question
+// The same names are what the importer reads, so an export can be imported back.
+import type { TLocalizedText, TMatrixQuestion, TOption, TPage, TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
+import { findQuestion } from '../surveys/visibility';
+
+export const META_COLUMNS = ['response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at'] as const;
+export type MetaColumnName = (typeof META_COLUMNS)[number];
+
+/** Joins the ids (or labels) of a multiple choice or ranking answer in one cell. */
+export const LIST_SEPARATOR = ';';
+export const OTHER_SUFFIX = '--other';
+
+export interface MatrixRowRef {
+  id: string;
+  label: TLocalizedText;
+}
+
+export type ExportColumn =
+  | { kind: 'meta'; name: MetaColumnName }
+  | { kind: 'answer'; name: string; question: TQuestion; page: TPage; definition: TSurveyDefinition }
+  | { kind: 'matrix_row'; name: string; question: TMatrixQuestion; row: MatrixRowRef; page: TPage; definition: TSurveyDefinition }
+  | { kind: 'other_text'; name: string; question: TQuestion; option: TOption; page: TPage; definition: TSurveyDefinition };
+
+export type QuestionColumn = Exclude<ExportColumn, { kind: 'meta' }>;
+
+export function optionsOf(question: TQuestion): TOption[] {
+  return 'options' in question && question.options ? question.options : [];
+}
+
+/** Every row a matrix can have: its own rows, or each option of the source question that is not excluded. */
+export function matrixRows(definition: TSurveyDefinition, question: TMatrixQuestion): MatrixRowRef[] {
+  if (question.rows) return question.rows.map((r) => ({ id: r.id, label: r.label }));
+  if (!question.rows_from) return [];
+  const source = findQuestion(definition, question.rows_from.question);
+  const exclude = new Set(question.rows_from.exclude ?? []);
+  return (source ? optionsOf(source) : []).filter((o) => !exclude.has(o.id)).map((o) => ({ id: o.id, label: o.label }));
+}
+
+/** The option that opens a "specify" text box, if the question has one. */
+export function specifyOption(question: TQuestion): TOption | undefined {
+  return optionsOf(question).find((o) => o.specify);
+}
+
+/** The question columns of one definition version, in questionnaire order. */
+export function questionColumns(definition: TSurveyDefinition): QuestionColumn[] {
+  const columns: QuestionColumn[] = [];
+  for (const page of definition.pages) {
+    for (const question of page.questions) {
+      if (question.type === 'matrix') {
+        for (const row of matrixRows(definition, question)) {
+          columns.push({ kind: 'matrix_row', name: `${question.id}.${row.id}`, question, row, page, definition });
+        }
+        continue;
+      }
+      columns.push({ kind: 'answer', name: question.id, question, page, definition });
+      const other = specifyOption(question);
+      if (other) columns.push({ kind: 'other_text', name: `${question.id}${OTHER_SUFFIX}`, question, option: other, page, definition });
+    }
+  }
+  return columns;
+}
+
+/**
+ * The columns of an export that spans several definition versions (a wave whose definition was
+ * edited while it ran). Versions come newest first: their order and wording win, and a column
+ * that only an older version has is added after the ones before it, so no answer is dropped.
+ */
+export function exportColumns(versions: readonly TSurveyDefinition[]): ExportColumn[] {
+  const merged: QuestionColumn[] = [];
+  for (const definition of versions) {
+    let insertAt = 0;
+    for (const column of questionColumns(definition)) {
+      const index = merged.findIndex((c) => c.name === column.name);
+      if (index >= 0) {
+        insertAt = index + 1;
+        continue;
+      }
+      merged.splice(insertAt, 0, column);
+      insertAt += 1;
+    }
+  }
+  return [...META_COLUMNS.map((name) => ({ kind: 'meta' as const, name })), ...merged];
+}

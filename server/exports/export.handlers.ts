@@ -1,0 +1,69 @@
+// HTTP only: read the query, ask the export service, send the file as an attachment.
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { AppDependencies } from '../app';
+import { ValidationError } from '../lib/errors';
+import { ZCodebookQuery, ZExportParams, ZExportQuery } from './export.schemas';
+import {
+  EXPORT_MEDIA_TYPES,
+  exportFilename,
+  getCodebook,
+  resolveExportTarget,
+  rowOptionsFor,
+  writeCodebookCsv,
+  writeResponsesCsv,
+  writeResponsesXlsx,
+  type ExportTarget,
+} from './export.service';
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(result.error.issues.map((i) => i.message).join('; '), result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  return result.data;
+}
+
+function sendAttachment(res: Response, filename: string, mediaType: string): void {
+  res.attachment(filename);
+  res.type(mediaType);
+  // Responses are personal data: no shared cache may keep a copy.
+  res.set('Cache-Control', 'no-store');
+}
+
+export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'codebookCsv' | 'codebookJson', RequestHandler> {
+  async function target(req: Request, fingerprint?: string): Promise<ExportTarget> {
+    const params = parse(ZExportParams, req.params);
+    return resolveExportTarget(deps.catalog, { surveyId: params.surveyId, wave: params.wave, ...(fingerprint ? { fingerprint } : {}) });
+  }
+
+  return {
+    async responsesCsv(req, res) {
+      const query = parse(ZExportQuery, req.query);
+      const exported = await target(req);
+      const options = rowOptionsFor(exported, query);
+      sendAttachment(res, exportFilename(exported, 'responses', 'csv'), EXPORT_MEDIA_TYPES.csv);
+      await writeResponsesCsv(exported, options, res);
+    },
+
+    async responsesXlsx(req, res) {
+      const query = parse(ZExportQuery, req.query);
+      const exported = await target(req);
+      const options = rowOptionsFor(exported, query);
+      sendAttachment(res, exportFilename(exported, 'responses', 'xlsx'), EXPORT_MEDIA_TYPES.xlsx);
+      await writeResponsesXlsx(exported, options, res);
+    },
+
+    async codebookCsv(req, res) {
+      const query = parse(ZCodebookQuery, req.query);
+      const exported = await target(req, query.fingerprint);
+      sendAttachment(res, exportFilename(exported, 'codebook', 'csv'), EXPORT_MEDIA_TYPES.csv);
+      await writeCodebookCsv(exported, res);
+    },
+
+    async codebookJson(req, res) {
+      const query = parse(ZCodebookQuery, req.query);
+      const exported = await target(req, query.fingerprint);
+      sendAttachment(res, exportFilename(exported, 'codebook', 'json'), EXPORT_MEDIA_TYPES.json);
+      res.send(JSON.stringify(getCodebook(exported), null, 2));
+    },
+  };
+}

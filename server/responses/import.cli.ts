@@ -1,0 +1,192 @@
+// `npm run responses:import -- --survey ID [--wave W] [--skip-invalid] [--dry-run] [--format jsonl|csv] FILE`
+// Imports complete responses (see docs/exports-and-imports.md). Exit codes: 0 imported (or a
+// clean dry run), 1 errors (nothing imported), 2 wrong usage.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, getConfig } from '../lib/config';
+import { openDatabase, type OpenDatabase } from '../lib/database';
+import { AppError } from '../lib/errors';
+import { createLogger } from '../lib/logger';
+import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
+import { registerTallyHooks } from '../analysis/tally/tally.hooks';
+import { loadSurveyDirectory, SurveyDefinitionError } from '../surveys/survey.loader';
+import { CURRENT_WAVE } from '../waves/wave.service';
+import { formatLineProblem, ImportFileError, importResponses, type ImportFormat, type ImportReport } from './import.service';
+
+const USAGE = `Usage: npm run responses:import -- --survey ID [--wave WAVE] [--skip-invalid] [--dry-run] [--format jsonl|csv] FILE
+
+Imports complete responses into a wave (default: the current one). FILE is JSON Lines
+(.jsonl, .ndjson) or CSV (.csv) with the columns of the CSV export.
+
+  --survey ID       survey id, e.g. captic_2011 (required)
+  --wave WAVE       wave id, or "current" (default)
+  --skip-invalid    import the valid responses and list the lines left out
+                    (default: a file with any invalid line imports nothing)
+  --dry-run         check the file, import nothing
+  --format F        jsonl or csv, when the file name does not say
+  --help            this text`;
+
+const EXIT_OK = 0;
+const EXIT_ERRORS = 1;
+const EXIT_USAGE = 2;
+const MAX_PROBLEMS_SHOWN = 200;
+
+class UsageError extends Error {}
+
+interface Args {
+  survey: string;
+  wave: string;
+  skipInvalid: boolean;
+  dryRun: boolean;
+  format: ImportFormat;
+  file: string;
+}
+
+const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv' };
+
+function readArgs(argv: string[]): Args | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        survey: { type: 'string' },
+        wave: { type: 'string', default: CURRENT_WAVE },
+        'skip-invalid': { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        format: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (!values.survey) throw new UsageError('--survey is required');
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name the file to import' : `one file at a time (got ${positionals.join(', ')})`);
+  const file = positionals[0] as string;
+  let format: ImportFormat | undefined;
+  if (values.format !== undefined) {
+    if (values.format !== 'jsonl' && values.format !== 'csv') throw new UsageError(`--format is jsonl or csv, not "${values.format}"`);
+    format = values.format;
+  } else format = FORMAT_BY_EXTENSION[extname(file).toLowerCase()];
+  if (!format) throw new UsageError(`cannot tell the format of "${file}" from its name: use --format jsonl or --format csv`);
+  return { survey: values.survey, wave: values.wave, skipInvalid: values['skip-invalid'], dryRun: values['dry-run'], format, file };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function printProblems(report: Pick<ImportReport, 'problems'>): void {
+  for (const problem of report.problems.slice(0, MAX_PROBLEMS_SHOWN)) console.error(formatLineProblem(problem));
+  if (report.problems.length > MAX_PROBLEMS_SHOWN) console.error(`... and ${report.problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+}
+
+function printReport(args: Args, report: ImportReport): number {
+  const where = `${report.surveyId}, wave ${report.waveId}`;
+  printProblems(report);
+  const invalid = report.total - report.valid;
+  if (report.outcome === 'checked') {
+    console.log(`Dry run: ${plural(report.valid, 'valid response')} and ${plural(invalid, 'invalid response')} out of ${report.total} in ${args.file} for ${where}. Nothing was imported.`);
+    return invalid > 0 ? EXIT_ERRORS : EXIT_OK;
+  }
+  if (report.outcome === 'rejected') {
+    console.error(
+      `Nothing imported: ${plural(invalid, 'response')} of ${report.total} in ${args.file} ${invalid === 1 ? 'has' : 'have'} errors. ` +
+        `Fix ${invalid === 1 ? 'it' : 'them'}, or use --skip-invalid to import the ${plural(report.valid, 'valid one')}.`,
+    );
+    return EXIT_ERRORS;
+  }
+  console.log(`Imported ${plural(report.imported, 'response')} into ${where} (definition ${report.fingerprint}).`);
+  if (report.skippedLines.length > 0) {
+    console.log(`Skipped ${plural(report.skippedLines.length, 'invalid response')}, at line${report.skippedLines.length === 1 ? '' : 's'} ${report.skippedLines.join(', ')}.`);
+  }
+  return EXIT_OK;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = readArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (args === 'help') {
+    console.log(USAGE);
+    return EXIT_OK;
+  }
+
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return EXIT_ERRORS;
+    }
+    throw error;
+  }
+
+  let content: Buffer;
+  try {
+    content = await readFile(args.file);
+  } catch (error) {
+    console.error(`Cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    return EXIT_ERRORS;
+  }
+
+  let surveys;
+  try {
+    surveys = await loadSurveyDirectory(config.surveysDir);
+  } catch (error) {
+    if (error instanceof SurveyDefinitionError) {
+      console.error(`A survey definition is invalid:\n${error.message}`);
+      return EXIT_ERRORS;
+    }
+    throw error;
+  }
+  const survey = surveys.find((s) => s.definition.id === args.survey);
+  if (!survey) {
+    console.error(`Unknown survey "${args.survey}". Surveys in ${config.surveysDir}: ${surveys.map((s) => s.definition.id).join(', ') || 'none'}.`);
+    return EXIT_ERRORS;
+  }
+
+  // Logs go to stdout as JSON: keep them to warnings so the summary stays readable.
+  const logger = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, NODE_ENV: config.NODE_ENV });
+  let database: OpenDatabase | undefined;
+  try {
+    database = await openDatabase(config, logger, { role: 'cli' });
+    // As boot does: record this definition version (exports and codebooks look it up by
+    // fingerprint) and make sure the survey has its default wave.
+    await registerSurvey(survey);
+    // Imported responses move the live counters exactly as web responses do.
+    registerTallyHooks(createSurveyCatalog(surveys));
+    const report = await importResponses({ survey, wave: args.wave, format: args.format, content, skipInvalid: args.skipInvalid, dryRun: args.dryRun });
+    return printReport(args, report);
+  } catch (error) {
+    if (error instanceof ImportFileError) {
+      printProblems(error);
+      console.error(`Nothing imported: ${error.message} (${args.file}).`);
+      return EXIT_ERRORS;
+    }
+    if (error instanceof AppError && error.expected) {
+      console.error(error.message);
+      return EXIT_ERRORS;
+    }
+    throw error;
+  } finally {
+    await database?.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error);
+  return EXIT_ERRORS;
+});
