@@ -12,8 +12,8 @@ import { errorHandler, notFoundHandler } from './lib/error-handlers';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { takeRoutes } from './responses/take.routes';
+import { exportRoutes } from './exports/export.routes';
 import { analysisRoutes } from './analysis/analysis.routes';
-import { registerTallyHooks } from './analysis/tally/tally.hooks';
 import type { SurveyCatalog } from './surveys/survey.catalog';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +45,6 @@ export function createApp(deps: AppDependencies): Express {
     express.static(path.join(ROOT, 'node_modules', 'chart.js', 'dist'), { maxAge: '1d' }),
   );
   app.use(healthRoutes(deps));
-  registerTallyHooks(deps.catalog);
   const analysis = analysisRoutes(deps);
   app.use(analysis.api);
 
@@ -62,6 +61,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(homeRoutes(deps));
   app.use(analysis.pages);
+  app.use(exportRoutes(deps));
   app.use(takeRoutes(deps));
 
   app.use(notFoundHandler);

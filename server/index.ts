@@ -9,6 +9,7 @@ import { openDatabase } from './lib/database';
 import { resolveSecret } from './lib/secret';
 import { createApp } from './app';
 import { loadSurveyCatalog } from './surveys/survey.catalog';
+import { registerTallyHooks } from './analysis/tally/tally.hooks';
 import { SurveyDefinitionError } from './surveys/survey.loader';
 
 async function main(): Promise<void> {
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Every change to a complete response moves the live counters, whichever path made it.
+  registerTallyHooks(catalog);
   const secret = await resolveSecret(config);
   const lifecycle = { draining: false };
   const app = createApp({ config, logger, secret, catalog, lifecycle });

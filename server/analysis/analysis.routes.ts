@@ -9,6 +9,7 @@ import { findWave, setWaveWeighting } from '../waves/wave.service';
 import { ZFiguresQuery, ZWeightingConfig, type TWeightingConfig } from './figures/figures.schemas';
 import { createFiguresService } from './figures/figures.service';
 import { createReportService } from './report/report.service';
+import { readTargetShares } from './weighting/targets';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 
 type Params = { surveyId: string; wave: string };
@@ -41,6 +42,8 @@ function checkWeightingTargets(definition: TSurveyDefinition, config: TWeighting
     problems.push('post-stratification uses exactly one variable; use method "rake" for several');
   }
   if (problems.length) throw new UnprocessableError(problems.join('; '), { problems }, 'invalid_weighting');
+  // Sums to 100, no negative shares: the same check the weighting itself runs.
+  readTargetShares(config.targets);
 }
 
 /**

@@ -68,6 +68,11 @@ export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestH
       },
     };
     res.status(appError.status);
+    // The API always answers JSON, whatever a client's Accept header says.
+    if (req.path.startsWith('/api/')) {
+      res.json(body);
+      return;
+    }
     res.format({
       html: () => {
         const lang = negotiateLanguage(req);

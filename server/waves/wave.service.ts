@@ -1,4 +1,4 @@
-import { GoneError, NotFoundError } from '../lib/errors';
+import { ConflictError, GoneError, NotFoundError } from '../lib/errors';
 import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
 import { WaveModel } from './wave.model';
 
@@ -101,4 +101,25 @@ export async function findWaveWeighting(surveyId: string, waveId: string): Promi
 export async function setWaveWeighting(surveyId: string, waveId: string, weighting: TWeightingConfig | null): Promise<void> {
   const result = await WaveModel.updateOne({ surveyId, waveId }, weighting ? { $set: { weighting } } : { $unset: { weighting: 1 } });
   if (result.matchedCount === 0) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
+}
+
+/** Creates a new wave (edition) of a survey; waves are never overwritten. */
+export async function createWave(wave: Wave): Promise<Wave> {
+  try {
+    await WaveModel.create({
+      surveyId: wave.surveyId,
+      waveId: wave.waveId,
+      label: wave.label,
+      status: wave.status,
+      fieldStart: wave.fieldStart,
+      fieldEnd: wave.fieldEnd,
+      ...(wave.status === 'open' ? { openedAt: new Date() } : {}),
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 11000) {
+      throw new ConflictError(`Survey "${wave.surveyId}" already has a wave "${wave.waveId}"`, 'wave_exists');
+    }
+    throw error;
+  }
+  return wave;
 }

@@ -7,6 +7,7 @@ import { parseConfig, type Config } from '../../server/lib/config';
 import { createLogger } from '../../server/lib/logger';
 import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../server/surveys/survey.catalog';
 import { resetDatabase } from './database';
+import { registerTallyHooks } from '../../server/analysis/tally/tally.hooks';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -32,6 +33,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const logger = createLogger(config);
   const catalog = await loadSurveyCatalog(config.surveysDir, logger);
+  registerTallyHooks(catalog);
   const lifecycle = { draining: false };
   const app = createApp({ config, logger, secret: 'test-secret-test-secret-test-secret-0123', catalog, lifecycle });
   const server: Server = await new Promise((resolve) => {

@@ -15,6 +15,8 @@ import { postStratify, rake, type WeightingRespondent } from '../weighting/index
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
 import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
 import type { Figures, WeightingSummary } from './figures.types';
+import { addWaveChanges, buildCrosstab } from './comparisons';
+import { segmentQuestionsOf } from '../tally/tally.hooks';
 
 export interface FiguresRequest {
   surveyId: string;
@@ -112,6 +114,14 @@ function addNumberDistributions(figures: Figures, definition: TSurveyDefinition,
   }
 }
 
+function checkBy(definition: TSurveyDefinition, by: string): string[] {
+  const question = findQuestion(definition, by);
+  if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
+    throw new ValidationError(`by: "${by}" is not a single-choice question of ${definition.id}`, undefined, 'invalid_by');
+  }
+  return question.options.map((o) => o.id);
+}
+
 export function createFiguresService(catalog: SurveyCatalog) {
   async function loadResponses(surveyId: string, waveId: string): Promise<StoredResponse[]> {
     const responses: StoredResponse[] = [];
@@ -119,31 +129,62 @@ export function createFiguresService(catalog: SurveyCatalog) {
     return responses;
   }
 
+  async function compute(definition: TSurveyDefinition, waveId: string, query: TFiguresQuery, lowBaseBelow: number): Promise<Figures> {
+    if (query.filter) checkFilter(definition, query.filter);
+    const byOptions = query.by ? checkBy(definition, query.by) : undefined;
+    const options: BuildOptions = { base: query.base, mentions: query.mentions, lowBaseBelow };
+    const needsResponses =
+      query.weighted || query.filter !== undefined || (query.by !== undefined && !segmentQuestionsOf(definition).includes(query.by));
+
+    if (!needsResponses) {
+      const figures = buildFigures(definition, waveId, { counts: await readTallies(definition.id, waveId, ALL_SEGMENT) }, options, 'counters');
+      if (query.by && byOptions) {
+        const columns = new Map<string, Figures>();
+        for (const option of byOptions) {
+          const counts = await readTallies(definition.id, waveId, `${query.by}=${option}`);
+          columns.set(option, buildFigures(definition, waveId, { counts }, options, 'counters'));
+        }
+        figures.crosstab = buildCrosstab(definition, query.by, columns);
+      }
+      return figures;
+    }
+
+    const all = await loadResponses(definition.id, waveId);
+    let weights: Map<string, number> | undefined;
+    let summary: WeightingSummary | undefined;
+    if (query.weighted) {
+      const config = await findWaveWeighting(definition.id, waveId);
+      if (!config) throw new NotFoundError(`Wave "${waveId}" of ${definition.id} has no weighting targets`, 'weighting_not_set');
+      ({ weights, summary } = computeWeights(all, config));
+    }
+    const selected = all.filter((r) => matchesFilter(r.answers, query.filter));
+    const figures = buildFigures(definition, waveId, tallyResponses(definition, selected, weights), options, 'responses');
+    addNumberDistributions(figures, definition, selected, weights);
+    if (query.by && byOptions) {
+      const columns = new Map<string, Figures>();
+      for (const option of byOptions) {
+        const members = selected.filter((r) => r.answers[query.by as string] === option);
+        columns.set(option, buildFigures(definition, waveId, tallyResponses(definition, members, weights), options, 'responses'));
+      }
+      figures.crosstab = buildCrosstab(definition, query.by, columns);
+    }
+    if (query.filter) figures.filter = query.filter;
+    if (summary) figures.weighting = summary;
+    return figures;
+  }
+
   return {
     async computeFigures(request: FiguresRequest): Promise<Figures> {
       const { definition } = catalog.require(request.surveyId);
       const wave = await findWave(definition.id, request.wave);
-      const { query } = request;
-      if (query.filter) checkFilter(definition, query.filter);
-      const options: BuildOptions = { base: query.base, mentions: query.mentions, lowBaseBelow: request.lowBaseBelow };
-      const needsResponses = query.weighted || query.filter !== undefined;
-      if (!needsResponses) {
-        const counts = await readTallies(definition.id, wave.waveId, ALL_SEGMENT);
-        return buildFigures(definition, wave.waveId, { counts }, options, 'counters');
+      const figures = await compute(definition, wave.waveId, request.query, request.lowBaseBelow);
+      if (request.query.compare) {
+        const previousWave = await findWave(definition.id, request.query.compare);
+        const { by: _by, compare: _compare, ...rest } = request.query;
+        const previous = await compute(definition, previousWave.waveId, rest, request.lowBaseBelow);
+        addWaveChanges(definition, figures, previous);
+        figures.comparedWith = { wave: previous.wave, n: previous.n };
       }
-      const all = await loadResponses(definition.id, wave.waveId);
-      let weights: Map<string, number> | undefined;
-      let summary: WeightingSummary | undefined;
-      if (query.weighted) {
-        const config = await findWaveWeighting(definition.id, wave.waveId);
-        if (!config) throw new NotFoundError(`Wave "${wave.waveId}" of ${definition.id} has no weighting targets`, 'weighting_not_set');
-        ({ weights, summary } = computeWeights(all, config));
-      }
-      const selected = all.filter((r) => matchesFilter(r.answers, query.filter));
-      const figures = buildFigures(definition, wave.waveId, tallyResponses(definition, selected, weights), options, 'responses');
-      addNumberDistributions(figures, definition, selected, weights);
-      if (query.filter) figures.filter = query.filter;
-      if (summary) figures.weighting = summary;
       return figures;
     },
   };

@@ -1,5 +1,6 @@
 // The figures API's JSON (docs/api.md). Proportions are between 0 and 1 and never rounded.
 import type { BaseFlag } from '../format/index';
+import type { Crosstab } from './comparisons';
 
 export type BasePolicyName = 'answered' | 'shown' | 'all';
 
@@ -20,6 +21,8 @@ export interface OptionFigure {
   ci95: [number, number] | null;
   /** Multi-select only: share of all mentions, on request (`mentions=1`). */
   shareOfMentions?: number | null;
+  /** With `compare=<wave>`: the change since that wave, with a pooled two-proportion z-test. */
+  change?: { previous: number | null; difference: number; z: number; pValue: number; significant: boolean };
 }
 
 export interface BoxFigure {
@@ -73,4 +76,8 @@ export interface Figures {
   filter?: Record<string, string[]>;
   weighting?: WeightingSummary;
   questions: Record<string, QuestionFigures>;
+  /** With `by=<question>`: the same figures per option of that question, with significance. */
+  crosstab?: Crosstab;
+  /** With `compare=<wave>`: the wave the changes are measured against. */
+  comparedWith?: { wave: string; n: number };
 }

@@ -1,0 +1,118 @@
+// Segments, wave-over-wave changes and weighting through the figures API.
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { importResponses } from '../../../server/responses/import.service';
+import { createWave } from '../../../server/waves/wave.service';
+import { startTestApp, type TestApp } from '../../support/app';
+import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250';
+import { CAPTIC_ID } from '../../fixtures/captic-answers';
+
+const FIGURES = `/api/v1/surveys/${CAPTIC_ID}/waves`;
+
+describe('The figures API: segments, waves and weighting', function () {
+  this.timeout(60_000);
+  let app: TestApp;
+  const api = () => supertest(app.url);
+
+  before(async () => {
+    app = await startTestApp();
+    await app.reset();
+    const survey = app.catalog.require(CAPTIC_ID);
+    await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
+    // A second edition where everyone uses social networks and fewer belong to a club.
+    await createWave({ surveyId: CAPTIC_ID, waveId: '2012-03', status: 'open', fieldStart: '2012-03-01', fieldEnd: '2012-03-31' });
+    const nextYear = buildCaptic250(99).filter((r) => r.answers.uses_social === 'yes').slice(0, 200);
+    await importResponses({ survey, wave: '2012-03', format: 'jsonl', content: nextYear.map((r) => JSON.stringify(r)).join('\n') });
+  });
+  after(async () => app.close());
+
+  it('splits figures by company size from the live counters, with column bases and markers', async () => {
+    const res = await api().get(`${FIGURES}/2011-03/figures?by=company_size`);
+    expect(res.status).to.equal(200);
+    const { crosstab } = res.body;
+    expect(res.body.source).to.equal('counters');
+    expect(crosstab.question).to.equal('company_size');
+    expect(Object.keys(crosstab.columns)).to.deep.equal(['tpe', 'pme', 'eti', 'ge']);
+    expect(crosstab.columns.tpe).to.include({ letter: 'A', n: 170 });
+    const columnsN = Object.values(crosstab.columns as Record<string, { n: number }>).reduce((s, c) => s + c.n, 0);
+    expect(columnsN).to.equal(250);
+    const usesTpe = crosstab.columns.tpe.questions.uses_social;
+    expect(usesTpe.base.n).to.equal(170);
+    expect(usesTpe.options.yes.proportion).to.equal(usesTpe.options.yes.count / 170);
+    expect(crosstab.tests.club_member.chiSquare).to.have.keys(['statistic', 'df', 'pValue', 'significant']);
+    expect(crosstab.tests.club_member.chiSquare.df).to.equal(3);
+    expect(crosstab.tests.networks.chiSquare).to.equal(null);
+    expect(crosstab.tests.club_member.markers.yes).to.have.keys(['tpe', 'pme', 'eti', 'ge']);
+  });
+
+  it('gives the same crosstab from a recompute as from the counters', async () => {
+    const live = (await api().get(`${FIGURES}/2011-03/figures?by=company_size`)).body;
+    const recomputed = (await api().get(`${FIGURES}/2011-03/figures?by=company_size&filter=uses_social:yes,no`)).body;
+    expect(recomputed.crosstab).to.deep.equal(live.crosstab);
+  });
+
+  it('measures wave-over-wave changes with a pooled z-test', async () => {
+    const res = await api().get(`${FIGURES}/2012-03/figures?compare=2011-03`);
+    expect(res.status).to.equal(200);
+    expect(res.body.comparedWith).to.deep.equal({ wave: '2011-03', n: 250 });
+    const change = res.body.questions.uses_social.options.yes.change;
+    expect(change.previous).to.equal(235 / 250);
+    expect(change.difference).to.be.closeTo(1 - 235 / 250, 1e-12);
+    // Pooled test: 200/200 against 235/250 (scipy: z = 3.9524, p = 7.74e-5).
+    const pooled = (200 + 235) / 450;
+    const z = (1 - 0.94) / Math.sqrt(pooled * (1 - pooled) * (1 / 200 + 1 / 250));
+    expect(change.z).to.be.closeTo(z, 1e-9);
+    expect(change.significant).to.equal(true);
+    const current = await api().get(`${FIGURES}/current/figures`);
+    expect(current.body.wave).to.equal('2012-03');
+  });
+
+  describe('weighting', () => {
+    after(async () => {
+      await api().delete(`${FIGURES}/2011-03/weighting`).expect(204);
+    });
+
+    it('refuses targets that do not sum to 100, or name unknown options, with 4xx and a message', async () => {
+      const notHundred = await api().put(`${FIGURES}/2011-03/weighting`).send({ method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 10, ge: 5 } } });
+      expect(notHundred.status).to.equal(422);
+      expect(notHundred.body.error.message).to.contain('sum to 95%');
+      const unknown = await api().put(`${FIGURES}/2011-03/weighting`).send({ method: 'poststratify', targets: { company_size: { tiny: 100 } } });
+      expect(unknown.status).to.equal(422);
+      expect(unknown.body.error.message).to.equal('targets.company_size.tiny: no such option');
+      const weighted = await api().get(`${FIGURES}/2011-03/figures?weighted=1`);
+      expect(weighted.status).to.equal(404);
+      expect(weighted.body.error.code).to.equal('weighting_not_set');
+    });
+
+    it('post-stratifies to the target margins and reports the design effect', async () => {
+      await api()
+        .put(`${FIGURES}/2011-03/weighting`)
+        .send({ method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 12, ge: 8 } } })
+        .expect(204);
+      const res = await api().get(`${FIGURES}/2011-03/figures?weighted=1`);
+      expect(res.status).to.equal(200);
+      const body = res.body;
+      expect(body.weighted).to.equal(true);
+      expect(body.weighting.method).to.equal('poststratify');
+      expect(body.weighting.designEffect).to.be.greaterThan(1);
+      const size = body.questions.company_size;
+      expect(size.options.tpe.proportion).to.be.closeTo(0.5, 1e-12);
+      expect(size.options.ge.proportion).to.be.closeTo(0.08, 1e-12);
+      expect(size.options.tpe.count).to.equal(170);
+      expect(size.base.weighted).to.be.closeTo(250, 1e-9);
+      expect(size.base.effective).to.be.below(250);
+      const report = await api().get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en&weighted=1`).set('Accept', 'text/html');
+      expect(report.text).to.contain('Post-stratification on company_size');
+    });
+
+    it('says which category has no respondents when a target cannot be met', async () => {
+      await api()
+        .put(`${FIGURES}/2011-03/weighting`)
+        .send({ method: 'rake', targets: { company_size: { tpe: 50, pme: 30, eti: 12, ge: 8 }, function: { business_owner: 50, self_employed: 20, senior_executive: 10, manager: 10, sales_marketing: 5, employee: 4, other: 1 } } })
+        .expect(204);
+      const res = await api().get(`${FIGURES}/2011-03/figures?weighted=1`);
+      expect(res.status).to.equal(422);
+      expect(res.body.error.message).to.match(/function.*other/);
+    });
+  });
+});
