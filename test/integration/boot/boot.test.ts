@@ -1,0 +1,108 @@
+// Boot as `npm start` does it, in a child process: the embedded store on DATA_DIR, the health
+// check, the command-line tools sharing the running app's store, and a clean SIGTERM.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ROOT } from '../../support/app';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function baseEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...extra };
+  return env;
+}
+
+function runToEnd(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: ROOT, env });
+  let output = '';
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      const match = /Barometer is running at (http:\/\/[^\s/]+)\//.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+describe('Booting the app on the embedded store', function () {
+  this.timeout(90_000);
+  let dataDir: string;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'barometer-boot-'));
+  });
+  after(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('starts on DATA_DIR/db, answers the health check, shares its store with the CLIs and stops cleanly on SIGTERM', async () => {
+    const server = await startServer(baseEnv(dataDir));
+    const storeLines = server.output().split('\n').filter((l) => l.startsWith('Embedded MongoDB-compatible store'));
+    expect(storeLines).to.have.length(1);
+    expect(storeLines[0]).to.contain(path.join(dataDir, 'db'));
+
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).to.equal(200);
+    expect(await health.json()).to.deep.equal({ status: 'ok', database: 'ok' });
+    const intro = await fetch(`${server.url}/s/captic_2011`);
+    expect(intro.status).to.equal(200);
+
+    // The report CLI connects to the store the app holds (the data directory is locked).
+    const report = await runToEnd('server/analysis/report.cli.ts', ['--survey', 'captic_2011', '--json'], baseEnv(dataDir));
+    expect(report.code, report.stderr).to.equal(0);
+    expect(report.stderr).to.equal('');
+    const figures = JSON.parse(report.stdout);
+    const api = await (await fetch(`${server.url}/api/v1/surveys/captic_2011/waves/current/figures`)).json();
+    expect(figures).to.deep.equal(api);
+    expect(figures).to.include({ survey: 'captic_2011', wave: '2011-03', n: 0 });
+
+    const exited = new Promise<number | null>((resolve) => server.child.on('exit', (code) => resolve(code)));
+    server.child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+
+    // The store was closed and its lock released: the CLI can now open the directory itself.
+    const afterStop = await runToEnd('server/analysis/report.cli.ts', ['--survey', 'captic_2011', '--json'], baseEnv(dataDir));
+    expect(afterStop.code, afterStop.stderr).to.equal(0);
+    expect(JSON.parse(afterStop.stdout).n).to.equal(0);
+  });
+
+  it('refuses to start on bad settings, listing every problem', async () => {
+    const run = await runToEnd('server/index.ts', [], baseEnv(dataDir, { PORT: 'eighty', LOG_LEVEL: 'loud' }));
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain('Invalid configuration:');
+    expect(run.stderr).to.contain('PORT:');
+    expect(run.stderr).to.contain('LOG_LEVEL:');
+  });
+
+  it('refuses to start on a bad survey definition, naming the file and line', async () => {
+    const surveysDir = path.join(dataDir, 'surveys');
+    await mkdir(surveysDir, { recursive: true });
+    await copyFile(path.join(ROOT, 'surveys', 'captic-2011.yaml'), path.join(surveysDir, 'captic-2011.yaml'));
+    await writeFile(path.join(surveysDir, 'broken.yaml'), 'id: broken\ntitle: Broken\nlanguages: [en]\n');
+    const run = await runToEnd('server/index.ts', [], baseEnv(path.join(dataDir, 'other'), { SURVEYS_DIR: surveysDir }));
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain('Refusing to start: a survey definition is invalid.');
+    expect(run.stderr).to.match(/broken\.yaml:\d+/);
+  });
+});
