@@ -11,6 +11,8 @@
     });
   }
   if (typeof Chart === 'undefined') return;
+  // French puts a space before %, English does not.
+  var percentSuffix = document.documentElement.lang === 'fr' ? '\u202f%' : '%';
   var canvases = document.querySelectorAll('canvas[data-chart]');
   for (var i = 0; i < canvases.length; i++) {
     var spec = JSON.parse(canvases[i].getAttribute('data-chart'));
@@ -23,8 +25,8 @@
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (c) { return c.parsed.x.toFixed(1) + ' %'; } } } },
-        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + ' %'; } } } },
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (c) { return c.parsed.x.toFixed(1) + percentSuffix; } } } },
+        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + percentSuffix; } } } },
       },
     });
   }

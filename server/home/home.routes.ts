@@ -2,20 +2,29 @@ import { Router } from 'express';
 import type { AppDependencies } from '../app';
 import { negotiateLanguage, translator } from '../lib/i18n/index';
 import { localize } from '../surveys/localize';
+import { CURRENT_WAVE, findWave } from '../waves/wave.service';
 
 export function homeRoutes({ catalog }: Pick<AppDependencies, 'catalog'>): Router {
   const router = Router();
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const lang = negotiateLanguage(req);
     const t = translator(lang);
-    const surveys = catalog.list().map(({ definition }) => ({
-      href: `/s/${encodeURIComponent(definition.id)}${lang === definition.languages[0] ? '' : `?lang=${lang}`}`,
-      title: localize(definition.title, lang, definition.languages[0]),
-    }));
+    const surveys = await Promise.all(
+      catalog.list().map(async ({ definition }) => {
+        const wave = await findWave(definition.id, CURRENT_WAVE).catch(() => undefined);
+        return {
+          open: wave?.status === 'open',
+          href: `/s/${encodeURIComponent(definition.id)}${lang === definition.languages[0] ? '' : `?lang=${lang}`}`,
+          reportHref: `/admin/surveys/${encodeURIComponent(definition.id)}/waves/${CURRENT_WAVE}/report?lang=${lang}`,
+          title: localize(definition.title, lang, definition.languages[0]),
+        };
+      }),
+    );
     res.render('home/index', {
       lang,
       t,
       title: `Barometer – ${t('home.title')}`,
+      openSurveys: surveys.filter((s) => s.open),
       surveys,
       switchLanguageHref: `/?lang=${lang === 'fr' ? 'en' : 'fr'}`,
     });

@@ -58,10 +58,10 @@ describe('The figures API: segments, waves and weighting', function () {
     const change = res.body.questions.uses_social.options.yes.change;
     expect(change.previous).to.equal(235 / 250);
     expect(change.difference).to.be.closeTo(1 - 235 / 250, 1e-12);
-    // Pooled test: 200/200 against 235/250 (scipy: z = 3.9524, p = 7.74e-5).
-    const pooled = (200 + 235) / 450;
-    const z = (1 - 0.94) / Math.sqrt(pooled * (1 - pooled) * (1 / 200 + 1 / 250));
-    expect(change.z).to.be.closeTo(z, 1e-9);
+    // Pooled test, 200/200 against 235/250:
+    // p = 435/450; se = sqrt(p*(1-p)*(1/200+1/250)); z = 0.06/se; 2*scipy.stats.norm.sf(z)
+    expect(change.z).to.be.closeTo(3.5233213170882207, 1e-9);
+    expect(change.pValue).to.be.closeTo(0.0004261743504974146, 1e-12);
     expect(change.significant).to.equal(true);
     const current = await api().get(`${FIGURES}/current/figures`);
     expect(current.body.wave).to.equal('2012-03');
