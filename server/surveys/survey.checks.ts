@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { TCondition, TLocalizedText, TQuestion, TSurveyDefinitionShape } from './survey.schemas';
 import { conditionOperator, isLeafCondition } from './conditions';
 import { missingLanguages } from './localize';
+import { DEFAULT_DONT_KNOW_LABEL } from './built-in-labels';
 import { parsePlaceholders, PlaceholderSyntaxError, type Placeholder } from './report-placeholders';
 
 /*
@@ -164,7 +165,14 @@ function checkTranslations(def: TSurveyDefinitionShape, ctx: Ctx): void {
       }
       if (q.type === 'rating' || q.type === 'matrix') {
         for (const [point, label] of Object.entries(q.scale.labels)) check(label, [...qp, 'scale', 'labels', point]);
-        check(q.scale.dont_know, [...qp, 'scale', 'dont_know']);
+        // `dont_know: true` brings a built-in fr/en label; like yes_no, only a missing language matters.
+        if (q.scale.dont_know === DEFAULT_DONT_KNOW_LABEL) {
+          for (const lang of missingLanguages(q.scale.dont_know, langs)) {
+            issue(ctx, [...qp, 'scale', 'dont_know'], `missing translation "${lang}" (the built-in "don't know" label exists in fr and en only: write dont_know: { ${langs.map((l) => `${l}: ...`).join(', ')} })`);
+          }
+        } else {
+          check(q.scale.dont_know, [...qp, 'scale', 'dont_know']);
+        }
       }
       if (q.type === 'matrix') q.rows?.forEach((r, ri) => check(r.label, [...qp, 'rows', ri, 'label']));
       if (q.type === 'number') check(q.unit, [...qp, 'unit']);

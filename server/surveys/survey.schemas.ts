@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONDITION_OPERATORS } from './conditions';
 import { checkSurveyDefinition } from './survey.checks';
+import { DEFAULT_DONT_KNOW_LABEL } from './built-in-labels';
 
 /*
  * The survey definition language. A definition file (YAML or JSON) is parsed with
@@ -130,7 +131,6 @@ export const ZOption = z.strictObject({
 export type TOption = z.infer<typeof ZOption>;
 
 export const DONT_KNOW = 'dont_know' as const;
-const DEFAULT_DONT_KNOW_LABEL = { fr: 'Ne sais pas', en: "Don't know" };
 
 export const ZScale = z
   .strictObject({
