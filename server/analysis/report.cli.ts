@@ -3,13 +3,11 @@
 // Prints a wave's figures. With --json, standard output carries exactly the figures API's JSON
 // and nothing else. Works whether or not the app is running (see server/lib/database.ts).
 import { parseArgs } from 'node:util';
-import { ConfigError, getConfig } from '../lib/config';
 import { openDatabase } from '../lib/database';
 import { AppError } from '../lib/errors';
-import { createLogger } from '../lib/logger';
 import { localize } from '../surveys/localize';
 import { createSurveyCatalog } from '../surveys/survey.catalog';
-import { loadSurveyDirectory, SurveyDefinitionError } from '../surveys/survey.loader';
+import { CliSetupError, setUpSurveyCli, type SurveyCliSetup } from '../surveys/survey-cli-setup';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { ZFiguresQuery } from './figures/figures.schemas';
 import { createFiguresService } from './figures/figures.service';
@@ -120,33 +118,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const query = parsedQuery.data;
 
-  let config;
+  let setup: SurveyCliSetup;
   try {
-    config = getConfig();
+    setup = await setUpSurveyCli(values.survey);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof CliSetupError) {
       console.error(error.message);
       return EXIT_ERROR;
     }
     throw error;
   }
-  let surveys;
-  try {
-    surveys = await loadSurveyDirectory(config.surveysDir);
-  } catch (error) {
-    if (error instanceof SurveyDefinitionError) {
-      console.error(`A survey definition is invalid:\n${error.message}`);
-      return EXIT_ERROR;
-    }
-    throw error;
-  }
+  const { config, surveys, survey, logger } = setup;
   const catalog = createSurveyCatalog(surveys);
-  const survey = catalog.get(values.survey);
-  if (!survey) {
-    console.error(`Unknown survey "${values.survey}". Surveys in ${config.surveysDir}: ${surveys.map((s) => s.definition.id).join(', ') || 'none'}.`);
-    return EXIT_ERROR;
-  }
-  const logger = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, NODE_ENV: config.NODE_ENV }, 'stderr');
   const database = await openDatabase(config, logger, { role: 'cli' });
   try {
     const service = createFiguresService(catalog);

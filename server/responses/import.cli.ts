@@ -4,13 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, getConfig } from '../lib/config';
 import { openDatabase, type OpenDatabase } from '../lib/database';
 import { AppError } from '../lib/errors';
-import { createLogger } from '../lib/logger';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
 import { registerTallyHooks } from '../analysis/tally/tally.hooks';
-import { loadSurveyDirectory, SurveyDefinitionError } from '../surveys/survey.loader';
+import { CliSetupError, setUpSurveyCli, type SurveyCliSetup } from '../surveys/survey-cli-setup';
 import { CURRENT_WAVE } from '../waves/wave.service';
 import { formatLineProblem, ImportFileError, importResponses, type ImportFormat, type ImportReport } from './import.service';
 
@@ -123,17 +121,6 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
 
-  let config;
-  try {
-    config = getConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return EXIT_ERRORS;
-    }
-    throw error;
-  }
-
   let content: Buffer;
   try {
     content = await readFile(args.file);
@@ -142,24 +129,18 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_ERRORS;
   }
 
-  let surveys;
+  let setup: SurveyCliSetup;
   try {
-    surveys = await loadSurveyDirectory(config.surveysDir);
+    setup = await setUpSurveyCli(args.survey);
   } catch (error) {
-    if (error instanceof SurveyDefinitionError) {
-      console.error(`A survey definition is invalid:\n${error.message}`);
+    if (error instanceof CliSetupError) {
+      console.error(error.message);
       return EXIT_ERRORS;
     }
     throw error;
   }
-  const survey = surveys.find((s) => s.definition.id === args.survey);
-  if (!survey) {
-    console.error(`Unknown survey "${args.survey}". Surveys in ${config.surveysDir}: ${surveys.map((s) => s.definition.id).join(', ') || 'none'}.`);
-    return EXIT_ERRORS;
-  }
+  const { config, surveys, survey, logger } = setup;
 
-  // Logs go to stdout as JSON: keep them to warnings so the summary stays readable.
-  const logger = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, NODE_ENV: config.NODE_ENV });
   let database: OpenDatabase | undefined;
   try {
     database = await openDatabase(config, logger, { role: 'cli' });
