@@ -1,0 +1,441 @@
+// `npm run bench:report`: how fast a wave's figures are read, and what it costs in memory.
+//
+// Builds N synthetic CAP-TIC responses (400 × the 250-response fixture for N = 100 000), builds
+// the live counters, then measures:
+//   - live figures: computeFigures without a filter, which reads the counters. The claim under
+//     test is that this costs the same whatever the number of responses, so it is measured at
+//     several sizes (1k, 10k, …, N) on the same growing data set;
+//   - a full recompute: computeFigures with a filter every respondent matches, which streams every
+//     response of the wave and recomputes the tallies from them;
+//   - peak memory: the process's RSS high-water mark and the peak heapUsed sampled during the
+//     largest recompute.
+// Loading the responses and building the counters are timed and printed too, but they are set-up,
+// not the measured figures. Results and how to read them: docs/benchmarks.md.
+//
+//   npm run bench:report                          100 000 responses, table
+//   npm run bench:report -- --responses 20000 --json
+//   MONGODB_URI=mongodb://host:27017 npm run bench:report   against a real MongoDB
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import mongoose from 'mongoose';
+import { buildCaptic250, CAPTIC_250_SIZE } from '../test/fixtures/captic-250';
+import { createFiguresService, tallyResponses, type FiguresService } from '../server/analysis/figures/figures.service';
+import type { Figures, QuestionFigures } from '../server/analysis/figures/figures.types';
+import { tallyTargetFor } from '../server/analysis/tally/tally.hooks';
+import { TallyModel } from '../server/analysis/tally/tally.model';
+import { rebuildTallies } from '../server/analysis/tally/tally.service';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../server/embedded-mongo/index';
+import { ResponseModel } from '../server/responses/response.model';
+import { streamCompleteResponses, type StoredResponse } from '../server/responses/response.service';
+import { createSurveyCatalog, registerSurvey } from '../server/surveys/survey.catalog';
+import { loadSurveyFile, type LoadedSurvey } from '../server/surveys/survey.loader';
+
+const SURVEY_FILE = fileURLToPath(new URL('../surveys/captic-2011.yaml', import.meta.url));
+const WAVE_ID = '2011-03';
+const INSERT_BATCH = 5000;
+/** The sizes at which live figures are measured, besides N itself. */
+const CHECKPOINTS = [1_000, 10_000, 100_000];
+const LIVE_WARMUP = 5;
+const LIVE_RUNS = 30;
+const RECOMPUTE_RUNS = 3;
+/** Every CAP-TIC respondent answers uses_social, so this filter keeps everyone. */
+const MATCH_EVERYONE = { uses_social: ['yes', 'no'] };
+const HEAP_SAMPLE_MS = 2;
+
+// A full garbage collection before reading a baseline heap, so the baseline is what is retained
+// rather than whatever garbage happens to be uncollected (npm scripts cannot pass --expose-gc).
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+
+function retainedHeap(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+interface Options {
+  responses: number;
+  json: boolean;
+  /** Where to write a V8 CPU profile of one recompute at the largest size (open it in Chrome DevTools). */
+  cpuProfile: string | undefined;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      responses: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'cpu-profile': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log('usage: npm run bench:report -- [--responses N] [--json] [--cpu-profile FILE.cpuprofile]\n  MONGODB_URI=... to run against a real MongoDB instead of the embedded store');
+    process.exit(0);
+  }
+  const responses = values.responses === undefined ? 100_000 : Number(values.responses);
+  if (!Number.isInteger(responses) || responses < 1) throw new Error(`--responses must be a positive whole number, not "${values.responses}"`);
+  return { responses, json: values.json ?? false, cpuProfile: values['cpu-profile'] };
+}
+
+interface Timing {
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  minMs: number;
+  maxMs: number;
+}
+
+function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return { runs: sorted.length, medianMs: round(median), p95Ms: round(at(0.95)), minMs: round(sorted[0] ?? Number.NaN), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+/** Peak heapUsed and RSS while `fn` runs, sampled on a timer and around it. */
+async function withMemorySampling<T>(fn: () => Promise<T>): Promise<{ value: T; peakHeapUsed: number; peakRss: number; heapBefore: number }> {
+  const heapBefore = retainedHeap();
+  const before = process.memoryUsage();
+  let peakHeapUsed = before.heapUsed;
+  let peakRss = before.rss;
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
+    if (m.rss > peakRss) peakRss = m.rss;
+  };
+  const timer = setInterval(sample, HEAP_SAMPLE_MS);
+  try {
+    const value = await fn();
+    sample();
+    return { value, peakHeapUsed, peakRss, heapBefore };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------- the data
+
+function* syntheticResponses(survey: LoadedSurvey, from: number, to: number): Generator<Record<string, unknown>> {
+  const start = Date.UTC(2011, 2, 1);
+  // Response i is the (i mod 250)-th of buildCaptic250(1 + i / 250): 400 seeds give 100 000.
+  let seed = -1;
+  let block: ReturnType<typeof buildCaptic250> = [];
+  for (let i = from; i < to; i += 1) {
+    const wanted = 1 + Math.floor(i / CAPTIC_250_SIZE);
+    if (wanted !== seed) {
+      seed = wanted;
+      block = buildCaptic250(seed);
+    }
+    const fixture = block[i % CAPTIC_250_SIZE];
+    if (!fixture) throw new Error(`fixture ${seed} has no response ${i % CAPTIC_250_SIZE}`);
+    const startedAt = new Date(start + i * 15_000);
+    yield {
+      surveyId: survey.definition.id,
+      waveId: WAVE_ID,
+      fingerprint: survey.fingerprint,
+      status: 'complete',
+      answers: fixture.answers,
+      otherTexts: fixture.otherTexts,
+      language: fixture.language,
+      source: 'import',
+      startedAt,
+      completedAt: new Date(startedAt.getTime() + 9 * 60_000),
+      updatedAt: new Date(startedAt.getTime() + 9 * 60_000),
+      revision: 0,
+    };
+  }
+}
+
+async function insertResponses(survey: LoadedSurvey, from: number, to: number): Promise<void> {
+  let batch: Array<Record<string, unknown>> = [];
+  for (const doc of syntheticResponses(survey, from, to)) {
+    batch.push(doc);
+    if (batch.length === INSERT_BATCH) {
+      await ResponseModel.collection.insertMany(batch, { ordered: false });
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await ResponseModel.collection.insertMany(batch, { ordered: false });
+}
+
+// ---------------------------------------------------------------------------------- measuring
+
+function liveRequest() {
+  return { surveyId: 'captic_2011', wave: WAVE_ID, query: { base: 'answered' as const, weighted: false, mentions: false }, lowBaseBelow: 50 };
+}
+
+function recomputeRequest() {
+  const request = liveRequest();
+  return { ...request, query: { ...request.query, filter: MATCH_EVERYONE } };
+}
+
+/** The questions part of a recompute, without what only a recompute can give (medians). */
+function comparableQuestions(figures: Figures): Record<string, QuestionFigures> {
+  return Object.fromEntries(
+    Object.entries(figures.questions).map(([id, q]) => {
+      const { median: _median, quartiles: _quartiles, ...rest } = q;
+      return [id, rest];
+    }),
+  );
+}
+
+interface SizeResult {
+  responses: number;
+  loadMs: number;
+  buildCountersMs: number;
+  live: Timing;
+  recompute: Timing;
+  agree: boolean;
+  figuresN: number;
+}
+
+async function measureSize(figures: FiguresService, responses: number, recomputeRuns: number): Promise<{ live: Timing; recompute: Timing; agree: boolean; figuresN: number; lastRecompute: Figures }> {
+  for (let i = 0; i < LIVE_WARMUP; i += 1) await figures.computeFigures(liveRequest());
+  const liveSamples: number[] = [];
+  let lastLive: Figures | undefined;
+  for (let i = 0; i < LIVE_RUNS; i += 1) {
+    const { ms, value } = await time(() => figures.computeFigures(liveRequest()));
+    liveSamples.push(ms);
+    lastLive = value;
+  }
+  // One recompute to warm up (JIT, caches), then the measured ones.
+  await figures.computeFigures(recomputeRequest());
+  const recomputeSamples: number[] = [];
+  let lastRecompute: Figures | undefined;
+  for (let i = 0; i < recomputeRuns; i += 1) {
+    const { ms, value } = await time(() => figures.computeFigures(recomputeRequest()));
+    recomputeSamples.push(ms);
+    lastRecompute = value;
+  }
+  if (!lastLive || !lastRecompute) throw new Error('no runs');
+  const agree =
+    lastLive.source === 'counters' &&
+    lastRecompute.source === 'responses' &&
+    lastLive.n === responses &&
+    lastRecompute.n === responses &&
+    isDeepStrictEqual(lastLive.questions, comparableQuestions(lastRecompute));
+  return { live: summarise(liveSamples), recompute: summarise(recomputeSamples), agree, figuresN: lastLive.n, lastRecompute };
+}
+
+/** Runs `fn` under the V8 profiler and writes the profile (Chrome DevTools format) to `file`. */
+async function profile<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+    const value = await fn();
+    const { profile: result } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(result));
+    return value;
+  } finally {
+    session.disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------- the machine
+
+function machine() {
+  const cpuinfo = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  return {
+    cpu: model,
+    cores: os.availableParallelism(),
+    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------- output
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
+const count = (n: number) => n.toLocaleString('en-US');
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const log = options.json ? (..._args: unknown[]) => undefined : (...args: unknown[]) => console.log(...args);
+  const progress = (text: string) => {
+    if (!options.json) process.stderr.write(`${text}\n`);
+  };
+
+  // A real MongoDB when MONGODB_URI names one; otherwise the embedded store, in memory, in this
+  // process. Either way the benchmark works in a database of its own, dropped at the end.
+  let embedded: EmbeddedMongo | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    embedded = await startEmbeddedMongo({
+      host: '127.0.0.1',
+      port: 0,
+      logger: { info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) },
+    });
+    uri = embedded.uri;
+  }
+  const dbName = `barometer_bench_${process.pid}`;
+  mongoose.set('strictQuery', true);
+  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 10_000, autoIndex: true });
+  const store = embedded ? 'embedded (in memory, same process)' : 'MongoDB at MONGODB_URI';
+
+  try {
+    const emptyHeap = retainedHeap();
+    const survey = await loadSurveyFile(SURVEY_FILE);
+    await registerSurvey(survey);
+    await Promise.all([ResponseModel.init(), TallyModel.init()]);
+    const catalog = createSurveyCatalog([survey]);
+    const figures = createFiguresService(catalog);
+    const target = tallyTargetFor(survey.definition, WAVE_ID);
+
+    const sizes = [...new Set([...CHECKPOINTS.filter((s) => s < options.responses), options.responses])];
+    const results: SizeResult[] = [];
+    let inserted = 0;
+    let largest: (SizeResult & { lastRecompute: Figures }) | undefined;
+    let memory: { peakHeapUsed: number; peakRss: number; heapBefore: number } | undefined;
+    let computeOnly: Timing | undefined;
+    for (const size of sizes) {
+      progress(`${count(size)} responses: loading…`);
+      const load = await time(() => insertResponses(survey, inserted, size));
+      inserted = size;
+      progress(`${count(size)} responses: loaded in ${ms(load.ms)} ms; building the counters…`);
+      const build = await time(() => rebuildTallies(target, streamCompleteResponses(survey.definition.id, WAVE_ID)));
+      if (build.value !== size) throw new Error(`rebuildTallies saw ${build.value} responses, expected ${size}`);
+      progress(`${count(size)} responses: counters built in ${ms(build.ms)} ms; measuring…`);
+      const isLargest = size === options.responses;
+      const measured = await measureSize(figures, size, RECOMPUTE_RUNS);
+      const result: SizeResult = {
+        responses: size,
+        loadMs: load.ms,
+        buildCountersMs: build.ms,
+        live: measured.live,
+        recompute: measured.recompute,
+        agree: measured.agree,
+        figuresN: measured.figuresN,
+      };
+      if (isLargest) {
+        // Memory of one more recompute, sampled while it runs (after the timed runs, so the
+        // sampling timer does not slow them).
+        const sampled = await withMemorySampling(() => figures.computeFigures(recomputeRequest()));
+        memory = { peakHeapUsed: sampled.peakHeapUsed, peakRss: sampled.peakRss, heapBefore: sampled.heapBefore };
+        largest = { ...result, lastRecompute: measured.lastRecompute };
+        // The recompute's arithmetic alone, on responses already in memory: what is left of a
+        // recompute once reading the responses from the store is taken away.
+        const inMemory: StoredResponse[] = [];
+        for await (const response of streamCompleteResponses(survey.definition.id, WAVE_ID)) inMemory.push(response);
+        tallyResponses(survey.definition, inMemory);
+        const computeSamples: number[] = [];
+        for (let i = 0; i < RECOMPUTE_RUNS; i += 1) {
+          const start = performance.now();
+          tallyResponses(survey.definition, inMemory);
+          computeSamples.push(performance.now() - start);
+        }
+        computeOnly = summarise(computeSamples);
+        inMemory.length = 0;
+        if (options.cpuProfile) {
+          const file = options.cpuProfile;
+          await profile(file, () => figures.computeFigures(recomputeRequest()));
+          progress(`CPU profile of one ${count(size)}-response recompute written to ${file}`);
+        }
+      }
+      results.push(result);
+      progress(`${count(size)} responses: live median ${ms(result.live.medianMs)} ms, recompute median ${ms(result.recompute.medianMs)} ms, agree: ${result.agree}`);
+    }
+    if (!largest || !memory || !computeOnly) throw new Error('nothing measured');
+
+    const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+    const f1 = largest.lastRecompute.questions.uses_social?.options?.yes?.proportion ?? null;
+    const summary = {
+      command: `npm run bench:report${options.responses === 100_000 ? '' : ` -- --responses ${options.responses}`}`,
+      date: new Date().toISOString(),
+      machine: machine(),
+      store,
+      responses: options.responses,
+      setup: results.map((r) => ({ responses: r.responses, loadMs: Math.round(r.loadMs), buildCountersMs: Math.round(r.buildCountersMs) })),
+      live: results.map((r) => ({ responses: r.responses, ...r.live })),
+      recompute: results.map((r) => ({ responses: r.responses, ...r.recompute })),
+      recomputeArithmeticOnly: { responses: options.responses, ...computeOnly },
+      agree: results.map((r) => ({ responses: r.responses, agree: r.agree })),
+      goalLiveMs: 50,
+      liveUnderGoal: results.every((r) => r.live.p95Ms < 50),
+      memory: {
+        maxRssBytes,
+        recomputePeakHeapUsedBytes: memory.peakHeapUsed,
+        heapRetainedBeforeLoadingBytes: emptyHeap,
+        heapRetainedBeforeRecomputeBytes: memory.heapBefore,
+        recomputePeakRssBytes: memory.peakRss,
+        storeInProcess: embedded !== undefined,
+      },
+      sanity: { usesSocialYes: f1 },
+    };
+
+    if (options.json) {
+      console.log(JSON.stringify(summary, null, 2));
+    } else {
+      const m = summary.machine;
+      log(`\nBarometer figures benchmark: ${count(options.responses)} synthetic CAP-TIC responses, wave ${WAVE_ID}`);
+      log(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.platform}`);
+      log(`Store:   ${store}\n`);
+      log(`Live figures (counters, ${LIVE_RUNS} runs after ${LIVE_WARMUP} warm-up), ms:`);
+      log(table(['responses', 'median', 'p95', 'min', 'max'], results.map((r) => [count(r.responses), ms(r.live.medianMs), ms(r.live.p95Ms), ms(r.live.minMs), ms(r.live.maxMs)])));
+      log(`\nFull recompute (filter ${JSON.stringify(MATCH_EVERYONE)} matches everyone; ${RECOMPUTE_RUNS} runs after 1 warm-up), ms:`);
+      log(table(['responses', 'median', 'min', 'max', 'live = recompute'], results.map((r) => [count(r.responses), ms(r.recompute.medianMs), ms(r.recompute.minMs), ms(r.recompute.maxMs), r.agree ? 'yes' : 'NO'])));
+      log(
+        `Of which the arithmetic alone (tallyResponses over ${count(options.responses)} responses already in memory, ${RECOMPUTE_RUNS} runs): median ${ms(computeOnly.medianMs)} ms, min ${ms(computeOnly.minMs)}, max ${ms(computeOnly.maxMs)}`,
+      );
+      log('\nSet-up (not measured figures), ms:');
+      log(table(['responses', 'insert (new responses only)', 'build counters (all)'], results.map((r) => [count(r.responses), ms(r.loadMs), ms(r.buildCountersMs)])));
+      log(`\nMemory (${embedded ? 'includes the embedded store, which runs in this process' : 'this process only; the MongoDB server is not counted'}):`);
+      const memoryRows: Array<[string, string]> = [
+        ['process RSS high-water mark (whole run)', mib(maxRssBytes)],
+        ['heap retained before loading any response', mib(emptyHeap)],
+        [`heap retained before the ${count(options.responses)}-response recompute`, `${mib(memory.heapBefore)}${embedded ? " (mostly the store's copy of the responses)" : ''}`],
+        ['heapUsed peak during that recompute (sampled)', mib(memory.peakHeapUsed)],
+        ['RSS peak during that recompute (sampled)', mib(memory.peakRss)],
+      ];
+      const labelWidth = Math.max(...memoryRows.map(([label]) => label.length)) + 1;
+      for (const [label, value] of memoryRows) log(`  ${`${label}:`.padEnd(labelWidth + 1)} ${value}`);
+      log(`\nGoal: live figures under 50 ms at every size (p95): ${summary.liveUnderGoal ? 'met' : 'NOT met'}`);
+      log(`Live and recomputed figures agree at every size: ${results.every((r) => r.agree) ? 'yes' : 'NO'}`);
+      log(`Sanity: uses_social = yes ${f1 === null ? 'n/a' : `${(f1 * 100).toFixed(1)} %`} (published: 94 %)`);
+    }
+    if (!results.every((r) => r.agree)) process.exitCode = 1;
+  } finally {
+    await mongoose.connection.dropDatabase().catch((error: unknown) => console.error(`could not drop ${dbName}:`, error));
+    await mongoose.disconnect();
+    await embedded?.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
