@@ -183,6 +183,18 @@ export async function* streamCompleteResponses(surveyId: string, waveId: string)
   for await (const doc of cursor) yield toStoredResponse(doc as unknown as ResponseRecord);
 }
 
+/** Only the answers of a wave's complete responses: what the figures need, and no more. */
+export async function* streamCompleteAnswers(surveyId: string, waveId: string): AsyncGenerator<{ id: string; answers: TAnswers }> {
+  const cursor = ResponseModel.find({ surveyId, waveId, status: 'complete' }, { answers: 1 })
+    .sort({ _id: 1 })
+    .lean<Array<{ _id: mongoose.Types.ObjectId; answers?: TAnswers }>>()
+    .cursor({ batchSize: 1000 });
+  for await (const doc of cursor) {
+    const record = doc as unknown as { _id: mongoose.Types.ObjectId; answers?: TAnswers };
+    yield { id: record._id.toHexString(), answers: record.answers ?? {} };
+  }
+}
+
 export async function countCompleteResponses(surveyId: string, waveId: string): Promise<number> {
   return ResponseModel.countDocuments({ surveyId, waveId, status: 'complete' });
 }

@@ -2,7 +2,7 @@
 // does not grow with the number of responses. Weighted or filtered figures, and medians, need the
 // responses themselves: they are recomputed on demand (the weights change as responses arrive).
 import { NotFoundError, ValidationError } from '../../lib/errors';
-import { streamCompleteResponses, type StoredResponse } from '../../responses/response.service';
+import { streamCompleteAnswers } from '../../responses/response.service';
 import type { TAnswers } from '../../surveys/answers';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
@@ -47,12 +47,15 @@ export function matchesFilter(answers: TAnswers, filter: Record<string, string[]
 }
 
 /** Weights for every complete response of the wave, from the wave's weighting targets. */
-export function computeWeights(responses: StoredResponse[], config: TWeightingConfig): { weights: Map<string, number>; summary: WeightingSummary } {
+export function weightingRespondent(response: AnsweredResponse, variables: readonly string[]): WeightingRespondent {
+  return {
+    id: response.id,
+    values: Object.fromEntries(variables.map((v) => [v, typeof response.answers[v] === 'string' ? (response.answers[v] as string) : undefined])),
+  };
+}
+
+export function computeWeights(respondents: WeightingRespondent[], config: TWeightingConfig): { weights: Map<string, number>; summary: WeightingSummary } {
   const variables = Object.keys(config.targets);
-  const respondents: WeightingRespondent[] = responses.map((r) => ({
-    id: r.id,
-    values: Object.fromEntries(variables.map((v) => [v, typeof r.answers[v] === 'string' ? (r.answers[v] as string) : undefined])),
-  }));
   const result =
     config.method === 'poststratify'
       ? postStratify(respondents, variables[0] ?? '', config.targets[variables[0] ?? ''] ?? {}, config.cap === undefined ? {} : { cap: config.cap })
@@ -75,43 +78,70 @@ export function computeWeights(responses: StoredResponse[], config: TWeightingCo
   };
 }
 
-/** Tallies recomputed from responses, weighted when `weights` is given. */
-export function tallyResponses(definition: TSurveyDefinition, responses: Iterable<StoredResponse>, weights?: Map<string, number>): TallySet {
-  const counts: Contribution = new Map();
-  const weighted: Contribution | undefined = weights ? new Map() : undefined;
-  const squares: Contribution | undefined = weights ? new Map() : undefined;
-  for (const response of responses) {
-    const contribution = contributionOf(definition, response.answers);
-    accumulate(counts, contribution);
-    if (weights && weighted && squares) {
-      const w = weights.get(response.id) ?? 1;
-      accumulate(weighted, contribution, w);
-      accumulate(squares, contribution, w * w);
-    }
-  }
-  return { counts, ...(weighted ? { weighted } : {}), ...(squares ? { weightedSquares: squares } : {}) };
+/** A response as the figures need it: an id (for its weight) and its answers. */
+export interface AnsweredResponse {
+  id: string;
+  answers: TAnswers;
 }
 
-function addNumberDistributions(figures: Figures, definition: TSurveyDefinition, responses: StoredResponse[], weights?: Map<string, number>): void {
-  for (const page of definition.pages) {
-    for (const question of page.questions) {
-      if (question.type !== 'number') continue;
-      const values: number[] = [];
-      const valueWeights: number[] = [];
-      for (const r of responses) {
-        const v = r.answers[question.id];
-        if (typeof v === 'number') {
-          values.push(v);
-          valueWeights.push(weights?.get(r.id) ?? 1);
-        }
+/** Sums responses into tallies one at a time, so a recompute never holds every response. */
+export class TallyAccumulator {
+  private readonly counts: Contribution = new Map();
+  private readonly weighted: Contribution | undefined;
+  private readonly squares: Contribution | undefined;
+  /** Numeric answers per number question, with their weights, for medians and quartiles. */
+  readonly numbers = new Map<string, { values: number[]; weights: number[] }>();
+
+  constructor(
+    private readonly definition: TSurveyDefinition,
+    private readonly weights?: ReadonlyMap<string, number>,
+  ) {
+    if (weights) {
+      this.weighted = new Map();
+      this.squares = new Map();
+    }
+  }
+
+  add(response: AnsweredResponse, contribution: Contribution = contributionOf(this.definition, response.answers)): void {
+    accumulate(this.counts, contribution);
+    const w = this.weights?.get(response.id) ?? 1;
+    if (this.weighted && this.squares) {
+      accumulate(this.weighted, contribution, w);
+      accumulate(this.squares, contribution, w * w);
+    }
+    for (const page of this.definition.pages) {
+      for (const question of page.questions) {
+        const value = response.answers[question.id];
+        if (question.type !== 'number' || typeof value !== 'number') continue;
+        const list = this.numbers.get(question.id) ?? { values: [], weights: [] };
+        list.values.push(value);
+        list.weights.push(w);
+        this.numbers.set(question.id, list);
       }
-      const target = figures.questions[question.id];
+    }
+  }
+
+  result(): TallySet {
+    return { counts: this.counts, ...(this.weighted ? { weighted: this.weighted } : {}), ...(this.squares ? { weightedSquares: this.squares } : {}) };
+  }
+
+  /** Adds medians and quartiles of number questions, which counters cannot give. */
+  addDistributions(figures: Figures): void {
+    for (const [questionId, { values, weights }] of this.numbers) {
+      const target = figures.questions[questionId];
       if (!target || values.length === 0) continue;
-      target.median = weights ? weightedMedian(values, valueWeights) : median(values);
-      const q = weights ? weightedQuartiles(values, valueWeights) : quartiles(values);
+      target.median = this.weights ? weightedMedian(values, weights) : median(values);
+      const q = this.weights ? weightedQuartiles(values, weights) : quartiles(values);
       target.quartiles = q ? [q.q1, q.median, q.q3] : null;
     }
   }
+}
+
+/** Tallies recomputed from responses, weighted when `weights` is given. */
+export function tallyResponses(definition: TSurveyDefinition, responses: Iterable<AnsweredResponse>, weights?: ReadonlyMap<string, number>): TallySet {
+  const accumulator = new TallyAccumulator(definition, weights);
+  for (const response of responses) accumulator.add(response);
+  return accumulator.result();
 }
 
 function checkBy(definition: TSurveyDefinition, by: string): string[] {
@@ -123,12 +153,6 @@ function checkBy(definition: TSurveyDefinition, by: string): string[] {
 }
 
 export function createFiguresService(catalog: SurveyCatalog) {
-  async function loadResponses(surveyId: string, waveId: string): Promise<StoredResponse[]> {
-    const responses: StoredResponse[] = [];
-    for await (const response of streamCompleteResponses(surveyId, waveId)) responses.push(response);
-    return responses;
-  }
-
   async function compute(definition: TSurveyDefinition, waveId: string, query: TFiguresQuery, lowBaseBelow: number): Promise<Figures> {
     if (query.filter) checkFilter(definition, query.filter);
     const byOptions = query.by ? checkBy(definition, query.by) : undefined;
@@ -149,24 +173,35 @@ export function createFiguresService(catalog: SurveyCatalog) {
       return figures;
     }
 
-    const all = await loadResponses(definition.id, waveId);
     let weights: Map<string, number> | undefined;
     let summary: WeightingSummary | undefined;
     if (query.weighted) {
+      // Weights come from every complete response of the wave, before any filter.
       const config = await findWaveWeighting(definition.id, waveId);
       if (!config) throw new NotFoundError(`Wave "${waveId}" of ${definition.id} has no weighting targets`, 'weighting_not_set');
-      ({ weights, summary } = computeWeights(all, config));
+      const variables = Object.keys(config.targets);
+      const respondents: WeightingRespondent[] = [];
+      for await (const response of streamCompleteAnswers(definition.id, waveId)) respondents.push(weightingRespondent(response, variables));
+      ({ weights, summary } = computeWeights(respondents, config));
     }
-    const selected = all.filter((r) => matchesFilter(r.answers, query.filter));
-    const figures = buildFigures(definition, waveId, tallyResponses(definition, selected, weights), options, 'responses');
-    addNumberDistributions(figures, definition, selected, weights);
-    if (query.by && byOptions) {
-      const columns = new Map<string, Figures>();
-      for (const option of byOptions) {
-        const members = selected.filter((r) => r.answers[query.by as string] === option);
-        columns.set(option, buildFigures(definition, waveId, tallyResponses(definition, members, weights), options, 'responses'));
-      }
-      figures.crosstab = buildCrosstab(definition, query.by, columns);
+    const total = new TallyAccumulator(definition, weights);
+    const columns = new Map((byOptions ?? []).map((option) => [option, new TallyAccumulator(definition, weights)]));
+    for await (const response of streamCompleteAnswers(definition.id, waveId)) {
+      if (!matchesFilter(response.answers, query.filter)) continue;
+      const contribution = contributionOf(definition, response.answers);
+      total.add(response, contribution);
+      const column = query.by ? response.answers[query.by] : undefined;
+      if (typeof column === 'string') columns.get(column)?.add(response, contribution);
+    }
+    const figures = buildFigures(definition, waveId, total.result(), options, 'responses');
+    total.addDistributions(figures);
+    if (query.by) {
+      const built = new Map([...columns].map(([option, accumulator]) => {
+        const columnFigures = buildFigures(definition, waveId, accumulator.result(), options, 'responses');
+        accumulator.addDistributions(columnFigures);
+        return [option, columnFigures] as const;
+      }));
+      figures.crosstab = buildCrosstab(definition, query.by, built);
     }
     if (query.filter) figures.filter = query.filter;
     if (summary) figures.weighting = summary;
