@@ -2,6 +2,7 @@
 // published, on the bases the report states.
 import { expect } from 'chai';
 import * as cheerio from 'cheerio';
+import { parse } from 'csv-parse/sync';
 import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
 import { startTestApp, type TestApp } from '../../support/app';
@@ -94,6 +95,27 @@ describe('The CAP-TIC report from 250 imported responses', function () {
     delete recomputed.source;
     delete recomputed.filter;
     expect(recomputed).to.deep.equal(live);
+  });
+
+  it('exports the 250 responses as CSV, one row each, whose columns give back the published counts', async () => {
+    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/current/export.csv`).buffer(true).parse((r, done) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (chunk: string) => (text += chunk));
+      r.on('end', () => done(null, text));
+    });
+    expect(res.status).to.equal(200);
+    const [header, ...rows] = parse(res.body as string, { bom: true }) as string[][];
+    expect(rows).to.have.length(250);
+    const column = (name: string) => header!.indexOf(name);
+    expect(column('uses_social')).to.be.greaterThan(0);
+    expect(column('satisfaction_personal.facebook')).to.be.greaterThan(0);
+    const count = (name: string, test: (cell: string) => boolean) => rows.filter((row) => test(row[column(name)] ?? '')).length;
+    expect(count('uses_social', (c) => c === 'yes')).to.equal(235);
+    expect(count('trust_mediated', (c) => c === 'yes')).to.equal(179);
+    expect(count('trust_mediated', (c) => c !== '')).to.equal(200);
+    expect(count('club_obstacles', (c) => c.split(';').includes('time'))).to.equal(53);
+    expect(count('satisfaction_personal.facebook', (c) => c === 'dont_know')).to.equal(10);
   });
 
   it('answers 400 with the problem for a bad query, and 404 for an unknown wave', async () => {
