@@ -91,7 +91,7 @@ export function analysisRoutes({ catalog, config }: AppDependencies): { api: Rou
     const survey = catalog.require(surveyId);
     const query = parseQuery(req);
     const lang = isInterfaceLanguage(query.lang) ? query.lang : negotiateLanguage(req, survey.definition.languages);
-    const report = await reports.buildReport(survey, wave, lang, query.weighted);
+    const report = await reports.buildReport(survey, wave, lang, query.weighted, query.by);
     const t = translator(lang);
     const other = lang === 'fr' ? 'en' : 'fr';
     res.render('analysis/report', {
@@ -99,7 +99,9 @@ export function analysisRoutes({ catalog, config }: AppDependencies): { api: Rou
       t,
       title: `${report.title} – ${t('report.title')}`,
       report,
-      switchLanguageHref: `${req.path}?lang=${other}${query.weighted ? '&weighted=1' : ''}`,
+      switchLanguageHref: `${req.path}?lang=${other}${query.weighted ? '&weighted=1' : ''}${query.by ? `&by=${query.by}` : ''}`,
+      segmentLinks: (survey.definition.segments ?? []).map((id) => ({ id, href: `${req.path}?lang=${lang}&by=${id}${query.weighted ? '&weighted=1' : ''}`, active: query.by === id })),
+      wholeSampleHref: `${req.path}?lang=${lang}${query.weighted ? '&weighted=1' : ''}`,
       scripts: ['/vendor/chart.js/chart.umd.min.js', '/public/js/report.js'],
     });
   });

@@ -31,6 +31,12 @@ export interface ReportQuestion {
   mean?: string;
   dontKnow?: number;
   chart?: { labels: string[]; values: number[]; title: string };
+  /** With a segment question: column percentages, column bases and significance letters. */
+  crosstab?: {
+    columns: Array<{ id: string; label: string; letter: string; base: number; lowBase: boolean }>;
+    rows: Array<{ label: string; cells: Array<{ percent: string; markers: string }> }>;
+    chiSquare?: { pValue: string; significant: boolean };
+  };
 }
 
 export interface Methodology {
@@ -58,6 +64,8 @@ export interface Report {
   questions: ReportQuestion[];
   methodology: Methodology;
   lowBaseBelow: number;
+  /** The segment question the crosstabs split by, with its text. */
+  by?: { id: string; text: string };
 }
 
 function pct(figure: { proportion: number | null } | undefined, lang: ReportLanguage, decimals = 0): string {
@@ -70,9 +78,9 @@ function interval(figure: OptionFigure | undefined, lang: ReportLanguage): strin
   return `${formatPercent(lo, { locale: lang, decimals: 1 })} – ${formatPercent(hi, { locale: lang, decimals: 1 })}`;
 }
 
-function decimal(value: number | null | undefined, lang: ReportLanguage): string {
+function decimal(value: number | null | undefined, lang: ReportLanguage, digits = 2): string {
   if (value === null || value === undefined) return '—';
-  const text = value.toFixed(2);
+  const text = value.toFixed(digits);
   return lang === 'fr' ? text.replace('.', ',') : text;
 }
 
@@ -138,9 +146,40 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
   return section;
 }
 
+function crosstabSection(question: TQuestion, figures: Figures, definition: LoadedSurvey['definition'], lang: ReportLanguage): ReportQuestion['crosstab'] {
+  const crosstab = figures.crosstab;
+  if (!crosstab || !('options' in question) || !question.options || question.type === 'ranking' || question.id === crosstab.question) return undefined;
+  const source = definition.languages[0] ?? lang;
+  const byQuestion = definition.pages.flatMap((p) => p.questions).find((q) => q.id === crosstab.question);
+  const byOptions = byQuestion && 'options' in byQuestion && byQuestion.options ? byQuestion.options : [];
+  const columns = Object.entries(crosstab.columns).map(([id, column]) => {
+    const option = byOptions.find((o) => o.id === id);
+    const figures = column.questions[question.id];
+    return {
+      id,
+      label: option ? localize(option.label, lang, source) : id,
+      letter: column.letter,
+      base: figures?.base.n ?? 0,
+      lowBase: (figures?.flags.length ?? 0) > 0,
+    };
+  });
+  const test = crosstab.tests[question.id];
+  return {
+    columns,
+    rows: question.options.map((option) => ({
+      label: localize(option.label, lang, source),
+      cells: columns.map((column) => ({
+        percent: pct(crosstab.columns[column.id]?.questions[question.id]?.options?.[option.id], lang),
+        markers: (test?.markers[option.id]?.[column.id] ?? []).join(''),
+      })),
+    })),
+    ...(test?.chiSquare ? { chiSquare: { pValue: test.chiSquare.pValue < 0.001 ? `< ${decimal(0.001, lang, 3)}` : decimal(test.chiSquare.pValue, lang, 3), significant: test.chiSquare.significant } } : {}),
+  };
+}
+
 export function createReportService(figuresService: FiguresService, lowBaseBelow: number) {
   return {
-    async buildReport(survey: LoadedSurvey, waveName: string, lang: ReportLanguage, weighted: boolean): Promise<Report> {
+    async buildReport(survey: LoadedSurvey, waveName: string, lang: ReportLanguage, weighted: boolean, by?: string): Promise<Report> {
       const { definition } = survey;
       const source = definition.languages[0] ?? lang;
       const wave = await findWave(definition.id, waveName);
@@ -151,7 +190,7 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
           await figuresService.computeFigures({
             surveyId: definition.id,
             wave: wave.waveId,
-            query: { base, weighted, mentions: false },
+            query: { base, weighted, mentions: false, ...(base === 'answered' && by ? { by } : {}) },
             lowBaseBelow,
           }),
         );
@@ -162,7 +201,10 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
         for (const question of page.questions) {
           const figures = main.questions[question.id];
           if (!figures || question.type === 'short_text' || question.type === 'long_text' || question.type === 'date') continue;
-          questions.push(questionSection(question, figures, lang, source));
+          const section = questionSection(question, figures, lang, source);
+          const crosstab = crosstabSection(question, main, definition, lang);
+          if (crosstab) section.crosstab = crosstab;
+          questions.push(section);
         }
       }
       const deff = main.weighting?.designEffect ?? 1;
@@ -176,6 +218,7 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
         statements: renderStatements(definition, figuresByBase, lang),
         questions,
         lowBaseBelow,
+        ...(by ? { by: { id: by, text: localize(definition.pages.flatMap((p) => p.questions).find((q) => q.id === by)?.text ?? by, lang, source) } } : {}),
         methodology: {
           sponsor: localize(definition.sponsor, lang, source),
           conductedBy: localize(definition.conducted_by, lang, source),

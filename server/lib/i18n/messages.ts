@@ -158,6 +158,15 @@ export const MESSAGES = {
     en: 'Figures computed live from the stored responses ({source}).',
   },
   'report.print': { fr: 'Imprimer ou enregistrer en PDF', en: 'Print or save as PDF' },
+  'report.by_segment': { fr: 'Selon « {question} » (pourcentages en colonne)', en: 'By “{question}” (column percentages)' },
+  'report.base_short': { fr: 'Base', en: 'Base' },
+  'report.significant': { fr: 'différence significative au seuil de 5 %', en: 'significant difference at the 5% level' },
+  'report.segments': { fr: 'Segments', en: 'Segments' },
+  'report.whole_sample': { fr: 'Ensemble', en: 'Whole sample' },
+  'report.markers_note': {
+    fr: 'Une lettre après un pourcentage signale qu’il est significativement plus élevé que celui de la colonne de cette lettre (test z, seuil de 5 %).',
+    en: 'A letter after a percentage means it is significantly higher than in the column with that letter (z-test, 5% level).',
+  },
   'report.chart_label': { fr: 'Graphique : {question}', en: 'Chart: {question}' },
 
   'home.title': { fr: 'Enquêtes ouvertes', en: 'Open surveys' },

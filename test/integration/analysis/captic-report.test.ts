@@ -66,6 +66,22 @@ describe('The CAP-TIC report from 250 imported responses', function () {
     expect(readable($('#statement-f4').text())).to.contain('plus de 50 % (base : 100)');
   });
 
+  it('splits each question by company size on request, with column bases and significance letters', async () => {
+    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en&by=company_size`).set('Accept', 'text/html');
+    expect(res.status).to.equal(200);
+    const $ = cheerio.load(res.text);
+    const table = $('#result-uses_social table.crosstab');
+    expect(readable(table.find('caption').text())).to.equal('By “How large is your company?” (column percentages)');
+    const headers = table.find('thead tr').first().find('th').map((_, th) => readable($(th).text())).get();
+    expect(headers).to.have.length(4);
+    expect(headers[0]).to.match(/\(A\)$/);
+    const bases = table.find('tr.bases td').map((_, td) => $(td).text()).get();
+    // Bases under 50 are flagged.
+    expect(bases).to.deep.equal(['170', '45*', '20*', '15*']);
+    expect($('#result-company_size table.crosstab').length).to.equal(0);
+    expect($('nav.segments strong').text()).to.equal('company_size');
+  });
+
   it('serves the figures as JSON with unrounded proportions, bases and intervals', async () => {
     const res = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`).set('Accept', 'application/json');
     expect(res.status).to.equal(200);
