@@ -8,9 +8,10 @@ let embedded: EmbeddedMongo | undefined;
 export async function mochaGlobalSetup(): Promise<void> {
   if (!process.env.MONGODB_URI) {
     embedded = await startEmbeddedMongo({ host: '127.0.0.1', port: 0 });
-    // Each run gets its own database name so a real server is never shared between runs.
     process.env.MONGODB_URI = `${embedded.uri}/barometer_test`;
-  } else if (!process.env.BAROMETER_KEEP_DB_NAME) {
+  } else {
+    // On a real server each run gets a database of its own, dropped at the end, so runs never
+    // share data and the database named in the URI is never touched.
     const url = new URL(process.env.MONGODB_URI);
     url.pathname = `/barometer_test_${process.pid}`;
     process.env.MONGODB_URI = url.toString();
@@ -20,7 +21,18 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
-  await embedded?.close();
+  if (embedded) {
+    await embedded.close();
+    return;
+  }
+  // On a real server, leave nothing behind: the run's database goes with it.
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(process.env.MONGODB_URI as string);
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 // Every test file shares one mongoose connection to that database; each test empties the
