@@ -42,12 +42,22 @@ export function normaliseError(error: unknown): AppError {
   return new AppError('Internal server error', 500, 'internal', false);
 }
 
+/** What a person reads, in their language; the technical message stays below as a detail. */
 const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
   csrf_invalid: 'errors.csrf',
   wave_closed: 'errors.survey_closed',
   response_not_yours: 'errors.response_not_yours',
   rate_limited: 'errors.rate_limited',
   bot_suspected: 'errors.bot',
+  not_found: 'errors.page_not_found',
+  survey_not_found: 'errors.survey_not_found',
+  wave_not_found: 'errors.survey_not_found',
+  resume_link_invalid: 'errors.resume_link_invalid',
+  response_not_found: 'errors.resume_link_invalid',
+  response_busy: 'errors.response_busy',
+  unknown_question: 'errors.form_not_offered',
+  hidden_question: 'errors.form_not_offered',
+  invalid_answers: 'errors.form_not_offered',
 };
 
 export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestHandler {
@@ -83,6 +93,7 @@ export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestH
           t,
           title: appError.status === 404 ? t('errors.not_found_title') : t('errors.generic_title'),
           message: friendly ? t(friendly) : appError.status >= 500 ? '' : appError.message,
+          detail: friendly && appError.status < 500 ? appError.message : undefined,
           status: appError.status,
           stack: showStacks && error instanceof Error ? error.stack : undefined,
         });

@@ -107,6 +107,21 @@ export const MESSAGES = {
     en: 'Too many responses started from this address. Try again in a few minutes.',
   },
   'errors.bot': { fr: 'Envoi refusé.', en: 'Submission refused.' },
+  'errors.page_not_found': { fr: "Cette page n'existe pas.", en: 'This page does not exist.' },
+  'errors.survey_not_found': { fr: "Cette enquête n'existe pas ou n'est pas encore ouverte.", en: 'This survey does not exist or is not open yet.' },
+  'errors.resume_link_invalid': {
+    fr: "Ce lien de reprise n'est pas valide. Vérifiez qu'il est complet, ou recommencez le questionnaire.",
+    en: 'This resume link is not valid. Check that it is complete, or start the questionnaire again.',
+  },
+  'errors.response_busy': {
+    fr: 'Vos réponses viennent d’être modifiées dans un autre onglet. Rechargez la page : rien n’est perdu.',
+    en: 'Your answers were just changed in another tab. Reload the page: nothing is lost.',
+  },
+  'errors.form_not_offered': {
+    fr: "Le formulaire envoyé contient des réponses qui n'étaient pas proposées. Rien n'a été enregistré : revenez à la page et réessayez.",
+    en: 'The form sent answers that were not offered. Nothing was saved: go back to the page and try again.',
+  },
+  'errors.detail': { fr: 'Détail :', en: 'Detail:' },
   'errors.back_home': { fr: "Retour à l'accueil", en: 'Back to the home page' },
 
   'report.title': { fr: 'Résultats', en: 'Results' },

@@ -38,7 +38,9 @@ describe('Protecting responses from bad input', () => {
   it('refuses an unknown question id with 400', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
-    await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', favourite_colour: 'blue' }, 400, /Unknown fields: favourite_colour/);
+    const res = await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', favourite_colour: 'blue' }, 400, /Unknown fields: favourite_colour/);
+    // The respondent reads what happened in their language; the technical detail follows.
+    expect(res.$('p.lead').text()).to.equal("Le formulaire envoyé contient des réponses qui n'étaient pas proposées. Rien n'a été enregistré : revenez à la page et réessayez.");
   });
 
   it('refuses an unknown option id with 400', async () => {
