@@ -10,6 +10,8 @@ import type { PagePlan, PlannedQuestion } from './page-plan';
 export interface ChoiceView {
   value: string;
   label: string;
+  /** Read by screen readers before the label, not shown (a matrix row's name). */
+  hiddenPrefix?: string;
   inputId: string;
   checked: boolean;
   exclusive: boolean;
@@ -208,9 +210,9 @@ export function buildQuestionView(
           name: `${q.id}.${row.id}`,
           headerId: `${q.id}-${row.id}-label`,
           errorMessages: errors.byRow.get(`${q.id}.${row.id}`) ?? [],
-          choices: pointChoices(`${q.id}-${row.id}`, points, stringValue(rowAnswers[row.id])).map((c, i) => ({
+          choices: pointChoices(`${q.id}-${row.id}`, points, stringValue(rowAnswers[row.id])).map((c) => ({
             ...c,
-            label: `${label} : ${points[i]?.label ?? c.label}`,
+            hiddenPrefix: `${label}${ctx.lang === 'fr' ? '\u00a0:' : ':'} `,
           })),
         };
       });
