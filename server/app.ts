@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
+import onHeaders from 'on-headers';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './lib/config';
 import type { Logger } from './lib/logger';
@@ -37,6 +38,14 @@ export function createApp(deps: AppDependencies): Express {
   app.locals.rmWhitespace = false;
 
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  // While draining, every answer tells the client not to reuse its connection, including
+  // answers to requests that began before SIGTERM (hence at header time, not request time).
+  app.use((_req, res, next) => {
+    onHeaders(res, () => {
+      if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
+    });
+    next();
+  });
   app.use(securityHeaders());
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
   // Chart.js is served from the installed package, never from a CDN.

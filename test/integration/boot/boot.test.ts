@@ -1,6 +1,7 @@
 // Boot as `npm start` does it, in a child process: the embedded store on DATA_DIR, the health
 // check, the command-line tools sharing the running app's store, and a clean SIGTERM.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import net from 'node:net';
 import { mkdtemp, mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +86,30 @@ describe('Booting the app on the embedded store', function () {
     const afterStop = await runToEnd('server/analysis/report.cli.ts', ['--survey', 'captic_2011', '--json'], baseEnv(dataDir));
     expect(afterStop.code, afterStop.stderr).to.equal(0);
     expect(JSON.parse(afterStop.stdout).n).to.equal(0);
+  });
+
+  it('on SIGTERM refuses new connections but finishes the request in flight, then exits', async () => {
+    const server = await startServer(baseEnv(dataDir));
+    const { hostname, port } = new URL(server.url);
+    // A request whose body is still arriving when SIGTERM comes.
+    const socket = net.connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let reply = '';
+    socket.on('data', (d: Buffer) => (reply += d.toString()));
+    const body = 'consent=yes&website=';
+    socket.write(`POST /s/captic_2011/start HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nAccept: text/html\r\n\r\n${body.slice(0, 5)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exited = new Promise<number | null>((resolve) => server.child.on('exit', (code) => resolve(code)));
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const refused = await fetch(`${server.url}/healthz`).then(() => 'answered', (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message);
+    expect(refused).to.equal('ECONNREFUSED');
+    socket.write(body.slice(5));
+    await new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    // Finished, not cut: a full HTTP answer (403: this raw client sent no CSRF token).
+    expect(reply).to.match(/^HTTP\/1\.1 403 /);
+    expect(reply).to.contain('Connection: close');
+    expect(await exited).to.equal(0);
   });
 
   it('refuses to start on bad settings, listing every problem', async () => {
