@@ -6,6 +6,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from './config';
 
 const BROWSER_COOKIE = 'brm_browser';
+const CSRF_COOKIE_DAYS = 30;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -65,7 +66,9 @@ export function csrfProtection(config: Config, secret: string) {
     getSecret: () => secret,
     getSessionIdentifier: (req) => req.browserId,
     cookieName: secure ? '__Host-brm.csrf' : 'brm_csrf',
-    cookieOptions: { sameSite: 'lax', path: '/', secure, httpOnly: true },
+    // Not a session cookie: a tab restored days later must still be able to post the answers
+    // typed in it. The token is bound to the (year-long) browser id cookie anyway.
+    cookieOptions: { sameSite: 'lax', path: '/', secure, httpOnly: true, maxAge: CSRF_COOKIE_DAYS * 86_400_000 },
     getCsrfTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
       const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
