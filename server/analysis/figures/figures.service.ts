@@ -157,16 +157,30 @@ export function createFiguresService(catalog: SurveyCatalog) {
     if (query.filter) checkFilter(definition, query.filter);
     const byOptions = query.by ? checkBy(definition, query.by) : undefined;
     const options: BuildOptions = { base: query.base, mentions: query.mentions, lowBaseBelow };
+    const segments = segmentQuestionsOf(definition);
+    const filterKeys = Object.keys(query.filter ?? {});
+    // A filter on one segment question alone is a sum of that question's segment counters.
+    const segmentFilter = filterKeys.length === 1 && segments.includes(filterKeys[0] as string) && query.by === undefined ? (filterKeys[0] as string) : undefined;
     const needsResponses =
-      query.weighted || query.filter !== undefined || (query.by !== undefined && !segmentQuestionsOf(definition).includes(query.by));
+      query.weighted || (query.filter !== undefined && !segmentFilter) || (query.by !== undefined && !segments.includes(query.by));
 
     if (!needsResponses) {
-      const figures = buildFigures(definition, waveId, { counts: await readTallies(definition.id, waveId, ALL_SEGMENT) }, options, 'counters');
+      let counts: Contribution;
+      if (segmentFilter && query.filter) {
+        counts = new Map();
+        for (const option of new Set(query.filter[segmentFilter])) {
+          accumulate(counts, await readTallies(definition.id, waveId, `${segmentFilter}=${option}`));
+        }
+      } else {
+        counts = await readTallies(definition.id, waveId, ALL_SEGMENT);
+      }
+      const figures = buildFigures(definition, waveId, { counts }, options, 'counters');
+      if (query.filter) figures.filter = query.filter;
       if (query.by && byOptions) {
         const columns = new Map<string, Figures>();
         for (const option of byOptions) {
-          const counts = await readTallies(definition.id, waveId, `${query.by}=${option}`);
-          columns.set(option, buildFigures(definition, waveId, { counts }, options, 'counters'));
+          const columnCounts = await readTallies(definition.id, waveId, `${query.by}=${option}`);
+          columns.set(option, buildFigures(definition, waveId, { counts: columnCounts }, options, 'counters'));
         }
         figures.crosstab = buildCrosstab(definition, query.by, columns);
       }

@@ -51,6 +51,16 @@ describe('The figures API: segments, waves and weighting', function () {
     expect(recomputed.crosstab).to.deep.equal(live.crosstab);
   });
 
+  it('reads a filter on a segment question from the counters, equal to a recompute', async () => {
+    const live = (await api().get(`${FIGURES}/2011-03/figures?filter=company_size:tpe,pme`)).body;
+    expect(live.source).to.equal('counters');
+    expect(live.n).to.equal(215);
+    expect(live.filter).to.deep.equal({ company_size: ['tpe', 'pme'] });
+    const recomputed = (await api().get(`${FIGURES}/2011-03/figures?filter=company_size:tpe,pme;uses_social:yes,no`)).body;
+    expect(recomputed.source).to.equal('responses');
+    expect(recomputed.questions).to.deep.equal(live.questions);
+  });
+
   it('measures wave-over-wave changes with a pooled z-test', async () => {
     const res = await api().get(`${FIGURES}/2012-03/figures?compare=2011-03`);
     expect(res.status).to.equal(200);
