@@ -2,7 +2,7 @@
 // once with it, each run going Back to change the answer that decides which pages follow.
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES } from '../fixtures/captic-answers';
+import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES, USER_STORED_ANSWERS, USER_STORED_OTHER_TEXTS } from '../fixtures/captic-answers';
 import { startTestApp, type TestApp } from '../support/app';
 import { launchChromium, openContext } from './support/chromium';
 import {
@@ -191,23 +191,8 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     const [response] = stored;
     expect(response).to.include({ surveyId: CAPTIC_ID, waveId: '2011-03', status: 'complete', language: 'en', source: 'web' });
     expect(response!.fingerprint).to.equal(app.catalog.require(CAPTIC_ID).fingerprint);
-    expect(response!.answers).to.deep.equal({
-      uses_social: 'yes',
-      usage: 'both',
-      networks: ['facebook', 'viadeo', 'other'],
-      satisfaction_personal: { facebook: 4, viadeo: 'dont_know' },
-      satisfaction_professional: { facebook: 2, viadeo: 5 },
-      info_sources: ['social_media', 'other'],
-      club_member: 'no',
-      club_obstacles: ['time', 'fees'],
-      reasons: ['exchange_peers'],
-      themes: ['financing', 'training'],
-      company_size: 'pme',
-      sector: 'it_telecom',
-      region: 'occitanie',
-      function: 'manager',
-    });
-    expect(response!.otherTexts).to.deep.equal({ networks: 'Instagram', info_sources: 'Télévision' });
+    expect(response!.answers).to.deep.equal(USER_STORED_ANSWERS);
+    expect(response!.otherTexts).to.deep.equal(USER_STORED_OTHER_TEXTS);
   });
 
   it('can be answered with the keyboard alone, with focus on the error summary after a missing answer', async () => {

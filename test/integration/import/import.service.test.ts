@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { startTestApp, ROOT, type TestApp } from '../../support/app';
-import { CAPTIC_ID } from '../../fixtures/captic-answers';
+import { CAPTIC_ID, USER_STORED_ANSWERS, USER_STORED_OTHER_TEXTS } from '../../fixtures/captic-answers';
 import { formatLineProblem, ImportFileError, importResponses, type ImportFormat } from '../../../server/responses/import.service';
 import { registerResponseHooks } from '../../../server/responses/completion-hooks';
 import type { StoredResponse } from '../../../server/responses/response.service';
@@ -59,23 +59,8 @@ describe('Importing responses (import service)', () => {
     }
     const [first] = docs;
     // The envelope form: answers, other texts, language and times as given.
-    expect(first!.answers).to.deep.equal({
-      uses_social: 'yes',
-      usage: 'both',
-      networks: ['facebook', 'viadeo', 'other'],
-      satisfaction_personal: { facebook: 4, viadeo: 'dont_know' },
-      satisfaction_professional: { facebook: 2, viadeo: 5 },
-      info_sources: ['social_media', 'other'],
-      club_member: 'no',
-      club_obstacles: ['time', 'fees'],
-      reasons: ['exchange_peers'],
-      themes: ['financing', 'training'],
-      company_size: 'pme',
-      sector: 'it_telecom',
-      region: 'occitanie',
-      function: 'manager',
-    });
-    expect(first!.otherTexts).to.deep.equal({ networks: 'Instagram', info_sources: 'Télévision' });
+    expect(first!.answers).to.deep.equal(USER_STORED_ANSWERS);
+    expect(first!.otherTexts).to.deep.equal(USER_STORED_OTHER_TEXTS);
     expect(first!.language).to.equal('fr');
     expect((first!.startedAt as Date).toISOString()).to.equal('2011-03-14T09:12:00.000Z');
     expect((first!.completedAt as Date).toISOString()).to.equal('2011-03-14T09:30:00.000Z');
