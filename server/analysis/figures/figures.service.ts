@@ -3,9 +3,9 @@
 // responses themselves: they are recomputed on demand (the weights change as responses arrive).
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { streamCompleteAnswers } from '../../responses/response.service';
-import type { TAnswers } from '../../surveys/answers';
+import { DONT_KNOW, type TAnswers } from '../../surveys/answers';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
-import type { TSurveyDefinition } from '../../surveys/survey.schemas';
+import type { TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { findQuestion } from '../../surveys/visibility';
 import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
@@ -25,24 +25,36 @@ export interface FiguresRequest {
   lowBaseBelow: number;
 }
 
+/** The values a filter may name for a question: option ids, or the points of a scale. */
+function filterableValues(question: TQuestion): string[] | undefined {
+  if ('options' in question && question.options) return question.options.map((o) => o.id);
+  if (question.type === 'rating') {
+    const points = Array.from({ length: question.scale.points }, (_, i) => String(i + 1));
+    return question.scale.dont_know ? [...points, DONT_KNOW] : points;
+  }
+  if (question.type === 'nps') return Array.from({ length: 11 }, (_, i) => String(i));
+  return undefined;
+}
+
 export function checkFilter(definition: TSurveyDefinition, filter: Record<string, string[]>): void {
-  for (const [questionId, optionIds] of Object.entries(filter)) {
+  for (const [questionId, values] of Object.entries(filter)) {
     const question = findQuestion(definition, questionId);
-    if (!question || !('options' in question) || !question.options) {
-      throw new ValidationError(`filter: "${questionId}" is not a choice question of ${definition.id}`, undefined, 'invalid_filter');
+    const known = question ? filterableValues(question) : undefined;
+    if (!known) {
+      throw new ValidationError(`filter: "${questionId}" is not a choice, rating or NPS question of ${definition.id}`, undefined, 'invalid_filter');
     }
-    const known = question.options.map((o) => o.id);
-    const unknown = optionIds.filter((id) => !known.includes(id));
+    const unknown = values.filter((id) => !known.includes(id));
     if (unknown.length) throw new ValidationError(`filter: ${questionId} has no option ${unknown.map((u) => `"${u}"`).join(', ')}`, undefined, 'invalid_filter');
   }
 }
 
+/** Respondents match when, for every question of the filter, they gave one of its values. */
 export function matchesFilter(answers: TAnswers, filter: Record<string, string[]> | undefined): boolean {
   if (!filter) return true;
-  return Object.entries(filter).every(([questionId, optionIds]) => {
+  return Object.entries(filter).every(([questionId, values]) => {
     const value = answers[questionId];
-    if (Array.isArray(value)) return value.some((v) => optionIds.includes(v));
-    return typeof value === 'string' && optionIds.includes(value);
+    if (Array.isArray(value)) return value.some((v) => values.includes(v));
+    return (typeof value === 'string' || typeof value === 'number') && values.includes(String(value));
   });
 }
 

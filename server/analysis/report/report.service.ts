@@ -78,6 +78,13 @@ function interval(figure: OptionFigure | undefined, lang: ReportLanguage): strin
   return `${formatPercent(lo, { locale: lang, decimals: 1 })} – ${formatPercent(hi, { locale: lang, decimals: 1 })}`;
 }
 
+/** "2011-03-01" as "1 mars 2011" / "1 March 2011". Field dates are calendar days: read in UTC. */
+function longDate(isoDay: string, lang: ReportLanguage): string {
+  const date = new Date(`${isoDay}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDay;
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
 function decimal(value: number | null | undefined, lang: ReportLanguage, digits = 2): string {
   if (value === null || value === undefined) return '—';
   const text = value.toFixed(digits);
@@ -224,8 +231,8 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
           conductedBy: localize(definition.conducted_by, lang, source),
           population: localize(definition.target_population, lang, source),
           method: localize(definition.method, lang, source),
-          ...(wave.fieldStart ? { fieldStart: wave.fieldStart } : {}),
-          ...(wave.fieldEnd ? { fieldEnd: wave.fieldEnd } : {}),
+          ...(wave.fieldStart ? { fieldStart: longDate(wave.fieldStart, lang) } : {}),
+          ...(wave.fieldEnd ? { fieldEnd: longDate(wave.fieldEnd, lang) } : {}),
           n: main.n,
           sampling: definition.sampling,
           ...(main.weighting ? { weighting: main.weighting } : {}),

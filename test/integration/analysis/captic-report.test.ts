@@ -53,7 +53,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
     expect(statement('f18')).to.contain('56% (base: 200)');
     const methodology = readable($('.methodology').text());
     expect(methodology).to.contain('250 respondents');
-    expect(methodology).to.contain('2011-03-01 to 2011-03-31');
+    expect(methodology).to.contain('1 March 2011 to 31 March 2011');
     expect(methodology).to.contain('no margin of sampling error is reported');
     expect($('canvas[data-chart]').length).to.be.greaterThan(8);
   });
@@ -64,6 +64,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
     expect(readable($('#statement-f1').text())).to.equal('94 % (base : 250) des professionnels répondants sont des utilisateurs de réseaux sociaux');
     expect(readable($('#statement-f17').text())).to.contain('89,5 % (base : 200)');
     expect(readable($('#statement-f4').text())).to.contain('plus de 50 % (base : 100)');
+    expect(readable($('.methodology').text())).to.contain('du 1 mars 2011 au 31 mars 2011');
   });
 
   it('splits each question by company size on request, with column bases and significance letters', async () => {
