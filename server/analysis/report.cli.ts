@@ -134,16 +134,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     const service = createFiguresService(catalog);
     const request = { surveyId: survey.definition.id, wave: values.wave ?? 'current', lowBaseBelow: config.LOW_BASE_THRESHOLD };
-    const figures = await service.computeFigures({ ...request, query });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(figures)}\n`);
+      process.stdout.write(`${JSON.stringify(await service.computeFigures({ ...request, query }))}\n`);
       return EXIT_OK;
     }
     const lang = query.lang ?? (survey.definition.languages[0] === 'en' ? 'en' : 'fr');
-    const byBase = new Map([[query.base, figures]]);
-    for (const base of basePoliciesUsed(survey.definition)) {
-      if (!byBase.has(base)) byBase.set(base, await service.computeFigures({ ...request, query: { ...query, base, by: undefined, compare: undefined } }));
-    }
+    // The statements may use other bases than the one asked for: one read gives them all.
+    const byBase = await service.computeByBase({ ...request, query }, [query.base, ...basePoliciesUsed(survey.definition)]);
+    const figures = byBase.get(query.base) as Figures;
     const statements = renderStatements(survey.definition, byBase, lang).map((s) => s.plain);
     process.stdout.write(formatText(survey.definition, figures, lang, statements));
     return EXIT_OK;

@@ -14,7 +14,7 @@ import { ALL_SEGMENT, readTallies } from '../tally/tally.service';
 import { postStratify, rake, type WeightingRespondent } from '../weighting/index';
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
 import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
-import type { Figures, WeightingSummary } from './figures.types';
+import type { BasePolicyName, Figures, WeightingSummary } from './figures.types';
 import { addWaveChanges, buildCrosstab } from './comparisons';
 import { segmentQuestionsOf } from '../tally/tally.hooks';
 
@@ -112,6 +112,10 @@ export class TallyAccumulator {
       this.weighted = new Map();
       this.squares = new Map();
     }
+    // Found once here, not once per response.
+    for (const page of definition.pages) {
+      for (const question of page.questions) if (question.type === 'number') this.numbers.set(question.id, { values: [], weights: [] });
+    }
   }
 
   add(response: AnsweredResponse, contribution: Contribution = contributionOf(this.definition, response.answers)): void {
@@ -121,15 +125,11 @@ export class TallyAccumulator {
       accumulate(this.weighted, contribution, w);
       accumulate(this.squares, contribution, w * w);
     }
-    for (const page of this.definition.pages) {
-      for (const question of page.questions) {
-        const value = response.answers[question.id];
-        if (question.type !== 'number' || typeof value !== 'number') continue;
-        const list = this.numbers.get(question.id) ?? { values: [], weights: [] };
-        list.values.push(value);
-        list.weights.push(w);
-        this.numbers.set(question.id, list);
-      }
+    for (const [questionId, list] of this.numbers) {
+      const value = response.answers[questionId];
+      if (typeof value !== 'number') continue;
+      list.values.push(value);
+      list.weights.push(w);
     }
   }
 
@@ -164,11 +164,33 @@ function checkBy(definition: TSurveyDefinition, by: string): string[] {
   return question.options.map((o) => o.id);
 }
 
+/** What figures are built from: the tallies of the whole selection and of each crosstab column. */
+interface Gathered {
+  source: Figures['source'];
+  total: TallyAccumulator | TallySet;
+  columns?: Map<string, TallyAccumulator | TallySet>;
+  weighting?: WeightingSummary;
+}
+
+function tallySetOf(tallies: TallyAccumulator | TallySet): TallySet {
+  return tallies instanceof TallyAccumulator ? tallies.result() : tallies;
+}
+
+function figuresFrom(definition: TSurveyDefinition, waveId: string, tallies: TallyAccumulator | TallySet, options: BuildOptions, source: Figures['source']): Figures {
+  const figures = buildFigures(definition, waveId, tallySetOf(tallies), options, source);
+  if (tallies instanceof TallyAccumulator) tallies.addDistributions(figures);
+  return figures;
+}
+
 export function createFiguresService(catalog: SurveyCatalog) {
-  async function compute(definition: TSurveyDefinition, waveId: string, query: TFiguresQuery, lowBaseBelow: number): Promise<Figures> {
+  /**
+   * Reads what the figures need, once: the live counters when they can answer (no weighting; no
+   * filter, or one on a segment question alone; `by` on a segment question), else one pass over
+   * the responses. The base policy does not change what is read, only how it is divided.
+   */
+  async function gather(definition: TSurveyDefinition, waveId: string, query: TFiguresQuery): Promise<Gathered> {
     if (query.filter) checkFilter(definition, query.filter);
     const byOptions = query.by ? checkBy(definition, query.by) : undefined;
-    const options: BuildOptions = { base: query.base, mentions: query.mentions, lowBaseBelow };
     const segments = segmentQuestionsOf(definition);
     const filterKeys = Object.keys(query.filter ?? {});
     // A filter on one segment question alone is a sum of that question's segment counters.
@@ -186,21 +208,16 @@ export function createFiguresService(catalog: SurveyCatalog) {
       } else {
         counts = await readTallies(definition.id, waveId, ALL_SEGMENT);
       }
-      const figures = buildFigures(definition, waveId, { counts }, options, 'counters');
-      if (query.filter) figures.filter = query.filter;
+      const gathered: Gathered = { source: 'counters', total: { counts } };
       if (query.by && byOptions) {
-        const columns = new Map<string, Figures>();
-        for (const option of byOptions) {
-          const columnCounts = await readTallies(definition.id, waveId, `${query.by}=${option}`);
-          columns.set(option, buildFigures(definition, waveId, { counts: columnCounts }, options, 'counters'));
-        }
-        figures.crosstab = buildCrosstab(definition, query.by, columns);
+        gathered.columns = new Map();
+        for (const option of byOptions) gathered.columns.set(option, { counts: await readTallies(definition.id, waveId, `${query.by}=${option}`) });
       }
-      return figures;
+      return gathered;
     }
 
     let weights: Map<string, number> | undefined;
-    let summary: WeightingSummary | undefined;
+    let weighting: WeightingSummary | undefined;
     if (query.weighted) {
       // Weights come from every complete response of the wave, before any filter.
       const config = await findWaveWeighting(definition.id, waveId);
@@ -208,45 +225,61 @@ export function createFiguresService(catalog: SurveyCatalog) {
       const variables = Object.keys(config.targets);
       const respondents: WeightingRespondent[] = [];
       for await (const response of streamCompleteAnswers(definition.id, waveId)) respondents.push(weightingRespondent(response, variables));
-      ({ weights, summary } = computeWeights(respondents, config));
+      ({ weights, summary: weighting } = computeWeights(respondents, config));
     }
     const total = new TallyAccumulator(definition, weights);
-    const columns = new Map((byOptions ?? []).map((option) => [option, new TallyAccumulator(definition, weights)]));
+    const columns = byOptions ? new Map(byOptions.map((option) => [option, new TallyAccumulator(definition, weights)])) : undefined;
     for await (const response of streamCompleteAnswers(definition.id, waveId)) {
       if (!matchesFilter(response.answers, query.filter)) continue;
       const contribution = contributionOf(definition, response.answers);
       total.add(response, contribution);
       const column = query.by ? response.answers[query.by] : undefined;
-      if (typeof column === 'string') columns.get(column)?.add(response, contribution);
+      if (typeof column === 'string') columns?.get(column)?.add(response, contribution);
     }
-    const figures = buildFigures(definition, waveId, total.result(), options, 'responses');
-    total.addDistributions(figures);
-    if (query.by) {
-      const built = new Map([...columns].map(([option, accumulator]) => {
-        const columnFigures = buildFigures(definition, waveId, accumulator.result(), options, 'responses');
-        accumulator.addDistributions(columnFigures);
-        return [option, columnFigures] as const;
-      }));
-      figures.crosstab = buildCrosstab(definition, query.by, built);
+    return { source: 'responses', total, ...(columns ? { columns } : {}), ...(weighting ? { weighting } : {}) };
+  }
+
+  function build(definition: TSurveyDefinition, waveId: string, gathered: Gathered, query: TFiguresQuery, base: BasePolicyName, lowBaseBelow: number): Figures {
+    const options: BuildOptions = { base, mentions: query.mentions, lowBaseBelow };
+    const figures = figuresFrom(definition, waveId, gathered.total, options, gathered.source);
+    if (query.by && gathered.columns) {
+      const columns = new Map([...gathered.columns].map(([option, tallies]) => [option, figuresFrom(definition, waveId, tallies, options, gathered.source)] as const));
+      figures.crosstab = buildCrosstab(definition, query.by, columns);
     }
     if (query.filter) figures.filter = query.filter;
-    if (summary) figures.weighting = summary;
+    if (gathered.weighting) figures.weighting = gathered.weighting;
     return figures;
   }
 
-  return {
-    async computeFigures(request: FiguresRequest): Promise<Figures> {
-      const { definition } = catalog.require(request.surveyId);
-      const wave = await findWave(definition.id, request.wave);
-      const figures = await compute(definition, wave.waveId, request.query, request.lowBaseBelow);
-      if (request.query.compare) {
-        const previousWave = await findWave(definition.id, request.query.compare);
-        const { by: _by, compare: _compare, ...rest } = request.query;
-        const previous = await compute(definition, previousWave.waveId, rest, request.lowBaseBelow);
-        addWaveChanges(definition, figures, previous);
-        figures.comparedWith = { wave: previous.wave, n: previous.n };
+  /** Figures on each of `bases`, from one read of the counters or one pass over the responses. */
+  async function computeByBase(request: FiguresRequest, bases: readonly BasePolicyName[]): Promise<Map<BasePolicyName, Figures>> {
+    const { definition } = catalog.require(request.surveyId);
+    const wave = await findWave(definition.id, request.wave);
+    const gathered = await gather(definition, wave.waveId, request.query);
+    let previous: { waveId: string; gathered: Gathered } | undefined;
+    if (request.query.compare) {
+      const previousWave = await findWave(definition.id, request.query.compare);
+      const { by: _by, compare: _compare, ...rest } = request.query;
+      previous = { waveId: previousWave.waveId, gathered: await gather(definition, previousWave.waveId, rest) };
+    }
+    const result = new Map<BasePolicyName, Figures>();
+    for (const base of new Set(bases)) {
+      const figures = build(definition, wave.waveId, gathered, request.query, base, request.lowBaseBelow);
+      if (previous) {
+        const before = build(definition, previous.waveId, previous.gathered, { ...request.query, by: undefined }, base, request.lowBaseBelow);
+        addWaveChanges(definition, figures, before);
+        figures.comparedWith = { wave: before.wave, n: before.n };
       }
-      return figures;
+      result.set(base, figures);
+    }
+    return result;
+  }
+
+  return {
+    computeByBase,
+    async computeFigures(request: FiguresRequest): Promise<Figures> {
+      const byBase = await computeByBase(request, [request.query.base]);
+      return byBase.get(request.query.base) as Figures;
     },
   };
 }

@@ -190,18 +190,11 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
       const { definition } = survey;
       const source = definition.languages[0] ?? lang;
       const wave = await findWave(definition.id, waveName);
-      const figuresByBase = new Map<BasePolicyName, Figures>();
-      for (const base of basePoliciesUsed(definition)) {
-        figuresByBase.set(
-          base,
-          await figuresService.computeFigures({
-            surveyId: definition.id,
-            wave: wave.waveId,
-            query: { base, weighted, mentions: false, ...(base === 'answered' && by ? { by } : {}) },
-            lowBaseBelow,
-          }),
-        );
-      }
+      // Every base the statements use, from one read of the counters (or one recompute).
+      const figuresByBase = await figuresService.computeByBase(
+        { surveyId: definition.id, wave: wave.waveId, query: { base: 'answered', weighted, mentions: false, ...(by ? { by } : {}) }, lowBaseBelow },
+        ['answered', ...basePoliciesUsed(definition)],
+      );
       const main = figuresByBase.get('answered') as Figures;
       const questions: ReportQuestion[] = [];
       for (const page of definition.pages) {
