@@ -13,7 +13,7 @@ import { LIST_SEPARATOR, META_COLUMNS, OTHER_SUFFIX, matrixRows, specifyOption }
 import { restoreGuardedText } from '../exports/formula-guard';
 import { recordCompletion } from './completion-hooks';
 import { ResponseModel } from './response.model';
-import type { StoredResponse } from './response.service';
+import { toStoredResponse, type ResponseRecord } from './response.service';
 
 export type ImportFormat = 'jsonl' | 'csv';
 
@@ -88,20 +88,14 @@ interface RawResponse {
   problems: LineProblem[];
 }
 
-interface ImportedDocument {
-  _id: mongoose.Types.ObjectId;
-  surveyId: string;
-  waveId: string;
-  fingerprint: string;
+/** A response as the importer writes it: always complete, from an import. */
+type ImportedDocument = ResponseRecord & {
   status: 'complete';
+  source: 'import';
   answers: TAnswers;
   otherTexts: TOtherTexts;
-  language: string;
-  source: 'import';
-  startedAt: Date;
   completedAt: Date;
-  revision: number;
-}
+};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -380,23 +374,6 @@ function checkResponse(raw: RawResponse, definition: TSurveyDefinition, now: Dat
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-function toStored(doc: ImportedDocument): StoredResponse {
-  return {
-    id: doc._id.toHexString(),
-    surveyId: doc.surveyId,
-    waveId: doc.waveId,
-    fingerprint: doc.fingerprint,
-    status: doc.status,
-    answers: doc.answers,
-    otherTexts: doc.otherTexts,
-    language: doc.language,
-    source: doc.source,
-    startedAt: doc.startedAt,
-    completedAt: doc.completedAt,
-    revision: doc.revision,
-  };
-}
-
 /** Inserts in batches; if a batch fails, removes what earlier batches wrote, so the import is all or nothing. */
 async function insertAll(docs: ImportedDocument[], batchSize: number): Promise<void> {
   const written: mongoose.Types.ObjectId[] = [];
@@ -448,7 +425,7 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
   // The live tallies follow every response that becomes complete, imported ones included.
   for (const [index, doc] of docs.entries()) {
     try {
-      await recordCompletion(toStored(doc));
+      await recordCompletion(toStoredResponse(doc));
     } catch (error) {
       // The responses are stored (they are valid); say so rather than leave the operator guessing.
       throw new Error(`Imported ${docs.length} responses, but the completion hooks failed on response ${index + 1} (${doc._id.toHexString()}): ${(error as Error).message}`, { cause: error });

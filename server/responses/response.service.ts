@@ -27,21 +27,12 @@ export interface StoredResponse {
   revision: number;
 }
 
-interface ResponseRecord {
+/** A response as stored: the same fields, with Mongo's _id, and maps that may be absent. */
+export type ResponseRecord = Omit<StoredResponse, 'id' | 'answers' | 'otherTexts'> & {
   _id: mongoose.Types.ObjectId;
-  surveyId: string;
-  waveId: string;
-  fingerprint: string;
-  status: ResponseStatus;
   answers?: TAnswers;
   otherTexts?: TOtherTexts;
-  language: string;
-  source: 'web' | 'import';
-  lastPageId?: string;
-  startedAt: Date;
-  completedAt?: Date;
-  revision: number;
-}
+};
 
 export function toStoredResponse(doc: ResponseRecord): StoredResponse {
   return {
