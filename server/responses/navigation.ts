@@ -9,16 +9,22 @@ export function visiblePages(definition: TSurveyDefinition, answers: TAnswers): 
   return definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => visibility.questions.has(q.id)));
 }
 
-export function nextPage(definition: TSurveyDefinition, currentPageId: string, answers: TAnswers): TPage | undefined {
-  const pages = visiblePages(definition, answers);
-  const order = definition.pages.findIndex((p) => p.id === currentPageId);
-  return pages.find((p) => definition.pages.indexOf(p) > order);
+export interface PagePosition {
+  previous?: TPage;
+  next?: TPage;
+  /** 1-based place of the page among the visible pages, and how many there are. */
+  current: number;
+  total: number;
 }
 
-export function previousPage(definition: TSurveyDefinition, currentPageId: string, answers: TAnswers): TPage | undefined {
+/** Where a page stands among the pages the answers make visible (one visibility pass). */
+export function pagePosition(definition: TSurveyDefinition, pageId: string, answers: TAnswers): PagePosition {
   const pages = visiblePages(definition, answers);
-  const order = definition.pages.findIndex((p) => p.id === currentPageId);
-  return [...pages].reverse().find((p) => definition.pages.indexOf(p) < order);
+  const order = definition.pages.findIndex((p) => p.id === pageId);
+  const index = pages.findIndex((p) => p.id === pageId);
+  const previous = [...pages].reverse().find((p) => definition.pages.indexOf(p) < order);
+  const next = pages.find((p) => definition.pages.indexOf(p) > order);
+  return { ...(previous ? { previous } : {}), ...(next ? { next } : {}), current: index + 1, total: Math.max(pages.length, index + 1) };
 }
 
 /**
@@ -43,10 +49,4 @@ export function resumePage(definition: TSurveyDefinition, answers: TAnswers, las
   const page = pages[candidate] ?? pages[pages.length - 1] ?? definition.pages[0];
   if (!page) throw new Error(`survey "${definition.id}" has no page`);
   return page;
-}
-
-export function pageProgress(definition: TSurveyDefinition, pageId: string, answers: TAnswers): { current: number; total: number } {
-  const pages = visiblePages(definition, answers);
-  const index = pages.findIndex((p) => p.id === pageId);
-  return { current: index + 1, total: Math.max(pages.length, index + 1) };
 }

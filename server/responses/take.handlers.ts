@@ -13,7 +13,7 @@ import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { computeVisibility, findPage } from '../surveys/visibility';
 import { findOpenWave, findWave, type Wave } from '../waves/wave.service';
 import { parsePageForm } from './form-input';
-import { nextPage, pageProgress, previousPage, resumePage, visiblePages } from './navigation';
+import { pagePosition, resumePage, visiblePages } from './navigation';
 import { answersBeforePage, planPage, type PagePlan } from './page-plan';
 import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } from './page-view';
 import {
@@ -184,8 +184,8 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
       source: definition.languages[0] ?? ctx.lang,
       t,
     }, view.rankInput);
-    const progress = pageProgress(definition, plan.page.id, view.answers);
-    const isLast = !nextPage(definition, plan.page.id, view.answers);
+    const position = pagePosition(definition, plan.page.id, view.answers);
+    const progress = { current: position.current, total: position.total };
     const token = resumeToken(req, definition.id);
     const pageTitle = plan.page.title ? localize(plan.page.title, ctx.lang, definition.languages[0]) : undefined;
     const surveyTitle = localize(definition.title, ctx.lang, definition.languages[0]);
@@ -197,8 +197,8 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
       questions,
       errorSummary: pageErrors.summary,
       progress,
-      isFirst: !previousPage(definition, plan.page.id, view.answers),
-      isLast,
+      isFirst: !position.previous,
+      isLast: !position.next,
       action: pagePath(definition.id, plan.page.id),
       responseId: view.response.id,
       resumeUrl: token ? `${baseUrl(req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined,
@@ -272,11 +272,9 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
       if (!page) throw new NotFoundError(`Survey "${ctx.definition.id}" has no page "${pageId}"`);
       // No skipping ahead by URL, and no page the answers hide: go where the respondent belongs.
       const pages = visiblePages(ctx.definition, response.answers);
-      const allowedUpTo = pages.indexOf(resumePage(ctx.definition, response.answers, response.lastPageId));
+      const resume = resumePage(ctx.definition, response.answers, response.lastPageId);
       const index = pages.indexOf(page);
-      if (index < 0 || index > allowedUpTo) {
-        return res.redirect(303, pagePath(ctx.definition.id, resumePage(ctx.definition, response.answers, response.lastPageId).id));
-      }
+      if (index < 0 || index > pages.indexOf(resume)) return res.redirect(303, pagePath(ctx.definition.id, resume.id));
       renderPage(req, res, ctx, 200, {
         response,
         plan: planPage(ctx.definition, page, response.answers),
@@ -362,7 +360,8 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
       }
 
       const merged = { ...prior, ...result.answers };
-      const target = action === 'back' ? previousPage(definition, page.id, merged) : nextPage(definition, page.id, merged);
+      const { previous, next } = pagePosition(definition, page.id, merged);
+      const target = action === 'back' ? previous : next;
       let complete = action === 'next' && !target;
       if (complete) {
         // The last page: the whole response must hold, not only this page.
