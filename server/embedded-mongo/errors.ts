@@ -3,21 +3,45 @@
 import type { Document } from 'bson';
 
 export const ErrorCodes = {
+  InternalError: 1,
   BadValue: 2,
+  NoSuchKey: 4,
   FailedToParse: 9,
+  UserNotFound: 11,
+  Unauthorized: 13,
   TypeMismatch: 14,
+  Overflow: 15,
+  AuthenticationFailed: 18,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  MaxTimeMSExpired: 50,
+  DollarPrefixedFieldName: 52,
+  InvalidIdField: 53,
+  NotSingleValueField: 54,
+  EmptyFieldName: 56,
+  DottedFieldName: 57,
   CommandNotFound: 59,
   ImmutableField: 66,
+  CannotCreateIndex: 67,
   InvalidOptions: 72,
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
+  OperationFailed: 96,
+  CommandNotSupported: 115,
+  DocumentValidationFailure: 121,
+  CommandNotSupportedOnView: 166,
+  OptionNotSupportedOnView: 167,
+  InvalidPipelineOperator: 168,
+  ViewDepthLimitExceeded: 165,
+  QueryFeatureNotAllowed: 224,
   NotImplemented: 238,
+  BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
 } as const;
 
@@ -28,10 +52,20 @@ export class CommandError extends Error {
   readonly codeName: string;
   readonly extra: Document;
 
-  constructor(codeName: ErrorCodeName, message: string, extra: Document = {}) {
+  /**
+   * A named code from ErrorCodes, or a bare number for the server's "location" codes
+   * (e.g. 40415 for an unknown command field), whose codeName is `Location<code>` as mongod sends it.
+   */
+  constructor(code: ErrorCodeName | number, message: string, extra: Document = {}) {
     super(message);
-    this.code = ErrorCodes[codeName];
-    this.codeName = codeName;
+    if (typeof code === 'number') {
+      const named = Object.entries(ErrorCodes).find(([, value]) => value === code);
+      this.code = code;
+      this.codeName = named ? named[0] : `Location${code}`;
+    } else {
+      this.code = ErrorCodes[code];
+      this.codeName = code;
+    }
     this.extra = extra;
   }
 
