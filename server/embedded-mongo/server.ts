@@ -4,6 +4,7 @@ import net from 'node:net';
 import { promises as fs } from 'node:fs';
 import type { Document } from 'bson';
 import { runCommand } from './commands/index';
+import { isCommandRun, type CommandRun } from './commands/context';
 import { CursorRegistry } from './cursors';
 import { errorToReply } from './errors';
 import { DataDirLock } from './lock';
@@ -124,7 +125,8 @@ export class EmbeddedMongoServer {
     }
     let reply: Document;
     try {
-      reply = { ...runCommand(request.command, { catalog: this.catalog, cursors: this.cursors, db: request.database, connectionId, startedAt: this.startedAt }), ok: 1 };
+      const outcome = runCommand(request.command, { catalog: this.catalog, cursors: this.cursors, db: request.database, connectionId, startedAt: this.startedAt });
+      reply = { ...(isCommandRun(outcome) ? runToEnd(outcome) : outcome), ok: 1 };
     } catch (error) {
       reply = errorToReply(error);
       if (!(error instanceof Error) || !('code' in error)) this.options.logger.error(`embedded-mongo: ${(error as Error)?.stack ?? String(error)}`);
@@ -165,5 +167,13 @@ export class EmbeddedMongoServer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.journal?.close();
     await this.lock?.release();
+  }
+}
+
+/** Runs a long command to its end without pausing (placeholder until the scheduler interleaves them). */
+function runToEnd(run: CommandRun): Document {
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
   }
 }

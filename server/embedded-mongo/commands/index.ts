@@ -3,8 +3,9 @@
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
 import * as admin from './admin';
+import * as aggregation from './aggregate';
 import * as collections from './collections';
-import type { CommandContext, CommandHandler } from './context';
+import type { CommandContext, CommandHandler, CommandRun } from './context';
 import * as indexes from './indexes';
 import * as read from './read';
 import * as write from './write';
@@ -38,7 +39,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   find: read.find,
   getMore: read.getMore,
   killCursors: read.killCursors,
-  aggregate: read.aggregate,
+  aggregate: aggregation.aggregate,
   count: read.count,
   distinct: read.distinct,
   create: collections.create,
@@ -61,7 +62,7 @@ export function commandName(command: Document): string {
   return Object.keys(command)[0] ?? '';
 }
 
-export function runCommand(command: Document, context: CommandContext): Document {
+export function runCommand(command: Document, context: CommandContext): Document | CommandRun {
   const name = commandName(command);
   if (name === 'commitTransaction' || name === 'abortTransaction' || command.startTransaction === true || command.autocommit === false) {
     // What a standalone mongod answers: transactions need a replica set. Never pretend to commit.

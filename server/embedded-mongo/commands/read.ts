@@ -1,11 +1,11 @@
-// find, getMore, killCursors, aggregate, count, distinct.
+// find, getMore, killCursors, count, distinct.
 import { Long, type Document } from 'bson';
 import { CommandError } from '../errors';
 import { encodeValue, valuesAtPath } from '../storage/values';
 import { collectionName, type CommandHandler } from './context';
-import { aggregateDocuments, findDocuments, matchingDocuments } from './query';
+import { findDocuments, matchingDocuments } from './query';
 
-function optionalNumber(value: unknown): number | undefined {
+export function optionalNumber(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
@@ -45,20 +45,6 @@ export const killCursors: CommandHandler = (command, context) => {
     (context.cursors.kill(id) ? cursorsKilled : cursorsNotFound).push(id);
   }
   return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [] };
-};
-
-export const aggregate: CommandHandler = (command, context) => {
-  const target = command.aggregate;
-  if (!Array.isArray(command.pipeline)) throw new CommandError('FailedToParse', "'pipeline' option must be specified as an array");
-  if (command.cursor === undefined && command.explain !== true) {
-    throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
-  }
-  const collection = typeof target === 'string' ? context.catalog.getCollection(context.db, target) : undefined;
-  const docs = aggregateDocuments(context.catalog, context.db, collection, command.pipeline as Document[], command.collation as Document | undefined);
-  const ns = `${context.db}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
-  const batchSize = optionalNumber((command.cursor as Document | undefined)?.batchSize);
-  const batch = context.cursors.open(ns, docs, batchSize);
-  return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
 };
 
 export const count: CommandHandler = (command, context) => {
