@@ -33,7 +33,7 @@ describe('shipped surveys', () => {
       expect(def.default_wave).to.deep.include({ id: '2011-03', field_start: '2011-03-01', field_end: '2011-03-31', status: 'open' });
     });
 
-    it('uses the stable ids of docs/reference/captic-2011.md', () => {
+    it('uses the stable ids the CAP-TIC questionnaire was reconstructed with', () => {
       const expected: Record<string, [string, string[]]> = {
         uses_social: ['yes_no', ['yes', 'no']],
         usage: ['single_choice', ['professional', 'personal', 'both']],
