@@ -1,14 +1,79 @@
 // create, drop, listCollections, collMod, dropDatabase, listDatabases.
-import type { Document } from 'bson';
+import { calculateObjectSize, type Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from '../errors';
+import type { Collection } from '../storage/collection';
 import type { IndexSpec } from '../storage/indexes';
 import { encodeValue } from '../storage/values';
 import { collectionName, type CommandHandler } from './context';
+import { withoutGenericFields } from './fields';
+
+/**
+ * Collection options the store honours. Everything else mongod accepts on create (views,
+ * validators, capped and time-series collections, a default collation...) changes what later
+ * commands do; accepting it and then behaving like a plain collection would be a silent lie,
+ * so it is refused with 238 NotImplemented naming the option.
+ */
+const CREATE_OPTIONS_HONOURED = new Set(['storageEngine', 'indexOptionDefaults', 'idIndex', 'autoIndexId', 'flags', 'temp']);
+const VALIDATION_LEVELS = ['off', 'strict', 'moderate'];
+const VALIDATION_ACTIONS = ['error', 'warn'];
+
+function refuseUnsupportedOptions(commandName: string, options: Document): void {
+  for (const [option, value] of Object.entries(options)) {
+    if (CREATE_OPTIONS_HONOURED.has(option)) continue;
+    // Defaults that change nothing: capped:false, or a validation level/action with no validator.
+    if (option === 'capped' && value === false) continue;
+    if (option === 'validationLevel' && options.validator === undefined) {
+      if (typeof value !== 'string' || !VALIDATION_LEVELS.includes(value)) {
+        throw new CommandError('BadValue', `Enumeration value '${String(value)}' for field '${commandName}.validationLevel' is not a valid value.`);
+      }
+      continue;
+    }
+    if (option === 'validationAction' && options.validator === undefined) {
+      if (typeof value !== 'string' || !VALIDATION_ACTIONS.includes(value)) {
+        throw new CommandError('BadValue', `Enumeration value '${String(value)}' for field '${commandName}.validationAction' is not a valid value.`);
+      }
+      continue;
+    }
+    throw new CommandError('NotImplemented', `the embedded store does not support ${describeOption(option)} ('${commandName}.${option}')`);
+  }
+}
+
+function describeOption(option: string): string {
+  switch (option) {
+    case 'viewOn':
+    case 'pipeline':
+      return 'views';
+    case 'validator':
+    case 'validationLevel':
+    case 'validationAction':
+      return 'schema validation';
+    case 'capped':
+    case 'size':
+    case 'max':
+    case 'cappedSize':
+    case 'cappedMax':
+      return 'capped collections';
+    case 'timeseries':
+      return 'time series collections';
+    case 'clusteredIndex':
+      return 'clustered collections';
+    case 'collation':
+      return 'a default collation on a collection';
+    case 'encryptedFields':
+      return 'queryable encryption';
+    case 'changeStreamPreAndPostImages':
+    case 'recordPreImages':
+      return 'change streams';
+    default:
+      return `the option '${option}'`;
+  }
+}
 
 export const create: CommandHandler = (command, context) => {
   const name = collectionName(command, 'create');
-  const { create: _name, $db: _db, lsid: _lsid, $readPreference: _rp, writeConcern: _wc, ...options } = command;
+  const { create: _name, ...options } = withoutGenericFields(command);
+  refuseUnsupportedOptions('create', options);
   const existing = context.catalog.getCollection(context.db, name);
   if (existing) {
     // MongoDB 7 accepts re-creating a collection with identical options and refuses otherwise.
@@ -18,6 +83,42 @@ export const create: CommandHandler = (command, context) => {
   context.catalog.ensureCollection(context.db, name, options);
   return {};
 };
+
+/** Splits "db.collection" at the first dot, as mongod's NamespaceString does. */
+function parseNamespace(value: unknown, role: 'source' | 'target'): { db: string; coll: string } {
+  const text = typeof value === 'string' ? value : '';
+  const dot = text.indexOf('.');
+  if (dot <= 0 || dot === text.length - 1) throw new CommandError('InvalidNamespace', `Invalid ${role} namespace: ${text}`);
+  return { db: text.slice(0, dot), coll: text.slice(dot + 1) };
+}
+
+// https://www.mongodb.com/docs/v7.0/reference/command/renameCollection/
+export const renameCollection: CommandHandler = (command, context) => {
+  if (context.db !== 'admin') throw new CommandError('Unauthorized', 'renameCollection may only be run against the admin database.');
+  if (typeof command.to !== 'string') {
+    throw new CommandError('TypeMismatch', `BSON field 'renameCollection.to' is the wrong type '${bsonTypeOf(command.to)}', expected type 'string'`);
+  }
+  const source = parseNamespace(command.renameCollection, 'source');
+  const target = parseNamespace(command.to, 'target');
+  if (source.db === target.db && source.coll === target.coll) throw new CommandError('IllegalOperation', "Can't rename a collection to itself");
+  const collection = context.catalog.getCollection(source.db, source.coll);
+  if (!collection) throw new CommandError('NamespaceNotFound', `Source collection ${source.db}.${source.coll} does not exist`);
+  if (context.catalog.getCollection(target.db, target.coll)) {
+    if (command.dropTarget !== true) throw new CommandError('NamespaceExists', 'target namespace exists');
+    context.catalog.dropCollection(target.db, target.coll);
+  }
+  context.catalog.renameCollection(collection, target.db, target.coll);
+  return {};
+};
+
+function bsonTypeOf(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return 'double';
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
 
 export const drop: CommandHandler = (command, context) => {
   const name = collectionName(command, 'drop');
@@ -51,6 +152,9 @@ export const collMod: CommandHandler = (command, context) => {
   const name = collectionName(command, 'collMod');
   const collection = context.catalog.getCollection(context.db, name);
   if (!collection) throw new CommandError('NamespaceNotFound', `ns does not exist: ${context.db}.${name}`);
+  const { collMod: _name, index: _index, ...options } = withoutGenericFields(command);
+  // Refused before anything changes, so a half-applied collMod never happens.
+  refuseUnsupportedOptions('collMod', options);
   const reply: Document = {};
   const change = command.index as Document | undefined;
   if (change) {
@@ -67,7 +171,6 @@ export const collMod: CommandHandler = (command, context) => {
     if (change.hidden !== undefined) next.hidden = change.hidden;
     context.catalog.replaceIndexSpec(collection, next);
   }
-  const { collMod: _name, $db: _db, lsid: _lsid, index: _index, writeConcern: _wc, $readPreference: _rp, ...options } = command;
   if (Object.keys(options).length > 0) context.catalog.setOptions(collection, { ...collection.options, ...options });
   return reply;
 };
@@ -89,12 +192,38 @@ export const listDatabases: CommandHandler = (command, context) => {
   return reply;
 };
 
+/** Sizes are the documents' BSON sizes; the store keeps no files per collection to measure. */
+function dataSizeOf(collection: Collection): number {
+  let size = 0;
+  for (const doc of collection.docs.values()) size += calculateObjectSize(doc);
+  return size;
+}
+
 export const dbStats: CommandHandler = (command, context) => {
   const collections = context.catalog.collections(context.db);
   const objects = collections.reduce((sum, collection) => sum + collection.docs.size, 0);
   const indexes = collections.reduce((sum, collection) => sum + collection.indexSpecs().length, 0);
-  const scale = Number(command.scale ?? 1) || 1;
-  // Byte sizes are rough estimates (the store keeps no files per collection to measure).
-  const dataSize = Math.round((objects * 256) / scale);
-  return { db: context.db, collections: collections.length, views: 0, objects, avgObjSize: objects ? 256 : 0, dataSize, storageSize: dataSize, indexes, indexSize: 0, totalSize: dataSize, scaleFactor: scale };
+  const scale = Math.max(1, Math.trunc(Number(command.scale ?? 1)) || 1);
+  const bytes = collections.reduce((sum, collection) => sum + dataSizeOf(collection), 0);
+  const dataSize = Math.trunc(bytes / scale);
+  // Index sizes are not measured (in-memory structures): reported as 0 rather than guessed.
+  return {
+    db: context.db, collections: collections.length, views: 0, objects, avgObjSize: objects ? bytes / objects : 0,
+    dataSize, storageSize: dataSize, indexes, indexSize: 0, totalSize: dataSize, scaleFactor: scale,
+  };
+};
+
+export const collStats: CommandHandler = (command, context) => {
+  const name = collectionName(command, 'collStats');
+  const collection = context.catalog.getCollection(context.db, name);
+  if (!collection) throw new CommandError('NamespaceNotFound', `Collection [${context.db}.${name}] not found.`);
+  const scale = Math.max(1, Math.trunc(Number(command.scale ?? 1)) || 1);
+  const bytes = dataSizeOf(collection);
+  const specs = collection.indexSpecs();
+  return {
+    ns: collection.namespace, size: Math.trunc(bytes / scale), count: collection.docs.size,
+    avgObjSize: collection.docs.size ? Math.trunc(bytes / collection.docs.size) : 0, storageSize: Math.trunc(bytes / scale),
+    nindexes: specs.length, totalIndexSize: 0, indexSizes: Object.fromEntries(specs.map((spec) => [spec.name, 0])),
+    capped: false, scaleFactor: scale,
+  };
 };

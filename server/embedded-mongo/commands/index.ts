@@ -6,6 +6,7 @@ import * as admin from './admin';
 import * as aggregation from './aggregate';
 import * as collections from './collections';
 import type { CommandContext, CommandHandler, CommandRun } from './context';
+import { checkCommandFields } from './fields';
 import * as indexes from './indexes';
 import * as read from './read';
 import * as write from './write';
@@ -31,6 +32,8 @@ const HANDLERS: Record<string, CommandHandler> = {
   listDatabases: collections.listDatabases,
   dropDatabase: collections.dropDatabase,
   dbStats: collections.dbStats,
+  collStats: collections.collStats,
+  renameCollection: collections.renameCollection,
   insert: write.insert,
   update: write.updateCommand,
   delete: write.deleteCommand,
@@ -55,7 +58,7 @@ const HANDLERS: Record<string, CommandHandler> = {
 /** Commands that write: they are journaled before the reply goes out. */
 export const WRITE_COMMANDS = new Set([
   'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'collMod',
-  'createIndexes', 'dropIndexes', 'deleteIndexes', 'dropDatabase',
+  'createIndexes', 'dropIndexes', 'deleteIndexes', 'dropDatabase', 'renameCollection',
 ]);
 
 export function commandName(command: Document): string {
@@ -70,5 +73,6 @@ export function runCommand(command: Document, context: CommandContext): Document
   }
   const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
   if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
+  checkCommandFields(name, command);
   return handler(command, context);
 }

@@ -13,6 +13,7 @@ export type JournalRecord =
   | { op: 'createIndex'; db: string; coll: string; spec: IndexSpec }
   | { op: 'dropIndex'; db: string; coll: string; name: string }
   | { op: 'setOptions'; db: string; coll: string; options: Document }
+  | { op: 'renameCollection'; db: string; coll: string; toDb: string; toColl: string }
   | { op: 'dropDatabase'; db: string };
 
 export class Catalog {
@@ -55,6 +56,30 @@ export class Catalog {
     const dropped = this.databases.get(db)?.delete(name) ?? false;
     if (dropped) this.pending.push({ op: 'dropCollection', db, coll: name });
     return dropped;
+  }
+
+  /**
+   * Moves a collection (documents, indexes, options) to a new namespace, replacing nothing: the
+   * caller drops an existing target first (renameCollection's dropTarget). One journal record,
+   * so a crash leaves the collection under the old name or the new one, never both.
+   */
+  renameCollection(collection: Collection, toDb: string, toColl: string): Collection {
+    validateCollectionName(toColl);
+    const renamed = this.moveCollection(collection, toDb, toColl);
+    this.pending.push({ op: 'renameCollection', db: collection.database, coll: collection.name, toDb, toColl });
+    return renamed;
+  }
+
+  private moveCollection(collection: Collection, toDb: string, toColl: string): Collection {
+    const renamed = new Collection(toDb, toColl, collection.options);
+    for (const doc of collection.docs.values()) renamed.put(doc);
+    // Indexes after documents: one build over all documents; the _id index is implicit.
+    for (const index of collection.indexes.values()) renamed.addIndex(index.spec);
+    this.databases.get(collection.database)?.delete(collection.name);
+    let target = this.databases.get(toDb);
+    if (!target) this.databases.set(toDb, (target = new Map()));
+    target.set(toColl, renamed);
+    return renamed;
   }
 
   dropDatabase(db: string): void {
@@ -130,6 +155,11 @@ export class Catalog {
       case 'dropIndex':
         this.getCollection(db, coll)?.dropIndex(record.name as string);
         break;
+      case 'renameCollection': {
+        const collection = this.getCollection(db, coll);
+        if (collection) this.moveCollection(collection, record.toDb as string, record.toColl as string);
+        break;
+      }
       case 'setOptions': {
         const collection = this.getCollection(db, coll);
         if (collection) collection.options = record.options as Document;

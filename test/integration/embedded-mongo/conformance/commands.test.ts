@@ -1,0 +1,301 @@
+// Commands as the MongoDB 7.0 manual documents them (reference/command/<name>), driven through the
+// official driver. Fields each command accepts: the manual's "Syntax" section of each command page.
+import assert from 'node:assert/strict';
+import { Long } from 'mongodb';
+import { assertServerError, assertWriteError, contents, useConformanceDatabase } from './harness';
+
+describe('conformance: commands', () => {
+  const conf = useConformanceDatabase('commands');
+
+  describe('unknown command fields (IDL parsing: 40415)', () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['find', { find: 'c', filter: {}, fliter: {} }, 'find.fliter'],
+      ['insert', { insert: 'c', documents: [{ a: 1 }], orderd: false }, 'insert.orderd'],
+      ['update', { update: 'c', updates: [{ q: {}, u: { $set: { a: 1 } } }], upsrt: true }, 'update.upsrt'],
+      ['delete', { delete: 'c', deletes: [{ q: {}, limit: 0 }], bogus: 1 }, 'delete.bogus'],
+      ['aggregate', { aggregate: 'c', pipeline: [], cursor: {}, allowDiskuse: true }, 'aggregate.allowDiskuse'],
+      ['count', { count: 'c', query: {}, filter: {} }, 'count.filter'],
+      ['distinct', { distinct: 'c', key: 'a', filter: {} }, 'distinct.filter'],
+      ['findAndModify', { findAndModify: 'c', query: {}, update: { $set: { a: 1 } }, returnNew: true }, 'findAndModify.returnNew'],
+      ['createIndexes', { createIndexes: 'c', indexes: [{ key: { a: 1 }, name: 'a_1' }], background: true }, 'createIndexes.background'],
+      ['listCollections', { listCollections: 1, fillter: {} }, 'listCollections.fillter'],
+      ['drop', { drop: 'c', force: true }, 'drop.force'],
+    ];
+    for (const [name, command, path] of cases) {
+      it(`refuses an unknown field of ${name} with 40415 naming '${path}'`, async () => {
+        await conf.coll().insertOne({ a: 0 });
+        const error = await assertServerError(conf.db.command(command), 40415, 'Location40415');
+        assert.equal(error.message, `BSON field '${path}' is an unknown field.`);
+      });
+    }
+
+    it('refuses sort inside an update statement (a MongoDB 8.0 field) and changes nothing', async () => {
+      await conf.coll().insertMany([{ a: 1 }, { a: 2 }]);
+      const error = await assertServerError(
+        conf.db.command({ update: 'c', updates: [{ q: {}, u: { $set: { b: 1 } }, sort: { a: -1 } }] }),
+        40415,
+        'Location40415',
+      );
+      assert.equal(error.message, "BSON field 'update.updates.sort' is an unknown field.");
+      assert.deepEqual(await contents(conf.coll()), [{ a: 1 }, { a: 2 }]);
+    });
+
+    it('refuses an unknown field inside a delete statement', async () => {
+      const error = await assertServerError(conf.db.command({ delete: 'c', deletes: [{ q: {}, limit: 0, multi: true }] }), 40415, 'Location40415');
+      assert.equal(error.message, "BSON field 'delete.deletes.multi' is an unknown field.");
+    });
+
+    it('accepts the generic arguments every command takes (comment, maxTimeMS, writeConcern, readConcern)', async () => {
+      await conf.db.command({ insert: 'c', documents: [{ a: 1 }], comment: 'tagged', writeConcern: { w: 1 }, maxTimeMS: 10_000 });
+      const reply = await conf.db.command({ find: 'c', filter: {}, comment: { any: 'value' }, maxTimeMS: 10_000, readConcern: { level: 'local' } });
+      assert.equal(reply.cursor.firstBatch.length, 1);
+    });
+  });
+
+  describe('unknown commands and standalone limits', () => {
+    it('answers 59 CommandNotFound for a command that does not exist', async () => {
+      const error = await assertServerError(conf.db.command({ frobnicate: 1 }), 59, 'CommandNotFound');
+      assert.match(error.message, /no such command: 'frobnicate'/);
+    });
+
+    it('refuses a transaction on a standalone server with 20 IllegalOperation', async () => {
+      const session = conf.client.startSession();
+      try {
+        session.startTransaction();
+        // A read: on writes the driver rewraps this error as "does not support retryable writes".
+        const error = await assertServerError(conf.coll().findOne({}, { session }), 20, 'IllegalOperation');
+        assert.match(error.message, /Transaction numbers are only allowed on a replica set member or mongos/);
+      } finally {
+        await session.endSession();
+      }
+    });
+
+    it('answers 40573 to $changeStream on a standalone server (what polling fallbacks look for)', async () => {
+      await conf.coll().insertOne({ a: 1 });
+      const error = await assertServerError(
+        conf.db.command({ aggregate: 'c', pipeline: [{ $changeStream: {} }], cursor: {} }),
+        40573,
+        'Location40573',
+      );
+      assert.match(error.message, /The \$changeStream stage is only supported on replica sets/);
+    });
+
+    it('answers ping, and hello as a writable standalone primary with MongoDB 7.0 limits', async () => {
+      assert.equal((await conf.db.command({ ping: 1 })).ok, 1);
+      const hello = await conf.db.command({ hello: 1 });
+      assert.equal(hello.isWritablePrimary, true);
+      assert.equal(hello.setName, undefined);
+      assert.equal(hello.maxBsonObjectSize, 16 * 1024 * 1024);
+      assert.equal(hello.maxWireVersion >= 21, true);
+    });
+
+    it('reports a 7.0 version in buildInfo', async () => {
+      const info = await conf.db.admin().command({ buildInfo: 1 });
+      assert.match(String(info.version), /^7\.0\./);
+      assert.deepEqual(info.versionArray.slice(0, 2), [7, 0]);
+    });
+  });
+
+  describe('create, drop and listCollections', () => {
+    it('creates an empty collection that listCollections shows with type collection', async () => {
+      await conf.db.createCollection('fresh');
+      const infos = await conf.db.listCollections({ name: 'fresh' }).toArray();
+      assert.equal(infos.length, 1);
+      assert.equal(infos[0]?.type, 'collection');
+      assert.deepEqual(infos[0]?.idIndex?.key, { _id: 1 });
+    });
+
+    it('lists names only with nameOnly, filtered by name', async () => {
+      await conf.db.createCollection('one');
+      await conf.db.createCollection('two');
+      const names = (await conf.db.listCollections({}, { nameOnly: true }).toArray()).map((info) => info.name).sort();
+      assert.deepEqual(names, ['one', 'two']);
+      const filtered = await conf.db.listCollections({ name: { $in: ['two', 'three'] } }).toArray();
+      assert.deepEqual(filtered.map((info) => info.name), ['two']);
+    });
+
+    it('accepts create on an existing collection with the same options', async () => {
+      await conf.db.command({ create: 'same' });
+      const reply = await conf.db.command({ create: 'same' });
+      assert.equal(reply.ok, 1);
+    });
+
+    it('refuses create with different options on an existing collection: 48 NamespaceExists', async () => {
+      await conf.db.command({ create: 'differs' });
+      await assertServerError(conf.db.command({ create: 'differs', validationLevel: 'moderate' }), 48, 'NamespaceExists');
+    });
+
+    it('creates a collection implicitly on first insert', async () => {
+      await conf.coll('implicit').insertOne({ a: 1 });
+      const infos = await conf.db.listCollections({ name: 'implicit' }).toArray();
+      assert.equal(infos.length, 1);
+    });
+
+    it('refuses a collection name with $ with 73 InvalidNamespace', async () => {
+      await assertServerError(conf.db.command({ create: 'bad$name' }), 73, 'InvalidNamespace');
+    });
+
+    it('drops a collection and its documents; dropping a missing collection is ok in 7.0', async () => {
+      await conf.coll('gone').insertOne({ a: 1 });
+      assert.equal(await conf.db.dropCollection('gone'), true);
+      assert.equal(await conf.coll('gone').countDocuments(), 0);
+      assert.equal((await conf.db.command({ drop: 'never-was' })).ok, 1);
+    });
+
+    it('dropDatabase removes every collection of the database', async () => {
+      await conf.coll('a').insertOne({ a: 1 });
+      await conf.coll('b').insertOne({ b: 1 });
+      await conf.db.dropDatabase();
+      assert.deepEqual(await conf.db.listCollections().toArray(), []);
+    });
+  });
+
+  describe('create with options that change behaviour: implemented, or refused, never ignored', () => {
+    it('a view (viewOn + pipeline) either answers with its pipeline applied or is refused', async () => {
+      await conf.coll('base').insertMany([{ a: 1, keep: true }, { a: 2, keep: false }]);
+      const outcome = await conf.db.command({ create: 'v', viewOn: 'base', pipeline: [{ $match: { keep: true } }] }).catch((error: unknown) => error);
+      if (outcome instanceof Error) {
+        assert.equal((outcome as { code?: number }).code, 238);
+        assert.match(outcome.message, /view/);
+        assert.deepEqual(await conf.db.listCollections({ name: 'v' }).toArray(), []);
+        return;
+      }
+      assert.deepEqual(await conf.coll('v').find({}, { projection: { _id: 0 } }).toArray(), [{ a: 1, keep: true }]);
+      const [info] = await conf.db.listCollections({ name: 'v' }).toArray();
+      assert.equal(info?.type, 'view');
+      // Views are read-only: 166 CommandNotSupportedOnView.
+      await assertWriteError(conf.coll('v').insertOne({ a: 3 }), 166);
+    });
+
+    it('a validator either refuses invalid documents with 121 or is refused itself', async () => {
+      const outcome = await conf.db.command({ create: 'checked', validator: { n: { $type: 'int' } } }).catch((error: unknown) => error);
+      if (outcome instanceof Error) {
+        assert.equal((outcome as { code?: number }).code, 238);
+        assert.match(outcome.message, /validation/);
+        return;
+      }
+      await conf.coll('checked').insertOne({ n: 1 });
+      const error = await assertWriteError(conf.coll('checked').insertOne({ n: 'one' }), 121);
+      assert.ok(error.errInfo, 'errInfo explains the failure');
+      assert.equal(await conf.coll('checked').countDocuments(), 1);
+    });
+
+    it('a capped collection either keeps only the newest documents or is refused', async () => {
+      const outcome = await conf.db.command({ create: 'ring', capped: true, size: 4096, max: 2 }).catch((error: unknown) => error);
+      if (outcome instanceof Error) {
+        assert.equal((outcome as { code?: number }).code, 238);
+        assert.match(outcome.message, /capped/);
+        return;
+      }
+      await conf.coll('ring').insertMany([{ i: 1 }, { i: 2 }, { i: 3 }]);
+      assert.deepEqual(await conf.coll('ring').find({}, { projection: { _id: 0 } }).toArray(), [{ i: 2 }, { i: 3 }]);
+    });
+  });
+
+  describe('renameCollection', () => {
+    it('renames a collection with its documents and indexes', async () => {
+      await conf.coll('old').insertMany([{ a: 1 }, { a: 2 }]);
+      await conf.coll('old').createIndex({ a: 1 }, { unique: true });
+      await conf.coll('old').rename('new');
+      assert.deepEqual(await contents(conf.coll('new')), [{ a: 1 }, { a: 2 }]);
+      assert.deepEqual(await conf.db.listCollections({ name: 'old' }).toArray(), []);
+      const names = (await conf.coll('new').listIndexes().toArray()).map((index) => index.name).sort();
+      assert.deepEqual(names, ['_id_', 'a_1']);
+      await assertWriteError(conf.coll('new').insertOne({ a: 1 }), 11000);
+    });
+
+    it('refuses to overwrite an existing target without dropTarget: 48 NamespaceExists', async () => {
+      await conf.coll('src').insertOne({ from: 'src' });
+      await conf.coll('dst').insertOne({ from: 'dst' });
+      const error = await assertServerError(conf.coll('src').rename('dst'), 48, 'NamespaceExists');
+      assert.match(error.message, /target namespace exists/);
+      assert.deepEqual(await contents(conf.coll('dst')), [{ from: 'dst' }]);
+      assert.deepEqual(await contents(conf.coll('src')), [{ from: 'src' }]);
+    });
+
+    it('replaces an existing target with dropTarget: true', async () => {
+      await conf.coll('src').insertOne({ from: 'src' });
+      await conf.coll('dst').insertOne({ from: 'dst' });
+      await conf.coll('src').rename('dst', { dropTarget: true });
+      assert.deepEqual(await contents(conf.coll('dst')), [{ from: 'src' }]);
+    });
+
+    it('answers 26 NamespaceNotFound when the source does not exist', async () => {
+      await assertServerError(
+        conf.client.db('admin').command({ renameCollection: `${conf.db.databaseName}.missing`, to: `${conf.db.databaseName}.other` }),
+        26,
+        'NamespaceNotFound',
+      );
+    });
+
+    it('may only run against the admin database: 13 Unauthorized elsewhere', async () => {
+      await conf.coll('src').insertOne({ a: 1 });
+      const error = await assertServerError(
+        conf.db.command({ renameCollection: `${conf.db.databaseName}.src`, to: `${conf.db.databaseName}.dst` }),
+        13,
+        'Unauthorized',
+      );
+      assert.match(error.message, /renameCollection may only be run against the admin database/);
+    });
+
+    it('refuses renaming a collection to itself: 20 IllegalOperation', async () => {
+      await conf.coll('src').insertOne({ a: 1 });
+      const ns = `${conf.db.databaseName}.src`;
+      await assertServerError(conf.client.db('admin').command({ renameCollection: ns, to: ns }), 20, 'IllegalOperation');
+    });
+
+    it('moves a collection to another database', async () => {
+      const otherDb = conf.client.db(`${conf.db.databaseName}_other`);
+      try {
+        await conf.coll('src').insertOne({ a: 1 });
+        await conf.client.db('admin').command({ renameCollection: `${conf.db.databaseName}.src`, to: `${otherDb.databaseName}.moved` });
+        assert.deepEqual(await contents(otherDb.collection('moved')), [{ a: 1 }]);
+        assert.equal(await conf.coll('src').countDocuments(), 0);
+      } finally {
+        await otherDb.dropDatabase();
+      }
+    });
+  });
+
+  describe('statistics', () => {
+    it('dbStats counts collections, objects and indexes of the database', async () => {
+      await conf.coll('a').insertMany([{ x: 1 }, { x: 2 }]);
+      await conf.coll('b').insertOne({ y: 'text' });
+      await conf.coll('b').createIndex({ y: 1 });
+      const stats = await conf.db.command({ dbStats: 1 });
+      assert.equal(stats.collections, 2);
+      assert.equal(stats.objects, 3);
+      assert.equal(stats.indexes, 3);
+      assert.equal(stats.views, 0);
+      assert.ok(stats.dataSize > 0);
+    });
+
+    it('collStats reports the count of a collection', async () => {
+      await conf.coll('a').insertMany([{ x: 1 }, { x: 2 }]);
+      const stats = await conf.db.command({ collStats: 'a' });
+      assert.equal(stats.count, 2);
+      assert.equal(stats.nindexes, 1);
+      assert.ok(stats.size > 0);
+    });
+
+    it('count without a query answers the number of documents (estimatedDocumentCount)', async () => {
+      await conf.coll().insertMany([{ a: 1 }, { a: 2 }, { a: 3 }]);
+      assert.equal(await conf.coll().estimatedDocumentCount(), 3);
+      const reply = await conf.db.command({ count: 'c', query: { a: { $gt: 1 } }, skip: 1 });
+      assert.equal(reply.n, 1);
+    });
+  });
+
+  describe('killCursors', () => {
+    it('reports killed and unknown cursor ids', async () => {
+      await conf.coll().insertMany(Array.from({ length: 5 }, (_, i) => ({ i })));
+      const reply = await conf.db.command({ find: 'c', batchSize: 2 });
+      const id = reply.cursor.id as Long;
+      assert.ok(!Long.fromValue(id).isZero());
+      const killed = await conf.db.command({ killCursors: 'c', cursors: [id, Long.fromNumber(12345)] });
+      assert.deepEqual(killed.cursorsKilled.map(String), [String(id)]);
+      assert.deepEqual(killed.cursorsNotFound.map(String), ['12345']);
+      await assertServerError(conf.db.command({ getMore: id, collection: 'c' }), 43, 'CursorNotFound');
+    });
+  });
+});
