@@ -2,14 +2,36 @@
 // A write is acknowledged only after its record is fsynced; concurrent writers share one
 // fsync (group commit). Compaction rewrites the live state into a new file and renames it
 // over the old one, so a crash leaves either the old or the new journal, never a mix.
-import { promises as fs, openSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
+//
+// What start-up may drop (the torn-tail rule). Records are read from offset 0. A record is
+// intact when its declared length is between 5 and MAX_RECORD_BODY, the whole record lies
+// inside the file, the BSON body's own length equals the declared length, its CRC32 matches,
+// and the body deserializes. At the first offset where no intact record starts, we search
+// every later offset for one that is intact:
+//   - none is found: the bytes from that offset to the end of the file are a torn last record
+//     (a crash mid-append: the record runs past the end of the file, or its bytes never all
+//     reached the disk). That write was never acknowledged, so it is dropped with a warning.
+//   - one is found: intact data follows the damage, so this is not an interrupted append but
+//     corruption. Start-up stops with JournalCorruptError naming the file and the offset; the
+//     file is left exactly as it was (no compaction, no truncation) for `npm run db:repair`.
+// A flipped byte in the very last record cannot be told apart from a torn append and is
+// dropped like one; anywhere else it stops start-up.
+import { promises as fs, openSync, writeSync, fsyncSync, closeSync, renameSync, fchmodSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { deserialize, serialize, type Document } from 'bson';
 import { DESERIALIZE_OPTIONS, toBuffer } from '../wire-protocol';
 
-const RECORD_HEADER = 8;
-const JOURNAL_FILE = 'journal.bson';
+export const RECORD_HEADER = 8;
+export const JOURNAL_FILE = 'journal.bson';
+/**
+ * Largest body a record may declare. Generous on purpose (a 48 MB wire message is the largest
+ * thing a client can send): it only rules out lengths no writer could have produced, the CRC
+ * and the BSON check do the real work.
+ */
+export const MAX_RECORD_BODY = 64 * 1024 * 1024;
+/** Journal, compaction and repair files hold the data itself: owner only. */
+export const DATA_FILE_MODE = 0o600;
 /** Compact when the journal is this many times bigger than the state it encodes (and big enough to matter). */
 const GROWTH_FACTOR = 4;
 const MIN_COMPACT_BYTES = 64 * 1024 * 1024;
@@ -18,33 +40,113 @@ export interface JournalLogger { warn(msg: string): void }
 
 export function encodeRecord(record: Document): Buffer {
   const body = toBuffer(serialize(record, { ignoreUndefined: true }));
-  const out = Buffer.alloc(RECORD_HEADER + body.length);
+  const out = Buffer.allocUnsafe(RECORD_HEADER + body.length);
   out.writeUInt32LE(body.length, 0);
   out.writeUInt32LE(crc32(body), 4);
   body.copy(out, RECORD_HEADER);
   return out;
 }
 
-export interface ReplayResult { records: Document[]; validBytes: number; tornBytes: number }
-
-/** Decodes every intact record; stops at the first torn or corrupt one (a crash mid-append). */
-export function decodeRecords(data: Buffer): ReplayResult {
-  const records: Document[] = [];
-  let offset = 0;
-  while (offset + RECORD_HEADER <= data.length) {
-    const length = data.readUInt32LE(offset);
-    const checksum = data.readUInt32LE(offset + 4);
-    const end = offset + RECORD_HEADER + length;
-    if (length < 5 || end > data.length) break;
-    const body = data.subarray(offset + RECORD_HEADER, end);
-    if (crc32(body) !== checksum) break;
-    records.push(deserialize(body, DESERIALIZE_OPTIONS));
-    offset = end;
-  }
-  return { records, validBytes: offset, tornBytes: data.length - offset };
+/** Header and body of one record, as two buffers for a vectored write (no copy of the body). */
+function encodeRecordParts(record: Document): [Buffer, Buffer] {
+  const body = toBuffer(serialize(record, { ignoreUndefined: true }));
+  const header = Buffer.allocUnsafe(RECORD_HEADER);
+  header.writeUInt32LE(body.length, 0);
+  header.writeUInt32LE(crc32(body), 4);
+  return [header, body];
 }
 
-interface PendingWrite { buffer: Buffer; resolve: () => void; reject: (error: Error) => void }
+/** The decoded record at `offset` and where it ends, or undefined when no intact record starts there. */
+export function readRecordAt(data: Buffer, offset: number): { record: Document; end: number } | undefined {
+  if (offset + RECORD_HEADER + 5 > data.length) return undefined;
+  const length = data.readUInt32LE(offset);
+  if (length < 5 || length > MAX_RECORD_BODY) return undefined;
+  const start = offset + RECORD_HEADER;
+  const end = start + length;
+  if (end > data.length) return undefined;
+  // Cheap checks first: the resynchronising scan calls this at every byte offset.
+  if (data.readInt32LE(start) !== length || data[end - 1] !== 0) return undefined;
+  const body = data.subarray(start, end);
+  if (crc32(body) !== data.readUInt32LE(offset + 4)) return undefined;
+  try {
+    return { record: deserialize(body, DESERIALIZE_OPTIONS), end };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first offset at or after `from` where an intact record starts. */
+export function findNextRecord(data: Buffer, from: number): number | undefined {
+  for (let offset = from; offset + RECORD_HEADER + 5 <= data.length; offset += 1) {
+    if (readRecordAt(data, offset)) return offset;
+  }
+  return undefined;
+}
+
+export type JournalSegment =
+  | { kind: 'record'; start: number; end: number; record: Document }
+  /** Bytes where no intact record starts, up to the next intact record or the end of the file. */
+  | { kind: 'damaged'; start: number; end: number };
+
+/** Splits a journal into intact records and the damaged stretches between them. */
+export function* scanSegments(data: Buffer): Generator<JournalSegment> {
+  let offset = 0;
+  while (offset < data.length) {
+    const read = readRecordAt(data, offset);
+    if (read) {
+      yield { kind: 'record', start: offset, end: read.end, record: read.record };
+      offset = read.end;
+    } else {
+      const next = findNextRecord(data, offset + 1) ?? data.length;
+      yield { kind: 'damaged', start: offset, end: next };
+      offset = next;
+    }
+  }
+}
+
+export interface ReplayResult {
+  /** The intact records before any damage. */
+  records: Document[];
+  /** Bytes of intact records from the start of the file. */
+  validBytes: number;
+  /** Bytes of a torn last record (dropped; zero when the file ends cleanly or is corrupt). */
+  tornBytes: number;
+  /** Offset of damage that has intact records after it: the file must not be used as is. */
+  corruptAt?: number;
+}
+
+/** Decodes the records of a journal, applying the torn-tail rule above. */
+export function decodeRecords(data: Buffer): ReplayResult {
+  const records: Document[] = [];
+  for (const segment of scanSegments(data)) {
+    if (segment.kind === 'record') {
+      records.push(segment.record);
+      continue;
+    }
+    if (segment.end === data.length) return { records, validBytes: segment.start, tornBytes: data.length - segment.start };
+    return { records, validBytes: segment.start, tornBytes: 0, corruptAt: segment.start };
+  }
+  return { records, validBytes: data.length, tornBytes: 0 };
+}
+
+/** Start-up refused: the journal is damaged somewhere other than its last record. */
+export class JournalCorruptError extends Error {
+  readonly file: string;
+  readonly offset: number;
+
+  constructor(file: string, offset: number, dataDir: string) {
+    super(
+      `The journal ${file} is damaged at byte offset ${offset}, and intact records follow the damage, so this is not an interrupted write. ` +
+        'The store did not start and left the file untouched. ' +
+        `To recover every intact record (a backup of the file is kept): npm run db:repair -- --dbpath ${dataDir}`,
+    );
+    this.name = 'JournalCorruptError';
+    this.file = file;
+    this.offset = offset;
+  }
+}
+
+interface PendingWrite { parts: Buffer[]; resolve: () => void; reject: (error: Error) => void }
 
 export class Journal {
   private readonly file: string;
@@ -56,6 +158,12 @@ export class Journal {
   private readonly snapshot: () => Iterable<Document>;
   private readonly minCompactBytes: number;
   private closed = false;
+  /**
+   * Set when a write or fsync failed. The file may then end in a partial record, and another
+   * append after it would turn a torn tail into mid-file damage, so every later write fails too
+   * (fail-stop) until a restart, whose read drops that tail.
+   */
+  private failure: Error | undefined;
 
   /** `snapshot` yields records that rebuild the current state; it is what compaction writes. */
   constructor(dataDir: string, snapshot: () => Iterable<Document>, options: { minCompactBytes?: number } = {}) {
@@ -68,7 +176,10 @@ export class Journal {
     return this.file;
   }
 
-  /** Reads the journal's intact records, warning about (and dropping) a torn tail. */
+  /**
+   * Reads the journal's intact records, warning about (and dropping) a torn last record.
+   * Throws JournalCorruptError for damage anywhere else, before anything is rewritten.
+   */
   async read(logger: JournalLogger): Promise<Document[]> {
     let data: Buffer;
     try {
@@ -78,9 +189,10 @@ export class Journal {
       throw error;
     }
     const result = decodeRecords(data);
+    if (result.corruptAt !== undefined) throw new JournalCorruptError(this.file, result.corruptAt, path.dirname(this.file));
     if (result.tornBytes > 0) {
       logger.warn(
-        `embedded-mongo: dropped ${result.tornBytes} bytes of incomplete journal data at offset ${result.validBytes} in ${this.file} (an interrupted write); earlier data is intact`,
+        `embedded-mongo: dropped ${result.tornBytes} bytes of incomplete journal data at offset ${result.validBytes} in ${this.file} (an interrupted write: nothing intact follows it); earlier data is intact`,
       );
     }
     return result.records;
@@ -89,16 +201,20 @@ export class Journal {
   /** Rewrites the journal as the current state and opens it for appending. */
   async open(): Promise<void> {
     this.compactNow();
-    this.handle = await fs.open(this.file, 'a');
+    this.handle = await fs.open(this.file, 'a', DATA_FILE_MODE);
   }
 
   /** Resolves once the records are durable on disk. */
   append(records: Document[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
+    if (this.failure) return Promise.reject(new Error(`the journal stopped accepting writes after an earlier failure: ${this.failure.message}`));
     if (this.closed || !this.handle) return Promise.reject(new Error('journal is closed'));
-    const buffer = Buffer.concat(records.map(encodeRecord));
+    // Encoded now, while the documents are what the command just wrote; the bytes are then
+    // written as they are, header and body side by side, in one vectored write per group.
+    const parts: Buffer[] = [];
+    for (const record of records) parts.push(...encodeRecordParts(record));
     return new Promise((resolve, reject) => {
-      this.queue.push({ buffer, resolve, reject });
+      this.queue.push({ parts, resolve, reject });
       this.flushing ??= this.flushLoop();
     });
   }
@@ -109,13 +225,15 @@ export class Journal {
         const batch = this.queue;
         this.queue = [];
         try {
-          const data = Buffer.concat(batch.map((pending) => pending.buffer));
-          await this.handle!.write(data);
+          if (this.failure) throw this.failure;
+          const parts = batch.length === 1 ? batch[0]!.parts : batch.flatMap((pending) => pending.parts);
+          const { bytesWritten } = await this.handle!.writev(parts);
           await this.handle!.datasync();
-          this.bytes += data.length;
+          this.bytes += bytesWritten;
           if (this.bytes > this.minCompactBytes && this.bytes > GROWTH_FACTOR * this.compactedBytes) await this.compactOpen();
           for (const pending of batch) pending.resolve();
         } catch (error) {
+          this.failure ??= error as Error;
           for (const pending of batch) pending.reject(error as Error);
         }
       }
@@ -127,7 +245,7 @@ export class Journal {
   private async compactOpen(): Promise<void> {
     await this.handle?.close();
     this.compactNow();
-    this.handle = await fs.open(this.file, 'a');
+    this.handle = await fs.open(this.file, 'a', DATA_FILE_MODE);
   }
 
   /**
@@ -136,32 +254,10 @@ export class Journal {
    */
   private compactNow(): void {
     const temp = `${this.file}.compact`;
-    const fd = openSync(temp, 'w');
-    let written = 0;
-    try {
-      let chunk: Buffer[] = [];
-      let chunkBytes = 0;
-      for (const record of this.snapshot()) {
-        const encoded = encodeRecord(record);
-        chunk.push(encoded);
-        chunkBytes += encoded.length;
-        if (chunkBytes > 4 * 1024 * 1024) {
-          writeSync(fd, Buffer.concat(chunk));
-          written += chunkBytes;
-          chunk = [];
-          chunkBytes = 0;
-        }
-      }
-      if (chunk.length > 0) writeSync(fd, Buffer.concat(chunk));
-      written += chunkBytes;
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.file);
-    syncDirectory(path.dirname(this.file));
-    this.bytes = written;
-    this.compactedBytes = written;
+    this.bytes = writeFileAtomically(temp, this.file, (write) => {
+      for (const record of this.snapshot()) write(encodeRecord(record));
+    });
+    this.compactedBytes = this.bytes;
   }
 
   async close(): Promise<void> {
@@ -170,6 +266,41 @@ export class Journal {
     await this.handle?.close();
     this.handle = undefined;
   }
+}
+
+/**
+ * Writes `target` through `temp`: owner-only, fsynced, renamed over the target, directory
+ * fsynced, so a crash leaves the old file or the new one, never a mix. Returns the bytes written.
+ */
+export function writeFileAtomically(temp: string, target: string, produce: (write: (chunk: Buffer) => void) => void): number {
+  const fd = openSync(temp, 'w', DATA_FILE_MODE);
+  let written = 0;
+  try {
+    // The mode of open() only applies when it creates the file; a leftover temp keeps its own.
+    fchmodSync(fd, DATA_FILE_MODE);
+    let chunk: Buffer[] = [];
+    let chunkBytes = 0;
+    const flush = (): void => {
+      if (chunkBytes === 0) return;
+      const data = Buffer.concat(chunk, chunkBytes);
+      for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
+      written += chunkBytes;
+      chunk = [];
+      chunkBytes = 0;
+    };
+    produce((bytes) => {
+      chunk.push(bytes);
+      chunkBytes += bytes.length;
+      if (chunkBytes > 4 * 1024 * 1024) flush();
+    });
+    flush();
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, target);
+  syncDirectory(path.dirname(target));
+  return written;
 }
 
 /** A rename is only durable once the directory entry itself is flushed. */

@@ -1,16 +1,37 @@
 // Store-specific tests: each starts its own embedded store on a temporary data directory
 // (in this process or a child), so they run the same whether or not MONGODB_URI names a real server.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Long, MongoClient } from 'mongodb';
 import { DataDirLockedError, readRunningStore, startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from '../../../server/embedded-mongo/index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const repairCli = path.join(here, '..', '..', '..', 'server', 'embedded-mongo', 'repair.cli.ts');
+const run = promisify(execFile);
+
+/** Runs `npm run db:repair -- --dbpath dataDir` as the package script does (tsx), in a child process. */
+function runRepair(dataDir: string): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, ['--import', 'tsx', repairCli, '--dbpath', dataDir]);
+}
+
+/** Fills a store with `count` documents { i }, one insert (so one journal record) each. */
+async function storeWithDocuments(dataDir: string, count: number): Promise<void> {
+  const store = await startEmbeddedMongo({ dataDir, logger: capturingLogger().logger });
+  try {
+    await withClient(store, async (client) => {
+      const docs = client.db('durable').collection('docs');
+      for (let i = 0; i < count; i += 1) await docs.insertOne({ i });
+    });
+  } finally {
+    await store.close();
+  }
+}
 
 function capturingLogger(): { warnings: string[]; logger: NonNullable<EmbeddedMongoOptions['logger']> } {
   const warnings: string[] = [];
@@ -139,6 +160,77 @@ describe('embedded store durability', function () {
     } finally {
       await third.close();
     }
+  });
+
+  it('refuses to start on a byte flipped mid-journal, naming the file and offset, and leaves the file byte-identical', async () => {
+    await storeWithDocuments(dataDir, 1000);
+    const journal = path.join(dataDir, 'journal.bson');
+    const original = await fs.readFile(journal);
+    const damaged = Buffer.from(original);
+    const middle = Math.floor(damaged.length / 2);
+    damaged.writeUInt8(damaged.readUInt8(middle) ^ 0x01, middle);
+    await fs.writeFile(journal, damaged);
+    const entriesBefore = (await fs.readdir(dataDir)).sort();
+
+    await assert.rejects(startEmbeddedMongo({ dataDir, logger: capturingLogger().logger }), (error: Error) => {
+      assert.ok(error.message.includes(`${journal} is damaged at byte offset `), error.message);
+      const offset = Number(/byte offset (\d+)/.exec(error.message)?.[1]);
+      assert.ok(offset <= middle && middle - offset < 200, `offset ${offset} is not the record holding byte ${middle}`);
+      assert.ok(error.message.includes('npm run db:repair'), error.message);
+      return true;
+    });
+
+    assert.ok((await fs.readFile(journal)).equals(damaged), 'the journal was changed by a refused start-up');
+    assert.deepEqual((await fs.readdir(dataDir)).sort(), entriesBefore, 'start-up left files behind (compaction?)');
+    assert.equal(await readRunningStore(dataDir), null);
+  });
+
+  it('db:repair recovers every document before and after a damaged record, keeps a backup, and the store starts again', async () => {
+    await storeWithDocuments(dataDir, 1000);
+    const journal = path.join(dataDir, 'journal.bson');
+    const damaged = await fs.readFile(journal);
+    const middle = Math.floor(damaged.length / 2);
+    damaged.writeUInt8(damaged.readUInt8(middle) ^ 0x01, middle);
+    await fs.writeFile(journal, damaged);
+
+    const { stdout } = await runRepair(dataDir);
+    assert.match(stdout, /kept 1000 intact records/); // the collection's creation and 1,000 inserts, less the damaged one
+    assert.match(stdout, /dropped bytes \d+-\d+/);
+    const backups = (await fs.readdir(dataDir)).filter((name) => name.startsWith('journal.bson.damaged-'));
+    assert.equal(backups.length, 1);
+    assert.ok((await fs.readFile(path.join(dataDir, backups[0]!))).equals(damaged), 'the backup is the damaged original');
+    assert.equal((await fs.stat(journal)).mode & 0o777, 0o600);
+
+    const { warnings, logger } = capturingLogger();
+    const store = await startEmbeddedMongo({ dataDir, logger });
+    try {
+      assert.deepEqual(warnings, []);
+      const kept = await withClient(store, async (client) => (await client.db('durable').collection('docs').find({}).toArray()).map((doc) => doc.i as number));
+      assert.equal(kept.length, 999);
+      const lost = Array.from({ length: 1000 }, (_, i) => i).filter((i) => !kept.includes(i));
+      assert.equal(lost.length, 1);
+      assert.ok(lost[0]! > 400 && lost[0]! < 600, `lost document ${lost[0]} is not the one in the middle of the journal`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('db:repair refuses while a store runs on the directory', async () => {
+    const store = await startEmbeddedMongo({ dataDir, logger: capturingLogger().logger });
+    try {
+      await assert.rejects(runRepair(dataDir), (error: Error & { stderr: string; code: number }) => {
+        assert.equal(error.code, 1);
+        assert.match(error.stderr, /db:repair: .*pid \d+/);
+        return true;
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps the journal readable and writable by its owner only', async () => {
+    await storeWithDocuments(dataDir, 1);
+    assert.equal((await fs.stat(path.join(dataDir, 'journal.bson'))).mode & 0o777, 0o600);
   });
 
   it('refuses a second store on a locked data directory and names the running one', async () => {
