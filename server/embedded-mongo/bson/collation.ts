@@ -1,0 +1,196 @@
+// Collations (https://www.mongodb.com/docs/manual/reference/collation/) on Node's ICU through
+// Intl.Collator. Limits, since Intl exposes fewer knobs than ICU's C API:
+// - strength 4 is tertiary order with punctuation breaking ties when alternate is 'shifted';
+//   strength 5 (identical) breaks tertiary ties by code point order, as ICU does.
+// - alternate 'shifted' ignores punctuation and spaces (Intl's ignorePunctuation): with
+//   maxVariable 'space' mongod ignores only spaces, which Intl cannot express, so it is refused.
+// - backwards (French secondary order) has no Intl option and is refused with 238 NotImplemented
+//   unless false, rather than accepted and ignored.
+// - normalization: ICU's comparison already treats canonically equivalent strings as equal.
+// `key(s)` must be equal exactly for strings the collator calls equal. Intl gives no sort keys,
+// so each collator keeps an ordered registry of one representative per equivalence class and
+// keys a string by its representative's number: exact by construction, at the cost of keeping
+// every distinct string keyed under that collation (collators are shared per specification).
+import type { Document } from 'bson';
+import BTree from 'sorted-btree';
+import { CommandError } from '../errors';
+import { compareStringsBinary } from './compare';
+
+export interface Collator {
+  /** The collation as mongod echoes it back (e.g. in listIndexes), with defaults filled in. */
+  readonly spec: Document;
+  compare(a: string, b: string): number;
+  key(s: string): string;
+}
+
+const FIELDS = new Set(['locale', 'caseLevel', 'caseFirst', 'strength', 'numericOrdering', 'alternate', 'maxVariable', 'normalization', 'backwards', 'version']);
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (typeof value === 'bigint') return 'long';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+function numericValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value && typeof value === 'object' && 'value' in value && typeof (value as { value: unknown }).value === 'number') return (value as { value: number }).value;
+  return undefined;
+}
+
+function requireType<T>(field: string, value: unknown, read: (v: unknown) => T | undefined, expected: string): T {
+  const result = read(value);
+  if (result === undefined) {
+    throw new CommandError('TypeMismatch', `BSON field 'collation.${field}' is the wrong type '${typeName(value)}', expected type${expected.startsWith('[') ? 's' : ''} '${expected}'`);
+  }
+  return result;
+}
+
+const asBool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function oneOf(field: string, value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) {
+    throw new CommandError('FailedToParse', `Enumeration value '${value}' for field 'collation.${field}' is not a valid value.`);
+  }
+  return value;
+}
+
+/** MongoDB names locales the ICU way (`en_US`, `de@collation=phonebook`); Intl wants BCP 47. */
+function toBcp47(locale: string): string | undefined {
+  const [base, keywords] = locale.split('@', 2);
+  if (!base || !/^[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$/.test(base)) return undefined;
+  let tag = base.replace(/_/g, '-');
+  if (keywords !== undefined) {
+    const match = /^collation=([a-z]+)$/.exec(keywords);
+    if (!match) return undefined;
+    const collation = { phonebook: 'phonebk', traditional: 'trad', dictionary: 'dict', pinyin: 'pinyin', stroke: 'stroke', unihan: 'unihan', zhuyin: 'zhuyin', search: 'search', standard: 'standard', gb2312han: 'gb2312', big5han: 'big5han', compat: 'compat', eor: 'eor', emoji: 'emoji' }[match[1]!];
+    if (!collation) return undefined;
+    tag += `-u-co-${collation}`;
+  }
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (!canonical || Intl.Collator.supportedLocalesOf([canonical]).length === 0) return undefined;
+    return canonical;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatLocaleSpec(spec: Document): string {
+  const parts = Object.entries(spec).map(([key, value]) => `${key}: ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  return `{ ${parts.join(', ')} }`;
+}
+
+interface Settings {
+  locale: string;
+  caseLevel: boolean;
+  caseFirst: string;
+  strength: number;
+  numericOrdering: boolean;
+  alternate: string;
+  maxVariable: string;
+  normalization: boolean;
+  backwards: boolean;
+}
+
+const shared = new Map<string, Collator>();
+
+/**
+ * Validates a collation like mongod and returns its collator; undefined when absent or
+ * `{ locale: 'simple' }` (binary comparison).
+ */
+export function parseCollation(spec: unknown): Collator | undefined {
+  if (spec === undefined || spec === null) return undefined;
+  if (typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new CommandError('TypeMismatch', `BSON field 'collation' is the wrong type '${typeName(spec)}', expected type 'object'`);
+  }
+  const fields = spec as Document;
+  for (const field of Object.keys(fields)) {
+    if (!FIELDS.has(field)) throw new CommandError(40415, `BSON field 'collation.${field}' is an unknown field.`);
+  }
+  if (fields.locale === undefined) throw new CommandError(40414, "BSON field 'collation.locale' is missing but a required field");
+  const locale = requireType('locale', fields.locale, asString, 'string');
+  if (locale === 'simple') {
+    const others = Object.keys(fields).filter((field) => field !== 'locale' && field !== 'version');
+    if (others.length > 0) throw new CommandError('BadValue', `Collation { locale: "simple" } cannot be combined with other options: ${others.join(', ')}`);
+    return undefined;
+  }
+  const read = <T>(field: string, reader: (v: unknown) => T | undefined, expected: string, fallback: T): T =>
+    fields[field] === undefined ? fallback : requireType(field, fields[field], reader, expected);
+  const strength = read('strength', numericValue, '[long, int, decimal, double]', 3);
+  if (!Number.isInteger(strength) || strength < 1 || strength > 5) {
+    throw new CommandError('BadValue', `Field 'strength' must be an integer 1 through 5. Got: ${strength}`);
+  }
+  const settings: Settings = {
+    locale,
+    caseLevel: read('caseLevel', asBool, 'bool', false),
+    caseFirst: oneOf('caseFirst', read('caseFirst', asString, 'string', 'off'), ['upper', 'lower', 'off']),
+    strength,
+    numericOrdering: read('numericOrdering', asBool, 'bool', false),
+    alternate: oneOf('alternate', read('alternate', asString, 'string', 'non-ignorable'), ['non-ignorable', 'shifted']),
+    maxVariable: oneOf('maxVariable', read('maxVariable', asString, 'string', 'punct'), ['punct', 'space']),
+    normalization: read('normalization', asBool, 'bool', false),
+    backwards: read('backwards', asBool, 'bool', false),
+  };
+  const bcp47 = toBcp47(locale);
+  if (!bcp47) throw new CommandError('BadValue', `Field 'locale' is invalid in: ${formatLocaleSpec(fields)}`);
+  if (settings.backwards) throw new CommandError('NotImplemented', 'collation backwards: true (French secondary order) is not supported by the embedded store');
+  if (settings.alternate === 'shifted' && settings.maxVariable === 'space') {
+    throw new CommandError('NotImplemented', "collation maxVariable: 'space' with alternate: 'shifted' is not supported by the embedded store");
+  }
+  const cacheKey = JSON.stringify(settings);
+  let collator = shared.get(cacheKey);
+  if (!collator) {
+    collator = createCollator(settings, bcp47);
+    shared.set(cacheKey, collator);
+  }
+  return collator;
+}
+
+function createCollator(settings: Settings, bcp47: string): Collator {
+  const sensitivity = settings.strength === 1 ? (settings.caseLevel ? 'case' : 'base') : settings.strength === 2 ? (settings.caseLevel ? 'variant' : 'accent') : 'variant';
+  const options: Intl.CollatorOptions = {
+    usage: 'sort',
+    sensitivity,
+    numeric: settings.numericOrdering,
+    caseFirst: settings.caseFirst === 'off' ? 'false' : (settings.caseFirst as 'upper' | 'lower'),
+    ignorePunctuation: settings.alternate === 'shifted',
+  };
+  const primary = new Intl.Collator(bcp47, options);
+  const withPunctuation = settings.alternate === 'shifted' && settings.strength >= 4 ? new Intl.Collator(bcp47, { ...options, ignorePunctuation: false }) : undefined;
+  const compare = (a: string, b: string): number => {
+    let result = primary.compare(a, b);
+    if (result === 0 && withPunctuation) result = withPunctuation.compare(a, b);
+    if (result === 0 && settings.strength === 5) result = compareStringsBinary(a, b);
+    return result;
+  };
+  const representatives = new BTree<string, number>(undefined, compare);
+  const spec: Document = {
+    locale: settings.locale,
+    caseLevel: settings.caseLevel,
+    caseFirst: settings.caseFirst,
+    strength: settings.strength,
+    numericOrdering: settings.numericOrdering,
+    alternate: settings.alternate,
+    maxVariable: settings.maxVariable,
+    normalization: settings.normalization,
+    backwards: settings.backwards,
+    version: '57.1',
+  };
+  return {
+    spec,
+    compare,
+    key(s: string): string {
+      let id = representatives.get(s);
+      if (id === undefined) {
+        id = representatives.size;
+        representatives.set(s, id);
+      }
+      return `#${id}`;
+    },
+  };
+}
