@@ -99,7 +99,7 @@ describe('conformance: commands', () => {
   describe('create, drop and listCollections', () => {
     it('creates an empty collection that listCollections shows with type collection', async () => {
       await conf.db.createCollection('fresh');
-      const infos = await conf.db.listCollections({ name: 'fresh' }).toArray();
+      const infos = await conf.db.listCollections({ name: 'fresh' }, { nameOnly: false }).toArray();
       assert.equal(infos.length, 1);
       assert.equal(infos[0]?.type, 'collection');
       assert.deepEqual(infos[0]?.idIndex?.key, { _id: 1 });
