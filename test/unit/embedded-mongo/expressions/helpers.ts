@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import type { Document } from 'bson';
+import { compileExpression } from '../../../../server/embedded-mongo/aggregate/expressions/index';
+import type { ExpressionOptions, Variables } from '../../../../server/embedded-mongo/aggregate/expressions/index';
+import { CommandError } from '../../../../server/embedded-mongo/errors';
+
+/** Compiles and evaluates an expression against one document. */
+export function evaluate(expression: unknown, doc: Document = {}, vars: Variables = {}, options: ExpressionOptions = {}): unknown {
+  return compileExpression(expression, options)(doc, vars);
+}
+
+/** Asserts that compiling or evaluating throws a CommandError with this code (and message, if given). */
+export function assertFails(run: () => unknown, code: number, message?: string | RegExp): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof CommandError, `expected a CommandError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else if (message) assert.match(error.message, message);
+    return true;
+  });
+}
