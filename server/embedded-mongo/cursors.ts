@@ -10,7 +10,14 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 /** Idle cursors are reaped after ten minutes, like mongod's cursorTimeoutMillis. */
 const CURSOR_TIMEOUT_MS = 10 * 60 * 1000;
 
-interface OpenCursor { namespace: string; docs: Document[]; position: number; lastUsed: number }
+interface OpenCursor {
+  namespace: string;
+  docs: Document[];
+  position: number;
+  lastUsed: number;
+  /** What is left of the opening command's maxTimeMS: it bounds the cursor's getMores too, as in mongod. */
+  timeLeftMs?: number;
+}
 
 export interface Batch { docs: Document[]; id: Long }
 
@@ -50,7 +57,24 @@ export class CursorRegistry {
     }
   }
 
-  kill(id: Long): boolean {
+  /** Called by the server after the command that opened the cursor, with the time it has left. */
+  limitTime(id: Long | bigint, timeLeftMs: number): void {
+    const cursor = this.cursors.get(id.toString());
+    if (cursor) cursor.timeLeftMs = timeLeftMs;
+  }
+
+  /** The time a getMore on this cursor may still take, or undefined when it has no limit. */
+  timeLeft(id: Long | bigint): number | undefined {
+    return this.cursors.get(id.toString())?.timeLeftMs;
+  }
+
+  /** Counts a getMore's time against the cursor's limit. */
+  chargeTime(id: Long | bigint, elapsedMs: number): void {
+    const cursor = this.cursors.get(id.toString());
+    if (cursor?.timeLeftMs !== undefined) cursor.timeLeftMs -= elapsedMs;
+  }
+
+  kill(id: Long | bigint): boolean {
     return this.cursors.delete(id.toString());
   }
 

@@ -1,26 +1,50 @@
-// The TCP server: frames messages per connection, runs commands strictly in order per
-// connection, makes writes durable before replying, and runs the TTL and cursor sweeps.
+// The server: frames messages per connection, runs commands strictly in order per connection
+// (long ones in slices, so other connections are served meanwhile), makes writes durable before
+// replying, authenticates when asked to, and runs the TTL and cursor sweeps.
+// It runs in whatever thread starts it: index.ts normally starts it in a worker thread.
 import net from 'node:net';
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Document } from 'bson';
+import { AuthState, UserStore, authCommandHandler, requiresAuthentication } from './auth/index';
 import { runCommand } from './commands/index';
-import { isCommandRun, type CommandRun } from './commands/context';
+import { isCommandRun, type CommandContext, type CommandHandler } from './commands/context';
 import { CursorRegistry } from './cursors';
-import { errorToReply } from './errors';
-import { DataDirLock } from './lock';
+import { CommandError, errorToReply } from './errors';
+import { DataDirLock, type LockOwner } from './lock';
 import { Catalog } from './storage/catalog';
 import { Journal } from './storage/journal';
+import { driveCommand, maxTimeExpired, requestedMaxTimeMS, type RunLimits } from './thread/scheduler';
 import { sweepExpired } from './ttl';
 import { MessageFramer, encodeOpMsgReply, encodeOpReply, parseMessage, type ParsedCommand } from './wire-protocol';
 
 export interface StoreLogger { info(msg: string): void; warn(msg: string): void; error(msg: string): void }
 
+export interface TcpAddress { host: string; port: number }
+
 export interface ServerOptions {
-  host: string;
-  port: number;
+  /** TCP addresses to listen on; the first one's port may be 0 (any free port), later ones reuse it when 0. */
+  tcp: TcpAddress[];
+  /** A Unix domain socket to listen on (mode 0600). */
+  socketPath?: string;
   dataDir?: string;
   logger: StoreLogger;
   ttlSweepMs: number;
+  /** Refuse commands from unauthenticated connections (SCRAM-SHA-256). */
+  auth: boolean;
+  /** Users to create or update before listening, e.g. the first administrator. */
+  initialUsers?: { user: string; pwd: string; roles?: unknown[] }[];
+  /** Extra command handlers tried before the store's own (tests: commands that pause). */
+  extraHandlers?: Record<string, CommandHandler>;
+}
+
+/** Commands that answer the handshake: never queued behind authentication checks. */
+const LEGACY_OP_QUERY_COMMANDS = new Set(['hello', 'ismaster', 'isMaster']);
+
+interface Connection {
+  id: number;
+  socket: net.Socket;
+  auth: AuthState;
 }
 
 export class EmbeddedMongoServer {
@@ -28,68 +52,105 @@ export class EmbeddedMongoServer {
   private readonly cursors = new CursorRegistry();
   private readonly sockets = new Set<net.Socket>();
   private readonly startedAt = new Date();
+  private readonly servers: net.Server[] = [];
+  private users: UserStore | undefined;
   private journal: Journal | undefined;
   private lock: DataDirLock | undefined;
-  private server: net.Server | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private nextConnectionId = 1;
   private readonly options: ServerOptions;
-  host = '';
-  port = 0;
+  /** Where the store actually listens, once started. */
+  readonly tcp: TcpAddress[] = [];
+  socketPath: string | undefined;
 
   constructor(options: ServerOptions) {
     this.options = options;
   }
 
+  get host(): string {
+    return this.tcp[0]?.host ?? '';
+  }
+
+  get port(): number {
+    return this.tcp[0]?.port ?? 0;
+  }
+
   async start(): Promise<void> {
     const { dataDir, logger } = this.options;
     if (dataDir) {
-      await fs.mkdir(dataDir, { recursive: true });
+      await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+      // Journal, users and socket are private to the account running the store.
+      await fs.chmod(dataDir, 0o700);
       // The lock comes first: nothing may read or rewrite the journal another process is appending to.
-      this.lock = await DataDirLock.acquire(dataDir, this.options.host);
+      this.lock = await DataDirLock.acquire(dataDir);
       try {
         this.journal = new Journal(dataDir, () => this.catalog.snapshotRecords());
         const records = await this.journal.read(logger);
         for (const record of records) this.catalog.apply(record);
         await this.journal.open();
+        await restrictFiles(dataDir);
       } catch (error) {
         await this.lock.release();
         throw error;
       }
     }
     try {
+      this.users = await UserStore.open(dataDir);
+      for (const user of this.options.initialUsers ?? []) await this.users.upsert('admin', user.user, user.pwd, user.roles ?? ['root']);
       await this.listen();
     } catch (error) {
+      await this.closeListeners();
       await this.journal?.close();
       await this.lock?.release();
       throw error;
     }
-    await this.lock?.publish({ pid: process.pid, host: this.host, port: this.port });
+    await this.lock?.publish(this.owner());
     this.sweepTimer = setInterval(() => this.sweep(), this.options.ttlSweepMs);
     this.sweepTimer.unref();
   }
 
-  private listen(): Promise<void> {
+  private owner(): LockOwner {
+    const owner: LockOwner = { pid: process.pid, host: this.host, port: this.port };
+    if (this.socketPath) owner.socket = this.socketPath;
+    return owner;
+  }
+
+  private async listen(): Promise<void> {
+    let port = this.options.tcp[0]?.port ?? 0;
+    for (const address of this.options.tcp) {
+      const server = this.createServer();
+      const bound = await listenOn(server, { host: address.host, port: address.port || port });
+      port = (bound as net.AddressInfo).port;
+      this.tcp.push({ host: address.host, port });
+    }
+    if (this.options.socketPath) {
+      const socketPath = this.options.socketPath;
+      // We hold the data directory's lock, so a socket file left there is a dead store's.
+      await fs.rm(socketPath, { force: true });
+      await listenOn(this.createServer(), { path: socketPath });
+      await fs.chmod(socketPath, 0o600);
+      this.socketPath = socketPath;
+    }
+  }
+
+  private createServer(): net.Server {
     const server = net.createServer((socket) => this.accept(socket));
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
-        const address = server.address() as net.AddressInfo;
-        this.host = this.options.host;
-        this.port = address.port;
-        resolve();
-      });
-    });
+    server.on('error', (error) => this.options.logger.error(`embedded-mongo: listener error: ${error.message}`));
+    this.servers.push(server);
+    return server;
   }
 
   private accept(socket: net.Socket): void {
-    const connectionId = this.nextConnectionId++;
+    const connection: Connection = {
+      id: this.nextConnectionId++,
+      socket,
+      // The localhost exception (first user) is offered on loopback and the Unix socket only, as mongod does.
+      auth: new AuthState(isLocalConnection(socket)),
+    };
     const framer = new MessageFramer();
     let queue = Promise.resolve();
     this.sockets.add(socket);
-    socket.setNoDelay(true);
+    if (socket.remoteAddress !== undefined) socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
@@ -97,39 +158,40 @@ export class EmbeddedMongoServer {
       try {
         messages = framer.push(chunk);
       } catch (error) {
-        this.options.logger.warn(`embedded-mongo: closing connection ${connectionId}: ${(error as Error).message}`);
-        socket.destroy();
+        this.closeConnection(connection, error);
         return;
       }
       for (const message of messages) {
-        // Replies must leave in request order, and a write must be durable before the next command runs.
+        // Replies leave in request order, and a write is durable before the connection's next command runs.
         queue = queue
-          .then(() => this.handle(socket, message, connectionId))
+          .then(() => (socket.destroyed ? undefined : this.handle(connection, message)))
           .catch((error: unknown) => {
-            // One broken request must not stall the connection's later requests.
-            this.options.logger.error(`embedded-mongo: connection ${connectionId}: ${(error as Error)?.stack ?? String(error)}`);
+            this.options.logger.error(`embedded-mongo: connection ${connection.id}: ${(error as Error)?.stack ?? String(error)}`);
             socket.destroy();
           });
       }
     });
   }
 
-  private async handle(socket: net.Socket, message: Buffer, connectionId: number): Promise<void> {
+  private closeConnection(connection: Connection, error: unknown): void {
+    this.options.logger.warn(`embedded-mongo: closing connection ${connection.id}: ${(error as Error)?.message ?? String(error)}`);
+    connection.socket.destroy();
+  }
+
+  private async handle(connection: Connection, message: Buffer): Promise<void> {
     let request: ParsedCommand;
     try {
       request = parseMessage(message);
     } catch (error) {
-      this.options.logger.warn(`embedded-mongo: bad message on connection ${connectionId}: ${(error as Error).message}`);
-      socket.destroy();
+      this.closeConnection(connection, error);
       return;
     }
     let reply: Document;
     try {
-      const outcome = runCommand(request.command, { catalog: this.catalog, cursors: this.cursors, db: request.database, connectionId, startedAt: this.startedAt });
-      reply = { ...(isCommandRun(outcome) ? runToEnd(outcome) : outcome), ok: 1 };
+      reply = { ...(await this.execute(connection, request)), ok: 1 };
     } catch (error) {
       reply = errorToReply(error);
-      if (!(error instanceof Error) || !('code' in error)) this.options.logger.error(`embedded-mongo: ${(error as Error)?.stack ?? String(error)}`);
+      if (!(error instanceof CommandError)) this.options.logger.error(`embedded-mongo: ${(error as Error)?.stack ?? String(error)}`);
     }
     // Taken even after a failure: an ordered insert may have applied some documents before failing.
     const records = this.catalog.takePending();
@@ -141,6 +203,7 @@ export class EmbeddedMongoServer {
         reply = { ok: 0, errmsg: `journal write failed: ${(error as Error).message}`, code: 1, codeName: 'InternalError' };
       }
     }
+    const socket = connection.socket;
     if (request.moreToCome || socket.destroyed) return;
     const requestId = request.header.requestId;
     const encode = request.legacy ? encodeOpReply : encodeOpMsgReply;
@@ -154,6 +217,78 @@ export class EmbeddedMongoServer {
     socket.write(bytes);
   }
 
+  private async execute(connection: Connection, request: ParsedCommand): Promise<Document> {
+    const command = request.command;
+    const name = Object.keys(command)[0] ?? '';
+    if (request.legacy && !LEGACY_OP_QUERY_COMMANDS.has(name)) {
+      throw new CommandError(352, `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal`, { codeName: 'UnsupportedOpQueryCommand' });
+    }
+    if (!request.database) throw new CommandError(40571, 'OP_MSG requests require a $db argument');
+    const users = this.users!;
+    const authHandler = authCommandHandler(name);
+    if (this.options.auth && requiresAuthentication(name) && !connection.auth.isAuthenticated()) {
+      // The localhost exception: with no user yet, a local client may create the first one.
+      const firstUser = name === 'createUser' && request.database === 'admin' && connection.auth.local && !users.hasUsers();
+      if (!firstUser) throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
+    }
+    if (authHandler) return authHandler(command, { db: request.database, users, auth: connection.auth });
+
+    const context: CommandContext = { catalog: this.catalog, cursors: this.cursors, db: request.database, connectionId: connection.id, startedAt: this.startedAt };
+    const started = performance.now();
+    const limits = this.limitsFor(name, command, started);
+    if (limits.deadline !== undefined && limits.deadline <= started) throw this.expire(name, command);
+    const extra = this.options.extraHandlers;
+    const handler = extra && Object.hasOwn(extra, name) ? extra[name]! : runCommand;
+    try {
+      const outcome = handler(command, context);
+      const reply = isCommandRun(outcome) ? await driveCommand(outcome, limits) : outcome;
+      this.carryTimeLimit(name, command, reply, limits, started);
+      return this.decorateHandshake(name, command, reply);
+    } catch (error) {
+      if (error instanceof CommandError && error.code === 50) this.expire(name, command);
+      throw error;
+    }
+  }
+
+  /** A command's maxTimeMS; a getMore is bounded by what is left of its cursor's. */
+  private limitsFor(name: string, command: Document, started: number): RunLimits {
+    if (name === 'getMore') {
+      const left = cursorIdOf(command.getMore) !== undefined ? this.cursors.timeLeft(cursorIdOf(command.getMore)!) : undefined;
+      return left === undefined ? {} : { deadline: started + left };
+    }
+    const maxTimeMS = requestedMaxTimeMS(command);
+    return maxTimeMS === undefined ? {} : { deadline: started + maxTimeMS };
+  }
+
+  private carryTimeLimit(name: string, command: Document, reply: Document, limits: RunLimits, started: number): void {
+    const now = performance.now();
+    if (name === 'getMore') {
+      const id = cursorIdOf(command.getMore);
+      if (id !== undefined) this.cursors.chargeTime(id, now - started);
+      return;
+    }
+    if (limits.deadline === undefined) return;
+    const id = cursorIdOf((reply.cursor as Document | undefined)?.id);
+    if (id !== undefined && id !== 0n) this.cursors.limitTime(id, limits.deadline - now);
+  }
+
+  /** A cursor whose time ran out is killed, as mongod kills it. */
+  private expire(name: string, command: Document): CommandError {
+    if (name === 'getMore') {
+      const id = cursorIdOf(command.getMore);
+      if (id !== undefined) this.cursors.kill(id);
+    }
+    return maxTimeExpired();
+  }
+
+  /** hello may ask which SASL mechanisms a user has (saslSupportedMechs), so the driver can pick one. */
+  private decorateHandshake(name: string, command: Document, reply: Document): Document {
+    if (!(name === 'hello' || name === 'ismaster' || name === 'isMaster') || typeof command.saslSupportedMechs !== 'string') return reply;
+    const [db, ...rest] = command.saslSupportedMechs.split('.');
+    const user = rest.join('.');
+    return this.users?.find(db ?? '', user) ? { ...reply, saslSupportedMechs: ['SCRAM-SHA-256'] } : reply;
+  }
+
   private sweep(): void {
     this.cursors.reapIdle();
     if (sweepExpired(this.catalog) === 0) return;
@@ -161,19 +296,49 @@ export class EmbeddedMongoServer {
     this.journal?.append(records).catch((error: Error) => this.options.logger.error(`embedded-mongo: TTL journal write failed: ${error.message}`));
   }
 
+  private async closeListeners(): Promise<void> {
+    await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+    if (this.socketPath) await fs.rm(this.socketPath, { force: true });
+  }
+
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.closeListeners();
     await this.journal?.close();
     await this.lock?.release();
   }
 }
 
-/** Runs a long command to its end without pausing (placeholder until the scheduler interleaves them). */
-function runToEnd(run: CommandRun): Document {
-  for (;;) {
-    const step = run.next();
-    if (step.done) return step.value;
+function listenOn(server: net.Server, options: net.ListenOptions): Promise<net.AddressInfo | string | null> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options, () => {
+      server.off('error', reject);
+      resolve(server.address());
+    });
+  });
+}
+
+function isLocalConnection(socket: net.Socket): boolean {
+  const address = socket.remoteAddress;
+  // A Unix domain socket has no remote address.
+  if (address === undefined) return true;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+function cursorIdOf(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  if (value !== null && typeof value === 'object' && typeof (value as { toBigInt?: unknown }).toBigInt === 'function') {
+    return (value as { toBigInt(): bigint }).toBigInt();
+  }
+  return undefined;
+}
+
+/** The journal and lock are created by their owners with default modes; make them private. */
+async function restrictFiles(dataDir: string): Promise<void> {
+  for (const entry of await fs.readdir(dataDir, { withFileTypes: true })) {
+    if (entry.isFile()) await fs.chmod(path.join(dataDir, entry.name), 0o600).catch(() => undefined);
   }
 }
