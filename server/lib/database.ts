@@ -1,13 +1,18 @@
 // Chooses and opens the database. Production names a real MongoDB with MONGODB_URI; without it
-// the embedded wire-protocol store runs in-process on DATA_DIR/db. This module and the test setup
-// are the only places that know the embedded store exists.
+// the embedded wire-protocol store runs in-process (in a worker thread of its own) on DATA_DIR/db,
+// reachable only through a Unix socket in that private directory: no TCP port is opened.
+// This module and the test setup are the only places that know the embedded store exists.
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { readRunningStore, startEmbeddedMongo, type EmbeddedMongo } from '../embedded-mongo/index';
+import { readRunningStore, startEmbeddedMongo, storeUri, type EmbeddedMongo } from '../embedded-mongo/index';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
 export const DEFAULT_DATABASE_NAME = 'barometer';
+/** The driver recognises a socket path by its .sock ending. */
+const SOCKET_NAME = 'mongodb.sock';
+/** sun_path holds 108 bytes on Linux (104 on macOS); a longer path cannot be bound. */
+const MAX_SOCKET_PATH_BYTES = 103;
 
 export interface OpenDatabase {
   uri: string;
@@ -35,12 +40,14 @@ export async function openDatabase(
     const dataDir = path.join(config.dataDir, 'db');
     const running = options.role === 'cli' ? await readRunningStore(dataDir) : null;
     if (running) {
-      uri = `mongodb://${running.host}:${running.port}/${DEFAULT_DATABASE_NAME}`;
+      uri = `${storeUri(running)}/${DEFAULT_DATABASE_NAME}`;
       logger.debug({ uri }, 'connecting to the embedded store held by the running app');
     } else {
+      const socketPath = path.resolve(dataDir, SOCKET_NAME);
+      const fitsSocket = Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH_BYTES;
+      if (!fitsSocket) logger.warn({ socketPath }, 'DATA_DIR is too deep for a Unix socket path; the embedded store listens on 127.0.0.1 instead');
       embedded = await startEmbeddedMongo({
-        host: '127.0.0.1',
-        port: 0,
+        ...(fitsSocket ? { socketPath } : { host: '127.0.0.1', port: 0 }),
         dataDir,
         logger: {
           info: (msg) => logger.info({ component: 'embedded-mongo' }, msg),

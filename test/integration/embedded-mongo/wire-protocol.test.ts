@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { deserialize, serialize, type Document } from 'bson';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
+import { WireClient, capturingLogger, waitFor, within, type CapturedLogs, type Endpoint } from './wire-client';
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -148,5 +150,113 @@ describe('wire protocol framing over a raw socket', () => {
     const cleanup = readReplies(socket, 1);
     socket.write(opMsg(33, { drop: collection, $db: dbName }));
     await cleanup;
+  });
+});
+
+describe('wire protocol: hostile and malformed messages', function () {
+  this.timeout(60_000);
+  let store: EmbeddedMongo;
+  let logs: CapturedLogs;
+  let endpoint: Endpoint;
+  const clients: WireClient[] = [];
+  const connect = async (): Promise<WireClient> => {
+    const client = await WireClient.connect(endpoint);
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    const captured = capturingLogger();
+    logs = captured.logs;
+    store = await startEmbeddedMongo({ logger: captured.logger });
+    endpoint = { host: store.host, port: store.port };
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+  after(() => store.close());
+
+  it('closes the connection on the 30-byte OP_MSG whose sequence declares size -1, logs why, and keeps serving others', async () => {
+    const hostile = Buffer.alloc(30);
+    hostile.writeInt32LE(30, 0);
+    hostile.writeInt32LE(1, 4);
+    hostile.writeInt32LE(OP_MSG, 12);
+    hostile.writeUInt8(1, 20); // kind 1: a document sequence...
+    hostile.writeInt32LE(-1, 21); // ...of size -1
+    hostile.write('x\0', 25);
+    const attacker = await connect();
+    const bystander = await connect();
+    attacker.socket.write(hostile);
+    await within(attacker.closed, 2_000, 'the hostile connection to be closed');
+    const pong = await within(bystander.command({ ping: 1, $db: 'admin' }), 1_000, 'a ping after the hostile message');
+    assert.equal(pong.ok, 1);
+    await waitFor(() => logs.warn.some((line) => /closing connection \d+: invalid document sequence size -1/.test(line)), 2_000, 'the warning');
+  });
+
+  it('closes the connection on an impossible message length', async () => {
+    const client = await connect();
+    const prefix = Buffer.alloc(4);
+    prefix.writeInt32LE(-5, 0);
+    client.socket.write(prefix);
+    await within(client.closed, 2_000, 'the connection to be closed');
+  });
+
+  it('answers pings on another connection within 100 ms while 40 MB arrive in 64 KB pieces', async () => {
+    const dbName = `wire_big_${process.pid}`;
+    // 40 documents of 1 MB in one insert's document sequence: 40 MB in one message.
+    const docs = Array.from({ length: 40 }, (_, i) => Buffer.from(serialize({ _id: i, blob: 'x'.repeat(1024 * 1024 - 40) })));
+    const bodyBytes = Buffer.from(serialize({ insert: 'big', $db: dbName }));
+    const id = Buffer.from('documents\0');
+    const payload = Buffer.concat(docs);
+    const header = Buffer.alloc(21);
+    const sequenceHead = Buffer.alloc(5);
+    sequenceHead.writeUInt8(1, 0);
+    sequenceHead.writeInt32LE(4 + id.length + payload.length, 1);
+    const total = 21 + bodyBytes.length + 5 + id.length + payload.length;
+    header.writeInt32LE(total, 0);
+    header.writeInt32LE(77, 4);
+    header.writeInt32LE(OP_MSG, 12);
+    const message = Buffer.concat([header, bodyBytes, sequenceHead, id, payload]);
+    assert.ok(message.length > 40_000_000);
+
+    const uploader = await connect();
+    const pinger = await connect();
+    const inserted = uploader.reply(77);
+    let slowest = 0;
+    let pings = 0;
+    for (let offset = 0; offset < message.length; offset += 64 * 1024) {
+      const piece = message.subarray(offset, offset + 64 * 1024);
+      if (!uploader.socket.write(piece)) await new Promise((resolve) => uploader.socket.once('drain', resolve));
+      if ((offset / (64 * 1024)) % 32 === 0) {
+        const started = performance.now();
+        await pinger.command({ ping: 1, $db: 'admin' });
+        slowest = Math.max(slowest, performance.now() - started);
+        pings += 1;
+      }
+    }
+    const reply = await within(inserted, 30_000, 'the 40 MB insert');
+    assert.equal(reply.doc.ok, 1);
+    assert.equal(reply.doc.n, 40);
+    assert.ok(pings >= 15);
+    assert.ok(slowest < 100, `slowest ping took ${Math.round(slowest)} ms`);
+    await uploader.command({ dropDatabase: 1, $db: dbName });
+  });
+
+  it('answers an OP_MSG without $db with error 40571', async () => {
+    const client = await connect();
+    const reply = await client.command({ ping: 1 });
+    assert.equal(reply.ok, 0);
+    assert.equal(reply.code, 40571);
+    assert.equal(reply.errmsg, 'OP_MSG requests require a $db argument');
+  });
+
+  it('answers a legacy OP_QUERY command other than hello with 352 UnsupportedOpQueryCommand', async () => {
+    const client = await connect();
+    const reply = client.reply(5);
+    client.socket.write(opQuery(5, 'admin.$cmd', { find: 'x' }));
+    const { doc } = await reply;
+    assert.equal(doc.ok, 0);
+    assert.equal(doc.code, 352);
+    assert.equal(doc.codeName, 'UnsupportedOpQueryCommand');
   });
 });
