@@ -1,21 +1,118 @@
-// aggregate: runs a pipeline over a collection (or, with `aggregate: 1`, over nothing).
+// aggregate: runs a pipeline over a collection, a view, or (with `aggregate: 1`) over nothing.
+// The handler is a generator (decision 0004): it pauses while the pipeline runs, so other
+// clients are served and maxTimeMS is checked, and returns the reply with the first batch.
 import type { Document } from 'bson';
+import { bsonType, isNumeric, isPlainObject, parseCollation, toNumber } from '../bson/index';
 import { CommandError } from '../errors';
-import { type CommandHandler } from './context';
-import { aggregateDocuments } from './query';
-import { optionalNumber } from './read';
+import { compilePipeline, runOnCollection } from '../aggregate/pipeline';
+import { collect } from '../aggregate/pause';
+import { compileExpression, type Variables } from '../aggregate/expressions/index';
+import type { PipelineContext } from '../aggregate/stage';
+import { viewDefinition } from '../aggregate/view';
+import type { CommandContext, CommandHandler, CommandRun } from './context';
 
 export const aggregate: CommandHandler = (command, context) => {
-  const target = command.aggregate;
-  if (!Array.isArray(command.pipeline)) throw new CommandError('FailedToParse', "'pipeline' option must be specified as an array");
-  if (command.cursor === undefined && command.explain !== true) {
+  const target = aggregateTarget(command.aggregate);
+  if (!Array.isArray(command.pipeline)) throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  const explain = command.explain === true;
+  if (command.explain !== undefined && typeof command.explain !== 'boolean') {
+    throw new CommandError('TypeMismatch', `BSON field 'aggregate.explain' is the wrong type '${bsonType(command.explain)}', expected type 'bool'`);
+  }
+  if (command.cursor === undefined && !explain) {
     throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
   }
-  const collection = typeof target === 'string' ? context.catalog.getCollection(context.db, target) : undefined;
-  const docs = aggregateDocuments(context.catalog, context.db, collection, command.pipeline as Document[], command.collation as Document | undefined);
-  const ns = `${context.db}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
-  const batchSize = optionalNumber((command.cursor as Document | undefined)?.batchSize);
-  const batch = context.cursors.open(ns, docs, batchSize);
-  return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
+  const batchSize = cursorBatchSize(command.cursor);
+  if (command.allowDiskUse !== undefined && typeof command.allowDiskUse !== 'boolean') {
+    throw new CommandError('TypeMismatch', `BSON field 'aggregate.allowDiskUse' is the wrong type '${bsonType(command.allowDiskUse)}', expected type 'bool'`);
+  }
+  const collator = parseCollation(command.collation);
+  const variables = letVariables(command.let);
+  const compiled = compilePipeline(command.pipeline, {
+    ...(collator ? { collator } : {}),
+    variableNames: Object.keys(variables).filter((name) => name !== 'NOW'),
+    ...(target !== undefined ? { collection: target } : {}),
+    startedAt: context.startedAt,
+  });
+  if (target === undefined) checkCollectionless(compiled.stages[0]?.name);
+  const ns = `${context.db}.${target ?? '$cmd.aggregate'}`;
+  const pipelineContext: PipelineContext = { db: context.db, catalog: context.catalog, variables, ...(collator ? { collator } : {}) };
+  if (explain) return explainReply(command, context, ns, compiled.stages.map((stage) => ({ [stage.name]: stage.spec })));
+  return run(compiled, target, pipelineContext, context, ns, batchSize);
 };
 
+function* run(
+  compiled: ReturnType<typeof compilePipeline>,
+  target: string | undefined,
+  pipelineContext: PipelineContext,
+  context: CommandContext,
+  ns: string,
+  batchSize: number | undefined,
+): CommandRun {
+  const docs = yield* collect(runOnCollection(compiled, target, pipelineContext));
+  const batch = context.cursors.open(ns, docs, batchSize);
+  return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
+}
+
+/** `aggregate: "<collection>"`, or `aggregate: 1` for a pipeline that starts from its own source. */
+function aggregateTarget(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    if (value.length === 0) throw new CommandError('InvalidNamespace', "Invalid namespace specified '.'");
+    return value;
+  }
+  if (isNumeric(value) && toNumber(value) === 1) return undefined;
+  throw new CommandError('FailedToParse', `Invalid {aggregate: ${String(value)}} value. Must be a string or the number 1`);
+}
+
+const COLLECTIONLESS_STAGES = new Set(['$documents', '$currentOp', '$listLocalSessions', '$changeStream']);
+
+function checkCollectionless(first: string | undefined): void {
+  if (first === undefined || !COLLECTIONLESS_STAGES.has(first)) {
+    throw new CommandError('InvalidNamespace', `{aggregate: 1} is not valid for '${first ?? 'an empty pipeline'}'; a collection is required.`);
+  }
+}
+
+function cursorBatchSize(cursor: unknown): number | undefined {
+  if (cursor === undefined) return undefined;
+  if (!isPlainObject(cursor)) {
+    throw new CommandError('TypeMismatch', `BSON field 'aggregate.cursor' is the wrong type '${bsonType(cursor)}', expected type 'object'`);
+  }
+  for (const key of Object.keys(cursor)) {
+    if (key !== 'batchSize') throw new CommandError(40415, `BSON field 'aggregate.cursor.${key}' is an unknown field.`);
+  }
+  if (cursor.batchSize === undefined) return undefined;
+  if (!isNumeric(cursor.batchSize)) {
+    throw new CommandError('TypeMismatch', `BSON field 'aggregate.cursor.batchSize' is the wrong type '${bsonType(cursor.batchSize)}', expected types '[long, int, decimal, double]'`);
+  }
+  const batchSize = Math.trunc(toNumber(cursor.batchSize));
+  if (batchSize < 0) throw new CommandError(51024, `BSON field 'batchSize' value must be >= 0, actual value '${batchSize}'`);
+  return batchSize;
+}
+
+/** `let` values are expressions evaluated once, before the pipeline runs; $$NOW is fixed for the command. */
+function letVariables(spec: unknown): Variables {
+  const variables: Variables = { NOW: new Date() };
+  if (spec === undefined) return variables;
+  if (!isPlainObject(spec)) {
+    throw new CommandError('TypeMismatch', `BSON field 'aggregate.let' is the wrong type '${bsonType(spec)}', expected type 'object'`);
+  }
+  for (const [name, expression] of Object.entries(spec)) {
+    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
+      throw new CommandError(16867, `'${name}' starts with an invalid character for a user variable name`);
+    }
+    const value = compileExpression(expression, { variableNames: Object.keys(variables).filter((known) => known !== 'NOW') })({}, variables);
+    variables[name] = value === undefined ? null : value;
+  }
+  return variables;
+}
+
+/** A minimal explain: the parsed stages and the plan of the collection read. */
+function explainReply(command: Document, context: CommandContext, ns: string, stages: Document[]): Document {
+  const collection = typeof command.aggregate === 'string' ? context.catalog.getCollection(context.db, command.aggregate) : undefined;
+  const isView = viewDefinition(collection?.options) !== undefined;
+  return {
+    explainVersion: '1',
+    stages: [{ $cursor: { queryPlanner: { namespace: ns, winningPlan: { stage: collection ? 'COLLSCAN' : 'EOF' }, isView } } }, ...stages],
+    command: { ...command },
+    serverInfo: { version: '7.0.0' },
+  };
+}

@@ -1,0 +1,199 @@
+// $bucket and $bucketAuto.
+import type { Document } from 'bson';
+import { bsonType, compareValues, isPlainObject, toNumber } from '../../bson/index';
+import { CommandError } from '../../errors';
+import { compileExpression, type Evaluator } from '../expressions/index';
+import { collect, DOCUMENTS_PER_PAUSE, PAUSE, type Stream } from '../pause';
+import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
+import { emitGroups, groupDocuments, parseOutputFields, type OutputField } from './group';
+import { granularityRounder, type GranularityRounder } from './granularity';
+import { describeValue } from './projection';
+
+const DEFAULT_OUTPUT: Document = { count: { $sum: 1 } };
+
+function isGroupByExpression(value: unknown): boolean {
+  if (typeof value === 'string') return value.startsWith('$');
+  return isPlainObject(value) && Object.keys(value).length === 1 && Object.keys(value)[0]!.startsWith('$');
+}
+
+/** Numbers of every type share one "canonical type" for the same-type rule on boundaries. */
+function canonicalType(value: unknown): string {
+  const type = bsonType(value);
+  return type === 'int' || type === 'long' || type === 'double' || type === 'decimal' ? 'number' : type;
+}
+
+function parseOutput(output: unknown, parse: ParseContext, stage: string): OutputField[] {
+  if (output === undefined) return parseOutputFields(Object.entries(DEFAULT_OUTPUT), parse);
+  if (!isPlainObject(output)) {
+    throw new CommandError(stage === '$bucket' ? 40196 : 40244, `The $${stage.slice(1)} 'output' field must be an object, but found type: ${bsonType(output)}.`);
+  }
+  return parseOutputFields(Object.entries(output), parse);
+}
+
+/**
+ * $bucket: each boundary pair is [lower, upper): a value equal to a boundary goes to the bucket
+ * that boundary starts. Values outside go to `default`, or fail the command without one.
+ */
+export function parseBucket(spec: unknown, parse: ParseContext): CompiledStage {
+  if (!isPlainObject(spec)) throw new CommandError(40201, `Argument to $bucket stage must be an object, but found type: ${bsonType(spec)}.`);
+  for (const key of Object.keys(spec)) {
+    if (!['groupBy', 'boundaries', 'default', 'output'].includes(key)) throw new CommandError(40197, `Unrecognized option to $bucket: ${key}.`);
+  }
+  if (!('groupBy' in spec) || !('boundaries' in spec)) {
+    throw new CommandError(40198, "$bucket requires 'groupBy' and 'boundaries' to be specified.");
+  }
+  if (!isGroupByExpression(spec.groupBy)) {
+    throw new CommandError(40202, `The $bucket 'groupBy' field must be defined as a $-prefixed path or an expression, but found: ${describeValue(spec.groupBy)}.`);
+  }
+  const boundaries = spec.boundaries;
+  if (!Array.isArray(boundaries)) {
+    throw new CommandError(40200, `The $bucket 'boundaries' field must be an array, but found type: ${bsonType(boundaries)}.`);
+  }
+  if (boundaries.length < 2) {
+    throw new CommandError(40192, `The $bucket 'boundaries' field must have at least 2 values, but found ${boundaries.length} value(s).`);
+  }
+  for (let i = 0; i < boundaries.length; i += 1) {
+    const value = boundaries[i];
+    if (isPlainObject(value) && Object.keys(value)[0]?.startsWith('$') || (typeof value === 'string' && value.startsWith('$'))) {
+      throw new CommandError(40191, `The $bucket 'boundaries' field must be an array of constant values, but found value: ${describeValue(value)}.`);
+    }
+    if (i === 0) continue;
+    const previous = boundaries[i - 1];
+    if (canonicalType(previous) !== canonicalType(value)) {
+      throw new CommandError(40193, `All values in the the 'boundaries' option to $bucket must have the same type. Found conflicting types ${bsonType(previous)} and ${bsonType(value)}.`);
+    }
+    if (compareValues(previous, value, parse.collator) >= 0) {
+      throw new CommandError(40194, `The 'boundaries' option to $bucket must be sorted in ascending order, but elements ${i - 1} and ${i} are not in ascending order (${describeValue(previous)} is not less than ${describeValue(value)}).`);
+    }
+  }
+  const hasDefault = 'default' in spec;
+  const defaultValue = spec.default;
+  if (hasDefault) {
+    const first = boundaries[0];
+    const last = boundaries[boundaries.length - 1];
+    if (canonicalType(defaultValue) === canonicalType(first) && compareValues(defaultValue, first, parse.collator) >= 0 && compareValues(defaultValue, last, parse.collator) < 0) {
+      throw new CommandError(40199, "The $bucket 'default' field must be less than the lowest boundary or greater than or equal to the highest boundary.");
+    }
+  }
+  const groupBy = compileExpression(spec.groupBy, { collator: parse.collator, variableNames: parse.variableNames });
+  const fields = parseOutput(spec.output, parse, '$bucket');
+  const bucketOf = (value: unknown, context: PipelineContext): unknown => {
+    const collator = context.collator;
+    const inRange = compareValues(value, boundaries[0], collator) >= 0 && compareValues(value, boundaries[boundaries.length - 1], collator) < 0
+      && canonicalType(value) === canonicalType(boundaries[0]);
+    if (!inRange) {
+      if (!hasDefault) throw new CommandError(40066, '$switch could not find a matching branch for an input, and no default was specified.');
+      return defaultValue;
+    }
+    // The last boundary not greater than the value.
+    let low = 0;
+    let high = boundaries.length - 2;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (compareValues(boundaries[middle], value, collator) <= 0) low = middle;
+      else high = middle - 1;
+    }
+    return boundaries[low];
+  };
+  return {
+    name: '$bucket',
+    spec,
+    *run(input: Stream, context: PipelineContext): Stream {
+      const key = (doc: Document): unknown => bucketOf(groupBy(doc, context.variables) ?? null, context);
+      const groups = yield* groupDocuments(input, key, fields, context);
+      // mongod sorts the buckets by _id (the default bucket sorts among them by BSON order).
+      groups.sort((a, b) => compareValues(a.id, b.id, context.collator));
+      yield* emitGroups(groups, fields);
+    },
+  };
+}
+
+interface AutoBucket {
+  min: unknown;
+  max: unknown;
+  docs: Document[];
+}
+
+/** $bucketAuto: `buckets` buckets of about equal size over the sorted groupBy values. */
+export function parseBucketAuto(spec: unknown, parse: ParseContext): CompiledStage {
+  if (!isPlainObject(spec)) throw new CommandError(40240, `The argument to $bucketAuto must be an object, but found type: ${bsonType(spec)}.`);
+  for (const key of Object.keys(spec)) {
+    if (!['groupBy', 'buckets', 'output', 'granularity'].includes(key)) throw new CommandError(40245, `Unrecognized option to $bucketAuto: ${key}.`);
+  }
+  if (!('groupBy' in spec) || !('buckets' in spec)) {
+    throw new CommandError(40246, "$bucketAuto requires 'groupBy' and 'buckets' to be specified");
+  }
+  if (!isGroupByExpression(spec.groupBy)) {
+    throw new CommandError(40239, `The $bucketAuto 'groupBy' field must be defined as a $-prefixed path or an expression object, but found: ${describeValue(spec.groupBy)}.`);
+  }
+  const bucketsType = bsonType(spec.buckets);
+  if (!['int', 'long', 'double', 'decimal'].includes(bucketsType)) {
+    throw new CommandError(40241, `The $bucketAuto 'buckets' field must be a numeric value, but found type: ${bucketsType}.`);
+  }
+  const bucketCount = toNumber(spec.buckets);
+  if (!Number.isInteger(bucketCount) || bucketCount > 2147483647) {
+    throw new CommandError(40242, `The $bucketAuto 'buckets' field must be representable as a 32-bit integer, but found ${describeValue(spec.buckets)}.`);
+  }
+  if (bucketCount <= 0) throw new CommandError(40243, `The $bucketAuto 'buckets' field must be greater than 0, but found: ${bucketCount}.`);
+  const rounder = spec.granularity === undefined ? undefined : granularityRounder(spec.granularity);
+  const groupBy: Evaluator = compileExpression(spec.groupBy, { collator: parse.collator, variableNames: parse.variableNames });
+  const fields = parseOutput(spec.output, parse, '$bucketAuto');
+  return {
+    name: '$bucketAuto',
+    spec,
+    *run(input: Stream, context: PipelineContext): Stream {
+      const docs = yield* collect(input);
+      const keyed = docs.map((doc) => ({ key: groupBy(doc, context.variables) ?? null, doc }));
+      if (rounder) for (const entry of keyed) rounder.roundUp(entry.key); // validates every value
+      keyed.sort((a, b) => compareValues(a.key, b.key, context.collator));
+      yield PAUSE;
+      const buckets = fillBuckets(keyed, bucketCount, rounder, context);
+      let count = 0;
+      for (const bucket of buckets) {
+        const accumulators = fields.map((field) => field.accumulator.create());
+        for (const doc of bucket.docs) for (const accumulator of accumulators) accumulator.add(doc, context.variables);
+        const out: Document = { _id: { min: bucket.min, max: bucket.max } };
+        fields.forEach((field, i) => {
+          const value = accumulators[i]!.result();
+          if (value !== undefined) out[field.name] = value;
+        });
+        yield out;
+        if (++count % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
+      }
+    },
+  };
+}
+
+function fillBuckets(
+  keyed: Array<{ key: unknown; doc: Document }>,
+  bucketCount: number,
+  rounder: GranularityRounder | undefined,
+  context: PipelineContext,
+): AutoBucket[] {
+  const equal = (a: unknown, b: unknown): boolean => compareValues(a, b, context.collator) === 0;
+  const approximateSize = Math.max(1, Math.round(keyed.length / bucketCount));
+  const buckets: AutoBucket[] = [];
+  let i = 0;
+  while (i < keyed.length) {
+    const bucket: AutoBucket = { min: keyed[i]!.key, max: undefined, docs: [] };
+    // The last bucket takes whatever remains.
+    const target = buckets.length === bucketCount - 1 ? keyed.length : Math.min(keyed.length, i + approximateSize);
+    while (i < target) bucket.docs.push(keyed[i++]!.doc);
+    const lastKey = keyed[i - 1]!.key;
+    if (rounder) {
+      const boundary = rounder.roundUp(lastKey);
+      while (i < keyed.length && compareValues(keyed[i]!.key, boundary) < 0) bucket.docs.push(keyed[i++]!.doc);
+      bucket.max = boundary;
+    } else {
+      // Equal values never straddle two buckets.
+      while (i < keyed.length && equal(keyed[i]!.key, lastKey)) bucket.docs.push(keyed[i++]!.doc);
+      bucket.max = i < keyed.length ? keyed[i]!.key : lastKey;
+    }
+    buckets.push(bucket);
+  }
+  if (rounder && buckets.length > 0) {
+    buckets[0]!.min = rounder.roundDown(buckets[0]!.min);
+    for (let b = 1; b < buckets.length; b += 1) buckets[b]!.min = buckets[b - 1]!.max;
+  }
+  return buckets;
+}

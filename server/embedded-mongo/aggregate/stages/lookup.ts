@@ -1,0 +1,272 @@
+// $lookup, $graphLookup and $unionWith: stages that read another collection of the database.
+import type { Document } from 'bson';
+import { bsonType, hashKey, isPlainObject, toNumber, type Collator } from '../../bson/index';
+import { CommandError } from '../../errors';
+import { compileFilter, type Matcher } from '../../query/index';
+import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
+import { withField } from '../paths';
+import { collect, DOCUMENTS_PER_PAUSE, PAUSE, streamOf, type Pause, type Stream } from '../pause';
+import { compilePipeline, type CompiledPipeline } from '../pipeline';
+import { valuesAlongPath } from '../source';
+import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
+import { readNamespace } from '../view';
+
+function fieldPath(value: unknown, stage: string, field: string): string[] {
+  if (typeof value !== 'string') throw new CommandError('FailedToParse', `${stage} argument '${field}' must be a string, is type ${bsonType(value)}`);
+  if (value.length === 0 || value.startsWith('$') || value.split('.').some((part) => part === '')) {
+    throw new CommandError('FailedToParse', `${stage} argument '${field}' must be a valid field path, found '${value}'`);
+  }
+  return value.split('.');
+}
+
+function collectionArgument(value: unknown, stage: string): string {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (isPlainObject(value)) {
+    throw new CommandError('FailedToParse', `${stage} with a 'from' of the form {db, coll} is only supported for system collections, not by the embedded store`);
+  }
+  throw new CommandError('FailedToParse', `${stage} 'from' field must be a string, but found type: ${bsonType(value)}`);
+}
+
+/** `let: { name: <expression> }`: names checked as mongod checks user variable names. */
+function parseLet(value: unknown, parse: ParseContext, stage: string): { names: string[]; evaluators: Array<[string, Evaluator]> } {
+  if (value === undefined) return { names: [], evaluators: [] };
+  if (!isPlainObject(value)) throw new CommandError('FailedToParse', `${stage} argument 'let' must be an object, is type ${bsonType(value)}`);
+  const evaluators: Array<[string, Evaluator]> = [];
+  for (const [name, expression] of Object.entries(value)) {
+    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
+      throw new CommandError(16867, `'${name}' starts with an invalid character for a user variable name`);
+    }
+    evaluators.push([name, compileExpression(expression, { collator: parse.collator, variableNames: parse.variableNames })]);
+  }
+  return { names: evaluators.map(([name]) => name), evaluators };
+}
+
+function evaluateLet(evaluators: ReadonlyArray<[string, Evaluator]>, doc: Document, vars: Variables): Variables {
+  const out: Variables = { ...vars };
+  for (const [name, evaluate] of evaluators) out[name] = evaluate(doc, vars) ?? null;
+  return out;
+}
+
+function parseSubPipeline(value: unknown, parse: ParseContext, names: readonly string[], nested: 'lookup' | 'unionWith', stage: string): CompiledPipeline {
+  if (!Array.isArray(value)) throw new CommandError('FailedToParse', `${stage} argument 'pipeline' must be an array, is type ${bsonType(value)}`);
+  return compilePipeline(value, { collator: parse.collator, variableNames: [...parse.variableNames, ...names], nested });
+}
+
+/**
+ * Foreign documents keyed by every value at the join field (array elements fanned out; a
+ * missing field counts as null), so that each local document finds its matches in O(k).
+ */
+class JoinIndex {
+  private readonly byKey = new Map<string, number[]>();
+  constructor(
+    readonly docs: readonly Document[],
+    parts: readonly string[],
+    private readonly collator: Collator | undefined,
+  ) {
+    docs.forEach((doc, position) => {
+      const values = valuesAlongPath(doc, parts);
+      const whole = parts.length > 0 ? valueAt(doc, parts) : undefined;
+      if (values.length === 0) values.push(null);
+      if (Array.isArray(whole)) values.push(whole);
+      const seen = new Set<string>();
+      for (const value of values) {
+        const key = hashKey(value ?? null, collator);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        let list = this.byKey.get(key);
+        if (!list) this.byKey.set(key, (list = []));
+        list.push(position);
+      }
+    });
+  }
+
+  /** Documents matching any of the values, in the foreign collection's order. */
+  match(values: readonly unknown[]): Document[] {
+    const positions = new Set<number>();
+    for (const value of values) for (const position of this.byKey.get(hashKey(value, this.collator)) ?? []) positions.add(position);
+    return [...positions].sort((a, b) => a - b).map((position) => this.docs[position]!);
+  }
+}
+
+function valueAt(doc: Document, parts: readonly string[]): unknown {
+  let value: unknown = doc;
+  for (const part of parts) {
+    if (!isPlainObject(value)) return undefined;
+    value = value[part];
+  }
+  return value;
+}
+
+/** The values a local document joins on: array elements fanned out, null when there are none. */
+function localValues(doc: Document, parts: readonly string[]): unknown[] {
+  const values = valuesAlongPath(doc, parts);
+  return values.length === 0 ? [null] : values.map((value) => value ?? null);
+}
+
+export function parseLookup(spec: unknown, parse: ParseContext): CompiledStage {
+  if (!isPlainObject(spec)) throw new CommandError('FailedToParse', `the $lookup stage specification must be an object, but found ${bsonType(spec)}`);
+  for (const key of Object.keys(spec)) {
+    if (!['from', 'localField', 'foreignField', 'as', 'let', 'pipeline'].includes(key)) {
+      throw new CommandError('FailedToParse', `unknown argument to $lookup: ${key}`);
+    }
+  }
+  if (spec.as === undefined) throw new CommandError('FailedToParse', "must specify 'as' field for a $lookup");
+  const asPath = fieldPath(spec.as, '$lookup', 'as');
+  const hasJoin = spec.localField !== undefined || spec.foreignField !== undefined;
+  if (hasJoin && (spec.localField === undefined || spec.foreignField === undefined)) {
+    throw new CommandError('FailedToParse', "$lookup requires both or neither of 'localField' and 'foreignField' to be specified");
+  }
+  if (!hasJoin && spec.pipeline === undefined) {
+    throw new CommandError('FailedToParse', "$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified");
+  }
+  if (spec.from === undefined && !(Array.isArray(spec.pipeline) && isPlainObject(spec.pipeline[0]) && '$documents' in spec.pipeline[0])) {
+    throw new CommandError('FailedToParse', "must specify 'from' field for a $lookup");
+  }
+  const from = spec.from === undefined ? undefined : collectionArgument(spec.from, '$lookup');
+  const localParts = hasJoin ? fieldPath(spec.localField, '$lookup', 'localField') : [];
+  const foreignParts = hasJoin ? fieldPath(spec.foreignField, '$lookup', 'foreignField') : [];
+  const lets = parseLet(spec.let, parse, '$lookup');
+  const pipeline = spec.pipeline === undefined ? undefined : parseSubPipeline(spec.pipeline, parse, lets.names, 'lookup', '$lookup');
+  return {
+    name: '$lookup',
+    spec,
+    *run(input: Stream, context: PipelineContext): Stream {
+      let index: JoinIndex | undefined;
+      for (const doc of input) {
+        if (doc === PAUSE) {
+          yield doc;
+          continue;
+        }
+        let foreign: Document[];
+        if (hasJoin) {
+          // The foreign side is read once per run, when the first document needs it.
+          index ??= new JoinIndex(yield* collect(from === undefined ? streamOf([]) : readNamespace(context, context.db, from)), foreignParts, context.collator);
+          foreign = index.match(localValues(doc, localParts));
+        } else {
+          foreign = [];
+        }
+        if (pipeline) {
+          const variables = evaluateLet(lets.evaluators, doc, context.variables);
+          const source = hasJoin ? streamOf(foreign) : from === undefined ? streamOf([]) : readNamespace(context, context.db, from);
+          foreign = yield* collect(pipeline.run(source, { ...context, variables }));
+        }
+        yield withField(doc, asPath, foreign);
+      }
+    },
+  };
+}
+
+export function parseUnionWith(spec: unknown, parse: ParseContext): CompiledStage {
+  let coll: string | undefined;
+  let pipelineSpec: unknown = [];
+  if (typeof spec === 'string') coll = spec;
+  else if (isPlainObject(spec)) {
+    for (const key of Object.keys(spec)) {
+      if (key !== 'coll' && key !== 'pipeline') throw new CommandError(40415, `BSON field '$unionWith.${key}' is an unknown field.`);
+    }
+    if (spec.coll !== undefined) coll = collectionArgument(spec.coll, '$unionWith');
+    if (spec.pipeline !== undefined) pipelineSpec = spec.pipeline;
+    if (coll === undefined && !(Array.isArray(pipelineSpec) && isPlainObject(pipelineSpec[0]) && '$documents' in pipelineSpec[0])) {
+      throw new CommandError(40414, "BSON field '$unionWith.coll' is missing but a required field");
+    }
+  } else {
+    throw new CommandError('FailedToParse', `the $unionWith stage specification must be an object or string, but found ${bsonType(spec)}`);
+  }
+  const pipeline = parseSubPipeline(pipelineSpec, parse, [], 'unionWith', '$unionWith');
+  return {
+    name: '$unionWith',
+    spec,
+    *run(input: Stream, context: PipelineContext): Stream {
+      yield* input;
+      const source = coll === undefined ? streamOf([]) : readNamespace(context, context.db, coll);
+      yield* pipeline.run(source, context);
+    },
+  };
+}
+
+export function parseGraphLookup(spec: unknown, parse: ParseContext): CompiledStage {
+  if (!isPlainObject(spec)) throw new CommandError('FailedToParse', `the $graphLookup stage specification must be an object, but found ${bsonType(spec)}`);
+  const allowed = ['from', 'startWith', 'connectFromField', 'connectToField', 'as', 'maxDepth', 'depthField', 'restrictSearchWithMatch'];
+  for (const key of Object.keys(spec)) {
+    if (!allowed.includes(key)) throw new CommandError(40104, `Unknown argument to $graphLookup: ${key}`);
+  }
+  for (const key of ['from', 'startWith', 'connectFromField', 'connectToField', 'as']) {
+    if (spec[key] === undefined) throw new CommandError(40105, `$graphLookup requires '${key}' to be specified`);
+  }
+  const from = collectionArgument(spec.from, '$graphLookup');
+  const asPath = fieldPath(spec.as, '$graphLookup', 'as');
+  const fromParts = fieldPath(spec.connectFromField, '$graphLookup', 'connectFromField');
+  const toParts = fieldPath(spec.connectToField, '$graphLookup', 'connectToField');
+  const depthPath = spec.depthField === undefined ? undefined : fieldPath(spec.depthField, '$graphLookup', 'depthField');
+  let maxDepth = Number.POSITIVE_INFINITY;
+  if (spec.maxDepth !== undefined) {
+    const type = bsonType(spec.maxDepth);
+    if (!['int', 'long', 'double', 'decimal'].includes(type)) throw new CommandError(40100, `maxDepth must be numeric, found type: ${type}`);
+    maxDepth = toNumber(spec.maxDepth);
+    if (maxDepth < 0) throw new CommandError(40101, `maxDepth requires a nonnegative argument, found: ${maxDepth}`);
+    if (!Number.isInteger(maxDepth)) throw new CommandError(40102, `maxDepth could not be represented as a long long: ${maxDepth}`);
+  }
+  let restrict: Matcher | undefined;
+  if (spec.restrictSearchWithMatch !== undefined) {
+    if (!isPlainObject(spec.restrictSearchWithMatch)) {
+      throw new CommandError(40185, `restrictSearchWithMatch must be an object, found ${bsonType(spec.restrictSearchWithMatch)}`);
+    }
+    restrict = compileFilter(spec.restrictSearchWithMatch, { collator: parse.collator });
+  }
+  const startWith = compileExpression(spec.startWith, { collator: parse.collator, variableNames: parse.variableNames });
+  return {
+    name: '$graphLookup',
+    spec,
+    *run(input: Stream, context: PipelineContext): Stream {
+      let index: JoinIndex | undefined;
+      for (const doc of input) {
+        if (doc === PAUSE) {
+          yield doc;
+          continue;
+        }
+        if (!index) {
+          const all = yield* collect(readNamespace(context, context.db, from));
+          index = new JoinIndex(restrict ? all.filter((candidate) => restrict.test(candidate)) : all, toParts, context.collator);
+        }
+        const found = yield* traverse(index, startWith(doc, context.variables), fromParts, maxDepth, depthPath, context.collator);
+        yield withField(doc, asPath, found);
+      }
+    },
+  };
+}
+
+/** Breadth-first search; each foreign document is visited once, at its smallest depth. */
+function* traverse(
+  index: JoinIndex,
+  start: unknown,
+  fromParts: readonly string[],
+  maxDepth: number,
+  depthPath: readonly string[] | undefined,
+  collator: Collator | undefined,
+): Generator<Pause, Document[], void> {
+  const found: Document[] = [];
+  const visited = new Set<string>();
+  const queried = new Set<string>();
+  let frontier = (Array.isArray(start) ? start : [start]).map((value) => value ?? null);
+  for (let depth = 0; depth <= maxDepth && frontier.length > 0; depth += 1) {
+    const values = frontier.filter((value) => {
+      const key = hashKey(value, collator);
+      if (queried.has(key)) return false;
+      queried.add(key);
+      return true;
+    });
+    const next: unknown[] = [];
+    for (const doc of index.match(values)) {
+      const key = hashKey(doc._id);
+      if (visited.has(key)) continue;
+      visited.add(key);
+      found.push(depthPath ? withField(doc, depthPath, BigInt(depth)) : doc);
+      const connections = valuesAlongPath(doc, fromParts);
+      next.push(...(connections.length === 0 ? [] : connections.map((value) => value ?? null)));
+      if (found.length % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
+    }
+    frontier = next;
+  }
+  return found;
+}
+
