@@ -1,0 +1,36 @@
+// Shared helpers of the update engine's unit tests.
+import assert from 'node:assert/strict';
+import type { Document } from 'bson';
+import { CommandError } from '../../../../server/embedded-mongo/errors';
+import { compileFilter } from '../../../../server/embedded-mongo/query/filter';
+import { compileUpdate, type UpdateOptions, type UpdateResult } from '../../../../server/embedded-mongo/update/index';
+
+export interface TestApplyOptions extends UpdateOptions {
+  inserting?: boolean;
+  /** The statement's query, for the positional operator. */
+  query?: Document;
+}
+
+export function applyUpdate(doc: Document, update: Document, options: TestApplyOptions = {}): UpdateResult {
+  const { inserting = false, query, ...compileOptions } = options;
+  const compiled = compileUpdate(update, compileOptions);
+  const matcher = query ? compileFilter(query) : undefined;
+  if (matcher && !matcher.test(doc)) throw new Error('test setup: the query does not match the document');
+  return compiled.apply(doc, matcher ? { inserting, matcher } : { inserting });
+}
+
+/** The document after the update (asserting nothing about whether it changed). */
+export function updated(doc: Document, update: Document, options: TestApplyOptions = {}): Document {
+  return applyUpdate(doc, update, options).doc;
+}
+
+/** Asserts that running `run` throws mongod's error: code and, when given, the exact message. */
+export function assertCommandError(run: () => unknown, code: number, message?: string | RegExp): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof CommandError, `expected a CommandError, got ${String(error)}`);
+    assert.equal(error.code, code, `code of "${error.message}"`);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else if (message) assert.match(error.message, message);
+    return true;
+  });
+}
