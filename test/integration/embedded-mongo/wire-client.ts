@@ -41,7 +41,7 @@ export interface Reply { responseTo: number; doc: Document }
 export class WireClient {
   readonly socket: net.Socket;
   readonly closed: Promise<void>;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private readonly waiting = new Map<number, (reply: Reply) => void>();
   private nextId = 1_000_000;
 
