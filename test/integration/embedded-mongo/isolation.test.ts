@@ -1,0 +1,73 @@
+// The store runs in a worker thread of its own: while it works through a heavy command, the
+// caller's event loop (the HTTP app, in production) keeps turning.
+import assert from 'node:assert/strict';
+import { MongoClient } from 'mongodb';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
+import { capturingLogger } from './wire-client';
+
+describe('store isolation in a worker thread', function () {
+  this.timeout(60_000);
+  let store: EmbeddedMongo;
+  let client: MongoClient;
+
+  before(async () => {
+    store = await startEmbeddedMongo({ logger: capturingLogger().logger });
+    client = await MongoClient.connect(`${store.uri}/isolation`);
+  });
+  after(async () => {
+    await client?.close();
+    await store?.close();
+  });
+
+  it('keeps the caller\'s event loop turning (no gap over 50 ms) during a heavy aggregation', async () => {
+    const docs = client.db().collection('docs');
+    await docs.insertMany(Array.from({ length: 30_000 }, (_, i) => ({ _id: i, k: i % 100, s: `v${i}`, n: (i * 7) % 1000 })));
+    let slowest = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      slowest = Math.max(slowest, now - last);
+      last = now;
+    }, 5);
+    const started = performance.now();
+    let result: unknown[];
+    try {
+      result = await docs
+        .aggregate([{ $sort: { s: -1 } }, { $group: { _id: '$k', all: { $push: '$$ROOT' } } }, { $unwind: '$all' }, { $sort: { 'all.n': 1, 'all.s': 1 } }, { $count: 'n' }])
+        .toArray();
+    } finally {
+      clearInterval(timer);
+    }
+    const elapsed = performance.now() - started;
+    assert.deepEqual(result, [{ n: 30_000 }]);
+    // The aggregation must be long enough to prove anything: in the caller's thread it would stall the loop this long.
+    assert.ok(elapsed > 150, `the aggregation took only ${Math.round(elapsed)} ms`);
+    assert.ok(slowest < 50, `the caller's event loop stalled for ${Math.round(slowest)} ms`);
+  });
+
+  it('forwards the store\'s log lines to the caller\'s logger and runs on the caller\'s thread when asked', async () => {
+    const { logger, logs } = capturingLogger();
+    const inThread = await startEmbeddedMongo({ inThread: true, logger });
+    const worker = await startEmbeddedMongo({ logger });
+    try {
+      const net = await import('node:net');
+      for (const target of [inThread, worker]) {
+        const socket = net.connect(target.port, target.host);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        const closed = new Promise((resolve) => socket.once('close', resolve));
+        const bad = Buffer.alloc(4);
+        bad.writeInt32LE(3, 0);
+        socket.write(bad);
+        await closed;
+      }
+      const deadline = Date.now() + 2_000;
+      while (logs.warn.filter((line) => line.includes('invalid message length 3')).length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(logs.warn.filter((line) => line.includes('invalid message length 3')).length, 2);
+    } finally {
+      await inThread.close();
+      await worker.close();
+    }
+  });
+});

@@ -1,0 +1,131 @@
+// The server drives commands that pause in slices: other connections are served meanwhile,
+// maxTimeMS is honoured (also by getMore, from what the cursor's command left), and each
+// connection's replies keep their order. Until the engine's own scans pause, a test command does.
+import assert from 'node:assert/strict';
+import type { Document } from 'bson';
+import { PAUSE, type CommandHandler, type CommandRun } from '../../../server/embedded-mongo/commands/context';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
+import { WireClient, capturingLogger, opMsg } from './wire-client';
+
+/** Works for `ms` of wall time, pausing about every 0.2 ms, like a scan yielding every few hundred documents. */
+function* busyFor(ms: number): CommandRun {
+  const end = performance.now() + ms;
+  let pauses = 0;
+  while (performance.now() < end) {
+    const stepEnd = performance.now() + 0.2;
+    while (performance.now() < stepEnd) {
+      // busy
+    }
+    pauses += 1;
+    yield PAUSE;
+  }
+  return { pauses };
+}
+
+/** Does `steps` steps of 0.2 ms of work each: a fixed amount of work, however it is interleaved. */
+function* work(steps: number): CommandRun {
+  for (let step = 0; step < steps; step += 1) {
+    const stepEnd = performance.now() + 0.2;
+    while (performance.now() < stepEnd) {
+      // busy
+    }
+    yield PAUSE;
+  }
+  return { steps };
+}
+
+describe('scheduling long commands', function () {
+  this.timeout(30_000);
+  let store: EmbeddedMongo;
+  let endpoint: { host: string; port: number };
+  let slowGetMore = false;
+  const clients: WireClient[] = [];
+  const connect = async (): Promise<WireClient> => {
+    const client = await WireClient.connect(endpoint);
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    const busy: CommandHandler = (command) => busyFor(Number(command.busy));
+    const handlers: Record<string, CommandHandler> = { busy, work: (command) => work(Number(command.work)) };
+    store = await startEmbeddedMongo({ inThread: true, logger: capturingLogger().logger, extraHandlers: handlers });
+    endpoint = { host: store.host, port: store.port };
+    // A getMore that takes long, to check the cursor's remaining time; the real one otherwise.
+    const { runCommand } = await import('../../../server/embedded-mongo/commands/index');
+    handlers.getMore = (command, context) => (slowGetMore ? busyFor(2_000) : runCommand(command, context));
+  });
+  afterEach(() => {
+    slowGetMore = false;
+    for (const client of clients.splice(0)) client.close();
+  });
+  after(() => store.close());
+
+  it('answers pings on other connections within 50 ms during a 1.5 s command', async () => {
+    const worker = await connect();
+    const pinger = await connect();
+    const long = worker.command({ busy: 1_500, $db: 'admin' });
+    let finished = false;
+    void long.then(() => (finished = true));
+    const latencies: number[] = [];
+    while (!finished) {
+      const started = performance.now();
+      await pinger.command({ ping: 1, $db: 'admin' });
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const reply = await long;
+    assert.equal(reply.ok, 1);
+    assert.ok(latencies.length >= 20, `only ${latencies.length} pings during the command`);
+    assert.ok(Math.max(...latencies) < 50, `slowest ping: ${Math.round(Math.max(...latencies))} ms`);
+  });
+
+  it('runs two long commands from two connections side by side', async () => {
+    const [a, b] = [await connect(), await connect()];
+    const started = performance.now();
+    const ends: number[] = [];
+    await Promise.all([a, b].map((client) => client.command({ work: 2_000, $db: 'admin' }).then(() => ends.push(performance.now() - started))));
+    // Interleaved, both end near 800 ms; one after the other, the first would end near 400 ms.
+    assert.ok(Math.min(...ends) > 600, `first ended after ${Math.round(Math.min(...ends))} ms`);
+  });
+
+  it('fails a command past its maxTimeMS with 50 MaxTimeMSExpired', async () => {
+    const client = await connect();
+    const started = performance.now();
+    const reply = await client.command({ busy: 5_000, maxTimeMS: 100, $db: 'admin' });
+    const elapsed = performance.now() - started;
+    assert.equal(reply.ok, 0);
+    assert.equal(reply.code, 50);
+    assert.equal(reply.codeName, 'MaxTimeMSExpired');
+    assert.equal(reply.errmsg, 'operation exceeded time limit');
+    assert.ok(elapsed >= 100 && elapsed < 1_000, `failed after ${Math.round(elapsed)} ms`);
+  });
+
+  it('keeps one connection\'s replies in request order behind a long command', async () => {
+    const client = await connect();
+    const order: number[] = [];
+    const first = client.reply(1).then(() => order.push(1));
+    const second = client.reply(2).then(() => order.push(2));
+    client.socket.write(Buffer.concat([opMsg(1, { busy: 200, $db: 'admin' }), opMsg(2, { ping: 1, $db: 'admin' })]));
+    await Promise.all([first, second]);
+    assert.deepEqual(order, [1, 2]);
+  });
+
+  it('bounds getMore by what is left of the maxTimeMS of the command that opened the cursor, and kills the cursor', async () => {
+    const client = await connect();
+    const db = `sched_${process.pid}`;
+    await client.command({ insert: 'c', documents: [{ _id: 1 }, { _id: 2 }, { _id: 3 }], $db: db });
+    const found = await client.command({ find: 'c', batchSize: 1, maxTimeMS: 300, $db: db });
+    const cursorId = (found.cursor as Document).id;
+    slowGetMore = true;
+    const started = performance.now();
+    const expired = await client.command({ getMore: cursorId, collection: 'c', $db: db });
+    const elapsed = performance.now() - started;
+    assert.equal(expired.code, 50);
+    assert.ok(elapsed < 1_000, `getMore ran ${Math.round(elapsed)} ms`);
+    slowGetMore = false;
+    const after = await client.command({ getMore: cursorId, collection: 'c', $db: db });
+    assert.equal(after.code, 43, 'the cursor is gone');
+    await client.command({ dropDatabase: 1, $db: db });
+  });
+});
