@@ -20,7 +20,7 @@ describe('store isolation in a worker thread', function () {
   });
 
   it('keeps the caller\'s event loop turning (no gap over 50 ms) during a heavy aggregation', async () => {
-    const docs = client.db().collection('docs');
+    const docs = client.db().collection<{ _id: number; k: number; s: string; n: number }>('docs');
     await docs.insertMany(Array.from({ length: 30_000 }, (_, i) => ({ _id: i, k: i % 100, s: `v${i}`, n: (i * 7) % 1000 })));
     let slowest = 0;
     let last = performance.now();
