@@ -3,6 +3,7 @@ import type { Document } from 'bson';
 import { compileExpression } from '../../../../server/embedded-mongo/aggregate/expressions/index';
 import type { ExpressionOptions, Variables } from '../../../../server/embedded-mongo/aggregate/expressions/index';
 import { CommandError } from '../../../../server/embedded-mongo/errors';
+import { bsonType, toNumber } from '../../../../server/embedded-mongo/bson/index';
 
 /** Compiles and evaluates an expression against one document. */
 export function evaluate(expression: unknown, doc: Document = {}, vars: Variables = {}, options: ExpressionOptions = {}): unknown {
@@ -18,4 +19,11 @@ export function assertFails(run: () => unknown, code: number, message?: string |
     else if (message) assert.match(error.message, message);
     return true;
   });
+}
+
+/** A value's BSON type with its numeric value, so int 5 and double 5.0 read differently in assertions. */
+export function typed(value: unknown): [string, number | string] {
+  const type = bsonType(value);
+  if (type === 'long' || type === 'decimal') return [type, String(value)];
+  return [type, toNumber(value)];
 }
