@@ -87,8 +87,10 @@ function sorted(single: boolean, fromBottom: boolean): AccumulatorParser {
             best.add({ doc, value: output(doc, vars) ?? null });
           },
           result: () => {
+            // $bottomN lists the last n documents in sortBy order too, not from the end.
             const values = best.result().map((entry) => entry.value);
-            return single ? (values[0] ?? null) : values;
+            if (fromBottom) values.reverse();
+            return single ? (values[values.length - 1] ?? null) : values;
           },
         };
       },

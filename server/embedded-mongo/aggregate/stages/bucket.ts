@@ -7,6 +7,7 @@ import { collect, DOCUMENTS_PER_PAUSE, PAUSE, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 import { emitGroups, groupDocuments, parseOutputFields, type OutputField } from './group';
 import { granularityRounder, type GranularityRounder } from './granularity';
+import { sortStream } from './sort';
 import { describeValue } from './projection';
 
 const DEFAULT_OUTPUT: Document = { count: { $sum: 1 } };
@@ -142,11 +143,13 @@ export function parseBucketAuto(spec: unknown, parse: ParseContext): CompiledSta
     name: '$bucketAuto',
     spec,
     *run(input: Stream, context: PipelineContext): Stream {
-      const docs = yield* collect(input);
-      const keyed = docs.map((doc) => ({ key: groupBy(doc, context.variables) ?? null, doc }));
-      if (rounder) for (const entry of keyed) rounder.roundUp(entry.key); // validates every value
-      keyed.sort((a, b) => compareValues(a.key, b.key, context.collator));
-      yield PAUSE;
+      const keyedInput = mapDocuments(input, (doc) => {
+        const key = groupBy(doc, context.variables) ?? null;
+        if (rounder) rounder.roundUp(key); // validates every value before any output
+        return { key, doc };
+      });
+      const byKey = (a: Document, b: Document): number => compareValues(a.key, b.key, context.collator);
+      const keyed = (yield* collect(sortStream(keyedInput, byKey))) as Array<{ key: unknown; doc: Document }>;
       const buckets = fillBuckets(keyed, bucketCount, rounder, context);
       let count = 0;
       for (const bucket of buckets) {
@@ -196,4 +199,8 @@ function fillBuckets(
     for (let b = 1; b < buckets.length; b += 1) buckets[b]!.min = buckets[b - 1]!.max;
   }
   return buckets;
+}
+
+function* mapDocuments(input: Stream, transform: (doc: Document) => Document): Stream {
+  for (const item of input) yield item === PAUSE ? item : transform(item);
 }

@@ -58,26 +58,29 @@ function parseSubPipeline(value: unknown, parse: ParseContext, names: readonly s
  */
 class JoinIndex {
   private readonly byKey = new Map<string, number[]>();
+  readonly docs: Document[] = [];
   constructor(
-    readonly docs: readonly Document[],
-    parts: readonly string[],
+    private readonly parts: readonly string[],
     private readonly collator: Collator | undefined,
-  ) {
-    docs.forEach((doc, position) => {
-      const values = valuesAlongPath(doc, parts);
-      const whole = parts.length > 0 ? valueAt(doc, parts) : undefined;
-      if (values.length === 0) values.push(null);
-      if (Array.isArray(whole)) values.push(whole);
-      const seen = new Set<string>();
-      for (const value of values) {
-        const key = hashKey(value ?? null, collator);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        let list = this.byKey.get(key);
-        if (!list) this.byKey.set(key, (list = []));
-        list.push(position);
-      }
-    });
+  ) {}
+
+  add(doc: Document): void {
+    const position = this.docs.length;
+    this.docs.push(doc);
+    const values = valuesAlongPath(doc, this.parts);
+    const whole = valueAt(doc, this.parts);
+    if (values.length === 0) values.push(null);
+    // A whole array matches too ({ $in: [[1, 2]] } matches the field [1, 2]).
+    if (Array.isArray(whole)) values.push(whole);
+    const seen = new Set<string>();
+    for (const value of values) {
+      const key = hashKey(value ?? null, this.collator);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let list = this.byKey.get(key);
+      if (!list) this.byKey.set(key, (list = []));
+      list.push(position);
+    }
   }
 
   /** Documents matching any of the values, in the foreign collection's order. */
@@ -86,6 +89,30 @@ class JoinIndex {
     for (const value of values) for (const position of this.byKey.get(hashKey(value, this.collator)) ?? []) positions.add(position);
     return [...positions].sort((a, b) => a - b).map((position) => this.docs[position]!);
   }
+}
+
+/** Reads the foreign side into a JoinIndex, pausing as it goes. */
+function* buildJoinIndex(
+  source: Stream,
+  parts: readonly string[],
+  collator: Collator | undefined,
+  keep: (doc: Document) => boolean = () => true,
+): Generator<Pause, JoinIndex, void> {
+  const index = new JoinIndex(parts, collator);
+  let sincePause = 0;
+  for (const item of source) {
+    if (item === PAUSE) {
+      sincePause = 0;
+      yield PAUSE;
+      continue;
+    }
+    if (keep(item)) index.add(item);
+    if (++sincePause >= DOCUMENTS_PER_PAUSE) {
+      sincePause = 0;
+      yield PAUSE;
+    }
+  }
+  return index;
 }
 
 function valueAt(doc: Document, parts: readonly string[]): unknown {
@@ -140,7 +167,7 @@ export function parseLookup(spec: unknown, parse: ParseContext): CompiledStage {
         let foreign: Document[];
         if (hasJoin) {
           // The foreign side is read once per run, when the first document needs it.
-          index ??= new JoinIndex(yield* collect(from === undefined ? streamOf([]) : readNamespace(context, context.db, from)), foreignParts, context.collator);
+          index ??= yield* buildJoinIndex(from === undefined ? streamOf([]) : readNamespace(context, context.db, from), foreignParts, context.collator);
           foreign = index.match(localValues(doc, localParts));
         } else {
           foreign = [];
@@ -224,10 +251,7 @@ export function parseGraphLookup(spec: unknown, parse: ParseContext): CompiledSt
           yield doc;
           continue;
         }
-        if (!index) {
-          const all = yield* collect(readNamespace(context, context.db, from));
-          index = new JoinIndex(restrict ? all.filter((candidate) => restrict.test(candidate)) : all, toParts, context.collator);
-        }
+        index ??= yield* buildJoinIndex(readNamespace(context, context.db, from), toParts, context.collator, (candidate) => restrict?.test(candidate) ?? true);
         const found = yield* traverse(index, startWith(doc, context.variables), fromParts, maxDepth, depthPath, context.collator);
         yield withField(doc, asPath, found);
       }

@@ -106,7 +106,9 @@ export function parseProjection(spec: unknown, parse: ParseContext, stage = '$pr
     }
   };
   walk(spec, '', tree);
-  const exclusion = seen.exclude.length > 0 || (seen.include.length === 0 && seen.computed.length === 0);
+  // `{ _id: 0 }` alone is an exclusion, `{ _id: 1 }` alone an inclusion.
+  const idOnly = seen.include.length === 0 && seen.computed.length === 0;
+  const exclusion = seen.exclude.length > 0 || (idOnly && tree.get('_id')?.kind !== 'include');
   if (exclusion) {
     if (seen.include.length > 0) {
       throw new CommandError(31253, `Invalid ${stage} :: caused by :: Cannot do inclusion on field ${seen.include[0]} in exclusion projection`);

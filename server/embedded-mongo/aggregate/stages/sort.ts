@@ -9,7 +9,8 @@ import { compileSort } from '../../query/index';
 import { DOCUMENTS_PER_PAUSE, PAUSE, type Pause, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 
-const RUN_SIZE = 2048;
+/** Documents sorted in one step: about a millisecond of work, a few on a loaded machine. */
+export const RUN_SIZE = 1024;
 
 export function validateSortSpec(spec: unknown): Document {
   if (!isPlainObject(spec)) throw new CommandError(15973, 'the $sort key specification must be an object');
