@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { ObjectId, Timestamp } from 'bson';
+import { compileExpression } from '../../../../server/embedded-mongo/aggregate/expressions/index';
+import { assertFails, evaluate } from './helpers';
+
+const utc = (text: string): Date => new Date(text);
+
+describe('embedded-mongo expressions: date parts', () => {
+  const date = utc('2014-01-01T08:15:39.736Z');
+
+  it('reads calendar parts in UTC by default', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/year/ (and month, dayOfMonth, ...): 2014-01-01T08:15:39.736Z
+    const parts = ['$year', '$month', '$dayOfMonth', '$hour', '$minute', '$second', '$millisecond', '$dayOfYear', '$dayOfWeek', '$week'];
+    assert.deepEqual(
+      parts.map((op) => evaluate({ [op]: '$date' }, { date })),
+      [2014, 1, 1, 8, 15, 39, 736, 1, 4, 0],
+    );
+  });
+
+  it('reads ISO week parts: 2016-01-01 is in week 53 of ISO year 2015, a Friday', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/isoWeek/
+    const newYear = utc('2016-01-01T00:00:00Z');
+    assert.equal(evaluate({ $isoWeek: newYear }), 53);
+    assert.equal(evaluate({ $isoWeekYear: newYear }), 2015);
+    assert.equal(evaluate({ $isoDayOfWeek: newYear }), 5);
+  });
+
+  it('reads parts in an Olson time zone or at a UTC offset', () => {
+    assert.equal(evaluate({ $hour: { date, timezone: 'America/New_York' } }), 3);
+    assert.equal(evaluate({ $hour: { date, timezone: '+05:30' } }), 13);
+    assert.equal(evaluate({ $minute: { date, timezone: '+0530' } }), 45);
+    assert.equal(evaluate({ $dayOfMonth: { date: utc('2014-01-01T02:00:00Z'), timezone: 'America/Los_Angeles' } }), 31);
+    assertFails(() => evaluate({ $hour: { date, timezone: 'Mars/Olympus' } }), 40485, 'unrecognized time zone identifier: "Mars/Olympus"');
+  });
+
+  it('accepts a Timestamp or an ObjectId as a date, null for null, and refuses other types', () => {
+    assert.equal(evaluate({ $year: new Timestamp({ t: 1500000000, i: 1 }) }), 2017);
+    assert.equal(evaluate({ $year: ObjectId.createFromTime(1500000000) }), 2017);
+    assert.equal(evaluate({ $year: '$missing' }), null);
+    assert.equal(evaluate({ $year: [date] }), 2014);
+    assertFails(() => evaluate({ $year: 'x' }), 16006, "can't convert from BSON type string to Date");
+    assertFails(() => compileExpression({ $year: { date: 1, zone: 'UTC' } }), 40535);
+  });
+});
+
+describe('embedded-mongo expressions: $dateToString', () => {
+  const date = utc('2014-01-01T08:15:39.736Z');
+
+  it('formats with every specifier, in a time zone', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateToString/ example
+    const format = (fmt: string, timezone?: string): unknown => evaluate({ $dateToString: { format: fmt, date: '$date', ...(timezone ? { timezone } : {}) } }, { date });
+    assert.equal(format('%Y-%m-%d'), '2014-01-01');
+    assert.equal(format('%H:%M:%S:%L%z', 'America/New_York'), '03:15:39:736-0500');
+    assert.equal(format('%H:%M:%S:%L%z', '+04:30'), '12:45:39:736+0430');
+    assert.equal(format('%Z', 'America/New_York'), '-300');
+    assert.equal(format('%Z', '+04:30'), '+270');
+    assert.equal(format('%b', '+04:30'), 'Jan');
+    assert.equal(format('%B', '+04:30'), 'January');
+    assert.equal(format('%j %w %U %u %V %G %%'), '001 4 00 3 01 2014 %');
+  });
+
+  it('uses the default format without one, and onNull for a null date', () => {
+    assert.equal(evaluate({ $dateToString: { date } }), '2014-01-01T08:15:39.736Z');
+    assert.equal(evaluate({ $dateToString: { date: '$missing', onNull: 'none' } }), 'none');
+    assert.equal(evaluate({ $dateToString: { date: null } }), null);
+  });
+
+  it('refuses unknown specifiers and arguments', () => {
+    assertFails(() => compileExpression({ $dateToString: { date, format: '%Q' } }), 18536, "Invalid format character '%Q' in format string");
+    assertFails(() => compileExpression({ $dateToString: { date, format: 'abc%' } }), 18535);
+    assertFails(() => compileExpression({ $dateToString: { date, foo: 1 } }), 18534, 'Unrecognized argument to $dateToString: foo');
+    assertFails(() => compileExpression({ $dateToString: { format: '%Y' } }), 18628);
+  });
+});
+
+describe('embedded-mongo expressions: building and parsing dates', () => {
+  it('$dateFromParts builds natural and ISO dates, carrying overflowing fields', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateFromParts/
+    assert.deepEqual(evaluate({ $dateFromParts: { year: 2017, month: 2, day: 8, hour: 12 } }), utc('2017-02-08T12:00:00Z'));
+    assert.deepEqual(evaluate({ $dateFromParts: { year: 2017, month: 2, day: 8, hour: 12, timezone: 'America/New_York' } }), utc('2017-02-08T17:00:00Z'));
+    assert.deepEqual(evaluate({ $dateFromParts: { isoWeekYear: 2017, isoWeek: 6, isoDayOfWeek: 3 } }), utc('2017-02-08T00:00:00Z'));
+    assert.deepEqual(evaluate({ $dateFromParts: { year: 2017, month: 14, day: 1 } }), utc('2018-02-01T00:00:00Z'));
+    assert.deepEqual(evaluate({ $dateFromParts: { year: 2017, month: 0, day: 1 } }), utc('2016-12-01T00:00:00Z'));
+    assert.equal(evaluate({ $dateFromParts: { year: 2017, month: null } }), null);
+    assertFails(() => compileExpression({ $dateFromParts: { year: 2017, isoWeek: 1 } }), 40489);
+    assertFails(() => evaluate({ $dateFromParts: { year: 0 } }), 40523);
+  });
+
+  it('$dateFromString parses ISO strings, in a time zone, or with a format', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateFromString/
+    assert.deepEqual(evaluate({ $dateFromString: { dateString: '2017-02-08T12:10:40.787', timezone: 'America/New_York' } }), utc('2017-02-08T17:10:40.787Z'));
+    assert.deepEqual(evaluate({ $dateFromString: { dateString: '2017-02-08T12:10:40.787Z' } }), utc('2017-02-08T12:10:40.787Z'));
+    assert.deepEqual(evaluate({ $dateFromString: { dateString: '2017-02-08 12:10:40+02:00' } }), utc('2017-02-08T10:10:40Z'));
+    assert.deepEqual(evaluate({ $dateFromString: { dateString: '15-06-2018', format: '%d-%m-%Y' } }), utc('2018-06-15T00:00:00Z'));
+    assert.deepEqual(evaluate({ $dateFromString: { dateString: '2018 Jun 15', format: '%Y %b %d' } }), utc('2018-06-15T00:00:00Z'));
+  });
+
+  it('$dateFromString answers onNull and onError, or fails with ConversionFailure', () => {
+    assert.equal(evaluate({ $dateFromString: { dateString: '$missing', onNull: 'none' } }), 'none');
+    assert.equal(evaluate({ $dateFromString: { dateString: 'not a date', onError: 'bad' } }), 'bad');
+    assertFails(() => evaluate({ $dateFromString: { dateString: 'not a date' } }), 241, /^Error parsing date string 'not a date'/);
+    assertFails(() => evaluate({ $dateFromString: { dateString: '2017-02-08T12:10:40Z', timezone: 'Europe/London' } }), 241);
+  });
+
+  it('$dateToParts splits a date, in ISO parts on request', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateToParts/
+    const date = utc('2017-01-01T01:29:09.123Z');
+    assert.deepEqual(evaluate({ $dateToParts: { date } }), { year: 2017, month: 1, day: 1, hour: 1, minute: 29, second: 9, millisecond: 123 });
+    assert.deepEqual(evaluate({ $dateToParts: { date, timezone: 'America/New_York', iso8601: true } }), {
+      isoWeekYear: 2016,
+      isoWeek: 52,
+      isoDayOfWeek: 6,
+      hour: 20,
+      minute: 29,
+      second: 9,
+      millisecond: 123,
+    });
+    assertFails(() => evaluate({ $dateToParts: { date, iso8601: 1 } }), 40521);
+  });
+});
+
+describe('embedded-mongo expressions: date arithmetic', () => {
+  it('$dateAdd adds calendar units in local time and clamps to the end of the month', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateAdd/
+    assert.deepEqual(evaluate({ $dateAdd: { startDate: utc('2020-10-31T12:10:05Z'), unit: 'day', amount: 3 } }), utc('2020-11-03T12:10:05Z'));
+    assert.deepEqual(evaluate({ $dateAdd: { startDate: utc('2020-01-31T00:00:00Z'), unit: 'month', amount: 1 } }), utc('2020-02-29T00:00:00Z'));
+    assert.deepEqual(evaluate({ $dateAdd: { startDate: utc('2020-01-31T00:00:00Z'), unit: 'quarter', amount: 1 } }), utc('2020-04-30T00:00:00Z'));
+    assert.deepEqual(evaluate({ $dateAdd: { startDate: utc('2020-01-01T00:00:00Z'), unit: 'hour', amount: 25 } }), utc('2020-01-02T01:00:00Z'));
+  });
+
+  it('$dateAdd keeps the local time of day across a daylight saving change, unlike adding hours', () => {
+    // 2021-03-14 is the US spring-forward day: 07:00 EST + 1 day is 07:00 EDT (11:00Z).
+    const start = utc('2021-03-13T12:00:00Z');
+    assert.deepEqual(evaluate({ $dateAdd: { startDate: start, unit: 'day', amount: 1, timezone: 'America/New_York' } }), utc('2021-03-14T11:00:00Z'));
+    assert.deepEqual(evaluate({ $dateAdd: { startDate: start, unit: 'hour', amount: 24, timezone: 'America/New_York' } }), utc('2021-03-14T12:00:00Z'));
+  });
+
+  it('$dateSubtract subtracts units; null arguments give null', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateSubtract/
+    assert.deepEqual(evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'month', amount: 1 } }), utc('2021-02-28T12:00:00Z'));
+    assert.equal(evaluate({ $dateSubtract: { startDate: null, unit: 'day', amount: 1 } }), null);
+    assertFails(() => evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'day', amount: 1.5 } }), 5166405);
+    assertFails(() => evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'fortnight', amount: 1 } }), 9);
+  });
+
+  it('$dateDiff counts unit boundaries crossed, as a long', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateDiff/
+    const diff = (start: string, end: string, unit: string, extra: object = {}): unknown =>
+      evaluate({ $dateDiff: { startDate: utc(start), endDate: utc(end), unit, ...extra } });
+    assert.equal(diff('2020-12-31T23:59:00Z', '2021-01-01T00:01:00Z', 'year'), 1n);
+    assert.equal(diff('2021-01-01T00:00:00Z', '2021-01-03T23:00:00Z', 'day'), 2n);
+    assert.equal(diff('2021-01-31T00:00:00Z', '2021-03-01T00:00:00Z', 'month'), 2n);
+    assert.equal(diff('2021-01-01T00:00:00Z', '2021-01-10T00:00:00Z', 'week'), 2n);
+    assert.equal(diff('2021-01-01T00:00:00Z', '2021-01-10T00:00:00Z', 'week', { startOfWeek: 'mon' }), 1n);
+    assert.equal(diff('2021-01-01T10:59:59Z', '2021-01-01T11:00:00Z', 'hour'), 1n);
+    assert.equal(diff('2021-01-02T00:00:00Z', '2021-01-01T00:00:00Z', 'day'), -1n);
+  });
+
+  it('$dateTrunc truncates to bins counted from 2000-01-01 in the time zone', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateTrunc/
+    const orderDate = utc('2020-05-18T14:10:30Z');
+    const trunc = (extra: object): unknown => evaluate({ $dateTrunc: { date: orderDate, ...extra } });
+    assert.deepEqual(trunc({ unit: 'week', binSize: 2, timezone: 'America/Los_Angeles', startOfWeek: 'Monday' }), utc('2020-05-11T07:00:00Z'));
+    assert.deepEqual(trunc({ unit: 'month' }), utc('2020-05-01T00:00:00Z'));
+    assert.deepEqual(trunc({ unit: 'quarter' }), utc('2020-04-01T00:00:00Z'));
+    assert.deepEqual(trunc({ unit: 'year' }), utc('2020-01-01T00:00:00Z'));
+    assert.deepEqual(trunc({ unit: 'hour', binSize: 4 }), utc('2020-05-18T12:00:00Z'));
+    assert.deepEqual(trunc({ unit: 'day', timezone: '+05:30' }), utc('2020-05-17T18:30:00Z'));
+    assertFails(() => trunc({ unit: 'day', binSize: 0 }), 5439017);
+  });
+});
