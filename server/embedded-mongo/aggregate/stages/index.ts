@@ -10,6 +10,8 @@ import { parseCount, parseLimit, parseMatch, parseRedact, parseReplaceRoot, pars
 import { parseSort } from './sort';
 import { parseDocuments, parsePlanCacheStats, refusal } from './sources';
 import { parseUnwind } from './unwind';
+import { parseDensifyStage } from './densify';
+import { parseFill } from './fill';
 import { parseMerge, parseOut } from './writes';
 
 const notImplemented = (name: string): StageParser => refusal('NotImplemented', `${name} is not supported by the embedded store`);
@@ -49,8 +51,8 @@ export const STAGES: Record<string, StageParser> = {
   $currentOp: notImplemented('$currentOp'),
   $listSessions: notImplemented('$listSessions'),
   $listLocalSessions: notImplemented('$listLocalSessions'),
-  $densify: notImplemented('$densify'),
-  $fill: notImplemented('$fill'),
+  $densify: parseDensifyStage,
+  $fill: parseFill,
   $setWindowFields: notImplemented('$setWindowFields'),
   $geoNear: notImplemented('$geoNear'),
   $search: notImplemented('$search'),
