@@ -80,11 +80,35 @@ export function discretePercentile(sorted: readonly number[], p: number): number
   return sorted[Math.min(rank, sorted.length - 1)] as number;
 }
 
-function readMethod(spec: Record<string, unknown>, name: string): void {
-  if (!Object.hasOwn(spec, 'method')) throw new CommandError(40414, `BSON field '${name.slice(1)}.method' is missing but a required field`);
-  if (spec.method !== 'approximate') {
-    throw new CommandError('BadValue', `Currently only 'approximate' can be used as percentile 'method'`);
+/**
+ * $median and $percentile validate their spec in mongod's IDL field order: unknown fields, then
+ * input, then p, then method (https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/percentile/).
+ */
+function quantileSpec(args: unknown, name: string, notObjectCode: number, withP: boolean): Record<string, unknown> {
+  if (!isPlainObject(args)) throw new CommandError(notObjectCode, `specification must be an object; found ${name}: ${describe(args)}`);
+  const allowed = withP ? ['input', 'p', 'method'] : ['input', 'method'];
+  for (const key of Object.keys(args)) {
+    if (!allowed.includes(key)) throw new CommandError(40415, `BSON field '${name}.${key}' is an unknown field.`);
   }
+  for (const key of allowed) {
+    if (!Object.hasOwn(args, key)) throw new CommandError(40414, `BSON field '${name}.${key}' is missing but a required field`);
+    // A constant p is checked while parsing, as mongod does; an expression when evaluated.
+    if (key === 'p' && isConstantLiteral(args.p)) readPercentiles(args.p);
+  }
+  if (typeof args.method !== 'string') {
+    throw new CommandError('TypeMismatch', `BSON field '${name}.method' is the wrong type '${bsonType(args.method)}', expected type 'string'`);
+  }
+  if (args.method !== 'approximate') {
+    throw new CommandError('BadValue', "Currently only 'approximate' can be used as percentile 'method'.");
+  }
+  return args;
+}
+
+function isConstantLiteral(value: unknown): boolean {
+  if (typeof value === 'string') return !value.startsWith('$');
+  if (Array.isArray(value)) return value.every(isConstantLiteral);
+  if (isPlainObject(value)) return Object.keys(value).every((key) => !key.startsWith('$')) && Object.values(value).every(isConstantLiteral);
+  return true;
 }
 
 function sortedNumbers(value: unknown): number[] {
@@ -95,13 +119,8 @@ function sortedNumbers(value: unknown): number[] {
 }
 
 const $median: OperatorCompiler = (args, ctx, name) => {
-  if (!isPlainObject(args)) throw new CommandError(7436100, `${name} must be an object, found type ${bsonType(args)}`);
-  for (const key of Object.keys(args)) {
-    if (key !== 'input' && key !== 'method') throw new CommandError(40415, `BSON field '$median.${key}' is an unknown field.`);
-  }
-  if (!Object.hasOwn(args, 'input')) throw new CommandError(40414, "BSON field '$median.input' is missing but a required field");
-  readMethod(args, name);
-  const inputOf = ctx.compile(args.input);
+  const spec = quantileSpec(args, name, 7436201, false);
+  const inputOf = ctx.compile(spec.input);
   return (doc, vars) => {
     const sorted = sortedNumbers(inputOf(doc, vars));
     return sorted.length === 0 ? null : doubleResult(discretePercentile(sorted, 0.5));
@@ -109,32 +128,26 @@ const $median: OperatorCompiler = (args, ctx, name) => {
 };
 
 const $percentile: OperatorCompiler = (args, ctx, name) => {
-  if (!isPlainObject(args)) throw new CommandError(7429700, `${name} must be an object, found type ${bsonType(args)}`);
-  for (const key of Object.keys(args)) {
-    if (!['input', 'p', 'method'].includes(key)) throw new CommandError(40415, `BSON field '$percentile.${key}' is an unknown field.`);
-  }
-  if (!Object.hasOwn(args, 'input')) throw new CommandError(40414, "BSON field '$percentile.input' is missing but a required field");
-  if (!Object.hasOwn(args, 'p')) throw new CommandError(40414, "BSON field '$percentile.p' is missing but a required field");
-  readMethod(args, name);
-  const inputOf = ctx.compile(args.input);
-  const pOf = ctx.compile(args.p);
+  const spec = quantileSpec(args, name, 7436200, true);
+  const inputOf = ctx.compile(spec.input);
+  const pOf = ctx.compile(spec.p);
   return (doc, vars) => {
-    const pValue = pOf(doc, vars);
-    const ps = readPercentiles(pValue);
+    const ps = readPercentiles(pOf(doc, vars));
     const sorted = sortedNumbers(inputOf(doc, vars));
     if (sorted.length === 0) return ps.map(() => null);
     return ps.map((p) => doubleResult(discretePercentile(sorted, p)));
   };
 };
 
+/** p: a non-empty array of numbers in [0, 1]; 7750301 for the array, 7750302/7750303 for an element. */
 function readPercentiles(value: unknown): number[] {
-  const invalid = (): CommandError =>
-    new CommandError(7750301, `The $percentile 'p' field must be an array of numbers from [0.0, 1.0], but found: ${describe(value)}`);
-  if (!Array.isArray(value) || value.length === 0) throw invalid();
+  const message = (found: unknown): string =>
+    `The $percentile 'p' field must be an array of numbers from [0.0, 1.0], but found: ${describe(found)}`;
+  if (!Array.isArray(value) || value.length === 0) throw new CommandError(7750301, message(value));
   return value.map((p) => {
-    if (!isNumberType(bsonType(p))) throw invalid();
+    if (!isNumberType(bsonType(p))) throw new CommandError(7750302, message(p));
     const n = plainNumber(p);
-    if (!(n >= 0 && n <= 1)) throw invalid();
+    if (!(n >= 0 && n <= 1)) throw new CommandError(7750303, message(p));
     return n;
   });
 }

@@ -29,7 +29,7 @@ export function rangedArity(name: string, args: unknown, min: number, max: numbe
   if (operands.length < min || operands.length > max) {
     throw new CommandError(
       28667,
-      `Expression ${name} takes at least ${min} arguments, and at most ${max}. ${operands.length} were passed in.`,
+      `Expression ${name} takes at least ${min} arguments, and at most ${max}, but ${operands.length} were passed in.`,
     );
   }
   return operands.map((operand) => ctx.compile(operand));

@@ -148,7 +148,7 @@ const $reduce: OperatorCompiler = (args, ctx) => {
   return (doc, vars) => {
     const input = inputOf(doc, vars);
     if (isNullish(input)) return null;
-    if (!Array.isArray(input)) throw new CommandError(40080, `$reduce requires 'input' to be an array, found: ${typeName(input)}`);
+    if (!Array.isArray(input)) throw new CommandError(40080, `$reduce requires that 'input' be an array, found: ${typeName(input)}`);
     let accumulated = initialOf(doc, vars);
     const scope = bindVariables(vars, ['this', 'value'], [undefined, undefined]);
     for (const element of input) {
@@ -278,7 +278,9 @@ const $range: OperatorCompiler = (args, ctx, name) => {
 function rangeBound(value: unknown, which: 'starting' | 'ending' | 'step', typeCode: number, rangeCode: number): number {
   const label = which === 'step' ? 'step value' : `${which} value`;
   if (!isNumberType(bsonType(value))) {
-    throw new CommandError(typeCode, `$range requires a numeric ${label}, found value of type: ${typeName(value)}`);
+    // mongod's step message has no space after the colon.
+    const separator = which === 'step' ? ':' : ': ';
+    throw new CommandError(typeCode, `$range requires a numeric ${label}, found value of type${separator}${typeName(value)}`);
   }
   const n = int32Value(value);
   if (n === undefined) {
@@ -302,7 +304,7 @@ const $size: OperatorCompiler = (args, ctx, name) => {
   const [operand] = fixedArity(name, args, 1, ctx) as [Evaluator];
   return (doc, vars) => {
     const value = operand(doc, vars);
-    if (!Array.isArray(value)) throw new CommandError(17124, `The argument to $size must be an array. Type of argument was: ${typeName(value)}`);
+    if (!Array.isArray(value)) throw new CommandError(17124, `The argument to $size must be an array, but was of type: ${typeName(value)}`);
     return value.length;
   };
 };
@@ -414,7 +416,7 @@ function collectPathValues(value: unknown, parts: readonly string[], index: numb
 }
 
 const $zip: OperatorCompiler = (args, ctx) => {
-  if (!isPlainObject(args)) throw new CommandError(34460, `$zip requires an object as an argument, found ${typeName(args)}`);
+  if (!isPlainObject(args)) throw new CommandError(34460, `$zip only supports an object as an argument, found ${typeName(args)}`);
   let inputs: Evaluator[] | undefined;
   let defaults: Evaluator[] | undefined;
   let useLongestLength = false;
@@ -456,9 +458,12 @@ const $zip: OperatorCompiler = (args, ctx) => {
 };
 
 /** $firstN, $lastN, $maxN, $minN in their array-expression form: { n, input }. */
-function nElements(pick: (input: unknown[], n: number, collator: Collator | undefined) => unknown[]): OperatorCompiler {
+function nElements(
+  notObjectCode: number,
+  pick: (input: unknown[], n: number, collator: Collator | undefined) => unknown[],
+): OperatorCompiler {
   return (args, ctx, name) => {
-    if (!isPlainObject(args)) throw new CommandError(5787801, `specification must be an object; found ${name}: ${describe(args)}`);
+    if (!isPlainObject(args)) throw new CommandError(notObjectCode, `specification must be an object; found ${name}: ${describe(args)}`);
     for (const key of Object.keys(args)) {
       if (key !== 'n' && key !== 'input') throw new CommandError(5787901, `Unknown argument for 'n' operator: ${key}`);
     }
@@ -496,15 +501,15 @@ export const arrayOperators: Record<string, OperatorCompiler> = {
   $concatArrays,
   $filter,
   $first: firstOrLast(0),
-  $firstN: nElements((input, n) => input.slice(0, n)),
+  $firstN: nElements(5787801, (input, n) => input.slice(0, n)),
   $in,
   $indexOfArray,
   $isArray,
   $last: firstOrLast(-1),
-  $lastN: nElements((input, n) => input.slice(Math.max(input.length - n, 0))),
+  $lastN: nElements(5787801, (input, n) => input.slice(Math.max(input.length - n, 0))),
   $map,
-  $maxN: nElements(extremes(-1)),
-  $minN: nElements(extremes(1)),
+  $maxN: nElements(5787900, extremes(-1)),
+  $minN: nElements(5787900, extremes(1)),
   $objectToArray,
   $range,
   $reduce,

@@ -338,7 +338,9 @@ const FIXED_UNIT_MS: Partial<Record<Unit, number>> = { hour: 3600000, minute: 60
 
 function readUnit(value: unknown, name: string): Unit {
   if (typeof value !== 'string') throw new CommandError(5439013, `${name} requires 'unit' to be a string, but got ${typeName(value)}`);
-  if (!UNITS.has(value)) throw new CommandError('FailedToParse', `unknown time unit value: ${value}`);
+  if (!UNITS.has(value)) {
+    throw new CommandError('FailedToParse', `${name} parameter 'unit' value parsing failed :: caused by :: unknown time unit value: ${value}`);
+  }
   return value as Unit;
 }
 
@@ -513,8 +515,8 @@ const $dateTrunc: OperatorCompiler = (args, ctx, name) => {
       throw new CommandError(5439008, `Unrecognized argument to ${name}: ${key}. Expected arguments are date, unit, and optionally, binSize, timezone, startOfWeek`);
     }
   }
-  if (!Object.hasOwn(args, 'date')) throw new CommandError(5439009, `${name} requires 'date' argument to be specified`);
-  if (!Object.hasOwn(args, 'unit')) throw new CommandError(5439010, `${name} requires 'unit' argument to be specified`);
+  if (!Object.hasOwn(args, 'date')) throw new CommandError(5439009, `Missing 'date' parameter to ${name}`);
+  if (!Object.hasOwn(args, 'unit')) throw new CommandError(5439010, `Missing 'unit' parameter to ${name}`);
   const dateOf = ctx.compile(args.date);
   const unitOf = ctx.compile(args.unit);
   const binOf = Object.hasOwn(args, 'binSize') ? ctx.compile(args.binSize) : undefined;
@@ -534,9 +536,10 @@ const $dateTrunc: OperatorCompiler = (args, ctx, name) => {
     if (units === 'week' && weekValue === null) return null;
     const startOfWeek = units === 'week' && weekValue !== undefined ? readStartOfWeek(weekValue, name) : 0;
     const whole = isNumberType(bsonType(bin)) ? wholeNumber(bin) : undefined;
-    if (whole === undefined || whole <= 0n) {
-      throw new CommandError(5439017, `${name} requires 'binSize' to be a 64-bit integer greater than 0, but got value '${describe(isNumberType(bsonType(bin)) ? plainNumber(bin) : bin)}' of type ${typeName(bin)}`);
+    if (whole === undefined) {
+      throw new CommandError(5439017, `${name} requires 'binSize' to be a 64-bit integer, but got value '${describe(isNumberType(bsonType(bin)) ? plainNumber(bin) : bin)}' of type ${typeName(bin)}`);
     }
+    if (whole <= 0n) throw new CommandError(5439018, `${name} requires 'binSize' to be greater than 0, but got value ${whole}`);
     const zone = readTimeZone(zoneValue, name) ?? UTC;
     return new Date(truncateDate(dateMillis(date, name), units, Number(whole), zone, startOfWeek));
   };

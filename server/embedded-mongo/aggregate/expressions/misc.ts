@@ -19,12 +19,12 @@ export function bindVariables(vars: Variables, names: readonly string[], values:
 }
 
 const $let: OperatorCompiler = (args, ctx) => {
-  if (!isPlainObject(args)) throw new CommandError(10065, 'invalid parameter: expected an object ($let)');
+  if (!isPlainObject(args)) throw new CommandError(16874, '$let only supports an object as its argument');
   for (const key of Object.keys(args)) {
-    if (key !== 'vars' && key !== 'in') throw new CommandError(16874, `Unrecognized parameter to $let: ${key}`);
+    if (key !== 'vars' && key !== 'in') throw new CommandError(16875, `Unrecognized parameter to $let: ${key}`);
   }
-  if (!Object.hasOwn(args, 'vars')) throw new CommandError(16875, "Missing 'vars' parameter to $let");
-  if (!Object.hasOwn(args, 'in')) throw new CommandError(16876, "Missing 'in' parameter to $let");
+  if (!Object.hasOwn(args, 'vars')) throw new CommandError(16876, "Missing 'vars' parameter to $let");
+  if (!Object.hasOwn(args, 'in')) throw new CommandError(16877, "Missing 'in' parameter to $let");
   const definitions = args.vars;
   if (!isPlainObject(definitions)) throw new CommandError(10065, 'invalid parameter: expected an object (vars)');
   const names = Object.keys(definitions);

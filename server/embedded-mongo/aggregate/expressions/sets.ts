@@ -34,9 +34,11 @@ const $setEquals: OperatorCompiler = (args, ctx, name) => {
   const collator = ctx.collator;
   return (doc, vars) => {
     let first: ValueSet | undefined;
-    for (const operand of operands) {
+    for (const [index, operand] of operands.entries()) {
       const value = operand(doc, vars);
-      if (!Array.isArray(value)) throw new CommandError(17044, `All operands of $setEquals must be arrays. One argument is of type: ${typeName(value)}`);
+      if (!Array.isArray(value)) {
+        throw new CommandError(17044, `All operands of $setEquals must be arrays. ${index + 1}-th argument is of type: ${typeName(value)}`);
+      }
       const set = new ValueSet(collator, value);
       if (!first) {
         first = set;
@@ -115,8 +117,8 @@ const $setIsSubset: OperatorCompiler = (args, ctx, name) => {
   return (doc, vars) => {
     const left = leftOf(doc, vars);
     const right = rightOf(doc, vars);
-    if (!Array.isArray(left)) throw new CommandError(17310, `both operands of $setIsSubset must be arrays. First argument is of type: ${typeName(left)}`);
-    if (!Array.isArray(right)) throw new CommandError(17046, `both operands of $setIsSubset must be arrays. Second argument is of type: ${typeName(right)}`);
+    if (!Array.isArray(left)) throw new CommandError(17046, `both operands of $setIsSubset must be arrays. First argument is of type: ${typeName(left)}`);
+    if (!Array.isArray(right)) throw new CommandError(17042, `both operands of $setIsSubset must be arrays. Second argument is of type: ${typeName(right)}`);
     const superset = new ValueSet(collator, right);
     return left.every((element) => superset.has(element));
   };

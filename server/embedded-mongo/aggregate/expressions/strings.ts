@@ -171,10 +171,10 @@ const $substrBytes: OperatorCompiler = (args, ctx, name) => {
     const startValue = startOf(doc, vars);
     const lengthValue = lengthOf(doc, vars);
     if (!isNumberType(bsonType(startValue))) {
-      throw new CommandError(16034, `${name}: starting index must be a numeric type (is BSON type ${typeName(startValue)})`);
+      throw new CommandError(16034, `${name}:  starting index must be a numeric type (is BSON type ${typeName(startValue)})`);
     }
     if (!isNumberType(bsonType(lengthValue))) {
-      throw new CommandError(16035, `${name}: length must be a numeric type (is BSON type ${typeName(lengthValue)})`);
+      throw new CommandError(16035, `${name}:  length must be a numeric type (is BSON type ${typeName(lengthValue)})`);
     }
     const bytes = Buffer.from(input, 'utf8');
     // mongod truncates the operands to integers; a negative start gives "" and a negative length "to the end".
@@ -282,8 +282,9 @@ function replace(all: boolean): OperatorCompiler {
     for (const key of Object.keys(args)) {
       if (!['input', 'find', 'replacement'].includes(key)) throw new CommandError(51750, `${name} found an unknown argument: ${key}`);
     }
+    const missingCodes: Record<string, number> = { input: 51749, find: 51748, replacement: 51747 };
     for (const key of ['input', 'find', 'replacement']) {
-      if (!Object.hasOwn(args, key)) throw new CommandError(51749, `${name} requires '${key}' to be specified`);
+      if (!Object.hasOwn(args, key)) throw new CommandError(missingCodes[key] as number, `${name} requires '${key}' to be specified`);
     }
     const parts = [args.input, args.find, args.replacement].map((part) => ctx.compile(part)) as [Evaluator, Evaluator, Evaluator];
     const labels = ['input', 'find', 'replacement'];
@@ -390,11 +391,11 @@ function compileRegex(name: string, regex: unknown, options: unknown, cache: Map
   if (!isNullish(options)) {
     if (typeof options !== 'string') throw new CommandError(51106, `${name} needs 'options' to be of type string`);
     if (flags !== '' && options !== '') {
-      throw new CommandError(51107, `${name} found regex option(s) specified in both 'regex' and 'option' fields`);
+      throw new CommandError(51107, `${name}: found regex option(s) specified in both 'regex' and 'option' fields`);
     }
     if (options !== '') flags = options;
   }
-  if (source.includes('\0')) throw new CommandError(51109, `${name} needs 'regex' to not contain null characters`);
+  if (source.includes('\0')) throw new CommandError(51109, `${name}: regular expression cannot contain an embedded null byte`);
   const key = `${flags}/${source}`;
   const cached = cache.get(key);
   if (cached) return cached;

@@ -26,7 +26,7 @@ function trig(compute: (n: number) => number, computeDecimal: (d: DecValue) => D
         const inside = bounds.open ? n > bounds.min && n < bounds.max : n >= bounds.min && n <= bounds.max;
         if (!inside) {
           const [open, close] = bounds.open ? ['(', ')'] : ['[', ']'];
-          throw new CommandError(50989, `cannot apply ${name} to ${renderValue(value)}, value must in ${open}${renderBound(bounds.min)},${renderBound(bounds.max)}${close}`);
+          throw new CommandError(50989, `cannot apply ${name} to ${renderValue(value)}, value must be in ${open}${renderBound(bounds.min)},${renderBound(bounds.max)}${close}`);
         }
       }
       if (type === 'decimal') return fromDec(computeDecimal(toDec(value)));
@@ -52,7 +52,8 @@ const $atan2: OperatorCompiler = (args, ctx, name) => {
     if (isNullish(y) || isNullish(x)) return null;
     const ty = bsonType(y);
     const tx = bsonType(x);
-    if (!isNumberType(ty) || !isNumberType(tx)) throw new CommandError(51044, `${name} only supports numeric types, not ${ty} and ${tx}`);
+    if (!isNumberType(ty)) throw new CommandError(51044, `${name} only supports numeric types, not ${ty}`);
+    if (!isNumberType(tx)) throw new CommandError(51045, `${name} only supports numeric types, not ${tx}`);
     if (ty === 'decimal' || tx === 'decimal') return fromDec(Dec.atan2(toDec(y), toDec(x)));
     return doubleResult(Math.atan2(plainNumber(y), plainNumber(x)));
   };

@@ -93,7 +93,7 @@ describe('embedded-mongo expressions: array operators', () => {
     assert.equal(evaluate({ $isArray: [[1, 2]] }), true);
     assert.equal(evaluate({ $isArray: 'abc' }), false);
     assert.equal(evaluate({ $size: [[1, 2, 3]] }), 3);
-    assertFails(() => evaluate({ $size: '$missing' }), 17124, 'The argument to $size must be an array. Type of argument was: missing');
+    assertFails(() => evaluate({ $size: '$missing' }), 17124, 'The argument to $size must be an array, but was of type: missing');
     assert.deepEqual(evaluate({ $reverseArray: [[1, 2, 3]] }), [3, 2, 1]);
     assert.equal(evaluate({ $reverseArray: null }), null);
   });

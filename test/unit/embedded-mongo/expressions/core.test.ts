@@ -116,8 +116,9 @@ describe('embedded-mongo expressions: $let', () => {
   });
 
   it('requires vars and in', () => {
-    assertFails(() => compileExpression({ $let: { in: 1 } }), 16875, "Missing 'vars' parameter to $let");
-    assertFails(() => compileExpression({ $let: { vars: {} } }), 16876, "Missing 'in' parameter to $let");
-    assertFails(() => compileExpression({ $let: { vars: {}, in: 1, x: 1 } }), 16874, 'Unrecognized parameter to $let: x');
+    assertFails(() => compileExpression({ $let: { in: 1 } }), 16876, "Missing 'vars' parameter to $let");
+    assertFails(() => compileExpression({ $let: { vars: {} } }), 16877, "Missing 'in' parameter to $let");
+    assertFails(() => compileExpression({ $let: { vars: {}, in: 1, x: 1 } }), 16875, 'Unrecognized parameter to $let: x');
+    assertFails(() => compileExpression({ $let: 5 }), 16874, '$let only supports an object as its argument');
   });
 });

@@ -140,7 +140,11 @@ describe('embedded-mongo expressions: date arithmetic', () => {
     assert.deepEqual(evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'month', amount: 1 } }), utc('2021-02-28T12:00:00Z'));
     assert.equal(evaluate({ $dateSubtract: { startDate: null, unit: 'day', amount: 1 } }), null);
     assertFails(() => evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'day', amount: 1.5 } }), 5166405);
-    assertFails(() => evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'fortnight', amount: 1 } }), 9);
+    assertFails(
+      () => evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'fortnight', amount: 1 } }),
+      9,
+      "$dateSubtract parameter 'unit' value parsing failed :: caused by :: unknown time unit value: fortnight",
+    );
   });
 
   it('$dateDiff counts unit boundaries crossed, as a long', () => {
@@ -166,6 +170,7 @@ describe('embedded-mongo expressions: date arithmetic', () => {
     assert.deepEqual(trunc({ unit: 'year' }), utc('2020-01-01T00:00:00Z'));
     assert.deepEqual(trunc({ unit: 'hour', binSize: 4 }), utc('2020-05-18T12:00:00Z'));
     assert.deepEqual(trunc({ unit: 'day', timezone: '+05:30' }), utc('2020-05-17T18:30:00Z'));
-    assertFails(() => trunc({ unit: 'day', binSize: 0 }), 5439017);
+    assertFails(() => trunc({ unit: 'day', binSize: 0 }), 5439018, "$dateTrunc requires 'binSize' to be greater than 0, but got value 0");
+    assertFails(() => trunc({ unit: 'day', binSize: 1.5 }), 5439017);
   });
 });

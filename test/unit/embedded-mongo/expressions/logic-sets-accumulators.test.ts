@@ -119,7 +119,7 @@ describe('embedded-mongo expressions: set operators', () => {
     assert.equal(evaluate({ $setEquals: [[1], [new Double(1)]] }), true);
     assert.equal(evaluate({ $setIsSubset: [['a'], ['a', 'b']] }), true);
     assert.equal(evaluate({ $setUnion: [['a'], null] }), null);
-    assertFails(() => evaluate({ $setIsSubset: [['a'], 'a'] }), 17046);
+    assertFails(() => evaluate({ $setIsSubset: [['a'], 'a'] }), 17042, 'both operands of $setIsSubset must be arrays. Second argument is of type: string');
   });
 
   it('$allElementsTrue and $anyElementTrue test truthiness of elements', () => {
@@ -141,8 +141,8 @@ describe('embedded-mongo expressions: trigonometry', () => {
     assert.deepEqual(typed(evaluate({ $radiansToDegrees: Math.PI })), ['double', 180]);
     assert.equal(evaluate({ $atan2: [1, 1] }), Math.PI / 4);
     assert.equal(evaluate({ $sin: null }), null);
-    assertFails(() => evaluate({ $acos: 2 }), 50989, 'cannot apply $acos to 2, value must in [-1,1]');
-    assertFails(() => evaluate({ $sin: Number.POSITIVE_INFINITY }), 50989, 'cannot apply $sin to inf, value must in (-inf,inf)');
+    assertFails(() => evaluate({ $acos: 2 }), 50989, 'cannot apply $acos to 2, value must be in [-1,1]');
+    assertFails(() => evaluate({ $sin: Number.POSITIVE_INFINITY }), 50989, 'cannot apply $sin to inf, value must be in (-inf,inf)');
   });
 });
 
@@ -175,7 +175,20 @@ describe('embedded-mongo expressions: accumulators as expressions', () => {
     assert.deepEqual(percentiles.map(typed), [['double', 80], ['double', 81]]);
     assert.deepEqual(typed(evaluate({ $median: { input: scores, method: 'approximate' } }, doc)), ['double', 80]);
     assert.equal(evaluate({ $median: { input: [], method: 'approximate' } }), null);
-    assertFails(() => compileExpression({ $median: { input: [1], method: 'exact' } }), 2);
-    assertFails(() => evaluate({ $percentile: { input: [1], p: [1.5], method: 'approximate' } }), 7750301);
+  });
+
+  it('$median and $percentile validate their spec in the order mongod does', () => {
+    assertFails(() => compileExpression({ $median: 5 }), 7436201, 'specification must be an object; found $median: 5');
+    assertFails(() => compileExpression({ $median: { zz: 1, method: 'approximate' } }), 40415, "BSON field '$median.zz' is an unknown field.");
+    assertFails(() => compileExpression({ $median: { method: 'approximate' } }), 40414, "BSON field '$median.input' is missing but a required field");
+    assertFails(() => compileExpression({ $median: { input: [1], method: 'exact' } }), 2, "Currently only 'approximate' can be used as percentile 'method'.");
+    assertFails(() => compileExpression({ $percentile: { input: [1], method: 'exact', p: 'x' } }), 7750301);
+    assertFails(() => compileExpression({ $percentile: { input: [1], p: [], method: 'approximate' } }), 7750301);
+    assertFails(() => compileExpression({ $percentile: { input: [1], p: ['a'], method: 'approximate' } }), 7750302);
+    assertFails(
+      () => compileExpression({ $percentile: { input: [1], p: [1.5], method: 'approximate' } }),
+      7750303,
+      "The $percentile 'p' field must be an array of numbers from [0.0, 1.0], but found: 1.5",
+    );
   });
 });
