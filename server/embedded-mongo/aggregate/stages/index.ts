@@ -12,6 +12,7 @@ import { parseDocuments, parsePlanCacheStats, refusal } from './sources';
 import { parseUnwind } from './unwind';
 import { parseDensifyStage } from './densify';
 import { parseFill } from './fill';
+import { parseSetWindowFields } from './window';
 import { parseMerge, parseOut } from './writes';
 
 const notImplemented = (name: string): StageParser => refusal('NotImplemented', `${name} is not supported by the embedded store`);
@@ -53,7 +54,7 @@ export const STAGES: Record<string, StageParser> = {
   $listLocalSessions: notImplemented('$listLocalSessions'),
   $densify: parseDensifyStage,
   $fill: parseFill,
-  $setWindowFields: notImplemented('$setWindowFields'),
+  $setWindowFields: parseSetWindowFields,
   $geoNear: notImplemented('$geoNear'),
   $search: notImplemented('$search'),
   $searchMeta: notImplemented('$searchMeta'),
