@@ -222,8 +222,8 @@ function readField(value: unknown, field: string): unknown {
 
 /**
  * Resolves a field path the way aggregation does: through subdocuments, and over arrays by
- * collecting the path's value in each element (elements without it are left out, nested arrays
- * stay nested). Numeric parts are field names here, never array indexes.
+ * collecting the path's value in each subdocument element (elements without it, scalars and
+ * nested arrays are left out). Numeric parts are field names here, never array indexes.
  */
 export function walkPath(value: unknown, parts: readonly string[], index: number): unknown {
   if (index >= parts.length) return value;
@@ -237,12 +237,10 @@ export function walkPath(value: unknown, parts: readonly string[], index: number
 function walkArray(values: readonly unknown[], parts: readonly string[], index: number): unknown[] {
   const out: unknown[] = [];
   for (const element of values) {
-    if (Array.isArray(element)) {
-      out.push(walkArray(element, parts, index));
-    } else if (isPlainObject(element)) {
-      const found = walkPath(element, parts, index);
-      if (found !== undefined) out.push(found);
-    }
+    // Only subdocuments are searched: scalars and nested arrays are skipped (mongod's evaluatePathArray).
+    if (!isPlainObject(element)) continue;
+    const found = walkPath(element, parts, index);
+    if (found !== undefined) out.push(found);
   }
   return out;
 }

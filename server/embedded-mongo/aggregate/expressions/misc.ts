@@ -5,7 +5,7 @@ import type { Binary, Document } from 'bson';
 import { CommandError } from '../../errors';
 import { bsonType, isPlainObject } from '../../bson/index';
 import { compileOperands, fixedArity } from './args';
-import type { CompileContext, Evaluator, OperatorCompiler, Variables } from './compile';
+import type { Evaluator, OperatorCompiler, Variables } from './compile';
 import { describe, validateVariableNameForWrite } from './compile';
 import { doubleResult, isNullish, typeName } from './values';
 
@@ -61,32 +61,36 @@ const $mergeObjects: OperatorCompiler = (args, ctx) => {
   };
 };
 
-/** $getField/$setField/$unsetField take `field` as a constant string (or an expression that is one). */
-function constantFieldName(op: string, field: unknown, ctx: CompileContext): string {
-  if (typeof field === 'string') {
-    if (field.startsWith('$')) {
-      throw new CommandError(5654602, `A string literal 'field' to ${op} must not start with a dollar sign. Use $literal instead.`);
-    }
-    return field;
+/** A literal in the expression itself: a plain (non-$) scalar, or a $literal / $const wrapper. */
+function literalValue(expression: unknown): { value: unknown } | undefined {
+  if (typeof expression === 'string') return expression.startsWith('$') ? undefined : { value: expression };
+  if (isPlainObject(expression)) {
+    const keys = Object.keys(expression);
+    if (keys.length === 1 && (keys[0] === '$literal' || keys[0] === '$const')) return { value: expression[keys[0]] };
+    return undefined;
   }
-  if (isPlainObject(field) && Object.keys(field).length === 1 && Object.hasOwn(field, '$literal')) {
-    const literal = field.$literal;
-    if (typeof literal === 'string') return literal;
-  }
-  const evaluated = tryConstant(field, ctx);
-  if (typeof evaluated === 'string') return evaluated;
-  throw new CommandError(5654601, `${op} requires 'field' to evaluate to a constant, but got a non-constant argument`);
+  if (Array.isArray(expression)) return undefined;
+  return { value: expression };
 }
 
-function tryConstant(expression: unknown, ctx: CompileContext): unknown {
-  if (isPlainObject(expression) || Array.isArray(expression)) {
-    try {
-      return ctx.compile(expression)({}, {});
-    } catch {
-      return undefined;
-    }
+/**
+ * $setField and $unsetField need `field` to be a constant string in the expression itself
+ * (mongod does not fold {$concat: [...]} for this check).
+ */
+function constantFieldName(op: string, field: unknown): string {
+  if (typeof field === 'string' && field.startsWith('$')) {
+    const path = field.startsWith('$$') ? field : `$CURRENT.${field.slice(1)}`;
+    throw new CommandError(
+      4161108,
+      `'${path}' is a field path reference which is not allowed in this context. Did you mean {$literal: '${path}'}?`,
+    );
   }
-  return undefined;
+  const literal = literalValue(field);
+  if (!literal) throw new CommandError(4161107, `${op} requires 'field' to evaluate to a constant, but got a non-constant argument`);
+  if (typeof literal.value !== 'string') {
+    throw new CommandError(4161106, `${op} requires 'field' to evaluate to type String, but got ${typeName(literal.value)}`);
+  }
+  return literal.value;
 }
 
 const $getField: OperatorCompiler = (args, ctx, name) => {
@@ -100,16 +104,23 @@ const $getField: OperatorCompiler = (args, ctx, name) => {
     fieldSpec = args.field;
     if (Object.hasOwn(args, 'input')) inputOf = ctx.compile(args.input);
   } else {
+    // The shorthand { $getField: "name" } reads from $$CURRENT.
     fieldSpec = args;
   }
-  const field = constantFieldName(name, fieldSpec, ctx);
+  const literal = literalValue(fieldSpec);
+  if (literal && typeof literal.value !== 'string') {
+    throw new CommandError(5654602, `${name} requires 'field' to evaluate to type String, but got ${typeName(literal.value)}`);
+  }
+  const fieldOf: Evaluator = literal ? () => literal.value : ctx.compile(fieldSpec);
   return (doc, vars) => {
-    const input = inputOf(doc, vars);
-    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/getField/#behavior
-    if (isNullish(input)) return null;
-    if (!isPlainObject(input)) {
-      throw new CommandError(3041705, `${name} requires 'input' to evaluate to type Object, but got ${typeName(input)}`);
+    const field = fieldOf(doc, vars);
+    if (typeof field !== 'string') {
+      throw new CommandError(3041704, `${name} requires 'field' to evaluate to type String, but got ${typeName(field)}`);
     }
+    const input = inputOf(doc, vars);
+    // Missing input gives missing, null gives null, and any other non-document gives missing.
+    if (input === null) return null;
+    if (!isPlainObject(input)) return undefined;
     return Object.hasOwn(input, field) ? input[field] : undefined;
   };
 };
@@ -121,17 +132,19 @@ function fieldUpdate(remove: boolean): OperatorCompiler {
     for (const key of Object.keys(args)) {
       if (!allowed.includes(key)) throw new CommandError(4161101, `${name} found an unknown argument: ${key}`);
     }
-    for (const key of allowed) {
-      if (!Object.hasOwn(args, key)) throw new CommandError(4161102, `${name} requires '${key}' to be specified`);
-    }
-    const field = constantFieldName(name, args.field, ctx);
+    // mongod asks for field, then value, then input.
+    if (!Object.hasOwn(args, 'field')) throw new CommandError(4161102, `${name} requires 'field' to be specified`);
+    if (!remove && !Object.hasOwn(args, 'value')) throw new CommandError(4161103, `${name} requires 'value' to be specified`);
+    if (!Object.hasOwn(args, 'input')) throw new CommandError(4161109, `${name} requires 'input' to be specified`);
+    const field = constantFieldName(name, args.field);
     const inputOf = ctx.compile(args.input);
     const valueOf = remove ? () => undefined : ctx.compile(args.value);
     return (doc, vars) => {
       const input = inputOf(doc, vars);
       if (isNullish(input)) return null;
       if (!isPlainObject(input)) {
-        throw new CommandError(4161105, `${name} requires 'input' to evaluate to type Object`);
+        // $unsetField runs as a $setField of $$REMOVE, so mongod names $setField here.
+        throw new CommandError(4161105, "$setField requires 'input' to evaluate to type Object");
       }
       const value = valueOf(doc, vars);
       const out: Document = { ...input };

@@ -10,10 +10,11 @@ describe('embedded-mongo expressions: forms every expression can take', () => {
     assert.equal(evaluate('$a.b', { a: 3 }), undefined);
   });
 
-  it('collects a path over an array of subdocuments, skipping elements without it and keeping nested arrays', () => {
+  it('collects a path over an array of subdocuments, skipping elements without it, scalars and nested arrays', () => {
     // https://www.mongodb.com/docs/v7.0/core/expression/#field-paths: "$a.b" over an array of documents yields an array.
     const doc = { a: [{ b: 1 }, { c: 2 }, { b: 3 }, 7, [{ b: 4 }]] };
-    assert.deepEqual(evaluate('$a.b', doc), [1, 3, [4]]);
+    assert.deepEqual(evaluate('$a.b', doc), [1, 3]);
+    assert.deepEqual(evaluate('$a.b.c', { a: [{ b: [{ c: 1 }, { c: 2 }] }, { b: { c: 3 } }] }), [[1, 2], 3]);
   });
 
   it('treats a numeric path part as a field name, never as an array index', () => {

@@ -92,6 +92,28 @@ describe('embedded-mongo expressions: objects and fields', () => {
     assert.deepEqual(evaluate({ $unsetField: { field: { $literal: '$price' }, input: '$$ROOT' } }, doc), { 'price.usd': 45 });
     assert.deepEqual(evaluate({ $setField: { field: 'x', input: { a: 1 }, value: '$$REMOVE' } }), { a: 1 });
     assert.equal(evaluate({ $getField: { field: 'a', input: null } }), null);
+    assert.equal(evaluate({ $getField: { field: 'a', input: '$missing' } }), undefined);
+    assert.equal(evaluate({ $getField: { field: 'a', input: 5 } }), undefined);
+    assert.equal(evaluate({ $getField: { field: '$name', input: { x: 1 } } }, { name: 'x' }), 1);
+  });
+
+  it('$setField and $unsetField want a constant string field and a document input', () => {
+    // Messages as mongod 7.0 gives them (jstests/aggregation/expressions/expression_set_field.js).
+    assertFails(() => compileExpression({ $setField: { field: 'a' } }), 4161103, "$setField requires 'value' to be specified");
+    assertFails(() => compileExpression({ $setField: { field: 'a', value: 1 } }), 4161109, "$setField requires 'input' to be specified");
+    assertFails(() => compileExpression({ $unsetField: { field: 'a', value: 'foo' } }), 4161101, '$unsetField found an unknown argument: value');
+    assertFails(() => compileExpression({ $setField: { field: true, input: {}, value: 1 } }), 4161106, "$setField requires 'field' to evaluate to type String, but got bool");
+    assertFails(
+      () => compileExpression({ $setField: { field: { $concat: ['a', 'b'] }, input: {}, value: 1 } }),
+      4161107,
+      "$setField requires 'field' to evaluate to a constant, but got a non-constant argument",
+    );
+    assertFails(
+      () => compileExpression({ $unsetField: { field: '$field_path', input: {} } }),
+      4161108,
+      "'$CURRENT.field_path' is a field path reference which is not allowed in this context. Did you mean {$literal: '$CURRENT.field_path'}?",
+    );
+    assertFails(() => evaluate({ $unsetField: { field: 'a', input: true } }), 4161105, "$setField requires 'input' to evaluate to type Object");
   });
 
   it('$binarySize and $bsonSize measure bytes', () => {
