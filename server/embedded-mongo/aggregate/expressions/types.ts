@@ -41,7 +41,8 @@ function readTarget(to: unknown): Target {
   return name as Target;
 }
 
-const CODE_TO_TYPE_NAMES = new Set<string>(Object.keys(BSON_TYPE_CODES));
+/** Type names `to` accepts; "missing" is an alias mongod knows but cannot convert to. */
+const CODE_TO_TYPE_NAMES = new Set<string>([...Object.keys(BSON_TYPE_CODES), 'missing']);
 
 /** A valid type the conversion table has no column for (e.g. "array"): every input is unsupported. */
 class UnsupportedTarget extends Error {
@@ -168,12 +169,9 @@ function toBool(value: unknown, from: BsonTypeName): unknown {
       return asBigInt(value) !== 0n;
     case 'decimal':
       return !toDec(value).isZero();
-    case 'string':
-    case 'objectId':
-    case 'date':
-      return true;
     default:
-      throw unsupported(from, 'bool');
+      // Every other type (strings, even empty, objects, arrays, dates, MinKey...) is true.
+      return true;
   }
 }
 
@@ -316,18 +314,18 @@ function runConversion(
   onError: (() => unknown) | undefined,
   onNull: (() => unknown) | undefined,
 ): unknown {
+  // A nullish input answers onNull even when `to` is nullish too (jstests/aggregation/expressions/convert.js).
+  if (isNullish(input)) return onNull ? onNull() : null;
   if (isNullish(to)) return null;
   let target: Target;
   try {
     target = readTarget(to);
   } catch (error) {
     if (!(error instanceof UnsupportedTarget)) throw error;
-    if (isNullish(input)) return onNull ? onNull() : null;
     const message = `Unsupported conversion from ${typeName(input)} to ${error.target} in $convert with no onError value`;
     if (onError) return onError();
     throw new CommandError(CONVERSION_FAILURE, message);
   }
-  if (isNullish(input)) return onNull ? onNull() : null;
   try {
     return convertValue(input, target);
   } catch (error) {

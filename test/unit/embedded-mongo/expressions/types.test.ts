@@ -78,6 +78,20 @@ describe('embedded-mongo expressions: $convert and its shorthands', () => {
     assert.deepEqual([0, 1.5, 0n, dec('0'), '', 'false', new Date(0)].map((value) => evaluate({ $toBool: { $literal: value } })), [false, true, false, false, true, true, true]);
   });
 
+  it('converts every other type to true, as jstests/aggregation/expressions/convert.js expects', () => {
+    const values = [new MinKey(), { foo: 1 }, [1, 2], new Binary(Buffer.from('a')), new Timestamp({ t: 1, i: 1 })];
+    assert.deepEqual(values.map((value) => evaluate({ $toBool: { $literal: value } })), [true, true, true, true, true]);
+  });
+
+  it('answers onError for a target type it cannot convert to, and onNull even when `to` is null', () => {
+    for (const to of ['minKey', 'missing', 'object', 'array', 'timestamp']) {
+      assert.equal(evaluate({ $convert: { input: 1.9, to, onError: 'ERROR' } }), 'ERROR');
+      assertFails(() => evaluate({ $convert: { input: 1.9, to } }), 241, `Unsupported conversion from double to ${to} in $convert with no onError value`);
+    }
+    assert.equal(evaluate({ $convert: { input: '$missing', to: null, onNull: 'NULL' } }), 'NULL');
+    assert.equal(evaluate({ $convert: { input: 1.9, to: 'objectId', onError: '$$REMOVE' } }), undefined);
+  });
+
   it('answers null for a null input, or onNull', () => {
     assert.equal(evaluate({ $toInt: null }), null);
     assert.equal(evaluate({ $convert: { input: '$missing', to: 'int', onNull: 0 } }), 0);
