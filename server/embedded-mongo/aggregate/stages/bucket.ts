@@ -136,6 +136,9 @@ export function parseBucketAuto(spec: unknown, parse: ParseContext): CompiledSta
     throw new CommandError(40242, `The $bucketAuto 'buckets' field must be representable as a 32-bit integer, but found ${describeValue(spec.buckets)}.`);
   }
   if (bucketCount <= 0) throw new CommandError(40243, `The $bucketAuto 'buckets' field must be greater than 0, but found: ${bucketCount}.`);
+  if (spec.granularity !== undefined && typeof spec.granularity !== 'string') {
+    throw new CommandError(40261, `The $bucketAuto 'granularity' field must be a string, but found type: ${bsonType(spec.granularity)}.`);
+  }
   const rounder = spec.granularity === undefined ? undefined : granularityRounder(spec.granularity);
   const groupBy: Evaluator = compileExpression(spec.groupBy, { collator: parse.collator, variableNames: parse.variableNames });
   const fields = parseOutput(spec.output, parse, '$bucketAuto');
@@ -156,10 +159,8 @@ export function parseBucketAuto(spec: unknown, parse: ParseContext): CompiledSta
         const accumulators = fields.map((field) => field.accumulator.create());
         for (const doc of bucket.docs) for (const accumulator of accumulators) accumulator.add(doc, context.variables);
         const out: Document = { _id: { min: bucket.min, max: bucket.max } };
-        fields.forEach((field, i) => {
-          const value = accumulators[i]!.result();
-          if (value !== undefined) out[field.name] = value;
-        });
+        // mongod reads a missing accumulator result as null.
+        fields.forEach((field, i) => (out[field.name] = accumulators[i]!.result() ?? null));
         yield out;
         if (++count % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
       }
@@ -167,36 +168,54 @@ export function parseBucketAuto(spec: unknown, parse: ParseContext): CompiledSta
   };
 }
 
+/** mongod's DocumentSourceBucketAuto::populateBuckets, step for step. */
 function fillBuckets(
   keyed: Array<{ key: unknown; doc: Document }>,
   bucketCount: number,
   rounder: GranularityRounder | undefined,
   context: PipelineContext,
 ): AutoBucket[] {
-  const equal = (a: unknown, b: unknown): boolean => compareValues(a, b, context.collator) === 0;
+  const compare = (a: unknown, b: unknown): number => compareValues(a, b, context.collator);
   const approximateSize = Math.max(1, Math.round(keyed.length / bucketCount));
   const buckets: AutoBucket[] = [];
   let i = 0;
-  while (i < keyed.length) {
-    const bucket: AutoBucket = { min: keyed[i]!.key, max: undefined, docs: [] };
-    // The last bucket takes whatever remains.
-    const target = buckets.length === bucketCount - 1 ? keyed.length : Math.min(keyed.length, i + approximateSize);
-    while (i < target) bucket.docs.push(keyed[i++]!.doc);
-    const lastKey = keyed[i - 1]!.key;
-    if (rounder) {
-      const boundary = rounder.roundUp(lastKey);
-      while (i < keyed.length && compareValues(keyed[i]!.key, boundary) < 0) bucket.docs.push(keyed[i++]!.doc);
-      bucket.max = boundary;
+  const add = (bucket: AutoBucket): void => {
+    const entry = keyed[i++]!;
+    bucket.max = entry.key;
+    bucket.docs.push(entry.doc);
+  };
+  for (let b = 0; b < bucketCount && i < keyed.length; b += 1) {
+    const bucket: AutoBucket = { min: keyed[i]!.key, max: keyed[i]!.key, docs: [] };
+    add(bucket);
+    if (b === bucketCount - 1) {
+      // The last bucket allowed takes every remaining document.
+      while (i < keyed.length) add(bucket);
     } else {
-      // Equal values never straddle two buckets.
-      while (i < keyed.length && equal(keyed[i]!.key, lastKey)) bucket.docs.push(keyed[i++]!.doc);
-      bucket.max = i < keyed.length ? keyed[i]!.key : lastKey;
+      for (let j = 0; j < approximateSize - 1 && i < keyed.length; j += 1) add(bucket);
+      if (rounder) {
+        const boundary = rounder.roundUp(bucket.max);
+        while (i < keyed.length && compare(boundary, keyed[i]!.key) > 0) add(bucket);
+        bucket.max = i < keyed.length ? boundary : bucket.max;
+      } else {
+        // Equal values never straddle two buckets.
+        while (i < keyed.length && compare(bucket.max, keyed[i]!.key) === 0) add(bucket);
+      }
+    }
+    const previous = buckets[buckets.length - 1];
+    if (previous) {
+      if (rounder) {
+        // Granular boundaries: a bucket starts where the previous one (rounded up) ends.
+        if (toNumber(previous.max) === 0) previous.max = rounder.roundDown(bucket.min);
+        bucket.min = previous.max;
+      } else {
+        previous.max = bucket.min;
+      }
     }
     buckets.push(bucket);
   }
   if (rounder && buckets.length > 0) {
     buckets[0]!.min = rounder.roundDown(buckets[0]!.min);
-    for (let b = 1; b < buckets.length; b += 1) buckets[b]!.min = buckets[b - 1]!.max;
+    buckets[buckets.length - 1]!.max = rounder.roundUp(buckets[buckets.length - 1]!.max);
   }
   return buckets;
 }

@@ -67,10 +67,8 @@ export function* emitGroups(groups: readonly Group[], fields: readonly OutputFie
   let count = 0;
   for (const group of groups) {
     const out: Document = { _id: group.id };
-    fields.forEach((field, i) => {
-      const value = group.accumulators[i]!.result();
-      if (value !== undefined) out[field.name] = value;
-    });
+    // mongod reads a missing accumulator result as null.
+    fields.forEach((field, i) => (out[field.name] = group.accumulators[i]!.result() ?? null));
     yield out;
     if (++count % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
   }
