@@ -1,12 +1,20 @@
-// Query execution on top of mingo: index-assisted candidate selection, then mingo for
-// matching, sorting, projection and aggregation.
+// Query execution for find, count, distinct and the write commands' matching: the planner's
+// candidates (an index or a scan), tested by the engine's matcher (query/), then sorted,
+// skipped, limited and projected. Runs as a generator that yields PAUSE between batches so a
+// long scan lets other clients in (decision 0004).
+// The mingo helpers at the end serve only callers that have not moved to the engine yet
+// (update's pipeline/operators in write.ts, and aggregateDocuments).
 import type { Document } from 'bson';
-import { Aggregator, Query } from 'mingo';
+import { Aggregator } from 'mingo';
 import type { Options } from 'mingo/types';
+import { cloneValue, isPlainObject, parseCollation, type Collator } from '../bson/index';
+import { compileExpression } from '../aggregate/expressions/index';
+import { validateVariableNameForWrite } from '../aggregate/expressions/compile';
 import { CommandError } from '../errors';
+import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Catalog } from '../storage/catalog';
 import type { Collection } from '../storage/collection';
-import { cloneDocument } from '../storage/values';
+import { PAUSE, type Pause } from './context';
 
 export interface FindOptions {
   filter?: Document;
@@ -14,7 +22,125 @@ export interface FindOptions {
   projection?: Document;
   skip?: number;
   limit?: number;
-  collation?: Document;
+  /** The command's collation document (validated here), or an already parsed collator. */
+  collation?: Document | Collator;
+  /** The command's `let` document: constants reachable as $$name from $expr and expressions. */
+  let?: Document;
+}
+
+/** Matches tested between pauses. */
+const PAUSE_EVERY = 512;
+
+/** The collator of a command: its own collation, else the collection's default one. */
+export function collatorFor(collation: Document | Collator | undefined, collection: Collection | undefined): Collator | undefined {
+  if (collation !== undefined && collation !== null) {
+    if (typeof (collation as Collator).compare === 'function' && typeof (collation as Collator).key === 'function') return collation as Collator;
+    return parseCollation(collation);
+  }
+  // The collection's default collation governs queries that name none (read off its _id index).
+  return (collection as unknown as { idIndex?: { collator?: Collator } } | undefined)?.idIndex?.collator;
+}
+
+/**
+ * Evaluates a command's `let`: each variable is an expression of constants (and $$NOW), computed
+ * once before the command runs, as in mongod.
+ */
+export function evaluateLet(spec: unknown): Record<string, unknown> {
+  if (spec === undefined || spec === null) return {};
+  if (!isPlainObject(spec)) throw new CommandError('TypeMismatch', "BSON field 'let' is the wrong type, expected type 'object'");
+  const variables: Record<string, unknown> = {};
+  const now = new Date();
+  for (const [name, expression] of Object.entries(spec)) {
+    validateVariableNameForWrite(name);
+    const value = compileExpression(expression, { variableNames: Object.keys(variables) })({}, { NOW: now, ...variables });
+    variables[name] = value === undefined ? null : value;
+  }
+  return variables;
+}
+
+/** Candidates for a filter in natural order (or the planner's order), with pauses. */
+function* candidatesOf(collection: Collection, filter: Document | undefined, collator: Collator | undefined): Generator<Document | Pause> {
+  // Index maps hash strings without a collation: with one, collation-equal strings may sit under
+  // different keys, so the scan is used (until the planner, which knows collations, takes over).
+  const docs = collection.candidates(filter, collator === undefined);
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0 && i % PAUSE_EVERY === 0) yield PAUSE;
+    yield docs[i]!;
+  }
+}
+
+export interface CompiledQuery {
+  matcher: Matcher;
+  collator: Collator | undefined;
+  variables: Record<string, unknown>;
+}
+
+export function compileQuery(collection: Collection | undefined, filter: unknown, collation: Document | Collator | undefined, letSpec?: Document): CompiledQuery {
+  if (filter !== undefined && filter !== null && !isPlainObject(filter)) {
+    throw new CommandError('TypeMismatch', "BSON field 'filter' is the wrong type, expected type 'object'");
+  }
+  const collator = collatorFor(collation, collection);
+  const variables = evaluateLet(letSpec);
+  return { matcher: compileFilter(filter as Document | undefined, { collator, variables }), collator, variables };
+}
+
+/** The matching documents in natural order, pausing between batches. */
+export function* matchingRun(collection: Collection | undefined, filter: Document | undefined, query: CompiledQuery): Generator<Pause, Document[], void> {
+  const out: Document[] = [];
+  if (!collection) return out;
+  let tested = 0;
+  for (const item of candidatesOf(collection, filter, query.collator)) {
+    if (item === PAUSE) {
+      yield PAUSE;
+      continue;
+    }
+    if (query.matcher.test(item as Document)) out.push(item as Document);
+    if (++tested % PAUSE_EVERY === 0) yield PAUSE;
+  }
+  return out;
+}
+
+/** find's work: match, sort, skip, limit, project. Projected documents are fresh objects. */
+export function* findRun(collection: Collection | undefined, options: FindOptions): Generator<Pause, Document[], void> {
+  const query = compileQuery(collection, options.filter, options.collation, options.let);
+  const sort = options.sort && Object.keys(options.sort).length > 0 ? compileSort(options.sort, { collator: query.collator }) : undefined;
+  const projection = options.projection && Object.keys(options.projection).length > 0
+    ? compileProjection(options.projection, { collator: query.collator, variables: query.variables })
+    : undefined;
+  let docs = yield* matchingRun(collection, options.filter, query);
+  // Array.prototype.sort is stable: ties keep natural order, as a collection scan gives them.
+  if (sort) docs.sort(sort);
+  const skip = options.skip ?? 0;
+  const limit = options.limit ? Math.abs(options.limit) : undefined;
+  if (skip > 0 || limit !== undefined) docs = docs.slice(skip, limit === undefined ? undefined : skip + limit);
+  if (!projection) return docs;
+  const out: Document[] = [];
+  for (const doc of docs) out.push(projection(doc, query.matcher));
+  return out;
+}
+
+/** Runs a generator to its end without pausing (for callers that cannot pause). */
+export function runToEnd<T>(run: Generator<Pause, T, void>): T {
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Documents matching the filter, in natural order (write.ts's update and delete). */
+export function matchingDocuments(_catalog: Catalog, collection: Collection | undefined, filter: Document | undefined, collation?: Document | Collator, letSpec?: Document): Document[] {
+  if (!collection) return [];
+  const query = compileQuery(collection, filter, collation, letSpec);
+  return runToEnd(matchingRun(collection, filter, query));
+}
+
+export function findDocuments(_catalog: Catalog, collection: Collection | undefined, options: FindOptions): Document[] {
+  return runToEnd(findRun(collection, options));
+}
+
+/** A deep copy for callers that modify what they read. */
+export function copyDocuments(docs: Document[]): Document[] {
+  return docs.map(cloneValue);
 }
 
 export function mingoOptions(catalog: Catalog, db: string, collation?: Document, cloneForeign = false): Partial<Options> {
@@ -24,7 +150,7 @@ export function mingoOptions(catalog: Catalog, db: string, collation?: Document,
     // when a later stage could modify them in place.
     collectionResolver: (name: string) => {
       const docs = [...(catalog.getCollection(db, name)?.docs.values() ?? [])];
-      return cloneForeign ? docs.map(cloneDocument) : docs;
+      return cloneForeign ? docs.map(cloneValue) : docs;
     },
     ...(collation ? { collation: collation as Options['collation'] } : {}),
   };
@@ -42,59 +168,6 @@ export function withMingo<T>(run: () => T): T {
     if (/Unknown update operator/.test(message)) throw new CommandError('FailedToParse', message);
     throw new CommandError('BadValue', message);
   }
-}
-
-export function compileFilter(filter: Document | undefined, options: Partial<Options>): Query {
-  return withMingo(() => new Query(filter ?? {}, options));
-}
-
-/** Documents matching the filter, in natural order, before sort/skip/limit. */
-export function matchingDocuments(catalog: Catalog, collection: Collection | undefined, filter: Document | undefined, collation?: Document): Document[] {
-  if (!collection) return [];
-  const query = compileFilter(filter, mingoOptions(catalog, collection.database, collation));
-  // A collation can make strings equal that hash differently, so indexes are bypassed with one.
-  const candidates = collection.candidates(filter, !collation);
-  return candidates.filter((doc) => query.test(doc));
-}
-
-export function findDocuments(catalog: Catalog, collection: Collection | undefined, options: FindOptions): Document[] {
-  if (!collection) return [];
-  const mingo = mingoOptions(catalog, collection.database, options.collation);
-  const candidates = collection.candidates(options.filter, !options.collation);
-  return withMingo(() => {
-    const query = new Query(options.filter ?? {}, mingo);
-    const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
-    // mingo removes excluded nested fields from the object it is given, so those projections
-    // run on copies: stored documents must never change outside a write.
-    const copyFirst = projection !== undefined && Object.entries(projection).some(([key, value]) => key.includes('.') && !value);
-    let cursor = query.find<Document>(candidates, copyFirst ? undefined : projection);
-    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(normaliseSort(options.sort));
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
-    const docs = cursor.all();
-    if (!projection) return docs;
-    const projected = copyFirst ? new Query(options.filter ?? {}, mingo).find<Document>(docs.map(cloneDocument), projection).all() : docs;
-    return projected.map(idFirst);
-  });
-}
-
-/** mingo appends _id after projected fields; mongod keeps it first, as stored. */
-function idFirst(doc: Document): Document {
-  const keys = Object.keys(doc);
-  if (keys.length < 2 || keys[0] === '_id' || !('_id' in doc)) return doc;
-  const { _id, ...rest } = doc;
-  return { _id, ...rest };
-}
-
-/** `{ $natural: 1 }` means insertion order, which is what an unsorted scan already gives. */
-function normaliseSort(sort: Document): Document {
-  const out: Document = {};
-  for (const [key, direction] of Object.entries(sort)) {
-    if (key === '$natural') continue;
-    if (typeof direction === 'object') continue; // { $meta: 'textScore' } has no meaning without $text
-    out[key] = Number(direction) < 0 ? -1 : 1;
-  }
-  return out;
 }
 
 /** Aggregation over a collection; a leading $match is answered from indexes when it can be. */
@@ -133,6 +206,6 @@ export function aggregateDocuments(catalog: Catalog, db: string, collection: Col
     }
   }
   if (stages.length === 0) return source;
-  const input = readOnly ? source : source.map(cloneDocument);
+  const input = readOnly ? source : source.map(cloneValue);
   return withMingo(() => new Aggregator(stages, options).run(input) as Document[]);
 }

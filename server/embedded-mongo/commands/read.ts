@@ -1,35 +1,98 @@
 // find, getMore, killCursors, count, distinct.
 import { Long, type Document } from 'bson';
+import { bsonType, compareValues, hashKey, isArrayIndex, isNumeric, isPlainObject, toNumber } from '../bson/index';
 import { CommandError } from '../errors';
-import { encodeValue, valuesAtPath } from '../storage/values';
-import { collectionName, type CommandHandler } from './context';
-import { findDocuments, matchingDocuments } from './query';
+import type { Collection } from '../storage/collection';
+import { collectionName, type CommandHandler, type CommandRun } from './context';
+import { compileQuery, findRun, matchingRun } from './query';
+
+const NUMBER_TYPES = "'[long, int, decimal, double]'";
+
+function wrongType(command: string, field: string, value: unknown, expected: string): CommandError {
+  return new CommandError('TypeMismatch', `BSON field '${command}.${field}' is the wrong type '${bsonType(value)}', expected type${expected.startsWith("'[") ? 's' : ''} ${expected}`);
+}
 
 export function optionalNumber(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const n = Number(value);
+  const n = toNumber(value);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** A numeric command field that must be a non-negative integer (skip, limit, batchSize). */
+function nonNegative(command: Document, commandName: string, field: string): number | undefined {
+  const value = command[field] as unknown;
+  if (value === undefined || value === null) return undefined;
+  if (!isNumeric(value)) throw wrongType(commandName, field, value, NUMBER_TYPES);
+  const n = Math.trunc(toNumber(value));
+  if (!(n >= 0)) throw new CommandError(51024, `BSON field '${field}' value must be >= 0, actual value '${toNumber(value)}'`);
+  return n;
+}
+
+function optionalObject(command: Document, commandName: string, field: string): Document | undefined {
+  const value = command[field] as unknown;
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) throw wrongType(commandName, field, value, "'object'");
+  return value;
+}
+
+/** A hint naming an index that does not exist is refused, as mongod's planner refuses it. */
+function checkHint(collection: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || hint === null || collection === undefined) return;
+  if (typeof hint === 'string') {
+    if (hint === '_id_' || collection.indexes.has(hint)) return;
+  } else if (isPlainObject(hint)) {
+    if (Object.keys(hint).length === 0) return;
+    if ('$natural' in hint) return;
+    const wanted = hashKey(hint);
+    const specs = [{ key: { _id: 1 } }, ...[...collection.indexes.values()].map((index) => index.spec)];
+    if (specs.some((spec) => hashKey(spec.key) === wanted)) return;
+  } else {
+    throw new CommandError('FailedToParse', 'hint must be a string or an object');
+  }
+  throw new CommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+}
+
+/** Options this store does not implement are refused rather than ignored. */
+function refuseUnsupported(command: Document, fields: readonly string[]): void {
+  for (const field of fields) {
+    const value = command[field] as unknown;
+    if (value === undefined || value === false || (isPlainObject(value) && Object.keys(value).length === 0)) continue;
+    if (field === 'tailable') throw new CommandError('BadValue', 'error processing query: tailable cursor requested on non capped collection');
+    throw new CommandError('NotImplemented', `find option '${field}' is not supported by the embedded store`);
+  }
 }
 
 export const find: CommandHandler = (command, context) => {
   const name = collectionName(command, 'find');
   const collection = context.catalog.getCollection(context.db, name);
-  const limit = optionalNumber(command.limit);
-  const docs = findDocuments(context.catalog, collection, {
-    filter: command.filter as Document | undefined,
-    sort: command.sort as Document | undefined,
-    projection: command.projection as Document | undefined,
-    skip: optionalNumber(command.skip),
-    limit,
-    collation: command.collation as Document | undefined,
-  });
-  const singleBatch = command.singleBatch === true || (limit !== undefined && limit < 0);
-  const batch = context.cursors.open(`${context.db}.${name}`, docs, optionalNumber(command.batchSize), singleBatch);
-  return { cursor: { firstBatch: batch.docs, id: batch.id, ns: `${context.db}.${name}` } };
+  const filter = optionalObject(command, 'find', 'filter');
+  const sort = optionalObject(command, 'find', 'sort');
+  const projection = optionalObject(command, 'find', 'projection');
+  const skip = nonNegative(command, 'find', 'skip');
+  const limit = nonNegative(command, 'find', 'limit');
+  const batchSize = nonNegative(command, 'find', 'batchSize');
+  refuseUnsupported(command, ['tailable', 'awaitData', 'min', 'max', 'returnKey', 'showRecordId', 'oplogReplay']);
+  checkHint(collection, command.hint);
+  const singleBatch = command.singleBatch === true;
+  const ns = `${context.db}.${name}`;
+  const run = function* (): CommandRun {
+    const docs = yield* findRun(collection, {
+      filter,
+      sort,
+      projection,
+      skip,
+      limit: limit === 0 ? undefined : limit,
+      collation: command.collation as Document | undefined,
+      let: command.let as Document | undefined,
+    });
+    const batch = context.cursors.open(ns, docs, batchSize, singleBatch);
+    return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
+  };
+  return run();
 };
 
 export const getMore: CommandHandler = (command, context) => {
-  const id = command.getMore instanceof Long ? command.getMore : Long.fromNumber(Number(command.getMore));
+  const id = command.getMore instanceof Long ? command.getMore : Long.fromBigInt(BigInt(Math.trunc(toNumber(command.getMore))));
   const name = String(command.collection);
   const ns = `${context.db}.${name}`;
   const batch = context.cursors.getMore(id, ns, optionalNumber(command.batchSize));
@@ -41,7 +104,7 @@ export const killCursors: CommandHandler = (command, context) => {
   const cursorsKilled: Long[] = [];
   const cursorsNotFound: Long[] = [];
   for (const raw of ids) {
-    const id = raw instanceof Long ? raw : Long.fromNumber(Number(raw));
+    const id = raw instanceof Long ? raw : Long.fromBigInt(BigInt(Math.trunc(toNumber(raw))));
     (context.cursors.kill(id) ? cursorsKilled : cursorsNotFound).push(id);
   }
   return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [] };
@@ -49,27 +112,66 @@ export const killCursors: CommandHandler = (command, context) => {
 
 export const count: CommandHandler = (command, context) => {
   const collection = context.catalog.getCollection(context.db, collectionName(command, 'count'));
-  const query = command.query as Document | undefined;
-  let n = !query || Object.keys(query).length === 0 ? (collection?.docs.size ?? 0) : matchingDocuments(context.catalog, collection, query, command.collation as Document | undefined).length;
-  const skip = optionalNumber(command.skip) ?? 0;
-  n = Math.max(0, n - skip);
-  const limit = Math.abs(optionalNumber(command.limit) ?? 0);
-  if (limit > 0) n = Math.min(n, limit);
-  return { n };
+  const query = optionalObject(command, 'count', 'query');
+  const skip = nonNegative(command, 'count', 'skip') ?? 0;
+  const limitValue = command.limit as unknown;
+  if (limitValue !== undefined && limitValue !== null && !isNumeric(limitValue)) throw wrongType('count', 'limit', limitValue, NUMBER_TYPES);
+  // count takes a negative limit as its absolute value (the shell's "hard limit").
+  const limit = Math.abs(Math.trunc(optionalNumber(limitValue) ?? 0));
+  checkHint(collection, command.hint);
+  const compiled = compileQuery(collection, query, command.collation as Document | undefined);
+  const run = function* (): CommandRun {
+    let n: number;
+    if (!query || Object.keys(query).length === 0) n = collection?.docs.size ?? 0;
+    else n = (yield* matchingRun(collection, query, compiled)).length;
+    n = Math.max(0, n - skip);
+    if (limit > 0) n = Math.min(n, limit);
+    return { n };
+  };
+  return run();
 };
+
+/**
+ * The values distinct reports for one document: an array at the end of the path gives its
+ * elements (an element that is itself an array is one value), arrays on the way are crossed.
+ */
+function collectDistinct(value: unknown, parts: readonly string[], depth: number, out: unknown[]): void {
+  if (depth === parts.length) {
+    if (Array.isArray(value)) out.push(...value.filter((element) => element !== undefined));
+    else if (value !== undefined) out.push(value);
+    return;
+  }
+  const part = parts[depth]!;
+  if (Array.isArray(value)) {
+    if (isArrayIndex(part) && Number(part) < value.length) collectDistinct(value[Number(part)], parts, depth + 1, out);
+    for (const element of value) if (isPlainObject(element)) collectDistinct(element, parts, depth, out);
+    return;
+  }
+  if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, part)) collectDistinct(value[part], parts, depth + 1, out);
+}
 
 export const distinct: CommandHandler = (command, context) => {
   const collection = context.catalog.getCollection(context.db, collectionName(command, 'distinct'));
-  const key = command.key;
-  if (typeof key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is the wrong type, expected type 'string'");
-  const seen = new Map<string, unknown>();
-  for (const doc of matchingDocuments(context.catalog, collection, command.query as Document | undefined, command.collation as Document | undefined)) {
-    for (const value of valuesAtPath(doc, key)) {
-      // Arrays contribute their elements, not themselves; missing values are not listed.
-      if (value === undefined || Array.isArray(value)) continue;
-      const encoded = encodeValue(value);
-      if (!seen.has(encoded)) seen.set(encoded, value);
+  const key = command.key as unknown;
+  if (typeof key !== 'string') throw wrongType('distinct', 'key', key, "'string'");
+  if (key === '' || key.split('.').includes('')) throw new CommandError(40352, 'FieldPath cannot be constructed with empty string');
+  const query = optionalObject(command, 'distinct', 'query');
+  checkHint(collection, command.hint);
+  const compiled = compileQuery(collection, query, command.collation as Document | undefined);
+  const parts = key.split('.');
+  const run = function* (): CommandRun {
+    const seen = new Map<string, unknown>();
+    for (const doc of yield* matchingRun(collection, query, compiled)) {
+      const values: unknown[] = [];
+      collectDistinct(doc, parts, 0, values);
+      for (const value of values) {
+        const encoded = hashKey(value, compiled.collator);
+        if (!seen.has(encoded)) seen.set(encoded, value);
+      }
     }
-  }
-  return { values: [...seen.values()] };
+    // mongod gathers distinct values in an ordered set: they come back in BSON order.
+    const values = [...seen.values()].sort((a, b) => compareValues(a, b, compiled.collator));
+    return { values };
+  };
+  return run();
 };
