@@ -362,7 +362,7 @@ function sortDirection(value: unknown): 1 | -1 {
     const n = int32Value(value);
     if (n === 1 || n === -1) return n;
   }
-  throw new CommandError(15975, '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
+  throw new CommandError(2942506, 'The $sort element value must be either 1 or -1');
 }
 
 function compileArraySort(sortBy: unknown, collator: Collator | undefined): (a: unknown, b: unknown) => number {

@@ -158,7 +158,8 @@ function validateFieldName(key: string): void {
     throw new CommandError(16410, `FieldPath field names may not start with '$'. Consider using $getField or $setField.`);
   }
   if (key.includes('.')) throw new CommandError(16412, `FieldPath field names may not contain '.'. Consider using $getField or $setField.`);
-  if (key === '') throw new CommandError(16411, 'FieldPath field names may not be empty strings.');
+  if (key === '') throw new CommandError(15998, 'FieldPath field names may not be empty strings.');
+  if (key.includes('\0')) throw new CommandError(16411, "FieldPath field names may not contain '\\0'.");
 }
 
 /** Checks a variable name read as `$$name` the way mongod does before looking it up. */
@@ -197,6 +198,7 @@ function checkVariableNameTail(name: string, code: number): void {
 
 function splitFieldPath(path: string, original: string): string[] {
   if (path === '') throw new CommandError(16872, `'${original}' is not a valid field path expression`);
+  if (path.includes('\0')) throw new CommandError(16419, 'field path must not contain embedded null characters');
   const parts = path.split('.');
   for (const part of parts) {
     if (part === '') throw new CommandError(15998, 'FieldPath field names may not be empty strings.');

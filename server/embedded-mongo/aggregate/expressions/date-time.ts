@@ -1,6 +1,7 @@
 // Calendar arithmetic for the date operators: time zones (Olson names through Intl, or fixed
 // UTC offsets), local calendar parts, ISO weeks and the date-like inputs mongod accepts.
-import type { ObjectId, Timestamp } from 'bson';
+import type { Document, ObjectId, Timestamp } from 'bson';
+import type { Variables } from './compile';
 import { CommandError } from '../../errors';
 import { bsonType } from '../../bson/index';
 import { isNullish, typeName } from './values';
@@ -80,12 +81,15 @@ function olsonZone(name: string): TimeZone {
   };
 }
 
-/** Evaluated `timezone` argument: undefined means UTC; null propagates as a null result. */
-export function readTimeZone(value: unknown, op: string): TimeZone | null {
-  if (value === undefined) return UTC;
-  if (value === null) return null;
+/**
+ * The operator's time zone: UTC when no `timezone` argument is given; null (a null result) when
+ * the argument evaluates to null or missing; 40517 when it is not a string.
+ */
+export function evaluateTimeZone(zoneOf: ((doc: Document, vars: Variables) => unknown) | undefined, doc: Document, vars: Variables): TimeZone | null {
+  if (!zoneOf) return UTC;
+  const value = zoneOf(doc, vars);
+  if (isNullish(value)) return null;
   if (typeof value !== 'string') throw new CommandError(40517, `timezone must evaluate to a string, found ${typeName(value)}`);
-  void op;
   return parseTimeZone(value);
 }
 

@@ -8,7 +8,7 @@ import type { Evaluator, OperatorCompiler } from './compile';
 import { describe } from './compile';
 import { MONTH_NAMES, daysInMonth, isoWeekStart, parseDateString, validateParseFormat } from './date-parse';
 import type { LocalParts, TimeZone } from './date-time';
-import { UTC, dateMillis, isoParts, localParts, localToUtc, readTimeZone, sundayWeek, utcFromLocal, utcMidnight } from './date-time';
+import { dateMillis, isoParts, localParts, localToUtc, evaluateTimeZone, sundayWeek, utcFromLocal, utcMidnight } from './date-time';
 import { isNullish, isNumberType, plainNumber, typeName, wholeNumber } from './values';
 
 const CONVERSION_FAILURE = 241;
@@ -67,7 +67,7 @@ function datePart(part: PartName): OperatorCompiler {
       dateOf = ctx.compile(args);
     }
     return (doc, vars) => {
-      const zone = readTimeZone(zoneOf?.(doc, vars), name);
+      const zone = evaluateTimeZone(zoneOf, doc, vars);
       const date = dateOf(doc, vars);
       if (isNullish(date) || zone === null) return null;
       return extractPart(localParts(dateMillis(date, name), zone), part);
@@ -160,15 +160,16 @@ export function formatDate(ms: number, format: string, zone: TimeZone): string {
         out += pad(parts.year, 4);
         break;
       case 'z': {
-        const minutes = Math.round(parts.offsetMs / 60000);
+        // Offsets with seconds (old local mean times) print truncated to the minute, as timelib does.
+        const minutes = Math.trunc(parts.offsetMs / 60000);
         const sign = minutes < 0 ? '-' : '+';
         const abs = Math.abs(minutes);
         out += `${sign}${pad(Math.floor(abs / 60), 2)}${pad(abs % 60, 2)}`;
         break;
       }
       case 'Z': {
-        const minutes = Math.round(parts.offsetMs / 60000);
-        out += `${minutes < 0 ? '-' : '+'}${Math.abs(minutes)}`;
+        // A plain signed number of minutes: "60", "-240", "0" (jstests/aggregation/expressions/date_to_string.js).
+        out += String(Math.trunc(parts.offsetMs / 60000) + 0);
         break;
       }
       case '%':
@@ -203,14 +204,14 @@ const $dateToString: OperatorCompiler = (args, ctx, name) => {
       validateFormat(value);
       format = value;
     }
-    const zone = readTimeZone(zoneOf?.(doc, vars), name);
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
     if (zone === null) return null;
     if (isNullish(date)) return onNullOf ? onNullOf(doc, vars) : null;
     return formatDate(dateMillis(date, name), format, zone);
   };
 };
 
-const $dateFromString: OperatorCompiler = (args, ctx, name) => {
+const $dateFromString: OperatorCompiler = (args, ctx) => {
   if (!isPlainObject(args)) throw new CommandError(40540, `$dateFromString only supports an object as an argument, found: ${typeName(args)}`);
   for (const key of Object.keys(args)) {
     if (!['dateString', 'format', 'timezone', 'onError', 'onNull'].includes(key)) {
@@ -234,15 +235,14 @@ const $dateFromString: OperatorCompiler = (args, ctx, name) => {
       validateParseFormat(value);
       format = value;
     }
-    const zoneValue = zoneOf?.(doc, vars);
-    const zone = readTimeZone(zoneValue, name);
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
     if (zone === null) return null;
     if (isNullish(text)) return onNullOf ? onNullOf(doc, vars) : null;
     if (typeof text !== 'string') {
       if (onErrorOf) return onErrorOf(doc, vars);
       throw new CommandError(CONVERSION_FAILURE, `$dateFromString requires that 'dateString' be a string, found: ${typeName(text)} with value ${describe(text)}`);
     }
-    const parsed = parseDateString(text, format, zoneValue === undefined ? undefined : zone);
+    const parsed = parseDateString(text, format, zoneOf ? zone : undefined);
     if (parsed instanceof Error) {
       if (onErrorOf) return onErrorOf(doc, vars);
       const message = parsed.message.startsWith('Error parsing') ? parsed.message : `Error parsing date string '${text}'; ${parsed.message}`;
@@ -259,7 +259,7 @@ const $dateToParts: OperatorCompiler = (args, ctx, name) => {
   const zoneOf = Object.hasOwn(spec, 'timezone') ? ctx.compile(spec.timezone) : undefined;
   const isoOf = Object.hasOwn(spec, 'iso8601') ? ctx.compile(spec.iso8601) : undefined;
   return (doc, vars) => {
-    const zone = readTimeZone(zoneOf?.(doc, vars), name);
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
     const iso = isoOf ? isoOf(doc, vars) : false;
     const date = dateOf(doc, vars);
     if (zone === null || iso === null || isNullish(date)) return null;
@@ -304,7 +304,7 @@ const $dateFromParts: OperatorCompiler = (args, ctx, name) => {
       }
       values[field] = readPart(field, value);
     }
-    const zone = readTimeZone(zoneOf?.(doc, vars), name);
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
     if (sawNull || zone === null) return null;
     const time = (values.hour ?? 0) * 3600000 + (values.minute ?? 0) * 60000 + (values.second ?? 0) * 1000 + (values.millisecond ?? 0);
     let local: number;
@@ -392,15 +392,14 @@ function dateArithmetic(sign: 1 | -1): OperatorCompiler {
       const start = startOf(doc, vars);
       const unit = unitOf(doc, vars);
       const amount = amountOf(doc, vars);
-      const zoneValue = zoneOf?.(doc, vars);
-      if (isNullish(start) || isNullish(unit) || isNullish(amount) || zoneValue === null) return null;
+      const zone = evaluateTimeZone(zoneOf, doc, vars);
+      if (isNullish(start) || isNullish(unit) || isNullish(amount) || zone === null) return null;
       if (bsonType(start) !== 'date' && bsonType(start) !== 'timestamp' && bsonType(start) !== 'objectId') {
         throw new CommandError(5166403, `${name} requires startDate to be convertible to a date`);
       }
       const units = readUnit(unit, name);
       const whole = isNumberType(bsonType(amount)) ? wholeNumber(amount) : undefined;
       if (whole === undefined) throw new CommandError(5166405, `${name} expects integer amount of time units`);
-      const zone = readTimeZone(zoneValue, name) ?? UTC;
       const result = addToDate(dateMillis(start, name), units, sign * Number(whole), zone);
       if (!Number.isFinite(result) || Math.abs(result) > 8.64e15) throw new CommandError(5166406, `${name} overflowed`);
       return new Date(result);
@@ -461,15 +460,14 @@ const $dateDiff: OperatorCompiler = (args, ctx, name) => {
     const start = startOf(doc, vars);
     const end = endOf(doc, vars);
     const unit = unitOf(doc, vars);
-    const zoneValue = zoneOf?.(doc, vars);
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
     const weekValue = weekOf?.(doc, vars);
-    if (isNullish(start) || isNullish(end) || isNullish(unit) || zoneValue === null) return null;
+    if (isNullish(start) || isNullish(end) || isNullish(unit) || zone === null) return null;
     const units = readUnit(unit, name);
     if (units === 'week' && weekValue === null) return null;
     const startOfWeek = units === 'week' && weekValue !== undefined ? readStartOfWeek(weekValue, name) : 0;
     if (!isDateInput(start)) throw new CommandError(5166307, `${name} requires 'startDate' to be a date, but got ${typeName(start)}`);
     if (!isDateInput(end)) throw new CommandError(5166307, `${name} requires 'endDate' to be a date, but got ${typeName(end)}`);
-    const zone = readTimeZone(zoneValue, name) ?? UTC;
     return dateDifference(dateMillis(start, name), dateMillis(end, name), units, zone, startOfWeek);
   };
 };
@@ -526,9 +524,9 @@ const $dateTrunc: OperatorCompiler = (args, ctx, name) => {
     const date = dateOf(doc, vars);
     const unit = unitOf(doc, vars);
     const bin = binOf ? binOf(doc, vars) : 1;
-    const zoneValue = zoneOf?.(doc, vars);
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
     const weekValue = weekOf?.(doc, vars);
-    if (isNullish(date) || isNullish(unit) || isNullish(bin) || zoneValue === null) return null;
+    if (isNullish(date) || isNullish(unit) || isNullish(bin) || zone === null) return null;
     if (!isDateInput(date)) {
       throw new CommandError(5439012, `${name} requires 'date' to be a date, but got ${typeName(date)}`);
     }
@@ -540,7 +538,6 @@ const $dateTrunc: OperatorCompiler = (args, ctx, name) => {
       throw new CommandError(5439017, `${name} requires 'binSize' to be a 64-bit integer, but got value '${describe(isNumberType(bsonType(bin)) ? plainNumber(bin) : bin)}' of type ${typeName(bin)}`);
     }
     if (whole <= 0n) throw new CommandError(5439018, `${name} requires 'binSize' to be greater than 0, but got value ${whole}`);
-    const zone = readTimeZone(zoneValue, name) ?? UTC;
     return new Date(truncateDate(dateMillis(date, name), units, Number(whole), zone, startOfWeek));
   };
 };

@@ -191,6 +191,8 @@ function refused(reason: string): OperatorCompiler {
 
 export const miscOperators: Record<string, OperatorCompiler> = {
   $literal,
+  // $const is the name mongod itself serializes literals with.
+  $const: $literal,
   $let,
   $mergeObjects,
   $getField,

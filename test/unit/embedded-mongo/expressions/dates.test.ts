@@ -53,10 +53,30 @@ describe('embedded-mongo expressions: $dateToString', () => {
     assert.equal(format('%H:%M:%S:%L%z', 'America/New_York'), '03:15:39:736-0500');
     assert.equal(format('%H:%M:%S:%L%z', '+04:30'), '12:45:39:736+0430');
     assert.equal(format('%Z', 'America/New_York'), '-300');
-    assert.equal(format('%Z', '+04:30'), '+270');
+    // %Z is a plain signed number of minutes, as mongod prints it (jstests/aggregation/expressions/date_to_string.js).
+    assert.equal(format('%Z', '+04:30'), '270');
+    assert.equal(format('%Z'), '0');
     assert.equal(format('%b', '+04:30'), 'Jan');
     assert.equal(format('%B', '+04:30'), 'January');
     assert.equal(format('%j %w %U %u %V %G %%'), '001 4 00 3 01 2014 %');
+  });
+
+  it('prints offsets of old local mean times truncated to the minute, and ISO and Sunday weeks', () => {
+    // Cases from jstests/aggregation/expressions/date_to_string.js.
+    const format = '%Y-%m-%d %H:%M:%S %z (%Z minutes)';
+    assert.equal(evaluate({ $dateToString: { format, date: new Date('2017-07-04T14:56:42.911Z'), timezone: 'Australia/Eucla' } }), '2017-07-04 23:41:42 +0845 (525 minutes)');
+    assert.equal(evaluate({ $dateToString: { format, date: new Date('1900-07-10T11:41:22.418Z'), timezone: 'America/Caracas' } }), '1900-07-10 07:13:42 -0427 (-267 minutes)');
+    const weeks = 'Natural: %Y-W%w-%U, ISO: %G-W%u-%V';
+    assert.equal(evaluate({ $dateToString: { format: weeks, date: new Date('2017-01-01T15:08:51.911Z') } }), 'Natural: 2017-W1-01, ISO: 2016-W7-52');
+    assert.equal(evaluate({ $dateToString: { format: '%b (%B) %d, %Y', date: new Date('2017-07-04T15:09:12.911Z') } }), 'Jul (July) 04, 2017');
+  });
+
+  it('gives null when the timezone argument is null or missing', () => {
+    const date = new Date('2017-01-04T15:08:51.911Z');
+    assert.equal(evaluate({ $dateToString: { date, timezone: '$timezone' } }), null);
+    assert.equal(evaluate({ $hour: { date, timezone: null } }), null);
+    assert.equal(evaluate({ $dateToString: { date, timezone: 'America/New_York' } }), '2017-01-04T10:08:51.911Z');
+    assertFails(() => evaluate({ $dateToString: { date, timezone: 5 } }), 40517);
   });
 
   it('uses the default format without one, and onNull for a null date', () => {
