@@ -34,12 +34,6 @@ export class RepairRefusedError extends Error {
   }
 }
 
-/**
- * lock.ts is dropping its `host` argument (the owner's address is published once listening);
- * this typing accepts both signatures, and an extra argument is harmless at run time.
- */
-const acquireLock: (dataDir: string, host: string) => Promise<DataDirLock> = DataDirLock.acquire.bind(DataDirLock);
-
 /** `2026-12-01T13:45:07.123Z` → `20261201T134507123Z`: sortable and safe in a file name. */
 function fileTimestamp(date: Date): string {
   return date.toISOString().replace(/[-:.]/g, '');
@@ -49,14 +43,14 @@ export async function repairJournal(dataDir: string, options: { now?: Date } = {
   const running = await readRunningStore(dataDir);
   if (running) {
     throw new RepairRefusedError(
-      `A live embedded store (pid ${running.pid}, mongodb://${running.host}:${running.port}) holds ${dataDir}. Stop it before repairing its journal.`,
+      `A live embedded store (pid ${running.pid}, listening on ${running.socket ?? `mongodb://${running.host}:${running.port}`}) holds ${dataDir}. Stop it before repairing its journal.`,
     );
   }
   // Held for the whole repair, so no store can start on the directory half-way through. It also
   // refuses a live store that has locked the directory but not yet published where it listens.
   let lock: DataDirLock;
   try {
-    lock = await acquireLock(dataDir, '127.0.0.1');
+    lock = await DataDirLock.acquire(dataDir);
   } catch (error) {
     throw new RepairRefusedError(`${(error as Error).message} Stop it before repairing its journal.`);
   }

@@ -1,0 +1,422 @@
+// `npm run bench:store`: the embedded store's own costs, each measured in this one run.
+//
+//   1. Acknowledged single inserts with 8 clients (insertOne, one at a time per client, journal
+//      on disk) against a reference writer: 8 writers appending records of the same size to a
+//      file with a plain write + fdatasync, sharing fsyncs exactly as the journal's group commit
+//      does. Rounds alternate (reference, store, reference, store...) so both see the same disk.
+//      The ratio store / reference is what the journal and the command path cost on top of I/O.
+//   2. Indexed reads at 10k and 100k documents: a sorted limit (find().sort({t:-1}).limit(10),
+//      index on t) and a range on t returning 100 documents. With ordered indexes both are
+//      O(log n + k), so the 100k / 10k ratio should stay under 1.5.
+//   3. Ping latency while a 100k-document aggregation runs on another connection: what a page's
+//      health check or a short query waits behind a long command.
+// Stops by itself in well under 3 minutes. Results and how to read them: docs/benchmarks.md.
+//
+//   npm run bench:store
+//   npm run bench:store -- --json                  machine-readable summary on stdout
+//   npm run bench:store -- --only inserts          one part (inserts, queries or ping)
+//   npm run bench:store -- --seconds 3             length of each insert measurement (default 1.5)
+import { promises as fs, constants as fsConstants, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MongoClient, type Collection, type Document } from 'mongodb';
+import { encodeRecord } from '../server/embedded-mongo/storage/journal';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../server/embedded-mongo/index';
+
+const CLIENTS = 8;
+const ROUNDS = 9;
+const QUERY_SIZES = [10_000, 100_000];
+const QUERY_WARMUP = 20;
+const QUERY_RUNS = 200;
+/** Documents a range query returns, whatever the collection's size. */
+const RANGE_WIDTH = 100;
+const T_SPACE = 2 ** 20;
+const LOAD_BATCH = 5_000;
+const AGGREGATION_RUNS = 3;
+/** Targets from issue 8. */
+const GOAL_INSERT_RATIO = 0.6;
+const GOAL_FLAT_RATIO = 1.5;
+const GOAL_PING_P99_MS = 20;
+
+type Part = 'inserts' | 'queries' | 'ping';
+
+interface Options { json: boolean; seconds: number; only: Part | undefined }
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '1.5' },
+      only: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log('usage: npm run bench:store -- [--json] [--seconds 1.5] [--only inserts|queries|ping]');
+    process.exit(0);
+  }
+  const seconds = Number(values.seconds);
+  if (!(seconds > 0 && seconds <= 20)) throw new Error(`--seconds must be between 0 and 20, not "${values.seconds}"`);
+  const only = values.only;
+  if (only !== undefined && only !== 'inserts' && only !== 'queries' && only !== 'ping') throw new Error(`--only must be inserts, queries or ping, not "${only}"`);
+  return { json: values.json ?? false, seconds, only };
+}
+
+interface Timing { runs: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number }
+
+function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  return { runs: sorted.length, p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), p99Ms: round(at(0.99)), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
+}
+
+const median = (values: number[]) => summarise(values).p50Ms;
+
+function silentLogger() {
+  return { info: () => undefined, warn: (m: string) => console.error(m), error: (m: string) => console.error(m) };
+}
+
+// ---------------------------------------------------------------------------------- 1. inserts
+
+/** The document each insert writes: small, like a session or an outbox entry. */
+function insertDocument(client: number, i: number): Document {
+  return { client, i, at: new Date(1_764_000_000_000 + i), payload: 'x'.repeat(64) };
+}
+
+/** Runs CLIENTS loops of `insert` for `seconds`; returns completed inserts per second. */
+async function ratePerSecond(seconds: number, insert: (client: number, i: number) => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let i = 0; performance.now() < deadline; i += 1) {
+        await insert(client, i);
+        count += 1;
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+interface InsertTarget { insert(client: number, i: number): Promise<unknown>; close(): Promise<void> }
+
+/** The store with its journal on disk, and CLIENTS driver connections to it (one each). */
+async function openStore(): Promise<InsertTarget> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-store-'));
+  const store = await startEmbeddedMongo({ dataDir, logger: silentLogger() });
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => MongoClient.connect(`${store.uri}/bench`, { maxPoolSize: 1 })));
+  const collections = clients.map((client) => client.db('bench').collection('inserts'));
+  await collections[0]!.insertOne({ warm: true });
+  let serial = 0;
+  return {
+    insert: (client) => collections[client]!.insertOne(insertDocument(client, serial++)),
+    close: async () => {
+      await Promise.all(clients.map((client) => client.close()));
+      await store.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type ReferenceSync = 'fdatasync' | 'O_DSYNC';
+
+/**
+ * The reference: a plain append + fdatasync writer with the journal's group commit (whoever
+ * arrives while a write + fsync is in flight joins the next one), fed by CLIENTS writers that
+ * each wait for their record to be durable before writing the next. Records are pre-encoded
+ * with the journal's own format and the size of the store's records, so only the I/O is left.
+ * The goal is stated against write + fdatasync. The journal itself appends through an O_DSYNC
+ * descriptor (one system call per group), so the same writer with O_DSYNC is measured too, to
+ * show how much of the ratio that choice accounts for.
+ */
+async function openReference(sync: ReferenceSync): Promise<InsertTarget> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-fsync-'));
+  const flags = sync === 'O_DSYNC' ? fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_DSYNC : 'a';
+  const handle = await fs.open(path.join(dir, 'reference.bson'), flags, 0o600);
+  const record = encodeRecord({ op: 'put', db: 'bench', coll: 'inserts', doc: { _id: '0123456789abcdef01234567', ...insertDocument(0, 0) } });
+  let queue: Array<() => void> = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      await handle.write(Buffer.concat(batch.map(() => record)));
+      if (sync === 'fdatasync') await handle.datasync();
+      for (const resolve of batch) resolve();
+    }
+    flushing = undefined;
+  };
+  return {
+    insert: () =>
+      new Promise<void>((resolve) => {
+        queue.push(resolve);
+        flushing ??= flush();
+      }),
+    close: async () => {
+      await handle.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface InsertRound { referencePerSecond: number; storePerSecond: number; dsyncReferencePerSecond: number; ratio: number }
+interface InsertResult { rounds: InsertRound[]; referencePerSecond: number; dsyncReferencePerSecond: number; storePerSecond: number; ratio: number; dsyncRatio: number }
+
+/**
+ * Short rounds, each measuring the reference and the store back to back, and the ratio taken
+ * per round: on a shared machine the disk's speed drifts by several times within a minute, and
+ * only measurements taken moments apart are comparable.
+ */
+async function measureInserts(seconds: number, progress: (text: string) => void): Promise<InsertResult> {
+  const reference = await openReference('fdatasync');
+  const dsyncReference = await openReference('O_DSYNC');
+  const store = await openStore();
+  const rounds: InsertRound[] = [];
+  try {
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const referencePerSecond = Math.round(await ratePerSecond(seconds, reference.insert));
+      const storePerSecond = Math.round(await ratePerSecond(seconds, store.insert));
+      const dsyncReferencePerSecond = Math.round(await ratePerSecond(seconds, dsyncReference.insert));
+      rounds.push({ referencePerSecond, storePerSecond, dsyncReferencePerSecond, ratio: Math.round((storePerSecond / referencePerSecond) * 1000) / 1000 });
+      progress(`inserts round ${round}/${ROUNDS}: reference ${referencePerSecond}/s, store ${storePerSecond}/s, O_DSYNC appends ${dsyncReferencePerSecond}/s`);
+    }
+  } finally {
+    await Promise.all([reference.close(), dsyncReference.close(), store.close()]);
+  }
+  const referencePerSecond = median(rounds.map((r) => r.referencePerSecond));
+  const dsyncReferencePerSecond = median(rounds.map((r) => r.dsyncReferencePerSecond));
+  const storePerSecond = median(rounds.map((r) => r.storePerSecond));
+  return {
+    rounds,
+    referencePerSecond,
+    dsyncReferencePerSecond,
+    storePerSecond,
+    ratio: median(rounds.map((r) => r.ratio)),
+    dsyncRatio: median(rounds.map((r) => r.storePerSecond / r.dsyncReferencePerSecond)),
+  };
+}
+
+// ---------------------------------------------------------------------------------- 2. indexed reads
+
+/** Documents with a unique indexed number t (in shuffled order, so insertion order is no hint), a group k and some payload. */
+async function load(collection: Collection, from: number, to: number): Promise<void> {
+  let batch: Document[] = [];
+  for (let i = from; i < to; i += 1) {
+    // An odd multiplier permutes [0, 2^20): t values are unique, unordered and evenly spread.
+    const t = (i * 40_503) % T_SPACE;
+    batch.push({ t, k: i % 100, name: `document ${i}`, at: new Date(1_764_000_000_000 + i * 1000), tags: ['a', 'b', String(i % 7)] });
+    if (batch.length === LOAD_BATCH) {
+      await collection.insertMany(batch, { ordered: false });
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await collection.insertMany(batch, { ordered: false });
+}
+
+async function timeRuns(run: (i: number) => Promise<unknown>): Promise<Timing> {
+  for (let i = 0; i < QUERY_WARMUP; i += 1) await run(i);
+  const samples: number[] = [];
+  for (let i = 0; i < QUERY_RUNS; i += 1) {
+    const start = performance.now();
+    await run(i);
+    samples.push(performance.now() - start);
+  }
+  return summarise(samples);
+}
+
+interface QuerySize { documents: number; sortedLimit: Timing; range: Timing }
+interface QueryResult { sizes: QuerySize[]; sortedLimitRatio: number; rangeRatio: number }
+
+async function measureQueries(collection: Collection, progress: (text: string) => void): Promise<QueryResult> {
+  await collection.createIndex({ t: 1 });
+  const sizes: QuerySize[] = [];
+  let loaded = 0;
+  for (const documents of QUERY_SIZES) {
+    await load(collection, loaded, documents);
+    loaded = documents;
+    const sortedLimit = await timeRuns(async () => {
+      const top = await collection.find({}).sort({ t: -1 }).limit(10).toArray();
+      if (top.length !== 10) throw new Error(`sorted limit returned ${top.length} documents`);
+    });
+    // t is spread evenly over [0, T_SPACE), so a range this wide holds about RANGE_WIDTH documents at any size.
+    const width = Math.round((RANGE_WIDTH * T_SPACE) / documents);
+    const range = await timeRuns(async (i) => {
+      const low = (i * 7_919 * 131) % (T_SPACE - width);
+      await collection.find({ t: { $gte: low, $lt: low + width } }).toArray();
+    });
+    sizes.push({ documents, sortedLimit, range });
+    progress(`queries at ${documents}: sorted limit p50 ${sortedLimit.p50Ms} ms, range p50 ${range.p50Ms} ms`);
+  }
+  const ratio = (pick: (size: QuerySize) => Timing) => Math.round((pick(sizes[sizes.length - 1]!).p50Ms / pick(sizes[0]!).p50Ms) * 100) / 100;
+  return { sizes, sortedLimitRatio: ratio((s) => s.sortedLimit), rangeRatio: ratio((s) => s.range) };
+}
+
+// ---------------------------------------------------------------------------------- 3. ping during an aggregation
+
+interface PingResult { documents: number; aggregationMs: number[]; ping: Timing; idlePing: Timing }
+
+/** A pipeline that must read and group every document: no index can shortcut it. */
+const HEAVY_PIPELINE = [
+  { $match: { name: { $regex: 'document' } } },
+  { $group: { _id: '$k', n: { $sum: 1 }, mean: { $avg: '$t' }, latest: { $max: '$at' } } },
+  { $sort: { n: -1, _id: 1 } },
+];
+
+async function measurePing(uri: string, collection: Collection): Promise<PingResult> {
+  const pinger = await MongoClient.connect(uri, { maxPoolSize: 1 });
+  try {
+    const admin = pinger.db('admin');
+    const ping = async () => {
+      const start = performance.now();
+      await admin.command({ ping: 1 });
+      return performance.now() - start;
+    };
+    const idle: number[] = [];
+    for (let i = 0; i < 200; i += 1) idle.push(await ping());
+    const during: number[] = [];
+    const aggregationMs: number[] = [];
+    for (let run = 0; run < AGGREGATION_RUNS; run += 1) {
+      let running = true;
+      const start = performance.now();
+      const aggregation = collection
+        .aggregate(HEAVY_PIPELINE)
+        .toArray()
+        .finally(() => {
+          running = false;
+          aggregationMs.push(Math.round(performance.now() - start));
+        });
+      // Pings only count while the aggregation is in flight: the point is what waits behind it.
+      while (running) {
+        const ms = await ping();
+        if (running) during.push(ms);
+      }
+      const groups = await aggregation;
+      if (groups.length !== 100) throw new Error(`aggregation returned ${groups.length} groups`);
+    }
+    return { documents: await collection.countDocuments(), aggregationMs, ping: summarise(during), idlePing: summarise(idle) };
+  } finally {
+    await pinger.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------- output
+
+function machine() {
+  const cpuinfo = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  return {
+    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+// ---------------------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const wants = (part: Part) => options.only === undefined || options.only === part;
+  const progress = (text: string) => process.stderr.write(`${text}\n`);
+  const began = performance.now();
+
+  const inserts = wants('inserts') ? await measureInserts(options.seconds, progress) : undefined;
+
+  let queries: QueryResult | undefined;
+  let ping: PingResult | undefined;
+  if (wants('queries') || wants('ping')) {
+    // In memory: reads do not touch the journal, and loading 100k documents stays quick.
+    const store: EmbeddedMongo = await startEmbeddedMongo({ logger: silentLogger() });
+    const client = await MongoClient.connect(`${store.uri}/bench`);
+    try {
+      const collection = client.db('bench').collection('reads');
+      if (wants('queries')) {
+        queries = await measureQueries(collection, progress);
+      } else {
+        await load(collection, 0, QUERY_SIZES[QUERY_SIZES.length - 1]!);
+      }
+      if (wants('ping')) {
+        ping = await measurePing(`${store.uri}/bench`, collection);
+        progress(`ping during aggregation: p50 ${ping.ping.p50Ms} ms, p99 ${ping.ping.p99Ms} ms`);
+      }
+    } finally {
+      await client.close();
+      await store.close();
+    }
+  }
+
+  const summary = {
+    command: `npm run bench:store${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    date: new Date().toISOString(),
+    machine: machine(),
+    durationS: Math.round((performance.now() - began) / 1000),
+    inserts: inserts && { clients: CLIENTS, secondsPerRound: options.seconds, ...inserts, goalRatio: GOAL_INSERT_RATIO, met: inserts.ratio >= GOAL_INSERT_RATIO },
+    queries: queries && { ...queries, goalRatio: GOAL_FLAT_RATIO, met: queries.sortedLimitRatio <= GOAL_FLAT_RATIO && queries.rangeRatio <= GOAL_FLAT_RATIO },
+    ping: ping && { ...ping, goalP99Ms: GOAL_PING_P99_MS, met: ping.ping.p99Ms < GOAL_PING_P99_MS },
+  };
+  if (options.json) {
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
+  const m = summary.machine;
+  console.log(`\nEmbedded store benchmark (${summary.durationS} s)`);
+  console.log(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.platform}\n`);
+  if (summary.inserts) {
+    const s = summary.inserts;
+    console.log(`Acknowledged single inserts, ${CLIENTS} clients, journal on disk (${ROUNDS} rounds, each measuring the reference, the store and O_DSYNC appends for ${options.seconds} s in turn; per second):`);
+    console.log(
+      table(
+        ['round', 'reference: append + fdatasync', 'store', 'store / reference', 'append with O_DSYNC', 'store / O_DSYNC'],
+        s.rounds.map((r, i) => [String(i + 1), count(r.referencePerSecond), count(r.storePerSecond), (r.storePerSecond / r.referencePerSecond).toFixed(2), count(r.dsyncReferencePerSecond), (r.storePerSecond / r.dsyncReferencePerSecond).toFixed(2)]),
+      ),
+    );
+    console.log(
+      `Medians: store ${count(s.storePerSecond)}/s, reference ${count(s.referencePerSecond)}/s; store / reference (median of the rounds' ratios) ${s.ratio.toFixed(2)} (goal >= ${GOAL_INSERT_RATIO}: ${verdict(s.met)}); store / O_DSYNC appends ${s.dsyncRatio.toFixed(2)}\n`,
+    );
+  }
+  if (summary.queries) {
+    const q = summary.queries;
+    console.log(`Indexed reads (index on t; ${QUERY_RUNS} runs after ${QUERY_WARMUP} warm-up), ms:`);
+    console.log(
+      table(
+        ['documents', 'sorted limit p50', 'p95', 'range p50', 'p95'],
+        q.sizes.map((s) => [count(s.documents), s.sortedLimit.p50Ms.toFixed(2), s.sortedLimit.p95Ms.toFixed(2), s.range.p50Ms.toFixed(2), s.range.p95Ms.toFixed(2)]),
+      ),
+    );
+    console.log(`100k / 10k (p50): sorted limit ${q.sortedLimitRatio}x, range ${q.rangeRatio}x (goal <= ${GOAL_FLAT_RATIO}x: ${verdict(q.met)})\n`);
+  }
+  if (summary.ping) {
+    const p = summary.ping;
+    console.log(`Ping while a ${count(p.documents)}-document aggregation runs on another connection (${p.ping.runs} pings over ${AGGREGATION_RUNS} aggregations of ${p.aggregationMs.join(' / ')} ms):`);
+    console.log(table(['ping', 'p50 ms', 'p99 ms', 'max ms'], [['idle', p.idlePing.p50Ms.toFixed(2), p.idlePing.p99Ms.toFixed(2), p.idlePing.maxMs.toFixed(2)], ['during aggregation', p.ping.p50Ms.toFixed(2), p.ping.p99Ms.toFixed(2), p.ping.maxMs.toFixed(2)]]));
+    console.log(`(goal p99 < ${GOAL_PING_P99_MS} ms: ${verdict(p.met)})`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
