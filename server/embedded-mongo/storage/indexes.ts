@@ -1,9 +1,17 @@
-// Secondary indexes kept as hash maps from a canonical key encoding to document ids.
-// They serve two purposes: enforcing unique constraints, and answering equality lookups
-// without scanning the collection.
+// Ordered indexes: a B+ tree of keys (the document's values for the index's fields, then its
+// record id), kept in BSON comparison order with per-field direction and the index's collation.
+// sorted-btree gives O(log n) inserts and deletes and lazy iteration from any key, which is what
+// range scans and sorted limits need (O(log n + k)). They also enforce unique constraints.
+import BTree from 'sorted-btree';
 import type { Document } from 'bson';
-import { Query } from 'mingo';
-import { encodeTuple, valuesAtPath } from './values';
+import { parseCollation, type Collator } from '../bson/index';
+import { compilePartialFilter, type PartialFilterMatcher } from './plan/partial-filter';
+import { keysForField, keyTuples } from './plan/key-generation';
+import { comparePartsOnly, EMPTY_ARRAY_KEY, keyComparator, LOW_ID, type IndexKey, type KeyPart } from './plan/key-order';
+
+// Node's ESM loader gives a CommonJS module's whole exports object as the default import, while
+// TypeScript (esModuleInterop) expects exports.default: take whichever is the class.
+const BTreeClass = (BTree as unknown as { default?: typeof BTree }).default ?? BTree;
 
 export interface IndexSpec {
   v?: number;
@@ -13,29 +21,47 @@ export interface IndexSpec {
   sparse?: boolean;
   expireAfterSeconds?: number;
   partialFilterExpression?: Document;
+  collation?: Document;
   [option: string]: unknown;
 }
 
-export interface IndexEntry { key: string; values: unknown[] }
+/** One key a document has in an index: its values, for the duplicate-key error's keyValue. */
+export interface IndexEntry {
+  values: KeyPart[];
+}
 
-/** Cap on compound multikey expansion; MongoDB itself forbids indexing two parallel arrays. */
-const MAX_KEYS_PER_DOCUMENT = 10_000;
+/** The keys a document has in one index, computed once per write and reused for check and insert. */
+export interface DocumentKeys {
+  covered: boolean;
+  multikeyFields: boolean[];
+  tuples: KeyPart[][];
+}
 
 export class SecondaryIndex {
   readonly spec: IndexSpec;
   readonly fields: string[];
-  /** Only ascending/descending keys can be hashed; text, 2dsphere and the like are just recorded. */
-  readonly hashable: boolean;
-  /** maps[n] holds keys over the first n+1 fields, so a prefix of a compound index can be looked up. */
-  private readonly maps: Map<string, Set<string>>[];
-  private readonly partialFilter: Query | undefined;
+  readonly directions: number[];
+  /** Only ascending/descending keys are ordered; text, 2dsphere, hashed and the like are just recorded. */
+  readonly ordered: boolean;
+  readonly collator: Collator | undefined;
+  /** Per field: some document's path crossed an array there (never reset, as in mongod until rebuilt). */
+  readonly multikeyFields: boolean[];
+  private readonly partialFilter: PartialFilterMatcher | undefined;
+  private readonly tree: BTree<IndexKey, true>;
+  private readonly compareKeys: (a: IndexKey, b: IndexKey) => number;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
-    this.hashable = Object.values(spec.key).every((direction) => direction === 1 || direction === -1);
-    this.maps = this.hashable ? this.fields.map(() => new Map()) : [];
-    this.partialFilter = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
+    this.ordered = Object.values(spec.key).every((direction) => typeof direction === 'number' && direction !== 0);
+    this.directions = Object.values(spec.key).map((direction) => (Number(direction) < 0 ? -1 : 1));
+    this.collator = spec.collation ? parseCollation(spec.collation) : undefined;
+    this.multikeyFields = this.fields.map(() => false);
+    this.partialFilter = spec.partialFilterExpression
+      ? compilePartialFilter(spec.partialFilterExpression, this.collator)
+      : undefined;
+    this.compareKeys = keyComparator(this.directions, this.collator);
+    this.tree = new BTreeClass<IndexKey, true>(undefined, this.compareKeys);
   }
 
   get name(): string {
@@ -43,83 +69,81 @@ export class SecondaryIndex {
   }
 
   get unique(): boolean {
-    return this.spec.unique === true && this.hashable;
+    return this.spec.unique === true && this.ordered;
   }
 
-  /** Sparse and partial indexes do not hold every document, so they cannot answer lookups. */
-  get usableForLookup(): boolean {
-    return this.hashable && !this.spec.sparse && !this.partialFilter;
+  get sparse(): boolean {
+    return this.spec.sparse === true;
   }
 
-  /** Whether the document belongs in this index at all (sparse and partial indexes skip some). */
-  covers(doc: Document): boolean {
-    if (this.partialFilter && !this.partialFilter.test(doc)) return false;
-    if (this.spec.sparse && this.fields.every((field) => valuesAtPath(doc, field).every((v) => v === undefined))) return false;
-    return true;
+  get partial(): boolean {
+    return this.partialFilter !== undefined;
   }
 
-  /** Index keys of a document over the first `length` fields (cartesian product over arrays). */
-  entries(doc: Document, length = this.fields.length): IndexEntry[] {
-    let tuples: unknown[][] = [[]];
-    for (const field of this.fields.slice(0, length)) {
-      const values = valuesAtPath(doc, field);
-      const next: unknown[][] = [];
-      for (const tuple of tuples) {
-        for (const value of values) {
-          next.push([...tuple, value]);
-          if (next.length > MAX_KEYS_PER_DOCUMENT) break;
-        }
-      }
-      tuples = next;
-    }
-    const seen = new Map<string, IndexEntry>();
-    for (const values of tuples) {
-      const key = encodeTuple(values);
-      if (!seen.has(key)) seen.set(key, { key, values });
-    }
-    return [...seen.values()];
+  get size(): number {
+    return this.tree.size;
   }
 
-  add(id: string, doc: Document): void {
-    if (!this.hashable || !this.covers(doc)) return;
-    this.maps.forEach((map, n) => {
-      for (const { key } of this.entries(doc, n + 1)) {
-        let ids = map.get(key);
-        if (!ids) map.set(key, (ids = new Set()));
-        ids.add(id);
-      }
+  get isMultikey(): boolean {
+    return this.multikeyFields.some(Boolean);
+  }
+
+  /** The keys `doc` has here (none when a sparse or partial index leaves it out). */
+  keysOf(doc: Document): DocumentKeys {
+    const none: DocumentKeys = { covered: false, multikeyFields: [], tuples: [] };
+    if (!this.ordered) return none;
+    if (this.partialFilter && !this.partialFilter.test(doc)) return none;
+    const perField = this.fields.map((field) => keysForField(doc, field, this.collator));
+    if (this.sparse && perField.every((field) => !field.present)) return none;
+    return { covered: true, multikeyFields: perField.map((field) => field.multikey), tuples: keyTuples(this.fields, perField) };
+  }
+
+  add(id: string, keys: DocumentKeys): void {
+    if (!keys.covered) return;
+    keys.multikeyFields.forEach((multikey, i) => {
+      if (multikey) this.multikeyFields[i] = true;
     });
+    for (const parts of keys.tuples) this.tree.set({ parts, id }, true);
   }
 
-  remove(id: string, doc: Document): void {
-    if (!this.hashable || !this.covers(doc)) return;
-    this.maps.forEach((map, n) => {
-      for (const { key } of this.entries(doc, n + 1)) {
-        const ids = map.get(key);
-        if (!ids) continue;
-        ids.delete(id);
-        if (ids.size === 0) map.delete(key);
+  remove(id: string, keys: DocumentKeys): void {
+    if (!keys.covered) return;
+    for (const parts of keys.tuples) this.tree.delete({ parts, id });
+  }
+
+  /** The first key of a document already held by another document, if this unique index forbids it. */
+  findConflict(id: string, keys: DocumentKeys): IndexEntry | undefined {
+    if (!this.unique || !keys.covered) return undefined;
+    for (const parts of keys.tuples) {
+      for (const [key] of this.tree.entries({ parts, id: LOW_ID })) {
+        if (comparePartsOnly(key.parts, parts, this.directions, this.collator) !== 0) break;
+        if (key.id !== id) return { values: parts };
       }
-    });
-  }
-
-  /** The first key of `doc` already held by another document, if this unique index forbids it. */
-  findConflict(id: string, doc: Document): IndexEntry | undefined {
-    if (!this.unique || !this.covers(doc)) return undefined;
-    const full = this.maps[this.fields.length - 1]!;
-    for (const entry of this.entries(doc)) {
-      const holders = full.get(entry.key);
-      if (holders && [...holders].some((holder) => holder !== id)) return entry;
     }
     return undefined;
   }
 
-  /** Ids of documents whose first `keyValues.length` fields equal the given values. */
-  lookup(keyValues: unknown[]): Iterable<string> {
-    return this.maps[keyValues.length - 1]?.get(encodeTuple(keyValues)) ?? [];
+  /** Keys in index order from `start` (inclusive), lazily. */
+  keysFrom(start: IndexKey): IterableIterator<[IndexKey, true]> {
+    return this.tree.entries(start);
+  }
+
+  /** Keys in reverse index order from `start` (inclusive), lazily. */
+  keysBackFrom(start: IndexKey): IterableIterator<[IndexKey, true]> {
+    return this.tree.entriesReversed(start);
+  }
+
+  compare(a: IndexKey, b: IndexKey): number {
+    return this.compareKeys(a, b);
+  }
+
+  /** The value a duplicate-key error shows for one key part. */
+  static displayValue(part: KeyPart): unknown {
+    return part === EMPTY_ARRAY_KEY ? [] : part;
   }
 
   clear(): void {
-    for (const map of this.maps) map.clear();
+    this.tree.clear();
+    this.multikeyFields.fill(false);
   }
 }

@@ -1,0 +1,394 @@
+// The query planner: given a filter, sort, limit and collation it picks the _id lookup, the best
+// index scan (equality prefix + one range, sparse and partial indexes when the query allows them,
+// forward or backward to serve the sort), or a collection scan. Candidates are a superset of the
+// matches: the caller's matcher tests every document. Scans yield PAUSE between batches so long
+// commands can let other clients in (decision 0004).
+import type { Document } from 'bson';
+import { hashKey, type Collator } from '../bson/index';
+import { PAUSE, type Pause } from '../commands/context';
+import type { Collection } from './collection';
+import type { SecondaryIndex } from './indexes';
+import { describeInterval, intersect, intervalsFor, involvesStrings, isPoint, normalize, type BoundsContext, type Interval } from './plan/intervals';
+import { HIGH_ID, LOW_ID, MAX_BOUND, MIN_BOUND, type IndexKey, type KeyPart } from './plan/key-order';
+import { exemptFromNotablescan, noTableScanError } from './plan/parameters';
+import { queryImplies } from './plan/partial';
+import { excludesMissing, fieldPredicates, type Predicate } from './plan/predicates';
+
+export interface QueryShape {
+  filter?: Document;
+  sort?: Document;
+  /** The query's collation (undefined: simple binary comparison). */
+  collator?: Collator;
+  /** How many documents the caller needs at most (skip + limit); guides the choice of plan. */
+  limit?: number;
+  /** The `notablescan` server parameter (see plan/parameters.ts). */
+  notablescan?: boolean;
+}
+
+export type PlanStage = 'EOF' | 'IDHACK' | 'IXSCAN' | 'COLLSCAN';
+
+export interface PlanSummary {
+  stage: PlanStage;
+  indexName?: string;
+  keyPattern?: Document;
+  direction: 'forward' | 'backward';
+  isMultiKey?: boolean;
+  isUnique?: boolean;
+  isSparse?: boolean;
+  isPartial?: boolean;
+  /** mongod's display of the bounds: field → intervals. */
+  indexBounds?: Record<string, string[]>;
+  /** Counters, advanced as the documents are consumed. */
+  keysExamined: number;
+  docsExamined: number;
+}
+
+export interface QueryPlan {
+  docs: Iterable<Document | Pause>;
+  /** The documents come in the order `sort` asks for (ties in any order). */
+  providesSort: boolean;
+  plan: PlanSummary;
+}
+
+/** Documents fetched between pauses. */
+export const SCAN_BATCH = 256;
+/** Past this many compound intervals ($in on several fields), trailing fields are left unbounded. */
+const MAX_COMPOUND_INTERVALS = 5_000;
+/** Keys counted per candidate index to compare their selectivity (a tiny version of mongod's trial run). */
+const ESTIMATE_CAP = 100;
+
+export function planQuery(collection: Collection | undefined, query: QueryShape = {}): QueryPlan {
+  if (!collection) {
+    return { docs: [], providesSort: true, plan: { stage: 'EOF', direction: 'forward', keysExamined: 0, docsExamined: 0 } };
+  }
+  const predicates = fieldPredicates(query.filter);
+  const sort = sortFields(query.sort);
+  const byId = idLookup(collection, predicates.get('_id'), query.collator);
+  if (byId) return byId;
+
+  const candidates: IndexCandidate[] = [];
+  for (const index of [collection.idIndex, ...collection.indexes.values()]) {
+    const candidate = considerIndex(index, query, predicates, sort);
+    if (candidate) candidates.push(candidate);
+  }
+  const best = chooseCandidate(candidates, sort !== undefined);
+  if (best) return indexPlan(collection, best);
+
+  if (query.notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) throw noTableScanError();
+  return collectionScan(collection, sort);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sort specs
+
+interface SortField {
+  field: string;
+  direction: 1 | -1;
+}
+
+/** The sort as a list; undefined for no sort or `{$natural: 1}`; `$natural: -1` is kept as is. */
+function sortFields(sort: Document | undefined): SortField[] | undefined {
+  if (!sort) return undefined;
+  const out: SortField[] = [];
+  for (const [field, direction] of Object.entries(sort)) {
+    if (field === '$natural') return Number(direction) < 0 ? [{ field, direction: -1 }] : undefined;
+    if (typeof direction === 'object' && direction !== null) return [{ field: '$meta', direction: 1 }];
+    out.push({ field, direction: Number(direction) < 0 ? -1 : 1 });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// _id lookups
+
+function idLookup(collection: Collection, predicates: Predicate[] | undefined, collator: Collator | undefined): QueryPlan | undefined {
+  if (!predicates) return undefined;
+  const idCollatorMatches = sameCollation(collection.idIndex.collator, collator);
+  for (const predicate of predicates) {
+    const values = predicate.kind === 'eq' ? [predicate.value] : predicate.kind === 'in' ? predicate.values : undefined;
+    if (!values) continue;
+    // Arrays, regexes and null need the matcher's element semantics: leave them to the index scan.
+    if (values.some((value) => value === null || value === undefined || Array.isArray(value) || typeof value === 'object' && value !== null && (value as { _bsontype?: string })._bsontype === 'BSONRegExp' || value instanceof RegExp)) continue;
+    if (!idCollatorMatches && values.some(involvesStrings)) continue;
+    const plan: PlanSummary = predicate.kind === 'eq'
+      ? { stage: 'IDHACK', direction: 'forward', keysExamined: 0, docsExamined: 0 }
+      : { stage: 'IXSCAN', indexName: '_id_', keyPattern: { _id: 1 }, direction: 'forward', isMultiKey: false, isUnique: true, isSparse: false, isPartial: false, keysExamined: 0, docsExamined: 0 };
+    if (plan.stage === 'IXSCAN') plan.indexBounds = { _id: values.map((value) => describeInterval({ lo: value, loInclusive: true, hi: value, hiInclusive: true }, 1)) };
+    return { docs: fetchByIds(collection, values, plan), providesSort: values.length <= 1, plan };
+  }
+  return undefined;
+}
+
+function* fetchByIds(collection: Collection, values: unknown[], plan: PlanSummary): Generator<Document | Pause> {
+  const seen = new Set<string>();
+  for (const value of values) {
+    const id = collection.recordId(value);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    plan.keysExamined += 1;
+    const doc = collection.getByRecordId(id);
+    if (!doc) continue;
+    plan.docsExamined += 1;
+    yield doc;
+    if (plan.docsExamined % SCAN_BATCH === 0) yield PAUSE;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index candidates
+
+interface IndexCandidate {
+  index: SecondaryIndex;
+  /** Bounds of the leading fields that are constrained (points, then at most one range). */
+  bounds: Interval[][];
+  pointFields: number;
+  providesSort: boolean;
+  direction: 1 | -1;
+  estimate?: number;
+}
+
+function sameCollation(a: Collator | undefined, b: Collator | undefined): boolean {
+  if (!a || !b) return a === b;
+  return hashKey(a.spec) === hashKey(b.spec);
+}
+
+function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined): IndexCandidate | undefined {
+  if (!index.ordered) return undefined;
+  const fieldsPredicates = index.fields.map((field) => predicates.get(field) ?? []);
+  // A sparse index lacks documents missing every field; a partial one lacks those failing its filter.
+  if (index.sparse && !fieldsPredicates.some((list) => list.some(excludesMissing))) return undefined;
+  if (index.partial && !queryImplies(query.filter, index.spec.partialFilterExpression!)) return undefined;
+
+  const collationMatches = sameCollation(index.collator, query.collator);
+  const context: BoundsContext = { collator: index.collator, stringsComparable: collationMatches };
+  const perField = fieldsPredicates.map((list, i) => fieldIntervals(list, index.multikeyFields[i]!, context));
+
+  const bounds: Interval[][] = [];
+  let pointFields = 0;
+  for (const intervals of perField) {
+    if (!intervals) break;
+    bounds.push(intervals);
+    if (intervals.every((interval) => isPoint(interval, index.collator))) {
+      pointFields += 1;
+      continue;
+    }
+    break;
+  }
+  const pinned = index.fields.map((_, i) => i < pointFields && bounds[i]!.length === 1);
+  const direction = sort ? sortDirection(index, sort, pinned, collationMatches) : 1;
+  if (bounds.length === 0 && direction === undefined) return undefined;
+  return { index, bounds, pointFields, providesSort: sort !== undefined && direction !== undefined, direction: direction ?? 1 };
+}
+
+/**
+ * One field's bounds from its predicates. On a multikey field two conditions may be met by
+ * different elements ({a: {$gt: 5, $lt: 2}} matches [1, 9]), so only one of them bounds the scan.
+ */
+function fieldIntervals(predicates: Predicate[], multikey: boolean, context: BoundsContext): Interval[] | undefined {
+  const lists: Interval[][] = [];
+  for (const predicate of predicates) {
+    const intervals = intervalsFor(predicate, context);
+    if (intervals) lists.push(normalize(intervals, context.collator));
+  }
+  if (lists.length === 0) return undefined;
+  if (multikey) {
+    const points = lists.find((list) => list.every((interval) => isPoint(interval, context.collator)));
+    return points ?? lists[0];
+  }
+  return lists.reduce((acc, list) => intersect(acc, list, context.collator));
+}
+
+/** 1 or -1 when scanning the index forward or backward yields the sort order; undefined if it cannot. */
+function sortDirection(index: SecondaryIndex, sort: SortField[], pinned: boolean[], collationMatches: boolean): 1 | -1 | undefined {
+  if (!collationMatches) return undefined;
+  let position = 0;
+  let direction: 1 | -1 | undefined;
+  for (const { field, direction: wanted } of sort) {
+    const at = index.fields.indexOf(field);
+    if (at >= 0 && pinned[at] && !index.multikeyFields[at]) continue;
+    while (position < index.fields.length && pinned[position] && index.fields[position] !== field) position += 1;
+    if (position >= index.fields.length || index.fields[position] !== field) return undefined;
+    // A multikey field sorts by its smallest (or largest) element, which a bounded scan does not give.
+    if (index.multikeyFields[position]) return undefined;
+    const relative = wanted * index.directions[position]! < 0 ? -1 : 1;
+    if (direction !== undefined && direction !== relative) return undefined;
+    direction = relative;
+    position += 1;
+  }
+  return direction ?? 1;
+}
+
+function chooseCandidate(candidates: IndexCandidate[], sorted: boolean): IndexCandidate | undefined {
+  const bounded = candidates.filter((candidate) => candidate.bounds.length > 0);
+  if (bounded.length > 1) for (const candidate of bounded) candidate.estimate = estimateKeys(candidate);
+  const rank = (candidate: IndexCandidate): number[] => [
+    candidate.bounds.length > 0 ? 1 : 0,
+    -(candidate.estimate ?? 0),
+    sorted && candidate.providesSort ? 1 : 0,
+    candidate.pointFields,
+    candidate.bounds.length,
+    -candidate.index.fields.length,
+  ];
+  let best: IndexCandidate | undefined;
+  let bestRank: number[] = [];
+  for (const candidate of candidates) {
+    const candidateRank = rank(candidate);
+    if (!best || compareRanks(candidateRank, bestRank) > 0) {
+      best = candidate;
+      bestRank = candidateRank;
+    }
+  }
+  return best;
+}
+
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return a[i]! > b[i]! ? 1 : -1;
+  return 0;
+}
+
+function estimateKeys(candidate: IndexCandidate): number {
+  let count = 0;
+  for (const [start, end] of compoundIntervals(candidate.index, candidate.bounds)) {
+    for (const [key] of candidate.index.keysFrom(start)) {
+      if (candidate.index.compare(key, end) > 0 || ++count >= ESTIMATE_CAP) break;
+    }
+    if (count >= ESTIMATE_CAP) break;
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index scans
+
+/** Start and end keys, in index order, of every box the bounds describe. */
+function* compoundIntervals(index: SecondaryIndex, bounds: Interval[][]): Generator<[IndexKey, IndexKey]> {
+  let used = bounds;
+  let count = used.reduce((product, list) => product * list.length, 1);
+  while (used.length > 1 && count > MAX_COMPOUND_INTERVALS) {
+    used = used.slice(0, -1);
+    count = used.reduce((product, list) => product * list.length, 1);
+  }
+  // Each field's intervals in index order: a descending field is walked from its high end.
+  const ordered = used.map((list, i) => (index.directions[i]! < 0 ? [...list].reverse() : list));
+  const lowest = (i: number): KeyPart => (index.directions[i]! < 0 ? MAX_BOUND : MIN_BOUND);
+  const highest = (i: number): KeyPart => (index.directions[i]! < 0 ? MIN_BOUND : MAX_BOUND);
+  const fieldCount = index.fields.length;
+
+  function* walk(depth: number, chosen: Interval[]): Generator<[IndexKey, IndexKey]> {
+    if (depth === ordered.length) {
+      const startParts: KeyPart[] = [];
+      const endParts: KeyPart[] = [];
+      let startInclusive = true;
+      let endInclusive = true;
+      chosen.forEach((interval, i) => {
+        const descending = index.directions[i]! < 0;
+        startParts.push(descending ? interval.hi : interval.lo);
+        endParts.push(descending ? interval.lo : interval.hi);
+        startInclusive = descending ? interval.hiInclusive : interval.loInclusive;
+        endInclusive = descending ? interval.loInclusive : interval.hiInclusive;
+      });
+      for (let i = chosen.length; i < fieldCount; i += 1) {
+        startParts.push(startInclusive ? lowest(i) : highest(i));
+        endParts.push(endInclusive ? highest(i) : lowest(i));
+      }
+      yield [
+        { parts: startParts, id: startInclusive ? LOW_ID : HIGH_ID },
+        { parts: endParts, id: endInclusive ? HIGH_ID : LOW_ID },
+      ];
+      return;
+    }
+    for (const interval of ordered[depth]!) yield* walk(depth + 1, [...chosen, interval]);
+  }
+  yield* walk(0, []);
+}
+
+function indexPlan(collection: Collection, candidate: IndexCandidate): QueryPlan {
+  const { index, bounds, direction } = candidate;
+  const indexBounds: Record<string, string[]> = {};
+  index.fields.forEach((field, i) => {
+    const list = bounds[i];
+    indexBounds[field] = list
+      ? (index.directions[i]! * direction < 0 ? [...list].reverse() : list).map((interval) => describeInterval(interval, index.directions[i]! * direction))
+      : [index.directions[i]! * direction < 0 ? '[MaxKey, MinKey]' : '[MinKey, MaxKey]'];
+  });
+  const plan: PlanSummary = {
+    stage: 'IXSCAN',
+    indexName: index.name,
+    keyPattern: index.spec.key,
+    direction: direction < 0 ? 'backward' : 'forward',
+    isMultiKey: index.isMultikey,
+    isUnique: index.spec.unique === true,
+    isSparse: index.sparse,
+    isPartial: index.partial,
+    indexBounds,
+    keysExamined: 0,
+    docsExamined: 0,
+  };
+  return { docs: scanIndex(collection, index, bounds, direction, plan), providesSort: candidate.providesSort, plan };
+}
+
+/**
+ * Walks the bounds in batches: keys of a batch are read before any document is handed out, and
+ * the next batch seeks again from the last key, so writes made by the consumer in between (an
+ * updateMany moving documents, a delete) never disturb a live tree iterator.
+ */
+function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Interval[][], direction: 1 | -1, plan: PlanSummary): Generator<Document | Pause> {
+  const boxes = [...compoundIntervals(index, bounds)];
+  if (direction < 0) boxes.reverse();
+  const seen = new Set<string>();
+  for (const [start, end] of boxes) {
+    let resume: IndexKey = direction > 0 ? start : end;
+    let skipResume = false;
+    for (;;) {
+      const batch: IndexKey[] = [];
+      let finished = false;
+      const keys = direction > 0 ? index.keysFrom(resume) : index.keysBackFrom(resume);
+      for (const [key] of keys) {
+        if (skipResume && index.compare(key, resume) === 0) continue;
+        if (direction > 0 ? index.compare(key, end) > 0 : index.compare(key, start) < 0) {
+          finished = true;
+          break;
+        }
+        batch.push(key);
+        if (batch.length >= SCAN_BATCH) break;
+      }
+      if (batch.length < SCAN_BATCH) finished = true;
+      plan.keysExamined += batch.length;
+      for (const key of batch) {
+        const id = key.id as string;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const doc = collection.getByRecordId(id);
+        if (!doc) continue;
+        plan.docsExamined += 1;
+        yield doc;
+      }
+      if (finished) break;
+      resume = batch[batch.length - 1]!;
+      skipResume = true;
+      yield PAUSE;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collection scans
+
+function collectionScan(collection: Collection, sort: SortField[] | undefined): QueryPlan {
+  const backward = sort?.length === 1 && sort[0]!.field === '$natural';
+  const plan: PlanSummary = { stage: 'COLLSCAN', direction: backward ? 'backward' : 'forward', keysExamined: 0, docsExamined: 0 };
+  return { docs: scanCollection(collection, backward, plan), providesSort: sort === undefined || backward, plan };
+}
+
+function* scanCollection(collection: Collection, backward: boolean, plan: PlanSummary): Generator<Document | Pause> {
+  // Map iteration survives writes made meanwhile: replaced documents keep their place, removed
+  // ones are skipped, new ones come at the end (as a forward collection scan in mongod may see them).
+  const source = backward ? [...collection.docs.keys()].reverse() : collection.docs.keys();
+  for (const id of source) {
+    const doc = collection.getByRecordId(id);
+    if (!doc) continue;
+    plan.docsExamined += 1;
+    yield doc;
+    if (plan.docsExamined % SCAN_BATCH === 0) yield PAUSE;
+  }
+}
