@@ -1,54 +1,15 @@
-// Helpers over deserialized BSON values: canonical keys, cloning and dotted-path reads.
+// Helpers over stored values for the storage layer: canonical keys, cloning and dotted-path
+// reads. Keys and copies come from the value model (bson/), so there is one definition of each.
 import type { Document } from 'bson';
-
-type BsonObject = { _bsontype?: string; toHexString?: () => string; toString(): string };
-
-function isPlainObject(value: unknown): value is Document {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
+import { cloneValue, hashKey, isPlainObject } from '../bson/index';
 
 /**
  * A string that is equal for two values exactly when MongoDB's equality says they are equal
- * (1, 1.0 and Long(1) compare equal), so index maps can be plain JS Maps.
+ * (1, 1.0, Long(1) and Decimal128("1") alike): the value model's hashKey. A missing value keys
+ * like null, as index keys do.
  */
 export function encodeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'z';
-  switch (typeof value) {
-    case 'number':
-      return Number.isNaN(value) ? 'N' : `n${value === 0 ? 0 : value}`;
-    case 'bigint':
-      return `n${value}`;
-    case 'string':
-      return `s${value}`;
-    case 'boolean':
-      return value ? 'T' : 'F';
-    default:
-      break;
-  }
-  if (value instanceof Date) return `d${value.getTime()}`;
-  if (value instanceof RegExp) return `r${String(value)}`;
-  if (Array.isArray(value)) return `[${JSON.stringify(value.map(encodeValue))}`;
-  if (isPlainObject(value)) {
-    return `{${JSON.stringify(Object.keys(value).map((key) => [key, encodeValue(value[key])]))}`;
-  }
-  const bson = value as BsonObject;
-  switch (bson._bsontype) {
-    case 'ObjectId':
-      return `o${bson.toHexString!()}`;
-    case 'Long':
-    case 'Int32':
-    case 'Double':
-    case 'Decimal128':
-      return `n${Number(bson.toString())}`;
-    case 'Binary': {
-      const binary = value as { sub_type: number; buffer: Uint8Array };
-      return `x${binary.sub_type}:${Buffer.from(binary.buffer).toString('base64')}`;
-    }
-    default:
-      return `${bson._bsontype ?? 'u'}:${bson.toString()}`;
-  }
+  return hashKey(value === undefined ? null : value);
 }
 
 /** Encodes several key values as one string (compound index keys). */
@@ -57,19 +18,9 @@ export function encodeTuple(values: readonly unknown[]): string {
   return JSON.stringify(values.map(encodeValue));
 }
 
-/**
- * Deep copy that keeps BSON class instances (ObjectId, Binary...) by reference: they are
- * immutable in practice, and structuredClone would strip their prototypes.
- */
+/** Deep copy of documents and arrays; BSON class instances are shared (see bson/wire.ts). */
 export function cloneDocument<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(cloneDocument) as T;
-  if (value instanceof Date) return new Date(value.getTime()) as T;
-  if (isPlainObject(value)) {
-    const copy: Document = {};
-    for (const key of Object.keys(value)) copy[key] = cloneDocument(value[key]);
-    return copy as T;
-  }
-  return value;
+  return cloneValue(value);
 }
 
 /**
