@@ -12,9 +12,13 @@
 // keys a string by its representative's number: exact by construction, at the cost of keeping
 // every distinct string keyed under that collation (collators are shared per specification).
 import type { Document } from 'bson';
-import BTree from 'sorted-btree';
+import BTreeModule from 'sorted-btree';
 import { CommandError } from '../errors';
 import { compareStringsBinary } from './compare';
+
+// sorted-btree is CommonJS with `exports.default`: imported from ESM (as tsx runs the store's
+// worker thread) the default import is the module object, not the class.
+const BTree: typeof BTreeModule = (BTreeModule as unknown as { default?: typeof BTreeModule }).default ?? BTreeModule;
 
 export interface Collator {
   /** The collation as mongod echoes it back (e.g. in listIndexes), with defaults filled in. */
