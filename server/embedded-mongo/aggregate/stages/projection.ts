@@ -80,7 +80,23 @@ export function parseProjection(spec: unknown, parse: ParseContext, stage = '$pr
     throw new CommandError(51272, `Invalid ${stage} :: caused by :: projection specification must have at least one field`);
   }
   const tree: Tree = new Map();
-  const seen = { include: [] as string[], exclude: [] as string[], computed: [] as string[] };
+  // The mode is set by the first field that decides it, as mongod parses in order: a later
+  // field of the other kind is the one named in the error.
+  let mode: 'inclusion' | 'exclusion' | undefined;
+  let idNode: ProjectionNode | undefined;
+  const decide = (kind: 'include' | 'exclude' | 'computed', path: string): void => {
+    if (path === '_id' && kind !== 'computed') return;
+    if (kind === 'exclude') {
+      if (mode === 'inclusion') throw new CommandError(31254, `Invalid ${stage} :: caused by :: Cannot do exclusion on field ${path} in inclusion projection`);
+      mode = 'exclusion';
+      return;
+    }
+    if (mode === 'exclusion') {
+      if (kind === 'include') throw new CommandError(31253, `Invalid ${stage} :: caused by :: Cannot do inclusion on field ${path} in exclusion projection`);
+      throw new CommandError(31252, `Invalid ${stage} :: caused by :: Cannot use expression other than $meta in exclusion projection`);
+    }
+    mode = 'inclusion';
+  };
   const walk = (object: Document, prefix: string, target: Tree): void => {
     for (const [key, value] of Object.entries(object)) {
       const path = prefix ? `${prefix}.${key}` : key;
@@ -90,7 +106,7 @@ export function parseProjection(spec: unknown, parse: ParseContext, stage = '$pr
       if (type === 'bool' || type === 'int' || type === 'long' || type === 'double' || type === 'decimal') {
         const truthy = type === 'bool' ? value === true : toNumber(value) !== 0;
         node = { kind: truthy ? 'include' : 'exclude' };
-        if (path !== '_id') (truthy ? seen.include : seen.exclude).push(path);
+        decide(node.kind as 'include' | 'exclude', path);
       } else if (isPlainObject(value) && !isOperatorObject(value)) {
         if (Object.keys(value).length === 0) {
           throw new CommandError(51270, `Invalid ${stage} :: caused by :: An empty sub-projection is not a valid value. Found empty object at path`);
@@ -100,24 +116,16 @@ export function parseProjection(spec: unknown, parse: ParseContext, stage = '$pr
         node = { kind: 'tree', children };
       } else {
         node = { kind: 'computed', evaluate: compileExpression(value, { collator: parse.collator, variableNames: parse.variableNames }) };
-        seen.computed.push(path);
+        decide('computed', path);
       }
+      if (path === '_id') idNode = node;
       place(target, parts, node, stage, path);
     }
   };
   walk(spec, '', tree);
   // `{ _id: 0 }` alone is an exclusion, `{ _id: 1 }` alone an inclusion.
-  const idOnly = seen.include.length === 0 && seen.computed.length === 0;
-  const exclusion = seen.exclude.length > 0 || (idOnly && tree.get('_id')?.kind !== 'include');
-  if (exclusion) {
-    if (seen.include.length > 0) {
-      throw new CommandError(31253, `Invalid ${stage} :: caused by :: Cannot do inclusion on field ${seen.include[0]} in exclusion projection`);
-    }
-    if (seen.computed.length > 0) {
-      throw new CommandError(31252, `Invalid ${stage} :: caused by :: Cannot use expression other than $meta in exclusion projection`);
-    }
-    return { tree, mode: 'exclusion' };
-  }
+  mode ??= idNode?.kind === 'exclude' ? 'exclusion' : 'inclusion';
+  if (mode === 'exclusion') return { tree, mode };
   if (!tree.has('_id')) tree.set('_id', { kind: 'include' });
   else {
     // `_id` leads the output in mongod whether or not it leads the specification.

@@ -44,6 +44,15 @@ describe('aggregate command', () => {
     assert.equal(context.cursors.getMore(id, 'test.people', undefined).docs.length, 1);
   });
 
+  it('with batchSize 0 answers an empty first batch and keeps every document for getMore', () => {
+    const context = contextOf(people());
+    const { reply } = run({ aggregate: 'people', pipeline: [], cursor: { batchSize: 0 } }, context);
+    assert.deepEqual(firstBatch(reply), []);
+    const id = (reply.cursor as Document).id as Long;
+    assert.ok(!id.isZero());
+    assert.deepEqual(context.cursors.getMore(id, 'test.people', undefined).docs.map((doc) => doc._id), [1, 2, 3]);
+  });
+
   it('applies the collation to matching and grouping', () => {
     const { reply } = run(
       { aggregate: 'people', pipeline: [{ $match: { name: 'ANN' } }, { $group: { _id: '$name', n: { $sum: 1 } } }], cursor: {}, collation: { locale: 'en', strength: 2 } },

@@ -147,6 +147,7 @@ describe('aggregation stages', () => {
 
     it('refuses mixing inclusion and exclusion (31253, 31254) and an empty specification', () => {
       assert.equal(errorOf(() => aggregate([], [{ $project: { a: 0, b: 1 } }])).code, 31253);
+      assert.equal(errorOf(() => aggregate([], [{ $project: { a: 1, b: 0 } }])).code, 31254);
       assert.equal(errorOf(() => aggregate([], [{ $project: { a: 0, b: '$x' } }])).code, 31252);
       assert.equal(errorOf(() => aggregate([], [{ $project: {} }])).code, 51272);
       assert.equal(errorOf(() => aggregate([], [{ $project: { 'a.b': 1, a: 1 } }])).code, 31250);
