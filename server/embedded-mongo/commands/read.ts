@@ -6,10 +6,13 @@ import type { Collection } from '../storage/collection';
 import { collectionName, type CommandHandler, type CommandRun } from './context';
 import { compileQuery, findRun, matchingRun } from './query';
 
-const NUMBER_TYPES = "'[long, int, decimal, double]'";
+// mongod's IDL messages name the request struct and quote the list of types this oddly.
+const NUMBER_TYPES = "'[long, int, decimal, double']";
+const REQUEST_STRUCT: Record<string, string> = { find: 'FindCommandRequest', count: 'CountCommandRequest', distinct: 'DistinctCommandRequest' };
 
 function wrongType(command: string, field: string, value: unknown, expected: string): CommandError {
-  return new CommandError('TypeMismatch', `BSON field '${command}.${field}' is the wrong type '${bsonType(value)}', expected type${expected.startsWith("'[") ? 's' : ''} ${expected}`);
+  const struct = REQUEST_STRUCT[command] ?? command;
+  return new CommandError('TypeMismatch', `BSON field '${struct}.${field}' is the wrong type '${bsonType(value)}', expected type${expected.startsWith("'[") ? 's' : ''} ${expected}`);
 }
 
 export function optionalNumber(value: unknown): number | undefined {

@@ -75,9 +75,10 @@ function compileDocument(filter: unknown, context: Context): Node {
 }
 
 function compileLogicalList(operator: string, value: unknown, context: Context): Node[] {
-  if (!Array.isArray(value) || value.length === 0) throw badValue(`${operator} must be a nonempty array`);
+  if (!Array.isArray(value)) throw badValue(`${operator} must be an array`);
+  if (value.length === 0) throw badValue('$and/$or/$nor must be a nonempty array');
   return value.map((entry) => {
-    if (!isPlainObject(entry)) throw badValue(`${operator} argument's entries must be objects`);
+    if (!isPlainObject(entry)) throw badValue('$or/$and/$nor entries need to be full objects');
     return compileDocument(entry, context);
   });
 }

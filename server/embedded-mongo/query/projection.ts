@@ -109,6 +109,9 @@ function parseInto(tree: Tree, prefix: string, spec: Document, parser: Parser): 
       if (operator === '$elemMatch' && keys.length === 1) {
         if (parts.length > 1) throw new CommandError(31275, 'Cannot use $elemMatch projection on a nested field.');
         if (!isPlainObject(value.$elemMatch)) throw new CommandError('BadValue', '$elemMatch needs an Object');
+        // Like the positional operator, $elemMatch makes the projection an inclusion (the manual's
+        // example returns only _id and the matched element).
+        setMode(parser, 'inclusion', path);
         const matcher = compileFilter({ [path]: { $elemMatch: value.$elemMatch } }, parser.options);
         insert(tree, parts, { type: 'elemMatch', matcher }, path);
         continue;

@@ -158,7 +158,8 @@ describe('embedded-mongo query: compileFilter', () => {
       assert.equal(errorOf({ a: { $in: 1 } }).message, '$in needs an array');
       assert.equal(errorOf({ a: { $mod: [0, 1] } }).message, 'divisor cannot be 0');
       assert.equal(errorOf({ a: { $mod: [1] } }).message, 'malformed mod, not enough elements');
-      assert.equal(errorOf({ $or: [] }).message, '$or must be a nonempty array');
+      assert.equal(errorOf({ $or: [] }).message, '$and/$or/$nor must be a nonempty array');
+      assert.equal(errorOf({ $or: {} }).message, '$or must be an array');
       assert.equal(errorOf({ a: { $type: 'nope' } }).message, 'Unknown type name alias: nope');
       assert.equal(errorOf({ a: { $not: 5 } }).message, '$not needs a regex or a document');
       assert.equal(errorOf({ a: { $options: 'i' } }).message, '$options needs a $regex');

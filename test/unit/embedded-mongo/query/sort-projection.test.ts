@@ -63,6 +63,7 @@ describe('embedded-mongo query: compileProjection', () => {
     assert.deepEqual(compileProjection({ tags: { $slice: -2 }, grades: 0, size: 0 })(doc), { _id: 1, name: 'n', tags: ['b', 'c'] });
     assert.deepEqual(compileProjection({ tags: { $slice: [1, 1] }, name: 1 })(doc), { _id: 1, name: 'n', tags: ['b'] });
     assert.deepEqual(compileProjection({ grades: { $elemMatch: { s: { $gt: 90 } } }, name: 1 })(doc), { _id: 1, name: 'n', grades: [{ s: 95, k: 2 }] });
+    assert.deepEqual(compileProjection({ grades: { $elemMatch: { k: 1 } } })(doc), { _id: 1, grades: [{ s: 80, k: 1 }] });
     const matcher = compileFilter({ 'grades.s': 95 });
     assert.deepEqual(compileProjection({ 'grades.$': 1 })(doc, matcher), { _id: 1, grades: [{ s: 95, k: 2 }] });
   });
