@@ -1,13 +1,29 @@
-// insert, update, delete and findAndModify.
-import { ObjectId, type Document } from 'bson';
-import { Aggregator, update as applyOperators } from 'mingo';
+// insert, update, delete and findAndModify, on the store's own engine (decision 0004): the
+// query engine picks the documents, update/ computes their new versions, the catalog stores
+// them (unique indexes checked there). Handlers are generators: they pause while they scan
+// and every few hundred writes, so a long updateMany never holds other clients up.
+import { calculateObjectSize, ObjectId, Timestamp, type Document } from 'bson';
+import { bsonType, isNumeric, isPlainObject, parseCollation, toNumber, type Collator } from '../bson/index';
+import { compileExpression, type Variables } from '../aggregate/expressions/index';
+import { PAUSE, streamOf, drain } from '../aggregate/pause';
+import { compilePipeline } from '../aggregate/pipeline';
+import { viewDefinition } from '../aggregate/view';
 import { CommandError, errorToReply } from '../errors';
-import type { Catalog } from '../storage/catalog';
-import { cloneDocument, encodeValue, isPlainObject, setAtPath } from '../storage/values';
-import { collectionName, type CommandHandler, type CommandContext } from './context';
-import { findDocuments, matchingDocuments, mingoOptions, withMingo } from './query';
+import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
+import type { Collection } from '../storage/collection';
+import { planQuery } from '../storage/planner';
+import { compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, upsertSeed, type CompiledUpdate } from '../update/index';
+import { collectionName, type CommandContext, type CommandHandler, type CommandRun, type Pause } from './context';
 
-interface WriteError { index: number; code: number; errmsg: string; [extra: string]: unknown }
+/** Writes between two pauses. */
+const WRITES_PER_PAUSE = 256;
+
+interface WriteError {
+  index: number;
+  code: number;
+  errmsg: string;
+  [extra: string]: unknown;
+}
 
 function toWriteError(index: number, error: unknown): WriteError {
   const reply = errorToReply(error);
@@ -15,7 +31,135 @@ function toWriteError(index: number, error: unknown): WriteError {
   return { index, code: code as number, errmsg: errmsg as string, ...extra };
 }
 
-/** _id comes first in stored documents, as mongod arranges it. */
+// ---------------------------------------------------------------- shared checks
+
+function wrongType(field: string, value: unknown, expected: string): CommandError {
+  return new CommandError('TypeMismatch', `BSON field '${field}' is the wrong type '${bsonType(value)}', expected type '${expected}'`);
+}
+
+function missingField(field: string): CommandError {
+  return new CommandError(40414, `BSON field '${field}' is missing but a required field`);
+}
+
+/** IDL's "safeBool": a bool or a number. */
+function optionalBool(value: unknown, field: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'boolean') return value;
+  if (isNumeric(value)) return toNumber(value) !== 0;
+  throw wrongType(field, value, 'bool');
+}
+
+function optionalDocument(value: unknown, field: string): Document | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) throw wrongType(field, value, 'object');
+  return value;
+}
+
+/** `let` values are expressions evaluated once per command; $$NOW is fixed for the command. */
+function letVariables(spec: unknown, commandName: string): Variables {
+  const variables: Variables = { NOW: new Date() };
+  if (spec === undefined) return variables;
+  if (!isPlainObject(spec)) throw wrongType(`${commandName}.let`, spec, 'object');
+  for (const [name, expression] of Object.entries(spec)) {
+    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
+      throw new CommandError(16867, `'${name}' starts with an invalid character for a user variable name`);
+    }
+    const known = Object.keys(variables).filter((variable) => variable !== 'NOW');
+    const value = compileExpression(expression, { variableNames: known })({}, variables);
+    variables[name] = value === undefined ? null : value;
+  }
+  return variables;
+}
+
+/** Writes go to collections: a view refuses them, as mongod does. */
+function writableCollection(context: CommandContext, name: string): Collection | undefined {
+  const collection = context.catalog.getCollection(context.db, name);
+  if (collection && viewDefinition(collection.options)) {
+    throw new CommandError('CommandNotSupportedOnView', `Namespace ${context.db}.${name} is a view, not a collection`);
+  }
+  return collection;
+}
+
+/** A hint must name an existing index (by name or key pattern) or be {$natural: ±1}. */
+function checkHint(collection: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || !collection) return;
+  if (typeof hint === 'string') {
+    if (collection.indexSpecs().some((spec) => spec.name === hint)) return;
+  } else if (isPlainObject(hint)) {
+    if (Object.keys(hint).length === 0 || Object.hasOwn(hint, '$natural')) return;
+    const wanted = JSON.stringify(Object.entries(hint).map(([key, value]) => [key, toNumber(value)]));
+    const matches = collection.indexSpecs().some((spec) => JSON.stringify(Object.entries(spec.key).map(([key, value]) => [key, typeof value === 'string' ? value : toNumber(value)])) === wanted);
+    if (matches) return;
+  } else {
+    return;
+  }
+  throw new CommandError('BadValue', 'hint provided does not correspond to an existing index');
+}
+
+/**
+ * The documents matching `matcher`, in the order `sort` asks (or natural order), at most
+ * `limit` of them. Collected first, then written: a write never disturbs the scan it came from.
+ */
+function* findTargets(
+  collection: Collection | undefined,
+  matcher: Matcher,
+  options: { filter: Document | undefined; collator: Collator | undefined; sort?: Document | undefined; limit?: number | undefined },
+): Generator<Pause, Document[], void> {
+  const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
+  const plan = planQuery(collection, { ...(options.filter ? { filter: options.filter } : {}), ...(sort ? { sort } : {}), ...(options.collator ? { collator: options.collator } : {}), ...(options.limit ? { limit: options.limit } : {}) });
+  const found: Document[] = [];
+  const stopEarly = options.limit !== undefined && (!sort || plan.providesSort);
+  for (const item of plan.docs) {
+    if (item === PAUSE) {
+      yield PAUSE;
+      continue;
+    }
+    if (!matcher.test(item)) continue;
+    found.push(item);
+    if (stopEarly && found.length >= options.limit!) break;
+  }
+  if (sort && !plan.providesSort) found.sort(compileSort(sort, options.collator ? { collator: options.collator } : {}));
+  return options.limit === undefined ? found : found.slice(0, options.limit);
+}
+
+/**
+ * The stored version of a target after earlier writes (or pauses) of the same command: gone,
+ * or changed so that it no longer matches, it is skipped (mongod re-checks after yielding).
+ */
+function currentVersion(collection: Collection, target: Document, matcher: Matcher): Document | undefined {
+  const current = collection.getById(target._id);
+  if (!current) return undefined;
+  if (current !== target && !matcher.test(current)) return undefined;
+  return current;
+}
+
+/** mongod's checks on an `_id` about to be stored (ops/insert.cpp, storage_validation.cpp). */
+function checkIdForInsert(id: unknown): void {
+  const type = bsonType(id);
+  if (type === 'regex') throw new CommandError('BadValue', "can't use a regex for _id");
+  if (type === 'undefined') throw new CommandError('BadValue', "can't use a undefined for _id");
+  if (type === 'array') throw new CommandError('BadValue', "can't use an array for _id");
+  if (type === 'object') checkNoDollarFields(id as Document);
+}
+
+function checkNoDollarFields(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const element of value) checkNoDollarFields(element);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const keys = Object.keys(value);
+  keys.forEach((key, index) => {
+    // A DBRef ({$ref, $id[, $db]}) is the one place such names are valid.
+    const dbRef = (key === '$ref' && index === 0 && keys[1] === '$id') || (key === '$id' && index === 1 && keys[0] === '$ref') || (key === '$db' && index === 2 && keys[0] === '$ref');
+    if (key.startsWith('$') && !dbRef) {
+      throw new CommandError('DollarPrefixedFieldName', `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`);
+    }
+    checkNoDollarFields(value[key]);
+  });
+}
+
+/** _id first, generated when missing, as mongod arranges an inserted document. */
 function withIdFirst(doc: Document): Document {
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
   if (Object.keys(doc)[0] === '_id') return doc;
@@ -23,155 +167,265 @@ function withIdFirst(doc: Document): Document {
   return { _id, ...rest };
 }
 
+// ---------------------------------------------------------------- insert
+
+/** Top-level Timestamp(0, 0) values are filled in with the current time (manual: BSON Types, Timestamps). */
+function fillEmptyTimestamps(doc: Document): Document {
+  let copy: Document | undefined;
+  for (const [key, value] of Object.entries(doc)) {
+    if (value instanceof Timestamp && value.isZero()) {
+      copy ??= { ...doc };
+      copy[key] = new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 });
+    }
+  }
+  return copy ?? doc;
+}
+
+export function prepareInsert(raw: unknown): Document {
+  if (!isPlainObject(raw)) throw wrongType('insert.documents', raw, 'object');
+  const size = calculateObjectSize(raw);
+  if (size > MAX_DOCUMENT_SIZE) {
+    throw new CommandError('BadValue', `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_SIZE}`);
+  }
+  if (raw._id !== undefined) checkIdForInsert(raw._id);
+  return withIdFirst(fillEmptyTimestamps(raw));
+}
+
 export const insert: CommandHandler = (command, context) => {
   const name = collectionName(command, 'insert');
-  const documents = (command.documents as Document[] | undefined) ?? [];
-  const ordered = command.ordered !== false;
-  const collection = context.catalog.ensureCollection(context.db, name);
+  if (command.documents === undefined) throw missingField('insert.documents');
+  if (!Array.isArray(command.documents)) throw wrongType('insert.documents', command.documents, 'array');
+  const documents = command.documents as unknown[];
+  const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'insert.ordered');
+  writableCollection(context, name);
+  return runInsert(context, name, documents, ordered);
+};
+
+function* runInsert(context: CommandContext, name: string, documents: unknown[], ordered: boolean): CommandRun {
+  const collection = documents.length > 0 ? context.catalog.ensureCollection(context.db, name) : undefined;
   const writeErrors: WriteError[] = [];
   let n = 0;
-  documents.forEach((raw, index) => {
-    if (ordered && writeErrors.length > 0) return;
+  for (let index = 0; index < documents.length; index += 1) {
+    if (ordered && writeErrors.length > 0) break;
     try {
-      const doc = withIdFirst(raw);
-      if (Array.isArray(doc._id)) throw new CommandError('BadValue', "can't use an array for _id");
-      context.catalog.insert(collection, doc);
+      context.catalog.insert(collection!, prepareInsert(documents[index]));
       n += 1;
     } catch (error) {
       writeErrors.push(toWriteError(index, error));
     }
-  });
+    if ((index + 1) % WRITES_PER_PAUSE === 0) yield PAUSE;
+  }
   return writeErrors.length > 0 ? { n, writeErrors } : { n };
-};
+}
+
+// ---------------------------------------------------------------- delete
+
+interface DeleteStatement {
+  q: Document;
+  limitOne: boolean;
+  collator: Collator | undefined;
+  hint: unknown;
+}
+
+function parseDeleteStatement(raw: unknown): DeleteStatement {
+  if (!isPlainObject(raw)) throw wrongType('delete.deletes', raw, 'object');
+  if (raw.q === undefined) throw missingField('delete.deletes.q');
+  if (!isPlainObject(raw.q)) throw wrongType('delete.deletes.q', raw.q, 'object');
+  if (raw.limit === undefined) throw missingField('delete.deletes.limit');
+  if (!isNumeric(raw.limit)) throw wrongType('delete.deletes.limit', raw.limit, 'int');
+  const limit = toNumber(raw.limit);
+  if (limit !== 0 && limit !== 1) throw new CommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
+  return { q: raw.q, limitOne: limit === 1, collator: parseCollation(optionalDocument(raw.collation, 'delete.deletes.collation')), hint: raw.hint };
+}
 
 export const deleteCommand: CommandHandler = (command, context) => {
-  const collection = context.catalog.getCollection(context.db, collectionName(command, 'delete'));
-  const statements = (command.deletes as Document[] | undefined) ?? [];
-  let n = 0;
-  for (const statement of statements) {
-    const matches = matchingDocuments(context.catalog, collection, statement.q as Document, statement.collation as Document | undefined);
-    const targets = Number(statement.limit) === 1 ? matches.slice(0, 1) : matches;
-    for (const doc of targets) context.catalog.remove(collection!, doc);
-    n += targets.length;
-  }
-  return { n };
+  const name = collectionName(command, 'delete');
+  if (command.deletes === undefined) throw missingField('delete.deletes');
+  if (!Array.isArray(command.deletes)) throw wrongType('delete.deletes', command.deletes, 'array');
+  const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'delete.ordered');
+  const variables = letVariables(command.let, 'delete');
+  writableCollection(context, name);
+  return runDelete(context, name, command.deletes as unknown[], ordered, variables);
 };
 
-type UpdateSpec = Document | Document[];
-
-function isOperatorUpdate(update: UpdateSpec): boolean {
-  return !Array.isArray(update) && Object.keys(update).some((key) => key.startsWith('$'));
+function* runDelete(context: CommandContext, name: string, statements: unknown[], ordered: boolean, variables: Variables): CommandRun {
+  const writeErrors: WriteError[] = [];
+  let n = 0;
+  for (let index = 0; index < statements.length; index += 1) {
+    if (ordered && writeErrors.length > 0) break;
+    try {
+      const statement = parseDeleteStatement(statements[index]);
+      const collection = context.catalog.getCollection(context.db, name);
+      checkHint(collection, statement.hint);
+      const matcher = compileFilter(statement.q, { collator: statement.collator, variables });
+      const targets = yield* findTargets(collection, matcher, { filter: statement.q, collator: statement.collator, limit: statement.limitOne ? 1 : undefined });
+      let removed = 0;
+      for (const target of targets) {
+        const current = currentVersion(collection!, target, matcher);
+        if (!current) continue;
+        context.catalog.remove(collection!, current);
+        n += 1;
+        if (++removed % WRITES_PER_PAUSE === 0) yield PAUSE;
+      }
+    } catch (error) {
+      writeErrors.push(toWriteError(index, error));
+    }
+  }
+  return writeErrors.length > 0 ? { n, writeErrors } : { n };
 }
 
-/** Applies an update document (operators, replacement or pipeline) to a copy of `doc`. */
-function applyUpdate(catalog: Catalog, db: string, doc: Document, update: UpdateSpec, options: { arrayFilters?: Document[]; filter?: Document; inserting: boolean }): Document {
-  if (Array.isArray(update)) {
-    return withMingo(() => new Aggregator(update, mingoOptions(catalog, db)).run([cloneDocument(doc)])[0] as Document);
-  }
-  if (!isOperatorUpdate(update)) {
-    // Replacement: keep _id, take everything else from the new document.
-    return withIdFirst({ ...(update as Document), _id: doc._id });
-  }
-  const modifier: Document = {};
-  for (const [operator, fields] of Object.entries(update as Document)) {
-    if (operator === '$setOnInsert') {
-      if (options.inserting) modifier.$set = { ...(modifier.$set as Document | undefined), ...(fields as Document) };
-      continue;
-    }
-    if (operator === '$set') {
-      modifier.$set = { ...(fields as Document), ...(modifier.$set as Document | undefined) };
-      continue;
-    }
-    modifier[operator] = fields;
-  }
-  const copy = cloneDocument(doc);
-  if (Object.keys(modifier).length === 0) return copy;
-  withMingo(() => applyOperators(copy, modifier, options.arrayFilters, options.filter, { cloneMode: 'deep' }));
-  return copy;
+// ---------------------------------------------------------------- update
+
+interface UpdateStatement {
+  q: Document;
+  u: Document | Document[];
+  constants: Document | undefined;
+  multi: boolean;
+  upsert: boolean;
+  arrayFilters: unknown;
+  collator: Collator | undefined;
+  hint: unknown;
 }
 
-/** The document an upsert starts from: the filter's equality fields. */
-function upsertSeed(filter: Document | undefined): Document {
-  const seed: Document = {};
-  const take = (clause: Document): void => {
-    for (const [field, condition] of Object.entries(clause)) {
-      if (field === '$and' && Array.isArray(condition)) {
-        for (const inner of condition) if (isPlainObject(inner)) take(inner);
-        continue;
-      }
-      if (field.startsWith('$')) continue;
-      if (isPlainObject(condition) && Object.keys(condition).some((key) => key.startsWith('$'))) {
-        if ('$eq' in condition) setAtPath(seed, field, cloneDocument(condition.$eq));
-        continue;
-      }
-      if (condition instanceof RegExp) continue;
-      setAtPath(seed, field, cloneDocument(condition));
-    }
+function parseUpdateStatement(raw: unknown): UpdateStatement {
+  if (!isPlainObject(raw)) throw wrongType('update.updates', raw, 'object');
+  if (raw.q === undefined) throw missingField('update.updates.q');
+  if (!isPlainObject(raw.q)) throw wrongType('update.updates.q', raw.q, 'object');
+  if (raw.u === undefined) throw missingField('update.updates.u');
+  if (!isPlainObject(raw.u) && !Array.isArray(raw.u)) throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
+  if (raw.arrayFilters !== undefined && !Array.isArray(raw.arrayFilters)) throw wrongType('update.updates.arrayFilters', raw.arrayFilters, 'array');
+  return {
+    q: raw.q,
+    u: raw.u as Document | Document[],
+    constants: optionalDocument(raw.c, 'update.updates.c'),
+    multi: optionalBool(raw.multi, 'update.updates.multi'),
+    upsert: optionalBool(raw.upsert, 'update.updates.upsert'),
+    arrayFilters: raw.arrayFilters,
+    collator: parseCollation(optionalDocument(raw.collation, 'update.updates.collation')),
+    hint: raw.hint,
   };
-  if (filter) take(filter);
-  return seed;
 }
 
-interface UpdateOutcome { matched: number; modified: number; upsertedId?: unknown; before?: Document; after?: Document }
+/** Stages an update pipeline may hold (manual: "Updates with Aggregation Pipeline"). */
+const UPDATE_PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 
-/** One update statement: all-or-nothing per document, as in MongoDB. */
-function runUpdate(
-  context: CommandContext,
-  collectionNameValue: string,
-  statement: { q?: Document; u: UpdateSpec; multi?: boolean; upsert?: boolean; arrayFilters?: Document[]; collation?: Document; sort?: Document },
-): UpdateOutcome {
-  const { catalog, db } = context;
-  const existing = catalog.getCollection(db, collectionNameValue);
-  if (statement.multi && !Array.isArray(statement.u) && !isOperatorUpdate(statement.u)) {
+/** A pipeline update: its result replaces the document, keeping `_id` (it may not change it). */
+function compilePipelineUpdate(pipeline: Document[], statement: { collator: Collator | undefined; constants: Document | undefined }, context: CommandContext, variables: Variables): CompiledUpdate {
+  for (const stage of pipeline) {
+    const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+    if (name !== undefined && !UPDATE_PIPELINE_STAGES.has(name)) {
+      throw new CommandError('InvalidOptions', `${name} is not allowed to be used within an update`);
+    }
+  }
+  const allVariables: Variables = { ...variables, ...(statement.constants ?? {}) };
+  const compiled = compilePipeline(pipeline, {
+    ...(statement.collator ? { collator: statement.collator } : {}),
+    variableNames: Object.keys(allVariables).filter((name) => name !== 'NOW'),
+  });
+  return {
+    kind: 'replacement',
+    apply(doc, options) {
+      const pipelineContext = { db: context.db, catalog: context.catalog, variables: allVariables, ...(statement.collator ? { collator: statement.collator } : {}) };
+      const [result] = drain(compiled.run(streamOf([doc]), pipelineContext));
+      if (!result) throw new CommandError('BadValue', 'The update pipeline produced no document');
+      return compileUpdate(result).apply(doc, options);
+    },
+  };
+}
+
+interface UpdateOutcome {
+  matched: number;
+  modified: number;
+  upsertedId?: unknown;
+  before?: Document;
+  after?: Document;
+}
+
+interface UpdatePlan {
+  q: Document;
+  update: CompiledUpdate;
+  multi: boolean;
+  upsert: boolean;
+  collator: Collator | undefined;
+  variables: Variables;
+  sort?: Document | undefined;
+}
+
+function compileStatementUpdate(statement: UpdateStatement, context: CommandContext, variables: Variables): CompiledUpdate {
+  if (Array.isArray(statement.u)) {
+    if (statement.arrayFilters !== undefined) throw new CommandError('FailedToParse', 'arrayFilters may not be specified for pipeline-style updates');
+    return compilePipelineUpdate(statement.u, statement, context, variables);
+  }
+  if (statement.constants !== undefined) throw new CommandError('FailedToParse', 'Constant values may only be specified for pipeline updates');
+  if (statement.multi && !isOperatorUpdate(statement.u)) {
     throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
   }
-  let matches = statement.sort
-    ? findDocuments(catalog, existing, { filter: statement.q, sort: statement.sort, limit: 1, collation: statement.collation })
-    : matchingDocuments(catalog, existing, statement.q, statement.collation);
-  if (!statement.multi) matches = matches.slice(0, 1);
-  if (matches.length === 0) {
-    if (!statement.upsert) return { matched: 0, modified: 0 };
-    const collection = catalog.ensureCollection(db, collectionNameValue);
-    let doc: Document;
-    if (Array.isArray(statement.u) || isOperatorUpdate(statement.u)) {
-      doc = applyUpdate(catalog, db, upsertSeed(statement.q), statement.u, { arrayFilters: statement.arrayFilters, inserting: true });
-    } else {
-      // A replacement upsert keeps the filter's _id when the replacement has none.
-      const replacement = statement.u as Document;
-      const filterId = upsertSeed(statement.q)._id;
-      doc = replacement._id === undefined && filterId !== undefined ? { _id: filterId, ...replacement } : { ...replacement };
-    }
-    doc = withIdFirst(doc);
-    catalog.insert(collection, doc);
-    return { matched: 0, modified: 0, upsertedId: doc._id, after: doc };
+  return compileUpdate(statement.u, { arrayFilters: statement.arrayFilters, ...(statement.collator ? { collator: statement.collator } : {}), isUpsert: statement.upsert });
+}
+
+/** One update statement: each document is updated all-or-nothing, as in MongoDB. */
+function* runUpdate(context: CommandContext, name: string, plan: UpdatePlan): Generator<Pause, UpdateOutcome, void> {
+  const collection = context.catalog.getCollection(context.db, name);
+  const matcher = compileFilter(plan.q, { collator: plan.collator, variables: plan.variables });
+  const targets = yield* findTargets(collection, matcher, { filter: plan.q, collator: plan.collator, sort: plan.sort, limit: plan.multi ? undefined : 1 });
+  if (targets.length === 0) {
+    if (!plan.upsert) return { matched: 0, modified: 0 };
+    return upsertDocument(context, name, plan);
   }
-  const collection = existing!;
+  let matched = 0;
   let modified = 0;
   let before: Document | undefined;
   let after: Document | undefined;
-  for (const doc of matches) {
-    const next = applyUpdate(catalog, db, doc, statement.u, { arrayFilters: statement.arrayFilters, filter: statement.q, inserting: false });
-    before = doc;
-    after = next;
-    if (encodeValue(next) === encodeValue(doc)) continue;
-    catalog.replace(collection, doc, next);
-    modified += 1;
+  for (const target of targets) {
+    const current = currentVersion(collection!, target, matcher);
+    if (!current) continue;
+    const result = plan.update.apply(current, { inserting: false, matcher });
+    matched += 1;
+    before = current;
+    after = result.doc;
+    if (result.modified) {
+      context.catalog.replace(collection!, current, result.doc);
+      modified += 1;
+    }
+    if (matched % WRITES_PER_PAUSE === 0) yield PAUSE;
   }
-  return { matched: matches.length, modified, before, after };
+  return { matched, modified, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+}
+
+/** Manual, "Upsert Behavior": the query's equality fields, then the update, then an _id if none. */
+function upsertDocument(context: CommandContext, name: string, plan: UpdatePlan): UpdateOutcome {
+  const seed = upsertSeed(plan.q, plan.update.kind === 'replacement');
+  let doc = withIdFirst(plan.update.apply(seed, { inserting: true }).doc);
+  checkIdForInsert(doc._id);
+  if (calculateObjectSize(doc) > MAX_DOCUMENT_SIZE) throw new CommandError(17420, `Document to upsert is larger than ${MAX_DOCUMENT_SIZE}`);
+  doc = fillEmptyTimestamps(doc);
+  const collection = context.catalog.ensureCollection(context.db, name);
+  context.catalog.insert(collection, doc);
+  return { matched: 0, modified: 0, upsertedId: doc._id, after: doc };
 }
 
 export const updateCommand: CommandHandler = (command, context) => {
   const name = collectionName(command, 'update');
-  const statements = (command.updates as Document[] | undefined) ?? [];
-  const ordered = command.ordered !== false;
+  if (command.updates === undefined) throw missingField('update.updates');
+  if (!Array.isArray(command.updates)) throw wrongType('update.updates', command.updates, 'array');
+  const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'update.ordered');
+  const variables = letVariables(command.let, 'update');
+  writableCollection(context, name);
+  return runUpdateCommand(context, name, command.updates as unknown[], ordered, variables);
+};
+
+function* runUpdateCommand(context: CommandContext, name: string, statements: unknown[], ordered: boolean, variables: Variables): CommandRun {
   const writeErrors: WriteError[] = [];
   const upserted: Document[] = [];
   let n = 0;
   let nModified = 0;
-  statements.forEach((statement, index) => {
-    if (ordered && writeErrors.length > 0) return;
+  for (let index = 0; index < statements.length; index += 1) {
+    if (ordered && writeErrors.length > 0) break;
     try {
-      const outcome = runUpdate(context, name, statement as never);
+      const statement = parseUpdateStatement(statements[index]);
+      checkHint(context.catalog.getCollection(context.db, name), statement.hint);
+      const update = compileStatementUpdate(statement, context, variables);
+      const outcome = yield* runUpdate(context, name, { q: statement.q, update, multi: statement.multi, upsert: statement.upsert, collator: statement.collator, variables });
       if (outcome.upsertedId !== undefined) {
         upserted.push({ index, _id: outcome.upsertedId });
         n += 1;
@@ -182,42 +436,102 @@ export const updateCommand: CommandHandler = (command, context) => {
     } catch (error) {
       writeErrors.push(toWriteError(index, error));
     }
-  });
+  }
   const reply: Document = { n, nModified };
   if (upserted.length > 0) reply.upserted = upserted;
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
   return reply;
-};
+}
 
-function project(catalog: Catalog, db: string, doc: Document | undefined, fields: Document | undefined): Document | null {
-  if (!doc) return null;
-  if (!fields || Object.keys(fields).length === 0) return doc;
-  // On a copy: an exclusion projection would otherwise strip fields from the stored document.
-  return withMingo(() => new Aggregator([{ $project: fields }], mingoOptions(catalog, db)).run([cloneDocument(doc)])[0] as Document);
+// ---------------------------------------------------------------- findAndModify
+
+interface FindAndModifyRequest {
+  query: Document;
+  sort: Document | undefined;
+  fields: Document | undefined;
+  remove: boolean;
+  update: Document | Document[] | undefined;
+  returnNew: boolean;
+  upsert: boolean;
+  arrayFilters: unknown;
+  collator: Collator | undefined;
+  hint: unknown;
+}
+
+function parseFindAndModify(command: Document): FindAndModifyRequest {
+  const field = (name: string): string => `findAndModify.${name}`;
+  const update = command.update;
+  if (update !== undefined && !isPlainObject(update) && !Array.isArray(update)) {
+    throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
+  }
+  if (command.arrayFilters !== undefined && !Array.isArray(command.arrayFilters)) throw wrongType(field('arrayFilters'), command.arrayFilters, 'array');
+  const request: FindAndModifyRequest = {
+    query: optionalDocument(command.query, field('query')) ?? {},
+    sort: optionalDocument(command.sort, field('sort')),
+    fields: optionalDocument(command.fields, field('fields')),
+    remove: optionalBool(command.remove, field('remove')),
+    update: update as Document | Document[] | undefined,
+    returnNew: optionalBool(command.new, field('new')),
+    upsert: optionalBool(command.upsert, field('upsert')),
+    arrayFilters: command.arrayFilters,
+    collator: parseCollation(optionalDocument(command.collation, field('collation'))),
+    hint: command.hint,
+  };
+  optionalBool(command.bypassDocumentValidation, field('bypassDocumentValidation'));
+  // mongod's checks, in its order (find_and_modify.cpp).
+  if (request.remove) {
+    if (update !== undefined) throw new CommandError('FailedToParse', 'Cannot specify both an update and remove=true');
+    if (request.upsert) throw new CommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true ');
+    if (request.returnNew) throw new CommandError('FailedToParse', "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document");
+    if (request.arrayFilters !== undefined) throw new CommandError('FailedToParse', 'Cannot specify arrayFilters and remove=true');
+  } else if (update === undefined) {
+    throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  }
+  return request;
 }
 
 export const findAndModify: CommandHandler = (command, context) => {
-  const name = collectionName(command, 'findAndModify' in command ? 'findAndModify' : 'findandmodify');
-  const { catalog, db } = context;
-  const filter = command.query as Document | undefined;
-  const fields = command.fields as Document | undefined;
-  if (command.remove) {
-    const collection = catalog.getCollection(db, name);
-    const [doc] = findDocuments(catalog, collection, { filter, sort: command.sort as Document | undefined, limit: 1, collation: command.collation as Document | undefined });
-    if (doc) catalog.remove(collection!, doc);
-    return { lastErrorObject: { n: doc ? 1 : 0 }, value: project(catalog, db, doc, fields) };
-  }
-  if (command.update === undefined) throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
-  const outcome = runUpdate(context, name, {
-    q: filter,
-    u: command.update as UpdateSpec,
-    upsert: command.upsert === true,
-    arrayFilters: command.arrayFilters as Document[] | undefined,
-    collation: command.collation as Document | undefined,
-    sort: command.sort as Document | undefined,
-  });
-  const lastErrorObject: Document = { n: outcome.upsertedId !== undefined ? 1 : outcome.matched, updatedExisting: outcome.matched > 0 };
-  if (outcome.upsertedId !== undefined) lastErrorObject.upserted = outcome.upsertedId;
-  const value = command.new ? outcome.after : outcome.before;
-  return { lastErrorObject, value: project(catalog, db, value, fields) };
+  const commandName = 'findAndModify' in command ? 'findAndModify' : 'findandmodify';
+  const name = collectionName(command, commandName);
+  const request = parseFindAndModify(command);
+  const variables = letVariables(command.let, 'findAndModify');
+  writableCollection(context, name);
+  checkHint(context.catalog.getCollection(context.db, name), request.hint);
+  // The projection is checked before anything is written.
+  const project = request.fields && Object.keys(request.fields).length > 0
+    ? compileProjection(request.fields, { ...(request.collator ? { collator: request.collator } : {}), variables })
+    : undefined;
+  return runFindAndModify(context, name, request, variables, project);
 };
+
+function* runFindAndModify(
+  context: CommandContext,
+  name: string,
+  request: FindAndModifyRequest,
+  variables: Variables,
+  project: ((doc: Document, matcher?: Matcher) => Document) | undefined,
+): CommandRun {
+  const matcher = compileFilter(request.query, { collator: request.collator, variables });
+  const shape = (doc: Document | undefined): Document | null => (doc ? (project ? project(doc, matcher) : doc) : null);
+  if (request.remove) {
+    const collection = context.catalog.getCollection(context.db, name);
+    const [target] = yield* findTargets(collection, matcher, { filter: request.query, collator: request.collator, sort: request.sort, limit: 1 });
+    if (target) context.catalog.remove(collection!, target);
+    return { lastErrorObject: { n: target ? 1 : 0 }, value: shape(target) };
+  }
+  const statement = {
+    u: request.update!,
+    constants: undefined,
+    multi: false,
+    upsert: request.upsert,
+    arrayFilters: request.arrayFilters,
+    collator: request.collator,
+  };
+  const update = compileStatementUpdate({ ...statement, q: request.query, hint: request.hint }, context, variables);
+  const outcome = yield* runUpdate(context, name, { q: request.query, update, multi: false, upsert: request.upsert, collator: request.collator, variables, sort: request.sort });
+  const upserted = outcome.upsertedId !== undefined;
+  const lastErrorObject: Document = { n: upserted ? 1 : outcome.matched, updatedExisting: outcome.matched > 0 };
+  if (upserted) lastErrorObject.upserted = outcome.upsertedId;
+  const value = request.returnNew ? outcome.after : outcome.before;
+  return { lastErrorObject, value: shape(value) };
+}

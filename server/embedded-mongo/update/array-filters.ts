@@ -3,7 +3,7 @@
 import type { Document } from 'bson';
 import { isPlainObject, type Collator } from '../bson/index';
 import { CommandError } from '../errors';
-import { compileFilter } from '../query/filter';
+import { compileFilter } from '../query/index';
 
 export interface ArrayFilter {
   readonly identifier: string;

@@ -4,7 +4,7 @@
 import { calculateObjectSize, type Document } from 'bson';
 import { bsonType, cloneValue, compareValues, isPlainObject, type Collator } from '../bson/index';
 import { CommandError } from '../errors';
-import type { Matcher } from '../query/filter';
+import type { Matcher } from '../query/index';
 import { parseArrayFilters, type ArrayFilter } from './array-filters';
 import { formatDocument, formatElement, formatValue } from './format';
 import { sameBsonValue, sameDocument, type ApplyState, type LeafOperator } from './leaf';

@@ -2,7 +2,7 @@
 import type { Document } from 'bson';
 import { bsonType, compareValues, getField, isNumeric, isPlainObject, toNumber, valuesEqual } from '../../bson/index';
 import { CommandError } from '../../errors';
-import { compileFilter } from '../../query/filter';
+import { compileFilter } from '../../query/index';
 import { formatDocument, formatElement, formatIdOf } from '../format';
 import { NOOP, sameBsonValue, type LeafContext, type LeafOperator, type LeafOutcome } from '../leaf';
 import type { OperatorOptions } from './options';

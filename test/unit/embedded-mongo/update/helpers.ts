@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { Document } from 'bson';
 import { CommandError } from '../../../../server/embedded-mongo/errors';
-import { compileFilter } from '../../../../server/embedded-mongo/query/filter';
+import { compileFilter } from '../../../../server/embedded-mongo/query/index';
 import { compileUpdate, type UpdateOptions, type UpdateResult } from '../../../../server/embedded-mongo/update/index';
 
 export interface TestApplyOptions extends UpdateOptions {
