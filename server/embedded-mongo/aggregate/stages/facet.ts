@@ -15,7 +15,7 @@ export function parseFacet(spec: unknown, parse: ParseContext): CompiledStage {
       throw new CommandError(40173, `FieldPath field names may not start with '$' or contain '.': ${name}`);
     }
     if (!Array.isArray(pipeline)) throw new CommandError(40170, `arguments to $facet must be arrays, ${name} is type ${bsonType(pipeline)}`);
-    if (pipeline.length === 0) throw new CommandError(40171, `sub-pipeline in $facet stage cannot be empty`);
+    if (pipeline.length === 0) throw new CommandError(40172, 'sub-pipeline in $facet stage cannot be empty');
     facets.push([name, compilePipeline(pipeline, { collator: parse.collator, variableNames: parse.variableNames, nested: 'facet' })]);
   }
   return {

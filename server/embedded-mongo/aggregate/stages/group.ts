@@ -100,12 +100,12 @@ export function parseGroup(spec: unknown, parse: ParseContext): CompiledStage {
 
 /** $sortByCount: `$group` by the expression counting, then sorted by count, descending. */
 export function parseSortByCount(spec: unknown, parse: ParseContext): CompiledStage {
-  const isPath = typeof spec === 'string' && spec.startsWith('$') && !spec.startsWith('$$') && spec.length > 1;
-  const isExpression = isPlainObject(spec) && Object.keys(spec).length === 1 && Object.keys(spec)[0]!.startsWith('$');
-  if (typeof spec === 'string' && !isPath && !spec.startsWith('$$')) {
-    throw new CommandError(40148, 'the sortByCount field must be defined as a $-prefixed path or an expression');
-  }
-  if (!isPath && !isExpression && !(typeof spec === 'string' && spec.startsWith('$$'))) {
+  const message = 'the sortByCount field must be defined as a $-prefixed path or an expression inside an object';
+  if (isPlainObject(spec)) {
+    if (Object.keys(spec)[0]?.startsWith('$') !== true) throw new CommandError(40147, message);
+  } else if (typeof spec === 'string') {
+    if (!spec.startsWith('$')) throw new CommandError(40148, message);
+  } else {
     throw new CommandError(40149, 'the sortByCount field must be specified as a string or as an object');
   }
   const key = groupKey(compileExpression(spec, { collator: parse.collator, variableNames: parse.variableNames }));

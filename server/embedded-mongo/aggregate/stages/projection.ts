@@ -239,6 +239,9 @@ export function parseAddFields(spec: unknown, parse: ParseContext, name: '$addFi
   if (!isPlainObject(spec)) {
     throw new CommandError(40272, `${name} specification stage must be an object, got ${bsonType(spec)}`);
   }
+  if (Object.keys(spec).length === 0) {
+    throw new CommandError(40177, `Invalid ${name} :: caused by :: specification must have at least one field`);
+  }
   const tree: Tree = new Map();
   const walk = (object: Document, prefix: string, target: Tree): void => {
     for (const [key, value] of Object.entries(object)) {

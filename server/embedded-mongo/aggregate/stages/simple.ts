@@ -48,22 +48,26 @@ export function parseMatch(spec: unknown, parse: ParseContext): CompiledStage {
   };
 }
 
-/** mongod reads $limit/$skip as a 64-bit integer (truncating a double). */
-function integerArgument(spec: unknown, notNumber: () => CommandError): number {
-  if (!isNumberType(spec)) throw notNumber();
-  const n = Math.trunc(toNumber(spec));
-  if (!Number.isFinite(n)) throw notNumber();
+/**
+ * mongod reads $limit and $skip as whole 64-bit numbers of any numeric type (2.0 is 2; 1.5 is
+ * refused), with its "invalid argument" message naming what is wrong.
+ */
+function integerArgument(spec: unknown, stage: '$limit' | '$skip', code: number, nonNegative: boolean): number {
+  const fail = (reason: string): CommandError => new CommandError(code, `invalid argument to ${stage} stage: ${reason}`);
+  if (!isNumberType(spec)) throw fail(`Expected a number in: ${stage}: ${describeValue(spec)}`);
+  const n = toNumber(spec);
+  if (!Number.isInteger(n)) throw fail(`Expected an integer: ${stage}: ${describeValue(spec)}`);
+  if (nonNegative && n < 0) throw fail(`Expected a non-negative number in: ${stage}: ${describeValue(spec)}`);
   return n;
 }
 
 export function parseLimit(spec: unknown): CompiledStage {
-  const limit = integerArgument(spec, () => new CommandError(15957, 'the limit must be specified as a number'));
+  const limit = integerArgument(spec, '$limit', 5107201, false);
   if (limit <= 0) throw new CommandError(15958, 'the limit must be positive');
   return {
     name: '$limit',
     spec: limit,
     *run(input: Stream): Stream {
-      if (limit <= 0) return;
       let count = 0;
       for (const item of input) {
         yield item;
@@ -74,8 +78,7 @@ export function parseLimit(spec: unknown): CompiledStage {
 }
 
 export function parseSkip(spec: unknown): CompiledStage {
-  const skip = integerArgument(spec, () => new CommandError(15972, `Argument to $skip must be a number not a ${bsonType(spec)}`));
-  if (skip < 0) throw new CommandError(15956, 'Argument to $skip cannot be negative');
+  const skip = integerArgument(spec, '$skip', 5107200, true);
   return {
     name: '$skip',
     spec: skip,
@@ -94,7 +97,8 @@ export function parseSkip(spec: unknown): CompiledStage {
 
 /** $count: `{ <name>: n }`, and no document at all for an empty input. */
 export function parseCount(spec: unknown): CompiledStage {
-  if (typeof spec !== 'string' || spec.length === 0) throw new CommandError(40156, 'the count field must be a non-empty string');
+  if (typeof spec !== 'string') throw new CommandError(40156, 'the count field must be a non-empty string');
+  if (spec.length === 0) throw new CommandError(40157, 'the count field must be a non-empty string');
   if (spec.startsWith('$')) throw new CommandError(40158, 'the count field cannot be a $-prefixed path');
   if (spec.includes('.')) throw new CommandError(40160, "the count field cannot contain '.'");
   return {

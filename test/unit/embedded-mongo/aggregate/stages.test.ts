@@ -78,7 +78,8 @@ describe('aggregation stages', () => {
     });
 
     it('refuses an empty, $-prefixed or dotted name', () => {
-      assert.equal(errorOf(() => aggregate([], [{ $count: '' }])).code, 40156);
+      assert.equal(errorOf(() => aggregate([], [{ $count: '' }])).code, 40157);
+      assert.equal(errorOf(() => aggregate([], [{ $count: 1 }])).code, 40156);
       assert.equal(errorOf(() => aggregate([], [{ $count: '$n' }])).code, 40158);
       assert.equal(errorOf(() => aggregate([], [{ $count: 'a.b' }])).code, 40160);
     });
@@ -241,8 +242,9 @@ describe('aggregation stages', () => {
       assert.equal(errorOf(() => aggregate([], [{ $sort: {} }])).code, 15976);
       assert.equal(errorOf(() => aggregate([], [{ $sort: { a: 2 } }])).code, 15975);
       assert.equal(errorOf(() => aggregate([], [{ $limit: 0 }])).code, 15958);
-      assert.equal(errorOf(() => aggregate([], [{ $limit: 'x' }])).code, 15957);
-      assert.equal(errorOf(() => aggregate([], [{ $skip: -1 }])).code, 15956);
+      assert.equal(errorOf(() => aggregate([], [{ $limit: 'x' }])).code, 5107201);
+      assert.equal(errorOf(() => aggregate([], [{ $skip: 1.5 }])).code, 5107200);
+      assert.equal(errorOf(() => aggregate([], [{ $skip: -1 }])).code, 5107200);
     });
 
     it('$sortByCount counts per value, most frequent first', () => {
