@@ -20,13 +20,13 @@ function runRepair(dataDir: string): Promise<{ stdout: string; stderr: string }>
   return run(process.execPath, ['--import', 'tsx', repairCli, '--dbpath', dataDir]);
 }
 
-/** Fills a store with `count` documents { i }, one insert (so one journal record) each. */
+/** Fills a store with `count` acknowledged documents { i }, each its own journal record. */
 async function storeWithDocuments(dataDir: string, count: number): Promise<void> {
   const store = await startEmbeddedMongo({ dataDir, logger: capturingLogger().logger });
   try {
     await withClient(store, async (client) => {
       const docs = client.db('durable').collection('docs');
-      for (let i = 0; i < count; i += 1) await docs.insertOne({ i });
+      for (let i = 0; i < count; i += 100) await docs.insertMany(Array.from({ length: Math.min(100, count - i) }, (_, k) => ({ i: i + k })));
     });
   } finally {
     await store.close();
