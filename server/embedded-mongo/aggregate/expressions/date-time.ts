@@ -81,16 +81,28 @@ function olsonZone(name: string): TimeZone {
   };
 }
 
-/**
- * The operator's time zone: UTC when no `timezone` argument is given; null (a null result) when
- * the argument evaluates to null or missing; 40517 when it is not a string.
- */
-export function evaluateTimeZone(zoneOf: ((doc: Document, vars: Variables) => unknown) | undefined, doc: Document, vars: Variables): TimeZone | null {
-  if (!zoneOf) return UTC;
-  const value = zoneOf(doc, vars);
-  if (isNullish(value)) return null;
+/** Marks a timezone argument that was not given (UTC), as opposed to one that evaluated to missing. */
+export const NO_TIMEZONE = Symbol('no timezone argument');
+
+/** The raw value of an optional `timezone` argument, so callers can check nullish arguments first. */
+export function timeZoneArgument(zoneOf: ((doc: Document, vars: Variables) => unknown) | undefined, doc: Document, vars: Variables): unknown {
+  return zoneOf ? zoneOf(doc, vars) : NO_TIMEZONE;
+}
+
+/** A non-nullish timezone argument as a zone: 40517 for a non-string, 40485 for an unknown name. */
+export function toTimeZone(value: unknown): TimeZone {
+  if (value === NO_TIMEZONE) return UTC;
   if (typeof value !== 'string') throw new CommandError(40517, `timezone must evaluate to a string, found ${typeName(value)}`);
   return parseTimeZone(value);
+}
+
+/**
+ * The operator's time zone: UTC when no `timezone` argument is given; null (a null result) when
+ * the argument evaluates to null or missing.
+ */
+export function evaluateTimeZone(zoneOf: ((doc: Document, vars: Variables) => unknown) | undefined, doc: Document, vars: Variables): TimeZone | null {
+  const value = timeZoneArgument(zoneOf, doc, vars);
+  return isNullish(value) ? null : toTimeZone(value);
 }
 
 /** The instant of a date-like value (Date, Timestamp, ObjectId), as milliseconds since the epoch. */

@@ -8,7 +8,7 @@ import type { Evaluator, OperatorCompiler } from './compile';
 import { describe } from './compile';
 import { MONTH_NAMES, daysInMonth, isoWeekStart, parseDateString, validateParseFormat } from './date-parse';
 import type { LocalParts, TimeZone } from './date-time';
-import { dateMillis, isoParts, localParts, localToUtc, evaluateTimeZone, sundayWeek, utcFromLocal, utcMidnight } from './date-time';
+import { dateMillis, evaluateTimeZone, isoParts, localParts, localToUtc, sundayWeek, timeZoneArgument, toTimeZone, utcFromLocal, utcMidnight } from './date-time';
 import { isNullish, isNumberType, plainNumber, typeName, wholeNumber } from './values';
 
 const CONVERSION_FAILURE = 241;
@@ -67,9 +67,10 @@ function datePart(part: PartName): OperatorCompiler {
       dateOf = ctx.compile(args);
     }
     return (doc, vars) => {
-      const zone = evaluateTimeZone(zoneOf, doc, vars);
       const date = dateOf(doc, vars);
-      if (isNullish(date) || zone === null) return null;
+      if (isNullish(date)) return null;
+      const zone = evaluateTimeZone(zoneOf, doc, vars);
+      if (zone === null) return null;
       return extractPart(localParts(dateMillis(date, name), zone), part);
     };
   };
@@ -193,21 +194,20 @@ const $dateToString: OperatorCompiler = (args, ctx, name) => {
   const onNullOf = Object.hasOwn(spec, 'onNull') ? ctx.compile(spec.onNull) : undefined;
   if (typeof spec.format === 'string') validateFormat(spec.format);
   return (doc, vars) => {
+    // mongod's order: the format is validated first, a nullish date then answers onNull (before the
+    // timezone is looked at), and only then do a nullish timezone or format give null.
     const date = dateOf(doc, vars);
-    let format = DEFAULT_FORMAT;
-    if (formatOf) {
-      const value = formatOf(doc, vars);
-      if (isNullish(value)) return null;
-      if (typeof value !== 'string') {
-        throw new CommandError(18533, `$dateToString requires that 'format' be a string, found: ${typeName(value)} with value ${describe(value)}`);
+    const formatValue = formatOf ? formatOf(doc, vars) : DEFAULT_FORMAT;
+    if (!isNullish(formatValue)) {
+      if (typeof formatValue !== 'string') {
+        throw new CommandError(18533, `$dateToString requires that 'format' be a string, found: ${typeName(formatValue)} with value ${describe(formatValue)}`);
       }
-      validateFormat(value);
-      format = value;
+      validateFormat(formatValue);
     }
-    const zone = evaluateTimeZone(zoneOf, doc, vars);
-    if (zone === null) return null;
     if (isNullish(date)) return onNullOf ? onNullOf(doc, vars) : null;
-    return formatDate(dateMillis(date, name), format, zone);
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
+    if (zone === null || isNullish(formatValue)) return null;
+    return formatDate(dateMillis(date, name), formatValue as string, zone);
   };
 };
 
@@ -336,9 +336,16 @@ type Unit = 'year' | 'quarter' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 
 const UNITS: ReadonlySet<string> = new Set<Unit>(['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond']);
 const FIXED_UNIT_MS: Partial<Record<Unit, number>> = { hour: 3600000, minute: 60000, second: 1000, millisecond: 1 };
 
-function readUnit(value: unknown, name: string): Unit {
+/**
+ * $dateAdd/$dateSubtract wrap the parse failure (FailedToParse); $dateDiff and $dateTrunc report
+ * 5439014 (jstests/aggregation/expressions/date_diff.js).
+ */
+function readUnit(value: unknown, name: string, unknownCode?: number): Unit {
   if (typeof value !== 'string') throw new CommandError(5439013, `${name} requires 'unit' to be a string, but got ${typeName(value)}`);
   if (!UNITS.has(value)) {
+    if (unknownCode !== undefined) {
+      throw new CommandError(unknownCode, `${name} parameter 'unit' value cannot be recognized as a time unit: ${value}`);
+    }
     throw new CommandError('FailedToParse', `${name} parameter 'unit' value parsing failed :: caused by :: unknown time unit value: ${value}`);
   }
   return value as Unit;
@@ -389,15 +396,17 @@ function dateArithmetic(sign: 1 | -1): OperatorCompiler {
     const amountOf = ctx.compile(args.amount);
     const zoneOf = Object.hasOwn(args, 'timezone') ? ctx.compile(args.timezone) : undefined;
     return (doc, vars) => {
+      // mongod's order: startDate, unit (parsed at once), amount, timezone, then the type checks.
       const start = startOf(doc, vars);
+      if (isNullish(start)) return null;
       const unit = unitOf(doc, vars);
-      const amount = amountOf(doc, vars);
-      const zone = evaluateTimeZone(zoneOf, doc, vars);
-      if (isNullish(start) || isNullish(unit) || isNullish(amount) || zone === null) return null;
-      if (bsonType(start) !== 'date' && bsonType(start) !== 'timestamp' && bsonType(start) !== 'objectId') {
-        throw new CommandError(5166403, `${name} requires startDate to be convertible to a date`);
-      }
+      if (isNullish(unit)) return null;
       const units = readUnit(unit, name);
+      const amount = amountOf(doc, vars);
+      if (isNullish(amount)) return null;
+      const zone = evaluateTimeZone(zoneOf, doc, vars);
+      if (zone === null) return null;
+      if (!isDateInput(start)) throw new CommandError(5166403, `${name} requires startDate to be convertible to a date`);
       const whole = isNumberType(bsonType(amount)) ? wholeNumber(amount) : undefined;
       if (whole === undefined) throw new CommandError(5166405, `${name} expects integer amount of time units`);
       const result = addToDate(dateMillis(start, name), units, sign * Number(whole), zone);
@@ -457,15 +466,17 @@ const $dateDiff: OperatorCompiler = (args, ctx, name) => {
   const zoneOf = Object.hasOwn(args, 'timezone') ? ctx.compile(args.timezone) : undefined;
   const weekOf = Object.hasOwn(args, 'startOfWeek') ? ctx.compile(args.startOfWeek) : undefined;
   return (doc, vars) => {
+    // Every nullish argument gives null before any argument is validated (jstests/aggregation/expressions/date_diff.js).
     const start = startOf(doc, vars);
     const end = endOf(doc, vars);
     const unit = unitOf(doc, vars);
-    const zone = evaluateTimeZone(zoneOf, doc, vars);
-    const weekValue = weekOf?.(doc, vars);
-    if (isNullish(start) || isNullish(end) || isNullish(unit) || zone === null) return null;
-    const units = readUnit(unit, name);
-    if (units === 'week' && weekValue === null) return null;
+    const zoneValue = timeZoneArgument(zoneOf, doc, vars);
+    if (isNullish(start) || isNullish(end) || isNullish(unit) || isNullish(zoneValue)) return null;
+    const weekValue = unit === 'week' && weekOf ? weekOf(doc, vars) : undefined;
+    if (weekOf && unit === 'week' && isNullish(weekValue)) return null;
+    const units = readUnit(unit, name, 5439014);
     const startOfWeek = units === 'week' && weekValue !== undefined ? readStartOfWeek(weekValue, name) : 0;
+    const zone = toTimeZone(zoneValue);
     if (!isDateInput(start)) throw new CommandError(5166307, `${name} requires 'startDate' to be a date, but got ${typeName(start)}`);
     if (!isDateInput(end)) throw new CommandError(5166307, `${name} requires 'endDate' to be a date, but got ${typeName(end)}`);
     return dateDifference(dateMillis(start, name), dateMillis(end, name), units, zone, startOfWeek);
@@ -524,14 +535,15 @@ const $dateTrunc: OperatorCompiler = (args, ctx, name) => {
     const date = dateOf(doc, vars);
     const unit = unitOf(doc, vars);
     const bin = binOf ? binOf(doc, vars) : 1;
-    const zone = evaluateTimeZone(zoneOf, doc, vars);
-    const weekValue = weekOf?.(doc, vars);
-    if (isNullish(date) || isNullish(unit) || isNullish(bin) || zone === null) return null;
+    const zoneValue = timeZoneArgument(zoneOf, doc, vars);
+    if (isNullish(date) || isNullish(unit) || isNullish(bin) || isNullish(zoneValue)) return null;
+    const weekValue = unit === 'week' && weekOf ? weekOf(doc, vars) : undefined;
+    if (weekOf && unit === 'week' && isNullish(weekValue)) return null;
     if (!isDateInput(date)) {
       throw new CommandError(5439012, `${name} requires 'date' to be a date, but got ${typeName(date)}`);
     }
-    const units = readUnit(unit, name);
-    if (units === 'week' && weekValue === null) return null;
+    const units = readUnit(unit, name, 5439014);
+    const zone = toTimeZone(zoneValue);
     const startOfWeek = units === 'week' && weekValue !== undefined ? readStartOfWeek(weekValue, name) : 0;
     const whole = isNumberType(bsonType(bin)) ? wholeNumber(bin) : undefined;
     if (whole === undefined) {

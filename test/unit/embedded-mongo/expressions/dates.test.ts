@@ -180,6 +180,31 @@ describe('embedded-mongo expressions: date arithmetic', () => {
     assert.equal(diff('2021-01-02T00:00:00Z', '2021-01-01T00:00:00Z', 'day'), -1n);
   });
 
+  it('$dateDiff checks every argument for null before validating any, and knows startOfWeek', () => {
+    // Cases from jstests/aggregation/expressions/date_diff.js.
+    const someDate = utc('2020-11-01T18:23:36Z');
+    const diff = (spec: object): unknown => evaluate({ $dateDiff: spec });
+    assert.equal(diff({ startDate: '$missing', endDate: 1, unit: 'century', timezone: 'INVALID' }), null);
+    assert.equal(diff({ startDate: 1, endDate: 2, unit: 'century', timezone: '$missing' }), null);
+    assert.equal(diff({ startDate: 1, endDate: 2, unit: 'week', timezone: 1, startOfWeek: '$missing' }), null);
+    assert.equal(diff({ startDate: utc('2020-11-01T18:23:36Z'), endDate: utc('2020-11-02T00:00:00Z'), unit: 'hour', timezone: 'America/New_York', startOfWeek: 'IGNORED' }), 6n);
+    assert.equal(diff({ startDate: utc('2021-01-24T18:23:36Z'), endDate: utc('2021-01-25T02:23:36Z'), unit: 'week', timezone: 'GMT', startOfWeek: 'MONDAY' }), 1n);
+    assert.equal(diff({ startDate: utc('2021-01-24T18:23:36Z'), endDate: utc('2021-01-25T02:23:36Z'), unit: 'week' }), 0n);
+    assert.equal(diff({ startDate: utc('2021-01-17T05:00:00Z'), endDate: utc('2021-01-17T04:59:00Z'), unit: 'week', timezone: 'America/New_York', startOfWeek: 'sunday' }), -1n);
+    assertFails(() => diff({ startDate: 'string', endDate: someDate, unit: 'hour' }), 5166307, "$dateDiff requires 'startDate' to be a date, but got string");
+    assertFails(() => diff({ startDate: someDate, endDate: someDate, unit: 5 }), 5439013);
+    assertFails(() => diff({ startDate: someDate, endDate: someDate, unit: 'decade' }), 5439014);
+    assertFails(() => diff({ startDate: someDate, endDate: someDate, unit: 'hour', timezone: 1 }), 40517);
+    assertFails(() => diff({ startDate: someDate, endDate: someDate, unit: 'hour', timezone: 'America/Invalid' }), 40485);
+    assertFails(() => diff({ startDate: someDate, endDate: someDate, unit: 'week', startOfWeek: 'FRIDIE' }), 5439016);
+    assert.equal(diff({ startDate: someDate, endDate: someDate, unit: 'hour', startOfWeek: 1 }), 0n);
+  });
+
+  it('$dateToString answers onNull for a null date even with an unknown time zone', () => {
+    assert.equal(evaluate({ $dateToString: { date: null, timezone: 'Nowhere/Land', onNull: 'none' } }), 'none');
+    assert.equal(evaluate({ $year: { date: '$missing', timezone: 'Nowhere/Land' } }), null);
+  });
+
   it('$dateTrunc truncates to bins counted from 2000-01-01 in the time zone', () => {
     // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateTrunc/
     const orderDate = utc('2020-05-18T14:10:30Z');
