@@ -6,11 +6,12 @@
 import type { Document } from 'bson';
 import { hashKey, type Collator } from '../bson/index';
 import { PAUSE, type Pause } from '../commands/context';
+import { CommandError } from '../errors';
 import type { Collection } from './collection';
 import type { SecondaryIndex } from './indexes';
 import { describeInterval, intersect, intervalsFor, involvesStrings, isPoint, normalize, type BoundsContext, type Interval } from './plan/intervals';
 import { HIGH_ID, LOW_ID, MAX_BOUND, MIN_BOUND, type IndexKey, type KeyPart } from './plan/key-order';
-import { exemptFromNotablescan, noTableScanError } from './plan/parameters';
+import { exemptFromNotablescan, getNotablescan, noTableScanError } from './plan/parameters';
 import { queryImplies } from './plan/partial';
 import { excludesMissing, fieldPredicates, type Predicate } from './plan/predicates';
 
@@ -21,8 +22,10 @@ export interface QueryShape {
   collator?: Collator;
   /** How many documents the caller needs at most (skip + limit); guides the choice of plan. */
   limit?: number;
-  /** The `notablescan` server parameter (see plan/parameters.ts). */
+  /** Overrides the `notablescan` server parameter (plan/parameters.ts) for this query. */
   notablescan?: boolean;
+  /** An index name or key pattern the plan must use, or `{$natural: ±1}` for a collection scan. */
+  hint?: string | Document;
 }
 
 export type PlanStage = 'EOF' | 'IDHACK' | 'IXSCAN' | 'COLLSCAN';
@@ -63,6 +66,20 @@ export function planQuery(collection: Collection | undefined, query: QueryShape 
   }
   const predicates = fieldPredicates(query.filter);
   const sort = sortFields(query.sort);
+  const notablescan = query.notablescan ?? getNotablescan();
+  const hint = hintedIndex(collection, query.hint);
+  if (hint === 'natural') {
+    if (notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) {
+      throw noTableScanError("hint $natural is not allowed, because 'notablescan' is enabled");
+    }
+    const natural = query.hint as Document;
+    return collectionScan(collection, Number(natural.$natural) < 0 ? [{ field: '$natural', direction: -1 }] : sort);
+  }
+  if (hint) {
+    // A hint is obeyed even where the index may lack matching documents (sparse, partial), as in mongod.
+    const forced = considerIndex(hint, query, predicates, sort, true)!;
+    return indexPlan(collection, forced);
+  }
   const byId = idLookup(collection, predicates.get('_id'), query.collator);
   if (byId) return byId;
 
@@ -74,8 +91,23 @@ export function planQuery(collection: Collection | undefined, query: QueryShape 
   const best = chooseCandidate(candidates, sort !== undefined);
   if (best) return indexPlan(collection, best);
 
-  if (query.notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) throw noTableScanError();
+  if (notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) throw noTableScanError();
   return collectionScan(collection, sort);
+}
+
+/** The index a hint names; 'natural' for `{$natural: ±1}`; undefined for no hint. */
+function hintedIndex(collection: Collection, hint: string | Document | undefined): SecondaryIndex | 'natural' | undefined {
+  if (hint === undefined || hint === null) return undefined;
+  if (typeof hint !== 'string' && Object.keys(hint).length === 0) return undefined;
+  if (typeof hint !== 'string' && '$natural' in hint) return 'natural';
+  const indexes = [collection.idIndex, ...collection.indexes.values()];
+  const found = typeof hint === 'string'
+    ? indexes.find((index) => index.name === hint)
+    : indexes.find((index) => hashKey(index.spec.key) === hashKey(hint));
+  if (!found || !found.ordered) {
+    throw new CommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,12 +184,12 @@ function sameCollation(a: Collator | undefined, b: Collator | undefined): boolea
   return hashKey(a.spec) === hashKey(b.spec);
 }
 
-function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined): IndexCandidate | undefined {
+function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined, hinted = false): IndexCandidate | undefined {
   if (!index.ordered) return undefined;
   const fieldsPredicates = index.fields.map((field) => predicates.get(field) ?? []);
   // A sparse index lacks documents missing every field; a partial one lacks those failing its filter.
-  if (index.sparse && !fieldsPredicates.some((list) => list.some(excludesMissing))) return undefined;
-  if (index.partial && !queryImplies(query.filter, index.spec.partialFilterExpression!)) return undefined;
+  if (!hinted && index.sparse && !fieldsPredicates.some((list) => list.some(excludesMissing))) return undefined;
+  if (!hinted && index.partial && !queryImplies(query.filter, index.spec.partialFilterExpression!)) return undefined;
 
   const collationMatches = sameCollation(index.collator, query.collator);
   const context: BoundsContext = { collator: index.collator, stringsComparable: collationMatches };
@@ -176,7 +208,7 @@ function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map
   }
   const pinned = index.fields.map((_, i) => i < pointFields && bounds[i]!.length === 1);
   const direction = sort ? sortDirection(index, sort, pinned, collationMatches) : 1;
-  if (bounds.length === 0 && direction === undefined) return undefined;
+  if (bounds.length === 0 && direction === undefined && !hinted) return undefined;
   return { index, bounds, pointFields, providesSort: sort !== undefined && direction !== undefined, direction: direction ?? 1 };
 }
 

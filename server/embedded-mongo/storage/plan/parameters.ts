@@ -1,28 +1,17 @@
-// Server parameters the planner obeys, per store (a process may run several stores, e.g. in
-// tests): `notablescan` makes queries that need a collection scan fail, as in mongod.
+// Server parameters the planner obeys: `notablescan` makes queries that need a collection scan
+// fail, as in mongod. Like mongod's, the setting is server-wide: one store per process (or per
+// worker thread, where the store runs isolated), so module state is that store's state.
 import type { Document } from 'bson';
 import { CommandError } from '../../errors';
 
-export interface QueryParameters {
-  notablescan: boolean;
+const parameters = { notablescan: false };
+
+export function getNotablescan(): boolean {
+  return parameters.notablescan;
 }
 
-const parametersByStore = new WeakMap<object, QueryParameters>();
-
-/** The parameters of one store, keyed by its catalog (or any object that stands for the store). */
-export function queryParameters(store: object): QueryParameters {
-  let parameters = parametersByStore.get(store);
-  if (!parameters) parametersByStore.set(store, (parameters = { notablescan: false }));
-  return parameters;
-}
-
-export function getNotablescan(store: object): boolean {
-  return queryParameters(store).notablescan;
-}
-
-/** Sets notablescan; returns the previous value (mongod answers `{ was: <old> }`). */
-export function setNotablescan(store: object, value: unknown): boolean {
-  const parameters = queryParameters(store);
+/** Sets notablescan; returns the previous value (mongod answers setParameter with `{ was: <old> }`). */
+export function setNotablescan(value: unknown): boolean {
   const was = parameters.notablescan;
   parameters.notablescan = parseBooleanParameter('notablescan', value);
   return was;
@@ -45,8 +34,8 @@ export function exemptFromNotablescan(database: string, collection: string, filt
 }
 
 /** 291 NoQueryExecutionPlans, with mongod's message. */
-export function noTableScanError(): CommandError {
-  const error = new CommandError(291, "No indexed plans available, and running with 'notablescan'");
+export function noTableScanError(message = "No indexed plans available, and running with 'notablescan'"): CommandError {
+  const error = new CommandError(291, message);
   // ErrorCodes has no entry for 291 yet, so the generic Location291 name is replaced by mongod's.
   Object.defineProperty(error, 'codeName', { value: 'NoQueryExecutionPlans' });
   return error;
