@@ -19,7 +19,7 @@ describe('store isolation in a worker thread', function () {
     await store?.close();
   });
 
-  it('keeps the caller\'s event loop turning (no gap over 50 ms) during a heavy aggregation', async () => {
+  it('keeps the caller\'s event loop turning during a heavy aggregation', async () => {
     const docs = client.db().collection<{ _id: number; k: number; s: string; n: number }>('docs');
     await docs.insertMany(Array.from({ length: 30_000 }, (_, i) => ({ _id: i, k: i % 100, s: `v${i}`, n: (i * 7) % 1000 })));
     let slowest = 0;
@@ -40,9 +40,10 @@ describe('store isolation in a worker thread', function () {
     }
     const elapsed = performance.now() - started;
     assert.deepEqual(result, [{ n: 30_000 }]);
-    // The aggregation must be long enough to prove anything: in the caller's thread it would stall the loop this long.
-    assert.ok(elapsed > 150, `the aggregation took only ${Math.round(elapsed)} ms`);
-    assert.ok(slowest < 50, `the caller's event loop stalled for ${Math.round(slowest)} ms`);
+    // On the caller's thread, an aggregation that does not pause would stall the loop for about its whole
+    // duration. Compared with that duration rather than in absolute ms, so a loaded machine does not fail it.
+    assert.ok(elapsed > 200, `the aggregation took only ${Math.round(elapsed)} ms: too short to tell`);
+    assert.ok(slowest < Math.max(50, elapsed / 4), `the caller's event loop stalled for ${Math.round(slowest)} ms of ${Math.round(elapsed)} ms`);
   });
 
   it('forwards the store\'s log lines to the caller\'s logger and runs on the caller\'s thread when asked', async () => {
