@@ -78,10 +78,10 @@ export function parseBit(argument: unknown): LeafOperator {
       const integral = integralOf(current);
       if (!integral) {
         const field = context.parts[context.parts.length - 1] ?? '';
-        // mongod's message has no space after "type." and no quotes around the field.
+        // mongod's message has no space after "type.", no braces around _id, no quotes around the field.
         throw new CommandError(
           'BadValue',
-          `Cannot apply $bit to a value of non-integral type.${formatIdOf(context.state.original)} has the field ${field} of non-integer type ${bsonType(current)}`,
+          `Cannot apply $bit to a value of non-integral type.${formatElement('_id', context.state.original._id)} has the field ${field} of non-integer type ${bsonType(current)}`,
         );
       }
       const result = applyAll(integral);

@@ -4,7 +4,7 @@ import { bsonType, compareValues, getField, isNumeric, isPlainObject, toNumber, 
 import { CommandError } from '../../errors';
 import { compileFilter } from '../../query/index';
 import { formatDocument, formatElement, formatIdOf } from '../format';
-import { NOOP, sameBsonValue, type LeafContext, type LeafOperator, type LeafOutcome } from '../leaf';
+import { NOOP, type LeafContext, type LeafOperator, type LeafOutcome } from '../leaf';
 import type { OperatorOptions } from './options';
 
 const ARRAY_WRITER = { createsPath: true, allowsNonViablePath: false, canSetObjectValue: false, insertOnly: false } as const;
@@ -96,16 +96,22 @@ function parsePushSort(sort: unknown, options: OperatorOptions): (a: unknown, b:
   };
 }
 
-function pushInto(array: readonly unknown[], spec: PushSpec): unknown[] {
+/** The array after the push, and whether mongod counts it as a change (push_node.cpp). */
+function pushInto(array: readonly unknown[], spec: PushSpec): { array: unknown[]; changed: boolean } {
   const result = [...array];
   let at = result.length;
   if (spec.position !== undefined) {
     at = spec.position >= 0 ? Math.min(spec.position, result.length) : Math.max(0, result.length + spec.position);
   }
   result.splice(at, 0, ...spec.values);
+  // A $sort counts as a change even when the order stays the same, as in mongod.
+  let changed = spec.values.length > 0 || spec.sort !== undefined;
   if (spec.sort) result.sort(spec.sort);
-  if (spec.slice === undefined) return result;
-  return spec.slice >= 0 ? result.slice(0, spec.slice) : result.slice(Math.max(0, result.length + spec.slice));
+  if (spec.slice !== undefined && result.length > Math.abs(spec.slice)) {
+    changed = true;
+    return { array: spec.slice >= 0 ? result.slice(0, spec.slice) : result.slice(result.length + spec.slice), changed };
+  }
+  return { array: result, changed };
 }
 
 export function parsePush(argument: unknown, options: OperatorOptions): LeafOperator {
@@ -117,13 +123,13 @@ export function parsePush(argument: unknown, options: OperatorOptions): LeafOper
       if (!Array.isArray(current)) {
         throw new CommandError(
           'BadValue',
-          `The field '${lastPart(context)}' must be an array but is of type ${bsonType(current)} in document ${formatIdOf(context.state.original)}`,
+          `The field '${context.parts.join('.')}' must be an array but is of type ${bsonType(current)} in document ${formatIdOf(context.state.original)}`,
         );
       }
       const next = pushInto(current, spec);
-      return sameBsonValue(next, current) ? NOOP : { kind: 'set', value: next };
+      return next.changed ? { kind: 'set', value: next.array } : NOOP;
     },
-    valueForNewElement: () => pushInto([], spec),
+    valueForNewElement: () => pushInto([], spec).array,
   };
 }
 

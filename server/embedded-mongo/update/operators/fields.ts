@@ -1,8 +1,7 @@
 // $set, $setOnInsert, $unset, $min, $max and $currentDate: operators that write one field.
 import { Timestamp } from 'bson';
-import { compareValues, isPlainObject } from '../../bson/index';
+import { bsonType, compareValues, isPlainObject } from '../../bson/index';
 import { CommandError } from '../../errors';
-import { formatElement } from '../format';
 import { NOOP, sameBsonValue, type LeafOperator, type LeafOutcome } from '../leaf';
 import type { OperatorOptions } from './options';
 
@@ -49,10 +48,10 @@ export function parseCompare(operatorName: '$min' | '$max', value: unknown, opti
   };
 }
 
-const CURRENT_DATE_FORMAT = "{$currentDate: {field : {$type: 'date/timestamp'}}}";
+const TYPE_REQUIRED = "The '$type' string field is required to be 'date' or 'timestamp': {$currentDate: {field : {$type: 'date'}}}";
 
-export function parseCurrentDate(path: string, argument: unknown): LeafOperator {
-  const asTimestamp = currentDateIsTimestamp(path, argument);
+export function parseCurrentDate(argument: unknown): LeafOperator {
+  const asTimestamp = currentDateIsTimestamp(argument);
   const valueNow = (now: Date): unknown =>
     asTimestamp ? new Timestamp({ t: Math.floor(now.getTime() / 1000), i: nextIncrement() }) : new Date(now.getTime());
   return {
@@ -65,25 +64,21 @@ export function parseCurrentDate(path: string, argument: unknown): LeafOperator 
   };
 }
 
-function currentDateIsTimestamp(path: string, argument: unknown): boolean {
+/** mongod's CurrentDateNode::init: a boolean, or a document whose valid `$type` decides. */
+function currentDateIsTimestamp(argument: unknown): boolean {
   if (typeof argument === 'boolean') return false;
   if (!isPlainObject(argument)) {
     throw new CommandError(
       'BadValue',
-      `${formatElement(path, argument)} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`,
+      `${bsonType(argument)} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`,
     );
   }
-  let timestamp = false;
+  let timestamp: boolean | undefined;
   for (const [key, value] of Object.entries(argument)) {
     if (key !== '$type') throw new CommandError('BadValue', `Unrecognized $currentDate option: ${key}`);
-    if (value !== 'date' && value !== 'timestamp') {
-      throw new CommandError('BadValue', `The '$type' string field is required to be 'date' or 'timestamp': ${CURRENT_DATE_FORMAT}`);
-    }
-    timestamp = value === 'timestamp';
+    if (value === 'date' || value === 'timestamp') timestamp = value === 'timestamp';
   }
-  if (Object.keys(argument).length === 0) {
-    throw new CommandError('BadValue', `The '$type' string field is required to be 'date' or 'timestamp': ${CURRENT_DATE_FORMAT}`);
-  }
+  if (timestamp === undefined) throw new CommandError('BadValue', TYPE_REQUIRED);
   return timestamp;
 }
 

@@ -45,6 +45,15 @@ describe('update engine: array operators', () => {
       );
     });
 
+    it('names the whole path of a nested non-array field', () => {
+      assertCommandError(() => updated({ _id: 'k', o: { x: 5 } }, { $push: { 'o.x': 1 } }), 2, 'The field \'o.x\' must be an array but is of type int in document {_id: "k"}');
+    });
+
+    it('counts a $sort as a change even when the order stays, but not an empty $each alone', () => {
+      assert.equal(applyUpdate({ _id: 1, a: [1, 2] }, { $push: { a: { $each: [], $sort: 1 } } }).modified, true);
+      assert.equal(applyUpdate({ _id: 1, a: [1, 2] }, { $push: { a: { $each: [] } } }).modified, false);
+    });
+
     it('refuses unknown clauses and a non-array $each', () => {
       assertCommandError(() => updated({ _id: 1 }, { $push: { a: { $each: [1], $bad: 1 } } }), 2, 'Unrecognized clause in $push: $bad');
       assertCommandError(() => updated({ _id: 1 }, { $push: { a: { $each: 1 } } }), 2, 'The argument to $each in $push must be an array but it was of type: int');

@@ -234,8 +234,17 @@ describe('update engine: field operators', () => {
     });
 
     it('refuses other arguments with 2 BadValue', () => {
-      assertCommandError(() => updated({ _id: 1 }, { $currentDate: { a: 1 } }), 2, /a: 1 is not valid type for \$currentDate/);
-      assertCommandError(() => updated({ _id: 1 }, { $currentDate: { a: { $type: 'x' } } }), 2, /required to be 'date' or 'timestamp'/);
+      assertCommandError(
+        () => updated({ _id: 1 }, { $currentDate: { a: 1 } }),
+        2,
+        "int is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).",
+      );
+      assertCommandError(
+        () => updated({ _id: 1 }, { $currentDate: { a: { $type: 'x' } } }),
+        2,
+        "The '$type' string field is required to be 'date' or 'timestamp': {$currentDate: {field : {$type: 'date'}}}",
+      );
+      assertCommandError(() => updated({ _id: 1 }, { $currentDate: { a: { x: 1 } } }), 2, 'Unrecognized $currentDate option: x');
     });
   });
 
@@ -250,7 +259,7 @@ describe('update engine: field operators', () => {
 
     it('refuses a double operand and a non-integral field', () => {
       assertCommandError(() => updated({ _id: 1, a: 1 }, { $bit: { a: { and: 1.5 } } }), 2, /must be an Integer\(32\/64 bit\); a 'double' is not supported here/);
-      assertCommandError(() => updated({ _id: 1, a: 'x' }, { $bit: { a: { and: 1 } } }), 2, 'Cannot apply $bit to a value of non-integral type.{_id: 1} has the field a of non-integer type string');
+      assertCommandError(() => updated({ _id: 1, a: 'x' }, { $bit: { a: { and: 1 } } }), 2, 'Cannot apply $bit to a value of non-integral type._id: 1 has the field a of non-integer type string');
     });
 
     it('refuses unknown bitwise operators', () => {
