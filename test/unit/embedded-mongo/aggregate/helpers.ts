@@ -31,7 +31,7 @@ export function aggregate(docs: Document[], pipeline: Document[], options: RunOp
 /** The pipeline's output over a collection of `catalog` (test database). */
 export function aggregateCollection(catalog: Catalog, collection: string, pipeline: Document[], options: RunOptions = {}): Document[] {
   const context = contextFor({ ...options, catalog });
-  const compiled = compilePipeline(pipeline, { ...(context.collator ? { collator: context.collator } : {}) });
+  const compiled = compilePipeline(pipeline, { ...(context.collator ? { collator: context.collator } : {}), collection });
   return drain(runOnCollection(compiled, collection, context));
 }
 
