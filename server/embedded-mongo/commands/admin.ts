@@ -1,6 +1,10 @@
 // Handshake and administrative commands drivers and mongoose send around connecting.
 import type { Document } from 'bson';
-import type { CommandHandler } from './context';
+import { isPlainObject } from '../bson/index';
+import { CommandError } from '../errors';
+import { getNotablescan, setNotablescan } from '../storage/plan/parameters';
+import type { CommandContext, CommandHandler } from './context';
+import { withoutGenericFields } from './fields';
 
 /** MongoDB 7.0's wire version; the driver refuses servers it considers too old. */
 export const MAX_WIRE_VERSION = 21;
@@ -47,10 +51,43 @@ export const serverStatus: CommandHandler = (_command, context) => ({
   localTime: new Date(),
 });
 
-export const getParameter: CommandHandler = (command) => {
+/**
+ * Server parameters this store knows (https://www.mongodb.com/docs/v7.0/reference/parameters/):
+ * featureCompatibilityVersion is fixed; notablescan is the planner's (storage/plan/parameters.ts).
+ */
+const PARAMETERS: Record<string, { get(context: CommandContext): unknown; set?(context: CommandContext, value: unknown): unknown }> = {
+  featureCompatibilityVersion: { get: () => ({ version: '7.0' }) },
+  notablescan: { get: () => getNotablescan(), set: (_context, value) => setNotablescan(value) },
+};
+
+function adminOnly(commandName: string, context: CommandContext): void {
+  if (context.db !== 'admin') throw new CommandError('Unauthorized', `${commandName} may only be run against the admin database.`);
+}
+
+// https://www.mongodb.com/docs/v7.0/reference/command/getParameter/
+export const getParameter: CommandHandler = (command, context) => {
+  adminOnly('getParameter', context);
+  const all = command.getParameter === '*' || (isPlainObject(command.getParameter) && (command.getParameter as Document).allParameters === true);
   const reply: Document = {};
-  if (command.featureCompatibilityVersion !== undefined || command.getParameter === '*') {
-    reply.featureCompatibilityVersion = { version: '7.0' };
+  for (const [name, parameter] of Object.entries(PARAMETERS)) {
+    if (all || command[name] !== undefined) reply[name] = parameter.get(context);
+  }
+  if (Object.keys(reply).length === 0) throw new CommandError('InvalidOptions', 'no option found to get');
+  return reply;
+};
+
+// https://www.mongodb.com/docs/v7.0/reference/command/setParameter/
+export const setParameter: CommandHandler = (command, context) => {
+  adminOnly('setParameter', context);
+  const { setParameter: _value, ...rest } = withoutGenericFields(command);
+  const names = Object.keys(rest);
+  if (names.length === 0) throw new CommandError('InvalidOptions', 'no option found to set, use help:true to see options ');
+  const reply: Document = {};
+  for (const name of names) {
+    const parameter = Object.hasOwn(PARAMETERS, name) ? PARAMETERS[name] : undefined;
+    if (!parameter) throw new CommandError('InvalidOptions', `attempted to set unrecognized parameter [${name}], use help:true to see options `);
+    if (!parameter.set) throw new CommandError('IllegalOperation', `Cannot set parameter ${name} at runtime`);
+    reply.was = parameter.set(context, rest[name]);
   }
   return reply;
 };

@@ -1,12 +1,14 @@
 // create, drop, listCollections, collMod, dropDatabase, listDatabases.
 import { calculateObjectSize, type Document } from 'bson';
-import { Query } from 'mingo';
+import { viewDefinition } from '../aggregate/view';
 import { CommandError } from '../errors';
+import { compileFilter } from '../query/index';
 import type { Collection } from '../storage/collection';
 import type { IndexSpec } from '../storage/indexes';
 import { encodeValue } from '../storage/values';
 import { collectionName, type CommandHandler } from './context';
 import { withoutGenericFields } from './fields';
+import { notOnView, parseViewDefinition } from './views';
 
 /**
  * Collection options the store honours. Everything else mongod accepts on create (views,
@@ -72,8 +74,16 @@ function describeOption(option: string): string {
 
 export const create: CommandHandler = (command, context) => {
   const name = collectionName(command, 'create');
-  const { create: _name, ...options } = withoutGenericFields(command);
-  refuseUnsupportedOptions('create', options);
+  const { create: _name, ...requested } = withoutGenericFields(command);
+  let options: Document = requested;
+  if (requested.viewOn !== undefined || requested.pipeline !== undefined) {
+    if (requested.viewOn === undefined) throw new CommandError('BadValue', "'pipeline' requires 'viewOn' to also be specified");
+    const { viewOn: _viewOn, pipeline: _pipeline, ...rest } = requested;
+    refuseUnsupportedOptions('create', rest);
+    options = { ...rest, ...parseViewDefinition(requested) };
+  } else {
+    refuseUnsupportedOptions('create', options);
+  }
   const existing = context.catalog.getCollection(context.db, name);
   if (existing) {
     // MongoDB 7 accepts re-creating a collection with identical options and refuses otherwise.
@@ -103,6 +113,7 @@ export const renameCollection: CommandHandler = (command, context) => {
   if (source.db === target.db && source.coll === target.coll) throw new CommandError('IllegalOperation', "Can't rename a collection to itself");
   const collection = context.catalog.getCollection(source.db, source.coll);
   if (!collection) throw new CommandError('NamespaceNotFound', `Source collection ${source.db}.${source.coll} does not exist`);
+  if (viewDefinition(collection.options)) throw new CommandError('CommandNotSupportedOnView', `cannot rename view: ${source.db}.${source.coll}`);
   if (context.catalog.getCollection(target.db, target.coll)) {
     if (command.dropTarget !== true) throw new CommandError('NamespaceExists', 'target namespace exists');
     context.catalog.dropCollection(target.db, target.coll);
@@ -128,21 +139,22 @@ export const drop: CommandHandler = (command, context) => {
   return { ns: `${context.db}.${name}`, nIndexesWas };
 };
 
+// https://www.mongodb.com/docs/v7.0/reference/command/listCollections/ (views: type 'view', readOnly).
 export const listCollections: CommandHandler = (command, context) => {
-  const filter = (command.filter as Document | undefined) ?? {};
-  const query = new Query(filter, {});
-  const infos = context.catalog.collections(context.db).map((collection) =>
-    command.nameOnly
-      ? { name: collection.name, type: 'collection' }
-      : {
-          name: collection.name,
-          type: 'collection',
-          options: collection.options,
-          info: { readOnly: false },
-          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-        },
-  );
-  const matched = infos.filter((info) => query.test(info));
+  const matcher = compileFilter((command.filter as Document | undefined) ?? {});
+  const infos = context.catalog.collections(context.db).map((collection): Document => {
+    const view = viewDefinition(collection.options);
+    if (command.nameOnly) return { name: collection.name, type: view ? 'view' : 'collection' };
+    if (view) return { name: collection.name, type: 'view', options: collection.options, info: { readOnly: true } };
+    return {
+      name: collection.name,
+      type: 'collection',
+      options: collection.options,
+      info: { readOnly: false },
+      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+    };
+  });
+  const matched = infos.filter((info) => matcher.test(info));
   const ns = `${context.db}.$cmd.listCollections`;
   const batch = context.cursors.open(ns, matched, (command.cursor as Document | undefined)?.batchSize as number | undefined);
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
@@ -152,9 +164,20 @@ export const collMod: CommandHandler = (command, context) => {
   const name = collectionName(command, 'collMod');
   const collection = context.catalog.getCollection(context.db, name);
   if (!collection) throw new CommandError('NamespaceNotFound', `ns does not exist: ${context.db}.${name}`);
-  const { collMod: _name, index: _index, ...options } = withoutGenericFields(command);
-  // Refused before anything changes, so a half-applied collMod never happens.
-  refuseUnsupportedOptions('collMod', options);
+  const { collMod: _name, index: _index, ...requested } = withoutGenericFields(command);
+  let options: Document = requested;
+  if (viewDefinition(collection.options)) {
+    // A view changes its definition only: mongod refuses index and collection options on it.
+    if (command.index !== undefined || Object.keys(requested).some((option) => option !== 'viewOn' && option !== 'pipeline')) {
+      throw new CommandError('InvalidOptions', `option not supported on a view: ${Object.keys(requested).join(', ') || 'index'}`);
+    }
+    options = parseViewDefinition({ ...collection.options, ...requested });
+  } else if (requested.viewOn !== undefined || requested.pipeline !== undefined) {
+    throw new CommandError('InvalidOptions', `${context.db}.${name} is a collection, not a view: 'viewOn' and 'pipeline' apply to views only`);
+  } else {
+    // Refused before anything changes, so a half-applied collMod never happens.
+    refuseUnsupportedOptions('collMod', options);
+  }
   const reply: Document = {};
   const change = command.index as Document | undefined;
   if (change) {
@@ -186,7 +209,8 @@ export const listDatabases: CommandHandler = (command, context) => {
     // Sizes are estimates: the store keeps no per-database files to measure.
     return command.nameOnly ? { name } : { name, sizeOnDisk: docs * 256, empty: docs === 0 };
   });
-  const filtered = command.filter ? databases.filter((info) => new Query(command.filter as Document, {}).test(info)) : databases;
+  const matcher = compileFilter(command.filter as Document | undefined);
+  const filtered = databases.filter((info) => matcher.test(info));
   const reply: Document = { databases: filtered };
   if (!command.nameOnly) reply.totalSize = filtered.reduce((sum, info) => sum + ((info as Document).sizeOnDisk as number), 0);
   return reply;
@@ -200,7 +224,9 @@ function dataSizeOf(collection: Collection): number {
 }
 
 export const dbStats: CommandHandler = (command, context) => {
-  const collections = context.catalog.collections(context.db);
+  const entries = context.catalog.collections(context.db);
+  const collections = entries.filter((collection) => !viewDefinition(collection.options));
+  const views = entries.length - collections.length;
   const objects = collections.reduce((sum, collection) => sum + collection.docs.size, 0);
   const indexes = collections.reduce((sum, collection) => sum + collection.indexSpecs().length, 0);
   const scale = Math.max(1, Math.trunc(Number(command.scale ?? 1)) || 1);
@@ -208,7 +234,7 @@ export const dbStats: CommandHandler = (command, context) => {
   const dataSize = Math.trunc(bytes / scale);
   // Index sizes are not measured (in-memory structures): reported as 0 rather than guessed.
   return {
-    db: context.db, collections: collections.length, views: 0, objects, avgObjSize: objects ? bytes / objects : 0,
+    db: context.db, collections: collections.length, views, objects, avgObjSize: objects ? bytes / objects : 0,
     dataSize, storageSize: dataSize, indexes, indexSize: 0, totalSize: dataSize, scaleFactor: scale,
   };
 };
@@ -217,6 +243,7 @@ export const collStats: CommandHandler = (command, context) => {
   const name = collectionName(command, 'collStats');
   const collection = context.catalog.getCollection(context.db, name);
   if (!collection) throw new CommandError('NamespaceNotFound', `Collection [${context.db}.${name}] not found.`);
+  if (viewDefinition(collection.options)) throw notOnView(context, name);
   const scale = Math.max(1, Math.trunc(Number(command.scale ?? 1)) || 1);
   const bytes = dataSizeOf(collection);
   const specs = collection.indexSpecs();

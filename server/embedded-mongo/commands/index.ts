@@ -7,6 +7,7 @@ import * as aggregation from './aggregate';
 import * as collections from './collections';
 import type { CommandContext, CommandHandler, CommandRun } from './context';
 import { checkCommandFields } from './fields';
+import { countOnView, distinctOnView, findOnView, isView, notOnView } from './views';
 import * as indexes from './indexes';
 import * as read from './read';
 import * as write from './write';
@@ -20,6 +21,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   buildinfo: admin.buildInfo,
   serverStatus: admin.serverStatus,
   getParameter: admin.getParameter,
+  setParameter: admin.setParameter,
   connectionStatus: admin.connectionStatus,
   hostInfo: admin.hostInfo,
   getCmdLineOpts: admin.getCmdLineOpts,
@@ -61,6 +63,21 @@ export const WRITE_COMMANDS = new Set([
   'createIndexes', 'dropIndexes', 'deleteIndexes', 'dropDatabase', 'renameCollection',
 ]);
 
+/** Reads a view by rewriting to aggregation (as mongod does); writes and index commands need a collection. */
+const VIEW_READS: Record<string, CommandHandler> = { find: findOnView, count: countOnView, distinct: distinctOnView };
+const COLLECTION_ONLY = new Set([
+  'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'createIndexes', 'listIndexes', 'dropIndexes', 'deleteIndexes', 'collStats',
+]);
+
+function viewHandler(name: string, command: Document, context: CommandContext): Document | CommandRun | undefined {
+  const target = command[name] as unknown;
+  if (!isView(context, target)) return undefined;
+  const read = Object.hasOwn(VIEW_READS, name) ? VIEW_READS[name] : undefined;
+  if (read) return read(command, context);
+  if (COLLECTION_ONLY.has(name)) throw notOnView(context, target as string);
+  return undefined;
+}
+
 export function commandName(command: Document): string {
   return Object.keys(command)[0] ?? '';
 }
@@ -74,5 +91,7 @@ export function runCommand(command: Document, context: CommandContext): Document
   const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
   if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
   checkCommandFields(name, command);
+  const onView = viewHandler(name, command, context);
+  if (onView) return onView;
   return handler(command, context);
 }

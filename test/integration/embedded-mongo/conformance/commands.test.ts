@@ -2,7 +2,7 @@
 // official driver. Fields each command accepts: the manual's "Syntax" section of each command page.
 import assert from 'node:assert/strict';
 import { Long } from 'mongodb';
-import { assertServerError, assertWriteError, contents, useConformanceDatabase } from './harness';
+import { assertServerError, assertWriteError, contents, serverError, useConformanceDatabase } from './harness';
 
 describe('conformance: commands', () => {
   const conf = useConformanceDatabase('commands');
@@ -151,22 +151,6 @@ describe('conformance: commands', () => {
   });
 
   describe('create with options that change behaviour: implemented, or refused, never ignored', () => {
-    it('a view (viewOn + pipeline) either answers with its pipeline applied or is refused', async () => {
-      await conf.coll('base').insertMany([{ a: 1, keep: true }, { a: 2, keep: false }]);
-      const outcome = await conf.db.command({ create: 'v', viewOn: 'base', pipeline: [{ $match: { keep: true } }] }).catch((error: unknown) => error);
-      if (outcome instanceof Error) {
-        assert.equal((outcome as { code?: number }).code, 238);
-        assert.match(outcome.message, /view/);
-        assert.deepEqual(await conf.db.listCollections({ name: 'v' }).toArray(), []);
-        return;
-      }
-      assert.deepEqual(await conf.coll('v').find({}, { projection: { _id: 0 } }).toArray(), [{ a: 1, keep: true }]);
-      const [info] = await conf.db.listCollections({ name: 'v' }).toArray();
-      assert.equal(info?.type, 'view');
-      // Views are read-only: 166 CommandNotSupportedOnView.
-      await assertWriteError(conf.coll('v').insertOne({ a: 3 }), 166);
-    });
-
     it('a validator either refuses invalid documents with 121 or is refused itself', async () => {
       const outcome = await conf.db.command({ create: 'checked', validator: { n: { $type: 'int' } } }).catch((error: unknown) => error);
       if (outcome instanceof Error) {
@@ -189,6 +173,117 @@ describe('conformance: commands', () => {
       }
       await conf.coll('ring').insertMany([{ i: 1 }, { i: 2 }, { i: 3 }]);
       assert.deepEqual(await conf.coll('ring').find({}, { projection: { _id: 0 } }).toArray(), [{ i: 2 }, { i: 3 }]);
+    });
+  });
+
+  describe('read-only views (core/views)', () => {
+    beforeEach(async () => {
+      await conf.coll('base').insertMany([
+        { _id: 1 as never, a: 1, keep: true, tags: ['x', 'y'] },
+        { _id: 2 as never, a: 2, keep: false, tags: ['y'] },
+        { _id: 3 as never, a: 3, keep: true, tags: ['z'] },
+      ]);
+      await conf.db.createCollection('kept', { viewOn: 'base', pipeline: [{ $match: { keep: true } }] });
+    });
+
+    it('find on a view answers the pipeline\'s documents, with filter, sort, skip, limit and projection', async () => {
+      assert.deepEqual(await conf.coll('kept').find({}, { projection: { a: 1 } }).sort({ a: -1 }).toArray(), [{ _id: 3, a: 3 }, { _id: 1, a: 1 }]);
+      assert.deepEqual(await conf.coll('kept').find({ a: { $gt: 1 } }, { projection: { _id: 1 } }).toArray(), [{ _id: 3 }]);
+      assert.deepEqual(await conf.coll('kept').find({}, { projection: { _id: 1 } }).sort({ a: 1 }).skip(1).limit(1).toArray(), [{ _id: 3 }]);
+    });
+
+    it('count, countDocuments and distinct on a view see only its documents', async () => {
+      assert.equal((await conf.db.command({ count: 'kept' })).n, 2);
+      assert.equal(await conf.coll('kept').countDocuments({ a: 1 }), 1);
+      assert.deepEqual((await conf.coll('kept').distinct('tags')).sort(), ['x', 'y', 'z']);
+    });
+
+    it('aggregate on a view runs the view pipeline first', async () => {
+      const docs = await conf.coll('kept').aggregate([{ $group: { _id: null, total: { $sum: '$a' } } }]).toArray();
+      assert.deepEqual(docs, [{ _id: null, total: 4 }]);
+    });
+
+    it('a view follows later changes of its source', async () => {
+      await conf.coll('base').insertOne({ _id: 4 as never, a: 4, keep: true });
+      assert.equal(await conf.coll('kept').countDocuments(), 3);
+    });
+
+    it('a view may be defined on another view', async () => {
+      await conf.db.createCollection('keptBig', { viewOn: 'kept', pipeline: [{ $match: { a: { $gt: 1 } } }] });
+      assert.deepEqual(await conf.coll('keptBig').find({}, { projection: { _id: 1 } }).toArray(), [{ _id: 3 }]);
+    });
+
+    it('listCollections shows a view with type view, its definition and readOnly', async () => {
+      const [info] = await conf.db.listCollections({ name: 'kept' }).toArray();
+      assert.equal(info?.type, 'view');
+      assert.deepEqual((info as { options?: unknown }).options, { viewOn: 'base', pipeline: [{ $match: { keep: true } }] });
+      assert.equal((info as { info?: { readOnly?: boolean } }).info?.readOnly, true);
+      assert.deepEqual((await conf.db.listCollections({ type: 'view' }, { nameOnly: true }).toArray()).map((entry) => entry.name), ['kept']);
+    });
+
+    it('writes to a view are refused: 166 CommandNotSupportedOnView', async () => {
+      await assertWriteError(conf.coll('kept').insertOne({ a: 9 }), 166);
+      await assertWriteError(conf.coll('kept').updateOne({}, { $set: { a: 0 } }), 166);
+      await assertWriteError(conf.coll('kept').deleteMany({}), 166);
+      assert.equal(await conf.coll('base').countDocuments(), 3);
+    });
+
+    it('an index on a view is refused: 166 CommandNotSupportedOnView', async () => {
+      await assertServerError(conf.coll('kept').createIndex({ a: 1 }), 166, 'CommandNotSupportedOnView');
+    });
+
+    it('a view with $out in its pipeline is refused', async () => {
+      const error = await serverError(conf.db.createCollection('bad', { viewOn: 'base', pipeline: [{ $out: 'x' }] }));
+      assert.ok(error.code === 167 || error.code === 51047 || error.code === 9, `code ${String(error.code)}: ${error.message}`);
+    });
+
+    it('collMod changes a view definition', async () => {
+      await conf.db.command({ collMod: 'kept', viewOn: 'base', pipeline: [{ $match: { keep: false } }] });
+      assert.deepEqual(await conf.coll('kept').find({}, { projection: { _id: 1 } }).toArray(), [{ _id: 2 }]);
+    });
+
+    it('dropping a view leaves its source alone', async () => {
+      await conf.db.dropCollection('kept');
+      assert.deepEqual(await conf.db.listCollections({ name: 'kept' }).toArray(), []);
+      assert.equal(await conf.coll('base').countDocuments(), 3);
+    });
+
+    it('dbStats counts views apart from collections', async () => {
+      const stats = await conf.db.command({ dbStats: 1 });
+      assert.equal(stats.views, 1);
+      assert.equal(stats.collections, 1);
+    });
+  });
+
+  describe('server parameters', () => {
+    it('getParameter reports notablescan and the feature compatibility version', async () => {
+      const reply = await conf.client.db('admin').command({ getParameter: 1, notablescan: 1, featureCompatibilityVersion: 1 });
+      assert.equal(reply.notablescan, false);
+      assert.equal(reply.featureCompatibilityVersion.version, '7.0');
+    });
+
+    it('setParameter notablescan refuses filters that need a collection scan (291) and reports the old value', async () => {
+      const admin = conf.client.db('admin');
+      await conf.coll().insertMany([{ a: 1, b: 1 }, { a: 2, b: 2 }]);
+      await conf.coll().createIndex({ a: 1 });
+      const reply = await admin.command({ setParameter: 1, notablescan: true });
+      try {
+        assert.equal(reply.was, false);
+        assert.deepEqual(await conf.coll().find({ a: 2 }, { projection: { _id: 0, a: 1 } }).toArray(), [{ a: 2 }]);
+        const error = await serverError(conf.coll().find({ b: 2 }).toArray());
+        assert.equal(error.code, 291);
+        assert.equal(error.codeName, 'NoQueryExecutionPlans');
+      } finally {
+        await admin.command({ setParameter: 1, notablescan: false });
+      }
+    });
+
+    it('getParameter of an unknown parameter is refused: 72 InvalidOptions', async () => {
+      await assertServerError(conf.client.db('admin').command({ getParameter: 1, noSuchParameter: 1 }), 72, 'InvalidOptions');
+    });
+
+    it('setParameter only runs against the admin database: 13 Unauthorized', async () => {
+      await assertServerError(conf.db.command({ setParameter: 1, notablescan: false }), 13, 'Unauthorized');
     });
   });
 
