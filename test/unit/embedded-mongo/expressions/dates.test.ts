@@ -200,6 +200,19 @@ describe('embedded-mongo expressions: date arithmetic', () => {
     assert.equal(diff({ startDate: someDate, endDate: someDate, unit: 'hour', startOfWeek: 1 }), 0n);
   });
 
+  it('$dateTrunc agrees with the cases of jstests/aggregation/expressions/date_trunc.js', () => {
+    const trunc = (spec: object): unknown => evaluate({ $dateTrunc: spec });
+    assert.deepEqual(trunc({ date: utc('2021-12-01T18:23:36Z'), unit: 'hour', binSize: 4, timezone: 'America/New_York', startOfWeek: 'IGNORED' }), utc('2021-12-01T17:00:00Z'));
+    assert.deepEqual(trunc({ date: utc('2021-02-15T18:23:36Z'), unit: 'week' }), utc('2021-02-14T00:00:00Z'));
+    assert.deepEqual(trunc({ date: utc('2000-01-30T18:00:00Z'), unit: 'week', binSize: 2, timezone: 'America/New_York', startOfWeek: 'mon' }), utc('2000-01-17T05:00:00Z'));
+    assert.deepEqual(trunc({ date: new ObjectId('507c7f79bcf86cd7994f6c0e'), unit: 'minute', binSize: 10 }), utc('2012-10-15T21:20:00Z'));
+    assert.deepEqual(trunc({ date: new Timestamp({ t: 1350336377, i: 0 }), unit: 'second', binSize: 10 }), utc('2012-10-15T21:26:10Z'));
+    assert.equal(trunc({ date: '$missing', unit: 'H', binSize: 'string', timezone: 1 }), null);
+    assert.equal(trunc({ date: 1, unit: 'week', binSize: '', timezone: 1, startOfWeek: '$missing' }), null);
+    assertFails(() => trunc({ date: 'string', unit: 'hour' }), 5439012);
+    assertFails(() => trunc({ date: utc('2020-01-30T18:59:00Z'), unit: 'century' }), 5439014);
+  });
+
   it('$dateToString answers onNull for a null date even with an unknown time zone', () => {
     assert.equal(evaluate({ $dateToString: { date: null, timezone: 'Nowhere/Land', onNull: 'none' } }), 'none');
     assert.equal(evaluate({ $year: { date: '$missing', timezone: 'Nowhere/Land' } }), null);
