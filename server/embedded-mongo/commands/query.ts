@@ -1,5 +1,6 @@
 // Query execution for find, count, distinct and the write commands' matching: the planner's
-// candidates (an index or a scan), tested by the engine's matcher (query/), then sorted,
+// candidates (an index or a scan, storage/planner.ts), tested by the engine's matcher (query/),
+// then sorted (unless the planner's order already serves the sort),
 // skipped, limited and projected. Runs as a generator that yields PAUSE between batches so a
 // long scan lets other clients in (decision 0004).
 // The mingo helpers at the end serve only callers that have not moved to the engine yet
@@ -14,6 +15,7 @@ import { CommandError } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Catalog } from '../storage/catalog';
 import type { Collection } from '../storage/collection';
+import { planQuery } from '../storage/planner';
 import { PAUSE, type Pause } from './context';
 
 export interface FindOptions {
@@ -26,6 +28,8 @@ export interface FindOptions {
   collation?: Document | Collator;
   /** The command's `let` document: constants reachable as $$name from $expr and expressions. */
   let?: Document;
+  /** An index name or key pattern for the planner, or `{ $natural: ±1 }`. */
+  hint?: unknown;
 }
 
 /** Matches tested between pauses. */
@@ -58,17 +62,6 @@ export function evaluateLet(spec: unknown): Record<string, unknown> {
   return variables;
 }
 
-/** Candidates for a filter in natural order (or the planner's order), with pauses. */
-function* candidatesOf(collection: Collection, filter: Document | undefined, collator: Collator | undefined): Generator<Document | Pause> {
-  // Index maps hash strings without a collation: with one, collation-equal strings may sit under
-  // different keys, so the scan is used (until the planner, which knows collations, takes over).
-  const docs = collection.candidates(filter, collator === undefined);
-  for (let i = 0; i < docs.length; i++) {
-    if (i > 0 && i % PAUSE_EVERY === 0) yield PAUSE;
-    yield docs[i]!;
-  }
-}
-
 export interface CompiledQuery {
   matcher: Matcher;
   collator: Collator | undefined;
@@ -84,34 +77,56 @@ export function compileQuery(collection: Collection | undefined, filter: unknown
   return { matcher: compileFilter(filter as Document | undefined, { collator, variables }), collator, variables };
 }
 
-/** The matching documents in natural order, pausing between batches. */
-export function* matchingRun(collection: Collection | undefined, filter: Document | undefined, query: CompiledQuery): Generator<Pause, Document[], void> {
-  const out: Document[] = [];
-  if (!collection) return out;
+export interface MatchOptions {
+  sort?: Document;
+  /** How many documents the caller needs at most (skip + limit), for the planner. */
+  limit?: number;
+  hint?: unknown;
+}
+
+export interface Matches {
+  docs: Document[];
+  /** The planner served the sort: the documents already come in the order asked for. */
+  sorted: boolean;
+}
+
+/** The matching documents in the planner's order (an index or a scan), pausing between batches. */
+export function* matchingRun(collection: Collection | undefined, filter: Document | undefined, query: CompiledQuery, options: MatchOptions = {}): Generator<Pause, Matches, void> {
+  const docs: Document[] = [];
+  if (!collection) return { docs, sorted: true };
+  // Not annotated, so a planner without `hint` in its QueryShape still accepts it.
+  const shape = { filter, sort: options.sort, collator: query.collator, limit: options.limit, hint: options.hint as string | Document | undefined };
+  const plan = planQuery(collection, shape);
   let tested = 0;
-  for (const item of candidatesOf(collection, filter, query.collator)) {
+  for (const item of plan.docs) {
     if (item === PAUSE) {
       yield PAUSE;
       continue;
     }
-    if (query.matcher.test(item as Document)) out.push(item as Document);
+    if (query.matcher.test(item)) docs.push(item);
     if (++tested % PAUSE_EVERY === 0) yield PAUSE;
   }
-  return out;
+  return { docs, sorted: plan.providesSort };
 }
 
 /** find's work: match, sort, skip, limit, project. Projected documents are fresh objects. */
 export function* findRun(collection: Collection | undefined, options: FindOptions): Generator<Pause, Document[], void> {
   const query = compileQuery(collection, options.filter, options.collation, options.let);
-  const sort = options.sort && Object.keys(options.sort).length > 0 ? compileSort(options.sort, { collator: query.collator }) : undefined;
+  const hasSort = options.sort !== undefined && Object.keys(options.sort).length > 0;
+  const sort = hasSort ? compileSort(options.sort!, { collator: query.collator }) : undefined;
   const projection = options.projection && Object.keys(options.projection).length > 0
     ? compileProjection(options.projection, { collator: query.collator, variables: query.variables })
     : undefined;
-  let docs = yield* matchingRun(collection, options.filter, query);
-  // Array.prototype.sort is stable: ties keep natural order, as a collection scan gives them.
-  if (sort) docs.sort(sort);
   const skip = options.skip ?? 0;
   const limit = options.limit ? Math.abs(options.limit) : undefined;
+  const matches = yield* matchingRun(collection, options.filter, query, {
+    sort: hasSort ? options.sort : undefined,
+    limit: limit === undefined ? undefined : skip + limit,
+    hint: options.hint,
+  });
+  let docs = matches.docs;
+  // Array.prototype.sort is stable: ties keep the scan's order, as mongod's sort does.
+  if (sort && !matches.sorted) docs.sort(sort);
   if (skip > 0 || limit !== undefined) docs = docs.slice(skip, limit === undefined ? undefined : skip + limit);
   if (!projection) return docs;
   const out: Document[] = [];
@@ -131,7 +146,7 @@ export function runToEnd<T>(run: Generator<Pause, T, void>): T {
 export function matchingDocuments(_catalog: Catalog, collection: Collection | undefined, filter: Document | undefined, collation?: Document | Collator, letSpec?: Document): Document[] {
   if (!collection) return [];
   const query = compileQuery(collection, filter, collation, letSpec);
-  return runToEnd(matchingRun(collection, filter, query));
+  return runToEnd(matchingRun(collection, filter, query)).docs;
 }
 
 export function findDocuments(_catalog: Catalog, collection: Collection | undefined, options: FindOptions): Document[] {

@@ -87,6 +87,7 @@ export const find: CommandHandler = (command, context) => {
       limit: limit === 0 ? undefined : limit,
       collation: command.collation as Document | undefined,
       let: command.let as Document | undefined,
+      hint: command.hint,
     });
     const batch = context.cursors.open(ns, docs, batchSize, singleBatch);
     return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
@@ -126,7 +127,7 @@ export const count: CommandHandler = (command, context) => {
   const run = function* (): CommandRun {
     let n: number;
     if (!query || Object.keys(query).length === 0) n = collection?.docs.size ?? 0;
-    else n = (yield* matchingRun(collection, query, compiled)).length;
+    else n = (yield* matchingRun(collection, query, compiled, { hint: command.hint })).docs.length;
     n = Math.max(0, n - skip);
     if (limit > 0) n = Math.min(n, limit);
     return { n };
@@ -164,7 +165,7 @@ export const distinct: CommandHandler = (command, context) => {
   const parts = key.split('.');
   const run = function* (): CommandRun {
     const seen = new Map<string, unknown>();
-    for (const doc of yield* matchingRun(collection, query, compiled)) {
+    for (const doc of (yield* matchingRun(collection, query, compiled, { hint: command.hint })).docs) {
       const values: unknown[] = [];
       collectDistinct(doc, parts, 0, values);
       for (const value of values) {
