@@ -311,23 +311,23 @@ const UPDATE_PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unse
 
 /** A pipeline update: its result replaces the document, keeping `_id` (it may not change it). */
 function compilePipelineUpdate(pipeline: Document[], statement: { collator: Collator | undefined; constants: Document | undefined }, context: CommandContext, variables: Variables): CompiledUpdate {
-  for (const stage of pipeline) {
-    const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
-    if (name !== undefined && !UPDATE_PIPELINE_STAGES.has(name)) {
-      throw new CommandError('InvalidOptions', `${name} is not allowed to be used within an update`);
-    }
-  }
   const allVariables: Variables = { ...variables, ...(statement.constants ?? {}) };
+  // Parsed first, so an unknown stage gets the pipeline's own error (40324), as in mongod.
   const compiled = compilePipeline(pipeline, {
     ...(statement.collator ? { collator: statement.collator } : {}),
     variableNames: Object.keys(allVariables).filter((name) => name !== 'NOW'),
   });
+  for (const stage of pipeline) {
+    const name = Object.keys(stage)[0] ?? '';
+    if (!UPDATE_PIPELINE_STAGES.has(name)) throw new CommandError('InvalidOptions', `${name} is not allowed to be used within an update`);
+  }
   return {
-    kind: 'replacement',
+    kind: 'pipeline',
     apply(doc, options) {
       const pipelineContext = { db: context.db, catalog: context.catalog, variables: allVariables, ...(statement.collator ? { collator: statement.collator } : {}) };
       const [result] = drain(compiled.run(streamOf([doc]), pipelineContext));
       if (!result) throw new CommandError('BadValue', 'The update pipeline produced no document');
+      // The result replaces the document; _id may be left out but not changed.
       return compileUpdate(result).apply(doc, options);
     },
   };

@@ -38,7 +38,8 @@ export interface UpdateResult {
 }
 
 export interface CompiledUpdate {
-  readonly kind: 'modifier' | 'replacement';
+  /** 'pipeline' is built by the command layer around the pipeline runner (an upsert seeds it like operators). */
+  readonly kind: 'modifier' | 'replacement' | 'pipeline';
   apply(doc: Document, options: ApplyOptions): UpdateResult;
 }
 

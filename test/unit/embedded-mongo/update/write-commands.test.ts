@@ -135,6 +135,16 @@ describe('write commands on the update engine', () => {
       assert.deepEqual((reply.writeErrors as Document[])[0], { index: 0, code: 72, errmsg: '$group is not allowed to be used within an update' });
     });
 
+    it('seeds a pipeline upsert with the query\'s equality fields', () => {
+      run({ update: 'c', updates: [{ q: { _id: 8, k: 'x' }, u: [{ $set: { doubled: { $concat: ['$k', '$k'] } } }], upsert: true }] });
+      assert.deepEqual(stored().find((doc) => doc._id === 8), { _id: 8, k: 'x', doubled: 'xx' });
+    });
+
+    it('answers an unknown stage in an update pipeline with the pipeline parser\'s error', () => {
+      const reply = run({ update: 'c', updates: [{ q: {}, u: [{ $bogus: {} }] }] });
+      assert.equal((reply.writeErrors as Document[])[0]!.code, 40324);
+    });
+
     it('uses `let` variables in the query', () => {
       const reply = run({ update: 'c', updates: [{ q: { $expr: { $eq: ['$n', '$$target'] } }, u: { $set: { hit: true } }, multi: true }], let: { target: 2 } });
       assert.deepEqual(reply, { n: 1, nModified: 1 });
