@@ -341,7 +341,8 @@ const FIXED_UNIT_MS: Partial<Record<Unit, number>> = { hour: 3600000, minute: 60
  * 5439014 (jstests/aggregation/expressions/date_diff.js).
  */
 function readUnit(value: unknown, name: string, unknownCode?: number): Unit {
-  if (typeof value !== 'string') throw new CommandError(5439013, `${name} requires 'unit' to be a string, but got ${typeName(value)}`);
+  // $dateAdd/$dateSubtract report a non-string unit as 5166404 (jstests/aggregation/expressions/date_add_subtract.js).
+  if (typeof value !== 'string') throw new CommandError(unknownCode === undefined ? 5166404 : 5439013, `${name} requires 'unit' to be a string, but got ${typeName(value)}`);
   if (!UNITS.has(value)) {
     if (unknownCode !== undefined) {
       throw new CommandError(unknownCode, `${name} parameter 'unit' value cannot be recognized as a time unit: ${value}`);

@@ -155,6 +155,21 @@ describe('embedded-mongo expressions: date arithmetic', () => {
     assert.deepEqual(evaluate({ $dateAdd: { startDate: start, unit: 'hour', amount: 24, timezone: 'America/New_York' } }), utc('2021-03-14T12:00:00Z'));
   });
 
+  it('$dateAdd and $dateSubtract agree with the cases of jstests/aggregation/expressions/date_add_subtract.js', () => {
+    const paris = { startDate: utc('2020-10-24T18:10:00Z'), timezone: 'Europe/Paris' };
+    assert.deepEqual(evaluate({ $dateAdd: { ...paris, unit: 'hour', amount: 24 } }), utc('2020-10-25T18:10:00Z'));
+    assert.deepEqual(evaluate({ $dateAdd: { ...paris, unit: 'day', amount: 1 } }), utc('2020-10-25T19:10:00Z'));
+    assert.deepEqual(evaluate({ $dateAdd: { startDate: utc('2021-01-30T23:30:00Z'), unit: 'month', amount: 1, timezone: 'Europe/Paris' } }), utc('2021-02-27T23:30:00Z'));
+    const nyEnd = { startDate: utc('2021-01-31T03:00:00Z'), unit: 'month', amount: 2 };
+    assert.deepEqual(evaluate({ $dateSubtract: nyEnd }), utc('2020-11-30T03:00:00Z'));
+    assert.deepEqual(evaluate({ $dateSubtract: { ...nyEnd, timezone: 'America/New_York' } }), utc('2020-12-01T03:00:00Z'));
+    assert.deepEqual(evaluate({ $dateSubtract: { startDate: utc('2020-12-31T12:10:05Z'), unit: 'quarter', amount: 2 } }), utc('2020-06-30T12:10:05Z'));
+    assertFails(() => evaluate({ $dateAdd: { startDate: utc('2020-12-31T12:10:05Z'), unit: 1, amount: 10 } }), 5166404);
+    assertFails(() => evaluate({ $dateSubtract: { startDate: 'myBirthDate', unit: 'year', amount: 10 } }), 5166403);
+    assertFails(() => compileExpression({ $dateAdd: { startDate: '$date', units: 'day', amount: 1 } }), 5166401);
+    assertFails(() => compileExpression({ $dateAdd: { unit: 'second', amount: 120 } }), 5166402);
+  });
+
   it('$dateSubtract subtracts units; null arguments give null', () => {
     // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/dateSubtract/
     assert.deepEqual(evaluate({ $dateSubtract: { startDate: utc('2021-03-31T12:00:00Z'), unit: 'month', amount: 1 } }), utc('2021-02-28T12:00:00Z'));
