@@ -17,6 +17,9 @@ function collectEqualities(query: Document, out: Map<string, unknown>): void {
     if (key.startsWith('$')) continue;
     if (isPlainObject(condition) && (Object.keys(condition)[0] ?? '').startsWith('$')) {
       if (Object.hasOwn(condition, '$eq')) addEquality(out, key, condition.$eq);
+      // mongod rewrites a one-element $in into an equality before it seeds the document.
+      const within = condition.$in;
+      if (Array.isArray(within) && within.length === 1 && bsonType(within[0]) !== 'regex') addEquality(out, key, within[0]);
       continue;
     }
     // A regex literal is a pattern match, not an equality.

@@ -44,6 +44,10 @@ describe('update engine: replacements and upsert seeds', () => {
       assert.deepEqual(upsertSeed({ 'a.b': 1, $and: [{ c: { $eq: 2 } }, { 'a.d': 3 }] }, false), { a: { b: 1, d: 3 }, c: 2 });
     });
 
+    it('reads a one-element $in and a one-clause $or as equalities', () => {
+      assert.deepEqual(upsertSeed({ _id: { $in: [5] }, $or: [{ a: 1 }], b: { $in: [1, 2] } }, false), { _id: 5, a: 1 });
+    });
+
     it('ignores regexes, $or with several clauses and other operators', () => {
       assert.deepEqual(upsertSeed({ a: new BSONRegExp('x'), $or: [{ b: 1 }, { b: 2 }], $expr: { $eq: [1, 1] } }, false), {});
     });
