@@ -68,7 +68,7 @@ const $concatArrays: OperatorCompiler = (args, ctx) => {
 function loopVariable(spec: Document, fallback: string): string {
   if (!Object.hasOwn(spec, 'as')) return fallback;
   const name = spec.as;
-  if (typeof name !== 'string') throw new CommandError(16866, 'empty variable names are not allowed');
+  if (typeof name !== 'string') throw new CommandError('FailedToParse', 'empty variable names are not allowed');
   validateVariableNameForWrite(name);
   return name;
 }

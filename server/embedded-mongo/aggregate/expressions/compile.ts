@@ -162,36 +162,39 @@ function validateFieldName(key: string): void {
   if (key.includes('\0')) throw new CommandError(16411, "FieldPath field names may not contain '\\0'.");
 }
 
-/** Checks a variable name read as `$$name` the way mongod does before looking it up. */
+/**
+ * Checks a variable name read as `$$name` the way mongod 7.0 does before looking it up (all of
+ * these are FailedToParse, as jstests/aggregation/expressions/let.js expects).
+ */
 function validateVariableNameForRead(name: string): void {
-  if (name === '') throw new CommandError(16869, 'empty variable names are not allowed');
+  if (name === '') throw new CommandError('FailedToParse', 'empty variable names are not allowed');
   const first = name.charCodeAt(0);
   const isLower = first >= 97 && first <= 122;
   const isUpper = first >= 65 && first <= 90;
   if (!isLower && !isUpper && first < 128) {
-    throw new CommandError(16870, `'${name}' starts with an invalid character for a user variable name`);
+    throw new CommandError('FailedToParse', `'${name}' starts with an invalid character for a user variable name`);
   }
-  checkVariableNameTail(name, 16871);
+  checkVariableNameTail(name);
 }
 
 /** Checks a name being defined ($let vars, `as` of $map/$filter...). */
 export function validateVariableNameForWrite(name: string): void {
   if (name === 'CURRENT') return; // the one system variable a user may rebind
-  if (name === '') throw new CommandError(16866, 'empty variable names are not allowed');
+  if (name === '') throw new CommandError('FailedToParse', 'empty variable names are not allowed');
   const first = name.charCodeAt(0);
   const isLower = first >= 97 && first <= 122;
   if (!isLower && first < 128) {
-    throw new CommandError(16867, `'${name}' starts with an invalid character for a user variable name`);
+    throw new CommandError('FailedToParse', `'${name}' starts with an invalid character for a user variable name`);
   }
-  checkVariableNameTail(name, 16868);
+  checkVariableNameTail(name);
 }
 
-function checkVariableNameTail(name: string, code: number): void {
+function checkVariableNameTail(name: string): void {
   for (let i = 1; i < name.length; i += 1) {
     const c = name.charCodeAt(i);
     const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 128;
     if (!ok) {
-      throw new CommandError(code, `'${name}' contains an invalid character for a variable name: '${name[i]}'`);
+      throw new CommandError('FailedToParse', `'${name}' contains an invalid character for a variable name: '${name[i]}'`);
     }
   }
 }

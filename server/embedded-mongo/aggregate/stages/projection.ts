@@ -19,9 +19,11 @@ type ProjectionNode =
 
 type Tree = Map<string, ProjectionNode>;
 
+/** A value as error messages show it (int64 as NumberLong, as mongod prints it). */
 function describeValue(value: unknown): string {
+  if (typeof value === 'bigint') return `NumberLong(${value})`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? `NumberLong(${field})` : field)) ?? String(value);
   } catch {
     return String(value);
   }

@@ -24,7 +24,7 @@ export function parseMatch(spec: unknown, parse: ParseContext): CompiledStage {
   if ('$where' in spec) throw new CommandError(16395, '$where is not allowed inside of a $match aggregation expression');
   // Compiled now so that a bad filter fails the whole command before it runs; compiled again
   // per run because $expr reads the variables of that run (a $lookup's let, per document).
-  const usesVariables = JSON.stringify(spec)?.includes('$$') ?? true;
+  const usesVariables = mentionsVariable(spec);
   const compiled = compileFilter(spec, { collator: parse.collator, variables: placeholderVariables(parse.variableNames) });
   return {
     name: '$match',
@@ -238,4 +238,12 @@ export function parseRedact(spec: unknown, parse: ParseContext): CompiledStage {
       }
     },
   };
+}
+
+/** Whether a filter reads a `$$variable` anywhere (only $expr can), so must be compiled per run. */
+function mentionsVariable(value: unknown): boolean {
+  if (typeof value === 'string') return value.startsWith('$$');
+  if (Array.isArray(value)) return value.some(mentionsVariable);
+  if (isPlainObject(value)) return Object.values(value).some(mentionsVariable);
+  return false;
 }

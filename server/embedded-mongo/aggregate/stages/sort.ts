@@ -8,6 +8,7 @@ import { CommandError } from '../../errors';
 import { compileSort } from '../../query/index';
 import { DOCUMENTS_PER_PAUSE, PAUSE, type Pause, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
+import { describeValue } from './projection';
 
 /** Documents sorted in one step: about a millisecond of work, a few on a loaded machine. */
 export const RUN_SIZE = 1024;
@@ -19,7 +20,7 @@ export function validateSortSpec(spec: unknown): Document {
   for (const key of keys) {
     const direction = spec[key];
     if (isPlainObject(direction)) {
-      if (direction.$meta === undefined) throw new CommandError(17312, `Illegal key in $sort specification: ${key}: ${JSON.stringify(direction)}`);
+      if (direction.$meta === undefined) throw new CommandError(17312, `Illegal key in $sort specification: ${key}: ${describeValue(direction)}`);
       continue;
     }
     const type = bsonType(direction);

@@ -299,6 +299,10 @@ describe('aggregation stages', () => {
       assert.deepEqual(aggregate(docs, [{ $match: { $expr: { $lt: ['$a', '$$limit'] } } }], { variables: { limit: 2 } }), [{ a: 1, b: 2 }]);
     });
 
+    it('matches int64 values exactly', () => {
+      assert.deepEqual(aggregate([{ v: 2n ** 60n }, { v: 1 }], [{ $match: { v: 2n ** 60n } }]), [{ v: 2n ** 60n }]);
+    });
+
     it('refuses $where (16395) and a non-object (15959)', () => {
       assert.equal(errorOf(() => aggregate([], [{ $match: { $where: 'true' } }])).code, 16395);
       assert.equal(errorOf(() => aggregate([], [{ $match: 1 }])).code, 15959);
