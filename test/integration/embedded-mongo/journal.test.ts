@@ -179,6 +179,26 @@ describe('embedded store journal', () => {
       assert.ok(printed.includes(`dropped bytes ${damagedAt}-${offsets[501]! - 1}`), printed);
     });
 
+    it('drops each of several damaged stretches and keeps every intact record around them', async () => {
+      const { data, offsets } = journalOf(20);
+      flipByte(data, offsets[3]! + RECORD_HEADER + 4); // record 4
+      data.fill(0, offsets[10]!, offsets[12]! + 2); // records 11 to 13
+      flipByte(data, data.length - 1); // the last record, 20
+      await fs.writeFile(path.join(dataDir, 'journal.bson'), data);
+
+      const report = await repairJournal(dataDir);
+
+      assert.deepEqual(report.dropped, [
+        { start: offsets[3], end: offsets[4] },
+        { start: offsets[10], end: offsets[13] },
+        { start: offsets[19], end: data.length },
+      ]);
+      const kept = decodeRecords(await fs.readFile(path.join(dataDir, 'journal.bson'))).records.map((record) => record.doc.n);
+      assert.deepEqual(kept, [1, 2, 3, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 19]);
+      assert.equal(report.keptRecords, 15);
+      assert.equal(report.droppedBytes, data.length - report.keptBytes);
+    });
+
     it('leaves an intact journal alone and makes no backup', async () => {
       const { data } = journalOf(3);
       const file = path.join(dataDir, 'journal.bson');
@@ -246,6 +266,18 @@ describe('embedded store journal', () => {
     const result = decodeRecords(await fs.readFile(journal.path));
     assert.equal(result.records.length, 400);
     assert.equal(new Set(result.records.map((record) => record.doc._id)).size, 400);
+  });
+
+  it('fails every later write once one write failed, so nothing is appended after a possibly partial record', async () => {
+    const journal = new Journal(dataDir, () => []);
+    await journal.open();
+    await journal.append([{ op: 'dropDatabase', db: 'first' }]);
+    // Simulate a failing disk: the descriptor goes away under the journal (EBADF on the next write).
+    await (journal as unknown as { handle: { close(): Promise<void> } }).handle.close();
+    await assert.rejects(journal.append([{ op: 'dropDatabase', db: 'second' }]));
+    await assert.rejects(journal.append([{ op: 'dropDatabase', db: 'third' }]), /stopped accepting writes after an earlier failure/);
+    const result = decodeRecords(await fs.readFile(journal.path));
+    assert.deepEqual(result.records.map((record) => record.db), ['first']);
   });
 
   it('compacts a growing journal while running and replays to the same state', async () => {
