@@ -88,7 +88,7 @@ export function planQuery(collection: Collection | undefined, query: QueryShape 
     const candidate = considerIndex(index, query, predicates, sort);
     if (candidate) candidates.push(candidate);
   }
-  const best = chooseCandidate(candidates, sort !== undefined);
+  const best = chooseCandidate(candidates, sort !== undefined, query.limit !== undefined && query.limit > 0);
   if (best) return indexPlan(collection, best);
 
   if (notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) throw noTableScanError();
@@ -207,7 +207,7 @@ function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map
     break;
   }
   const pinned = index.fields.map((_, i) => i < pointFields && bounds[i]!.length === 1);
-  const direction = sort ? sortDirection(index, sort, pinned, collationMatches) : 1;
+  const direction = sort ? sortDirection(index, sort, pinned, collationMatches) : undefined;
   if (bounds.length === 0 && direction === undefined && !hinted) return undefined;
   return { index, bounds, pointFields, providesSort: sort !== undefined && direction !== undefined, direction: direction ?? 1 };
 }
@@ -250,27 +250,39 @@ function sortDirection(index: SecondaryIndex, sort: SortField[], pinned: boolean
   return direction ?? 1;
 }
 
-function chooseCandidate(candidates: IndexCandidate[], sorted: boolean): IndexCandidate | undefined {
-  const bounded = candidates.filter((candidate) => candidate.bounds.length > 0);
-  if (bounded.length > 1) for (const candidate of bounded) candidate.estimate = estimateKeys(candidate);
+/**
+ * The bounded index reading the fewest keys (counted up to ESTIMATE_CAP), preferring one that
+ * also gives the sort. With a sort and a limit, an index walk in sort order beats a large bounded
+ * scan that would need sorting: it stops after `limit` matches, as mongod's trial run finds.
+ */
+function chooseCandidate(candidates: IndexCandidate[], sorted: boolean, limited: boolean): IndexCandidate | undefined {
+  for (const candidate of candidates) if (candidate.bounds.length > 0) candidate.estimate = estimateKeys(candidate);
   const rank = (candidate: IndexCandidate): number[] => [
     candidate.bounds.length > 0 ? 1 : 0,
-    -(candidate.estimate ?? 0),
+    -(candidate.estimate ?? ESTIMATE_CAP),
     sorted && candidate.providesSort ? 1 : 0,
     candidate.pointFields,
     candidate.bounds.length,
     -candidate.index.fields.length,
   ];
-  let best: IndexCandidate | undefined;
-  let bestRank: number[] = [];
-  for (const candidate of candidates) {
-    const candidateRank = rank(candidate);
-    if (!best || compareRanks(candidateRank, bestRank) > 0) {
-      best = candidate;
-      bestRank = candidateRank;
+  const best = (list: IndexCandidate[]): IndexCandidate | undefined => {
+    let winner: IndexCandidate | undefined;
+    let winnerRank: number[] = [];
+    for (const candidate of list) {
+      const candidateRank = rank(candidate);
+      if (!winner || compareRanks(candidateRank, winnerRank) > 0) {
+        winner = candidate;
+        winnerRank = candidateRank;
+      }
     }
-  }
-  return best;
+    return winner;
+  };
+  const bounded = best(candidates.filter((candidate) => candidate.bounds.length > 0));
+  if (!sorted) return bounded;
+  const sorting = best(candidates.filter((candidate) => candidate.providesSort));
+  if (!bounded || bounded.providesSort) return bounded ?? sorting;
+  if (sorting && limited && (bounded.estimate ?? ESTIMATE_CAP) >= ESTIMATE_CAP) return sorting;
+  return bounded;
 }
 
 function compareRanks(a: number[], b: number[]): number {
@@ -368,6 +380,9 @@ function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Inter
   const boxes = [...compoundIntervals(index, bounds)];
   if (direction < 0) boxes.reverse();
   const seen = new Set<string>();
+  // Batches start small and double, so a consumer that stops early (a limit) reads few keys.
+  let batchSize = 1;
+  let sincePause = 0;
   for (const [start, end] of boxes) {
     let resume: IndexKey = direction > 0 ? start : end;
     let skipResume = false;
@@ -382,10 +397,12 @@ function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Inter
           break;
         }
         batch.push(key);
-        if (batch.length >= SCAN_BATCH) break;
+        if (batch.length >= batchSize) break;
       }
-      if (batch.length < SCAN_BATCH) finished = true;
+      if (batch.length < batchSize) finished = true;
+      batchSize = Math.min(batchSize * 2, SCAN_BATCH);
       plan.keysExamined += batch.length;
+      sincePause += batch.length;
       for (const key of batch) {
         const id = key.id as string;
         if (seen.has(id)) continue;
@@ -398,7 +415,10 @@ function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Inter
       if (finished) break;
       resume = batch[batch.length - 1]!;
       skipResume = true;
-      yield PAUSE;
+      if (sincePause >= SCAN_BATCH) {
+        sincePause = 0;
+        yield PAUSE;
+      }
     }
   }
 }
