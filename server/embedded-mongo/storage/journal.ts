@@ -1,6 +1,6 @@
 // Append-only journal: each record is [uint32 length][uint32 crc32][BSON body].
-// A write is acknowledged only after its record is fsynced; concurrent writers share one
-// fsync (group commit). Compaction rewrites the live state into a new file and renames it
+// A write is acknowledged only once its record is on disk (an O_DSYNC write, or write +
+// fdatasync); concurrent writers share one write and sync (group commit). Compaction rewrites the live state into a new file and renames it
 // over the old one, so a crash leaves either the old or the new journal, never a mix.
 //
 // What start-up may drop (the torn-tail rule). Records are read from offset 0. A record is
