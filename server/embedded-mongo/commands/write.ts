@@ -12,7 +12,7 @@ import { CommandError, errorToReply } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Collection } from '../storage/collection';
 import { planQuery } from '../storage/planner';
-import { compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, upsertSeed, type CompiledUpdate } from '../update/index';
+import { checkStorableId, compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, upsertSeed, type CompiledUpdate } from '../update/index';
 import { collectionName, type CommandContext, type CommandHandler, type CommandRun, type Pause } from './context';
 
 /** Writes between two pauses. */
@@ -133,32 +133,6 @@ function currentVersion(collection: Collection, target: Document, matcher: Match
   return current;
 }
 
-/** mongod's checks on an `_id` about to be stored (ops/insert.cpp, storage_validation.cpp). */
-function checkIdForInsert(id: unknown): void {
-  const type = bsonType(id);
-  if (type === 'regex') throw new CommandError('BadValue', "can't use a regex for _id");
-  if (type === 'undefined') throw new CommandError('BadValue', "can't use a undefined for _id");
-  if (type === 'array') throw new CommandError('BadValue', "can't use an array for _id");
-  if (type === 'object') checkNoDollarFields(id as Document);
-}
-
-function checkNoDollarFields(value: unknown): void {
-  if (Array.isArray(value)) {
-    for (const element of value) checkNoDollarFields(element);
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  const keys = Object.keys(value);
-  keys.forEach((key, index) => {
-    // A DBRef ({$ref, $id[, $db]}) is the one place such names are valid.
-    const dbRef = (key === '$ref' && index === 0 && keys[1] === '$id') || (key === '$id' && index === 1 && keys[0] === '$ref') || (key === '$db' && index === 2 && keys[0] === '$ref');
-    if (key.startsWith('$') && !dbRef) {
-      throw new CommandError('DollarPrefixedFieldName', `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`);
-    }
-    checkNoDollarFields(value[key]);
-  });
-}
-
 /** _id first, generated when missing, as mongod arranges an inserted document. */
 function withIdFirst(doc: Document): Document {
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
@@ -187,7 +161,7 @@ export function prepareInsert(raw: unknown): Document {
   if (size > MAX_DOCUMENT_SIZE) {
     throw new CommandError('BadValue', `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_SIZE}`);
   }
-  if (raw._id !== undefined) checkIdForInsert(raw._id);
+  if (raw._id !== undefined) checkStorableId(raw._id);
   return withIdFirst(fillEmptyTimestamps(raw));
 }
 
@@ -396,7 +370,7 @@ function* runUpdate(context: CommandContext, name: string, plan: UpdatePlan): Ge
 function upsertDocument(context: CommandContext, name: string, plan: UpdatePlan): UpdateOutcome {
   const seed = upsertSeed(plan.q, plan.update.kind === 'replacement');
   let doc = withIdFirst(plan.update.apply(seed, { inserting: true }).doc);
-  checkIdForInsert(doc._id);
+  checkStorableId(doc._id);
   if (calculateObjectSize(doc) > MAX_DOCUMENT_SIZE) throw new CommandError(17420, `Document to upsert is larger than ${MAX_DOCUMENT_SIZE}`);
   doc = fillEmptyTimestamps(doc);
   const collection = context.catalog.ensureCollection(context.db, name);

@@ -4,3 +4,4 @@ export { compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, type ApplyOptions, 
 export { upsertSeed } from './upsert';
 export { sameDocument } from './leaf';
 export { formatIdOf, formatValue } from './format';
+export { checkStorableId } from './tree';

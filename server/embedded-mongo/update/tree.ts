@@ -255,11 +255,35 @@ function applyRename(node: RenameNode, to: readonly string[], state: ApplyState)
   state.modified = true;
 }
 
-/** The `_id` a stored document may hold (mongod's storageValidIdField). */
-export function checkIdStorable(doc: Document): void {
-  const type = bsonType(doc._id);
+/**
+ * The `_id` a stored document may hold (mongod's storage_validation::storageValidIdField, used by
+ * inserts, upserts and updates alike): not a regex, an array or undefined, and no `$`-prefixed
+ * field inside (a DBRef's $ref/$id/$db excepted).
+ */
+export function checkStorableId(id: unknown): void {
+  const type = bsonType(id);
   if (type === 'regex' || type === 'array' || type === 'undefined') {
     throw new CommandError('InvalidIdField', `The '_id' value cannot be of type ${type}`);
   }
+  if (type === 'object') checkNoDollarFields(id);
 }
 
+function checkNoDollarFields(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const element of value) checkNoDollarFields(element);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const keys = Object.keys(value);
+  keys.forEach((key, index) => {
+    const inDbRef = keys[0] === '$ref' && keys[1] === '$id' && ((key === '$ref' && index === 0) || (key === '$id' && index === 1) || (key === '$db' && index === 2));
+    if (key.startsWith('$') && !inDbRef) {
+      throw new CommandError('DollarPrefixedFieldName', `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`);
+    }
+    checkNoDollarFields(value[key]);
+  });
+}
+
+export function checkIdStorable(doc: Document): void {
+  if (doc._id !== undefined) checkStorableId(doc._id);
+}

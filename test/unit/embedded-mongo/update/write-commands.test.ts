@@ -1,7 +1,7 @@
 // insert, update, delete and findAndModify as commands: replies, write errors and validation as
 // mongod 7.0 gives them, run in-process through the store's dispatcher on a fresh catalog.
 import assert from 'node:assert/strict';
-import { Double, Long, ObjectId, Timestamp, type Document } from 'bson';
+import { BSONRegExp, Double, Long, ObjectId, Timestamp, type Document } from 'bson';
 import { bsonType } from '../../../../server/embedded-mongo/bson/index';
 import { runCommand } from '../../../../server/embedded-mongo/commands/index';
 import { isCommandRun, type CommandContext } from '../../../../server/embedded-mongo/commands/context';
@@ -55,12 +55,13 @@ describe('write commands on the update engine', () => {
       assert.equal(doc!.big, 2n ** 40n);
     });
 
-    it('refuses an array, a regex or a $-prefixed key inside _id', () => {
-      const reply = run({ insert: 'c', ordered: false, documents: [{ _id: [1] }, { _id: { $x: 1 } }, { _id: 3 }] });
+    it('refuses an array, a regex or a $-prefixed key inside _id (storageValidIdField)', () => {
+      const reply = run({ insert: 'c', ordered: false, documents: [{ _id: [1] }, { _id: new BSONRegExp('x') }, { _id: { $x: 1 } }, { _id: { $ref: 'c', $id: 1 } }] });
       assert.equal(reply.n, 1);
       assert.deepEqual((reply.writeErrors as Document[]).map((error) => [error.index, error.code, error.errmsg]), [
-        [0, 2, "can't use an array for _id"],
-        [1, 52, "_id fields may not contain '$'-prefixed fields: $x is not valid for storage."],
+        [0, 53, "The '_id' value cannot be of type array"],
+        [1, 53, "The '_id' value cannot be of type regex"],
+        [2, 52, "_id fields may not contain '$'-prefixed fields: $x is not valid for storage."],
       ]);
     });
 
