@@ -37,6 +37,12 @@ interface Context {
   variables: Record<string, unknown>;
   /** Inside $elemMatch some top-level operators are refused. */
   inElemMatch: boolean;
+  /**
+   * Whether an array at the end of a path is also tested element by element. False for the
+   * operators of a value-form $elemMatch, which test each element as it is ({ $elemMatch:
+   * { $gt: 5 } } does not match [[6]]).
+   */
+  expandLeaf: boolean;
 }
 
 function badValue(message: string): CommandError {
@@ -44,7 +50,7 @@ function badValue(message: string): CommandError {
 }
 
 export function compileFilter(filter: Document | undefined, options: FilterOptions = {}): Matcher {
-  const context: Context = { collator: options.collator, variables: options.variables ?? {}, inElemMatch: false };
+  const context: Context = { collator: options.collator, variables: options.variables ?? {}, inElemMatch: false, expandLeaf: true };
   const root = filter === undefined || filter === null ? alwaysTrue : compileDocument(filter, context);
   return {
     test: (doc) => root(doc, { arrayIndex: undefined }),
@@ -183,7 +189,7 @@ function compileOperators(parts: readonly string[], operators: Document, context
   for (const [operator, operand] of entries) {
     if (operator === '$options') continue;
     if (operator === '$regex') {
-      nodes.push(pathTest(parts, regexOperatorTest(operand, operators.$options), true));
+      nodes.push(pathTest(parts, regexOperatorTest(operand, operators.$options), context.expandLeaf));
       continue;
     }
     nodes.push(compileOperator(parts, operator, operand, context));
@@ -194,26 +200,26 @@ function compileOperators(parts: readonly string[], operators: Document, context
 function compileOperator(parts: readonly string[], operator: string, operand: unknown, context: Context): Node {
   switch (operator) {
     case '$eq':
-      return pathTest(parts, equalityTest(operand, context), true);
+      return pathTest(parts, equalityTest(operand, context), context.expandLeaf);
     case '$ne':
-      return not(pathTest(parts, equalityTest(operand, context), true));
+      return not(pathTest(parts, equalityTest(operand, context), context.expandLeaf));
     case '$gt':
     case '$gte':
     case '$lt':
     case '$lte':
-      return pathTest(parts, comparisonTest(operator, operand, context), true);
+      return pathTest(parts, comparisonTest(operator, operand, context), context.expandLeaf);
     case '$in':
-      return pathTest(parts, inTest(operator, operand, context), true);
+      return pathTest(parts, inTest(operator, operand, context), context.expandLeaf);
     case '$nin':
-      return not(pathTest(parts, inTest(operator, operand, context), true));
+      return not(pathTest(parts, inTest(operator, operand, context), context.expandLeaf));
     case '$exists': {
       const exists = pathTest(parts, (value) => value !== undefined, false);
       return truthy(operand) ? exists : not(exists);
     }
     case '$type':
-      return pathTest(parts, typeTest(operand), true);
+      return pathTest(parts, typeTest(operand), context.expandLeaf);
     case '$mod':
-      return pathTest(parts, modTest(operand), true);
+      return pathTest(parts, modTest(operand), context.expandLeaf);
     case '$size':
       return pathTest(parts, sizeTest(operand), false);
     case '$all':
@@ -226,7 +232,7 @@ function compileOperator(parts: readonly string[], operator: string, operand: un
     case '$bitsAnySet':
     case '$bitsAllClear':
     case '$bitsAnyClear':
-      return pathTest(parts, bitsTest(operator, operand), true);
+      return pathTest(parts, bitsTest(operator, operand), context.expandLeaf);
     case '$comment':
       return alwaysTrue;
     case '$near':
@@ -248,7 +254,7 @@ function compileOperator(parts: readonly string[], operator: string, operand: un
 }
 
 function compileNot(parts: readonly string[], operand: unknown, context: Context): Node {
-  if (bsonType(operand) === 'regex') return pathTest(parts, regexTest(regexOfValue(operand)), true);
+  if (bsonType(operand) === 'regex') return pathTest(parts, regexTest(regexOfValue(operand)), context.expandLeaf);
   if (!isPlainObject(operand)) throw badValue('$not needs a regex or a document');
   if (Object.keys(operand).length === 0) throw badValue('$not cannot be empty');
   if (!isOperatorObject(operand)) throw badValue(`unknown operator: ${Object.keys(operand)[0]}`);
@@ -423,13 +429,13 @@ function compileAll(parts: readonly string[], operand: unknown, context: Context
 
 function elemMatchTest(operand: unknown, context: Context): ValueTest {
   if (!isPlainObject(operand)) throw badValue('$elemMatch needs an Object');
-  const inner: Context = { ...context, inElemMatch: true };
+  const inner: Context = { ...context, inElemMatch: true, expandLeaf: true };
   const keys = Object.keys(operand);
   const first = keys[0];
   const valueForm = first !== undefined && first.startsWith('$') && !['$and', '$or', '$nor', '$expr', '$where', '$jsonSchema', '$text', '$comment', '$alwaysTrue', '$alwaysFalse'].includes(first);
   if (valueForm) {
     // { $elemMatch: { $gte: 80, $lt: 85 } }: each operator applies to the element itself.
-    const node = compileOperators([], operand, inner);
+    const node = compileOperators([], operand, { ...inner, expandLeaf: false });
     return (value, found) => someElement(value, (element) => node(element as Document, { arrayIndex: undefined }), found);
   }
   const node = compileDocument(operand, inner);

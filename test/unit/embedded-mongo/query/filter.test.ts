@@ -108,6 +108,8 @@ describe('embedded-mongo query: compileFilter', () => {
       assert.ok(matches({ a: { $size: 2 } }, { a: [1, [2, 3]] }));
       assert.ok(matches({ a: { $elemMatch: { $gte: 80, $lt: 85 } } }, { a: [79, 82, 90] }));
       assert.ok(!matches({ a: { $elemMatch: { $gte: 80, $lt: 85 } } }, { a: [79, 90] }));
+      assert.ok(!matches({ a: { $elemMatch: { $gt: 5 } } }, { a: [[6]] }), 'value form tests elements as they are');
+      assert.ok(matches({ a: { $elemMatch: { $elemMatch: { $gt: 5 } } } }, { a: [[6]] }));
       assert.ok(matches({ a: { $elemMatch: { x: 1, y: { $gt: 1 } } } }, { a: [{ x: 1, y: 1 }, { x: 1, y: 2 }] }));
       assert.ok(matches({ a: { $all: [{ $elemMatch: { x: 1 } }] } }, { a: [{ x: 1 }] }));
     });
