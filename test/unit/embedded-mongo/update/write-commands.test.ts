@@ -151,6 +151,19 @@ describe('write commands on the update engine', () => {
       assert.deepEqual(reply, { n: 1, nModified: 1 });
     });
 
+    it('applies arrayFilters and the positional operator of a statement', () => {
+      run({ insert: 'c', documents: [{ _id: 'g', grades: [{ g: 80 }, { g: 95 }], xs: [1, 2, 3] }] });
+      run({ update: 'c', updates: [{ q: { _id: 'g' }, u: { $set: { 'grades.$[hi].top': true } }, arrayFilters: [{ 'hi.g': { $gte: 90 } }] }] });
+      run({ update: 'c', updates: [{ q: { _id: 'g', xs: 2 }, u: { $inc: { 'xs.$': 10 } } }] });
+      assert.deepEqual(stored().find((doc) => doc._id === 'g'), { _id: 'g', grades: [{ g: 80 }, { g: 95, top: true }], xs: [1, 12, 3] });
+    });
+
+    it('matches with the statement collation', () => {
+      run({ insert: 'c', documents: [{ _id: 'k', name: 'Zoe' }] });
+      const reply = run({ update: 'c', updates: [{ q: { name: 'zoe' }, u: { $set: { seen: true } }, collation: { locale: 'en', strength: 1 } }] });
+      assert.deepEqual(reply, { n: 1, nModified: 1 });
+    });
+
     it('increments an int64 of 2^60 exactly', () => {
       run({ insert: 'c', documents: [{ _id: 'big', v: Long.fromBigInt(2n ** 60n) }] });
       run({ update: 'c', updates: [{ q: { _id: 'big' }, u: { $inc: { v: 1 } } }] });
