@@ -36,9 +36,10 @@ const $let: OperatorCompiler = (args, ctx) => {
   return (doc, vars) => {
     const bound = values.map((value) => value(doc, vars));
     const scope = bindVariables(vars, names, bound);
-    // Rebinding CURRENT changes what "$field" paths read.
-    const current = currentIndex >= 0 ? (bound[currentIndex] as Document) : doc;
-    return body(current, scope);
+    if (currentIndex < 0) return body(doc, scope);
+    // Rebinding CURRENT changes what "$field" paths read; $$ROOT must still name the document.
+    if (scope.ROOT === undefined) scope.ROOT = doc;
+    return body(bound[currentIndex] as Document, scope);
   };
 };
 

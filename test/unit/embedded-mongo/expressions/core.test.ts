@@ -84,9 +84,15 @@ describe('embedded-mongo expressions: forms every expression can take', () => {
     assertFails(() => compileExpression('$a..b'), 15998);
   });
 
-  it('refuses variable names that cannot be user variables', () => {
-    assertFails(() => compileExpression({ $let: { vars: { Bad: 1 }, in: 1 } }), 16867, "'Bad' starts with an invalid character for a user variable name");
-    assertFails(() => compileExpression({ $let: { vars: { 'a-b': 1 }, in: 1 } }), 16868, /contains an invalid character for a variable name: '-'/);
+  it('refuses variable names that cannot be user variables with FailedToParse', () => {
+    // jstests/aggregation/expressions/let.js expects ErrorCodes.FailedToParse for each of these.
+    assertFails(() => compileExpression({ $let: { vars: { Bad: 1 }, in: 1 } }), 9, "'Bad' starts with an invalid character for a user variable name");
+    assertFails(() => compileExpression({ $let: { vars: { ROOT: 1 }, in: '$$ROOT' } }), 9);
+    assertFails(() => compileExpression({ $let: { vars: { _underbar: 1 }, in: 1 } }), 9);
+    assertFails(() => compileExpression({ $let: { vars: { 'a.b': 1 }, in: 1 } }), 9);
+    assertFails(() => compileExpression({ $let: { vars: { 'a-b': 1 }, in: 1 } }), 9, /contains an invalid character for a variable name: '-'/);
+    assertFails(() => compileExpression('$$_underbar'), 9);
+    assertFails(() => compileExpression('$$with spaces'), 9);
   });
 
   it('refuses server-side JavaScript and $meta with NotImplemented', () => {
@@ -114,6 +120,17 @@ describe('embedded-mongo expressions: $let', () => {
 
   it('rebinds CURRENT, which changes what field paths read', () => {
     assert.equal(evaluate({ $let: { vars: { CURRENT: '$inner' }, in: '$x' } }, { x: 1, inner: { x: 2 } }), 2);
+    // From jstests/aggregation/expressions/let.js: CURRENT may even be a number.
+    const doc = { two: 2, three: 3, nested: { four: 4 } };
+    assert.equal(evaluate({ $let: { vars: { CURRENT: '$$ROOT.nested' }, in: { $multiply: ['$four', '$$ROOT.two'] } } }, doc), 8);
+    assert.equal(evaluate({ $let: { vars: { CURRENT: '$three' }, in: { $multiply: ['$$CURRENT', '$$ROOT.two'] } } }, doc), 6);
+  });
+
+  it('evaluates all vars in the outer scope, so they can be swapped and cannot see each other', () => {
+    const swap = { $let: { vars: { x: 6, y: 10 }, in: { $let: { vars: { x: '$$y', y: '$$x' }, in: { $subtract: ['$$x', '$$y'] } } } } };
+    assert.equal(evaluate(swap), 4);
+    assert.equal(evaluate({ $let: { vars: { 日本語: 10 }, in: '$$日本語' } }), 10);
+    assertFails(() => compileExpression({ $let: { vars: { var1: '$one', var2: '$$var1' }, in: '$$var1' } }), 17276);
   });
 
   it('requires vars and in', () => {
