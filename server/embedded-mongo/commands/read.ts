@@ -95,8 +95,15 @@ export const find: CommandHandler = (command, context) => {
   return run();
 };
 
+/** A cursor id as a Long: ids are 63-bit, so an int64 (Long or, in the value model, bigint) is read exactly. */
+function cursorIdOf(value: unknown): Long {
+  if (value instanceof Long) return value;
+  if (typeof value === 'bigint') return Long.fromBigInt(value);
+  return Long.fromBigInt(BigInt(Math.trunc(toNumber(value)) || 0));
+}
+
 export const getMore: CommandHandler = (command, context) => {
-  const id = command.getMore instanceof Long ? command.getMore : Long.fromBigInt(BigInt(Math.trunc(toNumber(command.getMore))));
+  const id = cursorIdOf(command.getMore);
   const name = String(command.collection);
   const ns = `${context.db}.${name}`;
   const batch = context.cursors.getMore(id, ns, optionalNumber(command.batchSize));
@@ -108,7 +115,7 @@ export const killCursors: CommandHandler = (command, context) => {
   const cursorsKilled: Long[] = [];
   const cursorsNotFound: Long[] = [];
   for (const raw of ids) {
-    const id = raw instanceof Long ? raw : Long.fromBigInt(BigInt(Math.trunc(toNumber(raw))));
+    const id = cursorIdOf(raw);
     (context.cursors.kill(id) ? cursorsKilled : cursorsNotFound).push(id);
   }
   return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [] };
