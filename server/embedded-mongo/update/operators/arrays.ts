@@ -203,10 +203,14 @@ function cull(current: unknown, removes: (element: unknown) => boolean): LeafOut
  * not an operator is a query on document elements; an operator document ({$gte: 6}) or a
  * regex is a condition on the element itself; anything else is compared for equality.
  */
+/** Top-level query operators: a $pull condition starting with one of them is a document query. */
+const DOCUMENT_QUERY_OPERATORS = new Set(['$and', '$or', '$nor', '$expr', '$where', '$comment', '$text', '$jsonSchema', '$alwaysTrue', '$alwaysFalse']);
+
 function pullPredicate(argument: unknown, options: OperatorOptions): (element: unknown) => boolean {
   const collator = options.collator;
   const isRegex = bsonType(argument) === 'regex';
-  if (isPlainObject(argument) && !(Object.keys(argument)[0] ?? '').startsWith('$')) {
+  const first = isPlainObject(argument) ? (Object.keys(argument)[0] ?? '') : '';
+  if (isPlainObject(argument) && (!first.startsWith('$') || DOCUMENT_QUERY_OPERATORS.has(first))) {
     const matcher = compileFilter(argument, { collator });
     return (element) => isPlainObject(element) && matcher.test(element);
   }

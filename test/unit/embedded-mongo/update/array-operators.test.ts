@@ -122,6 +122,11 @@ describe('update engine: array operators', () => {
       assert.deepEqual(doc.a, [{ x: 2 }, 5]);
     });
 
+    it('reads a condition starting with $or as a query on document elements', () => {
+      const doc = updated({ _id: 1, a: [{ x: 1 }, { y: 2 }, { x: 3 }] }, { $pull: { a: { $or: [{ x: 1 }, { y: 2 }] } } });
+      assert.deepEqual(doc.a, [{ x: 3 }]);
+    });
+
     it('removes strings matching a regex', () => {
       assert.deepEqual(updated({ _id: 1, a: ['apple', 'banana', 'avocado'] }, { $pull: { a: new BSONRegExp('^a') } }).a, ['banana']);
     });
