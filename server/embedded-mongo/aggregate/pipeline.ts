@@ -117,7 +117,12 @@ export function runPipeline(source: Stream, pipeline: readonly Document[], conte
  * leading $match lets the planner use an index, and a $sort there (after the $match, or
  * first) is served by an index when one gives that order, so a sorted limit stays cheap.
  */
-export function runOnCollection(compiled: CompiledPipeline, collection: string | undefined, context: PipelineContext): Stream {
+export function runOnCollection(
+  compiled: CompiledPipeline,
+  collection: string | undefined,
+  context: PipelineContext,
+  options: { hint?: string | Document } = {},
+): Stream {
   const stages = compiled.stages;
   if (collection === undefined) return chain(emptyStream(), stages, context);
   const stored = context.catalog.getCollection(context.db, collection);
@@ -136,6 +141,7 @@ export function runOnCollection(compiled: CompiledPipeline, collection: string |
     ...(sortSpec ? { sort: sortSpec } : {}),
     ...(sortSpec && sortStage?.keep !== undefined ? { limit: sortStage.keep } : {}),
     ...(context.collator ? { collator: context.collator } : {}),
+    ...(options.hint !== undefined ? { hint: options.hint } : {}),
   });
   // The $match still tests every candidate; an index that gives the order makes the $sort moot.
   const remaining = scan.ordered ? stages.filter((stage) => stage !== sortStage) : stages;

@@ -13,6 +13,8 @@ export interface ScanOptions {
   /** How many documents the caller needs at most. */
   limit?: number;
   collator?: Collator;
+  /** The command's `hint`: an index name or key pattern, or `{ $natural: 1 }`. */
+  hint?: string | Document;
 }
 
 export interface Scan {
@@ -29,6 +31,7 @@ export function scanCollection(catalog: Catalog, db: string, name: string, optio
     ...(options.sort ? { sort: options.sort } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.collator ? { collator: options.collator } : {}),
+    ...(options.hint !== undefined ? { hint: options.hint } : {}),
   });
   return { stream: streamFrom(plan.docs), ordered: options.sort !== undefined && plan.providesSort };
 }

@@ -8,8 +8,8 @@ import { compilePipeline, runOnCollection } from '../aggregate/pipeline';
 import { collect } from '../aggregate/pause';
 import { compileExpression, type Variables } from '../aggregate/expressions/index';
 import type { PipelineContext } from '../aggregate/stage';
-import { viewDefinition } from '../aggregate/view';
 import type { CommandContext, CommandHandler, CommandRun } from './context';
+import { explain } from './explain';
 
 export const aggregate: CommandHandler = (command, context) => {
   const target = aggregateTarget(command.aggregate);
@@ -36,8 +36,9 @@ export const aggregate: CommandHandler = (command, context) => {
   if (target === undefined) checkCollectionless(compiled.stages[0]?.name);
   const ns = `${context.db}.${target ?? '$cmd.aggregate'}`;
   const pipelineContext: PipelineContext = { db: context.db, catalog: context.catalog, variables, ...(collator ? { collator } : {}) };
-  if (explain) return explainReply(command, context, ns, compiled.stages.map((stage) => ({ [stage.name]: stage.spec })));
-  return run(compiled, target, pipelineContext, context, ns, batchSize);
+  const hint = parseHint(command.hint);
+  if (explain) return explainAggregate(command, context);
+  return run(compiled, target, pipelineContext, context, ns, batchSize, hint);
 };
 
 function* run(
@@ -47,8 +48,9 @@ function* run(
   context: CommandContext,
   ns: string,
   batchSize: number | undefined,
+  hint: string | Document | undefined,
 ): CommandRun {
-  const docs = yield* collect(runOnCollection(compiled, target, pipelineContext));
+  const docs = yield* collect(runOnCollection(compiled, target, pipelineContext, hint !== undefined ? { hint } : {}));
   if (batchSize === 0) {
     // batchSize 0 asks for an empty first batch and an open cursor. The registry reads 0 as
     // "no limit", so it is handed one placeholder first, taken as the (discarded) first batch.
@@ -111,14 +113,20 @@ function letVariables(spec: unknown): Variables {
   return variables;
 }
 
-/** A minimal explain: the parsed stages and the plan of the collection read. */
-function explainReply(command: Document, context: CommandContext, ns: string, stages: Document[]): Document {
-  const collection = typeof command.aggregate === 'string' ? context.catalog.getCollection(context.db, command.aggregate) : undefined;
-  const isView = viewDefinition(collection?.options) !== undefined;
-  return {
-    explainVersion: '1',
-    stages: [{ $cursor: { queryPlanner: { namespace: ns, winningPlan: { stage: collection ? 'COLLSCAN' : 'EOF' }, isView } } }, ...stages],
-    command: { ...command },
-    serverInfo: { version: '7.0.0' },
-  };
+/** `aggregate` with `explain: true` answers as the explain command does at queryPlanner verbosity. */
+function explainAggregate(command: Document, context: CommandContext): Document | CommandRun {
+  const inner: Document = {};
+  for (const [field, value] of Object.entries(command)) {
+    if (field !== 'explain' && field !== 'cursor' && !GENERIC_ARGUMENTS.has(field)) inner[field] = value;
+  }
+  return explain({ explain: inner, verbosity: 'queryPlanner' }, context);
+}
+
+/** Arguments of the request rather than of the aggregation (sessions, concerns, $db...). */
+const GENERIC_ARGUMENTS = new Set(['$db', 'lsid', '$clusterTime', '$readPreference', 'readConcern', 'writeConcern', 'maxTimeMS', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'txnNumber', 'autocommit', 'startTransaction']);
+
+function parseHint(value: unknown): string | Document | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' || isPlainObject(value)) return value;
+  throw new CommandError('FailedToParse', `BSON field 'aggregate.hint' is the wrong type '${bsonType(value)}', expected types '[string, object]'`);
 }

@@ -89,6 +89,22 @@ describe('aggregate command', () => {
     assert.equal(catalog.getCollection('test', 'copy'), undefined);
   });
 
+  it('explains with the planner\'s plan for the leading $match', () => {
+    const catalog = people();
+    catalog.createIndex(catalog.getCollection('test', 'people')!, { v: 2, key: { age: 1 }, name: 'age_1' });
+    const { reply } = run({ aggregate: 'people', pipeline: [{ $match: { age: 40 } }, { $group: { _id: null } }], explain: true }, contextOf(catalog));
+    const cursorStage = (reply.stages as Document[])[0]!.$cursor as Document;
+    assert.match(JSON.stringify(cursorStage.queryPlanner), /IXSCAN/);
+  });
+
+  it('follows a hint, and refuses one naming no index (2 BadValue)', () => {
+    const catalog = people();
+    catalog.createIndex(catalog.getCollection('test', 'people')!, { v: 2, key: { age: 1 }, name: 'age_1' });
+    const { reply } = run({ aggregate: 'people', pipeline: [{ $match: { age: { $gte: 40 } } }], cursor: {}, hint: 'age_1' }, contextOf(catalog));
+    assert.deepEqual(firstBatch(reply).map((doc) => doc._id), [2, 3]);
+    assert.equal(errorOf(() => run({ aggregate: 'people', pipeline: [], cursor: {}, hint: 'nope_1' }, contextOf(catalog))).code, 2);
+  });
+
   it('pauses while it runs over a large collection', () => {
     const catalog = catalogWith({ big: Array.from({ length: 3000 }, (_, i) => ({ _id: i, k: i % 10 })) });
     const { reply, pauses } = run({ aggregate: 'big', pipeline: [{ $group: { _id: '$k', n: { $sum: 1 } } }, { $sort: { _id: 1 } }], cursor: {} }, contextOf(catalog));
