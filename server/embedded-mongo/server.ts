@@ -243,7 +243,7 @@ export class EmbeddedMongoServer {
       const outcome = handler(command, context);
       const reply = isCommandRun(outcome) ? await driveCommand(outcome, limits) : outcome;
       this.carryTimeLimit(name, command, reply, limits, started);
-      return this.decorateHandshake(name, command, reply);
+      return await this.decorate(connection, name, command, reply);
     } catch (error) {
       if (error instanceof CommandError && error.code === 50) this.expire(name, command);
       throw error;
@@ -281,12 +281,34 @@ export class EmbeddedMongoServer {
     return maxTimeExpired();
   }
 
-  /** hello may ask which SASL mechanisms a user has (saslSupportedMechs), so the driver can pick one. */
-  private decorateHandshake(name: string, command: Document, reply: Document): Document {
-    if (!(name === 'hello' || name === 'ismaster' || name === 'isMaster') || typeof command.saslSupportedMechs !== 'string') return reply;
-    const [db, ...rest] = command.saslSupportedMechs.split('.');
-    const user = rest.join('.');
-    return this.users?.find(db ?? '', user) ? { ...reply, saslSupportedMechs: ['SCRAM-SHA-256'] } : reply;
+  /**
+   * What only the server knows about a connection: hello may ask which SASL mechanisms a user has
+   * (saslSupportedMechs) and carry the first SCRAM step (speculativeAuthenticate, which saves the
+   * driver a round trip, as mongod answers it); connectionStatus reports who is logged in.
+   */
+  private async decorate(connection: Connection, name: string, command: Document, reply: Document): Promise<Document> {
+    if (name === 'connectionStatus') {
+      const user = connection.auth.authenticatedUser();
+      const roles = user ? (this.users?.find(user.db, user.user)?.roles ?? []) : [];
+      return { ...reply, authInfo: { authenticatedUsers: user ? [user] : [], authenticatedUserRoles: roles } };
+    }
+    if (!(name === 'hello' || name === 'ismaster' || name === 'isMaster')) return reply;
+    let decorated = reply;
+    if (typeof command.saslSupportedMechs === 'string') {
+      const [db, ...rest] = command.saslSupportedMechs.split('.');
+      if (this.users?.find(db ?? '', rest.join('.'))) decorated = { ...decorated, saslSupportedMechs: ['SCRAM-SHA-256'] };
+    }
+    const speculative = command.speculativeAuthenticate as Document | undefined;
+    if (speculative && typeof speculative === 'object' && speculative.saslStart !== undefined && speculative.mechanism === 'SCRAM-SHA-256') {
+      const db = typeof speculative.db === 'string' ? speculative.db : 'admin';
+      try {
+        const first = await authCommandHandler('saslStart')!(speculative, { db, users: this.users!, auth: connection.auth });
+        decorated = { ...decorated, speculativeAuthenticate: first };
+      } catch {
+        // mongod leaves speculativeAuthenticate out when the first step fails: the driver then runs saslStart itself.
+      }
+    }
+    return decorated;
   }
 
   private sweep(): void {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Binary } from 'bson';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
 import { WireClient, capturingLogger } from './wire-client';
@@ -70,7 +71,22 @@ describe('embedded store authentication (SCRAM-SHA-256)', function () {
     await things.insertOne({ _id: 1, name: 'authenticated' });
     assert.deepEqual(await things.findOne({ _id: 1 }), { _id: 1, name: 'authenticated' });
     const status = await client.db('admin').command({ connectionStatus: 1 });
-    assert.equal(status.ok, 1);
+    assert.deepEqual(status.authInfo, { authenticatedUsers: [{ user: 'admin', db: 'admin' }], authenticatedUserRoles: [{ role: 'root', db: 'admin' }] });
+  });
+
+  it('answers the first SCRAM step inside hello (speculativeAuthenticate) and names the user\'s mechanisms', async () => {
+    const client = await raw();
+    const hello = await client.command({
+      hello: 1,
+      saslSupportedMechs: 'admin.admin',
+      speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: new Binary(Buffer.from('n,,n=admin,r=clientnonce')), db: 'admin' },
+      $db: 'admin',
+    });
+    assert.deepEqual(hello.saslSupportedMechs, ['SCRAM-SHA-256']);
+    const first = hello.speculativeAuthenticate as { conversationId: number; done: boolean; payload: Binary };
+    assert.equal(first.conversationId, 1);
+    assert.equal(first.done, false);
+    assert.match(Buffer.from(first.payload.buffer).toString('utf8'), /^r=clientnonce[^,]+,s=[^,]+,i=15000$/);
   });
 
   it('refuses a wrong password with 18 AuthenticationFailed', async () => {
