@@ -47,7 +47,7 @@ describe('conformance: errors', () => {
       ['$inc with a non-numeric amount', { $inc: { a: 'x' } }, 14, /Cannot increment with non-numeric argument/],
       ['$mul on a string', { $mul: { s: 2 } }, 14, /Cannot apply \$mul to a value of non-numeric type/],
       ['$push onto a non-array', { $push: { a: 2 } }, 2, /The field 'a' must be an array but is of type int/],
-      ['$addToSet onto a non-array', { $addToSet: { s: 2 } }, 14, /Cannot apply \$addToSet to non-array field/],
+      ['$addToSet onto a non-array', { $addToSet: { s: 2 } }, 2, /Cannot apply \$addToSet to non-array field/],
       ['$pop on a non-array', { $pop: { a: 1 } }, 14, /Path 'a' contains an element of non-array type 'int'/],
       ['$pull on a non-array', { $pull: { a: 1 } }, 2, /Cannot apply \$pull to a non-array value/],
       ['an unknown update operator', { $frobnicate: { a: 1 } }, 9, /Unknown modifier: \$frobnicate/],

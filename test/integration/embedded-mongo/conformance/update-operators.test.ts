@@ -66,6 +66,9 @@ const CASES: Array<[string, Document, Document | Document[], Document, Document?
   ['$bit and', { n: 13 }, { $bit: { n: { and: 10 } } }, { n: 8 }],
   ['$bit or', { n: 5 }, { $bit: { n: { or: 2 } } }, { n: 7 }],
   ['$bit xor', { n: 5 }, { $bit: { n: { xor: 1 } } }, { n: 4 }],
+  // reference/operator/update "Behavior": string field names in lexicographic order, numeric ones in numeric order (5.0+).
+  ['new fields of one update are added in lexicographic order', { x: 0 }, { $set: { z: 1, a: 1, m: 1 } }, { x: 0, a: 1, m: 1, z: 1 }],
+  ['array indexes of one update are applied in numeric order', { arr: [] }, { $set: { 'arr.10': 'ten', 'arr.2': 'two' } }, { arr: [null, null, 'two', null, null, null, null, null, null, null, 'ten'] }],
   ['several operators in one update apply together', { a: 1, b: [1] }, { $inc: { a: 1 }, $push: { b: 2 }, $set: { c: 'x' } }, { a: 2, b: [1, 2], c: 'x' }],
   ['a pipeline update computes from the document', { a: 1, b: 2 }, [{ $set: { c: { $add: ['$a', '$b'] } } }], { a: 1, b: 2, c: 3 }],
   ['a pipeline update can $unset', { a: 1, b: 2 }, [{ $unset: 'b' }], { a: 1 }],
@@ -138,7 +141,8 @@ describe('conformance: update operators', () => {
     it('applies $setOnInsert only when it inserts', async () => {
       await conf.coll().updateOne({ k: 1 }, { $set: { n: 1 }, $setOnInsert: { created: 'first' } }, { upsert: true });
       await conf.coll().updateOne({ k: 1 }, { $set: { n: 2 }, $setOnInsert: { created: 'second' } }, { upsert: true });
-      assertSameDocument(await conf.coll().findOne({}, { projection: { _id: 0 } }), { k: 1, n: 2, created: 'first' });
+      // New fields are added in lexicographic order (update operators, "Behavior", since 5.0).
+      assertSameDocument(await conf.coll().findOne({}, { projection: { _id: 0 } }), { k: 1, created: 'first', n: 2 });
     });
 
     it('accepts $set of _id to the value from the query (what connect-mongo sends)', async () => {
