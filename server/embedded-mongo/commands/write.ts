@@ -218,17 +218,19 @@ export const deleteCommand: CommandHandler = (command, context) => {
   if (!Array.isArray(command.deletes)) throw wrongType('delete.deletes', command.deletes, 'array');
   const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'delete.ordered');
   const variables = letVariables(command.let, 'delete');
+  // Statements are parsed with the command (mongod's IDL): a malformed one fails the whole command.
+  const statements = (command.deletes as unknown[]).map(parseDeleteStatement);
   writableCollection(context, name);
-  return runDelete(context, name, command.deletes as unknown[], ordered, variables);
+  return runDelete(context, name, statements, ordered, variables);
 };
 
-function* runDelete(context: CommandContext, name: string, statements: unknown[], ordered: boolean, variables: Variables): CommandRun {
+function* runDelete(context: CommandContext, name: string, statements: DeleteStatement[], ordered: boolean, variables: Variables): CommandRun {
   const writeErrors: WriteError[] = [];
   let n = 0;
   for (let index = 0; index < statements.length; index += 1) {
     if (ordered && writeErrors.length > 0) break;
     try {
-      const statement = parseDeleteStatement(statements[index]);
+      const statement = statements[index]!;
       const collection = context.catalog.getCollection(context.db, name);
       checkHint(collection, statement.hint);
       const matcher = compileFilter(statement.q, { collator: statement.collator, variables });
@@ -384,11 +386,13 @@ export const updateCommand: CommandHandler = (command, context) => {
   if (!Array.isArray(command.updates)) throw wrongType('update.updates', command.updates, 'array');
   const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'update.ordered');
   const variables = letVariables(command.let, 'update');
+  // Statements are parsed with the command (mongod's IDL): a malformed one fails the whole command.
+  const statements = (command.updates as unknown[]).map(parseUpdateStatement);
   writableCollection(context, name);
-  return runUpdateCommand(context, name, command.updates as unknown[], ordered, variables);
+  return runUpdateCommand(context, name, statements, ordered, variables);
 };
 
-function* runUpdateCommand(context: CommandContext, name: string, statements: unknown[], ordered: boolean, variables: Variables): CommandRun {
+function* runUpdateCommand(context: CommandContext, name: string, statements: UpdateStatement[], ordered: boolean, variables: Variables): CommandRun {
   const writeErrors: WriteError[] = [];
   const upserted: Document[] = [];
   let n = 0;
@@ -396,7 +400,7 @@ function* runUpdateCommand(context: CommandContext, name: string, statements: un
   for (let index = 0; index < statements.length; index += 1) {
     if (ordered && writeErrors.length > 0) break;
     try {
-      const statement = parseUpdateStatement(statements[index]);
+      const statement = statements[index]!;
       checkHint(context.catalog.getCollection(context.db, name), statement.hint);
       const update = compileStatementUpdate(statement, context, variables);
       const outcome = yield* runUpdate(context, name, { q: statement.q, update, multi: statement.multi, upsert: statement.upsert, collator: statement.collator, variables });

@@ -124,6 +124,12 @@ describe('write commands on the update engine', () => {
       assertFails({ update: 'c', updates: [{ q: {}, u: { $set: { a: 1 } }, sort: { n: 1 } }] }, 40415, "BSON field 'update.updates.sort' is an unknown field.");
     });
 
+    it('fails the whole command for a malformed statement, before writing anything', () => {
+      assertFails({ update: 'c', updates: [{ q: { _id: 1 }, u: { $set: { z: 1 } } }, { u: { $set: { z: 1 } } }] }, 40414, "BSON field 'update.updates.q' is missing but a required field");
+      assertFails({ update: 'c', updates: [{ q: 1, u: {} }] }, 14, "BSON field 'update.updates.q' is the wrong type 'int', expected type 'object'");
+      assert.equal(stored().find((doc) => doc._id === 1)!.z, undefined);
+    });
+
     it('refuses a replacement with multi', () => {
       const reply = run({ update: 'c', updates: [{ q: {}, u: { a: 1 }, multi: true }] });
       assert.equal((reply.writeErrors as Document[])[0]!.errmsg, 'multi update is not supported for replacement-style update');
@@ -182,9 +188,10 @@ describe('write commands on the update engine', () => {
       assert.deepEqual(stored(), []);
     });
 
-    it('refuses a limit other than 0 or 1 and unknown statement fields', () => {
-      const reply = run({ delete: 'c', deletes: [{ q: {}, limit: 2 }] });
-      assert.equal((reply.writeErrors as Document[])[0]!.errmsg, 'The limit field in delete objects must be 0 or 1. Got 2');
+    it('fails the whole command for a limit other than 0 or 1, a missing field or an unknown one', () => {
+      assertFails({ delete: 'c', deletes: [{ q: { k: 'a' }, limit: 0 }, { q: {}, limit: 2 }] }, 9, 'The limit field in delete objects must be 0 or 1. Got 2');
+      assert.equal(stored().length, 3);
+      assertFails({ delete: 'c', deletes: [{ q: {} }] }, 40414, "BSON field 'delete.deletes.limit' is missing but a required field");
       assertFails({ delete: 'c', deletes: [{ q: {}, limit: 0, bogus: 1 }] }, 40415, "BSON field 'delete.deletes.bogus' is an unknown field.");
     });
 
