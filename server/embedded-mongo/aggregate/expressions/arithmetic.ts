@@ -23,32 +23,35 @@ import type { Decimal } from 'decimal.js';
 const $add: OperatorCompiler = (args, ctx) => {
   const operands = compileOperands(args, ctx);
   return (doc, vars) => {
+    // Left to right, as mongod: the first null or missing operand ends it before later operands are checked.
     let total: unknown = 0;
     let dateMs: number | undefined;
-    let sawNull = false;
     for (const operand of operands) {
       const value = operand(doc, vars);
+      if (isNullish(value)) return null;
       const type = bsonType(value);
       if (isNumberType(type)) {
         total = addNumbers(total, value);
       } else if (type === 'date') {
         if (dateMs !== undefined) throw new CommandError(16612, 'only one date allowed in an $add expression');
         dateMs = (value as Date).getTime();
-      } else if (isNullish(value)) {
-        sawNull = true;
       } else {
         throw new CommandError('TypeMismatch', `$add only supports numeric or date types, not ${type}`);
       }
     }
-    if (sawNull) return null;
     if (dateMs === undefined) return total;
-    return dateFromMillis(dateMs + Math.round(plainNumber(total)), '$add');
+    return dateFromMillis(dateMs + roundHalfAwayFromZero(plainNumber(total)));
   };
 };
 
-function dateFromMillis(ms: number, op: string): Date {
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new CommandError('Overflow', `date overflow in ${op}`);
+function dateFromMillis(ms: number): Date {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new CommandError('Overflow', 'date overflow');
   return new Date(ms);
+}
+
+/** C's llround, which mongod uses to add a double number of milliseconds to a date. */
+function roundHalfAwayFromZero(n: number): number {
+  return Math.sign(n) * Math.round(Math.abs(n));
 }
 
 const $subtract: OperatorCompiler = (args, ctx, name) => {
@@ -56,13 +59,15 @@ const $subtract: OperatorCompiler = (args, ctx, name) => {
   return (doc, vars) => {
     const a = left(doc, vars);
     const b = right(doc, vars);
-    if (isNullish(a) || isNullish(b)) return null;
     const ta = bsonType(a);
     const tb = bsonType(b);
     if (isNumberType(ta) && isNumberType(tb)) return subtractNumbers(a, b);
+    if (isNullish(a) || isNullish(b)) return null;
     if (ta === 'date') {
       if (tb === 'date') return BigInt((a as Date).getTime() - (b as Date).getTime());
-      if (isNumberType(tb)) return dateFromMillis((a as Date).getTime() - Math.round(plainNumber(b)), '$subtract');
+      if (isNumberType(tb)) return dateFromMillis((a as Date).getTime() - roundHalfAwayFromZero(plainNumber(b)));
+      // mongod names the left side "Date" here.
+      throw new CommandError('TypeMismatch', `can't $subtract ${tb} from Date`);
     }
     throw new CommandError('TypeMismatch', `can't $subtract ${tb} from ${ta}`);
   };
@@ -73,15 +78,14 @@ const $multiply: OperatorCompiler = (args, ctx) => {
   const operands = compileOperands(args, ctx);
   return (doc, vars) => {
     let product: unknown = 1;
-    let sawNull = false;
     for (const operand of operands) {
       const value = operand(doc, vars);
+      if (isNullish(value)) return null;
       const type = bsonType(value);
-      if (isNumberType(type)) product = multiplyNumbers(product, value);
-      else if (isNullish(value)) sawNull = true;
-      else throw new CommandError('TypeMismatch', `$multiply only supports numeric types, not ${type}`);
+      if (!isNumberType(type)) throw new CommandError('TypeMismatch', `$multiply only supports numeric types, not ${type}`);
+      product = multiplyNumbers(product, value);
     }
-    return sawNull ? null : product;
+    return product;
   };
 };
 
@@ -113,13 +117,13 @@ const $mod: OperatorCompiler = (args, ctx, name) => {
   return (doc, vars) => {
     const a = left(doc, vars);
     const b = right(doc, vars);
-    if (isNullish(a) || isNullish(b)) return null;
     const ta = bsonType(a);
     const tb = bsonType(b);
     if (!isNumberType(ta) || !isNumberType(tb)) {
-      throw new CommandError('TypeMismatch', `$mod only supports numeric types, not ${ta} and ${tb}`);
+      if (isNullish(a) || isNullish(b)) return null;
+      throw new CommandError(16611, `$mod only supports numeric types, not ${ta} and ${tb}`);
     }
-    if (isZero(b)) throw new CommandError('BadValue', "can't $mod by zero");
+    if (isZero(b)) throw new CommandError(ta === 'decimal' || tb === 'decimal' ? 5733415 : 16610, "can't $mod by zero");
     return modNumbers(a, b);
   };
 };

@@ -38,13 +38,23 @@ export function coerceToString(value: unknown, op: string): string {
   }
 }
 
-/** Doubles print as mongod's stream output does for the common cases (integral values without ".0"). */
+/**
+ * A double as mongod writes it ($toString, $concat of converted values): the shortest digits that
+ * round-trip, in fixed notation when the decimal exponent is in [-4, 16), else as "1e+16" /
+ * "1e-05" (fmt's "{}" format), and "Infinity", "-Infinity", "NaN", "-0" for the special values.
+ */
 export function formatDouble(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
-  if (n === Number.POSITIVE_INFINITY) return 'inf';
-  if (n === Number.NEGATIVE_INFINITY) return '-inf';
+  if (n === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (n === Number.NEGATIVE_INFINITY) return '-Infinity';
   if (Object.is(n, -0)) return '-0';
-  return String(n);
+  if (n === 0) return '0';
+  const [mantissa, exponentText] = n.toExponential().split('e') as [string, string];
+  const exponent = Number(exponentText);
+  // In this range JS's own shortest form is already fixed notation.
+  if (exponent >= -4 && exponent < 16) return String(n);
+  const sign = exponent < 0 ? '-' : '+';
+  return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
 /** "%Y-%m-%dT%H:%M:%S.%LZ" in UTC, the default rendering of a date as a string. */

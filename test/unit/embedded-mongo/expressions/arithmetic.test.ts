@@ -21,10 +21,21 @@ describe('embedded-mongo expressions: arithmetic', () => {
     assertFails(() => evaluate({ $add: [date, date] }), 16612, 'only one date allowed in an $add expression');
   });
 
-  it('$add gives null for a null or missing operand and 14 for a string', () => {
+  it('$add gives null for a null or missing operand and 14 for a string, checking left to right', () => {
     assert.equal(evaluate({ $add: [1, '$missing'] }), null);
     assert.equal(evaluate({ $add: [1, null] }), null);
+    assert.equal(evaluate({ $add: [null, 'a'] }), null);
     assertFails(() => evaluate({ $add: ['a', 1] }), 14, '$add only supports numeric or date types, not string');
+    assertFails(() => evaluate({ $add: ['a', null] }), 14);
+  });
+
+  it('promotes on overflow: int to long, long to double (jstests/aggregation/expressions/arith_overflow.js)', () => {
+    assert.deepEqual(typed(evaluate({ $add: [2000000000, 2000000000] })), ['long', '4000000000']);
+    assert.deepEqual(typed(evaluate({ $add: [9000000000000000000n, 9000000000000000000n] })), ['double', 1.8e19]);
+    assert.deepEqual(typed(evaluate({ $subtract: [2000000000, -2000000000] })), ['long', '4000000000']);
+    assert.deepEqual(typed(evaluate({ $subtract: [9000000000000000000n, -9000000000000000000n] })), ['double', 1.8e19]);
+    assert.deepEqual(typed(evaluate({ $multiply: [2000000000, -2000000000] })), ['long', '-4000000000000000000']);
+    assert.deepEqual(typed(evaluate({ $multiply: [9000000000000000000n, -9000000000000000000n] })), ['double', -8.1e37]);
   });
 
   it('$subtract gives the difference of dates in milliseconds as a long, and a date minus a number', () => {
@@ -34,6 +45,7 @@ describe('embedded-mongo expressions: arithmetic', () => {
     assert.deepEqual(evaluate({ $subtract: [date, 5 * 60 * 1000] }), new Date('2014-03-01T07:55:00Z'));
     assert.deepEqual(typed(evaluate({ $subtract: [10, 2.5] })), ['double', 7.5]);
     assertFails(() => evaluate({ $subtract: [1, date] }), 14, "can't $subtract date from int");
+    assertFails(() => evaluate({ $subtract: [date, 'a'] }), 14, "can't $subtract string from Date");
     assertFails(() => compileExpression({ $subtract: [1] }), 16020, 'Expression $subtract takes exactly 2 arguments. 1 were passed in.');
   });
 
@@ -56,7 +68,19 @@ describe('embedded-mongo expressions: arithmetic', () => {
     assert.equal(evaluate({ $mod: ['$hours', '$tasks'] }, { hours: 80, tasks: 7 }), 3);
     assert.equal(evaluate({ $mod: [-5, 3] }), -2);
     assert.deepEqual(typed(evaluate({ $mod: [5.5, 2] })), ['double', 1.5]);
-    assertFails(() => evaluate({ $mod: [5, 0] }), 2, "can't $mod by zero");
+    assertFails(() => evaluate({ $mod: [5, 0] }), 16610, "can't $mod by zero");
+    assertFails(() => evaluate({ $mod: [5, dec('0')] }), 5733415, "can't $mod by zero");
+    assertFails(() => evaluate({ $mod: ['a', 2] }), 16611, '$mod only supports numeric types, not string and int');
+  });
+
+  it('$mod results take the types mongod gives: double if a double takes part, else long if a long does', () => {
+    assert.deepEqual(typed(evaluate({ $mod: [138.5, 3n] })), ['double', 0.5]);
+    assert.deepEqual(typed(evaluate({ $mod: [8, new Double(3)] })), ['double', 2]);
+    assert.deepEqual(typed(evaluate({ $mod: [8, 3n] })), ['long', '2']);
+    assert.deepEqual(typed(evaluate({ $mod: [8n, new Double(3)] })), ['double', 2]);
+    assert.deepEqual(typed(evaluate({ $mod: [800000000000n, 300000000000n] })), ['long', '200000000000']);
+    assert.ok(Number.isNaN(evaluate({ $mod: [10, Number.NaN] }) as number));
+    assert.deepEqual(typed(evaluate({ $mod: [10, Number.POSITIVE_INFINITY] })), ['double', 10]);
   });
 
   it('$abs keeps the input type, null for null', () => {

@@ -64,6 +64,11 @@ describe('embedded-mongo expressions: $convert and its shorthands', () => {
     assert.equal(evaluate({ $toString: true }), 'true');
     assert.equal(evaluate({ $toString: new ObjectId('5ab9cbfa31c2ab715d42129e') }), '5ab9cbfa31c2ab715d42129e');
     assert.equal(evaluate({ $toString: new Date('2018-03-27T16:58:51.538Z') }), '2018-03-27T16:58:51.538Z');
+    // Doubles print as mongod's formatter does: shortest digits, exponent outside [1e-4, 1e16).
+    assert.deepEqual(
+      [1e15, 1e16, 0.0001, 0.00001, Number.POSITIVE_INFINITY, Number.NaN, -0].map((n) => evaluate({ $toString: n })),
+      ['1000000000000000', '1e+16', '0.0001', '1e-05', 'Infinity', 'NaN', '-0'],
+    );
   });
 
   it('converts dates and numbers both ways', () => {
