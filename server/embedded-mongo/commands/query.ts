@@ -3,17 +3,12 @@
 // then sorted (unless the planner's order already serves the sort),
 // skipped, limited and projected. Runs as a generator that yields PAUSE between batches so a
 // long scan lets other clients in (decision 0004).
-// The mingo helpers at the end serve only callers that have not moved to the engine yet
-// (update's pipeline/operators in write.ts, and aggregateDocuments).
 import type { Document } from 'bson';
-import { Aggregator } from 'mingo';
-import type { Options } from 'mingo/types';
-import { cloneValue, isPlainObject, parseCollation, type Collator } from '../bson/index';
+import { isPlainObject, parseCollation, type Collator } from '../bson/index';
 import { compileExpression } from '../aggregate/expressions/index';
 import { validateVariableNameForWrite } from '../aggregate/expressions/compile';
 import { CommandError } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
-import type { Catalog } from '../storage/catalog';
 import type { Collection } from '../storage/collection';
 import { planQuery } from '../storage/planner';
 import { PAUSE, type Pause } from './context';
@@ -97,13 +92,19 @@ export function* matchingRun(collection: Collection | undefined, filter: Documen
   // Not annotated, so a planner without `hint` in its QueryShape still accepts it.
   const shape = { filter, sort: options.sort, collator: query.collator, limit: options.limit, hint: options.hint as string | Document | undefined };
   const plan = planQuery(collection, shape);
+  // When the documents already come in the order asked for, the first `limit` matches are the
+  // answer: stop there, so a sorted limit on an index costs O(log n + k).
+  const enough = options.limit !== undefined && options.limit > 0 && (!options.sort || plan.providesSort) ? options.limit : Infinity;
   let tested = 0;
   for (const item of plan.docs) {
     if (item === PAUSE) {
       yield PAUSE;
       continue;
     }
-    if (query.matcher.test(item)) docs.push(item);
+    if (query.matcher.test(item)) {
+      docs.push(item);
+      if (docs.length >= enough) break;
+    }
     if (++tested % PAUSE_EVERY === 0) yield PAUSE;
   }
   return { docs, sorted: plan.providesSort };
@@ -132,95 +133,4 @@ export function* findRun(collection: Collection | undefined, options: FindOption
   const out: Document[] = [];
   for (const doc of docs) out.push(projection(doc, query.matcher));
   return out;
-}
-
-/** Runs a generator to its end without pausing (for callers that cannot pause). */
-export function runToEnd<T>(run: Generator<Pause, T, void>): T {
-  for (;;) {
-    const step = run.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** Documents matching the filter, in natural order (write.ts's update and delete). */
-export function matchingDocuments(_catalog: Catalog, collection: Collection | undefined, filter: Document | undefined, collation?: Document | Collator, letSpec?: Document): Document[] {
-  if (!collection) return [];
-  const query = compileQuery(collection, filter, collation, letSpec);
-  return runToEnd(matchingRun(collection, filter, query)).docs;
-}
-
-export function findDocuments(_catalog: Catalog, collection: Collection | undefined, options: FindOptions): Document[] {
-  return runToEnd(findRun(collection, options));
-}
-
-/** A deep copy for callers that modify what they read. */
-export function copyDocuments(docs: Document[]): Document[] {
-  return docs.map(cloneValue);
-}
-
-export function mingoOptions(catalog: Catalog, db: string, collation?: Document, cloneForeign = false): Partial<Options> {
-  return {
-    idKey: '_id',
-    // $lookup/$graphLookup name collections of the same database. Joined documents are copied
-    // when a later stage could modify them in place.
-    collectionResolver: (name: string) => {
-      const docs = [...(catalog.getCollection(db, name)?.docs.values() ?? [])];
-      return cloneForeign ? docs.map(cloneValue) : docs;
-    },
-    ...(collation ? { collation: collation as Options['collation'] } : {}),
-  };
-}
-
-/** Runs mingo, turning its exceptions into the BadValue errors a server would report. */
-export function withMingo<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof CommandError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    // Keep the codes drivers and apps branch on for the mistakes mingo detects itself.
-    if (/immutable field '_id'/.test(message)) throw new CommandError('ImmutableField', message);
-    if (/Unknown update operator/.test(message)) throw new CommandError('FailedToParse', message);
-    throw new CommandError('BadValue', message);
-  }
-}
-
-/** Aggregation over a collection; a leading $match is answered from indexes when it can be. */
-/** Stages mingo runs without modifying the documents it is given. */
-const NON_MUTATING_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$group', '$lookup', '$unwind', '$sortByCount', '$bucket', '$bucketAuto', '$sample']);
-
-function pipelineIsReadOnly(pipeline: Document[]): boolean {
-  return pipeline.every((stage) => {
-    const [name] = Object.keys(stage);
-    const spec = name ? stage[name] : undefined;
-    if (name === '$project') return Object.values(spec as Document).every((value) => value !== 0 && value !== false);
-    if (name === '$facet') return Object.values(spec as Document).every((sub) => pipelineIsReadOnly(sub as Document[]));
-    return name !== undefined && NON_MUTATING_STAGES.has(name);
-  });
-}
-
-export function aggregateDocuments(catalog: Catalog, db: string, collection: Collection | undefined, pipeline: Document[], collation?: Document): Document[] {
-  // mingo's $set/$addFields/$unset change nested objects in place; such pipelines run on copies.
-  const readOnly = pipelineIsReadOnly(pipeline);
-  const options = mingoOptions(catalog, db, collation, !readOnly);
-  const first = pipeline[0];
-  let source: Document[] = [];
-  let stages = pipeline;
-  if (collection) {
-    if (first && first.$match && typeof first.$match === 'object') {
-      source = matchingDocuments(catalog, collection, first.$match as Document, collation);
-      stages = pipeline.slice(1);
-    } else {
-      source = [...collection.docs.values()];
-    }
-  }
-  for (const stage of stages) {
-    const name = Object.keys(stage)[0];
-    if (name === '$out' || name === '$merge') {
-      throw new CommandError('NotImplemented', `${name} is not supported by the embedded store`);
-    }
-  }
-  if (stages.length === 0) return source;
-  const input = readOnly ? source : source.map(cloneValue);
-  return withMingo(() => new Aggregator(stages, options).run(input) as Document[]);
 }
