@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = parsePort(values.port);
+  // The driver takes a host ending in .sock for a socket path; any other name could not be reached.
+  if (values.socket !== undefined && !values.socket.endsWith('.sock')) throw new Error(`--socket must name a path ending in .sock, got ${values.socket}`);
   const bindIps = values.bind_ip_all
     ? ['0.0.0.0']
     : (values.bind_ip ?? values.host ?? '127.0.0.1').split(',').map((ip) => ip.trim()).filter((ip) => ip.length > 0);
