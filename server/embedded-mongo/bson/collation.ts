@@ -65,6 +65,8 @@ function oneOf(field: string, value: string, allowed: readonly string[]): string
 
 /** MongoDB names locales the ICU way (`en_US`, `de@collation=phonebook`); Intl wants BCP 47. */
 function toBcp47(locale: string): string | undefined {
+  // ICU's root collation (Unicode's default order) is "und" in BCP 47.
+  if (locale === 'root') return 'und';
   const [base, keywords] = locale.split('@', 2);
   if (!base || !/^[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$/.test(base)) return undefined;
   let tag = base.replace(/_/g, '-');

@@ -51,6 +51,8 @@ describe('embedded-mongo bson: wire values, paths and collations', () => {
     const collator = parseCollation({ locale: 'fr_CA', strength: 1 })!;
     assert.equal(collator.compare('côte', 'COTE'), 0);
     assert.equal(collator.spec.locale, 'fr_CA');
+    assert.equal(parseCollation({ locale: 'root' })!.compare('a', 'B'), -1);
+    assert.equal(parseCollation({ locale: 'de@collation=phonebook' })!.spec.locale, 'de@collation=phonebook');
   });
 
   it('orders digits numerically with numericOrdering and ignores punctuation when shifted', () => {
