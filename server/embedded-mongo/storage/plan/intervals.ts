@@ -2,7 +2,7 @@
 // (mongod's "ordered interval list"). Bounds are conservative: they hold every key a matching
 // document can have, and the matcher removes the rest.
 import { bsonType, regexParts, type Collator } from '../../bson/index';
-import { BracketEdge, compareKeyParts, EMPTY_ARRAY_KEY, rangeBracket, typeRank, type KeyPart } from './key-order';
+import { BracketEdge, compareKeyParts, EMPTY_ARRAY_KEY, MAX_BOUND, MIN_BOUND, rangeBracket, typeRank, type KeyPart } from './key-order';
 import type { Predicate } from './predicates';
 
 export interface Interval {
@@ -193,14 +193,29 @@ export function describeInterval(interval: Interval, direction: number): string 
   return `${loInclusive ? '[' : '('}${describePart(lo)}, ${describePart(hi)}${hiInclusive ? ']' : ')'}`;
 }
 
+const NUMBER_RANK = typeRank(0);
+const DATE_RANK = typeRank(new Date(0));
+
+/** How mongod prints a bound: type brackets by their extreme values, sentinels as MinKey/MaxKey. */
 function describePart(part: KeyPart): string {
-  if (part instanceof BracketEdge) return part.end ? 'MaxKey' : 'MinKey';
-  if (typeof part === 'symbol') return part === EMPTY_ARRAY_KEY ? 'undefined' : String(part.description);
+  if (part instanceof BracketEdge) {
+    if (part.rank === NUMBER_RANK) return part.end ? 'inf.0' : '-inf.0';
+    if (part.rank === STRING_RANK) return part.end ? '{}' : '""';
+    if (part.rank === DATE_RANK) return part.end ? 'new Date(9223372036854775807)' : 'new Date(-9223372036854775808)';
+    return part.end ? 'MaxKey' : 'MinKey';
+  }
+  if (part === MIN_BOUND) return 'MinKey';
+  if (part === MAX_BOUND) return 'MaxKey';
+  if (part === EMPTY_ARRAY_KEY) return 'undefined';
   if (typeof part === 'string') return JSON.stringify(part);
   if (part instanceof Date) return `new Date(${part.getTime()})`;
   if (typeof part === 'number' && !Number.isFinite(part)) return Number.isNaN(part) ? 'nan.0' : part > 0 ? 'inf.0' : '-inf.0';
   if (typeof part === 'bigint') return part.toString();
   if (part === null) return 'null';
+  if (bsonType(part) === 'regex') {
+    const { pattern, flags } = regexParts(part);
+    return `/${pattern}/${flags}`;
+  }
   try {
     return JSON.stringify(part) ?? String(part);
   } catch {

@@ -19,6 +19,7 @@ export function keysForField(doc: Document, path: string, collator: Collator | u
   const state = { values: [] as KeyPart[], multikey: false, present: false };
   collect(doc, path.split('.'), 0, state);
   if (state.values.length === 0) state.values.push(null);
+  if (state.values.length === 1) return state;
   // Values equal under the index's order (1 and 1.0, or "a" and "A" at strength 2) are one key.
   const seen = new Set<string>();
   const distinct: KeyPart[] = [];

@@ -88,7 +88,7 @@ export function rangeBracket(value: unknown): number | undefined {
 }
 
 function isSentinel(part: KeyPart): boolean {
-  return part === MIN_BOUND || part === MAX_BOUND || part === EMPTY_ARRAY_KEY || part instanceof BracketEdge;
+  return typeof part === 'symbol' || part instanceof BracketEdge;
 }
 
 /** Where a sentinel sits on a scale where a real value of rank r sits at 2r. */
@@ -102,6 +102,9 @@ function sentinelPosition(part: KeyPart): number {
 /** Compares two key parts in ascending BSON order (strings under the index's collation). */
 export function compareKeyParts(a: KeyPart, b: KeyPart, collator: Collator | undefined): number {
   if (a === b) return 0;
+  // Fast path for the common keys (and no sentinel is a string or a number).
+  const typeA = typeof a;
+  if ((typeA === 'string' || typeA === 'number') && typeA === typeof b) return compareValues(a, b, collator);
   if (isSentinel(a) || isSentinel(b)) {
     const left = isSentinel(a) ? sentinelPosition(a) : 2 * typeRank(a);
     const right = isSentinel(b) ? sentinelPosition(b) : 2 * typeRank(b);

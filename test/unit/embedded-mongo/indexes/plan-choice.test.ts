@@ -163,6 +163,7 @@ describe('planner: plan choice and work done', () => {
     it('uses a collated index for number bounds whatever the query collation', () => {
       const result = run(people, { filter: { age: { $gte: 24 } } });
       assert.equal(result.plan.indexName, 'age_ci');
+      assert.deepEqual(result.plan.indexBounds, { age: ['[24, inf.0]'] });
       assert.deepEqual(result.docs.map((doc) => doc._id), [4, 5]);
     });
 
