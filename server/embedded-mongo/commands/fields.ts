@@ -64,6 +64,7 @@ const COMMAND_FIELDS: Record<string, readonly string[]> = {
   listDatabases: ['filter', 'nameOnly', 'authorizedDatabases'],
   dbStats: ['scale', 'freeStorage'],
   collStats: ['scale', 'verbose'],
+  explain: ['verbosity'],
 };
 
 /** Fields of the statements inside update/delete, which mongod checks the same way. */

@@ -5,6 +5,7 @@ import { CommandError } from '../errors';
 import * as admin from './admin';
 import * as aggregation from './aggregate';
 import * as collections from './collections';
+import * as explanation from './explain';
 import type { CommandContext, CommandHandler, CommandRun } from './context';
 import { checkCommandFields } from './fields';
 import { countOnView, distinctOnView, findOnView, isView, notOnView } from './views';
@@ -52,6 +53,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   listCollections: collections.listCollections,
   collMod: collections.collMod,
   createIndexes: indexes.createIndexes,
+  explain: explanation.explain,
   listIndexes: indexes.listIndexes,
   dropIndexes: indexes.dropIndexes,
   deleteIndexes: indexes.dropIndexes,
@@ -91,6 +93,11 @@ export function runCommand(command: Document, context: CommandContext): Document
   const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
   if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
   checkCommandFields(name, command);
+  // mongod parses the explained command as it would parse it alone.
+  const explained = name === 'explain' ? (command.explain as unknown) : undefined;
+  if (explained !== null && typeof explained === 'object' && !Array.isArray(explained)) {
+    checkCommandFields(commandName(explained as Document), explained as Document);
+  }
   const onView = viewHandler(name, command, context);
   if (onView) return onView;
   return handler(command, context);

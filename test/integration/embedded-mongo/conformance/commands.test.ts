@@ -1,7 +1,7 @@
 // Commands as the MongoDB 7.0 manual documents them (reference/command/<name>), driven through the
 // official driver. Fields each command accepts: the manual's "Syntax" section of each command page.
 import assert from 'node:assert/strict';
-import { Long } from 'mongodb';
+import { Long, type Document } from 'mongodb';
 import { assertServerError, assertWriteError, contents, serverError, useConformanceDatabase } from './harness';
 
 describe('conformance: commands', () => {
@@ -284,6 +284,41 @@ describe('conformance: commands', () => {
 
     it('setParameter only runs against the admin database: 13 Unauthorized', async () => {
       await assertServerError(conf.db.command({ setParameter: 1, notablescan: false }), 13, 'Unauthorized');
+    });
+  });
+
+  describe('explain (reference/command/explain, reference/explain-results)', () => {
+    /** Every stage name in a plan tree (inputStage / inputStages). */
+    function stageNames(plan: Document | undefined): string[] {
+      if (!plan) return [];
+      const children = [plan.inputStage as Document | undefined, ...((plan.inputStages as Document[] | undefined) ?? [])];
+      return [String(plan.stage), ...children.flatMap((child) => stageNames(child))];
+    }
+
+    beforeEach(async () => {
+      await conf.coll().insertMany(Array.from({ length: 20 }, (_, i) => ({ a: i, b: i % 3 })));
+      await conf.coll().createIndex({ a: 1 });
+    });
+
+    it('a find on an indexed field is planned as an index scan on that index', async () => {
+      const reply = await conf.db.command({ explain: { find: 'c', filter: { a: 5 } }, verbosity: 'queryPlanner' });
+      const plan = reply.queryPlanner.winningPlan as Document;
+      assert.ok(stageNames(plan).includes('IXSCAN'), JSON.stringify(plan));
+      assert.equal(reply.queryPlanner.namespace, `${conf.db.databaseName}.c`);
+    });
+
+    it('a find on an unindexed field is planned as a collection scan', async () => {
+      const reply = await conf.db.command({ explain: { find: 'c', filter: { b: 1 } }, verbosity: 'queryPlanner' });
+      assert.ok(stageNames(reply.queryPlanner.winningPlan as Document).includes('COLLSCAN'));
+    });
+
+    it('executionStats counts the documents returned', async () => {
+      const reply = await conf.db.command({ explain: { find: 'c', filter: { a: { $lt: 4 } } }, verbosity: 'executionStats' });
+      assert.equal(reply.executionStats.nReturned, 4);
+    });
+
+    it('explain refuses an unknown field of the explained command: 40415', async () => {
+      await assertServerError(conf.db.command({ explain: { find: 'c', fliter: {} } }), 40415, 'Location40415');
     });
   });
 
