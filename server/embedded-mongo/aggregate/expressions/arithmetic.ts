@@ -268,24 +268,45 @@ function roundOrTrunc(rounding: 'half-even' | 'down'): OperatorCompiler {
     const [numberOf, placeOf] = rangedArity(name, args, 1, 2, ctx) as [Evaluator2, Evaluator2 | undefined];
     const decRounding = rounding === 'half-even' ? Dec.ROUND_HALF_EVEN : Dec.ROUND_DOWN;
     return (doc, vars) => {
+      // mongod's order: the number (null, then type), then the place (null, then integral, then range).
       const value = numberOf(doc, vars);
-      const placeValue = placeOf ? placeOf(doc, vars) : 0;
-      if (isNullish(value) || isNullish(placeValue)) return null;
+      if (isNullish(value)) return null;
       const type = bsonType(value);
       if (!isNumberType(type)) throw new CommandError(51081, `${name} only supports numeric types, not ${type}`);
+      const placeValue = placeOf ? placeOf(doc, vars) : 0;
+      if (isNullish(placeValue)) return null;
       const place = readPlace(placeValue, name);
-      if (type === 'double' && !Number.isFinite(plainNumber(value))) return value;
-      const d = toDec(value);
+      if (type === 'int' || type === 'long') {
+        if (place >= 0) return value;
+        const whole = BigInt(roundDecimal(toDec(value), place, decRounding).toFixed(0));
+        if (type === 'int') return intOrLong(whole);
+        if (!fitsInt64(whole)) {
+          throw new CommandError(51080, `invalid conversion from Decimal128 result in ${name} resulting from arguments: [${renderNumber(value)}, ${place}]`);
+        }
+        return whole;
+      }
+      // A double is first made a 34-digit decimal (so 2.675 rounds to 2.67, as its exact value is below 2.675).
+      const d = type === 'double' ? doubleAsDecimal34(plainNumber(value)) : toDec(value);
       if (!d.isFinite()) return value;
       const rounded = roundDecimal(d, place, decRounding);
-      if (type === 'decimal') return fromDec(rounded);
       if (type === 'double') return doubleResult(rounded.toNumber());
-      const whole = BigInt(rounded.toFixed(0));
-      if (type === 'int') return intOrLong(whole);
-      if (!fitsInt64(whole)) throw new CommandError(51080, `invalid conversion from Decimal128 result in ${name} resulting from arguments: [${renderNumber(value)}, ${place}]`);
-      return whole;
+      return quantized(rounded, place);
     };
   };
+}
+
+/** The double's exact binary value rounded to 34 significant digits (Decimal128's kRoundTo34Digits). */
+function doubleAsDecimal34(n: number): DecValue {
+  if (!Number.isFinite(n)) return new Dec(n);
+  if (n === 0) return new Dec(Object.is(n, -0) ? '-0' : '0');
+  return new Dec(n.toPrecision(34));
+}
+
+/** A decimal result with the quantum mongod's quantize leaves: 5 rounded at 2 places is 5.00. */
+function quantized(rounded: DecValue, place: number): Decimal128 {
+  if (place >= 0) return Decimal128.fromString(rounded.toFixed(place));
+  const coefficient = rounded.div(new Dec(10).pow(-place)).toFixed(0);
+  return Decimal128.fromString(`${coefficient}E+${-place}`);
 }
 
 function roundDecimal(d: DecValue, place: number, rounding: Decimal.Rounding): DecValue {
@@ -296,7 +317,8 @@ function roundDecimal(d: DecValue, place: number, rounding: Decimal.Rounding): D
 
 function readPlace(value: unknown, name: string): number {
   const type = bsonType(value);
-  if (!isNumberType(type)) throw new CommandError(51082, `precision argument to  ${name} must be a integral value`);
+  // mongod converts the place to a long before checking it, which fails for non-numbers.
+  if (!isNumberType(type)) throw new CommandError(16004, `can't convert from BSON type ${type} to long`);
   const d = toDec(value);
   if (!d.isInteger()) throw new CommandError(51082, `precision argument to  ${name} must be a integral value`);
   const place = d.toNumber();

@@ -111,6 +111,17 @@ describe('embedded-mongo expressions: arithmetic', () => {
     assert.equal(evaluate({ $trunc: [-45.39, 1] }), -45.3);
     assert.deepEqual(typed(evaluate({ $trunc: [dec('1.2345'), 2] })), ['decimal', '1.23']);
     assertFails(() => evaluate({ $round: [1.5, 101] }), 51083, /\[-20, 100\]/);
+    assertFails(() => evaluate({ $round: [1.5, 1.5] }), 51082, 'precision argument to  $round must be a integral value');
+    assertFails(() => evaluate({ $round: ['a', 1] }), 51081, '$round only supports numeric types, not string');
+  });
+
+  it('$round works on the exact value of a double and keeps the quantum of a decimal', () => {
+    // 2.675 is stored as 2.67499999999999982236431605997495353221893310546875.
+    assert.equal(evaluate({ $round: [2.675, 2] }), 2.67);
+    assert.equal(String(evaluate({ $round: [dec('5'), 2] })), '5.00');
+    assert.equal(String(evaluate({ $round: [dec('1234.5'), -2] })), '1.2E+3');
+    assert.equal(evaluate({ $round: [Number.POSITIVE_INFINITY, 1] }), Number.POSITIVE_INFINITY);
+    assert.equal(evaluate({ $round: [null, 'x'] }), null);
   });
 
   it('$exp, $ln, $log, $log10, $pow and $sqrt give doubles, decimals for decimals', () => {
