@@ -90,6 +90,7 @@ export function startInWorker(options: WorkerStartOptions, logger: StoreLogger):
     worker.on('exit', (code) => {
       exited = true;
       if (!started && !settled) reject(new Error(`the store's thread exited (code ${code}) before it was ready`));
+      else if (started && !closed) logger.error(`embedded-mongo: the store's thread exited unexpectedly (code ${code}); the database is gone until a restart`);
       // A close in progress is finished: nothing is left to wait for.
       closed?.();
     });
