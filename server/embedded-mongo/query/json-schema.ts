@@ -71,7 +71,8 @@ function booleanOf(keyword: string, value: unknown): boolean {
 }
 
 function schemaList(keyword: string, value: unknown): SchemaTest[] {
-  if (!Array.isArray(value) || value.length === 0) throw failed(`$jsonSchema keyword '${keyword}' must be a non-empty array`);
+  if (!Array.isArray(value)) throw typeMismatch(`$jsonSchema keyword '${keyword}' must be an array`);
+  if (value.length === 0) throw failed(`$jsonSchema keyword '${keyword}' must be a non-empty array`);
   return value.map((entry) => compileSchema(entry));
 }
 
@@ -109,7 +110,8 @@ function compileKeyword(keyword: string, spec: unknown, schema: Document): Schem
       return (value) => value === undefined || matches(bsonType(value));
     }
     case 'enum': {
-      if (!Array.isArray(spec) || spec.length === 0) throw failed("$jsonSchema keyword 'enum' must be a non-empty array");
+      if (!Array.isArray(spec)) throw typeMismatch("$jsonSchema keyword 'enum' must be an array");
+      if (spec.length === 0) throw failed("$jsonSchema keyword 'enum' cannot be an empty array");
       return (value) => value === undefined || spec.some((entry) => valuesEqual(value, entry));
     }
     case 'minimum':
@@ -167,7 +169,8 @@ function compileKeyword(keyword: string, spec: unknown, schema: Document): Schem
       return (value) => !isObject(value) || (keyword === 'minProperties' ? Object.keys(value).length >= limit : Object.keys(value).length <= limit);
     }
     case 'required': {
-      if (!Array.isArray(spec) || spec.length === 0) throw failed("$jsonSchema keyword 'required' must be a non-empty array");
+      if (!Array.isArray(spec)) throw typeMismatch("$jsonSchema keyword 'required' must be an array");
+      if (spec.length === 0) throw failed("$jsonSchema keyword 'required' cannot be an empty array");
       for (const name of spec) if (typeof name !== 'string') throw typeMismatch("$jsonSchema keyword 'required' must be an array of strings");
       const names = spec as string[];
       return (value) => !isObject(value) || names.every((name) => value[name] !== undefined);
