@@ -35,8 +35,6 @@ export interface LeafOperator {
   readonly createsPath: boolean;
   /** A missing element under a scalar is silently skipped rather than refused ($unset, $pop). */
   readonly allowsNonViablePath: boolean;
-  /** Can write a whole object, so `_id` is compared by value rather than refused outright. */
-  readonly canSetObjectValue: boolean;
   /** Applies only when the update inserts ($setOnInsert). */
   readonly insertOnly: boolean;
   updateExisting(current: unknown, context: LeafContext): LeafOutcome;

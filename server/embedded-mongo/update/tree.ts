@@ -140,7 +140,7 @@ function applyLeaf(operator: LeafOperator, parts: readonly string[], state: Appl
   if (resolved.depth === parts.length) {
     const outcome = operator.updateExisting(resolved.value, context);
     if (outcome.kind === 'noop') return;
-    checkIdNotModified(operator, parts, outcome.kind === 'set' ? outcome.value : undefined);
+    checkIdNotModified(parts);
     if (outcome.kind === 'remove') removeAt(state.doc, parts);
     else writeAt(state.doc, parts, outcome.value);
     state.modified = true;
@@ -163,15 +163,13 @@ function applyLeaf(operator: LeafOperator, parts: readonly string[], state: Appl
 
 /**
  * `_id` may not change. A write that leaves it equal is a no-op and never gets here, which is
- * why `$set: { _id: <its current value> }` is accepted (connect-mongo relies on it).
+ * why `$set: { _id: <its current value> }` is accepted (connect-mongo relies on it). mongod's
+ * other wording ("Updating the path ... to ...") only applies to a strict prefix of `_id`, which
+ * an existing element's path cannot be.
  */
-function checkIdNotModified(operator: LeafOperator, parts: readonly string[], newValue: unknown): void {
+function checkIdNotModified(parts: readonly string[]): void {
   if (parts[0] !== '_id') return;
-  const path = parts.join('.');
-  if (operator.canSetObjectValue && parts.length === 1) {
-    throw new CommandError('ImmutableField', `Updating the path '${path}' to ${formatElement('_id', newValue)} would modify the immutable field '_id'`);
-  }
-  throw new CommandError('ImmutableField', `Performing an update on the path '${path}' would modify the immutable field '_id'`);
+  throw new CommandError('ImmutableField', `Performing an update on the path '${parts.join('.')}' would modify the immutable field '_id'`);
 }
 
 function parentOf(doc: Document, parts: readonly string[]): unknown {

@@ -15,7 +15,7 @@ export function parseArithmetic(operatorName: '$inc' | '$mul', path: string, arg
     operatorName,
     createsPath: true,
     allowsNonViablePath: false,
-    canSetObjectValue: false,
+   
     insertOnly: false,
     updateExisting: (current, context): LeafOutcome => {
       if (!isNumeric(current)) {
@@ -72,7 +72,7 @@ export function parseBit(argument: unknown): LeafOperator {
     operatorName: '$bit',
     createsPath: true,
     allowsNonViablePath: false,
-    canSetObjectValue: false,
+   
     insertOnly: false,
     updateExisting: (current, context): LeafOutcome => {
       const integral = integralOf(current);

@@ -7,8 +7,8 @@ import { formatDocument, formatElement, formatIdOf } from '../format';
 import { NOOP, type LeafContext, type LeafOperator, type LeafOutcome } from '../leaf';
 import type { OperatorOptions } from './options';
 
-const ARRAY_WRITER = { createsPath: true, allowsNonViablePath: false, canSetObjectValue: false, insertOnly: false } as const;
-const ARRAY_CULLER = { createsPath: false, allowsNonViablePath: false, canSetObjectValue: false, insertOnly: false } as const;
+const ARRAY_WRITER = { createsPath: true, allowsNonViablePath: false, insertOnly: false } as const;
+const ARRAY_CULLER = { createsPath: false, allowsNonViablePath: false, insertOnly: false } as const;
 
 function lastPart(context: LeafContext): string {
   return context.parts[context.parts.length - 1] ?? '';

@@ -5,7 +5,7 @@ import { CommandError } from '../../errors';
 import { NOOP, sameBsonValue, type LeafOperator, type LeafOutcome } from '../leaf';
 import type { OperatorOptions } from './options';
 
-const WRITER = { createsPath: true, allowsNonViablePath: false, canSetObjectValue: true, insertOnly: false } as const;
+const WRITER = { createsPath: true, allowsNonViablePath: false, insertOnly: false } as const;
 
 export function parseSet(_path: string, value: unknown): LeafOperator {
   return {
@@ -25,7 +25,7 @@ export function parseUnset(): LeafOperator {
     operatorName: '$unset',
     createsPath: false,
     allowsNonViablePath: true,
-    canSetObjectValue: false,
+   
     insertOnly: false,
     // Inside an array the element becomes null (the tree decides): arrays keep their length.
     updateExisting: () => ({ kind: 'remove' }),
@@ -38,7 +38,7 @@ export function parseCompare(operatorName: '$min' | '$max', value: unknown, opti
   return {
     ...WRITER,
     operatorName,
-    canSetObjectValue: true,
+   
     updateExisting: (current): LeafOutcome => {
       const order = compareValues(value, current, options.collator);
       const replaces = operatorName === '$min' ? order < 0 : order > 0;
@@ -57,7 +57,7 @@ export function parseCurrentDate(argument: unknown): LeafOperator {
   return {
     ...WRITER,
     operatorName: '$currentDate',
-    canSetObjectValue: false,
+   
     // A fresh clock reading always changes the field, as in mongod.
     updateExisting: (_current, context) => ({ kind: 'set', value: valueNow(context.state.now) }),
     valueForNewElement: (context) => valueNow(context.state.now),

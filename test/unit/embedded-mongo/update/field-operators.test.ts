@@ -62,11 +62,12 @@ describe('update engine: field operators', () => {
     });
 
     it('refuses a $set that changes _id with 66 ImmutableField', () => {
-      assertCommandError(() => updated({ _id: 1 }, { $set: { _id: 2 } }), 66, "Updating the path '_id' to _id: 2 would modify the immutable field '_id'");
+      assertCommandError(() => updated({ _id: 1 }, { $set: { _id: 2 } }), 66, "Performing an update on the path '_id' would modify the immutable field '_id'");
     });
 
     it('refuses a change inside an embedded _id with 66 ImmutableField', () => {
-      assertCommandError(() => updated({ _id: { a: 1 } }, { $set: { '_id.a': 2 } }), 66, /immutable field '_id'/);
+      assertCommandError(() => updated({ _id: { a: 1 } }, { $set: { '_id.a': 2 } }), 66, "Performing an update on the path '_id.a' would modify the immutable field '_id'");
+      assertCommandError(() => updated({ _id: { a: 1 } }, { $set: { '_id.b': 2 } }), 66, "Updating the path '_id' to _id: { a: 1 } would modify the immutable field '_id'");
     });
 
     it('refuses a new top-level $-prefixed field with 52 DollarPrefixedFieldName', () => {
