@@ -47,12 +47,14 @@ const PI = Dec.acos(-1);
 const $atan2: OperatorCompiler = (args, ctx, name) => {
   const [yOf, xOf] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
   return (doc, vars) => {
+    // Each argument is checked (null, then type) before the next is evaluated, as in mongod.
     const y = yOf(doc, vars);
-    const x = xOf(doc, vars);
-    if (isNullish(y) || isNullish(x)) return null;
+    if (isNullish(y)) return null;
     const ty = bsonType(y);
-    const tx = bsonType(x);
     if (!isNumberType(ty)) throw new CommandError(51044, `${name} only supports numeric types, not ${ty}`);
+    const x = xOf(doc, vars);
+    if (isNullish(x)) return null;
+    const tx = bsonType(x);
     if (!isNumberType(tx)) throw new CommandError(51045, `${name} only supports numeric types, not ${tx}`);
     if (ty === 'decimal' || tx === 'decimal') return fromDec(Dec.atan2(toDec(y), toDec(x)));
     return doubleResult(Math.atan2(plainNumber(y), plainNumber(x)));

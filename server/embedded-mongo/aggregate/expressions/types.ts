@@ -314,17 +314,26 @@ function runConversion(
   onError: (() => unknown) | undefined,
   onNull: (() => unknown) | undefined,
 ): unknown {
-  // A nullish input answers onNull even when `to` is nullish too (jstests/aggregation/expressions/convert.js).
+  // mongod parses `to` first (an unknown type name fails even for a null input), then a nullish
+  // input answers onNull (even when `to` is nullish too), then a nullish `to` gives null.
+  let target: Target | undefined;
+  let unsupported: UnsupportedTarget | undefined;
+  if (!isNullish(to)) {
+    try {
+      target = readTarget(to);
+    } catch (error) {
+      if (!(error instanceof UnsupportedTarget)) throw error;
+      unsupported = error;
+    }
+  }
   if (isNullish(input)) return onNull ? onNull() : null;
   if (isNullish(to)) return null;
-  let target: Target;
-  try {
-    target = readTarget(to);
-  } catch (error) {
-    if (!(error instanceof UnsupportedTarget)) throw error;
-    const message = `Unsupported conversion from ${typeName(input)} to ${error.target} in $convert with no onError value`;
+  if (unsupported || target === undefined) {
     if (onError) return onError();
-    throw new CommandError(CONVERSION_FAILURE, message);
+    throw new CommandError(
+      CONVERSION_FAILURE,
+      `Unsupported conversion from ${typeName(input)} to ${unsupported?.target ?? 'missing'} in $convert with no onError value`,
+    );
   }
   try {
     return convertValue(input, target);

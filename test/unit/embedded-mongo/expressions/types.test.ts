@@ -116,6 +116,8 @@ describe('embedded-mongo expressions: $convert and its shorthands', () => {
     assert.deepEqual(typed(evaluate({ $convert: { input: '5', to: 16 } })), ['int', 5]);
     assert.deepEqual(typed(evaluate({ $convert: { input: 5, to: 'decimal' } })), ['decimal', '5']);
     assertFails(() => evaluate({ $convert: { input: 5, to: 'integer' } }), 2, 'Unknown type name: integer');
+    // `to` is parsed before the input is looked at, so a bad name fails even for a null input.
+    assertFails(() => evaluate({ $convert: { input: null, to: 'integer', onNull: 0 } }), 2);
     assertFails(() => compileExpression({ $convert: { input: 5 } }), 9, "Missing 'to' parameter to $convert");
   });
 });
