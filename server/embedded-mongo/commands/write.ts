@@ -339,8 +339,11 @@ function compileStatementUpdate(statement: UpdateStatement, context: CommandCont
   return compileUpdate(statement.u, { arrayFilters: statement.arrayFilters, ...(statement.collator ? { collator: statement.collator } : {}), isUpsert: statement.upsert });
 }
 
-/** One update statement: each document is updated all-or-nothing, as in MongoDB. */
-function* runUpdate(context: CommandContext, name: string, plan: UpdatePlan): Generator<Pause, UpdateOutcome, void> {
+/**
+ * One update statement: each document is updated all-or-nothing, as in MongoDB. `progress`
+ * counts as it goes, so documents updated before a failing one are still reported.
+ */
+function* runUpdate(context: CommandContext, name: string, plan: UpdatePlan, progress: { matched: number; modified: number } = { matched: 0, modified: 0 }): Generator<Pause, UpdateOutcome, void> {
   const collection = context.catalog.getCollection(context.db, name);
   const matcher = compileFilter(plan.q, { collator: plan.collator, variables: plan.variables });
   const targets = yield* findTargets(collection, matcher, { filter: plan.q, collator: plan.collator, sort: plan.sort, limit: plan.multi ? undefined : 1 });
@@ -348,24 +351,20 @@ function* runUpdate(context: CommandContext, name: string, plan: UpdatePlan): Ge
     if (!plan.upsert) return { matched: 0, modified: 0 };
     return upsertDocument(context, name, plan);
   }
-  let matched = 0;
-  let modified = 0;
   let before: Document | undefined;
   let after: Document | undefined;
   for (const target of targets) {
     const current = currentVersion(collection!, target, matcher);
     if (!current) continue;
     const result = plan.update.apply(current, { inserting: false, matcher });
-    matched += 1;
+    if (result.modified) context.catalog.replace(collection!, current, result.doc);
+    progress.matched += 1;
+    if (result.modified) progress.modified += 1;
     before = current;
     after = result.doc;
-    if (result.modified) {
-      context.catalog.replace(collection!, current, result.doc);
-      modified += 1;
-    }
-    if (matched % WRITES_PER_PAUSE === 0) yield PAUSE;
+    if (progress.matched % WRITES_PER_PAUSE === 0) yield PAUSE;
   }
-  return { matched, modified, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+  return { matched: progress.matched, modified: progress.modified, ...(before ? { before } : {}), ...(after ? { after } : {}) };
 }
 
 /** Manual, "Upsert Behavior": the query's equality fields, then the update, then an _id if none. */
@@ -399,21 +398,21 @@ function* runUpdateCommand(context: CommandContext, name: string, statements: Up
   let nModified = 0;
   for (let index = 0; index < statements.length; index += 1) {
     if (ordered && writeErrors.length > 0) break;
+    const progress = { matched: 0, modified: 0 };
     try {
       const statement = statements[index]!;
       checkHint(context.catalog.getCollection(context.db, name), statement.hint);
       const update = compileStatementUpdate(statement, context, variables);
-      const outcome = yield* runUpdate(context, name, { q: statement.q, update, multi: statement.multi, upsert: statement.upsert, collator: statement.collator, variables });
+      const outcome = yield* runUpdate(context, name, { q: statement.q, update, multi: statement.multi, upsert: statement.upsert, collator: statement.collator, variables }, progress);
       if (outcome.upsertedId !== undefined) {
         upserted.push({ index, _id: outcome.upsertedId });
         n += 1;
-      } else {
-        n += outcome.matched;
-        nModified += outcome.modified;
       }
     } catch (error) {
       writeErrors.push(toWriteError(index, error));
     }
+    n += progress.matched;
+    nModified += progress.modified;
   }
   const reply: Document = { n, nModified };
   if (upserted.length > 0) reply.upserted = upserted;

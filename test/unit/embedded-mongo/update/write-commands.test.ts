@@ -120,6 +120,15 @@ describe('write commands on the update engine', () => {
       assert.deepEqual(reply.writeErrors, [{ index: 0, code: 14, errmsg: "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'tags' of non-numeric type array" }]);
     });
 
+    it('still counts the documents an updateMany changed before one failed', () => {
+      run({ insert: 'c', documents: [{ _id: 4, tags: 'not an array' }] });
+      const reply = run({ update: 'c', updates: [{ q: { _id: { $in: [2, 4] } }, u: { $push: { tags: 'b' } }, multi: true }] });
+      assert.equal(reply.n, 1);
+      assert.equal(reply.nModified, 1);
+      assert.equal((reply.writeErrors as Document[])[0]!.code, 2);
+      assert.deepEqual(stored().find((doc) => doc._id === 2), { _id: 2, n: 1, tags: ['b'] });
+    });
+
     it('refuses `sort` inside an update statement (a MongoDB 8.0 field) with 40415', () => {
       assertFails({ update: 'c', updates: [{ q: {}, u: { $set: { a: 1 } }, sort: { n: 1 } }] }, 40415, "BSON field 'update.updates.sort' is an unknown field.");
     });
