@@ -1,9 +1,11 @@
 // create, drop, listCollections, collMod, dropDatabase, listDatabases.
 import { calculateObjectSize, type Document } from 'bson';
 import { viewDefinition } from '../aggregate/view';
+import { isPlainObject } from '../bson/index';
 import { CommandError } from '../errors';
 import { compileFilter } from '../query/index';
 import type { Collection } from '../storage/collection';
+import { compileValidator } from '../storage/catalog';
 import type { IndexSpec } from '../storage/indexes';
 import { encodeValue } from '../storage/values';
 import { collectionName, type CommandHandler } from './context';
@@ -11,10 +13,10 @@ import { withoutGenericFields } from './fields';
 import { notOnView, parseViewDefinition } from './views';
 
 /**
- * Collection options the store honours. Everything else mongod accepts on create (views,
- * validators, capped and time-series collections, a default collation...) changes what later
- * commands do; accepting it and then behaving like a plain collection would be a silent lie,
- * so it is refused with 238 NotImplemented naming the option.
+ * Collection options the store honours as they are (validators and views are checked apart).
+ * Everything else mongod accepts on create (capped and time-series collections, a default
+ * collation...) changes what later commands do; accepting it and then behaving like a plain
+ * collection would be a silent lie, so it is refused with 238 NotImplemented naming the option.
  */
 const CREATE_OPTIONS_HONOURED = new Set(['storageEngine', 'indexOptionDefaults', 'idIndex', 'autoIndexId', 'flags', 'temp']);
 const VALIDATION_LEVELS = ['off', 'strict', 'moderate'];
@@ -23,15 +25,21 @@ const VALIDATION_ACTIONS = ['error', 'warn'];
 function refuseUnsupportedOptions(commandName: string, options: Document): void {
   for (const [option, value] of Object.entries(options)) {
     if (CREATE_OPTIONS_HONOURED.has(option)) continue;
-    // Defaults that change nothing: capped:false, or a validation level/action with no validator.
+    // capped: false is the default and changes nothing.
     if (option === 'capped' && value === false) continue;
-    if (option === 'validationLevel' && options.validator === undefined) {
+    if (option === 'validator') {
+      if (!isPlainObject(value)) throw new CommandError('TypeMismatch', `BSON field '${commandName}.validator' is the wrong type, expected type 'object'`);
+      // An invalid validator is refused now, not at the first write.
+      compileValidator(value);
+      continue;
+    }
+    if (option === 'validationLevel') {
       if (typeof value !== 'string' || !VALIDATION_LEVELS.includes(value)) {
         throw new CommandError('BadValue', `Enumeration value '${String(value)}' for field '${commandName}.validationLevel' is not a valid value.`);
       }
       continue;
     }
-    if (option === 'validationAction' && options.validator === undefined) {
+    if (option === 'validationAction') {
       if (typeof value !== 'string' || !VALIDATION_ACTIONS.includes(value)) {
         throw new CommandError('BadValue', `Enumeration value '${String(value)}' for field '${commandName}.validationAction' is not a valid value.`);
       }

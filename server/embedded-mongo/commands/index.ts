@@ -6,7 +6,7 @@ import * as admin from './admin';
 import * as aggregation from './aggregate';
 import * as collections from './collections';
 import * as explanation from './explain';
-import type { CommandContext, CommandHandler, CommandRun } from './context';
+import { isCommandRun, type CommandContext, type CommandHandler, type CommandRun } from './context';
 import { checkCommandFields } from './fields';
 import { countOnView, distinctOnView, findOnView, isView, notOnView } from './views';
 import * as indexes from './indexes';
@@ -100,5 +100,32 @@ export function runCommand(command: Document, context: CommandContext): Document
   }
   const onView = viewHandler(name, command, context);
   if (onView) return onView;
+  if (command.bypassDocumentValidation === true) return bypassingValidation(() => handler(command, context), context);
   return handler(command, context);
+}
+
+/**
+ * Runs a command with schema validation off (its `bypassDocumentValidation: true`), and only
+ * while its own code runs: between the slices of a long command other clients' writes are
+ * validated as usual.
+ */
+function bypassingValidation(start: () => Document | CommandRun, context: CommandContext): Document | CommandRun {
+  const { catalog } = context;
+  const slice = <T>(work: () => T): T => {
+    catalog.bypassDocumentValidation = true;
+    try {
+      return work();
+    } finally {
+      catalog.bypassDocumentValidation = false;
+    }
+  };
+  const outcome = slice(start);
+  if (!isCommandRun(outcome)) return outcome;
+  return (function* resumeEachSlice(): CommandRun {
+    for (;;) {
+      const step = slice(() => outcome.next());
+      if (step.done) return step.value;
+      yield step.value;
+    }
+  })();
 }

@@ -2,6 +2,7 @@
 // the catalog also produce journal records, which the command layer makes durable before replying.
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
+import { compileFilter, type Matcher } from '../query/index';
 import { Collection } from './collection';
 import type { IndexSpec } from './indexes';
 
@@ -20,6 +21,11 @@ export class Catalog {
   private readonly databases = new Map<string, Map<string, Collection>>();
   /** Records of mutations not yet handed to the journal. */
   private pending: JournalRecord[] = [];
+  /**
+   * Set by the command layer while a command that asked for `bypassDocumentValidation` runs
+   * (only during its synchronous slices, so other clients' writes are still validated).
+   */
+  bypassDocumentValidation = false;
 
   takePending(): JournalRecord[] {
     const records = this.pending;
@@ -87,11 +93,13 @@ export class Catalog {
   }
 
   insert(collection: Collection, doc: Document): void {
+    if (!this.bypassDocumentValidation) validateDocument(collection, doc, undefined);
     collection.insert(doc);
     this.pending.push({ op: 'put', db: collection.database, coll: collection.name, doc });
   }
 
   replace(collection: Collection, oldDoc: Document, newDoc: Document): void {
+    if (!this.bypassDocumentValidation) validateDocument(collection, newDoc, oldDoc);
     collection.replace(oldDoc, newDoc);
     this.pending.push({ op: 'put', db: collection.database, coll: collection.name, doc: newDoc });
   }
@@ -188,4 +196,46 @@ function validateCollectionName(name: string): void {
   if (name.length === 0 || name.includes('\0') || name.startsWith('system.') || name.includes('$')) {
     throw new CommandError('InvalidNamespace', `Invalid collection name: ${name}`);
   }
+}
+
+/** Compiled validators, per collection and per validator document (collMod may replace it). */
+const compiledValidators = new WeakMap<Collection, { validator: Document; matcher: Matcher }>();
+
+/** The matcher of a validator; throws mongod's error for an invalid one (create/collMod call this). */
+export function compileValidator(validator: Document): Matcher {
+  return compileFilter(validator);
+}
+
+function validatorMatcher(collection: Collection, validator: Document): Matcher {
+  const cached = compiledValidators.get(collection);
+  if (cached && cached.validator === validator) return cached.matcher;
+  const matcher = compileValidator(validator);
+  compiledValidators.set(collection, { validator, matcher });
+  return matcher;
+}
+
+/**
+ * Schema validation (https://www.mongodb.com/docs/v7.0/core/schema-validation/): with a
+ * validator, a written document must match it. validationLevel "moderate" lets updates of
+ * documents that already failed it through; "off" disables it; validationAction "warn" writes
+ * the document anyway (mongod also logs it). Failure: 121 DocumentValidationFailure.
+ */
+function validateDocument(collection: Collection, doc: Document, previous: Document | undefined): void {
+  const { validator, validationLevel = 'strict', validationAction = 'error' } = collection.options as {
+    validator?: Document; validationLevel?: string; validationAction?: string;
+  };
+  if (!validator || validationLevel === 'off' || validationAction === 'warn') return;
+  const matcher = validatorMatcher(collection, validator);
+  if (matcher.test(doc)) return;
+  if (validationLevel === 'moderate' && previous !== undefined && !matcher.test(previous)) return;
+  // mongod's errInfo also explains which rule failed (details.schemaRulesNotSatisfied...);
+  // this store names the failing document and the validator only.
+  throw new CommandError('DocumentValidationFailure', 'Document failed validation', {
+    errInfo: { failingDocumentId: doc._id, details: { operatorName: validatorOperatorName(validator), specifiedAs: validator, reason: 'the document did not match the validator' } },
+  });
+}
+
+function validatorOperatorName(validator: Document): string {
+  const keys = Object.keys(validator);
+  return keys.length === 1 && keys[0]!.startsWith('$') ? keys[0]! : '$and';
 }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Long, MongoClient, MongoServerError, ObjectId, type Collection, type Db } from 'mongodb';
+import { startEmbeddedMongo } from '../../../server/embedded-mongo/index';
 import { databaseUri } from './fixtures/connection';
 
 describe('embedded store through the official driver', () => {
@@ -305,5 +309,56 @@ describe('embedded store through the official driver', () => {
     const error = await rejection(db.command({ frobnicate: 1 }));
     assert.equal(error.code, 59);
     assert.match(error.message, /no such command: 'frobnicate'/);
+  });
+
+  describe('catalog changes survive a restart (journal)', () => {
+    let dataDir: string;
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+    beforeEach(async () => {
+      dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'embedded-mongo-catalog-'));
+    });
+
+    afterEach(async () => {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    });
+
+    async function withStore(work: (db: Db) => Promise<void>): Promise<void> {
+      const store = await startEmbeddedMongo({ dataDir, logger: quiet });
+      const storeClient = await MongoClient.connect(`${store.uri}/app`);
+      try {
+        await work(storeClient.db('app'));
+      } finally {
+        await storeClient.close();
+        await store.close();
+      }
+    }
+
+    it('a renamed collection is found under its new name, with its indexes, after a restart', async () => {
+      await withStore(async (appDb) => {
+        await appDb.collection('old').insertMany([{ k: 1 }, { k: 2 }]);
+        await appDb.collection('old').createIndex({ k: 1 }, { unique: true });
+        await appDb.collection('old').rename('new');
+      });
+      await withStore(async (appDb) => {
+        assert.deepEqual((await appDb.listCollections({}, { nameOnly: true }).toArray()).map((info) => info.name), ['new']);
+        assert.equal(await appDb.collection('new').countDocuments(), 2);
+        const error = await rejection(appDb.collection('new').insertOne({ k: 1 }));
+        assert.equal(error.code, 11000);
+      });
+    });
+
+    it('a view and a validator are still in force after a restart', async () => {
+      await withStore(async (appDb) => {
+        await appDb.collection('base').insertMany([{ n: 1 }, { n: 2 }]);
+        await appDb.createCollection('big', { viewOn: 'base', pipeline: [{ $match: { n: { $gt: 1 } } }] });
+        await appDb.createCollection('checked', { validator: { n: { $type: 'int' } } });
+      });
+      await withStore(async (appDb) => {
+        assert.deepEqual(await appDb.collection('big').find({}, { projection: { _id: 0 } }).toArray(), [{ n: 2 }]);
+        const error = await rejection(appDb.collection('checked').insertOne({ n: 'text' }));
+        assert.equal(error.code, 121);
+      });
+    });
   });
 });

@@ -151,19 +151,6 @@ describe('conformance: commands', () => {
   });
 
   describe('create with options that change behaviour: implemented, or refused, never ignored', () => {
-    it('a validator either refuses invalid documents with 121 or is refused itself', async () => {
-      const outcome = await conf.db.command({ create: 'checked', validator: { n: { $type: 'int' } } }).catch((error: unknown) => error);
-      if (outcome instanceof Error) {
-        assert.equal((outcome as { code?: number }).code, 238);
-        assert.match(outcome.message, /validation/);
-        return;
-      }
-      await conf.coll('checked').insertOne({ n: 1 });
-      const error = await assertWriteError(conf.coll('checked').insertOne({ n: 'one' }), 121);
-      assert.ok(error.errInfo, 'errInfo explains the failure');
-      assert.equal(await conf.coll('checked').countDocuments(), 1);
-    });
-
     it('a capped collection either keeps only the newest documents or is refused', async () => {
       const outcome = await conf.db.command({ create: 'ring', capped: true, size: 4096, max: 2 }).catch((error: unknown) => error);
       if (outcome instanceof Error) {
@@ -173,6 +160,67 @@ describe('conformance: commands', () => {
       }
       await conf.coll('ring').insertMany([{ i: 1 }, { i: 2 }, { i: 3 }]);
       assert.deepEqual(await conf.coll('ring').find({}, { projection: { _id: 0 } }).toArray(), [{ i: 2 }, { i: 3 }]);
+    });
+  });
+
+  describe('schema validation (core/schema-validation)', () => {
+    beforeEach(async () => {
+      await conf.db.createCollection('checked', { validator: { n: { $type: 'int' } } });
+    });
+
+    it('accepts a valid document and refuses an invalid one with 121 and errInfo, storing nothing', async () => {
+      await conf.coll('checked').insertOne({ _id: 1 as never, n: 1 });
+      const error = await assertWriteError(conf.coll('checked').insertOne({ _id: 2 as never, n: 'one' }), 121);
+      assert.match(error.message, /Document failed validation/);
+      assert.equal((error.errInfo as Document | undefined)?.failingDocumentId, 2);
+      assert.equal(await conf.coll('checked').countDocuments(), 1);
+    });
+
+    it('refuses an update that would make a document invalid, leaving it unchanged', async () => {
+      await conf.coll('checked').insertOne({ _id: 1 as never, n: 1 });
+      await assertWriteError(conf.coll('checked').updateOne({ _id: 1 as never }, { $set: { n: 'x' } }), 121);
+      assert.equal((await conf.coll('checked').findOne({ _id: 1 as never }))?.n, 1);
+    });
+
+    it('a $jsonSchema validator checks required fields and BSON types', async () => {
+      await conf.db.createCollection('people', {
+        validator: { $jsonSchema: { bsonType: 'object', required: ['name'], properties: { name: { bsonType: 'string' }, age: { bsonType: 'int', minimum: 0 } } } },
+      });
+      await conf.coll('people').insertOne({ name: 'Ada', age: 36 });
+      await assertWriteError(conf.coll('people').insertOne({ age: 3 }), 121);
+      await assertWriteError(conf.coll('people').insertOne({ name: 'Bob', age: -1 }), 121);
+      assert.equal(await conf.coll('people').countDocuments(), 1);
+    });
+
+    it('bypassDocumentValidation lets an invalid document in', async () => {
+      await conf.coll('checked').insertOne({ n: 'bypassed' }, { bypassDocumentValidation: true });
+      assert.equal(await conf.coll('checked').countDocuments({ n: 'bypassed' }), 1);
+    });
+
+    it('validationAction warn writes invalid documents anyway', async () => {
+      await conf.db.createCollection('warned', { validator: { n: { $type: 'int' } }, validationAction: 'warn' });
+      await conf.coll('warned').insertOne({ n: 'text' });
+      assert.equal(await conf.coll('warned').countDocuments(), 1);
+    });
+
+    it('validationLevel moderate lets updates of already invalid documents through', async () => {
+      await conf.coll('legacy').insertMany([{ _id: 1 as never, n: 'old' }, { _id: 2 as never, n: 2 }]);
+      await conf.db.command({ collMod: 'legacy', validator: { n: { $type: 'int' } }, validationLevel: 'moderate' });
+      await conf.coll('legacy').updateOne({ _id: 1 as never }, { $set: { n: 'still old' } });
+      await assertWriteError(conf.coll('legacy').updateOne({ _id: 2 as never }, { $set: { n: 'bad' } }), 121);
+      assert.deepEqual(await conf.coll('legacy').find({}).sort({ _id: 1 }).toArray(), [{ _id: 1, n: 'still old' }, { _id: 2, n: 2 }]);
+    });
+
+    it('collMod adds a validator for later writes, shown by listCollections', async () => {
+      await conf.coll('later').insertOne({ n: 'before' });
+      await conf.db.command({ collMod: 'later', validator: { n: { $type: 'int' } } });
+      await assertWriteError(conf.coll('later').insertOne({ n: 'after' }), 121);
+      const [info] = await conf.db.listCollections({ name: 'later' }).toArray();
+      assert.deepEqual((info as { options?: Document }).options?.validator, { n: { $type: 'int' } });
+    });
+
+    it('an invalid validator is refused when the collection is created', async () => {
+      await assertServerError(conf.db.command({ create: 'broken', validator: { n: { $frobnicate: 1 } } }), 2, 'BadValue');
     });
   });
 
