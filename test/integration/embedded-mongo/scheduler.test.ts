@@ -77,9 +77,12 @@ describe('scheduling long commands', function () {
     const reply = await long;
     assert.equal(reply.ok, 1);
     assert.ok(latencies.length >= 20, `only ${latencies.length} pings during the command`);
-    // Without slices every ping would wait for the end of the command (up to 1.5 s); with 4 ms slices an idle
-    // machine answers in a few ms. The bound leaves room for a loaded machine's scheduling, not for a stall.
-    assert.ok(Math.max(...latencies) < 150, `slowest ping: ${Math.round(Math.max(...latencies))} ms`);
+    // Without slices every ping would wait for the end of the command (hundreds of ms on average, up to
+    // 1.5 s); with 4 ms slices they are answered in a few ms. The bounds leave room for a loaded machine's
+    // scheduling, never for a wait on the command.
+    const sorted = [...latencies].sort((a, b) => a - b);
+    assert.ok(sorted[sorted.length >> 1]! < 20, `median ping: ${Math.round(sorted[sorted.length >> 1]!)} ms`);
+    assert.ok(sorted[sorted.length - 1]! < 500, `slowest ping: ${Math.round(sorted[sorted.length - 1]!)} ms`);
   });
 
   it('runs two long commands from two connections side by side', async () => {
@@ -151,7 +154,7 @@ describe('scheduling the engine\'s own long aggregation', function () {
     await store?.close();
   });
 
-  it('answers pings on another connection within 100 ms during an aggregation over 100,000 documents', async () => {
+  it('answers pings on another connection at once during an aggregation over 100,000 documents', async () => {
     const pinger = await WireClient.connect({ host: store.host, port: store.port });
     try {
       const started = performance.now();
@@ -173,9 +176,15 @@ describe('scheduling the engine\'s own long aggregation', function () {
       const elapsed = performance.now() - started;
       assert.equal(groups.length, 97);
       assert.ok(latencies.length >= 5, `only ${latencies.length} pings during ${Math.round(elapsed)} ms`);
+      // A ping that waited for the aggregation would take half its length on average. On an idle machine
+      // every ping takes a few ms; a loaded one (or a garbage collection in the store) adds outliers, so the
+      // bound on the slowest is relative. npm run bench:store measures the p99 properly.
       const sorted = [...latencies].sort((a, b) => a - b);
+      const median = sorted[sorted.length >> 1]!;
       const slowest = sorted[sorted.length - 1]!;
-      assert.ok(slowest < 100, `slowest ping ${Math.round(slowest)} ms (median ${Math.round(sorted[sorted.length >> 1]!)} ms) during a ${Math.round(elapsed)} ms aggregation`);
+      const context = `median ${Math.round(median)} ms, slowest ${Math.round(slowest)} ms during a ${Math.round(elapsed)} ms aggregation`;
+      assert.ok(median < 20, context);
+      assert.ok(slowest < Math.max(100, elapsed / 3), context);
     } finally {
       pinger.close();
     }
