@@ -196,7 +196,7 @@ const $indexOfArray: OperatorCompiler = (args, ctx, name) => {
 function readIndex(value: unknown, which: 'starting' | 'ending'): number {
   const n = isNumberType(bsonType(value)) ? int32Value(value) : undefined;
   if (n === undefined) {
-    throw new CommandError(40096, `$indexOfArray requires an integral ${which} index, found a value of type: ${typeName(value)}, with value: ${renderValue(value)}`);
+    throw new CommandError(40096, `$indexOfArrayrequires an integral ${which} index, found a value of type: ${typeName(value)}, with value: ${renderValue(value)}`);
   }
   if (n < 0) throw new CommandError(40097, `$indexOfArray requires a nonnegative ${which} index, found: ${n}`);
   return n;
@@ -227,13 +227,17 @@ const $arrayToObject: OperatorCompiler = (args, ctx, name) => {
     if (!Array.isArray(value)) throw new CommandError(40386, `$arrayToObject requires an array input, found: ${typeName(value)}`);
     const out: Document = {};
     if (value.length === 0) return out;
+    // The first element decides the format for all of them.
     const pairsAreArrays = Array.isArray(value[0]);
+    if (!pairsAreArrays && !isPlainObject(value[0])) {
+      throw new CommandError(40398, `Unrecognised input type format for $arrayToObject: ${typeName(value[0])}`);
+    }
     for (const element of value) {
       let key: unknown;
       let field: unknown;
       if (pairsAreArrays) {
         if (!Array.isArray(element)) {
-          throw new CommandError(40396, `$arrayToObject requires a consistent input format. Elements must all be arrays or all be objects. Array was detected, now found: ${typeName(element)}`);
+          throw new CommandError(40396, `$arrayToObject requires a consistent input format. Elements mustall be arrays or all be objects. Array was detected, now found: ${typeName(element)}`);
         }
         if (element.length !== 2) throw new CommandError(40397, `$arrayToObject requires an array of size 2 arrays,found array of size: ${element.length}`);
         [key, field] = element;
@@ -242,7 +246,7 @@ const $arrayToObject: OperatorCompiler = (args, ctx, name) => {
         }
       } else {
         if (!isPlainObject(element)) {
-          throw new CommandError(40398, `Unrecognised input type format for $arrayToObject: ${typeName(element)}`);
+          throw new CommandError(40391, `$arrayToObject requires a consistent input format. Elements mustall be arrays or all be objects. Object was detected, now found: ${typeName(element)}`);
         }
         const keys = Object.keys(element);
         if (keys.length !== 2) throw new CommandError(40392, `$arrayToObject requires an object keys of 'k' and 'v'. Found incorrect number of keys:${keys.length}`);

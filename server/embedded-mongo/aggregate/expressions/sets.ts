@@ -1,7 +1,7 @@
 // Set expression operators: arrays read as sets, duplicates ignored, equality by BSON value
 // (with the collation) (https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/#set-expression-operators).
 import { CommandError } from '../../errors';
-import { hashKey } from '../../bson/index';
+import { compareValues, hashKey } from '../../bson/index';
 import type { Collator } from '../../bson/index';
 import { compileOperands, fixedArity } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
@@ -50,31 +50,31 @@ const $setEquals: OperatorCompiler = (args, ctx, name) => {
   };
 };
 
+/** mongod builds $setUnion and $setIntersection in an ordered set, so results come out in BSON order. */
+function sortedValues(set: ValueSet, collator: Collator | undefined): unknown[] {
+  return set.values().sort((a, b) => compareValues(a, b, collator));
+}
+
 const $setIntersection: OperatorCompiler = (args, ctx) => {
   const operands = compileOperands(args, ctx);
   const collator = ctx.collator;
   return (doc, vars) => {
     let result: ValueSet | undefined;
-    let sawNull = false;
     for (const operand of operands) {
       const value = operand(doc, vars);
-      if (isNullish(value)) {
-        sawNull = true;
-        continue;
-      }
+      if (isNullish(value)) return null;
       if (!Array.isArray(value)) {
         throw new CommandError(17047, `All operands of $setIntersection must be arrays. One argument is of type: ${typeName(value)}`);
       }
-      if (sawNull) continue;
       if (!result) {
         result = new ValueSet(collator, value);
         continue;
       }
       const next = new ValueSet(collator, value);
-      result = new ValueSet(collator, result.values().filter((element) => next.has(element)));
+      const current: ValueSet = result;
+      result = new ValueSet(collator, current.values().filter((element) => next.has(element)));
     }
-    if (sawNull) return null;
-    return result ? result.values() : [];
+    return result ? sortedValues(result, collator) : [];
   };
 };
 
@@ -83,17 +83,13 @@ const $setUnion: OperatorCompiler = (args, ctx) => {
   const collator = ctx.collator;
   return (doc, vars) => {
     const result = new ValueSet(collator);
-    let sawNull = false;
     for (const operand of operands) {
       const value = operand(doc, vars);
-      if (isNullish(value)) {
-        sawNull = true;
-        continue;
-      }
+      if (isNullish(value)) return null;
       if (!Array.isArray(value)) throw new CommandError(17043, `All operands of $setUnion must be arrays. One argument is of type: ${typeName(value)}`);
       for (const element of value) result.add(element);
     }
-    return sawNull ? null : result.values();
+    return sortedValues(result, collator);
   };
 };
 

@@ -67,8 +67,9 @@ export function formatDateDefault(date: Date): string {
   return `${year}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}Z`;
 }
 
+/** A value as mongod's Value::toString writes it in messages (strings quoted). */
 function render(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Decimal128) return value.toString();
   if (isNumberType(bsonType(value))) return formatDouble(plainNumber(value));
@@ -92,7 +93,8 @@ const $concat: OperatorCompiler = (args, ctx) => {
 function readStartOrEnd(value: unknown, name: string, which: 'starting' | 'ending'): number {
   const n = isNumberType(bsonType(value)) ? int32Value(value) : undefined;
   if (n === undefined) {
-    throw new CommandError(40096, `${name} requires an integral ${which} index, found a value of type: ${typeName(value)}, with value: ${render(value)}`);
+    // mongod's message has no space between the operator and "requires".
+    throw new CommandError(40096, `${name}requires an integral ${which} index, found a value of type: ${typeName(value)}, with value: ${render(value)}`);
   }
   if (n < 0) throw new CommandError(40097, `${name} requires a nonnegative ${which} index, found: ${n}`);
   return n;
@@ -190,7 +192,8 @@ const $substrBytes: OperatorCompiler = (args, ctx, name) => {
     // mongod truncates the operands to integers; a negative start gives "" and a negative length "to the end".
     const start = Math.trunc(plainNumber(startValue));
     const length = Math.trunc(plainNumber(lengthValue));
-    if (start < 0 || start >= bytes.length) return '';
+    if (start < 0) throw new CommandError(50752, `${name}:  starting index must be non-negative (got: ${start})`);
+    if (start >= bytes.length) return '';
     if (isContinuationByte(bytes[start])) {
       throw new CommandError(28656, `${name}:  Invalid range, starting index is a UTF-8 continuation byte.`);
     }

@@ -109,6 +109,8 @@ describe('embedded-mongo expressions: array operators', () => {
     assert.deepEqual(evaluate({ $arrayToObject: { $literal: [['a', 1], ['a', 2]] } }), { a: 2 });
     assertFails(() => evaluate({ $arrayToObject: { $literal: [['a', 1, 2]] } }), 40397);
     assertFails(() => evaluate({ $arrayToObject: { $literal: [[1, 2]] } }), 40395);
+    assertFails(() => evaluate({ $arrayToObject: { $literal: [5] } }), 40398, 'Unrecognised input type format for $arrayToObject: int');
+    assertFails(() => evaluate({ $arrayToObject: { $literal: [{ k: 'a', v: 1 }, ['b', 2]] } }), 40391);
   });
 
   it('$range steps from start towards end, excluding end', () => {

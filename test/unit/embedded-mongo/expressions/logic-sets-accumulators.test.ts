@@ -144,6 +144,13 @@ describe('embedded-mongo expressions: set operators', () => {
     assertFails(() => evaluate({ $setIsSubset: [['a'], 'a'] }), 17042, 'both operands of $setIsSubset must be arrays. Second argument is of type: string');
   });
 
+  it('$setUnion and $setIntersection come out in BSON order, as mongod builds them in an ordered set', () => {
+    assert.deepEqual(evaluate({ $setUnion: [['c', 'a'], [2, 'b', 1]] }), [1, 2, 'a', 'b', 'c']);
+    assert.deepEqual(evaluate({ $setIntersection: [['c', 'b', 'a'], ['a', 'c']] }), ['a', 'c']);
+    assert.deepEqual(evaluate({ $setDifference: [['c', 'b', 'c', 'a'], ['b']] }), ['c', 'a']);
+    assert.equal(evaluate({ $setUnion: [null, 'not an array'] }), null);
+  });
+
   it('$allElementsTrue and $anyElementTrue test truthiness of elements', () => {
     // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/allElementsTrue/
     assert.equal(evaluate({ $allElementsTrue: [[true, 1, 'yes']] }), true);

@@ -21,6 +21,8 @@ describe('embedded-mongo expressions: string operators', () => {
     assert.equal(evaluate({ $indexOfCP: ['foo.bar.fi', '.', 5] }), 7);
     assert.equal(evaluate({ $indexOfCP: [null, 'a'] }), null);
     assertFails(() => evaluate({ $indexOfCP: ['abc', 1] }), 40094, '$indexOfCP requires a string as the second argument, found: int');
+    // mongod's own wording, without a space before "requires".
+    assertFails(() => evaluate({ $indexOfBytes: ['abc', 'b', 'x'] }), 40096, '$indexOfBytesrequires an integral starting index, found a value of type: string, with value: "x"');
   });
 
   it('$strLenBytes and $strLenCP measure bytes and code points', () => {
@@ -38,6 +40,7 @@ describe('embedded-mongo expressions: string operators', () => {
     assert.equal(evaluate({ $substrBytes: ['winter2009', 0, 6] }), 'winter');
     assert.equal(evaluate({ $substrBytes: ['寿司', 0, 3] }), '寿');
     assertFails(() => evaluate({ $substrBytes: ['寿司', 1, 3] }), 28656);
+    assertFails(() => evaluate({ $substrBytes: ['abc', -1, 1] }), 50752, '$substrBytes:  starting index must be non-negative (got: -1)');
     assert.equal(evaluate({ $substr: ['abcdef', 2, -1] }), 'cdef');
     assert.equal(evaluate({ $substrCP: ['寿司sushi', 0, 3] }), '寿司s');
     assert.equal(evaluate({ $substrCP: [null, 0, 3] }), '');
