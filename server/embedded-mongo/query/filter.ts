@@ -1,7 +1,7 @@
 // Query filters (https://www.mongodb.com/docs/manual/reference/operator/query/): compiled once
 // into a tree of predicates over the store's exact BSON values.
 import type { Document } from 'bson';
-import { BSON_TYPE_CODES, bsonType, compareValues, isNumeric, isPlainObject, numericView, typeRank, type BsonTypeName, type Collator } from '../bson/index';
+import { BSON_TYPE_CODES, bsonType, compareValues, isNumeric, isPlainObject, numericView, toNumber, typeRank, type BsonTypeName, type Collator } from '../bson/index';
 import { compileExpression } from '../aggregate/expressions/index';
 import { CommandError } from '../errors';
 import { compileJsonSchema } from './json-schema';
@@ -117,7 +117,7 @@ function compileTopLevel(operator: string, value: unknown, context: Context): No
       return alwaysTrue;
     case '$alwaysTrue':
     case '$alwaysFalse':
-      if (value !== 1 && !(isNumeric(value) && truthy(value) && Number(String(value)) === 1)) throw badValue(`${operator} must be an integer value of 1`);
+      if (!(isNumeric(value) && toNumber(value) === 1)) throw badValue(`${operator} must be an integer value of 1`);
       return operator === '$alwaysTrue' ? alwaysTrue : alwaysFalse;
     case '$expr':
       if (context.inElemMatch) throw badValue('$expr can only be applied to the top-level document');
@@ -132,7 +132,7 @@ function compileTopLevel(operator: string, value: unknown, context: Context): No
     case '$where':
       throw new CommandError('NotImplemented', '$where (server-side JavaScript) is not supported by the embedded store');
     case '$sampleRate': {
-      const rate = isNumeric(value) ? Number(String(value)) : Number.NaN;
+      const rate = isNumeric(value) ? toNumber(value) : Number.NaN;
       if (!(rate >= 0 && rate <= 1)) throw badValue('numeric argument to $sampleRate must be in [0, 1]');
       return () => Math.random() < rate;
     }
@@ -355,7 +355,7 @@ function typeMatcher(spec: unknown): (type: BsonTypeName) => boolean {
     return (type) => type === spec;
   }
   if (isNumeric(spec)) {
-    const code = Number(String(numericView(spec)!.value));
+    const code = toNumber(spec);
     const name = Number.isInteger(code) ? TYPE_BY_CODE.get(code) : undefined;
     if (!name) throw badValue(`Invalid numerical type code: ${String(numericView(spec)!.value)}`);
     return (type) => type === name;
@@ -407,7 +407,7 @@ function modTest(operand: unknown): ValueTest {
 
 function sizeTest(operand: unknown): ValueTest {
   if (!isNumeric(operand)) throw badValue('$size needs a number');
-  const size = Number(String(numericView(operand)!.value));
+  const size = toNumber(operand);
   if (!Number.isInteger(size)) throw badValue(`$size must be a whole number`);
   if (size < 0) throw badValue(`$size may not be negative`);
   return (value) => Array.isArray(value) && value.length === size;
@@ -458,7 +458,7 @@ function someElement(value: unknown, test: (element: unknown) => boolean, found:
 function bitPositionsOf(operator: string, operand: unknown): number[] {
   if (Array.isArray(operand)) {
     return operand.map((position) => {
-      const n = isNumeric(position) ? Number(String(numericView(position)!.value)) : Number.NaN;
+      const n = isNumeric(position) ? toNumber(position) : Number.NaN;
       if (!Number.isInteger(n)) throw badValue(`bit positions must be an integer but got: ${String(position)}`);
       if (n < 0) throw badValue(`bit positions must be >= 0 but got: ${n}`);
       return n;

@@ -3,7 +3,7 @@
 // values of their type, as in JSON Schema. Keywords MongoDB omits ($ref, format, default...)
 // are refused as mongod refuses them.
 import type { Document } from 'bson';
-import { BSON_TYPE_CODES, bsonType, compareValues, hashKey, isNumeric, isPlainObject, modNumbers, numericView, valuesEqual, type BsonTypeName } from '../bson/index';
+import { BSON_TYPE_CODES, bsonType, compareValues, hashKey, isNumeric, isPlainObject, modNumbers, toNumber, valuesEqual, type BsonTypeName } from '../bson/index';
 import { CommandError } from '../errors';
 import { compileRegex } from './regex';
 
@@ -36,7 +36,7 @@ function typeMismatch(message: string): CommandError {
 }
 
 function nonNegativeInteger(keyword: string, value: unknown): number {
-  const n = isNumeric(value) ? Number(String(numericView(value)!.value)) : Number.NaN;
+  const n = isNumeric(value) ? toNumber(value) : Number.NaN;
   if (!isNumeric(value)) throw typeMismatch(`$jsonSchema keyword '${keyword}' must be a number`);
   if (!Number.isInteger(n) || n < 0) throw failed(`$jsonSchema keyword '${keyword}' must be a non-negative integral number`);
   return n;

@@ -4,7 +4,7 @@
 // Output order as mongod gives it: kept fields in the document's order, computed fields after
 // them in the projection's order, and $elemMatch fields last.
 import type { Document } from 'bson';
-import { isNumeric, isPlainObject, numericView } from '../bson/index';
+import { isNumeric, isPlainObject, toNumber } from '../bson/index';
 import { compileExpression, type Evaluator } from '../aggregate/expressions/index';
 import { CommandError } from '../errors';
 import { compileFilter, type FilterOptions, type Matcher } from './filter';
@@ -29,7 +29,7 @@ interface Parser {
 
 function truthyFlag(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
-  if (isNumeric(value)) return Number(String(numericView(value)!.value)) !== 0;
+  if (isNumeric(value)) return toNumber(value) !== 0;
   return undefined;
 }
 
@@ -63,7 +63,7 @@ function insert(tree: Tree, parts: readonly string[], entry: Entry, fullPath: st
 
 function sliceEntry(spec: unknown): Entry {
   const integer = (value: unknown, message: string): number => {
-    const n = isNumeric(value) ? Number(String(numericView(value)!.value)) : Number.NaN;
+    const n = isNumeric(value) ? toNumber(value) : Number.NaN;
     if (!Number.isFinite(n)) throw new CommandError(28667, message);
     return Math.trunc(n);
   };

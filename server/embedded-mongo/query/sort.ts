@@ -2,7 +2,7 @@
 // comparison order; an array sorts by its least element ascending and its greatest descending;
 // a missing field sorts as null, and an empty array before null.
 import type { Document } from 'bson';
-import { compareValues, isNumeric, isPlainObject, numericView, type Collator } from '../bson/index';
+import { compareValues, isNumeric, isPlainObject, toNumber, type Collator } from '../bson/index';
 import { CommandError } from '../errors';
 import { collectSortValues } from './sort-keys';
 
@@ -13,7 +13,7 @@ interface SortField {
 
 function directionOf(key: string, value: unknown): 1 | -1 | undefined {
   if (isNumeric(value)) {
-    const n = Number(String(numericView(value)!.value));
+    const n = toNumber(value);
     if (n === 1 || n === -1) return n;
     throw new CommandError(15975, '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
   }
