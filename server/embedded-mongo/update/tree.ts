@@ -8,7 +8,7 @@ import { CommandError } from '../errors';
 import { formatElement } from './format';
 import { parseSet } from './operators/fields';
 import type { ApplyState, LeafContext, LeafOperator } from './leaf';
-import { arrayIndexOf, childOf, compareFieldNames, resolvePath } from './paths';
+import { arrayIndexOf, childOf, compareFieldNames, resolvePath, setOwnField } from './paths';
 
 export interface ObjectNode {
   readonly kind: 'object';
@@ -180,7 +180,7 @@ function writeAt(doc: Document, parts: readonly string[], value: unknown): void 
   const parent = parentOf(doc, parts);
   const name = parts[parts.length - 1]!;
   if (Array.isArray(parent)) parent[arrayIndexOf(name)!] = cloneValue(value);
-  else (parent as Document)[name] = cloneValue(value);
+  else setOwnField(parent as Document, name, cloneValue(value));
 }
 
 /** $unset removes a field, but an array element becomes null: arrays keep their positions. */
@@ -220,7 +220,7 @@ function createPath(parts: readonly string[], depth: number, nearest: unknown, v
     nearest[index!] = built;
     return;
   }
-  (nearest as Document)[name] = built;
+  setOwnField(nearest as Document, name, built);
 }
 
 // ---------------------------------------------------------------- $rename

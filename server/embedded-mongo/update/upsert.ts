@@ -4,6 +4,7 @@
 import type { Document } from 'bson';
 import { bsonType, cloneValue, isPlainObject, valuesEqual } from '../bson/index';
 import { CommandError } from '../errors';
+import { setOwnField } from './paths';
 
 /** path -> value of every equality the query pins down. */
 function collectEqualities(query: Document, out: Map<string, unknown>): void {
@@ -58,8 +59,8 @@ export function upsertSeed(query: Document | undefined, replacementStyle: boolea
 function setPath(doc: Document, parts: readonly string[], value: unknown): void {
   let current = doc;
   for (const part of parts.slice(0, -1)) {
-    if (!isPlainObject(current[part])) current[part] = {};
+    if (!isPlainObject(Object.hasOwn(current, part) ? current[part] : undefined)) setOwnField(current, part, {});
     current = current[part] as Document;
   }
-  current[parts[parts.length - 1]!] = value;
+  setOwnField(current, parts[parts.length - 1]!, value);
 }

@@ -1,7 +1,7 @@
 // $set, $unset, $inc, $mul, $min, $max, $rename, $setOnInsert, $currentDate and $bit, as the
 // MongoDB 7.0 manual describes them (reference/operator/update/*).
 import assert from 'node:assert/strict';
-import { Decimal128, Double, Long, ObjectId, Timestamp } from 'bson';
+import { Decimal128, Double, Long, ObjectId, Timestamp, type Document } from 'bson';
 import { bsonType } from '../../../../server/embedded-mongo/bson/index';
 import { applyUpdate, assertCommandError, updated } from './helpers';
 
@@ -46,6 +46,14 @@ describe('update engine: field operators', () => {
 
     it('refuses a non-numeric field of an array with 28 PathNotViable', () => {
       assertCommandError(() => updated({ _id: 1, a: [1, 2] }, { $set: { 'a.b': 1 } }), 28, "Cannot create field 'b' in element {a: [ 1, 2 ]}");
+    });
+
+    it('writes a field named __proto__ as an ordinary field', () => {
+      // JSON.parse makes "__proto__" an own field, as the BSON decoder does.
+      const doc = updated({ _id: 1 }, JSON.parse('{"$set": {"__proto__": {"polluted": true}, "a.__proto__": 1}}') as Document);
+      assert.equal(Object.getPrototypeOf(doc), Object.prototype);
+      assert.deepEqual(Object.keys(doc), ['_id', '__proto__', 'a']);
+      assert.equal(({} as { polluted?: boolean }).polluted, undefined);
     });
 
     it('never modifies the document it is given', () => {
