@@ -9,7 +9,7 @@ import { PAUSE, type Pause } from '../commands/context';
 import { CommandError } from '../errors';
 import type { Collection } from './collection';
 import type { SecondaryIndex } from './indexes';
-import { describeInterval, intersect, intervalsFor, involvesStrings, isPoint, normalize, type BoundsContext, type Interval } from './plan/intervals';
+import { describeInterval, intersect, intervalsFor, involvesStrings, isAllKeys, isPoint, normalize, type BoundsContext, type Interval } from './plan/intervals';
 import { HIGH_ID, LOW_ID, MAX_BOUND, MIN_BOUND, type IndexKey, type KeyPart } from './plan/key-order';
 import { exemptFromNotablescan, getNotablescan, noTableScanError } from './plan/parameters';
 import { queryImplies } from './plan/partial';
@@ -225,7 +225,7 @@ function fieldIntervals(predicates: Predicate[], multikey: boolean, context: Bou
   if (lists.length === 0) return undefined;
   if (multikey) {
     const points = lists.find((list) => list.every((interval) => isPoint(interval, context.collator)));
-    return points ?? lists[0];
+    return points ?? lists.find((list) => !isAllKeys(list)) ?? lists[0];
   }
   return lists.reduce((acc, list) => intersect(acc, list, context.collator));
 }

@@ -61,8 +61,15 @@ export function intervalsFor(predicate: Predicate, context: BoundsContext): Inte
     case 'regex':
       return regexIntervals(predicate.value, context);
     default:
-      return undefined;
+      return [ALL_KEYS];
   }
+}
+
+/** Every key of the index: mongod's [MinKey, MaxKey]. */
+export const ALL_KEYS: Interval = { lo: MIN_BOUND, loInclusive: true, hi: MAX_BOUND, hiInclusive: true };
+
+export function isAllKeys(intervals: readonly Interval[]): boolean {
+  return intervals.length === 1 && intervals[0]!.lo === MIN_BOUND && intervals[0]!.hi === MAX_BOUND;
 }
 
 function equalityIntervals(value: unknown, context: BoundsContext): Interval[] | undefined {

@@ -13,8 +13,13 @@ export type Predicate =
   | { kind: 'range'; op: RangeOperator; value: unknown }
   /** A regular expression match (of strings and symbols; also equal regex values). */
   | { kind: 'regex'; value: unknown }
-  /** Conditions with no usable bounds that still cannot match a missing field ($exists: true, $size...). */
-  | { kind: 'present' };
+  /** Conditions with no tighter bounds that cannot match a missing field ($exists: true, $size...). */
+  | { kind: 'present' }
+  /**
+   * Conditions with no tighter bounds that may match a missing field ($ne, $nin, $not...). mongod
+   * still answers them from an index over all its keys, so they make an indexed plan, not a scan.
+   */
+  | { kind: 'any' };
 
 const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
 /** Operators that never match a document lacking the field. */
@@ -69,8 +74,9 @@ function predicatesOf(condition: unknown): Predicate[] {
       out.push({ kind: 'range', op: op as RangeOperator, value: operand });
     } else if (op === '$regex') {
       out.push({ kind: 'regex', value: operand });
-    } else if (op === '$exists' && operand !== false && operand !== 0 && operand !== null) {
-      out.push({ kind: 'present' });
+    } else if (op === '$exists') {
+      // A missing field is keyed as null, so {$exists: false} lies within the null key.
+      out.push(operand !== false && operand !== 0 && operand !== null ? { kind: 'present' } : { kind: 'eq', value: null });
     } else if (op === '$all' && Array.isArray(operand) && operand.length > 0) {
       // $all: [v, w] holds exactly when each of v and w is matched as an equality.
       for (const value of operand) {
@@ -80,8 +86,10 @@ function predicatesOf(condition: unknown): Predicate[] {
       }
     } else if (PRESENCE_OPERATORS.has(op)) {
       out.push({ kind: 'present' });
-    } else if (op === '$type' && !typeMayMatchNull(operand)) {
-      out.push({ kind: 'present' });
+    } else if (op === '$type') {
+      out.push(typeMayMatchNull(operand) ? { kind: 'any' } : { kind: 'present' });
+    } else if (op === '$ne' || op === '$nin' || op === '$not') {
+      out.push({ kind: 'any' });
     }
   }
   return out;
@@ -102,6 +110,8 @@ export function excludesMissing(predicate: Predicate): boolean {
     case 'range':
       // {$gte: null} and {$lte: null} match a missing field; other bounds never do.
       return !isNullish(predicate.value) && bsonType(predicate.value) !== 'minKey' && bsonType(predicate.value) !== 'maxKey';
+    case 'any':
+      return false;
     default:
       return true;
   }

@@ -208,5 +208,16 @@ describe('planner: plan choice and work done', () => {
       assert.equal(planQuery(new Collection('admin', 'x'), { filter: { a: 1 } }).plan.stage, 'COLLSCAN');
       assert.equal(planQuery(new Collection('config', 'x'), { filter: { a: 1 } }).plan.stage, 'COLLSCAN');
     });
+
+    it('answers conditions without tight bounds from an index, as mongod does ($ne over all keys, $exists: false in the null key)', () => {
+      setNotablescan(true);
+      const notEqual = run(outbox, { filter: { recipient: { $ne: 'r1' } } });
+      assert.equal(notEqual.plan.indexName, 'recipient_1');
+      assert.deepEqual(notEqual.plan.indexBounds, { recipient: ['[MinKey, MaxKey]'] });
+      assert.equal(notEqual.docs.length, 20_000 - 40);
+      const absent = run(outbox, { filter: { recipient: { $exists: false } } });
+      assert.deepEqual(absent.plan.indexBounds, { recipient: ['[null, null]'] });
+      assert.equal(absent.docs.length, 0);
+    });
   });
 });
