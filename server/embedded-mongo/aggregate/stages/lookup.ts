@@ -10,21 +10,27 @@ import { compilePipeline, type CompiledPipeline } from '../pipeline';
 import { valuesAlongPath } from '../source';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 import { readNamespace } from '../view';
+import { describeValue } from './projection';
 
+/** A field path argument, refused as mongod's FieldPath refuses it. */
 function fieldPath(value: unknown, stage: string, field: string): string[] {
-  if (typeof value !== 'string') throw new CommandError('FailedToParse', `${stage} argument '${field}' must be a string, is type ${bsonType(value)}`);
-  if (value.length === 0 || value.startsWith('$') || value.split('.').some((part) => part === '')) {
-    throw new CommandError('FailedToParse', `${stage} argument '${field}' must be a valid field path, found '${value}'`);
+  if (typeof value !== 'string') throw new CommandError('FailedToParse', `${stage} argument '${field}' must be a string, found ${field}: ${describeValue(value)}: ${bsonType(value)}`);
+  if (value.length === 0) throw new CommandError(40352, 'FieldPath cannot be constructed with empty string');
+  const parts = value.split('.');
+  for (const part of parts) {
+    if (part === '') throw new CommandError(15998, 'FieldPath field names may not be empty strings.');
+    if (part.startsWith('$')) throw new CommandError(16410, "FieldPath field names may not start with '$'. Consider using $getField or $setField.");
   }
-  return value.split('.');
+  return parts;
 }
 
 function collectionArgument(value: unknown, stage: string): string {
   if (typeof value === 'string' && value.length > 0) return value;
   if (isPlainObject(value)) {
-    throw new CommandError('FailedToParse', `${stage} with a 'from' of the form {db, coll} is only supported for system collections, not by the embedded store`);
+    // mongod allows {db, coll} only for a few internal collections (config.cache.chunks.*).
+    throw new CommandError('FailedToParse', `${stage} with syntax {from: {db:<>, coll:<>},..} is not supported for db: ${String(value.db)} and coll: ${String(value.coll)}`);
   }
-  throw new CommandError('FailedToParse', `${stage} 'from' field must be a string, but found type: ${bsonType(value)}`);
+  throw new CommandError('FailedToParse', `${stage} 'from' field must be a string or an object, but found ${bsonType(value)}`);
 }
 
 /** `let: { name: <expression> }`: names checked as mongod checks user variable names. */
@@ -131,27 +137,47 @@ function localValues(doc: Document, parts: readonly string[]): unknown[] {
 }
 
 export function parseLookup(spec: unknown, parse: ParseContext): CompiledStage {
-  if (!isPlainObject(spec)) throw new CommandError('FailedToParse', `the $lookup stage specification must be an object, but found ${bsonType(spec)}`);
-  for (const key of Object.keys(spec)) {
-    if (!['from', 'localField', 'foreignField', 'as', 'let', 'pipeline'].includes(key)) {
-      throw new CommandError('FailedToParse', `unknown argument to $lookup: ${key}`);
+  // Checked in mongod 7.0's order, with its messages (DocumentSourceLookUp::createFromBson).
+  if (!isPlainObject(spec)) throw new CommandError('FailedToParse', 'the $lookup specification must be an Object');
+  let from: string | undefined;
+  const strings: Record<string, string> = {};
+  for (const [name, argument] of Object.entries(spec)) {
+    if (name === 'pipeline') continue;
+    if (name === 'let') {
+      if (!isPlainObject(argument)) {
+        throw new CommandError('FailedToParse', `$lookup argument 'let: ${describeValue(argument)}' must be an object, is type ${bsonType(argument)}`);
+      }
+      continue;
     }
+    if (name === 'from') {
+      from = collectionArgument(argument, '$lookup');
+      continue;
+    }
+    if (typeof argument !== 'string') {
+      throw new CommandError('FailedToParse', `$lookup argument '${name}' must be a string, found ${name}: ${describeValue(argument)}: ${bsonType(argument)}`);
+    }
+    if (name !== 'as' && name !== 'localField' && name !== 'foreignField') throw new CommandError('FailedToParse', `unknown argument to $lookup: ${name}`);
+    strings[name] = argument;
   }
-  if (spec.as === undefined) throw new CommandError('FailedToParse', "must specify 'as' field for a $lookup");
-  const asPath = fieldPath(spec.as, '$lookup', 'as');
-  const hasJoin = spec.localField !== undefined || spec.foreignField !== undefined;
-  if (hasJoin && (spec.localField === undefined || spec.foreignField === undefined)) {
-    throw new CommandError('FailedToParse', "$lookup requires both or neither of 'localField' and 'foreignField' to be specified");
+  const hasPipeline = spec.pipeline !== undefined;
+  if (from === undefined && !(Array.isArray(spec.pipeline) && isPlainObject(spec.pipeline[0]) && '$documents' in spec.pipeline[0])) {
+    throw new CommandError('FailedToParse', "$lookup stage without explicit collection must have a pipeline with $documents as first stage");
   }
-  if (!hasJoin && spec.pipeline === undefined) {
-    throw new CommandError('FailedToParse', "$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified");
+  if (!strings.as) throw new CommandError('FailedToParse', "must specify 'as' field for a $lookup");
+  const hasJoin = Boolean(strings.localField) || Boolean(strings.foreignField);
+  if (hasPipeline) {
+    if (hasJoin && !(strings.localField && strings.foreignField)) {
+      throw new CommandError('FailedToParse', "$lookup requires both or neither of 'localField' and 'foreignField' to be specified");
+    }
+  } else {
+    if (!(strings.localField && strings.foreignField)) {
+      throw new CommandError('FailedToParse', "$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified");
+    }
+    if (spec.let !== undefined) throw new CommandError('FailedToParse', "$lookup with a 'let' argument must also specify 'pipeline'");
   }
-  if (spec.from === undefined && !(Array.isArray(spec.pipeline) && isPlainObject(spec.pipeline[0]) && '$documents' in spec.pipeline[0])) {
-    throw new CommandError('FailedToParse', "must specify 'from' field for a $lookup");
-  }
-  const from = spec.from === undefined ? undefined : collectionArgument(spec.from, '$lookup');
-  const localParts = hasJoin ? fieldPath(spec.localField, '$lookup', 'localField') : [];
-  const foreignParts = hasJoin ? fieldPath(spec.foreignField, '$lookup', 'foreignField') : [];
+  const asPath = fieldPath(strings.as, '$lookup', 'as');
+  const localParts = hasJoin ? fieldPath(strings.localField, '$lookup', 'localField') : [];
+  const foreignParts = hasJoin ? fieldPath(strings.foreignField, '$lookup', 'foreignField') : [];
   const lets = parseLet(spec.let, parse, '$lookup');
   const pipeline = spec.pipeline === undefined ? undefined : parseSubPipeline(spec.pipeline, parse, lets.names, 'lookup', '$lookup');
   return {

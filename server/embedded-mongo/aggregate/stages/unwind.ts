@@ -38,7 +38,7 @@ function parseUnwindSpec(spec: unknown): UnwindSpec {
       path = parsePath(value);
     } else if (key === 'includeArrayIndex') {
       if (typeof value !== 'string' || value.length === 0) {
-        throw new CommandError(28810, `expected a non-empty string for the includeArrayIndex option to $unwind stage, got ${bsonType(value)}`);
+        throw new CommandError(28810, `expected a non-empty string for the includeArrayIndex  option to $unwind stage, got ${bsonType(value)}`);
       }
       if (value.startsWith('$')) {
         throw new CommandError(28822, `includeArrayIndex option to $unwind stage should not be prefixed with a '$': ${value}`);

@@ -52,6 +52,9 @@ describe('aggregation stages that read other collections', () => {
       assert.equal(errorOf(() => aggregate([], [{ $lookup: { from: 'items', localField: 'a', foreignField: 'b' } }])).code, 9);
       assert.equal(errorOf(() => aggregate([], [{ $lookup: { from: 'items', localField: 'a', as: 'x' } }])).code, 9);
       assert.equal(errorOf(() => aggregate([], [{ $lookup: { from: 'items', as: 'x', pipeline: [{ $out: 'y' }] } }])).code, 51047);
+      assert.match(errorOf(() => aggregate([], [{ $lookup: { from: 'items', localField: 'a', foreignField: 'b', let: {}, as: 'x' } }])).message, /'let' argument must also specify 'pipeline'/);
+      assert.match(errorOf(() => aggregate([], [{ $lookup: { from: { db: 'other', coll: 'c' }, pipeline: [], as: 'x' } }])).message, /not supported for db: other/);
+      assert.match(errorOf(() => aggregate([], [{ $lookup: { pipeline: [], as: 'x' } }])).message, /\$documents as first stage/);
     });
   });
 
