@@ -12,7 +12,7 @@ import { CommandError, errorToReply } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Collection } from '../storage/collection';
 import { planQuery } from '../storage/planner';
-import { checkStorableId, compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, upsertSeed, type CompiledUpdate } from '../update/index';
+import { checkStorableId, compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, setOwnField, upsertSeed, type CompiledUpdate } from '../update/index';
 import { collectionName, type CommandContext, type CommandHandler, type CommandRun, type Pause } from './context';
 
 /** Writes between two pauses. */
@@ -149,7 +149,7 @@ function fillEmptyTimestamps(doc: Document): Document {
   for (const [key, value] of Object.entries(doc)) {
     if (value instanceof Timestamp && value.isZero()) {
       copy ??= { ...doc };
-      copy[key] = new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 });
+      setOwnField(copy, key, new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }));
     }
   }
   return copy ?? doc;

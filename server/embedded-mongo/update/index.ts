@@ -5,3 +5,4 @@ export { upsertSeed } from './upsert';
 export { sameDocument } from './leaf';
 export { formatIdOf, formatValue } from './format';
 export { checkStorableId } from './tree';
+export { setOwnField } from './paths';
