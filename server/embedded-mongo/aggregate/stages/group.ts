@@ -23,8 +23,12 @@ export interface Group {
 /** Parses `{ <field>: { <$accumulator>: ... } }` entries with mongod's field-name checks. */
 export function parseOutputFields(entries: Array<[string, unknown]>, parse: ParseContext): OutputField[] {
   return entries.map(([name, spec]) => {
-    if (name.startsWith('$')) throw new CommandError(40236, `The field name '${name}' cannot be an operator name`);
+    // mongod checks the value before the name (AccumulationStatement::parseAccumulationStatement).
+    if (!isPlainObject(spec) || Object.keys(spec)[0]?.startsWith('$') !== true) {
+      throw new CommandError(40234, `The field '${name}' must be an accumulator object`);
+    }
     if (name.includes('.')) throw new CommandError(40235, `The field name '${name}' cannot contain '.'`);
+    if (name.startsWith('$')) throw new CommandError(40236, `The field name '${name}' cannot be an operator name`);
     return { name, accumulator: parseAccumulatorField(name, spec, { collator: parse.collator, variableNames: parse.variableNames }) };
   });
 }
