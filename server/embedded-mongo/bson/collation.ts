@@ -58,7 +58,7 @@ const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v 
 
 function oneOf(field: string, value: string, allowed: readonly string[]): string {
   if (!allowed.includes(value)) {
-    throw new CommandError('FailedToParse', `Enumeration value '${value}' for field 'collation.${field}' is not a valid value.`);
+    throw new CommandError('BadValue', `Enumeration value '${value}' for field 'collation.${field}' is not a valid value.`);
   }
   return value;
 }
@@ -127,10 +127,11 @@ export function parseCollation(spec: unknown): Collator | undefined {
   }
   const read = <T>(field: string, reader: (v: unknown) => T | undefined, expected: string, fallback: T): T =>
     fields[field] === undefined ? fallback : requireType(field, fields[field], reader, expected);
-  const strength = read('strength', numericValue, '[long, int, decimal, double]', 3);
-  if (!Number.isInteger(strength) || strength < 1 || strength > 5) {
-    throw new CommandError('BadValue', `Field 'strength' must be an integer 1 through 5. Got: ${strength}`);
-  }
+  // mongod's IDL truncates a fractional strength, bounds it to [0, 5], and 0 is no valid level.
+  const strength = Math.trunc(read('strength', numericValue, '[long, int, decimal, double]', 3));
+  if (strength < 0) throw new CommandError(51024, `BSON field 'strength' value must be >= 0, actual value '${strength}'`);
+  if (strength > 5) throw new CommandError(51024, `BSON field 'strength' value must be <= 5, actual value '${strength}'`);
+  if (strength === 0) throw new CommandError('BadValue', "Enumeration value '0' for field 'collation.strength' is not a valid value.");
   const settings: Settings = {
     locale,
     caseLevel: read('caseLevel', asBool, 'bool', false),

@@ -64,9 +64,11 @@ describe('embedded-mongo bson: wire values, paths and collations', () => {
     assert.equal(codeOf(() => parseCollation({ locale: 'xx_nope_123456789' })), 2);
     assert.equal(codeOf(() => parseCollation({})), 40414);
     assert.equal(codeOf(() => parseCollation({ locale: 'en', colour: 1 })), 40415);
-    assert.equal(codeOf(() => parseCollation({ locale: 'en', strength: 6 })), 2);
+    assert.equal(codeOf(() => parseCollation({ locale: 'en', strength: 6 })), 51024);
+    assert.equal(codeOf(() => parseCollation({ locale: 'en', strength: 0 })), 2);
+    assert.equal(parseCollation({ locale: 'en', strength: 2.9 })!.spec.strength, 2);
     assert.equal(codeOf(() => parseCollation({ locale: 'en', strength: 'high' })), 14);
-    assert.equal(codeOf(() => parseCollation({ locale: 'en', caseFirst: 'sideways' })), 9);
+    assert.equal(codeOf(() => parseCollation({ locale: 'en', caseFirst: 'sideways' })), 2);
   });
 
   it('keys collation-equal strings alike for the same specification parsed twice', () => {
