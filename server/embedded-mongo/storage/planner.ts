@@ -68,14 +68,18 @@ export function planQuery(collection: Collection | undefined, query: QueryShape 
   const sort = sortFields(query.sort);
   const notablescan = query.notablescan ?? getNotablescan();
   const hint = hintedIndex(collection, query.hint);
-  if (hint === 'natural') {
+  // A $natural hint or sort asks for a collection scan in insertion order (or its reverse).
+  const natural = hint === 'natural' ? (query.hint as Document).$natural : query.sort && '$natural' in query.sort ? query.sort.$natural : undefined;
+  if (natural !== undefined) {
     if (notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) {
       throw noTableScanError("hint $natural is not allowed, because 'notablescan' is enabled");
     }
-    const natural = query.hint as Document;
-    return collectionScan(collection, Number(natural.$natural) < 0 ? [{ field: '$natural', direction: -1 }] : sort);
+    const naturalSort: SortField[] | undefined = Number(natural) < 0 ? [{ field: '$natural', direction: -1 }] : undefined;
+    const plan = collectionScan(collection, naturalSort);
+    // With {$natural: ±1} as the sort, the scan's order is the sort; under another sort it is not.
+    return { ...plan, providesSort: sort === undefined || sort.every((field) => field.field === '$natural') };
   }
-  if (hint) {
+  if (hint && hint !== 'natural') {
     // A hint is obeyed even where the index may lack matching documents (sparse, partial), as in mongod.
     const forced = considerIndex(hint, query, predicates, sort, true)!;
     return indexPlan(collection, forced);

@@ -92,6 +92,13 @@ describe('planner: plan choice and work done', () => {
     assert.ok(result.plan.keysExamined < 1000, `keys examined: ${result.plan.keysExamined}`);
   });
 
+  it('scans the collection in reverse insertion order for {$natural: -1}, even with an indexed filter', () => {
+    const result = run(outbox, { filter: { status: 'sent' }, sort: { $natural: -1 } });
+    assert.equal(result.plan.stage, 'COLLSCAN');
+    assert.equal(result.providesSort, true);
+    assert.deepEqual(result.docs.slice(0, 3).map((doc) => doc._id), [19_990, 19_980, 19_970]);
+  });
+
   it('yields PAUSE between batches of a long scan', () => {
     const items = [...planQuery(outbox, { filter: { status: 'queued' } }).docs];
     const pauses = items.filter((item) => item === PAUSE).length;
