@@ -55,6 +55,8 @@ describe('conformance: CRUD', () => {
       assert.equal(await conf.coll().countDocuments({ _id: { b: 2, a: 1 } as never }), 0);
     });
 
+    // mongod's fixDocumentForInsert (ops/insert.cpp): BadValue "can't use an array for _id" on insert;
+    // the update path (storage_validation) answers 53 InvalidIdField instead.
     it('an array is not a valid _id: 2 BadValue', async () => {
       const error = await assertWriteError(conf.coll().insertOne({ _id: [1, 2] as never }), 2);
       assert.match(error.message, /can't use an array for _id/);
