@@ -338,11 +338,11 @@ function regexOperator(mode: RegexMode): OperatorCompiler {
     const nullResult = mode === 'find' ? null : mode === 'findAll' ? [] : false;
     const cache = new Map<string, RegExp>();
     return (doc, vars) => {
-      const pattern = compileRegex(name, regexOf(doc, vars), optionsOf?.(doc, vars), cache);
+      // mongod validates and compiles the regex and options before it looks at the input.
       const input = inputOf(doc, vars);
-      if (pattern === null) return cloneNull(nullResult);
-      if (isNullish(input)) return cloneNull(nullResult);
-      if (typeof input !== 'string') throw new CommandError(51104, `${name} needs 'input' to be of type string`);
+      const pattern = compileRegex(name, regexOf(doc, vars), optionsOf?.(doc, vars), cache);
+      if (!isNullish(input) && typeof input !== 'string') throw new CommandError(51104, `${name} needs 'input' to be of type string`);
+      if (pattern === null || isNullish(input)) return cloneNull(nullResult);
       if (mode === 'match') {
         pattern.lastIndex = 0;
         return pattern.test(input);
@@ -372,21 +372,31 @@ function describeMatch(input: string, match: RegExpExecArray): Document {
 function findAll(input: string, pattern: RegExp): Document[] {
   const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
   const out: Document[] = [];
-  let match: RegExpExecArray | null;
-  while ((match = global.exec(input)) !== null) {
+  let position = 0;
+  // mongod searches again only while the next start is inside the input, so an empty match at
+  // the very end is reported only for an empty input; after an empty match it steps one code point.
+  do {
+    global.lastIndex = position;
+    const match = global.exec(input);
+    if (!match) break;
     out.push(describeMatch(input, match));
-    // An empty match would repeat forever; step over one code point as mongod does.
     if (match[0] === '') {
-      const code = input.codePointAt(global.lastIndex);
-      global.lastIndex += code !== undefined && code > 0xffff ? 2 : 1;
+      const code = input.codePointAt(match.index);
+      position = match.index + (code !== undefined && code > 0xffff ? 2 : 1);
+    } else {
+      position = match.index + match[0].length;
     }
-  }
+  } while (position < input.length);
   return out;
 }
 
 const REGEX_FLAGS = new Set(['i', 'm', 's', 'x', 'u']);
 
 function compileRegex(name: string, regex: unknown, options: unknown, cache: Map<string, RegExp>): RegExp | null {
+  if (!isNullish(options) && typeof options !== 'string') throw new CommandError(51106, `${name} needs 'options' to be of type string`);
+  if (typeof options === 'string' && options.includes('\0')) {
+    throw new CommandError(51110, `${name}: regular expression options cannot contain an embedded null byte`);
+  }
   if (isNullish(regex)) return null;
   let source: string;
   let flags = '';
@@ -401,12 +411,10 @@ function compileRegex(name: string, regex: unknown, options: unknown, cache: Map
   } else {
     throw new CommandError(51105, `${name} needs 'regex' to be of type string or regex`);
   }
-  if (!isNullish(options)) {
-    if (typeof options !== 'string') throw new CommandError(51106, `${name} needs 'options' to be of type string`);
-    if (flags !== '' && options !== '') {
-      throw new CommandError(51107, `${name}: found regex option(s) specified in both 'regex' and 'option' fields`);
-    }
-    if (options !== '') flags = options;
+  if (typeof options === 'string') {
+    // A regex with its own flags may not be given options at all, not even "".
+    if (flags !== '') throw new CommandError(51107, `${name}: found regex option(s) specified in both 'regex' and 'option' fields`);
+    flags = options;
   }
   if (source.includes('\0')) throw new CommandError(51109, `${name}: regular expression cannot contain an embedded null byte`);
   const key = `${flags}/${source}`;

@@ -102,6 +102,18 @@ describe('embedded-mongo expressions: string operators', () => {
     assert.deepEqual(evaluate({ $regexFindAll: { input: null, regex: 'a' } }), []);
     assert.equal(evaluate({ $regexMatch: { input: 'ab', regex: 'a b # spaces ignored', options: 'x' } }), true);
     assertFails(() => evaluate({ $regexMatch: { input: 'a', regex: new BSONRegExp('a', 'i'), options: 'm' } }), 51107);
+    assertFails(() => evaluate({ $regexMatch: { input: 'a', regex: new BSONRegExp('a', 'i'), options: '' } }), 51107);
+    assertFails(() => evaluate({ $regexMatch: { input: 5, regex: null } }), 51104, "$regexMatch needs 'input' to be of type string");
+  });
+
+  it('$regexFindAll steps over empty matches and stops at the end of the input, as mongod does', () => {
+    const all = evaluate({ $regexFindAll: { input: 'ab', regex: 'x*' } }) as Array<{ idx: number }>;
+    assert.deepEqual(all.map((match) => match.idx), [0, 1]);
+    assert.deepEqual(evaluate({ $regexFindAll: { input: '', regex: 'x*' } }), [{ match: '', idx: 0, captures: [] }]);
+    assert.deepEqual(
+      (evaluate({ $regexFindAll: { input: '寿司 sushi', regex: 's' } }) as Array<{ idx: number }>).map((match) => match.idx),
+      [3, 5],
+    );
     assertFails(() => compileExpression({ $regexMatch: { input: 'a' } }), 31023);
   });
 });
