@@ -2,7 +2,8 @@
 // Only what the official driver speaks is handled: OP_QUERY (legacy handshake) and OP_MSG.
 // Every size and offset read from the wire is checked before it is used: a hostile or corrupt
 // message must end in a ProtocolError (the connection is closed), never in a loop or a crash.
-import { deserialize, serialize, type Document } from 'bson';
+import { deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
+import { fromWire } from './bson/index';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -22,10 +23,17 @@ const MSG_KNOWN_BITS = MSG_CHECKSUM_PRESENT | MSG_MORE_TO_COME | MSG_EXHAUST_ALL
 
 /**
  * How documents are read from the wire AND from the journal (storage/journal.ts imports it), so
- * the switch to exact BSON values (decision 0004: WIRE_DESERIALIZE_OPTIONS + fromWire) flips here,
- * in one place. Today numbers come back as JS numbers so mingo can compare them.
+ * the switch to exact BSON values (decision 0004) flips here, in one place: set it to bson/'s
+ * WIRE_DESERIALIZE_OPTIONS and both paths also apply fromWire (see decodeDocument; the journal
+ * does the same). Today numbers come back as JS numbers so mingo can compare them.
  */
-export const DESERIALIZE_OPTIONS = { promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+export const DESERIALIZE_OPTIONS: DeserializeOptions = { promoteValues: true, promoteBuffers: false, bsonRegExp: false };
+
+/** One document from the wire, in the store's value model. */
+export function decodeDocument(bytes: Uint8Array): Document {
+  const doc = deserialize(bytes, DESERIALIZE_OPTIONS);
+  return DESERIALIZE_OPTIONS.promoteValues === false ? fromWire(doc) : doc;
+}
 
 export interface MessageHeader { length: number; requestId: number; responseTo: number; opCode: number }
 
@@ -161,7 +169,7 @@ function readDocument(buffer: Buffer, offset: number, end: number): { doc: Docum
   if (size < 5 || size > end - offset) throw new ProtocolError(`invalid document size ${size}`);
   if (buffer[offset + size - 1] !== 0) throw new ProtocolError('document does not end with a NUL byte');
   try {
-    return { doc: deserialize(buffer.subarray(offset, offset + size), DESERIALIZE_OPTIONS), next: offset + size };
+    return { doc: decodeDocument(buffer.subarray(offset, offset + size)), next: offset + size };
   } catch (error) {
     // Invalid BSON (bad element type, bad string length, nesting deep enough to exhaust the stack...).
     throw new ProtocolError(`invalid BSON: ${(error as Error).message}`);
