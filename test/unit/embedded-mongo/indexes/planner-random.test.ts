@@ -112,6 +112,20 @@ function matchingIds(collection: Collection, filter: Document, collator: Collato
   return { ids: found.map((doc) => doc._id as unknown), ordered: sort && plan.providesSort ? found : undefined };
 }
 
+/** What a find with sort and limit reads when the plan gives the order: the first `limit` matches. */
+function firstMatches(collection: Collection, filter: Document, collator: Collator | undefined, sort: Document, limit: number): Document[] {
+  const matcher = compileFilter(filter, collator ? { collator } : {});
+  const plan = planQuery(collection, { filter, sort, limit, ...(collator ? { collator } : {}) });
+  const found: Document[] = [];
+  for (const item of plan.docs) {
+    if (item === PAUSE || !matcher.test(item)) continue;
+    found.push(item);
+    if (plan.providesSort && found.length >= limit) break;
+  }
+  if (!plan.providesSort) found.sort(compileSort(sort, collator ? { collator } : {}));
+  return found.slice(0, limit);
+}
+
 function bruteForce(collection: Collection, filter: Document, collator: Collator | undefined): unknown[] {
   const matcher = compileFilter(filter, collator ? { collator } : {});
   return [...collection.docs.values()].filter((doc) => matcher.test(doc)).map((doc) => doc._id as unknown);
@@ -151,6 +165,12 @@ describe('planner against a brute-force scan on randomized data', () => {
           for (let i = 1; i < actual.ordered.length; i += 1) {
             assert.ok(compare(actual.ordered[i - 1]!, actual.ordered[i]!) <= 0, `out of order at ${i}: ${context}`);
           }
+          // A sorted limit stops early: its first documents are the brute-force sort's first ones.
+          const limit = 1 + generate.int(5);
+          const limited = firstMatches(collection, filter, collator, sort!, limit);
+          const expectedFirst = [...collection.docs.values()].filter((doc) => compileFilter(filter, collator ? { collator } : {}).test(doc)).sort(compare).slice(0, limit);
+          assert.equal(limited.length, expectedFirst.length, `limit ${limit}: ${context}`);
+          limited.forEach((doc, i) => assert.equal(compare(doc, expectedFirst[i]!), 0, `limit ${limit}, position ${i}: ${context}`));
         }
         if (planQuery(collection, { filter, ...(collator ? { collator } : {}) }).plan.stage !== 'COLLSCAN') plansWithIndex += 1;
       }
