@@ -1,7 +1,7 @@
 // $fill: fills null and missing fields, per partition, with a value, the last observation
 // carried forward ('locf') or a linear interpolation along the single sortBy field ('linear').
 import type { Document } from 'bson';
-import { bsonType, getField, hashKey, isPlainObject, isNumeric, toNumber, makeDouble } from '../../bson/index';
+import { bsonType, compareValues, getField, isPlainObject, isNumeric, toNumber, makeDouble } from '../../bson/index';
 import { CommandError } from '../../errors';
 import { compileSort } from '../../query/index';
 import { compileExpression, type Evaluator } from '../expressions/index';
@@ -52,30 +52,49 @@ export function parseFill(spec: unknown, parse: ParseContext): CompiledStage {
     throw new CommandError(6050201, "'sortBy' is required when 'method' is 'locf'");
   }
   const sortField = sortBy ? Object.keys(sortBy)[0] : undefined;
+  const usesMethod = outputs.some((output) => 'method' in output);
   return {
     name: '$fill',
     spec,
     *run(input: Stream, context: PipelineContext): Stream {
-      const ordered = sortBy ? sortStream(input, compileSort(sortBy, { ...(context.collator ? { collator: context.collator } : {}) })) : input;
-      const docs = yield* collect(ordered);
-      // Partitions in order of first appearance, each in sortBy order.
-      const partitions = new Map<string, Document[]>();
-      for (const doc of docs) {
-        const key = partition ? hashKey(partition(doc, context.variables) ?? null, context.collator) : '';
-        let list = partitions.get(key);
-        if (!list) partitions.set(key, (list = []));
-        list.push(doc);
+      if (!usesMethod) {
+        // Only values: mongod's $fill is then an $addFields, which neither sorts nor groups.
+        let emitted = 0;
+        for (const item of input) {
+          if (item === PAUSE) {
+            yield item;
+            continue;
+          }
+          yield fillPartition([item], outputs, sortField, context)[0]!;
+          if (++emitted % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
+        }
+        return;
       }
+      // With a method, mongod runs $setWindowFields: documents come out sorted by partition
+      // value, then by sortBy.
+      const bySort = sortBy ? compileSort(sortBy, { ...(context.collator ? { collator: context.collator } : {}) }) : () => 0;
+      const keyed = mapStream(input, (doc) => ({ p: partition ? partition(doc, context.variables) ?? null : null, doc }));
+      const ordered = (yield* collect(
+        sortStream(keyed, (a, b) => compareValues(a.p, b.p, context.collator) || bySort(a.doc as Document, b.doc as Document)),
+      )) as Array<{ p: unknown; doc: Document }>;
       let emitted = 0;
-      for (const members of partitions.values()) {
-        const filled = fillPartition(members, outputs, sortField, context);
-        for (const doc of filled) {
+      let start = 0;
+      while (start < ordered.length) {
+        let end = start + 1;
+        while (end < ordered.length && compareValues(ordered[end]!.p, ordered[start]!.p, context.collator) === 0) end += 1;
+        const members = ordered.slice(start, end).map((entry) => entry.doc);
+        for (const doc of fillPartition(members, outputs, sortField, context)) {
           yield doc;
           if (++emitted % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
         }
+        start = end;
       }
     },
   };
+}
+
+function* mapStream(input: Stream, transform: (doc: Document) => Document): Stream {
+  for (const item of input) yield item === PAUSE ? item : transform(item);
 }
 
 function isEmpty(value: unknown): boolean {
