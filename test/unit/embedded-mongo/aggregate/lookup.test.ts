@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ObjectId } from 'bson';
 import { aggregate, aggregateCollection, catalogWith, errorOf } from './helpers';
 
 describe('aggregation stages that read other collections', () => {
@@ -112,6 +113,22 @@ describe('aggregation stages that read other collections', () => {
       catalog.createIndex(catalog.getCollection('test', 'dst')!, { v: 2, key: { v: 1 }, name: 'v_1', unique: true });
       assert.equal(errorOf(() => aggregateCollection(catalog, 'src', [{ $out: 'dst' }])).code, 11000);
       assert.deepEqual([...catalog.getCollection('test', 'dst')!.docs.values()], [{ _id: 9, v: 9 }]);
+    });
+
+    it('writes into another database when given { db, coll }', () => {
+      const catalog = catalogWith({ src: [{ _id: 1 }] });
+      aggregateCollection(catalog, 'src', [{ $out: { db: 'archive', coll: 'kept' } }]);
+      assert.deepEqual([...catalog.getCollection('archive', 'kept')!.docs.values()], [{ _id: 1 }]);
+      aggregateCollection(catalog, 'src', [{ $set: { again: true } }, { $merge: { into: { db: 'archive', coll: 'kept' } } }]);
+      assert.deepEqual([...catalog.getCollection('archive', 'kept')!.docs.values()], [{ _id: 1, again: true }]);
+    });
+
+    it('adds an _id to documents without one', () => {
+      const catalog = catalogWith({ src: [{ _id: 1, v: 1 }] });
+      aggregateCollection(catalog, 'src', [{ $project: { _id: 0, v: 1 } }, { $out: 'noid' }]);
+      const [doc] = catalog.getCollection('test', 'noid')!.docs.values();
+      assert.ok(doc!._id instanceof ObjectId);
+      assert.equal(doc!.v, 1);
     });
 
     it('writes copies, never the source documents themselves', () => {
