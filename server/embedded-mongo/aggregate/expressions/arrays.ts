@@ -85,7 +85,11 @@ const $filter: OperatorCompiler = (args, ctx) => {
   const condOf = ctx.withVariables([as]).compile(args.cond);
   const limitOf = Object.hasOwn(args, 'limit') ? ctx.compile(args.limit) : undefined;
   return (doc, vars) => {
+    // mongod checks the input first, and an empty input returns before the limit is looked at.
     const input = inputOf(doc, vars);
+    if (isNullish(input)) return null;
+    if (!Array.isArray(input)) throw new CommandError(28651, `input to $filter must be an array not ${typeName(input)}`);
+    if (input.length === 0) return [];
     let limit = Number.POSITIVE_INFINITY;
     if (limitOf) {
       const value = limitOf(doc, vars);
@@ -98,8 +102,6 @@ const $filter: OperatorCompiler = (args, ctx) => {
         limit = n;
       }
     }
-    if (isNullish(input)) return null;
-    if (!Array.isArray(input)) throw new CommandError(28651, `input to $filter must be an array not ${typeName(input)}`);
     const out: unknown[] = [];
     const scope = bindVariables(vars, [as], [undefined]);
     for (const element of input) {
@@ -148,7 +150,8 @@ const $reduce: OperatorCompiler = (args, ctx) => {
   return (doc, vars) => {
     const input = inputOf(doc, vars);
     if (isNullish(input)) return null;
-    if (!Array.isArray(input)) throw new CommandError(40080, `$reduce requires that 'input' be an array, found: ${typeName(input)}`);
+    // This message names the value itself, not its type.
+    if (!Array.isArray(input)) throw new CommandError(40080, `$reduce requires that 'input' be an array, found: ${renderValue(input)}`);
     let accumulated = initialOf(doc, vars);
     const scope = bindVariables(vars, ['this', 'value'], [undefined, undefined]);
     for (const element of input) {
