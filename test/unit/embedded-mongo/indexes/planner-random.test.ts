@@ -3,7 +3,7 @@
 // when it claims to provide the sort, the order is the sort's. Indexes cover every kind the
 // planner uses: compound with mixed directions, multikey, dotted, sparse, partial, collated.
 import assert from 'node:assert/strict';
-import { Double, ObjectId, type Document } from 'bson';
+import { Binary, BSONRegExp, Decimal128, Double, MaxKey, MinKey, ObjectId, Timestamp, type Document } from 'bson';
 import { parseCollation, type Collator } from '../../../../server/embedded-mongo/bson/index';
 import { PAUSE } from '../../../../server/embedded-mongo/commands/context';
 import { compileFilter, compileSort } from '../../../../server/embedded-mongo/query/index';
@@ -38,6 +38,12 @@ function makeGenerators(random: () => number) {
       () => null,
       () => new Date(Date.UTC(2026, 0, 1) + int(10) * DAY),
       () => int(2) === 0,
+      () => Decimal128.fromString(`${int(10)}.5`),
+      () => new Timestamp({ t: int(5), i: 1 }),
+      () => new ObjectId(`${'0'.repeat(23)}${int(10)}`),
+      () => pick([new MinKey(), new MaxKey()]),
+      () => new BSONRegExp('^ap', 'i'),
+      () => new Binary(Buffer.from([int(3)])),
     ])();
   const value = (): unknown =>
     pick([scalar, scalar, scalar, () => [scalar(), scalar()], () => [], () => [int(10), [int(10)]], () => ({ x: int(3) })])();
@@ -46,7 +52,9 @@ function makeGenerators(random: () => number) {
     if (random() < 0.85) out.a = value();
     // b never holds an array: a and b share compound indexes, and mongod refuses parallel arrays.
     if (random() < 0.7) out.b = random() < 0.8 ? pick(WORDS) : scalar();
-    if (random() < 0.6) out.c = random() < 0.5 ? { d: value() } : [{ d: value() }, { d: value() }, { e: 1 }];
+    if (random() < 0.6) {
+      out.c = pick([() => ({ d: value() }), () => [{ d: value() }, { d: value() }, { e: 1 }], () => [[{ d: value() }]], () => [scalar(), { d: scalar() }], () => ({ 0: { d: scalar() } })])();
+    }
     if (random() < 0.5) out.when = new Date(Date.UTC(2026, 0, 1) + int(30) * DAY);
     return out;
   };
@@ -73,7 +81,7 @@ function makeGenerators(random: () => number) {
     ])();
   const filter = (): Document => {
     const out: Document = {};
-    const fields = ['a', 'b', 'c.d', 'when', '_id', 'a'];
+    const fields = ['a', 'b', 'c.d', 'when', '_id', 'a', 'c.0.d', 'c.0'];
     const count = 1 + int(3);
     for (let i = 0; i < count; i += 1) {
       const field = pick(fields);
@@ -95,6 +103,8 @@ function buildCollection(): Collection {
   collection.addIndex({ key: { a: -1, b: 1 }, name: 'a_-1_b_1' });
   collection.addIndex({ key: { b: 1, a: 1 }, name: 'b_1_a_1' });
   collection.addIndex({ key: { 'c.d': 1 }, name: 'c.d_1' });
+  collection.addIndex({ key: { 'c.0.d': -1 }, name: 'c.0.d_-1' });
+  collection.addIndex({ key: { 'c.0': 1 }, name: 'c.0_1' });
   collection.addIndex({ key: { b: -1 }, name: 'b_sparse', sparse: true });
   collection.addIndex({ key: { when: 1 }, name: 'when_partial', partialFilterExpression: { b: { $exists: true } } });
   collection.addIndex({ key: { b: 1 }, name: 'b_en2', collation: { locale: 'en', strength: 2 } });
