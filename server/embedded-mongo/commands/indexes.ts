@@ -1,6 +1,8 @@
 // createIndexes, listIndexes, dropIndexes.
 import type { Document } from 'bson';
+import { bsonType, isNumeric, isPlainObject, parseCollation, toNumber } from '../bson/index';
 import { CommandError } from '../errors';
+import { compileFilter } from '../query/index';
 import { ID_INDEX_SPEC } from '../storage/collection';
 import type { IndexSpec } from '../storage/indexes';
 import { encodeValue } from '../storage/values';
@@ -17,6 +19,69 @@ function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
   return COMPARED_OPTIONS.every((option) => encodeValue(a[option] ?? null) === encodeValue(b[option] ?? null));
 }
 
+/** Index kinds mongod has and this store does not: refused rather than recorded and ignored. */
+const UNSUPPORTED_INDEX_TYPES: Record<string, string> = {
+  text: 'text indexes', '2d': '2d (geospatial) indexes', '2dsphere': '2dsphere (geospatial) indexes',
+  geoHaystack: 'geoHaystack indexes', hashed: 'hashed indexes',
+};
+/** Index specification fields this store honours (background and ns are accepted and ignored by mongod too). */
+const INDEX_SPEC_FIELDS = new Set(['key', 'name', 'v', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'hidden', 'background', 'ns', 'storageEngine']);
+/** Fields that belong to index kinds the store refuses anyway. */
+const UNSUPPORTED_SPEC_FIELDS: Record<string, string> = {
+  weights: 'text indexes', default_language: 'text indexes', language_override: 'text indexes', textIndexVersion: 'text indexes',
+  '2dsphereIndexVersion': '2dsphere (geospatial) indexes', bits: '2d (geospatial) indexes', min: '2d (geospatial) indexes',
+  max: '2d (geospatial) indexes', wildcardProjection: 'wildcard indexes', clustered: 'clustered collections', prepareUnique: 'prepareUnique',
+};
+
+/** 197 InvalidIndexSpecificationOption (not in ErrorCodes: named here as mongod names it). */
+function invalidIndexOption(field: string, raw: Document): CommandError {
+  const error = new CommandError(197, `The field '${field}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
+  Object.defineProperty(error, 'codeName', { value: 'InvalidIndexSpecificationOption' });
+  return error;
+}
+
+/**
+ * Checks one index specification as mongod's index catalog does before building anything
+ * (https://www.mongodb.com/docs/v7.0/reference/command/createIndexes/).
+ */
+function checkIndexSpec(raw: Document): void {
+  const key = raw.key as Document;
+  for (const [field, direction] of Object.entries(key)) {
+    if (field === '$**' || field.endsWith('.$**')) throw new CommandError('NotImplemented', 'wildcard indexes are not supported by the embedded store');
+    if (typeof direction === 'string') {
+      const kind = UNSUPPORTED_INDEX_TYPES[direction];
+      if (kind) throw new CommandError('NotImplemented', `${kind} are not supported by the embedded store`);
+      throw new CommandError('CannotCreateIndex', `Error in specification ${JSON.stringify(raw)} :: caused by :: Unknown index plugin '${direction}'`);
+    }
+    if (!isNumeric(direction) || toNumber(direction) === 0 || Number.isNaN(toNumber(direction))) {
+      throw new CommandError('CannotCreateIndex', `Error in specification ${JSON.stringify(raw)} :: caused by :: Values in v:2 index key pattern cannot be of type ${bsonType(direction)}. Only numbers > 0, numbers < 0, and strings are allowed.`);
+    }
+  }
+  for (const field of Object.keys(raw)) {
+    if (INDEX_SPEC_FIELDS.has(field)) continue;
+    const kind = UNSUPPORTED_SPEC_FIELDS[field];
+    if (kind) throw new CommandError('NotImplemented', `${kind} are not supported by the embedded store ('${field}')`);
+    throw invalidIndexOption(field, raw);
+  }
+  if (raw.name !== undefined && typeof raw.name !== 'string') {
+    throw new CommandError('TypeMismatch', `The field 'name' must be a string, not ${bsonType(raw.name)}`);
+  }
+  if (raw.expireAfterSeconds !== undefined) {
+    if (!isNumeric(raw.expireAfterSeconds) || toNumber(raw.expireAfterSeconds) < 0) {
+      throw new CommandError('CannotCreateIndex', `Error in specification ${JSON.stringify(raw)} :: caused by :: TTL index 'expireAfterSeconds' option must be a non-negative number`);
+    }
+    if (Object.keys(key).length > 1) {
+      throw new CommandError('CannotCreateIndex', `Error in specification ${JSON.stringify(raw)} :: caused by :: TTL indexes are single-field indexes, compound indexes do not support TTL.`);
+    }
+  }
+  // Both refused now with mongod's own errors rather than at the first write.
+  if (raw.collation !== undefined) parseCollation(raw.collation);
+  if (raw.partialFilterExpression !== undefined) {
+    if (!isPlainObject(raw.partialFilterExpression)) throw new CommandError('TypeMismatch', "The field 'partialFilterExpression' must be an object");
+    compileFilter(raw.partialFilterExpression);
+  }
+}
+
 export const createIndexes: CommandHandler = (command, context) => {
   const name = collectionName(command, 'createIndexes');
   const requested = command.indexes;
@@ -24,10 +89,14 @@ export const createIndexes: CommandHandler = (command, context) => {
   const createdCollectionAutomatically = !context.catalog.getCollection(context.db, name);
   const collection = context.catalog.ensureCollection(context.db, name);
   const numIndexesBefore = collection.indexSpecs().length;
-  for (const raw of requested as Document[]) {
-    if (!raw.key || typeof raw.key !== 'object' || Object.keys(raw.key as Document).length === 0) {
+  // Every specification is checked before any index is built: a refused request builds nothing.
+  for (const raw of requested as unknown[]) {
+    if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
       throw new CommandError('FailedToParse', "The 'key' field is a required property of an index specification");
     }
+    checkIndexSpec(raw);
+  }
+  for (const raw of requested as Document[]) {
     const spec: IndexSpec = { v: 2, ...raw, key: raw.key as Document, name: typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key as Document) };
     if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
     const existing = collection.indexSpecs();

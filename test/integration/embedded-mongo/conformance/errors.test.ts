@@ -134,6 +134,33 @@ describe('conformance: errors', () => {
       await assertServerError(conf.coll('missing').listIndexes().toArray(), 26, 'NamespaceNotFound');
     });
 
+    it('an unknown index option is refused: 197 InvalidIndexSpecificationOption, nothing built', async () => {
+      await assertServerError(conf.db.command({ createIndexes: 'c', indexes: [{ key: { a: 1 }, name: 'a_1' }, { key: { s: 1 }, name: 's_1', uniqe: true }] }), 197, 'InvalidIndexSpecificationOption');
+      assert.deepEqual((await conf.coll().listIndexes().toArray()).map((index) => index.name), ['_id_']);
+    });
+
+    it('an unknown index type is refused: 67 CannotCreateIndex', async () => {
+      await assertServerError(conf.db.command({ createIndexes: 'c', indexes: [{ key: { a: 'nosuchtype' }, name: 'a_x' }] }), 67, 'CannotCreateIndex');
+    });
+
+    it('a key direction of 0 is refused: 67 CannotCreateIndex', async () => {
+      await assertServerError(conf.db.command({ createIndexes: 'c', indexes: [{ key: { a: 0 }, name: 'a_0' }] }), 67, 'CannotCreateIndex');
+    });
+
+    it('a compound TTL index is refused: 67 CannotCreateIndex', async () => {
+      await assertServerError(conf.coll().createIndex({ a: 1, s: 1 }, { expireAfterSeconds: 60 }), 67, 'CannotCreateIndex');
+    });
+
+    it('a text index either serves $text queries or is refused with 238 (never recorded and ignored)', async () => {
+      const outcome = await conf.coll().createIndex({ s: 'text' }).catch((error: unknown) => error);
+      if (outcome instanceof Error) {
+        assert.equal((outcome as { code?: number }).code, 238);
+        assert.match(outcome.message, /text indexes/);
+        return;
+      }
+      assert.deepEqual((await conf.coll().find({ $text: { $search: 'text' } }).toArray()).map((doc) => doc._id), [1]);
+    });
+
     it('an index without a key is refused: 9 FailedToParse', async () => {
       await assertServerError(conf.db.command({ createIndexes: 'c', indexes: [{ name: 'nokey' }] }), 9, 'FailedToParse');
     });
