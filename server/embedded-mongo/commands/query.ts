@@ -126,11 +126,34 @@ export function* findRun(collection: Collection | undefined, options: FindOption
     hint: options.hint,
   });
   let docs = matches.docs;
-  // Array.prototype.sort is stable: ties keep the scan's order, as mongod's sort does.
-  if (sort && !matches.sorted) docs.sort(sort);
+  if (sort && !matches.sorted) {
+    const wanted = limit === undefined ? Infinity : skip + limit;
+    // A small limit keeps only the best `wanted` documents (mongod's top-k sort); otherwise a full
+    // sort. Both are stable: ties keep the scan's order.
+    docs = wanted < docs.length / 4 ? smallest(docs, sort, wanted) : docs.sort(sort);
+  }
   if (skip > 0 || limit !== undefined) docs = docs.slice(skip, limit === undefined ? undefined : skip + limit);
   if (!projection) return docs;
   const out: Document[] = [];
   for (const doc of docs) out.push(projection(doc, query.matcher));
   return out;
+}
+
+/** The first `k` documents in `compare` order, stably, without sorting all of them. */
+export function smallest(docs: readonly Document[], compare: (a: Document, b: Document) => number, k: number): Document[] {
+  const best: Document[] = [];
+  for (const doc of docs) {
+    if (best.length === k && compare(doc, best[k - 1]!) >= 0) continue;
+    // Insert after every equal element (upper bound), which keeps ties in arrival order.
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(doc, best[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    best.splice(lo, 0, doc);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }

@@ -45,6 +45,12 @@ describe('embedded-mongo read commands on the query engine', () => {
     assert.deepEqual(indexed.map((doc) => doc._id), [2, 3]);
   });
 
+  it('keeps the best documents of an unindexed sort with a small limit, ties in natural order', async () => {
+    await conf.coll('many').insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: i as never, k: i % 7 })));
+    const docs = await conf.coll('many').find({}, { sort: { k: 1 }, skip: 2, limit: 5 }).toArray();
+    assert.deepEqual(docs.map((doc) => doc._id), [14, 21, 28, 35, 42]);
+  });
+
   it('refuses bad find arguments as mongod does', async () => {
     assert.equal((await serverError(conf.db.command({ find: 'c', skip: -1 }))).code, 51024);
     assert.equal((await serverError(conf.db.command({ find: 'c', limit: -2 }))).code, 51024);

@@ -3,6 +3,7 @@ import { Double, MinKey, type Document } from 'bson';
 import { parseCollation } from '../../../../server/embedded-mongo/bson/index';
 import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { compileFilter, compileProjection, compileSort } from '../../../../server/embedded-mongo/query/index';
+import { smallest } from '../../../../server/embedded-mongo/commands/query';
 
 function sortIds(docs: Document[], sort: Document, collation?: Document): unknown[] {
   return [...docs].sort(compileSort(sort, { collator: parseCollation(collation) })).map((doc) => doc._id);
@@ -73,5 +74,13 @@ describe('embedded-mongo query: compileProjection', () => {
     assert.equal(codeOf(() => compileProjection({ a: 0, b: 1 })), 31253);
     assert.equal(codeOf(() => compileProjection({ a: 1, 'a.b': 1 })), 31249);
     assert.equal(codeOf(() => compileProjection({ 'a.$': 1, 'b.$': 1 })), 31276);
+  });
+});
+
+describe('embedded-mongo query: top-k selection for sorted limits', () => {
+  it('returns the k smallest documents in sort order, ties in arrival order', () => {
+    const docs = [5, 1, 3, 1, 4, 1, 2].map((k, i) => ({ _id: i, k }));
+    const best = smallest(docs, compileSort({ k: 1 }), 4);
+    assert.deepEqual(best.map((doc) => doc._id), [1, 3, 5, 6]);
   });
 });
