@@ -6,7 +6,7 @@ import net from 'node:net';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
-import { AuthState, UserStore, authCommandHandler, requiresAuthentication } from './auth/index';
+import { AuthState, UserStore, authCommandHandler, isAuthorized, notAuthorizedMessage, requiresAuthentication } from './auth/index';
 import { runCommand } from './commands/index';
 import { isCommandRun, type CommandContext, type CommandHandler } from './commands/context';
 import { CursorRegistry } from './cursors';
@@ -226,11 +226,7 @@ export class EmbeddedMongoServer {
     if (!request.database) throw new CommandError(40571, 'OP_MSG requests require a $db argument');
     const users = this.users!;
     const authHandler = authCommandHandler(name);
-    if (this.options.auth && requiresAuthentication(name) && !connection.auth.isAuthenticated()) {
-      // The localhost exception: with no user yet, a local client may create the first one.
-      const firstUser = name === 'createUser' && request.database === 'admin' && connection.auth.local && !users.hasUsers();
-      if (!firstUser) throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
-    }
+    if (this.options.auth && requiresAuthentication(name)) this.authorize(connection, name, command, request.database);
     if (authHandler) return authHandler(command, { db: request.database, users, auth: connection.auth });
 
     const context: CommandContext = { catalog: this.catalog, cursors: this.cursors, db: request.database, connectionId: connection.id, startedAt: this.startedAt };
@@ -248,6 +244,22 @@ export class EmbeddedMongoServer {
       if (error instanceof CommandError && error.code === 50) this.expire(name, command);
       throw error;
     }
+  }
+
+  /** Throws 13 Unauthorized unless the connection's user may run the command (only with auth on). */
+  private authorize(connection: Connection, name: string, command: Document, db: string): void {
+    const users = this.users!;
+    const user = connection.auth.authenticatedUser();
+    if (!user) {
+      // The localhost exception: with no user yet, a local client may create the first one.
+      const firstUser = name === 'createUser' && db === 'admin' && connection.auth.local && !users.hasUsers();
+      if (!firstUser) throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
+      return;
+    }
+    // Anyone may look themselves up, as in mongod.
+    const self = name === 'usersInfo' && db === user.db && (command.usersInfo === user.user || (isPlainDoc(command.usersInfo) && command.usersInfo.user === user.user && command.usersInfo.db === user.db));
+    const roles = users.find(user.db, user.user)?.roles ?? [];
+    if (!self && !isAuthorized(roles, name, command, db)) throw new CommandError('Unauthorized', notAuthorizedMessage(db, name, command));
   }
 
   /** A command's maxTimeMS; a getMore is bounded by what is left of its cursor's. */
@@ -340,6 +352,10 @@ function listenOn(server: net.Server, options: net.ListenOptions): Promise<net.A
       resolve(server.address());
     });
   });
+}
+
+function isPlainDoc(value: unknown): value is Document {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isLocalConnection(socket: net.Socket): boolean {

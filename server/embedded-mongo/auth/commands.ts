@@ -1,8 +1,9 @@
 // Authentication (saslStart/saslContinue, logout) and user management (createUser, updateUser,
 // dropUser, usersInfo), answered by the server itself before command dispatch, with mongod's codes.
-// Roles are recorded and reported but not enforced: any authenticated user may run any command.
+// What each built-in role allows is in roles.ts.
 import { Binary, UUID, type Document } from 'bson';
 import { CommandError } from '../errors';
+import { isKnownRole } from './roles';
 import { ScramConversation, ScramError } from './scram';
 import type { RoleRef, StoredUser, UserStore } from './users';
 
@@ -41,12 +42,6 @@ export function requiresAuthentication(commandName: string): boolean {
   return !OPEN_COMMANDS.has(commandName);
 }
 
-const BUILT_IN_ROLES = new Set(['read', 'readWrite', 'dbAdmin', 'dbOwner', 'userAdmin']);
-/** Roles that exist only in the admin database. */
-const ADMIN_ONLY_ROLES = new Set([
-  'readAnyDatabase', 'readWriteAnyDatabase', 'userAdminAnyDatabase', 'dbAdminAnyDatabase', 'root',
-  'clusterAdmin', 'clusterManager', 'clusterMonitor', 'hostManager', 'backup', 'restore',
-]);
 
 const authenticationFailed = (): CommandError => new CommandError('AuthenticationFailed', 'Authentication failed.');
 
@@ -125,8 +120,7 @@ function parseRoles(value: unknown, db: string, commandName: string): RoleRef[] 
     else if (entry && typeof entry === 'object' && typeof (entry as Document).role === 'string' && typeof (entry as Document).db === 'string') {
       ref = { role: (entry as Document).role as string, db: (entry as Document).db as string };
     } else throw new CommandError('BadValue', 'Role names must be either strings or objects of the form {role: "roleName", db: "databaseName"}');
-    const known = BUILT_IN_ROLES.has(ref.role) || (ADMIN_ONLY_ROLES.has(ref.role) && ref.db === 'admin');
-    if (!known) throw new CommandError(31, `Could not find role: ${ref.role}@${ref.db}`, { codeName: 'RoleNotFound' });
+    if (!isKnownRole(ref)) throw new CommandError(31, `Could not find role: ${ref.role}@${ref.db}`, { codeName: 'RoleNotFound' });
     return ref;
   });
 }

@@ -2,3 +2,4 @@
 export { AuthState, authCommandHandler, requiresAuthentication, type AuthContext } from './commands';
 export { createScramCredentials, ScramConversation, SCRAM_SHA_256_ITERATIONS, type ScramCredentials } from './scram';
 export { UserStore, USERS_FILE, type StoredUser, type RoleRef } from './users';
+export { isAuthorized, isKnownRole, notAuthorizedMessage } from './roles';

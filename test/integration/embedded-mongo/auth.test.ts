@@ -139,6 +139,35 @@ describe('embedded store authentication (SCRAM-SHA-256)', function () {
     assert.deepEqual((await admin.command({ usersInfo: 'reporter' })).users, []);
   });
 
+  it('lets a user do what its roles allow and answers 13 "not authorized" for the rest', async () => {
+    const admin = (await login('admin', 'correct horse')).db('admin');
+    await admin.command({ createUser: 'viewer', pwd: 'v', roles: [{ role: 'read', db: 'app' }] });
+    await admin.command({ createUser: 'editor', pwd: 'e', roles: [{ role: 'readWrite', db: 'app' }] });
+    try {
+      const viewer = await login('viewer', 'v');
+      assert.ok(Array.isArray(await viewer.db('app').collection('things').find().toArray()));
+      await assert.rejects(viewer.db('app').collection('things').insertOne({ _id: 99 } as never), (error: unknown) => {
+        assert.ok(error instanceof MongoServerError);
+        assert.equal(error.code, 13);
+        assert.match(error.message, /^not authorized on app to execute command \{ insert: "things"/);
+        return true;
+      });
+      await assert.rejects(viewer.db('other').collection('things').find().toArray(), (error: unknown) => error instanceof MongoServerError && error.code === 13);
+      // Anyone may look themselves up, but not others.
+      assert.equal((await viewer.db('admin').command({ usersInfo: 'viewer' })).users.length, 1);
+      await assert.rejects(viewer.db('admin').command({ usersInfo: 'editor' }), (error: unknown) => error instanceof MongoServerError && error.code === 13);
+
+      const editor = await login('editor', 'e');
+      await editor.db('app').collection<{ _id: number }>('edits').insertOne({ _id: 1 });
+      await editor.db('app').collection('edits').createIndex({ a: 1 });
+      await assert.rejects(editor.db('admin').command({ createUser: 'sneaky', pwd: 's', roles: ['root'] }), (error: unknown) => error instanceof MongoServerError && error.code === 13);
+      await assert.rejects(editor.db('app').command({ dropDatabase: 1 }), (error: unknown) => error instanceof MongoServerError && error.code === 13);
+    } finally {
+      await admin.command({ dropUser: 'viewer' });
+      await admin.command({ dropUser: 'editor' });
+    }
+  });
+
   it('refuses createUser without roles (40414) and with an unknown role (31)', async () => {
     const admin = (await login('admin', 'correct horse')).db('admin');
     await assert.rejects(admin.command({ createUser: 'x', pwd: 'y' }), (error: unknown) => error instanceof MongoServerError && error.code === 40414);
