@@ -34,6 +34,9 @@ export const aggregate: CommandHandler = (command, context) => {
     startedAt: context.startedAt,
   });
   if (target === undefined) checkCollectionless(compiled.stages[0]?.name);
+  else if (compiled.stages[0]?.name === '$documents') {
+    throw new CommandError('InvalidNamespace', '$documents can only be run with {aggregate: 1}');
+  }
   const ns = `${context.db}.${target ?? '$cmd.aggregate'}`;
   const pipelineContext: PipelineContext = { db: context.db, catalog: context.catalog, variables, ...(collator ? { collator } : {}) };
   const hint = parseHint(command.hint);

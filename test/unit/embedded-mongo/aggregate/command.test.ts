@@ -72,8 +72,9 @@ describe('aggregate command', () => {
     assert.deepEqual(firstBatch(reply), [{ a: 2 }]);
   });
 
-  it('refuses aggregate: 1 for a pipeline that needs a collection (73)', () => {
+  it('refuses aggregate: 1 for a pipeline that needs a collection, and $documents on a collection (73)', () => {
     assert.equal(errorOf(() => run({ aggregate: 1, pipeline: [{ $match: {} }], cursor: {} }, contextOf(people()))).code, 73);
+    assert.equal(errorOf(() => run({ aggregate: 'people', pipeline: [{ $documents: [] }], cursor: {} }, contextOf(people()))).code, 73);
   });
 
   it('requires the cursor option except with explain (9), and a pipeline array (14)', () => {
