@@ -30,6 +30,8 @@ interface ExplainedQuery {
   wrap?: (stage: Document) => Document;
   /** Aggregation stages after the part answered by the plan. */
   remainingPipeline?: Document[] | undefined;
+  /** A count without a query reads the collection's size, not its documents. */
+  fastCount?: boolean;
 }
 
 export const explain: CommandHandler = (command, context) => {
@@ -51,9 +53,9 @@ export const explain: CommandHandler = (command, context) => {
       ...(query.limit ? { limit: (query.skip ?? 0) + query.limit } : {}),
       ...(query.hint !== undefined ? { hint: query.hint } : {}),
     });
-    const wanted = verbosity === 'queryPlanner' ? undefined : query.limit;
-    const nReturned = verbosity === 'queryPlanner' ? 0 : yield* execute(plan, compiled.matcher, compiled.collator, query, wanted);
-    const winningPlan = stageTree(plan, query);
+    const skipExecution = verbosity === 'queryPlanner' || query.fastCount === true;
+    const nReturned = skipExecution ? 0 : yield* execute(plan, compiled.matcher, compiled.collator, query, query.limit);
+    const winningPlan = query.fastCount ? { stage: 'RECORD_STORE_FAST_COUNT' } : stageTree(plan, query);
     const queryPlanner: Document = {
       namespace,
       indexFilterSet: false,
@@ -151,6 +153,7 @@ function describeCommand(inner: Document): ExplainedQuery {
         hint: hintOf(inner.hint),
       };
       query.wrap = (stage) => ({ stage: 'COUNT', inputStage: stage });
+      query.fastCount = !query.filter || Object.keys(query.filter).length === 0;
       return query;
     }
     case 'distinct':

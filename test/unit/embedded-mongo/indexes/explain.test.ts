@@ -80,6 +80,9 @@ describe('explain', () => {
     const count = runExplain(context, { count: 'messages', query: { status: 'sent' } }, 'executionStats');
     assert.equal(count.queryPlanner.winningPlan.stage, 'COUNT');
     assert.equal(count.queryPlanner.winningPlan.inputStage.inputStage.indexName, 'status_1_sendAfter_1');
+    const fast = runExplain(context, { count: 'messages' }, 'executionStats');
+    assert.deepEqual(fast.queryPlanner.winningPlan, { stage: 'RECORD_STORE_FAST_COUNT' });
+    assert.equal(fast.executionStats.totalDocsExamined, 0);
     const remove = runExplain(context, { delete: 'messages', deletes: [{ q: { status: 'sent' }, limit: 0 }] }, 'executionStats');
     assert.equal(remove.queryPlanner.winningPlan.stage, 'DELETE');
     assert.equal(remove.executionStats.nReturned, 40);
