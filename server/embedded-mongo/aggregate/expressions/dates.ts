@@ -4,7 +4,7 @@
 import type { Document } from 'bson';
 import { CommandError } from '../../errors';
 import { bsonType, isPlainObject } from '../../bson/index';
-import type { Evaluator, OperatorCompiler } from './compile';
+import type { Evaluator, OperatorCompiler, Variables } from './compile';
 import { describe } from './compile';
 import { MONTH_NAMES, daysInMonth, isoWeekStart, parseDateString, validateParseFormat } from './date-parse';
 import type { LocalParts, TimeZone } from './date-time';
@@ -194,8 +194,8 @@ const $dateToString: OperatorCompiler = (args, ctx, name) => {
   const onNullOf = Object.hasOwn(spec, 'onNull') ? ctx.compile(spec.onNull) : undefined;
   if (typeof spec.format === 'string') validateFormat(spec.format);
   return (doc, vars) => {
-    // mongod's order: the format is validated first, a nullish date then answers onNull (before the
-    // timezone is looked at), and only then do a nullish timezone or format give null.
+    // mongod's order: the format is validated first, then the timezone is evaluated (an unknown one
+    // is refused), a nullish date answers onNull, and only then do a nullish timezone or format give null.
     const date = dateOf(doc, vars);
     const formatValue = formatOf ? formatOf(doc, vars) : DEFAULT_FORMAT;
     if (!isNullish(formatValue)) {
@@ -204,8 +204,9 @@ const $dateToString: OperatorCompiler = (args, ctx, name) => {
       }
       validateFormat(formatValue);
     }
-    if (isNullish(date)) return onNullOf ? onNullOf(doc, vars) : null;
+    // The timezone is evaluated, and an unknown one refused, before a nullish date answers onNull.
     const zone = evaluateTimeZone(zoneOf, doc, vars);
+    if (isNullish(date)) return onNullOf ? onNullOf(doc, vars) : null;
     if (zone === null || isNullish(formatValue)) return null;
     return formatDate(dateMillis(date, name), formatValue as string, zone);
   };
@@ -226,22 +227,25 @@ const $dateFromString: OperatorCompiler = (args, ctx) => {
   const onNullOf = Object.hasOwn(args, 'onNull') ? ctx.compile(args.onNull) : undefined;
   if (typeof args.format === 'string') validateParseFormat(args.format);
   return (doc, vars) => {
+    // mongod's order: the format is validated, the timezone evaluated (an unknown one refused), a
+    // nullish dateString answers onNull, a non-string one fails (onError applies), and only then
+    // do a nullish timezone or format give null.
     const text = stringOf(doc, vars);
-    let format: string | undefined;
-    if (formatOf) {
-      const value = formatOf(doc, vars);
-      if (isNullish(value)) return null;
-      if (typeof value !== 'string') throw new CommandError(40684, `$dateFromString requires that 'format' be a string, found: ${typeName(value)} with value ${describe(value)}`);
-      validateParseFormat(value);
-      format = value;
+    const formatValue = formatOf ? formatOf(doc, vars) : undefined;
+    if (!isNullish(formatValue)) {
+      if (typeof formatValue !== 'string') {
+        throw new CommandError(40684, `$dateFromString requires that 'format' be a string, found: ${typeName(formatValue)} with value ${describe(formatValue)}`);
+      }
+      validateParseFormat(formatValue);
     }
     const zone = evaluateTimeZone(zoneOf, doc, vars);
-    if (zone === null) return null;
     if (isNullish(text)) return onNullOf ? onNullOf(doc, vars) : null;
     if (typeof text !== 'string') {
       if (onErrorOf) return onErrorOf(doc, vars);
       throw new CommandError(CONVERSION_FAILURE, `$dateFromString requires that 'dateString' be a string, found: ${typeName(text)} with value ${describe(text)}`);
     }
+    if (zone === null || (formatOf && isNullish(formatValue))) return null;
+    const format = formatValue as string | undefined;
     const parsed = parseDateString(text, format, zoneOf ? zone : undefined);
     if (parsed instanceof Error) {
       if (onErrorOf) return onErrorOf(doc, vars);
@@ -259,11 +263,14 @@ const $dateToParts: OperatorCompiler = (args, ctx, name) => {
   const zoneOf = Object.hasOwn(spec, 'timezone') ? ctx.compile(spec.timezone) : undefined;
   const isoOf = Object.hasOwn(spec, 'iso8601') ? ctx.compile(spec.iso8601) : undefined;
   return (doc, vars) => {
-    const zone = evaluateTimeZone(zoneOf, doc, vars);
-    const iso = isoOf ? isoOf(doc, vars) : false;
+    // mongod's order: the timezone, then iso8601 (null, then type), then a nullish date.
     const date = dateOf(doc, vars);
-    if (zone === null || iso === null || isNullish(date)) return null;
+    const zone = evaluateTimeZone(zoneOf, doc, vars);
+    if (zone === null) return null;
+    const iso = isoOf ? isoOf(doc, vars) : false;
+    if (isNullish(iso)) return null;
     if (typeof iso !== 'boolean') throw new CommandError(40521, `iso8601 must evaluate to a bool, found ${typeName(iso)}`);
+    if (isNullish(date)) return null;
     const parts = localParts(dateMillis(date, name), zone);
     const time = { hour: parts.hour, minute: parts.minute, second: parts.second, millisecond: parts.millisecond };
     if (iso) {
@@ -286,26 +293,32 @@ const $dateFromParts: OperatorCompiler = (args, ctx, name) => {
   if (!Object.hasOwn(spec, 'year') && !Object.hasOwn(spec, 'isoWeekYear')) {
     throw new CommandError(40516, "$dateFromParts requires either 'year' or 'isoWeekYear' to be present");
   }
-  const fields = [...(iso ? ISO_FIELDS : NATURAL_FIELDS), ...TIME_FIELDS];
-  const compiled = fields.map((field) => [field, Object.hasOwn(spec, field) ? ctx.compile(spec[field]) : undefined] as const);
+  const compileFields = (fields: readonly string[]) =>
+    fields.map((field) => [field, Object.hasOwn(spec, field) ? ctx.compile(spec[field]) : undefined] as const);
+  const timeFields = compileFields(TIME_FIELDS);
+  const dateFields = compileFields(iso ? ISO_FIELDS : NATURAL_FIELDS);
   const zoneOf = Object.hasOwn(spec, 'timezone') ? ctx.compile(spec.timezone) : undefined;
-  return (doc, vars) => {
-    const values: Record<string, number> = {};
-    let sawNull = false;
-    for (const [field, evaluate] of compiled) {
+  /** Reads fields in order; false as soon as one is null or missing (mongod stops there). */
+  const readFields = (fields: typeof timeFields, values: Record<string, number>, doc: Document, vars: Variables): boolean => {
+    for (const [field, evaluate] of fields) {
       if (!evaluate) {
         values[field] = field === 'month' || field === 'day' || field === 'isoWeek' || field === 'isoDayOfWeek' ? 1 : 0;
         continue;
       }
       const value = evaluate(doc, vars);
-      if (isNullish(value)) {
-        sawNull = true;
-        continue;
-      }
+      if (isNullish(value)) return false;
       values[field] = readPart(field, value);
     }
+    return true;
+  };
+  return (doc, vars) => {
+    // mongod's order: the time fields, then the timezone, then the date fields.
+    const values: Record<string, number> = {};
+    if (!readFields(timeFields, values, doc, vars)) return null;
     const zone = evaluateTimeZone(zoneOf, doc, vars);
-    if (sawNull || zone === null) return null;
+    if (zone === null) return null;
+    if (!readFields(dateFields, values, doc, vars)) return null;
+    checkYear(iso ? 'isoWeekYear' : 'year', values[iso ? 'isoWeekYear' : 'year'] ?? 0);
     const time = (values.hour ?? 0) * 3600000 + (values.minute ?? 0) * 60000 + (values.second ?? 0) * 1000 + (values.millisecond ?? 0);
     let local: number;
     if (iso) {
@@ -324,12 +337,18 @@ function readPart(field: string, value: unknown): number {
     throw new CommandError(40515, `'${field}' must evaluate to an integer, found ${typeName(value)} with value ${describe(value)}`);
   }
   const n = Number(whole);
-  if (field === 'year' || field === 'isoWeekYear') {
-    if (n < 1 || n > 9999) throw new CommandError(40523, `'${field}' must evaluate to an integer in the range 1 to 9999, found ${n}`);
-  } else if (field !== 'millisecond' && (n < -32768 || n > 32767)) {
+  // Only these parts are bounded; seconds and milliseconds may be any 64-bit integer.
+  if (['month', 'day', 'hour', 'minute', 'isoWeek', 'isoDayOfWeek'].includes(field) && (n < -32768 || n > 32767)) {
     throw new CommandError(31034, `'${field}' must evaluate to a value in the range [-32768, 32767]; value ${n} is not in range`);
   }
   return n;
+}
+
+/** The year is range-checked after every part has been read. */
+function checkYear(field: 'year' | 'isoWeekYear', year: number): void {
+  if (year < 1 || year > 9999) {
+    throw new CommandError(field === 'year' ? 40523 : 31095, `'${field}' must evaluate to an integer in the range 1 to 9999, found ${year}`);
+  }
 }
 
 type Unit = 'year' | 'quarter' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second' | 'millisecond';

@@ -228,9 +228,25 @@ describe('embedded-mongo expressions: date arithmetic', () => {
     assertFails(() => trunc({ date: utc('2020-01-30T18:59:00Z'), unit: 'century' }), 5439014);
   });
 
-  it('$dateToString answers onNull for a null date even with an unknown time zone', () => {
-    assert.equal(evaluate({ $dateToString: { date: null, timezone: 'Nowhere/Land', onNull: 'none' } }), 'none');
+  it('$dateToString refuses an unknown time zone before answering onNull; date parts check the date first', () => {
+    // mongod evaluates the timezone of $dateToString/$dateFromString before the nullish date check.
+    assertFails(() => evaluate({ $dateToString: { date: null, timezone: 'Nowhere/Land', onNull: 'none' } }), 40485);
+    assert.equal(evaluate({ $dateToString: { date: null, timezone: '$missing', onNull: 'none' } }), 'none');
+    assert.equal(evaluate({ $dateFromString: { dateString: null, timezone: '$missing', onNull: 'none' } }), 'none');
     assert.equal(evaluate({ $year: { date: '$missing', timezone: 'Nowhere/Land' } }), null);
+  });
+
+  it('$dateFromParts reads time parts, then the timezone, then the date parts, and bounds only some of them', () => {
+    assert.deepEqual(evaluate({ $dateFromParts: { year: 2017, second: 100000, millisecond: -1 } }), new Date(Date.UTC(2017, 0, 1, 0, 0, 100000, -1)));
+    assertFails(() => evaluate({ $dateFromParts: { year: 2017, hour: 40000 } }), 31034, "'hour' must evaluate to a value in the range [-32768, 32767]; value 40000 is not in range");
+    assertFails(() => evaluate({ $dateFromParts: { isoWeekYear: 0 } }), 31095, "'isoWeekYear' must evaluate to an integer in the range 1 to 9999, found 0");
+    assertFails(() => evaluate({ $dateFromParts: { year: 2017, hour: 2.5 } }), 40515, "'hour' must evaluate to an integer, found double with value 2.5");
+    assert.equal(evaluate({ $dateFromParts: { year: 0, hour: null } }), null);
+  });
+
+  it('$dateToParts checks iso8601 before a nullish date', () => {
+    assertFails(() => evaluate({ $dateToParts: { date: null, iso8601: 5 } }), 40521);
+    assert.equal(evaluate({ $dateToParts: { date: null, iso8601: true } }), null);
   });
 
   it('$dateTrunc truncates to bins counted from 2000-01-01 in the time zone', () => {
