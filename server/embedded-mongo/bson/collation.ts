@@ -63,24 +63,41 @@ function oneOf(field: string, value: string, allowed: readonly string[]): string
   return value;
 }
 
+/**
+ * The locales and variants mongod 7.0 accepts (manual: "Collation Locales and Default
+ * Parameters"); anything else is refused, even where Node's ICU would have it.
+ */
+const SUPPORTED_LOCALES: Readonly<Record<string, readonly string[]>> = {
+  af: [], sq: [], am: [], ar: ['compat'], hy: [], as: [], az: ['search'], be: [], bn: ['traditional'], bs: ['search'],
+  bs_Cyrl: [], bg: [], my: [], ca: ['search'], chr: [], zh: ['big5han', 'gb2312han', 'unihan', 'zhuyin'], zh_Hant: [],
+  hr: ['search'], cs: ['search'], da: ['search'], nl: [], dz: [], en: [], en_US: [], en_US_POSIX: [], eo: [], et: [],
+  ee: [], fo: ['search'], fil: [], fi: ['search', 'traditional'], fr: [], fr_CA: [], gl: ['search'], ka: [],
+  de: ['search', 'eor', 'phonebook'], de_AT: ['phonebook'], el: [], gu: [], ha: [], haw: [], he: ['search'], hi: [],
+  hu: [], is: ['search'], ig: [], smn: ['search'], id: [], ga: [], it: [], ja: ['unihan'], kl: ['search'],
+  kn: ['traditional'], kk: [], km: [], kok: [], ko: ['search', 'searchjl', 'unihan'], ky: [], lkt: [], lo: [], lv: [],
+  ln: ['phonetic'], lt: [], dsb: [], lb: [], mk: [], ms: [], ml: [], mt: [], mr: [], mn: [], ne: [], se: ['search'],
+  nb: ['search'], nn: ['search'], or: [], om: [], ps: [], fa: [], fa_AF: [], pl: [], pt: [], pa: [], ro: [], ru: [],
+  sr: [], sr_Latn: ['search'], si: ['dictionary'], sk: ['search'], sl: [], es: ['search', 'traditional'], sw: [],
+  sv: ['search'], ta: [], te: [], th: [], bo: [], to: [], tr: ['search'], uk: [], hsb: [], ur: [], ug: [],
+  vi: ['traditional'], wae: [], cy: [], yi: ['search'], yo: [], zu: [],
+};
+
+/** ICU variant names as BCP 47 collation types (-u-co-...). */
+const VARIANT_TYPES: Readonly<Record<string, string>> = {
+  compat: 'compat', search: 'search', searchjl: 'searchjl', traditional: 'trad', phonebook: 'phonebk', eor: 'eor',
+  unihan: 'unihan', big5han: 'big5han', gb2312han: 'gb2312', zhuyin: 'zhuyin', phonetic: 'phonetic', dictionary: 'dict',
+};
+
 /** MongoDB names locales the ICU way (`en_US`, `de@collation=phonebook`); Intl wants BCP 47. */
 function toBcp47(locale: string): string | undefined {
-  // ICU's root collation (Unicode's default order) is "und" in BCP 47.
-  if (locale === 'root') return 'und';
-  const [base, keywords] = locale.split('@', 2);
-  if (!base || !/^[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$/.test(base)) return undefined;
-  let tag = base.replace(/_/g, '-');
-  if (keywords !== undefined) {
-    const match = /^collation=([a-z]+)$/.exec(keywords);
-    if (!match) return undefined;
-    const collation = { phonebook: 'phonebk', traditional: 'trad', dictionary: 'dict', pinyin: 'pinyin', stroke: 'stroke', unihan: 'unihan', zhuyin: 'zhuyin', search: 'search', standard: 'standard', gb2312han: 'gb2312', big5han: 'big5han', compat: 'compat', eor: 'eor', emoji: 'emoji' }[match[1]!];
-    if (!collation) return undefined;
-    tag += `-u-co-${collation}`;
-  }
+  const match = /^([A-Za-z_]+)(?:@collation=([a-z0-9]+))?$/.exec(locale);
+  if (!match) return undefined;
+  const [, base, variant] = match;
+  const variants = Object.hasOwn(SUPPORTED_LOCALES, base!) ? SUPPORTED_LOCALES[base!] : undefined;
+  if (!variants || (variant !== undefined && !variants.includes(variant))) return undefined;
+  const tag = base!.replace(/_/g, '-') + (variant ? `-u-co-${VARIANT_TYPES[variant]}` : '');
   try {
-    const [canonical] = Intl.getCanonicalLocales(tag);
-    if (!canonical || Intl.Collator.supportedLocalesOf([canonical]).length === 0) return undefined;
-    return canonical;
+    return Intl.getCanonicalLocales(tag)[0];
   } catch {
     return undefined;
   }
