@@ -68,7 +68,8 @@ export class Collection {
     }
     const newKeys = this.keysOf(newDoc);
     this.checkUnique(id, newKeys);
-    this.removeKeys(id, this.keysOf(oldDoc));
+    // The stored version's keys are the ones in the indexes, whatever copy the caller holds.
+    this.removeKeys(id, this.keysOf(this.docs.get(id) ?? oldDoc));
     this.docs.set(id, newDoc);
     this.addKeys(id, newKeys);
   }
