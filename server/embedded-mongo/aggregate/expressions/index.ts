@@ -3,6 +3,7 @@
 import { accumulatorOperators } from './accumulators';
 import { arithmeticOperators } from './arithmetic';
 import { arrayOperators } from './arrays';
+import { bitOperators } from './bits';
 import { registerOperators } from './compile';
 import { dateOperators } from './dates';
 import type { OperatorCompiler } from './compile';
@@ -21,6 +22,7 @@ const groups = [
   accumulatorOperators,
   arithmeticOperators,
   arrayOperators,
+  bitOperators,
   dateOperators,
   logicOperators,
   miscOperators,

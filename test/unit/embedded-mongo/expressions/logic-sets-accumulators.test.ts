@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BSON, Binary, Decimal128, Double, MaxKey, MinKey } from 'bson';
+import { BSON, Binary, Decimal128, Double, MaxKey, MinKey, Timestamp } from 'bson';
 import { compileExpression } from '../../../../server/embedded-mongo/aggregate/expressions/index';
 import { parseCollation } from '../../../../server/embedded-mongo/bson/index';
 import { assertFails, evaluate, typed } from './helpers';
@@ -219,5 +219,34 @@ describe('embedded-mongo expressions: accumulators as expressions', () => {
       7750303,
       "The $percentile 'p' field must be an array of numbers from [0.0, 1.0], but found: 1.5",
     );
+  });
+});
+
+describe('embedded-mongo expressions: bitwise and timestamp operators', () => {
+  it('$bitAnd, $bitOr and $bitXor combine ints into an int and anything with a long into a long', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/bitAnd/ (and bitOr, bitXor): a, b = 0/127, 2/3, 3/5
+    const pairs: Array<[number, number]> = [[0, 127], [2, 3], [3, 5]];
+    assert.deepEqual(pairs.map(([a, b]) => evaluate({ $bitAnd: [a, b] })), [0, 2, 1]);
+    assert.deepEqual(pairs.map(([a, b]) => evaluate({ $bitOr: [a, b] })), [127, 3, 7]);
+    assert.deepEqual(pairs.map(([a, b]) => evaluate({ $bitXor: [a, b] })), [127, 1, 6]);
+    assert.deepEqual(typed(evaluate({ $bitAnd: [3n, 5] })), ['long', '1']);
+    assert.equal(evaluate({ $bitOr: [1, null] }), null);
+    assertFails(() => evaluate({ $bitAnd: [1, 1.5] }), 14, '$bitAnd only supports int and long operands.');
+  });
+
+  it('$bitNot inverts an int or a long', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/bitNot/
+    assert.deepEqual([0, 2, -3].map((n) => evaluate({ $bitNot: n })), [-1, -3, 2]);
+    assert.deepEqual(typed(evaluate({ $bitNot: 3n })), ['long', '-4']);
+    assertFails(() => evaluate({ $bitNot: 1.5 }), 14, '$bitNot only supports int and long, not: double.');
+  });
+
+  it('$tsSecond and $tsIncrement read a timestamp as longs', () => {
+    // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/tsSecond/
+    const ts = new Timestamp({ t: 1622731060, i: 10 });
+    assert.equal(evaluate({ $tsSecond: { $literal: ts } }), 1622731060n);
+    assert.equal(evaluate({ $tsIncrement: { $literal: ts } }), 10n);
+    assert.equal(evaluate({ $tsSecond: null }), null);
+    assertFails(() => evaluate({ $tsSecond: 5 }), 5687301);
   });
 });
