@@ -135,7 +135,13 @@ export function* findRun(collection: Collection | undefined, options: FindOption
   if (skip > 0 || limit !== undefined) docs = docs.slice(skip, limit === undefined ? undefined : skip + limit);
   if (!projection) return docs;
   const out: Document[] = [];
-  for (const doc of docs) out.push(projection(doc, query.matcher));
+  try {
+    for (const doc of docs) out.push(projection(doc, query.matcher));
+  } catch (error) {
+    // Errors met while producing results carry the executor's prefix in mongod's replies.
+    if (error instanceof CommandError) throw new CommandError(error.code, `Executor error during find command :: caused by :: ${error.message}`, error.extra);
+    throw error;
+  }
   return out;
 }
 

@@ -88,6 +88,7 @@ function parseInto(tree: Tree, prefix: string, spec: Document, parser: Parser): 
     if (parts.includes('$')) {
       if (parts.indexOf('$') !== parts.length - 1) throw new CommandError(31394, "As of 4.4, it's illegal to specify positional operator in the middle of a path.Positional projection may only be used at the end, for example: a.b.$. If the query previously used a form like a.b.$.d, remove the parts following the '$' and the results will be equivalent.");
       if (parser.positional) throw new CommandError(31276, 'Cannot specify more than one positional projection per query.');
+      if (truthyFlag(value) === false) throw new CommandError(31395, 'positional projection cannot be used with exclusion');
       parser.positional = true;
       setMode(parser, 'inclusion', path);
       insert(tree, parts.slice(0, -1), { type: 'positional' }, path);
@@ -205,7 +206,7 @@ function applyInclusion(doc: Document, tree: Tree, context: ApplyContext): Docum
         break;
       }
       case 'positional':
-        out[key] = positional(value, key, context);
+        out[key] = positional(value, context);
         break;
       default:
         break;
@@ -227,10 +228,10 @@ function applyInclusion(doc: Document, tree: Tree, context: ApplyContext): Docum
   return out;
 }
 
-function positional(value: unknown, key: string, context: ApplyContext): unknown {
+function positional(value: unknown, context: ApplyContext): unknown {
   const index = context.positionalIndex();
   if (!Array.isArray(value) || index === undefined || index >= value.length) {
-    throw new CommandError(51246, `Executor error during find command :: caused by :: positional operator '${key}.$' element mismatch`);
+    throw new CommandError(51246, "positional operator '.$' couldn't find a matching element in the array");
   }
   return [value[index]];
 }

@@ -62,5 +62,8 @@ describe('embedded-mongo read commands on the query engine', () => {
     assert.equal((await serverError(conf.db.command({ find: 'c', min: { n: 1 } }))).code, 238);
     assert.equal((await serverError(conf.db.command({ find: 'c', sort: { n: 2 } }))).code, 15975);
     assert.equal((await serverError(conf.db.command({ find: 'c', filter: { $text: { $search: 'x' } } }))).code, 27);
+    const positional = await serverError(conf.db.command({ find: 'c', filter: {}, projection: { 'tags.$': 1 } }));
+    assert.equal(positional.code, 51246);
+    assert.equal(positional.message, "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array");
   });
 });

@@ -74,6 +74,9 @@ describe('embedded-mongo query: compileProjection', () => {
     assert.equal(codeOf(() => compileProjection({ a: 0, b: 1 })), 31253);
     assert.equal(codeOf(() => compileProjection({ a: 1, 'a.b': 1 })), 31249);
     assert.equal(codeOf(() => compileProjection({ 'a.$': 1, 'b.$': 1 })), 31276);
+    assert.equal(codeOf(() => compileProjection({ 'a.$.b': 1 })), 31394);
+    assert.equal(codeOf(() => compileProjection({ 'a.$': 0 })), 31395);
+    assert.equal(codeOf(() => compileProjection({ 'tags.$': 1 })({ _id: 1, tags: ['a'] }, compileFilter({}))), 51246);
   });
 });
 
