@@ -80,6 +80,17 @@ describe('conformance: commands', () => {
       assert.match(error.message, /The \$changeStream stage is only supported on replica sets/);
     });
 
+    it('collection.watch() fails with 40573 on a standalone server', async () => {
+      await conf.coll().insertOne({ a: 1 });
+      const stream = conf.coll().watch();
+      try {
+        const error = await serverError(stream.tryNext());
+        assert.equal(error.code, 40573);
+      } finally {
+        await stream.close();
+      }
+    });
+
     it('answers ping, and hello as a writable standalone primary with MongoDB 7.0 limits', async () => {
       assert.equal((await conf.db.command({ ping: 1 })).ok, 1);
       const hello = await conf.db.command({ hello: 1 });

@@ -163,6 +163,52 @@ describe('conformance: indexes', () => {
     });
   });
 
+  describe('the planner uses indexes (explain, queryPlanner: core/query-plans, core/index-partial, core/index-sparse)', () => {
+    /** Every stage of a plan tree, with the index it scans. */
+    function stages(plan: Document | undefined): Array<{ stage: string; indexName?: string }> {
+      if (!plan) return [];
+      const children = [plan.inputStage as Document | undefined, ...((plan.inputStages as Document[] | undefined) ?? [])];
+      return [{ stage: String(plan.stage), ...(plan.indexName ? { indexName: String(plan.indexName) } : {}) }, ...children.flatMap((child) => stages(child))];
+    }
+
+    async function plan(find: Document): Promise<Array<{ stage: string; indexName?: string }>> {
+      const reply = await conf.db.command({ explain: { find: 'c', ...find }, verbosity: 'queryPlanner' });
+      return stages(reply.queryPlanner.winningPlan as Document);
+    }
+
+    beforeEach(async () => {
+      await conf.coll().insertMany(Array.from({ length: 50 }, (_, i) => ({ a: i, s: i % 5 === 0 ? `s${i}` : undefined, k: i % 10, live: i % 2 === 0, due: new Date(Date.UTC(2024, 0, 1 + i)) })));
+    });
+
+    it('a range on an indexed field is an index scan', async () => {
+      await conf.coll().createIndex({ a: 1 });
+      assert.ok((await plan({ filter: { a: { $gt: 40 } } })).some((stage) => stage.stage === 'IXSCAN' && stage.indexName === 'a_1'));
+    });
+
+    it('a sort with a limit on an indexed field needs no SORT stage', async () => {
+      await conf.coll().createIndex({ due: 1 });
+      const stagesOfPlan = await plan({ filter: { due: { $lte: new Date(Date.UTC(2024, 0, 20)) } }, sort: { due: 1 }, limit: 1 });
+      assert.ok(stagesOfPlan.some((stage) => stage.stage === 'IXSCAN'), JSON.stringify(stagesOfPlan));
+      assert.ok(!stagesOfPlan.some((stage) => stage.stage === 'SORT'), JSON.stringify(stagesOfPlan));
+    });
+
+    it('a sparse index serves an equality on a value that is not null', async () => {
+      await conf.coll().createIndex({ s: 1 }, { sparse: true });
+      assert.ok((await plan({ filter: { s: 's10' } })).some((stage) => stage.stage === 'IXSCAN' && stage.indexName === 's_1'));
+    });
+
+    it('a partial index serves a query that implies its filter, and only such a query', async () => {
+      await conf.coll().createIndex({ k: 1 }, { partialFilterExpression: { live: true } });
+      assert.ok((await plan({ filter: { k: 4, live: true } })).some((stage) => stage.stage === 'IXSCAN' && stage.indexName === 'k_1'));
+      assert.ok(!(await plan({ filter: { k: 4 } })).some((stage) => stage.stage === 'IXSCAN'));
+    });
+
+    it('a compound index serves an equality on both of its fields', async () => {
+      await conf.coll().createIndex({ k: 1, s: 1 });
+      assert.ok((await plan({ filter: { k: 0, s: 's10' } })).some((stage) => stage.stage === 'IXSCAN' && stage.indexName === 'k_1_s_1'));
+    });
+  });
+
   describe('TTL indexes', () => {
     it('remove documents whose date is past, and leave non-date values alone', async function () {
       // mongod's TTL monitor runs every 60 seconds: allow for one full pass on a real server.
