@@ -1,6 +1,8 @@
 // Throws random and mutated wire messages at the store while a well-behaved client keeps
 // pinging from a thread of its own: every ping must be answered within 100 ms, the store must
-// never hang or crash, and a malformed message may only close its own connection.
+// never hang or crash, and a malformed message may only close its own connection. A ping timed
+// across a stall of the pinger's own thread (no CPU for it at all) is set aside, and such pings
+// must stay under 1%.
 // The messages come from fixtures/fuzzer.ts, a child process at a lower CPU priority, so the
 // generator's own work does not crowd out the store and the pinger on a 2-core machine.
 // The generator is seeded (FUZZ_SEED=n to replay): a failure prints the seed and the message.
@@ -25,7 +27,19 @@ const { parentPort, workerData } = require('node:worker_threads');
 const net = require('node:net');
 const ping = Buffer.from(workerData.ping);
 const latencies = [];
+const excused = [];
 let unanswered = 0;
+// A timer that should fire every 5 ms: when it fires far too late, this thread itself got no CPU
+// (a virtual machine's vCPU paused, or the host overloaded), and a ping timed across that gap says
+// nothing about the store.
+const stalls = [];
+let lastTick = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - lastTick > 50) stalls.push([lastTick, now]);
+  lastTick = now;
+}, 5);
+const overlapsStall = (start, end) => stalls.some(([from, to]) => from < end && to > start);
 let stopped = false;
 let buffer = Buffer.alloc(0);
 let pending;
@@ -44,7 +58,13 @@ function once() {
   return new Promise((resolve) => {
     const started = performance.now();
     const timer = setTimeout(() => { unanswered += 1; pending = undefined; resolve(); }, 2000);
-    pending = () => { clearTimeout(timer); latencies.push(performance.now() - started); resolve(); };
+    pending = () => {
+      clearTimeout(timer);
+      const ended = performance.now();
+      // Judged a moment later, once the timer has had its chance to notice a stall during this ping.
+      setTimeout(() => (overlapsStall(started, ended) ? excused : latencies).push(ended - started), 10);
+      resolve();
+    };
     socket.write(ping);
   });
 }
@@ -58,11 +78,11 @@ socket.once('connect', async () => {
 parentPort.on('message', () => {
   stopped = true;
   socket.destroy();
-  parentPort.postMessage({ type: 'stats', latencies, unanswered });
+  setTimeout(() => parentPort.postMessage({ type: 'stats', latencies, excused, unanswered }), 20);
 });
 `;
 
-interface PingStats { latencies: number[]; unanswered: number }
+interface PingStats { latencies: number[]; excused: number[]; unanswered: number }
 
 function startPinger(host: string, port: number): Promise<{ stop(): Promise<PingStats>; errors: string[] }> {
   const worker = new Worker(PINGER, { eval: true, workerData: { host, port, ping: opMsg(1, { ping: 1, $db: 'admin' }) } });
@@ -133,6 +153,8 @@ describe('wire protocol fuzzing', function () {
     const slowest = Math.max(...stats.latencies);
     assert.ok(stats.latencies.length > 50, `seed ${seed}: only ${stats.latencies.length} pings`);
     assert.ok(slowest < PING_LIMIT_MS, `seed ${seed}: slowest ping ${Math.round(slowest)} ms`);
+    // Pings timed across a stall of the pinger's own thread are set aside, but they must stay rare.
+    assert.ok(stats.excused.length <= stats.latencies.length / 100, `seed ${seed}: ${stats.excused.length} pings crossed a stall of the machine`);
     // Malformed messages close their connection with a warning. (A command that fails inside the
     // engine is answered with an error and logged: not a crash, so not this test's business.)
     assert.ok(result.closedByStore > 0 && warnings >= result.closedByStore);
