@@ -4,7 +4,7 @@
 // Output order as mongod gives it: kept fields in the document's order, computed fields after
 // them in the projection's order, and $elemMatch fields last.
 import type { Document } from 'bson';
-import { isNumeric, isPlainObject, toNumber } from '../bson/index';
+import { bsonType, isNumeric, isPlainObject, toNumber } from '../bson/index';
 import { compileExpression, type Evaluator } from '../aggregate/expressions/index';
 import { CommandError } from '../errors';
 import { compileFilter, type FilterOptions, type Matcher } from './filter';
@@ -24,6 +24,9 @@ type Mode = 'inclusion' | 'exclusion' | undefined;
 interface Parser {
   mode: Mode;
   positional: boolean;
+  /** $slice and $elemMatch leave the mode open; they decide it only when nothing else does. */
+  hasSlice: boolean;
+  hasElemMatch: boolean;
   options: FilterOptions;
 }
 
@@ -53,7 +56,8 @@ function insert(tree: Tree, parts: readonly string[], entry: Entry, fullPath: st
     } else if (existing.type === 'nested') {
       node = existing.children;
     } else {
-      throw new CommandError(31249, `Path collision at ${fullPath} remaining portion ${parts.slice(i + 1).join('.')}`);
+      // mongod names the path without its first component (FieldPath::tail).
+      throw new CommandError(31249, `Path collision at ${fullPath} remaining portion ${parts.slice(1).join('.')}`);
     }
   }
   const last = parts[parts.length - 1]!;
@@ -62,19 +66,15 @@ function insert(tree: Tree, parts: readonly string[], entry: Entry, fullPath: st
 }
 
 function sliceEntry(spec: unknown): Entry {
-  const integer = (value: unknown, message: string): number => {
-    const n = isNumeric(value) ? toNumber(value) : Number.NaN;
-    if (!Number.isFinite(n)) throw new CommandError(28667, message);
-    return Math.trunc(n);
-  };
-  if (Array.isArray(spec)) {
-    if (spec.length !== 2) throw new CommandError(28667, 'Invalid $slice syntax. The given syntax did not match the find() syntax because :: Location31272: $slice array argument must be of form [skip, limit]');
-    const skip = integer(spec[0], 'Invalid $slice syntax: skip must be a number');
-    const limit = integer(spec[1], 'Invalid $slice syntax: limit must be a number');
-    if (limit <= 0) throw new CommandError(31273, `$slice limit must be positive`);
-    return { type: 'slice', skip, limit };
-  }
-  return { type: 'slice', skip: undefined, limit: integer(spec, 'Invalid $slice syntax: the argument must be a number or an array of two numbers') };
+  if (isNumeric(spec)) return { type: 'slice', skip: undefined, limit: Math.trunc(toNumber(spec)) };
+  if (!Array.isArray(spec)) throw new CommandError(31273, '$slice only supports numbers and [skip, limit] arrays');
+  if (spec.length !== 2) throw new CommandError(31272, '$slice array argument should be of form [skip, limit]');
+  const [skip, limit] = spec as [unknown, unknown];
+  if (!isNumeric(skip)) throw new CommandError(31257, `$slice expects the skip argument to be a number, got ${bsonType(skip)}`);
+  if (!isNumeric(limit)) throw new CommandError(31258, `$slice expects the limit argument to be a number, got ${bsonType(limit)}`);
+  const count = Math.trunc(toNumber(limit));
+  if (count <= 0) throw new CommandError(31259, `$slice limit must be positive, got ${count}`);
+  return { type: 'slice', skip: Math.trunc(toNumber(skip)), limit: count };
 }
 
 function parseInto(tree: Tree, prefix: string, spec: Document, parser: Parser): void {
@@ -88,6 +88,7 @@ function parseInto(tree: Tree, prefix: string, spec: Document, parser: Parser): 
     if (parts.includes('$')) {
       if (parts.indexOf('$') !== parts.length - 1) throw new CommandError(31394, "As of 4.4, it's illegal to specify positional operator in the middle of a path.Positional projection may only be used at the end, for example: a.b.$. If the query previously used a form like a.b.$.d, remove the parts following the '$' and the results will be equivalent.");
       if (parser.positional) throw new CommandError(31276, 'Cannot specify more than one positional projection per query.');
+      if (parser.hasElemMatch) throw new CommandError(31256, 'Cannot specify positional operator and $elemMatch.');
       if (truthyFlag(value) === false) throw new CommandError(31395, 'positional projection cannot be used with exclusion');
       parser.positional = true;
       setMode(parser, 'inclusion', path);
@@ -96,30 +97,32 @@ function parseInto(tree: Tree, prefix: string, spec: Document, parser: Parser): 
     }
     const flag = truthyFlag(value);
     if (flag !== undefined) {
-      if (!(path === '_id')) setMode(parser, flag ? 'inclusion' : 'exclusion', path);
+      // Only an excluded _id leaves the mode open; `_id: 1` is an inclusion like any other field.
+      if (flag || path !== '_id') setMode(parser, flag ? 'inclusion' : 'exclusion', path);
       insert(tree, parts, { type: flag ? 'include' : 'exclude' }, path);
       continue;
     }
     if (isPlainObject(value)) {
       const keys = Object.keys(value);
       const operator = keys[0];
-      if (operator === '$slice' && keys.length === 1) {
+      if (operator === '$slice') {
         insert(tree, parts, sliceEntry(value.$slice), path);
+        parser.hasSlice = true;
         continue;
       }
-      if (operator === '$elemMatch' && keys.length === 1) {
+      if (operator === '$elemMatch') {
+        if (!isPlainObject(value.$elemMatch)) throw new CommandError(31274, `elemMatch: Invalid argument, object required, but got ${bsonType(value.$elemMatch)}`);
+        if (parser.positional) throw new CommandError(31255, 'Cannot specify positional operator and $elemMatch.');
         if (parts.length > 1) throw new CommandError(31275, 'Cannot use $elemMatch projection on a nested field.');
-        if (!isPlainObject(value.$elemMatch)) throw new CommandError('BadValue', '$elemMatch needs an Object');
-        // Like the positional operator, $elemMatch makes the projection an inclusion (the manual's
-        // example returns only _id and the matched element).
-        setMode(parser, 'inclusion', path);
+        parser.hasElemMatch = true;
         const matcher = compileFilter({ [path]: { $elemMatch: value.$elemMatch } }, parser.options);
         insert(tree, parts, { type: 'elemMatch', matcher }, path);
         continue;
       }
       if (operator === '$meta') throw new CommandError('NotImplemented', `$meta projection (${String(value.$meta)}) is not supported by the embedded store`);
       if (operator !== undefined && operator.startsWith('$')) {
-        if (path !== '_id') setMode(parser, 'inclusion', path);
+        if (parser.mode === 'exclusion') throw new CommandError(31252, 'Cannot use expression other than $meta in exclusion projection');
+        setMode(parser, 'inclusion', path);
         insert(tree, parts, { type: 'computed', evaluate: compileComputed(value, parser) }, path);
         continue;
       }
@@ -129,7 +132,8 @@ function parseInto(tree: Tree, prefix: string, spec: Document, parser: Parser): 
       continue;
     }
     // Any other value (a string, an array, null...) is an expression computing the field.
-    if (path !== '_id') setMode(parser, 'inclusion', path);
+    if (parser.mode === 'exclusion') throw new CommandError(31252, 'Cannot use expression other than $meta in exclusion projection');
+    setMode(parser, 'inclusion', path);
     insert(tree, parts, { type: 'computed', evaluate: compileComputed(value, parser) }, path);
   }
 }
@@ -139,14 +143,12 @@ function compileComputed(expression: unknown, parser: Parser): Evaluator {
 }
 
 function parse(spec: Document, options: FilterOptions): { tree: Tree; mode: 'inclusion' | 'exclusion' } {
-  const parser: Parser = { mode: undefined, positional: false, options };
+  const parser: Parser = { mode: undefined, positional: false, hasSlice: false, hasElemMatch: false, options };
   const tree: Tree = new Map();
   parseInto(tree, '', spec, parser);
-  if (parser.mode === undefined) {
-    // Only _id, $slice or $elemMatch: _id: 1 alone is an inclusion; the rest keep other fields.
-    const id = tree.get('_id');
-    parser.mode = id && (id.type === 'include' || id.type === 'computed') ? 'inclusion' : 'exclusion';
-  }
+  // find's defaults when no field decided (mongod's projection_parser): $slice alone keeps the
+  // other fields, $elemMatch alone returns only _id and the matched element.
+  if (parser.mode === undefined) parser.mode = parser.hasSlice ? 'exclusion' : parser.hasElemMatch ? 'inclusion' : 'exclusion';
   if (parser.mode === 'inclusion' && !tree.has('_id')) tree.set('_id', { type: 'include' });
   return { tree, mode: parser.mode };
 }

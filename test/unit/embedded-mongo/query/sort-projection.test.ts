@@ -65,6 +65,8 @@ describe('embedded-mongo query: compileProjection', () => {
     assert.deepEqual(compileProjection({ tags: { $slice: [1, 1] }, name: 1 })(doc), { _id: 1, name: 'n', tags: ['b'] });
     assert.deepEqual(compileProjection({ grades: { $elemMatch: { s: { $gt: 90 } } }, name: 1 })(doc), { _id: 1, name: 'n', grades: [{ s: 95, k: 2 }] });
     assert.deepEqual(compileProjection({ grades: { $elemMatch: { k: 1 } } })(doc), { _id: 1, grades: [{ s: 80, k: 1 }] });
+    assert.deepEqual(compileProjection({ grades: { $elemMatch: { k: 2 } }, size: 0, tags: 0 })(doc), { _id: 1, name: 'n', grades: [{ s: 95, k: 2 }] });
+    assert.deepEqual(compileProjection({ tags: { $slice: 1 }, grades: { $elemMatch: { k: 2 } } })(doc), { _id: 1, name: 'n', size: { h: 1, w: 2 }, tags: ['a'], grades: [{ s: 95, k: 2 }] });
     const matcher = compileFilter({ 'grades.s': 95 });
     assert.deepEqual(compileProjection({ 'grades.$': 1 })(doc, matcher), { _id: 1, grades: [{ s: 95, k: 2 }] });
   });
@@ -73,6 +75,12 @@ describe('embedded-mongo query: compileProjection', () => {
     assert.equal(codeOf(() => compileProjection({ a: 1, b: 0 })), 31254);
     assert.equal(codeOf(() => compileProjection({ a: 0, b: 1 })), 31253);
     assert.equal(codeOf(() => compileProjection({ a: 1, 'a.b': 1 })), 31249);
+    assert.equal(codeOf(() => compileProjection({ 'a.b': 1, a: 1 })), 31250);
+    assert.equal(codeOf(() => compileProjection({ a: 0, b: { $add: [1, 2] } })), 31252);
+    assert.equal(codeOf(() => compileProjection({ a: { $slice: [1, 0] } })), 31259);
+    assert.equal(codeOf(() => compileProjection({ a: { $slice: 'x' } })), 31273);
+    assert.equal(codeOf(() => compileProjection({ a: { $elemMatch: 1 } })), 31274);
+    assert.equal(codeOf(() => compileProjection({ 'a.$': 1, b: { $elemMatch: { c: 1 } } })), 31255);
     assert.equal(codeOf(() => compileProjection({ 'a.$': 1, 'b.$': 1 })), 31276);
     assert.equal(codeOf(() => compileProjection({ 'a.$.b': 1 })), 31394);
     assert.equal(codeOf(() => compileProjection({ 'a.$': 0 })), 31395);
