@@ -211,7 +211,9 @@ export const dropDatabase: CommandHandler = (_command, context) => {
   return { dropped: context.db };
 };
 
+// https://www.mongodb.com/docs/v7.0/reference/command/listDatabases/
 export const listDatabases: CommandHandler = (command, context) => {
+  if (context.db !== 'admin') throw new CommandError('Unauthorized', 'listDatabases may only be run against the admin database.');
   const databases = context.catalog.databaseNames().map((name) => {
     const docs = context.catalog.collections(name).reduce((sum, collection) => sum + collection.docs.size, 0);
     // Sizes are estimates: the store keeps no per-database files to measure.

@@ -153,6 +153,16 @@ describe('conformance: commands', () => {
       assert.equal((await conf.db.command({ drop: 'never-was' })).ok, 1);
     });
 
+    it('listDatabases lists a database once it holds a collection, filtered by name', async () => {
+      await conf.coll('a').insertOne({ x: 1 });
+      const reply = await conf.client.db('admin').command({ listDatabases: 1, nameOnly: true, filter: { name: conf.db.databaseName } });
+      assert.deepEqual(reply.databases, [{ name: conf.db.databaseName }]);
+    });
+
+    it('listDatabases only runs against the admin database: 13 Unauthorized', async () => {
+      await assertServerError(conf.db.command({ listDatabases: 1 }), 13, 'Unauthorized');
+    });
+
     it('dropDatabase removes every collection of the database', async () => {
       await conf.coll('a').insertOne({ a: 1 });
       await conf.coll('b').insertOne({ b: 1 });
