@@ -60,6 +60,15 @@ export function intervalsFor(predicate: Predicate, context: BoundsContext): Inte
       return rangeIntervals(predicate.op, predicate.value, context);
     case 'regex':
       return regexIntervals(predicate.value, context);
+    case 'element': {
+      // The element that matches meets every condition, so its key lies in all of their bounds.
+      let result: Interval[] = [ALL_KEYS];
+      for (const condition of predicate.conditions) {
+        const intervals = intervalsFor(condition, context);
+        if (intervals) result = intersect(result, normalize(intervals, context.collator), context.collator);
+      }
+      return result;
+    }
     default:
       return [ALL_KEYS];
   }

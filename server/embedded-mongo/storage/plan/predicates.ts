@@ -19,9 +19,13 @@ export type Predicate =
    * Conditions with no tighter bounds that may match a missing field ($ne, $nin, $not...). mongod
    * still answers them from an index over all its keys, so they make an indexed plan, not a scan.
    */
-  | { kind: 'any' };
+  | { kind: 'any' }
+  /** $elemMatch on values: one element meets every condition, so their bounds may be intersected. */
+  | { kind: 'element'; conditions: Predicate[] };
 
 const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
+/** Operators inside a value $elemMatch whose bounds hold for the one matching element. */
+const ELEMENT_BOUND_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte', '$eq', '$in']);
 /** Operators that never match a document lacking the field. */
 const PRESENCE_OPERATORS = new Set(['$size', '$elemMatch', '$mod', '$bitsAllSet', '$bitsAnySet', '$bitsAllClear', '$bitsAnyClear']);
 
@@ -84,6 +88,8 @@ function predicatesOf(condition: unknown): Predicate[] {
         else if (!isOperatorObject(value)) out.push({ kind: 'eq', value });
         else out.push({ kind: 'present' });
       }
+    } else if (op === '$elemMatch' && isOperatorObject(operand) && Object.keys(operand).every((key) => ELEMENT_BOUND_OPERATORS.has(key))) {
+      out.push({ kind: 'element', conditions: predicatesOf(operand) });
     } else if (PRESENCE_OPERATORS.has(op)) {
       out.push({ kind: 'present' });
     } else if (op === '$type') {

@@ -189,6 +189,10 @@ describe('planner: plan choice and work done', () => {
       const result = run(tagged, { filter: { scores: { $gt: 6, $lt: 3 } } });
       assert.deepEqual(result.docs.map((doc) => doc._id), [1]);
       assert.equal(run(tagged, { filter: {}, sort: { scores: 1 } }).providesSort, false);
+      // Within $elemMatch one element meets both conditions, so the bounds do intersect.
+      const element = run(tagged, { filter: { scores: { $elemMatch: { $gt: 6, $lt: 10 } } } });
+      assert.deepEqual(element.plan.indexBounds, { scores: ['(6, 10)'] });
+      assert.deepEqual(element.docs.map((doc) => doc._id), [1]);
     });
   });
 

@@ -76,6 +76,8 @@ function makeGenerators(random: () => number) {
       () => ({ $regex: '^b' }),
       () => ({ $all: [int(10)] }),
       () => ({ $elemMatch: { $gte: int(10) } }),
+      () => ({ $elemMatch: { $gt: int(10), $lt: int(10) } }),
+      () => ({ $elemMatch: { $in: [int(10), pick(WORDS)], $lte: scalar() } }),
       () => ({ $size: 2 }),
       () => ({ x: int(3) }),
     ])();
