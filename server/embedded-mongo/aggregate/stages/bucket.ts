@@ -69,6 +69,11 @@ export function parseBucket(spec: unknown, parse: ParseContext): CompiledStage {
   }
   const hasDefault = 'default' in spec;
   const defaultValue = spec.default;
+  const isExpression = (value: unknown): boolean =>
+    (typeof value === 'string' && value.startsWith('$')) || (isPlainObject(value) && Object.keys(value)[0]?.startsWith('$') === true);
+  if (hasDefault && isExpression(defaultValue)) {
+    throw new CommandError(40195, `The $bucket 'default' field must be a constant expression, but found: ${describeValue(defaultValue)}.`);
+  }
   if (hasDefault) {
     const first = boundaries[0];
     const last = boundaries[boundaries.length - 1];

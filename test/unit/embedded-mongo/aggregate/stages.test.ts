@@ -31,6 +31,7 @@ describe('aggregation stages', () => {
       assert.equal(errorOf(() => aggregate([], [{ $bucket: { groupBy: '$n', boundaries: [0, 10, 20], default: 10 } }])).code, 40199);
       assert.equal(errorOf(() => aggregate([], [{ $bucket: { groupBy: 'n', boundaries: [0, 10] } }])).code, 40202);
       assert.equal(errorOf(() => aggregate([], [{ $bucket: { boundaries: [0, 10] } }])).code, 40198);
+      assert.equal(errorOf(() => aggregate([], [{ $bucket: { groupBy: '$n', boundaries: [0, 10], default: '$x' } }])).code, 40195);
     });
 
     it('accepts a default equal to the highest boundary', () => {
