@@ -18,6 +18,7 @@ import {
   toDec,
 } from './values';
 import type { Dec as DecValue } from './values';
+import { isInt32Value } from './values';
 import type { Decimal } from 'decimal.js';
 
 const $add: OperatorCompiler = (args, ctx) => {
@@ -31,7 +32,7 @@ const $add: OperatorCompiler = (args, ctx) => {
       if (isNullish(value)) return null;
       const type = bsonType(value);
       if (isNumberType(type)) {
-        total = addNumbers(total, value);
+        total = fastAdd(total, value) ?? addNumbers(total, value);
       } else if (type === 'date') {
         if (dateMs !== undefined) throw new CommandError(16612, 'only one date allowed in an $add expression');
         dateMs = (value as Date).getTime();
@@ -43,6 +44,30 @@ const $add: OperatorCompiler = (args, ctx) => {
     return dateFromMillis(dateMs + roundHalfAwayFromZero(plainNumber(total)));
   };
 };
+
+/**
+ * The common case of two plain JS numbers, without bson/'s general promotion: int32 + int32 stays
+ * int32 or widens to int64; anything with a double is a double. undefined when not applicable.
+ */
+function fastAdd(a: unknown, b: unknown): unknown {
+  if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+  if (isInt32Value(a) && isInt32Value(b)) {
+    const sum = a + b;
+    return isInt32Value(sum) ? sum : BigInt(sum);
+  }
+  // Any JS number outside int32 is a double in the value model, so this is a double sum.
+  return doubleResult(a + b);
+}
+
+function fastMultiply(a: unknown, b: unknown): unknown {
+  if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+  if (isInt32Value(a) && isInt32Value(b)) {
+    const product = a * b;
+    if (isInt32Value(product)) return product;
+    return Number.isSafeInteger(product) ? BigInt(product) : undefined;
+  }
+  return doubleResult(a * b);
+}
 
 function dateFromMillis(ms: number): Date {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new CommandError('Overflow', 'date overflow');
@@ -83,7 +108,7 @@ const $multiply: OperatorCompiler = (args, ctx) => {
       if (isNullish(value)) return null;
       const type = bsonType(value);
       if (!isNumberType(type)) throw new CommandError('TypeMismatch', `$multiply only supports numeric types, not ${type}`);
-      product = multiplyNumbers(product, value);
+      product = fastMultiply(product, value) ?? multiplyNumbers(product, value);
     }
     return product;
   };

@@ -7,7 +7,7 @@ import type { Collator } from '../../bson/index';
 import { compileOperands, fixedArity, rangedArity } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
 import { describe, validateVariableNameForWrite } from './compile';
-import { bindVariables } from './misc';
+import { withVariables } from './misc';
 import { int32Value, isNullish, isNumberType, isTruthy, typeName, wholeNumber } from './values';
 
 function renderValue(value: unknown): string {
@@ -103,13 +103,14 @@ const $filter: OperatorCompiler = (args, ctx) => {
       }
     }
     const out: unknown[] = [];
-    const scope = bindVariables(vars, [as], [undefined]);
-    for (const element of input) {
-      if (out.length >= limit) break;
-      scope[as] = element;
-      if (isTruthy(condOf(doc, scope))) out.push(element);
-    }
-    return out;
+    return withVariables(vars, [as], [undefined], () => {
+      for (const element of input) {
+        if (out.length >= limit) break;
+        vars[as] = element;
+        if (isTruthy(condOf(doc, vars))) out.push(element);
+      }
+      return out;
+    });
   };
 };
 
@@ -127,12 +128,13 @@ const $map: OperatorCompiler = (args, ctx) => {
     const input = inputOf(doc, vars);
     if (isNullish(input)) return null;
     if (!Array.isArray(input)) throw new CommandError(16883, `input to $map must be an array not ${typeName(input)}`);
-    const scope = bindVariables(vars, [as], [undefined]);
-    return input.map((element) => {
-      scope[as] = element;
-      const value = inOf(doc, scope);
-      return value === undefined ? null : value;
-    });
+    return withVariables(vars, [as], [undefined], () =>
+      input.map((element) => {
+        vars[as] = element;
+        const value = inOf(doc, vars);
+        return value === undefined ? null : value;
+      }),
+    );
   };
 };
 
@@ -153,13 +155,14 @@ const $reduce: OperatorCompiler = (args, ctx) => {
     // This message names the value itself, not its type.
     if (!Array.isArray(input)) throw new CommandError(40080, `$reduce requires that 'input' be an array, found: ${renderValue(input)}`);
     let accumulated = initialOf(doc, vars);
-    const scope = bindVariables(vars, ['this', 'value'], [undefined, undefined]);
-    for (const element of input) {
-      scope.this = element;
-      scope.value = accumulated;
-      accumulated = inOf(doc, scope);
-    }
-    return accumulated;
+    return withVariables(vars, ['this', 'value'], [undefined, undefined], () => {
+      for (const element of input) {
+        vars.this = element;
+        vars.value = accumulated;
+        accumulated = inOf(doc, vars);
+      }
+      return accumulated;
+    });
   };
 };
 

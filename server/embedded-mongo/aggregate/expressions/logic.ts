@@ -39,6 +39,13 @@ function comparison(test: (order: number) => boolean): OperatorCompiler {
 
 /** mongod's Value::compare puts missing (EOO) below null; bson/ treats it as null in queries. */
 function compareMissingFirst(a: unknown, b: unknown, collator: Parameters<typeof compareValues>[2]): number {
+  // Fast path for two plain JS numbers (int32 or double); NaN sorts below every other number.
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (a === b) return 0;
+    if (a !== a) return b !== b ? 0 : -1;
+    if (b !== b) return 1;
+    return a < b ? -1 : 1;
+  }
   if (a === undefined || b === undefined) {
     if (a === undefined && b === undefined) return 0;
     return a === undefined ? -1 : 1;

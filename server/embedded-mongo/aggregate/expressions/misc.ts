@@ -11,11 +11,20 @@ import { doubleResult, isNullish, typeName } from './values';
 
 const $literal: OperatorCompiler = (args) => () => args;
 
-/** A child scope: reads fall through to the enclosing variables. */
-export function bindVariables(vars: Variables, names: readonly string[], values: readonly unknown[]): Variables {
-  const scope = Object.create(vars) as Variables;
-  for (let i = 0; i < names.length; i += 1) scope[names[i] as string] = values[i];
-  return scope;
+/**
+ * Runs `body` with `names` bound in `vars`, then puts the previous values back. Evaluation is
+ * synchronous, so binding in place is safe, and it is much faster than a scope object per call:
+ * V8 gives each prototype chain (or spread copy with an added key) its own hidden class, which
+ * made loops over many documents megamorphic and several times slower.
+ */
+export function withVariables<T>(vars: Variables, names: readonly string[], values: readonly unknown[], body: () => T): T {
+  const saved = names.map((name) => vars[name]);
+  for (let i = 0; i < names.length; i += 1) vars[names[i] as string] = values[i];
+  try {
+    return body();
+  } finally {
+    for (let i = 0; i < names.length; i += 1) vars[names[i] as string] = saved[i];
+  }
 }
 
 const $let: OperatorCompiler = (args, ctx) => {
@@ -35,11 +44,10 @@ const $let: OperatorCompiler = (args, ctx) => {
   const currentIndex = names.indexOf('CURRENT');
   return (doc, vars) => {
     const bound = values.map((value) => value(doc, vars));
-    const scope = bindVariables(vars, names, bound);
-    if (currentIndex < 0) return body(doc, scope);
+    if (currentIndex < 0) return withVariables(vars, names, bound, () => body(doc, vars));
     // Rebinding CURRENT changes what "$field" paths read; $$ROOT must still name the document.
-    if (scope.ROOT === undefined) scope.ROOT = doc;
-    return body(bound[currentIndex] as Document, scope);
+    const root = vars.ROOT === undefined ? doc : vars.ROOT;
+    return withVariables(vars, [...names, 'ROOT'], [...bound, root], () => body(bound[currentIndex] as Document, vars));
   };
 };
 

@@ -145,3 +145,8 @@ export function int32Value(value: unknown): number | undefined {
   if (whole === undefined) return undefined;
   return whole >= BigInt(INT32_MIN) && whole <= BigInt(INT32_MAX) ? Number(whole) : undefined;
 }
+
+/** A JS number that the value model reads as int32. */
+export function isInt32Value(value: unknown): value is number {
+  return typeof value === 'number' && (value | 0) === value && !Object.is(value, -0);
+}
