@@ -56,6 +56,19 @@ describe('embedded-mongo expressions: array operators', () => {
     assertFails(() => evaluate({ $map: { input: 5, in: 1 } }), 16883, 'input to $map must be an array not int');
   });
 
+  it('nested $map and $filter rebind $$this and put the outer binding back afterwards', () => {
+    const nested = {
+      $map: {
+        input: [[1, 2], [3]],
+        in: { $concatArrays: [{ $map: { input: '$$this', in: { $multiply: ['$$this', 10] } } }, [{ $size: '$$this' }]] },
+      },
+    };
+    assert.deepEqual(evaluate(nested), [[10, 20, 2], [30, 1]]);
+    const vars = { this: 'outer' };
+    assert.deepEqual(compileExpression({ $map: { input: [1], in: '$$this' } }, { variableNames: ['this'] })({}, vars), [1]);
+    assert.equal(vars.this, 'outer');
+  });
+
   it('$reduce folds an array with $$value and $$this', () => {
     // https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/reduce/
     assert.equal(evaluate({ $reduce: { input: ['a', 'b', 'c'], initialValue: '', in: { $concat: ['$$value', '$$this'] } } }), 'abc');
