@@ -239,33 +239,42 @@ export function parseUnionWith(spec: unknown, parse: ParseContext): CompiledStag
 
 export function parseGraphLookup(spec: unknown, parse: ParseContext): CompiledStage {
   if (!isPlainObject(spec)) throw new CommandError('FailedToParse', `the $graphLookup stage specification must be an object, but found ${bsonType(spec)}`);
-  const allowed = ['from', 'startWith', 'connectFromField', 'connectToField', 'as', 'maxDepth', 'depthField', 'restrictSearchWithMatch'];
-  for (const key of Object.keys(spec)) {
-    if (!allowed.includes(key)) throw new CommandError(40104, `Unknown argument to $graphLookup: ${key}`);
-  }
-  for (const key of ['from', 'startWith', 'connectFromField', 'connectToField', 'as']) {
-    if (spec[key] === undefined) throw new CommandError(40105, `$graphLookup requires '${key}' to be specified`);
-  }
-  const from = collectionArgument(spec.from, '$graphLookup');
-  const asPath = fieldPath(spec.as, '$graphLookup', 'as');
-  const fromParts = fieldPath(spec.connectFromField, '$graphLookup', 'connectFromField');
-  const toParts = fieldPath(spec.connectToField, '$graphLookup', 'connectToField');
-  const depthPath = spec.depthField === undefined ? undefined : fieldPath(spec.depthField, '$graphLookup', 'depthField');
+  // Checked in mongod's order, with its codes (DocumentSourceGraphLookUp::createFromBson).
   let maxDepth = Number.POSITIVE_INFINITY;
-  if (spec.maxDepth !== undefined) {
-    const type = bsonType(spec.maxDepth);
-    if (!['int', 'long', 'double', 'decimal'].includes(type)) throw new CommandError(40100, `maxDepth must be numeric, found type: ${type}`);
-    maxDepth = toNumber(spec.maxDepth);
-    if (maxDepth < 0) throw new CommandError(40101, `maxDepth requires a nonnegative argument, found: ${maxDepth}`);
-    if (!Number.isInteger(maxDepth)) throw new CommandError(40102, `maxDepth could not be represented as a long long: ${maxDepth}`);
-  }
   let restrict: Matcher | undefined;
-  if (spec.restrictSearchWithMatch !== undefined) {
-    if (!isPlainObject(spec.restrictSearchWithMatch)) {
-      throw new CommandError(40185, `restrictSearchWithMatch must be an object, found ${bsonType(spec.restrictSearchWithMatch)}`);
+  const strings: Record<string, string> = {};
+  for (const [name, argument] of Object.entries(spec)) {
+    if (name === 'startWith') continue;
+    if (name === 'maxDepth') {
+      const type = bsonType(argument);
+      if (!['int', 'long', 'double', 'decimal'].includes(type)) throw new CommandError(40100, `maxDepth must be numeric, found type: ${type}`);
+      const value = toNumber(argument);
+      const truncated = Math.trunc(value);
+      if (truncated < 0) throw new CommandError(40101, `maxDepth requires a nonnegative argument, found: ${truncated}`);
+      if (truncated !== value) throw new CommandError(40102, `maxDepth could not be represented as a long long: ${truncated}`);
+      maxDepth = value;
+      continue;
     }
-    restrict = compileFilter(spec.restrictSearchWithMatch, { collator: parse.collator });
+    if (name === 'restrictSearchWithMatch') {
+      if (!isPlainObject(argument)) throw new CommandError(40185, `restrictSearchWithMatch must be an object, found ${bsonType(argument)}`);
+      restrict = compileFilter(argument, { ...(parse.collator ? { collator: parse.collator } : {}) });
+      continue;
+    }
+    if (!['from', 'as', 'connectFromField', 'connectToField', 'depthField'].includes(name)) {
+      throw new CommandError(40104, `Unknown argument to $graphLookup: ${name}`);
+    }
+    if (name === 'from' && isPlainObject(argument)) collectionArgument(argument, '$graphLookup');
+    if (typeof argument !== 'string') throw new CommandError(40103, `expected string as argument for ${name}, found: ${bsonType(argument)}`);
+    strings[name] = argument;
   }
+  if (!strings.from || !strings.as || spec.startWith === undefined || !strings.connectFromField || !strings.connectToField) {
+    throw new CommandError(40105, "$graphLookup requires 'from', 'as', 'startWith', 'connectFromField', and 'connectToField' to be specified.");
+  }
+  const from = strings.from;
+  const asPath = fieldPath(strings.as, '$graphLookup', 'as');
+  const fromParts = fieldPath(strings.connectFromField, '$graphLookup', 'connectFromField');
+  const toParts = fieldPath(strings.connectToField, '$graphLookup', 'connectToField');
+  const depthPath = strings.depthField === undefined ? undefined : fieldPath(strings.depthField, '$graphLookup', 'depthField');
   const startWith = compileExpression(spec.startWith, { collator: parse.collator, variableNames: parse.variableNames });
   return {
     name: '$graphLookup',

@@ -88,6 +88,22 @@ describe('aggregation stages that read other collections', () => {
     });
   });
 
+  describe('$graphLookup errors', () => {
+    const base = { from: 'staff', startWith: '$x', connectFromField: 'a', connectToField: 'b', as: 'out' };
+
+    it('answers mongod\'s codes for bad arguments', () => {
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: { ...base, maxDepth: -1 } }])).code, 40101);
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: { ...base, maxDepth: 1.5 } }])).code, 40102);
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: { ...base, maxDepth: 'x' } }])).code, 40100);
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: { ...base, zz: 1 } }])).code, 40104);
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: { ...base, as: 1 } }])).code, 40103);
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: { ...base, restrictSearchWithMatch: 1 } }])).code, 40185);
+      const { as: _as, ...withoutAs } = base;
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: withoutAs }])).code, 40105);
+      assert.equal(errorOf(() => aggregate([], [{ $graphLookup: 5 }])).code, 9);
+    });
+  });
+
   describe('$unionWith', () => {
     it('appends the other collection, through its pipeline', () => {
       const catalog = catalogWith({ a: [{ _id: 1 }], b: [{ _id: 2, x: 1 }, { _id: 3, x: 2 }] });
