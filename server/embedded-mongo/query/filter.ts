@@ -1,7 +1,7 @@
 // Query filters (https://www.mongodb.com/docs/manual/reference/operator/query/): compiled once
 // into a tree of predicates over the store's exact BSON values.
 import type { Document } from 'bson';
-import { BSON_TYPE_CODES, bsonType, compareValues, isNumeric, isPlainObject, numericView, toNumber, typeRank, type BsonTypeName, type Collator } from '../bson/index';
+import { BSON_TYPE_CODES, bsonType, compareValues, isNumeric, isPlainObject, numericView, regexParts, toNumber, typeRank, type BsonTypeName, type Collator } from '../bson/index';
 import { compileExpression } from '../aggregate/expressions/index';
 import { CommandError } from '../errors';
 import { compileJsonSchema } from './json-schema';
@@ -117,7 +117,7 @@ function compileTopLevel(operator: string, value: unknown, context: Context): No
       return alwaysTrue;
     case '$alwaysTrue':
     case '$alwaysFalse':
-      if (!(isNumeric(value) && toNumber(value) === 1)) throw badValue(`${operator} must be an integer value of 1`);
+      if (!(isNumeric(value) && toNumber(value) === 1)) throw new CommandError('FailedToParse', `${operator} must be an integer value of 1`);
       return operator === '$alwaysTrue' ? alwaysTrue : alwaysFalse;
     case '$expr':
       if (context.inElemMatch) throw badValue('$expr can only be applied to the top-level document');
@@ -132,12 +132,16 @@ function compileTopLevel(operator: string, value: unknown, context: Context): No
     case '$where':
       throw new CommandError('NotImplemented', '$where (server-side JavaScript) is not supported by the embedded store');
     case '$sampleRate': {
-      const rate = isNumeric(value) ? toNumber(value) : Number.NaN;
+      if (context.inElemMatch) throw badValue('$sampleRate can only be applied to the top-level document');
+      if (!isNumeric(value)) throw badValue('argument to $sampleRate must be a numeric type');
+      const rate = toNumber(value);
       if (!(rate >= 0 && rate <= 1)) throw badValue('numeric argument to $sampleRate must be in [0, 1]');
       return () => Math.random() < rate;
     }
-    default:
-      throw badValue(`unknown top level operator: ${operator}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`);
+    default: {
+      const hint = operator === '$not' ? 'If you are trying to negate an entire expression, use $nor.' : "If you have a field name that starts with a '$' symbol, consider using $getField or $setField.";
+      throw badValue(`unknown top level operator: ${operator}. ${hint}`);
+    }
   }
 }
 
@@ -147,12 +151,18 @@ function compileExprNode(expression: unknown, context: Context): Node {
   return (doc) => truthy(evaluate(doc, { NOW: now, ...context.variables, ROOT: doc, CURRENT: doc }));
 }
 
-/** Whether an object given as a field's value is a set of operators rather than a document. */
-function isOperatorObject(value: unknown): value is Document {
+/**
+ * Whether an object given as a field's value is a set of operators rather than a document: its
+ * first key starts with '$', unless it is a DBRef ({ $ref, $id }; inside $elemMatch any of
+ * $ref, $id or $db is enough), which is compared by equality (mongod's isExpressionDocument).
+ */
+function isOperatorObject(value: unknown, allowIncompleteDBRef = false): value is Document {
   if (!isPlainObject(value)) return false;
-  const first = Object.keys(value)[0];
-  // { $ref, $id, $db } is a DBRef document compared by equality, not operators.
-  return first !== undefined && first.startsWith('$') && first !== '$ref' && first !== '$id' && first !== '$db';
+  const keys = Object.keys(value);
+  if (keys.length === 0 || !keys[0]!.startsWith('$')) return false;
+  const has = (key: string): boolean => keys.includes(key);
+  const isDBRef = allowIncompleteDBRef ? has('$ref') || has('$id') || has('$db') : has('$ref') && has('$id');
+  return !isDBRef;
 }
 
 function compileField(path: string, value: unknown, context: Context): Node {
@@ -189,7 +199,7 @@ function compileOperators(parts: readonly string[], operators: Document, context
   for (const [operator, operand] of entries) {
     if (operator === '$options') continue;
     if (operator === '$regex') {
-      nodes.push(pathTest(parts, regexOperatorTest(operand, operators.$options), context.expandLeaf));
+      nodes.push(pathTest(parts, regexOperatorTest(operators), context.expandLeaf));
       continue;
     }
     nodes.push(compileOperator(parts, operator, operand, context));
@@ -202,11 +212,13 @@ function compileOperator(parts: readonly string[], operator: string, operand: un
     case '$eq':
       return pathTest(parts, equalityTest(operand, context), context.expandLeaf);
     case '$ne':
+      if (bsonType(operand) === 'regex') throw badValue("Can't have regex as arg to $ne.");
       return not(pathTest(parts, equalityTest(operand, context), context.expandLeaf));
     case '$gt':
     case '$gte':
     case '$lt':
     case '$lte':
+      if (bsonType(operand) === 'regex') throw badValue(`Can't have RegEx as arg to predicate over field '${parts.join('.')}'.`);
       return pathTest(parts, comparisonTest(operator, operand, context), context.expandLeaf);
     case '$in':
       return pathTest(parts, inTest(operator, operand, context), context.expandLeaf);
@@ -217,7 +229,7 @@ function compileOperator(parts: readonly string[], operator: string, operand: un
       return truthy(operand) ? exists : not(exists);
     }
     case '$type':
-      return pathTest(parts, typeTest(operand), context.expandLeaf);
+      return pathTest(parts, typeTest(operand, parts.join('.')), context.expandLeaf);
     case '$mod':
       return pathTest(parts, modTest(operand), context.expandLeaf);
     case '$size':
@@ -242,6 +254,7 @@ function compileOperator(parts: readonly string[], operator: string, operand: un
     case '$within':
       throw new CommandError('NotImplemented', `${operator} (geospatial queries) is not supported by the embedded store`);
     case '$where':
+      throw badValue('$where cannot be applied to a field');
     case '$text':
     case '$expr':
     case '$and':
@@ -282,23 +295,30 @@ function regexOrEqualTest(operand: unknown, context: Context): ValueTest {
   return (value) => regexMatches(regex, value) || equal(value);
 }
 
-function regexOperatorTest(pattern: unknown, options: unknown): ValueTest {
-  if (options !== undefined && typeof options !== 'string') throw badValue('$options has to be a string');
-  if (typeof options === 'string') validateRegexOptions(options);
-  if (typeof pattern === 'string') {
-    if (pattern.includes('\0')) throw badValue('Regular expression cannot contain an embedded null byte');
-    return regexTest(compileRegex(pattern, typeof options === 'string' ? options : ''));
-  }
-  if (bsonType(pattern) === 'regex') {
-    if (typeof options === 'string' && options.length > 0) {
-      const existing = pattern instanceof RegExp ? pattern.flags : (pattern as { options: string }).options;
-      if (existing.length > 0) throw new CommandError(51075, 'options set in both $regex and $options');
-      const text = pattern instanceof RegExp ? pattern.source : (pattern as { pattern: string }).pattern;
-      return regexTest(compileRegex(text, options));
+/** { $regex, $options } read in document order, as mongod's parseRegexDocument does. */
+function regexOperatorTest(operators: Document): ValueTest {
+  let pattern: string | undefined;
+  let options = '';
+  for (const [key, value] of Object.entries(operators)) {
+    if (key === '$regex') {
+      if (typeof value === 'string') pattern = value;
+      else if (bsonType(value) === 'regex') {
+        const parts = regexParts(value);
+        pattern = parts.pattern;
+        if (parts.flags.length > 0) {
+          if (options.length > 0) throw new CommandError(51074, 'options set in both $regex and $options');
+          options = parts.flags;
+        }
+      } else throw badValue('$regex has to be a string');
+    } else if (key === '$options') {
+      if (typeof value !== 'string') throw badValue('$options has to be a string');
+      if (options.length > 0) throw new CommandError(51075, 'options set in both $regex and $options');
+      options = value;
     }
-    return regexTest(regexOfValue(pattern));
   }
-  throw badValue('$regex has to be a string');
+  if (pattern!.includes('\0')) throw badValue('Regular expression cannot contain an embedded null byte');
+  validateRegexOptions(options);
+  return regexTest(compileRegex(pattern!, options));
 }
 
 const NULLISH_RANK = 5;
@@ -363,8 +383,9 @@ function typeMatcher(spec: unknown): (type: BsonTypeName) => boolean {
   throw badValue(`type must be represented as a number or a string`);
 }
 
-function typeTest(operand: unknown): ValueTest {
+function typeTest(operand: unknown, path: string): ValueTest {
   const specs = Array.isArray(operand) ? operand : [operand];
+  if (specs.length === 0) throw new CommandError('FailedToParse', `${path} must match at least one type`);
   const matchers = specs.map(typeMatcher);
   return (value) => {
     if (value === undefined) return false;
@@ -386,7 +407,11 @@ function modOperand(value: unknown, what: string): bigint {
 
 function modTest(operand: unknown): ValueTest {
   if (!Array.isArray(operand)) throw badValue('malformed mod, needs to be an array');
+  // Checked element by element, in mongod's order.
+  if (operand.length < 1) throw badValue('malformed mod, not enough elements');
+  if (!isNumeric(operand[0])) throw badValue('malformed mod, divisor not a number');
   if (operand.length < 2) throw badValue('malformed mod, not enough elements');
+  if (!isNumeric(operand[1])) throw badValue('malformed mod, remainder not a number');
   if (operand.length > 2) throw badValue('malformed mod, too many elements');
   const divisor = modOperand(operand[0], 'divisor');
   const remainder = modOperand(operand[1], 'remainder');
@@ -405,11 +430,17 @@ function modTest(operand: unknown): ValueTest {
   };
 }
 
+/** How mongod prints an operator's element in parse errors: `$size: -1`. */
+function describeElement(name: string, value: unknown): string {
+  return `${name}: ${typeof value === 'string' ? JSON.stringify(value) : String(isNumeric(value) ? toNumber(value) : value)}`;
+}
+
 function sizeTest(operand: unknown): ValueTest {
-  if (!isNumeric(operand)) throw badValue('$size needs a number');
+  // mongod: "Failed to parse $size. " + parseIntegerElementToNonNegativeInt's reason.
+  if (!isNumeric(operand)) throw badValue(`Failed to parse $size. Expected a number in: ${describeElement('$size', operand)}`);
   const size = toNumber(operand);
-  if (!Number.isInteger(size)) throw badValue(`$size must be a whole number`);
-  if (size < 0) throw badValue(`$size may not be negative`);
+  if (!Number.isInteger(size)) throw badValue(`Failed to parse $size. Expected an integer: ${describeElement('$size', operand)}`);
+  if (size < 0) throw badValue(`Failed to parse $size. Expected a positive number in: ${describeElement('$size', operand)}`);
   return (value) => Array.isArray(value) && value.length === size;
 }
 
@@ -432,7 +463,7 @@ function elemMatchTest(operand: unknown, context: Context): ValueTest {
   const inner: Context = { ...context, inElemMatch: true, expandLeaf: true };
   const keys = Object.keys(operand);
   const first = keys[0];
-  const valueForm = first !== undefined && first.startsWith('$') && !['$and', '$or', '$nor', '$expr', '$where', '$jsonSchema', '$text', '$comment', '$alwaysTrue', '$alwaysFalse'].includes(first);
+  const valueForm = isOperatorObject(operand, true) && first !== undefined && !['$and', '$or', '$nor', '$expr', '$where', '$jsonSchema', '$text', '$comment', '$alwaysTrue', '$alwaysFalse'].includes(first);
   if (valueForm) {
     // { $elemMatch: { $gte: 80, $lt: 85 } }: each operator applies to the element itself.
     const node = compileOperators([], operand, { ...inner, expandLeaf: false });

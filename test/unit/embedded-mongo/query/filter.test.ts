@@ -149,6 +149,7 @@ describe('embedded-mongo query: compileFilter', () => {
       assert.ok(!matches({ $and: [{ a: 1 }, { b: 2 }] }, { a: 1 }));
       assert.ok(matches({ a: { $not: { $gt: 5 } } }, { a: 'text' }));
       assert.ok(matches({ $comment: 'why', a: 1 }, { a: 1 }));
+      assert.ok(matches({ ref: { $ref: 'c', $id: 1 } }, { ref: { $ref: 'c', $id: 1 } }), 'a DBRef document is compared by equality');
     });
   });
 
@@ -167,6 +168,16 @@ describe('embedded-mongo query: compileFilter', () => {
       assert.equal(errorOf({ a: { $options: 'i' } }).message, '$options needs a $regex');
       assert.equal(errorOf({ a: { $regex: 'x', $options: 'q' } }).code, 51108);
       assert.equal(errorOf({ $jsonSchema: { format: 'email' } }).code, 9);
+      assert.equal(errorOf({ a: { $mod: ['x'] } }).message, 'malformed mod, divisor not a number');
+      assert.equal(errorOf({ a: { $size: -1 } }).message, 'Failed to parse $size. Expected a positive number in: $size: -1');
+      assert.deepEqual(errorOf({ a: { $type: [] } }), { code: 9, message: 'a must match at least one type' });
+      assert.equal(errorOf({ a: { $ne: /x/ } }).message, "Can't have regex as arg to $ne.");
+      assert.equal(errorOf({ a: { $gt: /x/ } }).message, "Can't have RegEx as arg to predicate over field 'a'.");
+      assert.match(errorOf({ $not: { a: 1 } }).message, /use \$nor\.$/);
+      assert.equal(errorOf({ a: { $where: 'x' } }).message, '$where cannot be applied to a field');
+      assert.equal(errorOf({ a: { $regex: /x/i, $options: 'm' } }).code, 51075);
+      assert.equal(errorOf({ a: { $options: 'm', $regex: /x/i } }).code, 51074);
+      assert.equal(errorOf({ $alwaysTrue: 2 }).code, 9);
     });
 
     it('refuses $text, $where and geo operators instead of ignoring them', () => {
