@@ -250,11 +250,20 @@ function walkArray(values: readonly unknown[], parts: readonly string[], index: 
   return out;
 }
 
-/** A short rendering of an expression for error messages. */
+/**
+ * A value rendered as mongod renders values in error messages (BSON's toString):
+ * `{ a: 1, b: "x" }`, `[ 1, 2 ]`, strings quoted.
+ */
 export function describe(value: unknown): string {
-  try {
-    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)) ?? String(value);
-  } catch {
-    return String(value);
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[ ${value.map(describe).join(', ')} ]`;
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value).filter(([, field]) => field !== undefined);
+    return entries.length === 0 ? '{}' : `{ ${entries.map(([key, field]) => `${key}: ${describe(field)}`).join(', ')} }`;
   }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'invalid date' : value.toISOString();
+  return String(value);
 }
