@@ -1,7 +1,7 @@
 // create, drop, listCollections, collMod, dropDatabase, listDatabases.
 import { calculateObjectSize, type Document } from 'bson';
 import { viewDefinition } from '../aggregate/view';
-import { isPlainObject } from '../bson/index';
+import { isPlainObject, parseCollation } from '../bson/index';
 import { CommandError } from '../errors';
 import { compileFilter } from '../query/index';
 import type { Collection } from '../storage/collection';
@@ -69,7 +69,7 @@ function describeOption(option: string): string {
     case 'clusteredIndex':
       return 'clustered collections';
     case 'collation':
-      return 'a default collation on a collection';
+      return 'changing the default collation of a collection';
     case 'encryptedFields':
       return 'queryable encryption';
     case 'changeStreamPreAndPostImages':
@@ -82,15 +82,19 @@ function describeOption(option: string): string {
 
 export const create: CommandHandler = (command, context) => {
   const name = collectionName(command, 'create');
-  const { create: _name, ...requested } = withoutGenericFields(command);
-  let options: Document = requested;
+  const { create: _name, collation, ...rest } = withoutGenericFields(command);
+  const requested: Document = rest;
+  // A default collation (collection or view) is kept in mongod's full form, and not at all
+  // when it is `simple`; the dispatcher applies it to operations that name none (commands/index.ts).
+  const collator = parseCollation(collation);
+  let options: Document = collator ? { ...requested, collation: collator.spec } : requested;
   if (requested.viewOn !== undefined || requested.pipeline !== undefined) {
     if (requested.viewOn === undefined) throw new CommandError('BadValue', "'pipeline' requires 'viewOn' to also be specified");
-    const { viewOn: _viewOn, pipeline: _pipeline, ...rest } = requested;
-    refuseUnsupportedOptions('create', rest);
-    options = { ...rest, ...parseViewDefinition(requested) };
+    const { viewOn: _viewOn, pipeline: _pipeline, ...others } = requested;
+    refuseUnsupportedOptions('create', others);
+    options = { ...others, ...parseViewDefinition(requested), ...(collator ? { collation: collator.spec } : {}) };
   } else {
-    refuseUnsupportedOptions('create', options);
+    refuseUnsupportedOptions('create', requested);
   }
   const existing = context.catalog.getCollection(context.db, name);
   if (existing) {

@@ -84,24 +84,47 @@ export function commandName(command: Document): string {
   return Object.keys(command)[0] ?? '';
 }
 
-export function runCommand(command: Document, context: CommandContext): Document | CommandRun {
-  const name = commandName(command);
-  if (name === 'commitTransaction' || name === 'abortTransaction' || command.startTransaction === true || command.autocommit === false) {
+export function runCommand(request: Document, context: CommandContext): Document | CommandRun {
+  const name = commandName(request);
+  if (name === 'commitTransaction' || name === 'abortTransaction' || request.startTransaction === true || request.autocommit === false) {
     // What a standalone mongod answers: transactions need a replica set. Never pretend to commit.
     throw new CommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
   }
   const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
   if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
-  checkCommandFields(name, command);
+  checkCommandFields(name, request);
   // mongod parses the explained command as it would parse it alone.
-  const explained = name === 'explain' ? (command.explain as unknown) : undefined;
+  const explained = name === 'explain' ? (request.explain as unknown) : undefined;
   if (explained !== null && typeof explained === 'object' && !Array.isArray(explained)) {
     checkCommandFields(commandName(explained as Document), explained as Document);
   }
+  const command = withDefaultCollation(name, request, context);
   const onView = viewHandler(name, command, context);
   if (onView) return onView;
   if (command.bypassDocumentValidation === true) return bypassingValidation(() => handler(command, context), context);
   return handler(command, context);
+}
+
+/** Commands whose operations take the target's default collation when they name none. */
+const TAKES_COLLATION = new Set(['find', 'count', 'distinct', 'aggregate', 'findAndModify', 'findandmodify']);
+
+/**
+ * A collection or view created with a collation: its operations use it unless they give their
+ * own (https://www.mongodb.com/docs/v7.0/reference/collation/#collation-and-views, "Collation
+ * and ... operations"), and so do indexes created on it without one.
+ */
+function withDefaultCollation(name: string, command: Document, context: CommandContext): Document {
+  const target = command[name] as unknown;
+  if (typeof target !== 'string') return command;
+  const collation = context.catalog.getCollection(context.db, target)?.options.collation as Document | undefined;
+  if (!collation) return command;
+  const defaulted = (item: unknown): unknown =>
+    item !== null && typeof item === 'object' && !Array.isArray(item) && (item as Document).collation === undefined ? { ...(item as Document), collation } : item;
+  if (TAKES_COLLATION.has(name)) return defaulted(command) as Document;
+  if (name === 'update' && Array.isArray(command.updates)) return { ...command, updates: command.updates.map(defaulted) };
+  if (name === 'delete' && Array.isArray(command.deletes)) return { ...command, deletes: command.deletes.map(defaulted) };
+  if (name === 'createIndexes' && Array.isArray(command.indexes)) return { ...command, indexes: command.indexes.map(defaulted) };
+  return command;
 }
 
 /**

@@ -117,4 +117,41 @@ describe('conformance: collation', () => {
     assert.equal(index?.collation?.locale, 'en');
     assert.equal(index?.collation?.strength, 2);
   });
+
+  describe('a default collation given at create (reference/collation, "Collation and ...")', () => {
+    beforeEach(async () => {
+      await conf.db.createCollection('names', { collation: CASE_INSENSITIVE });
+      await conf.coll('names').insertMany([{ _id: 1 as never, n: 'abc' }, { _id: 2 as never, n: 'ABC' }, { _id: 3 as never, n: 'b' }]);
+    });
+
+    it('find, count and distinct use it when they name none', async () => {
+      assert.deepEqual((await conf.coll('names').find({ n: 'abc' }).sort({ _id: 1 }).toArray()).map((doc) => doc._id), [1, 2]);
+      assert.equal(await conf.coll('names').countDocuments({ n: 'ABC' }), 2);
+      assert.equal((await conf.coll('names').distinct('n')).length, 2);
+    });
+
+    it('an operation naming the simple collation compares bytes', async () => {
+      assert.deepEqual((await conf.coll('names').find({ n: 'abc' }, { collation: { locale: 'simple' } }).toArray()).map((doc) => doc._id), [1]);
+    });
+
+    it('updates and deletes use it', async () => {
+      assert.equal((await conf.coll('names').updateMany({ n: 'abc' }, { $set: { hit: true } })).modifiedCount, 2);
+      assert.equal((await conf.coll('names').deleteMany({ n: 'ABC' })).deletedCount, 2);
+    });
+
+    it('an index created without a collation takes it, so a unique index folds case', async () => {
+      await conf.coll('names').deleteMany({ _id: 2 as never });
+      await conf.coll('names').createIndex({ n: 1 }, { unique: true });
+      const index = (await conf.coll('names').listIndexes().toArray()).find((candidate) => candidate.name === 'n_1');
+      assert.equal(index?.collation?.strength, 2);
+      await assertWriteError(conf.coll('names').insertOne({ n: 'Abc' }), 11000);
+    });
+
+    it('listCollections shows the collation with its locale and strength', async () => {
+      const [info] = await conf.db.listCollections({ name: 'names' }).toArray();
+      const collation = (info as { options?: { collation?: { locale?: string; strength?: number } } }).options?.collation;
+      assert.equal(collation?.locale, 'en');
+      assert.equal(collation?.strength, 2);
+    });
+  });
 });
