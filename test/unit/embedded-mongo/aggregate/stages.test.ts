@@ -290,6 +290,9 @@ describe('aggregation stages', () => {
       assert.equal(errorOf(() => aggregate([], [{ $facet: { a: [{ $out: 'x' }] } }])).code, 40600);
       assert.equal(errorOf(() => aggregate([], [{ $facet: { a: 1 } }])).code, 40170);
       assert.equal(errorOf(() => aggregate([], [{ $facet: {} }])).code, 40169);
+      assert.equal(errorOf(() => aggregate([], [{ $facet: { a: [] } }])).code, 2);
+      assert.equal(errorOf(() => aggregate([], [{ $facet: { a: [1] } }])).code, 40171);
+      assert.equal(errorOf(() => aggregate([], [{ $facet: { 'a.b': [{ $limit: 1 }] } }])).code, 16412);
     });
   });
 
