@@ -290,24 +290,37 @@ function accessStage(summary: PlanSummary, query: ExplainedQuery): Document {
       return { stage: 'IDHACK' };
     case 'COLLSCAN':
       return { stage: 'COLLSCAN', filter: query.filter ?? {}, direction: summary.direction };
+    case 'OR':
+      return {
+        stage: 'SUBPLAN',
+        inputStage: {
+          stage: 'FETCH',
+          ...(query.filter && Object.keys(query.filter).length > 0 ? { filter: query.filter } : {}),
+          inputStage: { stage: 'OR', inputStages: (summary.inputs ?? []).map(indexScanStage) },
+        },
+      };
     default:
       return {
         stage: 'FETCH',
         ...(query.filter && Object.keys(query.filter).length > 0 ? { filter: query.filter } : {}),
-        inputStage: {
-          stage: 'IXSCAN',
-          keyPattern: summary.keyPattern,
-          indexName: summary.indexName,
-          isMultiKey: summary.isMultiKey ?? false,
-          isUnique: summary.isUnique ?? false,
-          isSparse: summary.isSparse ?? false,
-          isPartial: summary.isPartial ?? false,
-          indexVersion: 2,
-          direction: summary.direction,
-          indexBounds: summary.indexBounds ?? {},
-        },
+        inputStage: indexScanStage(summary),
       };
   }
+}
+
+function indexScanStage(summary: PlanSummary): Document {
+  return {
+    stage: 'IXSCAN',
+    keyPattern: summary.keyPattern,
+    indexName: summary.indexName,
+    isMultiKey: summary.isMultiKey ?? false,
+    isUnique: summary.isUnique ?? false,
+    isSparse: summary.isSparse ?? false,
+    isPartial: summary.isPartial ?? false,
+    indexVersion: 2,
+    direction: summary.direction,
+    indexBounds: summary.indexBounds ?? {},
+  };
 }
 
 /** executionStages: the same tree with the counters mongod puts on each stage. */
@@ -324,5 +337,8 @@ function withCounters(stage: Document, summary: PlanSummary, nReturned: number):
     copy.docsExamined = summary.docsExamined;
   }
   if (isPlainObject(stage.inputStage)) copy.inputStage = withCounters(stage.inputStage, summary, nReturned);
+  if (Array.isArray(stage.inputStages)) {
+    copy.inputStages = (stage.inputStages as Document[]).map((input, i) => withCounters(input, summary.inputs?.[i] ?? summary, nReturned));
+  }
   return copy;
 }

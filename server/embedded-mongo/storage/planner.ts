@@ -28,7 +28,7 @@ export interface QueryShape {
   hint?: string | Document;
 }
 
-export type PlanStage = 'EOF' | 'IDHACK' | 'IXSCAN' | 'COLLSCAN';
+export type PlanStage = 'EOF' | 'IDHACK' | 'IXSCAN' | 'OR' | 'COLLSCAN';
 
 export interface PlanSummary {
   stage: PlanStage;
@@ -41,6 +41,8 @@ export interface PlanSummary {
   isPartial?: boolean;
   /** mongod's display of the bounds: field → intervals. */
   indexBounds?: Record<string, string[]>;
+  /** For OR: one index scan per $or branch. */
+  inputs?: PlanSummary[];
   /** Counters, advanced as the documents are consumed. */
   keysExamined: number;
   docsExamined: number;
@@ -94,6 +96,8 @@ export function planQuery(collection: Collection | undefined, query: QueryShape 
   }
   const best = chooseCandidate(candidates, sort !== undefined, query.limit !== undefined && query.limit > 0);
   if (best) return indexPlan(collection, best);
+  const union = orPlan(collection, query);
+  if (union) return union;
 
   if (notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) throw noTableScanError();
   return collectionScan(collection, sort);
@@ -425,6 +429,62 @@ function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Inter
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// $or: one index scan per branch
+
+/**
+ * A top-level $or whose every branch (with the rest of the filter) has a bounded index scan is
+ * answered by the union of those scans, as mongod's OR stage does; one unindexed branch means a
+ * collection scan.
+ */
+function orPlan(collection: Collection, query: QueryShape): QueryPlan | undefined {
+  const filter = query.filter;
+  const branches = filter?.$or;
+  if (!filter || !Array.isArray(branches) || branches.length === 0) return undefined;
+  const { $or: _or, ...rest } = filter;
+  const chosen: IndexCandidate[] = [];
+  for (const branch of branches) {
+    if (branch === null || typeof branch !== 'object' || Array.isArray(branch)) return undefined;
+    const branchQuery: QueryShape = { ...query, filter: { $and: [rest, branch as Document] } };
+    delete branchQuery.sort;
+    const predicates = fieldPredicates(branchQuery.filter);
+    const candidates: IndexCandidate[] = [];
+    for (const index of [collection.idIndex, ...collection.indexes.values()]) {
+      const candidate = considerIndex(index, branchQuery, predicates, undefined);
+      if (candidate) candidates.push(candidate);
+    }
+    const best = chooseCandidate(candidates, false, false);
+    if (!best) return undefined;
+    chosen.push(best);
+  }
+  const inputs = chosen.map((candidate) => indexPlan(collection, candidate));
+  const plan: PlanSummary = { stage: 'OR', direction: 'forward', inputs: inputs.map((input) => input.plan), keysExamined: 0, docsExamined: 0 };
+  return { docs: unionOf(inputs, plan), providesSort: query.sort === undefined, plan };
+}
+
+function* unionOf(inputs: QueryPlan[], plan: PlanSummary): Generator<Document | Pause> {
+  const seen = new Set<unknown>();
+  const tally = (): void => {
+    plan.keysExamined = inputs.reduce((sum, input) => sum + input.plan.keysExamined, 0);
+    plan.docsExamined = inputs.reduce((sum, input) => sum + input.plan.docsExamined, 0);
+  };
+  for (const input of inputs) {
+    for (const item of input.docs) {
+      tally();
+      if (item === PAUSE) {
+        yield item;
+        continue;
+      }
+      // A document several branches match comes out once.
+      const id = hashKey(item._id);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      yield item;
+    }
+  }
+  tally();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -66,6 +66,16 @@ describe('explain', () => {
     assert.equal(reply.executionStats, undefined);
   });
 
+  it('shows an OR of index scans for a $or whose branches are all indexed', () => {
+    const reply = runExplain(context, { find: 'messages', filter: { $or: [{ _id: 1 }, { status: 'sent' }] } }, 'executionStats');
+    const or = reply.queryPlanner.winningPlan.inputStage.inputStage;
+    assert.equal(reply.queryPlanner.winningPlan.stage, 'SUBPLAN');
+    assert.equal(or.stage, 'OR');
+    assert.deepEqual(or.inputStages.map((stage: Document) => stage.indexName), ['_id_', 'status_1_sendAfter_1']);
+    assert.equal(reply.executionStats.nReturned, 41);
+    assert.equal(reply.executionStats.totalKeysExamined, 41);
+  });
+
   it('puts a blocking SORT above the scan when no index gives the order', () => {
     const reply = runExplain(context, { find: 'messages', filter: { to: 'u1' }, sort: { to: -1, _id: 1 }, limit: 3 }, 'executionStats');
     const sort = reply.queryPlanner.winningPlan;

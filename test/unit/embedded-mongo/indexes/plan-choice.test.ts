@@ -99,6 +99,18 @@ describe('planner: plan choice and work done', () => {
     assert.deepEqual(result.docs.slice(0, 3).map((doc) => doc._id), [19_990, 19_980, 19_970]);
   });
 
+  it('answers a $or whose every branch is indexed by the union of index scans, each document once', () => {
+    const result = run(outbox, { filter: { $or: [{ recipient: 'r7' }, { status: 'sent', sendAfter: { $lt: new Date(start + 20 * day) } }, { _id: 7 }] } });
+    assert.equal(result.plan.stage, 'OR');
+    assert.deepEqual(result.plan.inputs!.map((input) => input.indexName), ['recipient_1', 'status_1_sendAfter_1', '_id_']);
+    // r7: 40 messages; sent before day 20: i % 10 == 0 and i % 1000 < 20, so 40; _id 7 is an r7 message.
+    assert.equal(result.docs.length, 80);
+    assert.equal(new Set(result.docs.map((doc) => doc._id)).size, 80);
+    assert.equal(result.plan.keysExamined, 40 + 40 + 1);
+    const unindexedBranch = run(outbox, { filter: { $or: [{ recipient: 'r7' }, { sendAfter: { $lt: new Date(start + day) } }] } });
+    assert.equal(unindexedBranch.plan.stage, 'COLLSCAN');
+  });
+
   it('yields PAUSE between batches of a long scan', () => {
     const items = [...planQuery(outbox, { filter: { status: 'queued' } }).docs];
     const pauses = items.filter((item) => item === PAUSE).length;
