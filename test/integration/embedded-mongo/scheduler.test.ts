@@ -135,7 +135,7 @@ describe('scheduling long commands', function () {
   });
 });
 
-describe('scheduling the engine\'s own long aggregation', function () {
+describe('scheduling the engine\'s own long commands', function () {
   this.timeout(120_000);
   let store: EmbeddedMongo;
   let client: import('mongodb').MongoClient;
@@ -152,6 +152,42 @@ describe('scheduling the engine\'s own long aggregation', function () {
   after(async () => {
     await client?.close();
     await store?.close();
+  });
+
+  /** Pings on a connection of its own until `work` settles; returns the latencies and the work's length. */
+  async function pingDuring(work: Promise<unknown>): Promise<{ latencies: number[]; elapsed: number }> {
+    const pinger = await WireClient.connect({ host: store.host, port: store.port });
+    const started = performance.now();
+    let finished = false;
+    const settled = work.finally(() => (finished = true));
+    const latencies: number[] = [];
+    try {
+      while (!finished) {
+        const sent = performance.now();
+        await pinger.command({ ping: 1, $db: 'admin' });
+        latencies.push(performance.now() - sent);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await settled;
+      return { latencies, elapsed: performance.now() - started };
+    } finally {
+      pinger.close();
+    }
+  }
+
+  it('answers pings on another connection at once during an updateMany over 100,000 documents', async () => {
+    // Issue 8: a 26 s updateMany made the driver's monitor time out.
+    const docs = client.db().collection('docs');
+    const update = docs.updateMany({}, { $inc: { n: 1 } });
+    const { latencies, elapsed } = await pingDuring(update);
+    assert.equal((await update).modifiedCount, 100_000);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1]!;
+    const slowest = sorted[sorted.length - 1]!;
+    const context = `${latencies.length} pings: median ${Math.round(median)} ms, slowest ${Math.round(slowest)} ms during a ${Math.round(elapsed)} ms updateMany`;
+    assert.ok(latencies.length >= 3, context);
+    assert.ok(median < 20, context);
+    assert.ok(slowest < Math.max(100, elapsed / 3), context);
   });
 
   it('answers pings on another connection at once during an aggregation over 100,000 documents', async () => {
