@@ -111,7 +111,15 @@ function toDouble(value: unknown, from: BsonTypeName): unknown {
   }
 }
 
+/** mongod refuses hexadecimal strings before parsing any number. */
+function refuseHex(text: string): void {
+  if (text.startsWith('0x') || text.startsWith('0X')) {
+    throw new ConversionError(`Illegal hexadecimal input in $convert with no onError value: ${text}`);
+  }
+}
+
 function parseDoubleString(text: string): number {
+  refuseHex(text);
   const lowered = text.toLowerCase();
   if (['nan', '-nan', '+nan'].includes(lowered)) return Number.NaN;
   if (['inf', 'infinity', '+inf', '+infinity'].includes(lowered)) return Number.POSITIVE_INFINITY;
@@ -216,6 +224,7 @@ function truncatedInteger(value: unknown): bigint {
 }
 
 function parseIntegerString(text: string, target: 'int' | 'long'): bigint {
+  refuseHex(text);
   if (!/^[+-]?\d+$/.test(text)) {
     const bad = /[^0-9+-]/.exec(text);
     const reason = bad ? `Bad digit "${bad[0]}" while parsing ${text}` : 'Did not consume whole string.';
@@ -293,6 +302,7 @@ function toDecimal(value: unknown, from: BsonTypeName): unknown {
       return Decimal128.fromString(String((value as Date).getTime()));
     case 'string': {
       const text = value as string;
+      refuseHex(text);
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && !/^[+-]?(inf|infinity|nan)$/i.test(text)) {
         throw failedToParse('number', text, 'Failed to parse string to decimal');
       }

@@ -110,6 +110,7 @@ describe('embedded-mongo expressions: $convert and its shorthands', () => {
     assertFails(() => evaluate({ $toObjectId: 'abc' }), 241, /Invalid string length for parsing to OID, expected 24 but found 3/);
     assertFails(() => evaluate({ $toDate: true }), 241, 'Unsupported conversion from bool to date in $convert with no onError value');
     assertFails(() => evaluate({ $toInt: Number.NaN }), 241, /NaN/);
+    assertFails(() => evaluate({ $toInt: '0x1F' }), 241, 'Illegal hexadecimal input in $convert with no onError value: 0x1F');
   });
 
   it('accepts `to` as a type name or a numeric type code, and refuses unknown ones', () => {
