@@ -1,7 +1,7 @@
 // How a query path reaches values in a document (MongoDB's implicit array traversal):
 // - a non-numeric part descends into every document element of an array (nested arrays and
-//   scalars contribute nothing); a numeric part takes that element and also descends into
-//   document elements having a field of that name;
+//   scalars contribute nothing); a numeric part also takes the element at that offset as the
+//   next step (offered as it is when the path ends there), as mongod's BSONElementIterator does;
 // - at the end of the path an array is offered whole and, for most operators, element by element;
 // - a path that stops at a missing field or a scalar offers `undefined` (missing), but an array
 //   whose elements offer nothing offers nothing ({ 'ids.0': null } does not match { ids: [] }).
@@ -19,9 +19,9 @@ export function someReached(doc: unknown, parts: readonly string[], test: Reache
   return walk(doc, parts, 0, undefined, test, options);
 }
 
-function walk(value: unknown, parts: readonly string[], depth: number, arrayIndex: number | undefined, test: ReachedTest, options: TraverseOptions): boolean {
+function walk(value: unknown, parts: readonly string[], depth: number, arrayIndex: number | undefined, test: ReachedTest, options: TraverseOptions, expandLeaf = options.expandLeafArray): boolean {
   if (depth === parts.length) {
-    if (Array.isArray(value) && options.expandLeafArray) {
+    if (Array.isArray(value) && expandLeaf) {
       for (let i = 0; i < value.length; i++) {
         if (test(value[i], arrayIndex ?? i)) return true;
       }
@@ -30,17 +30,22 @@ function walk(value: unknown, parts: readonly string[], depth: number, arrayInde
   }
   const part = parts[depth]!;
   if (Array.isArray(value)) {
-    const numeric = isArrayIndex(part);
-    if (numeric) {
-      const index = Number(part);
-      if (index < value.length && walk(value[index], parts, depth + 1, arrayIndex, test, options)) return true;
-    }
+    const offset = isArrayIndex(part) ? Number(part) : -1;
     for (let i = 0; i < value.length; i++) {
       const element = value[i];
-      if (!isPlainObject(element)) continue;
-      // Under a numeric part only elements that really have such a field are descended into.
-      if (numeric && !Object.prototype.hasOwnProperty.call(element, part)) continue;
-      if (walk(element, parts, depth, arrayIndex ?? i, test, options)) return true;
+      if (isPlainObject(element)) {
+        // A document element is searched for the part itself (even a numeric one: { '0': ... })...
+        if (walk(element, parts, depth, arrayIndex ?? i, test, options)) return true;
+        // ...and, at the offset a numeric part names, the element is also the path's next step.
+        if (i === offset && walk(element, parts, depth + 1, arrayIndex, test, options)) return true;
+      } else if (i === offset) {
+        // The path ends at this element: it is offered as it is, a nested array not expanded.
+        if (depth + 1 === parts.length) {
+          if (test(element, arrayIndex)) return true;
+        } else if (Array.isArray(element) && walk(element, parts, depth + 1, arrayIndex, test, options)) {
+          return true;
+        }
+      }
     }
     return false;
   }

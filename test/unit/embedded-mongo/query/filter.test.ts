@@ -78,6 +78,12 @@ describe('embedded-mongo query: compileFilter', () => {
       assert.ok(matches({ 'a.0.b.1.c': 2 }, doc));
       assert.ok(!matches({ 'a.1.b.1.c': 2 }, doc));
       assert.ok(!matches({ 'a.c': 1 }, { a: [[{ c: 1 }]] }), 'nested arrays are not descended by field names');
+      assert.ok(!matches({ 'a.0': 1 }, { a: [[1, 2]] }), 'an element reached by offset is not expanded');
+      assert.ok(matches({ 'a.0': [1, 2] }, { a: [[1, 2]] }));
+      assert.ok(matches({ 'a.0.1': 2 }, { a: [[1, 2]] }));
+      assert.ok(!matches({ 'a.0.b': null }, { a: [5] }), 'a scalar at the offset has no subfields to be missing');
+      assert.ok(matches({ 'a.0': 'x' }, { a: [{ 0: 'x' }] }), "a document element's own field '0' is searched too");
+      assert.ok(!matches({ 'a.b': null }, { a: [1, 2] }), 'scalars in an array offer nothing to a subpath');
     });
 
     it('reports the first array index that matched for the positional operator', () => {
