@@ -53,7 +53,11 @@ function checkIndexSpec(raw: Document): void {
       if (kind) throw new CommandError('NotImplemented', `${kind} are not supported by the embedded store`);
       throw new CommandError('CannotCreateIndex', `Error in specification ${JSON.stringify(raw)} :: caused by :: Unknown index plugin '${direction}'`);
     }
-    if (!isNumeric(direction) || toNumber(direction) === 0 || Number.isNaN(toNumber(direction))) {
+    if (isNumeric(direction) && (toNumber(direction) === 0 || Number.isNaN(toNumber(direction)))) {
+      const what = toNumber(direction) === 0 ? '0' : 'NaN';
+      throw new CommandError('CannotCreateIndex', `Error in specification ${JSON.stringify(raw)} :: caused by :: Values in the index key pattern can't be ${what}.`);
+    }
+    if (!isNumeric(direction)) {
       throw new CommandError('CannotCreateIndex', `Error in specification ${JSON.stringify(raw)} :: caused by :: Values in v:2 index key pattern cannot be of type ${bsonType(direction)}. Only numbers > 0, numbers < 0, and strings are allowed.`);
     }
   }
