@@ -69,8 +69,9 @@ export function isoWeekStart(isoYear: number): number {
   return jan4 - weekday * 86400000;
 }
 
+// timelib also reads "11:56.02" (and "11:56.02.813") as 11:56:02, which mongod's jstests rely on.
 const ISO_PATTERN =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|\s*[A-Za-z][A-Za-z0-9_/+-]*)?$/;
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?:[:.](\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|\s*[A-Za-z][A-Za-z0-9_/+-]*)?$/;
 const SLASH_YMD = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
 const SLASH_MDY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
 

@@ -45,7 +45,7 @@ function olsonZone(name: string): TimeZone {
   let format: Intl.DateTimeFormat;
   try {
     // Intl accepts some names mongod's tz database does not (e.g. lowercase); mongod matches exactly.
-    if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(name)) throw new RangeError(name);
+    if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(name)) throw new RangeError(name);
     format = new Intl.DateTimeFormat('en-US', {
       timeZone: name,
       hourCycle: 'h23',

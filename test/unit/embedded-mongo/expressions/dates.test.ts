@@ -115,6 +115,17 @@ describe('embedded-mongo expressions: building and parsing dates', () => {
     assert.deepEqual(evaluate({ $dateFromString: { dateString: '2018 Jun 15', format: '%Y %b %d' } }), utc('2018-06-15T00:00:00Z'));
   });
 
+  it('$dateFromString reads the forms of jstests/aggregation/expressions/date_from_string.js', () => {
+    const cases: Array<[string, string]> = [
+      ['2017-07-04T11:56:02.81Z', '2017-07-04T11:56:02.810Z'],
+      ['2017-07-04T11:56:02.8Z', '2017-07-04T11:56:02.800Z'],
+      ['2017-07-04T11:56.02', '2017-07-04T11:56:02.000Z'],
+      ['2017-07-04T11:56.02.813', '2017-07-04T11:56:02.813Z'],
+      ['1960-07-10T12:10:37.448', '1960-07-10T12:10:37.448Z'],
+    ];
+    for (const [input, expected] of cases) assert.deepEqual(evaluate({ $dateFromString: { dateString: input } }), utc(expected), input);
+  });
+
   it('$dateFromString answers onNull and onError, or fails with ConversionFailure', () => {
     assert.equal(evaluate({ $dateFromString: { dateString: '$missing', onNull: 'none' } }), 'none');
     assert.equal(evaluate({ $dateFromString: { dateString: 'not a date', onError: 'bad' } }), 'bad');
