@@ -10,6 +10,7 @@ import { compilePipeline, type CompiledPipeline } from '../pipeline';
 import { valuesAlongPath } from '../source';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 import { readNamespace } from '../view';
+import { mentionsVariable } from '../variables';
 import { describeValue } from './projection';
 
 /** A field path argument, refused as mongod's FieldPath refuses it. */
@@ -180,6 +181,10 @@ export function parseLookup(spec: unknown, parse: ParseContext): CompiledStage {
   const foreignParts = hasJoin ? fieldPath(strings.foreignField, '$lookup', 'foreignField') : [];
   const lets = parseLet(spec.let, parse, '$lookup');
   const pipeline = spec.pipeline === undefined ? undefined : parseSubPipeline(spec.pipeline, parse, lets.names, 'lookup', '$lookup');
+  // A leading $match that reads no variable lets an index narrow the foreign documents (the
+  // $match stage still tests each one).
+  const first = pipeline?.stages[0];
+  const leadingFilter = first?.name === '$match' && !mentionsVariable(first.spec) ? (first.spec as Document) : undefined;
   return {
     name: '$lookup',
     spec,
@@ -200,7 +205,7 @@ export function parseLookup(spec: unknown, parse: ParseContext): CompiledStage {
         }
         if (pipeline) {
           const variables = evaluateLet(lets.evaluators, doc, context.variables);
-          const source = hasJoin ? streamOf(foreign) : from === undefined ? streamOf([]) : readNamespace(context, context.db, from);
+          const source = hasJoin ? streamOf(foreign) : from === undefined ? streamOf([]) : readNamespace(context, context.db, from, leadingFilter);
           foreign = yield* collect(pipeline.run(source, { ...context, variables }));
         }
         yield withField(doc, asPath, foreign);
@@ -328,4 +333,3 @@ function* traverse(
   }
   return found;
 }
-

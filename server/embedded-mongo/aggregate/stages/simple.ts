@@ -7,6 +7,7 @@ import { compileFilter } from '../../query/index';
 import { compileExpression, type Variables } from '../expressions/index';
 import { DOCUMENTS_PER_PAUSE, PAUSE, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
+import { mentionsVariable } from '../variables';
 import { describeValue } from './projection';
 
 function isNumberType(value: unknown): boolean {
@@ -241,9 +242,3 @@ export function parseRedact(spec: unknown, parse: ParseContext): CompiledStage {
 }
 
 /** Whether a filter reads a `$$variable` anywhere (only $expr can), so must be compiled per run. */
-function mentionsVariable(value: unknown): boolean {
-  if (typeof value === 'string') return value.startsWith('$$');
-  if (Array.isArray(value)) return value.some(mentionsVariable);
-  if (isPlainObject(value)) return Object.values(value).some(mentionsVariable);
-  return false;
-}
