@@ -447,10 +447,12 @@ function sizeTest(operand: unknown): ValueTest {
 function compileAll(parts: readonly string[], operand: unknown, context: Context): Node {
   if (!Array.isArray(operand)) throw badValue('$all needs an array');
   if (operand.length === 0) return alwaysFalse;
-  const elemMatches = operand.filter((entry) => isPlainObject(entry) && Object.keys(entry)[0] === '$elemMatch');
-  if (elemMatches.length > 0 && elemMatches.length !== operand.length) throw badValue('$all/$elemMatch has to be consistent');
+  const isElemMatch = (entry: unknown): boolean => isPlainObject(entry) && Object.keys(entry)[0] === '$elemMatch';
+  // As in mongod, the first element decides whether this is an $all of $elemMatch clauses.
+  const ofElemMatches = isElemMatch(operand[0]);
+  if (ofElemMatches && !operand.every(isElemMatch)) throw badValue('$all/$elemMatch has to be consistent');
   const nodes = operand.map((entry): Node => {
-    if (elemMatches.length > 0) return pathTest(parts, elemMatchTest((entry as Document).$elemMatch, context), false);
+    if (ofElemMatches) return pathTest(parts, elemMatchTest((entry as Document).$elemMatch, context), false);
     if (isOperatorObject(entry)) throw badValue('no $ expressions in $all');
     if (bsonType(entry) === 'regex') return pathTest(parts, regexOrEqualTest(entry, context), true);
     return pathTest(parts, equalityTest(entry, context), true);
