@@ -1,19 +1,19 @@
 // The query planner: given a filter, sort, limit and collation it picks the _id lookup, the best
 // index scan (equality prefix + one range, sparse and partial indexes when the query allows them,
-// forward or backward to serve the sort), or a collection scan. Candidates are a superset of the
-// matches: the caller's matcher tests every document. Scans yield PAUSE between batches so long
-// commands can let other clients in (decision 0004).
+// forward or backward to serve the sort), a union of index scans for $or, or a collection scan.
+// Candidates are a superset of the matches: the caller's matcher tests every document. The scans
+// themselves (plan/scans.ts) yield PAUSE between batches (decision 0004).
 import type { Document } from 'bson';
 import { hashKey, type Collator } from '../bson/index';
-import { PAUSE, type Pause } from '../commands/context';
+import type { Pause } from '../commands/context';
 import { CommandError } from '../errors';
 import type { Collection } from './collection';
 import type { SecondaryIndex } from './indexes';
 import { describeInterval, intersect, intervalsFor, involvesStrings, isAllKeys, isPoint, normalize, type BoundsContext, type Interval } from './plan/intervals';
-import { HIGH_ID, LOW_ID, MAX_BOUND, MIN_BOUND, type IndexKey, type KeyPart } from './plan/key-order';
 import { exemptFromNotablescan, getNotablescan, noTableScanError } from './plan/parameters';
 import { queryImplies } from './plan/partial';
 import { excludesMissing, fieldPredicates, type Predicate } from './plan/predicates';
+import { compoundIntervals, fetchByIds, scanCollection, scanIndex, unionOf } from './plan/scans';
 
 export interface QueryShape {
   filter?: Document;
@@ -55,10 +55,6 @@ export interface QueryPlan {
   plan: PlanSummary;
 }
 
-/** Documents fetched between pauses. */
-export const SCAN_BATCH = 256;
-/** Past this many compound intervals ($in on several fields), trailing fields are left unbounded. */
-const MAX_COMPOUND_INTERVALS = 5_000;
 /** Keys counted per candidate index to compare their selectivity (a tiny version of mongod's trial run). */
 const ESTIMATE_CAP = 100;
 
@@ -157,21 +153,6 @@ function idLookup(collection: Collection, predicates: Predicate[] | undefined, c
     return { docs: fetchByIds(collection, values, plan), providesSort: values.length <= 1, plan };
   }
   return undefined;
-}
-
-function* fetchByIds(collection: Collection, values: unknown[], plan: PlanSummary): Generator<Document | Pause> {
-  const seen = new Set<string>();
-  for (const value of values) {
-    const id = collection.recordId(value);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    plan.keysExamined += 1;
-    const doc = collection.getByRecordId(id);
-    if (!doc) continue;
-    plan.docsExamined += 1;
-    yield doc;
-    if (plan.docsExamined % SCAN_BATCH === 0) yield PAUSE;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -312,48 +293,6 @@ function estimateKeys(candidate: IndexCandidate): number {
 // ---------------------------------------------------------------------------------------------
 // Index scans
 
-/** Start and end keys, in index order, of every box the bounds describe. */
-function* compoundIntervals(index: SecondaryIndex, bounds: Interval[][]): Generator<[IndexKey, IndexKey]> {
-  let used = bounds;
-  let count = used.reduce((product, list) => product * list.length, 1);
-  while (used.length > 1 && count > MAX_COMPOUND_INTERVALS) {
-    used = used.slice(0, -1);
-    count = used.reduce((product, list) => product * list.length, 1);
-  }
-  // Each field's intervals in index order: a descending field is walked from its high end.
-  const ordered = used.map((list, i) => (index.directions[i]! < 0 ? [...list].reverse() : list));
-  const lowest = (i: number): KeyPart => (index.directions[i]! < 0 ? MAX_BOUND : MIN_BOUND);
-  const highest = (i: number): KeyPart => (index.directions[i]! < 0 ? MIN_BOUND : MAX_BOUND);
-  const fieldCount = index.fields.length;
-
-  function* walk(depth: number, chosen: Interval[]): Generator<[IndexKey, IndexKey]> {
-    if (depth === ordered.length) {
-      const startParts: KeyPart[] = [];
-      const endParts: KeyPart[] = [];
-      let startInclusive = true;
-      let endInclusive = true;
-      chosen.forEach((interval, i) => {
-        const descending = index.directions[i]! < 0;
-        startParts.push(descending ? interval.hi : interval.lo);
-        endParts.push(descending ? interval.lo : interval.hi);
-        startInclusive = descending ? interval.hiInclusive : interval.loInclusive;
-        endInclusive = descending ? interval.loInclusive : interval.hiInclusive;
-      });
-      for (let i = chosen.length; i < fieldCount; i += 1) {
-        startParts.push(startInclusive ? lowest(i) : highest(i));
-        endParts.push(endInclusive ? highest(i) : lowest(i));
-      }
-      yield [
-        { parts: startParts, id: startInclusive ? LOW_ID : HIGH_ID },
-        { parts: endParts, id: endInclusive ? HIGH_ID : LOW_ID },
-      ];
-      return;
-    }
-    for (const interval of ordered[depth]!) yield* walk(depth + 1, [...chosen, interval]);
-  }
-  yield* walk(0, []);
-}
-
 function indexPlan(collection: Collection, candidate: IndexCandidate): QueryPlan {
   const { index, bounds, direction } = candidate;
   const indexBounds: Record<string, string[]> = {};
@@ -377,58 +316,6 @@ function indexPlan(collection: Collection, candidate: IndexCandidate): QueryPlan
     docsExamined: 0,
   };
   return { docs: scanIndex(collection, index, bounds, direction, plan), providesSort: candidate.providesSort, plan };
-}
-
-/**
- * Walks the bounds in batches: keys of a batch are read before any document is handed out, and
- * the next batch seeks again from the last key, so writes made by the consumer in between (an
- * updateMany moving documents, a delete) never disturb a live tree iterator.
- */
-function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Interval[][], direction: 1 | -1, plan: PlanSummary): Generator<Document | Pause> {
-  const boxes = [...compoundIntervals(index, bounds)];
-  if (direction < 0) boxes.reverse();
-  const seen = new Set<string>();
-  // Batches start small and double, so a consumer that stops early (a limit) reads few keys.
-  let batchSize = 1;
-  let sincePause = 0;
-  for (const [start, end] of boxes) {
-    let resume: IndexKey = direction > 0 ? start : end;
-    let skipResume = false;
-    for (;;) {
-      const batch: IndexKey[] = [];
-      let finished = false;
-      const keys = direction > 0 ? index.keysFrom(resume) : index.keysBackFrom(resume);
-      for (const [key] of keys) {
-        if (skipResume && index.compare(key, resume) === 0) continue;
-        if (direction > 0 ? index.compare(key, end) > 0 : index.compare(key, start) < 0) {
-          finished = true;
-          break;
-        }
-        batch.push(key);
-        if (batch.length >= batchSize) break;
-      }
-      if (batch.length < batchSize) finished = true;
-      batchSize = Math.min(batchSize * 2, SCAN_BATCH);
-      plan.keysExamined += batch.length;
-      sincePause += batch.length;
-      for (const key of batch) {
-        const id = key.id as string;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const doc = collection.getByRecordId(id);
-        if (!doc) continue;
-        plan.docsExamined += 1;
-        yield doc;
-      }
-      if (finished) break;
-      resume = batch[batch.length - 1]!;
-      skipResume = true;
-      if (sincePause >= SCAN_BATCH) {
-        sincePause = 0;
-        yield PAUSE;
-      }
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,29 +351,6 @@ function orPlan(collection: Collection, query: QueryShape): QueryPlan | undefine
   return { docs: unionOf(inputs, plan), providesSort: query.sort === undefined, plan };
 }
 
-function* unionOf(inputs: QueryPlan[], plan: PlanSummary): Generator<Document | Pause> {
-  const seen = new Set<unknown>();
-  const tally = (): void => {
-    plan.keysExamined = inputs.reduce((sum, input) => sum + input.plan.keysExamined, 0);
-    plan.docsExamined = inputs.reduce((sum, input) => sum + input.plan.docsExamined, 0);
-  };
-  for (const input of inputs) {
-    for (const item of input.docs) {
-      tally();
-      if (item === PAUSE) {
-        yield item;
-        continue;
-      }
-      // A document several branches match comes out once.
-      const id = hashKey(item._id);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      yield item;
-    }
-  }
-  tally();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Collection scans
 
@@ -494,17 +358,4 @@ function collectionScan(collection: Collection, sort: SortField[] | undefined): 
   const backward = sort?.length === 1 && sort[0]!.field === '$natural';
   const plan: PlanSummary = { stage: 'COLLSCAN', direction: backward ? 'backward' : 'forward', keysExamined: 0, docsExamined: 0 };
   return { docs: scanCollection(collection, backward, plan), providesSort: sort === undefined || backward, plan };
-}
-
-function* scanCollection(collection: Collection, backward: boolean, plan: PlanSummary): Generator<Document | Pause> {
-  // Map iteration survives writes made meanwhile: replaced documents keep their place, removed
-  // ones are skipped, new ones come at the end (as a forward collection scan in mongod may see them).
-  const source = backward ? [...collection.docs.keys()].reverse() : collection.docs.keys();
-  for (const id of source) {
-    const doc = collection.getByRecordId(id);
-    if (!doc) continue;
-    plan.docsExamined += 1;
-    yield doc;
-    if (plan.docsExamined % SCAN_BATCH === 0) yield PAUSE;
-  }
 }
