@@ -191,38 +191,22 @@ describe('scheduling the engine\'s own long commands', function () {
   });
 
   it('answers pings on another connection at once during an aggregation over 100,000 documents', async () => {
-    const pinger = await WireClient.connect({ host: store.host, port: store.port });
-    try {
-      const started = performance.now();
-      let finished = false;
-      const result = client
-        .db()
-        .collection('docs')
-        .aggregate([{ $match: { n: { $gte: 0 } } }, { $sort: { s: -1 } }, { $group: { _id: '$k', total: { $sum: '$n' }, first: { $first: '$s' } } }, { $sort: { _id: 1 } }])
-        .toArray()
-        .finally(() => (finished = true));
-      const latencies: number[] = [];
-      while (!finished) {
-        const sent = performance.now();
-        await pinger.command({ ping: 1, $db: 'admin' });
-        latencies.push(performance.now() - sent);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      const groups = await result;
-      const elapsed = performance.now() - started;
-      assert.equal(groups.length, 97);
-      assert.ok(latencies.length >= 5, `only ${latencies.length} pings during ${Math.round(elapsed)} ms`);
-      // A ping that waited for the aggregation would take half its length on average. On an idle machine
-      // every ping takes a few ms; a loaded one (or a garbage collection in the store) adds outliers, so the
-      // bound on the slowest is relative. npm run bench:store measures the p99 properly.
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const median = sorted[sorted.length >> 1]!;
-      const slowest = sorted[sorted.length - 1]!;
-      const context = `median ${Math.round(median)} ms, slowest ${Math.round(slowest)} ms during a ${Math.round(elapsed)} ms aggregation`;
-      assert.ok(median < 20, context);
-      assert.ok(slowest < Math.max(100, elapsed / 3), context);
-    } finally {
-      pinger.close();
-    }
+    const aggregation = client
+      .db()
+      .collection('docs')
+      .aggregate([{ $match: { n: { $gte: 0 } } }, { $sort: { s: -1 } }, { $group: { _id: '$k', total: { $sum: '$n' }, first: { $first: '$s' } } }, { $sort: { _id: 1 } }])
+      .toArray();
+    const { latencies, elapsed } = await pingDuring(aggregation);
+    assert.equal((await aggregation).length, 97);
+    // A ping that waited for the aggregation would take half its length on average. On an idle machine
+    // every ping takes a few ms; a loaded one (or a garbage collection in the store) adds outliers, so the
+    // bound on the slowest is relative. npm run bench:store measures the p99 properly.
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1]!;
+    const slowest = sorted[sorted.length - 1]!;
+    const context = `${latencies.length} pings: median ${Math.round(median)} ms, slowest ${Math.round(slowest)} ms during a ${Math.round(elapsed)} ms aggregation`;
+    assert.ok(latencies.length >= 3, context);
+    assert.ok(median < 20, context);
+    assert.ok(slowest < Math.max(100, elapsed / 3), context);
   });
 });
