@@ -210,9 +210,9 @@ export const miscOperators: Record<string, OperatorCompiler> = {
   $rand,
   $binarySize,
   $bsonSize,
+  // $accumulator (a $group accumulator) and $where (a query operator) are not expressions:
+  // mongod answers "Unrecognized expression" (168) for them here, and so does this registry.
   $function: refused('it runs no server-side JavaScript'),
-  $accumulator: refused('it runs no server-side JavaScript'),
-  $where: refused('it runs no server-side JavaScript'),
   $meta: refused('it keeps no text-search or search metadata'),
   $toHashedIndexKey: refused('it has no hashed indexes'),
 };

@@ -102,6 +102,9 @@ describe('embedded-mongo expressions: forms every expression can take', () => {
   it('refuses server-side JavaScript and $meta with NotImplemented', () => {
     assertFails(() => compileExpression({ $function: { body: 'x', args: [], lang: 'js' } }), 238, /JavaScript/);
     assertFails(() => compileExpression({ $meta: 'textScore' }), 238);
+    // Not expressions in mongod either: an accumulator and a query operator.
+    assertFails(() => compileExpression({ $accumulator: {} }), 168, "Unrecognized expression '$accumulator'");
+    assertFails(() => compileExpression({ $where: 'true' }), 168, "Unrecognized expression '$where'");
   });
 });
 
