@@ -237,6 +237,13 @@ describe('conformance: CRUD', () => {
       assert.deepEqual(after, { _id: 1, z: 1 });
     });
 
+    it('findAndModify with let makes $$variables available to the query and a pipeline update', async () => {
+      const reply = await conf.db.command({
+        findAndModify: 'c', query: { $expr: { $eq: ['$n', '$$which'] } }, update: [{ $set: { tag: '$$label' } }], new: true, let: { which: 2, label: 'chosen' },
+      });
+      assert.deepEqual(reply.value, { _id: 2, n: 2, q: 'a', tag: 'chosen' });
+    });
+
     it('reports lastErrorObject with updatedExisting and upserted', async () => {
       const reply = await conf.db.command({ findAndModify: 'c', query: { _id: 5 }, update: { $set: { n: 5 } }, upsert: true, new: true });
       assert.equal(reply.lastErrorObject.updatedExisting, false);
