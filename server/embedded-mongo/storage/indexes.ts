@@ -137,9 +137,12 @@ export class SecondaryIndex {
     return this.compareKeys(a, b);
   }
 
-  /** The value a duplicate-key error shows for one key part. */
+  /**
+   * The value a duplicate-key error shows for one key part. mongod keys an empty array as BSON
+   * undefined, which drivers read back as null.
+   */
   static displayValue(part: KeyPart): unknown {
-    return part === EMPTY_ARRAY_KEY ? [] : part;
+    return part === EMPTY_ARRAY_KEY ? null : part;
   }
 
   clear(): void {
