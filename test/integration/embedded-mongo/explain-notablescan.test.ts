@@ -52,6 +52,23 @@ describe('explain and notablescan through the driver', () => {
     assert.ok(explained.executionStats.totalDocsExamined <= 2);
   });
 
+  it('claims the oldest due message with findAndModify from the index, reading about one key', async () => {
+    const explained = await db.command({
+      explain: {
+        findAndModify: 'outbox',
+        query: { status: 'queued', sendAfter: { $lte: new Date(Date.UTC(2026, 0, 2)) } },
+        sort: { sendAfter: 1 },
+        update: { $set: { status: 'sending' } },
+      },
+      verbosity: 'executionStats',
+    });
+    assert.equal(findStage(explained.queryPlanner.winningPlan as Document, 'IXSCAN')?.indexName, 'status_1_sendAfter_1');
+    assert.equal(findStage(explained.queryPlanner.winningPlan as Document, 'SORT'), undefined);
+    assert.ok(explained.executionStats.totalKeysExamined <= 2, `keys examined: ${explained.executionStats.totalKeysExamined}`);
+    // Explain never writes.
+    assert.equal(await db.collection('outbox').countDocuments({ status: 'sending' }), 0);
+  });
+
   it('reports a collection scan with every document examined when no index applies', async () => {
     const explained = await db.collection('outbox').find({ to: 'u4' }).explain('executionStats');
     assert.ok(findStage(explained.queryPlanner.winningPlan as Document, 'COLLSCAN'));
