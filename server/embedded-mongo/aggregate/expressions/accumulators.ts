@@ -6,7 +6,7 @@ import { addNumbers, bsonType, compareValues, isPlainObject } from '../../bson/i
 import { compileOperands } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
 import { describe } from './compile';
-import { doubleResult, fromDec, isNullish, isNumberType, plainNumber, toDec } from './values';
+import { asBigInt, doubleResult, fromDec, isNullish, isNumberType, plainNumber, toDec } from './values';
 import type { Dec } from './values';
 
 /** With exactly one argument that is an array, the operator runs over its elements; otherwise over the arguments. */
@@ -25,10 +25,40 @@ function numbersIn(values: readonly unknown[]): unknown[] {
   return values.filter((value) => isNumberType(bsonType(value)));
 }
 
+/**
+ * Sums like mongod's $sum: ints and longs exactly (int while it fits, then long, then double);
+ * any double makes a double, added with compensation (mongod keeps a double-double total, so
+ * 0.1 + 0.2 + 0.3 is 0.6); any decimal makes a decimal.
+ */
 export function sumValues(values: readonly unknown[]): unknown {
-  let total: unknown = 0;
-  for (const value of numbersIn(values)) total = addNumbers(total, value);
-  return total;
+  const numbers = numbersIn(values);
+  const types = new Set(numbers.map((value) => bsonType(value)));
+  if (types.has('decimal')) {
+    let total: unknown = 0;
+    for (const value of numbers) total = addNumbers(total, value);
+    return total;
+  }
+  if (types.has('double')) return doubleResult(compensatedSum(numbers));
+  let total = 0n;
+  for (const value of numbers) total += asBigInt(bsonType(value) === 'int' ? plainNumber(value) : value);
+  if (!types.has('long') && total >= -2147483648n && total <= 2147483647n) return Number(total);
+  if (total >= -(2n ** 63n) && total < 2n ** 63n) return total;
+  return doubleResult(Number(total));
+}
+
+/** Neumaier's compensated summation: the correctly rounded sum in all but pathological cases. */
+function compensatedSum(numbers: readonly unknown[]): number {
+  let sum = 0;
+  let compensation = 0;
+  for (const value of numbers) {
+    const x = plainNumber(value);
+    const t = sum + x;
+    if (Number.isFinite(t)) {
+      compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    }
+    sum = t;
+  }
+  return Number.isFinite(sum) ? sum + compensation : sum;
 }
 
 export function averageValues(values: readonly unknown[]): unknown {
@@ -39,7 +69,7 @@ export function averageValues(values: readonly unknown[]): unknown {
     for (const value of numbers) total = total.plus(toDec(value));
     return fromDec(total.div(numbers.length));
   }
-  // A long total can exceed 2^53: sum exactly before dividing, as mongod does.
+  // Sum exactly (or compensated) before dividing, as mongod does.
   const total = sumValues(numbers);
   return doubleResult(plainNumber(total) / numbers.length);
 }

@@ -187,6 +187,10 @@ describe('embedded-mongo expressions: accumulators as expressions', () => {
     assert.equal(evaluate({ $avg: [] }), null);
     assert.equal(evaluate({ $max: [null, '$missing'] }), null);
     assert.deepEqual(typed(evaluate({ $sum: [2147483647, 1] })), ['long', '2147483648']);
+    // mongod keeps a compensated double total, so this is 0.6 and not 0.6000000000000001.
+    assert.equal(evaluate({ $sum: [0.1, 0.2, 0.3] }), 0.6);
+    assert.deepEqual(typed(evaluate({ $sum: [1n, 2] })), ['long', '3']);
+    assert.deepEqual(typed(evaluate({ $sum: [9223372036854775807n, 1] })), ['double', 9223372036854775808]);
   });
 
   it('$stdDevPop and $stdDevSamp compute standard deviations', () => {
