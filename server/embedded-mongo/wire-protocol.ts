@@ -3,7 +3,7 @@
 // Every size and offset read from the wire is checked before it is used: a hostile or corrupt
 // message must end in a ProtocolError (the connection is closed), never in a loop or a crash.
 import { deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
-import { fromWire } from './bson/index';
+import { WIRE_DESERIALIZE_OPTIONS, fromWire } from './bson/index';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -22,17 +22,15 @@ const MSG_REQUIRED_BITS = 0xffff;
 const MSG_KNOWN_BITS = MSG_CHECKSUM_PRESENT | MSG_MORE_TO_COME | MSG_EXHAUST_ALLOWED;
 
 /**
- * How documents are read from the wire AND from the journal (storage/journal.ts imports it), so
- * the switch to exact BSON values (decision 0004) flips here, in one place: set it to bson/'s
- * WIRE_DESERIALIZE_OPTIONS and both paths also apply fromWire (see decodeDocument; the journal
- * does the same). Today numbers come back as JS numbers so mingo can compare them.
+ * How documents are read from the wire AND from the journal (storage/journal.ts uses it): exact
+ * BSON values (decision 0004), so an Int32, a Double 2.0, an Int64 and a Decimal128 each come back
+ * as they were sent.
  */
-export const DESERIALIZE_OPTIONS: DeserializeOptions = { promoteValues: true, promoteBuffers: false, bsonRegExp: false };
+export const DESERIALIZE_OPTIONS: DeserializeOptions = WIRE_DESERIALIZE_OPTIONS;
 
 /** One document from the wire, in the store's value model. */
 export function decodeDocument(bytes: Uint8Array): Document {
-  const doc = deserialize(bytes, DESERIALIZE_OPTIONS);
-  return DESERIALIZE_OPTIONS.promoteValues === false ? fromWire(doc) : doc;
+  return fromWire(deserialize(bytes, DESERIALIZE_OPTIONS));
 }
 
 export interface MessageHeader { length: number; requestId: number; responseTo: number; opCode: number }

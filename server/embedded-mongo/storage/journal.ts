@@ -19,9 +19,8 @@
 import { promises as fs, constants as fsConstants, openSync, writeSync, fsyncSync, closeSync, renameSync, fchmodSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
-import { fromWire } from '../bson/index';
-import { DESERIALIZE_OPTIONS, toBuffer } from '../wire-protocol';
+import { serialize, type Document } from 'bson';
+import { decodeDocument, toBuffer } from '../wire-protocol';
 
 export const RECORD_HEADER = 8;
 export const JOURNAL_FILE = 'journal.bson';
@@ -45,16 +44,9 @@ const MIN_COMPACT_BYTES = 64 * 1024 * 1024;
 const APPEND_FLAGS =
   fsConstants.O_DSYNC === undefined ? undefined : fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_DSYNC;
 
-/** Read exactly as the wire reads (wire-protocol.ts decides), so replay rebuilds what live writes built. */
-const READ_OPTIONS: DeserializeOptions = DESERIALIZE_OPTIONS;
-
-/**
- * A record body as a document of the store's value model. Once the wire stops promoting values
- * (decision 0004), the wire path applies fromWire; so must replay.
- */
+/** Replay reads a record exactly as the wire reads a command, so it rebuilds what live writes built. */
 function decodeBody(body: Buffer): Document {
-  const record = deserialize(body, READ_OPTIONS);
-  return READ_OPTIONS.promoteValues === false ? fromWire(record) : record;
+  return decodeDocument(body);
 }
 
 export interface JournalLogger { warn(msg: string): void }
