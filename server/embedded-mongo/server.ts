@@ -221,7 +221,7 @@ export class EmbeddedMongoServer {
     const command = request.command;
     const name = Object.keys(command)[0] ?? '';
     if (request.legacy && !LEGACY_OP_QUERY_COMMANDS.has(name)) {
-      throw new CommandError(352, `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal`, { codeName: 'UnsupportedOpQueryCommand' });
+      throw new CommandError('UnsupportedOpQueryCommand', `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal`);
     }
     if (!request.database) throw new CommandError(40571, 'OP_MSG requests require a $db argument');
     const users = this.users!;

@@ -57,7 +57,7 @@ const binaryPayload = (text: string): Binary => new Binary(Buffer.from(text, 'ut
 const saslStart: AuthHandler = (command, { db, users, auth }) => {
   const mechanism = command.mechanism;
   if (mechanism !== 'SCRAM-SHA-256') {
-    throw new CommandError(334, `Received authentication for mechanism ${String(mechanism)} which is not enabled`, { codeName: 'MechanismUnavailable' });
+    throw new CommandError('MechanismUnavailable', `Received authentication for mechanism ${String(mechanism)} which is not enabled`);
   }
   const clientFirst = payloadText(command.payload);
   const options = command.options as Document | undefined;
@@ -80,7 +80,7 @@ const saslContinue: AuthHandler = (command, { db, auth }) => {
   const sasl = auth.sasl;
   if (!sasl || command.conversationId === undefined || Number(command.conversationId) !== 1 || sasl.db !== db) {
     auth.sasl = undefined;
-    throw new CommandError(17, 'No SASL session state found', { codeName: 'ProtocolError' });
+    throw new CommandError('ProtocolError', 'No SASL session state found');
   }
   if (sasl.conversation.done) {
     // The empty step a client that did not ask for skipEmptyExchange sends last.
@@ -120,7 +120,7 @@ function parseRoles(value: unknown, db: string, commandName: string): RoleRef[] 
     else if (entry && typeof entry === 'object' && typeof (entry as Document).role === 'string' && typeof (entry as Document).db === 'string') {
       ref = { role: (entry as Document).role as string, db: (entry as Document).db as string };
     } else throw new CommandError('BadValue', 'Role names must be either strings or objects of the form {role: "roleName", db: "databaseName"}');
-    if (!isKnownRole(ref)) throw new CommandError(31, `Could not find role: ${ref.role}@${ref.db}`, { codeName: 'RoleNotFound' });
+    if (!isKnownRole(ref)) throw new CommandError('RoleNotFound', `Could not find role: ${ref.role}@${ref.db}`);
     return ref;
   });
 }

@@ -203,10 +203,7 @@ function describeCommand(inner: Document): ExplainedQuery {
 }
 
 function explainedBatchError(): CommandError {
-  // 16 InvalidLength: ErrorCodes has no name for it yet.
-  const error = new CommandError(16, 'explained write batches must be of size 1');
-  Object.defineProperty(error, 'codeName', { value: 'InvalidLength' });
-  return error;
+  return new CommandError('InvalidLength', 'explained write batches must be of size 1');
 }
 
 /** A leading $match (and a $sort, $skip, $limit right after it) is what the plan answers. */

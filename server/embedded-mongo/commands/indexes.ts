@@ -33,11 +33,8 @@ const UNSUPPORTED_SPEC_FIELDS: Record<string, string> = {
   max: '2d (geospatial) indexes', wildcardProjection: 'wildcard indexes', clustered: 'clustered collections', prepareUnique: 'prepareUnique',
 };
 
-/** 197 InvalidIndexSpecificationOption (not in ErrorCodes: named here as mongod names it). */
 function invalidIndexOption(field: string, raw: Document): CommandError {
-  const error = new CommandError(197, `The field '${field}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
-  Object.defineProperty(error, 'codeName', { value: 'InvalidIndexSpecificationOption' });
-  return error;
+  return new CommandError('InvalidIndexSpecificationOption', `The field '${field}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
 }
 
 /**

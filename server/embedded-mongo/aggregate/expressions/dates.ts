@@ -11,7 +11,6 @@ import type { LocalParts, TimeZone } from './date-time';
 import { dateMillis, evaluateTimeZone, isoParts, localParts, localToUtc, sundayWeek, timeZoneArgument, toTimeZone, utcFromLocal, utcMidnight } from './date-time';
 import { isNullish, isNumberType, plainNumber, typeName, wholeNumber } from './values';
 
-const CONVERSION_FAILURE = 241;
 
 type PartName = 'year' | 'month' | 'dayOfMonth' | 'hour' | 'minute' | 'second' | 'millisecond' | 'dayOfYear' | 'dayOfWeek' | 'week' | 'isoWeek' | 'isoWeekYear' | 'isoDayOfWeek';
 
@@ -242,7 +241,7 @@ const $dateFromString: OperatorCompiler = (args, ctx) => {
     if (isNullish(text)) return onNullOf ? onNullOf(doc, vars) : null;
     if (typeof text !== 'string') {
       if (onErrorOf) return onErrorOf(doc, vars);
-      throw new CommandError(CONVERSION_FAILURE, `$dateFromString requires that 'dateString' be a string, found: ${typeName(text)} with value ${describe(text)}`);
+      throw new CommandError('ConversionFailure', `$dateFromString requires that 'dateString' be a string, found: ${typeName(text)} with value ${describe(text)}`);
     }
     if (zone === null || (formatOf && isNullish(formatValue))) return null;
     const format = formatValue as string | undefined;
@@ -250,7 +249,7 @@ const $dateFromString: OperatorCompiler = (args, ctx) => {
     if (parsed instanceof Error) {
       if (onErrorOf) return onErrorOf(doc, vars);
       const message = parsed.message.startsWith('Error parsing') ? parsed.message : `Error parsing date string '${text}'; ${parsed.message}`;
-      throw new CommandError(CONVERSION_FAILURE, message);
+      throw new CommandError('ConversionFailure', message);
     }
     return parsed;
   };

@@ -10,8 +10,6 @@ import { parseDateString } from './date-parse';
 import { formatDateDefault, formatDouble } from './strings';
 import { Dec, asBigInt, doubleResult, fitsInt64, fromDec, isNullish, isNumberType, plainNumber, toDec, typeName } from './values';
 
-/** mongod's ErrorCodes::ConversionFailure (not in the store's named table). */
-const CONVERSION_FAILURE = 241;
 
 type Target = 'double' | 'string' | 'objectId' | 'bool' | 'date' | 'int' | 'long' | 'decimal';
 const TARGETS: ReadonlySet<string> = new Set<Target>(['double', 'string', 'objectId', 'bool', 'date', 'int', 'long', 'decimal']);
@@ -344,7 +342,7 @@ function runConversion(
   if (unsupported || target === undefined) {
     if (onError) return onError();
     throw new CommandError(
-      CONVERSION_FAILURE,
+      'ConversionFailure',
       `Unsupported conversion from ${typeName(input)} to ${unsupported?.target ?? 'missing'} in $convert with no onError value`,
     );
   }
@@ -353,7 +351,7 @@ function runConversion(
   } catch (error) {
     if (!(error instanceof ConversionError)) throw error;
     if (onError) return onError();
-    throw new CommandError(CONVERSION_FAILURE, error.message);
+    throw new CommandError('ConversionFailure', error.message);
   }
 }
 

@@ -86,8 +86,7 @@ export function keyTuples(paths: readonly string[], fields: readonly FieldKeys[]
     const first = multikeyPaths[0]!;
     const other = multikeyPaths[i]!;
     if (first.split('.')[0] !== other.split('.')[0]) {
-      // 171 CannotIndexParallelArrays
-      throw new CommandError(171, `cannot index parallel arrays [${other.split('.')[0]!}] [${first.split('.')[0]!}]`);
+      throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays [${other.split('.')[0]!}] [${first.split('.')[0]!}]`);
     }
   }
   let tuples: KeyPart[][] = [[]];

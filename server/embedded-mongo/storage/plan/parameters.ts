@@ -35,8 +35,5 @@ export function exemptFromNotablescan(database: string, collection: string, filt
 
 /** 291 NoQueryExecutionPlans, with mongod's message. */
 export function noTableScanError(message = "No indexed plans available, and running with 'notablescan'"): CommandError {
-  const error = new CommandError(291, message);
-  // ErrorCodes has no entry for 291 yet, so the generic Location291 name is replaced by mongod's.
-  Object.defineProperty(error, 'codeName', { value: 'NoQueryExecutionPlans' });
-  return error;
+  return new CommandError('NoQueryExecutionPlans', message);
 }
