@@ -161,7 +161,13 @@ export function prepareInsert(raw: unknown): Document {
   if (size > MAX_DOCUMENT_SIZE) {
     throw new CommandError('BadValue', `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_SIZE}`);
   }
-  if (raw._id !== undefined) checkStorableId(raw._id);
+  if (raw._id !== undefined) {
+    // An insert refuses these with BadValue (mongod's fixDocumentForInsert); updates answer 53.
+    const type = bsonType(raw._id);
+    if (type === 'array') throw new CommandError('BadValue', "can't use an array for _id");
+    if (type === 'regex' || type === 'undefined') throw new CommandError('BadValue', `can't use a ${type} for _id`);
+    checkStorableId(raw._id);
+  }
   return withIdFirst(fillEmptyTimestamps(raw));
 }
 

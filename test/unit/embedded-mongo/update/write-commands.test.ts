@@ -55,12 +55,13 @@ describe('write commands on the update engine', () => {
       assert.equal(doc!.big, 2n ** 40n);
     });
 
-    it('refuses an array, a regex or a $-prefixed key inside _id (storageValidIdField)', () => {
+    // mongod's fixDocumentForInsert: BadValue for an array or regex _id; storageValidEmbedded for $-keys.
+    it('refuses an array, a regex or a $-prefixed key inside _id', () => {
       const reply = run({ insert: 'c', ordered: false, documents: [{ _id: [1] }, { _id: new BSONRegExp('x') }, { _id: { $x: 1 } }, { _id: { $ref: 'c', $id: 1 } }] });
       assert.equal(reply.n, 1);
       assert.deepEqual((reply.writeErrors as Document[]).map((error) => [error.index, error.code, error.errmsg]), [
-        [0, 53, "The '_id' value cannot be of type array"],
-        [1, 53, "The '_id' value cannot be of type regex"],
+        [0, 2, "can't use an array for _id"],
+        [1, 2, "can't use a regex for _id"],
         [2, 52, "_id fields may not contain '$'-prefixed fields: $x is not valid for storage."],
       ]);
     });
