@@ -1,6 +1,6 @@
 // Open cursors: results are materialised when the cursor opens and handed out in batches.
 import { randomBytes } from 'node:crypto';
-import { Long, type Document } from 'bson';
+import { calculateObjectSize, Long, type Document } from 'bson';
 import { CommandError } from './errors';
 
 /** Matches the server's default first batch size. */
@@ -27,8 +27,9 @@ export class CursorRegistry {
   /** Returns the first batch; a cursor id is kept only if documents remain. */
   open(namespace: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Batch {
     const cursor: OpenCursor = { namespace, docs, position: 0, lastUsed: Date.now() };
-    const batch = takeBatch(cursor, batchSize ?? DEFAULT_BATCH_SIZE);
-    if (singleBatch || cursor.position >= docs.length) return { docs: batch, id: Long.ZERO };
+    // batchSize 0 asks for an empty first batch and an open cursor (mongod has not run the plan yet).
+    const batch = batchSize === 0 ? [] : takeBatch(cursor, batchSize ?? DEFAULT_BATCH_SIZE);
+    if (singleBatch || (batchSize !== 0 && cursor.position >= docs.length)) return { docs: batch, id: Long.ZERO };
     const id = this.newId();
     this.cursors.set(id.toString(), cursor);
     return { docs: batch, id: Long.fromBigInt(id) };
@@ -37,8 +38,9 @@ export class CursorRegistry {
   getMore(id: Long, namespace: string, batchSize: number | undefined): Batch {
     const key = id.toString();
     const cursor = this.cursors.get(key);
-    if (!cursor || cursor.namespace !== namespace) {
-      throw new CommandError('CursorNotFound', `cursor id ${key} not found`);
+    if (!cursor) throw new CommandError('CursorNotFound', `cursor id ${key} not found`);
+    if (cursor.namespace !== namespace) {
+      throw new CommandError('Unauthorized', `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`);
     }
     cursor.lastUsed = Date.now();
     const batch = takeBatch(cursor, batchSize ?? Number.MAX_SAFE_INTEGER);
@@ -91,19 +93,10 @@ function takeBatch(cursor: OpenCursor, batchSize: number): Document[] {
   let bytes = 0;
   while (cursor.position < cursor.docs.length && out.length < limit) {
     const doc = cursor.docs[cursor.position]!;
-    bytes += roughSize(doc);
+    bytes += calculateObjectSize(doc);
     if (out.length > 0 && bytes > MAX_BATCH_BYTES) break;
     out.push(doc);
     cursor.position += 1;
   }
   return out;
-}
-
-function roughSize(doc: Document): number {
-  // Only needs to be in the right ballpark; exact BSON sizing would double the work.
-  try {
-    return JSON.stringify(doc)?.length ?? 16;
-  } catch {
-    return 1024;
-  }
 }

@@ -54,12 +54,6 @@ function* run(
   hint: string | Document | undefined,
 ): CommandRun {
   const docs = yield* collect(runOnCollection(compiled, target, pipelineContext, hint !== undefined ? { hint } : {}));
-  if (batchSize === 0) {
-    // batchSize 0 asks for an empty first batch and an open cursor. The registry reads 0 as
-    // "no limit", so it is handed one placeholder first, taken as the (discarded) first batch.
-    const batch = context.cursors.open(ns, [{}, ...docs], 1);
-    return { cursor: { firstBatch: [], id: batch.id, ns } };
-  }
   const batch = context.cursors.open(ns, docs, batchSize);
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
 }
