@@ -125,8 +125,9 @@ export class EmbeddedMongoServer {
     }
     if (this.options.socketPath) {
       const socketPath = this.options.socketPath;
-      // We hold the data directory's lock, so a socket file left there is a dead store's.
-      await fs.rm(socketPath, { force: true });
+      // A socket file left at the path is a dead store's (a live one answered the lock's probe);
+      // anything else there is somebody's file, and is never removed.
+      await removeStaleSocket(socketPath);
       await listenOn(this.createServer(), { path: socketPath });
       await fs.chmod(socketPath, 0o600);
       this.socketPath = socketPath;
@@ -332,7 +333,7 @@ export class EmbeddedMongoServer {
 
   private async closeListeners(): Promise<void> {
     await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
-    if (this.socketPath) await fs.rm(this.socketPath, { force: true });
+    if (this.socketPath) await removeStaleSocket(this.socketPath);
   }
 
   async close(): Promise<void> {
@@ -379,4 +380,19 @@ async function restrictFiles(dataDir: string): Promise<void> {
   for (const entry of await fs.readdir(dataDir, { withFileTypes: true })) {
     if (entry.isFile()) await fs.chmod(path.join(dataDir, entry.name), 0o600).catch(() => undefined);
   }
+}
+
+/** Removes a Unix socket file; refuses to touch a path that holds anything else. */
+async function removeStaleSocket(socketPath: string): Promise<void> {
+  let stats;
+  try {
+    stats = await fs.lstat(socketPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (!stats.isSocket()) {
+    throw new Error(`${socketPath} exists and is not a socket: choose another socket path (it was left untouched)`);
+  }
+  await fs.rm(socketPath, { force: true });
 }

@@ -88,4 +88,16 @@ describe('embedded store on a Unix domain socket', function () {
     const store = await start();
     assert.equal(store.socketPath, socketPath);
   });
+
+  it('refuses to start on a socket path that holds an ordinary file, and leaves that file untouched', async () => {
+    const precious = path.join(root, 'precious.txt');
+    await writeFile(precious, 'keep me');
+    await assert.rejects(
+      startEmbeddedMongo({ dataDir, socketPath: precious, logger: capturingLogger().logger }),
+      /is not a socket/,
+    );
+    assert.equal(await readFile(precious, 'utf8'), 'keep me');
+    // The failed start let go of the directory.
+    assert.equal((await start()).socketPath, socketPath);
+  });
 });
