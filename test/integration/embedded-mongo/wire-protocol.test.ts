@@ -2,24 +2,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { deserialize, serialize, type Document } from 'bson';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
-import { WireClient, capturingLogger, waitFor, within, type CapturedLogs, type Endpoint } from './wire-client';
+import { WireClient, capturingLogger, opMsg, opQuery, waitFor, within, type CapturedLogs, type Endpoint } from './wire-client';
 
 const OP_REPLY = 1;
-const OP_QUERY = 2004;
 const OP_MSG = 2013;
 const MORE_TO_COME = 2;
-
-function opMsg(requestId: number, body: Document, flags = 0): Buffer {
-  const doc = Buffer.from(serialize(body));
-  const header = Buffer.alloc(21);
-  header.writeInt32LE(21 + doc.length, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(0, 8);
-  header.writeInt32LE(OP_MSG, 12);
-  header.writeUInt32LE(flags, 16);
-  header.writeUInt8(0, 20);
-  return Buffer.concat([header, doc]);
-}
 
 /** OP_MSG with a kind-1 document sequence, as the driver sends insertMany. */
 function opMsgWithSequence(requestId: number, body: Document, identifier: string, docs: Document[], flags = 0): Buffer {
@@ -38,21 +25,6 @@ function opMsgWithSequence(requestId: number, body: Document, identifier: string
   header.writeUInt32LE(flags, 16);
   header.writeUInt8(0, 20);
   return Buffer.concat([header, bodyBytes, sequence, id, docBytes]);
-}
-
-function opQuery(requestId: number, namespace: string, query: Document): Buffer {
-  const ns = Buffer.from(`${namespace}\0`);
-  const doc = Buffer.from(serialize(query));
-  const header = Buffer.alloc(20);
-  const tail = Buffer.alloc(8);
-  tail.writeInt32LE(0, 0);
-  tail.writeInt32LE(-1, 4);
-  header.writeInt32LE(20 + ns.length + 8 + doc.length, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(0, 8);
-  header.writeInt32LE(OP_QUERY, 12);
-  header.writeInt32LE(0, 16);
-  return Buffer.concat([header, ns, tail, doc]);
 }
 
 /** Collects `count` OP_MSG replies, however the socket splits them. */

@@ -9,18 +9,7 @@ import { PAUSE } from '../../../../server/embedded-mongo/commands/context';
 import { compileFilter, compileSort } from '../../../../server/embedded-mongo/query/index';
 import { Collection } from '../../../../server/embedded-mongo/storage/collection';
 import { planQuery } from '../../../../server/embedded-mongo/storage/planner';
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../support/seeded-random';
 
 const WORDS = ['apple', 'Apple', 'banana', 'Banana', 'cherry', 'date', 'fig', 'grape', 'ápple', ''];
 const DAY = 86_400_000;
@@ -168,7 +157,7 @@ describe('planner against a brute-force scan on randomized data', () => {
 
   for (const seed of [1, 2, 3, 4]) {
     it(`finds exactly the matching documents, in sort order when it claims to (seed ${seed})`, () => {
-      const random = randomSource(seed);
+      const random = seededRandom(seed);
       const generate = makeGenerators(random);
       const collection = buildCollection();
       for (let i = 0; i < 300; i += 1) collection.insert(generate.doc(i));
@@ -210,7 +199,7 @@ describe('planner against a brute-force scan on randomized data', () => {
   }
 
   it('keeps unique constraints exact under churn (ObjectId ids, compound unique key)', () => {
-    const random = randomSource(9);
+    const random = seededRandom(9);
     const collection = new Collection('db', 'unique');
     collection.addIndex({ key: { x: 1, y: -1 }, name: 'x_1_y_-1', unique: true });
     const present = new Map<string, ObjectId>();
