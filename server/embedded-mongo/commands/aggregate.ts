@@ -6,10 +6,10 @@ import { bsonType, isNumeric, isPlainObject, parseCollation, toNumber } from '..
 import { CommandError } from '../errors';
 import { compilePipeline, runOnCollection } from '../aggregate/pipeline';
 import { collect } from '../aggregate/pause';
-import { compileExpression, type Variables } from '../aggregate/expressions/index';
 import type { PipelineContext } from '../aggregate/stage';
 import type { CommandContext, CommandHandler, CommandRun } from './context';
 import { explain } from './explain';
+import { evaluateLet } from './let-variables';
 
 export const aggregate: CommandHandler = (command, context) => {
   const target = aggregateTarget(command.aggregate);
@@ -26,7 +26,7 @@ export const aggregate: CommandHandler = (command, context) => {
     throw new CommandError('TypeMismatch', `BSON field 'aggregate.allowDiskUse' is the wrong type '${bsonType(command.allowDiskUse)}', expected type 'bool'`);
   }
   const collator = parseCollation(command.collation);
-  const variables = letVariables(command.let);
+  const variables = evaluateLet(command.let, 'aggregate');
   const compiled = compilePipeline(command.pipeline, {
     ...(collator ? { collator } : {}),
     variableNames: Object.keys(variables).filter((name) => name !== 'NOW'),
@@ -91,23 +91,6 @@ function cursorBatchSize(cursor: unknown): number | undefined {
   const batchSize = Math.trunc(toNumber(cursor.batchSize));
   if (batchSize < 0) throw new CommandError(51024, `BSON field 'batchSize' value must be >= 0, actual value '${batchSize}'`);
   return batchSize;
-}
-
-/** `let` values are expressions evaluated once, before the pipeline runs; $$NOW is fixed for the command. */
-function letVariables(spec: unknown): Variables {
-  const variables: Variables = { NOW: new Date() };
-  if (spec === undefined) return variables;
-  if (!isPlainObject(spec)) {
-    throw new CommandError('TypeMismatch', `BSON field 'aggregate.let' is the wrong type '${bsonType(spec)}', expected type 'object'`);
-  }
-  for (const [name, expression] of Object.entries(spec)) {
-    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
-      throw new CommandError(16867, `'${name}' starts with an invalid character for a user variable name`);
-    }
-    const value = compileExpression(expression, { variableNames: Object.keys(variables).filter((known) => known !== 'NOW') })({}, variables);
-    variables[name] = value === undefined ? null : value;
-  }
-  return variables;
 }
 
 /** `aggregate` with `explain: true` answers as the explain command does at queryPlanner verbosity. */

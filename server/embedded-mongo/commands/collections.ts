@@ -1,13 +1,12 @@
 // create, drop, listCollections, collMod, dropDatabase, listDatabases.
 import { calculateObjectSize, type Document } from 'bson';
 import { viewDefinition } from '../aggregate/view';
-import { isPlainObject, parseCollation } from '../bson/index';
+import { hashKey, isPlainObject, parseCollation } from '../bson/index';
 import { CommandError } from '../errors';
 import { compileFilter } from '../query/index';
 import type { Collection } from '../storage/collection';
 import { compileValidator } from '../storage/catalog';
 import type { IndexSpec } from '../storage/indexes';
-import { encodeValue } from '../storage/values';
 import { collectionName, type CommandHandler } from './context';
 import { withoutGenericFields } from './fields';
 import { notOnView, parseViewDefinition } from './views';
@@ -99,7 +98,7 @@ export const create: CommandHandler = (command, context) => {
   const existing = context.catalog.getCollection(context.db, name);
   if (existing) {
     // MongoDB 7 accepts re-creating a collection with identical options and refuses otherwise.
-    if (encodeValue(existing.options) === encodeValue(options) || Object.keys(options).length === 0) return {};
+    if (hashKey(existing.options) === hashKey(options) || Object.keys(options).length === 0) return {};
     throw new CommandError('NamespaceExists', `Collection ${context.db}.${name} already exists.`);
   }
   context.catalog.ensureCollection(context.db, name, options);
@@ -195,7 +194,7 @@ export const collMod: CommandHandler = (command, context) => {
   if (change) {
     const spec = collection
       .indexSpecs()
-      .find((candidate) => (change.name ? candidate.name === change.name : encodeValue(candidate.key) === encodeValue(change.keyPattern)));
+      .find((candidate) => (change.name ? candidate.name === change.name : hashKey(candidate.key) === hashKey(change.keyPattern)));
     if (!spec || spec.name === '_id_') throw new CommandError('IndexNotFound', `cannot find index ${JSON.stringify(change.name ?? change.keyPattern)} for ns ${collection.namespace}`);
     const next: IndexSpec = { ...spec };
     if (change.expireAfterSeconds !== undefined) {

@@ -1,11 +1,10 @@
 // createIndexes, listIndexes, dropIndexes.
 import type { Document } from 'bson';
-import { bsonType, isNumeric, isPlainObject, parseCollation, toNumber } from '../bson/index';
+import { bsonType, hashKey, isNumeric, isPlainObject, parseCollation, toNumber } from '../bson/index';
 import { CommandError } from '../errors';
 import { compileFilter } from '../query/index';
 import { ID_INDEX_SPEC } from '../storage/collection';
 import type { IndexSpec } from '../storage/indexes';
-import { encodeValue } from '../storage/values';
 import { collectionName, type CommandHandler } from './context';
 
 /** Options that make two index specs different indexes (name and key aside). */
@@ -16,7 +15,7 @@ function defaultIndexName(key: Document): string {
 }
 
 function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
-  return COMPARED_OPTIONS.every((option) => encodeValue(a[option] ?? null) === encodeValue(b[option] ?? null));
+  return COMPARED_OPTIONS.every((option) => hashKey(a[option] ?? null) === hashKey(b[option] ?? null));
 }
 
 /** Index kinds mongod has and this store does not: refused rather than recorded and ignored. */
@@ -102,9 +101,9 @@ export const createIndexes: CommandHandler = (command, context) => {
     if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
     const existing = collection.indexSpecs();
     const sameName = existing.find((candidate) => candidate.name === spec.name);
-    const sameKey = existing.find((candidate) => encodeValue(candidate.key) === encodeValue(spec.key));
+    const sameKey = existing.find((candidate) => hashKey(candidate.key) === hashKey(spec.key));
     if (sameName) {
-      if (encodeValue(sameName.key) !== encodeValue(spec.key)) {
+      if (hashKey(sameName.key) !== hashKey(spec.key)) {
         throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName)}`);
       }
       if (!sameOptions(sameName, spec)) {
@@ -145,7 +144,7 @@ export const dropIndexes: CommandHandler = (command, context) => {
   } else if (Array.isArray(target)) {
     names = target.map(String);
   } else if (target && typeof target === 'object') {
-    const match = specs.find((spec) => encodeValue(spec.key) === encodeValue(target));
+    const match = specs.find((spec) => hashKey(spec.key) === hashKey(target));
     if (!match) throw new CommandError('IndexNotFound', `can't find index with key: ${JSON.stringify(target)}`);
     names = [match.name];
   } else {

@@ -5,13 +5,12 @@
 // long scan lets other clients in (decision 0004).
 import type { Document } from 'bson';
 import { isPlainObject, parseCollation, type Collator } from '../bson/index';
-import { compileExpression } from '../aggregate/expressions/index';
-import { validateVariableNameForWrite } from '../aggregate/expressions/compile';
 import { CommandError } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Collection } from '../storage/collection';
 import { planQuery } from '../storage/planner';
 import { PAUSE, type Pause } from './context';
+import { evaluateLet } from './let-variables';
 
 export interface FindOptions {
   filter?: Document;
@@ -44,19 +43,6 @@ export function collatorFor(collation: Document | Collator | undefined, collecti
  * Evaluates a command's `let`: each variable is an expression of constants (and $$NOW), computed
  * once before the command runs, as in mongod.
  */
-export function evaluateLet(spec: unknown): Record<string, unknown> {
-  if (spec === undefined || spec === null) return {};
-  if (!isPlainObject(spec)) throw new CommandError('TypeMismatch', "BSON field 'let' is the wrong type, expected type 'object'");
-  const variables: Record<string, unknown> = {};
-  const now = new Date();
-  for (const [name, expression] of Object.entries(spec)) {
-    validateVariableNameForWrite(name);
-    const value = compileExpression(expression, { variableNames: Object.keys(variables) })({}, { NOW: now, ...variables });
-    variables[name] = value === undefined ? null : value;
-  }
-  return variables;
-}
-
 export interface CompiledQuery {
   matcher: Matcher;
   collator: Collator | undefined;
@@ -68,7 +54,7 @@ export function compileQuery(collection: Collection | undefined, filter: unknown
     throw new CommandError('TypeMismatch', "BSON field 'filter' is the wrong type, expected type 'object'");
   }
   const collator = collatorFor(collation, collection);
-  const variables = evaluateLet(letSpec);
+  const variables = evaluateLet(letSpec, 'find');
   return { matcher: compileFilter(filter as Document | undefined, { collator, variables }), collator, variables };
 }
 

@@ -4,7 +4,7 @@
 // and every few hundred writes, so a long updateMany never holds other clients up.
 import { calculateObjectSize, ObjectId, Timestamp, type Document } from 'bson';
 import { bsonType, isNumeric, isPlainObject, parseCollation, toNumber, type Collator } from '../bson/index';
-import { compileExpression, type Variables } from '../aggregate/expressions/index';
+import type { Variables } from '../aggregate/expressions/index';
 import { PAUSE, streamOf, drain } from '../aggregate/pause';
 import { compilePipeline } from '../aggregate/pipeline';
 import { viewDefinition } from '../aggregate/view';
@@ -13,6 +13,7 @@ import { compileFilter, compileProjection, compileSort, type Matcher } from '../
 import type { Collection } from '../storage/collection';
 import { planQuery } from '../storage/planner';
 import { checkStorableId, compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, setOwnField, upsertSeed, type CompiledUpdate } from '../update/index';
+import { evaluateLet } from './let-variables';
 import { collectionName, type CommandContext, type CommandHandler, type CommandRun, type Pause } from './context';
 
 /** Writes between two pauses. */
@@ -33,8 +34,18 @@ function toWriteError(index: number, error: unknown): WriteError {
 
 // ---------------------------------------------------------------- shared checks
 
+/** hello's maxWriteBatchSize. */
+const MAX_WRITE_BATCH_SIZE = 100_000;
+
 function wrongType(field: string, value: unknown, expected: string): CommandError {
   return new CommandError('TypeMismatch', `BSON field '${field}' is the wrong type '${bsonType(value)}', expected type '${expected}'`);
+}
+
+/** mongod's write command parser: a batch holds 1 to maxWriteBatchSize (100,000) operations. */
+function checkBatchSize(count: number): void {
+  if (count < 1 || count > MAX_WRITE_BATCH_SIZE) {
+    throw new CommandError('InvalidLength', `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${count} operations.`);
+  }
 }
 
 function missingField(field: string): CommandError {
@@ -53,22 +64,6 @@ function optionalDocument(value: unknown, field: string): Document | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) throw wrongType(field, value, 'object');
   return value;
-}
-
-/** `let` values are expressions evaluated once per command; $$NOW is fixed for the command. */
-function letVariables(spec: unknown, commandName: string): Variables {
-  const variables: Variables = { NOW: new Date() };
-  if (spec === undefined) return variables;
-  if (!isPlainObject(spec)) throw wrongType(`${commandName}.let`, spec, 'object');
-  for (const [name, expression] of Object.entries(spec)) {
-    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
-      throw new CommandError(16867, `'${name}' starts with an invalid character for a user variable name`);
-    }
-    const known = Object.keys(variables).filter((variable) => variable !== 'NOW');
-    const value = compileExpression(expression, { variableNames: known })({}, variables);
-    variables[name] = value === undefined ? null : value;
-  }
-  return variables;
 }
 
 /** Writes go to collections: a view refuses them, as mongod does. */
@@ -175,6 +170,7 @@ export const insert: CommandHandler = (command, context) => {
   const name = collectionName(command, 'insert');
   if (command.documents === undefined) throw missingField('insert.documents');
   if (!Array.isArray(command.documents)) throw wrongType('insert.documents', command.documents, 'array');
+  checkBatchSize(command.documents.length);
   const documents = command.documents as unknown[];
   const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'insert.ordered');
   writableCollection(context, name);
@@ -222,8 +218,9 @@ export const deleteCommand: CommandHandler = (command, context) => {
   const name = collectionName(command, 'delete');
   if (command.deletes === undefined) throw missingField('delete.deletes');
   if (!Array.isArray(command.deletes)) throw wrongType('delete.deletes', command.deletes, 'array');
+  checkBatchSize(command.deletes.length);
   const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'delete.ordered');
-  const variables = letVariables(command.let, 'delete');
+  const variables = evaluateLet(command.let, 'delete');
   // Statements are parsed with the command (mongod's IDL): a malformed one fails the whole command.
   const statements = (command.deletes as unknown[]).map(parseDeleteStatement);
   writableCollection(context, name);
@@ -389,8 +386,9 @@ export const updateCommand: CommandHandler = (command, context) => {
   const name = collectionName(command, 'update');
   if (command.updates === undefined) throw missingField('update.updates');
   if (!Array.isArray(command.updates)) throw wrongType('update.updates', command.updates, 'array');
+  checkBatchSize(command.updates.length);
   const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'update.ordered');
-  const variables = letVariables(command.let, 'update');
+  const variables = evaluateLet(command.let, 'update');
   // Statements are parsed with the command (mongod's IDL): a malformed one fails the whole command.
   const statements = (command.updates as unknown[]).map(parseUpdateStatement);
   writableCollection(context, name);
@@ -477,7 +475,7 @@ export const findAndModify: CommandHandler = (command, context) => {
   const commandName = 'findAndModify' in command ? 'findAndModify' : 'findandmodify';
   const name = collectionName(command, commandName);
   const request = parseFindAndModify(command);
-  const variables = letVariables(command.let, 'findAndModify');
+  const variables = evaluateLet(command.let, 'findAndModify');
   writableCollection(context, name);
   checkHint(context.catalog.getCollection(context.db, name), request.hint);
   // The projection is checked before anything is written.

@@ -109,7 +109,7 @@ export class Collection {
 
   /**
    * The documents that can match `filter`, chosen by the planner (see planner.ts). Callers still
-   * test every candidate. Kept for callers that have not moved to `planQuery` yet.
+   * test every candidate. A convenience over `planQuery` for callers that want them all at once.
    */
   candidates(filter: Document | undefined, allowIndexes = true): Document[] {
     if (!filter || !allowIndexes) return [...this.docs.values()];
