@@ -46,8 +46,17 @@ export function cloneValue<T>(value: T): T {
   if (value instanceof Date) return new Date(value.getTime()) as T;
   if (isPlainObject(value)) {
     const copy: Document = {};
-    for (const key of Object.keys(value)) copy[key] = cloneValue((value as Document)[key]);
+    for (const key of Object.keys(value)) setOwnField(copy, key, cloneValue((value as Document)[key]));
     return copy as T;
   }
   return value;
+}
+
+/**
+ * Writes a field as an own property: a document may hold a field named "__proto__", which a
+ * plain assignment would turn into a prototype change instead.
+ */
+export function setOwnField(doc: Document, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(doc, name, { value, writable: true, enumerable: true, configurable: true });
+  else doc[name] = value;
 }

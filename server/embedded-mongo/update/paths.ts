@@ -90,11 +90,4 @@ export function resolvePath(doc: Document, parts: readonly string[]): ResolvedPa
   return { value: current, depth: parts.length, nearest: current };
 }
 
-/**
- * Writes a field as an own property: a document may hold a field named "__proto__", which a
- * plain assignment would turn into a prototype change instead.
- */
-export function setOwnField(doc: Document, name: string, value: unknown): void {
-  if (name === '__proto__') Object.defineProperty(doc, name, { value, writable: true, enumerable: true, configurable: true });
-  else doc[name] = value;
-}
+export { setOwnField } from '../bson/index';

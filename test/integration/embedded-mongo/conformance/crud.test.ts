@@ -68,6 +68,18 @@ describe('conformance: CRUD', () => {
       await assertWriteError(conf.coll().insertOne({ _id: { $a: 1 } as never }), 52);
       assert.equal(await conf.coll().countDocuments(), 0);
     });
+    // A field named __proto__ is an ordinary BSON field; copies of the document must keep it as a field.
+    it('stores a field named __proto__ as a field, through updates too', async () => {
+      const doc: Record<string, unknown> = { _id: 1, a: 1 };
+      Object.defineProperty(doc, '__proto__', { value: { x: 1 }, enumerable: true, writable: true, configurable: true });
+      await conf.coll().insertOne(doc);
+      await conf.coll().updateOne({ _id: 1 as never }, { $set: { a: 2 } });
+      const stored = await conf.coll().findOne({ _id: 1 as never });
+      assert.ok(stored);
+      assert.deepEqual(Object.keys(stored), ['_id', 'a', '__proto__']);
+      assert.deepEqual(Object.getOwnPropertyDescriptor(stored, '__proto__')?.value, { x: 1 });
+      assert.equal(stored.a, 2);
+    });
   });
 
   describe('find', () => {
