@@ -75,6 +75,20 @@ describe('conformance: errors', () => {
     });
   });
 
+  describe('write batch size', () => {
+    // The write commands' parser: a batch holds 1 to maxWriteBatchSize (100,000) operations.
+    for (const [name, command] of [
+      ['insert', { insert: 'c', documents: [] }],
+      ['update', { update: 'c', updates: [] }],
+      ['delete', { delete: 'c', deletes: [] }],
+    ] as const) {
+      it(`an empty ${name} batch is refused: 16 InvalidLength`, async () => {
+        const error = await assertServerError(conf.db.command(command), 16, 'InvalidLength');
+        assert.match(error.message, /Write batch sizes must be between 1 and 100000\. Got 0 operations\./);
+      });
+    }
+  });
+
   describe('aggregation errors', () => {
     const cases: Array<[string, Document[], number, string, RegExp]> = [
       ['an unknown stage', [{ $frobnicate: {} }], 40324, 'Location40324', /Unrecognized pipeline stage name: '\$frobnicate'/],
