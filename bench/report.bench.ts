@@ -413,11 +413,11 @@ async function main(): Promise<void> {
       );
       log('\nSet-up (not measured figures), ms:');
       log(table(['responses', 'insert (new responses only)', 'build counters (all)'], results.map((r) => [count(r.responses), ms(r.loadMs), ms(r.buildCountersMs)])));
-      log(`\nMemory (${embedded ? 'includes the embedded store, which runs in this process' : 'this process only; the MongoDB server is not counted'}):`);
+      log(`\nMemory (${embedded ? "RSS includes the embedded store, which runs in a worker thread of this process; heap figures are the app thread's only" : 'this process only; the MongoDB server is not counted'}):`);
       const memoryRows: Array<[string, string]> = [
         ['process RSS high-water mark (whole run)', mib(maxRssBytes)],
         ['heap retained before loading any response', mib(emptyHeap)],
-        [`heap retained before the ${count(options.responses)}-response recompute`, `${mib(memory.heapBefore)}${embedded ? " (mostly the store's copy of the responses)" : ''}`],
+        [`heap retained before the ${count(options.responses)}-response recompute`, mib(memory.heapBefore)],
         ['heapUsed peak during that recompute (sampled)', mib(memory.peakHeapUsed)],
         ['RSS peak during that recompute (sampled)', mib(memory.peakRss)],
       ];
