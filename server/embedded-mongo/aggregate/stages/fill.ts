@@ -1,14 +1,14 @@
 // $fill: fills null and missing fields, per partition, with a value, the last observation
 // carried forward ('locf') or a linear interpolation along the single sortBy field ('linear').
 import type { Document } from 'bson';
-import { bsonType, compareValues, getField, isPlainObject, isNumeric, toNumber, makeDouble } from '../../bson/index';
+import { bsonType, getField, isPlainObject, isNumeric, toNumber, makeDouble } from '../../bson/index';
 import { CommandError } from '../../errors';
-import { compileSort } from '../../query/index';
 import { compileExpression, type Evaluator } from '../expressions/index';
 import { setFieldThroughArrays } from '../paths';
-import { collect, DOCUMENTS_PER_PAUSE, PAUSE, type Stream } from '../pause';
+import { DOCUMENTS_PER_PAUSE, PAUSE, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
-import { sortStream, validateSortSpec } from './sort';
+import { sortedPartitions } from './partitions';
+import { validateSortSpec } from './sort';
 
 type FillOutput = { field: string; value: Evaluator } | { field: string; method: 'locf' | 'linear' };
 
@@ -72,29 +72,16 @@ export function parseFill(spec: unknown, parse: ParseContext): CompiledStage {
       }
       // With a method, mongod runs $setWindowFields: documents come out sorted by partition
       // value, then by sortBy.
-      const bySort = sortBy ? compileSort(sortBy, { ...(context.collator ? { collator: context.collator } : {}) }) : () => 0;
-      const keyed = mapStream(input, (doc) => ({ p: partition ? partition(doc, context.variables) ?? null : null, doc }));
-      const ordered = (yield* collect(
-        sortStream(keyed, (a, b) => compareValues(a.p, b.p, context.collator) || bySort(a.doc as Document, b.doc as Document)),
-      )) as Array<{ p: unknown; doc: Document }>;
+      const { partitions } = yield* sortedPartitions(input, partition, sortBy, context);
       let emitted = 0;
-      let start = 0;
-      while (start < ordered.length) {
-        let end = start + 1;
-        while (end < ordered.length && compareValues(ordered[end]!.p, ordered[start]!.p, context.collator) === 0) end += 1;
-        const members = ordered.slice(start, end).map((entry) => entry.doc);
+      for (const members of partitions) {
         for (const doc of fillPartition(members, outputs, sortField, context)) {
           yield doc;
           if (++emitted % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
         }
-        start = end;
       }
     },
   };
-}
-
-function* mapStream(input: Stream, transform: (doc: Document) => Document): Stream {
-  for (const item of input) yield item === PAUSE ? item : transform(item);
 }
 
 function isEmpty(value: unknown): boolean {

@@ -8,13 +8,13 @@
 import type { Document } from 'bson';
 import { bsonType, compareValues, getField, isNumeric, isPlainObject, makeDouble, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
-import { compileSort } from '../../query/index';
 import { parseAccumulatorField, type AccumulatorSpec } from '../accumulators/index';
 import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
 import { setFieldThroughArrays } from '../paths';
-import { collect, DOCUMENTS_PER_PAUSE, PAUSE, type Pause, type Stream } from '../pause';
+import { DOCUMENTS_PER_PAUSE, PAUSE, type Pause, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
-import { sortStream, validateSortSpec } from './sort';
+import { sortedPartitions } from './partitions';
+import { validateSortSpec } from './sort';
 import { addToDate, parseTimeUnit, type TimeUnit } from './time-units';
 
 type Bound = 'unbounded' | 'current' | number;
@@ -120,17 +120,9 @@ export function parseSetWindowFields(spec: unknown, parse: ParseContext): Compil
     name: '$setWindowFields',
     spec,
     *run(input: Stream, context: PipelineContext): Stream {
-      const bySort = sortBy ? compileSort(sortBy, { ...(context.collator ? { collator: context.collator } : {}) }) : () => 0;
-      const entries = mapStream(input, (doc) => ({ p: partitionBy ? partitionBy(doc, context.variables) ?? null : null, doc }));
-      const ordered = (yield* collect(
-        sortStream(entries, (a, b) => compareValues(a.p, b.p, context.collator) || bySort(a.doc as Document, b.doc as Document)),
-      )) as Array<{ p: unknown; doc: Document }>;
+      const { partitions, compareDocs: bySort } = yield* sortedPartitions(input, partitionBy, sortBy, context);
       let emitted = 0;
-      let start = 0;
-      while (start < ordered.length) {
-        let end = start + 1;
-        while (end < ordered.length && compareValues(ordered[end]!.p, ordered[start]!.p, context.collator) === 0) end += 1;
-        const docs = ordered.slice(start, end).map((entry) => entry.doc);
+      for (const docs of partitions) {
         const partition: Partition = {
           docs,
           vars: context.variables,
@@ -147,7 +139,6 @@ export function parseSetWindowFields(spec: unknown, parse: ParseContext): Compil
           yield out;
           if (++emitted % DOCUMENTS_PER_PAUSE === 0) yield PAUSE;
         }
-        start = end;
       }
     },
   };
@@ -161,10 +152,6 @@ function* computeOutputs(partition: Partition, outputs: readonly Output[]): Gene
     yield PAUSE;
   }
   return results;
-}
-
-function* mapStream(input: Stream, transform: (doc: Document) => Document): Stream {
-  for (const item of input) yield item === PAUSE ? item : transform(item);
 }
 
 /** The [first, last] positions of document i's window (first > last when empty). */
