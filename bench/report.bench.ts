@@ -15,9 +15,8 @@
 //   npm run bench:report                          100 000 responses, table
 //   npm run bench:report -- --responses 20000 --json
 //   MONGODB_URI=mongodb://host:27017 npm run bench:report   against a real MongoDB
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import v8 from 'node:v8';
@@ -34,6 +33,7 @@ import { ResponseModel } from '../server/responses/response.model';
 import { streamCompleteResponses, type StoredResponse } from '../server/responses/response.service';
 import { createSurveyCatalog, registerSurvey } from '../server/surveys/survey.catalog';
 import { loadSurveyFile, type LoadedSurvey } from '../server/surveys/survey.loader';
+import { describeMachine, markdownTable } from './bench-output';
 
 const SURVEY_FILE = fileURLToPath(new URL('../surveys/captic-2011.yaml', import.meta.url));
 const WAVE_ID = '2011-03';
@@ -251,35 +251,11 @@ async function profile<T>(file: string, fn: () => Promise<T>): Promise<T> {
 
 // ---------------------------------------------------------------------------------- the machine
 
-function machine() {
-  const cpuinfo = (() => {
-    try {
-      return readFileSync('/proc/cpuinfo', 'utf8');
-    } catch {
-      return '';
-    }
-  })();
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  return {
-    cpu: model,
-    cores: os.availableParallelism(),
-    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-  };
-}
-
 // ---------------------------------------------------------------------------------- output
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
 const count = (n: number) => n.toLocaleString('en-US');
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  return [line(headers), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
 // ---------------------------------------------------------------------------------- main
 
@@ -376,7 +352,7 @@ async function main(): Promise<void> {
     const summary = {
       command: `npm run bench:report${options.responses === 100_000 ? '' : ` -- --responses ${options.responses}`}`,
       date: new Date().toISOString(),
-      machine: machine(),
+      machine: describeMachine(),
       store,
       responses: options.responses,
       setup: results.map((r) => ({ responses: r.responses, loadMs: Math.round(r.loadMs), buildCountersMs: Math.round(r.buildCountersMs) })),
@@ -405,14 +381,14 @@ async function main(): Promise<void> {
       log(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.platform}`);
       log(`Store:   ${store}\n`);
       log(`Live figures (counters, ${LIVE_RUNS} runs after ${LIVE_WARMUP} warm-up), ms:`);
-      log(table(['responses', 'median', 'p95', 'min', 'max'], results.map((r) => [count(r.responses), ms(r.live.medianMs), ms(r.live.p95Ms), ms(r.live.minMs), ms(r.live.maxMs)])));
+      log(markdownTable(['responses', 'median', 'p95', 'min', 'max'], results.map((r) => [count(r.responses), ms(r.live.medianMs), ms(r.live.p95Ms), ms(r.live.minMs), ms(r.live.maxMs)])));
       log(`\nFull recompute (filter ${JSON.stringify(MATCH_EVERYONE)} matches everyone; ${RECOMPUTE_RUNS} runs after 1 warm-up), ms:`);
-      log(table(['responses', 'median', 'min', 'max', 'live = recompute'], results.map((r) => [count(r.responses), ms(r.recompute.medianMs), ms(r.recompute.minMs), ms(r.recompute.maxMs), r.agree ? 'yes' : 'NO'])));
+      log(markdownTable(['responses', 'median', 'min', 'max', 'live = recompute'], results.map((r) => [count(r.responses), ms(r.recompute.medianMs), ms(r.recompute.minMs), ms(r.recompute.maxMs), r.agree ? 'yes' : 'NO'])));
       log(
         `Of which the arithmetic alone (tallyResponses over ${count(options.responses)} responses already in memory, ${RECOMPUTE_RUNS} runs): median ${ms(computeOnly.medianMs)} ms, min ${ms(computeOnly.minMs)}, max ${ms(computeOnly.maxMs)}`,
       );
       log('\nSet-up (not measured figures), ms:');
-      log(table(['responses', 'insert (new responses only)', 'build counters (all)'], results.map((r) => [count(r.responses), ms(r.loadMs), ms(r.buildCountersMs)])));
+      log(markdownTable(['responses', 'insert (new responses only)', 'build counters (all)'], results.map((r) => [count(r.responses), ms(r.loadMs), ms(r.buildCountersMs)])));
       log(`\nMemory (${embedded ? "RSS includes the embedded store, which runs in a worker thread of this process; heap figures are the app thread's only" : 'this process only; the MongoDB server is not counted'}):`);
       const memoryRows: Array<[string, string]> = [
         ['process RSS high-water mark (whole run)', mib(maxRssBytes)],

@@ -18,7 +18,7 @@
 //   npm run bench:store -- --json                  machine-readable summary on stdout
 //   npm run bench:store -- --only inserts          one part (inserts, queries or ping)
 //   npm run bench:store -- --seconds 3             length of each insert measurement (default 1.5)
-import { promises as fs, constants as fsConstants, readFileSync } from 'node:fs';
+import { promises as fs, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,7 @@ import { deserialize, serialize } from 'bson';
 import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
 import { encodeRecord } from '../server/embedded-mongo/storage/journal';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../server/embedded-mongo/index';
+import { describeMachine, markdownTable } from './bench-output';
 
 const CLIENTS = 8;
 const ROUNDS = 9;
@@ -377,29 +378,6 @@ async function measurePing(uri: string, collection: Collection): Promise<PingRes
 
 // ---------------------------------------------------------------------------------- output
 
-function machine() {
-  const cpuinfo = (() => {
-    try {
-      return readFileSync('/proc/cpuinfo', 'utf8');
-    } catch {
-      return '';
-    }
-  })();
-  return {
-    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
-    cores: os.availableParallelism(),
-    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-  };
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  return [line(headers), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
-}
-
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
@@ -439,7 +417,7 @@ async function main(): Promise<void> {
   const summary = {
     command: `npm run bench:store${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     date: new Date().toISOString(),
-    machine: machine(),
+    machine: describeMachine(),
     durationS: Math.round((performance.now() - began) / 1000),
     inserts: inserts && { clients: CLIENTS, secondsPerRound: options.seconds, ...inserts, goalRatio: GOAL_INSERT_RATIO, met: inserts.ratio >= GOAL_INSERT_RATIO },
     queries: queries && { ...queries, goalRatio: GOAL_FLAT_RATIO, met: queries.sortedLimitRatio <= GOAL_FLAT_RATIO && queries.rangeRatio <= GOAL_FLAT_RATIO },
@@ -456,7 +434,7 @@ async function main(): Promise<void> {
     const s = summary.inserts;
     console.log(`Acknowledged single inserts, ${CLIENTS} clients, journal on disk (${ROUNDS} rounds, each measuring the reference, the store and O_DSYNC appends for ${options.seconds} s in turn; per second):`);
     console.log(
-      table(
+      markdownTable(
         ['round', 'reference: append + fdatasync', 'store (driver)', 'store / reference', 'store (wire clients)', 'wire / reference', 'append with O_DSYNC', 'store / O_DSYNC'],
         s.rounds.map((r, i) => [String(i + 1), count(r.referencePerSecond), count(r.storePerSecond), (r.storePerSecond / r.referencePerSecond).toFixed(2), count(r.wirePerSecond), (r.wirePerSecond / r.referencePerSecond).toFixed(2), count(r.dsyncReferencePerSecond), (r.storePerSecond / r.dsyncReferencePerSecond).toFixed(2)]),
       ),
@@ -469,7 +447,7 @@ async function main(): Promise<void> {
     const q = summary.queries;
     console.log(`Indexed reads (index on t; up to ${QUERY_RUNS} runs or ${QUERY_RUNS_BUDGET_MS / 1000} s after up to ${QUERY_WARMUP} warm-up runs), ms:`);
     console.log(
-      table(
+      markdownTable(
         ['documents', 'sorted limit p50', 'p95', 'runs', 'range p50', 'p95', 'runs'],
         q.sizes.map((s) => [count(s.documents), s.sortedLimit.p50Ms.toFixed(2), s.sortedLimit.p95Ms.toFixed(2), String(s.sortedLimit.runs), s.range.p50Ms.toFixed(2), s.range.p95Ms.toFixed(2), String(s.range.runs)]),
       ),
@@ -479,7 +457,7 @@ async function main(): Promise<void> {
   if (summary.ping) {
     const p = summary.ping;
     console.log(`Ping while a ${count(p.documents)}-document aggregation runs on another connection (${p.ping.runs} pings over ${AGGREGATION_RUNS} aggregations of ${p.aggregationMs.join(' / ')} ms):`);
-    console.log(table(['ping', 'p50 ms', 'p99 ms', 'max ms'], [['idle', p.idlePing.p50Ms.toFixed(2), p.idlePing.p99Ms.toFixed(2), p.idlePing.maxMs.toFixed(2)], ['during aggregation', p.ping.p50Ms.toFixed(2), p.ping.p99Ms.toFixed(2), p.ping.maxMs.toFixed(2)]]));
+    console.log(markdownTable(['ping', 'p50 ms', 'p99 ms', 'max ms'], [['idle', p.idlePing.p50Ms.toFixed(2), p.idlePing.p99Ms.toFixed(2), p.idlePing.maxMs.toFixed(2)], ['during aggregation', p.ping.p50Ms.toFixed(2), p.ping.p99Ms.toFixed(2), p.ping.maxMs.toFixed(2)]]));
     console.log(`(goal p99 < ${GOAL_PING_P99_MS} ms: ${verdict(p.met)})`);
   }
 }

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { deserialize, Double, Int32, Long, serialize } from 'bson';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { cloneValue, fromWire, getField, parseCollation, WIRE_DESERIALIZE_OPTIONS } from '../../../../server/embedded-mongo/bson/index';
-
-function codeOf(run: () => unknown): number | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof CommandError ? error.code : -1;
-  }
-  return undefined;
-}
+import { codeOf } from '../error-code';
 
 describe('embedded-mongo bson: wire values, paths and collations', () => {
   it('round-trips int32, double, int64 through the value model with their types', () => {

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { Decimal128, Double, type Document } from 'bson';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { compileFilter } from '../../../../server/embedded-mongo/query/index';
+import { codeOf } from '../error-code';
 
 function valid(schema: Document, doc: Document): boolean {
   return compileFilter({ $jsonSchema: schema }).test(doc);
 }
 
-function codeOf(schema: unknown): number | undefined {
-  try {
-    compileFilter({ $jsonSchema: schema });
-  } catch (error) {
-    return error instanceof CommandError ? error.code : -1;
-  }
-  return undefined;
+function schemaCodeOf(schema: unknown): number | undefined {
+  return codeOf(() => compileFilter({ $jsonSchema: schema }));
 }
 
 describe('embedded-mongo query: $jsonSchema', () => {
@@ -52,13 +47,13 @@ describe('embedded-mongo query: $jsonSchema', () => {
   });
 
   it('refuses keywords MongoDB does not support and malformed ones', () => {
-    assert.equal(codeOf({ $ref: '#/x' }), 9);
-    assert.equal(codeOf({ unknownKeyword: 1 }), 9);
-    assert.equal(codeOf({ type: 'integer' }), 9);
-    assert.equal(codeOf({ required: 'a' }), 14);
-    assert.equal(codeOf({ required: [] }), 9);
-    assert.equal(codeOf({ minLength: -1 }), 9);
-    assert.equal(codeOf({ type: 'object', bsonType: 'object' }), 9);
-    assert.equal(codeOf('not an object'), 14);
+    assert.equal(schemaCodeOf({ $ref: '#/x' }), 9);
+    assert.equal(schemaCodeOf({ unknownKeyword: 1 }), 9);
+    assert.equal(schemaCodeOf({ type: 'integer' }), 9);
+    assert.equal(schemaCodeOf({ required: 'a' }), 14);
+    assert.equal(schemaCodeOf({ required: [] }), 9);
+    assert.equal(schemaCodeOf({ minLength: -1 }), 9);
+    assert.equal(schemaCodeOf({ type: 'object', bsonType: 'object' }), 9);
+    assert.equal(schemaCodeOf('not an object'), 14);
   });
 });

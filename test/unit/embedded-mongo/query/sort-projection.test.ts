@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { Double, MinKey, type Document } from 'bson';
 import { parseCollation } from '../../../../server/embedded-mongo/bson/index';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { compileFilter, compileProjection, compileSort } from '../../../../server/embedded-mongo/query/index';
 import { smallest } from '../../../../server/embedded-mongo/commands/query';
+import { codeOf } from '../error-code';
 
 function sortIds(docs: Document[], sort: Document, collation?: Document): unknown[] {
   return [...docs].sort(compileSort(sort, { collator: parseCollation(collation) })).map((doc) => doc._id);
-}
-
-function codeOf(run: () => unknown): number | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof CommandError ? error.code : -1;
-  }
-  return undefined;
 }
 
 describe('embedded-mongo query: compileSort', () => {
