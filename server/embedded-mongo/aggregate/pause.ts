@@ -28,11 +28,11 @@ export function* streamOf(docs: Iterable<Document>): Stream {
 }
 
 /**
- * Collects a stream into an array, passing its pauses on (and adding its own, so a long
- * stream of documents never holds the thread): `const docs = yield* collect(input)`.
+ * Hands every document of a stream to `take`, passing the stream's pauses on and adding its own
+ * every DOCUMENTS_PER_PAUSE documents, so a blocking consumer never holds the thread for long:
+ * `yield* consume(input, (doc) => ...)`.
  */
-export function* collect(input: Stream): Generator<Pause, Document[], void> {
-  const docs: Document[] = [];
+export function* consume(input: Stream, take: (doc: Document) => void): Generator<Pause, void, void> {
   let sincePause = 0;
   for (const item of input) {
     if (item === PAUSE) {
@@ -40,12 +40,18 @@ export function* collect(input: Stream): Generator<Pause, Document[], void> {
       yield PAUSE;
       continue;
     }
-    docs.push(item);
+    take(item);
     if (++sincePause >= DOCUMENTS_PER_PAUSE) {
       sincePause = 0;
       yield PAUSE;
     }
   }
+}
+
+/** Collects a stream into an array, pausing as `consume` does: `const docs = yield* collect(input)`. */
+export function* collect(input: Stream): Generator<Pause, Document[], void> {
+  const docs: Document[] = [];
+  yield* consume(input, (doc) => docs.push(doc));
   return docs;
 }
 

@@ -5,7 +5,7 @@ import { hashKey, isPlainObject } from '../../bson/index';
 import { CommandError } from '../../errors';
 import { parseAccumulatorField, type Accumulator, type AccumulatorSpec } from '../accumulators/index';
 import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
-import { DOCUMENTS_PER_PAUSE, PAUSE, type Pause, type Stream } from '../pause';
+import { consume, DOCUMENTS_PER_PAUSE, PAUSE, type Pause, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 import { sortStream } from './sort';
 import { compileSort } from '../../query/index';
@@ -44,13 +44,7 @@ export function* groupDocuments(
   context: PipelineContext,
 ): Generator<Pause, Group[], void> {
   const groups = new Map<string, Group>();
-  let sincePause = 0;
-  for (const item of input) {
-    if (item === PAUSE) {
-      sincePause = 0;
-      yield PAUSE;
-      continue;
-    }
+  yield* consume(input, (item) => {
     const id = key(item, context.variables);
     const hash = hashKey(id, context.collator);
     let group = groups.get(hash);
@@ -59,11 +53,7 @@ export function* groupDocuments(
       groups.set(hash, group);
     }
     for (const accumulator of group.accumulators) accumulator.add(item, context.variables);
-    if (++sincePause >= DOCUMENTS_PER_PAUSE) {
-      sincePause = 0;
-      yield PAUSE;
-    }
-  }
+  });
   return [...groups.values()];
 }
 

@@ -5,7 +5,7 @@ import { CommandError } from '../../errors';
 import { compileFilter, type Matcher } from '../../query/index';
 import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
 import { withField } from '../paths';
-import { collect, DOCUMENTS_PER_PAUSE, PAUSE, streamOf, type Pause, type Stream } from '../pause';
+import { collect, consume, DOCUMENTS_PER_PAUSE, PAUSE, streamOf, type Pause, type Stream } from '../pause';
 import { compilePipeline, type CompiledPipeline } from '../pipeline';
 import { valuesAlongPath } from '../source';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
@@ -106,19 +106,9 @@ function* buildJoinIndex(
   keep: (doc: Document) => boolean = () => true,
 ): Generator<Pause, JoinIndex, void> {
   const index = new JoinIndex(parts, collator);
-  let sincePause = 0;
-  for (const item of source) {
-    if (item === PAUSE) {
-      sincePause = 0;
-      yield PAUSE;
-      continue;
-    }
+  yield* consume(source, (item) => {
     if (keep(item)) index.add(item);
-    if (++sincePause >= DOCUMENTS_PER_PAUSE) {
-      sincePause = 0;
-      yield PAUSE;
-    }
-  }
+  });
   return index;
 }
 
