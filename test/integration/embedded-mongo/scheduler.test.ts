@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Document } from 'bson';
 import { PAUSE, type CommandHandler, type CommandRun } from '../../../server/embedded-mongo/commands/context';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
-import { WireClient, capturingLogger, opMsg } from './wire-client';
+import { WireClient, capturingLogger, opMsg, wireClients } from './wire-client';
 
 /** Works for `ms` of wall time, pausing about every 0.2 ms, like a scan yielding every few hundred documents. */
 function* busyFor(ms: number): CommandRun {
@@ -39,12 +39,8 @@ describe('scheduling long commands', function () {
   let store: EmbeddedMongo;
   let endpoint: { host: string; port: number };
   let slowGetMore = false;
-  const clients: WireClient[] = [];
-  const connect = async (): Promise<WireClient> => {
-    const client = await WireClient.connect(endpoint);
-    clients.push(client);
-    return client;
-  };
+  const clients = wireClients(() => endpoint);
+  const connect = clients.connect;
 
   before(async () => {
     const busy: CommandHandler = (command) => busyFor(Number(command.busy));
@@ -57,7 +53,7 @@ describe('scheduling long commands', function () {
   });
   afterEach(() => {
     slowGetMore = false;
-    for (const client of clients.splice(0)) client.close();
+    clients.closeAll();
   });
   after(() => store.close());
 

@@ -5,6 +5,8 @@ import { deserialize, serialize, type Document } from 'bson';
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
 export const OP_MSG = 2013;
+/** OP_MSG flag: the sender expects no reply. */
+export const MORE_TO_COME = 2;
 
 export function opMsg(requestId: number, body: Document, flags = 0): Buffer {
   const doc = Buffer.from(serialize(body));
@@ -120,4 +122,22 @@ export async function waitFor(condition: () => boolean, ms: number, what: string
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * Wire clients a suite opens and closes after each test: `connect()` one when needed,
+ * `closeAll()` in afterEach.
+ */
+export function wireClients(endpoint: () => Endpoint): { connect(): Promise<WireClient>; closeAll(): void } {
+  const open: WireClient[] = [];
+  return {
+    async connect() {
+      const client = await WireClient.connect(endpoint());
+      open.push(client);
+      return client;
+    },
+    closeAll() {
+      for (const client of open.splice(0)) client.close();
+    },
+  };
 }

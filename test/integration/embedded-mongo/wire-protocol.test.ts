@@ -2,11 +2,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { deserialize, serialize, type Document } from 'bson';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
-import { WireClient, capturingLogger, opMsg, opQuery, waitFor, within, type CapturedLogs, type Endpoint } from './wire-client';
+import { MORE_TO_COME, OP_MSG, OP_REPLY, capturingLogger, opMsg, opQuery, waitFor, wireClients, within, type CapturedLogs, type Endpoint } from './wire-client';
 
-const OP_REPLY = 1;
-const OP_MSG = 2013;
-const MORE_TO_COME = 2;
 
 /** OP_MSG with a kind-1 document sequence, as the driver sends insertMany. */
 function opMsgWithSequence(requestId: number, body: Document, identifier: string, docs: Document[], flags = 0): Buffer {
@@ -130,12 +127,8 @@ describe('wire protocol: hostile and malformed messages', function () {
   let store: EmbeddedMongo;
   let logs: CapturedLogs;
   let endpoint: Endpoint;
-  const clients: WireClient[] = [];
-  const connect = async (): Promise<WireClient> => {
-    const client = await WireClient.connect(endpoint);
-    clients.push(client);
-    return client;
-  };
+  const clients = wireClients(() => endpoint);
+  const connect = clients.connect;
 
   before(async () => {
     const captured = capturingLogger();
@@ -144,7 +137,7 @@ describe('wire protocol: hostile and malformed messages', function () {
     endpoint = { host: store.host, port: store.port };
   });
   afterEach(() => {
-    for (const client of clients.splice(0)) client.close();
+    clients.closeAll();
   });
   after(() => store.close());
 
