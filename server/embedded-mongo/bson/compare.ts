@@ -54,7 +54,7 @@ export interface RegexParts {
   flags: string;
 }
 
-/** Pattern and flags of a BSONRegExp or (transition) JS RegExp; flags sorted as BSON stores them. */
+/** Pattern and flags of a BSONRegExp or a JS RegExp built in code; flags sorted as BSON stores them. */
 export function regexParts(value: unknown): RegexParts {
   if (value instanceof RegExp) return { pattern: value.source, flags: [...value.flags].sort().join('') };
   const regex = value as { pattern: string; options: string };

@@ -1,5 +1,6 @@
 // The store's value model (decision 0004): which BSON type an in-memory value stands for.
-// During the transition the old model's wrapper classes (Int32, Double, Long) are accepted too.
+// bson's wrapper classes (Int32, Double, Long) are read as their types too: values built in code
+// rather than read off the wire (tests, handlers) may still use them.
 import { Double, type Document } from 'bson';
 
 export type BsonTypeName =

@@ -70,7 +70,7 @@ export function compileRegex(pattern: string, options: string): RegExp {
   return regex;
 }
 
-/** The JS RegExp for a regex value (BSONRegExp or, during the transition, a JS RegExp). */
+/** The JS RegExp for a regex value (a BSONRegExp, or a JS RegExp built in code). */
 export function regexOfValue(value: unknown): RegExp {
   const { pattern, flags } = regexParts(value);
   return compileRegex(pattern, flags);

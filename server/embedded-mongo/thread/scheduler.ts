@@ -5,6 +5,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Document } from 'bson';
 import type { CommandRun } from '../commands/context';
+import { isNumeric, toNumber } from '../bson/index';
 import { CommandError } from '../errors';
 
 /** Long enough that switching costs little, short enough that a ping never waits noticeably. */
@@ -54,13 +55,7 @@ function closeQuietly(run: CommandRun): void {
  */
 export function requestedMaxTimeMS(command: Document): number | undefined {
   const raw = command.maxTimeMS as unknown;
-  let value: number;
-  if (typeof raw === 'number') value = raw;
-  else if (typeof raw === 'bigint') value = Number(raw);
-  else if (raw !== null && typeof raw === 'object' && typeof (raw as { toNumber?: unknown }).toNumber === 'function') {
-    value = (raw as { toNumber(): number }).toNumber(); // bson Long during the transition
-  } else if (raw !== null && typeof raw === 'object' && typeof (raw as { valueOf(): unknown }).valueOf() === 'number') {
-    value = (raw as { valueOf(): number }).valueOf(); // bson Int32/Double during the transition
-  } else return undefined;
+  if (!isNumeric(raw)) return undefined;
+  const value = toNumber(raw);
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
