@@ -18,6 +18,9 @@ const waveSchema = new Schema(
   { timestamps: true, collection: 'waves' },
 );
 waveSchema.index({ surveyId: 1, waveId: 1 }, { unique: true });
+// The two reads that resolve a survey's `current` wave (server/waves/wave.service.ts).
+waveSchema.index({ surveyId: 1, status: 1, openedAt: -1, createdAt: -1 });
+waveSchema.index({ surveyId: 1, createdAt: -1 });
 
 export type WaveDocument = InferSchemaType<typeof waveSchema>;
 export const WaveModel = mongoose.model('Wave', waveSchema);

@@ -1,6 +1,7 @@
 import { ConflictError, GoneError, NotFoundError } from '../lib/errors';
 import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
 import { WaveModel } from './wave.model';
+import { createWaveCache, type CachedWave } from './wave.cache';
 
 export type WaveStatus = 'draft' | 'open' | 'closed';
 
@@ -16,16 +17,24 @@ export interface Wave {
 /** The name that, in URLs and command lines, stands for a survey's current wave. */
 export const CURRENT_WAVE = 'current';
 
-interface StoredWave {
-  surveyId: string;
-  waveId: string;
-  label?: unknown;
-  status: WaveStatus;
-  fieldStart?: string | null;
-  fieldEnd?: string | null;
+/** What a wave lookup needs of the stored waves: not their weighting targets, which can be long. */
+const WAVE_FIELDS = { _id: 0, surveyId: 1, waveId: 1, label: 1, status: 1, fieldStart: 1, fieldEnd: 1 } as const;
+
+/**
+ * `current` is the most recently opened open wave, or else the most recent wave of any status (so
+ * reports keep working after a wave closes). Both reads are served by an index of their own.
+ */
+async function loadWave(surveyId: string, waveName: string): Promise<CachedWave | undefined> {
+  if (waveName !== CURRENT_WAVE) {
+    return (await WaveModel.findOne({ surveyId, waveId: waveName }, WAVE_FIELDS).lean<CachedWave>()) ?? undefined;
+  }
+  const open = await WaveModel.findOne({ surveyId, status: 'open' }, WAVE_FIELDS).sort({ openedAt: -1, createdAt: -1 }).lean<CachedWave>();
+  return open ?? (await WaveModel.findOne({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<CachedWave>()) ?? undefined;
 }
 
-function toWave(doc: StoredWave): Wave {
+const waves = createWaveCache(loadWave);
+
+function toWave(doc: CachedWave): Wave {
   return {
     surveyId: doc.surveyId,
     waveId: doc.waveId,
@@ -54,25 +63,17 @@ export async function ensureDefaultWave(wave: Wave): Promise<void> {
     },
     { upsert: true },
   );
+  waves.invalidate(wave.surveyId);
 }
 
-/**
- * Resolves a wave name. `current` is the most recently opened open wave, or else the most recent
- * wave of any status (so reports keep working after a wave closes).
- */
+/** Resolves a wave name: `current` (see loadWave) or a wave id. */
 export async function findWave(surveyId: string, waveName: string): Promise<Wave> {
-  if (waveName !== CURRENT_WAVE) {
-    const doc = await WaveModel.findOne({ surveyId, waveId: waveName }).lean<StoredWave>();
-    if (!doc) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveName}"`, 'wave_not_found');
-    return toWave(doc);
-  }
-  const open = await WaveModel.findOne({ surveyId, status: 'open' })
-    .sort({ openedAt: -1, createdAt: -1 })
-    .lean<StoredWave>();
-  if (open) return toWave(open);
-  const latest = await WaveModel.findOne({ surveyId }).sort({ createdAt: -1 }).lean<StoredWave>();
-  if (!latest) throw new NotFoundError(`Survey "${surveyId}" has no wave yet`, 'wave_not_found');
-  return toWave(latest);
+  const wave = await waves.waveOf(surveyId, waveName);
+  if (wave) return toWave(wave);
+  throw new NotFoundError(
+    waveName === CURRENT_WAVE ? `Survey "${surveyId}" has no wave yet` : `Survey "${surveyId}" has no wave "${waveName}"`,
+    'wave_not_found',
+  );
 }
 
 export async function findOpenWave(surveyId: string, waveName: string = CURRENT_WAVE): Promise<Wave> {
@@ -89,6 +90,7 @@ export async function setWaveStatus(surveyId: string, waveId: string, status: Wa
     { surveyId, waveId },
     { $set: { status, ...(status === 'open' ? { openedAt: now } : {}), ...(status === 'closed' ? { closedAt: now } : {}) } },
   );
+  waves.invalidate(surveyId);
   if (result.matchedCount === 0) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
 }
 
@@ -120,6 +122,8 @@ export async function createWave(wave: Wave): Promise<Wave> {
       throw new ConflictError(`Survey "${wave.surveyId}" already has a wave "${wave.waveId}"`, 'wave_exists');
     }
     throw error;
+  } finally {
+    waves.invalidate(wave.surveyId);
   }
   return wave;
 }

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Browser, type Page } from '../../support/browser';
 import { startTestApp, type TestApp } from '../../support/app';
+import { setWaveStatus } from '../../../server/waves/wave.service';
 
 const SURVEY = 'coworking_members_2026';
 
@@ -21,7 +22,7 @@ describe('Question types and same-page conditions (coworking survey)', () => {
   beforeEach(async () => {
     await app.reset();
     // Its only wave is over; reopen it for these tests.
-    await mongoose.connection.db!.collection('waves').updateOne({ surveyId: SURVEY }, { $set: { status: 'open' } });
+    await setWaveStatus(SURVEY, '2026-spring', 'open');
   });
 
   async function start(browser: Browser): Promise<Page> {

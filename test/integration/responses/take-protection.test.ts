@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Browser, type Page } from '../../support/browser';
 import { startTestApp, type TestApp } from '../../support/app';
+import { setWaveStatus } from '../../../server/waves/wave.service';
 import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
 
 const db = () => mongoose.connection.db!;
@@ -111,10 +112,25 @@ describe('Protecting responses from bad input', () => {
   it('refuses a POST to a closed wave with 410 and stores nothing', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
-    await db().collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { status: 'closed' } });
+    await setWaveStatus(CAPTIC_ID, '2011-03', 'closed');
     await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3' }, 410, /Cette enquête est close/);
     const intro = await browser.get(`/s/${CAPTIC_ID}`);
     expect(intro.status).to.equal(410);
+  });
+
+  it('sees a wave closed by another process, without a restart', async () => {
+    const browser = new Browser(app.url);
+    const page = await onSatisfactionPage(browser);
+    // Another instance or a command-line tool writes to the database; this process only learns
+    // of it when its cached copy of the wave expires (WAVES_MAX_AGE_MS).
+    await db().collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { status: 'closed' } });
+    let intro = await browser.get(`/s/${CAPTIC_ID}`);
+    while (intro.status !== 410) {
+      expect(intro.status, 'before the closure is seen, the survey answers as usual').to.equal(303);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      intro = await browser.get(`/s/${CAPTIC_ID}`);
+    }
+    await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3' }, 410, /Cette enquête est close/);
   });
 
   it('refuses a filled honeypot with 400 and creates no response', async () => {
