@@ -22,7 +22,7 @@ export interface ParsedForm {
   rankInput: Record<string, Record<string, string>>;
 }
 
-type FormBody = Record<string, string | string[] | undefined>;
+export type FormBody = Record<string, string | string[] | undefined>;
 
 function single(value: string | string[] | undefined): string | string[] | undefined {
   if (Array.isArray(value)) return value.length === 1 ? value[0] : value;

@@ -120,40 +120,19 @@ export type PageSaveOutcome = { kind: 'saved'; response: StoredResponse } | { ki
 const MAX_SAVE_ATTEMPTS = 5;
 
 /**
- * Merges one page into the response and drops whatever the new answers hide. The write is
- * conditional on the revision read, so two tabs saving at once cannot lose each other's pages,
- * and on the response still being partial, so a double submit completes it once.
+ * Merges one page into the response and drops whatever the new answers hide. `current` is the
+ * response as the caller just read it: the write is conditional on its revision, so two tabs
+ * saving at once cannot lose each other's pages, and on the response still being partial, so a
+ * double submit completes it once. Only when that condition fails is the response read again.
  */
-export async function savePage(responseId: string, save: PageSave): Promise<PageSaveOutcome> {
+export async function savePage(current: StoredResponse, save: PageSave): Promise<PageSaveOutcome> {
+  let base: StoredResponse | undefined = current;
   for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt += 1) {
-    const current = await findResponse(responseId);
-    if (!current) throw new NotFoundError('This response no longer exists', 'response_not_found');
-    if (current.status === 'complete') return { kind: 'already_complete', response: current };
-
-    const merged: TAnswers = { ...current.answers };
-    const mergedOthers: TOtherTexts = { ...current.otherTexts };
-    for (const id of save.pageQuestionIds) {
-      delete merged[id];
-      delete mergedOthers[id];
-    }
-    Object.assign(merged, save.answers);
-    Object.assign(mergedOthers, save.otherTexts);
-    const answers = pruneHiddenAnswers(save.definition, merged);
-    const otherTexts = pruneOtherTexts(save.definition, answers, mergedOthers);
-    const now = new Date();
+    if (!base) throw new NotFoundError('This response no longer exists', 'response_not_found');
+    if (base.status === 'complete') return { kind: 'already_complete', response: base };
     const updated = await ResponseModel.findOneAndUpdate(
-      { _id: responseId, status: 'partial', revision: current.revision },
-      {
-        $set: {
-          answers,
-          otherTexts,
-          fingerprint: save.fingerprint,
-          language: save.language,
-          lastPageId: save.pageId,
-          ...(save.complete ? { status: 'complete', completedAt: now } : {}),
-        },
-        $inc: { revision: 1 },
-      },
+      { _id: base.id, status: 'partial', revision: base.revision },
+      { $set: pageChanges(base, save), $inc: { revision: 1 } },
       { returnDocument: 'after' },
     ).lean<ResponseRecord>();
     if (updated) {
@@ -161,8 +140,30 @@ export async function savePage(responseId: string, save: PageSave): Promise<Page
       if (save.complete) await recordCompletion(response);
       return { kind: 'saved', response };
     }
+    base = await findResponse(base.id);
   }
   throw new ConflictError('This response is being changed elsewhere; reload the page and try again', 'response_busy');
+}
+
+/** The fields one page's save sets on the response it was merged into. */
+function pageChanges(base: StoredResponse, save: PageSave): Record<string, unknown> {
+  const merged: TAnswers = { ...base.answers };
+  const mergedOthers: TOtherTexts = { ...base.otherTexts };
+  for (const id of save.pageQuestionIds) {
+    delete merged[id];
+    delete mergedOthers[id];
+  }
+  Object.assign(merged, save.answers);
+  Object.assign(mergedOthers, save.otherTexts);
+  const answers = pruneHiddenAnswers(save.definition, merged);
+  return {
+    answers,
+    otherTexts: pruneOtherTexts(save.definition, answers, mergedOthers),
+    fingerprint: save.fingerprint,
+    language: save.language,
+    lastPageId: save.pageId,
+    ...(save.complete ? { status: 'complete', completedAt: new Date() } : {}),
+  };
 }
 
 /** The complete responses of a wave, oldest first, streamed so memory does not grow with n. */

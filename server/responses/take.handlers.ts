@@ -1,36 +1,33 @@
-// The respondent's side: intro and consent, the pages, the thank-you page. Handlers translate
-// HTTP; the rules live in the survey module (display logic, validation) and the response service.
+// The respondent's side over HTTP: intro and consent, the pages, the thank-you page. Handlers
+// translate HTTP only (cookies, form fields, language, rendering); the rules are the use cases of
+// take.service.ts.
 import type { Request, Response } from 'express';
 import type { AppDependencies } from '../app';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
-import { negotiateLanguage, translator, type InterfaceLanguage } from '../lib/i18n/index';
+import { translator, negotiateLanguage, type InterfaceLanguage } from '../lib/i18n/index';
 import { cookieIsSecure } from '../lib/security';
 import type { AnswerError, TAnswers } from '../surveys/answers';
-import { validatePageAnswers, validateResponse } from '../surveys/answers';
 import { localize } from '../surveys/localize';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
-import { computeVisibility, findPage } from '../surveys/visibility';
-import { findOpenWave, findWave, type Wave } from '../waves/wave.service';
-import { parsePageForm } from './form-input';
-import { pagePosition, resumePage, visiblePages } from './navigation';
-import { answersBeforePage, planPage, type PagePlan } from './page-plan';
+import type { FormBody } from './form-input';
+import { pagePosition } from './navigation';
+import type { PagePlan } from './page-plan';
 import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } from './page-view';
+import type { StoredResponse } from './response.service';
 import {
-  findResponseByResumeToken,
-  savePage,
-  startResponse,
-  type StoredResponse,
-} from './response.service';
+  beginResponse,
+  openPage,
+  openSurvey,
+  openThanks,
+  resumeByLink,
+  submitPage,
+  type Destination,
+  type RespondentInput,
+} from './take.service';
 
 const RESUME_COOKIE_DAYS = 90;
-/** Codes a respondent cannot produce with the form we sent: the request was tampered with. */
-const TAMPERING_CODES = new Set<AnswerError['code']>(['unknown_question', 'unknown_option', 'hidden']);
-/** Codes that only say something is missing: going Back is allowed with those. */
-const MISSING_CODES = new Set<AnswerError['code']>(['required', 'too_few', 'incomplete_ranking', 'other_text_required']);
 
 type Params = { surveyId: string; pageId?: string; token?: string };
-type Body = Record<string, string | string[] | undefined>;
 
 function resumeCookieName(surveyId: string): string {
   return `brm_resume_${surveyId}`;
@@ -44,22 +41,23 @@ function pagePath(surveyId: string, pageId: string): string {
   return surveyPath(surveyId, `/p/${encodeURIComponent(pageId)}`);
 }
 
-function bodyOf(req: Request): Body {
-  return (req.body ?? {}) as Body;
+function bodyOf(req: Request): FormBody {
+  return (req.body ?? {}) as FormBody;
 }
 
 function firstString(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Definition with nothing required on one page: going Back keeps answers without completing them. */
-function withoutRequired(definition: TSurveyDefinition, pageId: string): TSurveyDefinition {
-  return {
-    ...definition,
-    pages: definition.pages.map((page) =>
-      page.id === pageId ? { ...page, questions: page.questions.map((q) => ({ ...q, required: false })) } : page,
-    ),
-  } as TSurveyDefinition;
+function pathOf(surveyId: string, destination: Destination): string {
+  switch (destination.to) {
+    case 'intro':
+      return surveyPath(surveyId);
+    case 'thanks':
+      return surveyPath(surveyId, '/thanks');
+    case 'page':
+      return `${pagePath(surveyId, destination.pageId)}${destination.resumed ? '?resumed=1' : ''}`;
+  }
 }
 
 export function createTakeHandlers({ config, catalog }: AppDependencies) {
@@ -98,13 +96,6 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
     return typeof token === 'string' ? token : undefined;
   }
 
-  async function currentResponse(req: Request, surveyId: string, wave: Wave): Promise<StoredResponse | undefined> {
-    const token = resumeToken(req, surveyId);
-    if (!token) return undefined;
-    const response = await findResponseByResumeToken(surveyId, token);
-    return response && response.waveId === wave.waveId ? response : undefined;
-  }
-
   function setResumeCookie(res: Response, surveyId: string, token: string): void {
     res.cookie(resumeCookieName(surveyId), token, {
       httpOnly: true,
@@ -118,13 +109,6 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
 
   function baseUrl(req: Request): string {
     return config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  }
-
-  function rejectBots(body: Body): void {
-    const trap = firstString(body.website);
-    if (trap !== undefined && trap.trim() !== '') {
-      throw new AppError('Submission refused', 400, 'bot_suspected');
-    }
   }
 
   function renderIntro(req: Request, res: Response, ctx: Context, status: number, consentError = false): void {
@@ -207,79 +191,54 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
     });
   }
 
-  async function requireResponse(req: Request, ctx: Context, wave: Wave): Promise<StoredResponse> {
-    const response = await currentResponse(req, ctx.definition.id, wave);
-    if (!response) throw new ForbiddenError('No response in progress for this browser', 'response_not_yours');
-    return response;
+  function respondent(req: Request, ctx: Context): RespondentInput {
+    return { survey: ctx.survey, resumeToken: resumeToken(req, ctx.definition.id) };
+  }
+
+  function go(res: Response, ctx: Context, destination: Destination): void {
+    res.redirect(303, pathOf(ctx.definition.id, destination));
   }
 
   return {
     async showIntro(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
-      const wave = await findOpenWave(ctx.definition.id);
-      const response = await currentResponse(req, ctx.definition.id, wave);
-      if (response?.status === 'complete') return res.redirect(303, surveyPath(ctx.definition.id, '/thanks'));
-      if (response) {
-        const page = resumePage(ctx.definition, response.answers, response.lastPageId);
-        return res.redirect(303, `${pagePath(ctx.definition.id, page.id)}?resumed=1`);
-      }
+      const outcome = await openSurvey(respondent(req, ctx));
+      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
       renderIntro(req, res, ctx, 200);
     },
 
     async start(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
-      const wave = await findOpenWave(ctx.definition.id);
       const body = bodyOf(req);
-      rejectBots(body);
-      const existing = await currentResponse(req, ctx.definition.id, wave);
-      if (existing) {
-        if (existing.status === 'complete') return res.redirect(303, surveyPath(ctx.definition.id, '/thanks'));
-        return res.redirect(303, pagePath(ctx.definition.id, resumePage(ctx.definition, existing.answers, existing.lastPageId).id));
-      }
-      const consented = firstString(body.consent) === 'yes';
-      if (ctx.definition.consent && !consented) return renderIntro(req, res, ctx, 422, true);
-      const { response, resumeToken: token } = await startResponse({
-        surveyId: ctx.definition.id,
-        waveId: wave.waveId,
-        fingerprint: ctx.survey.fingerprint,
+      const outcome = await beginResponse({
+        ...respondent(req, ctx),
+        consented: firstString(body.consent) === 'yes',
         language: ctx.lang,
-        consented,
+        honeypot: firstString(body.website),
       });
-      setResumeCookie(res, ctx.definition.id, token);
-      res.redirect(303, pagePath(ctx.definition.id, resumePage(ctx.definition, response.answers, response.lastPageId).id));
+      if (outcome.kind === 'consent_missing') return renderIntro(req, res, ctx, 422, true);
+      if (outcome.resumeToken) setResumeCookie(res, ctx.definition.id, outcome.resumeToken);
+      go(res, ctx, outcome.destination);
     },
 
     async resume(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
       const { token = '' } = req.params as Params;
-      const response = await findResponseByResumeToken(ctx.definition.id, token);
-      if (!response) throw new NotFoundError('This resume link is not valid', 'resume_link_invalid');
+      const outcome = await resumeByLink(ctx.survey, token);
       setResumeCookie(res, ctx.definition.id, token);
-      if (response.status === 'complete') return res.redirect(303, surveyPath(ctx.definition.id, '/thanks'));
-      const wave = await findWave(ctx.definition.id, response.waveId);
-      if (wave.status !== 'open') throw new AppError(`Wave "${wave.waveId}" is closed`, 410, 'wave_closed');
-      res.redirect(303, `${pagePath(ctx.definition.id, resumePage(ctx.definition, response.answers, response.lastPageId).id)}?resumed=1`);
+      go(res, ctx, outcome.destination);
     },
 
     async showPage(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
-      const wave = await findOpenWave(ctx.definition.id);
-      const response = await currentResponse(req, ctx.definition.id, wave);
-      if (!response) return res.redirect(303, surveyPath(ctx.definition.id));
-      if (response.status === 'complete') return res.redirect(303, surveyPath(ctx.definition.id, '/thanks'));
       const { pageId = '' } = req.params as Params;
-      const page = findPage(ctx.definition, pageId);
-      if (!page) throw new NotFoundError(`Survey "${ctx.definition.id}" has no page "${pageId}"`);
-      // No skipping ahead by URL, and no page the answers hide: go where the respondent belongs.
-      const pages = visiblePages(ctx.definition, response.answers);
-      const resume = resumePage(ctx.definition, response.answers, response.lastPageId);
-      const index = pages.indexOf(page);
-      if (index < 0 || index > pages.indexOf(resume)) return res.redirect(303, pagePath(ctx.definition.id, resume.id));
+      const outcome = await openPage({ ...respondent(req, ctx), pageId });
+      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
       renderPage(req, res, ctx, 200, {
-        response,
-        plan: planPage(ctx.definition, page, response.answers),
-        answers: response.answers,
-        otherTexts: response.otherTexts,
+        response: outcome.response,
+        plan: outcome.plan,
+        answers: outcome.response.answers,
+        otherTexts: outcome.response.otherTexts,
         errors: [],
         resumed: req.query.resumed === '1',
       });
@@ -287,109 +246,25 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
 
     async submitPage(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
-      const { definition } = ctx;
-      const wave = await findOpenWave(definition.id);
       const body = bodyOf(req);
-      rejectBots(body);
-      const response = await requireResponse(req, ctx, wave);
-      if (firstString(body.response) !== response.id) {
-        throw new ForbiddenError('This form belongs to another response', 'response_not_yours');
-      }
-      // A double click, a reload or a retry after the final submit: the response is already whole.
-      if (response.status === 'complete') return res.redirect(303, surveyPath(definition.id, '/thanks'));
       const { pageId = '' } = req.params as Params;
-      const page = findPage(definition, pageId);
-      if (!page) throw new NotFoundError(`Survey "${definition.id}" has no page "${pageId}"`);
-      if (!visiblePages(definition, response.answers).includes(page)) {
-        return res.redirect(303, pagePath(definition.id, resumePage(definition, response.answers, response.lastPageId).id));
-      }
-
-      const plan = planPage(definition, page, response.answers);
-      const parsed = parsePageForm(page, body);
-      if (parsed.unknownFields.length > 0) {
-        throw new ValidationError(`Unknown fields: ${parsed.unknownFields.join(', ')}`, { fields: parsed.unknownFields }, 'unknown_question');
-      }
-      const rendered = new Set(plan.questions.map((p) => p.question.id));
-      const notShown = Object.keys({ ...parsed.answers, ...parsed.otherTexts }).filter((id) => !rendered.has(id));
-      if (notShown.length > 0) {
-        throw new ValidationError(`Answers to questions that are not shown: ${notShown.join(', ')}`, { questions: notShown }, 'hidden_question');
-      }
-      // Questions hidden by answers on this same page were visible without JavaScript; their
-      // answers are discarded rather than refused.
-      const prior = answersBeforePage(definition, page, response.answers);
-      const visibility = computeVisibility(definition, { ...prior, ...parsed.answers });
-      for (const planned of plan.questions) {
-        const id = planned.question.id;
-        if (planned.dynamic && !visibility.questions.has(id)) {
-          delete parsed.answers[id];
-          delete parsed.otherTexts[id];
-          continue;
-        }
-        const dynamicOptions = (planned.options ?? []).filter((o) => o.dynamic).map((o) => o.option.id);
-        const value = parsed.answers[id];
-        if (dynamicOptions.length && value !== undefined) {
-          const shown = visibility.options.get(id) ?? [];
-          const drop = (optionId: string) => dynamicOptions.includes(optionId) && !shown.includes(optionId);
-          if (Array.isArray(value)) parsed.answers[id] = value.filter((o) => !drop(o));
-          else if (typeof value === 'string' && drop(value)) delete parsed.answers[id];
-        }
-      }
-
-      const action = firstString(body.action) === 'back' ? 'back' : 'next';
-      const rules = action === 'back' ? withoutRequired(definition, page.id) : definition;
-      const result = validatePageAnswers(rules, page.id, { answers: parsed.answers, otherTexts: parsed.otherTexts }, response.answers);
-      let errors = [...parsed.formErrors, ...(result.ok ? [] : result.errors)];
-      const tampering = errors.filter((e) => TAMPERING_CODES.has(e.code));
-      if (tampering.length > 0) {
-        throw new ValidationError(
-          `Answers that the form did not offer: ${tampering.map((e) => `${e.questionId} (${e.code})`).join(', ')}`,
-          { errors: tampering },
-          'invalid_answers',
-        );
-      }
-      if (action === 'back') errors = errors.filter((e) => !MISSING_CODES.has(e.code));
-      if (errors.length > 0 || !result.ok) {
-        return renderPage(req, res, ctx, 422, {
-          response,
-          plan,
-          answers: { ...response.answers, ...parsed.answers },
-          otherTexts: { ...response.otherTexts, ...parsed.otherTexts },
-          errors,
-          rankInput: parsed.rankInput,
-        });
-      }
-
-      const merged = { ...prior, ...result.answers };
-      const { previous, next } = pagePosition(definition, page.id, merged);
-      const target = action === 'back' ? previous : next;
-      let complete = action === 'next' && !target;
-      if (complete) {
-        // The last page: the whole response must hold, not only this page.
-        const whole = validateResponse(definition, { ...response.answers, ...result.answers }, { ...response.otherTexts, ...result.otherTexts });
-        if (!whole.ok && whole.errors.some((e) => !page.questions.some((q) => q.id === e.questionId))) complete = false;
-      }
-      const saved = await savePage(response.id, {
-        definition,
-        fingerprint: ctx.survey.fingerprint,
-        pageId: page.id,
-        pageQuestionIds: page.questions.map((q) => q.id),
-        answers: result.answers,
-        otherTexts: result.otherTexts,
+      const outcome = await submitPage({
+        ...respondent(req, ctx),
+        pageId,
+        form: body,
+        formResponseId: firstString(body.response),
+        action: firstString(body.action) === 'back' ? 'back' : 'next',
         language: ctx.lang,
-        complete,
+        honeypot: firstString(body.website),
       });
-      if (saved.kind === 'already_complete' || saved.response.status === 'complete') {
-        return res.redirect(303, surveyPath(definition.id, '/thanks'));
-      }
-      const destination = target ?? resumePage(definition, saved.response.answers, saved.response.lastPageId);
-      res.redirect(303, pagePath(definition.id, destination.id));
+      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      renderPage(req, res, ctx, 422, outcome);
     },
 
     async thanks(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
-      const token = resumeToken(req, ctx.definition.id);
-      const response = token ? await findResponseByResumeToken(ctx.definition.id, token) : undefined;
-      if (!response || response.status !== 'complete') return res.redirect(303, surveyPath(ctx.definition.id));
+      const outcome = await openThanks(respondent(req, ctx));
+      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
       res.render('take/thanks', {
         ...common(req, ctx),
         title: `${ctx.t('take.thanks_title')} – ${localize(ctx.definition.title, ctx.lang, ctx.definition.languages[0])}`,

@@ -100,6 +100,8 @@ interface Shown {
   rows: TMatrixRow[];
   /** Every row id the matrix can ever have (to tell a hidden row from an unknown one). */
   possibleRowIds?: string[];
+  /** Whether every shown row of a matrix must be rated (the question's `required`, unless going Back). */
+  required?: boolean;
 }
 
 /** The schema of a non-empty answer to a visible question. */
@@ -149,7 +151,7 @@ export function answerSchemaFor(question: TQuestion, shown: Shown): z.ZodType<TA
             for (const i of parsed.error.issues) ctx.addIssue({ ...toCustom(i), path: [rowId] });
           }
         }
-        if (question.required) for (const rowId of rowIds) if (out[rowId] === undefined && !faulty.has(rowId)) fail(ctx, 'required', undefined, [rowId]);
+        if (shown.required ?? question.required) for (const rowId of rowIds) if (out[rowId] === undefined && !faulty.has(rowId)) fail(ctx, 'required', undefined, [rowId]);
         return out;
       });
     }
@@ -172,6 +174,22 @@ export function answerSchemaFor(question: TQuestion, shown: Shown): z.ZodType<TA
         else if (question.max !== undefined && s > question.max) fail(ctx, 'above_max', { max: question.max });
       });
   }
+}
+
+/**
+ * Building a question's schema costs more than checking an answer with it, and the same few
+ * schemas serve every respondent: they are kept per question of a loaded definition (a new
+ * definition version is new objects, so its schemas are built afresh), and per what is shown.
+ */
+const schemaCache = new WeakMap<TQuestion, Map<string, z.ZodType<TAnswerValue>>>();
+
+function cachedAnswerSchema(question: TQuestion, shown: Shown): z.ZodType<TAnswerValue> {
+  const key = JSON.stringify([shown.options.map((o) => o.id), shown.rows.map((r) => r.id), shown.possibleRowIds ?? null, shown.required ?? null]);
+  let byShown = schemaCache.get(question);
+  if (!byShown) schemaCache.set(question, (byShown = new Map()));
+  let schema = byShown.get(key);
+  if (!schema) byShown.set(key, (schema = answerSchemaFor(question, shown)));
+  return schema;
 }
 
 function toCustom(i: z.core.$ZodIssue): { code: 'custom'; message: string; params: Params } {
@@ -216,24 +234,37 @@ interface QuestionOutcome {
   errors: AnswerError[];
 }
 
-function validateQuestion(definition: TSurveyDefinition, question: TQuestion, raw: unknown, rawOther: unknown, visibility: SurveyVisibility): QuestionOutcome {
+interface ValidationOptions {
+  /** False when going Back: what is given must be valid, but nothing is required. */
+  requireAnswers?: boolean;
+}
+
+function validateQuestion(
+  definition: TSurveyDefinition,
+  question: TQuestion,
+  raw: unknown,
+  rawOther: unknown,
+  visibility: SurveyVisibility,
+  { requireAnswers = true }: ValidationOptions,
+): QuestionOutcome {
+  const required = requireAnswers && question.required === true;
   const empty = isEmpty(raw);
   if (!visibility.questions.has(question.id)) {
     return empty ? { errors: [] } : { errors: [{ questionId: question.id, code: 'hidden' }] };
   }
-  if (empty) return { errors: question.required ? [{ questionId: question.id, code: 'required' }] : [] };
+  if (empty) return { errors: required ? [{ questionId: question.id, code: 'required' }] : [] };
 
   const visibleOptionIds = visibility.options.get(question.id) ?? [];
   const options = 'options' in question && question.options ? question.options.filter((o) => visibleOptionIds.includes(o.id)) : [];
   const rows = visibility.rows.get(question.id) ?? [];
   const possibleRowIds = question.type === 'matrix' ? possibleMatrixRowIds(definition, question) : undefined;
-  const parsed = answerSchemaFor(question, { options, rows, ...(possibleRowIds ? { possibleRowIds } : {}) }).safeParse(raw);
+  const parsed = cachedAnswerSchema(question, { options, rows, required, ...(possibleRowIds ? { possibleRowIds } : {}) }).safeParse(raw);
   if (!parsed.success) return { errors: toAnswerErrors(question.id, parsed.error.issues, question.type === 'matrix') };
 
   const value = parsed.data;
   const outcome: QuestionOutcome = { errors: [] };
   if (!isEmpty(value)) outcome.value = value;
-  else if (question.required) return { errors: [{ questionId: question.id, code: 'required' }] };
+  else if (required) return { errors: [{ questionId: question.id, code: 'required' }] };
 
   // "Other (specify)": kept only while its option is selected.
   const specifyOption = options.find((o) => o.specify);
@@ -264,6 +295,7 @@ function validateQuestions(
   input: Record<string, unknown>,
   otherInput: Record<string, unknown>,
   prior: TAnswers,
+  options: ValidationOptions = {},
 ): { answers: TAnswers; otherTexts: TOtherTexts; errors: AnswerError[] } {
   const accumulated: TAnswers = { ...prior };
   const answers: TAnswers = {};
@@ -274,7 +306,7 @@ function validateQuestions(
     delete accumulated[q.id];
     // Visibility of this question depends only on earlier answers, which are already validated.
     const visibility = computeVisibility(definition, accumulated);
-    const outcome = validateQuestion(definition, q, input[q.id], otherInput[q.id], visibility);
+    const outcome = validateQuestion(definition, q, input[q.id], otherInput[q.id], visibility, options);
     // When a question this one depends on was answered wrongly, whether this one is shown is not
     // known yet: report only its own errors, not "hidden" or "required".
     if (dependsOn(definition, q).some((id) => unsettled.has(id))) {
@@ -301,7 +333,13 @@ function asRecord(value: unknown): Record<string, unknown> {
  * pages (display logic of this page depends on them). Returns this page's canonical answers and
  * other texts only. Throws when the page id is unknown (a caller bug, not a respondent's).
  */
-export function validatePageAnswers(definition: TSurveyDefinition, pageId: string, input: PageInput, priorAnswers: TAnswers): AnswerValidationResult {
+export function validatePageAnswers(
+  definition: TSurveyDefinition,
+  pageId: string,
+  input: PageInput,
+  priorAnswers: TAnswers,
+  options: ValidationOptions = {},
+): AnswerValidationResult {
   const page = findPage(definition, pageId);
   if (!page) throw new Error(`survey "${definition.id}" has no page "${pageId}"`);
   const pageQuestionIds = new Set(page.questions.map((q) => q.id));
@@ -312,7 +350,7 @@ export function validatePageAnswers(definition: TSurveyDefinition, pageId: strin
     if (!pageQuestionIds.has(id)) errors.push({ questionId: id, code: 'unknown_question', params: { pageId } });
   }
   const prior = pruneHiddenAnswers(definition, priorAnswers);
-  const result = validateQuestions(definition, page.questions, answersIn, othersIn, prior);
+  const result = validateQuestions(definition, page.questions, answersIn, othersIn, prior, options);
   errors.push(...result.errors);
   return errors.length ? { ok: false, errors } : { ok: true, answers: result.answers, otherTexts: result.otherTexts };
 }
