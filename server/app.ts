@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
 import onHeaders from 'on-headers';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './lib/config';
 import type { Logger } from './lib/logger';
 import { browserIdentity, csrfProtection, securityHeaders } from './lib/security';
 import { errorHandler, notFoundHandler } from './lib/error-handlers';
+import { requestLogging } from './lib/request-logging';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { takeRoutes } from './responses/take.routes';
@@ -37,7 +37,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('views', path.join(ROOT, 'views'));
   app.locals.rmWhitespace = false;
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(requestLogging(logger));
   // While draining, every answer tells the client not to reuse its connection, including
   // answers to requests that began before SIGTERM (hence at header time, not request time).
   app.use((_req, res, next) => {

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { AppError, ConflictError, NotFoundError, ValidationError } from './errors';
 import type { Logger } from './logger';
+import { maskSecretsInUrl } from './request-logging';
 import { negotiateLanguage, translator, type MessageKey } from './i18n/index';
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -65,9 +66,9 @@ export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestH
     if (res.headersSent) return next(error);
     const appError = normaliseError(error);
     if (appError.expected) {
-      logger.info({ code: appError.code, status: appError.status, path: req.path }, appError.message);
+      logger.info({ code: appError.code, status: appError.status, path: maskSecretsInUrl(req.path) }, appError.message);
     } else {
-      logger.error({ err: error, path: req.path }, 'unhandled error');
+      logger.error({ err: error, path: maskSecretsInUrl(req.path) }, 'unhandled error');
     }
     const body = {
       error: {

@@ -112,6 +112,36 @@ describe('Booting the app on the embedded store', function () {
     expect(await exited).to.equal(0);
   });
 
+  it('logs one compact JSON line per request in production: no headers, no address, no resume token', async () => {
+    const secret = 'a-production-secret-of-at-least-32-characters';
+    const server = await startServer(baseEnv(path.join(dataDir, 'production'), { NODE_ENV: 'production', SECRET: secret, LOG_LEVEL: 'info' }));
+    try {
+      const token = 'A'.repeat(43);
+      await fetch(`${server.url}/s/captic_2011`, { headers: { cookie: 'brm_browser=nope' } });
+      await fetch(`${server.url}/s/captic_2011/resume/${token}`);
+      const requestLines = () =>
+        server
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('{') && line.includes('"msg":"request"'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      while (requestLines().length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      const [intro, resume] = requestLines();
+      expect(Object.keys(intro!).sort()).to.deep.equal(['level', 'msg', 'req', 'res', 'responseTime', 'service', 'time']);
+      expect(intro).to.include({ level: 30, msg: 'request', service: 'barometer' });
+      expect(intro!.req).to.deep.equal({ id: (intro!.req as { id: unknown }).id, method: 'GET', url: '/s/captic_2011' });
+      expect(intro!.res).to.deep.equal({ statusCode: 200 });
+      expect(resume!.req).to.include({ url: '/s/captic_2011/resume/[token]' });
+      expect(server.output()).not.to.contain(token);
+      expect(server.output()).not.to.contain('brm_browser');
+      expect(server.output()).not.to.match(/remoteAddress|"headers"/);
+    } finally {
+      const exited = new Promise((resolve) => server.child.on('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('refuses to start on bad settings, listing every problem', async () => {
     const run = await runToEnd('server/index.ts', [], baseEnv(dataDir, { PORT: 'eighty', LOG_LEVEL: 'loud' }));
     expect(run.code).to.equal(1);

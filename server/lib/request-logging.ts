@@ -1,0 +1,30 @@
+// One compact line per request: id, method, path, status and time. No headers (they carry
+// cookies, and dumping them cost more than the rest of a log line), no client address (personal
+// data we do not need), and no resume token: the one URL that carries a respondent's key has it
+// masked, since whoever holds the token holds the response.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from './logger';
+
+const RESUME_TOKEN = /(\/resume\/)[^/?#]+/;
+
+export function maskSecretsInUrl(url: string): string {
+  return url.replace(RESUME_TOKEN, '$1[token]');
+}
+
+export function requestLogging(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    autoLogging: { ignore: (req) => req.url === '/healthz' },
+    // The serializers run for every request, whatever the level: keep them to a few fields.
+    wrapSerializers: false,
+    serializers: {
+      req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: maskSecretsInUrl(req.url ?? '') }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request failed',
+  });
+}
