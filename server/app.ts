@@ -64,7 +64,13 @@ export function createApp(deps: AppDependencies): Express {
   const csrf = csrfProtection(config, secret);
   app.use(csrf.doubleCsrfProtection);
   app.use((req, res, next) => {
-    res.locals.csrfToken = csrf.generateCsrfToken(req, res);
+    // Made when a page with a form reads it, not for every redirect and JSON answer: a token
+    // costs an HMAC and a Set-Cookie. Once made, it stays the same for the rest of the request.
+    let token: string | undefined;
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      get: () => (token ??= csrf.generateCsrfToken(req, res)),
+    });
     next();
   });
 

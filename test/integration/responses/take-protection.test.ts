@@ -88,6 +88,20 @@ describe('Protecting responses from bad input', () => {
     await expectRefused(browser, page, { ...fields, _csrf: '' }, 403, /Votre session a expiré ou le formulaire a été altéré/);
   });
 
+  it('gives a CSRF token with every form, and keeps it from one page to the next', async () => {
+    const browser = new Browser(app.url);
+    const intro = await browser.get(`/s/${CAPTIC_ID}`);
+    const token = browser.hiddenFields(intro)._csrf as string;
+    expect(token).to.match(/^[0-9a-f]{64}\.[0-9a-f]+$/);
+    expect(intro.headers['set-cookie']?.toString()).to.contain('brm_csrf=');
+    // A redirect carries no form: no token is made for it.
+    const started = await browser.post(browser.formAction(intro), { ...browser.hiddenFields(intro), consent: 'yes' });
+    expect(started.status).to.equal(303);
+    expect(started.headers['set-cookie']?.toString() ?? '').not.to.contain('brm_csrf=');
+    const page = await browser.open(started.location!);
+    expect(browser.hiddenFields(page)._csrf).to.equal(token);
+  });
+
   it('refuses a tampered response id with 403', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
