@@ -12,13 +12,27 @@
 //      O(log n + k), so the 100k / 10k ratio should stay under 1.5.
 //   3. Ping latency while a 100k-document aggregation runs on another connection: what a page's
 //      health check or a short query waits behind a long command.
+//   4. The respondent path's store commands (issue 9), each in a tight loop through the driver over
+//      a Unix socket: a page GET's find by survey and resume token (10,000 responses stored), a page
+//      POST's findAndModify by _id, and a completion's bulkWrite of 36 tally upserts. The store runs
+//      in a process of its own (its cli.ts, journal on disk), so the CPU time it spends per command
+//      is read from /proc (every thread: the worker, its GC and its I/O). With --against <dir>, the
+//      store of another checkout runs too, rounds alternating, and each round gives the ratio.
 // Stops by itself in well under 3 minutes. Results and how to read them: docs/benchmarks.md.
 //
 //   npm run bench:store
 //   npm run bench:store -- --json                  machine-readable summary on stdout
-//   npm run bench:store -- --only inserts          one part (inserts, queries or ping)
-//   npm run bench:store -- --seconds 3             length of each insert measurement (default 1.5)
-import { promises as fs, constants as fsConstants } from 'node:fs';
+//   npm run bench:store -- --only inserts          one part (inserts, queries, ping or respondent)
+//   npm run bench:store -- --seconds 3             length of each insert or respondent measurement (default 1.5)
+//   npm run bench:store -- --only respondent --against /tmp/before
+//                                                  this store against another checkout's, made with
+//                                                  git worktree add /tmp/before <commit> &&
+//                                                  ln -s "$PWD/node_modules" /tmp/before/node_modules
+//   npm run bench:store -- --only respondent --profile /tmp/prof
+//                                                  also writes the store's CPU profiles (--cpu-prof) there
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,9 +61,10 @@ const GOAL_INSERT_RATIO = 0.6;
 const GOAL_FLAT_RATIO = 1.5;
 const GOAL_PING_P99_MS = 20;
 
-type Part = 'inserts' | 'queries' | 'ping';
+const PARTS = ['inserts', 'queries', 'ping', 'respondent'] as const;
+type Part = (typeof PARTS)[number];
 
-interface Options { json: boolean; seconds: number; only: Part | undefined }
+interface Options { json: boolean; seconds: number; only: Part | undefined; against: string | undefined; profile: string | undefined }
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -58,19 +73,24 @@ function parseOptions(argv: string[]): Options {
       json: { type: 'boolean', default: false },
       seconds: { type: 'string', default: '1.5' },
       only: { type: 'string' },
+      against: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('usage: npm run bench:store -- [--json] [--seconds 1.5] [--only inserts|queries|ping]');
+    console.log('usage: npm run bench:store -- [--json] [--seconds 1.5] [--only inserts|queries|ping|respondent] [--against <checkout>] [--profile <dir>]');
     process.exit(0);
   }
   const seconds = Number(values.seconds);
   if (!(seconds > 0 && seconds <= 20)) throw new Error(`--seconds must be between 0 and 20, not "${values.seconds}"`);
   const only = values.only;
-  if (only !== undefined && only !== 'inserts' && only !== 'queries' && only !== 'ping') throw new Error(`--only must be inserts, queries or ping, not "${only}"`);
-  return { json: values.json ?? false, seconds, only };
+  if (only !== undefined && !(PARTS as readonly string[]).includes(only)) throw new Error(`--only must be one of ${PARTS.join(', ')}, not "${only}"`);
+  const against = values.against === undefined ? undefined : path.resolve(values.against);
+  if (against !== undefined && !existsSync(path.join(against, 'server/embedded-mongo/cli.ts'))) throw new Error(`--against must name a checkout of this repository, not "${values.against}"`);
+  if (against !== undefined && !existsSync(path.join(against, 'node_modules'))) throw new Error(`${against} has no node_modules: link this checkout's in (ln -s "$PWD/node_modules" "${against}/node_modules")`);
+  return { json: values.json ?? false, seconds, only: only as Part | undefined, against, profile: values.profile === undefined ? undefined : path.resolve(values.profile) };
 }
 
 interface Timing { runs: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number }
@@ -376,6 +396,213 @@ async function measurePing(uri: string, collection: Collection): Promise<PingRes
   }
 }
 
+// ---------------------------------------------------------------------------------- 4. respondent path
+
+/** Responses stored before the loops start, as in the app's index test. */
+const RESPONDENT_STORED = 10_000;
+/** Partial responses among them: the ones page POSTs update. */
+const RESPONDENT_PARTIAL = 200;
+const RESPONDENT_ROUNDS = 5;
+const SURVEY_ID = 'captic_2011';
+const WAVE_ID = '2011-03';
+/** A completion's tally upserts: 18 questions in 2 segments ("all" and the respondent's company size), 36 in all. */
+const TALLY_QUESTIONS = 18;
+const TALLY_SEGMENTS = ['all', 'company_size=pme'];
+const ANSWERS = {
+  uses_social: 'yes', usage: 'both', networks: ['facebook', 'viadeo', 'other'],
+  satisfaction_personal: { facebook: 4, viadeo: 'dont_know' }, satisfaction_professional: { facebook: 2, viadeo: 5 },
+  info_sources: ['social_media', 'other'], club_member: 'no', club_obstacles: ['time', 'fees'], reasons: ['exchange_peers'],
+  themes: ['financing', 'training'], company_size: 'pme', sector: 'it_telecom', region: 'occitanie', function: 'manager',
+};
+
+const RESPONDENT_COMMANDS = ['find', 'findAndModify', 'bulkWrite'] as const;
+type RespondentCommand = (typeof RESPONDENT_COMMANDS)[number];
+const COMMAND_LABELS: Record<RespondentCommand, string> = {
+  find: 'page GET: find {surveyId, resumeTokenHash} limit 1',
+  findAndModify: 'page POST: findAndModify {_id, status, revision}',
+  bulkWrite: 'completion: bulkWrite of 36 tally upserts',
+};
+
+interface StoreProcess { label: string; pid: number; uri: string; close(): Promise<void> }
+
+/** A store from `root`'s cli.ts in a process of its own, journal on disk, on a Unix socket only reachable by us. */
+async function startStoreProcess(label: string, root: string, profileDir: string | undefined): Promise<StoreProcess> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-respondent-'));
+  const socket = path.join(dir, 'store.sock');
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, path.join(root, 'server/embedded-mongo/cli.ts'), '--dbpath', path.join(dir, 'db'), '--socket', socket, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the ${label} store exited (code ${code}) before listening: ${output}`)));
+  });
+  return {
+    label,
+    pid: child.pid!,
+    uri: `mongodb://${encodeURIComponent(socket)}`,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * CPU time a process has used so far, in ms: the sum over its threads of the time the kernel ran
+ * them (/proc/<pid>/task/<tid>/schedstat, nanoseconds), so the worker, its GC and its I/O all count.
+ */
+async function processCpuMs(pid: number): Promise<number> {
+  const tasks = await fs.readdir(`/proc/${pid}/task`);
+  let ns = 0;
+  for (const task of tasks) {
+    try {
+      ns += Number((await fs.readFile(`/proc/${pid}/task/${task}/schedstat`, 'utf8')).split(' ')[0]);
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return ns / 1e6;
+}
+
+const tokenHash = (serial: number) => createHash('sha256').update(`respondent-${serial}`).digest('hex');
+
+/** The documents the app stores, and the indexes its models declare. */
+async function seedRespondentStore(client: MongoClient): Promise<void> {
+  const db = client.db('barometer');
+  const responses = db.collection('responses');
+  await responses.createIndex({ surveyId: 1, waveId: 1, status: 1 });
+  await responses.createIndex({ resumeTokenHash: 1 }, { unique: true, sparse: true });
+  await db.collection('tallies').createIndex({ surveyId: 1, waveId: 1, segment: 1, questionId: 1 }, { unique: true });
+  let batch: Document[] = [];
+  for (let serial = 0; serial < RESPONDENT_STORED; serial += 1) {
+    const startedAt = new Date(Date.UTC(2011, 2, 1) + serial * 1000);
+    const partial = serial < RESPONDENT_PARTIAL;
+    batch.push({
+      surveyId: SURVEY_ID, waveId: WAVE_ID, fingerprint: 'bench', status: partial ? 'partial' : 'complete',
+      answers: ANSWERS, otherTexts: { networks: 'Instagram' }, language: 'fr', source: 'web', resumeTokenHash: tokenHash(serial),
+      consentedAt: startedAt, lastPageId: 'profile', startedAt, ...(partial ? {} : { completedAt: startedAt }), revision: 0, updatedAt: startedAt,
+    });
+    if (batch.length === LOAD_BATCH) {
+      await responses.insertMany(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await responses.insertMany(batch);
+}
+
+type RespondentRunners = Record<RespondentCommand, () => Promise<unknown>>;
+
+/** One call of each command, shaped as the app's services send them (mongoose lean queries, the tally service's bulkWrite). */
+async function respondentRunners(client: MongoClient): Promise<RespondentRunners> {
+  const db = client.db('barometer');
+  const responses = db.collection('responses');
+  const tallies = db.collection('tallies');
+  const partial = await responses.find({ status: 'partial' }, { projection: { _id: 1, revision: 1 } }).toArray();
+  let serial = 0;
+  let saved = 0;
+  const tallyOperations = TALLY_SEGMENTS.flatMap((segment) =>
+    Array.from({ length: TALLY_QUESTIONS }, (_, q) => ({
+      updateOne: { filter: { surveyId: SURVEY_ID, waveId: WAVE_ID, segment, questionId: `q${q}` }, update: { $inc: { 'c.n': 1, [`c.option_${q % 4}`]: 1 } }, upsert: true },
+    })),
+  );
+  return {
+    find: async () => {
+      const doc = await responses.findOne({ surveyId: SURVEY_ID, resumeTokenHash: tokenHash(serial++ % RESPONDENT_STORED) });
+      if (!doc) throw new Error('the page GET found no response');
+    },
+    findAndModify: async () => {
+      const target = partial[saved++ % partial.length]!;
+      const updated = await responses.findOneAndUpdate(
+        { _id: target._id, status: 'partial', revision: target.revision },
+        { $set: { answers: ANSWERS, otherTexts: {}, fingerprint: 'bench', language: 'fr', lastPageId: `page${saved % 7}`, updatedAt: new Date() }, $inc: { revision: 1 } },
+        { returnDocument: 'after' },
+      );
+      if (!updated) throw new Error('the page POST matched no response');
+      target.revision = updated.revision as number;
+    },
+    bulkWrite: async () => {
+      const result = await tallies.bulkWrite(tallyOperations, { ordered: false });
+      if (result.matchedCount + result.upsertedCount !== tallyOperations.length) throw new Error('the tally upserts did not all apply');
+    },
+  };
+}
+
+interface CommandCost { perSecond: number; cpuUsPerCommand: number }
+
+/** Runs `command` back to back for `seconds`; the store's CPU time per command and the commands per second. */
+async function measureCommand(store: StoreProcess, command: () => Promise<unknown>, seconds: number): Promise<CommandCost> {
+  for (let i = 0; i < 50; i += 1) await command();
+  const cpuBefore = await processCpuMs(store.pid);
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let count = 0;
+  while (performance.now() < deadline) {
+    await command();
+    count += 1;
+  }
+  const elapsedMs = performance.now() - started;
+  const cpuMs = (await processCpuMs(store.pid)) - cpuBefore;
+  return { perSecond: Math.round((count / elapsedMs) * 1000), cpuUsPerCommand: Math.round((cpuMs / count) * 1000 * 10) / 10 };
+}
+
+interface RespondentRound { command: RespondentCommand; costs: Record<string, CommandCost> }
+interface RespondentCommandResult { command: RespondentCommand; label: string; stores: Record<string, CommandCost>; cpuRatio?: number; rateRatio?: number }
+interface RespondentResult { stored: number; rounds: number; stores: string[]; commands: RespondentCommandResult[] }
+
+async function measureRespondent(options: Options, progress: (text: string) => void): Promise<RespondentResult> {
+  const roots: Array<[string, string]> = [['this checkout', process.cwd()]];
+  if (options.against) roots.push([`against ${options.against}`, options.against]);
+  const stores: StoreProcess[] = [];
+  const clients: MongoClient[] = [];
+  try {
+    for (const [label, root] of roots) stores.push(await startStoreProcess(label, root, label === 'this checkout' ? options.profile : undefined));
+    const runners: RespondentRunners[] = [];
+    for (const store of stores) {
+      const client = await MongoClient.connect(store.uri, { maxPoolSize: 1 });
+      clients.push(client);
+      await seedRespondentStore(client);
+      runners.push(await respondentRunners(client));
+    }
+    const rounds: RespondentRound[] = [];
+    for (let round = 1; round <= RESPONDENT_ROUNDS; round += 1) {
+      for (const command of RESPONDENT_COMMANDS) {
+        const costs: Record<string, CommandCost> = {};
+        // Alternating which store goes first cancels a drift of the machine's speed within a round.
+        const order = round % 2 === 1 ? stores.map((_, i) => i) : stores.map((_, i) => i).reverse();
+        for (const i of order) costs[stores[i]!.label] = await measureCommand(stores[i]!, runners[i]![command], options.seconds);
+        rounds.push({ command, costs });
+        progress(`respondent round ${round}/${RESPONDENT_ROUNDS}, ${command}: ${Object.entries(costs).map(([label, cost]) => `${label} ${cost.cpuUsPerCommand} µs CPU, ${cost.perSecond}/s`).join('; ')}`);
+      }
+    }
+    const commands = RESPONDENT_COMMANDS.map((command): RespondentCommandResult => {
+      const mine = rounds.filter((round) => round.command === command);
+      const perStore = Object.fromEntries(stores.map((store) => [store.label, {
+        perSecond: median(mine.map((round) => round.costs[store.label]!.perSecond)),
+        cpuUsPerCommand: median(mine.map((round) => round.costs[store.label]!.cpuUsPerCommand)),
+      }]));
+      const result: RespondentCommandResult = { command, label: COMMAND_LABELS[command], stores: perStore };
+      if (stores.length === 2) {
+        const [current, other] = stores.map((store) => store.label) as [string, string];
+        // Per round, then the median: only measurements taken moments apart are compared.
+        result.cpuRatio = median(mine.map((round) => round.costs[current]!.cpuUsPerCommand / round.costs[other]!.cpuUsPerCommand));
+        result.rateRatio = median(mine.map((round) => round.costs[current]!.perSecond / round.costs[other]!.perSecond));
+      }
+      return result;
+    });
+    return { stored: RESPONDENT_STORED, rounds: RESPONDENT_ROUNDS, stores: stores.map((store) => store.label), commands };
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all(stores.map((store) => store.close()));
+  }
+}
+
 // ---------------------------------------------------------------------------------- output
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -393,6 +620,8 @@ async function main(): Promise<void> {
 
   let queries: QueryResult | undefined;
   let ping: PingResult | undefined;
+  const respondent = wants('respondent') ? await measureRespondent(options, progress) : undefined;
+
   if (wants('queries') || wants('ping')) {
     // In memory: reads do not touch the journal, and loading 100k documents stays quick.
     const store: EmbeddedMongo = await startEmbeddedMongo({ logger: silentLogger() });
@@ -422,6 +651,7 @@ async function main(): Promise<void> {
     inserts: inserts && { clients: CLIENTS, secondsPerRound: options.seconds, ...inserts, goalRatio: GOAL_INSERT_RATIO, met: inserts.ratio >= GOAL_INSERT_RATIO },
     queries: queries && { ...queries, goalRatio: GOAL_FLAT_RATIO, met: queries.sortedLimitRatio <= GOAL_FLAT_RATIO && queries.rangeRatio <= GOAL_FLAT_RATIO },
     ping: ping && { ...ping, goalP99Ms: GOAL_PING_P99_MS, met: ping.ping.p99Ms < GOAL_PING_P99_MS },
+    respondent,
   };
   if (options.json) {
     console.log(JSON.stringify(summary, null, 2));
@@ -459,6 +689,23 @@ async function main(): Promise<void> {
     console.log(`Ping while a ${count(p.documents)}-document aggregation runs on another connection (${p.ping.runs} pings over ${AGGREGATION_RUNS} aggregations of ${p.aggregationMs.join(' / ')} ms):`);
     console.log(markdownTable(['ping', 'p50 ms', 'p99 ms', 'max ms'], [['idle', p.idlePing.p50Ms.toFixed(2), p.idlePing.p99Ms.toFixed(2), p.idlePing.maxMs.toFixed(2)], ['during aggregation', p.ping.p50Ms.toFixed(2), p.ping.p99Ms.toFixed(2), p.ping.maxMs.toFixed(2)]]));
     console.log(`(goal p99 < ${GOAL_PING_P99_MS} ms: ${verdict(p.met)})`);
+  }
+  if (summary.respondent) {
+    const r = summary.respondent;
+    const [current, other] = r.stores as [string, string | undefined];
+    console.log(`\nRespondent-path commands, one driver client in a tight loop over a Unix socket, ${count(r.stored)} responses stored, journal on disk (median of ${r.rounds} rounds of ${options.seconds} s each${other ? ', the two stores alternating' : ''}; store CPU per command from /proc):`);
+    const headers = ['command', `${current}: CPU µs`, 'per second'];
+    if (other) headers.push(`${other}: CPU µs`, 'per second', 'CPU ratio (this / other)', 'rate ratio (this / other)');
+    console.log(
+      markdownTable(
+        headers,
+        r.commands.map((c) => {
+          const row = [c.label, c.stores[current]!.cpuUsPerCommand.toFixed(1), count(c.stores[current]!.perSecond)];
+          if (other) row.push(c.stores[other]!.cpuUsPerCommand.toFixed(1), count(c.stores[other]!.perSecond), c.cpuRatio!.toFixed(2), c.rateRatio!.toFixed(2));
+          return row;
+        }),
+      ),
+    );
   }
 }
 
