@@ -35,6 +35,9 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
+  // Includes name their file from the views root ('/partials/head'), which EJS resolves without
+  // looking on disk; a relative include costs a stat() on every render, cache or not.
+  app.set('view options', { root: path.join(ROOT, 'views') });
   app.locals.rmWhitespace = false;
 
   app.use(requestLogging(logger));
