@@ -59,6 +59,8 @@ interface Options {
   warmUpSeconds: number;
   /** The warm-up before the first window of a kind of request on a fresh server. */
   firstWarmUpSeconds: number;
+  /** Extra node flags for Barometer: a V8 profile, a heap setting to compare. */
+  barometerNodeFlags: string[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -68,12 +70,14 @@ function parseOptions(argv: string[]): Options {
       json: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
+      'cpu-profile': { type: 'string' },
+      'node-option': { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('usage: npm run bench:load -- [--quick] [--duration 8] [--json]');
+    console.log('usage: npm run bench:load -- [--quick] [--duration 8] [--json] [--cpu-profile DIR] [--node-option=FLAG ...]');
     process.exit(0);
   }
   const quick = values.quick ?? false;
@@ -86,6 +90,10 @@ function parseOptions(argv: string[]): Options {
     seconds,
     warmUpSeconds: Math.max(1, Math.round(seconds / 4)),
     firstWarmUpSeconds: Math.max(FIRST_WARM_UP_MIN_SECONDS, Math.round(1.5 * seconds)),
+    barometerNodeFlags: [
+      ...(values['cpu-profile'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-profile'])}`] : []),
+      ...(values['node-option'] ?? []),
+    ],
   };
 }
 
@@ -96,6 +104,7 @@ function getFigures(requests: number, usage: Usage): GetFigures {
   return {
     perSecond: requests / (usage.wallMs / 1000),
     cpuUsPerRequest: (usage.serverCpuMs * 1000) / requests,
+    mainThreadCpuUsPerRequest: (usage.mainThreadCpuMs * 1000) / requests,
     loadCpuPercent: (100 * usage.loadCpuMs) / usage.wallMs,
   };
 }
@@ -136,7 +145,7 @@ function startReference(pinning: Pinning): Promise<ServerProcess> {
   });
 }
 
-function startBarometer(pinning: Pinning, dataDir: string): Promise<ServerProcess> {
+function startBarometer(pinning: Pinning, dataDir: string, nodeFlags: string[]): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -152,7 +161,7 @@ function startBarometer(pinning: Pinning, dataDir: string): Promise<ServerProces
   delete env.MONGODB_URI;
   return startServer({
     name: 'Barometer',
-    args: ['--import', 'tsx', path.join(ROOT, 'server/index.ts')],
+    args: [...nodeFlags, '--import', 'tsx', path.join(ROOT, 'server/index.ts')],
     env,
     ready: /Barometer is running at (http:\/\/\S+)/,
     pinning,
@@ -205,6 +214,7 @@ async function measureSaturation(bench: Bench, barometer: ServerProcess) {
       responsesPerSecond: run.responses / (usage.wallMs / 1000),
       requestsPerSecond: run.requests / (usage.wallMs / 1000),
       cpuMsPerResponse: run.responses > 0 ? usage.serverCpuMs / run.responses : Number.POSITIVE_INFINITY,
+      mainThreadCpuMsPerResponse: run.responses > 0 ? usage.mainThreadCpuMs / run.responses : Number.POSITIVE_INFINITY,
       serverCpuPercent: (100 * usage.serverCpuMs) / usage.wallMs,
       loadCpuPercent: (100 * usage.loadCpuMs) / usage.wallMs,
     };
@@ -268,7 +278,7 @@ async function main(): Promise<void> {
 
   let summary: LoadSummary;
   try {
-    const [reference, barometer] = await Promise.all([startReference(pinning), startBarometer(pinning, dataDir)]);
+    const [reference, barometer] = await Promise.all([startReference(pinning), startBarometer(pinning, dataDir, options.barometerNodeFlags)]);
     servers.push(reference, barometer);
     progress(`bare Express at ${reference.baseUrl} (pid ${reference.pid}), Barometer at ${barometer.baseUrl} (pid ${barometer.pid}, data in ${dataDir})`);
     const bench: Bench = { options, errors: [], peakUnderLoadKiB: 0, windows: [] };

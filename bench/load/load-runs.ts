@@ -5,13 +5,15 @@
 import autocannon from 'autocannon';
 import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
 import { completeResponseRequests, REQUEST_KINDS, RespondentTally, type RequestKind } from './respondent-sequence';
-import { machineBusyCpuMs, processCpuMs, residentKiB } from './processes';
+import { machineBusyCpuMs, mainThreadCpuMs, processCpuMs, residentKiB } from './processes';
 
 const RSS_SAMPLE_MS = 100;
 
 export interface Usage {
   /** Server CPU (every thread) during the window, ms. */
   serverCpuMs: number;
+  /** Of serverCpuMs, the main thread's (see mainThreadCpuMs). */
+  mainThreadCpuMs: number;
   /** This process's CPU during the window: near 1 core, the load generator was the limit. */
   loadCpuMs: number;
   wallMs: number;
@@ -31,6 +33,7 @@ export async function withUsage<T>(pid: number, work: () => Promise<T>): Promise
     peakRssKiB = Math.max(peakRssKiB, residentKiB(pid));
   }, RSS_SAMPLE_MS);
   const cpuBefore = processCpuMs(pid);
+  const mainBefore = mainThreadCpuMs(pid);
   const machineBefore = machineBusyCpuMs();
   const loadBefore = process.cpuUsage();
   const started = performance.now();
@@ -39,10 +42,11 @@ export async function withUsage<T>(pid: number, work: () => Promise<T>): Promise
     const wallMs = performance.now() - started;
     const load = process.cpuUsage(loadBefore);
     const serverCpuMs = processCpuMs(pid) - cpuBefore;
+    const mainCpuMs = mainThreadCpuMs(pid) - mainBefore;
     const loadCpuMs = (load.user + load.system) / 1000;
     const otherCpuMs = Math.max(0, machineBusyCpuMs() - machineBefore - serverCpuMs - loadCpuMs);
     peakRssKiB = Math.max(peakRssKiB, residentKiB(pid));
-    return { value, usage: { serverCpuMs, loadCpuMs, wallMs, otherCpuMs, peakRssKiB } };
+    return { value, usage: { serverCpuMs, mainThreadCpuMs: mainCpuMs, loadCpuMs, wallMs, otherCpuMs, peakRssKiB } };
   } finally {
     clearInterval(sampler);
   }

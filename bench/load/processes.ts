@@ -156,13 +156,25 @@ const CLOCK_TICKS_PER_SECOND = (() => {
   }
 })();
 
-/** CPU time (user + system, every thread) a process has used since it started, in ms. */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function cpuMsOfStat(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
   // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** CPU time (user + system, every thread) a process has used since it started, in ms. */
+export function processCpuMs(pid: number): number {
+  return cpuMsOfStat(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of the process's main thread alone: HTTP, the app, mongoose and the driver. The
+ * embedded store's worker thread, V8's garbage-collection helpers and libuv's pool are the rest.
+ */
+export function mainThreadCpuMs(pid: number): number {
+  return cpuMsOfStat(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /** CPU time every core of the machine has spent busy since boot (all processes), in ms. */
