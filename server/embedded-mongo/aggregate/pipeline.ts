@@ -7,7 +7,7 @@ import type { Stream } from './pause';
 import { scanCollection } from './source';
 import type { CompiledStage, ParseContext, PipelineContext } from './stage';
 import { COLLECTION_STAGES, FIRST_ONLY, NOT_IN_FACET, STAGES, WRITE_STAGES } from './stages/index';
-import { parseCollStats, parseIndexStats } from './stages/sources';
+import { parseCollStats, parseIndexStats, parsePlanCacheStats } from './stages/sources';
 import type { SortStage } from './stages/sort';
 import { readNamespace, viewDefinition } from './view';
 
@@ -53,7 +53,9 @@ export function compilePipeline(pipeline: unknown, options: CompileOptions = {})
     if (COLLECTION_STAGES.has(name)) {
       const target = { ...(options.collection !== undefined ? { collection: options.collection } : {}) };
       const startedAt = options.startedAt ?? new Date();
-      stages.push(name === '$collStats' ? parseCollStats(stage[name], target) : parseIndexStats(stage[name], target, () => startedAt));
+      if (name === '$collStats') stages.push(parseCollStats(stage[name], target));
+      else if (name === '$planCacheStats') stages.push(parsePlanCacheStats(stage[name], target));
+      else stages.push(parseIndexStats(stage[name], target, () => startedAt));
       return;
     }
     const parser = STAGES[name];

@@ -12,7 +12,7 @@ const COMMAND_ACTIONS: Record<string, Action> = {
   insert: 'write', update: 'write', delete: 'write', findAndModify: 'write', findandmodify: 'write',
   create: 'createDrop', drop: 'createDrop', createIndexes: 'createDrop', dropIndexes: 'createDrop', deleteIndexes: 'createDrop',
   renameCollection: 'createDrop',
-  collMod: 'dbAdmin', dropDatabase: 'dbAdmin',
+  collMod: 'dbAdmin', dropDatabase: 'dbAdmin', planCacheClear: 'dbAdmin',
   createUser: 'userAdmin', updateUser: 'userAdmin', dropUser: 'userAdmin', usersInfo: 'userAdmin',
   serverStatus: 'clusterMonitor', hostInfo: 'clusterMonitor', getCmdLineOpts: 'clusterMonitor', getParameter: 'clusterMonitor',
   // mongod lets any authenticated user list databases (authorizedDatabases) and manage its own sessions.

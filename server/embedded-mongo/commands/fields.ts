@@ -65,6 +65,7 @@ const COMMAND_FIELDS: Record<string, readonly string[]> = {
   dbStats: ['scale', 'freeStorage'],
   collStats: ['scale', 'verbose'],
   explain: ['verbosity'],
+  planCacheClear: ['query', 'sort', 'projection', 'collation'],
 };
 
 /** Fields of the statements inside update/delete, which mongod checks the same way. */

@@ -8,6 +8,7 @@ import * as collections from './collections';
 import * as explanation from './explain';
 import { isCommandRun, type CommandContext, type CommandHandler, type CommandRun } from './context';
 import { checkCommandFields } from './fields';
+import { planCacheClear } from './plan-cache';
 import { countOnView, distinctOnView, findOnView, isView, notOnView } from './views';
 import * as indexes from './indexes';
 import * as read from './read';
@@ -57,6 +58,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   listIndexes: indexes.listIndexes,
   dropIndexes: indexes.dropIndexes,
   deleteIndexes: indexes.dropIndexes,
+  planCacheClear,
 };
 
 /** Commands that write: they are journaled before the reply goes out. */
@@ -69,6 +71,7 @@ export const WRITE_COMMANDS = new Set([
 const VIEW_READS: Record<string, CommandHandler> = { find: findOnView, count: countOnView, distinct: distinctOnView };
 const COLLECTION_ONLY = new Set([
   'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'createIndexes', 'listIndexes', 'dropIndexes', 'deleteIndexes', 'collStats',
+  'planCacheClear',
 ]);
 
 function viewHandler(name: string, command: Document, context: CommandContext): Document | CommandRun | undefined {

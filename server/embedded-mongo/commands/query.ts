@@ -63,6 +63,9 @@ export interface MatchOptions {
   /** How many documents the caller needs at most (skip + limit), for the planner. */
   limit?: number;
   hint?: unknown;
+  /** The command's skip and projection: they only make part of its plan cache key. */
+  skip?: number;
+  projection?: Document;
 }
 
 export interface Matches {
@@ -75,9 +78,16 @@ export interface Matches {
 export function* matchingRun(collection: Collection | undefined, filter: Document | undefined, query: CompiledQuery, options: MatchOptions = {}): Generator<Pause, Matches, void> {
   const docs: Document[] = [];
   if (!collection) return { docs, sorted: true };
-  // Not annotated, so a planner without `hint` in its QueryShape still accepts it.
-  const shape = { filter, sort: options.sort, collator: query.collator, limit: options.limit, hint: options.hint as string | Document | undefined };
-  const plan = planQuery(collection, shape);
+  const plan = planQuery(collection, {
+    filter,
+    sort: options.sort,
+    collator: query.collator,
+    limit: options.limit,
+    hint: options.hint as string | Document | undefined,
+    cache: true,
+    skip: options.skip,
+    projection: options.projection,
+  });
   // When the documents already come in the order asked for, the first `limit` matches are the
   // answer: stop there, so a sorted limit on an index costs O(log n + k).
   const enough = options.limit !== undefined && options.limit > 0 && (!options.sort || plan.providesSort) ? options.limit : Infinity;
@@ -88,6 +98,7 @@ export function* matchingRun(collection: Collection | undefined, filter: Documen
       continue;
     }
     if (query.matcher.test(item)) {
+      plan.countMatch?.();
       docs.push(item);
       if (docs.length >= enough) break;
     }
@@ -110,6 +121,8 @@ export function* findRun(collection: Collection | undefined, options: FindOption
     sort: hasSort ? options.sort : undefined,
     limit: limit === undefined ? undefined : skip + limit,
     hint: options.hint,
+    skip,
+    projection: projection ? options.projection : undefined,
   });
   let docs = matches.docs;
   if (sort && !matches.sorted) {

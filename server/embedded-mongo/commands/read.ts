@@ -134,7 +134,7 @@ export const count: CommandHandler = (command, context) => {
   const run = function* (): CommandRun {
     let n: number;
     if (!query || Object.keys(query).length === 0) n = collection?.docs.size ?? 0;
-    else n = (yield* matchingRun(collection, query, compiled, { hint: command.hint, ...(limit > 0 ? { limit: skip + limit } : {}) })).docs.length;
+    else n = (yield* matchingRun(collection, query, compiled, { hint: command.hint, skip, ...(limit > 0 ? { limit: skip + limit } : {}) })).docs.length;
     n = Math.max(0, n - skip);
     if (limit > 0) n = Math.min(n, limit);
     return { n };

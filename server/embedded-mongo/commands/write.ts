@@ -101,7 +101,7 @@ function* findTargets(
   options: { filter: Document | undefined; collator: Collator | undefined; sort?: Document | undefined; limit?: number | undefined },
 ): Generator<Pause, Document[], void> {
   const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
-  const plan = planQuery(collection, { ...(options.filter ? { filter: options.filter } : {}), ...(sort ? { sort } : {}), ...(options.collator ? { collator: options.collator } : {}), ...(options.limit ? { limit: options.limit } : {}) });
+  const plan = planQuery(collection, { filter: options.filter, sort, collator: options.collator, limit: options.limit, cache: true });
   const found: Document[] = [];
   const stopEarly = options.limit !== undefined && (!sort || plan.providesSort);
   for (const item of plan.docs) {
@@ -110,6 +110,7 @@ function* findTargets(
       continue;
     }
     if (!matcher.test(item)) continue;
+    plan.countMatch?.();
     found.push(item);
     if (stopEarly && found.length >= options.limit!) break;
   }

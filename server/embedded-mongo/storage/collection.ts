@@ -6,6 +6,7 @@ import type { Document } from 'bson';
 import { hashKey, parseCollation, type Collator } from '../bson/index';
 import { CommandError, DuplicateKeyError } from '../errors';
 import { SecondaryIndex, type DocumentKeys, type IndexSpec } from './indexes';
+import { PlanCache } from './plan/cache';
 import { planQuery } from './planner';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -19,6 +20,11 @@ export class Collection {
   readonly indexes = new Map<string, SecondaryIndex>();
   /** The _id index in order, for _id ranges and sorts; point lookups use `docs` directly. */
   readonly idIndex: SecondaryIndex;
+  /**
+   * Plans chosen per query shape (plan/cache.ts). It lives and dies with this object, so a
+   * dropped or renamed collection (a new object under the new name) starts without one.
+   */
+  readonly planCache = new PlanCache();
   /** The collection's default collation applies to _id as to every string comparison. */
   private readonly idCollator: Collator | undefined;
 
@@ -101,10 +107,13 @@ export class Collection {
       index.add(id, keys);
     }
     this.indexes.set(spec.name, index);
+    // A new index may beat every cached plan, as in mongod (catalog changes clear the cache).
+    this.planCache.clear();
   }
 
   dropIndex(name: string): void {
     this.indexes.delete(name);
+    this.planCache.clear();
   }
 
   /**

@@ -3,12 +3,16 @@
 // forward or backward to serve the sort), a union of index scans for $or, or a collection scan.
 // Candidates are a superset of the matches: the caller's matcher tests every document. The scans
 // themselves (plan/scans.ts) yield PAUSE between batches (decision 0004).
+// Commands plan through the collection's plan cache (plan/cache.ts): a shape planned before reuses
+// the index chosen then, with bounds from its own values. A filter pinning every field of a unique
+// index to one value is answered from that index without costing anything, as _id lookups are.
 import type { Document } from 'bson';
 import { hashKey, type Collator } from '../bson/index';
 import type { Pause } from '../commands/context';
 import { CommandError } from '../errors';
 import type { Collection } from './collection';
 import type { SecondaryIndex } from './indexes';
+import { EVICTION_RATIO, queryShape, TRIAL_RESULTS, type CachedChoice, type PlanCache, type PlanCacheEntry } from './plan/cache';
 import { describeInterval, intersect, intervalsFor, involvesStrings, isAllKeys, isPoint, normalize, type BoundsContext, type Interval } from './plan/intervals';
 import { exemptFromNotablescan, getNotablescan, noTableScanError } from './plan/parameters';
 import { queryImplies } from './plan/partial';
@@ -26,6 +30,14 @@ export interface QueryShape {
   notablescan?: boolean;
   /** An index name or key pattern the plan must use, or `{$natural: ±1}` for a collection scan. */
   hint?: string | Document;
+  /**
+   * Reuse and fill the collection's plan cache: the commands that test candidates themselves do
+   * (and report matches through `countMatch`); explain never does, as in mongod.
+   */
+  cache?: boolean;
+  /** The query's skip and projection: part of its cache key only (the planner does not use them). */
+  skip?: number;
+  projection?: Document;
 }
 
 export type PlanStage = 'EOF' | 'IDHACK' | 'IXSCAN' | 'OR' | 'COLLSCAN';
@@ -53,6 +65,8 @@ export interface QueryPlan {
   /** The documents come in the order `sort` asks for (ties in any order). */
   providesSort: boolean;
   plan: PlanSummary;
+  /** On a plan from the cache: the caller counts each document its matcher accepts, which is how the cache judges the plan. */
+  countMatch?: () => void;
 }
 
 /** Keys counted per candidate index to compare their selectivity (a tiny version of mongod's trial run). */
@@ -84,19 +98,113 @@ export function planQuery(collection: Collection | undefined, query: QueryShape 
   }
   const byId = idLookup(collection, predicates.get('_id'), query.collator);
   if (byId) return byId;
+  const unique = uniqueKeyLookup(collection, query, predicates, sort);
+  if (unique) return indexPlan(collection, unique);
 
+  const cacheKey = query.cache ? planCacheKeyOf(collection, query, predicates) : undefined;
+  if (cacheKey) {
+    const cached = cachedPlan(collection, cacheKey.key, query, predicates, sort);
+    if (cached) return cached;
+  }
   const candidates: IndexCandidate[] = [];
-  for (const index of [collection.idIndex, ...collection.indexes.values()]) {
+  const idCandidate = considerIndex(collection.idIndex, query, predicates, sort);
+  if (idCandidate) candidates.push(idCandidate);
+  for (const index of collection.indexes.values()) {
     const candidate = considerIndex(index, query, predicates, sort);
     if (candidate) candidates.push(candidate);
   }
   const best = chooseCandidate(candidates, sort !== undefined, query.limit !== undefined && query.limit > 0);
-  if (best) return indexPlan(collection, best);
+  if (best) {
+    // Only a real choice is worth remembering, as mongod caches only what it multi-planned.
+    if (cacheKey && candidates.length > 1) {
+      const choice: CachedChoice = { indexName: best.index.name, direction: best.direction, boundedFields: best.bounds.length, pointFields: best.pointFields, providesSort: best.providesSort };
+      collection.planCache.record(cacheKey.key, query, cacheKey.shape, choice, best.estimate ?? ESTIMATE_CAP);
+    }
+    return indexPlan(collection, best);
+  }
   const union = orPlan(collection, query);
   if (union) return union;
 
   if (notablescan && !exemptFromNotablescan(collection.database, collection.name, query.filter)) throw noTableScanError();
   return collectionScan(collection, sort);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan cache (plan/cache.ts)
+
+/**
+ * The cache key of a query: its shape, whether it has a skip and a limit, and, as mongod's
+ * planCacheKey does, which indexes whose use depends on the values it may use: a sparse index
+ * (does the query exclude missing fields?), a partial index (does the query imply its filter?),
+ * an index whose collation differs from the query's (do the values on its fields involve strings?).
+ */
+function planCacheKeyOf(collection: Collection, query: QueryShape, predicates: Map<string, Predicate[]>): { shape: string; key: string } {
+  const shape = queryShape(query);
+  let key = `${shape}|${query.skip ? 'skip' : ''}|${query.limit ? 'limit' : ''}|`;
+  for (const index of collection.indexes.values()) {
+    const collationMatches = sameCollation(index.collator, query.collator);
+    if (!index.sparse && !index.partial && collationMatches) continue;
+    key += `${JSON.stringify(index.name)}:`;
+    if (index.sparse) key += sparseEligible(index, predicates) ? 's' : '-';
+    if (index.partial) key += queryImplies(query.filter, index.spec.partialFilterExpression!, predicates) ? 'p' : '-';
+    if (!collationMatches) {
+      for (const field of index.fields) key += predicates.get(field)?.some(predicateInvolvesStrings) ? 'S' : '-';
+    }
+    key += ',';
+  }
+  return { shape, key };
+}
+
+function predicateInvolvesStrings(predicate: Predicate): boolean {
+  switch (predicate.kind) {
+    case 'eq':
+    case 'range':
+    case 'regex':
+      return involvesStrings(predicate.value);
+    case 'in':
+      return predicate.values.some(involvesStrings);
+    case 'element':
+      return predicate.conditions.some(predicateInvolvesStrings);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The active cached plan of this shape, with bounds from this query's values, watched as it
+ * runs. When the cached index no longer gives the plan it was cached with (it became multikey,
+ * say), the entry is evicted and the query planned in full.
+ */
+function cachedPlan(collection: Collection, key: string, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined): QueryPlan | undefined {
+  const entry = collection.planCache.active(key);
+  if (!entry) return undefined;
+  const { choice } = entry;
+  const index = choice.indexName === collection.idIndex.name ? collection.idIndex : collection.indexes.get(choice.indexName);
+  const candidate = index && considerIndex(index, query, predicates, sort);
+  if (!candidate || candidate.bounds.length !== choice.boundedFields || candidate.pointFields !== choice.pointFields || candidate.providesSort !== choice.providesSort || candidate.direction !== choice.direction) {
+    collection.planCache.evict(entry);
+    return undefined;
+  }
+  const plan = indexPlan(collection, candidate);
+  const trial = { matched: 0 };
+  return { ...plan, docs: watchCachedPlan(plan, trial, collection.planCache, entry), countMatch: () => void (trial.matched += 1) };
+}
+
+/**
+ * mongod's replanning: a cached plan that reads more than EVICTION_RATIO times its works in keys
+ * before TRIAL_RESULTS documents have matched loses its entry, and the shape is planned afresh.
+ */
+function* watchCachedPlan(plan: QueryPlan, trial: { matched: number }, cache: PlanCache, entry: PlanCacheEntry): Generator<Document | Pause> {
+  const budget = EVICTION_RATIO * Math.max(entry.works, 1);
+  let watching = true;
+  for (const item of plan.docs) {
+    if (watching && trial.matched >= TRIAL_RESULTS) watching = false;
+    if (watching && plan.plan.keysExamined > budget) {
+      cache.evict(entry);
+      watching = false;
+    }
+    yield item;
+  }
 }
 
 /** The index a hint names; 'natural' for `{$natural: ±1}`; undefined for no hint. */
@@ -155,6 +263,34 @@ function idLookup(collection: Collection, predicates: Predicate[] | undefined, c
   return undefined;
 }
 
+/**
+ * A unique index whose every field the filter pins to a single value: at most one document can
+ * match, so no plan reads less, and none is costed (the unique-key counterpart of IDHACK).
+ */
+function uniqueKeyLookup(collection: Collection, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined): IndexCandidate | undefined {
+  for (const index of collection.indexes.values()) {
+    if (!index.unique || !pinsEveryField(index, predicates)) continue;
+    const candidate = considerIndex(index, query, predicates, sort);
+    if (!candidate || candidate.pointFields !== index.fields.length) continue;
+    let single = true;
+    for (const intervals of candidate.bounds) if (intervals.length !== 1) single = false;
+    if (single) return candidate;
+  }
+  return undefined;
+}
+
+/** A cheap first look: an equality on every field of the index, none of them to an array (whose bounds hold two keys). */
+function pinsEveryField(index: SecondaryIndex, predicates: Map<string, Predicate[]>): boolean {
+  for (const field of index.fields) {
+    const list = predicates.get(field);
+    if (!list) return false;
+    let pinned = false;
+    for (const predicate of list) if (predicate.kind === 'eq' && !Array.isArray(predicate.value)) pinned = true;
+    if (!pinned) return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Index candidates
 
@@ -175,10 +311,10 @@ function sameCollation(a: Collator | undefined, b: Collator | undefined): boolea
 
 function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined, hinted = false): IndexCandidate | undefined {
   if (!index.ordered) return undefined;
-  const fieldsPredicates = index.fields.map((field) => predicates.get(field) ?? []);
   // A sparse index lacks documents missing every field; a partial one lacks those failing its filter.
-  if (!hinted && index.sparse && !fieldsPredicates.some((list) => list.some(excludesMissing))) return undefined;
-  if (!hinted && index.partial && !queryImplies(query.filter, index.spec.partialFilterExpression!)) return undefined;
+  if (!hinted && index.sparse && !sparseEligible(index, predicates)) return undefined;
+  if (!hinted && index.partial && !queryImplies(query.filter, index.spec.partialFilterExpression!, predicates)) return undefined;
+  const fieldsPredicates = index.fields.map((field) => predicates.get(field) ?? []);
 
   const collationMatches = sameCollation(index.collator, query.collator);
   const context: BoundsContext = { collator: index.collator, stringsComparable: collationMatches };
@@ -199,6 +335,12 @@ function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map
   const direction = sort ? sortDirection(index, sort, pinned, collationMatches) : undefined;
   if (bounds.length === 0 && direction === undefined && !hinted) return undefined;
   return { index, bounds, pointFields, providesSort: sort !== undefined && direction !== undefined, direction: direction ?? 1 };
+}
+
+/** A sparse index holds every document the query can match: one of its fields cannot be missing. */
+function sparseEligible(index: SecondaryIndex, predicates: Map<string, Predicate[]>): boolean {
+  for (const field of index.fields) if (predicates.get(field)?.some(excludesMissing)) return true;
+  return false;
 }
 
 /**
@@ -245,38 +387,36 @@ function sortDirection(index: SecondaryIndex, sort: SortField[], pinned: boolean
  * scan that would need sorting: it stops after `limit` matches, as mongod's trial run finds.
  */
 function chooseCandidate(candidates: IndexCandidate[], sorted: boolean, limited: boolean): IndexCandidate | undefined {
-  for (const candidate of candidates) if (candidate.bounds.length > 0) candidate.estimate = estimateKeys(candidate);
-  const rank = (candidate: IndexCandidate): number[] => [
-    candidate.bounds.length > 0 ? 1 : 0,
-    -(candidate.estimate ?? ESTIMATE_CAP),
-    sorted && candidate.providesSort ? 1 : 0,
-    candidate.pointFields,
-    candidate.bounds.length,
-    -candidate.index.fields.length,
-  ];
-  const best = (list: IndexCandidate[]): IndexCandidate | undefined => {
-    let winner: IndexCandidate | undefined;
-    let winnerRank: number[] = [];
-    for (const candidate of list) {
-      const candidateRank = rank(candidate);
-      if (!winner || compareRanks(candidateRank, winnerRank) > 0) {
-        winner = candidate;
-        winnerRank = candidateRank;
-      }
-    }
-    return winner;
-  };
-  const bounded = best(candidates.filter((candidate) => candidate.bounds.length > 0));
+  // A lone candidate wins whatever it costs: counting its keys would change nothing.
+  if (candidates.length > 1) for (const candidate of candidates) if (candidate.bounds.length > 0) candidate.estimate = estimateKeys(candidate);
+  let bounded: IndexCandidate | undefined;
+  let sorting: IndexCandidate | undefined;
+  for (const candidate of candidates) {
+    if (candidate.bounds.length > 0 && (!bounded || outranks(candidate, bounded, sorted))) bounded = candidate;
+    if (sorted && candidate.providesSort && (!sorting || outranks(candidate, sorting, sorted))) sorting = candidate;
+  }
   if (!sorted) return bounded;
-  const sorting = best(candidates.filter((candidate) => candidate.providesSort));
   if (!bounded || bounded.providesSort) return bounded ?? sorting;
   if (sorting && limited && (bounded.estimate ?? ESTIMATE_CAP) >= ESTIMATE_CAP) return sorting;
   return bounded;
 }
 
-function compareRanks(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return a[i]! > b[i]! ? 1 : -1;
-  return 0;
+/**
+ * Whether `a` ranks above `b`: bounded, then fewer keys, then serving the sort, more fields pinned,
+ * more fields bounded, fewer fields in all. The first of equals keeps its place.
+ */
+function outranks(a: IndexCandidate, b: IndexCandidate, sorted: boolean): boolean {
+  const order = compareRankPart(a.bounds.length > 0 ? 1 : 0, b.bounds.length > 0 ? 1 : 0)
+    || compareRankPart(-(a.estimate ?? ESTIMATE_CAP), -(b.estimate ?? ESTIMATE_CAP))
+    || compareRankPart(sorted && a.providesSort ? 1 : 0, sorted && b.providesSort ? 1 : 0)
+    || compareRankPart(a.pointFields, b.pointFields)
+    || compareRankPart(a.bounds.length, b.bounds.length)
+    || compareRankPart(-a.index.fields.length, -b.index.fields.length);
+  return order > 0;
+}
+
+function compareRankPart(a: number, b: number): number {
+  return a === b ? 0 : a > b ? 1 : -1;
 }
 
 function estimateKeys(candidate: IndexCandidate): number {

@@ -8,7 +8,7 @@ import { parseGraphLookup, parseLookup, parseUnionWith } from './lookup';
 import { parseAddFields, parseProject, parseUnset } from './projection';
 import { parseCount, parseLimit, parseMatch, parseRedact, parseReplaceRoot, parseSample, parseSkip } from './simple';
 import { parseSort } from './sort';
-import { parseDocuments, parsePlanCacheStats, refusal } from './sources';
+import { parseDocuments, refusal } from './sources';
 import { parseUnwind } from './unwind';
 import { parseDensifyStage } from './densify';
 import { parseFill } from './fill';
@@ -18,7 +18,7 @@ import { parseMerge, parseOut } from './writes';
 const notImplemented = (name: string): StageParser => refusal('NotImplemented', `${name} is not supported by the embedded store`);
 
 /** Stages that need the collection the pipeline runs on are built by the pipeline itself. */
-export const COLLECTION_STAGES = new Set(['$collStats', '$indexStats']);
+export const COLLECTION_STAGES = new Set(['$collStats', '$indexStats', '$planCacheStats']);
 
 export const STAGES: Record<string, StageParser> = {
   $addFields: (spec, parse) => parseAddFields(spec, parse, '$addFields'),
@@ -46,7 +46,6 @@ export const STAGES: Record<string, StageParser> = {
   $unionWith: parseUnionWith,
   $unset: parseUnset,
   $unwind: parseUnwind,
-  $planCacheStats: parsePlanCacheStats,
   // What a standalone mongod answers: change streams need a replica set; `watch()` falls back on 40573.
   $changeStream: refusal(40573, 'The $changeStream stage is only supported on replica sets'),
   $currentOp: notImplemented('$currentOp'),

@@ -104,8 +104,8 @@ export function parseIndexStats(spec: unknown, target: SourceTarget, startedAt: 
   };
 }
 
-/** The store has no plan cache, so it is truthfully empty. */
-export function parsePlanCacheStats(spec: unknown): CompiledStage {
+/** The collection's plan cache (storage/plan/cache.ts), one document per entry. */
+export function parsePlanCacheStats(spec: unknown, target: SourceTarget): CompiledStage {
   if (!isPlainObject(spec)) throw new CommandError('FailedToParse', `$planCacheStats value must be an object. Found: ${bsonType(spec)}`);
   for (const key of Object.keys(spec)) {
     if (key !== 'allHosts') throw new CommandError('FailedToParse', `unrecognized option to $planCacheStats: ${key}`);
@@ -113,8 +113,11 @@ export function parsePlanCacheStats(spec: unknown): CompiledStage {
   return {
     name: '$planCacheStats',
     spec,
-    *run(): Stream {
-      // Nothing cached.
+    *run(_input: Stream, context: PipelineContext): Stream {
+      const collection = context.catalog.getCollection(context.db, target.collection ?? '');
+      if (!collection) return;
+      const keyPattern = (name: string) => (name === collection.idIndex.name ? collection.idIndex : collection.indexes.get(name))?.spec.key;
+      yield* streamOf(collection.planCache.describe(keyPattern));
     },
   };
 }

@@ -5,8 +5,8 @@ import { bsonType, compareValues, isPlainObject, valuesEqual } from '../../bson/
 import { rangeBracket } from './key-order';
 import { excludesMissing, fieldPredicates, type Predicate } from './predicates';
 
-export function queryImplies(filter: Document | undefined, partialFilter: Document): boolean {
-  const predicates = fieldPredicates(filter);
+/** `predicates`: the filter's, when the caller already has them (storage/plan/predicates.ts). */
+export function queryImplies(filter: Document | undefined, partialFilter: Document, predicates = fieldPredicates(filter)): boolean {
   return conjunctionImplied(partialFilter, filter ?? {}, predicates);
 }
 

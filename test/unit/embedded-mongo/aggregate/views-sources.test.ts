@@ -64,7 +64,7 @@ describe('views and source stages', () => {
       assert.equal((stats[0]!.accesses as { ops: bigint }).ops, 0n);
     });
 
-    it('$planCacheStats is empty: the store caches no plans', () => {
+    it('$planCacheStats is empty before any query has been planned (plan-cache.test.ts covers the rest)', () => {
       assert.deepEqual(aggregateCollection(catalogWith({ c: [{ _id: 1 }] }), 'c', [{ $planCacheStats: {} }]), []);
     });
   });
