@@ -93,8 +93,12 @@ function takeBatch(cursor: OpenCursor, batchSize: number): Document[] {
   let bytes = 0;
   while (cursor.position < cursor.docs.length && out.length < limit) {
     const doc = cursor.docs[cursor.position]!;
-    bytes += calculateObjectSize(doc);
-    if (out.length > 0 && bytes > MAX_BATCH_BYTES) break;
+    // The first document always goes: sizes are only measured once a second one could overflow.
+    if (out.length === 1) bytes = calculateObjectSize(out[0]!);
+    if (out.length > 0) {
+      bytes += calculateObjectSize(doc);
+      if (bytes > MAX_BATCH_BYTES) break;
+    }
     out.push(doc);
     cursor.position += 1;
   }

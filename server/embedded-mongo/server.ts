@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
 import { AuthState, UserStore, authCommandHandler, isAuthorized, notAuthorizedMessage, requiresAuthentication } from './auth/index';
-import { runCommand } from './commands/index';
+import { commandName, runCommand } from './commands/index';
 import { isCommandRun, type CommandContext, type CommandHandler } from './commands/context';
 import { CursorRegistry } from './cursors';
 import { CommandError, errorToReply } from './errors';
@@ -40,6 +40,8 @@ export interface ServerOptions {
 
 /** Commands that answer the handshake: never queued behind authentication checks. */
 const LEGACY_OP_QUERY_COMMANDS = new Set(['hello', 'ismaster', 'isMaster']);
+/** Commands whose reply the server completes with what only it knows (see decorate). */
+const DECORATED_COMMANDS = new Set(['connectionStatus', 'hello', 'ismaster', 'isMaster']);
 
 interface Connection {
   id: number;
@@ -220,7 +222,7 @@ export class EmbeddedMongoServer {
 
   private async execute(connection: Connection, request: ParsedCommand): Promise<Document> {
     const command = request.command;
-    const name = Object.keys(command)[0] ?? '';
+    const name = commandName(command);
     if (request.legacy && !LEGACY_OP_QUERY_COMMANDS.has(name)) {
       throw new CommandError('UnsupportedOpQueryCommand', `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal`);
     }
@@ -240,7 +242,7 @@ export class EmbeddedMongoServer {
       const outcome = handler(command, context);
       const reply = isCommandRun(outcome) ? await driveCommand(outcome, limits) : outcome;
       this.carryTimeLimit(name, command, reply, limits, started);
-      return await this.decorate(connection, name, command, reply);
+      return DECORATED_COMMANDS.has(name) ? await this.decorate(connection, name, command, reply) : reply;
     } catch (error) {
       if (error instanceof CommandError && error.code === 50) this.expire(name, command);
       throw error;

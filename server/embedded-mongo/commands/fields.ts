@@ -80,6 +80,8 @@ const ALIASES: Record<string, string> = { findandmodify: 'findAndModify', delete
 
 const GENERIC = new Set(GENERIC_FIELDS);
 const KNOWN = new Map(Object.entries(COMMAND_FIELDS).map(([name, fields]) => [name, new Set(fields)]));
+/** STATEMENT_FIELDS as sets, built once rather than per command. */
+const KNOWN_IN_STATEMENTS = new Map(Object.entries(STATEMENT_FIELDS).map(([name, { array, fields }]) => [name, { array, fields: new Set(fields) }]));
 
 function unknownField(path: string): CommandError {
   return new CommandError(40415, `BSON field '${path}' is an unknown field.`);
@@ -91,21 +93,20 @@ export function checkCommandFields(name: string, command: Document): void {
   const known = KNOWN.get(canonical);
   if (!known) return;
   let first = true;
-  for (const field of Object.keys(command)) {
+  for (const field in command) {
     if (first) {
       first = false;
       continue;
     }
     if (!known.has(field) && !GENERIC.has(field)) throw unknownField(`${canonical}.${field}`);
   }
-  const statements = STATEMENT_FIELDS[canonical];
+  const statements = KNOWN_IN_STATEMENTS.get(canonical);
   const list = statements ? (command[statements.array] as unknown) : undefined;
   if (statements && Array.isArray(list)) {
-    const allowed = new Set(statements.fields);
     for (const statement of list) {
       if (!statement || typeof statement !== 'object') continue;
-      for (const field of Object.keys(statement as Document)) {
-        if (!allowed.has(field)) throw unknownField(`${canonical}.${statements.array}.${field}`);
+      for (const field in statement as Document) {
+        if (!statements.fields.has(field)) throw unknownField(`${canonical}.${statements.array}.${field}`);
       }
     }
   }

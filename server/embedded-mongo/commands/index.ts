@@ -83,8 +83,10 @@ function viewHandler(name: string, command: Document, context: CommandContext): 
   return undefined;
 }
 
+/** The command's name: its first field (read without listing every field, as this runs per command). */
 export function commandName(command: Document): string {
-  return Object.keys(command)[0] ?? '';
+  for (const name in command) return name;
+  return '';
 }
 
 export function runCommand(request: Document, context: CommandContext): Document | CommandRun {

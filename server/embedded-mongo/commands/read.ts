@@ -3,8 +3,8 @@ import { Long, type Document } from 'bson';
 import { bsonType, compareValues, hashKey, isArrayIndex, isNumeric, isPlainObject, toNumber } from '../bson/index';
 import { CommandError } from '../errors';
 import type { Collection } from '../storage/collection';
-import { collectionName, type CommandHandler, type CommandRun } from './context';
-import { compileQuery, findRun, matchingRun } from './query';
+import { collectionName, type CommandContext, type CommandHandler, type CommandRun } from './context';
+import { compileQuery, findRun, matchingRun, type FindOptions } from './query';
 
 // mongod's IDL messages name the request struct and quote the list of types this oddly.
 const NUMBER_TYPES = "'[long, int, decimal, double']";
@@ -76,24 +76,24 @@ export const find: CommandHandler = (command, context) => {
   const batchSize = nonNegative(command, 'find', 'batchSize');
   refuseUnsupported(command, ['tailable', 'awaitData', 'min', 'max', 'returnKey', 'showRecordId', 'oplogReplay']);
   checkHint(collection, command.hint);
-  const singleBatch = command.singleBatch === true;
-  const ns = `${context.db}.${name}`;
-  const run = function* (): CommandRun {
-    const docs = yield* findRun(collection, {
-      filter,
-      sort,
-      projection,
-      skip,
-      limit: limit === 0 ? undefined : limit,
-      collation: command.collation as Document | undefined,
-      let: command.let as Document | undefined,
-      hint: command.hint,
-    });
-    const batch = context.cursors.open(ns, docs, batchSize, singleBatch);
-    return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
+  const options: FindOptions = {
+    filter,
+    sort,
+    projection,
+    skip,
+    limit: limit === 0 ? undefined : limit,
+    collation: command.collation as Document | undefined,
+    let: command.let as Document | undefined,
+    hint: command.hint,
   };
-  return run();
+  return runFind(context, collection, `${context.db}.${name}`, options, batchSize, command.singleBatch === true);
 };
+
+function* runFind(context: CommandContext, collection: Collection | undefined, ns: string, options: FindOptions, batchSize: number | undefined, singleBatch: boolean): CommandRun {
+  const docs = yield* findRun(collection, options);
+  const batch = context.cursors.open(ns, docs, batchSize, singleBatch);
+  return { cursor: { firstBatch: batch.docs, id: batch.id, ns } };
+}
 
 /** A cursor id as a Long: ids are 63-bit, so an int64 (Long or, in the value model, bigint) is read exactly. */
 function cursorIdOf(value: unknown): Long {

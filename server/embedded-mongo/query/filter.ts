@@ -6,7 +6,7 @@ import { compileExpression } from '../aggregate/expressions/index';
 import { CommandError } from '../errors';
 import { compileJsonSchema } from './json-schema';
 import { compileRegex, regexMatches, regexOfValue, validateRegexOptions } from './regex';
-import { someReached, type ReachedTest } from './traverse';
+import { someReached } from './traverse';
 
 export interface FilterOptions {
   collator?: Collator;
@@ -52,10 +52,15 @@ function badValue(message: string): CommandError {
 export function compileFilter(filter: Document | undefined, options: FilterOptions = {}): Matcher {
   const context: Context = { collator: options.collator, variables: options.variables ?? {}, inElemMatch: false, expandLeaf: true };
   const root = filter === undefined || filter === null ? alwaysTrue : compileDocument(filter, context);
+  // Matching is synchronous and never re-enters a matcher, so one state serves every test.
+  const state: MatchState = { arrayIndex: undefined };
   return {
-    test: (doc) => root(doc, { arrayIndex: undefined }),
-    firstArrayIndex: (doc) => {
-      const state: MatchState = { arrayIndex: undefined };
+    test(doc) {
+      state.arrayIndex = undefined;
+      return root(doc, state);
+    },
+    firstArrayIndex(doc) {
+      state.arrayIndex = undefined;
       return root(doc, state) ? state.arrayIndex : undefined;
     },
   };
@@ -67,7 +72,10 @@ const alwaysFalse: Node = () => false;
 function and(nodes: Node[]): Node {
   if (nodes.length === 0) return alwaysTrue;
   if (nodes.length === 1) return nodes[0]!;
-  return (doc, state) => nodes.every((node) => node(doc, state));
+  return (doc, state) => {
+    for (const node of nodes) if (!node(doc, state)) return false;
+    return true;
+  };
 }
 
 function compileDocument(filter: unknown, context: Context): Node {
@@ -173,16 +181,28 @@ function compileField(path: string, value: unknown, context: Context): Node {
 }
 
 function pathTest(parts: readonly string[], test: ValueTest, expandLeafArray: boolean): Node {
-  return (doc, state) => {
-    let index: number | undefined;
-    const reached: ReachedTest = (value, arrayIndex) => {
-      let inner: number | undefined;
-      if (!test(value, (i) => (inner = i))) return false;
-      index = arrayIndex ?? inner;
+  // The callbacks and their state are made once per compiled test, not per document: a test
+  // runs to its end before it runs again (matching never re-enters the node it is in). Methods
+  // of an object rather than named arrow functions, which the TypeScript loader would rename
+  // one by one (esbuild's keepNames).
+  const path = {
+    index: undefined as number | undefined,
+    inner: undefined as number | undefined,
+    found(i: number): void {
+      path.inner = i;
+    },
+    reached(value: unknown, arrayIndex: number | undefined): boolean {
+      path.inner = undefined;
+      if (!test(value, path.found)) return false;
+      path.index = arrayIndex ?? path.inner;
       return true;
-    };
-    if (!someReached(doc, parts, reached, { expandLeafArray })) return false;
-    if (index !== undefined) state.arrayIndex = index;
+    },
+    options: { expandLeafArray },
+  };
+  return (doc, state) => {
+    path.index = undefined;
+    if (!someReached(doc, parts, path.reached, path.options)) return false;
+    if (path.index !== undefined) state.arrayIndex = path.index;
     return true;
   };
 }

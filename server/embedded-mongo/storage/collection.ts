@@ -75,9 +75,15 @@ export class Collection {
     const newKeys = this.keysOf(newDoc);
     this.checkUnique(id, newKeys);
     // The stored version's keys are the ones in the indexes, whatever copy the caller holds.
-    this.removeKeys(id, this.keysOf(this.docs.get(id) ?? oldDoc));
+    // _id cannot change, so its index is left as it is; so is every index whose keys the
+    // update left unchanged (a counter's $inc, an answer saved beside the indexed fields).
+    const oldKeys = this.keysOf(this.docs.get(id) ?? oldDoc);
     this.docs.set(id, newDoc);
-    this.addKeys(id, newKeys);
+    let i = 1;
+    for (const index of this.indexes.values()) {
+      index.replace(id, oldKeys[i]!, newKeys[i]!);
+      i += 1;
+    }
   }
 
   remove(doc: Document): void {
@@ -128,7 +134,9 @@ export class Collection {
   }
 
   private keysOf(doc: Document): DocumentKeys[] {
-    return [this.idIndex.keysOf(doc), ...[...this.indexes.values()].map((index) => index.keysOf(doc))];
+    const keys = [this.idIndex.keysOf(doc)];
+    for (const index of this.indexes.values()) keys.push(index.keysOf(doc));
+    return keys;
   }
 
   private addKeys(id: string, keys: DocumentKeys[]): void {

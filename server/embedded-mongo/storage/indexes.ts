@@ -7,7 +7,7 @@ import type { Document } from 'bson';
 import { parseCollation, type Collator } from '../bson/index';
 import { compilePartialFilter, type PartialFilterMatcher } from './plan/partial-filter';
 import { keysForField, keyTuples } from './plan/key-generation';
-import { comparePartsOnly, EMPTY_ARRAY_KEY, keyComparator, LOW_ID, type IndexKey, type KeyPart } from './plan/key-order';
+import { compareKeyParts, comparePartsOnly, EMPTY_ARRAY_KEY, keyComparator, LOW_ID, type IndexKey, type KeyPart } from './plan/key-order';
 
 // Node's ESM loader gives a CommonJS module's whole exports object as the default import, while
 // TypeScript (esModuleInterop) expects exports.default: take whichever is the class.
@@ -48,6 +48,8 @@ export class SecondaryIndex {
   readonly multikeyFields: boolean[];
   private readonly partialFilter: PartialFilterMatcher | undefined;
   private readonly tree: BTree<IndexKey, true>;
+  /** Handed to the tree's point lookups so they fill it instead of making a pair each time. */
+  private readonly pair: [IndexKey, true] = [{ parts: [], id: LOW_ID }, true];
   private readonly compareKeys: (a: IndexKey, b: IndexKey) => number;
 
   constructor(spec: IndexSpec) {
@@ -111,26 +113,64 @@ export class SecondaryIndex {
     for (const parts of keys.tuples) this.tree.delete({ parts, id });
   }
 
+  /**
+   * A document's keys change from `before` to `after`. Keys that compare equal, in the same
+   * order, stay in the tree as they are (an index orders and finds by comparison only); a path
+   * that now crosses an array still makes the index multikey.
+   */
+  replace(id: string, before: DocumentKeys, after: DocumentKeys): void {
+    if (!this.sameKeys(before, after)) {
+      this.remove(id, before);
+      this.add(id, after);
+      return;
+    }
+    after.multikeyFields.forEach((multikey, i) => {
+      if (multikey) this.multikeyFields[i] = true;
+    });
+  }
+
+  private sameKeys(a: DocumentKeys, b: DocumentKeys): boolean {
+    if (a.covered !== b.covered) return false;
+    if (a.tuples.length !== b.tuples.length) return false;
+    for (let t = 0; t < a.tuples.length; t += 1) {
+      const left = a.tuples[t]!;
+      const right = b.tuples[t]!;
+      for (let i = 0; i < left.length; i += 1) if (compareKeyParts(left[i], right[i], this.collator) !== 0) return false;
+    }
+    return true;
+  }
+
   /** The first key of a document already held by another document, if this unique index forbids it. */
   findConflict(id: string, keys: DocumentKeys): IndexEntry | undefined {
     if (!this.unique || !keys.covered) return undefined;
     for (const parts of keys.tuples) {
-      for (const [key] of this.tree.entries({ parts, id: LOW_ID })) {
-        if (comparePartsOnly(key.parts, parts, this.directions, this.collator) !== 0) break;
+      // Point lookups rather than an iterator: at most the document's own key and one other.
+      let key = this.firstKeyFrom({ parts, id: LOW_ID }, 1);
+      while (key && comparePartsOnly(key.parts, parts, this.directions, this.collator) === 0) {
         if (key.id !== id) return { values: parts };
+        key = this.tree.nextHigherKey(key);
       }
     }
     return undefined;
   }
 
-  /** Keys in index order from `start` (inclusive), lazily. */
-  keysFrom(start: IndexKey): IterableIterator<[IndexKey, true]> {
-    return this.tree.entries(start);
+  /** The first key at or after `start` in the direction given (1: index order), or undefined: one tree descent. */
+  firstKeyFrom(start: IndexKey, direction: 1 | -1): IndexKey | undefined {
+    const pair = direction > 0 ? this.tree.getPairOrNextHigher(start, this.pair) : this.tree.getPairOrNextLower(start, this.pair);
+    return pair?.[0];
   }
 
-  /** Keys in reverse index order from `start` (inclusive), lazily. */
-  keysBackFrom(start: IndexKey): IterableIterator<[IndexKey, true]> {
-    return this.tree.entriesReversed(start);
+  /**
+   * Keys in index order from `start` (inclusive), lazily. With `reused`, every step hands back
+   * that same pair (no array per key): read it before taking the next.
+   */
+  keysFrom(start: IndexKey, reused?: [IndexKey, true]): IterableIterator<[IndexKey, true]> {
+    return this.tree.entries(start, reused);
+  }
+
+  /** Keys in reverse index order from `start` (inclusive), lazily; `reused` as for keysFrom. */
+  keysBackFrom(start: IndexKey, reused?: [IndexKey, true]): IterableIterator<[IndexKey, true]> {
+    return this.tree.entriesReversed(start, reused);
   }
 
   compare(a: IndexKey, b: IndexKey): number {

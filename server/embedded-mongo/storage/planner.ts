@@ -17,7 +17,8 @@ import { describeInterval, intersect, intervalsFor, involvesStrings, isAllKeys, 
 import { exemptFromNotablescan, getNotablescan, noTableScanError } from './plan/parameters';
 import { queryImplies } from './plan/partial';
 import { excludesMissing, fieldPredicates, type Predicate } from './plan/predicates';
-import { compoundIntervals, fetchByIds, scanCollection, scanIndex, unionOf } from './plan/scans';
+import { fetchByIds, indexBoxes, scanCollection, scanIndex, unionOf } from './plan/scans';
+import type { IndexKey } from './plan/key-order';
 
 export interface QueryShape {
   filter?: Document;
@@ -271,10 +272,7 @@ function uniqueKeyLookup(collection: Collection, query: QueryShape, predicates: 
   for (const index of collection.indexes.values()) {
     if (!index.unique || !pinsEveryField(index, predicates)) continue;
     const candidate = considerIndex(index, query, predicates, sort);
-    if (!candidate || candidate.pointFields !== index.fields.length) continue;
-    let single = true;
-    for (const intervals of candidate.bounds) if (intervals.length !== 1) single = false;
-    if (single) return candidate;
+    if (candidate && isSingleKey(index, candidate)) return candidate;
   }
   return undefined;
 }
@@ -421,9 +419,10 @@ function compareRankPart(a: number, b: number): number {
 
 function estimateKeys(candidate: IndexCandidate): number {
   let count = 0;
-  for (const [start, end] of compoundIntervals(candidate.index, candidate.bounds)) {
-    for (const [key] of candidate.index.keysFrom(start)) {
-      if (candidate.index.compare(key, end) > 0 || ++count >= ESTIMATE_CAP) break;
+  const entry: [IndexKey, true] = [{ parts: [], id: '' }, true];
+  for (const [start, end] of indexBoxes(candidate.index, candidate.bounds)) {
+    for (const pair of candidate.index.keysFrom(start, entry)) {
+      if (candidate.index.compare(pair[0], end) > 0 || ++count >= ESTIMATE_CAP) break;
     }
     if (count >= ESTIMATE_CAP) break;
   }
@@ -435,13 +434,6 @@ function estimateKeys(candidate: IndexCandidate): number {
 
 function indexPlan(collection: Collection, candidate: IndexCandidate): QueryPlan {
   const { index, bounds, direction } = candidate;
-  const indexBounds: Record<string, string[]> = {};
-  index.fields.forEach((field, i) => {
-    const list = bounds[i];
-    indexBounds[field] = list
-      ? (index.directions[i]! * direction < 0 ? [...list].reverse() : list).map((interval) => describeInterval(interval, index.directions[i]! * direction))
-      : [index.directions[i]! * direction < 0 ? '[MaxKey, MinKey]' : '[MinKey, MaxKey]'];
-  });
   const plan: PlanSummary = {
     stage: 'IXSCAN',
     indexName: index.name,
@@ -451,11 +443,34 @@ function indexPlan(collection: Collection, candidate: IndexCandidate): QueryPlan
     isUnique: index.spec.unique === true,
     isSparse: index.sparse,
     isPartial: index.partial,
-    indexBounds,
+    // Only explain reads the bounds as text: written out when it asks.
+    get indexBounds() {
+      return describeBounds(index, bounds, direction);
+    },
     keysExamined: 0,
     docsExamined: 0,
   };
-  return { docs: scanIndex(collection, index, bounds, direction, plan), providesSort: candidate.providesSort, plan };
+  return { docs: scanIndex(collection, index, bounds, direction, plan, index.unique && isSingleKey(index, candidate)), providesSort: candidate.providesSort, plan };
+}
+
+/** The bounds pin every field of the index to one value. */
+function isSingleKey(index: SecondaryIndex, candidate: IndexCandidate): boolean {
+  if (candidate.pointFields !== index.fields.length) return false;
+  for (const intervals of candidate.bounds) if (intervals.length !== 1) return false;
+  return true;
+}
+
+/** mongod's indexBounds: per field, its intervals in scan order, an unbounded field as [MinKey, MaxKey]. */
+function describeBounds(index: SecondaryIndex, bounds: Interval[][], direction: 1 | -1): Record<string, string[]> {
+  const described: Record<string, string[]> = {};
+  index.fields.forEach((field, i) => {
+    const list = bounds[i];
+    const fieldDirection = index.directions[i]! * direction;
+    described[field] = list
+      ? (fieldDirection < 0 ? [...list].reverse() : list).map((interval) => describeInterval(interval, fieldDirection))
+      : [fieldDirection < 0 ? '[MaxKey, MinKey]' : '[MinKey, MaxKey]'];
+  });
+  return described;
 }
 
 // ---------------------------------------------------------------------------------------------

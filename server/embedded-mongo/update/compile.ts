@@ -154,21 +154,19 @@ function addRename(parse: ParseState, from: string, to: unknown): void {
 function addToTree(parse: ParseState, path: string, leaf: UpdateNode): void {
   const parts = parseUpdatePath(path);
   if (parts.some(isPositional)) parse.usesPositional = true;
-  const conflict = (at: number): CommandError =>
-    new CommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${parts.slice(0, at + 1).join('.')}'`);
   let current: ObjectNode | ReturnType<typeof newArrayNode> = parse.root;
   for (let i = 0; i < parts.length; i += 1) {
     const name = childName(parse, parts, i);
     const last = i === parts.length - 1;
     const existing = getChild(current, name);
     if (last) {
-      if (existing) throw conflict(i);
+      if (existing) throw conflictAt(path, parts, i);
       setChild(current, name, leaf);
       return;
     }
     const wantsArrayNode = isArrayFilterPart(parts[i + 1]!);
     if (existing) {
-      if (existing.kind !== (wantsArrayNode ? 'array' : 'object')) throw conflict(i);
+      if (existing.kind !== (wantsArrayNode ? 'array' : 'object')) throw conflictAt(path, parts, i);
       current = existing as ObjectNode;
       continue;
     }
@@ -176,6 +174,10 @@ function addToTree(parse: ParseState, path: string, leaf: UpdateNode): void {
     setChild(current, name, created);
     current = created;
   }
+}
+
+function conflictAt(path: string, parts: readonly string[], at: number): CommandError {
+  return new CommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${parts.slice(0, at + 1).join('.')}'`);
 }
 
 function childName(parse: ParseState, parts: readonly string[], index: number): string {

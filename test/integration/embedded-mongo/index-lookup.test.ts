@@ -58,6 +58,24 @@ describe('embedded store index lookups', () => {
     assert.equal(collection.candidates({ wave: 'w3' }).length, 99);
   });
 
+  it('keeps an index whose keys an update left equal, and still marks it multikey when a value becomes an array', () => {
+    const [doc] = collection.candidates({ wave: 'w3', question: 'q4', option: 7 });
+    // Only a field outside every index changes: the index entries stay as they are.
+    collection.replace(doc!, { ...doc!, tags: 'single' });
+    assert.equal(collection.candidates({ wave: 'w3', question: 'q4', option: 7 }).length, 1);
+    const fresh = new Collection('db', 'fresh');
+    fresh.addIndex({ key: { k: 1 }, name: 'k_1' });
+    fresh.insert({ _id: 1, k: 'x', n: 1 });
+    assert.equal(fresh.indexes.get('k_1')!.isMultikey, false);
+    fresh.replace(fresh.getById(1)!, { _id: 1, k: ['x'], n: 1 });
+    assert.equal(fresh.indexes.get('k_1')!.isMultikey, true);
+    assert.equal(fresh.candidates({ k: 'x' }).length, 1);
+    // Removing the document removes the entries it kept.
+    fresh.remove(fresh.getById(1)!);
+    assert.equal(fresh.candidates({ k: 'x' }).length, 0);
+    assert.equal(fresh.indexes.get('k_1')!.size, 0);
+  });
+
   it('treats 1, 1.0 and a bigint 1 as the same key', () => {
     collection.insert({ _id: 1, n: 1 });
     assert.equal(collection.getById(1.0)?.n, 1);

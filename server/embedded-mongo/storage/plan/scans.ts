@@ -16,11 +16,14 @@ export const SCAN_BATCH = 256;
 const MAX_COMPOUND_INTERVALS = 5_000;
 
 export function* fetchByIds(collection: Collection, values: unknown[], plan: PlanSummary): Generator<Document | Pause> {
-  const seen = new Set<string>();
+  // One value (the common {_id: x}) cannot repeat: no set to build.
+  const seen = values.length > 1 ? new Set<string>() : undefined;
   for (const value of values) {
     const id = collection.recordId(value);
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (seen) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
     plan.keysExamined += 1;
     const doc = collection.getByRecordId(id);
     if (!doc) continue;
@@ -30,68 +33,101 @@ export function* fetchByIds(collection: Collection, values: unknown[], plan: Pla
   }
 }
 
-/** Start and end keys, in index order, of every box the bounds describe. */
-export function* compoundIntervals(index: SecondaryIndex, bounds: Interval[][]): Generator<[IndexKey, IndexKey]> {
-  let used = bounds;
-  let count = used.reduce((product, list) => product * list.length, 1);
-  while (used.length > 1 && count > MAX_COMPOUND_INTERVALS) {
-    used = used.slice(0, -1);
-    count = used.reduce((product, list) => product * list.length, 1);
-  }
-  // Each field's intervals in index order: a descending field is walked from its high end.
-  const ordered = used.map((list, i) => (index.directions[i]! < 0 ? [...list].reverse() : list));
-  const lowest = (i: number): KeyPart => (index.directions[i]! < 0 ? MAX_BOUND : MIN_BOUND);
-  const highest = (i: number): KeyPart => (index.directions[i]! < 0 ? MIN_BOUND : MAX_BOUND);
+/**
+ * Start and end keys, in index order, of every box the bounds describe: the product of each
+ * field's intervals, the first field varying slowest (an odometer, so no recursion and no
+ * intermediate lists). A descending field is walked from its high end.
+ */
+export function indexBoxes(index: SecondaryIndex, bounds: Interval[][]): Array<[IndexKey, IndexKey]> {
+  let used = bounds.length;
+  let count = boxCount(bounds, used);
+  while (used > 1 && count > MAX_COMPOUND_INTERVALS) count = boxCount(bounds, --used);
+  const boxes: Array<[IndexKey, IndexKey]> = [];
+  if (count === 0) return boxes;
+  const positions: number[] = new Array<number>(used).fill(0);
   const fieldCount = index.fields.length;
-
-  function* walk(depth: number, chosen: Interval[]): Generator<[IndexKey, IndexKey]> {
-    if (depth === ordered.length) {
-      const startParts: KeyPart[] = [];
-      const endParts: KeyPart[] = [];
-      let startInclusive = true;
-      let endInclusive = true;
-      chosen.forEach((interval, i) => {
-        const descending = index.directions[i]! < 0;
-        startParts.push(descending ? interval.hi : interval.lo);
-        endParts.push(descending ? interval.lo : interval.hi);
-        startInclusive = descending ? interval.hiInclusive : interval.loInclusive;
-        endInclusive = descending ? interval.loInclusive : interval.hiInclusive;
-      });
-      for (let i = chosen.length; i < fieldCount; i += 1) {
-        startParts.push(startInclusive ? lowest(i) : highest(i));
-        endParts.push(endInclusive ? highest(i) : lowest(i));
-      }
-      yield [
-        { parts: startParts, id: startInclusive ? LOW_ID : HIGH_ID },
-        { parts: endParts, id: endInclusive ? HIGH_ID : LOW_ID },
-      ];
-      return;
+  for (;;) {
+    const startParts: KeyPart[] = [];
+    const endParts: KeyPart[] = [];
+    let startInclusive = true;
+    let endInclusive = true;
+    for (let i = 0; i < used; i += 1) {
+      const list = bounds[i]!;
+      const descending = index.directions[i]! < 0;
+      const interval = list[descending ? list.length - 1 - positions[i]! : positions[i]!]!;
+      startParts.push(descending ? interval.hi : interval.lo);
+      endParts.push(descending ? interval.lo : interval.hi);
+      startInclusive = descending ? interval.hiInclusive : interval.loInclusive;
+      endInclusive = descending ? interval.loInclusive : interval.hiInclusive;
     }
-    for (const interval of ordered[depth]!) yield* walk(depth + 1, [...chosen, interval]);
+    for (let i = used; i < fieldCount; i += 1) {
+      // Unbounded trailing fields: below or above every value, in the field's own direction.
+      const descending = index.directions[i]! < 0;
+      const lowest = descending ? MAX_BOUND : MIN_BOUND;
+      const highest = descending ? MIN_BOUND : MAX_BOUND;
+      startParts.push(startInclusive ? lowest : highest);
+      endParts.push(endInclusive ? highest : lowest);
+    }
+    boxes.push([
+      { parts: startParts, id: startInclusive ? LOW_ID : HIGH_ID },
+      { parts: endParts, id: endInclusive ? HIGH_ID : LOW_ID },
+    ]);
+    let field = used - 1;
+    while (field >= 0) {
+      positions[field] = positions[field]! + 1;
+      if (positions[field]! < bounds[field]!.length) break;
+      positions[field] = 0;
+      field -= 1;
+    }
+    if (field < 0) return boxes;
   }
-  yield* walk(0, []);
+}
+
+function boxCount(bounds: Interval[][], fields: number): number {
+  let count = 1;
+  for (let i = 0; i < fields; i += 1) count *= bounds[i]!.length;
+  return count;
 }
 
 /**
  * Walks the bounds in batches: keys of a batch are read before any document is handed out, and
  * the next batch seeks again from the last key, so writes made by the consumer in between (an
- * updateMany moving documents, a delete) never disturb a live tree iterator.
+ * updateMany moving documents, a delete) never disturb a live tree iterator. `oneKey`: the bounds
+ * are a single value of a unique index, which holds at most one key there: one tree descent
+ * finds it or not (mongod's unique point lookup), with no batches and no second seek.
  */
-export function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Interval[][], direction: 1 | -1, plan: PlanSummary): Generator<Document | Pause> {
-  const boxes = [...compoundIntervals(index, bounds)];
+export function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Interval[][], direction: 1 | -1, plan: PlanSummary, oneKey = false): Generator<Document | Pause> {
+  const boxes = indexBoxes(index, bounds);
   if (direction < 0) boxes.reverse();
-  const seen = new Set<string>();
+  // A document reached by two keys (multikey, or moved by a write between batches) comes out
+  // once. Most scans hand out one document, so the set is only made for a second one.
+  let seen: Set<string> | undefined;
+  let firstId: string | undefined;
+  const entry: [IndexKey, true] = [{ parts: [], id: LOW_ID }, true];
   // Batches start small and double, so a consumer that stops early (a limit) reads few keys.
   let batchSize = 1;
   let sincePause = 0;
+  if (oneKey && boxes.length === 1) {
+    // One tree descent, no iterator: the key is there or it is not.
+    const [start, end] = boxes[0]!;
+    const key = index.firstKeyFrom(direction > 0 ? start : end, direction);
+    if (!key || (direction > 0 ? index.compare(key, end) > 0 : index.compare(key, start) < 0)) return;
+    plan.keysExamined += 1;
+    const doc = collection.getByRecordId(key.id as string);
+    if (!doc) return;
+    plan.docsExamined += 1;
+    yield doc;
+    return;
+  }
   for (const [start, end] of boxes) {
     let resume: IndexKey = direction > 0 ? start : end;
     let skipResume = false;
     for (;;) {
       const batch: IndexKey[] = [];
       let finished = false;
-      const keys = direction > 0 ? index.keysFrom(resume) : index.keysBackFrom(resume);
-      for (const [key] of keys) {
+      const keys = direction > 0 ? index.keysFrom(resume, entry) : index.keysBackFrom(resume, entry);
+      for (const pair of keys) {
+        const key = pair[0];
         if (skipResume && index.compare(key, resume) === 0) continue;
         if (direction > 0 ? index.compare(key, end) > 0 : index.compare(key, start) < 0) {
           finished = true;
@@ -106,8 +142,16 @@ export function* scanIndex(collection: Collection, index: SecondaryIndex, bounds
       sincePause += batch.length;
       for (const key of batch) {
         const id = key.id as string;
-        if (seen.has(id)) continue;
-        seen.add(id);
+        if (seen) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        } else if (firstId === undefined) {
+          firstId = id;
+        } else if (firstId === id) {
+          continue;
+        } else {
+          seen = new Set([firstId, id]);
+        }
         const doc = collection.getByRecordId(id);
         if (!doc) continue;
         plan.docsExamined += 1;

@@ -17,7 +17,8 @@ export function parseArithmetic(operatorName: '$inc' | '$mul', path: string, arg
     allowsNonViablePath: false,
    
     insertOnly: false,
-    updateExisting: (current, context): LeafOutcome => {
+    // Methods rather than arrow functions, which the TypeScript loader would name one by one (keepNames).
+    updateExisting(current, context): LeafOutcome {
       if (!isNumeric(current)) {
         const field = context.parts[context.parts.length - 1] ?? '';
         throw new CommandError(
@@ -29,7 +30,9 @@ export function parseArithmetic(operatorName: '$inc' | '$mul', path: string, arg
       return sameBsonValue(result, current) ? NOOP : { kind: 'set', value: result };
     },
     // $mul on a missing field writes a zero of the multiplier's type (manual, $mul "Missing Field").
-    valueForNewElement: () => (operatorName === '$inc' ? argument : multiplyNumbers(argument, 0)),
+    valueForNewElement() {
+      return operatorName === '$inc' ? argument : multiplyNumbers(argument, 0);
+    },
   };
 }
 

@@ -7,12 +7,18 @@ import type { OperatorOptions } from './options';
 
 const WRITER = { createsPath: true, allowsNonViablePath: false, insertOnly: false } as const;
 
+// The operators below are methods, not arrow-function properties: every update statement builds
+// them, and the TypeScript loader names each arrow function one by one as it is made (keepNames).
 export function parseSet(_path: string, value: unknown): LeafOperator {
   return {
     ...WRITER,
     operatorName: '$set',
-    updateExisting: (current) => (sameBsonValue(current, value) ? NOOP : { kind: 'set', value }),
-    valueForNewElement: () => value,
+    updateExisting(current) {
+      return sameBsonValue(current, value) ? NOOP : { kind: 'set', value };
+    },
+    valueForNewElement() {
+      return value;
+    },
   };
 }
 
@@ -28,8 +34,12 @@ export function parseUnset(): LeafOperator {
    
     insertOnly: false,
     // Inside an array the element becomes null (the tree decides): arrays keep their length.
-    updateExisting: () => ({ kind: 'remove' }),
-    valueForNewElement: () => undefined,
+    updateExisting() {
+      return { kind: 'remove' };
+    },
+    valueForNewElement() {
+      return undefined;
+    },
   };
 }
 
