@@ -1,0 +1,74 @@
+// How many times the respondent path goes to the database: a page is one read of the response,
+// a page post one read and one conditional write (which returns the document: nothing is read
+// after it), and only the completing post adds the live counters' write. Round trips are most of
+// what a page costs (docs/benchmarks.md), so a new one must be a decision, not an accident.
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+import { Browser, type Page } from '../../support/browser';
+import { startTestApp, type TestApp } from '../../support/app';
+import { reconnectWithCommandMonitoring, reconnectWithoutCommandMonitoring } from '../../support/command-log';
+import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
+
+/** Commands the app sends while `step` runs, as "command collection"; waves are left out (below). */
+async function commandsDuring(step: () => Promise<Page>): Promise<{ page: Page; commands: string[] }> {
+  const client = mongoose.connection.getClient();
+  const database = mongoose.connection.db?.databaseName;
+  const commands: string[] = [];
+  const onCommand = (event: CommandStartedEvent) => {
+    const collection: unknown = event.command[event.commandName];
+    // The survey's wave is read again whenever its cached copy expires (every 500 ms at most),
+    // which a slow machine may or may not hit during a step: its cost is bounded by time, not
+    // by requests, and test/unit/waves covers it.
+    if (event.databaseName !== database || collection === 'waves') return;
+    commands.push(`${event.commandName} ${String(collection)}`);
+  };
+  client.on('commandStarted', onCommand);
+  try {
+    return { page: await step(), commands };
+  } finally {
+    client.off('commandStarted', onCommand);
+  }
+}
+
+describe('Database round trips on the respondent path', () => {
+  let app: TestApp;
+  before(async () => {
+    await reconnectWithCommandMonitoring();
+    app = await startTestApp();
+  });
+  after(async () => {
+    await app.close();
+    await reconnectWithoutCommandMonitoring();
+  });
+  beforeEach(() => app.reset());
+
+  it('reads the response once per page, and reads and writes it once per page post', async () => {
+    const browser = new Browser(app.url);
+    const intro = await commandsDuring(() => browser.get(`/s/${CAPTIC_ID}`));
+    expect(intro.commands, 'intro, no response yet').to.deep.equal([]);
+
+    const started = await commandsDuring(() => browser.post(browser.formAction(intro.page), { ...browser.hiddenFields(intro.page), consent: 'yes' }));
+    expect(started.page.status).to.equal(303);
+    expect(started.commands, 'consent').to.deep.equal(['insert responses']);
+
+    let page = (await commandsDuring(() => browser.get(started.page.location!))).page;
+    const pageIds = Object.keys(USER_PAGES);
+    for (const [index, pageId] of pageIds.entries()) {
+      expect(page.$('form#survey-form').attr('action')).to.equal(`/s/${CAPTIC_ID}/p/${pageId}`);
+      const posted = await commandsDuring(() => browser.post(browser.formAction(page), { ...browser.hiddenFields(page), ...USER_PAGES[pageId], action: 'next' }));
+      expect(posted.page.status, posted.page.$('.error-summary').text()).to.equal(303);
+      const last = index === pageIds.length - 1;
+      expect(posted.commands, `post of ${pageId}`).to.deep.equal([
+        'find responses',
+        'findAndModify responses',
+        // The live counters move when the response completes: one batch of upserts.
+        ...(last ? ['update tallies'] : []),
+      ]);
+      const opened = await commandsDuring(() => browser.get(posted.page.location!));
+      expect(opened.commands, `page after ${pageId}`).to.deep.equal(['find responses']);
+      page = opened.page;
+    }
+    expect(page.$('h1').text()).to.equal('Merci !');
+  });
+});
