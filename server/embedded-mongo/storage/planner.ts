@@ -188,7 +188,14 @@ function cachedPlan(collection: Collection, key: string, query: QueryShape, pred
   }
   const plan = indexPlan(collection, candidate);
   const trial = { matched: 0 };
-  return { ...plan, docs: watchCachedPlan(plan, trial, collection.planCache, entry), countMatch: () => void (trial.matched += 1) };
+  return {
+    docs: watchCachedPlan(plan, trial, collection.planCache, entry),
+    providesSort: plan.providesSort,
+    plan: plan.plan,
+    countMatch() {
+      trial.matched += 1;
+    },
+  };
 }
 
 /**
