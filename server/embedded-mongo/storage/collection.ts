@@ -11,6 +11,9 @@ import { planQuery } from './planner';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
+/** Stands for keys not computed (an index the write leaves alone). */
+const NO_KEYS: DocumentKeys = { covered: false, multikeyFields: [], tuples: [] };
+
 export class Collection {
   readonly database: string;
   readonly name: string;
@@ -72,12 +75,13 @@ export class Collection {
     if (this.recordId(newDoc._id) !== id) {
       throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
-    const newKeys = this.keysOf(newDoc);
+    // _id cannot change, so its index is left as it is (and its keys are not even computed); so
+    // is every index whose keys the update left unchanged (a counter's $inc, an answer saved
+    // beside the indexed fields). The stored version's keys are the ones in the indexes,
+    // whatever copy the caller holds.
+    const newKeys = this.keysOf(newDoc, false);
     this.checkUnique(id, newKeys);
-    // The stored version's keys are the ones in the indexes, whatever copy the caller holds.
-    // _id cannot change, so its index is left as it is; so is every index whose keys the
-    // update left unchanged (a counter's $inc, an answer saved beside the indexed fields).
-    const oldKeys = this.keysOf(this.docs.get(id) ?? oldDoc);
+    const oldKeys = this.keysOf(this.docs.get(id) ?? oldDoc, false);
     this.docs.set(id, newDoc);
     let i = 1;
     for (const index of this.indexes.values()) {
@@ -133,8 +137,9 @@ export class Collection {
     return out;
   }
 
-  private keysOf(doc: Document): DocumentKeys[] {
-    const keys = [this.idIndex.keysOf(doc)];
+  /** The document's keys in every index, the _id index first (left empty without `withId`). */
+  private keysOf(doc: Document, withId = true): DocumentKeys[] {
+    const keys = [withId ? this.idIndex.keysOf(doc) : NO_KEYS];
     for (const index of this.indexes.values()) keys.push(index.keysOf(doc));
     return keys;
   }

@@ -40,6 +40,8 @@ export interface DocumentKeys {
 export class SecondaryIndex {
   readonly spec: IndexSpec;
   readonly fields: string[];
+  /** Each field's path split on dots, for key generation. */
+  private readonly fieldParts: string[][];
   readonly directions: number[];
   /** Only ascending/descending keys are ordered; text, 2dsphere, hashed and the like are just recorded. */
   readonly ordered: boolean;
@@ -55,6 +57,7 @@ export class SecondaryIndex {
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
+    this.fieldParts = this.fields.map((field) => field.split('.'));
     this.ordered = Object.values(spec.key).every((direction) => typeof direction === 'number' && direction !== 0);
     this.directions = Object.values(spec.key).map((direction) => (Number(direction) < 0 ? -1 : 1));
     this.collator = spec.collation ? parseCollation(spec.collation) : undefined;
@@ -95,7 +98,7 @@ export class SecondaryIndex {
     const none: DocumentKeys = { covered: false, multikeyFields: [], tuples: [] };
     if (!this.ordered) return none;
     if (this.partialFilter && !this.partialFilter.test(doc)) return none;
-    const perField = this.fields.map((field) => keysForField(doc, field, this.collator));
+    const perField = this.fieldParts.map((parts) => keysForField(doc, parts, this.collator));
     if (this.sparse && perField.every((field) => !field.present)) return none;
     return { covered: true, multikeyFields: perField.map((field) => field.multikey), tuples: keyTuples(this.fields, perField) };
   }

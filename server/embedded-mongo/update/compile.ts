@@ -105,7 +105,7 @@ function compileOperators(update: Document, filters: ReadonlyMap<string, ArrayFi
     }
   }
   checkAllFiltersUsed(filters, parse.usedIdentifiers, update);
-  const filterTests = new Map([...filters].map(([identifier, filter]) => [identifier, filter.test]));
+  const filterTests = filters.size === 0 ? NO_FILTER_TESTS : new Map([...filters].map(([identifier, filter]) => [identifier, filter.test]));
   const root = parse.root;
   const usesPositional = parse.usesPositional;
 
@@ -132,6 +132,9 @@ function compileOperators(update: Document, filters: ReadonlyMap<string, ArrayFi
     },
   };
 }
+
+/** Most updates have no arrayFilters: one empty map serves them all. */
+const NO_FILTER_TESTS: ReadonlyMap<string, ArrayFilter['test']> = new Map();
 
 function addRename(parse: ParseState, from: string, to: unknown): void {
   // The source gets a placeholder first, so `$rename: {a: 'b'}, $set: {a: 1}` is a conflict.

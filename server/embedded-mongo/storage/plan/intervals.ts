@@ -168,6 +168,8 @@ function maxHi(a: Interval, b: Interval, collator: Collator | undefined): Pick<I
 
 /** Sorts and merges overlapping intervals into an ordered, disjoint list. */
 export function normalize(intervals: Interval[], collator: Collator | undefined): Interval[] {
+  // One interval is already ordered and disjoint (the usual equality): handed back as it is.
+  if (intervals.length <= 1) return intervals;
   const sorted = [...intervals].sort((a, b) => compareLo(a, b, collator));
   const out: Interval[] = [];
   for (const interval of sorted) {

@@ -15,9 +15,10 @@ export interface FieldKeys {
   present: boolean;
 }
 
-export function keysForField(doc: Document, path: string, collator: Collator | undefined): FieldKeys {
+/** `parts`: the path split on dots (indexes split their paths once, not per document). */
+export function keysForField(doc: Document, parts: readonly string[], collator: Collator | undefined): FieldKeys {
   const state = { values: [] as KeyPart[], multikey: false, present: false };
-  collect(doc, path.split('.'), 0, state);
+  collect(doc, parts, 0, state);
   if (state.values.length === 0) state.values.push(null);
   if (state.values.length === 1) return state;
   // Values equal under the index's order (1 and 1.0, or "a" and "A" at strength 2) are one key.
@@ -81,6 +82,10 @@ function collect(current: unknown, parts: readonly string[], depth: number, stat
  * which keeps every lookup complete.
  */
 export function keyTuples(paths: readonly string[], fields: readonly FieldKeys[]): KeyPart[][] {
+  // The common case, one value per field: the one tuple, without the product's lists.
+  let single = true;
+  for (const field of fields) if (field.values.length !== 1) single = false;
+  if (single && !fields.some((field) => field.multikey)) return [fields.map((field) => field.values[0])];
   const multikeyPaths = paths.filter((_, i) => fields[i]!.multikey);
   for (let i = 1; i < multikeyPaths.length; i += 1) {
     const first = multikeyPaths[0]!;
