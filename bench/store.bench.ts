@@ -35,6 +35,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import net from 'node:net';
 import { deserialize, serialize } from 'bson';
@@ -398,6 +399,8 @@ async function measurePing(uri: string, collection: Collection): Promise<PingRes
 
 // ---------------------------------------------------------------------------------- 4. respondent path
 
+/** The repository this benchmark belongs to (bench/..). */
+const THIS_CHECKOUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Responses stored before the loops start, as in the app's index test. */
 const RESPONDENT_STORED = 10_000;
 /** Partial responses among them: the ones page POSTs update. */
@@ -430,7 +433,9 @@ async function startStoreProcess(label: string, root: string, profileDir: string
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-respondent-'));
   const socket = path.join(dir, 'store.sock');
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  // Started from the checkout itself, so `tsx` and the store's packages resolve from its node_modules.
   const child = spawn(process.execPath, ['--import', 'tsx', ...profile, path.join(root, 'server/embedded-mongo/cli.ts'), '--dbpath', path.join(dir, 'db'), '--socket', socket, '--port', '0'], {
+    cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -557,7 +562,7 @@ interface RespondentCommandResult { command: RespondentCommand; label: string; s
 interface RespondentResult { stored: number; rounds: number; stores: string[]; commands: RespondentCommandResult[] }
 
 async function measureRespondent(options: Options, progress: (text: string) => void): Promise<RespondentResult> {
-  const roots: Array<[string, string]> = [['this checkout', process.cwd()]];
+  const roots: Array<[string, string]> = [['this checkout', THIS_CHECKOUT]];
   if (options.against) roots.push([`against ${options.against}`, options.against]);
   const stores: StoreProcess[] = [];
   const clients: MongoClient[] = [];
