@@ -158,8 +158,16 @@ export function formatReport(summary: LoadSummary): string {
   lines.push('Page GET with responses stored (the same respondent; the first row is the page GET above; seeding time is set-up, not measured):', '');
   lines.push(
     markdownTable(
-      ['stored responses', 'seeding s', 'req/s', 'server CPU µs/req', 'vs none', 'RSS at rest MiB'],
-      stored.map((s, i) => [i === 0 ? `${count(s.stored)} (the respondent's own)` : count(s.stored), fixed(s.seedSeconds, 1), count(s.perSecond), fixed(s.cpuUsPerRequest, 0), empty ? `${fixed(s.cpuUsPerRequest / empty.cpuUsPerRequest)}x` : '', fixed(s.restRssMiB, 0)]),
+      ['stored responses', 'seeding s', 'req/s', 'server CPU µs/req', 'main thread µs/req', 'vs none', 'RSS at rest MiB'],
+      stored.map((s, i) => [
+        i === 0 ? `${count(s.stored)} (the respondent's own)` : count(s.stored),
+        fixed(s.seedSeconds, 1),
+        count(s.perSecond),
+        fixed(s.cpuUsPerRequest, 0),
+        fixed(s.mainThreadCpuUsPerRequest, 0),
+        empty ? `${fixed(s.cpuUsPerRequest / empty.cpuUsPerRequest)}x` : '',
+        fixed(s.restRssMiB, 0),
+      ]),
     ),
     '',
   );
