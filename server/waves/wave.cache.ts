@@ -3,10 +3,11 @@
 //
 // Invalidation: a change made through this process's wave service drops the survey's entries at
 // once. A change made elsewhere (another app instance, a command-line tool, someone in the mongo
-// shell) is seen when the entry expires, MAX_AGE_MS after it was read: well inside the second the
+// shell) is seen when the entry expires, WAVES_MAX_AGE_MS after it was read: well inside the second the
 // respondent path promises. A wave that is not found is not remembered, so one created elsewhere
 // is found at once. lru-cache gives us the expiry, one shared load when many requests miss
-// together, and the abort of a load that an invalidation overtook.
+// together, and the abort of a load that an invalidation overtook. Why not change streams or a
+// broadcast: docs/decisions/0005-waves-cached-with-expiry.md.
 import { LRUCache } from 'lru-cache';
 
 /** How long a wave is trusted without asking the database again. */
