@@ -27,6 +27,11 @@ export function* streamOf(docs: Iterable<Document>): Stream {
   }
 }
 
+/** Applies `transform` to every document of a stream, passing its pauses on. */
+export function* mapDocuments(input: Stream, transform: (doc: Document) => Document): Stream {
+  for (const item of input) yield item === PAUSE ? item : transform(item);
+}
+
 /**
  * Hands every document of a stream to `take`, passing the stream's pauses on and adding its own
  * every DOCUMENTS_PER_PAUSE documents, so a blocking consumer never holds the thread for long:

@@ -3,7 +3,7 @@ import type { Document } from 'bson';
 import { bsonType, compareValues, isPlainObject, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
 import { compileExpression, type Evaluator } from '../expressions/index';
-import { collect, DOCUMENTS_PER_PAUSE, PAUSE, type Stream } from '../pause';
+import { collect, DOCUMENTS_PER_PAUSE, mapDocuments, PAUSE, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 import { emitGroups, groupDocuments, parseOutputFields, type OutputField } from './group';
 import { granularityRounder, type GranularityRounder } from './granularity';
@@ -223,8 +223,4 @@ function fillBuckets(
     buckets[buckets.length - 1]!.max = rounder.roundUp(buckets[buckets.length - 1]!.max);
   }
   return buckets;
-}
-
-function* mapDocuments(input: Stream, transform: (doc: Document) => Document): Stream {
-  for (const item of input) yield item === PAUSE ? item : transform(item);
 }

@@ -5,7 +5,7 @@ import type { Document } from 'bson';
 import { compareValues } from '../../bson/index';
 import { compileSort } from '../../query/index';
 import type { Evaluator } from '../expressions/index';
-import { collect, PAUSE, type Pause, type Stream } from '../pause';
+import { collect, mapDocuments, type Pause, type Stream } from '../pause';
 import type { PipelineContext } from '../stage';
 import { sortStream } from './sort';
 
@@ -23,7 +23,7 @@ export function* sortedPartitions(
 ): Generator<Pause, SortedPartitions, void> {
   const compareDocs = sortBy ? compileSort(sortBy, { ...(context.collator ? { collator: context.collator } : {}) }) : () => 0;
   // Each document travels with its partition value, computed once.
-  const keyed = mapStream(input, (doc) => ({ p: partitionBy ? partitionBy(doc, context.variables) ?? null : null, doc }));
+  const keyed = mapDocuments(input, (doc) => ({ p: partitionBy ? partitionBy(doc, context.variables) ?? null : null, doc }));
   const ordered = (yield* collect(
     sortStream(keyed, (a, b) => compareValues(a.p, b.p, context.collator) || compareDocs(a.doc as Document, b.doc as Document)),
   )) as Array<{ p: unknown; doc: Document }>;
@@ -36,8 +36,4 @@ export function* sortedPartitions(
     start = end;
   }
   return { partitions, compareDocs };
-}
-
-function* mapStream(input: Stream, transform: (doc: Document) => Document): Stream {
-  for (const item of input) yield item === PAUSE ? item : transform(item);
 }

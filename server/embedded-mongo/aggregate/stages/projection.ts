@@ -8,7 +8,7 @@ import type { Document } from 'bson';
 import { bsonType, isPlainObject, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
 import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
-import { PAUSE, type Stream } from '../pause';
+import { mapDocuments, type Stream } from '../pause';
 import type { CompiledStage, ParseContext } from '../stage';
 
 type ProjectionNode =
@@ -210,11 +210,8 @@ function mapStream(name: string, spec: unknown, transform: (doc: Document, vars:
   return {
     name,
     spec,
-    *run(input: Stream, context): Stream {
-      for (const item of input) {
-        if (item === PAUSE) yield item;
-        else yield transform(item, context.variables);
-      }
+    run(input: Stream, context): Stream {
+      return mapDocuments(input, (doc) => transform(doc, context.variables));
     },
   };
 }

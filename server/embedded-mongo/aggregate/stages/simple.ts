@@ -5,7 +5,7 @@ import { bsonType, isPlainObject, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
 import { compileFilter } from '../../query/index';
 import { compileExpression, type Variables } from '../expressions/index';
-import { DOCUMENTS_PER_PAUSE, PAUSE, type Stream } from '../pause';
+import { DOCUMENTS_PER_PAUSE, mapDocuments, PAUSE, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 import { mentionsVariable } from '../variables';
 import { describeValue } from './projection';
@@ -169,21 +169,17 @@ export function parseReplaceRoot(spec: unknown, parse: ParseContext, name: '$rep
   return {
     name,
     spec,
-    *run(input: Stream, context: PipelineContext): Stream {
-      for (const item of input) {
-        if (item === PAUSE) {
-          yield item;
-          continue;
-        }
-        const value = evaluate(item, context.variables);
+    run(input: Stream, context: PipelineContext): Stream {
+      return mapDocuments(input, (doc) => {
+        const value = evaluate(doc, context.variables);
         if (!isPlainObject(value)) {
           throw new CommandError(
             40228,
-            `${what} must evaluate to an object, but resulting value was: ${value === undefined ? 'MISSING' : describeValue(value)}. Type of resulting value: '${bsonType(value)}'. Input document: ${describeValue(item)}`,
+            `${what} must evaluate to an object, but resulting value was: ${value === undefined ? 'MISSING' : describeValue(value)}. Type of resulting value: '${bsonType(value)}'. Input document: ${describeValue(doc)}`,
           );
         }
-        yield value;
-      }
+        return value;
+      });
     },
   };
 }
