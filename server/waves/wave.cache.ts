@@ -15,18 +15,9 @@ export const WAVES_MAX_AGE_MS = 500;
 /** Entries kept; a server runs a handful of surveys, so this only bounds a runaway. */
 const MAX_ENTRIES = 10_000;
 
-export interface CachedWave {
-  surveyId: string;
-  waveId: string;
-  label?: unknown;
-  status: 'draft' | 'open' | 'closed';
-  fieldStart?: string | null;
-  fieldEnd?: string | null;
-}
-
-export interface WaveCache {
+export interface WaveCache<W> {
   /** The wave a name stands for (`current` or a wave id), or undefined when there is none. */
-  waveOf(surveyId: string, waveName: string): Promise<CachedWave | undefined>;
+  waveOf(surveyId: string, waveName: string): Promise<W | undefined>;
   /** Forgets the survey's waves: the next reads go to the database. */
   invalidate(surveyId: string): void;
 }
@@ -44,12 +35,12 @@ function wasOvertaken(error: unknown): boolean {
 
 const keyOf = (surveyId: string, waveName: string) => JSON.stringify([surveyId, waveName]);
 
-export function createWaveCache(
-  load: (surveyId: string, waveName: string) => Promise<CachedWave | undefined>,
+export function createWaveCache<W extends object>(
+  load: (surveyId: string, waveName: string) => Promise<W | undefined>,
   options: WaveCacheOptions = {},
-): WaveCache {
+): WaveCache<W> {
   const keysBySurvey = new Map<string, Set<string>>();
-  const cache = new LRUCache<string, CachedWave, { surveyId: string; waveName: string }>({
+  const cache = new LRUCache<string, W, { surveyId: string; waveName: string }>({
     max: MAX_ENTRIES,
     ttl: options.maxAgeMs ?? WAVES_MAX_AGE_MS,
     // Read the clock on every check: the default reuses a reading for 1 ms, which saves nothing

@@ -1,7 +1,7 @@
 import { ConflictError, GoneError, NotFoundError } from '../lib/errors';
 import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
 import { WaveModel } from './wave.model';
-import { createWaveCache, type CachedWave } from './wave.cache';
+import { createWaveCache } from './wave.cache';
 
 export type WaveStatus = 'draft' | 'open' | 'closed';
 
@@ -17,6 +17,15 @@ export interface Wave {
 /** The name that, in URLs and command lines, stands for a survey's current wave. */
 export const CURRENT_WAVE = 'current';
 
+interface StoredWave {
+  surveyId: string;
+  waveId: string;
+  label?: unknown;
+  status: WaveStatus;
+  fieldStart?: string | null;
+  fieldEnd?: string | null;
+}
+
 /** What a wave lookup needs of the stored waves: not their weighting targets, which can be long. */
 const WAVE_FIELDS = { _id: 0, surveyId: 1, waveId: 1, label: 1, status: 1, fieldStart: 1, fieldEnd: 1 } as const;
 
@@ -24,17 +33,16 @@ const WAVE_FIELDS = { _id: 0, surveyId: 1, waveId: 1, label: 1, status: 1, field
  * `current` is the most recently opened open wave, or else the most recent wave of any status (so
  * reports keep working after a wave closes). Both reads are served by an index of their own.
  */
-async function loadWave(surveyId: string, waveName: string): Promise<CachedWave | undefined> {
-  if (waveName !== CURRENT_WAVE) {
-    return (await WaveModel.findOne({ surveyId, waveId: waveName }, WAVE_FIELDS).lean<CachedWave>()) ?? undefined;
-  }
-  const open = await WaveModel.findOne({ surveyId, status: 'open' }, WAVE_FIELDS).sort({ openedAt: -1, createdAt: -1 }).lean<CachedWave>();
-  return open ?? (await WaveModel.findOne({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<CachedWave>()) ?? undefined;
+async function loadWave(surveyId: string, waveName: string): Promise<Wave | undefined> {
+  const stored = waveName !== CURRENT_WAVE
+    ? await WaveModel.findOne({ surveyId, waveId: waveName }, WAVE_FIELDS).lean<StoredWave>()
+    : ((await WaveModel.findOne({ surveyId, status: 'open' }, WAVE_FIELDS).sort({ openedAt: -1, createdAt: -1 }).lean<StoredWave>())
+      ?? (await WaveModel.findOne({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<StoredWave>()));
+  // Every request shares the cached object: frozen, so no caller can change it for the others.
+  return stored ? Object.freeze(toWave(stored)) : undefined;
 }
 
-const waves = createWaveCache(loadWave);
-
-function toWave(doc: CachedWave): Wave {
+function toWave(doc: StoredWave): Wave {
   return {
     surveyId: doc.surveyId,
     waveId: doc.waveId,
@@ -44,6 +52,8 @@ function toWave(doc: CachedWave): Wave {
     ...(doc.fieldEnd ? { fieldEnd: doc.fieldEnd } : {}),
   };
 }
+
+const waves = createWaveCache(loadWave);
 
 /**
  * Creates a survey's default wave if it has none. Never changes an existing wave: once an
@@ -69,7 +79,7 @@ export async function ensureDefaultWave(wave: Wave): Promise<void> {
 /** Resolves a wave name: `current` (see loadWave) or a wave id. */
 export async function findWave(surveyId: string, waveName: string): Promise<Wave> {
   const wave = await waves.waveOf(surveyId, waveName);
-  if (wave) return toWave(wave);
+  if (wave) return wave;
   throw new NotFoundError(
     waveName === CURRENT_WAVE ? `Survey "${surveyId}" has no wave yet` : `Survey "${surveyId}" has no wave "${waveName}"`,
     'wave_not_found',

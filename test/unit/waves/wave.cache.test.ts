@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { createWaveCache, WAVES_MAX_AGE_MS, type CachedWave } from '../../../server/waves/wave.cache';
+import { createWaveCache, WAVES_MAX_AGE_MS } from '../../../server/waves/wave.cache';
+
+interface CachedWave {
+  surveyId: string;
+  waveId: string;
+  status: 'draft' | 'open' | 'closed';
+}
 
 /** A database of waves the test changes by hand, counting the reads the cache makes. */
 function fakeStore() {
