@@ -1,8 +1,5 @@
-// Argument parsing shared by the operators: positional operand lists with mongod's arity
-// messages, and named-argument objects ({ input, as, in }) with its unknown/missing field errors.
-import type { Document } from 'bson';
+// Argument parsing shared by the operators: positional operand lists with mongod's arity messages.
 import { CommandError } from '../../errors';
-import { isPlainObject } from '../../bson/index';
 import type { CompileContext, Evaluator } from './compile';
 
 /** `{ $op: [a, b] }` gives [a, b]; `{ $op: a }` gives [a] (mongod's ExpressionNary parsing). */
@@ -33,37 +30,4 @@ export function rangedArity(name: string, args: unknown, min: number, max: numbe
     );
   }
   return operands.map((operand) => ctx.compile(operand));
-}
-
-/** At least `min` operands (16021 in mongod's ExpressionVariadic checks). */
-export function minArity(name: string, args: unknown, min: number, ctx: CompileContext): Evaluator[] {
-  const operands = operandList(args);
-  if (operands.length < min) {
-    throw new CommandError(16021, `Expression ${name} takes at least ${min} arguments. ${operands.length} were passed in.`);
-  }
-  return operands.map((operand) => ctx.compile(operand));
-}
-
-export interface NamedArgumentsSpec {
-  /** The code and message when the argument is not an object. */
-  notObject: [number, string];
-  required?: readonly string[];
-  optional?: readonly string[];
-  /** The code and message for an unknown field; `{field}` is replaced by its name. */
-  unknown: [number, string];
-  /** The code and message for a missing required field; `{field}` is replaced. */
-  missing: [number, string];
-}
-
-/** Reads an object of named arguments, refusing unknown fields and requiring the required ones. */
-export function namedArguments(args: unknown, spec: NamedArgumentsSpec): Document {
-  if (!isPlainObject(args)) throw new CommandError(spec.notObject[0], spec.notObject[1]);
-  const allowed = new Set([...(spec.required ?? []), ...(spec.optional ?? [])]);
-  for (const key of Object.keys(args)) {
-    if (!allowed.has(key)) throw new CommandError(spec.unknown[0], spec.unknown[1].replaceAll('{field}', key));
-  }
-  for (const key of spec.required ?? []) {
-    if (!Object.hasOwn(args, key)) throw new CommandError(spec.missing[0], spec.missing[1].replaceAll('{field}', key));
-  }
-  return args;
 }

@@ -120,11 +120,6 @@ export function dateMillis(value: unknown, op: string): number {
   }
 }
 
-export function isDateLike(value: unknown): boolean {
-  const type = bsonType(value);
-  return type === 'date' || type === 'timestamp' || type === 'objectId';
-}
-
 export interface LocalParts {
   year: number;
   month: number; // 1-12
@@ -206,13 +201,4 @@ export function isoParts(parts: LocalParts): { isoWeekYear: number; isoWeek: num
 /** Week of the year as %U: weeks start on Sunday; days before the first Sunday are week 0. */
 export function sundayWeek(parts: LocalParts): number {
   return Math.floor((parts.dayOfYear - 1 + 7 - (parts.dayOfWeek - 1)) / 7);
-}
-
-/** Days since the epoch of a local date (for day-level arithmetic). */
-export function localDayNumber(ms: number, zone: TimeZone): number {
-  return Math.floor((ms + zone.offsetAt(ms)) / 86400000);
-}
-
-export function nullish(value: unknown): boolean {
-  return isNullish(value);
 }

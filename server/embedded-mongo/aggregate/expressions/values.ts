@@ -105,10 +105,6 @@ export function intOrLong(n: bigint): number | bigint {
   return n >= BigInt(INT32_MIN) && n <= BigInt(INT32_MAX) ? Number(n) : n;
 }
 
-export function fitsInt32(n: number): boolean {
-  return Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX;
-}
-
 export function fitsInt64(n: bigint): boolean {
   return n >= INT64_MIN && n <= INT64_MAX;
 }
