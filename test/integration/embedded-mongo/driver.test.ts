@@ -2,39 +2,18 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Long, MongoClient, MongoServerError, ObjectId, type Collection, type Db } from 'mongodb';
+import { Long, MongoClient, ObjectId, type Collection, type Db } from 'mongodb';
 import { startEmbeddedMongo } from '../../../server/embedded-mongo/index';
-import { databaseUri } from './fixtures/connection';
+import { serverError as rejection, useDriverDatabase } from './fixtures/connection';
 
 describe('embedded store through the official driver', () => {
+  const driver = useDriverDatabase('driver');
   let client: MongoClient;
   let db: Db;
 
-  before(async () => {
-    // Read in before(): mocha's global setup, which sets MONGODB_URI, runs after files load.
-    const { uri, dbName } = databaseUri('driver');
-    client = await MongoClient.connect(uri);
-    db = client.db(dbName);
+  before(() => {
+    ({ client, db } = driver);
   });
-
-  beforeEach(async () => {
-    await db.dropDatabase();
-  });
-
-  after(async () => {
-    await db.dropDatabase();
-    await client.close();
-  });
-
-  async function rejection(promise: Promise<unknown>): Promise<MongoServerError> {
-    try {
-      await promise;
-    } catch (error) {
-      assert.ok(error instanceof MongoServerError, `expected a MongoServerError, got ${String(error)}`);
-      return error;
-    }
-    assert.fail('expected the operation to be rejected');
-  }
 
   it('inserts, finds, updates and deletes documents, keeping BSON types', async () => {
     const items = db.collection('items');

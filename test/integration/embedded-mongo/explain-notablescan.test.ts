@@ -2,8 +2,8 @@
 // uses and what it examined, and with notablescan a query that needs a collection scan fails
 // with 291 NoQueryExecutionPlans (the guard issue 9 puts on respondent-path queries).
 import assert from 'node:assert/strict';
-import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
-import { databaseUri } from './fixtures/connection';
+import { MongoServerError, type Db, type Document, type MongoClient } from 'mongodb';
+import { useDriverDatabase } from './fixtures/connection';
 
 /** The first stage named `name` in a plan tree (inputStage/inputStages, or SBE's queryPlan). */
 function findStage(plan: Document | undefined, name: string): Document | undefined {
@@ -17,25 +17,18 @@ function findStage(plan: Document | undefined, name: string): Document | undefin
 }
 
 describe('explain and notablescan through the driver', () => {
+  const driver = useDriverDatabase('explain');
   let client: MongoClient;
   let db: Db;
 
-  before(async () => {
-    const { uri, dbName } = databaseUri('explain');
-    client = await MongoClient.connect(uri);
-    db = client.db(dbName);
+  before(() => {
+    ({ client, db } = driver);
   });
 
   beforeEach(async () => {
-    await db.dropDatabase();
     const outbox = db.collection('outbox');
     await outbox.createIndex({ status: 1, sendAfter: 1 });
     await outbox.insertMany(Array.from({ length: 500 }, (_, i) => ({ status: i % 5 ? 'queued' : 'sent', sendAfter: new Date(Date.UTC(2026, 0, 1, 0, i)), to: `u${i % 13}` })));
-  });
-
-  after(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('reports an index scan for an equality + range with a sort, with the keys and documents examined', async () => {

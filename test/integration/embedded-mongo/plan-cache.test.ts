@@ -4,8 +4,8 @@
 // planCacheClear empty the cache, explain ignores it, and a unique key pinned by the filter is
 // answered from its index without costing. $planCacheStats shows what is cached.
 import assert from 'node:assert/strict';
-import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
-import { databaseUri } from './fixtures/connection';
+import { MongoServerError, type Collection, type Db, type Document } from 'mongodb';
+import { useDriverDatabase } from './fixtures/connection';
 
 /** Numbers for the orders, strings for the documents a test adds. */
 interface Order { _id: number | string; status?: string; customer?: string; token?: string; total?: number }
@@ -26,28 +26,20 @@ async function found(collection: Collection<Order>, filter: Document): Promise<u
 }
 
 describe('the plan cache through the driver', () => {
-  let client: MongoClient;
+  const driver = useDriverDatabase('plan_cache');
   let db: Db;
   let orders: Collection<Order>;
 
-  before(async () => {
-    const { uri, dbName } = databaseUri('plan_cache');
-    client = await MongoClient.connect(uri);
-    db = client.db(dbName);
+  before(() => {
+    ({ db } = driver);
   });
 
   beforeEach(async () => {
-    await db.dropDatabase();
     orders = db.collection<Order>('orders');
     await orders.createIndex({ status: 1 });
     await orders.createIndex({ customer: 1 });
     await orders.createIndex({ token: 1 }, { unique: true, sparse: true });
     await orders.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, status: ['open', 'paid', 'shipped'][i % 3]!, customer: `c${i % 50}`, token: `t${i}`, total: i })));
-  });
-
-  after(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('records a shape with two candidate indexes as inactive, then activates it when planned again', async () => {

@@ -2,7 +2,8 @@
 // official driver. Fields each command accepts: the manual's "Syntax" section of each command page.
 import assert from 'node:assert/strict';
 import { Long, type Document } from 'mongodb';
-import { assertServerError, assertWriteError, contents, serverError, useConformanceDatabase } from './harness';
+import { serverError } from '../fixtures/connection';
+import { assertServerError, assertWriteError, contents, useConformanceDatabase } from './harness';
 
 describe('conformance: commands', () => {
   const conf = useConformanceDatabase('commands');

@@ -4,7 +4,8 @@
 // and reference/command/find (projection, skip, limit), tutorial/project-fields-from-query-results.
 import assert from 'node:assert/strict';
 import { MongoBulkWriteError, ObjectId } from 'mongodb';
-import { assertWriteError, contents, serverError, useConformanceDatabase } from './harness';
+import { serverError } from '../fixtures/connection';
+import { assertWriteError, contents, useConformanceDatabase } from './harness';
 
 describe('conformance: CRUD', () => {
   const conf = useConformanceDatabase('crud');

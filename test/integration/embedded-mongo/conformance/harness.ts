@@ -2,48 +2,23 @@
 // global setup chose (the embedded store, or a real mongod 7.0 named by MONGODB_URI), emptied
 // before each test. The suite is written from the MongoDB manual, so it must pass on both.
 import assert from 'node:assert/strict';
-import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
-import { databaseUri } from '../fixtures/connection';
+import type { Collection, Document, MongoServerError } from 'mongodb';
+import { serverError, useDriverDatabase, type DriverDatabase } from '../fixtures/connection';
 
 /** Driver options that show the exact BSON types a server sent back. */
 export const EXACT_TYPES = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 
-export interface Conformance {
-  client: MongoClient;
-  db: Db;
+export interface Conformance extends DriverDatabase {
   /** A collection of this file's database. */
   coll<T extends Document = Document>(name?: string): Collection<T>;
 }
 
-/** Registers before/beforeEach/after hooks and returns the handle the tests use. */
+/** Registers the driver database's hooks (see useDriverDatabase) and returns the handle the tests use. */
 export function useConformanceDatabase(suffix: string): Conformance {
-  const handle = {} as Conformance;
-  before(async () => {
-    // Read in before(): mocha's global setup, which sets MONGODB_URI, runs after files load.
-    const { uri, dbName } = databaseUri(`conf_${suffix}`);
-    handle.client = await MongoClient.connect(uri);
-    handle.db = handle.client.db(dbName);
-    handle.coll = <T extends Document = Document>(name = 'c') => handle.db.collection<T>(name);
+  const driver = useDriverDatabase(`conf_${suffix}`);
+  return Object.assign(driver, {
+    coll: <T extends Document = Document>(name = 'c') => driver.db.collection<T>(name),
   });
-  beforeEach(async () => {
-    await handle.db.dropDatabase();
-  });
-  after(async () => {
-    await handle.db.dropDatabase();
-    await handle.client.close();
-  });
-  return handle;
-}
-
-/** Awaits a promise that must fail with a server error, and returns that error. */
-export async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof MongoServerError, `expected a MongoServerError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the server to refuse the operation');
 }
 
 /** Asserts a server error's code and codeName, as drivers and applications branch on them. */

@@ -1,7 +1,8 @@
 // find, count and distinct through the driver, on whatever server the global setup started.
 import assert from 'node:assert/strict';
 import { Decimal128, Long } from 'mongodb';
-import { serverError, useConformanceDatabase } from '../../../integration/embedded-mongo/conformance/harness';
+import { useConformanceDatabase } from '../../../integration/embedded-mongo/conformance/harness';
+import { serverError } from '../../../integration/embedded-mongo/fixtures/connection';
 
 describe('embedded-mongo read commands on the query engine', () => {
   const conf = useConformanceDatabase('read_commands');
