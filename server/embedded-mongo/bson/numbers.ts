@@ -33,15 +33,7 @@ export function numericView(value: unknown): NumericView | null {
 export function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
   const view = numericView(value);
-  if (!view) return Number.NaN;
-  switch (view.kind) {
-    case 'long':
-      return Number(view.value);
-    case 'decimal':
-      return Number(view.value.toString());
-    default:
-      return view.value;
-  }
+  return view ? asDouble(view) : Number.NaN;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -162,7 +154,8 @@ function quantumOf(view: NumericView): Quantum {
   }
 }
 
-function asDouble(view: NumericView): number {
+/** A numeric view as a JS number (lossy for large longs and for decimals). */
+export function asDouble(view: NumericView): number {
   return view.kind === 'long' ? Number(view.value) : view.kind === 'decimal' ? Number(view.value.toString()) : view.value;
 }
 

@@ -1,7 +1,7 @@
 // Query filters (https://www.mongodb.com/docs/manual/reference/operator/query/): compiled once
 // into a tree of predicates over the store's exact BSON values.
 import type { Document } from 'bson';
-import { BSON_TYPE_CODES, bsonType, compareValues, isNumeric, isPlainObject, numericView, regexParts, toNumber, typeRank, type BsonTypeName, type Collator } from '../bson/index';
+import { asDouble, BSON_TYPE_CODES, bsonType, compareValues, isNumeric, isPlainObject, numericView, regexParts, toNumber, typeRank, type BsonTypeName, type Collator } from '../bson/index';
 import { compileExpression } from '../aggregate/expressions/index';
 import { CommandError } from '../errors';
 import { compileJsonSchema } from './json-schema';
@@ -419,7 +419,7 @@ function modOperand(value: unknown, what: string): bigint {
   if (!isNumeric(value)) throw badValue(`malformed mod, ${what} not a number`);
   const view = numericView(value)!;
   if (view.kind === 'long') return view.value;
-  const n = view.kind === 'decimal' ? Number(view.value.toString()) : view.value;
+  const n = asDouble(view);
   if (!Number.isFinite(n)) throw badValue(`malformed mod, ${what} value is invalid :: caused by :: Unable to coerce NaN/Inf to integral type`);
   if (Math.abs(n) >= 2 ** 63) throw badValue(`malformed mod, ${what} value is invalid :: caused by :: Out of bounds coercing to integral value`);
   return BigInt(Math.trunc(n));
@@ -442,7 +442,7 @@ function modTest(operand: unknown): ValueTest {
     let n: bigint;
     if (view.kind === 'long') n = view.value;
     else {
-      const x = view.kind === 'decimal' ? Number(view.value.toString()) : view.value;
+      const x = asDouble(view);
       if (!Number.isFinite(x)) return false;
       n = BigInt(Math.trunc(x));
     }
@@ -522,7 +522,7 @@ function bitPositionsOf(operator: string, operand: unknown): number[] {
     let mask: bigint;
     if (view.kind === 'long') mask = view.value;
     else {
-      const n = view.kind === 'decimal' ? Number(view.value.toString()) : view.value;
+      const n = asDouble(view);
       if (!Number.isInteger(n)) throw badValue(`${operator} cannot take a non-integral double as a bitmask`);
       mask = BigInt(n);
     }
@@ -558,7 +558,7 @@ function bitReader(value: unknown): ((position: number) => boolean) | undefined 
   let n: bigint;
   if (view.kind === 'long') n = view.value;
   else {
-    const x = view.kind === 'decimal' ? Number(view.value.toString()) : view.value;
+    const x = asDouble(view);
     if (!Number.isInteger(x) || x < -(2 ** 63) || x >= 2 ** 63) return undefined;
     n = BigInt(x);
   }
