@@ -2,7 +2,7 @@
 // (https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/#boolean-expression-operators,
 // #comparison-expression-operators, #conditional-expression-operators).
 import { CommandError } from '../../errors';
-import { compareValues, isPlainObject } from '../../bson/index';
+import { compareValues, isPlainObject, type Document } from '../../bson/index';
 import { compileOperands, fixedArity } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
 import { isNullish, isTruthy, typeName } from './values';
@@ -29,11 +29,11 @@ const $not: OperatorCompiler = (args, ctx, name) => {
 };
 
 /** Comparison operators compare whole values in BSON order; missing compares as less than null. */
-function comparison(test: (order: number) => boolean): OperatorCompiler {
+function comparison(result: (order: number) => boolean | number): OperatorCompiler {
   return (args, ctx, name) => {
     const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
     const collator = ctx.collator;
-    return (doc, vars) => test(compareMissingFirst(left(doc, vars), right(doc, vars), collator));
+    return (doc, vars) => result(compareMissingFirst(left(doc, vars), right(doc, vars), collator));
   };
 }
 
@@ -53,32 +53,22 @@ function compareMissingFirst(a: unknown, b: unknown, collator: Parameters<typeof
   return compareValues(a, b, collator);
 }
 
-const $cmp: OperatorCompiler = (args, ctx, name) => {
-  const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
-  const collator = ctx.collator;
-  return (doc, vars) => Math.sign(compareMissingFirst(left(doc, vars), right(doc, vars), collator));
-};
-
+/** $cond takes `[if, then, else]` or `{ if, then, else }`. */
 const $cond: OperatorCompiler = (args, ctx, name) => {
-  let parts: [unknown, unknown, unknown];
-  if (isPlainObject(args)) {
-    for (const key of Object.keys(args)) {
-      if (key !== 'if' && key !== 'then' && key !== 'else') throw new CommandError(17083, `Unrecognized parameter to $cond: ${key}`);
-    }
-    if (!Object.hasOwn(args, 'if')) throw new CommandError(17080, "Missing 'if' parameter to $cond");
-    if (!Object.hasOwn(args, 'then')) throw new CommandError(17081, "Missing 'then' parameter to $cond");
-    if (!Object.hasOwn(args, 'else')) throw new CommandError(17082, "Missing 'else' parameter to $cond");
-    parts = [args.if, args.then, args.else];
-  } else {
-    const list = Array.isArray(args) ? args : [args];
-    if (list.length !== 3) {
-      throw new CommandError(16020, `Expression ${name} takes exactly 3 arguments. ${list.length} were passed in.`);
-    }
-    parts = list as [unknown, unknown, unknown];
-  }
-  const [test, then, otherwise] = parts.map((part) => ctx.compile(part)) as [Evaluator, Evaluator, Evaluator];
+  const parts = isPlainObject(args) ? namedCondParts(args) : args;
+  const [test, then, otherwise] = fixedArity(name, parts, 3, ctx) as [Evaluator, Evaluator, Evaluator];
   return (doc, vars) => (isTruthy(test(doc, vars)) ? then(doc, vars) : otherwise(doc, vars));
 };
+
+function namedCondParts(args: Document): unknown[] {
+  for (const key of Object.keys(args)) {
+    if (key !== 'if' && key !== 'then' && key !== 'else') throw new CommandError(17083, `Unrecognized parameter to $cond: ${key}`);
+  }
+  if (!Object.hasOwn(args, 'if')) throw new CommandError(17080, "Missing 'if' parameter to $cond");
+  if (!Object.hasOwn(args, 'then')) throw new CommandError(17081, "Missing 'then' parameter to $cond");
+  if (!Object.hasOwn(args, 'else')) throw new CommandError(17082, "Missing 'else' parameter to $cond");
+  return [args.if, args.then, args.else];
+}
 
 const $ifNull: OperatorCompiler = (args, ctx) => {
   const operands = compileOperands(args, ctx);
@@ -96,14 +86,14 @@ const $ifNull: OperatorCompiler = (args, ctx) => {
 };
 
 const $switch: OperatorCompiler = (args, ctx) => {
-  if (!isPlainObject(args)) throw new CommandError(40060, `$switch requires an object as an argument, found: ${describeType(args)}`);
+  if (!isPlainObject(args)) throw new CommandError(40060, `$switch requires an object as an argument, found: ${typeName(args)}`);
   const branches: Array<[Evaluator, Evaluator]> = [];
   let fallback: Evaluator | undefined;
   for (const [key, value] of Object.entries(args)) {
     if (key === 'branches') {
-      if (!Array.isArray(value)) throw new CommandError(40061, `$switch expected an array for 'branches', found: ${describeType(value)}`);
+      if (!Array.isArray(value)) throw new CommandError(40061, `$switch expected an array for 'branches', found: ${typeName(value)}`);
       for (const branch of value) {
-        if (!isPlainObject(branch)) throw new CommandError(40062, `$switch expected each branch to be an object, found: ${describeType(branch)}`);
+        if (!isPlainObject(branch)) throw new CommandError(40062, `$switch expected each branch to be an object, found: ${typeName(branch)}`);
         let caseOf: Evaluator | undefined;
         let thenOf: Evaluator | undefined;
         for (const [field, expression] of Object.entries(branch)) {
@@ -131,15 +121,11 @@ const $switch: OperatorCompiler = (args, ctx) => {
   };
 };
 
-function describeType(value: unknown): string {
-  return typeName(value);
-}
-
 export const logicOperators: Record<string, OperatorCompiler> = {
   $and,
   $or,
   $not,
-  $cmp,
+  $cmp: comparison(Math.sign),
   $eq: comparison((order) => order === 0),
   $ne: comparison((order) => order !== 0),
   $gt: comparison((order) => order > 0),
