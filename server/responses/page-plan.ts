@@ -46,6 +46,8 @@ export interface PlannedQuestion {
 export interface PagePlan {
   page: TPage;
   questions: PlannedQuestion[];
+  /** The answers to earlier pages the plan was made from (answersBeforePage). */
+  prior: TAnswers;
 }
 
 /** Answers to the pages before `page`, with whatever they hide removed. */
@@ -80,5 +82,5 @@ export function planPage(definition: TSurveyDefinition, page: TPage, answers: TA
     }
     questions.push(planned);
   }
-  return { page, questions };
+  return { page, questions, prior };
 }

@@ -13,7 +13,7 @@ import { computeVisibility, findPage } from '../surveys/visibility';
 import { findOpenWave, findWave, type Wave } from '../waves/wave.service';
 import { parsePageForm, type FormBody } from './form-input';
 import { pagePosition, resumePage, visiblePages } from './navigation';
-import { answersBeforePage, planPage, type PagePlan } from './page-plan';
+import { planPage, type PagePlan } from './page-plan';
 import { findResponseByResumeToken, savePage, startResponse, type StoredResponse } from './response.service';
 
 /** Codes a respondent cannot produce with the form we sent: the request was tampered with. */
@@ -173,8 +173,7 @@ export async function submitPage(input: SubmitPageInput): Promise<RejectedPage |
   if (notShown.length > 0) {
     throw new ValidationError(`Answers to questions that are not shown: ${notShown.join(', ')}`, { questions: notShown }, 'hidden_question');
   }
-  const prior = answersBeforePage(definition, page, response.answers);
-  discardSamePageHidden(definition, plan, prior, parsed);
+  discardSamePageHidden(definition, plan, parsed);
 
   const back = input.action === 'back';
   const result = validatePageAnswers(definition, page.id, { answers: parsed.answers, otherTexts: parsed.otherTexts }, response.answers, {
@@ -202,7 +201,7 @@ export async function submitPage(input: SubmitPageInput): Promise<RejectedPage |
     };
   }
 
-  const { previous, next } = pagePosition(definition, page.id, { ...prior, ...result.answers });
+  const { previous, next } = pagePosition(definition, page.id, { ...plan.prior, ...result.answers });
   const target = back ? previous : next;
   let complete = !back && !target;
   if (complete) {
@@ -232,10 +231,9 @@ export async function submitPage(input: SubmitPageInput): Promise<RejectedPage |
 function discardSamePageHidden(
   definition: TSurveyDefinition,
   plan: PagePlan,
-  prior: TAnswers,
   parsed: { answers: TAnswers; otherTexts: TOtherTexts },
 ): void {
-  const visibility = computeVisibility(definition, { ...prior, ...parsed.answers });
+  const visibility = computeVisibility(definition, { ...plan.prior, ...parsed.answers });
   for (const planned of plan.questions) {
     const id = planned.question.id;
     if (planned.dynamic && !visibility.questions.has(id)) {
