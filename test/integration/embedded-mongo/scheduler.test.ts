@@ -150,8 +150,13 @@ describe('scheduling the engine\'s own long commands', function () {
     await store?.close();
   });
 
-  /** Pings on a connection of its own until `work` settles; returns the latencies and the work's length. */
-  async function pingDuring(work: Promise<unknown>): Promise<{ latencies: number[]; elapsed: number }> {
+  interface Pings { latencies: number[]; elapsed: number; median: number; slowest: number; context: string }
+
+  /**
+   * Pings on a connection of its own until `work` settles; returns the latencies, the work's length,
+   * and the median and slowest ping with a line (`context`) that gives them for a failed assertion.
+   */
+  async function pingDuring(work: Promise<unknown>, what: string): Promise<Pings> {
     const pinger = await WireClient.connect({ host: store.host, port: store.port });
     const started = performance.now();
     let finished = false;
@@ -165,7 +170,12 @@ describe('scheduling the engine\'s own long commands', function () {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await settled;
-      return { latencies, elapsed: performance.now() - started };
+      const elapsed = performance.now() - started;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const median = sorted[sorted.length >> 1]!;
+      const slowest = sorted[sorted.length - 1]!;
+      const context = `${latencies.length} pings: median ${Math.round(median)} ms, slowest ${Math.round(slowest)} ms during a ${Math.round(elapsed)} ms ${what}`;
+      return { latencies, elapsed, median, slowest, context };
     } finally {
       pinger.close();
     }
@@ -175,12 +185,8 @@ describe('scheduling the engine\'s own long commands', function () {
     // Issue 8: a 26 s updateMany made the driver's monitor time out.
     const docs = client.db().collection('docs');
     const update = docs.updateMany({}, { $inc: { n: 1 } });
-    const { latencies, elapsed } = await pingDuring(update);
+    const { latencies, elapsed, median, slowest, context } = await pingDuring(update, 'updateMany');
     assert.equal((await update).modifiedCount, 100_000);
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const median = sorted[sorted.length >> 1]!;
-    const slowest = sorted[sorted.length - 1]!;
-    const context = `${latencies.length} pings: median ${Math.round(median)} ms, slowest ${Math.round(slowest)} ms during a ${Math.round(elapsed)} ms updateMany`;
     assert.ok(latencies.length >= 3, context);
     assert.ok(median < 20, context);
     assert.ok(slowest < Math.max(100, elapsed / 3), context);
@@ -192,15 +198,11 @@ describe('scheduling the engine\'s own long commands', function () {
       .collection('docs')
       .aggregate([{ $match: { n: { $gte: 0 } } }, { $sort: { s: -1 } }, { $group: { _id: '$k', total: { $sum: '$n' }, first: { $first: '$s' } } }, { $sort: { _id: 1 } }])
       .toArray();
-    const { latencies, elapsed } = await pingDuring(aggregation);
+    const { latencies, elapsed, median, slowest, context } = await pingDuring(aggregation, 'aggregation');
     assert.equal((await aggregation).length, 97);
     // A ping that waited for the aggregation would take half its length on average. On an idle machine
     // every ping takes a few ms; a loaded one (or a garbage collection in the store) adds outliers, so the
     // bound on the slowest is relative. npm run bench:store measures the p99 properly.
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const median = sorted[sorted.length >> 1]!;
-    const slowest = sorted[sorted.length - 1]!;
-    const context = `${latencies.length} pings: median ${Math.round(median)} ms, slowest ${Math.round(slowest)} ms during a ${Math.round(elapsed)} ms aggregation`;
     assert.ok(latencies.length >= 3, context);
     assert.ok(median < 20, context);
     assert.ok(slowest < Math.max(100, elapsed / 3), context);
