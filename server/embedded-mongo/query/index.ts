@@ -1,4 +1,4 @@
 // The query engine (decision 0004): filters, sort orders and find projections.
 export { compileFilter, type FilterOptions, type Matcher } from './filter';
-export { compileSort } from './sort';
+export { compileSort, compileSortKeys } from './sort';
 export { compileProjection } from './projection';

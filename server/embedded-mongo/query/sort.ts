@@ -24,7 +24,7 @@ function directionOf(key: string, value: unknown): 1 | -1 | undefined {
 }
 
 /** Parses a sort specification; `$natural` (natural order) contributes no key. */
-export function parseSort(sort: Document): SortField[] {
+function parseSort(sort: Document): SortField[] {
   if (!isPlainObject(sort)) throw new CommandError('TypeMismatch', "Expected field sort to be of type object");
   const fields: SortField[] = [];
   for (const [key, value] of Object.entries(sort)) {
@@ -40,7 +40,7 @@ export function parseSort(sort: Document): SortField[] {
 }
 
 /** The value a document sorts by for one field and direction. */
-export function sortKeyOf(doc: unknown, parts: readonly string[], direction: 1 | -1, collator?: Collator): unknown {
+function sortKeyOf(doc: unknown, parts: readonly string[], direction: 1 | -1, collator?: Collator): unknown {
   const values = collectSortValues(doc, parts);
   let best = values[0];
   for (let i = 1; i < values.length; i++) {
@@ -50,27 +50,40 @@ export function sortKeyOf(doc: unknown, parts: readonly string[], direction: 1 |
   return best;
 }
 
-export function compileSort(sort: Document, options: { collator?: Collator } = {}): (a: Document, b: Document) => number {
+/** A sort split in two: the keys a document sorts by (one per field), and the order of two documents' keys. */
+export interface SortKeys {
+  readonly fieldCount: number;
+  keysOf(doc: Document): unknown[];
+  compareKeys(a: readonly unknown[], b: readonly unknown[]): number;
+}
+
+export function compileSortKeys(sort: Document, collator?: Collator): SortKeys {
   const fields = parseSort(sort);
-  const collator = options.collator;
-  if (fields.length === 0) return () => 0;
+  return {
+    fieldCount: fields.length,
+    keysOf: (doc) => fields.map((field) => sortKeyOf(doc, field.parts, field.direction, collator)),
+    compareKeys: (a, b) => {
+      for (let i = 0; i < fields.length; i++) {
+        const order = compareValues(a[i], b[i], collator);
+        if (order !== 0) return order * fields[i]!.direction;
+      }
+      return 0;
+    },
+  };
+}
+
+export function compileSort(sort: Document, options: { collator?: Collator } = {}): (a: Document, b: Document) => number {
+  const { fieldCount, keysOf, compareKeys } = compileSortKeys(sort, options.collator);
+  if (fieldCount === 0) return () => 0;
   // Keys are computed once per document, not once per comparison.
   const cache = new WeakMap<Document, unknown[]>();
-  const keysOf = (doc: Document): unknown[] => {
+  const cachedKeysOf = (doc: Document): unknown[] => {
     let keys = cache.get(doc);
     if (!keys) {
-      keys = fields.map((field) => sortKeyOf(doc, field.parts, field.direction, collator));
+      keys = keysOf(doc);
       if (typeof doc === 'object' && doc !== null) cache.set(doc, keys);
     }
     return keys;
   };
-  return (a, b) => {
-    const keysA = keysOf(a);
-    const keysB = keysOf(b);
-    for (let i = 0; i < fields.length; i++) {
-      const order = compareValues(keysA[i], keysB[i], collator);
-      if (order !== 0) return order * fields[i]!.direction;
-    }
-    return 0;
-  };
+  return (a, b) => compareKeys(cachedKeysOf(a), cachedKeysOf(b));
 }

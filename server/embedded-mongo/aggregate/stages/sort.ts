@@ -3,11 +3,10 @@
 // out. Followed by $limit (the pipeline passes it in), only the best `limit` documents are kept,
 // so a sorted limit holds O(limit) documents whatever the input size.
 import type { Document } from 'bson';
-import { bsonType, compareValues, isPlainObject, toNumber, type Collator } from '../../bson/index';
+import { bsonType, isPlainObject, toNumber, type Collator } from '../../bson/index';
 import { CommandError } from '../../errors';
-import { compileSort } from '../../query/index';
-import { parseSort as parseSortFields, sortKeyOf } from '../../query/sort';
-import { DOCUMENTS_PER_PAUSE, PAUSE, type Pause, type Stream } from '../pause';
+import { compileSort, compileSortKeys } from '../../query/index';
+import { DOCUMENTS_PER_PAUSE, mapDocuments, PAUSE, type Pause, type Stream } from '../pause';
 import type { CompiledStage, ParseContext, PipelineContext } from '../stage';
 import { describeValue } from './projection';
 
@@ -160,21 +159,8 @@ interface Keyed {
  * which otherwise shows up as pauses of tens of milliseconds.
  */
 export function* sortByKeys(input: Stream, sortSpec: Document, collator: Collator | undefined, keep?: number): Stream {
-  const fields = parseSortFields(sortSpec);
-  const keyed = function* (): Stream {
-    for (const item of input) {
-      if (item === PAUSE) yield item;
-      else yield { keys: fields.map((field) => sortKeyOf(item, field.parts, field.direction, collator)), doc: item } satisfies Keyed;
-    }
-  };
-  const compare = (a: Document, b: Document): number => {
-    const keysA = (a as Keyed).keys;
-    const keysB = (b as Keyed).keys;
-    for (let i = 0; i < fields.length; i += 1) {
-      const order = compareValues(keysA[i], keysB[i], collator);
-      if (order !== 0) return order * fields[i]!.direction;
-    }
-    return 0;
-  };
-  for (const item of sortStream(keyed(), compare, keep)) yield item === PAUSE ? item : (item as Keyed).doc;
+  const { keysOf, compareKeys } = compileSortKeys(sortSpec, collator);
+  const keyed = mapDocuments(input, (doc) => ({ keys: keysOf(doc), doc }) satisfies Keyed);
+  const compare = (a: Document, b: Document): number => compareKeys((a as Keyed).keys, (b as Keyed).keys);
+  yield* mapDocuments(sortStream(keyed, compare, keep), (item) => (item as Keyed).doc);
 }
