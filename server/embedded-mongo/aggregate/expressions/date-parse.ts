@@ -26,34 +26,35 @@ interface Fields {
 
 /**
  * Parses `text` into a Date. `format` follows $dateFromString; `zone` is the timezone argument.
- * Returns an Error (not thrown) describing a parse failure, so callers can apply onError.
+ * Returns an Error (not thrown) with mongod's whole message ("Error parsing date string '...'; ..."),
+ * so callers can apply onError or report it as it is.
  */
 export function parseDateString(text: string, format: string | undefined, zone: TimeZone | undefined): Date | Error {
   const fields = format === undefined ? parseFree(text) : parseWithFormat(text, format);
   if (fields instanceof Error) return fields;
   if (fields.zone && zone) {
-    return new Error(`you cannot pass in a date/time string with time zone information ('${fields.zoneText ?? ''}') together with a timezone argument`);
+    return parseError(text, `you cannot pass in a date/time string with time zone information ('${fields.zoneText ?? ''}') together with a timezone argument`);
   }
   const effectiveZone = fields.zone ?? zone ?? UTC;
   let localMidnight: number;
   if (fields.isoWeekYear !== undefined) {
     localMidnight = isoWeekStart(fields.isoWeekYear) + ((fields.isoWeek ?? 1) - 1) * 7 * 86400000 + ((fields.isoDayOfWeek ?? 1) - 1) * 86400000;
   } else if (fields.year === undefined) {
-    return new Error('an incomplete date/time string has been found, with elements missing');
+    return parseError(text, 'an incomplete date/time string has been found, with elements missing');
   } else if (fields.dayOfYear !== undefined) {
     localMidnight = utcMidnight(fields.year, 0, 1) + (fields.dayOfYear - 1) * 86400000;
   } else {
     const month = fields.month ?? 1;
     const day = fields.day ?? 1;
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(fields.year, month)) {
-      return new Error('The parsed date was invalid');
+      return parseError(text, 'The parsed date was invalid');
     }
     localMidnight = utcMidnight(fields.year, month - 1, day);
   }
   const hour = fields.hour ?? 0;
   const minute = fields.minute ?? 0;
   const second = fields.second ?? 0;
-  if (hour > 24 || minute > 59 || second > 60) return new Error('The parsed time was invalid');
+  if (hour > 24 || minute > 59 || second > 60) return parseError(text, 'The parsed time was invalid');
   const local = localMidnight + ((hour * 60 + minute) * 60 + second) * 1000 + (fields.millisecond ?? 0);
   return new Date(localToUtc(local, effectiveZone));
 }
@@ -75,6 +76,11 @@ const ISO_PATTERN =
 const SLASH_YMD = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
 const SLASH_MDY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
 
+/** A parse failure as mongod words it. */
+function parseError(text: string, reason: string): Error {
+  return new Error(`Error parsing date string '${text}'; ${reason}`);
+}
+
 function parseFree(text: string): Fields | Error {
   const trimmed = text.trim();
   let match = ISO_PATTERN.exec(trimmed);
@@ -88,7 +94,7 @@ function parseFree(text: string): Fields | Error {
       try {
         fields.zone = zoneText === 'Z' ? UTC : parseTimeZone(zoneText);
       } catch {
-        return new Error(`Error parsing date string '${text}'; 0: The timezone could not be found in the database`);
+        return parseError(text, '0: The timezone could not be found in the database');
       }
       fields.zoneText = zoneText;
     }
@@ -110,7 +116,7 @@ function parseFree(text: string): Fields | Error {
     fields.year = Number(match[3]);
     return fields;
   }
-  return new Error(`Error parsing date string '${text}'; 0: Unexpected character '${text[0] ?? ''}'`);
+  return parseError(text, `0: Unexpected character '${text[0] ?? ''}'`);
 }
 
 function timeFields(hour?: string, minute?: string, second?: string, fraction?: string): Fields {
@@ -139,7 +145,7 @@ function parseWithFormat(text: string, format: string): Fields | Error {
   validateParseFormat(format);
   const fields: Fields = {};
   let pos = 0;
-  const fail = (): Error => new Error(`Error parsing date string '${text}'; ${pos}: Unexpected data found.`);
+  const fail = (): Error => parseError(text, `${pos}: Unexpected data found.`);
   const digits = (min: number, max: number): number | undefined => {
     const match = new RegExp(`^[0-9]{${min},${max}}`).exec(text.slice(pos));
     if (!match) return undefined;
@@ -248,6 +254,6 @@ function parseWithFormat(text: string, format: string): Fields | Error {
     }
     if (value === undefined) return fail();
   }
-  if (pos !== text.length) return new Error(`Error parsing date string '${text}'; ${pos}: Trailing data`);
+  if (pos !== text.length) return parseError(text, `${pos}: Trailing data`);
   return fields;
 }

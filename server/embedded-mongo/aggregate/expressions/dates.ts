@@ -248,8 +248,7 @@ const $dateFromString: OperatorCompiler = (args, ctx) => {
     const parsed = parseDateString(text, format, zoneOf ? zone : undefined);
     if (parsed instanceof Error) {
       if (onErrorOf) return onErrorOf(doc, vars);
-      const message = parsed.message.startsWith('Error parsing') ? parsed.message : `Error parsing date string '${text}'; ${parsed.message}`;
-      throw new CommandError('ConversionFailure', message);
+      throw new CommandError('ConversionFailure', parsed.message);
     }
     return parsed;
   };

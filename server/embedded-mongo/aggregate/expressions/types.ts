@@ -201,10 +201,7 @@ function toDate(value: unknown, from: BsonTypeName): unknown {
     }
     case 'string': {
       const parsed = parseDateString(value as string, undefined, undefined);
-      if (parsed instanceof Error) {
-        const message = parsed.message.startsWith('Error parsing') ? parsed.message : `Error parsing date string '${String(value)}'; ${parsed.message}`;
-        throw new ConversionError(message);
-      }
+      if (parsed instanceof Error) throw new ConversionError(parsed.message);
       return parsed;
     }
     case 'objectId':
