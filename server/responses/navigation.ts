@@ -2,11 +2,14 @@
 import type { TAnswers } from '../surveys/answers';
 import { isAnswered } from '../surveys/conditions';
 import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
-import { computeVisibility } from '../surveys/visibility';
+import { computeVisibility, type SurveyVisibility } from '../surveys/visibility';
+
+function pagesShownBy(definition: TSurveyDefinition, visibility: SurveyVisibility): TPage[] {
+  return definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => visibility.questions.has(q.id)));
+}
 
 export function visiblePages(definition: TSurveyDefinition, answers: TAnswers): TPage[] {
-  const visibility = computeVisibility(definition, answers);
-  return definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => visibility.questions.has(q.id)));
+  return pagesShownBy(definition, computeVisibility(definition, answers));
 }
 
 export interface PagePosition {
@@ -34,7 +37,7 @@ export function pagePosition(definition: TSurveyDefinition, pageId: string, answ
  */
 export function resumePage(definition: TSurveyDefinition, answers: TAnswers, lastPageId?: string): TPage {
   const visibility = computeVisibility(definition, answers);
-  const pages = visiblePages(definition, answers);
+  const pages = pagesShownBy(definition, visibility);
   const needsAnswer = (page: TPage) => {
     const shown = page.questions.filter((q) => visibility.questions.has(q.id));
     const answered = shown.filter((q) => isAnswered(visibility.answers[q.id]));
