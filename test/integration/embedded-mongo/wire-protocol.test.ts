@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { deserialize, serialize, type Document } from 'bson';
+import { deserialize, type Document } from 'bson';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
-import { MORE_TO_COME, OP_MSG, OP_REPLY, capturingLogger, opMsg, opQuery, waitFor, wireClients, within, type CapturedLogs, type Endpoint } from './wire-client';
-
-
-/** OP_MSG with a kind-1 document sequence, as the driver sends insertMany. */
-function opMsgWithSequence(requestId: number, body: Document, identifier: string, docs: Document[], flags = 0): Buffer {
-  const bodyBytes = Buffer.from(serialize(body));
-  const docBytes = Buffer.concat(docs.map((doc) => Buffer.from(serialize(doc))));
-  const id = Buffer.from(`${identifier}\0`);
-  const sequence = Buffer.alloc(1 + 4);
-  sequence.writeUInt8(1, 0);
-  sequence.writeInt32LE(4 + id.length + docBytes.length, 1);
-  const header = Buffer.alloc(21);
-  const total = 21 + bodyBytes.length + sequence.length + id.length + docBytes.length;
-  header.writeInt32LE(total, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(0, 8);
-  header.writeInt32LE(OP_MSG, 12);
-  header.writeUInt32LE(flags, 16);
-  header.writeUInt8(0, 20);
-  return Buffer.concat([header, bodyBytes, sequence, id, docBytes]);
-}
+import { MORE_TO_COME, OP_MSG, OP_REPLY, capturingLogger, opMsg, opMsgWithSequence, opQuery, waitFor, wireClients, within, type CapturedLogs, type Endpoint } from './wire-client';
 
 /** Collects `count` OP_MSG replies, however the socket splits them. */
 function readReplies(socket: net.Socket, count: number): Promise<{ responseTo: number; doc: Document }[]> {
@@ -169,19 +149,8 @@ describe('wire protocol: hostile and malformed messages', function () {
   it('answers pings on another connection within 100 ms while 40 MB arrive in 64 KB pieces', async () => {
     const dbName = `wire_big_${process.pid}`;
     // 40 documents of 1 MB in one insert's document sequence: 40 MB in one message.
-    const docs = Array.from({ length: 40 }, (_, i) => Buffer.from(serialize({ _id: i, blob: 'x'.repeat(1024 * 1024 - 40) })));
-    const bodyBytes = Buffer.from(serialize({ insert: 'big', $db: dbName }));
-    const id = Buffer.from('documents\0');
-    const payload = Buffer.concat(docs);
-    const header = Buffer.alloc(21);
-    const sequenceHead = Buffer.alloc(5);
-    sequenceHead.writeUInt8(1, 0);
-    sequenceHead.writeInt32LE(4 + id.length + payload.length, 1);
-    const total = 21 + bodyBytes.length + 5 + id.length + payload.length;
-    header.writeInt32LE(total, 0);
-    header.writeInt32LE(77, 4);
-    header.writeInt32LE(OP_MSG, 12);
-    const message = Buffer.concat([header, bodyBytes, sequenceHead, id, payload]);
+    const docs = Array.from({ length: 40 }, (_, i) => ({ _id: i, blob: 'x'.repeat(1024 * 1024 - 40) }));
+    const message = opMsgWithSequence(77, { insert: 'big', $db: dbName }, 'documents', docs);
     assert.ok(message.length > 40_000_000);
 
     const uploader = await connect();
