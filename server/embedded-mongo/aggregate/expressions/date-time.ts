@@ -106,7 +106,7 @@ export function evaluateTimeZone(zoneOf: ((doc: Document, vars: Variables) => un
 }
 
 /** The instant of a date-like value (Date, Timestamp, ObjectId), as milliseconds since the epoch. */
-export function dateMillis(value: unknown, op: string): number {
+export function dateMillis(value: unknown): number {
   switch (bsonType(value)) {
     case 'date':
       return (value as Date).getTime();
@@ -115,7 +115,6 @@ export function dateMillis(value: unknown, op: string): number {
     case 'objectId':
       return (value as ObjectId).getTimestamp().getTime();
     default:
-      void op;
       throw new CommandError(16006, `can't convert from BSON type ${typeName(value)} to Date`);
   }
 }

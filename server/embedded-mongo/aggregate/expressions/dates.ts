@@ -70,7 +70,7 @@ function datePart(part: PartName): OperatorCompiler {
       if (isNullish(date)) return null;
       const zone = evaluateTimeZone(zoneOf, doc, vars);
       if (zone === null) return null;
-      return extractPart(localParts(dateMillis(date, name), zone), part);
+      return extractPart(localParts(dateMillis(date), zone), part);
     };
   };
 }
@@ -207,7 +207,7 @@ const $dateToString: OperatorCompiler = (args, ctx, name) => {
     const zone = evaluateTimeZone(zoneOf, doc, vars);
     if (isNullish(date)) return onNullOf ? onNullOf(doc, vars) : null;
     if (zone === null || isNullish(formatValue)) return null;
-    return formatDate(dateMillis(date, name), formatValue as string, zone);
+    return formatDate(dateMillis(date), formatValue as string, zone);
   };
 };
 
@@ -269,7 +269,7 @@ const $dateToParts: OperatorCompiler = (args, ctx, name) => {
     if (isNullish(iso)) return null;
     if (typeof iso !== 'boolean') throw new CommandError(40521, `iso8601 must evaluate to a bool, found ${typeName(iso)}`);
     if (isNullish(date)) return null;
-    const parts = localParts(dateMillis(date, name), zone);
+    const parts = localParts(dateMillis(date), zone);
     const time = { hour: parts.hour, minute: parts.minute, second: parts.second, millisecond: parts.millisecond };
     if (iso) {
       const isoPart = isoParts(parts);
@@ -427,7 +427,7 @@ function dateArithmetic(sign: 1 | -1): OperatorCompiler {
       if (!isDateInput(start)) throw new CommandError(5166403, `${name} requires startDate to be convertible to a date`);
       const whole = isNumberType(bsonType(amount)) ? wholeNumber(amount) : undefined;
       if (whole === undefined) throw new CommandError(5166405, `${name} expects integer amount of time units`);
-      const result = addToDate(dateMillis(start, name), units, sign * Number(whole), zone);
+      const result = addToDate(dateMillis(start), units, sign * Number(whole), zone);
       if (!Number.isFinite(result) || Math.abs(result) > 8.64e15) throw new CommandError(5166406, `${name} overflowed`);
       return new Date(result);
     };
@@ -497,7 +497,7 @@ const $dateDiff: OperatorCompiler = (args, ctx, name) => {
     const zone = toTimeZone(zoneValue);
     if (!isDateInput(start)) throw new CommandError(5166307, `${name} requires 'startDate' to be a date, but got ${typeName(start)}`);
     if (!isDateInput(end)) throw new CommandError(5166307, `${name} requires 'endDate' to be a date, but got ${typeName(end)}`);
-    return dateDifference(dateMillis(start, name), dateMillis(end, name), units, zone, startOfWeek);
+    return dateDifference(dateMillis(start), dateMillis(end), units, zone, startOfWeek);
   };
 };
 
@@ -568,7 +568,7 @@ const $dateTrunc: OperatorCompiler = (args, ctx, name) => {
       throw new CommandError(5439017, `${name} requires 'binSize' to be a 64-bit integer, but got value '${describe(isNumberType(bsonType(bin)) ? plainNumber(bin) : bin)}' of type ${typeName(bin)}`);
     }
     if (whole <= 0n) throw new CommandError(5439018, `${name} requires 'binSize' to be greater than 0, but got value ${whole}`);
-    return new Date(truncateDate(dateMillis(date, name), units, Number(whole), zone, startOfWeek));
+    return new Date(truncateDate(dateMillis(date), units, Number(whole), zone, startOfWeek));
   };
 };
 
