@@ -74,22 +74,31 @@ function queriesOf(collection: string, commandName: string, command: Document): 
  * the test's own reads and writes stay out of it as long as it makes none meanwhile.
  */
 export function recordQueries(collections: ReadonlySet<string>): { stop(): RecordedQuery[] } {
-  const client = mongoose.connection.getClient();
-  const databaseName = mongoose.connection.db?.databaseName;
   const recorded: RecordedQuery[] = [];
-  const onCommand = (event: CommandStartedEvent) => {
-    if (event.databaseName !== databaseName || !QUERY_COMMANDS.has(event.commandName)) return;
-    const collection: unknown = event.command[event.commandName];
-    if (typeof collection !== 'string' || !collections.has(collection)) return;
+  const stop = listenToCommands((event, collection) => {
+    if (!QUERY_COMMANDS.has(event.commandName) || typeof collection !== 'string' || !collections.has(collection)) return;
     recorded.push(...queriesOf(collection, event.commandName, event.command));
-  };
-  client.on('commandStarted', onCommand);
+  });
   return {
     stop() {
-      client.off('commandStarted', onCommand);
+      stop();
       return recorded;
     },
   };
+}
+
+/**
+ * Calls `onCommand` for every command mongoose's client sends to the test database, with the
+ * collection it names (when it names one), until the returned function is called.
+ */
+export function listenToCommands(onCommand: (event: CommandStartedEvent, collection: unknown) => void): () => void {
+  const client = mongoose.connection.getClient();
+  const databaseName = mongoose.connection.db?.databaseName;
+  const listener = (event: CommandStartedEvent) => {
+    if (event.databaseName === databaseName) onCommand(event, event.command[event.commandName]);
+  };
+  client.on('commandStarted', listener);
+  return () => client.off('commandStarted', listener);
 }
 
 /**

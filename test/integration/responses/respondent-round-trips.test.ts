@@ -3,31 +3,24 @@
 // after it), and only the completing post adds the live counters' write. Round trips are most of
 // what a page costs (docs/benchmarks.md), so a new one must be a decision, not an accident.
 import { expect } from 'chai';
-import mongoose from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
 import { Browser, type Page } from '../../support/browser';
 import { startTestApp, type TestApp } from '../../support/app';
-import { reconnectWithCommandMonitoring, reconnectWithoutCommandMonitoring } from '../../support/command-log';
+import { listenToCommands, reconnectWithCommandMonitoring, reconnectWithoutCommandMonitoring } from '../../support/command-log';
 import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
 
 /** Commands the app sends while `step` runs, as "command collection"; waves are left out (below). */
 async function commandsDuring(step: () => Promise<Page>): Promise<{ page: Page; commands: string[] }> {
-  const client = mongoose.connection.getClient();
-  const database = mongoose.connection.db?.databaseName;
   const commands: string[] = [];
-  const onCommand = (event: CommandStartedEvent) => {
-    const collection: unknown = event.command[event.commandName];
+  const stop = listenToCommands((event, collection) => {
     // The survey's wave is read again whenever its cached copy expires (every 500 ms at most),
     // which a slow machine may or may not hit during a step: its cost is bounded by time, not
     // by requests, and test/unit/waves covers it.
-    if (event.databaseName !== database || collection === 'waves') return;
-    commands.push(`${event.commandName} ${String(collection)}`);
-  };
-  client.on('commandStarted', onCommand);
+    if (collection !== 'waves') commands.push(`${event.commandName} ${String(collection)}`);
+  });
   try {
     return { page: await step(), commands };
   } finally {
-    client.off('commandStarted', onCommand);
+    stop();
   }
 }
 
