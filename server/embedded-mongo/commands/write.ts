@@ -48,6 +48,20 @@ function checkBatchSize(count: number): void {
   }
 }
 
+/**
+ * The envelope every write command shares, checked in mongod's order: the collection, the
+ * statements array (`field`, 1 to maxWriteBatchSize of them) and `ordered` (default true).
+ */
+function parseWriteBatch(command: Document, commandName: string, field: string): { name: string; statements: unknown[]; ordered: boolean } {
+  const name = collectionName(command, commandName);
+  const statements = command[field] as unknown;
+  if (statements === undefined) throw missingField(`${commandName}.${field}`);
+  if (!Array.isArray(statements)) throw wrongType(`${commandName}.${field}`, statements, 'array');
+  checkBatchSize(statements.length);
+  const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, `${commandName}.ordered`);
+  return { name, statements, ordered };
+}
+
 function missingField(field: string): CommandError {
   return new CommandError(40414, `BSON field '${field}' is missing but a required field`);
 }
@@ -168,12 +182,7 @@ export function prepareInsert(raw: unknown): Document {
 }
 
 export const insert: CommandHandler = (command, context) => {
-  const name = collectionName(command, 'insert');
-  if (command.documents === undefined) throw missingField('insert.documents');
-  if (!Array.isArray(command.documents)) throw wrongType('insert.documents', command.documents, 'array');
-  checkBatchSize(command.documents.length);
-  const documents = command.documents as unknown[];
-  const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'insert.ordered');
+  const { name, statements: documents, ordered } = parseWriteBatch(command, 'insert', 'documents');
   writableCollection(context, name);
   return runInsert(context, name, documents, ordered);
 };
@@ -216,14 +225,10 @@ function parseDeleteStatement(raw: unknown): DeleteStatement {
 }
 
 export const deleteCommand: CommandHandler = (command, context) => {
-  const name = collectionName(command, 'delete');
-  if (command.deletes === undefined) throw missingField('delete.deletes');
-  if (!Array.isArray(command.deletes)) throw wrongType('delete.deletes', command.deletes, 'array');
-  checkBatchSize(command.deletes.length);
-  const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'delete.ordered');
+  const { name, statements: deletes, ordered } = parseWriteBatch(command, 'delete', 'deletes');
   const variables = evaluateLet(command.let, 'delete');
   // Statements are parsed with the command (mongod's IDL): a malformed one fails the whole command.
-  const statements = (command.deletes as unknown[]).map(parseDeleteStatement);
+  const statements = deletes.map(parseDeleteStatement);
   writableCollection(context, name);
   return runDelete(context, name, statements, ordered, variables);
 };
@@ -384,14 +389,10 @@ function upsertDocument(context: CommandContext, name: string, plan: UpdatePlan)
 }
 
 export const updateCommand: CommandHandler = (command, context) => {
-  const name = collectionName(command, 'update');
-  if (command.updates === undefined) throw missingField('update.updates');
-  if (!Array.isArray(command.updates)) throw wrongType('update.updates', command.updates, 'array');
-  checkBatchSize(command.updates.length);
-  const ordered = command.ordered === undefined ? true : optionalBool(command.ordered, 'update.ordered');
+  const { name, statements: updates, ordered } = parseWriteBatch(command, 'update', 'updates');
   const variables = evaluateLet(command.let, 'update');
   // Statements are parsed with the command (mongod's IDL): a malformed one fails the whole command.
-  const statements = (command.updates as unknown[]).map(parseUpdateStatement);
+  const statements = updates.map(parseUpdateStatement);
   writableCollection(context, name);
   return runUpdateCommand(context, name, statements, ordered, variables);
 };
