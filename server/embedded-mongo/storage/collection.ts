@@ -5,14 +5,11 @@
 import type { Document } from 'bson';
 import { hashKey, parseCollation, type Collator } from '../bson/index';
 import { CommandError, DuplicateKeyError } from '../errors';
-import { SecondaryIndex, type DocumentKeys, type IndexSpec } from './indexes';
+import { NO_KEYS, SecondaryIndex, type DocumentKeys, type IndexSpec } from './indexes';
 import { PlanCache } from './plan/cache';
 import { planQuery } from './planner';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
-
-/** Stands for keys not computed (an index the write leaves alone). */
-const NO_KEYS: DocumentKeys = { covered: false, multikeyFields: [], tuples: [] };
 
 export class Collection {
   readonly database: string;

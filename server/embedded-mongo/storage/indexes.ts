@@ -37,6 +37,9 @@ export interface DocumentKeys {
   tuples: KeyPart[][];
 }
 
+/** A document's keys in an index that leaves it out (sparse, partial, unordered), or that a write leaves alone. */
+export const NO_KEYS: DocumentKeys = Object.freeze({ covered: false, multikeyFields: [], tuples: [] });
+
 export class SecondaryIndex {
   readonly spec: IndexSpec;
   readonly fields: string[];
@@ -95,19 +98,16 @@ export class SecondaryIndex {
 
   /** The keys `doc` has here (none when a sparse or partial index leaves it out). */
   keysOf(doc: Document): DocumentKeys {
-    const none: DocumentKeys = { covered: false, multikeyFields: [], tuples: [] };
-    if (!this.ordered) return none;
-    if (this.partialFilter && !this.partialFilter.test(doc)) return none;
+    if (!this.ordered) return NO_KEYS;
+    if (this.partialFilter && !this.partialFilter.test(doc)) return NO_KEYS;
     const perField = this.fieldParts.map((parts) => keysForField(doc, parts, this.collator));
-    if (this.sparse && perField.every((field) => !field.present)) return none;
+    if (this.sparse && perField.every((field) => !field.present)) return NO_KEYS;
     return { covered: true, multikeyFields: perField.map((field) => field.multikey), tuples: keyTuples(this.fields, perField) };
   }
 
   add(id: string, keys: DocumentKeys): void {
     if (!keys.covered) return;
-    keys.multikeyFields.forEach((multikey, i) => {
-      if (multikey) this.multikeyFields[i] = true;
-    });
+    this.markMultikey(keys);
     for (const parts of keys.tuples) this.tree.set({ parts, id }, true);
   }
 
@@ -127,7 +127,11 @@ export class SecondaryIndex {
       this.add(id, after);
       return;
     }
-    after.multikeyFields.forEach((multikey, i) => {
+    this.markMultikey(after);
+  }
+
+  private markMultikey(keys: DocumentKeys): void {
+    keys.multikeyFields.forEach((multikey, i) => {
       if (multikey) this.multikeyFields[i] = true;
     });
   }
