@@ -107,13 +107,7 @@ export function planQuery(collection: Collection | undefined, query: QueryShape 
     const cached = cachedPlan(collection, cacheKey.key, query, predicates, sort);
     if (cached) return cached;
   }
-  const candidates: IndexCandidate[] = [];
-  const idCandidate = considerIndex(collection.idIndex, query, predicates, sort);
-  if (idCandidate) candidates.push(idCandidate);
-  for (const index of collection.indexes.values()) {
-    const candidate = considerIndex(index, query, predicates, sort);
-    if (candidate) candidates.push(candidate);
-  }
+  const candidates = indexCandidates(collection, query, predicates, sort);
   const best = chooseCandidate(candidates, sort !== undefined, query.limit !== undefined && query.limit > 0);
   if (best) {
     // Only a real choice is worth remembering, as mongod caches only what it multi-planned.
@@ -314,6 +308,18 @@ function sameCollation(a: Collator | undefined, b: Collator | undefined): boolea
   return hashKey(a.spec) === hashKey(b.spec);
 }
 
+/** The indexes (the _id index first) that can serve the query, as candidates. */
+function indexCandidates(collection: Collection, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined): IndexCandidate[] {
+  const candidates: IndexCandidate[] = [];
+  const idCandidate = considerIndex(collection.idIndex, query, predicates, sort);
+  if (idCandidate) candidates.push(idCandidate);
+  for (const index of collection.indexes.values()) {
+    const candidate = considerIndex(index, query, predicates, sort);
+    if (candidate) candidates.push(candidate);
+  }
+  return candidates;
+}
+
 function considerIndex(index: SecondaryIndex, query: QueryShape, predicates: Map<string, Predicate[]>, sort: SortField[] | undefined, hinted = false): IndexCandidate | undefined {
   if (!index.ordered) return undefined;
   // A sparse index lacks documents missing every field; a partial one lacks those failing its filter.
@@ -498,12 +504,7 @@ function orPlan(collection: Collection, query: QueryShape): QueryPlan | undefine
     if (branch === null || typeof branch !== 'object' || Array.isArray(branch)) return undefined;
     const branchQuery: QueryShape = { ...query, filter: { $and: [rest, branch as Document] } };
     delete branchQuery.sort;
-    const predicates = fieldPredicates(branchQuery.filter);
-    const candidates: IndexCandidate[] = [];
-    for (const index of [collection.idIndex, ...collection.indexes.values()]) {
-      const candidate = considerIndex(index, branchQuery, predicates, undefined);
-      if (candidate) candidates.push(candidate);
-    }
+    const candidates = indexCandidates(collection, branchQuery, fieldPredicates(branchQuery.filter), undefined);
     const best = chooseCandidate(candidates, false, false);
     if (!best) return undefined;
     chosen.push(best);
