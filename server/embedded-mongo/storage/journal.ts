@@ -52,12 +52,7 @@ function decodeBody(body: Buffer): Document {
 export interface JournalLogger { warn(msg: string): void }
 
 export function encodeRecord(record: Document): Buffer {
-  const body = toBuffer(serialize(record, { ignoreUndefined: true }));
-  const out = Buffer.allocUnsafe(RECORD_HEADER + body.length);
-  out.writeUInt32LE(body.length, 0);
-  out.writeUInt32LE(crc32(body), 4);
-  body.copy(out, RECORD_HEADER);
-  return out;
+  return Buffer.concat(encodeRecordParts(record));
 }
 
 /** Header and body of one record, as two buffers for a vectored write (no copy of the body). */
@@ -272,7 +267,8 @@ export class Journal {
   private compactNow(): void {
     const temp = `${this.file}.compact`;
     this.bytes = writeFileAtomically(temp, this.file, (write) => {
-      for (const record of this.snapshot()) write(encodeRecord(record));
+      // Header and body handed over apart: the chunking below copies them once, together.
+      for (const record of this.snapshot()) for (const part of encodeRecordParts(record)) write(part);
     });
     this.compactedBytes = this.bytes;
   }
