@@ -268,7 +268,8 @@ export class EmbeddedMongoServer {
   /** A command's maxTimeMS; a getMore is bounded by what is left of its cursor's. */
   private limitsFor(name: string, command: Document, started: number): RunLimits {
     if (name === 'getMore') {
-      const left = cursorIdOf(command.getMore) !== undefined ? this.cursors.timeLeft(cursorIdOf(command.getMore)!) : undefined;
+      const id = cursorIdOf(command.getMore);
+      const left = id !== undefined ? this.cursors.timeLeft(id) : undefined;
       return left === undefined ? {} : { deadline: started + left };
     }
     const maxTimeMS = requestedMaxTimeMS(command);
