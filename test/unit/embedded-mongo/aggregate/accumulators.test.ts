@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Decimal128, Double } from 'bson';
-import { aggregate, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { aggregate } from './helpers';
 
 function groupAll(values: unknown[], accumulator: Record<string, unknown>): unknown {
   const docs = values.map((v, i) => (v === undefined ? { _id: i } : { _id: i, v }));

@@ -4,7 +4,8 @@ import { aggregate } from '../../../../server/embedded-mongo/commands/aggregate'
 import { isCommandRun, PAUSE, type CommandContext } from '../../../../server/embedded-mongo/commands/context';
 import { CursorRegistry } from '../../../../server/embedded-mongo/cursors';
 import type { Catalog } from '../../../../server/embedded-mongo/storage/catalog';
-import { catalogWith, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { catalogWith } from './helpers';
 
 function contextOf(catalog: Catalog): CommandContext {
   return { catalog, cursors: new CursorRegistry(), db: 'test', connectionId: 1, startedAt: new Date() };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Double } from 'bson';
-import { aggregate, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { aggregate } from './helpers';
 
 describe('$densify and $fill', () => {
   describe('$densify', () => {

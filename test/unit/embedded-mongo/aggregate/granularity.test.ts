@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Double } from 'bson';
 import { granularityRounder } from '../../../../server/embedded-mongo/aggregate/stages/granularity';
-import { errorOf } from './helpers';
+import { errorOf } from '../error-code';
 
 function plain(value: unknown): unknown {
   return value instanceof Double ? value.value : value;

@@ -2,7 +2,6 @@
 // catalog the test fills.
 import type { Document } from 'bson';
 import { parseCollation } from '../../../../server/embedded-mongo/bson/index';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { compilePipeline, drain, runOnCollection, runPipeline, streamOf } from '../../../../server/embedded-mongo/aggregate/index';
 import type { PipelineContext } from '../../../../server/embedded-mongo/aggregate/index';
 import { Catalog } from '../../../../server/embedded-mongo/storage/catalog';
@@ -43,15 +42,4 @@ export function catalogWith(collections: Record<string, Document[]>): Catalog {
   }
   catalog.takePending();
   return catalog;
-}
-
-/** The CommandError a call throws (fails the test if it throws nothing or something else). */
-export function errorOf(run: () => unknown): CommandError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CommandError) return error;
-    throw error;
-  }
-  throw new Error('expected a CommandError, but nothing was thrown');
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ObjectId } from 'bson';
-import { aggregate, aggregateCollection, catalogWith, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { aggregate, aggregateCollection, catalogWith } from './helpers';
 
 describe('aggregation stages that read other collections', () => {
   describe('$lookup', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Document } from 'bson';
 import { compilePipeline, PAUSE, runPipeline, streamOf, type Stream } from '../../../../server/embedded-mongo/aggregate/index';
-import { aggregate, contextFor, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { aggregate, contextFor } from './helpers';
 
 /** Runs a stream to its end, counting its pauses. */
 function drive(stream: Stream): { docs: Document[]; pauses: number } {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Document } from 'bson';
-import { aggregate, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { aggregate } from './helpers';
 
 describe('aggregation stages', () => {
   describe('$bucket', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { aggregateView, drain } from '../../../../server/embedded-mongo/aggregate/index';
-import { aggregate, aggregateCollection, catalogWith, contextFor, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { aggregate, aggregateCollection, catalogWith, contextFor } from './helpers';
 
 describe('views and source stages', () => {
   describe('views', () => {

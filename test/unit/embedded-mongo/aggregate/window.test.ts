@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Double, type Document } from 'bson';
-import { aggregate, errorOf } from './helpers';
+import { errorOf } from '../error-code';
+import { aggregate } from './helpers';
 
 const sales: Document[] = [
   { _id: 1, store: 'a', day: 1, n: 10 },

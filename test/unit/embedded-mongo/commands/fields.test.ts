@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkCommandFields, withoutGenericFields } from '../../../../server/embedded-mongo/commands/fields';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
-
-function refusal(run: () => void): CommandError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof CommandError);
-    return error;
-  }
-  assert.fail('expected the command to be refused');
-}
+import { errorOf as refusal } from '../error-code';
 
 describe('command fields (IDL parsing as mongod does it)', () => {
   it('accepts a command\'s own fields and the generic arguments', () => {

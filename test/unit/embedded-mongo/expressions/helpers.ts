@@ -1,8 +1,6 @@
-import assert from 'node:assert/strict';
 import type { Document } from 'bson';
 import { compileExpression } from '../../../../server/embedded-mongo/aggregate/expressions/index';
 import type { ExpressionOptions, Variables } from '../../../../server/embedded-mongo/aggregate/expressions/index';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { bsonType, toNumber } from '../../../../server/embedded-mongo/bson/index';
 
 /** Compiles and evaluates an expression against one document. */
@@ -11,15 +9,7 @@ export function evaluate(expression: unknown, doc: Document = {}, vars: Variable
 }
 
 /** Asserts that compiling or evaluating throws a CommandError with this code (and message, if given). */
-export function assertFails(run: () => unknown, code: number, message?: string | RegExp): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof CommandError, `expected a CommandError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
+export { assertCommandError as assertFails } from '../error-code';
 
 /** A value's BSON type with its numeric value, so int 5 and double 5.0 read differently in assertions. */
 export function typed(value: unknown): [string, number | string] {

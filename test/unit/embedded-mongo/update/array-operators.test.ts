@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { BSONRegExp, Double } from 'bson';
 import { parseCollation } from '../../../../server/embedded-mongo/bson/index';
-import { applyUpdate, assertCommandError, updated } from './helpers';
+import { assertCommandError } from '../error-code';
+import { applyUpdate, updated } from './helpers';
 
 describe('update engine: array operators', () => {
   describe('$push', () => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { Decimal128, Double, Long, ObjectId, Timestamp, type Document } from 'bson';
 import { bsonType } from '../../../../server/embedded-mongo/bson/index';
-import { applyUpdate, assertCommandError, updated } from './helpers';
+import { assertCommandError } from '../error-code';
+import { applyUpdate, updated } from './helpers';
 
 describe('update engine: field operators', () => {
   describe('$set', () => {

@@ -1,7 +1,5 @@
 // Shared helpers of the update engine's unit tests.
-import assert from 'node:assert/strict';
 import type { Document } from 'bson';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { compileFilter } from '../../../../server/embedded-mongo/query/index';
 import { compileUpdate, type UpdateOptions, type UpdateResult } from '../../../../server/embedded-mongo/update/index';
 
@@ -22,15 +20,4 @@ export function applyUpdate(doc: Document, update: Document, options: TestApplyO
 /** The document after the update (asserting nothing about whether it changed). */
 export function updated(doc: Document, update: Document, options: TestApplyOptions = {}): Document {
   return applyUpdate(doc, update, options).doc;
-}
-
-/** Asserts that running `run` throws mongod's error: code and, when given, the exact message. */
-export function assertCommandError(run: () => unknown, code: number, message?: string | RegExp): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof CommandError, `expected a CommandError, got ${String(error)}`);
-    assert.equal(error.code, code, `code of "${error.message}"`);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
 }

@@ -2,7 +2,8 @@
 // validation of update documents, as mongod 7.0 reports them.
 import assert from 'node:assert/strict';
 import { compileUpdate } from '../../../../server/embedded-mongo/update/index';
-import { assertCommandError, updated } from './helpers';
+import { assertCommandError } from '../error-code';
+import { updated } from './helpers';
 
 describe('update engine: paths and update documents', () => {
   describe('positional $', () => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { BSONRegExp } from 'bson';
 import { compileUpdate, upsertSeed } from '../../../../server/embedded-mongo/update/index';
-import { applyUpdate, assertCommandError, updated } from './helpers';
+import { assertCommandError } from '../error-code';
+import { applyUpdate, updated } from './helpers';
 
 describe('update engine: replacements and upsert seeds', () => {
   describe('replacement', () => {

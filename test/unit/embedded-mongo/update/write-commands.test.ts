@@ -6,8 +6,8 @@ import { bsonType } from '../../../../server/embedded-mongo/bson/index';
 import { runCommand } from '../../../../server/embedded-mongo/commands/index';
 import { isCommandRun, type CommandContext } from '../../../../server/embedded-mongo/commands/context';
 import { CursorRegistry } from '../../../../server/embedded-mongo/cursors';
-import { CommandError } from '../../../../server/embedded-mongo/errors';
 import { Catalog } from '../../../../server/embedded-mongo/storage/catalog';
+import { assertCommandError } from '../error-code';
 
 let context: CommandContext;
 
@@ -25,13 +25,7 @@ function stored(): Document[] {
 }
 
 function assertFails(command: Document, code: number, message?: string | RegExp): void {
-  assert.throws(() => run(command), (error: unknown) => {
-    assert.ok(error instanceof CommandError, String(error));
-    assert.equal(error.code, code, error.message);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
+  assertCommandError(() => run(command), code, message);
 }
 
 describe('write commands on the update engine', () => {
