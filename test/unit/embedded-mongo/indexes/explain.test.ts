@@ -3,6 +3,7 @@
 // nReturned, totalKeysExamined and totalDocsExamined. Explain never writes.
 import assert from 'node:assert/strict';
 import type { Document } from 'bson';
+import { runToEnd } from '../../../../server/embedded-mongo/aggregate/pause';
 import { isCommandRun, type CommandContext } from '../../../../server/embedded-mongo/commands/context';
 import { explain } from '../../../../server/embedded-mongo/commands/explain';
 import { CursorRegistry } from '../../../../server/embedded-mongo/cursors';
@@ -10,11 +11,7 @@ import { Catalog } from '../../../../server/embedded-mongo/storage/catalog';
 
 function runExplain(context: CommandContext, inner: Document, verbosity?: string): Document {
   const result = explain({ explain: inner, ...(verbosity ? { verbosity } : {}) }, context);
-  if (!isCommandRun(result)) return result;
-  for (;;) {
-    const step = result.next();
-    if (step.done) return step.value;
-  }
+  return isCommandRun(result) ? runToEnd(result) : result;
 }
 
 describe('explain', () => {

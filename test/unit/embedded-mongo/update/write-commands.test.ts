@@ -2,6 +2,7 @@
 // mongod 7.0 gives them, run in-process through the store's dispatcher on a fresh catalog.
 import assert from 'node:assert/strict';
 import { BSONRegExp, Double, Long, ObjectId, Timestamp, type Document } from 'bson';
+import { runToEnd } from '../../../../server/embedded-mongo/aggregate/pause';
 import { bsonType } from '../../../../server/embedded-mongo/bson/index';
 import { runCommand } from '../../../../server/embedded-mongo/commands/index';
 import { isCommandRun, type CommandContext } from '../../../../server/embedded-mongo/commands/context';
@@ -13,11 +14,7 @@ let context: CommandContext;
 
 function run(command: Document): Document {
   const outcome = runCommand({ ...command, $db: 'test' }, context);
-  if (!isCommandRun(outcome)) return outcome;
-  for (;;) {
-    const step = outcome.next();
-    if (step.done) return step.value;
-  }
+  return isCommandRun(outcome) ? runToEnd(outcome) : outcome;
 }
 
 function stored(): Document[] {
