@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { Double } from 'bson';
 import { granularityRounder } from '../../../../server/embedded-mongo/aggregate/stages/granularity';
 import { errorOf } from '../error-code';
-
-function plain(value: unknown): unknown {
-  return value instanceof Double ? value.value : value;
-}
+import { plain } from './helpers';
 
 describe('$bucketAuto granularity rounding', () => {
   it('rounds up to the next series number strictly above, across decades', () => {

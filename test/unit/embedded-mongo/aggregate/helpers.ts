@@ -1,6 +1,6 @@
 // Runs pipelines on the engine directly, without a server: over given documents, or over a
 // catalog the test fills.
-import type { Document } from 'bson';
+import { Double, type Document } from 'bson';
 import { parseCollation } from '../../../../server/embedded-mongo/bson/index';
 import { compilePipeline, drain, runOnCollection, runPipeline, streamOf } from '../../../../server/embedded-mongo/aggregate/index';
 import type { PipelineContext } from '../../../../server/embedded-mongo/aggregate/index';
@@ -42,4 +42,9 @@ export function catalogWith(collections: Record<string, Document[]>): Catalog {
   }
   catalog.takePending();
   return catalog;
+}
+
+/** A double as a plain number (other values as they are), to compare a result with a literal. */
+export function plain(value: unknown): unknown {
+  return value instanceof Double ? value.value : value;
 }

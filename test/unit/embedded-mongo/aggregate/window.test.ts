@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { Double, type Document } from 'bson';
+import type { Document } from 'bson';
 import { errorOf } from '../error-code';
-import { aggregate } from './helpers';
+import { aggregate, plain } from './helpers';
 
 const sales: Document[] = [
   { _id: 1, store: 'a', day: 1, n: 10 },
@@ -10,10 +10,6 @@ const sales: Document[] = [
   { _id: 4, store: 'b', day: 1, n: 5 },
   { _id: 5, store: 'b', day: 2, n: 5 },
 ];
-
-function plain(value: unknown): unknown {
-  return value instanceof Double ? value.value : value;
-}
 
 describe('$setWindowFields', () => {
   it('computes running totals with a documents window per partition', () => {
