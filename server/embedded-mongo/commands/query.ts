@@ -75,7 +75,12 @@ export interface Matches {
 }
 
 /** The matching documents in the planner's order (an index or a scan), pausing between batches. */
-export function* matchingRun(collection: Collection | undefined, filter: Document | undefined, query: CompiledQuery, options: MatchOptions = {}): Generator<Pause, Matches, void> {
+export function* matchingRun(
+  collection: Collection | undefined,
+  filter: Document | undefined,
+  query: Pick<CompiledQuery, 'matcher' | 'collator'>,
+  options: MatchOptions = {},
+): Generator<Pause, Matches, void> {
   const docs: Document[] = [];
   if (!collection) return { docs, sorted: true };
   const plan = planQuery(collection, {

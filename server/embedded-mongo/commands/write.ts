@@ -11,9 +11,9 @@ import { viewDefinition } from '../aggregate/view';
 import { CommandError, errorToReply } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Collection } from '../storage/collection';
-import { planQuery } from '../storage/planner';
 import { checkStorableId, compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, setOwnField, upsertSeed, type CompiledUpdate } from '../update/index';
 import { evaluateLet } from './let-variables';
+import { matchingRun } from './query';
 import { collectionName, type CommandContext, type CommandHandler, type CommandRun, type Pause } from './context';
 
 /** Writes between two pauses. */
@@ -115,20 +115,8 @@ function* findTargets(
   options: { filter: Document | undefined; collator: Collator | undefined; sort?: Document | undefined; limit?: number | undefined },
 ): Generator<Pause, Document[], void> {
   const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
-  const plan = planQuery(collection, { filter: options.filter, sort, collator: options.collator, limit: options.limit, cache: true });
-  const found: Document[] = [];
-  const stopEarly = options.limit !== undefined && (!sort || plan.providesSort);
-  for (const item of plan.docs) {
-    if (item === PAUSE) {
-      yield PAUSE;
-      continue;
-    }
-    if (!matcher.test(item)) continue;
-    plan.countMatch?.();
-    found.push(item);
-    if (stopEarly && found.length >= options.limit!) break;
-  }
-  if (sort && !plan.providesSort) found.sort(compileSort(sort, options.collator ? { collator: options.collator } : {}));
+  const { docs: found, sorted } = yield* matchingRun(collection, options.filter, { matcher, collator: options.collator }, { sort, limit: options.limit });
+  if (sort && !sorted) found.sort(compileSort(sort, options.collator ? { collator: options.collator } : {}));
   return options.limit === undefined ? found : found.slice(0, options.limit);
 }
 
