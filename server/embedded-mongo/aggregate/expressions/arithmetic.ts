@@ -154,7 +154,7 @@ const $mod: OperatorCompiler = (args, ctx, name) => {
 };
 
 /** A one-operand numeric operator: null/missing give null, other non-numbers 28765. */
-function singleNumeric(apply: (value: unknown, type: string, name: string) => unknown): OperatorCompiler {
+export function singleNumeric(apply: (value: unknown, type: string, name: string) => unknown): OperatorCompiler {
   return (args, ctx, name) => {
     const [operand] = fixedArity(name, args, 1, ctx) as [Evaluator2];
     return (doc, vars) => {

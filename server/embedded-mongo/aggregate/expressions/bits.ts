@@ -5,8 +5,9 @@ import type { Timestamp } from 'bson';
 import { CommandError } from '../../errors';
 import { bsonType } from '../../bson/index';
 import { compileOperands, fixedArity } from './args';
+import { singleNumeric } from './arithmetic';
 import type { Evaluator, OperatorCompiler } from './compile';
-import { asBigInt, isNullish, isNumberType, plainNumber } from './values';
+import { asBigInt, isNullish, plainNumber } from './values';
 
 const INT64_MASK = (1n << 64n) - 1n;
 
@@ -36,18 +37,11 @@ function bitwise(identity: bigint, apply: (a: bigint, b: bigint) => bigint): Ope
   };
 }
 
-const $bitNot: OperatorCompiler = (args, ctx, name) => {
-  const [operand] = fixedArity(name, args, 1, ctx) as [Evaluator];
-  return (doc, vars) => {
-    const value = operand(doc, vars);
-    if (isNullish(value)) return null;
-    const type = bsonType(value);
-    if (!isNumberType(type)) throw new CommandError(28765, `${name} only supports numeric types, not ${type}`);
-    if (type === 'int') return ~plainNumber(value);
-    if (type === 'long') return toInt64(~asBigInt(value));
-    throw new CommandError('TypeMismatch', `${name} only supports int and long, not: ${type}.`);
-  };
-};
+const $bitNot = singleNumeric((value, type, name) => {
+  if (type === 'int') return ~plainNumber(value);
+  if (type === 'long') return toInt64(~asBigInt(value));
+  throw new CommandError('TypeMismatch', `${name} only supports int and long, not: ${type}.`);
+});
 
 function timestampPart(part: 'seconds' | 'increment'): OperatorCompiler {
   return (args, ctx, name) => {

@@ -3,6 +3,7 @@
 import { CommandError } from '../../errors';
 import { bsonType } from '../../bson/index';
 import { fixedArity } from './args';
+import { singleNumeric } from './arithmetic';
 import type { Evaluator, OperatorCompiler } from './compile';
 import { Dec, doubleResult, fromDec, isNullish, isNumberType, plainNumber, toDec } from './values';
 import type { Dec as DecValue } from './values';
@@ -14,25 +15,18 @@ function renderBound(n: number): string {
 }
 
 function trig(compute: (n: number) => number, computeDecimal: (d: DecValue) => DecValue, bounds: Bounds): OperatorCompiler {
-  return (args, ctx, name) => {
-    const [operand] = fixedArity(name, args, 1, ctx) as [Evaluator];
-    return (doc, vars) => {
-      const value = operand(doc, vars);
-      if (isNullish(value)) return null;
-      const type = bsonType(value);
-      if (!isNumberType(type)) throw new CommandError(28765, `${name} only supports numeric types, not ${type}`);
-      const n = plainNumber(value);
-      if (bounds && !Number.isNaN(n)) {
-        const inside = bounds.open ? n > bounds.min && n < bounds.max : n >= bounds.min && n <= bounds.max;
-        if (!inside) {
-          const [open, close] = bounds.open ? ['(', ')'] : ['[', ']'];
-          throw new CommandError(50989, `cannot apply ${name} to ${renderValue(value)}, value must be in ${open}${renderBound(bounds.min)},${renderBound(bounds.max)}${close}`);
-        }
+  return singleNumeric((value, type, name) => {
+    const n = plainNumber(value);
+    if (bounds && !Number.isNaN(n)) {
+      const inside = bounds.open ? n > bounds.min && n < bounds.max : n >= bounds.min && n <= bounds.max;
+      if (!inside) {
+        const [open, close] = bounds.open ? ['(', ')'] : ['[', ']'];
+        throw new CommandError(50989, `cannot apply ${name} to ${renderValue(value)}, value must be in ${open}${renderBound(bounds.min)},${renderBound(bounds.max)}${close}`);
       }
-      if (type === 'decimal') return fromDec(computeDecimal(toDec(value)));
-      return doubleResult(compute(n));
-    };
-  };
+    }
+    if (type === 'decimal') return fromDec(computeDecimal(toDec(value)));
+    return doubleResult(compute(n));
+  });
 }
 
 function renderValue(value: unknown): string {
