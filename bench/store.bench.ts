@@ -42,6 +42,7 @@ import { deserialize, serialize } from 'bson';
 import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
 import { encodeRecord } from '../server/embedded-mongo/storage/journal';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../server/embedded-mongo/index';
+import { CAPTIC_ID, USER_STORED_ANSWERS } from '../test/fixtures/captic-answers';
 import { describeMachine, markdownTable } from './bench-output';
 
 const CLIENTS = 8;
@@ -406,17 +407,10 @@ const RESPONDENT_STORED = 10_000;
 /** Partial responses among them: the ones page POSTs update. */
 const RESPONDENT_PARTIAL = 200;
 const RESPONDENT_ROUNDS = 5;
-const SURVEY_ID = 'captic_2011';
 const WAVE_ID = '2011-03';
 /** A completion's tally upserts: 18 questions in 2 segments ("all" and the respondent's company size), 36 in all. */
 const TALLY_QUESTIONS = 18;
 const TALLY_SEGMENTS = ['all', 'company_size=pme'];
-const ANSWERS = {
-  uses_social: 'yes', usage: 'both', networks: ['facebook', 'viadeo', 'other'],
-  satisfaction_personal: { facebook: 4, viadeo: 'dont_know' }, satisfaction_professional: { facebook: 2, viadeo: 5 },
-  info_sources: ['social_media', 'other'], club_member: 'no', club_obstacles: ['time', 'fees'], reasons: ['exchange_peers'],
-  themes: ['financing', 'training'], company_size: 'pme', sector: 'it_telecom', region: 'occitanie', function: 'manager',
-};
 
 const RESPONDENT_COMMANDS = ['find', 'findAndModify', 'bulkWrite'] as const;
 type RespondentCommand = (typeof RESPONDENT_COMMANDS)[number];
@@ -490,8 +484,8 @@ async function seedRespondentStore(client: MongoClient): Promise<void> {
     const startedAt = new Date(Date.UTC(2011, 2, 1) + serial * 1000);
     const partial = serial < RESPONDENT_PARTIAL;
     batch.push({
-      surveyId: SURVEY_ID, waveId: WAVE_ID, fingerprint: 'bench', status: partial ? 'partial' : 'complete',
-      answers: ANSWERS, otherTexts: { networks: 'Instagram' }, language: 'fr', source: 'web', resumeTokenHash: tokenHash(serial),
+      surveyId: CAPTIC_ID, waveId: WAVE_ID, fingerprint: 'bench', status: partial ? 'partial' : 'complete',
+      answers: USER_STORED_ANSWERS, otherTexts: { networks: 'Instagram' }, language: 'fr', source: 'web', resumeTokenHash: tokenHash(serial),
       consentedAt: startedAt, lastPageId: 'profile', startedAt, ...(partial ? {} : { completedAt: startedAt }), revision: 0, updatedAt: startedAt,
     });
     if (batch.length === LOAD_BATCH) {
@@ -514,19 +508,19 @@ async function respondentRunners(client: MongoClient): Promise<RespondentRunners
   let saved = 0;
   const tallyOperations = TALLY_SEGMENTS.flatMap((segment) =>
     Array.from({ length: TALLY_QUESTIONS }, (_, q) => ({
-      updateOne: { filter: { surveyId: SURVEY_ID, waveId: WAVE_ID, segment, questionId: `q${q}` }, update: { $inc: { 'c.n': 1, [`c.option_${q % 4}`]: 1 } }, upsert: true },
+      updateOne: { filter: { surveyId: CAPTIC_ID, waveId: WAVE_ID, segment, questionId: `q${q}` }, update: { $inc: { 'c.n': 1, [`c.option_${q % 4}`]: 1 } }, upsert: true },
     })),
   );
   return {
     find: async () => {
-      const doc = await responses.findOne({ surveyId: SURVEY_ID, resumeTokenHash: tokenHash(serial++ % RESPONDENT_STORED) });
+      const doc = await responses.findOne({ surveyId: CAPTIC_ID, resumeTokenHash: tokenHash(serial++ % RESPONDENT_STORED) });
       if (!doc) throw new Error('the page GET found no response');
     },
     findAndModify: async () => {
       const target = partial[saved++ % partial.length]!;
       const updated = await responses.findOneAndUpdate(
         { _id: target._id, status: 'partial', revision: target.revision },
-        { $set: { answers: ANSWERS, otherTexts: {}, fingerprint: 'bench', language: 'fr', lastPageId: `page${saved % 7}`, updatedAt: new Date() }, $inc: { revision: 1 } },
+        { $set: { answers: USER_STORED_ANSWERS, otherTexts: {}, fingerprint: 'bench', language: 'fr', lastPageId: `page${saved % 7}`, updatedAt: new Date() }, $inc: { revision: 1 } },
         { returnDocument: 'after' },
       );
       if (!updated) throw new Error('the page POST matched no response');
