@@ -4,7 +4,7 @@ import { Decimal128 } from 'bson';
 import { CommandError } from '../../errors';
 import { addNumbers, bsonType, divideNumbers, modNumbers, multiplyNumbers, subtractNumbers } from '../../bson/index';
 import { fixedArity, compileOperands, rangedArity } from './args';
-import type { OperatorCompiler } from './compile';
+import type { Evaluator, OperatorCompiler } from './compile';
 import {
   Dec,
   asBigInt,
@@ -80,7 +80,7 @@ function roundHalfAwayFromZero(n: number): number {
 }
 
 const $subtract: OperatorCompiler = (args, ctx, name) => {
-  const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator2, Evaluator2];
+  const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
   return (doc, vars) => {
     const a = left(doc, vars);
     const b = right(doc, vars);
@@ -97,7 +97,6 @@ const $subtract: OperatorCompiler = (args, ctx, name) => {
     throw new CommandError('TypeMismatch', `can't $subtract ${tb} from ${ta}`);
   };
 };
-type Evaluator2 = ReturnType<OperatorCompiler>;
 
 const $multiply: OperatorCompiler = (args, ctx) => {
   const operands = compileOperands(args, ctx);
@@ -122,7 +121,7 @@ function isZero(value: unknown): boolean {
 }
 
 const $divide: OperatorCompiler = (args, ctx, name) => {
-  const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator2, Evaluator2];
+  const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
   return (doc, vars) => {
     const a = left(doc, vars);
     const b = right(doc, vars);
@@ -138,7 +137,7 @@ const $divide: OperatorCompiler = (args, ctx, name) => {
 };
 
 const $mod: OperatorCompiler = (args, ctx, name) => {
-  const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator2, Evaluator2];
+  const [left, right] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
   return (doc, vars) => {
     const a = left(doc, vars);
     const b = right(doc, vars);
@@ -156,7 +155,7 @@ const $mod: OperatorCompiler = (args, ctx, name) => {
 /** A one-operand numeric operator: null/missing give null, other non-numbers 28765. */
 export function singleNumeric(apply: (value: unknown, type: string, name: string) => unknown): OperatorCompiler {
   return (args, ctx, name) => {
-    const [operand] = fixedArity(name, args, 1, ctx) as [Evaluator2];
+    const [operand] = fixedArity(name, args, 1, ctx) as [Evaluator];
     return (doc, vars) => {
       const value = operand(doc, vars);
       if (isNullish(value)) return null;
@@ -223,7 +222,7 @@ const $log10 = doubleMath(Math.log10, (d) => d.log(10), (d, value, name) => {
 });
 
 const $log: OperatorCompiler = (args, ctx, name) => {
-  const [numberOf, baseOf] = fixedArity(name, args, 2, ctx) as [Evaluator2, Evaluator2];
+  const [numberOf, baseOf] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
   return (doc, vars) => {
     const value = numberOf(doc, vars);
     const base = baseOf(doc, vars);
@@ -252,7 +251,7 @@ const $log: OperatorCompiler = (args, ctx, name) => {
 };
 
 const $pow: OperatorCompiler = (args, ctx, name) => {
-  const [baseOf, exponentOf] = fixedArity(name, args, 2, ctx) as [Evaluator2, Evaluator2];
+  const [baseOf, exponentOf] = fixedArity(name, args, 2, ctx) as [Evaluator, Evaluator];
   return (doc, vars) => {
     const base = baseOf(doc, vars);
     const exponent = exponentOf(doc, vars);
@@ -290,7 +289,7 @@ function integerPower(base: bigint, exponent: bigint, bothInt: boolean): unknown
 /** $round and $trunc: [number, place], place an integer in [-20, 100]. */
 function roundOrTrunc(rounding: 'half-even' | 'down'): OperatorCompiler {
   return (args, ctx, name) => {
-    const [numberOf, placeOf] = rangedArity(name, args, 1, 2, ctx) as [Evaluator2, Evaluator2 | undefined];
+    const [numberOf, placeOf] = rangedArity(name, args, 1, 2, ctx) as [Evaluator, Evaluator | undefined];
     const decRounding = rounding === 'half-even' ? Dec.ROUND_HALF_EVEN : Dec.ROUND_DOWN;
     return (doc, vars) => {
       // mongod's order: the number (null, then type), then the place (null, then integral, then range).
