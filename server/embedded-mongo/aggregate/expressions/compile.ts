@@ -1,5 +1,5 @@
 // The expression compiler: turns an aggregation expression into an Evaluator once, so that
-// evaluating it per document does no parsing. Operators register in ./operators.ts; this file
+// evaluating it per document does no parsing. Operators register in ./index.ts; this file
 // handles the forms every expression can take (field paths, variables, literals, expression
 // objects and arrays) and the variable scopes.
 import type { Document } from 'bson';
