@@ -36,13 +36,9 @@ export function collatorFor(collation: Document | Collator | undefined, collecti
     return parseCollation(collation);
   }
   // The collection's default collation governs queries that name none (read off its _id index).
-  return (collection as unknown as { idIndex?: { collator?: Collator } } | undefined)?.idIndex?.collator;
+  return collection?.idIndex.collator;
 }
 
-/**
- * Evaluates a command's `let`: each variable is an expression of constants (and $$NOW), computed
- * once before the command runs, as in mongod.
- */
 export interface CompiledQuery {
   matcher: Matcher;
   collator: Collator | undefined;
