@@ -127,8 +127,8 @@ export class Collection {
    * The documents that can match `filter`, chosen by the planner (see planner.ts). Callers still
    * test every candidate. A convenience over `planQuery` for callers that want them all at once.
    */
-  candidates(filter: Document | undefined, allowIndexes = true): Document[] {
-    if (!filter || !allowIndexes) return [...this.docs.values()];
+  candidates(filter: Document | undefined): Document[] {
+    if (!filter) return [...this.docs.values()];
     const out: Document[] = [];
     for (const item of planQuery(this, { filter }).docs) if (typeof item !== 'symbol') out.push(item);
     return out;
