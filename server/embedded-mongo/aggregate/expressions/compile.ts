@@ -167,29 +167,25 @@ function validateFieldName(key: string): void {
  * these are FailedToParse, as jstests/aggregation/expressions/let.js expects).
  */
 function validateVariableNameForRead(name: string): void {
-  if (name === '') throw new CommandError('FailedToParse', 'empty variable names are not allowed');
-  const first = name.charCodeAt(0);
-  const isLower = first >= 97 && first <= 122;
-  const isUpper = first >= 65 && first <= 90;
-  if (!isLower && !isUpper && first < 128) {
-    throw new CommandError('FailedToParse', `'${name}' starts with an invalid character for a user variable name`);
-  }
-  checkVariableNameTail(name);
+  checkVariableName(name, true);
 }
 
 /** Checks a name being defined ($let vars, `as` of $map/$filter...). */
 export function validateVariableNameForWrite(name: string): void {
   if (name === 'CURRENT') return; // the one system variable a user may rebind
+  // An uppercase first letter is kept for system variables: a user may read them, not define them.
+  checkVariableName(name, false);
+}
+
+/** Not empty; a letter (or any non-ASCII character) first; then letters, digits, '_' or non-ASCII. */
+function checkVariableName(name: string, mayStartUppercase: boolean): void {
   if (name === '') throw new CommandError('FailedToParse', 'empty variable names are not allowed');
   const first = name.charCodeAt(0);
   const isLower = first >= 97 && first <= 122;
-  if (!isLower && first < 128) {
+  const isUpper = first >= 65 && first <= 90;
+  if (!isLower && !(mayStartUppercase && isUpper) && first < 128) {
     throw new CommandError('FailedToParse', `'${name}' starts with an invalid character for a user variable name`);
   }
-  checkVariableNameTail(name);
-}
-
-function checkVariableNameTail(name: string): void {
   for (let i = 1; i < name.length; i += 1) {
     const c = name.charCodeAt(i);
     const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 128;
