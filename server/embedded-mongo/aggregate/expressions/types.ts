@@ -7,7 +7,7 @@ import type { BsonTypeName } from '../../bson/index';
 import { fixedArity } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
 import { parseDateString } from './date-parse';
-import { formatDateDefault, formatDouble } from './strings';
+import { coerceToString } from './strings';
 import { Dec, asBigInt, doubleResult, fitsInt64, fromDec, isNullish, isNumberType, plainNumber, toDec, typeName } from './values';
 
 
@@ -136,17 +136,15 @@ function toStringValue(value: unknown, from: BsonTypeName): unknown {
       return value;
     case 'bool':
       return value ? 'true' : 'false';
-    case 'int':
-    case 'double':
-      return formatDouble(plainNumber(value));
-    case 'long':
-      return asBigInt(value).toString();
-    case 'decimal':
-      return (value as Decimal128).toString();
     case 'objectId':
       return (value as ObjectId).toHexString();
+    case 'int':
+    case 'double':
+    case 'long':
+    case 'decimal':
     case 'date':
-      return formatDateDefault(value as Date);
+      // Numbers and dates read as strings the way every string operator reads them.
+      return coerceToString(value, '$convert');
     default:
       throw unsupported(from, 'string');
   }
