@@ -71,8 +71,6 @@ function transportFailures(result: autocannon.Result): string[] {
 
 export interface GetRun {
   requests: number;
-  seconds: number;
-  perSecond: number;
   /** Anything but a 2xx answer, described; empty when every request succeeded. */
   failures: string[];
 }
@@ -84,8 +82,7 @@ export async function runGets(options: { url: string; headers?: Record<string, s
     const codes = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, stat]) => `${stat.count ?? '?'} × ${code}`);
     failures.unshift(`non-2xx answers: ${codes.join(', ')} on GET ${options.url}`);
   }
-  const requests = result.requests.total;
-  return { requests, seconds: result.duration, perSecond: requests / result.duration, failures };
+  return { requests: result.requests.total, failures };
 }
 
 // ------------------------------------------------------------------------------ whole responses
@@ -100,10 +97,8 @@ export interface LatencySummary {
 
 export interface SequenceRun {
   connections: number;
-  seconds: number;
   /** Complete responses: sequences that reached the thanks page with a 200. */
   responses: number;
-  responsesPerSecond: number;
   requests: number;
   requestsPerSecond: number;
   /** Unexpected answers by request type, with a few examples each. */
@@ -190,9 +185,7 @@ export async function runSequences(options: { baseUrl: string; connections: numb
   const requests = result.requests.total;
   const run: SequenceRun = {
     connections,
-    seconds: result.duration,
     responses: tally.completed,
-    responsesPerSecond: tally.completed / result.duration,
     requests,
     requestsPerSecond: requests / result.duration,
     errors: [...tally.errors].map(([kind, entry]) => ({ kind, ...entry })),
