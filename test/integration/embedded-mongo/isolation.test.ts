@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../server/embedded-mongo/index';
-import { capturingLogger } from './wire-client';
+import { WireClient, capturingLogger, waitFor } from './wire-client';
 
 describe('store isolation in a worker thread', function () {
   this.timeout(60_000);
@@ -54,20 +54,14 @@ describe('store isolation in a worker thread', function () {
     const inThread = await startEmbeddedMongo({ inThread: true, logger });
     const worker = await startEmbeddedMongo({ logger });
     try {
-      const net = await import('node:net');
       for (const target of [inThread, worker]) {
-        const socket = net.connect(target.port, target.host);
-        await new Promise((resolve) => socket.once('connect', resolve));
-        const closed = new Promise((resolve) => socket.once('close', resolve));
+        const client = await WireClient.connect({ host: target.host, port: target.port });
         const bad = Buffer.alloc(4);
         bad.writeInt32LE(3, 0);
-        socket.write(bad);
-        await closed;
+        client.socket.write(bad);
+        await client.closed;
       }
-      const deadline = Date.now() + 2_000;
-      while (logs.warn.filter((line) => line.includes('invalid message length 3')).length < 2 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitFor(() => logs.warn.filter((line) => line.includes('invalid message length 3')).length >= 2, 2_000, 'both stores to log the invalid length');
       assert.equal(logs.warn.filter((line) => line.includes('invalid message length 3')).length, 2);
     } finally {
       await inThread.close();
