@@ -27,6 +27,7 @@ interface LockRecord extends LockOwner {
 }
 
 export class DataDirLockedError extends Error {
+  readonly dataDir: string;
   readonly owner: LockOwner;
 
   constructor(dataDir: string, owner: LockOwner) {
@@ -36,6 +37,7 @@ export class DataDirLockedError extends Error {
         'Stop that process, connect to it instead, or choose another data directory.',
     );
     this.name = 'DataDirLockedError';
+    this.dataDir = dataDir;
     this.owner = owner;
   }
 }

@@ -32,9 +32,7 @@ function spawnWorker(options: WorkerStartOptions): Worker {
 
 function reviveError(serialized: SerializedError): Error {
   if (serialized.name === 'DataDirLockedError') {
-    const owner = serialized.props.owner as LockOwner;
-    const dataDir = /data directory (.*) is in use/.exec(serialized.message)?.[1] ?? '';
-    return new DataDirLockedError(dataDir, owner);
+    return new DataDirLockedError(serialized.props.dataDir as string, serialized.props.owner as LockOwner);
   }
   const error = new Error(serialized.message);
   error.name = serialized.name;
