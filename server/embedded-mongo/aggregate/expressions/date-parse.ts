@@ -128,10 +128,11 @@ function timeFields(hour?: string, minute?: string, second?: string, fraction?: 
   return fields;
 }
 
-/** The specifiers $dateFromString understands in `format`. */
+/** The specifiers a date format may use, in $dateFromString and $dateToString alike. */
 const FORMAT_SPECIFIERS = new Set(['d', 'G', 'H', 'j', 'L', 'm', 'M', 'S', 'u', 'U', 'V', 'w', 'Y', 'z', 'Z', 'b', 'B', '%']);
 
-export function validateParseFormat(format: string): void {
+/** Refuses a trailing '%' (18535) and an unknown specifier (18536). */
+export function validateDateFormat(format: string): void {
   for (let i = 0; i < format.length; i += 1) {
     if (format[i] !== '%') continue;
     const specifier = format[i + 1];
@@ -142,7 +143,7 @@ export function validateParseFormat(format: string): void {
 }
 
 function parseWithFormat(text: string, format: string): Fields | Error {
-  validateParseFormat(format);
+  validateDateFormat(format);
   const fields: Fields = {};
   let pos = 0;
   const fail = (): Error => parseError(text, `${pos}: Unexpected data found.`);

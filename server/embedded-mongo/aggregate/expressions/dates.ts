@@ -6,7 +6,7 @@ import { CommandError } from '../../errors';
 import { bsonType, isPlainObject } from '../../bson/index';
 import type { Evaluator, OperatorCompiler, Variables } from './compile';
 import { describe } from './compile';
-import { MONTH_NAMES, daysInMonth, isoWeekStart, parseDateString, validateParseFormat } from './date-parse';
+import { MONTH_NAMES, daysInMonth, isoWeekStart, parseDateString, validateDateFormat } from './date-parse';
 import type { LocalParts, TimeZone } from './date-time';
 import { dateMillis, evaluateTimeZone, isoParts, localParts, localToUtc, sundayWeek, timeZoneArgument, toTimeZone, utcFromLocal, utcMidnight } from './date-time';
 import { isNullish, isNumberType, plainNumber, typeName, wholeNumber } from './values';
@@ -88,19 +88,6 @@ const pad = (n: number, width: number): string => {
   const sign = n < 0 ? '-' : '';
   return sign + String(Math.abs(n)).padStart(width, '0');
 };
-
-/** The specifiers $dateToString understands. */
-const FORMAT_CHARACTERS = new Set(['b', 'B', 'd', 'G', 'H', 'j', 'L', 'm', 'M', 'S', 'u', 'U', 'V', 'w', 'Y', 'z', 'Z', '%']);
-
-function validateFormat(format: string): void {
-  for (let i = 0; i < format.length; i += 1) {
-    if (format[i] !== '%') continue;
-    const c = format[i + 1];
-    if (c === undefined) throw new CommandError(18535, "Unmatched '%' at end of format string");
-    if (!FORMAT_CHARACTERS.has(c)) throw new CommandError(18536, `Invalid format character '%${c}' in format string`);
-    i += 1;
-  }
-}
 
 export function formatDate(ms: number, format: string, zone: TimeZone): string {
   const parts = localParts(ms, zone);
@@ -191,7 +178,7 @@ const $dateToString: OperatorCompiler = (args, ctx, name) => {
   const formatOf = Object.hasOwn(spec, 'format') ? ctx.compile(spec.format) : undefined;
   const zoneOf = Object.hasOwn(spec, 'timezone') ? ctx.compile(spec.timezone) : undefined;
   const onNullOf = Object.hasOwn(spec, 'onNull') ? ctx.compile(spec.onNull) : undefined;
-  if (typeof spec.format === 'string') validateFormat(spec.format);
+  if (typeof spec.format === 'string') validateDateFormat(spec.format);
   return (doc, vars) => {
     // mongod's order: the format is validated first, then the timezone is evaluated (an unknown one
     // is refused), a nullish date answers onNull, and only then do a nullish timezone or format give null.
@@ -201,7 +188,7 @@ const $dateToString: OperatorCompiler = (args, ctx, name) => {
       if (typeof formatValue !== 'string') {
         throw new CommandError(18533, `$dateToString requires that 'format' be a string, found: ${typeName(formatValue)} with value ${describe(formatValue)}`);
       }
-      validateFormat(formatValue);
+      validateDateFormat(formatValue);
     }
     // The timezone is evaluated, and an unknown one refused, before a nullish date answers onNull.
     const zone = evaluateTimeZone(zoneOf, doc, vars);
@@ -224,7 +211,7 @@ const $dateFromString: OperatorCompiler = (args, ctx) => {
   const zoneOf = Object.hasOwn(args, 'timezone') ? ctx.compile(args.timezone) : undefined;
   const onErrorOf = Object.hasOwn(args, 'onError') ? ctx.compile(args.onError) : undefined;
   const onNullOf = Object.hasOwn(args, 'onNull') ? ctx.compile(args.onNull) : undefined;
-  if (typeof args.format === 'string') validateParseFormat(args.format);
+  if (typeof args.format === 'string') validateDateFormat(args.format);
   return (doc, vars) => {
     // mongod's order: the format is validated, the timezone evaluated (an unknown one refused), a
     // nullish dateString answers onNull, a non-string one fails (onError applies), and only then
@@ -235,7 +222,7 @@ const $dateFromString: OperatorCompiler = (args, ctx) => {
       if (typeof formatValue !== 'string') {
         throw new CommandError(40684, `$dateFromString requires that 'format' be a string, found: ${typeName(formatValue)} with value ${describe(formatValue)}`);
       }
-      validateParseFormat(formatValue);
+      validateDateFormat(formatValue);
     }
     const zone = evaluateTimeZone(zoneOf, doc, vars);
     if (isNullish(text)) return onNullOf ? onNullOf(doc, vars) : null;
