@@ -2,27 +2,12 @@
 // ranges, sorts served by walking an index either way, sparse and partial indexes only when the
 // query allows them, collated indexes only for the same collation, and notablescan.
 import assert from 'node:assert/strict';
-import type { Document } from 'bson';
 import { parseCollation } from '../../../../server/embedded-mongo/bson/index';
 import { PAUSE } from '../../../../server/embedded-mongo/commands/context';
-import { compileFilter } from '../../../../server/embedded-mongo/query/index';
 import { Collection } from '../../../../server/embedded-mongo/storage/collection';
 import { setNotablescan } from '../../../../server/embedded-mongo/storage/plan/parameters';
-import { planQuery, type QueryShape } from '../../../../server/embedded-mongo/storage/planner';
-
-/** Runs a plan the way a find with a limit does: match, stop after `limit` matches. */
-function run(collection: Collection, query: QueryShape & { limit?: number }) {
-  const plan = planQuery(collection, query);
-  const matcher = compileFilter(query.filter, query.collator ? { collator: query.collator } : {});
-  const docs: Document[] = [];
-  for (const item of plan.docs) {
-    if (item === PAUSE) continue;
-    if (!matcher.test(item)) continue;
-    docs.push(item);
-    if (query.limit !== undefined && plan.providesSort && docs.length >= query.limit) break;
-  }
-  return { docs, plan: plan.plan, providesSort: plan.providesSort };
-}
+import { planQuery } from '../../../../server/embedded-mongo/storage/planner';
+import { runPlan as run } from './helpers';
 
 describe('planner: plan choice and work done', () => {
   const day = 86_400_000;

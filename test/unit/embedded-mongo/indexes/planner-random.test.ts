@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { Binary, BSONRegExp, Decimal128, Double, MaxKey, MinKey, ObjectId, Timestamp, type Document } from 'bson';
 import { parseCollation, type Collator } from '../../../../server/embedded-mongo/bson/index';
-import { PAUSE } from '../../../../server/embedded-mongo/commands/context';
 import { compileFilter, compileSort } from '../../../../server/embedded-mongo/query/index';
 import { Collection } from '../../../../server/embedded-mongo/storage/collection';
 import { planQuery } from '../../../../server/embedded-mongo/storage/planner';
+import { runPlan } from './helpers';
 import { seededRandom } from '../../../support/seeded-random';
 
 const WORDS = ['apple', 'Apple', 'banana', 'Banana', 'cherry', 'date', 'fig', 'grape', 'ápple', ''];
@@ -111,28 +111,15 @@ function buildCollection(): Collection {
 }
 
 function matchingIds(collection: Collection, filter: Document, collator: Collator | undefined, sort: Document | undefined): { ids: unknown[]; ordered: Document[] | undefined } {
-  const matcher = compileFilter(filter, collator ? { collator } : {});
-  const plan = planQuery(collection, { filter, ...(sort ? { sort } : {}), ...(collator ? { collator } : {}) });
-  const found: Document[] = [];
-  for (const item of plan.docs) {
-    if (item === PAUSE) continue;
-    if (matcher.test(item)) found.push(item);
-  }
-  return { ids: found.map((doc) => doc._id as unknown), ordered: sort && plan.providesSort ? found : undefined };
+  const { docs, providesSort } = runPlan(collection, { filter, ...(sort ? { sort } : {}), ...(collator ? { collator } : {}) });
+  return { ids: docs.map((doc) => doc._id as unknown), ordered: sort && providesSort ? docs : undefined };
 }
 
 /** What a find with sort and limit reads when the plan gives the order: the first `limit` matches. */
 function firstMatches(collection: Collection, filter: Document, collator: Collator | undefined, sort: Document, limit: number): Document[] {
-  const matcher = compileFilter(filter, collator ? { collator } : {});
-  const plan = planQuery(collection, { filter, sort, limit, ...(collator ? { collator } : {}) });
-  const found: Document[] = [];
-  for (const item of plan.docs) {
-    if (item === PAUSE || !matcher.test(item)) continue;
-    found.push(item);
-    if (plan.providesSort && found.length >= limit) break;
-  }
-  if (!plan.providesSort) found.sort(compileSort(sort, collator ? { collator } : {}));
-  return found.slice(0, limit);
+  const { docs, providesSort } = runPlan(collection, { filter, sort, limit, ...(collator ? { collator } : {}) });
+  if (!providesSort) docs.sort(compileSort(sort, collator ? { collator } : {}));
+  return docs.slice(0, limit);
 }
 
 function bruteForce(collection: Collection, filter: Document, collator: Collator | undefined): unknown[] {
