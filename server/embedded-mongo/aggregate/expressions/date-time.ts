@@ -119,6 +119,12 @@ export function dateMillis(value: unknown): number {
   }
 }
 
+/** Whether dateMillis accepts the value: a date, a timestamp or an ObjectId. */
+export function isDateLike(value: unknown): boolean {
+  const type = bsonType(value);
+  return type === 'date' || type === 'timestamp' || type === 'objectId';
+}
+
 export interface LocalParts {
   year: number;
   month: number; // 1-12

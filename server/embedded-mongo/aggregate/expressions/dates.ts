@@ -8,7 +8,7 @@ import type { Evaluator, OperatorCompiler, Variables } from './compile';
 import { describe } from './compile';
 import { MONTH_NAMES, daysInMonth, isoWeekStart, parseDateString, validateDateFormat } from './date-parse';
 import type { LocalParts, TimeZone } from './date-time';
-import { dateMillis, evaluateTimeZone, isoParts, localParts, localToUtc, sundayWeek, timeZoneArgument, toTimeZone, utcFromLocal, utcMidnight } from './date-time';
+import { dateMillis, evaluateTimeZone, isDateLike, isoParts, localParts, localToUtc, sundayWeek, timeZoneArgument, toTimeZone, utcFromLocal, utcMidnight } from './date-time';
 import { isNullish, isNumberType, plainNumber, typeName, wholeNumber } from './values';
 
 
@@ -411,7 +411,7 @@ function dateArithmetic(sign: 1 | -1): OperatorCompiler {
       if (isNullish(amount)) return null;
       const zone = evaluateTimeZone(zoneOf, doc, vars);
       if (zone === null) return null;
-      if (!isDateInput(start)) throw new CommandError(5166403, `${name} requires startDate to be convertible to a date`);
+      if (!isDateLike(start)) throw new CommandError(5166403, `${name} requires startDate to be convertible to a date`);
       const whole = isNumberType(bsonType(amount)) ? wholeNumber(amount) : undefined;
       if (whole === undefined) throw new CommandError(5166405, `${name} expects integer amount of time units`);
       const result = addToDate(dateMillis(start), units, sign * Number(whole), zone);
@@ -482,16 +482,11 @@ const $dateDiff: OperatorCompiler = (args, ctx, name) => {
     const units = readUnit(unit, name, 5439014);
     const startOfWeek = units === 'week' && weekValue !== undefined ? readStartOfWeek(weekValue, name) : 0;
     const zone = toTimeZone(zoneValue);
-    if (!isDateInput(start)) throw new CommandError(5166307, `${name} requires 'startDate' to be a date, but got ${typeName(start)}`);
-    if (!isDateInput(end)) throw new CommandError(5166307, `${name} requires 'endDate' to be a date, but got ${typeName(end)}`);
+    if (!isDateLike(start)) throw new CommandError(5166307, `${name} requires 'startDate' to be a date, but got ${typeName(start)}`);
+    if (!isDateLike(end)) throw new CommandError(5166307, `${name} requires 'endDate' to be a date, but got ${typeName(end)}`);
     return dateDifference(dateMillis(start), dateMillis(end), units, zone, startOfWeek);
   };
 };
-
-function isDateInput(value: unknown): boolean {
-  const type = bsonType(value);
-  return type === 'date' || type === 'timestamp' || type === 'objectId';
-}
 
 /** The reference instant bins count from: 2000-01-01T00:00 local (weeks: the first startOfWeek day after it). */
 export function truncateDate(ms: number, unit: Unit, binSize: number, zone: TimeZone, startOfWeek: number): number {
@@ -544,7 +539,7 @@ const $dateTrunc: OperatorCompiler = (args, ctx, name) => {
     if (isNullish(date) || isNullish(unit) || isNullish(bin) || isNullish(zoneValue)) return null;
     const weekValue = unit === 'week' && weekOf ? weekOf(doc, vars) : undefined;
     if (weekOf && unit === 'week' && isNullish(weekValue)) return null;
-    if (!isDateInput(date)) {
+    if (!isDateLike(date)) {
       throw new CommandError(5439012, `${name} requires 'date' to be a date, but got ${typeName(date)}`);
     }
     const units = readUnit(unit, name, 5439014);
