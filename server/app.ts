@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
 import onHeaders from 'on-headers';
-import type { Config } from './lib/config';
-import type { Logger } from './lib/logger';
+import type { AppDependencies } from './lib/app-dependencies';
 import { browserIdentity, csrfProtection, securityHeaders } from './lib/security';
 import { errorHandler, notFoundHandler } from './lib/error-handlers';
 import { requestLogging } from './lib/request-logging';
@@ -15,21 +14,23 @@ import { homeRoutes } from './home/home.routes';
 import { takeRoutes } from './responses/take.routes';
 import { exportRoutes } from './exports/export.routes';
 import { analysisRoutes } from './analysis/analysis.routes';
-import type { SurveyCatalog } from './surveys/survey.catalog';
+import { createAccountService } from './accounts/account.service';
+import { accountApiRoutes, signInRoutes } from './accounts/accounts.routes';
+import { authenticate } from './accounts/authenticate';
+import { staffSessions } from './accounts/sessions';
+import { consoleRoutes } from './console/console.routes';
+import { ownAccountRoutes } from './accounts/own-account.routes';
+import { userAdminRoutes } from './accounts/user-admin.routes';
+import { auditRoutes } from './audit/audit.routes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface AppDependencies {
-  config: Config;
-  logger: Logger;
-  secret: string;
-  catalog: SurveyCatalog;
-  /** Flipped by boot on SIGTERM so health checks send traffic elsewhere while in-flight work ends. */
-  lifecycle: { draining: boolean };
-}
+/** Where staff sessions exist. Respondents' pages never read or write one. */
+const STAFF_PATHS = ['/admin', '/api', '/login', '/logout', '/setup', '/account'];
 
 export function createApp(deps: AppDependencies): Express {
-  const { config, logger, secret } = deps;
+  const { config, logger, secret, catalog } = deps;
+  const accounts = createAccountService({ logger, knownSurveyIds: () => catalog.list().map((survey) => survey.definition.id) });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -57,13 +58,20 @@ export function createApp(deps: AppDependencies): Express {
     express.static(path.join(ROOT, 'node_modules', 'chart.js', 'dist'), { maxAge: '1d' }),
   );
   app.use(healthRoutes(deps));
-  const analysis = analysisRoutes(deps);
-  app.use(analysis.api);
 
   app.use(cookieParser(secret));
+  app.use(browserIdentity(config));
+  app.use(STAFF_PATHS, staffSessions(config, secret));
+  app.use(STAFF_PATHS, authenticate(accounts, config));
+
+  // The API takes no form posts and no CSRF token: it reads with a session or a token, and
+  // changes only with a token (guards.ts), which a cross-site page cannot send.
+  const analysis = analysisRoutes(deps);
+  app.use(analysis.api);
+  app.use(accountApiRoutes(deps, accounts));
+
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
-  app.use(browserIdentity(config));
   const csrf = csrfProtection(config, secret);
   app.use(csrf.doubleCsrfProtection);
   app.use((req, res, next) => {
@@ -78,11 +86,16 @@ export function createApp(deps: AppDependencies): Express {
   });
 
   app.use(homeRoutes(deps));
+  app.use(signInRoutes(deps, accounts));
+  app.use(consoleRoutes(deps));
+  app.use(ownAccountRoutes(deps, accounts));
+  app.use(userAdminRoutes(deps, accounts));
+  app.use(auditRoutes(deps));
   app.use(analysis.pages);
   app.use(exportRoutes(deps));
   app.use(takeRoutes(deps));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger, config.NODE_ENV === 'development'));
+  app.use(errorHandler(logger, config.SHOW_ERROR_DETAILS));
   return app;
 }

@@ -11,6 +11,8 @@ import { createApp } from './app';
 import { loadSurveyCatalog } from './surveys/survey.catalog';
 import { registerTallyHooks } from './analysis/tally/tally.hooks';
 import { SurveyDefinitionError } from './surveys/survey.loader';
+import { createFirstAdminSetup } from './accounts/first-admin';
+import { announceFirstAdminSetup } from './accounts/first-admin.announce';
 
 async function main(): Promise<void> {
   let config;
@@ -40,12 +42,14 @@ async function main(): Promise<void> {
   registerTallyHooks(catalog);
   const secret = await resolveSecret(config);
   const lifecycle = { draining: false };
-  const app = createApp({ config, logger, secret, catalog, lifecycle });
+  const firstAdmin = createFirstAdminSetup();
+  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin });
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.info({ port, host: config.HOST }, 'listening');
     console.log(`Barometer is running at http://${config.HOST}:${port}/`);
+    announceFirstAdminSetup(firstAdmin, config, logger, port).catch((error: unknown) => logger.error({ err: error }, 'could not check for a first account'));
   });
 
   let stopping = false;

@@ -1,16 +1,15 @@
-// Analysts' pages and the figures API. Accounts and roles arrive with a later issue; until then
-// these routes are open, so a production deployment must keep /admin and /api behind its proxy.
-import express, { Router, type Request } from 'express';
-import type { AppDependencies } from '../app';
-import { UnprocessableError, ValidationError } from '../lib/errors';
+// Analysts' pages and the figures API.
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import type { AppDependencies } from '../lib/app-dependencies';
+import { ValidationError } from '../lib/errors';
+import { routeTable } from '../lib/routes';
 import { isInterfaceLanguage, negotiateLanguage, translator } from '../lib/i18n/index';
-import { findQuestion } from '../surveys/visibility';
-import { findWave, setWaveWeighting } from '../waves/wave.service';
-import { ZFiguresQuery, ZWeightingConfig, type TWeightingConfig } from './figures/figures.schemas';
+import { surveyOrganizer, surveyReader } from '../accounts/guards';
+import { auditActorOf } from '../accounts/principal';
+import { ZFiguresQuery } from './figures/figures.schemas';
 import { createFiguresService } from './figures/figures.service';
 import { createReportService } from './report/report.service';
-import { readTargetShares } from './weighting/targets';
-import type { TSurveyDefinition } from '../surveys/survey.schemas';
+import { createWeightingSettings } from './weighting/weighting-settings.service';
 
 type Params = { surveyId: string; wave: string };
 
@@ -26,67 +25,35 @@ function parseQuery(req: Request) {
   return result.data;
 }
 
-/** Targets must name single-choice questions and their options, or weighting cannot work. */
-function checkWeightingTargets(definition: TSurveyDefinition, config: TWeightingConfig): void {
-  const problems: string[] = [];
-  for (const [questionId, margins] of Object.entries(config.targets)) {
-    const question = findQuestion(definition, questionId);
-    if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
-      problems.push(`targets.${questionId}: not a single-choice question of ${definition.id}`);
-      continue;
-    }
-    const known = new Set(question.options.map((o) => o.id));
-    for (const optionId of Object.keys(margins)) if (!known.has(optionId)) problems.push(`targets.${questionId}.${optionId}: no such option`);
-  }
-  if (config.method === 'poststratify' && Object.keys(config.targets).length !== 1) {
-    problems.push('post-stratification uses exactly one variable; use method "rake" for several');
-  }
-  if (problems.length) throw new UnprocessableError(problems.join('; '), { problems }, 'invalid_weighting');
-  // Sums to 100, no negative shares: the same check the weighting itself runs.
-  readTargetShares(config.targets);
-}
-
 /**
- * Two routers: the JSON API, mounted before the cookie and CSRF middleware (it uses neither), and
+ * Two routers: the JSON API, mounted before the form parsers and CSRF middleware (it uses neither), and
  * the analysts' HTML pages, mounted with the other pages.
  */
-export function analysisRoutes({ catalog, config }: AppDependencies): { api: Router; pages: Router } {
+export function analysisRoutes({ catalog, config, logger }: AppDependencies): { api: Router; pages: Router } {
   const figures = createFiguresService(catalog);
   const reports = createReportService(figures, config.LOW_BASE_THRESHOLD);
-  const api = Router();
-  const pages = Router();
+  const weighting = createWeightingSettings(catalog, logger);
 
-  api.get('/api/v1/surveys/:surveyId/waves/:wave/figures', async (req, res) => {
+  const figuresJson: RequestHandler = async (req, res) => {
     const { surveyId, wave } = req.params as Params;
     const query = parseQuery(req);
     res.json(await figures.computeFigures({ surveyId, wave, query, lowBaseBelow: config.LOW_BASE_THRESHOLD }));
-  });
+  };
 
-  // JSON only: a cross-site form cannot send application/json without a CORS preflight, which
-  // we never grant, so this route needs no CSRF token.
-  api.put('/api/v1/surveys/:surveyId/waves/:wave/weighting', express.json({ limit: '64kb' }), async (req, res) => {
-    const { surveyId, wave: waveName } = req.params as Params;
+  const changeWeighting: RequestHandler = async (req, res) => {
+    const { surveyId, wave } = req.params as Params;
     if (!req.is('application/json')) throw new ValidationError('Send the weighting as application/json', undefined, 'json_required');
-    const { definition } = catalog.require(surveyId);
-    const wave = await findWave(surveyId, waveName);
-    const parsed = ZWeightingConfig.safeParse(req.body);
-    if (!parsed.success) {
-      throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), undefined, 'invalid_weighting');
-    }
-    checkWeightingTargets(definition, parsed.data);
-    await setWaveWeighting(surveyId, wave.waveId, parsed.data);
+    await weighting.change(surveyId, wave, req.body, auditActorOf(req));
     res.status(204).end();
-  });
+  };
 
-  api.delete('/api/v1/surveys/:surveyId/waves/:wave/weighting', async (req, res) => {
-    const { surveyId, wave: waveName } = req.params as Params;
-    catalog.require(surveyId);
-    const wave = await findWave(surveyId, waveName);
-    await setWaveWeighting(surveyId, wave.waveId, null);
+  const removeWeighting: RequestHandler = async (req, res) => {
+    const { surveyId, wave } = req.params as Params;
+    await weighting.remove(surveyId, wave, auditActorOf(req));
     res.status(204).end();
-  });
+  };
 
-  pages.get('/admin/surveys/:surveyId/waves/:wave/report', async (req, res) => {
+  const reportPage: RequestHandler = async (req, res) => {
     const { surveyId, wave } = req.params as Params;
     const survey = catalog.require(surveyId);
     const query = parseQuery(req);
@@ -104,6 +71,14 @@ export function analysisRoutes({ catalog, config }: AppDependencies): { api: Rou
       wholeSampleHref: `${req.path}?lang=${lang}${query.weighted ? '&weighted=1' : ''}`,
       scripts: ['/vendor/chart.js/chart.umd.min.js', '/public/js/report.js'],
     });
-  });
+  };
+
+  const WAVE = '/surveys/:surveyId/waves/:wave';
+  const api = routeTable([
+    ['get', `/api/v1${WAVE}/figures`, surveyReader, figuresJson],
+    ['put', `/api/v1${WAVE}/weighting`, surveyOrganizer, express.json({ limit: '64kb' }), changeWeighting],
+    ['delete', `/api/v1${WAVE}/weighting`, surveyOrganizer, removeWeighting],
+  ]);
+  const pages = routeTable([['get', `/admin${WAVE}/report`, surveyReader, reportPage]]);
   return { api, pages };
 }

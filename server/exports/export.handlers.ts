@@ -1,8 +1,10 @@
 // HTTP only: read the query, ask the export service, send the file as an attachment.
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../lib/app-dependencies';
 import { ValidationError } from '../lib/errors';
+import { recordAudit } from '../audit/audit.service';
+import { auditActorOf } from '../accounts/principal';
 import { ZCodebookQuery, ZExportParams, ZExportQuery } from './export.schemas';
 import {
   EXPORT_MEDIA_TYPES,
@@ -35,11 +37,17 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
     return resolveExportTarget(deps.catalog, { surveyId: params.surveyId, wave: params.wave, ...(fingerprint ? { fingerprint } : {}) });
   }
 
+  /** Responses are personal data: who took a copy, and of what, is kept. */
+  async function auditExport(req: Request, exported: ExportTarget, format: 'csv' | 'xlsx', query: object): Promise<void> {
+    await recordAudit({ ...auditActorOf(req), action: 'responses_exported', surveyId: exported.surveyId, target: exported.waveId, details: { format, ...query } }, deps.logger);
+  }
+
   return {
     async responsesCsv(req, res) {
       const query = parse(ZExportQuery, req.query);
       const exported = await target(req);
       const options = rowOptionsFor(exported, query);
+      await auditExport(req, exported, 'csv', query);
       sendAttachment(res, exportFilename(exported, 'responses', 'csv'), EXPORT_MEDIA_TYPES.csv);
       await writeResponsesCsv(exported, options, res);
     },
@@ -48,6 +56,7 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
       const query = parse(ZExportQuery, req.query);
       const exported = await target(req);
       const options = rowOptionsFor(exported, query);
+      await auditExport(req, exported, 'xlsx', query);
       sendAttachment(res, exportFilename(exported, 'responses', 'xlsx'), EXPORT_MEDIA_TYPES.xlsx);
       await writeResponsesXlsx(exported, options, res);
     },

@@ -1,10 +1,10 @@
-import { Router } from 'express';
-import type { AppDependencies } from '../app';
+import type { RequestHandler, Router } from 'express';
+import { publicAccess, routeTable } from '../lib/routes';
+import type { AppDependencies } from '../lib/app-dependencies';
 import { pingDatabase } from './health.service';
 
 export function healthRoutes({ lifecycle, logger }: Pick<AppDependencies, 'lifecycle' | 'logger'>): Router {
-  const router = Router();
-  router.get('/healthz', async (_req, res) => {
+  const health: RequestHandler = async (_req, res) => {
     if (lifecycle.draining) {
       res.status(503).json({ status: 'draining' });
       return;
@@ -16,6 +16,6 @@ export function healthRoutes({ lifecycle, logger }: Pick<AppDependencies, 'lifec
       logger.warn({ err: error }, 'health check: database unreachable');
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
-  });
-  return router;
+  };
+  return routeTable([['get', '/healthz', publicAccess, health]]);
 }

@@ -1,12 +1,12 @@
-import { Router } from 'express';
-import type { AppDependencies } from '../app';
+import type { RequestHandler, Router } from 'express';
+import { publicAccess, routeTable } from '../lib/routes';
+import type { AppDependencies } from '../lib/app-dependencies';
 import { negotiateLanguage, translator } from '../lib/i18n/index';
 import { localize } from '../surveys/localize';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
 
 export function homeRoutes({ catalog }: Pick<AppDependencies, 'catalog'>): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
+  const home: RequestHandler = async (req, res) => {
     const lang = negotiateLanguage(req);
     const t = translator(lang);
     const surveys = await Promise.all(
@@ -28,6 +28,6 @@ export function homeRoutes({ catalog }: Pick<AppDependencies, 'catalog'>): Route
       surveys,
       switchLanguageHref: `/?lang=${lang === 'fr' ? 'en' : 'fr'}`,
     });
-  });
-  return router;
+  };
+  return routeTable([['get', '/', publicAccess, home]]);
 }

@@ -25,6 +25,12 @@ export const ZConfig = z.object({
   RESPONSE_RATE_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOW_BASE_THRESHOLD: z.coerce.number().int().positive().default(50),
+  /** Stack traces and messages of unexpected errors reach the browser only when this is set. */
+  SHOW_ERROR_DETAILS: ZBooleanString.default(false),
+  /** A staff session ends after this long without a request... */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(60),
+  /** ...and this long after sign-in, however active. */
+  SESSION_MAX_HOURS: z.coerce.number().int().positive().max(24 * 30).default(12),
 });
 
 export type Config = Readonly<z.infer<typeof ZConfig> & { dataDir: string; surveysDir: string }>;

@@ -31,6 +31,24 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** The caller is not signed in (or its token is not valid): who they are is unknown. */
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Sign in first', code = 'unauthenticated') {
+    super(message, 401, code);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    /** Whole seconds the caller should wait, sent as Retry-After. */
+    readonly retryAfterSeconds: number,
+    code = 'rate_limited',
+  ) {
+    super(message, 429, code);
+  }
+}
+
 export class ForbiddenError extends AppError {
   constructor(message = 'Forbidden', code = 'forbidden') {
     super(message, 403, code);

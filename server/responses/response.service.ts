@@ -229,3 +229,23 @@ export async function deleteResponse(responseId: string): Promise<void> {
   const response = toStoredResponse(deleted);
   if (response.status === 'complete') await recordDeletion(response);
 }
+
+export interface WaveResponseCounts {
+  complete: number;
+  partial: number;
+}
+
+/** Complete and partial responses of each wave of a survey, from the {surveyId, waveId, status} index. */
+export async function countResponsesByWave(surveyId: string): Promise<Map<string, WaveResponseCounts>> {
+  const groups = await ResponseModel.aggregate<{ _id: { waveId: string; status: ResponseStatus }; n: number }>([
+    { $match: { surveyId } },
+    { $group: { _id: { waveId: '$waveId', status: '$status' }, n: { $sum: 1 } } },
+  ]);
+  const counts = new Map<string, WaveResponseCounts>();
+  for (const { _id, n } of groups) {
+    const entry = counts.get(_id.waveId) ?? { complete: 0, partial: 0 };
+    entry[_id.status] += n;
+    counts.set(_id.waveId, entry);
+  }
+  return counts;
+}

@@ -2,7 +2,7 @@
 // translate HTTP only (cookies, form fields, language, rendering); the rules are the use cases of
 // take.service.ts.
 import type { Request, Response } from 'express';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../lib/app-dependencies';
 import { translator, negotiateLanguage, type InterfaceLanguage } from '../lib/i18n/index';
 import { cookieIsSecure } from '../lib/security';
 import type { AnswerError, TAnswers } from '../surveys/answers';

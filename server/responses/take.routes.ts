@@ -1,7 +1,8 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { AppDependencies } from '../app';
+import type { AppDependencies } from '../lib/app-dependencies';
 import { AppError } from '../lib/errors';
+import { publicAccess, routeTable } from '../lib/routes';
 import { createTakeHandlers } from './take.handlers';
 
 export function takeRoutes(deps: AppDependencies): Router {
@@ -15,12 +16,12 @@ export function takeRoutes(deps: AppDependencies): Router {
     handler: (_req, _res, next) => next(new AppError('Too many responses started from this address', 429, 'rate_limited')),
   });
 
-  const router = Router();
-  router.get('/s/:surveyId', take.showIntro);
-  router.post('/s/:surveyId/start', limitResponseCreation, take.start);
-  router.get('/s/:surveyId/resume/:token', take.resume);
-  router.get('/s/:surveyId/p/:pageId', take.showPage);
-  router.post('/s/:surveyId/p/:pageId', take.submitPage);
-  router.get('/s/:surveyId/thanks', take.thanks);
-  return router;
+  return routeTable([
+    ['get', '/s/:surveyId', publicAccess, take.showIntro],
+    ['post', '/s/:surveyId/start', publicAccess, limitResponseCreation, take.start],
+    ['get', '/s/:surveyId/resume/:token', publicAccess, take.resume],
+    ['get', '/s/:surveyId/p/:pageId', publicAccess, take.showPage],
+    ['post', '/s/:surveyId/p/:pageId', publicAccess, take.submitPage],
+    ['get', '/s/:surveyId/thanks', publicAccess, take.thanks],
+  ]);
 }

@@ -76,6 +76,12 @@ export async function ensureDefaultWave(wave: Wave): Promise<void> {
   waves.invalidate(wave.surveyId);
 }
 
+/** Every wave of a survey, the newest first; read fresh, for the console. */
+export async function listWaves(surveyId: string): Promise<Wave[]> {
+  const stored = await WaveModel.find({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<StoredWave[]>();
+  return stored.map(toWave);
+}
+
 /** Resolves a wave name: `current` (see loadWave) or a wave id. */
 export async function findWave(surveyId: string, waveName: string): Promise<Wave> {
   const wave = await waves.waveOf(surveyId, waveName);

@@ -8,6 +8,7 @@ import { createLogger } from '../../server/lib/logger';
 import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../server/surveys/survey.catalog';
 import { resetDatabase } from './database';
 import { registerTallyHooks } from '../../server/analysis/tally/tally.hooks';
+import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accounts/first-admin';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -16,6 +17,8 @@ export interface TestApp {
   config: Config;
   catalog: SurveyCatalog;
   lifecycle: { draining: boolean };
+  /** The setup code boot would print while there is no account. */
+  firstAdmin: FirstAdminSetup;
   /** Empties the database and registers the surveys again (versions, default waves), as boot does. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -35,7 +38,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const catalog = await loadSurveyCatalog(config.surveysDir, logger);
   registerTallyHooks(catalog);
   const lifecycle = { draining: false };
-  const app = createApp({ config, logger, secret: 'test-secret-test-secret-test-secret-0123', catalog, lifecycle });
+  const firstAdmin = createFirstAdminSetup();
+  const app = createApp({ config, logger, secret: 'test-secret-test-secret-test-secret-0123', catalog, lifecycle, firstAdmin });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -45,6 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     catalog,
     lifecycle,
+    firstAdmin,
     async reset() {
       await resetDatabase();
       for (const survey of catalog.list()) await registerSurvey(survey);

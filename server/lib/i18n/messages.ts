@@ -1,9 +1,21 @@
 // Every interface string, in every interface language. A key without both languages does not
-// compile. Placeholders are {name}.
+// compile. Placeholders are {name}. A feature with many strings keeps them in its own
+// `*.messages.ts`, spread in here.
+import { ACCOUNTS_MESSAGES } from '../../accounts/accounts.messages';
+import { CONSOLE_MESSAGES } from '../../console/console.messages';
+import { OWN_ACCOUNT_MESSAGES } from '../../accounts/own-account.messages';
+import { USER_ADMIN_MESSAGES } from '../../accounts/user-admin.messages';
+import { AUDIT_MESSAGES } from '../../audit/audit.messages';
+
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
 
 export const MESSAGES = {
+  ...ACCOUNTS_MESSAGES,
+  ...CONSOLE_MESSAGES,
+  ...OWN_ACCOUNT_MESSAGES,
+  ...USER_ADMIN_MESSAGES,
+  ...AUDIT_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },

@@ -1,0 +1,58 @@
+// The accounts pages' strings (sign-in, first admin, one-time links, passwords), in every
+// interface language; server/lib/i18n/messages.ts gathers them with the others.
+export const ACCOUNTS_MESSAGES = {
+  'accounts.sign_in_title': { fr: 'Connexion', en: 'Sign in' },
+  'accounts.email': { fr: 'Adresse e-mail', en: 'Email address' },
+  'accounts.name': { fr: 'Nom', en: 'Name' },
+  'accounts.password': { fr: 'Mot de passe', en: 'Password' },
+  'accounts.new_password': { fr: 'Nouveau mot de passe', en: 'New password' },
+  'accounts.current_password': { fr: 'Mot de passe actuel', en: 'Current password' },
+  'accounts.sign_in': { fr: 'Se connecter', en: 'Sign in' },
+  'accounts.sign_out': { fr: 'Se déconnecter', en: 'Sign out' },
+  'accounts.signed_out': { fr: 'Vous êtes déconnecté.', en: 'You are signed out.' },
+  'accounts.session_ended': {
+    fr: 'Votre session a pris fin (inactivité, durée maximale ou déconnexion ailleurs). Reconnectez-vous.',
+    en: 'Your session ended (inactivity, maximum length, or signed out elsewhere). Sign in again.',
+  },
+  'accounts.sign_in_failed': { fr: "L'adresse e-mail ou le mot de passe est incorrect.", en: 'The email or the password is wrong.' },
+  'accounts.sign_in_throttled': {
+    fr: 'Trop de tentatives de connexion. Réessayez dans {seconds} secondes.',
+    en: 'Too many sign-in attempts. Try again in {seconds} seconds.',
+  },
+  'accounts.account_disabled': { fr: 'Ce compte est désactivé : adressez-vous à un administrateur.', en: 'This account is disabled: ask an administrator.' },
+  'accounts.password_too_long_sign_in': { fr: 'Ce mot de passe est plus long que tout mot de passe accepté ici.', en: 'That password is longer than any password accepted here.' },
+  'accounts.password_rules': {
+    fr: 'Au moins 12 caractères, difficile à deviner : une phrase de plusieurs mots convient bien.',
+    en: 'At least 12 characters and hard to guess: a phrase of several words works well.',
+  },
+  'accounts.password_too_short': { fr: 'Le mot de passe doit compter au moins 12 caractères.', en: 'The password must have at least 12 characters.' },
+  'accounts.password_too_long': { fr: 'Le mot de passe doit compter au plus 256 caractères.', en: 'The password must have at most 256 characters.' },
+  'accounts.password_guessable': {
+    fr: 'Ce mot de passe est trop courant ou trop facile à deviner. Essayez une phrase de plusieurs mots.',
+    en: 'This password is too common or too easy to guess. Try a phrase of several words.',
+  },
+  'accounts.setup_title': { fr: 'Créer le premier administrateur', en: 'Create the first administrator' },
+  'accounts.setup_intro': {
+    fr: 'Aucun compte n’existe encore. Saisissez le code de mise en route affiché dans la console du serveur au démarrage.',
+    en: 'No account exists yet. Enter the setup code that the server printed on its console when it started.',
+  },
+  'accounts.setup_code': { fr: 'Code de mise en route', en: 'Setup code' },
+  'accounts.setup_code_wrong': { fr: 'Ce code de mise en route est incorrect.', en: 'That setup code is wrong.' },
+  'accounts.setup_submit': { fr: 'Créer le compte administrateur', en: 'Create the administrator account' },
+  'accounts.setup_done': { fr: 'Un administrateur existe déjà : connectez-vous.', en: 'An administrator already exists: sign in.' },
+  'accounts.set_password_title': { fr: 'Choisir votre mot de passe', en: 'Choose your password' },
+  'accounts.set_password_for': { fr: 'Compte : {email}', en: 'Account: {email}' },
+  'accounts.set_password_submit': { fr: 'Enregistrer le mot de passe', en: 'Save the password' },
+  'accounts.password_saved': { fr: 'Mot de passe enregistré : vous pouvez vous connecter.', en: 'Password saved: you can sign in now.' },
+  'accounts.link_invalid': {
+    fr: 'Ce lien a expiré ou a déjà servi. Demandez-en un nouveau à un administrateur.',
+    en: 'This link has expired or was already used. Ask an administrator for a new one.',
+  },
+  'accounts.wrong_password': { fr: 'Le mot de passe actuel est incorrect.', en: 'The current password is wrong.' },
+  'console.nav_label': { fr: 'Console', en: 'Console' },
+  'console.surveys': { fr: 'Enquêtes', en: 'Surveys' },
+  'console.account': { fr: 'Mon compte', en: 'My account' },
+  'console.users': { fr: 'Comptes', en: 'Accounts' },
+  'console.audit': { fr: 'Journal', en: 'Audit trail' },
+  'console.signed_in_as': { fr: 'Connecté : {email}', en: 'Signed in: {email}' },
+} as const;

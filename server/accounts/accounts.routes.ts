@@ -1,0 +1,25 @@
+// Signing in and out, the first admin, one-time password links, and who the API sees.
+import type { Router } from 'express';
+import type { AppDependencies } from '../lib/app-dependencies';
+import { publicAccess, routeTable } from '../lib/routes';
+import type { AccountService } from './account.service';
+import { signedIn } from './guards';
+import { createSignInHandlers } from './sign-in.handlers';
+
+export function signInRoutes(deps: AppDependencies, accounts: AccountService): Router {
+  const h = createSignInHandlers(deps, accounts);
+  return routeTable([
+    ['get', '/login', publicAccess, h.showSignIn],
+    ['post', '/login', publicAccess, h.signIn],
+    ['post', '/logout', signedIn, h.signOut],
+    ['get', '/setup', publicAccess, h.showSetup],
+    ['post', '/setup', publicAccess, h.setUp],
+    ['get', '/account/password/:token', publicAccess, h.showPasswordLink],
+    ['post', '/account/password/:token', publicAccess, h.setPasswordWithLink],
+  ]);
+}
+
+export function accountApiRoutes(deps: AppDependencies, accounts: AccountService): Router {
+  const h = createSignInHandlers(deps, accounts);
+  return routeTable([['get', '/api/v1/me', signedIn, h.whoAmI]]);
+}

@@ -1,0 +1,50 @@
+// Establishes req.principal from a Bearer token or a staff session. It refuses nothing by itself
+// (except a malformed or dead token): the route's guard decides what an unknown caller gets.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { UnauthorizedError } from '../lib/errors';
+import type { Config } from '../lib/config';
+import type { AccountService } from './account.service';
+import { checkApiToken } from './api-token.service';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
+const TOKEN_REFUSAL = { unknown: 'The API token is not valid', expired: 'The API token has expired', revoked: 'The API token was revoked' } as const;
+
+export function authenticate(accounts: AccountService, config: Config): RequestHandler {
+  const maxSessionMs = config.SESSION_MAX_HOURS * 3_600_000;
+
+  async function fromToken(req: Request, header: string): Promise<void> {
+    const match = BEARER.exec(header);
+    if (!match) throw new UnauthorizedError('Send the token as "Authorization: Bearer <token>"', 'invalid_token');
+    const check = await checkApiToken(match[1]!);
+    if (!check.valid) throw new UnauthorizedError(TOKEN_REFUSAL[check.reason], 'invalid_token');
+    const account = await accounts.accountForSession(check.userId);
+    if (!account) throw new UnauthorizedError('The API token\'s account is disabled', 'invalid_token');
+    req.principal = { account, via: 'token', scope: check.scope, tokenId: check.tokenId };
+  }
+
+  async function fromSession(req: Request): Promise<void> {
+    const session = req.session;
+    if (!session?.userId) return;
+    const account = await accounts.accountForSession(session.userId);
+    const ended =
+      !account ||
+      account.sessionGeneration !== session.generation ||
+      session.browserId !== req.browserId ||
+      Date.now() - (session.signedInAt ?? 0) > maxSessionMs;
+    if (ended) {
+      await new Promise<void>((resolve, reject) => session.destroy((error) => (error ? reject(error) : resolve())));
+      req.sessionEnded = true;
+      return;
+    }
+    req.principal = { account, via: 'session', scope: 'manage' };
+  }
+
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization;
+    if (header !== undefined && req.path.startsWith('/api/')) await fromToken(req, header);
+    else await fromSession(req);
+    // Pages read it to draw the console's navigation.
+    res.locals.principal = req.principal;
+    next();
+  };
+}

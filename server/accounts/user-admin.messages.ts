@@ -1,0 +1,2 @@
+// Strings of user-admin pages, in every interface language.
+export const USER_ADMIN_MESSAGES = {} as const;

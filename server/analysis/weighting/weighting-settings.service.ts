@@ -1,0 +1,54 @@
+// Changing how a wave's figures are weighted: the use case behind the weighting API. The targets
+// must name single-choice questions and their options, or weighting cannot work; every change is
+// audited, since it changes every published weighted figure.
+import type { Logger } from '../../lib/logger';
+import { UnprocessableError, ValidationError } from '../../lib/errors';
+import { recordAudit, type AuditActor } from '../../audit/audit.service';
+import { findQuestion } from '../../surveys/visibility';
+import type { SurveyCatalog } from '../../surveys/survey.catalog';
+import type { TSurveyDefinition } from '../../surveys/survey.schemas';
+import { findWave, setWaveWeighting } from '../../waves/wave.service';
+import { ZWeightingConfig, type TWeightingConfig } from '../figures/figures.schemas';
+import { readTargetShares } from './targets';
+
+function checkWeightingTargets(definition: TSurveyDefinition, config: TWeightingConfig): void {
+  const problems: string[] = [];
+  for (const [questionId, margins] of Object.entries(config.targets)) {
+    const question = findQuestion(definition, questionId);
+    if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
+      problems.push(`targets.${questionId}: not a single-choice question of ${definition.id}`);
+      continue;
+    }
+    const known = new Set(question.options.map((o) => o.id));
+    for (const optionId of Object.keys(margins)) if (!known.has(optionId)) problems.push(`targets.${questionId}.${optionId}: no such option`);
+  }
+  if (config.method === 'poststratify' && Object.keys(config.targets).length !== 1) {
+    problems.push('post-stratification uses exactly one variable; use method "rake" for several');
+  }
+  if (problems.length) throw new UnprocessableError(problems.join('; '), { problems }, 'invalid_weighting');
+  // Sums to 100, no negative shares: the same check the weighting itself runs.
+  readTargetShares(config.targets);
+}
+
+export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) {
+  return {
+    async change(surveyId: string, waveName: string, body: unknown, actor: AuditActor): Promise<void> {
+      const { definition } = catalog.require(surveyId);
+      const wave = await findWave(surveyId, waveName);
+      const parsed = ZWeightingConfig.safeParse(body);
+      if (!parsed.success) {
+        throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), undefined, 'invalid_weighting');
+      }
+      checkWeightingTargets(definition, parsed.data);
+      await setWaveWeighting(surveyId, wave.waveId, parsed.data);
+      await recordAudit({ ...actor, action: 'weighting_changed', surveyId, target: wave.waveId, details: { weighting: parsed.data } }, logger);
+    },
+
+    async remove(surveyId: string, waveName: string, actor: AuditActor): Promise<void> {
+      catalog.require(surveyId);
+      const wave = await findWave(surveyId, waveName);
+      await setWaveWeighting(surveyId, wave.waveId, null);
+      await recordAudit({ ...actor, action: 'weighting_removed', surveyId, target: wave.waveId }, logger);
+    },
+  };
+}

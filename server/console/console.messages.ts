@@ -1,0 +1,26 @@
+// The console home's strings.
+export const CONSOLE_MESSAGES = {
+  'console.title': { fr: 'Console', en: 'Console' },
+  'console.no_surveys': {
+    fr: 'Aucune enquête ne vous est encore ouverte : un administrateur vous en donnera l’accès.',
+    en: 'No survey is open to you yet: an administrator will grant you access.',
+  },
+  'console.wave': { fr: 'Vague', en: 'Wave' },
+  'console.status': { fr: 'État', en: 'Status' },
+  'console.field_dates': { fr: 'Terrain', en: 'Fieldwork' },
+  'console.completes': { fr: 'Complets', en: 'Completes' },
+  'console.partials': { fr: 'Partiels', en: 'Partials' },
+  'console.links': { fr: 'Accès', en: 'Open' },
+  'console.status_draft': { fr: 'Brouillon', en: 'Draft' },
+  'console.status_open': { fr: 'Ouverte', en: 'Open' },
+  'console.status_closed': { fr: 'Close', en: 'Closed' },
+  'console.report': { fr: 'Résultats', en: 'Report' },
+  'console.export_csv': { fr: 'Export CSV', en: 'CSV export' },
+  'console.export_xlsx': { fr: 'Export Excel', en: 'Excel export' },
+  'console.codebook': { fr: 'Dictionnaire des variables', en: 'Codebook' },
+  'console.role_admin': { fr: 'Administrateur', en: 'Administrator' },
+  'console.role_organizer': { fr: 'Organisateur', en: 'Organizer' },
+  'console.role_analyst': { fr: 'Analyste', en: 'Analyst' },
+  'console.your_role': { fr: 'Votre rôle : {role}', en: 'Your role: {role}' },
+  'console.no_waves': { fr: 'Aucune vague.', en: 'No wave yet.' },
+} as const;

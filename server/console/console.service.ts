@@ -1,0 +1,35 @@
+// The console's home: the surveys an account may see, each with its waves and their counts.
+import type { Account } from '../accounts/account.service';
+import type { InterfaceLanguage } from '../lib/i18n/index';
+import { localize } from '../surveys/localize';
+import type { SurveyCatalog } from '../surveys/survey.catalog';
+import { countResponsesByWave } from '../responses/response.service';
+import { listWaves, type Wave } from '../waves/wave.service';
+
+export interface SurveyOverview {
+  id: string;
+  title: string;
+  /** The account may change it (weighting, waves, panels), not only read it. */
+  manages: boolean;
+  waves: Array<Wave & { complete: number; partial: number }>;
+}
+
+export function visibleSurveyIds(account: Account, catalog: SurveyCatalog): string[] {
+  const all = catalog.list().map((survey) => survey.definition.id);
+  return account.role === 'admin' ? all : all.filter((id) => account.grants.includes(id));
+}
+
+export async function surveysOverview(account: Account, catalog: SurveyCatalog, lang: InterfaceLanguage): Promise<SurveyOverview[]> {
+  return Promise.all(
+    visibleSurveyIds(account, catalog).map(async (surveyId) => {
+      const { definition } = catalog.require(surveyId);
+      const [waves, counts] = await Promise.all([listWaves(surveyId), countResponsesByWave(surveyId)]);
+      return {
+        id: surveyId,
+        title: localize(definition.title, lang, definition.languages[0]),
+        manages: account.role === 'admin' || account.role === 'organizer',
+        waves: waves.map((wave) => ({ ...wave, complete: counts.get(wave.waveId)?.complete ?? 0, partial: counts.get(wave.waveId)?.partial ?? 0 })),
+      };
+    }),
+  );
+}
