@@ -2,7 +2,7 @@
 // AppError and answers in HTML or JSON. Only this module picks status codes for thrown errors.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
-import { AppError, ConflictError, NotFoundError, ValidationError } from './errors';
+import { AppError, ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from './errors';
 import type { Logger } from './logger';
 import { maskSecretsInUrl } from './request-logging';
 import { negotiateLanguage, translator, type MessageKey } from './i18n/index';
@@ -59,9 +59,14 @@ const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
   unknown_question: 'errors.form_not_offered',
   hidden_question: 'errors.form_not_offered',
   invalid_answers: 'errors.form_not_offered',
+  survey_not_granted: 'errors.forbidden',
+  admin_only: 'errors.forbidden',
+  organizer_only: 'errors.forbidden',
+  insufficient_scope: 'errors.forbidden',
 };
 
-export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestHandler {
+/** `showDetails` (SHOW_ERROR_DETAILS) lets stacks reach the client; otherwise they only reach the log. */
+export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const appError = normaliseError(error);
@@ -75,10 +80,11 @@ export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestH
         code: appError.code,
         message: appError.message,
         ...(appError.details === undefined ? {} : { details: appError.details }),
-        ...(showStacks && error instanceof Error ? { stack: error.stack } : {}),
+        ...(showDetails && error instanceof Error ? { stack: error.stack } : {}),
       },
     };
     res.status(appError.status);
+    if (appError instanceof TooManyRequestsError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     // The API always answers JSON, whatever a client's Accept header says.
     if (req.path.startsWith('/api/')) {
       res.json(body);
@@ -96,7 +102,7 @@ export function errorHandler(logger: Logger, showStacks: boolean): ErrorRequestH
           message: friendly ? t(friendly) : appError.status >= 500 ? '' : appError.message,
           detail: friendly && appError.status < 500 ? appError.message : undefined,
           status: appError.status,
-          stack: showStacks && error instanceof Error ? error.stack : undefined,
+          stack: showDetails && error instanceof Error ? error.stack : undefined,
         });
       },
       json: () => res.json(body),

@@ -1,16 +1,17 @@
 // One compact line per request: id, method, path, status and time. No headers (they carry
 // cookies, and dumping them cost more than the rest of a log line), no client address (personal
-// data we do not need), and no resume token: the one URL that carries a respondent's key has it
-// masked, since whoever holds the token holds the response.
+// data we do not need), and no secret from a URL: a respondent's resume token and a staff
+// member's one-time password link are masked, since whoever holds them holds the response or
+// the account.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
 
-const RESUME_TOKEN = /(\/resume\/)[^/?#]+/;
+const SECRET_IN_PATH = /(\/resume\/|\/account\/password\/)[^/?#]+/;
 
 export function maskSecretsInUrl(url: string): string {
-  return url.replace(RESUME_TOKEN, '$1[token]');
+  return url.replace(SECRET_IN_PATH, '$1[token]');
 }
 
 export function requestLogging(logger: Logger): RequestHandler {

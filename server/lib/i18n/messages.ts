@@ -133,6 +133,10 @@ export const MESSAGES = {
     fr: "Le formulaire envoyé contient des réponses qui n'étaient pas proposées. Rien n'a été enregistré : revenez à la page et réessayez.",
     en: 'The form sent answers that were not offered. Nothing was saved: go back to the page and try again.',
   },
+  'errors.forbidden': {
+    fr: "Votre compte n'a pas accès à cette page. Un administrateur peut vous en donner l'accès.",
+    en: 'Your account has no access to this page. An administrator can grant it.',
+  },
   'errors.detail': { fr: 'Détail :', en: 'Detail:' },
   'errors.back_home': { fr: "Retour à l'accueil", en: 'Back to the home page' },
 

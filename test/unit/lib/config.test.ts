@@ -40,4 +40,17 @@ describe('parseConfig', () => {
     expect(config.MONGODB_URI).to.equal('mongodb://db:27017/barometer');
     expect(config.dataDir).to.equal('/var/lib/barometer');
   });
+
+  it('keeps error details from clients unless SHOW_ERROR_DETAILS says otherwise, in any NODE_ENV', () => {
+    expect(parseConfig({}).SHOW_ERROR_DETAILS).to.equal(false);
+    expect(parseConfig({ NODE_ENV: 'development' }).SHOW_ERROR_DETAILS).to.equal(false);
+    expect(parseConfig({ SHOW_ERROR_DETAILS: '1' }).SHOW_ERROR_DETAILS).to.equal(true);
+    expect(() => parseConfig({ SHOW_ERROR_DETAILS: 'maybe' })).to.throw(ConfigError, /SHOW_ERROR_DETAILS/);
+  });
+
+  it('refuses session time-outs that are not positive whole numbers', () => {
+    expect(parseConfig({}).SESSION_IDLE_MINUTES).to.equal(60);
+    expect(parseConfig({}).SESSION_MAX_HOURS).to.equal(12);
+    expect(() => parseConfig({ SESSION_IDLE_MINUTES: '0', SESSION_MAX_HOURS: 'soon' })).to.throw(ConfigError, /SESSION_IDLE_MINUTES[\s\S]*SESSION_MAX_HOURS/);
+  });
 });
