@@ -203,6 +203,7 @@ export const MESSAGES = {
   'home.title': { fr: 'Enquêtes ouvertes', en: 'Open surveys' },
   'home.none': { fr: 'Aucune enquête ouverte pour le moment.', en: 'No survey is open right now.' },
   'home.results': { fr: 'Résultats (analystes)', en: 'Results (analysts)' },
+  'home.console': { fr: 'Console des organisateurs et analystes (connexion)', en: 'Organizers’ and analysts’ console (sign in)' },
 } as const satisfies Record<string, Record<InterfaceLanguage, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;
