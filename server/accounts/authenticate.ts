@@ -5,6 +5,7 @@ import { UnauthorizedError } from '../lib/errors';
 import type { Config } from '../lib/config';
 import type { AccountService } from './account.service';
 import { checkApiToken } from './api-token.service';
+import { isApiRequest } from './guards';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
 const TOKEN_REFUSAL = { unknown: 'The API token is not valid', expired: 'The API token has expired', revoked: 'The API token was revoked' } as const;
@@ -41,7 +42,8 @@ export function authenticate(accounts: AccountService, config: Config): RequestH
 
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
-    if (header !== undefined && req.path.startsWith('/api/')) await fromToken(req, header);
+    // Mounted on several paths, so req.path is relative to the mount: look at the whole URL.
+    if (header !== undefined && isApiRequest(req)) await fromToken(req, header);
     else await fromSession(req);
     // Pages read it to draw the console's navigation.
     res.locals.principal = req.principal;
