@@ -35,8 +35,11 @@ function promised(run: (done: (error?: unknown) => void) => void): Promise<void>
   return new Promise((resolve, reject) => run((error) => (error ? reject(error as Error) : resolve())));
 }
 
-/** A new session id for the signed-in account: an id planted before sign-in is worth nothing after. */
-async function openSession(req: Request, account: Account): Promise<void> {
+/**
+ * A new session id for the signed-in account: an id planted before sign-in is worth nothing after.
+ * Also re-opens a session after a password change, which raised the account's session generation.
+ */
+export async function openSession(req: Request, account: Account): Promise<void> {
   await promised((done) => req.session.regenerate(done));
   const session = req.session;
   session.userId = account.id;

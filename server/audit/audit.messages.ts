@@ -1,2 +1,36 @@
-// Strings of audit pages, in every interface language.
-export const AUDIT_MESSAGES = {} as const;
+// Strings of the audit trail page, in every interface language.
+export const AUDIT_MESSAGES = {
+  'audit.title': { fr: 'Journal d’audit', en: 'Audit trail' },
+  'audit.intro': {
+    fr: 'Qui a fait quoi, du plus récent au plus ancien. Heures en UTC.',
+    en: 'Who did what, newest first. Times are UTC.',
+  },
+  'audit.filters': { fr: 'Filtrer', en: 'Filter' },
+  'audit.action': { fr: 'Action', en: 'Action' },
+  'audit.any_action': { fr: 'Toutes', en: 'Any' },
+  'audit.account_email': { fr: 'Compte (e-mail)', en: 'Account (email)' },
+  'audit.survey': { fr: 'Enquête', en: 'Survey' },
+  'audit.any_survey': { fr: 'Toutes', en: 'Any' },
+  'audit.from': { fr: 'Du', en: 'From' },
+  'audit.to': { fr: 'Au (inclus)', en: 'To (included)' },
+  'audit.apply': { fr: 'Filtrer', en: 'Filter' },
+  'audit.clear': { fr: 'Tout afficher', en: 'Show all' },
+  'audit.export_csv': { fr: 'Exporter cette vue en CSV', en: 'Export this view as CSV' },
+  'audit.time': { fr: 'Heure (UTC)', en: 'Time (UTC)' },
+  'audit.who': { fr: 'Qui', en: 'Who' },
+  'audit.via': { fr: 'Par', en: 'Via' },
+  'audit.ip': { fr: 'IP', en: 'IP' },
+  'audit.target': { fr: 'Objet', en: 'Target' },
+  'audit.details': { fr: 'Détails', en: 'Details' },
+  'audit.anonymous': { fr: 'anonyme', en: 'anonymous' },
+  'audit.command_line': { fr: 'ligne de commande', en: 'command line' },
+  'audit.none': { fr: 'Aucun événement ne correspond.', en: 'No event matches.' },
+  'audit.older': { fr: 'Plus anciens', en: 'Older' },
+  'audit.newest': { fr: 'Les plus récents', en: 'Newest' },
+  'audit.bad_action': { fr: 'Action inconnue : {value}.', en: 'Unknown action: {value}.' },
+  'audit.bad_email': { fr: 'Adresse e-mail trop longue ou mal formée.', en: 'The email is too long or malformed.' },
+  'audit.bad_survey': { fr: 'Identifiant d’enquête mal formé : {value}.', en: 'Malformed survey id: {value}.' },
+  'audit.bad_date': { fr: '« {value} » n’est pas une date (AAAA-MM-JJ).', en: '“{value}” is not a date (YYYY-MM-DD).' },
+  'audit.bad_before': { fr: 'Lien de pagination invalide.', en: 'Invalid paging link.' },
+  'audit.to_before_from': { fr: 'La date de fin précède la date de début.', en: 'The end date is before the start date.' },
+} as const;
