@@ -13,7 +13,9 @@ const TOKEN_REFUSAL = { unknown: 'The API token is not valid', expired: 'The API
 export function authenticate(accounts: AccountService, config: Config): RequestHandler {
   const maxSessionMs = config.SESSION_MAX_HOURS * 3_600_000;
 
-  async function fromToken(req: Request, header: string): Promise<void> {
+  async function fromToken(req: Request, res: Response, header: string): Promise<void> {
+    // RFC 6750: a refused token is answered with a challenge that says why.
+    res.setHeader('WWW-Authenticate', 'Bearer realm="Barometer", error="invalid_token"');
     const match = BEARER.exec(header);
     if (!match) throw new UnauthorizedError('Send the token as "Authorization: Bearer <token>"', 'invalid_token');
     const check = await checkApiToken(match[1]!);
@@ -21,6 +23,7 @@ export function authenticate(accounts: AccountService, config: Config): RequestH
     const account = await accounts.accountForSession(check.userId);
     if (!account) throw new UnauthorizedError('The API token\'s account is disabled', 'invalid_token');
     req.principal = { account, via: 'token', scope: check.scope, tokenId: check.tokenId };
+    res.removeHeader('WWW-Authenticate');
   }
 
   async function fromSession(req: Request): Promise<void> {
@@ -43,7 +46,7 @@ export function authenticate(accounts: AccountService, config: Config): RequestH
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     // Mounted on several paths, so req.path is relative to the mount: look at the whole URL.
-    if (header !== undefined && isApiRequest(req)) await fromToken(req, header);
+    if (header !== undefined && isApiRequest(req)) await fromToken(req, res, header);
     else await fromSession(req);
     // Pages read it to draw the console's navigation.
     res.locals.principal = req.principal;
