@@ -1,0 +1,248 @@
+// The admins' account pages: list, create, change role and grants, disable and enable, new
+// one-time links, sign-out everywhere. Each handler calls one use case of the account service
+// and renders; a refusal the admin can act on draws the same page again with the message, the
+// status the service chose, and what was typed.
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError, NotFoundError } from '../lib/errors';
+import { negotiateLanguage, translator, type MessageKey, type Translate } from '../lib/i18n/index';
+import type { AppDependencies } from '../lib/app-dependencies';
+import { localize } from '../surveys/localize';
+import { PASSWORD_LINK_HOURS, type Account, type AccountService } from './account.service';
+import { auditActorOf } from './principal';
+import { ROLES } from './user.model';
+
+export type AccountStatus = 'active' | 'disabled' | 'waiting';
+
+/** What an admin needs to know first: can this person sign in, and if not, why not. */
+export function accountStatus(account: Pick<Account, 'disabled' | 'passwordSet'>): AccountStatus {
+  if (account.disabled) return 'disabled';
+  return account.passwordSet ? 'active' : 'waiting';
+}
+
+/** The page a one-time link opens (see accounts.routes.ts). */
+export function passwordLinkUrl(base: string, token: string): string {
+  return `${base.replace(/\/$/, '')}/account/password/${encodeURIComponent(token)}`;
+}
+
+/** Minutes are enough, and a time zone of its own keeps the page the same for every reader. */
+export function formatUtcMinute(date: Date | undefined): string | undefined {
+  return date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : undefined;
+}
+
+/** The message an admin reads for a refusal the service explains by its code. */
+const REFUSALS: Record<string, MessageKey> = {
+  invalid_email: 'users.invalid_email',
+  invalid_name: 'users.invalid_name',
+  invalid_role: 'users.invalid_role',
+  invalid_grant: 'users.invalid_grant',
+  account_exists: 'users.account_exists',
+  own_admin_role: 'users.own_admin_role',
+  own_account: 'users.own_account',
+};
+
+/** After an action, the account page says what happened (`?done=`); nothing else is echoed. */
+const DONE_NOTICES = {
+  saved: 'users.done_saved',
+  disabled: 'users.done_disabled',
+  enabled: 'users.done_enabled',
+  signed_out: 'users.done_signed_out',
+} as const satisfies Record<string, MessageKey>;
+type Done = keyof typeof DONE_NOTICES;
+
+/** A posted account form as strings, to draw it again; the service validates the raw values. */
+interface AccountForm {
+  email: string;
+  name: string;
+  role: string;
+  grants: string[];
+}
+
+function textOf(value: unknown, max: number): string {
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}
+
+function readAccountForm(body: unknown): AccountForm & { raw: Record<string, unknown> } {
+  const raw = (body ?? {}) as Record<string, unknown>;
+  const grants = raw.grants === undefined ? [] : Array.isArray(raw.grants) ? raw.grants : [raw.grants];
+  return {
+    raw,
+    email: textOf(raw.email, 254),
+    // Longer than the limit so the admin sees what was refused, not a silently cut name.
+    name: textOf(raw.name, 200),
+    role: textOf(raw.role, 20),
+    grants: grants.filter((grant): grant is string => typeof grant === 'string'),
+  };
+}
+
+const USERS_PATH = '/admin/users';
+
+function accountPath(id: string): string {
+  return `${USERS_PATH}/${encodeURIComponent(id)}`;
+}
+
+export function createUserAdminHandlers({ config, catalog }: AppDependencies, accounts: AccountService) {
+  /** `languagePath` is the page a language switch reloads: a GET page, never the POST that drew it. */
+  function pageContext(req: Request, languagePath: string | undefined) {
+    const lang = negotiateLanguage(req);
+    const t = translator(lang);
+    return { lang, t, switchLanguageHref: languagePath && `${languagePath}?lang=${lang === 'fr' ? 'en' : 'fr'}`, roles: ROLES };
+  }
+
+  function surveyChoices(lang: string) {
+    return catalog.list().map(({ definition }) => ({ id: definition.id, title: localize(definition.title, lang, definition.languages[0]) }));
+  }
+
+  function grantTitles(account: Account, t: Translate, lang: string): string[] {
+    if (account.role === 'admin') return [t('users.all_surveys')];
+    const titles = new Map(surveyChoices(lang).map((survey) => [survey.id, survey.title]));
+    // A grant on a survey whose file was removed still shows, by its id.
+    return account.grants.map((id) => titles.get(id) ?? id);
+  }
+
+  /** The site as the admin reached it, unless PUBLIC_URL says what the outside world uses. */
+  function publicBase(req: Request): string {
+    return config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  }
+
+  function userIdOf(req: Request): string {
+    return String(req.params.userId);
+  }
+
+  async function findAccountOrNotFound(id: string, t: Translate): Promise<Account> {
+    try {
+      return await accounts.findAccount(id);
+    } catch (error) {
+      throw translatedNotFound(error, t);
+    }
+  }
+
+  function translatedNotFound(error: unknown, t: Translate): unknown {
+    return error instanceof AppError && error.code === 'account_not_found' ? new NotFoundError(t('users.not_found'), 'account_not_found') : error;
+  }
+
+  function refusalMessage(error: unknown, t: Translate): string {
+    error = translatedNotFound(error, t);
+    if (!(error instanceof AppError) || error.status >= 500 || error.code === 'account_not_found') throw error;
+    const key = REFUSALS[error.code];
+    return key ? t(key) : error.message;
+  }
+
+  function renderAccount(req: Request, res: Response, status: number, account: Account, extra: { form?: Omit<AccountForm, 'email'>; error?: string; notice?: string }): void {
+    const context = pageContext(req, accountPath(account.id));
+    res.status(status).render('users/show', {
+      ...context,
+      title: `${account.email} – ${context.t('users.title')}`,
+      account,
+      status: accountStatus(account),
+      lastSignIn: formatUtcMinute(account.lastSignInAt),
+      form: extra.form ?? { name: account.name, role: account.role, grants: account.grants },
+      surveys: surveyChoices(context.lang),
+      action: accountPath(account.id),
+      notice: extra.notice,
+      error: extra.error,
+    });
+  }
+
+  /** The one-time link, drawn in the answer to the POST that made it and never again. */
+  function renderLink(req: Request, res: Response, status: number, kind: 'created' | 'link', account: Account, token: string, issuedAt: Date): void {
+    const context = pageContext(req, undefined);
+    const expiresAt = new Date(issuedAt.getTime() + PASSWORD_LINK_HOURS * 3_600_000);
+    // Neither the browser's cache nor its back button may bring the link back.
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(status).render('users/link', {
+      ...context,
+      title: context.t(kind === 'created' ? 'users.created_title' : 'users.link_title'),
+      kind,
+      account,
+      link: passwordLinkUrl(publicBase(req), token),
+      hours: PASSWORD_LINK_HOURS,
+      expiresAt: formatUtcMinute(expiresAt),
+      accountHref: accountPath(account.id),
+    });
+  }
+
+  function renderNewForm(req: Request, res: Response, status: number, form: AccountForm, error?: string): void {
+    const context = pageContext(req, `${USERS_PATH}/new`);
+    res.status(status).render('users/new', { ...context, title: context.t('users.new'), form, surveys: surveyChoices(context.lang), error });
+  }
+
+  const list: RequestHandler = async (req, res) => {
+    const context = pageContext(req, USERS_PATH);
+    const rows = (await accounts.listAccounts()).map((account) => ({
+      account,
+      href: accountPath(account.id),
+      status: accountStatus(account),
+      grants: grantTitles(account, context.t, context.lang),
+      lastSignIn: formatUtcMinute(account.lastSignInAt),
+    }));
+    res.render('users/list', { ...context, title: context.t('users.title'), rows });
+  };
+
+  const showNew: RequestHandler = (req, res) => {
+    renderNewForm(req, res, 200, { email: '', name: '', role: 'analyst', grants: [] });
+  };
+
+  const create: RequestHandler = async (req, res) => {
+    const form = readAccountForm(req.body);
+    const { raw } = form;
+    const issuedAt = new Date();
+    try {
+      const { account, passwordLinkToken } = await accounts.createAccount({ email: raw.email, name: raw.name, role: raw.role, grants: raw.grants }, auditActorOf(req), issuedAt);
+      renderLink(req, res, 201, 'created', account, passwordLinkToken, issuedAt);
+    } catch (error) {
+      renderNewForm(req, res, (error as AppError).status, form, refusalMessage(error, pageContext(req, undefined).t));
+    }
+  };
+
+  const show: RequestHandler = async (req, res) => {
+    const { t } = pageContext(req, undefined);
+    const account = await findAccountOrNotFound(userIdOf(req), t);
+    const done = typeof req.query.done === 'string' && Object.hasOwn(DONE_NOTICES, req.query.done) ? DONE_NOTICES[req.query.done as Done] : undefined;
+    renderAccount(req, res, 200, account, { notice: done && t(done) });
+  };
+
+  const update: RequestHandler = async (req, res) => {
+    const id = userIdOf(req);
+    const form = readAccountForm(req.body);
+    const { raw } = form;
+    try {
+      await accounts.updateAccount(id, { name: raw.name, role: raw.role, grants: raw.grants }, auditActorOf(req));
+      res.redirect(303, `${accountPath(id)}?done=saved`);
+    } catch (error) {
+      const message = refusalMessage(error, pageContext(req, undefined).t);
+      renderAccount(req, res, (error as AppError).status, await accounts.findAccount(id), { form, error: message });
+    }
+  };
+
+  /** An action button on the account page: run it, then show the page with what happened. */
+  function accountAction(run: (id: string, req: Request) => Promise<unknown>, done: Done): RequestHandler {
+    return async (req, res) => {
+      const id = userIdOf(req);
+      try {
+        await run(id, req);
+        res.redirect(303, `${accountPath(id)}?done=${done}`);
+      } catch (error) {
+        const message = refusalMessage(error, pageContext(req, undefined).t);
+        renderAccount(req, res, (error as AppError).status, await accounts.findAccount(id), { error: message });
+      }
+    };
+  }
+
+  const disable = accountAction((id, req) => accounts.setDisabled(id, true, auditActorOf(req)), 'disabled');
+  const enable = accountAction((id, req) => accounts.setDisabled(id, false, auditActorOf(req)), 'enabled');
+  const signOutEverywhere = accountAction((id, req) => accounts.endAllSessions(id, auditActorOf(req)), 'signed_out');
+
+  const issuePasswordLink: RequestHandler = async (req, res) => {
+    const { t } = pageContext(req, undefined);
+    const issuedAt = new Date();
+    let issued;
+    try {
+      issued = await accounts.reissuePasswordLink(userIdOf(req), auditActorOf(req), issuedAt);
+    } catch (error) {
+      throw translatedNotFound(error, t);
+    }
+    renderLink(req, res, 200, 'link', issued.account, issued.passwordLinkToken, issuedAt);
+  };
+
+  return { list, showNew, create, show, update, disable, enable, issuePasswordLink, signOutEverywhere };
+}

@@ -1,0 +1,247 @@
+// `npm run user:<command> -- ...`: staff accounts from the server's terminal, the way to create the
+// first admin without the setup page, and the way back in when every admin is locked out.
+// Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
+import { parseArgs } from 'node:util';
+import { ConfigError, getConfig, type Config } from '../lib/config';
+import { openDatabase, type OpenDatabase } from '../lib/database';
+import { AppError } from '../lib/errors';
+import { createLogger, type Logger } from '../lib/logger';
+import { loadSurveyDirectory, SurveyDefinitionError } from '../surveys/survey.loader';
+import type { AuditActor } from '../audit/audit.service';
+import { createAccountService, PASSWORD_LINK_HOURS, type Account, type AccountService } from './account.service';
+import { accountStatus, formatUtcMinute, passwordLinkUrl } from './user-admin.handlers';
+import { ROLES } from './user.model';
+
+const USAGE = `Usage:
+  npm run user:create -- --email EMAIL --role ${ROLES.join('|')} [--name NAME] [--grant SURVEY_ID ...]
+  npm run user:list [-- --json]
+  npm run user:disable -- --email EMAIL
+  npm run user:enable -- --email EMAIL
+  npm run user:reset-password -- --email EMAIL
+  npm run user:sign-out-everywhere -- --email EMAIL
+
+create and reset-password print a one-time link that sets the account's password; it expires
+after ${PASSWORD_LINK_HOURS} hours. Hand it over yourself: nothing is mailed. The link starts with
+PUBLIC_URL, or http://HOST:PORT when PUBLIC_URL is not set.
+
+  --grant ID   a survey an organizer runs or an analyst reads (repeat for several)
+  --json       list as JSON instead of a table
+  --help       this text`;
+
+const EXIT_OK = 0;
+const EXIT_REFUSED = 1;
+const EXIT_USAGE = 2;
+
+const COMMANDS = ['create', 'list', 'disable', 'enable', 'reset-password', 'sign-out-everywhere'] as const;
+type Command = (typeof COMMANDS)[number];
+
+class UsageError extends Error {}
+/** A refusal worded for the terminal. */
+class RefusedError extends Error {}
+
+interface Args {
+  command: Command;
+  email: string | undefined;
+  role: string | undefined;
+  name: string | undefined;
+  grants: string[];
+  json: boolean;
+}
+
+const OPTIONS_OF: Record<Command, readonly string[]> = {
+  create: ['email', 'role', 'name', 'grant'],
+  list: ['json'],
+  disable: ['email'],
+  enable: ['email'],
+  'reset-password': ['email'],
+  'sign-out-everywhere': ['email'],
+};
+
+function readArgs(argv: string[]): Args | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        email: { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        grant: { type: 'string', multiple: true, default: [] },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [command, ...extra] = positionals;
+  if (!command) throw new UsageError('name a command: ' + COMMANDS.join(', '));
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; the commands are ${COMMANDS.join(', ')}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length === 1 ? '' : 's'}: ${extra.join(' ')}`);
+  const args: Args = { command: command as Command, email: values.email, role: values.role, name: values.name, grants: values.grant, json: values.json };
+  // An option the command would ignore is refused, so a typo never looks like success.
+  const given = [
+    ...(['email', 'role', 'name'] as const).filter((option) => values[option] !== undefined),
+    ...(args.grants.length ? ['grant'] : []),
+    ...(args.json ? ['json'] : []),
+  ];
+  const stray = given.filter((option) => !OPTIONS_OF[args.command].includes(option));
+  if (stray.length) throw new UsageError(`${args.command} takes no ${stray.map((option) => `--${option}`).join(', ')}`);
+  if (args.command !== 'list' && !args.email) throw new UsageError(`${args.command} needs --email`);
+  if (args.command === 'create' && !args.role) throw new UsageError(`create needs --role (${ROLES.join(', ')})`);
+  return args;
+}
+
+/** What the first line of a link points at: where people reach the app, as boot announces it. */
+function linkBase(config: Config): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL;
+  // A wildcard address is where the app listens, not where anyone can reach it.
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}`;
+}
+
+/** Survey ids a grant may name. Read only when a grant is given: a broken survey file must not stop creating an admin. */
+async function surveyIdsFor(config: Config, grants: string[]): Promise<string[]> {
+  if (grants.length === 0) return [];
+  try {
+    return (await loadSurveyDirectory(config.surveysDir)).map((survey) => survey.definition.id);
+  } catch (error) {
+    if (error instanceof SurveyDefinitionError) throw new RefusedError(`A survey definition is invalid, so grants cannot be checked:\n${error.message}`);
+    throw error;
+  }
+}
+
+function pad(cells: string[], widths: number[]): string {
+  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+}
+
+function printTable(accounts: Account[]): void {
+  if (accounts.length === 0) {
+    console.log('No account yet.');
+    return;
+  }
+  const header = ['EMAIL', 'NAME', 'ROLE', 'STATUS', 'LAST SIGN-IN', 'GRANTS'];
+  const rows = accounts.map((account) => [
+    account.email,
+    account.name,
+    account.role,
+    accountStatus(account),
+    formatUtcMinute(account.lastSignInAt) ?? 'never',
+    account.role === 'admin' ? '(all)' : account.grants.join(',') || '-',
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  for (const row of [header, ...rows]) console.log(pad(row, widths));
+}
+
+function printLink(config: Config, token: string, issuedAt: Date): void {
+  const expiresAt = formatUtcMinute(new Date(issuedAt.getTime() + PASSWORD_LINK_HOURS * 3_600_000));
+  console.log(`One-time link (shown once; expires in ${PASSWORD_LINK_HOURS} hours, ${expiresAt}):\n\n    ${passwordLinkUrl(linkBase(config), token)}\n\nHand it over to the person yourself: nothing is mailed.`);
+}
+
+async function run(args: Args, accounts: AccountService, config: Config, actor: AuditActor): Promise<void> {
+  if (args.command === 'list') {
+    const all = await accounts.listAccounts();
+    if (args.json) {
+      const listed = all.map((account) => ({ email: account.email, name: account.name, role: account.role, grants: account.grants, status: accountStatus(account), lastSignInAt: account.lastSignInAt ?? null, createdAt: account.createdAt ?? null }));
+      console.log(JSON.stringify(listed, null, 2));
+    } else printTable(all);
+    return;
+  }
+  if (args.command === 'create') {
+    const issuedAt = new Date();
+    const { account, passwordLinkToken } = await accounts.createAccount({ email: args.email, role: args.role, name: args.name ?? '', grants: args.grants }, actor, issuedAt);
+    console.log(`Created ${account.role} ${account.email}${account.grants.length ? ` with ${account.grants.join(', ')}` : ''}.`);
+    printLink(config, passwordLinkToken, issuedAt);
+    return;
+  }
+  const account = await accounts.findAccountByEmail(args.email);
+  switch (args.command) {
+    case 'disable':
+    case 'enable': {
+      const disable = args.command === 'disable';
+      // Nothing to do is said, and not recorded in the audit trail as a change.
+      if (account.disabled === disable) {
+        console.log(`${account.email} is already ${disable ? 'disabled' : 'enabled'}; nothing changed.`);
+        return;
+      }
+      await accounts.setDisabled(account.id, disable, actor);
+      console.log(disable ? `Disabled ${account.email}: its sessions have ended and its API tokens stop working.` : `Enabled ${account.email}.`);
+      return;
+    }
+    case 'reset-password': {
+      const issuedAt = new Date();
+      const { passwordLinkToken } = await accounts.reissuePasswordLink(account.id, actor, issuedAt);
+      console.log(`New password link for ${account.email}; the current password keeps working until the link is used.`);
+      printLink(config, passwordLinkToken, issuedAt);
+      return;
+    }
+    case 'sign-out-everywhere':
+      await accounts.endAllSessions(account.id, actor);
+      console.log(`Ended every session of ${account.email}.`);
+      return;
+  }
+}
+
+/** The service's refusals, as a person at the terminal reads them. */
+function refusalText(error: AppError, args: Args): string {
+  if (error.code === 'account_not_found') return `No account for ${args.email ?? ''}. See npm run user:list.`;
+  return error.message;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = readArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (args === 'help') {
+    console.log(USAGE);
+    return EXIT_OK;
+  }
+
+  let config: Config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return EXIT_REFUSED;
+    }
+    throw error;
+  }
+  // Logs go to stderr, so standard output carries only the command's output (a link, a list).
+  const logger: Logger = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, NODE_ENV: config.NODE_ENV }, 'stderr');
+
+  let database: OpenDatabase | undefined;
+  try {
+    const surveyIds = await surveyIdsFor(config, args.grants);
+    database = await openDatabase(config, logger, { role: 'cli' });
+    const accounts = createAccountService({ logger, knownSurveyIds: () => surveyIds });
+    await run(args, accounts, config, { via: 'cli' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      console.error(error.message);
+      return EXIT_REFUSED;
+    }
+    if (error instanceof AppError && error.expected) {
+      console.error(refusalText(error, args));
+      return EXIT_REFUSED;
+    }
+    throw error;
+  } finally {
+    await database?.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error);
+  return EXIT_REFUSED;
+});
