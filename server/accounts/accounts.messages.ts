@@ -48,6 +48,11 @@ export const ACCOUNTS_MESSAGES = {
     fr: 'Ce lien a expiré ou a déjà servi. Demandez-en un nouveau à un administrateur.',
     en: 'This link has expired or was already used. Ask an administrator for a new one.',
   },
+  'accounts.invalid_email': {
+    fr: 'Cette adresse e-mail n’est pas valide (pas d’espaces, de retours à la ligne ni de caractères < > , ; : " \' \\ ( ) [ ]).',
+    en: 'This email address is not valid (no spaces, line breaks or characters < > , ; : " \' \\ ( ) [ ]).',
+  },
+  'accounts.invalid_name': { fr: 'Le nom compte au plus 100 caractères, sans caractères de contrôle.', en: 'A name has at most 100 characters and no control characters.' },
   'accounts.wrong_password': { fr: 'Le mot de passe actuel est incorrect.', en: 'The current password is wrong.' },
   'console.nav_label': { fr: 'Console', en: 'Console' },
   'console.surveys': { fr: 'Enquêtes', en: 'Surveys' },

@@ -6,9 +6,14 @@ import type { Config } from '../lib/config';
 import type { AccountService } from './account.service';
 import { checkApiToken } from './api-token.service';
 import { isApiRequest } from './guards';
+import { sessionCookieName } from './sessions';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
 const TOKEN_REFUSAL = { unknown: 'The API token is not valid', expired: 'The API token has expired', revoked: 'The API token was revoked' } as const;
+
+function hasCookie(req: Request, name: string): boolean {
+  return (req.headers.cookie ?? '').split(';').some((pair) => pair.trim().startsWith(`${name}=`));
+}
 
 export function authenticate(accounts: AccountService, config: Config): RequestHandler {
   const maxSessionMs = config.SESSION_MAX_HOURS * 3_600_000;
@@ -28,7 +33,12 @@ export function authenticate(accounts: AccountService, config: Config): RequestH
 
   async function fromSession(req: Request): Promise<void> {
     const session = req.session;
-    if (!session?.userId) return;
+    if (!session?.userId) {
+      // A session cookie without a session: the store forgot it after the idle time-out. Say so
+      // on the sign-in page rather than ask for a password as if nothing had happened.
+      if (hasCookie(req, sessionCookieName(config))) req.sessionEnded = true;
+      return;
+    }
     const account = await accounts.accountForSession(session.userId);
     const ended =
       !account ||

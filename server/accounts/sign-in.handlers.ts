@@ -23,6 +23,8 @@ const REFUSALS: Record<string, MessageKey> = {
   setup_done: 'accounts.setup_done',
   password_link_invalid: 'accounts.link_invalid',
   wrong_password: 'accounts.wrong_password',
+  invalid_email: 'accounts.invalid_email',
+  invalid_name: 'accounts.invalid_name',
 };
 
 function pageContext(req: Request) {
@@ -107,8 +109,9 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
     const locals = { title: context.t('accounts.setup_title'), email: typeof form.email === 'string' ? form.email.slice(0, 254) : '', name: typeof form.name === 'string' ? form.name.slice(0, 100) : '' };
     try {
       if ((await accounts.countAccounts()) > 0) throw new AppError('An administrator already exists; sign in instead', 409, 'setup_done');
-      // The code is guessed at the same pace as a password: per address, with a growing delay.
-      const attempt = { email: '(setup code)', ip: req.ip ?? '' };
+      // The code is guessed at the same pace as a password, with a growing delay, counted per
+      // address: one visitor's wrong guesses must not lock the code's holder out.
+      const attempt = { email: `(setup code from ${req.ip ?? ''})`, ip: req.ip ?? '' };
       await checkNotThrottled(attempt);
       if (!firstAdmin.matches(form.code)) {
         await recordFailure(attempt);

@@ -43,7 +43,7 @@ export function normaliseError(error: unknown): AppError {
   return new AppError('Internal server error', 500, 'internal', false);
 }
 
-/** What a person reads, in their language; the technical message stays below as a detail. */
+/** What a person reads, in their language, instead of the technical message (which goes to the log). */
 const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
   csrf_invalid: 'errors.csrf',
   wave_closed: 'errors.survey_closed',
@@ -100,7 +100,6 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
           t,
           title: appError.status === 404 ? t('errors.not_found_title') : t('errors.generic_title'),
           message: friendly ? t(friendly) : appError.status >= 500 ? '' : appError.message,
-          detail: friendly && appError.status < 500 ? appError.message : undefined,
           status: appError.status,
           stack: showDetails && error instanceof Error ? error.stack : undefined,
         });

@@ -137,7 +137,6 @@ export const MESSAGES = {
     fr: "Votre compte n'a pas accès à cette page. Un administrateur peut vous en donner l'accès.",
     en: 'Your account has no access to this page. An administrator can grant it.',
   },
-  'errors.detail': { fr: 'Détail :', en: 'Detail:' },
   'errors.back_home': { fr: "Retour à l'accueil", en: 'Back to the home page' },
 
   'report.title': { fr: 'Résultats', en: 'Results' },

@@ -102,11 +102,7 @@ describe('Error details', function () {
       }
     });
 
-    // APP BUG (lead to fix, then drop .skip): error-handlers.ts passes the developer's English
-    // message as `detail` under every friendly message, so the closed survey's page reads
-    // « Détail : Wave "2011-03" of survey "captic_2011" is not open » - English and technical on
-    // a French respondent's page. The issue asks for "no technical detail".
-    it.skip('shows the respondent only the friendly sentence, not the developer\'s message', async () => {
+    it('shows the respondent only the friendly sentence, not the developer\'s message', async () => {
       await setWaveStatus(CAPTIC_ID, '2011-03', 'closed');
       const page = await new Browser(app.url).get(`/s/${CAPTIC_ID}`);
       expect(page.status).to.equal(410);

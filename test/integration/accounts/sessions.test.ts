@@ -222,11 +222,7 @@ describe('Staff sessions', function () {
       expect(api.status).to.equal(401);
     });
 
-    // APP BUG (lead to fix, then drop .skip): authenticate.ts only notices an ended session it can
-    // still load; a session the store has already expired comes back empty, so the person is sent
-    // to sign in without being told why. The store's expiry can precede the cookie's by up to
-    // touchAfter (60 s), and a lowered SESSION_IDLE_MINUTES shortens it further.
-    it.skip('tells the person their idle session ended', async () => {
+    it('tells the person their idle session ended', async () => {
       await expectSentToSignInAsEnded(await idleBrowser());
     });
 
