@@ -300,7 +300,8 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
         if ((error as { code?: unknown }).code === 11000) throw new ConflictError('An administrator already exists; sign in instead', 'setup_done');
         throw error;
       }
-      const created = await UserModel.create({ email, name, role: 'admin', grants: [], passwordHash });
+      // Setting up signs the admin in: that is their first sign-in.
+      const created = await UserModel.create({ email, name, role: 'admin', grants: [], passwordHash, lastSignInAt: new Date() });
       await recordAudit({ ...actor, actorId: created._id, actorEmail: email, action: 'first_admin_created', target: email }, logger);
       return toAccount(created.toObject());
     },

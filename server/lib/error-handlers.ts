@@ -98,7 +98,7 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
         res.render('errors/error', {
           lang,
           t,
-          title: appError.status === 404 ? t('errors.not_found_title') : t('errors.generic_title'),
+          title: t(appError.status === 404 ? 'errors.not_found_title' : appError.status === 403 ? 'errors.forbidden_title' : 'errors.generic_title'),
           message: friendly ? t(friendly) : appError.status >= 500 ? '' : appError.message,
           status: appError.status,
           stack: showDetails && error instanceof Error ? error.stack : undefined,

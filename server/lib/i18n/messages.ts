@@ -102,6 +102,7 @@ export const MESSAGES = {
   },
   'errors.not_found_title': { fr: 'Page introuvable', en: 'Page not found' },
   'errors.generic_title': { fr: 'Une erreur est survenue', en: 'Something went wrong' },
+  'errors.forbidden_title': { fr: 'Accès refusé', en: 'Access refused' },
   'errors.survey_closed': {
     fr: "Cette enquête est close : elle n'accepte plus de réponses.",
     en: 'This survey is closed: it no longer accepts answers.',

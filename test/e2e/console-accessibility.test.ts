@@ -1,0 +1,140 @@
+// axe-core in the real Chromium on the staff side: sign-in, first-admin setup, the one-time
+// password link, and every console page an admin reaches (surveys, accounts, a new account and
+// its link, one account, own account with a new token, the audit trail), in French and in
+// English, including the states after a refused form. Nothing serious or critical may be found.
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CAPTIC_ID } from '../fixtures/captic-answers';
+import { startTestApp, type TestApp } from '../support/app';
+import { accountsOf, createStaff, type StaffMember } from '../support/staff';
+import { describeViolations, findSeriousViolations } from './support/axe';
+import { launchChromium, openContext } from './support/chromium';
+import { inPage, submitWith } from './support/survey';
+
+type Lang = 'fr' | 'en';
+
+describe('Accessibility of the staff pages (axe-core in Chromium)', function () {
+  this.timeout(60_000);
+  let app: TestApp;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  before(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  beforeEach(() => app.reset());
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  /** A page in the given language, and an audit that gathers violations by page state. */
+  async function auditor(lang: Lang) {
+    context = await openContext(browser, { locale: lang === 'fr' ? 'fr-FR' : 'en-GB' });
+    const page: Page = await context.newPage();
+    const failures: Record<string, string[]> = {};
+    const seen: string[] = [];
+    const audit = async (state: string) => {
+      expect(await page.locator('html').getAttribute('lang'), state).to.equal(lang);
+      seen.push(state);
+      const found = describeViolations(await findSeriousViolations(page));
+      if (found.length) failures[state] = found;
+    };
+    const visit = async (path: string, expectedStatus = 200) => {
+      const response = await page.goto(`${app.url}${path}`);
+      expect(response?.status(), path).to.equal(expectedStatus);
+      await audit(path);
+    };
+    return { page, failures, seen, audit, visit };
+  }
+
+  /** Lets a form post what the browser's own validation would stop, as an old browser would. */
+  async function skipBrowserChecks(page: Page, formSelector: string): Promise<void> {
+    await inPage<void>(page, `void (document.querySelector(${JSON.stringify(formSelector)}).noValidate = true)`);
+  }
+
+  async function signIn(page: Page, staff: StaffMember): Promise<void> {
+    await page.goto(`${app.url}/login`);
+    await page.locator('#email').fill(staff.email);
+    await page.locator('#password').fill(staff.password);
+    expect(await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'))).to.equal(303);
+  }
+
+  for (const lang of ['fr', 'en'] as const) {
+    it(`finds nothing serious on the setup, sign-in and one-time link pages in ${lang}, refused forms included`, async () => {
+      const { page, failures, seen, audit, visit } = await auditor(lang);
+
+      await visit('/setup');
+      await page.locator('#code').fill('WRNG-CODE-0000');
+      await page.locator('#email').fill('first@example.org');
+      await page.locator('#password').fill('short');
+      // The browser's own checks would stop a too-short password before the server sees it.
+      await skipBrowserChecks(page, 'form[action="/setup"]');
+      expect(await submitWith(page, page.locator('form[action="/setup"] button[type="submit"]'))).to.equal(403);
+      await audit('/setup, wrong code');
+
+      const admin = await createStaff(app, { email: 'admin@example.org', role: 'admin' });
+      await visit('/login');
+      await page.locator('#email').fill(admin.email);
+      await page.locator('#password').fill('not the right password at all');
+      expect(await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'))).to.equal(401);
+      await audit('/login, wrong password');
+
+      const { passwordLinkToken } = await accountsOf(app).createAccount({ email: 'new@example.org', role: 'analyst', grants: [CAPTIC_ID] }, { via: 'cli' });
+      await visit(`/account/password/${passwordLinkToken}`);
+      await page.locator('#password').fill('password1234');
+      expect(await submitWith(page, page.locator('form.stacked-form button[type="submit"]'))).to.equal(422);
+      await audit('one-time link, guessable password');
+      await visit('/account/password/not-a-link', 410);
+
+      expect(seen).to.have.length(7);
+      expect(failures).to.deep.equal({});
+    });
+
+    it(`finds nothing serious on any console page an admin reaches in ${lang}`, async () => {
+      const { page, failures, seen, audit, visit } = await auditor(lang);
+      const admin = await createStaff(app, { email: 'admin@example.org', role: 'admin', name: 'Alice Martin' });
+      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      await signIn(page, admin);
+
+      await visit('/admin');
+      await visit('/admin/users');
+      await visit('/admin/users/new');
+      await page.locator('#email').fill('not an email');
+      await skipBrowserChecks(page, '#new-account');
+      expect(await submitWith(page, page.locator('#new-account button[type="submit"]'))).to.equal(400);
+      await audit('/admin/users/new, invalid email');
+      await page.locator('#email').fill('organizer@example.org');
+      await page.locator('#role').selectOption('organizer');
+      await page.locator(`input[name="grants"][value="${CAPTIC_ID}"]`).check();
+      expect(await submitWith(page, page.locator('#new-account button[type="submit"]'))).to.equal(201);
+      await audit('/admin/users, account created with its one-time link');
+
+      await visit(`/admin/users/${analyst.account.id}`);
+      await visit('/admin/account');
+      await page.locator('#token-name').fill('nightly figures');
+      expect(await submitWith(page, page.locator('#token-form button[type="submit"]'))).to.equal(200);
+      await audit('/admin/account, new token shown');
+      await visit('/admin/audit');
+      await visit('/admin/audit?action=sign_in');
+
+      expect(seen).to.have.length(10);
+      expect(failures).to.deep.equal({});
+    });
+
+    it(`finds nothing serious on what an analyst sees in ${lang}: the console, the account page, a refusal`, async () => {
+      const { page, failures, visit } = await auditor(lang);
+      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      await signIn(page, analyst);
+      await visit('/admin');
+      await visit('/admin/account');
+      await visit('/admin/users', 403);
+      expect(failures).to.deep.equal({});
+    });
+  }
+});
