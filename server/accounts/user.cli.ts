@@ -11,6 +11,7 @@ import type { AuditActor } from '../audit/audit.service';
 import { createAccountService, PASSWORD_LINK_HOURS, type Account, type AccountService } from './account.service';
 import { accountStatus, formatUtcMinute, passwordLinkUrl } from './user-admin.handlers';
 import { ROLES } from './user.model';
+import { EXIT_FAILED, EXIT_OK, readCommandLine, UsageError } from '../lib/command-line';
 
 const USAGE = `Usage:
   npm run user:create -- --email EMAIL --role ${ROLES.join('|')} [--name NAME] [--grant SURVEY_ID ...]
@@ -28,14 +29,10 @@ PUBLIC_URL, or http://HOST:PORT when PUBLIC_URL is not set.
   --json       list as JSON instead of a table
   --help       this text`;
 
-const EXIT_OK = 0;
-const EXIT_REFUSED = 1;
-const EXIT_USAGE = 2;
 
 const COMMANDS = ['create', 'list', 'disable', 'enable', 'reset-password', 'sign-out-everywhere'] as const;
 type Command = (typeof COMMANDS)[number];
 
-class UsageError extends Error {}
 /** A refusal worded for the terminal. */
 class RefusedError extends Error {}
 
@@ -193,18 +190,8 @@ function refusalText(error: AppError, args: Args): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = readArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (args === 'help') {
-    console.log(USAGE);
-    return EXIT_OK;
-  }
+  const args = readCommandLine(argv, readArgs, USAGE);
+  if (typeof args === 'number') return args;
 
   let config: Config;
   try {
@@ -212,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      return EXIT_REFUSED;
+      return EXIT_FAILED;
     }
     throw error;
   }
@@ -229,11 +216,11 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof RefusedError) {
       console.error(error.message);
-      return EXIT_REFUSED;
+      return EXIT_FAILED;
     }
     if (error instanceof AppError && error.expected) {
       console.error(refusalText(error, args));
-      return EXIT_REFUSED;
+      return EXIT_FAILED;
     }
     throw error;
   } finally {
@@ -243,5 +230,5 @@ async function main(argv: string[]): Promise<number> {
 
 process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error);
-  return EXIT_REFUSED;
+  return EXIT_FAILED;
 });

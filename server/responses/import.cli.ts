@@ -11,6 +11,7 @@ import { registerTallyHooks } from '../analysis/tally/tally.hooks';
 import { CliSetupError, setUpSurveyCli, type SurveyCliSetup } from '../surveys/survey-cli-setup';
 import { CURRENT_WAVE } from '../waves/wave.service';
 import { formatLineProblem, ImportFileError, importResponses, type ImportFormat, type ImportReport } from './import.service';
+import { EXIT_FAILED, EXIT_OK, readCommandLine, UsageError } from '../lib/command-line';
 
 const USAGE = `Usage: npm run responses:import -- --survey ID [--wave WAVE] [--skip-invalid] [--dry-run] [--format jsonl|csv] FILE
 
@@ -25,12 +26,7 @@ Imports complete responses into a wave (default: the current one). FILE is JSON 
   --format F        jsonl or csv, when the file name does not say
   --help            this text`;
 
-const EXIT_OK = 0;
-const EXIT_ERRORS = 1;
-const EXIT_USAGE = 2;
 const MAX_PROBLEMS_SHOWN = 200;
-
-class UsageError extends Error {}
 
 interface Args {
   survey: string;
@@ -91,14 +87,14 @@ function printReport(args: Args, report: ImportReport): number {
   const invalid = report.total - report.valid;
   if (report.outcome === 'checked') {
     console.log(`Dry run: ${plural(report.valid, 'valid response')} and ${plural(invalid, 'invalid response')} out of ${report.total} in ${args.file} for ${where}. Nothing was imported.`);
-    return invalid > 0 ? EXIT_ERRORS : EXIT_OK;
+    return invalid > 0 ? EXIT_FAILED : EXIT_OK;
   }
   if (report.outcome === 'rejected') {
     console.error(
       `Nothing imported: ${plural(invalid, 'response')} of ${report.total} in ${args.file} ${invalid === 1 ? 'has' : 'have'} errors. ` +
         `Fix ${invalid === 1 ? 'it' : 'them'}, or use --skip-invalid to import the ${plural(report.valid, 'valid one')}.`,
     );
-    return EXIT_ERRORS;
+    return EXIT_FAILED;
   }
   console.log(`Imported ${plural(report.imported, 'response')} into ${where} (definition ${report.fingerprint}).`);
   if (report.skippedLines.length > 0) {
@@ -108,25 +104,15 @@ function printReport(args: Args, report: ImportReport): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = readArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (args === 'help') {
-    console.log(USAGE);
-    return EXIT_OK;
-  }
+  const args = readCommandLine(argv, readArgs, USAGE);
+  if (typeof args === 'number') return args;
 
   let content: Buffer;
   try {
     content = await readFile(args.file);
   } catch (error) {
     console.error(`Cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    return EXIT_ERRORS;
+    return EXIT_FAILED;
   }
 
   let setup: SurveyCliSetup;
@@ -135,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CliSetupError) {
       console.error(error.message);
-      return EXIT_ERRORS;
+      return EXIT_FAILED;
     }
     throw error;
   }
@@ -155,11 +141,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ImportFileError) {
       printProblems(error);
       console.error(`Nothing imported: ${error.message} (${args.file}).`);
-      return EXIT_ERRORS;
+      return EXIT_FAILED;
     }
     if (error instanceof AppError && error.expected) {
       console.error(error.message);
-      return EXIT_ERRORS;
+      return EXIT_FAILED;
     }
     throw error;
   } finally {
@@ -169,5 +155,5 @@ async function main(argv: string[]): Promise<number> {
 
 process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error);
-  return EXIT_ERRORS;
+  return EXIT_FAILED;
 });

@@ -1,43 +1,17 @@
 // The `npm run user:*` commands as an operator runs them: a child process against the test store,
 // its output, its exit code, and what it stored.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { startTestApp, ROOT, type TestApp } from '../../support/app';
+import { startTestApp, type TestApp } from '../../support/app';
+import { runCli, type CliRun } from '../../support/run-cli';
 import { Browser } from '../../support/browser';
 import { accountsOf, createStaff, signedInBrowser, STRONG_PASSWORD } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const NEW_PASSWORD = 'lantern orchard violin 2044 pebble';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runUserCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/accounts/user.cli.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        MONGODB_URI: process.env.MONGODB_URI,
-        SURVEYS_DIR: path.join(ROOT, 'surveys'),
-        DATA_DIR: path.join(ROOT, 'test', 'artifacts', 'data'),
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runUserCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli('server/accounts/user.cli.ts', args, env);
 }
 
 function users() {
@@ -55,7 +29,7 @@ async function auditEvents(action: string) {
 }
 
 /** The one-time link a run printed, checked to start with the expected base. */
-function printedLink(run: Run, base: string): string {
+function printedLink(run: CliRun, base: string): string {
   const match = /^ {4}(\S+)$/m.exec(run.stdout);
   expect(match, run.stdout).to.not.equal(null);
   const link = match![1]!;

@@ -1,39 +1,15 @@
 // The import command as an operator runs it: a child process, its output and its exit code.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
 import { readTallies } from '../../../server/analysis/tally/tally.service';
 import mongoose from 'mongoose';
 import { startTestApp, ROOT, type TestApp } from '../../support/app';
+import { runCli, type CliRun } from '../../support/run-cli';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'import');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runImport(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/responses/import.cli.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        MONGODB_URI: process.env.MONGODB_URI,
-        SURVEYS_DIR: path.join(ROOT, 'surveys'),
-        DATA_DIR: path.join(ROOT, 'test', 'artifacts', 'data'),
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runImport(args: string[]): Promise<CliRun> {
+  return runCli('server/responses/import.cli.ts', args);
 }
 
 async function storedCount(): Promise<number> {
