@@ -9,7 +9,7 @@ import { AppError, ValidationError } from '../lib/errors';
 import { negotiateLanguage, translator, type Translate } from '../lib/i18n/index';
 import { localize } from '../surveys/localize';
 import { guardCell } from '../exports/formula-guard';
-import { AUDIT_ACTIONS, listAudit, type AuditAction, type AuditFilter, type StoredAuditEvent } from './audit.service';
+import { AUDIT_ACTIONS, formatAuditCursor, parseAuditCursor, readAuditPage, type AuditAction, type AuditFilter, type StoredAuditEvent } from './audit.service';
 
 const PAGE_SIZE = 50;
 /** Rows the CSV reads per query: large enough to be quick, small enough to stay out of memory. */
@@ -45,8 +45,8 @@ function parseDay(text: string): Date | undefined {
   return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text) ? day : undefined;
 }
 
-/** The query as listAudit's filter, or a 400 with a message the admin can act on. */
-function toFilter(query: AuditQuery & { before: string }, t: Translate): Omit<AuditFilter, 'limit'> {
+/** The query as the trail's filter, or a 400 with a message the admin can act on. */
+function toFilter(query: AuditQuery & { before: string }, t: Translate): AuditFilter {
   const refuse = (message: string) => new ValidationError(message, undefined, 'invalid_audit_filter');
   if (query.action && !(AUDIT_ACTIONS as readonly string[]).includes(query.action)) throw refuse(t('audit.bad_action', { value: query.action }));
   // Emails are stored lower-cased (account.service's parseEmail); a filter matches them whatever the case typed.
@@ -57,8 +57,8 @@ function toFilter(query: AuditQuery & { before: string }, t: Translate): Omit<Au
   const toDay = query.to ? parseDay(query.to) : undefined;
   if (query.to && !toDay) throw refuse(t('audit.bad_date', { value: query.to }));
   if (from && toDay && toDay < from) throw refuse(t('audit.to_before_from'));
-  const before = query.before ? new Date(query.before) : undefined;
-  if (before && (Number.isNaN(before.getTime()) || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(query.before))) throw refuse(t('audit.bad_before'));
+  const after = query.before ? parseAuditCursor(query.before) : undefined;
+  if (query.before && !after) throw refuse(t('audit.bad_before'));
   return {
     ...(query.action ? { action: query.action as AuditAction } : {}),
     ...(query.email ? { actorEmail: query.email.toLowerCase() } : {}),
@@ -66,23 +66,8 @@ function toFilter(query: AuditQuery & { before: string }, t: Translate): Omit<Au
     ...(from ? { from } : {}),
     // "To" names a day the admin wants included: the filter stops at the next midnight.
     ...(toDay ? { to: new Date(toDay.getTime() + DAY_MS) } : {}),
-    ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
   };
-}
-
-/**
- * One page of events newest first, and the `before` of the next page. listAudit pages by time
- * alone and several events can share a millisecond, so a page never ends inside such a group:
- * the group moves whole to the next page, whose `before` is one millisecond after it. Only a
- * page made of a single millisecond's events (more than a page of them) has to cut the group.
- */
-async function readPage(filter: Omit<AuditFilter, 'limit'>, size: number): Promise<{ events: StoredAuditEvent[]; before?: Date }> {
-  const read = await listAudit({ ...filter, limit: size + 1 });
-  if (read.length <= size) return { events: read };
-  const boundary = read[size]!.at.getTime();
-  const events = read.slice(0, size).filter((event) => event.at.getTime() > boundary);
-  if (events.length === 0) return { events: read.slice(0, size), before: new Date(boundary) };
-  return { events, before: new Date(boundary + 1) };
 }
 
 /** The query string of a filtered view, without the empty fields. */
@@ -130,11 +115,11 @@ export function createAuditHandlers({ catalog }: AppDependencies) {
       res.status(error.status).render('audit/trail', { ...locals, events: [], olderHref: undefined, error: error.message });
       return;
     }
-    const page = await readPage(filter, PAGE_SIZE);
+    const page = await readAuditPage(filter, PAGE_SIZE);
     res.render('audit/trail', {
       ...locals,
       events: page.events,
-      olderHref: page.before ? `/admin/audit${queryString(query, { before: page.before.toISOString() })}` : undefined,
+      olderHref: page.next ? `/admin/audit${queryString(query, { before: formatAuditCursor(page.next) })}` : undefined,
     });
   };
 
@@ -144,16 +129,16 @@ export function createAuditHandlers({ catalog }: AppDependencies) {
     const filter = toFilter(readQuery(req), t);
     async function* records(): AsyncGenerator<Array<string | undefined>> {
       yield ['at', 'action', 'who', 'via', 'ip', 'survey', 'target', 'details'];
-      let before = filter.before;
+      let after = filter.after;
       for (;;) {
-        const page = await readPage({ ...filter, ...(before ? { before } : {}) }, CSV_BATCH);
+        const page = await readAuditPage({ ...filter, ...(after ? { after } : {}) }, CSV_BATCH);
         for (const event of page.events) {
           // Emails, targets and details can hold what an anonymous caller typed (a failed
           // sign-in's email): a spreadsheet must show them, never run them.
           yield [event.at.toISOString(), event.action, whoLabel(event, t), event.via, event.ip, event.surveyId, event.target, detailsText(event)].map((cell) => guardCell(cell ?? ''));
         }
-        if (!page.before) return;
-        before = page.before;
+        if (!page.next) return;
+        after = page.next;
       }
     }
     res.attachment(`audit-${new Date().toISOString().slice(0, 10)}.csv`);

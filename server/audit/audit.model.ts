@@ -19,9 +19,10 @@ const auditSchema = new Schema(
   },
   { collection: 'audit_events', versionKey: false },
 );
-auditSchema.index({ at: -1 });
-auditSchema.index({ action: 1, at: -1 });
-auditSchema.index({ actorEmail: 1, at: -1 });
-auditSchema.index({ surveyId: 1, at: -1 });
+// Pages read newest first by (time, id): each filter's index ends with both.
+auditSchema.index({ at: -1, _id: -1 });
+auditSchema.index({ action: 1, at: -1, _id: -1 });
+auditSchema.index({ actorEmail: 1, at: -1, _id: -1 });
+auditSchema.index({ surveyId: 1, at: -1, _id: -1 });
 
 export const AuditEventModel = mongoose.model('AuditEvent', auditSchema);

@@ -1,6 +1,6 @@
 // Records and reads the audit trail. Recording never fails the action it records: the action has
 // happened, and a lost audit line is logged as an error instead.
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Logger } from '../lib/logger';
 import { AuditEventModel } from './audit.model';
 
@@ -58,23 +58,53 @@ export interface AuditFilter {
   surveyId?: string;
   from?: Date;
   to?: Date;
-  /** Events strictly older than this one's time: the next page. */
-  before?: Date;
-  limit: number;
+  /** Where the previous page ended (its `next`): this page holds the events after it. */
+  after?: AuditCursor;
 }
 
-/** Newest first. */
-export async function listAudit(filter: AuditFilter): Promise<StoredAuditEvent[]> {
+/** A place in the trail, newest first: events at the same millisecond are told apart by id. */
+export interface AuditCursor {
+  at: Date;
+  id: string;
+}
+
+/** The cursor as it travels in a link: `<ISO time>_<id>`. */
+export function formatAuditCursor(cursor: AuditCursor): string {
+  return `${cursor.at.toISOString()}_${cursor.id}`;
+}
+
+export function parseAuditCursor(text: string): AuditCursor | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f]{24})$/.exec(text);
+  if (!match) return undefined;
+  const at = new Date(match[1]!);
+  return Number.isNaN(at.getTime()) ? undefined : { at, id: match[2]! };
+}
+
+export interface AuditPage {
+  events: StoredAuditEvent[];
+  /** Set when older events remain. */
+  next?: AuditCursor;
+}
+
+/** One page of events, newest first, in a stable order (time, then id) so no page skips or repeats one. */
+export async function readAuditPage(filter: AuditFilter, size: number): Promise<AuditPage> {
   const at: Record<string, Date> = {};
   if (filter.from) at.$gte = filter.from;
   if (filter.to) at.$lt = filter.to;
-  if (filter.before && (!at.$lt || filter.before < at.$lt)) at.$lt = filter.before;
-  const query = {
-    ...(filter.action ? { action: filter.action } : {}),
-    ...(filter.actorEmail ? { actorEmail: filter.actorEmail } : {}),
-    ...(filter.surveyId ? { surveyId: filter.surveyId } : {}),
-    ...(Object.keys(at).length ? { at } : {}),
-  };
-  const events = await AuditEventModel.find(query).sort({ at: -1 }).limit(filter.limit).lean();
-  return events.map(({ _id, ...event }) => ({ ...(event as unknown as AuditEvent & { at: Date }), id: String(_id) }));
+  const conditions: Array<Record<string, unknown>> = [];
+  if (filter.action) conditions.push({ action: filter.action });
+  if (filter.actorEmail) conditions.push({ actorEmail: filter.actorEmail });
+  if (filter.surveyId) conditions.push({ surveyId: filter.surveyId });
+  if (Object.keys(at).length) conditions.push({ at });
+  if (filter.after) {
+    const id = new Types.ObjectId(filter.after.id);
+    conditions.push({ $or: [{ at: { $lt: filter.after.at } }, { at: filter.after.at, _id: { $lt: id } }] });
+  }
+  const read = await AuditEventModel.find(conditions.length ? { $and: conditions } : {})
+    .sort({ at: -1, _id: -1 })
+    .limit(size + 1)
+    .lean();
+  const events = read.slice(0, size).map(({ _id, ...event }) => ({ ...(event as unknown as AuditEvent & { at: Date }), id: String(_id) }));
+  const last = events.at(-1);
+  return read.length > size && last ? { events, next: { at: last.at, id: last.id } } : { events };
 }
