@@ -9,6 +9,7 @@ import { importResponses } from '../../server/responses/import.service';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
 import { captic250AsJsonLines } from '../fixtures/captic-250';
 import { ROOT, startTestApp, type TestApp } from '../support/app';
+import { createStaff, signInChromium, type StaffMember } from '../support/staff';
 import { describeViolations, findSeriousViolations } from './support/axe';
 import { launchChromium, openContext } from './support/chromium';
 import { inPage } from './support/survey';
@@ -18,11 +19,14 @@ describe('The CAP-TIC report in Chromium', function () {
   let app: TestApp;
   let browser: Browser;
   let context: BrowserContext | undefined;
+  /** Reports are for staff: an analyst granted CAP-TIC signs in, in each test's fresh context. */
+  let analyst: StaffMember;
 
   before(async () => {
     app = await startTestApp();
     await app.reset();
     await importResponses({ survey: app.catalog.require(CAPTIC_ID), format: 'jsonl', content: captic250AsJsonLines() });
+    analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
     browser = await launchChromium();
   });
   after(async () => {
@@ -37,6 +41,7 @@ describe('The CAP-TIC report in Chromium', function () {
   it('draws every chart with Chart.js served locally, without a CSP violation or a script error', async () => {
     context = await openContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
+    await signInChromium(page, app, analyst);
     const problems: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
@@ -63,6 +68,7 @@ describe('The CAP-TIC report in Chromium', function () {
   it('has no serious or critical accessibility violation', async () => {
     context = await openContext(browser);
     const page = await context.newPage();
+    await signInChromium(page, app, analyst);
     await page.goto(`${app.url}/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en`);
     const violations = await findSeriousViolations(page);
     expect(describeViolations(violations)).to.deep.equal([]);
@@ -71,6 +77,7 @@ describe('The CAP-TIC report in Chromium', function () {
   it('prints to PDF with the statements and the methodology box', async () => {
     context = await openContext(browser);
     const page = await context.newPage();
+    await signInChromium(page, app, analyst);
     await page.goto(`${app.url}/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en`);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('#print-link').isVisible()).to.equal(false);

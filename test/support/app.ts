@@ -1,6 +1,7 @@
 // Runs the real app, as boot does, on a free loopback port against the test database.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import path from 'node:path';
 import { createApp } from '../../server/app';
 import { parseConfig, type Config } from '../../server/lib/config';
@@ -14,6 +15,8 @@ export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export interface TestApp {
   url: string;
+  /** The Express app itself, so a test can walk its router. */
+  express: Express;
   config: Config;
   catalog: SurveyCatalog;
   lifecycle: { draining: boolean };
@@ -46,6 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    express: app,
     config,
     catalog,
     lifecycle,

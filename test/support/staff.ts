@@ -1,6 +1,7 @@
 // Staff accounts for tests: created through the same use cases the console and the command line
 // call, and signed in through the real sign-in form, so a test's session is a real one.
 import { expect } from 'chai';
+import * as cheerio from 'cheerio';
 import mongoose from 'mongoose';
 import { createAccountService, type Account } from '../../server/accounts/account.service';
 import { createApiToken } from '../../server/accounts/api-token.service';
@@ -8,6 +9,8 @@ import type { Role } from '../../server/accounts/user.model';
 import { createLogger } from '../../server/lib/logger';
 import { Browser, type Page } from './browser';
 import type { TestApp } from './app';
+import type { Page as ChromiumPage } from 'playwright-core';
+import { submitWith } from '../e2e/support/survey';
 
 export const STRONG_PASSWORD = 'plover umbrella quarry 1987 tandem';
 
@@ -101,4 +104,49 @@ export function sessionIdOf(cookieValue: string): string {
 export async function postSignIn(browser: Browser, fields: { email: string; password: string; next?: string }): Promise<Page> {
   const form = await browser.get('/login');
   return browser.post('/login', { ...browser.hiddenFields(form), ...fields });
+}
+
+/** A fetch that keeps cookies as a browser does, for tests that read raw bytes and headers. It does not follow redirects. */
+export type CookieFetch = (path: string, init?: RequestInit) => Promise<Response>;
+
+export function cookieFetch(baseUrl: string): CookieFetch {
+  const jar = new Map<string, string>();
+  return async (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (jar.size > 0) headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+    const res = await fetch(new URL(path, baseUrl), { redirect: 'manual', ...init, headers });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const name = pair.slice(0, pair.indexOf('=')).trim();
+      const value = pair.slice(pair.indexOf('=') + 1);
+      // A cookie set to expire is the server clearing it.
+      if (value === '' || /;\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(line)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    return res;
+  };
+}
+
+/** Opens the form page at `path` and posts its form back with its CSRF token and `fields`, as a person would. */
+export async function submitFormWithFetch(get: CookieFetch, path: string, fields: Record<string, string>): Promise<Response> {
+  const $ = cheerio.load(await (await get(path)).text());
+  const csrf = $(`form[action="${path}"] input[name=_csrf]`).attr('value');
+  if (csrf === undefined) throw new Error(`no form posting to ${path} with a CSRF token`);
+  return get(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...fields }) });
+}
+
+/** A cookie-keeping fetch signed in through the sign-in form. */
+export async function signedInFetch(app: Pick<TestApp, 'url'>, staff: Pick<StaffMember, 'email' | 'password'>): Promise<CookieFetch> {
+  const get = cookieFetch(app.url);
+  const res = await submitFormWithFetch(get, '/login', { email: staff.email, password: staff.password });
+  expect(res.status, await res.text()).to.equal(303);
+  return get;
+}
+
+/** Signs a Chromium page in through the real sign-in form, as a person would. */
+export async function signInChromium(page: ChromiumPage, app: Pick<TestApp, 'url'>, staff: Pick<StaffMember, 'email' | 'password'>): Promise<void> {
+  await page.goto(`${app.url}/login`);
+  await page.locator('#email').fill(staff.email);
+  await page.locator('#password').fill(staff.password);
+  expect(await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'))).to.equal(303);
 }

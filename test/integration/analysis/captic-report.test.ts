@@ -6,6 +6,8 @@ import { parse } from 'csv-parse/sync';
 import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
 import { startTestApp, type TestApp } from '../../support/app';
+import type { Browser } from '../../support/browser';
+import { apiTokenFor, createStaff, signedInBrowser } from '../../support/staff';
 import { captic250AsJsonLines } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
@@ -17,6 +19,11 @@ function readable(text: string): string {
 describe('The CAP-TIC report from 250 imported responses', function () {
   this.timeout(60_000);
   let app: TestApp;
+  /** An analyst granted CAP-TIC: signed in for the pages, with a read token for the API. */
+  let analyst: Browser;
+  let readToken: string;
+  const page = (path: string) => analyst.agent.get(path).set('Accept', 'text/html');
+  const api = (path: string) => supertest(app.url).get(path).set('Authorization', `Bearer ${readToken}`);
 
   before(async () => {
     app = await startTestApp();
@@ -24,11 +31,14 @@ describe('The CAP-TIC report from 250 imported responses', function () {
     const report = await importResponses({ survey: app.catalog.require(CAPTIC_ID), format: 'jsonl', content: captic250AsJsonLines() });
     expect(report.problems).to.deep.equal([]);
     expect(report.imported).to.equal(250);
+    const staff = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    analyst = await signedInBrowser(app, staff);
+    readToken = await apiTokenFor(staff, 'read');
   });
   after(async () => app.close());
 
   it('renders every published figure as published, each with its base (English)', async () => {
-    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en`).set('Accept', 'text/html');
+    const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en`);
     expect(res.status).to.equal(200);
     const $ = cheerio.load(res.text);
     const statement = (id: string) => readable($(`#statement-${id}`).text());
@@ -59,7 +69,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('renders the French report with French typography', async () => {
-    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=fr`).set('Accept', 'text/html');
+    const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=fr`);
     const $ = cheerio.load(res.text);
     expect(readable($('#statement-f1').text())).to.equal('94 % (base : 250) des professionnels répondants sont des utilisateurs de réseaux sociaux');
     expect(readable($('#statement-f17').text())).to.contain('89,5 % (base : 200)');
@@ -68,7 +78,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('splits each question by company size on request, with column bases and significance letters', async () => {
-    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en&by=company_size`).set('Accept', 'text/html');
+    const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en&by=company_size`);
     expect(res.status).to.equal(200);
     const $ = cheerio.load(res.text);
     const table = $('#result-uses_social table.crosstab');
@@ -84,7 +94,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('serves the figures as JSON with unrounded proportions, bases and intervals', async () => {
-    const res = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`).set('Accept', 'application/json');
+    const res = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`).set('Accept', 'application/json');
     expect(res.status).to.equal(200);
     const body = res.body;
     expect(body).to.include({ survey: CAPTIC_ID, wave: '2011-03', n: 250, weighted: false, source: 'counters' });
@@ -105,8 +115,8 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('gives the same figures from the live counters and from a full recompute', async () => {
-    const live = (await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`)).body;
-    const recomputed = (await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=uses_social:yes,no`)).body;
+    const live = (await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`)).body;
+    const recomputed = (await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=uses_social:yes,no`)).body;
     expect(recomputed.source).to.equal('responses');
     delete live.source;
     delete recomputed.source;
@@ -115,7 +125,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('exports the 250 responses as CSV, one row each, whose columns give back the published counts', async () => {
-    const res = await supertest(app.url).get(`/admin/surveys/${CAPTIC_ID}/waves/current/export.csv`).buffer(true).parse((r, done) => {
+    const res = await analyst.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/current/export.csv`).buffer(true).parse((r, done) => {
       let text = '';
       r.setEncoding('utf8');
       r.on('data', (chunk: string) => (text += chunk));
@@ -136,13 +146,13 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('answers 400 with the problem for a bad query, and 404 for an unknown wave', async () => {
-    const bad = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?base=everyone`).set('Accept', 'application/json');
+    const bad = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?base=everyone`).set('Accept', 'application/json');
     expect(bad.status).to.equal(400);
     expect(bad.body.error.message).to.match(/^base: /);
-    const unknownOption = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=company_size:huge`).set('Accept', 'application/json');
+    const unknownOption = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=company_size:huge`).set('Accept', 'application/json');
     expect(unknownOption.status).to.equal(400);
     expect(unknownOption.body.error.message).to.equal('filter: company_size has no option "huge"');
-    const missing = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/1999-01/figures`).set('Accept', 'application/json');
+    const missing = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/1999-01/figures`).set('Accept', 'application/json');
     expect(missing.status).to.equal(404);
   });
 });

@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
 import { createWave } from '../../../server/waves/wave.service';
 import { startTestApp, type TestApp } from '../../support/app';
+import { apiTokenFor, createStaff, signedInBrowser, storedCollection, STRONG_PASSWORD } from '../../support/staff';
 import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
@@ -12,7 +13,14 @@ const FIGURES = `/api/v1/surveys/${CAPTIC_ID}/waves`;
 describe('The figures API: segments, waves and weighting', function () {
   this.timeout(60_000);
   let app: TestApp;
-  const api = () => supertest(app.url);
+  /** Tokens as scripts use them: an analyst's read token for figures, an organizer's manage token for weighting. */
+  let analystToken: string;
+  let organizerToken: string;
+  const read = (path: string) => supertest(app.url).get(path).set('Authorization', `Bearer ${analystToken}`);
+  const organizer = {
+    put: (path: string) => supertest(app.url).put(path).set('Authorization', `Bearer ${organizerToken}`),
+    delete: (path: string) => supertest(app.url).delete(path).set('Authorization', `Bearer ${organizerToken}`),
+  };
 
   before(async () => {
     app = await startTestApp();
@@ -23,11 +31,13 @@ describe('The figures API: segments, waves and weighting', function () {
     await createWave({ surveyId: CAPTIC_ID, waveId: '2012-03', status: 'open', fieldStart: '2012-03-01', fieldEnd: '2012-03-31' });
     const nextYear = buildCaptic250(99).filter((r) => r.answers.uses_social === 'yes').slice(0, 200);
     await importResponses({ survey, wave: '2012-03', format: 'jsonl', content: nextYear.map((r) => JSON.stringify(r)).join('\n') });
+    analystToken = await apiTokenFor(await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] }), 'read');
+    organizerToken = await apiTokenFor(await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] }), 'manage');
   });
   after(async () => app.close());
 
   it('splits figures by company size from the live counters, with column bases and markers', async () => {
-    const res = await api().get(`${FIGURES}/2011-03/figures?by=company_size`);
+    const res = await read(`${FIGURES}/2011-03/figures?by=company_size`);
     expect(res.status).to.equal(200);
     const { crosstab } = res.body;
     expect(res.body.source).to.equal('counters');
@@ -46,23 +56,23 @@ describe('The figures API: segments, waves and weighting', function () {
   });
 
   it('gives the same crosstab from a recompute as from the counters', async () => {
-    const live = (await api().get(`${FIGURES}/2011-03/figures?by=company_size`)).body;
-    const recomputed = (await api().get(`${FIGURES}/2011-03/figures?by=company_size&filter=uses_social:yes,no`)).body;
+    const live = (await read(`${FIGURES}/2011-03/figures?by=company_size`)).body;
+    const recomputed = (await read(`${FIGURES}/2011-03/figures?by=company_size&filter=uses_social:yes,no`)).body;
     expect(recomputed.crosstab).to.deep.equal(live.crosstab);
   });
 
   it('reads a filter on a segment question from the counters, equal to a recompute', async () => {
-    const live = (await api().get(`${FIGURES}/2011-03/figures?filter=company_size:tpe,pme`)).body;
+    const live = (await read(`${FIGURES}/2011-03/figures?filter=company_size:tpe,pme`)).body;
     expect(live.source).to.equal('counters');
     expect(live.n).to.equal(215);
     expect(live.filter).to.deep.equal({ company_size: ['tpe', 'pme'] });
-    const recomputed = (await api().get(`${FIGURES}/2011-03/figures?filter=company_size:tpe,pme;uses_social:yes,no`)).body;
+    const recomputed = (await read(`${FIGURES}/2011-03/figures?filter=company_size:tpe,pme;uses_social:yes,no`)).body;
     expect(recomputed.source).to.equal('responses');
     expect(recomputed.questions).to.deep.equal(live.questions);
   });
 
   it('measures wave-over-wave changes with a pooled z-test', async () => {
-    const res = await api().get(`${FIGURES}/2012-03/figures?compare=2011-03`);
+    const res = await read(`${FIGURES}/2012-03/figures?compare=2011-03`);
     expect(res.status).to.equal(200);
     expect(res.body.comparedWith).to.deep.equal({ wave: '2011-03', n: 250 });
     const change = res.body.questions.uses_social.options.yes.change;
@@ -73,33 +83,36 @@ describe('The figures API: segments, waves and weighting', function () {
     expect(change.z).to.be.closeTo(3.5233213170882207, 1e-9);
     expect(change.pValue).to.be.closeTo(0.0004261743504974146, 1e-12);
     expect(change.significant).to.equal(true);
-    const current = await api().get(`${FIGURES}/current/figures`);
+    const current = await read(`${FIGURES}/current/figures`);
     expect(current.body.wave).to.equal('2012-03');
   });
 
   describe('weighting', () => {
     after(async () => {
-      await api().delete(`${FIGURES}/2011-03/weighting`).expect(204);
+      await organizer.delete(`${FIGURES}/2011-03/weighting`).expect(204);
     });
 
     it('refuses targets that do not sum to 100, or name unknown options, with 4xx and a message', async () => {
-      const notHundred = await api().put(`${FIGURES}/2011-03/weighting`).send({ method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 10, ge: 5 } } });
+      const notHundred = await organizer.put(`${FIGURES}/2011-03/weighting`).send({ method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 10, ge: 5 } } });
       expect(notHundred.status).to.equal(422);
       expect(notHundred.body.error.message).to.contain('sum to 95%');
-      const unknown = await api().put(`${FIGURES}/2011-03/weighting`).send({ method: 'poststratify', targets: { company_size: { tiny: 100 } } });
+      const unknown = await organizer.put(`${FIGURES}/2011-03/weighting`).send({ method: 'poststratify', targets: { company_size: { tiny: 100 } } });
       expect(unknown.status).to.equal(422);
       expect(unknown.body.error.message).to.equal('targets.company_size.tiny: no such option');
-      const weighted = await api().get(`${FIGURES}/2011-03/figures?weighted=1`);
+      const weighted = await read(`${FIGURES}/2011-03/figures?weighted=1`);
       expect(weighted.status).to.equal(404);
       expect(weighted.body.error.code).to.equal('weighting_not_set');
+      expect(await storedCollection('audit_events').countDocuments({ action: 'weighting_changed' })).to.equal(0);
     });
 
     it('post-stratifies to the target margins and reports the design effect', async () => {
-      await api()
+      await organizer
         .put(`${FIGURES}/2011-03/weighting`)
         .send({ method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 12, ge: 8 } } })
         .expect(204);
-      const res = await api().get(`${FIGURES}/2011-03/figures?weighted=1`);
+      const changes = await storedCollection('audit_events').find({ action: 'weighting_changed' }).toArray();
+      expect(changes.map((e) => [e.actorEmail, e.via, e.surveyId, e.target])).to.deep.equal([['organizer@example.org', 'token', CAPTIC_ID, '2011-03']]);
+      const res = await read(`${FIGURES}/2011-03/figures?weighted=1`);
       expect(res.status).to.equal(200);
       const body = res.body;
       expect(body.weighted).to.equal(true);
@@ -111,16 +124,17 @@ describe('The figures API: segments, waves and weighting', function () {
       expect(size.options.tpe.count).to.equal(170);
       expect(size.base.weighted).to.be.closeTo(250, 1e-9);
       expect(size.base.effective).to.be.below(250);
-      const report = await api().get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en&weighted=1`).set('Accept', 'text/html');
+      const analyst = await signedInBrowser(app, { email: 'analyst@example.org', password: STRONG_PASSWORD });
+      const report = await analyst.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en&weighted=1`).set('Accept', 'text/html');
       expect(report.text).to.contain('Post-stratification on company_size');
     });
 
     it('says which category has no respondents when a target cannot be met', async () => {
-      await api()
+      await organizer
         .put(`${FIGURES}/2011-03/weighting`)
         .send({ method: 'rake', targets: { company_size: { tpe: 50, pme: 30, eti: 12, ge: 8 }, function: { business_owner: 50, self_employed: 20, senior_executive: 10, manager: 10, sales_marketing: 5, employee: 4, other: 1 } } })
         .expect(204);
-      const res = await api().get(`${FIGURES}/2011-03/figures?weighted=1`);
+      const res = await read(`${FIGURES}/2011-03/figures?weighted=1`);
       expect(res.status).to.equal(422);
       expect(res.body.error.message).to.match(/function.*other/);
     });

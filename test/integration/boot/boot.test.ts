@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ROOT } from '../../support/app';
+import { cookieFetch, STRONG_PASSWORD, submitFormWithFetch } from '../../support/staff';
+import { waitFor } from '../embedded-mongo/wire-client';
 
 interface Run {
   code: number | null;
@@ -59,24 +61,37 @@ describe('Booting the app on the embedded store', function () {
 
   it('starts on DATA_DIR/db, answers the health check, shares its store with the CLIs and stops cleanly on SIGTERM', async () => {
     const server = await startServer(baseEnv(dataDir));
-    const storeLines = server.output().split('\n').filter((l) => l.startsWith('Embedded MongoDB-compatible store'));
-    expect(storeLines).to.have.length(1);
-    expect(storeLines[0]).to.contain(path.join(dataDir, 'db'));
+    try {
+      const storeLines = server.output().split('\n').filter((l) => l.startsWith('Embedded MongoDB-compatible store'));
+      expect(storeLines).to.have.length(1);
+      expect(storeLines[0]).to.contain(path.join(dataDir, 'db'));
 
-    const health = await fetch(`${server.url}/healthz`);
-    expect(health.status).to.equal(200);
-    expect(await health.json()).to.deep.equal({ status: 'ok', database: 'ok' });
-    const intro = await fetch(`${server.url}/s/captic_2011`);
-    expect(intro.status).to.equal(200);
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).to.equal(200);
+      expect(await health.json()).to.deep.equal({ status: 'ok', database: 'ok' });
+      const intro = await fetch(`${server.url}/s/captic_2011`);
+      expect(intro.status).to.equal(200);
 
-    // The report CLI connects to the store the app holds (the data directory is locked).
-    const report = await runToEnd('server/analysis/report.cli.ts', ['--survey', 'captic_2011', '--json'], baseEnv(dataDir));
-    expect(report.code, report.stderr).to.equal(0);
-    expect(report.stderr).to.equal('');
-    const figures = JSON.parse(report.stdout);
-    const api = await (await fetch(`${server.url}/api/v1/surveys/captic_2011/waves/current/figures`)).json();
-    expect(figures).to.deep.equal(api);
-    expect(figures).to.include({ survey: 'captic_2011', wave: '2011-03', n: 0 });
+      // The report CLI connects to the store the app holds (the data directory is locked).
+      const report = await runToEnd('server/analysis/report.cli.ts', ['--survey', 'captic_2011', '--json'], baseEnv(dataDir));
+      expect(report.code, report.stderr).to.equal(0);
+      expect(report.stderr).to.equal('');
+      const figures = JSON.parse(report.stdout);
+      // The API needs an account: on a fresh store, the first admin is set up with the code boot printed.
+      const setupCode = /one-time setup code:\s+(\S+)/;
+      await waitFor(() => setupCode.test(server.output()), 10_000, 'the setup code on the console');
+      const printedCode = setupCode.exec(server.output())?.[1] ?? '';
+      const admin = cookieFetch(server.url);
+      const setUp = await submitFormWithFetch(admin, '/setup', { code: printedCode, email: 'admin@example.org', name: 'Admin', password: STRONG_PASSWORD });
+      expect(setUp.status).to.equal(303);
+      const api = await (await admin('/api/v1/surveys/captic_2011/waves/current/figures')).json();
+      expect(figures).to.deep.equal(api);
+      expect(figures).to.include({ survey: 'captic_2011', wave: '2011-03', n: 0 });
+    } catch (error) {
+      // A failed check must not leave the server holding DATA_DIR for the next test.
+      server.child.kill('SIGTERM');
+      throw error;
+    }
 
     const exited = new Promise<number | null>((resolve) => server.child.on('exit', (code) => resolve(code)));
     server.child.kill('SIGTERM');

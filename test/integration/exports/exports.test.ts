@@ -12,6 +12,7 @@ import { fingerprintSurvey } from '../../../server/surveys/fingerprint';
 import type { LoadedSurvey } from '../../../server/surveys/survey.loader';
 import type { TSurveyDefinition } from '../../../server/surveys/survey.schemas';
 import { startTestApp, type TestApp } from '../../support/app';
+import { createStaff, signedInFetch, type CookieFetch } from '../../support/staff';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'import');
 const WAVE_URL = `/admin/surveys/${CAPTIC_ID}/waves/2011-03`;
@@ -41,6 +42,8 @@ function db() {
 describe('Exports of a wave (CSV, XLSX, codebook)', () => {
   let app: TestApp;
   let captic: LoadedSurvey;
+  /** An analyst granted CAP-TIC, signed in: exports hold every free text, so only staff read them. */
+  let analyst: CookieFetch;
   before(async () => {
     app = await startTestApp();
     captic = app.catalog.require(CAPTIC_ID);
@@ -54,10 +57,11 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
       surveyId: CAPTIC_ID, waveId: '2011-03', fingerprint: captic.fingerprint, status: 'partial', answers: { uses_social: 'no' }, otherTexts: {},
       language: 'fr', source: 'web', startedAt: new Date(), revision: 1,
     });
+    analyst = await signedInFetch(app, await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] }));
   });
 
   function get(pathname: string): Promise<Response> {
-    return fetch(`${app.url}${pathname}`);
+    return analyst(pathname);
   }
 
   describe('responses as CSV', () => {
@@ -69,6 +73,9 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
       expect(res.headers.get('cache-control')).to.equal('no-store');
       const bytes = Buffer.from(await res.arrayBuffer());
       expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      // Who took the responses away is on record.
+      const events = await db().collection('audit_events').find({ action: 'responses_exported' }).toArray();
+      expect(events.map((e) => [e.actorEmail, e.via, e.surveyId, e.target])).to.deep.equal([['analyst@example.org', 'session', CAPTIC_ID, '2011-03']]);
     });
 
     it('has one column per stable id and one row per complete response, in completion order, with codes', async () => {
@@ -124,7 +131,7 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
     });
 
     it('answers 400 for a language the survey does not have', async () => {
-      const res = await fetch(`${app.url}${WAVE_URL}/export.csv?labels=1&lang=de`, { headers: { accept: 'application/json' } });
+      const res = await analyst(`${WAVE_URL}/export.csv?labels=1&lang=de`, { headers: { accept: 'application/json' } });
       expect(res.status).to.equal(400);
       expect(((await res.json()) as { error: { message: string } }).error.message).to.equal('lang must be one of fr, en');
     });
@@ -137,11 +144,17 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
     });
 
     it('answers 404 for an unknown survey or wave', async () => {
+      // Only an admin may ask for a survey nobody was granted; an analyst is refused it (403) before
+      // learning whether it exists.
+      const admin = await signedInFetch(app, await createStaff(app, { email: 'admin@example.org', role: 'admin' }));
       for (const url of [`/admin/surveys/no_such_survey/waves/current/export.csv`, `/admin/surveys/${CAPTIC_ID}/waves/1999-01/export.csv`, `/admin/surveys/${CAPTIC_ID}/waves/1999-01/export.xlsx`, `/admin/surveys/${CAPTIC_ID}/waves/1999-01/codebook.json`]) {
-        const res = await fetch(`${app.url}${url}`, { headers: { accept: 'application/json' } });
+        const res = await admin(url, { headers: { accept: 'application/json' } });
         expect(res.status, url).to.equal(404);
         expect(((await res.json()) as { error: { code: string } }).error.code).to.match(/^(survey|wave)_not_found$/);
       }
+      const refused = await analyst('/admin/surveys/no_such_survey/waves/current/export.csv', { headers: { accept: 'application/json' } });
+      expect(refused.status).to.equal(403);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).to.equal('survey_not_granted');
     });
   });
 
@@ -259,7 +272,7 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
       const byFingerprint = (await (await get(`${WAVE_URL}/codebook.json?fingerprint=${encodeURIComponent(oldFingerprint)}`)).json()) as typeof codebook;
       expect(byFingerprint.columns.find((c) => c.column === 'uses_social')!.questionText.en).to.equal('Are you on social networks?');
 
-      const unknown = await fetch(`${app.url}${WAVE_URL}/codebook.json?fingerprint=sha256:0000000000000000`, { headers: { accept: 'application/json' } });
+      const unknown = await analyst(`${WAVE_URL}/codebook.json?fingerprint=sha256:0000000000000000`, { headers: { accept: 'application/json' } });
       expect(unknown.status).to.equal(404);
       const { rows } = readCsv(await (await get(`/admin/surveys/${CAPTIC_ID}/waves/2010-11/export.csv`)).text());
       expect(rows.map((r) => [r.fingerprint, r.uses_social])).to.deep.equal([[oldFingerprint, 'no']]);
