@@ -26,7 +26,7 @@ describe('Protecting responses from bad input', () => {
   after(async () => app.close());
   beforeEach(() => app.reset());
 
-  /** Posts raw fields on top of the page's own hidden fields and checks nothing changed. */
+  /** Posts raw fields on top of the page's own hidden fields; the page says `message`, and nothing changed. */
   async function expectRefused(browser: Browser, page: Page, fields: Record<string, string | string[]>, status: number, message: RegExp) {
     const before = await storedResponses();
     const res = await browser.post(browser.formAction(page), { ...browser.hiddenFields(page), action: 'next', ...fields });
@@ -36,36 +36,51 @@ describe('Protecting responses from bad input', () => {
     return res;
   }
 
+  const FORM_NOT_OFFERED = "Le formulaire envoyé contient des réponses qui n'étaient pas proposées. Rien n'a été enregistré : revenez à la page et réessayez.";
+
+  /**
+   * A tampered form: the respondent's page says so in their words only, without the technical
+   * reason, which a client asking for JSON gets. Nothing is stored either way.
+   */
+  async function expectTamperingRefused(browser: Browser, page: Page, fields: Record<string, string | string[]>, reason: RegExp) {
+    const res = await expectRefused(browser, page, fields, 400, /réponses qui n'étaient pas proposées/);
+    expect(res.$('p.lead').text()).to.equal(FORM_NOT_OFFERED);
+    expect(res.$('main').text()).to.not.match(reason);
+    const form = new URLSearchParams({ ...browser.hiddenFields(page), action: 'next', ...fields } as Record<string, string>);
+    const before = await storedResponses();
+    const json = await browser.agent.post(browser.formAction(page)).set('Accept', 'application/json').type('form').send(form.toString());
+    expect(json.status).to.equal(400);
+    expect((json.body as { error: { message: string } }).error.message).to.match(reason);
+    expect(await storedResponses()).to.deep.equal(before);
+  }
+
   it('refuses an unknown question id with 400', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
-    const res = await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', favourite_colour: 'blue' }, 400, /Unknown fields: favourite_colour/);
-    // The respondent reads what happened in their language; the technical detail follows.
-    expect(res.$('p.lead').text()).to.equal("Le formulaire envoyé contient des réponses qui n'étaient pas proposées. Rien n'a été enregistré : revenez à la page et réessayez.");
+    await expectTamperingRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', favourite_colour: 'blue' }, /Unknown fields: favourite_colour/);
   });
 
   it('refuses an unknown option id with 400', async () => {
     const browser = new Browser(app.url);
     const intro = await browser.open(`/s/${CAPTIC_ID}`);
     const page = await browser.submit(intro, { consent: 'yes' });
-    await expectRefused(browser, page, { uses_social: 'maybe' }, 400, /uses_social \(unknown_option\)/);
+    await expectTamperingRefused(browser, page, { uses_social: 'maybe' }, /uses_social \(unknown_option\)/);
   });
 
   it('refuses a matrix row that was not offered (a network not chosen) with 400', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
-    await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', 'satisfaction_personal.viadeo': '5' }, 400, /satisfaction_personal \(hidden\)/);
+    await expectTamperingRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', 'satisfaction_personal.viadeo': '5' }, /satisfaction_personal \(hidden\)/);
   });
 
   it('refuses answers to a question hidden by earlier answers with 400', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
     // usage=personal hides the professional matrix.
-    await expectRefused(
+    await expectTamperingRefused(
       browser,
       page,
       { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3', 'satisfaction_professional.facebook': '5' },
-      400,
       /not shown: satisfaction_professional/,
     );
   });
