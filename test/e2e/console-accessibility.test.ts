@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
 import { startTestApp, type TestApp } from '../support/app';
-import { accountsOf, createStaff, type StaffMember } from '../support/staff';
+import { accountsOf, createStaff, signInChromium } from '../support/staff';
 import { describeViolations, findSeriousViolations } from './support/axe';
 import { launchChromium, openContext } from './support/chromium';
 import { inPage, submitWith } from './support/survey';
@@ -58,13 +58,6 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
     await inPage<void>(page, `void (document.querySelector(${JSON.stringify(formSelector)}).noValidate = true)`);
   }
 
-  async function signIn(page: Page, staff: StaffMember): Promise<void> {
-    await page.goto(`${app.url}/login`);
-    await page.locator('#email').fill(staff.email);
-    await page.locator('#password').fill(staff.password);
-    expect(await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'))).to.equal(303);
-  }
-
   for (const lang of ['fr', 'en'] as const) {
     it(`finds nothing serious on the setup, sign-in and one-time link pages in ${lang}, refused forms included`, async () => {
       const { page, failures, seen, audit, visit } = await auditor(lang);
@@ -100,7 +93,7 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
       const { page, failures, seen, audit, visit } = await auditor(lang);
       const admin = await createStaff(app, { email: 'admin@example.org', role: 'admin', name: 'Alice Martin' });
       const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-      await signIn(page, admin);
+      await signInChromium(page, app, admin);
 
       await visit('/admin');
       await visit('/admin/users');
@@ -130,7 +123,7 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
     it(`finds nothing serious on what an analyst sees in ${lang}: the console, the account page, a refusal`, async () => {
       const { page, failures, visit } = await auditor(lang);
       const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-      await signIn(page, analyst);
+      await signInChromium(page, app, analyst);
       await visit('/admin');
       await visit('/admin/account');
       await visit('/admin/users', 403);
