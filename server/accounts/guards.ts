@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError, type AppError } from '../lib/errors';
 import { defineGuard, type Guard, type Requirement } from '../lib/routes';
 import type { Principal } from './principal';
+import { mayManageSurvey, mayReadSurvey } from './permissions';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -59,12 +60,9 @@ export const adminOnly = guard({ kind: 'admin' }, ({ account }) =>
 
 function surveyGuard(access: 'read' | 'manage'): Guard {
   return guard({ kind: 'survey', access }, ({ account }, req) => {
-    if (account.role === 'admin') return undefined;
-    const surveyId = req.params.surveyId;
-    if (typeof surveyId !== 'string' || !account.grants.includes(surveyId)) {
-      return new ForbiddenError('You have no access to this survey', 'survey_not_granted');
-    }
-    if (access === 'manage' && account.role !== 'organizer') {
+    const surveyId = String(req.params.surveyId);
+    if (!mayReadSurvey(account, surveyId)) return new ForbiddenError('You have no access to this survey', 'survey_not_granted');
+    if (access === 'manage' && !mayManageSurvey(account, surveyId)) {
       return new ForbiddenError('Analysts read a survey; only its organizers change it', 'organizer_only');
     }
     return undefined;

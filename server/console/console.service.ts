@@ -1,5 +1,6 @@
 // The console's home: the surveys an account may see, each with its waves and their counts.
 import type { Account } from '../accounts/account.service';
+import { mayReadSurvey } from '../accounts/permissions';
 import type { InterfaceLanguage } from '../lib/i18n/index';
 import { localize } from '../surveys/localize';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
@@ -9,14 +10,11 @@ import { listWaves, type Wave } from '../waves/wave.service';
 export interface SurveyOverview {
   id: string;
   title: string;
-  /** The account may change it (weighting, waves, panels), not only read it. */
-  manages: boolean;
   waves: Array<Wave & { complete: number; partial: number }>;
 }
 
-export function visibleSurveyIds(account: Account, catalog: SurveyCatalog): string[] {
-  const all = catalog.list().map((survey) => survey.definition.id);
-  return account.role === 'admin' ? all : all.filter((id) => account.grants.includes(id));
+function visibleSurveyIds(account: Account, catalog: SurveyCatalog): string[] {
+  return catalog.list().map((survey) => survey.definition.id).filter((id) => mayReadSurvey(account, id));
 }
 
 export async function surveysOverview(account: Account, catalog: SurveyCatalog, lang: InterfaceLanguage): Promise<SurveyOverview[]> {
@@ -27,7 +25,6 @@ export async function surveysOverview(account: Account, catalog: SurveyCatalog, 
       return {
         id: surveyId,
         title: localize(definition.title, lang, definition.languages[0]),
-        manages: account.role === 'admin' || account.role === 'organizer',
         waves: waves.map((wave) => ({ ...wave, complete: counts.get(wave.waveId)?.complete ?? 0, partial: counts.get(wave.waveId)?.partial ?? 0 })),
       };
     }),
