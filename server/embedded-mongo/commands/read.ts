@@ -3,6 +3,7 @@ import { Long, type Document } from 'bson';
 import { bsonType, compareValues, hashKey, isArrayIndex, isNumeric, isPlainObject, toNumber } from '../bson/index';
 import { CommandError } from '../errors';
 import type { Collection } from '../storage/collection';
+import { hintTarget } from '../storage/planner';
 import { collectionName, type CommandContext, type CommandHandler, type CommandRun } from './context';
 import { compileQuery, findRun, matchingRun, type FindOptions } from './query';
 
@@ -41,17 +42,8 @@ function optionalObject(command: Document, commandName: string, field: string): 
 /** A hint naming an index that does not exist is refused, as mongod's planner refuses it. */
 function checkHint(collection: Collection | undefined, hint: unknown): void {
   if (hint === undefined || hint === null || collection === undefined) return;
-  if (typeof hint === 'string') {
-    if (hint === '_id_' || collection.indexes.has(hint)) return;
-  } else if (isPlainObject(hint)) {
-    if (Object.keys(hint).length === 0) return;
-    if ('$natural' in hint) return;
-    const wanted = hashKey(hint);
-    const specs = [{ key: { _id: 1 } }, ...[...collection.indexes.values()].map((index) => index.spec)];
-    if (specs.some((spec) => hashKey(spec.key) === wanted)) return;
-  } else {
-    throw new CommandError('FailedToParse', 'hint must be a string or an object');
-  }
+  if (typeof hint !== 'string' && !isPlainObject(hint)) throw new CommandError('FailedToParse', 'hint must be a string or an object');
+  if (hintTarget(collection, hint) !== undefined) return;
   throw new CommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
 }
 

@@ -11,6 +11,7 @@ import { viewDefinition } from '../aggregate/view';
 import { CommandError, errorToReply } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Collection } from '../storage/collection';
+import { hintTarget } from '../storage/planner';
 import { checkStorableId, compileUpdate, isOperatorUpdate, MAX_DOCUMENT_SIZE, setOwnField, upsertSeed, type CompiledUpdate } from '../update/index';
 import { evaluateLet } from './let-variables';
 import { matchingRun } from './query';
@@ -91,18 +92,8 @@ function writableCollection(context: CommandContext, name: string): Collection |
 
 /** A hint must name an existing index (by name or key pattern) or be {$natural: ±1}. */
 function checkHint(collection: Collection | undefined, hint: unknown): void {
-  if (hint === undefined || !collection) return;
-  if (typeof hint === 'string') {
-    if (collection.indexSpecs().some((spec) => spec.name === hint)) return;
-  } else if (isPlainObject(hint)) {
-    if (Object.keys(hint).length === 0 || Object.hasOwn(hint, '$natural')) return;
-    const wanted = JSON.stringify(Object.entries(hint).map(([key, value]) => [key, toNumber(value)]));
-    const matches = collection.indexSpecs().some((spec) => JSON.stringify(Object.entries(spec.key).map(([key, value]) => [key, typeof value === 'string' ? value : toNumber(value)])) === wanted);
-    if (matches) return;
-  } else {
-    return;
-  }
-  throw new CommandError('BadValue', 'hint provided does not correspond to an existing index');
+  if (!collection || (typeof hint !== 'string' && !isPlainObject(hint))) return;
+  if (hintTarget(collection, hint) === undefined) throw new CommandError('BadValue', 'hint provided does not correspond to an existing index');
 }
 
 /**

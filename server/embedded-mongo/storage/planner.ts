@@ -209,19 +209,31 @@ function* watchCachedPlan(plan: QueryPlan, trial: { matched: number }, cache: Pl
   }
 }
 
-/** The index a hint names; 'natural' for `{$natural: ±1}`; undefined for no hint. */
+/**
+ * What a hint asks for: an index, named or given by its key pattern; 'natural' for
+ * `{$natural: ±1}`; 'none' for an empty document. Undefined when it names no index here. The
+ * find, count, distinct and write commands check their hint with this before the planner obeys it.
+ */
+export function hintTarget(collection: Collection, hint: string | Document): SecondaryIndex | 'natural' | 'none' | undefined {
+  if (typeof hint === 'string') return hint === collection.idIndex.name ? collection.idIndex : collection.indexes.get(hint);
+  if (Object.keys(hint).length === 0) return 'none';
+  if ('$natural' in hint) return 'natural';
+  const wanted = hashKey(hint);
+  if (hashKey(collection.idIndex.spec.key) === wanted) return collection.idIndex;
+  for (const index of collection.indexes.values()) if (hashKey(index.spec.key) === wanted) return index;
+  return undefined;
+}
+
+/** The index a hint makes the plan use; 'natural' for `{$natural: ±1}`; undefined for no hint. */
 function hintedIndex(collection: Collection, hint: string | Document | undefined): SecondaryIndex | 'natural' | undefined {
   if (hint === undefined || hint === null) return undefined;
-  if (typeof hint !== 'string' && Object.keys(hint).length === 0) return undefined;
-  if (typeof hint !== 'string' && '$natural' in hint) return 'natural';
-  const indexes = [collection.idIndex, ...collection.indexes.values()];
-  const found = typeof hint === 'string'
-    ? indexes.find((index) => index.name === hint)
-    : indexes.find((index) => hashKey(index.spec.key) === hashKey(hint));
-  if (!found || !found.ordered) {
+  const target = hintTarget(collection, hint);
+  if (target === 'none') return undefined;
+  if (target === 'natural') return target;
+  if (!target || !target.ordered) {
     throw new CommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
   }
-  return found;
+  return target;
 }
 
 // ---------------------------------------------------------------------------------------------
