@@ -9,8 +9,8 @@ import { CommandError } from '../errors';
 import { compileSort, type Matcher } from '../query/index';
 import { planQuery, type PlanSummary, type QueryPlan } from '../storage/planner';
 import { SERVER_VERSION } from './admin';
-import { PAUSE, type CommandHandler, type CommandRun } from './context';
-import { compileQuery } from './query';
+import type { CommandHandler, CommandRun, Pause } from './context';
+import { compileQuery, planMatches } from './query';
 
 const VERBOSITIES = ['queryPlanner', 'executionStats', 'allPlansExecution'] as const;
 type Verbosity = (typeof VERBOSITIES)[number];
@@ -54,7 +54,7 @@ export const explain: CommandHandler = (command, context) => {
       ...(query.hint !== undefined ? { hint: query.hint } : {}),
     });
     const skipExecution = verbosity === 'queryPlanner' || query.fastCount === true;
-    const nReturned = skipExecution ? 0 : yield* execute(plan, compiled.matcher, compiled.collator, query, query.limit);
+    const nReturned = skipExecution ? 0 : yield* execute(plan, compiled.matcher, compiled.collator, query);
     const winningPlan = query.fastCount ? { stage: 'RECORD_STORE_FAST_COUNT' } : stageTree(plan, query);
     const queryPlanner: Document = {
       namespace,
@@ -236,27 +236,14 @@ function describeAggregate(inner: Document): ExplainedQuery {
 }
 
 /** Runs the plan as the command would (without writing): how many documents come out. */
-function* execute(plan: QueryPlan, matcher: Matcher, collator: Collator | undefined, query: ExplainedQuery, limit: number | undefined): Generator<typeof PAUSE, number, void> {
+function* execute(plan: QueryPlan, matcher: Matcher, collator: Collator | undefined, query: ExplainedQuery): Generator<Pause, number, void> {
   const skip = query.skip ?? 0;
-  const sorted = query.sort && Object.keys(query.sort).length > 0 && !plan.providesSort;
-  const needed = limit === undefined ? undefined : skip + limit;
-  let matched = 0;
-  const found: Document[] = [];
-  for (const item of plan.docs) {
-    if (item === PAUSE) {
-      yield PAUSE;
-      continue;
-    }
-    if (!matcher.test(item)) continue;
-    matched += 1;
-    if (sorted) found.push(item);
-    // Without a blocking sort, the scan stops once skip + limit documents have come out.
-    if (!sorted && needed !== undefined && matched >= needed) break;
-  }
-  if (sorted) found.sort(compileSort(query.sort!, collator ? { collator } : {}));
-  const total = sorted ? found.length : matched;
-  const afterSkip = Math.max(0, total - skip);
-  return limit === undefined ? afterSkip : Math.min(afterSkip, limit);
+  const sort = query.sort && Object.keys(query.sort).length > 0 ? query.sort : undefined;
+  // The SORT stage refuses an invalid pattern; the order itself does not change the count.
+  if (sort && !plan.providesSort) compileSort(sort, collator ? { collator } : {});
+  const { docs } = yield* planMatches(plan, matcher, { sort, limit: query.limit === undefined ? undefined : skip + query.limit });
+  const afterSkip = Math.max(0, docs.length - skip);
+  return query.limit === undefined ? afterSkip : Math.min(afterSkip, query.limit);
 }
 
 /** The winning plan as mongod prints it: the access stage, then the stages above it. */

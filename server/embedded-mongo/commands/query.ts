@@ -8,7 +8,7 @@ import { isPlainObject, parseCollation, type Collator } from '../bson/index';
 import { CommandError } from '../errors';
 import { compileFilter, compileProjection, compileSort, type Matcher } from '../query/index';
 import type { Collection } from '../storage/collection';
-import { planQuery } from '../storage/planner';
+import { planQuery, type QueryPlan } from '../storage/planner';
 import { PAUSE, type Pause } from './context';
 import { evaluateLet } from './let-variables';
 
@@ -77,8 +77,7 @@ export function* matchingRun(
   query: Pick<CompiledQuery, 'matcher' | 'collator'>,
   options: MatchOptions = {},
 ): Generator<Pause, Matches, void> {
-  const docs: Document[] = [];
-  if (!collection) return { docs, sorted: true };
+  if (!collection) return { docs: [], sorted: true };
   const plan = planQuery(collection, {
     filter,
     sort: options.sort,
@@ -89,8 +88,16 @@ export function* matchingRun(
     skip: options.skip,
     projection: options.projection,
   });
-  // When the documents already come in the order asked for, the first `limit` matches are the
-  // answer: stop there, so a sorted limit on an index costs O(log n + k).
+  return yield* planMatches(plan, query.matcher, options);
+}
+
+/**
+ * The documents of a plan its matcher accepts, pausing between batches. When they already come in
+ * the order asked for, the first `limit` matches are the answer: it stops there, so a sorted limit
+ * on an index costs O(log n + k).
+ */
+export function* planMatches(plan: QueryPlan, matcher: Matcher, options: Pick<MatchOptions, 'sort' | 'limit'>): Generator<Pause, Matches, void> {
+  const docs: Document[] = [];
   const enough = options.limit !== undefined && options.limit > 0 && (!options.sort || plan.providesSort) ? options.limit : Infinity;
   let tested = 0;
   for (const item of plan.docs) {
@@ -98,7 +105,7 @@ export function* matchingRun(
       yield PAUSE;
       continue;
     }
-    if (query.matcher.test(item)) {
+    if (matcher.test(item)) {
       plan.countMatch?.();
       docs.push(item);
       if (docs.length >= enough) break;
