@@ -1,10 +1,11 @@
 // $sum $avg $count $min $max $first $last $push $addToSet $mergeObjects $stdDevPop $stdDevSamp.
 import type { Document } from 'bson';
-import { bsonType, compareValues, hashKey, isPlainObject, makeDouble, toNumber } from '../../bson/index';
+import { bsonType, compareValues, hashKey, isNumeric, isPlainObject, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
 import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
 import type { Accumulator, AccumulatorOptions, AccumulatorParser, AccumulatorSpec } from './accumulator';
 import { ExactSum } from './exact-sum';
+import { RunningDeviation } from './statistics';
 
 /** Compiles the single argument of a unary accumulator ($group refuses an array of arguments). */
 export function unaryArgument(argument: unknown, options: AccumulatorOptions, operator: string): Evaluator {
@@ -130,28 +131,16 @@ export const mergeObjects = unary((evaluate) => () => {
   };
 });
 
-/** Welford's algorithm; only numeric values count, the result is a double (null without enough values). */
+/** Only numeric values count (RunningDeviation). */
 function standardDeviation(sample: boolean): AccumulatorParser {
   return unary((evaluate) => () => {
-    let n = 0;
-    let mean = 0;
-    let squares = 0;
+    const deviation = new RunningDeviation();
     return {
       add: (doc: Document, vars: Variables) => {
         const value = evaluate(doc, vars);
-        const type = bsonType(value);
-        if (type !== 'int' && type !== 'long' && type !== 'double' && type !== 'decimal') return;
-        const x = toNumber(value);
-        n += 1;
-        const delta = x - mean;
-        mean += delta / n;
-        squares += delta * (x - mean);
+        if (isNumeric(value)) deviation.add(toNumber(value));
       },
-      result: () => {
-        const divisor = sample ? n - 1 : n;
-        if (n === 0 || divisor <= 0) return null;
-        return makeDouble(Math.sqrt(squares / divisor));
-      },
+      result: () => deviation.result(sample),
     };
   });
 }

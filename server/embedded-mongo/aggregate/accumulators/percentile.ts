@@ -10,6 +10,7 @@ import { CommandError } from '../../errors';
 import { compileExpression } from '../expressions/index';
 import type { Accumulator, AccumulatorParser } from './accumulator';
 import { describe } from './basic';
+import { discretePercentile } from './statistics';
 
 function isNumber(value: unknown): boolean {
   const type = bsonType(value);
@@ -28,12 +29,6 @@ function checkedArguments(argument: unknown, operator: string, keys: readonly st
     throw new CommandError(7766600, "Currently only 'approximate' can be used as percentile 'method'.");
   }
   return argument;
-}
-
-export function discretePercentile(sortedValues: readonly number[], p: number): number {
-  const n = sortedValues.length;
-  const rank = p >= 1 ? n - 1 : p <= 0 ? 0 : Math.max(0, Math.ceil(p * n) - 1);
-  return sortedValues[rank]!;
 }
 
 function percentiles(single: boolean): AccumulatorParser {

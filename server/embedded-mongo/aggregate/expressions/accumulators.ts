@@ -2,12 +2,13 @@
 // one array argument or over several arguments, and $median / $percentile over an input
 // (https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/sum/#use-in-project-stage, etc.).
 import { CommandError } from '../../errors';
-import { addNumbers, bsonType, compareValues, isPlainObject } from '../../bson/index';
+import { bsonType, compareValues, isPlainObject } from '../../bson/index';
 import { compileOperands } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
 import { describe } from './compile';
-import { asBigInt, doubleResult, fromDec, isNullish, isNumberType, plainNumber, toDec } from './values';
-import type { Dec } from './values';
+import { ExactSum } from '../accumulators/exact-sum';
+import { discretePercentile, RunningDeviation } from '../accumulators/statistics';
+import { doubleResult, isNullish, isNumberType, plainNumber } from './values';
 
 /** With exactly one argument that is an array, the operator runs over its elements; otherwise over the arguments. */
 function inputsOf(operands: readonly Evaluator[]): (doc: Parameters<Evaluator>[0], vars: Parameters<Evaluator>[1]) => unknown[] {
@@ -25,53 +26,11 @@ function numbersIn(values: readonly unknown[]): unknown[] {
   return values.filter((value) => isNumberType(bsonType(value)));
 }
 
-/**
- * Sums like mongod's $sum: ints and longs exactly (int while it fits, then long, then double);
- * any double makes a double, added with compensation (mongod keeps a double-double total, so
- * 0.1 + 0.2 + 0.3 is 0.6); any decimal makes a decimal.
- */
-export function sumValues(values: readonly unknown[]): unknown {
-  const numbers = numbersIn(values);
-  const types = new Set(numbers.map((value) => bsonType(value)));
-  if (types.has('decimal')) {
-    let total: unknown = 0;
-    for (const value of numbers) total = addNumbers(total, value);
-    return total;
-  }
-  if (types.has('double')) return doubleResult(compensatedSum(numbers));
-  let total = 0n;
-  for (const value of numbers) total += asBigInt(bsonType(value) === 'int' ? plainNumber(value) : value);
-  if (!types.has('long') && total >= -2147483648n && total <= 2147483647n) return Number(total);
-  if (total >= -(2n ** 63n) && total < 2n ** 63n) return total;
-  return doubleResult(Number(total));
-}
-
-/** Neumaier's compensated summation: the correctly rounded sum in all but pathological cases. */
-function compensatedSum(numbers: readonly unknown[]): number {
-  let sum = 0;
-  let compensation = 0;
-  for (const value of numbers) {
-    const x = plainNumber(value);
-    const t = sum + x;
-    if (Number.isFinite(t)) {
-      compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
-    }
-    sum = t;
-  }
-  return Number.isFinite(sum) ? sum + compensation : sum;
-}
-
-export function averageValues(values: readonly unknown[]): unknown {
-  const numbers = numbersIn(values);
-  if (numbers.length === 0) return null;
-  if (numbers.some((value) => bsonType(value) === 'decimal')) {
-    let total: Dec = toDec(0);
-    for (const value of numbers) total = total.plus(toDec(value));
-    return fromDec(total.div(numbers.length));
-  }
-  // Sum exactly (or compensated) before dividing, as mongod does.
-  const total = sumValues(numbers);
-  return doubleResult(plainNumber(total) / numbers.length);
+/** The numbers among the values summed as mongod's $sum and $avg accumulators sum them. */
+function exactSumOf(values: readonly unknown[]): ExactSum {
+  const total = new ExactSum();
+  for (const value of values) total.add(value);
+  return total;
 }
 
 function extreme(direction: 1 | -1): OperatorCompiler {
@@ -90,24 +49,9 @@ function extreme(direction: 1 | -1): OperatorCompiler {
 }
 
 export function standardDeviation(values: readonly unknown[], sample: boolean): unknown {
-  let count = 0;
-  let mean = 0;
-  let m2 = 0;
-  for (const value of numbersIn(values)) {
-    const x = plainNumber(value);
-    count += 1;
-    const delta = x - mean;
-    mean += delta / count;
-    m2 += delta * (x - mean);
-  }
-  if (count === 0 || (sample && count < 2)) return null;
-  return doubleResult(Math.sqrt(m2 / (sample ? count - 1 : count)));
-}
-
-/** mongod's discrete percentile on sorted data: the value at rank ceil(p * n) - 1. */
-export function discretePercentile(sorted: readonly number[], p: number): number {
-  const rank = Math.max(Math.ceil(p * sorted.length) - 1, 0);
-  return sorted[Math.min(rank, sorted.length - 1)] as number;
+  const deviation = new RunningDeviation();
+  for (const value of numbersIn(values)) deviation.add(plainNumber(value));
+  return deviation.result(sample);
 }
 
 /**
@@ -190,12 +134,12 @@ function overInputs(reduce: (values: unknown[]) => unknown): OperatorCompiler {
 }
 
 export const accumulatorOperators: Record<string, OperatorCompiler> = {
-  $avg: overInputs(averageValues),
+  $avg: overInputs((values) => exactSumOf(values).mean()),
   $max: extreme(1),
   $median,
   $min: extreme(-1),
   $percentile,
   $stdDevPop: overInputs((values) => standardDeviation(values, false)),
   $stdDevSamp: overInputs((values) => standardDeviation(values, true)),
-  $sum: overInputs(sumValues),
+  $sum: overInputs((values) => exactSumOf(values).total()),
 };
