@@ -9,6 +9,7 @@ import { collect } from '../aggregate/pause';
 import type { PipelineContext } from '../aggregate/stage';
 import type { CommandContext, CommandHandler, CommandRun } from './context';
 import { explain } from './explain';
+import { withoutGenericFields } from './fields';
 import { evaluateLet } from './let-variables';
 
 export const aggregate: CommandHandler = (command, context) => {
@@ -95,15 +96,10 @@ function cursorBatchSize(cursor: unknown): number | undefined {
 
 /** `aggregate` with `explain: true` answers as the explain command does at queryPlanner verbosity. */
 function explainAggregate(command: Document, context: CommandContext): Document | CommandRun {
-  const inner: Document = {};
-  for (const [field, value] of Object.entries(command)) {
-    if (field !== 'explain' && field !== 'cursor' && !GENERIC_ARGUMENTS.has(field)) inner[field] = value;
-  }
+  // The request's generic arguments (sessions, concerns, $db...) are not the aggregation's.
+  const { explain: _explain, cursor: _cursor, ...inner } = withoutGenericFields(command);
   return explain({ explain: inner, verbosity: 'queryPlanner' }, context);
 }
-
-/** Arguments of the request rather than of the aggregation (sessions, concerns, $db...). */
-const GENERIC_ARGUMENTS = new Set(['$db', 'lsid', '$clusterTime', '$readPreference', 'readConcern', 'writeConcern', 'maxTimeMS', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'txnNumber', 'autocommit', 'startTransaction']);
 
 function parseHint(value: unknown): string | Document | undefined {
   if (value === undefined) return undefined;
