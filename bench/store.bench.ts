@@ -31,7 +31,6 @@
 //   npm run bench:store -- --only respondent --profile /tmp/prof
 //                                                  also writes the store's CPU profiles (--cpu-prof) there
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,10 +38,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import net from 'node:net';
 import { deserialize, serialize } from 'bson';
-import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import { MongoClient, ObjectId, type Collection, type CreateIndexesOptions, type Document, type IndexSpecification } from 'mongodb';
 import { encodeRecord } from '../server/embedded-mongo/storage/journal';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../server/embedded-mongo/index';
+import { TallyModel } from '../server/analysis/tally/tally.model';
+import { ResponseModel } from '../server/responses/response.model';
+import { hashResumeToken } from '../server/responses/response.service';
 import { CAPTIC_ID, USER_STORED_ANSWERS } from '../test/fixtures/captic-answers';
+import { storedResponseDocument } from '../test/fixtures/stored-response';
 import { describeMachine, markdownTable } from './bench-output';
 
 const CLIENTS = 8;
@@ -470,24 +473,23 @@ async function processCpuMs(pid: number): Promise<number> {
   return ns / 1e6;
 }
 
-const tokenHash = (serial: number) => createHash('sha256').update(`respondent-${serial}`).digest('hex');
+const tokenSeed = (serial: number) => `respondent-${serial}`;
 
 /** The documents the app stores, and the indexes its models declare. */
 async function seedRespondentStore(client: MongoClient): Promise<void> {
   const db = client.db('barometer');
-  const responses = db.collection('responses');
-  await responses.createIndex({ surveyId: 1, waveId: 1, status: 1 });
-  await responses.createIndex({ resumeTokenHash: 1 }, { unique: true, sparse: true });
-  await db.collection('tallies').createIndex({ surveyId: 1, waveId: 1, segment: 1, questionId: 1 }, { unique: true });
+  const responses = db.collection(ResponseModel.collection.collectionName);
+  for (const model of [ResponseModel, TallyModel]) {
+    const collection = db.collection(model.collection.collectionName);
+    for (const [keys, options] of model.schema.indexes()) await collection.createIndex(keys as IndexSpecification, options as CreateIndexesOptions);
+  }
   let batch: Document[] = [];
   for (let serial = 0; serial < RESPONDENT_STORED; serial += 1) {
     const startedAt = new Date(Date.UTC(2011, 2, 1) + serial * 1000);
-    const partial = serial < RESPONDENT_PARTIAL;
-    batch.push({
-      surveyId: CAPTIC_ID, waveId: WAVE_ID, fingerprint: 'bench', status: partial ? 'partial' : 'complete',
-      answers: USER_STORED_ANSWERS, otherTexts: { networks: 'Instagram' }, language: 'fr', source: 'web', resumeTokenHash: tokenHash(serial),
-      consentedAt: startedAt, lastPageId: 'profile', startedAt, ...(partial ? {} : { completedAt: startedAt }), revision: 0, updatedAt: startedAt,
-    });
+    batch.push(storedResponseDocument({
+      fingerprint: 'bench', tokenSeed: tokenSeed(serial), status: serial < RESPONDENT_PARTIAL ? 'partial' : 'complete',
+      answers: USER_STORED_ANSWERS, otherTexts: { networks: 'Instagram' }, language: 'fr', lastPageId: 'profile', startedAt, savedAt: startedAt, revision: 0,
+    }));
     if (batch.length === LOAD_BATCH) {
       await responses.insertMany(batch);
       batch = [];
@@ -513,7 +515,7 @@ async function respondentRunners(client: MongoClient): Promise<RespondentRunners
   );
   return {
     find: async () => {
-      const doc = await responses.findOne({ surveyId: CAPTIC_ID, resumeTokenHash: tokenHash(serial++ % RESPONDENT_STORED) });
+      const doc = await responses.findOne({ surveyId: CAPTIC_ID, resumeTokenHash: hashResumeToken(tokenSeed(serial++ % RESPONDENT_STORED)) });
       if (!doc) throw new Error('the page GET found no response');
     },
     findAndModify: async () => {

@@ -1,17 +1,17 @@
 // Fills the running Barometer's store with complete CAP-TIC responses, straight through the
 // driver (the app's store is reached through its data directory's lock file, as the CLIs do), so
 // a page can be measured with 10k or 100k responses stored without answering them one by one.
-// The documents have the shape the app writes (server/responses/response.model.ts). The live
+// The documents have the shape the app writes (test/fixtures/stored-response.ts). The live
 // tallies are not updated: the page measured does not read them.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { MongoClient, type Collection, type Document } from 'mongodb';
 import { readRunningStore, storeUri } from '../../server/embedded-mongo/index';
 import { CAPTIC_ID, USER_STORED_ANSWERS, USER_STORED_OTHER_TEXTS } from '../../test/fixtures/captic-answers';
+import { storedResponseDocument } from '../../test/fixtures/stored-response';
 
 const DATABASE = 'barometer';
 const COLLECTION = 'responses';
-const WAVE_ID = '2011-03';
 const BATCH = 5_000;
 /** A response takes this long to answer, give or take. */
 const ANSWER_MS = 7 * 60_000;
@@ -32,24 +32,18 @@ export interface ResponseSeeder {
 
 function completeResponse(fingerprint: string, runId: string, serial: number): Document {
   const completedAt = new Date(Date.UTC(2011, 2, 1) + serial * 1000);
-  return {
-    surveyId: CAPTIC_ID,
-    waveId: WAVE_ID,
+  return storedResponseDocument({
     fingerprint,
+    tokenSeed: `${runId}:${serial}`,
     status: 'complete',
     answers: USER_STORED_ANSWERS,
     otherTexts: USER_STORED_OTHER_TEXTS,
     language: 'fr',
-    source: 'web',
-    // Distinct, as the unique index demands; nobody holds the token behind it.
-    resumeTokenHash: createHash('sha256').update(`${runId}:${serial}`).digest('hex'),
-    consentedAt: new Date(completedAt.getTime() - ANSWER_MS),
     lastPageId: 'profile',
     startedAt: new Date(completedAt.getTime() - ANSWER_MS),
-    completedAt,
+    savedAt: completedAt,
     revision: 1,
-    updatedAt: completedAt,
-  };
+  });
 }
 
 /** Connects to the store that Barometer, running on `dataDir`, holds. */

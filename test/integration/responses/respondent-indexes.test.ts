@@ -2,7 +2,6 @@
 // server itself says so (explain of each recorded command, and notablescan refusing any scan),
 // so the test holds on the embedded store and on a real MongoDB alike, and a query that starts
 // scanning as responses pile up fails here long before it slows a fielded survey down.
-import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Document } from 'mongodb';
@@ -20,6 +19,7 @@ import {
 } from '../../support/command-log';
 import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
 import { buildCaptic250 } from '../../fixtures/captic-250';
+import { storedResponseDocument } from '../../fixtures/stored-response';
 import { rebuildTallies } from '../../../server/analysis/tally/tally.service';
 import { tallyTargetFor } from '../../../server/analysis/tally/tally.hooks';
 
@@ -56,24 +56,18 @@ function storedResponses(fingerprint: string): Document[] {
     const complete = i % 3 !== 0;
     const { answers, otherTexts, language } = fixture[i % fixture.length]!;
     const startedAt = new Date(firstStart + i * 60_000);
-    const finishedAt = new Date(startedAt.getTime() + 5 * 60_000);
-    return {
-      surveyId: CAPTIC_ID,
-      waveId: CURRENT_WAVE,
+    return storedResponseDocument({
       fingerprint,
+      tokenSeed: `seeded-respondent-${i}`,
       status: complete ? 'complete' : 'partial',
       answers: complete ? answers : { uses_social: answers.uses_social },
       otherTexts: complete ? otherTexts : {},
       language,
-      source: 'web',
-      resumeTokenHash: createHash('sha256').update(`seeded-respondent-${i}`).digest('hex'),
-      consentedAt: startedAt,
       lastPageId: complete ? 'profile' : 'social_use',
       startedAt,
-      ...(complete ? { completedAt: finishedAt } : {}),
+      savedAt: new Date(startedAt.getTime() + 5 * 60_000),
       revision: complete ? 9 : 1,
-      updatedAt: finishedAt,
-    };
+    });
   });
 }
 
