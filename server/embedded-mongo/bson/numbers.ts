@@ -36,10 +36,16 @@ export function toNumber(value: unknown): number {
   return view ? asDouble(view) : Number.NaN;
 }
 
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-function fitsInt64(n: bigint): boolean {
+export function fitsInt32(n: bigint): boolean {
+  return n >= INT32_MIN && n <= INT32_MAX;
+}
+
+export function fitsInt64(n: bigint): boolean {
   return n >= INT64_MIN && n <= INT64_MAX;
 }
 
@@ -163,9 +169,12 @@ function asBigInt(view: NumericView): bigint {
   return view.kind === 'long' ? view.value : BigInt(view.value as number);
 }
 
-/** An integer result: int32 when it fits, else int64, else (int64 overflow) a double. */
-function integerResult(exact: bigint, fitsInt: boolean, overflowDouble: () => number): unknown {
-  if (fitsInt && exact >= -2147483648n && exact <= 2147483647n) return Number(exact);
+/**
+ * An integer result: int32 when it fits (and `fitsInt`, false once a long took part), else int64,
+ * else (int64 overflow) a double.
+ */
+export function integerResult(exact: bigint, fitsInt: boolean, overflowDouble: () => number): unknown {
+  if (fitsInt && fitsInt32(exact)) return Number(exact);
   if (fitsInt64(exact)) return exact;
   return makeDouble(overflowDouble());
 }

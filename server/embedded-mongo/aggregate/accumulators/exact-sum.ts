@@ -2,12 +2,7 @@
 // on overflow), doubles with compensated summation (mongod keeps a double-double total, so
 // summing 0.1 ten times gives exactly 1), and Decimal128 in decimal.
 import { Decimal128 } from 'bson';
-import { addNumbers, bsonType, divideNumbers, makeDouble, toNumber } from '../../bson/index';
-
-const INT32_MIN = -(2n ** 31n);
-const INT32_MAX = 2n ** 31n - 1n;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+import { addNumbers, bsonType, divideNumbers, integerResult, makeDouble, toNumber } from '../../bson/index';
 
 export class ExactSum {
   /** How many numeric values were added. */
@@ -52,9 +47,7 @@ export class ExactSum {
     }
     if (this.widest === 'double') return makeDouble(this.doubleValue());
     const total = this.integerTotal;
-    if (this.widest === 'int' && total >= INT32_MIN && total <= INT32_MAX) return Number(total);
-    if (total >= INT64_MIN && total <= INT64_MAX) return total;
-    return makeDouble(Number(total));
+    return integerResult(total, this.widest === 'int', () => Number(total));
   }
 
   /** The mean of the values added (null when none were numeric): a double, or a decimal. */

@@ -2,14 +2,13 @@
 // (https://www.mongodb.com/docs/v7.0/reference/operator/aggregation-arithmetic/).
 import { Decimal128 } from 'bson';
 import { CommandError } from '../../errors';
-import { addNumbers, bsonType, divideNumbers, modNumbers, multiplyNumbers, subtractNumbers } from '../../bson/index';
+import { addNumbers, bsonType, divideNumbers, fitsInt64, modNumbers, multiplyNumbers, subtractNumbers } from '../../bson/index';
 import { fixedArity, compileOperands, rangedArity } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
 import {
   Dec,
   asBigInt,
   doubleResult,
-  fitsInt64,
   fromDec,
   intOrLong,
   isNullish,

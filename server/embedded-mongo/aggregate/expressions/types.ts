@@ -2,13 +2,13 @@
 // (https://www.mongodb.com/docs/v7.0/reference/operator/aggregation/convert/).
 import { Decimal128, ObjectId, Timestamp } from 'bson';
 import { CommandError } from '../../errors';
-import { BSON_TYPE_CODES, bsonType, isPlainObject } from '../../bson/index';
+import { BSON_TYPE_CODES, bsonType, fitsInt32, fitsInt64, isPlainObject } from '../../bson/index';
 import type { BsonTypeName } from '../../bson/index';
 import { fixedArity } from './args';
 import type { Evaluator, OperatorCompiler } from './compile';
 import { parseDateString } from './date-parse';
 import { coerceToString } from './strings';
-import { Dec, asBigInt, doubleResult, fitsInt64, fromDec, isNullish, isNumberType, plainNumber, toDec, typeName } from './values';
+import { Dec, asBigInt, doubleResult, fromDec, isNullish, isNumberType, plainNumber, toDec, typeName } from './values';
 
 
 type Target = 'double' | 'string' | 'objectId' | 'bool' | 'date' | 'int' | 'long' | 'decimal';
@@ -227,7 +227,7 @@ function parseIntegerString(text: string, target: 'int' | 'long'): bigint {
     throw failedToParse('number', text, reason);
   }
   const n = BigInt(text);
-  const fits = target === 'int' ? n >= -2147483648n && n <= 2147483647n : fitsInt64(n);
+  const fits = target === 'int' ? fitsInt32(n) : fitsInt64(n);
   if (!fits) throw failedToParse('number', text, 'Overflow');
   return n;
 }
@@ -251,7 +251,7 @@ function toInt(value: unknown, from: BsonTypeName): unknown {
     default:
       throw unsupported(from, 'int');
   }
-  if (n < -2147483648n || n > 2147483647n) throw new ConversionError(OVERFLOW);
+  if (!fitsInt32(n)) throw new ConversionError(OVERFLOW);
   return Number(n);
 }
 

@@ -3,7 +3,7 @@
 // promotion) lives in bson/; these only adapt it to how expressions read their operands.
 import { Decimal128, Double, Int32, Long } from 'bson';
 import Decimal from 'decimal.js';
-import { bsonType, makeDouble } from '../../bson/index';
+import { bsonType, fitsInt32, fitsInt64, isInt32Number, makeDouble } from '../../bson/index';
 import type { BsonTypeName } from '../../bson/index';
 
 /** decimal.js configured like IEEE 754-2008 decimal128: 34 digits, round half to even. */
@@ -95,18 +95,9 @@ export function doubleResult(n: number): unknown {
   return makeDouble(n);
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
 /** An integer as int32 when it fits, else int64 (mongod's createIntOrLong). */
 export function intOrLong(n: bigint): number | bigint {
-  return n >= BigInt(INT32_MIN) && n <= BigInt(INT32_MAX) ? Number(n) : n;
-}
-
-export function fitsInt64(n: bigint): boolean {
-  return n >= INT64_MIN && n <= INT64_MAX;
+  return fitsInt32(n) ? Number(n) : n;
 }
 
 /** Whether a double holds an integer that int64 can represent (mongod's "representable as long"). */
@@ -139,10 +130,10 @@ export function wholeNumber(value: unknown): bigint | undefined {
 export function int32Value(value: unknown): number | undefined {
   const whole = wholeNumber(value);
   if (whole === undefined) return undefined;
-  return whole >= BigInt(INT32_MIN) && whole <= BigInt(INT32_MAX) ? Number(whole) : undefined;
+  return fitsInt32(whole) ? Number(whole) : undefined;
 }
 
 /** A JS number that the value model reads as int32. */
 export function isInt32Value(value: unknown): value is number {
-  return typeof value === 'number' && (value | 0) === value && !Object.is(value, -0);
+  return typeof value === 'number' && isInt32Number(value);
 }
