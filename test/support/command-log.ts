@@ -32,10 +32,8 @@ export interface RecordedQuery {
  * effect: the shared connection is reopened with monitoring on.
  */
 export async function reconnectWithCommandMonitoring(): Promise<void> {
-  const uri = process.env.MONGODB_URI;
-  if (!uri) throw new Error('MONGODB_URI is not set: the global setup did not run');
   await mongoose.disconnect();
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, monitorCommands: true });
+  await connectTestDatabase({ monitorCommands: true });
 }
 
 /** Reopens the shared connection as the global setup opened it, so later test files see no change. */
