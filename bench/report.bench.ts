@@ -249,8 +249,6 @@ async function profile<T>(file: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-// ---------------------------------------------------------------------------------- the machine
-
 // ---------------------------------------------------------------------------------- output
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
