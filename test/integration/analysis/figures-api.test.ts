@@ -4,7 +4,7 @@ import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
 import { createWave } from '../../../server/waves/wave.service';
 import { startTestApp, type TestApp } from '../../support/app';
-import { apiTokenFor, createStaff, signedInBrowser, storedCollection, STRONG_PASSWORD } from '../../support/staff';
+import { apiTokenFor, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
 import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
@@ -13,6 +13,8 @@ const FIGURES = `/api/v1/surveys/${CAPTIC_ID}/waves`;
 describe('The figures API: segments, waves and weighting', function () {
   this.timeout(60_000);
   let app: TestApp;
+  /** The analyst also signs in, for the report page. */
+  let analyst: StaffMember;
   /** Tokens as scripts use them: an analyst's read token for figures, an organizer's manage token for weighting. */
   let analystToken: string;
   let organizerToken: string;
@@ -31,7 +33,8 @@ describe('The figures API: segments, waves and weighting', function () {
     await createWave({ surveyId: CAPTIC_ID, waveId: '2012-03', status: 'open', fieldStart: '2012-03-01', fieldEnd: '2012-03-31' });
     const nextYear = buildCaptic250(99).filter((r) => r.answers.uses_social === 'yes').slice(0, 200);
     await importResponses({ survey, wave: '2012-03', format: 'jsonl', content: nextYear.map((r) => JSON.stringify(r)).join('\n') });
-    analystToken = await apiTokenFor(await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] }), 'read');
+    analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    analystToken = await apiTokenFor(analyst, 'read');
     organizerToken = await apiTokenFor(await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] }), 'manage');
   });
   after(async () => app.close());
@@ -124,8 +127,8 @@ describe('The figures API: segments, waves and weighting', function () {
       expect(size.options.tpe.count).to.equal(170);
       expect(size.base.weighted).to.be.closeTo(250, 1e-9);
       expect(size.base.effective).to.be.below(250);
-      const analyst = await signedInBrowser(app, { email: 'analyst@example.org', password: STRONG_PASSWORD });
-      const report = await analyst.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en&weighted=1`).set('Accept', 'text/html');
+      const signedIn = await signedInBrowser(app, analyst);
+      const report = await signedIn.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en&weighted=1`).set('Accept', 'text/html');
       expect(report.text).to.contain('Post-stratification on company_size');
     });
 
