@@ -73,12 +73,15 @@ describe('The wave cache', () => {
     const store = fakeStore();
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let readTheOpenWave: () => void = () => {};
+    const firstReadDone = new Promise<void>((resolve) => (readTheOpenWave = resolve));
     let first = true;
     const cache = createWaveCache(
       async (surveyId, waveName) => {
         const snapshot = await store.load(surveyId, waveName);
         if (first) {
           first = false;
+          readTheOpenWave();
           await gate; // the first read is slow: the wave changes while it runs
         }
         return snapshot;
@@ -87,8 +90,7 @@ describe('The wave cache', () => {
     );
     store.set('open');
     const pending = cache.waveOf('s', 'current');
-    await Promise.resolve();
-    await Promise.resolve();
+    await firstReadDone;
     store.set('closed');
     cache.invalidate('s');
     release();
