@@ -81,6 +81,14 @@ function optionalDocument(value: unknown, field: string): Document | undefined {
   return value;
 }
 
+/** An update or delete statement, with the query `q` both require, checked first as mongod's IDL does. */
+function withQuery(statement: unknown, path: string): Document & { q: Document } {
+  if (!isPlainObject(statement)) throw wrongType(path, statement, 'object');
+  if (statement.q === undefined) throw missingField(`${path}.q`);
+  if (!isPlainObject(statement.q)) throw wrongType(`${path}.q`, statement.q, 'object');
+  return statement as Document & { q: Document };
+}
+
 /** Writes go to collections: a view refuses them, as mongod does. */
 function writableCollection(context: CommandContext, name: string): Collection | undefined {
   const collection = context.catalog.getCollection(context.db, name);
@@ -192,10 +200,8 @@ interface DeleteStatement {
   hint: unknown;
 }
 
-function parseDeleteStatement(raw: unknown): DeleteStatement {
-  if (!isPlainObject(raw)) throw wrongType('delete.deletes', raw, 'object');
-  if (raw.q === undefined) throw missingField('delete.deletes.q');
-  if (!isPlainObject(raw.q)) throw wrongType('delete.deletes.q', raw.q, 'object');
+function parseDeleteStatement(statement: unknown): DeleteStatement {
+  const raw = withQuery(statement, 'delete.deletes');
   if (raw.limit === undefined) throw missingField('delete.deletes.limit');
   if (!isNumeric(raw.limit)) throw wrongType('delete.deletes.limit', raw.limit, 'int');
   const limit = toNumber(raw.limit);
@@ -251,10 +257,8 @@ interface UpdateStatement {
   hint: unknown;
 }
 
-function parseUpdateStatement(raw: unknown): UpdateStatement {
-  if (!isPlainObject(raw)) throw wrongType('update.updates', raw, 'object');
-  if (raw.q === undefined) throw missingField('update.updates.q');
-  if (!isPlainObject(raw.q)) throw wrongType('update.updates.q', raw.q, 'object');
+function parseUpdateStatement(statement: unknown): UpdateStatement {
+  const raw = withQuery(statement, 'update.updates');
   if (raw.u === undefined) throw missingField('update.updates.u');
   if (!isPlainObject(raw.u) && !Array.isArray(raw.u)) throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
   if (raw.arrayFilters !== undefined && !Array.isArray(raw.arrayFilters)) throw wrongType('update.updates.arrayFilters', raw.arrayFilters, 'array');
