@@ -2,7 +2,7 @@
 import type { Document } from 'bson';
 import { bsonType, compareValues, hashKey, isNumeric, isPlainObject, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
-import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
+import { compileExpression, describe, type Evaluator, type Variables } from '../expressions/index';
 import type { Accumulator, AccumulatorOptions, AccumulatorParser, AccumulatorSpec } from './accumulator';
 import { ExactSum } from './exact-sum';
 import { RunningDeviation } from './statistics';
@@ -147,13 +147,3 @@ function standardDeviation(sample: boolean): AccumulatorParser {
 
 export const stdDevPop = standardDeviation(false);
 export const stdDevSamp = standardDeviation(true);
-
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}

@@ -3,9 +3,8 @@ import type { Document } from 'bson';
 import { bsonType, compareValues, isPlainObject, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
 import { compileSort } from '../../query/index';
-import { compileExpression, type Evaluator, type Variables } from '../expressions/index';
+import { compileExpression, describe, type Evaluator, type Variables } from '../expressions/index';
 import type { Accumulator, AccumulatorOptions, AccumulatorParser } from './accumulator';
-import { describe } from './basic';
 
 type Arguments = Record<string, unknown>;
 

@@ -7,9 +7,8 @@
 // which is what mongod's t-digest gives on the small inputs tests use.
 import { bsonType, compareValues, isPlainObject, makeDouble, toNumber } from '../../bson/index';
 import { CommandError } from '../../errors';
-import { compileExpression } from '../expressions/index';
+import { compileExpression, describe } from '../expressions/index';
 import type { Accumulator, AccumulatorParser } from './accumulator';
-import { describe } from './basic';
 import { discretePercentile } from './statistics';
 
 function isNumber(value: unknown): boolean {

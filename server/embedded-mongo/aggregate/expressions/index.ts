@@ -25,7 +25,7 @@ import { stringOperators } from './strings';
 import { trigOperators } from './trig';
 import { typeOperators } from './types';
 
-export { compileExpression } from './compile';
+export { compileExpression, describe } from './compile';
 export type { Evaluator, ExpressionOptions, Variables } from './compile';
 
 const operators = new Map<string, OperatorCompiler>();
