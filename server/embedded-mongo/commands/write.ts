@@ -485,15 +485,17 @@ function* runFindAndModify(
     if (target) context.catalog.remove(collection!, target);
     return { lastErrorObject: { n: target ? 1 : 0 }, value: shape(target) };
   }
-  const statement = {
+  const statement: UpdateStatement = {
+    q: request.query,
     u: request.update!,
     constants: undefined,
     multi: false,
     upsert: request.upsert,
     arrayFilters: request.arrayFilters,
     collator: request.collator,
+    hint: request.hint,
   };
-  const update = compileStatementUpdate({ ...statement, q: request.query, hint: request.hint }, context, variables);
+  const update = compileStatementUpdate(statement, context, variables);
   const outcome = yield* runUpdate(context, name, { q: request.query, update, multi: false, upsert: request.upsert, collator: request.collator, variables, sort: request.sort });
   const upserted = outcome.upsertedId !== undefined;
   const lastErrorObject: Document = { n: upserted ? 1 : outcome.matched, updatedExisting: outcome.matched > 0 };
