@@ -6,6 +6,7 @@ import net from 'node:net';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'bson';
+import { isPlainObject } from './bson/index';
 import { AuthState, UserStore, authCommandHandler, isAuthorized, notAuthorizedMessage, requiresAuthentication } from './auth/index';
 import { commandName, runCommand } from './commands/index';
 import { isCommandRun, type CommandContext, type CommandHandler } from './commands/context';
@@ -260,7 +261,7 @@ export class EmbeddedMongoServer {
       return;
     }
     // Anyone may look themselves up, as in mongod.
-    const self = name === 'usersInfo' && db === user.db && (command.usersInfo === user.user || (isPlainDoc(command.usersInfo) && command.usersInfo.user === user.user && command.usersInfo.db === user.db));
+    const self = name === 'usersInfo' && db === user.db && (command.usersInfo === user.user || (isPlainObject(command.usersInfo) && command.usersInfo.user === user.user && command.usersInfo.db === user.db));
     const roles = users.find(user.db, user.user)?.roles ?? [];
     if (!self && !isAuthorized(roles, name, command, db)) throw new CommandError('Unauthorized', notAuthorizedMessage(db, name, command));
   }
@@ -356,10 +357,6 @@ function listenOn(server: net.Server, options: net.ListenOptions): Promise<net.A
       resolve(server.address());
     });
   });
-}
-
-function isPlainDoc(value: unknown): value is Document {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isLocalConnection(socket: net.Socket): boolean {
