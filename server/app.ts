@@ -68,7 +68,7 @@ export function createApp(deps: AppDependencies): Express {
   // changes only with a token (guards.ts), which a cross-site page cannot send.
   const analysis = analysisRoutes(deps);
   app.use(analysis.api);
-  app.use(accountApiRoutes(deps, accounts));
+  app.use(accountApiRoutes());
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));

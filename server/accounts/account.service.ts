@@ -11,6 +11,7 @@ import { decoyHash, hashPassword, verifyPassword } from './password';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-policy';
 import { hashSecretToken, newSecretToken } from './secret-token';
 import { ROLES, UserModel, type Role } from './user.model';
+import type { FirstAdminSetup } from './first-admin';
 
 /** How long a one-time link that sets a password stays usable. */
 export const PASSWORD_LINK_HOURS = 72;
@@ -106,6 +107,12 @@ function objectId(id: string): Types.ObjectId {
   return new Types.ObjectId(id);
 }
 
+/** A one-time link's secret (only its hash is stored) and when it stops working. */
+export interface PasswordLink {
+  token: string;
+  expiresAt: Date;
+}
+
 export interface AccountInput {
   email: unknown;
   name?: unknown;
@@ -130,13 +137,11 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
     return role === 'admin' ? [] : (grants as string[]);
   }
 
-  async function issuePasswordLink(userId: Types.ObjectId, now: Date): Promise<string> {
+  async function issuePasswordLink(userId: Types.ObjectId, now: Date): Promise<PasswordLink> {
     const token = newSecretToken('');
-    await UserModel.updateOne(
-      { _id: userId },
-      { $set: { passwordLink: { hash: hashSecretToken(token), expiresAt: new Date(now.getTime() + PASSWORD_LINK_HOURS * 3_600_000) } } },
-    );
-    return token;
+    const expiresAt = new Date(now.getTime() + PASSWORD_LINK_HOURS * 3_600_000);
+    await UserModel.updateOne({ _id: userId }, { $set: { passwordLink: { hash: hashSecretToken(token), expiresAt } } });
+    return { token, expiresAt };
   }
 
   async function requireAccount(id: string): Promise<StoredUser> {
@@ -168,7 +173,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
     },
 
     /** A new account has no password: the returned one-time link sets it. */
-    async createAccount(input: AccountInput, actor: AuditActor, now = new Date()): Promise<{ account: Account; passwordLinkToken: string }> {
+    async createAccount(input: AccountInput, actor: AuditActor, now = new Date()): Promise<{ account: Account; passwordLink: PasswordLink }> {
       const email = parseEmail(input.email);
       const role = parseRole(input.role);
       const name = parseName(input.name);
@@ -180,9 +185,9 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
         if ((error as { code?: unknown }).code === 11000) throw new ConflictError(`An account for ${email} already exists`, 'account_exists');
         throw error;
       }
-      const passwordLinkToken = await issuePasswordLink(created._id, now);
+      const passwordLink = await issuePasswordLink(created._id, now);
       await recordAudit({ ...actor, action: 'account_created', target: email, details: { role, grants } }, logger);
-      return { account: toAccount(created.toObject()), passwordLinkToken };
+      return { account: toAccount(created.toObject()), passwordLink };
     },
 
     async updateAccount(id: string, input: { name?: unknown; role: unknown; grants?: unknown }, actor: AuditActor): Promise<Account> {
@@ -211,11 +216,11 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
     },
 
     /** A new one-time link; the old password keeps working until the link is used. */
-    async reissuePasswordLink(id: string, actor: AuditActor, now = new Date()): Promise<{ account: Account; passwordLinkToken: string }> {
+    async reissuePasswordLink(id: string, actor: AuditActor, now = new Date()): Promise<{ account: Account; passwordLink: PasswordLink }> {
       const user = await requireAccount(id);
-      const passwordLinkToken = await issuePasswordLink(user._id, now);
+      const passwordLink = await issuePasswordLink(user._id, now);
       await recordAudit({ ...actor, action: 'password_link_issued', target: user.email }, logger);
-      return { account: toAccount(user), passwordLinkToken };
+      return { account: toAccount(user), passwordLink };
     },
 
     /** The account a one-time link is for; a used, replaced or expired link is gone. */
@@ -287,11 +292,23 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
     },
 
     /** The first admin, while there is no account at all. */
-    async createFirstAdmin(input: { email: unknown; name?: unknown; password: unknown }, actor: Omit<AuditActor, 'actorId' | 'actorEmail'>): Promise<Account> {
+    async createFirstAdmin(
+      input: { code: unknown; email: unknown; name?: unknown; password: unknown },
+      setup: FirstAdminSetup,
+      actor: Omit<AuditActor, 'actorId' | 'actorEmail'> & { ip: string },
+    ): Promise<Account> {
+      if ((await UserModel.estimatedDocumentCount()) > 0) throw new ConflictError('An administrator already exists; sign in instead', 'setup_done');
+      // The code is guessed at the same pace as a password, with a growing delay, counted per
+      // address: one visitor's wrong guesses must not lock the code's holder out.
+      const attempt = { email: `(setup code from ${actor.ip})`, ip: actor.ip };
+      await checkNotThrottled(attempt);
+      if (!setup.matches(input.code)) {
+        await recordFailure(attempt);
+        throw new ForbiddenError('That setup code is wrong', 'setup_code_wrong');
+      }
       const email = parseEmail(input.email);
       const name = parseName(input.name);
       const accepted = checkNewPassword(input.password, [email, name]);
-      if ((await UserModel.estimatedDocumentCount()) > 0) throw new ConflictError('An administrator already exists; sign in instead', 'setup_done');
       const passwordHash = await hashPassword(accepted);
       // Two setups at once: the unique _id of this marker lets exactly one of them through.
       try {
@@ -304,6 +321,10 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       const created = await UserModel.create({ email, name, role: 'admin', grants: [], passwordHash, lastSignInAt: new Date() });
       await recordAudit({ ...actor, actorId: created._id, actorEmail: email, action: 'first_admin_created', target: email }, logger);
       return toAccount(created.toObject());
+    },
+
+    async signOut(actor: AuditActor): Promise<void> {
+      await recordAudit({ ...actor, action: 'sign_out' }, logger);
     },
 
     /** The signed-in account behind a session, if it may still act. */

@@ -1,9 +1,10 @@
 // Signing in and out, the first admin, one-time password links, and who the API sees.
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { publicAccess, routeTable } from '../lib/routes';
 import type { AccountService } from './account.service';
 import { signedIn } from './guards';
+import { principalOf } from './principal';
 import { createSignInHandlers } from './sign-in.handlers';
 
 export function signInRoutes(deps: AppDependencies, accounts: AccountService): Router {
@@ -19,7 +20,12 @@ export function signInRoutes(deps: AppDependencies, accounts: AccountService): R
   ]);
 }
 
-export function accountApiRoutes(deps: AppDependencies, accounts: AccountService): Router {
-  const h = createSignInHandlers(deps, accounts);
-  return routeTable([['get', '/api/v1/me', signedIn, h.whoAmI]]);
+/** Who the API sees: the account behind the token or session, and what it may do. */
+const whoAmI: RequestHandler = (req, res) => {
+  const { account, via, scope } = principalOf(req);
+  res.json({ email: account.email, name: account.name, role: account.role, grants: account.grants, via, scope });
+};
+
+export function accountApiRoutes(): Router {
+  return routeTable([['get', '/api/v1/me', signedIn, whoAmI]]);
 }

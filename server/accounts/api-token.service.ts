@@ -1,6 +1,9 @@
-// API tokens: created by a user in the console, shown once, revocable, expiring.
+// API tokens: created by a user in the console, shown once, revocable, expiring. Creating and
+// revoking are use cases (audited); checking a token is what authentication asks on each call.
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import { recordAudit, type AuditActor } from '../audit/audit.service';
 import { ApiTokenModel, TOKEN_SCOPES, type TokenScope } from './api-token.model';
 import { hashSecretToken, newSecretToken } from './secret-token';
 
@@ -27,7 +30,7 @@ export interface NewApiToken {
   expiresInDays: number;
 }
 
-export async function createApiToken(input: NewApiToken, now = new Date()): Promise<{ token: string; summary: ApiTokenSummary }> {
+async function storeApiToken(input: NewApiToken, now: Date): Promise<{ token: string; summary: ApiTokenSummary }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw new ValidationError('Name the token (at most 100 characters)', undefined, 'invalid_token_name');
   if (!(TOKEN_SCOPES as readonly string[]).includes(input.scope)) throw new ValidationError('Scope must be "read" or "manage"', undefined, 'invalid_token_scope');
@@ -46,20 +49,40 @@ export async function createApiToken(input: NewApiToken, now = new Date()): Prom
   return { token, summary: toSummary(stored.toObject()) };
 }
 
-export async function listApiTokens(userId: string): Promise<ApiTokenSummary[]> {
+async function listApiTokens(userId: string): Promise<ApiTokenSummary[]> {
   const tokens = await ApiTokenModel.find({ userId: new Types.ObjectId(userId) }).sort({ createdAt: -1 }).lean();
   return tokens.map(toSummary);
 }
 
-/** Revokes one of the user's own tokens; revoking twice is harmless. */
-export async function revokeApiToken(userId: string, tokenId: string, now = new Date()): Promise<ApiTokenSummary> {
-  if (!Types.ObjectId.isValid(tokenId)) throw new NotFoundError('No such token', 'token_not_found');
-  const filter = { _id: new Types.ObjectId(tokenId), userId: new Types.ObjectId(userId) };
-  await ApiTokenModel.updateOne({ ...filter, revokedAt: { $exists: false } }, { $set: { revokedAt: now } });
-  const token = await ApiTokenModel.findOne(filter).lean();
-  if (!token) throw new NotFoundError('No such token', 'token_not_found');
-  return toSummary(token);
+export function createApiTokenService(logger: Logger) {
+  return {
+    /** The token is in the answer only: stored as its hash, audited by its name. */
+    async create(input: NewApiToken, actor: AuditActor, now = new Date()): Promise<{ token: string; summary: ApiTokenSummary }> {
+      const created = await storeApiToken(input, now);
+      const { summary } = created;
+      await recordAudit({ ...actor, action: 'token_created', target: summary.name, details: { tokenId: summary.id, scope: summary.scope, expiresAt: summary.expiresAt } }, logger);
+      return created;
+    },
+
+    list: listApiTokens,
+
+    /** Revokes one of the user's own tokens; revoking twice is harmless, and audited once. */
+    async revoke(userId: string, tokenId: string, actor: AuditActor, now = new Date()): Promise<ApiTokenSummary> {
+      if (!Types.ObjectId.isValid(tokenId)) throw new NotFoundError('No such token', 'token_not_found');
+      const filter = { _id: new Types.ObjectId(tokenId), userId: new Types.ObjectId(userId) };
+      const { modifiedCount } = await ApiTokenModel.updateOne({ ...filter, revokedAt: { $exists: false } }, { $set: { revokedAt: now } });
+      const token = await ApiTokenModel.findOne(filter).lean();
+      if (!token) throw new NotFoundError('No such token', 'token_not_found');
+      const summary = toSummary(token);
+      if (modifiedCount === 1) {
+        await recordAudit({ ...actor, action: 'token_revoked', target: summary.name, details: { tokenId: summary.id, scope: summary.scope } }, logger);
+      }
+      return summary;
+    },
+  };
 }
+
+export type ApiTokenService = ReturnType<typeof createApiTokenService>;
 
 export type TokenCheck =
   | { valid: true; userId: string; tokenId: string; scope: TokenScope }

@@ -6,7 +6,7 @@ import type { Config } from '../lib/config';
 import type { AccountService } from './account.service';
 import { checkApiToken } from './api-token.service';
 import { isApiRequest } from './guards';
-import { sessionCookieName } from './sessions';
+import { destroySession, sessionCookieName } from './sessions';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
 const TOKEN_REFUSAL = { unknown: 'The API token is not valid', expired: 'The API token has expired', revoked: 'The API token was revoked' } as const;
@@ -46,7 +46,7 @@ export function authenticate(accounts: AccountService, config: Config): RequestH
       session.browserId !== req.browserId ||
       Date.now() - (session.signedInAt ?? 0) > maxSessionMs;
     if (ended) {
-      await new Promise<void>((resolve, reject) => session.destroy((error) => (error ? reject(error) : resolve())));
+      await destroySession(session);
       req.sessionEnded = true;
       return;
     }

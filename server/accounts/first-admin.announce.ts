@@ -3,10 +3,11 @@ import type { Logger } from '../lib/logger';
 import type { Config } from '../lib/config';
 import type { FirstAdminSetup } from './first-admin';
 import { UserModel } from './user.model';
+import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 
 export async function announceFirstAdminSetup(setup: FirstAdminSetup, config: Config, logger: Logger, port: number): Promise<void> {
   if ((await UserModel.estimatedDocumentCount()) > 0) return;
-  const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? `http://${config.HOST}:${port}`;
+  const base = publicBaseUrl(config, serverOrigin(config.HOST, port));
   // The code goes to the console, not the log: logs are often shipped and kept elsewhere.
   logger.warn('no account exists yet: the first admin setup code is printed on the console');
   console.log(`\nNo account yet. Create the first admin at ${base}/setup with this one-time setup code:\n\n    ${setup.code}\n\n(or run: npm run user:create -- --email you@example.org --role admin)\n`);

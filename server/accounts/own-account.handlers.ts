@@ -1,19 +1,17 @@
 // One's own account: who one is, a new password, the end of every session, and API tokens.
 // Handlers translate HTTP only: the account and token services apply the rules. A refused form
 // is drawn again on the same page with its message and the status that says why.
-import { promisify } from 'node:util';
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
-import { AppError } from '../lib/errors';
-import { negotiateLanguage, translator, type MessageKey, type Translate } from '../lib/i18n/index';
-import { localize } from '../surveys/localize';
-import { recordAudit } from '../audit/audit.service';
+import { negotiateLanguage, translator, type MessageKey } from '../lib/i18n/index';
+import { requestOrigin } from '../lib/public-url';
+import { surveyTitles } from '../surveys/survey-titles';
 import type { AccountService } from './account.service';
-import { PasswordRejectedError } from './account.service';
-import { TOKEN_MAX_DAYS, createApiToken, listApiTokens, revokeApiToken } from './api-token.service';
+import { formatUtcMinute } from './account-display';
+import { TOKEN_MAX_DAYS, createApiTokenService } from './api-token.service';
+import { echoedText, refusalMessage } from './refusals';
 import { auditActorOf, principalOf } from './principal';
-import { sessionCookieName } from './sessions';
-import { openSession } from './sign-in.handlers';
+import { endSession, openSession } from './sessions';
 
 type Form = Record<string, unknown>;
 
@@ -37,21 +35,14 @@ interface TokenForm {
 
 const EMPTY_TOKEN_FORM: TokenForm = { name: '', scope: 'read', days: String(DEFAULT_TOKEN_DAYS) };
 
-function text(value: unknown, max: number): string {
-  return typeof value === 'string' ? value.slice(0, max) : '';
-}
-
-/** Times on this page are UTC to the minute: the audit trail and the logs use UTC too. */
-function utcMinute(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 export function createOwnAccountHandlers(deps: AppDependencies, accounts: AccountService) {
   const { catalog, config, logger } = deps;
+  const tokens = createApiTokenService(logger);
 
-  function surveyTitle(surveyId: string, lang: string): string {
-    const survey = catalog.list().find((candidate) => candidate.definition.id === surveyId);
-    return survey ? localize(survey.definition.title, lang, survey.definition.languages[0]) : surveyId;
+  /** A grant on a survey whose file was removed still shows, by its id. */
+  function grantTitles(grants: string[], lang: string): Array<{ id: string; title: string }> {
+    const titles = new Map(surveyTitles(catalog, lang).map((survey) => [survey.id, survey.title]));
+    return grants.map((id) => ({ id, title: titles.get(id) ?? id }));
   }
 
   /** Draws the account page; every answer of this feature is this page, a redirect aside. */
@@ -67,11 +58,11 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
       title: `${t('own_account.title')} – Barometer`,
       switchLanguageHref: `/admin/account?lang=${lang === 'fr' ? 'en' : 'fr'}`,
       account,
-      grants: account.grants.map((id) => ({ id, title: surveyTitle(id, lang) })),
-      tokens: await listApiTokens(account.id),
+      grants: grantTitles(account.grants, lang),
+      tokens: await tokens.list(account.id),
       now: new Date(),
-      utcMinute,
-      origin: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+      utcMinute: formatUtcMinute,
+      origin: requestOrigin(req),
       maxDays: TOKEN_MAX_DAYS,
       tokenForm: extra.tokenForm ?? EMPTY_TOKEN_FORM,
       notice: extra.notice,
@@ -80,17 +71,10 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
     });
   }
 
-  function refusalMessage(t: Translate, error: AppError): string {
-    if (error instanceof PasswordRejectedError) return t(error.reason);
-    const key = REFUSALS[error.code];
-    return key ? t(key, { max: TOKEN_MAX_DAYS }) : error.message;
-  }
-
   /** Draws the page again after a refusal the person can act on; anything else goes to the error handler. */
   async function refuse(req: Request, res: Response, error: unknown, tokenForm?: TokenForm): Promise<void> {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    const t = translator(negotiateLanguage(req));
-    await render(req, res, error.status, { error: refusalMessage(t, error), ...(tokenForm ? { tokenForm } : {}) });
+    const message = refusalMessage(error, translator(negotiateLanguage(req)), REFUSALS, { max: TOKEN_MAX_DAYS });
+    await render(req, res, (error as { status: number }).status, { error: message, ...(tokenForm ? { tokenForm } : {}) });
   }
 
   const show: RequestHandler = async (req, res) => {
@@ -115,20 +99,18 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
   const signOutEverywhere: RequestHandler = async (req, res) => {
     const { account } = principalOf(req);
     await accounts.endAllSessions(account.id, auditActorOf(req));
-    await promisify(req.session.destroy.bind(req.session))();
-    res.clearCookie(sessionCookieName(config), { path: '/' });
+    await endSession(req, res, config);
     res.redirect(303, '/login?signed_out=1');
   };
 
   const createToken: RequestHandler = async (req, res) => {
     const form = (req.body ?? {}) as Form;
     const { account } = principalOf(req);
-    const tokenForm: TokenForm = { name: text(form.name, 200), scope: text(form.scope, 20), days: text(form.expires_in_days, 20) };
+    const tokenForm: TokenForm = { name: echoedText(form.name, 200), scope: echoedText(form.scope, 20), days: echoedText(form.expires_in_days, 20) };
     try {
       // Number('') is 0 and Number('1e1') is 10: only plain digits count as a number of days.
       const days = /^\s*\d{1,4}\s*$/.test(tokenForm.days) ? Number(tokenForm.days) : Number.NaN;
-      const { token, summary } = await createApiToken({ userId: account.id, name: tokenForm.name, scope: tokenForm.scope, expiresInDays: days });
-      await recordAudit({ ...auditActorOf(req), action: 'token_created', target: summary.name, details: { tokenId: summary.id, scope: summary.scope, expiresAt: summary.expiresAt } }, logger);
+      const { token, summary } = await tokens.create({ userId: account.id, name: tokenForm.name, scope: tokenForm.scope, expiresInDays: days }, auditActorOf(req));
       await render(req, res, 200, { newToken: { token, name: summary.name } });
     } catch (error) {
       await refuse(req, res, error, tokenForm);
@@ -139,12 +121,7 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
     const { account } = principalOf(req);
     const t = translator(negotiateLanguage(req));
     try {
-      const now = new Date();
-      const revoked = await revokeApiToken(account.id, String(req.params.tokenId), now);
-      // Revoking twice is harmless and leaves the first revocation's time: only that one is audited.
-      if (revoked.revokedAt?.getTime() === now.getTime()) {
-        await recordAudit({ ...auditActorOf(req), action: 'token_revoked', target: revoked.name, details: { tokenId: revoked.id, scope: revoked.scope } }, logger);
-      }
+      const revoked = await tokens.revoke(account.id, String(req.params.tokenId), auditActorOf(req));
       await render(req, res, 200, { notice: t('own_account.token_revoked_notice', { name: revoked.name }) });
     } catch (error) {
       await refuse(req, res, error);

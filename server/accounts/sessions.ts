@@ -4,9 +4,10 @@
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import mongoose from 'mongoose';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../lib/config';
 import { cookieIsSecure } from '../lib/security';
+import type { Account } from './account.service';
 
 declare module 'express-session' {
   interface SessionData {
@@ -48,4 +49,30 @@ export function staffSessions(config: Config, secret: string): RequestHandler {
       stringify: false,
     }),
   });
+}
+
+function promised(run: (done: (error?: unknown) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => run((error) => (error ? reject(error as Error) : resolve())));
+}
+
+/** A new session id for the signed-in account: an id planted before sign-in is worth nothing after. */
+export async function openSession(req: Request, account: Account): Promise<void> {
+  await promised((done) => req.session.regenerate(done));
+  const session = req.session;
+  session.userId = account.id;
+  session.generation = account.sessionGeneration;
+  session.browserId = req.browserId;
+  session.signedInAt = Date.now();
+  await promised((done) => req.session.save(done));
+}
+
+/** Forgets a session in the store (its cookie may still come in; it then finds nothing). */
+export function destroySession(session: Request['session']): Promise<void> {
+  return promised((done) => session.destroy(done));
+}
+
+/** Signs this browser out: the stored session and its cookie both go. */
+export async function endSession(req: Request, res: Response, config: Config): Promise<void> {
+  await destroySession(req.session);
+  res.clearCookie(sessionCookieName(config), { path: '/' });
 }

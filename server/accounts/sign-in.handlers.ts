@@ -2,16 +2,15 @@
 // link that sets a password. A refused form is drawn again with its message and the status that
 // says why (401, 403, 410, 422, 429); what was typed, except passwords, stays in the form.
 import type { Request, RequestHandler, Response } from 'express';
-import { AppError, TooManyRequestsError } from '../lib/errors';
+import { TooManyRequestsError, type AppError } from '../lib/errors';
 import { negotiateLanguage, translator, type MessageKey } from '../lib/i18n/index';
 import type { AppDependencies } from '../lib/app-dependencies';
-import type { Account, AccountService } from './account.service';
-import { PasswordRejectedError } from './account.service';
-import { checkNotThrottled, recordFailure } from './login-throttle';
+import type { AccountService } from './account.service';
 import { safeNextPath } from './guards';
-import { sessionCookieName } from './sessions';
-import { auditActorOf, principalOf } from './principal';
-import { recordAudit } from '../audit/audit.service';
+import { endSession, openSession } from './sessions';
+import { auditActorOf } from './principal';
+import { passwordLinkPath } from './password-link';
+import { echoedText, refusalMessage } from './refusals';
 
 type Form = Record<string, unknown>;
 
@@ -25,6 +24,7 @@ const REFUSALS: Record<string, MessageKey> = {
   wrong_password: 'accounts.wrong_password',
   invalid_email: 'accounts.invalid_email',
   invalid_name: 'accounts.invalid_name',
+  setup_code_wrong: 'accounts.setup_code_wrong',
 };
 
 function pageContext(req: Request) {
@@ -33,38 +33,16 @@ function pageContext(req: Request) {
   return { lang, t, switchLanguageHref: `${req.path}?lang=${lang === 'fr' ? 'en' : 'fr'}` };
 }
 
-function promised(run: (done: (error?: unknown) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => run((error) => (error ? reject(error as Error) : resolve())));
-}
-
-/**
- * A new session id for the signed-in account: an id planted before sign-in is worth nothing after.
- * Also re-opens a session after a password change, which raised the account's session generation.
- */
-export async function openSession(req: Request, account: Account): Promise<void> {
-  await promised((done) => req.session.regenerate(done));
-  const session = req.session;
-  session.userId = account.id;
-  session.generation = account.sessionGeneration;
-  session.browserId = req.browserId;
-  session.signedInAt = Date.now();
-  await promised((done) => req.session.save(done));
-}
-
 export function createSignInHandlers(deps: AppDependencies, accounts: AccountService) {
   const { firstAdmin } = deps;
 
   /** Draws a form again after a refusal the person can act on; anything else goes to the error handler. */
   function refuse(req: Request, res: Response, view: string, error: unknown, locals: Form): void {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
     const context = pageContext(req);
-    let message: string;
-    if (error instanceof PasswordRejectedError) message = context.t(error.reason);
-    else if (error instanceof TooManyRequestsError) {
-      res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      message = context.t('accounts.sign_in_throttled', { seconds: error.retryAfterSeconds });
-    } else message = REFUSALS[error.code] ? context.t(REFUSALS[error.code]!) : error.message;
-    res.status(error.status).render(view, { ...context, ...locals, error: message });
+    const message = refusalMessage(error, context.t, REFUSALS);
+    const refusal = error as AppError;
+    if (refusal instanceof TooManyRequestsError) res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+    res.status(refusal.status).render(view, { ...context, ...locals, error: message });
   }
 
   const showSignIn: RequestHandler = (req, res) => {
@@ -85,15 +63,14 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
       res.redirect(303, next);
     } catch (error) {
       const context = pageContext(req);
-      refuse(req, res, 'accounts/sign-in', error, { title: context.t('accounts.sign_in_title'), email: typeof form.email === 'string' ? form.email.slice(0, 254) : '', next });
+      refuse(req, res, 'accounts/sign-in', error, { title: context.t('accounts.sign_in_title'), email: echoedText(form.email, 254), next });
     }
   };
 
   const signOut: RequestHandler = async (req, res) => {
     const actor = auditActorOf(req);
-    await promised((done) => req.session.destroy(done));
-    res.clearCookie(sessionCookieName(deps.config), { path: '/' });
-    await recordAudit({ ...actor, action: 'sign_out' }, deps.logger);
+    await endSession(req, res, deps.config);
+    await accounts.signOut(actor);
     res.redirect(303, '/login?signed_out=1');
   };
 
@@ -106,22 +83,12 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
   const setUp: RequestHandler = async (req, res) => {
     const form = (req.body ?? {}) as Form;
     const context = pageContext(req);
-    const locals = { title: context.t('accounts.setup_title'), email: typeof form.email === 'string' ? form.email.slice(0, 254) : '', name: typeof form.name === 'string' ? form.name.slice(0, 100) : '' };
     try {
-      if ((await accounts.countAccounts()) > 0) throw new AppError('An administrator already exists; sign in instead', 409, 'setup_done');
-      // The code is guessed at the same pace as a password, with a growing delay, counted per
-      // address: one visitor's wrong guesses must not lock the code's holder out.
-      const attempt = { email: `(setup code from ${req.ip ?? ''})`, ip: req.ip ?? '' };
-      await checkNotThrottled(attempt);
-      if (!firstAdmin.matches(form.code)) {
-        await recordFailure(attempt);
-        throw new AppError(context.t('accounts.setup_code_wrong'), 403, 'setup_code_wrong');
-      }
-      const account = await accounts.createFirstAdmin({ email: form.email, name: form.name, password: form.password }, { via: 'anonymous', ip: req.ip });
+      const account = await accounts.createFirstAdmin({ code: form.code, email: form.email, name: form.name, password: form.password }, firstAdmin, { via: 'anonymous', ip: req.ip ?? '' });
       await openSession(req, account);
       res.redirect(303, '/admin');
     } catch (error) {
-      refuse(req, res, 'accounts/setup', error, locals);
+      refuse(req, res, 'accounts/setup', error, { title: context.t('accounts.setup_title'), email: echoedText(form.email, 254), name: echoedText(form.name, 100) });
     }
   };
 
@@ -130,7 +97,7 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
     const token = String(req.params.token);
     try {
       const account = await accounts.accountForPasswordLink(token);
-      res.render('accounts/set-password', { ...context, title: context.t('accounts.set_password_title'), account, action: `/account/password/${encodeURIComponent(token)}` });
+      res.render('accounts/set-password', { ...context, title: context.t('accounts.set_password_title'), account, action: passwordLinkPath(token) });
     } catch (error) {
       refuse(req, res, 'accounts/set-password', error, { title: context.t('accounts.set_password_title'), account: undefined, action: undefined });
     }
@@ -145,15 +112,9 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
       res.redirect(303, '/login?password_saved=1');
     } catch (error) {
       const account = await accounts.accountForPasswordLink(token).catch(() => undefined);
-      refuse(req, res, 'accounts/set-password', error, { title: context.t('accounts.set_password_title'), account, action: account ? `/account/password/${encodeURIComponent(token)}` : undefined });
+      refuse(req, res, 'accounts/set-password', error, { title: context.t('accounts.set_password_title'), account, action: account ? passwordLinkPath(token) : undefined });
     }
   };
 
-  /** Who the API sees: the account behind the token or session, and what it may do. */
-  const whoAmI: RequestHandler = (req, res) => {
-    const { account, via, scope } = principalOf(req);
-    res.json({ email: account.email, name: account.name, role: account.role, grants: account.grants, via, scope });
-  };
-
-  return { showSignIn, signIn, signOut, showSetup, setUp, showPasswordLink, setPasswordWithLink, whoAmI };
+  return { showSignIn, signIn, signOut, showSetup, setUp, showPasswordLink, setPasswordWithLink };
 }

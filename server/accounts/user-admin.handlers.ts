@@ -3,31 +3,17 @@
 // and renders; a refusal the admin can act on draws the same page again with the message, the
 // status the service chose, and what was typed.
 import type { Request, RequestHandler, Response } from 'express';
-import { AppError, NotFoundError } from '../lib/errors';
+import { AppError } from '../lib/errors';
+import { publicBaseUrl, requestOrigin } from '../lib/public-url';
 import { negotiateLanguage, translator, type MessageKey, type Translate } from '../lib/i18n/index';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { localize } from '../surveys/localize';
-import { PASSWORD_LINK_HOURS, type Account, type AccountService } from './account.service';
+import { PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
+import { accountStatus, formatUtcMinute } from './account-display';
+import { passwordLinkUrl } from './password-link';
+import { echoedText, refusalMessage } from './refusals';
 import { auditActorOf } from './principal';
 import { ROLES } from './user.model';
-
-export type AccountStatus = 'active' | 'disabled' | 'waiting';
-
-/** What an admin needs to know first: can this person sign in, and if not, why not. */
-export function accountStatus(account: Pick<Account, 'disabled' | 'passwordSet'>): AccountStatus {
-  if (account.disabled) return 'disabled';
-  return account.passwordSet ? 'active' : 'waiting';
-}
-
-/** The page a one-time link opens (see accounts.routes.ts). */
-export function passwordLinkUrl(base: string, token: string): string {
-  return `${base.replace(/\/$/, '')}/account/password/${encodeURIComponent(token)}`;
-}
-
-/** Minutes are enough, and a time zone of its own keeps the page the same for every reader. */
-export function formatUtcMinute(date: Date | undefined): string | undefined {
-  return date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : undefined;
-}
 
 /** The message an admin reads for a refusal the service explains by its code. */
 const REFUSALS: Record<string, MessageKey> = {
@@ -57,19 +43,15 @@ interface AccountForm {
   grants: string[];
 }
 
-function textOf(value: unknown, max: number): string {
-  return typeof value === 'string' ? value.slice(0, max) : '';
-}
-
 function readAccountForm(body: unknown): AccountForm & { raw: Record<string, unknown> } {
   const raw = (body ?? {}) as Record<string, unknown>;
   const grants = raw.grants === undefined ? [] : Array.isArray(raw.grants) ? raw.grants : [raw.grants];
   return {
     raw,
-    email: textOf(raw.email, 254),
+    email: echoedText(raw.email, 254),
     // Longer than the limit so the admin sees what was refused, not a silently cut name.
-    name: textOf(raw.name, 200),
-    role: textOf(raw.role, 20),
+    name: echoedText(raw.name, 200),
+    role: echoedText(raw.role, 20),
     grants: grants.filter((grant): grant is string => typeof grant === 'string'),
   };
 }
@@ -99,32 +81,14 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
     return account.grants.map((id) => titles.get(id) ?? id);
   }
 
-  /** The site as the admin reached it, unless PUBLIC_URL says what the outside world uses. */
-  function publicBase(req: Request): string {
-    return config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  }
-
   function userIdOf(req: Request): string {
     return String(req.params.userId);
   }
 
-  async function findAccountOrNotFound(id: string, t: Translate): Promise<Account> {
-    try {
-      return await accounts.findAccount(id);
-    } catch (error) {
-      throw translatedNotFound(error, t);
-    }
-  }
-
-  function translatedNotFound(error: unknown, t: Translate): unknown {
-    return error instanceof AppError && error.code === 'account_not_found' ? new NotFoundError(t('users.not_found'), 'account_not_found') : error;
-  }
-
-  function refusalMessage(error: unknown, t: Translate): string {
-    error = translatedNotFound(error, t);
-    if (!(error instanceof AppError) || error.status >= 500 || error.code === 'account_not_found') throw error;
-    const key = REFUSALS[error.code];
-    return key ? t(key) : error.message;
+  /** An unknown account is a 404 page (the error handler words it), not a refusal on this page. */
+  function refusalOf(error: unknown, t: Translate): string {
+    if (error instanceof AppError && error.code === 'account_not_found') throw error;
+    return refusalMessage(error, t, REFUSALS);
   }
 
   function renderAccount(req: Request, res: Response, status: number, account: Account, extra: { form?: Omit<AccountForm, 'email'>; error?: string; notice?: string }): void {
@@ -144,9 +108,8 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
   }
 
   /** The one-time link, drawn in the answer to the POST that made it and never again. */
-  function renderLink(req: Request, res: Response, status: number, kind: 'created' | 'link', account: Account, token: string, issuedAt: Date): void {
+  function renderLink(req: Request, res: Response, status: number, kind: 'created' | 'link', account: Account, passwordLink: PasswordLink): void {
     const context = pageContext(req, undefined);
-    const expiresAt = new Date(issuedAt.getTime() + PASSWORD_LINK_HOURS * 3_600_000);
     // Neither the browser's cache nor its back button may bring the link back.
     res.setHeader('Cache-Control', 'no-store');
     res.status(status).render('users/link', {
@@ -154,9 +117,9 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
       title: context.t(kind === 'created' ? 'users.created_title' : 'users.link_title'),
       kind,
       account,
-      link: passwordLinkUrl(publicBase(req), token),
+      link: passwordLinkUrl(publicBaseUrl(config, requestOrigin(req)), passwordLink.token),
       hours: PASSWORD_LINK_HOURS,
-      expiresAt: formatUtcMinute(expiresAt),
+      expiresAt: formatUtcMinute(passwordLink.expiresAt),
       accountHref: accountPath(account.id),
     });
   }
@@ -185,18 +148,17 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
   const create: RequestHandler = async (req, res) => {
     const form = readAccountForm(req.body);
     const { raw } = form;
-    const issuedAt = new Date();
     try {
-      const { account, passwordLinkToken } = await accounts.createAccount({ email: raw.email, name: raw.name, role: raw.role, grants: raw.grants }, auditActorOf(req), issuedAt);
-      renderLink(req, res, 201, 'created', account, passwordLinkToken, issuedAt);
+      const { account, passwordLink } = await accounts.createAccount({ email: raw.email, name: raw.name, role: raw.role, grants: raw.grants }, auditActorOf(req));
+      renderLink(req, res, 201, 'created', account, passwordLink);
     } catch (error) {
-      renderNewForm(req, res, (error as AppError).status, form, refusalMessage(error, pageContext(req, undefined).t));
+      renderNewForm(req, res, (error as AppError).status, form, refusalOf(error, pageContext(req, undefined).t));
     }
   };
 
   const show: RequestHandler = async (req, res) => {
     const { t } = pageContext(req, undefined);
-    const account = await findAccountOrNotFound(userIdOf(req), t);
+    const account = await accounts.findAccount(userIdOf(req));
     const done = typeof req.query.done === 'string' && Object.hasOwn(DONE_NOTICES, req.query.done) ? DONE_NOTICES[req.query.done as Done] : undefined;
     renderAccount(req, res, 200, account, { notice: done && t(done) });
   };
@@ -209,7 +171,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
       await accounts.updateAccount(id, { name: raw.name, role: raw.role, grants: raw.grants }, auditActorOf(req));
       res.redirect(303, `${accountPath(id)}?done=saved`);
     } catch (error) {
-      const message = refusalMessage(error, pageContext(req, undefined).t);
+      const message = refusalOf(error, pageContext(req, undefined).t);
       renderAccount(req, res, (error as AppError).status, await accounts.findAccount(id), { form, error: message });
     }
   };
@@ -222,7 +184,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
         await run(id, req);
         res.redirect(303, `${accountPath(id)}?done=${done}`);
       } catch (error) {
-        const message = refusalMessage(error, pageContext(req, undefined).t);
+        const message = refusalOf(error, pageContext(req, undefined).t);
         renderAccount(req, res, (error as AppError).status, await accounts.findAccount(id), { error: message });
       }
     };
@@ -233,15 +195,8 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
   const signOutEverywhere = accountAction((id, req) => accounts.endAllSessions(id, auditActorOf(req)), 'signed_out');
 
   const issuePasswordLink: RequestHandler = async (req, res) => {
-    const { t } = pageContext(req, undefined);
-    const issuedAt = new Date();
-    let issued;
-    try {
-      issued = await accounts.reissuePasswordLink(userIdOf(req), auditActorOf(req), issuedAt);
-    } catch (error) {
-      throw translatedNotFound(error, t);
-    }
-    renderLink(req, res, 200, 'link', issued.account, issued.passwordLinkToken, issuedAt);
+    const { account, passwordLink } = await accounts.reissuePasswordLink(userIdOf(req), auditActorOf(req));
+    renderLink(req, res, 200, 'link', account, passwordLink);
   };
 
   return { list, showNew, create, show, update, disable, enable, issuePasswordLink, signOutEverywhere };

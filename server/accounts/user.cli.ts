@@ -8,8 +8,10 @@ import { AppError } from '../lib/errors';
 import { createLogger, type Logger } from '../lib/logger';
 import { loadSurveyDirectory, SurveyDefinitionError } from '../surveys/survey.loader';
 import type { AuditActor } from '../audit/audit.service';
-import { createAccountService, PASSWORD_LINK_HOURS, type Account, type AccountService } from './account.service';
-import { accountStatus, formatUtcMinute, passwordLinkUrl } from './user-admin.handlers';
+import { createAccountService, PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
+import { accountStatus, formatUtcMinute } from './account-display';
+import { passwordLinkUrl } from './password-link';
+import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { ROLES } from './user.model';
 import { EXIT_FAILED, EXIT_OK, readCommandLine, UsageError } from '../lib/command-line';
 
@@ -93,14 +95,6 @@ function readArgs(argv: string[]): Args | 'help' {
   return args;
 }
 
-/** What the first line of a link points at: where people reach the app, as boot announces it. */
-function linkBase(config: Config): string {
-  if (config.PUBLIC_URL) return config.PUBLIC_URL;
-  // A wildcard address is where the app listens, not where anyone can reach it.
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}`;
-}
-
 /** Survey ids a grant may name. Read only when a grant is given: a broken survey file must not stop creating an admin. */
 async function surveyIdsFor(config: Config, grants: string[]): Promise<string[]> {
   if (grants.length === 0) return [];
@@ -134,9 +128,10 @@ function printTable(accounts: Account[]): void {
   for (const row of [header, ...rows]) console.log(pad(row, widths));
 }
 
-function printLink(config: Config, token: string, issuedAt: Date): void {
-  const expiresAt = formatUtcMinute(new Date(issuedAt.getTime() + PASSWORD_LINK_HOURS * 3_600_000));
-  console.log(`One-time link (shown once; expires in ${PASSWORD_LINK_HOURS} hours, ${expiresAt}):\n\n    ${passwordLinkUrl(linkBase(config), token)}\n\nHand it over to the person yourself: nothing is mailed.`);
+/** The link points where people reach the app, as boot announces it. */
+function printLink(config: Config, { token, expiresAt }: PasswordLink): void {
+  const url = passwordLinkUrl(publicBaseUrl(config, serverOrigin(config.HOST, config.PORT)), token);
+  console.log(`One-time link (shown once; expires in ${PASSWORD_LINK_HOURS} hours, ${formatUtcMinute(expiresAt)}):\n\n    ${url}\n\nHand it over to the person yourself: nothing is mailed.`);
 }
 
 async function run(args: Args, accounts: AccountService, config: Config, actor: AuditActor): Promise<void> {
@@ -149,10 +144,9 @@ async function run(args: Args, accounts: AccountService, config: Config, actor: 
     return;
   }
   if (args.command === 'create') {
-    const issuedAt = new Date();
-    const { account, passwordLinkToken } = await accounts.createAccount({ email: args.email, role: args.role, name: args.name ?? '', grants: args.grants }, actor, issuedAt);
+    const { account, passwordLink } = await accounts.createAccount({ email: args.email, role: args.role, name: args.name ?? '', grants: args.grants }, actor);
     console.log(`Created ${account.role} ${account.email}${account.grants.length ? ` with ${account.grants.join(', ')}` : ''}.`);
-    printLink(config, passwordLinkToken, issuedAt);
+    printLink(config, passwordLink);
     return;
   }
   const account = await accounts.findAccountByEmail(args.email);
@@ -170,10 +164,9 @@ async function run(args: Args, accounts: AccountService, config: Config, actor: 
       return;
     }
     case 'reset-password': {
-      const issuedAt = new Date();
-      const { passwordLinkToken } = await accounts.reissuePasswordLink(account.id, actor, issuedAt);
+      const { passwordLink } = await accounts.reissuePasswordLink(account.id, actor);
       console.log(`New password link for ${account.email}; the current password keeps working until the link is used.`);
-      printLink(config, passwordLinkToken, issuedAt);
+      printLink(config, passwordLink);
       return;
     }
     case 'sign-out-everywhere':

@@ -63,6 +63,7 @@ const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
   admin_only: 'errors.forbidden',
   organizer_only: 'errors.forbidden',
   insufficient_scope: 'errors.forbidden',
+  account_not_found: 'users.not_found',
 };
 
 /** `showDetails` (SHOW_ERROR_DETAILS) lets stacks reach the client; otherwise they only reach the log. */

@@ -78,8 +78,8 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
       expect(await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'))).to.equal(401);
       await audit('/login, wrong password');
 
-      const { passwordLinkToken } = await accountsOf(app).createAccount({ email: 'new@example.org', role: 'analyst', grants: [CAPTIC_ID] }, { via: 'cli' });
-      await visit(`/account/password/${passwordLinkToken}`);
+      const { passwordLink } = await accountsOf(app).createAccount({ email: 'new@example.org', role: 'analyst', grants: [CAPTIC_ID] }, { via: 'cli' });
+      await visit(`/account/password/${passwordLink.token}`);
       await page.locator('#password').fill('password1234');
       expect(await submitWith(page, page.locator('form.stacked-form button[type="submit"]'))).to.equal(422);
       await audit('one-time link, guessable password');

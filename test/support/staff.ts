@@ -4,9 +4,10 @@ import { expect } from 'chai';
 import * as cheerio from 'cheerio';
 import mongoose from 'mongoose';
 import { createAccountService, type Account } from '../../server/accounts/account.service';
-import { createApiToken } from '../../server/accounts/api-token.service';
+import { createApiTokenService } from '../../server/accounts/api-token.service';
 import type { Role } from '../../server/accounts/user.model';
 import { createLogger } from '../../server/lib/logger';
+import { parseConfig } from '../../server/lib/config';
 import { Browser, type Page } from './browser';
 import type { TestApp } from './app';
 import type { Page as ChromiumPage } from 'playwright-core';
@@ -31,8 +32,8 @@ export interface StaffMember {
 export async function createStaff(app: TestApp, input: { email: string; role: Role; grants?: string[]; password?: string; name?: string }): Promise<StaffMember> {
   const accounts = accountsOf(app);
   const password = input.password ?? STRONG_PASSWORD;
-  const { passwordLinkToken } = await accounts.createAccount({ email: input.email, role: input.role, grants: input.grants ?? [], name: input.name ?? '' }, { via: 'cli' });
-  const account = await accounts.setPasswordWithLink(passwordLinkToken, password, { via: 'cli' });
+  const { passwordLink } = await accounts.createAccount({ email: input.email, role: input.role, grants: input.grants ?? [], name: input.name ?? '' }, { via: 'cli' });
+  const account = await accounts.setPasswordWithLink(passwordLink.token, password, { via: 'cli' });
   return { account, email: input.email, password };
 }
 
@@ -45,9 +46,12 @@ export async function signedInBrowser(app: TestApp, staff: Pick<StaffMember, 'em
   return browser;
 }
 
+/** The token use cases, as the console calls them. */
+export const apiTokens = createApiTokenService(createLogger(parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })));
+
 /** An API token of the account, as its owner would create in the console. */
 export async function apiTokenFor(staff: StaffMember, scope: 'read' | 'manage' = 'read'): Promise<string> {
-  const { token } = await createApiToken({ userId: staff.account.id, name: `test ${scope}`, scope, expiresInDays: 30 });
+  const { token } = await apiTokens.create({ userId: staff.account.id, name: `test ${scope}`, scope, expiresInDays: 30 }, { via: 'cli' });
   return token;
 }
 

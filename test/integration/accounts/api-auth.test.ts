@@ -2,9 +2,8 @@
 // only, and the survey grants behind both. Every refusal says why, and changes nothing.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { revokeApiToken } from '../../../server/accounts/api-token.service';
 import { startTestApp, type TestApp } from '../../support/app';
-import { apiTokenFor, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
+import { apiTokenFor, apiTokens, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const OTHER_SURVEY = 'coworking_members_2026';
@@ -69,7 +68,7 @@ describe('API authentication', function () {
       await storedCollection('api_tokens').updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
       const revoked = await apiTokenFor(organizer, 'manage');
       const stored = await storedCollection('api_tokens').findOne({ revokedAt: { $exists: false }, expiresAt: { $gt: new Date() } });
-      await revokeApiToken(organizer.account.id, String(stored!._id));
+      await apiTokens.revoke(organizer.account.id, String(stored!._id), { via: 'cli' });
       const cases = [
         ['brm_thisTokenWasNeverIssuedByThisServer0123456789', 'The API token is not valid'],
         ['not-even-our-prefix', 'The API token is not valid'],

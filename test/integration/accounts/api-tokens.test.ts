@@ -6,9 +6,8 @@ import mongoose from 'mongoose';
 import supertest from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import type { Browser, Page } from '../../support/browser';
-import { createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
+import { apiTokens, createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { createApiToken } from '../../../server/accounts/api-token.service';
 
 const OTHER_SURVEY = 'coworking_members_2026';
 const WEIGHTING = `/api/v1/surveys/${CAPTIC_ID}/waves/current/weighting`;
@@ -157,7 +156,7 @@ describe('API tokens', function () {
 
   it('refuses an expired token (401) and marks it expired on the page', async () => {
     const longAgo = new Date(Date.now() - 40 * 86_400_000);
-    const { token } = await createApiToken({ userId: analyst.account.id, name: 'forgotten', scope: 'read', expiresInDays: 30 }, longAgo);
+    const { token } = await apiTokens.create({ userId: analyst.account.id, name: 'forgotten', scope: 'read', expiresInDays: 30 }, { via: 'cli' }, longAgo);
     const refused = await bearer(app, token).get('/api/v1/me');
     expect(refused.status).to.equal(401);
     expect(refused.body.error.message).to.equal('The API token has expired');
@@ -168,7 +167,7 @@ describe('API tokens', function () {
 
   it('answers 404 to someone revoking another’s token, or no token, and revokes nothing', async () => {
     const colleague = await createStaff(app, { email: 'col@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    const { token, summary } = await createApiToken({ userId: colleague.account.id, name: 'colleague’s', scope: 'read', expiresInDays: 30 });
+    const { token, summary } = await apiTokens.create({ userId: colleague.account.id, name: 'colleague’s', scope: 'read', expiresInDays: 30 }, { via: 'cli' });
     for (const tokenId of [summary.id, '000000000000000000000000', 'not-an-id']) {
       const refused = await revokeThroughForm(browser, tokenId);
       expect(refused.status, tokenId).to.equal(404);

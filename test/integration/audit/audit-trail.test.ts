@@ -65,9 +65,9 @@ describe('The audit trail', function () {
     organizer = await createStaff(app, { email: 'org@example.org', role: 'organizer', grants: [CAPTIC_ID] });
     await failSignIn(app, 'ana@example.org');
     await failSignIn(app, HOSTILE_EMAIL);
+    const token = await apiTokenFor(organizer, 'manage');
     const analystBrowser = await signedInBrowser(app, analyst);
     expect((await analystBrowser.get(`/admin/surveys/${CAPTIC_ID}/waves/current/export.csv`)).status).to.equal(200);
-    const token = await apiTokenFor(organizer, 'manage');
     await supertest(app.url)
       .put(`/api/v1/surveys/${CAPTIC_ID}/waves/current/weighting`)
       .set('Authorization', `Bearer ${token}`)

@@ -1,0 +1,8 @@
+// Where a one-time link that sets a password points (the page is in accounts.routes.ts).
+export function passwordLinkPath(token: string): string {
+  return `/account/password/${encodeURIComponent(token)}`;
+}
+
+export function passwordLinkUrl(base: string, token: string): string {
+  return `${base.replace(/\/$/, '')}${passwordLinkPath(token)}`;
+}
