@@ -459,23 +459,46 @@ function estimateKeys(candidate: IndexCandidate): number {
 
 function indexPlan(collection: Collection, candidate: IndexCandidate): QueryPlan {
   const { index, bounds, direction } = candidate;
-  const plan: PlanSummary = {
-    stage: 'IXSCAN',
-    indexName: index.name,
-    keyPattern: index.spec.key,
-    direction: direction < 0 ? 'backward' : 'forward',
-    isMultiKey: index.isMultikey,
-    isUnique: index.spec.unique === true,
-    isSparse: index.sparse,
-    isPartial: index.partial,
-    // Only explain reads the bounds as text: written out when it asks.
-    get indexBounds() {
-      return describeBounds(index, bounds, direction);
-    },
-    keysExamined: 0,
-    docsExamined: 0,
-  };
+  const plan = new IndexScanSummary(index, bounds, direction);
   return { docs: scanIndex(collection, index, bounds, direction, plan, index.unique && isSingleKey(index, candidate)), providesSort: candidate.providesSort, plan };
+}
+
+/**
+ * An index scan's summary. Only explain reads the bounds as text, so they are written out when it
+ * asks: through the class's getter, since a getter in an object literal is defined anew on every
+ * plan, which cost more than the rest of a unique-key lookup's planning.
+ */
+class IndexScanSummary implements PlanSummary {
+  readonly stage = 'IXSCAN';
+  readonly indexName: string;
+  readonly keyPattern: Document;
+  readonly direction: 'forward' | 'backward';
+  readonly isMultiKey: boolean;
+  readonly isUnique: boolean;
+  readonly isSparse: boolean;
+  readonly isPartial: boolean;
+  keysExamined = 0;
+  docsExamined = 0;
+  readonly #index: SecondaryIndex;
+  readonly #bounds: Interval[][];
+  readonly #direction: 1 | -1;
+
+  constructor(index: SecondaryIndex, bounds: Interval[][], direction: 1 | -1) {
+    this.indexName = index.name;
+    this.keyPattern = index.spec.key;
+    this.direction = direction < 0 ? 'backward' : 'forward';
+    this.isMultiKey = index.isMultikey;
+    this.isUnique = index.spec.unique === true;
+    this.isSparse = index.sparse;
+    this.isPartial = index.partial;
+    this.#index = index;
+    this.#bounds = bounds;
+    this.#direction = direction;
+  }
+
+  get indexBounds(): Record<string, string[]> {
+    return describeBounds(this.#index, this.#bounds, this.#direction);
+  }
 }
 
 /** The bounds pin every field of the index to one value. */
