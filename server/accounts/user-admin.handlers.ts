@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors';
 import { publicBaseUrl, requestOrigin } from '../lib/public-url';
 import { negotiateLanguage, translator, type MessageKey, type Translate } from '../lib/i18n/index';
 import type { AppDependencies } from '../lib/app-dependencies';
-import { localize } from '../surveys/localize';
+import { surveyTitles } from '../surveys/survey-titles';
 import { PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
 import { accountStatus, formatUtcMinute } from './account-display';
 import { passwordLinkUrl } from './password-link';
@@ -71,7 +71,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
   }
 
   function surveyChoices(lang: string) {
-    return catalog.list().map(({ definition }) => ({ id: definition.id, title: localize(definition.title, lang, definition.languages[0]) }));
+    return surveyTitles(catalog, lang);
   }
 
   function grantTitles(account: Account, t: Translate, lang: string): string[] {

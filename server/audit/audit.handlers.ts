@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { AppError, ValidationError } from '../lib/errors';
 import { negotiateLanguage, translator, type Translate } from '../lib/i18n/index';
-import { localize } from '../surveys/localize';
+import { surveyTitles } from '../surveys/survey-titles';
 import { guardCell } from '../exports/formula-guard';
 import { AUDIT_ACTIONS, formatAuditCursor, parseAuditCursor, readAuditPage, type AuditAction, type AuditFilter, type StoredAuditEvent } from './audit.service';
 
@@ -93,7 +93,7 @@ export function createAuditHandlers({ catalog }: AppDependencies) {
     const lang = negotiateLanguage(req);
     const t = translator(lang);
     const query = readQuery(req);
-    const surveys = catalog.list().map(({ definition }) => ({ id: definition.id, title: localize(definition.title, lang, definition.languages[0]) }));
+    const surveys = surveyTitles(catalog, lang);
     const locals = {
       lang,
       t,

@@ -2,7 +2,7 @@
 import type { Account } from '../accounts/account.service';
 import { mayReadSurvey } from '../accounts/permissions';
 import type { InterfaceLanguage } from '../lib/i18n/index';
-import { localize } from '../surveys/localize';
+import { surveyTitle } from '../surveys/survey-titles';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import { countResponsesByWave } from '../responses/response.service';
 import { listWaves, type Wave } from '../waves/wave.service';
@@ -24,7 +24,7 @@ export async function surveysOverview(account: Account, catalog: SurveyCatalog, 
       const [waves, counts] = await Promise.all([listWaves(surveyId), countResponsesByWave(surveyId)]);
       return {
         id: surveyId,
-        title: localize(definition.title, lang, definition.languages[0]),
+        title: surveyTitle(definition, lang),
         waves: waves.map((wave) => ({ ...wave, complete: counts.get(wave.waveId)?.complete ?? 0, partial: counts.get(wave.waveId)?.partial ?? 0 })),
       };
     }),

@@ -2,7 +2,7 @@ import type { RequestHandler, Router } from 'express';
 import { publicAccess, routeTable } from '../lib/routes';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { negotiateLanguage, translator } from '../lib/i18n/index';
-import { localize } from '../surveys/localize';
+import { surveyTitle } from '../surveys/survey-titles';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
 
 export function homeRoutes({ catalog }: Pick<AppDependencies, 'catalog'>): Router {
@@ -16,7 +16,7 @@ export function homeRoutes({ catalog }: Pick<AppDependencies, 'catalog'>): Route
           open: wave?.status === 'open',
           href: `/s/${encodeURIComponent(definition.id)}${lang === definition.languages[0] ? '' : `?lang=${lang}`}`,
           reportHref: `/admin/surveys/${encodeURIComponent(definition.id)}/waves/${CURRENT_WAVE}/report?lang=${lang}`,
-          title: localize(definition.title, lang, definition.languages[0]),
+          title: surveyTitle(definition, lang),
         };
       }),
     );

@@ -7,6 +7,7 @@ import { translator, negotiateLanguage, type InterfaceLanguage } from '../lib/i1
 import { cookieIsSecure } from '../lib/security';
 import type { AnswerError, TAnswers } from '../surveys/answers';
 import { localize } from '../surveys/localize';
+import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import type { FormBody } from './form-input';
@@ -84,7 +85,7 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
     return {
       lang: ctx.lang,
       t: ctx.t,
-      surveyTitle: localize(ctx.definition.title, ctx.lang, ctx.definition.languages[0]),
+      surveyTitle: surveyTitle(ctx.definition, ctx.lang),
       switchLanguageHref: canSwitch ? `${req.path}?lang=${other}` : undefined,
       text: (value: Parameters<typeof localize>[0] | undefined) =>
         value === undefined ? '' : localize(value, ctx.lang, ctx.definition.languages[0]),
@@ -115,7 +116,7 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
     const { definition } = ctx;
     res.status(status).render('take/intro', {
       ...common(req, ctx),
-      title: localize(definition.title, ctx.lang, definition.languages[0]),
+      title: surveyTitle(definition, ctx.lang),
       intro: definition.intro,
       consent: definition.consent,
       consentError,
@@ -172,10 +173,10 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
     const progress = { current: position.current, total: position.total };
     const token = resumeToken(req, definition.id);
     const pageTitle = plan.page.title ? localize(plan.page.title, ctx.lang, definition.languages[0]) : undefined;
-    const surveyTitle = localize(definition.title, ctx.lang, definition.languages[0]);
+    const title = surveyTitle(definition, ctx.lang);
     res.status(status).render('take/page', {
       ...common(req, ctx),
-      title: `${errors.length ? `${t('errors.field_prefix')} ` : ''}${pageTitle ? `${pageTitle} – ` : ''}${surveyTitle}`,
+      title: `${errors.length ? `${t('errors.field_prefix')} ` : ''}${pageTitle ? `${pageTitle} – ` : ''}${title}`,
       pageTitle,
       pageIntro: plan.page.intro ? localize(plan.page.intro, ctx.lang, definition.languages[0]) : undefined,
       questions,
@@ -267,7 +268,7 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
       if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
       res.render('take/thanks', {
         ...common(req, ctx),
-        title: `${ctx.t('take.thanks_title')} – ${localize(ctx.definition.title, ctx.lang, ctx.definition.languages[0])}`,
+        title: `${ctx.t('take.thanks_title')} – ${surveyTitle(ctx.definition, ctx.lang)}`,
         thankYou: localize(ctx.definition.thank_you, ctx.lang, ctx.definition.languages[0]),
       });
     },
