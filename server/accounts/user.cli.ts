@@ -2,10 +2,9 @@
 // first admin without the setup page, and the way back in when every admin is locked out.
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
 import { parseArgs } from 'node:util';
-import { ConfigError, getConfig, type Config } from '../lib/config';
+import type { Config } from '../lib/config';
 import { openDatabase, type OpenDatabase } from '../lib/database';
 import { AppError } from '../lib/errors';
-import { createLogger, type Logger } from '../lib/logger';
 import { loadSurveyDirectory, SurveyDefinitionError } from '../surveys/survey.loader';
 import type { AuditActor } from '../audit/audit.service';
 import { createAccountService, PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
@@ -13,7 +12,7 @@ import { accountStatus, formatUtcMinute } from './account-display';
 import { passwordLinkUrl } from './password-link';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { ROLES } from './user.model';
-import { EXIT_FAILED, EXIT_OK, readCommandLine, UsageError } from '../lib/command-line';
+import { CommandRefusal, commandSetup, EXIT_OK, readCommandLine, runCommand, UsageError } from '../lib/command-line';
 
 const USAGE = `Usage:
   npm run user:create -- --email EMAIL --role ${ROLES.join('|')} [--name NAME] [--grant SURVEY_ID ...]
@@ -36,7 +35,6 @@ const COMMANDS = ['create', 'list', 'disable', 'enable', 'reset-password', 'sign
 type Command = (typeof COMMANDS)[number];
 
 /** A refusal worded for the terminal. */
-class RefusedError extends Error {}
 
 interface Args {
   command: Command;
@@ -101,7 +99,7 @@ async function surveyIdsFor(config: Config, grants: string[]): Promise<string[]>
   try {
     return (await loadSurveyDirectory(config.surveysDir)).map((survey) => survey.definition.id);
   } catch (error) {
-    if (error instanceof SurveyDefinitionError) throw new RefusedError(`A survey definition is invalid, so grants cannot be checked:\n${error.message}`);
+    if (error instanceof SurveyDefinitionError) throw new CommandRefusal(`A survey definition is invalid, so grants cannot be checked:\n${error.message}`);
     throw error;
   }
 }
@@ -176,28 +174,11 @@ async function run(args: Args, accounts: AccountService, config: Config, actor: 
   }
 }
 
-/** The service's refusals, as a person at the terminal reads them. */
-function refusalText(error: AppError, args: Args): string {
-  if (error.code === 'account_not_found') return `No account for ${args.email ?? ''}. See npm run user:list.`;
-  return error.message;
-}
-
 async function main(argv: string[]): Promise<number> {
   const args = readCommandLine(argv, readArgs, USAGE);
   if (typeof args === 'number') return args;
 
-  let config: Config;
-  try {
-    config = getConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return EXIT_FAILED;
-    }
-    throw error;
-  }
-  // Logs go to stderr, so standard output carries only the command's output (a link, a list).
-  const logger: Logger = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, NODE_ENV: config.NODE_ENV }, 'stderr');
+  const { config, logger } = commandSetup();
 
   let database: OpenDatabase | undefined;
   try {
@@ -207,21 +188,11 @@ async function main(argv: string[]): Promise<number> {
     await run(args, accounts, config, { via: 'cli' });
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof RefusedError) {
-      console.error(error.message);
-      return EXIT_FAILED;
-    }
-    if (error instanceof AppError && error.expected) {
-      console.error(refusalText(error, args));
-      return EXIT_FAILED;
-    }
+    if (error instanceof AppError && error.code === 'account_not_found') throw new CommandRefusal(`No account for ${args.email ?? ''}. See npm run user:list.`);
     throw error;
   } finally {
     await database?.close();
   }
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
-  return EXIT_FAILED;
-});
+await runCommand(main);

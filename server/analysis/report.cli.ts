@@ -4,10 +4,10 @@
 // and nothing else. Works whether or not the app is running (see server/lib/database.ts).
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/database';
-import { AppError } from '../lib/errors';
 import { localize } from '../surveys/localize';
 import { createSurveyCatalog } from '../surveys/survey.catalog';
-import { CliSetupError, setUpSurveyCli, type SurveyCliSetup } from '../surveys/survey-cli-setup';
+import { setUpSurveyCli } from '../surveys/survey-cli-setup';
+import { EXIT_OK, EXIT_USAGE, runCommand } from '../lib/command-line';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { ZFiguresQuery } from './figures/figures.schemas';
 import { createFiguresService } from './figures/figures.service';
@@ -18,10 +18,6 @@ import { basePoliciesUsed, renderStatements } from './report/statements';
 const USAGE = `Usage: npm run report -- --survey ID [--wave WAVE] [--by QUESTION] [--weighted]
          [--base answered|shown|all] [--filter question:option,option;...] [--compare WAVE]
          [--lang fr|en] [--json]`;
-
-const EXIT_OK = 0;
-const EXIT_ERROR = 1;
-const EXIT_USAGE = 2;
 
 function formatText(definition: TSurveyDefinition, figures: Figures, lang: 'fr' | 'en', statements: string[]): string {
   const source = definition.languages[0] ?? lang;
@@ -118,17 +114,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const query = parsedQuery.data;
 
-  let setup: SurveyCliSetup;
-  try {
-    setup = await setUpSurveyCli(values.survey);
-  } catch (error) {
-    if (error instanceof CliSetupError) {
-      console.error(error.message);
-      return EXIT_ERROR;
-    }
-    throw error;
-  }
-  const { config, surveys, survey, logger } = setup;
+  const { config, surveys, survey, logger } = await setUpSurveyCli(values.survey);
   const catalog = createSurveyCatalog(surveys);
   const database = await openDatabase(config, logger, { role: 'cli' });
   try {
@@ -145,18 +131,9 @@ async function main(argv: string[]): Promise<number> {
     const statements = renderStatements(survey.definition, byBase, lang).map((s) => s.plain);
     process.stdout.write(formatText(survey.definition, figures, lang, statements));
     return EXIT_OK;
-  } catch (error) {
-    if (error instanceof AppError && error.expected) {
-      console.error(error.message);
-      return EXIT_ERROR;
-    }
-    throw error;
   } finally {
     await database.close();
   }
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
-  return EXIT_ERROR;
-});
+await runCommand(main);

@@ -5,9 +5,9 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/database';
 import { streamCompleteAnswers } from '../responses/response.service';
-import { CliSetupError, setUpSurveyCli } from '../surveys/survey-cli-setup';
+import { setUpSurveyCli } from '../surveys/survey-cli-setup';
+import { EXIT_OK, EXIT_USAGE, runCommand } from '../lib/command-line';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
-import { AppError } from '../lib/errors';
 import { tallyTargetFor } from './tally/tally.hooks';
 import { rebuildTallies } from './tally/tally.service';
 
@@ -19,41 +19,22 @@ async function main(argv: string[]): Promise<number> {
     ({ values } = parseArgs({ args: argv, options: { survey: { type: 'string' }, wave: { type: 'string', default: CURRENT_WAVE } } }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (!values.survey) {
     console.error(`--survey is required\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
-  let setup;
-  try {
-    setup = await setUpSurveyCli(values.survey);
-  } catch (error) {
-    if (error instanceof CliSetupError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
-  const { config, survey, logger } = setup;
+  const { config, survey, logger } = await setUpSurveyCli(values.survey);
   const database = await openDatabase(config, logger, { role: 'cli' });
   try {
     const wave = await findWave(survey.definition.id, values.wave ?? CURRENT_WAVE);
     const count = await rebuildTallies(tallyTargetFor(survey.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
     console.log(`Rebuilt the live counters of ${survey.definition.id}, wave ${wave.waveId}, from ${count} complete responses.`);
-    return 0;
-  } catch (error) {
-    if (error instanceof AppError && error.expected) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
+    return EXIT_OK;
   } finally {
     await database.close();
   }
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
-  return 1;
-});
+await runCommand(main);

@@ -1,5 +1,8 @@
-// What every `npm run` command shares: its exit codes, and reading its arguments with a usage
-// text printed on a mistake or on --help.
+// What every `npm run` command shares: its exit codes, reading its arguments with a usage text
+// printed on a mistake or on --help, its settings and logger, and how it ends.
+import { ConfigError, getConfig, type Config } from './config';
+import { AppError } from './errors';
+import { createLogger, type Logger } from './logger';
 
 export const EXIT_OK = 0;
 /** The command ran and refused or failed: nothing was changed. */
@@ -28,4 +31,35 @@ export function readCommandLine<Args>(argv: string[], readArgs: (argv: string[])
     return EXIT_OK;
   }
   return args;
+}
+
+/** A refusal whose message is meant for the terminal as is (a bad setting, an unknown survey). */
+export class CommandRefusal extends Error {}
+
+/**
+ * The settings, and a logger to stderr (at warn, unless LOG_LEVEL asks for less), so that
+ * standard output carries only the command's own output: a link, a list, a report.
+ */
+export function commandSetup(): { config: Config; logger: Logger } {
+  let config: Config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CommandRefusal(error.message);
+    throw error;
+  }
+  const logger = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, NODE_ENV: config.NODE_ENV }, 'stderr');
+  return { config, logger };
+}
+
+/**
+ * Runs a command's main and ends the process with its exit code. A refusal (CommandRefusal, or
+ * an AppError the caller caused) prints its message and exits 1; anything else prints whole.
+ */
+export async function runCommand(main: (argv: string[]) => Promise<number>): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+    const refused = error instanceof CommandRefusal || (error instanceof AppError && error.expected);
+    console.error(refused ? (error as Error).message : error);
+    return EXIT_FAILED;
+  });
 }

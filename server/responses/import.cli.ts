@@ -5,13 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type OpenDatabase } from '../lib/database';
-import { AppError } from '../lib/errors';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
 import { registerTallyHooks } from '../analysis/tally/tally.hooks';
-import { CliSetupError, setUpSurveyCli, type SurveyCliSetup } from '../surveys/survey-cli-setup';
+import { setUpSurveyCli } from '../surveys/survey-cli-setup';
 import { CURRENT_WAVE } from '../waves/wave.service';
 import { formatLineProblem, ImportFileError, importResponses, type ImportFormat, type ImportReport } from './import.service';
-import { EXIT_FAILED, EXIT_OK, readCommandLine, UsageError } from '../lib/command-line';
+import { EXIT_FAILED, EXIT_OK, readCommandLine, runCommand, UsageError } from '../lib/command-line';
 
 const USAGE = `Usage: npm run responses:import -- --survey ID [--wave WAVE] [--skip-invalid] [--dry-run] [--format jsonl|csv] FILE
 
@@ -115,17 +114,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_FAILED;
   }
 
-  let setup: SurveyCliSetup;
-  try {
-    setup = await setUpSurveyCli(args.survey);
-  } catch (error) {
-    if (error instanceof CliSetupError) {
-      console.error(error.message);
-      return EXIT_FAILED;
-    }
-    throw error;
-  }
-  const { config, surveys, survey, logger } = setup;
+  const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
 
   let database: OpenDatabase | undefined;
   try {
@@ -143,17 +132,10 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Nothing imported: ${error.message} (${args.file}).`);
       return EXIT_FAILED;
     }
-    if (error instanceof AppError && error.expected) {
-      console.error(error.message);
-      return EXIT_FAILED;
-    }
     throw error;
   } finally {
     await database?.close();
   }
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error);
-  return EXIT_FAILED;
-});
+await runCommand(main);
