@@ -2,22 +2,15 @@
 // expiring, revocable, with their last use shown; and used as `Authorization: Bearer`.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import supertest from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import type { Browser, Page } from '../../support/browser';
-import { apiTokens, createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
+import { apiTokens, createStaff, signedInBrowser, type StaffMember, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const OTHER_SURVEY = 'coworking_members_2026';
 const WEIGHTING = `/api/v1/surveys/${CAPTIC_ID}/waves/current/weighting`;
 const TARGETS = { method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 12, ge: 8 } } };
-
-function db() {
-  const connection = mongoose.connection.db;
-  if (!connection) throw new Error('not connected');
-  return connection;
-}
 
 function tokenForm(page: Page, fields: Record<string, string>): Record<string, string> {
   return { _csrf: page.$('#token-form input[name=_csrf]').attr('value') ?? '', ...fields };
@@ -74,7 +67,7 @@ describe('API tokens', function () {
     const days = (Date.parse(row.find('.token-expires').text().replace(' UTC', 'Z').replace(' ', 'T')) - Date.now()) / 86_400_000;
     expect(days).to.be.within(29.9, 30.01);
 
-    const stored = await db().collection('api_tokens').find().toArray();
+    const stored = await storedCollection('api_tokens').find().toArray();
     expect(stored).to.have.length(1);
     expect(stored[0]!.hash).to.equal(createHash('sha256').update(token).digest('hex'));
     expect(JSON.stringify(stored)).not.to.contain(token);
@@ -84,7 +77,7 @@ describe('API tokens', function () {
     expect(again.html).not.to.contain(token);
     expect(again.$('#new-token').length).to.equal(0);
 
-    const audit = await db().collection('audit_events').find({ action: 'token_created' }).toArray();
+    const audit = await storedCollection('audit_events').find({ action: 'token_created' }).toArray();
     expect(audit).to.have.length(1);
     expect(audit[0]).to.include({ actorEmail: analyst.email, target: 'Monthly dashboard', via: 'session' });
     expect(JSON.stringify(audit)).not.to.contain(token);
@@ -107,7 +100,7 @@ describe('API tokens', function () {
     const lastUsed = page.$('#tokens .token-last-used').text();
     expect(lastUsed).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     expect(Math.abs(Date.parse(lastUsed.replace(' UTC', 'Z').replace(' ', 'T')) - Date.now())).to.be.below(120_000);
-    const stored = await db().collection('api_tokens').findOne({});
+    const stored = await storedCollection('api_tokens').findOne({});
     expect(stored!.lastUsedAt).to.be.instanceOf(Date);
   });
 
@@ -120,14 +113,14 @@ describe('API tokens', function () {
     // A manage token never gives more than its account has: an analyst still only reads.
     const analystManage = (await createThroughForm(browser, { name: 'too much', scope: 'manage', expires_in_days: '7' })).$('#new-token').text();
     expect((await bearer(app, analystManage).put(WEIGHTING, TARGETS)).body.error.code).to.equal('organizer_only');
-    expect(await db().collection('audit_events').countDocuments({ action: 'weighting_changed' })).to.equal(0);
+    expect(await storedCollection('audit_events').countDocuments({ action: 'weighting_changed' })).to.equal(0);
 
     const organizer = await createStaff(app, { email: 'org@example.org', role: 'organizer', grants: [CAPTIC_ID] });
     const organizerBrowser = await signedInBrowser(app, organizer);
     const manageToken = (await createThroughForm(organizerBrowser, { name: 'weights', scope: 'manage', expires_in_days: '7' })).$('#new-token').text();
     const changed = await bearer(app, manageToken).put(WEIGHTING, TARGETS);
     expect(changed.status, JSON.stringify(changed.body)).to.equal(204);
-    const audit = await db().collection('audit_events').findOne({ action: 'weighting_changed' });
+    const audit = await storedCollection('audit_events').findOne({ action: 'weighting_changed' });
     expect(audit).to.include({ actorEmail: organizer.email, via: 'token', surveyId: CAPTIC_ID });
   });
 
@@ -149,7 +142,7 @@ describe('API tokens', function () {
 
     // Revoking again is harmless and audited once.
     expect((await revokeThroughForm(browser, tokenId)).status).to.equal(200);
-    const audit = await db().collection('audit_events').find({ action: 'token_revoked' }).toArray();
+    const audit = await storedCollection('audit_events').find({ action: 'token_revoked' }).toArray();
     expect(audit).to.have.length(1);
     expect(audit[0]).to.include({ actorEmail: analyst.email, target: 'old script' });
   });
@@ -174,8 +167,8 @@ describe('API tokens', function () {
       expect(refused.$('#form-error').text()).to.equal('None of your tokens has that id.');
     }
     expect((await bearer(app, token).get('/api/v1/me')).status).to.equal(200);
-    expect(await db().collection('api_tokens').countDocuments({ revokedAt: { $exists: true } })).to.equal(0);
-    expect(await db().collection('audit_events').countDocuments({ action: 'token_revoked' })).to.equal(0);
+    expect(await storedCollection('api_tokens').countDocuments({ revokedAt: { $exists: true } })).to.equal(0);
+    expect(await storedCollection('audit_events').countDocuments({ action: 'token_revoked' })).to.equal(0);
     // Nor does the colleague's token show on this account's page.
     expect((await browser.get('/admin/account')).html).not.to.contain('colleague’s');
   });
@@ -198,8 +191,8 @@ describe('API tokens', function () {
       expect(refused.$('#form-error').text()).to.contain(message);
       expect(refused.$('#new-token').length).to.equal(0);
       expect(refused.$('#token-name').attr('value')).to.equal(fields.name.slice(0, 200));
-      expect(await db().collection('api_tokens').countDocuments()).to.equal(0);
-      expect(await db().collection('audit_events').countDocuments({ action: 'token_created' })).to.equal(0);
+      expect(await storedCollection('api_tokens').countDocuments()).to.equal(0);
+      expect(await storedCollection('audit_events').countDocuments({ action: 'token_created' })).to.equal(0);
     });
   }
 
@@ -208,6 +201,6 @@ describe('API tokens', function () {
       const created = await createThroughForm(browser, { name: `for ${days}`, scope: 'manage', expires_in_days: days });
       expect(created.status, days).to.equal(200);
     }
-    expect(await db().collection('api_tokens').countDocuments({ scope: 'manage' })).to.equal(2);
+    expect(await storedCollection('api_tokens').countDocuments({ scope: 'manage' })).to.equal(2);
   });
 });

@@ -1,21 +1,14 @@
 // One's own account page: who one is, changing one's password, signing out everywhere.
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import { startTestApp, type TestApp } from '../../support/app';
 import { Browser, type Page } from '../../support/browser';
-import { createStaff, signedInBrowser, STRONG_PASSWORD, type StaffMember } from '../../support/staff';
+import { createStaff, signedInBrowser, type StaffMember, storedCollection, STRONG_PASSWORD } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const NEW_PASSWORD = 'marmalade lighthouse sixty wobbly kettles';
 
-function db() {
-  const connection = mongoose.connection.db;
-  if (!connection) throw new Error('not connected');
-  return connection;
-}
-
 async function storedUser(email: string) {
-  const user = await db().collection('users').findOne({ email });
+  const user = await storedCollection('users').findOne({ email });
   if (!user) throw new Error(`no user ${email}`);
   return user;
 }
@@ -111,7 +104,7 @@ describe('One’s own account', function () {
       expect(await signInAttempt(app, analyst.email, NEW_PASSWORD)).to.equal(303);
       expect((await here.get('/admin')).status).to.equal(200);
 
-      const audit = await db().collection('audit_events').findOne({ action: 'password_changed' });
+      const audit = await storedCollection('audit_events').findOne({ action: 'password_changed' });
       expect(audit).to.include({ actorEmail: analyst.email, target: analyst.email, via: 'session' });
       expect(JSON.stringify(audit)).not.to.contain(NEW_PASSWORD);
     });
@@ -140,7 +133,7 @@ describe('One’s own account', function () {
         expect(after.sessionGeneration).to.equal(before.sessionGeneration);
         expect((await here.get('/admin')).status).to.equal(200);
         expect((await elsewhere.get('/admin')).status).to.equal(200);
-        expect(await db().collection('audit_events').countDocuments({ action: 'password_changed' })).to.equal(0);
+        expect(await storedCollection('audit_events').countDocuments({ action: 'password_changed' })).to.equal(0);
       });
     }
 
@@ -175,7 +168,7 @@ describe('One’s own account', function () {
 
       // The password still works: signing out everywhere is not a lock-out.
       expect(await signInAttempt(app, analyst.email, analyst.password)).to.equal(303);
-      const audit = await db().collection('audit_events').findOne({ action: 'sign_out_everywhere' });
+      const audit = await storedCollection('audit_events').findOne({ action: 'sign_out_everywhere' });
       expect(audit).to.include({ actorEmail: analyst.email, target: analyst.email });
     });
   });

@@ -1,21 +1,14 @@
 // The audit trail page and its CSV: what admins read of who did what, filtered and paged.
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import { parse as parseCsv } from 'csv-parse/sync';
 import supertest from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { Browser, type Page } from '../../support/browser';
-import { apiTokenFor, createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
+import { apiTokenFor, createStaff, signedInBrowser, type StaffMember, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const DAY_MS = 86_400_000;
 const HOSTILE_EMAIL = '=hyperlink("http://evil.example")@example.org';
-
-function db() {
-  const connection = mongoose.connection.db;
-  if (!connection) throw new Error('not connected');
-  return connection;
-}
 
 function utcDay(offsetDays = 0): string {
   return new Date(Date.now() + offsetDays * DAY_MS).toISOString().slice(0, 10);
@@ -147,7 +140,7 @@ describe('The audit trail', function () {
   }
 
   it('pages 50 at a time through "older" links, and never loses events that share a millisecond', async () => {
-    await db().collection('audit_events').deleteMany({});
+    await storedCollection('audit_events').deleteMany({});
     const start = Date.now() - 3_600_000;
     // 130 events a second apart, except 49 to 53, which share one millisecond across the first page's end.
     const events = Array.from({ length: 130 }, (_, i) => ({
@@ -157,7 +150,7 @@ describe('The audit trail', function () {
       actorEmail: 'many@example.org',
       target: `event ${i}`,
     }));
-    await db().collection('audit_events').insertMany(events);
+    await storedCollection('audit_events').insertMany(events);
 
     const seen: string[] = [];
     const pageSizes: number[] = [];
@@ -197,7 +190,7 @@ describe('The audit trail', function () {
     expect(records.map((record) => record.target)).to.have.members(['ana@example.org', `'${HOSTILE_EMAIL}`]);
     expect(records.every((record) => record.who === 'anonymous')).to.equal(true);
 
-    await db().collection('audit_events').insertMany(Array.from({ length: 2100 }, (_, i) => ({ at: new Date(Date.now() - 10_000 - Math.floor(i / 3)), action: 'sign_out', via: 'session', target: `t${i}` })));
+    await storedCollection('audit_events').insertMany(Array.from({ length: 2100 }, (_, i) => ({ at: new Date(Date.now() - 10_000 - Math.floor(i / 3)), action: 'sign_out', via: 'session', target: `t${i}` })));
     const all = await adminBrowser.agent.get('/admin/audit.csv?action=sign_out');
     const allRecords = parseCsv(all.text, { bom: true, columns: true }) as Array<Record<string, string>>;
     expect(allRecords).to.have.length(2100);
