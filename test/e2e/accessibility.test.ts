@@ -2,41 +2,24 @@
 // lack of consent), every question page before and after submitting it empty, the thank-you page.
 // All of it in French, the language the survey is written in, and a whole run in English.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { FormFields } from '../support/browser';
 import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES } from '../fixtures/captic-answers';
-import { startTestApp, type TestApp } from '../support/app';
+
 import { describeViolations, findSeriousViolations } from './support/axe';
-import { launchChromium, openContext } from './support/chromium';
+import { useChromiumSuite } from './support/chromium';
 import { answerAndContinue, currentPageId, next, submitWith } from './support/survey';
 
 describe('Accessibility of the CAP-TIC survey (axe-core in Chromium)', function () {
   this.timeout(45_000);
-  let app: TestApp;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  before(async () => {
-    app = await startTestApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(() => app.reset());
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const suite = useChromiumSuite();
 
   /**
    * Walks the whole survey, running axe on each state a respondent can see, and returns the
    * serious or critical violations by page state (empty when all is well) and the pages seen.
    */
   async function auditSurvey(lang: 'fr' | 'en', plan: Record<string, FormFields>, consentLabel: string, startLabel: string) {
-    context = await openContext(browser, { locale: lang === 'fr' ? 'fr-FR' : 'en-GB' });
-    const page: Page = await context.newPage();
+    const page: Page = await suite.newPage({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB' });
     const failures: Record<string, string[]> = {};
     const audit = async (state: string) => {
       expect(await page.locator('html').getAttribute('lang'), state).to.equal(lang);
@@ -44,7 +27,7 @@ describe('Accessibility of the CAP-TIC survey (axe-core in Chromium)', function 
       if (found.length) failures[state] = found;
     };
 
-    await page.goto(`${app.url}/s/${CAPTIC_ID}`);
+    await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
     await audit('intro');
     expect(await submitWith(page, page.getByRole('button', { name: startLabel }))).to.equal(422);
     await audit('intro, consent missing');
@@ -66,9 +49,8 @@ describe('Accessibility of the CAP-TIC survey (axe-core in Chromium)', function 
   }
 
   it('reports a critical violation when a page has one (the audit is not blind under the CSP)', async () => {
-    context = await openContext(browser, { locale: 'fr-FR' });
-    const page = await context.newPage();
-    await page.goto(`${app.url}/s/${CAPTIC_ID}`);
+    const page = await suite.newPage({ locale: 'fr-FR' });
+    await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
     expect(describeViolations(await findSeriousViolations(page))).to.deep.equal([]);
     // A consent box that has lost its label is what a screen reader user would meet.
     await page.evaluate<void>('document.querySelector("label[for=consent]").remove()');

@@ -3,40 +3,23 @@
 // its link, one account, own account with a new token, the audit trail), in French and in
 // English, including the states after a refused form. Nothing serious or critical may be found.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
-import { startTestApp, type TestApp } from '../support/app';
+
 import { accountsOf, createStaff, signInChromium } from '../support/staff';
 import { describeViolations, findSeriousViolations } from './support/axe';
-import { launchChromium, openContext } from './support/chromium';
+import { useChromiumSuite } from './support/chromium';
 import { inPage, submitWith } from './support/survey';
 
 type Lang = 'fr' | 'en';
 
 describe('Accessibility of the staff pages (axe-core in Chromium)', function () {
   this.timeout(60_000);
-  let app: TestApp;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  before(async () => {
-    app = await startTestApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(() => app.reset());
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const suite = useChromiumSuite();
 
   /** A page in the given language, and an audit that gathers violations by page state. */
   async function auditor(lang: Lang) {
-    context = await openContext(browser, { locale: lang === 'fr' ? 'fr-FR' : 'en-GB' });
-    const page: Page = await context.newPage();
+    const page: Page = await suite.newPage({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB' });
     const failures: Record<string, string[]> = {};
     const seen: string[] = [];
     const audit = async (state: string) => {
@@ -46,7 +29,7 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
       if (found.length) failures[state] = found;
     };
     const visit = async (path: string, expectedStatus = 200) => {
-      const response = await page.goto(`${app.url}${path}`);
+      const response = await page.goto(`${suite.app.url}${path}`);
       expect(response?.status(), path).to.equal(expectedStatus);
       await audit(path);
     };
@@ -71,14 +54,14 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
       expect(await submitWith(page, page.locator('form[action="/setup"] button[type="submit"]'))).to.equal(403);
       await audit('/setup, wrong code');
 
-      const admin = await createStaff(app, { email: 'admin@example.org', role: 'admin' });
+      const admin = await createStaff(suite.app, { email: 'admin@example.org', role: 'admin' });
       await visit('/login');
       await page.locator('#email').fill(admin.email);
       await page.locator('#password').fill('not the right password at all');
       expect(await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'))).to.equal(401);
       await audit('/login, wrong password');
 
-      const { passwordLink } = await accountsOf(app).createAccount({ email: 'new@example.org', role: 'analyst', grants: [CAPTIC_ID] }, { via: 'cli' });
+      const { passwordLink } = await accountsOf(suite.app).createAccount({ email: 'new@example.org', role: 'analyst', grants: [CAPTIC_ID] }, { via: 'cli' });
       await visit(`/account/password/${passwordLink.token}`);
       await page.locator('#password').fill('password1234');
       expect(await submitWith(page, page.locator('form.stacked-form button[type="submit"]'))).to.equal(422);
@@ -91,9 +74,9 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
 
     it(`finds nothing serious on any console page an admin reaches in ${lang}`, async () => {
       const { page, failures, seen, audit, visit } = await auditor(lang);
-      const admin = await createStaff(app, { email: 'admin@example.org', role: 'admin', name: 'Alice Martin' });
-      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-      await signInChromium(page, app, admin);
+      const admin = await createStaff(suite.app, { email: 'admin@example.org', role: 'admin', name: 'Alice Martin' });
+      const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      await signInChromium(page, suite.app, admin);
 
       await visit('/admin');
       await visit('/admin/users');
@@ -122,8 +105,8 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
 
     it(`finds nothing serious on what an analyst sees in ${lang}: the console, the account page, a refusal`, async () => {
       const { page, failures, visit } = await auditor(lang);
-      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-      await signInChromium(page, app, analyst);
+      const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      await signInChromium(page, suite.app, analyst);
       await visit('/admin');
       await visit('/admin/account');
       await visit('/admin/users', 403);

@@ -3,10 +3,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CAPTIC_ID, USER_PAGES } from '../fixtures/captic-answers';
-import { ROOT, startTestApp, type TestApp } from '../support/app';
-import { launchChromium, openContext } from './support/chromium';
+import { ROOT } from '../support/app';
+import { useChromiumSuite } from './support/chromium';
 import { answerAndContinue, currentPageId, heading, inPage, submitWith } from './support/survey';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -15,23 +15,9 @@ const DESKTOP = { width: 1280, height: 900 };
 
 describe('The CAP-TIC pages on a phone and a desktop', function () {
   this.timeout(30_000);
-  let app: TestApp;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
+  const suite = useChromiumSuite();
   before(async () => {
-    app = await startTestApp();
-    browser = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(() => app.reset());
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
   });
 
   async function pageWidth(page: Page): Promise<number> {
@@ -39,9 +25,8 @@ describe('The CAP-TIC pages on a phone and a desktop', function () {
   }
 
   async function startSurvey(): Promise<Page> {
-    context = await openContext(browser, { locale: 'fr-FR', viewport: PHONE });
-    const page = await context.newPage();
-    await page.goto(`${app.url}/s/${CAPTIC_ID}`);
+    const page = await suite.newPage({ locale: 'fr-FR', viewport: PHONE });
+    await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
     expect(await pageWidth(page), 'intro at 360 px').to.be.at.most(PHONE.width);
     await page.getByLabel("J'ai lu ces informations et j'accepte de participer").check();
     expect(await submitWith(page, page.getByRole('button', { name: 'Commencer' }))).to.equal(303);

@@ -1,10 +1,10 @@
 // The whole CAP-TIC survey in a real headless Chromium, once as a browser without JavaScript and
 // once with it, each run going Back to change the answer that decides which pages follow.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES, USER_STORED_ANSWERS, USER_STORED_OTHER_TEXTS } from '../fixtures/captic-answers';
-import { startTestApp, type TestApp } from '../support/app';
-import { launchChromium, openContext } from './support/chromium';
+
+import { openContext, useChromiumSuite } from './support/chromium';
 import {
   answerAndContinue,
   answerPage,
@@ -24,28 +24,11 @@ const FOCUSED_ID = 'document.activeElement ? document.activeElement.id : ""';
 
 describe('Taking the CAP-TIC survey in Chromium', function () {
   this.timeout(30_000);
-  let app: TestApp;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  before(async () => {
-    app = await startTestApp();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(() => app.reset());
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const suite = useChromiumSuite();
 
   async function openIntro(options: Parameters<typeof openContext>[1] = {}): Promise<Page> {
-    context = await openContext(browser, { locale: 'fr-FR', ...options });
-    const page = await context.newPage();
-    const response = await page.goto(`${app.url}/s/${CAPTIC_ID}`);
+    const page = await suite.newPage({ locale: 'fr-FR', ...options });
+    const response = await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
     expect(response?.status()).to.equal(200);
     return page;
   }
@@ -111,7 +94,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     expect(stored).to.have.length(1);
     const [response] = stored;
     expect(response).to.include({ surveyId: CAPTIC_ID, waveId: '2011-03', status: 'complete', language: 'fr', source: 'web' });
-    expect(response!.fingerprint).to.equal(app.catalog.require(CAPTIC_ID).fingerprint);
+    expect(response!.fingerprint).to.equal(suite.app.catalog.require(CAPTIC_ID).fingerprint);
     expect(response!.completedAt).to.be.instanceOf(Date);
     // The users' answers typed before going Back are gone with the pages that held them.
     expect(response!.answers).to.deep.equal({
@@ -190,7 +173,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     expect(stored).to.have.length(1);
     const [response] = stored;
     expect(response).to.include({ surveyId: CAPTIC_ID, waveId: '2011-03', status: 'complete', language: 'en', source: 'web' });
-    expect(response!.fingerprint).to.equal(app.catalog.require(CAPTIC_ID).fingerprint);
+    expect(response!.fingerprint).to.equal(suite.app.catalog.require(CAPTIC_ID).fingerprint);
     expect(response!.answers).to.deep.equal(USER_STORED_ANSWERS);
     expect(response!.otherTexts).to.deep.equal(USER_STORED_OTHER_TEXTS);
   });

@@ -1,7 +1,8 @@
 // Launches Debian's Chromium through playwright-core. Never downloads a browser: when Chromium is
 // not installed the suite fails with the command that installs it, instead of skipping.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../support/app';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -35,4 +36,45 @@ export async function openContext(browser: Browser, options: BrowserContextOptio
   context.setDefaultTimeout(5_000);
   context.setDefaultNavigationTimeout(10_000);
   return context;
+}
+
+export interface ChromiumSuite {
+  /** The app under test, started once for the file. */
+  readonly app: TestApp;
+  /** A page in a fresh context (its own cookies), closed after the test. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+}
+
+/**
+ * What every browser test file sets up: the app and one Chromium for the file, an empty
+ * database before each test, and the contexts a test opened closed after it.
+ */
+export function useChromiumSuite(): ChromiumSuite {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  beforeEach(() => app!.reset());
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('the app starts in the suite\'s before hook');
+      return app;
+    },
+    async newPage(options = {}) {
+      if (!browser) throw new Error('Chromium starts in the suite\'s before hook');
+      const context = await openContext(browser, options);
+      contexts.push(context);
+      return context.newPage();
+    },
+  };
 }
