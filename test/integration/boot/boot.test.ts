@@ -113,11 +113,17 @@ describe('Booting the app on the embedded store', function () {
     socket.on('data', (d: Buffer) => (reply += d.toString()));
     const body = 'consent=yes&website=';
     socket.write(`POST /s/captic_2011/start HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nAccept: text/html\r\n\r\n${body.slice(0, 5)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The server reads connections in the order their data arrives: once it has answered a
+    // request sent after this one's start, it holds this one in flight.
+    expect((await fetch(`${server.url}/healthz`)).status).to.equal(200);
     const exited = new Promise<number | null>((resolve) => server.child.on('exit', (code) => resolve(code)));
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const refused = await fetch(`${server.url}/healthz`).then(() => 'answered', (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message);
+    // Draining first answers 503, then the listening socket closes: wait for that, not for a time.
+    const probe = () => fetch(`${server.url}/healthz`).then(() => 'answered', (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message);
+    let refused = await probe();
+    for (const deadline = Date.now() + 20_000; refused === 'answered' && Date.now() < deadline; refused = await probe()) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(refused).to.equal('ECONNREFUSED');
     socket.write(body.slice(5));
     await new Promise<void>((resolve) => socket.once('end', () => resolve()));
