@@ -8,7 +8,7 @@
 // measures errors measures nothing).
 import type autocannon from 'autocannon';
 import { CAPTIC_ID, USER_PAGES } from '../../test/fixtures/captic-answers';
-import type { FormFields } from '../../test/support/browser';
+import { encodeForm, type FormFields } from '../../test/support/browser';
 
 export const REQUEST_KINDS = ['intro GET', 'start POST', 'page GET', 'page POST', 'last page POST', 'thanks GET'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -91,14 +91,6 @@ function hiddenFields(html: string): Record<string, string> {
     fields[match[1]!] = match[2]!.replace(/&(amp|lt|gt|quot|#34|#39);/g, (entity) => HTML_ENTITIES[entity] ?? entity);
   }
   return fields;
-}
-
-function encodeForm(fields: FormFields): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) {
-    for (const v of Array.isArray(value) ? value : [value]) params.append(name, v);
-  }
-  return params.toString();
 }
 
 /** What a wrong answer was, short enough to print: status, redirect, or the page's title. */

@@ -24,7 +24,8 @@ function toPage(res: supertest.Response): Page {
   };
 }
 
-function encode(fields: FormFields): string {
+/** Fields as a browser posts them: repeated names for several values, in order. */
+export function encodeForm(fields: FormFields): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) {
     for (const v of Array.isArray(value) ? value : [value]) params.append(name, v);
@@ -57,7 +58,7 @@ export class Browser {
       .set('Accept', 'text/html')
       .set('Accept-Language', this.acceptLanguage)
       .type('form')
-      .send(encode(fields))
+      .send(encodeForm(fields))
       .redirects(0);
     return toPage(res);
   }
