@@ -22,6 +22,10 @@ import { consoleRoutes } from './console/console.routes';
 import { ownAccountRoutes } from './accounts/own-account.routes';
 import { userAdminRoutes } from './accounts/user-admin.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { waveConsoleRoutes } from './waves/wave-console.routes';
+import { versionRoutes } from './surveys/versions/version.routes';
+import { responseAdminRoutes } from './responses/response-admin.routes';
+import { fieldworkRoutes } from './fieldwork/fieldwork.routes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -91,6 +95,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use(ownAccountRoutes(deps, accounts));
   app.use(userAdminRoutes(deps, accounts));
   app.use(auditRoutes(deps));
+  app.use(waveConsoleRoutes(deps));
+  app.use(versionRoutes(deps));
+  app.use(responseAdminRoutes(deps));
+  app.use(fieldworkRoutes(deps));
   app.use(analysis.pages);
   app.use(exportRoutes(deps));
   app.use(takeRoutes(deps));

@@ -13,6 +13,7 @@ import { registerTallyHooks } from './analysis/tally/tally.hooks';
 import { SurveyDefinitionError } from './surveys/survey.loader';
 import { createFirstAdminSetup } from './accounts/first-admin';
 import { announceFirstAdminSetup } from './accounts/first-admin.announce';
+import { systemClock } from './lib/clock';
 
 async function main(): Promise<void> {
   let config;
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const secret = await resolveSecret(config);
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
-  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin });
+  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock: systemClock });
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -22,6 +22,18 @@ export const AUDIT_ACTIONS = [
   'responses_exported',
   'weighting_changed',
   'weighting_removed',
+  'wave_created',
+  'wave_changed',
+  'wave_scheduled',
+  'wave_opened',
+  'wave_closed',
+  'version_uploaded',
+  'change_marked_editorial',
+  'response_voided',
+  'response_erased',
+  'test_responses_deleted',
+  'quota_changed',
+  'responses_imported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

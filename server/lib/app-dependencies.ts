@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { FirstAdminSetup } from '../accounts/first-admin';
+import type { Clock } from './clock';
 
 export interface AppDependencies {
   config: Config;
@@ -14,4 +15,6 @@ export interface AppDependencies {
   lifecycle: { draining: boolean };
   /** The one-time code that creates the first admin while there is no account. */
   firstAdmin: FirstAdminSetup;
+  /** The time, for the rules that depend on it (field dates, grace periods). */
+  clock: Clock;
 }

@@ -18,14 +18,19 @@ export function registerResponseHooks(name: string, responseHooks: ResponseHooks
   hooks.set(name, responseHooks);
 }
 
+// Test responses (an organizer's preview) are counted nowhere, so they never reach a hook.
+
 export async function recordCompletion(response: StoredResponse): Promise<void> {
+  if (response.test) return;
   for (const h of hooks.values()) await h.completed?.(response);
 }
 
 export async function recordEdit(before: StoredResponse, after: StoredResponse): Promise<void> {
+  if (after.test) return;
   for (const h of hooks.values()) await h.edited?.(before, after);
 }
 
 export async function recordDeletion(response: StoredResponse): Promise<void> {
+  if (response.test) return;
   for (const h of hooks.values()) await h.deleted?.(response);
 }

@@ -8,7 +8,20 @@ const responseSchema = new Schema(
     waveId: { type: String, required: true },
     /** The definition version that was answered, so results know which wording was shown. */
     fingerprint: { type: String, required: true },
-    status: { type: String, enum: ['partial', 'complete'], required: true, default: 'partial' },
+    /**
+     * partial until the last page; complete exactly once; screened_out when a full quota cell
+     * turned the respondent away; voided when an organizer removed it from the figures (what it
+     * was before is in `voided.previousStatus`). Only complete responses are counted.
+     */
+    status: { type: String, enum: ['partial', 'complete', 'screened_out', 'voided'], required: true, default: 'partial' },
+    /** Taken by an organizer in preview: never counted in a figure, export or count. */
+    test: { type: Boolean },
+    /** Why and by whom it was voided: { at, by, reason, previousStatus } (response.service.ts). */
+    voided: { type: Schema.Types.Mixed },
+    /** The quota cell that was full when the respondent was screened out: { at, questionId, optionId }. */
+    screenedOut: { type: Schema.Types.Mixed },
+    /** An imported record's identity (its response_id or external_id, or a hash of its content). */
+    importKey: { type: String },
     answers: { type: Schema.Types.Mixed, default: {} },
     otherTexts: { type: Schema.Types.Mixed, default: {} },
     language: { type: String, required: true },
@@ -26,6 +39,8 @@ const responseSchema = new Schema(
 );
 responseSchema.index({ surveyId: 1, waveId: 1, status: 1 });
 responseSchema.index({ resumeTokenHash: 1 }, { unique: true, sparse: true });
+// Importing the same record twice is refused: its key is already there.
+responseSchema.index({ surveyId: 1, importKey: 1 }, { unique: true, partialFilterExpression: { importKey: { $exists: true } } });
 
 export type ResponseDocument = InferSchemaType<typeof responseSchema>;
 export const ResponseModel = mongoose.model('Response', responseSchema);

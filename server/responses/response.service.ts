@@ -9,7 +9,20 @@ import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { ResponseModel } from './response.model';
 import { recordCompletion, recordDeletion, recordEdit } from './completion-hooks';
 
-export type ResponseStatus = 'partial' | 'complete';
+export type ResponseStatus = 'partial' | 'complete' | 'screened_out' | 'voided';
+
+/**
+ * What every figure, export and count reads: responses that are not test responses. (Voided and
+ * screened-out responses are told apart by their status; only `complete` ones are counted.)
+ */
+export const COUNTED = { test: { $ne: true } } as const;
+
+type ResponseFilter = NonNullable<Parameters<typeof ResponseModel.countDocuments>[0]>;
+
+/** A wave's counted complete responses. (The cast: mongoose infers an index signature for this schema that no `$ne` satisfies.) */
+function countedComplete(surveyId: string, waveId: string): ResponseFilter {
+  return { surveyId, waveId, status: 'complete', ...COUNTED } as unknown as ResponseFilter;
+}
 
 export interface StoredResponse {
   id: string;
@@ -25,6 +38,11 @@ export interface StoredResponse {
   startedAt: Date;
   completedAt?: Date;
   revision: number;
+  /** Taken in preview by an organizer: counted nowhere. */
+  test?: true;
+  voided?: { at: Date; by?: string; reason: string; previousStatus: ResponseStatus };
+  screenedOut?: { at: Date; questionId?: string; optionId?: string };
+  importKey?: string;
 }
 
 /** A response as stored: the same fields, with Mongo's _id, and maps that may be absent. */
@@ -49,6 +67,10 @@ export function toStoredResponse(doc: ResponseRecord): StoredResponse {
     startedAt: doc.startedAt,
     ...(doc.completedAt ? { completedAt: doc.completedAt } : {}),
     revision: doc.revision,
+    ...(doc.test === true ? { test: true as const } : {}),
+    ...(doc.voided ? { voided: doc.voided } : {}),
+    ...(doc.screenedOut ? { screenedOut: doc.screenedOut } : {}),
+    ...(doc.importKey ? { importKey: doc.importKey } : {}),
   };
 }
 
@@ -66,12 +88,15 @@ export interface StartResponseInput {
   fingerprint: string;
   language: string;
   consented: boolean;
+  /** An organizer's preview: counted nowhere. */
+  test?: boolean;
+  now: Date;
 }
 
 /** Creates a partial response; the returned token is the respondent's only key to it. */
 export async function startResponse(input: StartResponseInput): Promise<{ response: StoredResponse; resumeToken: string }> {
   const resumeToken = randomBytes(32).toString('base64url');
-  const now = new Date();
+  const { now } = input;
   const doc = new ResponseModel({
     surveyId: input.surveyId,
     waveId: input.waveId,
@@ -81,6 +106,7 @@ export async function startResponse(input: StartResponseInput): Promise<{ respon
     otherTexts: {},
     language: input.language,
     source: 'web',
+    ...(input.test ? { test: true } : {}),
     resumeTokenHash: hashResumeToken(resumeToken),
     ...(input.consented ? { consentedAt: now } : {}),
     startedAt: now,
@@ -114,10 +140,16 @@ export interface PageSave {
   answers: TAnswers;
   otherTexts: TOtherTexts;
   language: string;
-  /** Turn the response complete in the same write (the last page's submit). */
-  complete: boolean;
+  /**
+   * What the response becomes in the same write: still partial; complete (the last page's
+   * submit); or screened out, naming the full quota cell.
+   */
+  outcome: 'partial' | 'complete' | { screenedOut: { questionId: string; optionId: string } };
+  /** The moment of the save (the app's clock). */
+  now: Date;
 }
 
+/** `already_complete`: the response was no longer partial (completed, screened out or voided) when saved. */
 export type PageSaveOutcome = { kind: 'saved'; response: StoredResponse } | { kind: 'already_complete'; response: StoredResponse };
 
 const MAX_SAVE_ATTEMPTS = 5;
@@ -132,7 +164,7 @@ export async function savePage(current: StoredResponse, save: PageSave): Promise
   let base: StoredResponse | undefined = current;
   for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt += 1) {
     if (!base) throw new NotFoundError('This response no longer exists', 'response_not_found');
-    if (base.status === 'complete') return { kind: 'already_complete', response: base };
+    if (base.status !== 'partial') return { kind: 'already_complete', response: base };
     const updated = await ResponseModel.findOneAndUpdate(
       { _id: base.id, status: 'partial', revision: base.revision },
       { $set: pageChanges(base, save), $inc: { revision: 1 } },
@@ -140,7 +172,7 @@ export async function savePage(current: StoredResponse, save: PageSave): Promise
     ).lean<ResponseRecord>();
     if (updated) {
       const response = toStoredResponse(updated);
-      if (save.complete) await recordCompletion(response);
+      if (save.outcome === 'complete') await recordCompletion(response);
       return { kind: 'saved', response };
     }
     base = await findResponse(base.id);
@@ -165,13 +197,14 @@ function pageChanges(base: StoredResponse, save: PageSave): Record<string, unkno
     fingerprint: save.fingerprint,
     language: save.language,
     lastPageId: save.pageId,
-    ...(save.complete ? { status: 'complete', completedAt: new Date() } : {}),
+    ...(save.outcome === 'complete' ? { status: 'complete', completedAt: save.now } : {}),
+    ...(typeof save.outcome === 'object' ? { status: 'screened_out', screenedOut: { at: save.now, ...save.outcome.screenedOut } } : {}),
   };
 }
 
 /** The complete responses of a wave, oldest first, streamed so memory does not grow with n. */
 export async function* streamCompleteResponses(surveyId: string, waveId: string): AsyncGenerator<StoredResponse> {
-  const cursor = ResponseModel.find({ surveyId, waveId, status: 'complete' })
+  const cursor = ResponseModel.find(countedComplete(surveyId, waveId))
     .sort({ _id: 1 })
     .lean<ResponseRecord[]>()
     .cursor({ batchSize: 1000 });
@@ -180,7 +213,7 @@ export async function* streamCompleteResponses(surveyId: string, waveId: string)
 
 /** Only the answers of a wave's complete responses: what the figures need, and no more. */
 export async function* streamCompleteAnswers(surveyId: string, waveId: string): AsyncGenerator<{ id: string; answers: TAnswers }> {
-  const cursor = ResponseModel.find({ surveyId, waveId, status: 'complete' }, { answers: 1 })
+  const cursor = ResponseModel.find(countedComplete(surveyId, waveId), { answers: 1 })
     .sort({ _id: 1 })
     .lean<Array<{ _id: mongoose.Types.ObjectId; answers?: TAnswers }>>()
     .cursor({ batchSize: 1000 });
@@ -191,7 +224,7 @@ export async function* streamCompleteAnswers(surveyId: string, waveId: string): 
 }
 
 export async function countCompleteResponses(surveyId: string, waveId: string): Promise<number> {
-  return ResponseModel.countDocuments({ surveyId, waveId, status: 'complete' });
+  return ResponseModel.countDocuments(countedComplete(surveyId, waveId));
 }
 
 /**
@@ -230,20 +263,17 @@ export async function deleteResponse(responseId: string): Promise<void> {
   if (response.status === 'complete') await recordDeletion(response);
 }
 
-export interface WaveResponseCounts {
-  complete: number;
-  partial: number;
-}
+export type WaveResponseCounts = Record<ResponseStatus, number>;
 
-/** Complete and partial responses of each wave of a survey, from the {surveyId, waveId, status} index. */
+/** Responses of each wave of a survey by status, test responses left out, from the {surveyId, waveId, status} index. */
 export async function countResponsesByWave(surveyId: string): Promise<Map<string, WaveResponseCounts>> {
   const groups = await ResponseModel.aggregate<{ _id: { waveId: string; status: ResponseStatus }; n: number }>([
-    { $match: { surveyId } },
+    { $match: { surveyId, ...COUNTED } },
     { $group: { _id: { waveId: '$waveId', status: '$status' }, n: { $sum: 1 } } },
   ]);
   const counts = new Map<string, WaveResponseCounts>();
   for (const { _id, n } of groups) {
-    const entry = counts.get(_id.waveId) ?? { complete: 0, partial: 0 };
+    const entry = counts.get(_id.waveId) ?? { complete: 0, partial: 0, screened_out: 0, voided: 0 };
     entry[_id.status] += n;
     counts.set(_id.waveId, entry);
   }

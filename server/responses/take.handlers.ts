@@ -15,28 +15,12 @@ import { pagePosition } from './navigation';
 import type { PagePlan } from './page-plan';
 import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } from './page-view';
 import type { StoredResponse } from './response.service';
-import {
-  beginResponse,
-  openPage,
-  openSurvey,
-  openThanks,
-  resumeByLink,
-  submitPage,
-  type Destination,
-  type RespondentInput,
-} from './take.service';
-
-const RESUME_COOKIE_DAYS = 90;
+import { createTakeService, WaveNotOpenError, type Destination, type RespondentInput } from './take.service';
+import { readResumeCookie, setResumeCookie, surveyPath } from './resume-cookie';
+import { fieldDatesOf, formatInZone } from '../waves/wave-dates';
+import { DEFAULT_TIME_ZONE } from '../surveys/survey.schemas';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
-
-function resumeCookieName(surveyId: string): string {
-  return `brm_resume_${surveyId}`;
-}
-
-function surveyPath(surveyId: string, rest = ''): string {
-  return `/s/${encodeURIComponent(surveyId)}${rest}`;
-}
 
 function pagePath(surveyId: string, pageId: string): string {
   return surveyPath(surveyId, `/p/${encodeURIComponent(pageId)}`);
@@ -56,17 +40,27 @@ function pathOf(surveyId: string, destination: Destination): string {
       return surveyPath(surveyId);
     case 'thanks':
       return surveyPath(surveyId, '/thanks');
+    case 'screened_out':
+      return surveyPath(surveyId, '/screened-out');
     case 'page':
       return `${pagePath(surveyId, destination.pageId)}${destination.resumed ? '?resumed=1' : ''}`;
   }
 }
 
-export function createTakeHandlers({ config, catalog }: AppDependencies) {
+export function createTakeHandlers({ config, catalog, clock }: AppDependencies) {
+  const take = createTakeService({ catalog, clock });
+
+  /**
+   * What a request renders with. The language is negotiated against the survey file's languages;
+   * the questions come from the version the respondent's wave pins (`withVersion`).
+   */
   interface Context {
-    survey: LoadedSurvey;
+    surveyId: string;
     definition: TSurveyDefinition;
     lang: InterfaceLanguage;
     t: ReturnType<typeof translator>;
+    /** A preview: the page says the response is not counted. */
+    test: boolean;
   }
 
   function context(req: Request, res: Response): Context {
@@ -76,7 +70,11 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
     if (typeof req.query.lang === 'string' && req.query.lang === lang) {
       res.cookie('brm_lang', lang, { httpOnly: true, sameSite: 'lax', secure: cookieIsSecure(config), maxAge: 365 * 86_400_000 });
     }
-    return { survey, definition: survey.definition, lang, t: translator(lang) };
+    return { surveyId, definition: survey.definition, lang, t: translator(lang), test: false };
+  }
+
+  function withVersion(ctx: Context, survey: LoadedSurvey, test = false): Context {
+    return { ...ctx, definition: survey.definition, test };
   }
 
   function common(req: Request, ctx: Context) {
@@ -89,24 +87,11 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
       switchLanguageHref: canSwitch ? `${req.path}?lang=${other}` : undefined,
       text: (value: Parameters<typeof localize>[0] | undefined) =>
         value === undefined ? '' : localize(value, ctx.lang, ctx.definition.languages[0]),
+      testMode: ctx.test,
     };
   }
 
-  function resumeToken(req: Request, surveyId: string): string | undefined {
-    const token: unknown = req.signedCookies?.[resumeCookieName(surveyId)];
-    return typeof token === 'string' ? token : undefined;
-  }
-
-  function setResumeCookie(res: Response, surveyId: string, token: string): void {
-    res.cookie(resumeCookieName(surveyId), token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: cookieIsSecure(config),
-      signed: true,
-      path: surveyPath(surveyId),
-      maxAge: RESUME_COOKIE_DAYS * 86_400_000,
-    });
-  }
+  const resumeToken = readResumeCookie;
 
   function baseUrl(req: Request): string {
     return config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -193,49 +178,77 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
   }
 
   function respondent(req: Request, ctx: Context): RespondentInput {
-    return { survey: ctx.survey, resumeToken: resumeToken(req, ctx.definition.id) };
+    return { surveyId: ctx.surveyId, resumeToken: resumeToken(req, ctx.surveyId) };
   }
 
   function go(res: Response, ctx: Context, destination: Destination): void {
-    res.redirect(303, pathOf(ctx.definition.id, destination));
+    res.redirect(303, pathOf(ctx.surveyId, destination));
+  }
+
+  /**
+   * The survey takes no answers now: not open yet, or closed (with its dates), said politely in
+   * the respondent's language instead of an error page.
+   */
+  function renderNotOpen(req: Request, res: Response, error: WaveNotOpenError): void {
+    const ctx = withVersion(context(req, res), error.survey);
+    const timeZone = ctx.definition.time_zone ?? DEFAULT_TIME_ZONE;
+    const { wave } = error;
+    const field = fieldDatesOf(wave, timeZone);
+    const closed = error.phase === 'closed';
+    const when = (instant: Date | undefined) => (instant ? formatInZone(instant, timeZone, ctx.lang) : undefined);
+    const opensAt = wave.opensAt && wave.opensAt > clock.now() ? when(wave.opensAt) : undefined;
+    res.status(error.status).render('take/not-open', {
+      ...common(req, ctx),
+      title: `${ctx.t(closed ? 'take.closed_title' : 'take.not_open_title')} – ${surveyTitle(ctx.definition, ctx.lang)}`,
+      closed,
+      opensAt,
+      fieldStart: field.start ? longDay(field.start, ctx.lang) : undefined,
+      fieldEnd: field.end ? longDay(field.end, ctx.lang) : undefined,
+    });
   }
 
   return {
+    /** Renders WaveNotOpenError for the respondent's pages; everything else goes on to the app's error handler. */
+    notOpenPage(error: unknown, req: Request, res: Response, next: (error?: unknown) => void): void {
+      if (error instanceof WaveNotOpenError && !res.headersSent) return renderNotOpen(req, res, error);
+      next(error);
+    },
+
     async showIntro(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
-      const outcome = await openSurvey(respondent(req, ctx));
+      const outcome = await take.openSurvey(respondent(req, ctx));
       if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
-      renderIntro(req, res, ctx, 200);
+      renderIntro(req, res, withVersion(ctx, outcome.survey), 200);
     },
 
     async start(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
       const body = bodyOf(req);
-      const outcome = await beginResponse({
+      const outcome = await take.beginResponse({
         ...respondent(req, ctx),
         consented: firstString(body.consent) === 'yes',
         language: ctx.lang,
         honeypot: firstString(body.website),
       });
-      if (outcome.kind === 'consent_missing') return renderIntro(req, res, ctx, 422, true);
-      if (outcome.resumeToken) setResumeCookie(res, ctx.definition.id, outcome.resumeToken);
+      if (outcome.kind === 'consent_missing') return renderIntro(req, res, withVersion(ctx, outcome.survey), 422, true);
+      if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
       go(res, ctx, outcome.destination);
     },
 
     async resume(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
       const { token = '' } = req.params as Params;
-      const outcome = await resumeByLink(ctx.survey, token);
-      setResumeCookie(res, ctx.definition.id, token);
+      const outcome = await take.resumeByLink(ctx.surveyId, token);
+      setResumeCookie(res, config, ctx.surveyId, token);
       go(res, ctx, outcome.destination);
     },
 
     async showPage(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
       const { pageId = '' } = req.params as Params;
-      const outcome = await openPage({ ...respondent(req, ctx), pageId });
+      const outcome = await take.openPage({ ...respondent(req, ctx), pageId });
       if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
-      renderPage(req, res, ctx, 200, {
+      renderPage(req, res, withVersion(ctx, outcome.survey, outcome.response.test === true), 200, {
         response: outcome.response,
         plan: outcome.plan,
         answers: outcome.response.answers,
@@ -249,7 +262,7 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
       const ctx = context(req, res);
       const body = bodyOf(req);
       const { pageId = '' } = req.params as Params;
-      const outcome = await submitPage({
+      const outcome = await take.submitPage({
         ...respondent(req, ctx),
         pageId,
         form: body,
@@ -259,18 +272,35 @@ export function createTakeHandlers({ config, catalog }: AppDependencies) {
         honeypot: firstString(body.website),
       });
       if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
-      renderPage(req, res, ctx, 422, outcome);
+      renderPage(req, res, withVersion(ctx, outcome.survey, outcome.response.test === true), 422, outcome);
     },
 
     async thanks(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
-      const outcome = await openThanks(respondent(req, ctx));
+      const outcome = await take.openEnding(respondent(req, ctx), 'thanks');
       if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      const shown = withVersion(ctx, outcome.survey, outcome.test);
       res.render('take/thanks', {
-        ...common(req, ctx),
-        title: `${ctx.t('take.thanks_title')} – ${surveyTitle(ctx.definition, ctx.lang)}`,
-        thankYou: localize(ctx.definition.thank_you, ctx.lang, ctx.definition.languages[0]),
+        ...common(req, shown),
+        title: `${ctx.t('take.thanks_title')} – ${surveyTitle(shown.definition, ctx.lang)}`,
+        thankYou: localize(shown.definition.thank_you, ctx.lang, shown.definition.languages[0]),
+      });
+    },
+
+    async screenedOut(req: Request, res: Response): Promise<void> {
+      const ctx = context(req, res);
+      const outcome = await take.openEnding(respondent(req, ctx), 'screened_out');
+      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      const shown = withVersion(ctx, outcome.survey, outcome.test);
+      res.render('take/screened-out', {
+        ...common(req, shown),
+        title: `${ctx.t('take.screened_out_title')} – ${surveyTitle(shown.definition, ctx.lang)}`,
       });
     },
   };
+}
+
+/** "1 March 2011" / "1 mars 2011", for a day already in the survey's zone. */
+function longDay(isoDate: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
 }

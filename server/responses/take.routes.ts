@@ -16,12 +16,16 @@ export function takeRoutes(deps: AppDependencies): Router {
     handler: (_req, _res, next) => next(new AppError('Too many responses started from this address', 429, 'rate_limited')),
   });
 
-  return routeTable([
+  const router = routeTable([
     ['get', '/s/:surveyId', publicAccess, take.showIntro],
     ['post', '/s/:surveyId/start', publicAccess, limitResponseCreation, take.start],
     ['get', '/s/:surveyId/resume/:token', publicAccess, take.resume],
     ['get', '/s/:surveyId/p/:pageId', publicAccess, take.showPage],
     ['post', '/s/:surveyId/p/:pageId', publicAccess, take.submitPage],
     ['get', '/s/:surveyId/thanks', publicAccess, take.thanks],
+    ['get', '/s/:surveyId/screened-out', publicAccess, take.screenedOut],
   ]);
+  // A survey that takes no answers now is a page for the respondent, not an error.
+  router.use(take.notOpenPage);
+  return router;
 }

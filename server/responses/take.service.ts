@@ -1,16 +1,24 @@
 // The respondent's use cases: opening a survey, consenting, opening a page, submitting one, coming
-// back through a link, reaching the thank-you page. Each takes plain input (the survey, the
-// browser's resume token, the posted form) and says what to show or where the respondent goes
-// next; the handlers turn that into HTTP. Every page costs one read of the response (by its
-// resume token, an indexed lookup) and a page post one conditional write more: the open wave
-// comes from the wave cache.
+// back through a link, reaching the thank-you page, and an organizer's preview. Each takes plain
+// input (the survey, the browser's resume token, the posted form, the time) and says what to show
+// or where the respondent goes next; the handlers turn that into HTTP. Every page costs one read
+// of the response (by its resume token, an indexed lookup) and a page post one conditional write
+// more: waves come from the wave cache and definition versions from the catalog's.
+//
+// Which wave a request belongs to: the browser's own response's, while that response may still be
+// saved (its wave open, or closed less than the grace period ago; any wave not closed for a
+// preview), else the survey's current wave, which must be open for a new respondent.
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import type { Clock } from '../lib/clock';
 import type { AnswerError, TAnswers, TOtherTexts } from '../surveys/answers';
 import { validatePageAnswers, validateResponse } from '../surveys/answers';
 import type { LoadedSurvey } from '../surveys/survey.loader';
+import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
 import { computeVisibility, findPage } from '../surveys/visibility';
-import { findOpenWave, findWave, type Wave } from '../waves/wave.service';
+import { CURRENT_WAVE, findWave, type Wave } from '../waves/wave.service';
+import { mayContinue, phaseOf, type WavePhase } from '../waves/wave-phase';
+import { fullCellFor, releaseQuotaCells, reserveQuotaCells } from '../fieldwork/quotas';
 import { parsePageForm, type FormBody } from './form-input';
 import { pagePosition, resumePage, visiblePages } from './navigation';
 import { planPage, type PagePlan } from './page-plan';
@@ -22,13 +30,42 @@ const TAMPERING_CODES = new Set<AnswerError['code']>(['unknown_question', 'unkno
 const MISSING_CODES = new Set<AnswerError['code']>(['required', 'too_few', 'incomplete_ranking', 'other_text_required']);
 
 /** Where the respondent goes next. */
-export type Destination = { to: 'intro' } | { to: 'thanks' } | { to: 'page'; pageId: string; resumed?: boolean };
+export type Destination =
+  | { to: 'intro' }
+  | { to: 'thanks' }
+  | { to: 'screened_out' }
+  | { to: 'page'; pageId: string; resumed?: boolean };
 export type Redirect = { kind: 'redirect'; destination: Destination };
 
+/**
+ * The survey takes no answers now: not open yet (a draft, or scheduled), or closed (410, with the
+ * dates). The respondent's pages render it politely, in their language.
+ */
+export class WaveNotOpenError extends AppError {
+  constructor(
+    readonly wave: Wave,
+    readonly phase: Exclude<WavePhase, 'open'>,
+    readonly survey: LoadedSurvey,
+  ) {
+    super(
+      phase === 'closed' ? `Wave "${wave.waveId}" of survey "${wave.surveyId}" is closed` : `Survey "${wave.surveyId}" is not open yet`,
+      phase === 'closed' ? 410 : 403,
+      phase === 'closed' ? 'wave_closed' : 'wave_not_open',
+    );
+  }
+}
+
 export interface RespondentInput {
-  survey: LoadedSurvey;
+  surveyId: string;
   /** The token of the browser's resume cookie, when it has one. */
   resumeToken: string | undefined;
+}
+
+/** Which response, wave and definition version a respondent's request is about. */
+interface Respondent {
+  survey: LoadedSurvey;
+  wave: Wave;
+  response?: StoredResponse;
 }
 
 function redirect(destination: Destination): Redirect {
@@ -36,15 +73,10 @@ function redirect(destination: Destination): Redirect {
 }
 
 function toResumePage(definition: TSurveyDefinition, response: StoredResponse, resumed = false): Redirect {
+  if (response.status === 'complete') return redirect({ to: 'thanks' });
+  if (response.status === 'screened_out') return redirect({ to: 'screened_out' });
   const page = resumePage(definition, response.answers, response.lastPageId);
   return redirect({ to: 'page', pageId: page.id, ...(resumed ? { resumed } : {}) });
-}
-
-/** The browser's response to the wave, if it has one. */
-async function responseInWave(input: RespondentInput, wave: Wave): Promise<StoredResponse | undefined> {
-  if (!input.resumeToken) return undefined;
-  const response = await findResponseByResumeToken(input.survey.definition.id, input.resumeToken);
-  return response?.waveId === wave.waveId ? response : undefined;
 }
 
 /** A filled honeypot field is a bot: people never see it. */
@@ -52,14 +84,240 @@ function refuseBots(honeypot: string | undefined): void {
   if (honeypot !== undefined && honeypot.trim() !== '') throw new AppError('Submission refused', 400, 'bot_suspected');
 }
 
-/** The intro page, unless the browser already has a response: then where it left off. */
-export async function openSurvey(input: RespondentInput): Promise<{ kind: 'intro' } | Redirect> {
-  const { definition } = input.survey;
-  const response = await responseInWave(input, await findOpenWave(definition.id));
-  if (response?.status === 'complete') return redirect({ to: 'thanks' });
-  if (response) return toResumePage(definition, response, true);
-  return { kind: 'intro' };
+/** What the respondent sees after the last page, or instead of the form. */
+export type Ending = { kind: 'thanks'; survey: LoadedSurvey; test: boolean } | { kind: 'screened_out'; survey: LoadedSurvey; test: boolean };
+
+export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; clock: Clock }) {
+  const versionOf = (wave: Wave) => (wave.fingerprint ? catalog.version(wave.surveyId, wave.fingerprint) : Promise.resolve(catalog.require(wave.surveyId)));
+
+  /** The browser's response, if it may still be shown: its wave takes it, or it is finished. */
+  async function ownResponse(input: RespondentInput, now: Date): Promise<Respondent | undefined> {
+    if (!input.resumeToken) return undefined;
+    const response = await findResponseByResumeToken(input.surveyId, input.resumeToken);
+    if (!response || response.status === 'voided') return undefined;
+    const wave = await findWave(input.surveyId, response.waveId, now).catch(() => undefined);
+    if (!wave) return undefined;
+    const usable = response.test ? phaseOf(wave, now) !== 'closed' : response.status !== 'partial' || mayContinue(wave, response.startedAt, now);
+    return usable ? { survey: await versionOf(wave), wave, response } : undefined;
+  }
+
+  /** The wave a new respondent joins: the current one, which must be open. */
+  async function openWaveFor(surveyId: string, now: Date): Promise<Respondent> {
+    catalog.require(surveyId);
+    const wave = await findWave(surveyId, CURRENT_WAVE, now);
+    const survey = await versionOf(wave);
+    const phase = phaseOf(wave, now);
+    if (phase !== 'open') throw new WaveNotOpenError(wave, phase, survey);
+    return { survey, wave };
+  }
+
+  /**
+   * The respondent's state: their own response when it may go on, else the open wave. A finished
+   * response of an earlier wave does not keep its browser out of the current one.
+   */
+  async function respondentOf(input: RespondentInput, now: Date): Promise<Respondent> {
+    const own = await ownResponse(input, now);
+    if (own && (own.response?.status === 'partial' || own.response?.test)) return own;
+    try {
+      const fresh = await openWaveFor(input.surveyId, now);
+      return own && own.wave.waveId === fresh.wave.waveId ? own : fresh;
+    } catch (error) {
+      // The wave closed since they finished: they still see their thanks (or screen-out) page.
+      if (own && error instanceof WaveNotOpenError) return own;
+      throw error;
+    }
+  }
+
+  /**
+   * The page after consent: where an existing response left off, or the first page of a new one.
+   * Only the response's own wave counts: a complete response of another wave starts a new one.
+   */
+  async function startIn(respondent: Respondent, input: BeginInput, now: Date, test: boolean): Promise<Redirect & { resumeToken?: string }> {
+    const { survey, wave } = respondent;
+    const { response, resumeToken } = await startResponse({
+      surveyId: survey.definition.id,
+      waveId: wave.waveId,
+      fingerprint: survey.fingerprint,
+      language: input.language,
+      consented: input.consented,
+      ...(test ? { test } : {}),
+      now,
+    });
+    return { ...toResumePage(survey.definition, response), resumeToken };
+  }
+
+  return {
+    /** The intro page, unless the browser already has a response: then where it left off. */
+    async openSurvey(input: RespondentInput): Promise<{ kind: 'intro'; survey: LoadedSurvey; test: boolean } | Redirect> {
+      const respondent = await respondentOf(input, clock.now());
+      if (respondent.response) return toResumePage(respondent.survey.definition, respondent.response, true);
+      return { kind: 'intro', survey: respondent.survey, test: false };
+    },
+
+    /** Consent given: a new partial response, and the token that is the respondent's only key to it. */
+    async beginResponse(input: BeginInput): Promise<{ kind: 'consent_missing'; survey: LoadedSurvey } | (Redirect & { resumeToken?: string })> {
+      const now = clock.now();
+      const respondent = await respondentOf(input, now);
+      refuseBots(input.honeypot);
+      if (respondent.response) return toResumePage(respondent.survey.definition, respondent.response);
+      if (respondent.survey.definition.consent && !input.consented) return { kind: 'consent_missing', survey: respondent.survey };
+      return startIn(respondent, input, now, false);
+    },
+
+    /**
+     * An organizer's preview of a wave, before or during fieldwork: a test response in that wave,
+     * counted nowhere, whatever the wave's phase but closed.
+     */
+    async beginPreview(input: { surveyId: string; waveId: string; language: string }): Promise<Redirect & { resumeToken?: string }> {
+      const now = clock.now();
+      const wave = await findWave(input.surveyId, input.waveId, now);
+      const survey = await versionOf(wave);
+      if (phaseOf(wave, now) === 'closed') throw new WaveNotOpenError(wave, 'closed', survey);
+      return startIn({ survey, wave }, { ...input, resumeToken: undefined, consented: true, honeypot: undefined }, now, true);
+    },
+
+    /** A "continue later" link: the browser takes the token, and the respondent goes where they left off. */
+    async resumeByLink(surveyId: string, token: string): Promise<Redirect> {
+      const now = clock.now();
+      const response = await findResponseByResumeToken(surveyId, token);
+      if (!response || response.status === 'voided') throw new NotFoundError('This resume link is not valid', 'resume_link_invalid');
+      const own = await ownResponse({ surveyId, resumeToken: token }, now);
+      if (!own?.response) {
+        const wave = await findWave(surveyId, response.waveId, now);
+        throw new WaveNotOpenError(wave, 'closed', await versionOf(wave));
+      }
+      return toResumePage(own.survey.definition, own.response, true);
+    },
+
+    /** A page of the form, or where the respondent belongs when the page is not theirs to see. */
+    async openPage(input: PageInput): Promise<ShownPage | Redirect> {
+      const { survey, response } = await respondentOf(input, clock.now());
+      const { definition } = survey;
+      if (!response) return redirect({ to: 'intro' });
+      if (response.status !== 'partial') return toResumePage(definition, response);
+      const page = requirePage(definition, input.pageId);
+      // No skipping ahead by URL, and no page the answers hide: go where the respondent belongs.
+      const pages = visiblePages(definition, response.answers);
+      const resume = resumePage(definition, response.answers, response.lastPageId);
+      const index = pages.indexOf(page);
+      if (index < 0 || index > pages.indexOf(resume)) return redirect({ to: 'page', pageId: resume.id });
+      return { kind: 'page', survey, response, plan: planPage(definition, page, response.answers) };
+    },
+
+    /**
+     * Saves one page and moves on (Next) or back (Back). Answers the form could not have produced are
+     * refused outright; answers that are merely wrong or missing bring the page back. Going Back keeps
+     * what is valid without requiring what is missing. A respondent whose answers put them in a full
+     * quota cell is screened out there and then; Next on the last page completes the response when
+     * the whole of it holds, and when its quota cells still have room.
+     */
+    async submitPage(input: SubmitPageInput): Promise<RejectedPage | Redirect> {
+      const now = clock.now();
+      const { survey, wave, response } = await respondentOf(input, now);
+      const { definition } = survey;
+      refuseBots(input.honeypot);
+      if (!response) throw new ForbiddenError('No response in progress for this browser', 'response_not_yours');
+      if (input.formResponseId !== response.id) throw new ForbiddenError('This form belongs to another response', 'response_not_yours');
+      // A double click, a reload or a retry after the final submit: the response is already whole.
+      if (response.status !== 'partial') return toResumePage(definition, response);
+      const page = requirePage(definition, input.pageId);
+      if (!visiblePages(definition, response.answers).includes(page)) return toResumePage(definition, response);
+
+      const plan = planPage(definition, page, response.answers);
+      const parsed = parsePageForm(page, input.form);
+      if (parsed.unknownFields.length > 0) {
+        throw new ValidationError(`Unknown fields: ${parsed.unknownFields.join(', ')}`, { fields: parsed.unknownFields }, 'unknown_question');
+      }
+      const rendered = new Set(plan.questions.map((p) => p.question.id));
+      const notShown = Object.keys({ ...parsed.answers, ...parsed.otherTexts }).filter((id) => !rendered.has(id));
+      if (notShown.length > 0) {
+        throw new ValidationError(`Answers to questions that are not shown: ${notShown.join(', ')}`, { questions: notShown }, 'hidden_question');
+      }
+      discardSamePageHidden(definition, plan, parsed);
+
+      const back = input.action === 'back';
+      const result = validatePageAnswers(definition, page.id, { answers: parsed.answers, otherTexts: parsed.otherTexts }, response.answers, {
+        requireAnswers: !back,
+      });
+      let errors = [...parsed.formErrors, ...(result.ok ? [] : result.errors)];
+      const tampering = errors.filter((e) => TAMPERING_CODES.has(e.code));
+      if (tampering.length > 0) {
+        throw new ValidationError(
+          `Answers that the form did not offer: ${tampering.map((e) => `${e.questionId} (${e.code})`).join(', ')}`,
+          { errors: tampering },
+          'invalid_answers',
+        );
+      }
+      if (back) errors = errors.filter((e) => !MISSING_CODES.has(e.code));
+      if (errors.length > 0 || !result.ok) {
+        return {
+          kind: 'rejected',
+          survey,
+          response,
+          plan,
+          answers: { ...response.answers, ...parsed.answers },
+          otherTexts: { ...response.otherTexts, ...parsed.otherTexts },
+          errors,
+          rankInput: parsed.rankInput,
+        };
+      }
+
+      const answersSoFar = { ...plan.prior, ...result.answers };
+      const { previous, next } = pagePosition(definition, page.id, answersSoFar);
+      const target = back ? previous : next;
+      let complete = !back && !target;
+      if (complete) {
+        // The last page: the whole response must hold, not only this page.
+        const whole = validateResponse(definition, { ...response.answers, ...result.answers }, { ...response.otherTexts, ...result.otherTexts });
+        if (!whole.ok && whole.errors.some((e) => !page.questions.some((q) => q.id === e.questionId))) complete = false;
+      }
+      // Quotas count real respondents only; a preview goes through whatever the counts.
+      let outcome: 'partial' | 'complete' | { screenedOut: { questionId: string; optionId: string } } = complete ? 'complete' : 'partial';
+      let reserved: Awaited<ReturnType<typeof reserveQuotaCells>> | undefined;
+      if (!response.test && !back) {
+        const full = await fullCellFor(wave, answersSoFar);
+        if (full) outcome = { screenedOut: { questionId: full.questionId, optionId: full.optionId } };
+        else if (complete) {
+          reserved = await reserveQuotaCells(wave, answersSoFar);
+          if (!reserved.ok) outcome = { screenedOut: { questionId: reserved.full.questionId, optionId: reserved.full.optionId } };
+        }
+      }
+      let saved;
+      try {
+        saved = await savePage(response, {
+          definition,
+          fingerprint: survey.fingerprint,
+          pageId: page.id,
+          pageQuestionIds: page.questions.map((q) => q.id),
+          answers: result.answers,
+          otherTexts: result.otherTexts,
+          language: input.language,
+          outcome,
+          now,
+        });
+      } catch (error) {
+        if (reserved?.ok) await releaseQuotaCells(wave, reserved.cells);
+        throw error;
+      }
+      // Completed elsewhere meanwhile (a double submit): the cells this request took go back.
+      if (reserved?.ok && (saved.kind !== 'saved' || saved.response.status !== 'complete')) await releaseQuotaCells(wave, reserved.cells);
+      if (saved.response.status !== 'partial') return toResumePage(definition, saved.response);
+      if (target) return redirect({ to: 'page', pageId: target.id });
+      return toResumePage(definition, saved.response);
+    },
+
+    /** The thank-you or screen-out page, only for a browser whose response ended that way. */
+    async openEnding(input: RespondentInput, ending: 'thanks' | 'screened_out'): Promise<Ending | Redirect> {
+      const own = await ownResponse(input, clock.now());
+      const status = own?.response?.status;
+      if (own && ending === 'thanks' && status === 'complete') return { kind: 'thanks', survey: own.survey, test: own.response?.test === true };
+      if (own && ending === 'screened_out' && status === 'screened_out') return { kind: 'screened_out', survey: own.survey, test: own.response?.test === true };
+      return redirect({ to: 'intro' });
+    },
+  };
 }
+
+export type TakeService = ReturnType<typeof createTakeService>;
 
 export interface BeginInput extends RespondentInput {
   consented: boolean;
@@ -67,56 +325,11 @@ export interface BeginInput extends RespondentInput {
   honeypot: string | undefined;
 }
 
-/** Consent given: a new partial response, and the token that is the respondent's only key to it. */
-export async function beginResponse(input: BeginInput): Promise<{ kind: 'consent_missing' } | (Redirect & { resumeToken?: string })> {
-  const { survey } = input;
-  const { definition } = survey;
-  const wave = await findOpenWave(definition.id);
-  refuseBots(input.honeypot);
-  const existing = await responseInWave(input, wave);
-  if (existing) return existing.status === 'complete' ? redirect({ to: 'thanks' }) : toResumePage(definition, existing);
-  if (definition.consent && !input.consented) return { kind: 'consent_missing' };
-  const { response, resumeToken } = await startResponse({
-    surveyId: definition.id,
-    waveId: wave.waveId,
-    fingerprint: survey.fingerprint,
-    language: input.language,
-    consented: input.consented,
-  });
-  return { ...toResumePage(definition, response), resumeToken };
-}
-
-/** A "continue later" link: the browser takes the token, and the respondent goes where they left off. */
-export async function resumeByLink(survey: LoadedSurvey, token: string): Promise<Redirect> {
-  const { definition } = survey;
-  const response = await findResponseByResumeToken(definition.id, token);
-  if (!response) throw new NotFoundError('This resume link is not valid', 'resume_link_invalid');
-  if (response.status === 'complete') return redirect({ to: 'thanks' });
-  const wave = await findWave(definition.id, response.waveId);
-  if (wave.status !== 'open') throw new AppError(`Wave "${wave.waveId}" is closed`, 410, 'wave_closed');
-  return toResumePage(definition, response, true);
-}
-
 export interface PageInput extends RespondentInput {
   pageId: string;
 }
 
-export type ShownPage = { kind: 'page'; response: StoredResponse; plan: PagePlan };
-
-/** A page of the form, or where the respondent belongs when the page is not theirs to see. */
-export async function openPage(input: PageInput): Promise<ShownPage | Redirect> {
-  const { definition } = input.survey;
-  const response = await responseInWave(input, await findOpenWave(definition.id));
-  if (!response) return redirect({ to: 'intro' });
-  if (response.status === 'complete') return redirect({ to: 'thanks' });
-  const page = requirePage(definition, input.pageId);
-  // No skipping ahead by URL, and no page the answers hide: go where the respondent belongs.
-  const pages = visiblePages(definition, response.answers);
-  const resume = resumePage(definition, response.answers, response.lastPageId);
-  const index = pages.indexOf(page);
-  if (index < 0 || index > pages.indexOf(resume)) return redirect({ to: 'page', pageId: resume.id });
-  return { kind: 'page', response, plan: planPage(definition, page, response.answers) };
-}
+export type ShownPage = { kind: 'page'; survey: LoadedSurvey; response: StoredResponse; plan: PagePlan };
 
 function requirePage(definition: TSurveyDefinition, pageId: string): TPage {
   const page = findPage(definition, pageId);
@@ -137,91 +350,13 @@ export interface SubmitPageInput extends PageInput {
 /** The page comes back with what the respondent typed and what is wrong with it. */
 export interface RejectedPage {
   kind: 'rejected';
+  survey: LoadedSurvey;
   response: StoredResponse;
   plan: PagePlan;
   answers: TAnswers;
   otherTexts: TOtherTexts;
   errors: AnswerError[];
   rankInput: Record<string, Record<string, string>>;
-}
-
-/**
- * Saves one page and moves on (Next) or back (Back). Answers the form could not have produced are
- * refused outright; answers that are merely wrong or missing bring the page back. Going Back keeps
- * what is valid without requiring what is missing. Next on the last page completes the response
- * when the whole of it holds.
- */
-export async function submitPage(input: SubmitPageInput): Promise<RejectedPage | Redirect> {
-  const { definition } = input.survey;
-  const wave = await findOpenWave(definition.id);
-  refuseBots(input.honeypot);
-  const response = await responseInWave(input, wave);
-  if (!response) throw new ForbiddenError('No response in progress for this browser', 'response_not_yours');
-  if (input.formResponseId !== response.id) throw new ForbiddenError('This form belongs to another response', 'response_not_yours');
-  // A double click, a reload or a retry after the final submit: the response is already whole.
-  if (response.status === 'complete') return redirect({ to: 'thanks' });
-  const page = requirePage(definition, input.pageId);
-  if (!visiblePages(definition, response.answers).includes(page)) return toResumePage(definition, response);
-
-  const plan = planPage(definition, page, response.answers);
-  const parsed = parsePageForm(page, input.form);
-  if (parsed.unknownFields.length > 0) {
-    throw new ValidationError(`Unknown fields: ${parsed.unknownFields.join(', ')}`, { fields: parsed.unknownFields }, 'unknown_question');
-  }
-  const rendered = new Set(plan.questions.map((p) => p.question.id));
-  const notShown = Object.keys({ ...parsed.answers, ...parsed.otherTexts }).filter((id) => !rendered.has(id));
-  if (notShown.length > 0) {
-    throw new ValidationError(`Answers to questions that are not shown: ${notShown.join(', ')}`, { questions: notShown }, 'hidden_question');
-  }
-  discardSamePageHidden(definition, plan, parsed);
-
-  const back = input.action === 'back';
-  const result = validatePageAnswers(definition, page.id, { answers: parsed.answers, otherTexts: parsed.otherTexts }, response.answers, {
-    requireAnswers: !back,
-  });
-  let errors = [...parsed.formErrors, ...(result.ok ? [] : result.errors)];
-  const tampering = errors.filter((e) => TAMPERING_CODES.has(e.code));
-  if (tampering.length > 0) {
-    throw new ValidationError(
-      `Answers that the form did not offer: ${tampering.map((e) => `${e.questionId} (${e.code})`).join(', ')}`,
-      { errors: tampering },
-      'invalid_answers',
-    );
-  }
-  if (back) errors = errors.filter((e) => !MISSING_CODES.has(e.code));
-  if (errors.length > 0 || !result.ok) {
-    return {
-      kind: 'rejected',
-      response,
-      plan,
-      answers: { ...response.answers, ...parsed.answers },
-      otherTexts: { ...response.otherTexts, ...parsed.otherTexts },
-      errors,
-      rankInput: parsed.rankInput,
-    };
-  }
-
-  const { previous, next } = pagePosition(definition, page.id, { ...plan.prior, ...result.answers });
-  const target = back ? previous : next;
-  let complete = !back && !target;
-  if (complete) {
-    // The last page: the whole response must hold, not only this page.
-    const whole = validateResponse(definition, { ...response.answers, ...result.answers }, { ...response.otherTexts, ...result.otherTexts });
-    if (!whole.ok && whole.errors.some((e) => !page.questions.some((q) => q.id === e.questionId))) complete = false;
-  }
-  const saved = await savePage(response, {
-    definition,
-    fingerprint: input.survey.fingerprint,
-    pageId: page.id,
-    pageQuestionIds: page.questions.map((q) => q.id),
-    answers: result.answers,
-    otherTexts: result.otherTexts,
-    language: input.language,
-    complete,
-  });
-  if (saved.response.status === 'complete') return redirect({ to: 'thanks' });
-  if (target) return redirect({ to: 'page', pageId: target.id });
-  return toResumePage(definition, saved.response);
 }
 
 /**
@@ -250,10 +385,4 @@ function discardSamePageHidden(
       else if (typeof value === 'string' && drop(value)) delete parsed.answers[id];
     }
   }
-}
-
-/** The thank-you page, only for a browser whose response is complete. */
-export async function openThanks(input: RespondentInput): Promise<{ kind: 'thanks' } | Redirect> {
-  const response = input.resumeToken ? await findResponseByResumeToken(input.survey.definition.id, input.resumeToken) : undefined;
-  return response?.status === 'complete' ? { kind: 'thanks' } : redirect({ to: 'intro' });
 }

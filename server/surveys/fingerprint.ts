@@ -5,11 +5,11 @@ import type { TSurveyDefinition } from './survey.schemas';
  * The version of a definition that responses record. It hashes the normalized form the
  * respondent answers: the parsed definition with defaults applied, keys sorted, so YAML vs JSON,
  * comments, quoting, key order and spelled-out defaults do not change it. The report section and
- * the default wave are left out on purpose: rewording a statement or closing the wave does not
- * change what respondents were asked.
+ * the waves it seeds and its time zone are left out on purpose: rewording a statement or closing
+ * a wave does not change what respondents were asked.
  */
 
-const EXCLUDED_KEYS = ['report', 'default_wave'] as const;
+const EXCLUDED_KEYS = ['report', 'seed_waves', 'time_zone'] as const;
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

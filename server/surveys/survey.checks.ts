@@ -142,7 +142,7 @@ function checkTranslations(def: TSurveyDefinitionShape, ctx: Ctx): void {
     }
   };
   for (const key of ['title', 'sponsor', 'conducted_by', 'target_population', 'method', 'intro', 'consent', 'thank_you'] as const) check(def[key], [key]);
-  check(def.default_wave?.label, ['default_wave', 'label']);
+  def.seed_waves?.forEach((wave, i) => check(wave.label, ['seed_waves', i, 'label']));
   def.pages.forEach((page, pi) => {
     check(page.title, ['pages', pi, 'title']);
     check(page.intro, ['pages', pi, 'intro']);

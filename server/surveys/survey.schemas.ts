@@ -338,21 +338,42 @@ export const ZPage = z.strictObject({
 export type TPage = z.infer<typeof ZPage>;
 
 // ---------------------------------------------------------------------------------------------
-// Metadata, default wave, report
+// Metadata, seed waves, report
 // ---------------------------------------------------------------------------------------------
 
-export const ZDefaultWave = z
+/**
+ * A wave the definition file creates on a fresh database, so a survey is answerable on first
+ * start. Once the survey has waves, the console and `npm run wave` decide; the file no longer does
+ * (server/waves/wave-seed.ts). Field dates are days in the survey's time zone: the wave opens at
+ * the start of `field_start` and closes at the end of `field_end`, whatever `status` says.
+ */
+export const ZSeedWave = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a wave id uses letters, digits, - and _ (e.g. "2011-03")'),
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a wave id uses letters, digits, - and _ (e.g. "2011-03")')
+      .refine((id) => id !== 'current', '"current" is reserved: it names the current wave in addresses'),
     label: ZLocalizedText,
-    field_start: ZIsoDate,
-    field_end: ZIsoDate,
-    status: z.enum(['open', 'closed']),
+    field_start: ZIsoDate.optional(),
+    field_end: ZIsoDate.optional(),
+    status: z.enum(['draft', 'scheduled', 'open', 'closed']),
   })
   .superRefine((w, ctx) => {
-    if (w.field_start > w.field_end) ctx.addIssue({ code: 'custom', path: ['field_end'], message: 'field_end is before field_start' });
+    if (w.field_start && w.field_end && w.field_start > w.field_end) ctx.addIssue({ code: 'custom', path: ['field_end'], message: 'field_end is before field_start' });
+    if (w.status === 'scheduled' && !w.field_start) ctx.addIssue({ code: 'custom', path: ['field_start'], message: 'a scheduled wave needs field_start, the day it opens' });
   });
-export type TDefaultWave = z.infer<typeof ZDefaultWave>;
+export type TSeedWave = z.infer<typeof ZSeedWave>;
+
+/** An IANA time zone name that this runtime knows, e.g. "Europe/Paris". */
+const ZTimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a known time zone (write an IANA name such as "Europe/Paris")');
+
+/** Where field dates are read and shown when a definition names no time zone. */
+export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
 export const ZReportStatement = z.strictObject({
   id: zStableId('statement'),
@@ -377,7 +398,19 @@ export const ZSurveyDefinitionShape = z.strictObject({
   intro: ZLocalizedText.optional(),
   consent: ZLocalizedText.optional(),
   thank_you: ZLocalizedText,
-  default_wave: ZDefaultWave.optional(),
+  /** The time zone of the field dates: they are stored in UTC and shown in this zone. */
+  time_zone: ZTimeZone.optional(),
+  seed_waves: z
+    .array(ZSeedWave)
+    .optional()
+    .superRefine((waves, ctx) => {
+      const seen = new Set<string>();
+      (waves ?? []).forEach((w, i) => {
+        if (seen.has(w.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `wave "${w.id}" is listed twice` });
+        seen.add(w.id);
+      });
+      if ((waves ?? []).filter((w) => w.status === 'open').length > 1) ctx.addIssue({ code: 'custom', path: [], message: 'at most one seed wave may be open' });
+    }),
   /**
    * Single-choice questions that split the live figures into segments (e.g. company_size): each
    * of their options gets its own live counters, so segment figures stay as fast as the totals.

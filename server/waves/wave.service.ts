@@ -1,79 +1,129 @@
-import { ConflictError, GoneError, NotFoundError } from '../lib/errors';
+// Reading waves, for every request that needs one. The respondent path asks for a survey's
+// current wave on every page, so reads go through a short-lived cache (wave.cache.ts); whether a
+// wave takes answers at this moment is computed by the caller, with its clock (wave-phase.ts).
+// Creating, opening and closing waves are the use cases of wave-lifecycle.service.ts.
+import { NotFoundError } from '../lib/errors';
 import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
 import { WaveModel } from './wave.model';
 import { createWaveCache } from './wave.cache';
+import { phaseOf } from './wave-phase';
 
-export type WaveStatus = 'draft' | 'open' | 'closed';
+export type WaveStatus = 'draft' | 'scheduled' | 'open' | 'closed';
+
+export interface WaveQuota {
+  questionId: string;
+  optionId: string;
+  limit: number;
+}
+
+export interface EditorialChange {
+  ref: string;
+  markedBy?: string;
+  markedAt: Date;
+}
 
 export interface Wave {
   surveyId: string;
   waveId: string;
   label?: unknown;
   status: WaveStatus;
-  fieldStart?: string;
-  fieldEnd?: string;
+  /** The definition version respondents answer; absent only on waves made before versions were pinned. */
+  fingerprint?: string;
+  opensAt?: Date;
+  closesAt?: Date;
+  openedAt?: Date;
+  closedAt?: Date;
+  graceMinutes: number;
+  accessMode: 'open' | 'panel';
+  targetSample?: number;
+  quotas: WaveQuota[];
+  reminderDays: number[];
+  copiedFrom?: string;
+  editorialChanges: EditorialChange[];
+  createdAt?: Date;
 }
 
 /** The name that, in URLs and command lines, stands for a survey's current wave. */
 export const CURRENT_WAVE = 'current';
 
-interface StoredWave {
-  surveyId: string;
-  waveId: string;
-  label?: unknown;
-  status: WaveStatus;
-  fieldStart?: string | null;
-  fieldEnd?: string | null;
-}
+type StoredWave = Partial<Wave> & Pick<Wave, 'surveyId' | 'waveId' | 'status'> & Record<string, unknown>;
 
 /** What a wave lookup needs of the stored waves: not their weighting targets, which can be long. */
-const WAVE_FIELDS = { _id: 0, surveyId: 1, waveId: 1, label: 1, status: 1, fieldStart: 1, fieldEnd: 1 } as const;
+const WAVE_FIELDS = { _id: 0, weighting: 0, __v: 0, updatedAt: 0 } as const;
 
-/**
- * `current` is the most recently opened open wave, or else the most recent wave of any status (so
- * reports keep working after a wave closes). Both reads are served by an index of their own.
- */
-async function loadWave(surveyId: string, waveName: string): Promise<Wave | undefined> {
-  const stored = waveName !== CURRENT_WAVE
-    ? await WaveModel.findOne({ surveyId, waveId: waveName }, WAVE_FIELDS).lean<StoredWave>()
-    : ((await WaveModel.findOne({ surveyId, status: 'open' }, WAVE_FIELDS).sort({ openedAt: -1, createdAt: -1 }).lean<StoredWave>())
-      ?? (await WaveModel.findOne({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<StoredWave>()));
-  // Every request shares the cached object: frozen, so no caller can change it for the others.
-  return stored ? Object.freeze(toWave(stored)) : undefined;
-}
-
-function toWave(doc: StoredWave): Wave {
+export function toWave(doc: StoredWave): Wave {
+  const date = (value: unknown) => (value instanceof Date ? value : undefined);
+  const opensAt = date(doc.opensAt);
+  const closesAt = date(doc.closesAt);
+  const openedAt = date(doc.openedAt);
+  const closedAt = date(doc.closedAt);
+  const createdAt = date(doc.createdAt);
   return {
     surveyId: doc.surveyId,
     waveId: doc.waveId,
-    label: doc.label,
+    ...(doc.label !== undefined && doc.label !== null ? { label: doc.label } : {}),
     status: doc.status,
-    ...(doc.fieldStart ? { fieldStart: doc.fieldStart } : {}),
-    ...(doc.fieldEnd ? { fieldEnd: doc.fieldEnd } : {}),
+    ...(typeof doc.fingerprint === 'string' ? { fingerprint: doc.fingerprint } : {}),
+    ...(opensAt ? { opensAt } : {}),
+    ...(closesAt ? { closesAt } : {}),
+    ...(openedAt ? { openedAt } : {}),
+    ...(closedAt ? { closedAt } : {}),
+    graceMinutes: typeof doc.graceMinutes === 'number' ? doc.graceMinutes : 60,
+    accessMode: doc.accessMode === 'panel' ? 'panel' : 'open',
+    ...(typeof doc.targetSample === 'number' ? { targetSample: doc.targetSample } : {}),
+    quotas: (doc.quotas ?? []).map((q) => ({ questionId: q.questionId, optionId: q.optionId, limit: q.limit })),
+    reminderDays: [...(doc.reminderDays ?? [])],
+    ...(typeof doc.copiedFrom === 'string' ? { copiedFrom: doc.copiedFrom } : {}),
+    editorialChanges: (doc.editorialChanges ?? []).map((c) => ({ ref: c.ref, ...(c.markedBy ? { markedBy: c.markedBy } : {}), markedAt: c.markedAt })),
+    ...(createdAt ? { createdAt } : {}),
   };
 }
 
-const waves = createWaveCache(loadWave);
+/**
+ * What `current` resolves from: the waves that are or will be open (a handful at most), and the
+ * most recently created wave, for when none is.
+ */
+interface CurrentCandidates {
+  live: Wave[];
+  latest?: Wave;
+}
+
+type Cached = { wave?: Wave } | CurrentCandidates;
+
+/** Both reads are served by an index of their own (wave.model.ts). */
+async function loadWave(surveyId: string, waveName: string): Promise<Cached | undefined> {
+  if (waveName !== CURRENT_WAVE) {
+    const stored = await WaveModel.findOne({ surveyId, waveId: waveName }, WAVE_FIELDS).lean<StoredWave>();
+    // Every request shares the cached object: frozen, so no caller can change it for the others.
+    return stored ? Object.freeze({ wave: Object.freeze(toWave(stored)) }) : undefined;
+  }
+  const live = await WaveModel.find({ surveyId, status: { $in: ['open', 'scheduled'] } }, WAVE_FIELDS)
+    .sort({ status: 1, openedAt: -1, createdAt: -1 })
+    .lean<StoredWave[]>();
+  const latest = await WaveModel.findOne({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<StoredWave>();
+  if (!latest) return undefined;
+  return Object.freeze({ live: live.map((w) => Object.freeze(toWave(w))), latest: Object.freeze(toWave(latest)) });
+}
+
+const waves = createWaveCache<Cached>(loadWave);
 
 /**
- * Creates a survey's default wave if it has none. Never changes an existing wave: once an
- * organizer closes a wave, restarting the server must not reopen it.
+ * The current wave at `now`: the one taking answers; else the next one scheduled to open (its
+ * respondents are told when); else the most recently created one, so reports keep working after
+ * a wave closes.
  */
-export async function ensureDefaultWave(wave: Wave): Promise<void> {
-  await WaveModel.updateOne(
-    { surveyId: wave.surveyId, waveId: wave.waveId },
-    {
-      $setOnInsert: {
-        label: wave.label,
-        status: wave.status,
-        fieldStart: wave.fieldStart,
-        fieldEnd: wave.fieldEnd,
-        ...(wave.status === 'open' ? { openedAt: new Date() } : {}),
-      },
-    },
-    { upsert: true },
-  );
-  waves.invalidate(wave.surveyId);
+function currentOf(candidates: CurrentCandidates, now: Date): Wave | undefined {
+  const open = candidates.live.find((w) => phaseOf(w, now) === 'open');
+  if (open) return open;
+  const upcoming = candidates.live
+    .filter((w) => phaseOf(w, now) === 'scheduled')
+    .sort((a, b) => (a.opensAt?.getTime() ?? 0) - (b.opensAt?.getTime() ?? 0))[0];
+  return upcoming ?? candidates.latest;
+}
+
+/** Forgets what this process remembers of a survey's waves, after a change to them. */
+export function forgetWaves(surveyId: string): void {
+  waves.invalidate(surveyId);
 }
 
 /** Every wave of a survey, the newest first; read fresh, for the console. */
@@ -82,32 +132,21 @@ export async function listWaves(surveyId: string): Promise<Wave[]> {
   return stored.map(toWave);
 }
 
-/** Resolves a wave name: `current` (see loadWave) or a wave id. */
-export async function findWave(surveyId: string, waveName: string): Promise<Wave> {
-  const wave = await waves.waveOf(surveyId, waveName);
+/** Resolves a wave name, `current` (see currentOf) or a wave id; undefined when there is none. */
+export async function lookUpWave(surveyId: string, waveName: string, now: Date = new Date()): Promise<Wave | undefined> {
+  const cached = await waves.waveOf(surveyId, waveName);
+  if (!cached) return undefined;
+  return 'live' in cached ? currentOf(cached, now) : cached.wave;
+}
+
+/** Resolves a wave name, or answers 404. */
+export async function findWave(surveyId: string, waveName: string, now: Date = new Date()): Promise<Wave> {
+  const wave = await lookUpWave(surveyId, waveName, now);
   if (wave) return wave;
   throw new NotFoundError(
     waveName === CURRENT_WAVE ? `Survey "${surveyId}" has no wave yet` : `Survey "${surveyId}" has no wave "${waveName}"`,
     'wave_not_found',
   );
-}
-
-export async function findOpenWave(surveyId: string, waveName: string = CURRENT_WAVE): Promise<Wave> {
-  const wave = await findWave(surveyId, waveName);
-  if (wave.status !== 'open') {
-    throw new GoneError(`Wave "${wave.waveId}" of survey "${surveyId}" is not open`, 'wave_closed');
-  }
-  return wave;
-}
-
-export async function setWaveStatus(surveyId: string, waveId: string, status: WaveStatus): Promise<void> {
-  const now = new Date();
-  const result = await WaveModel.updateOne(
-    { surveyId, waveId },
-    { $set: { status, ...(status === 'open' ? { openedAt: now } : {}), ...(status === 'closed' ? { closedAt: now } : {}) } },
-  );
-  waves.invalidate(surveyId);
-  if (result.matchedCount === 0) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
 }
 
 /** The weighting targets of a wave, when an analyst has set them. */
@@ -119,27 +158,4 @@ export async function findWaveWeighting(surveyId: string, waveId: string): Promi
 export async function setWaveWeighting(surveyId: string, waveId: string, weighting: TWeightingConfig | null): Promise<void> {
   const result = await WaveModel.updateOne({ surveyId, waveId }, weighting ? { $set: { weighting } } : { $unset: { weighting: 1 } });
   if (result.matchedCount === 0) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
-}
-
-/** Creates a new wave (edition) of a survey; waves are never overwritten. */
-export async function createWave(wave: Wave): Promise<Wave> {
-  try {
-    await WaveModel.create({
-      surveyId: wave.surveyId,
-      waveId: wave.waveId,
-      label: wave.label,
-      status: wave.status,
-      fieldStart: wave.fieldStart,
-      fieldEnd: wave.fieldEnd,
-      ...(wave.status === 'open' ? { openedAt: new Date() } : {}),
-    });
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 11000) {
-      throw new ConflictError(`Survey "${wave.surveyId}" already has a wave "${wave.waveId}"`, 'wave_exists');
-    }
-    throw error;
-  } finally {
-    waves.invalidate(wave.surveyId);
-  }
-  return wave;
 }

@@ -8,8 +8,10 @@ import { parseConfig, type Config } from '../../server/lib/config';
 import { createLogger } from '../../server/lib/logger';
 import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../server/surveys/survey.catalog';
 import { resetDatabase } from './database';
+import { forgetWaves } from '../../server/waves/wave.service';
 import { registerTallyHooks } from '../../server/analysis/tally/tally.hooks';
 import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accounts/first-admin';
+import { systemClock, type Clock } from '../../server/lib/clock';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -22,12 +24,23 @@ export interface TestApp {
   lifecycle: { draining: boolean };
   /** The setup code boot would print while there is no account. */
   firstAdmin: FirstAdminSetup;
+  clock: Clock;
   /** Empties the database and registers the surveys again (versions, default waves), as boot does. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** Emptying the database behind the app's back: what this process remembers of waves goes too. */
+function forgetAllWaves(catalog: SurveyCatalog): void {
+  for (const survey of catalog.list()) forgetWaves(survey.definition.id);
+}
+
+export interface TestAppOptions {
+  /** The app's clock; the system's unless a test sets the time (test/support/clock.ts). */
+  clock?: Clock;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const config = parseConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
@@ -42,7 +55,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   registerTallyHooks(catalog);
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
-  const app = createApp({ config, logger, secret: 'test-secret-test-secret-test-secret-0123', catalog, lifecycle, firstAdmin });
+  const clock = options.clock ?? systemClock;
+  const app = createApp({ config, logger, secret: 'test-secret-test-secret-test-secret-0123', catalog, lifecycle, firstAdmin, clock });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -54,9 +68,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     catalog,
     lifecycle,
     firstAdmin,
+    clock,
     async reset() {
       await resetDatabase();
       for (const survey of catalog.list()) await registerSurvey(survey);
+      forgetAllWaves(catalog);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

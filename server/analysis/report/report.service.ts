@@ -2,8 +2,9 @@
 // and a chart per question, and the methodology box.
 import type { LoadedSurvey } from '../../surveys/survey.loader';
 import { localize } from '../../surveys/localize';
-import type { TQuestion } from '../../surveys/survey.schemas';
+import { DEFAULT_TIME_ZONE, type TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
+import { fieldDatesOf } from '../../waves/wave-dates';
 import { formatPercent, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
 import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
@@ -208,6 +209,7 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
         }
       }
       const deff = main.weighting?.designEffect ?? 1;
+      const field = fieldDatesOf(wave, definition.time_zone ?? DEFAULT_TIME_ZONE);
       return {
         title: localize(definition.title, lang, source),
         surveyId: definition.id,
@@ -224,8 +226,8 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
           conductedBy: localize(definition.conducted_by, lang, source),
           population: localize(definition.target_population, lang, source),
           method: localize(definition.method, lang, source),
-          ...(wave.fieldStart ? { fieldStart: longDate(wave.fieldStart, lang) } : {}),
-          ...(wave.fieldEnd ? { fieldEnd: longDate(wave.fieldEnd, lang) } : {}),
+          ...(field.start ? { fieldStart: longDate(field.start, lang) } : {}),
+          ...(field.end ? { fieldEnd: longDate(field.end, lang) } : {}),
           n: main.n,
           sampling: definition.sampling,
           ...(main.weighting ? { weighting: main.weighting } : {}),

@@ -6,6 +6,10 @@ import { CONSOLE_MESSAGES } from '../../console/console.messages';
 import { OWN_ACCOUNT_MESSAGES } from '../../accounts/own-account.messages';
 import { USER_ADMIN_MESSAGES } from '../../accounts/user-admin.messages';
 import { AUDIT_MESSAGES } from '../../audit/audit.messages';
+import { WAVES_MESSAGES } from '../../waves/waves.messages';
+import { VERSIONS_MESSAGES } from '../../surveys/versions/versions.messages';
+import { RESPONSE_ADMIN_MESSAGES } from '../../responses/response-admin.messages';
+import { FIELDWORK_MESSAGES } from '../../fieldwork/fieldwork.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
@@ -16,6 +20,10 @@ export const MESSAGES = {
   ...OWN_ACCOUNT_MESSAGES,
   ...USER_ADMIN_MESSAGES,
   ...AUDIT_MESSAGES,
+  ...WAVES_MESSAGES,
+  ...VERSIONS_MESSAGES,
+  ...RESPONSE_ADMIN_MESSAGES,
+  ...FIELDWORK_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },
@@ -65,6 +73,28 @@ export const MESSAGES = {
     en: 'Welcome back! Your earlier answers were kept.',
   },
   'take.thanks_title': { fr: 'Merci !', en: 'Thank you!' },
+  'take.closed_title': { fr: 'Cette enquête est close', en: 'This survey is closed' },
+  'take.closed_body': {
+    fr: 'Merci de votre intérêt : cette enquête ne reçoit plus de réponses.',
+    en: 'Thank you for your interest: this survey no longer takes answers.',
+  },
+  'take.closed_dates': { fr: 'Elle était ouverte du {start} au {end}.', en: 'It was open from {start} to {end}.' },
+  'take.closed_on': { fr: 'Elle a fermé le {end}.', en: 'It closed on {end}.' },
+  'take.not_open_title': { fr: 'Cette enquête n’est pas encore ouverte', en: 'This survey is not open yet' },
+  'take.not_open_body': {
+    fr: 'Merci de votre intérêt : cette enquête ne reçoit pas encore de réponses.',
+    en: 'Thank you for your interest: this survey does not take answers yet.',
+  },
+  'take.opens_at': { fr: 'Elle ouvrira le {when}.', en: 'It opens on {when}.' },
+  'take.screened_out_title': { fr: 'Merci de votre participation', en: 'Thank you for taking part' },
+  'take.screened_out_body': {
+    fr: 'Nous avons déjà reçu toutes les réponses dont nous avions besoin de personnes de votre profil : vous n’avez pas d’autre question à remplir. Merci du temps que vous nous avez consacré.',
+    en: 'We already have all the answers we need from people with your profile, so there are no more questions for you. Thank you for your time.',
+  },
+  'take.test_mode': {
+    fr: 'Mode test : cette réponse n’est comptée dans aucun résultat.',
+    en: 'Test mode: this response is not counted in any result.',
+  },
   'take.already_complete': {
     fr: 'Vos réponses ont déjà été enregistrées. Merci !',
     en: 'Your answers have already been recorded. Thank you!',

@@ -2,7 +2,7 @@
 // client only when SHOW_ERROR_DETAILS=1 says so; a respondent's error page stays friendly.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { setWaveStatus } from '../../../server/waves/wave.service';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { startTestApp, type TestApp } from '../../support/app';
 import { Browser } from '../../support/browser';
 import { apiTokenFor, createStaff } from '../../support/staff';
@@ -88,7 +88,7 @@ describe('Error details', function () {
     });
 
     it('tells a respondent a closed survey is closed, with 410, in French and in English, without technical detail', async () => {
-      await setWaveStatus(CAPTIC_ID, '2011-03', 'closed');
+      await wavesOf(app).closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
       const expected = { fr: 'Cette enquête est close', en: 'This survey is closed' };
       for (const [lang, text] of Object.entries(expected)) {
         const browser = new Browser(app.url);
@@ -103,7 +103,7 @@ describe('Error details', function () {
     });
 
     it('shows the respondent only the friendly sentence, not the developer\'s message', async () => {
-      await setWaveStatus(CAPTIC_ID, '2011-03', 'closed');
+      await wavesOf(app).closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
       const page = await new Browser(app.url).get(`/s/${CAPTIC_ID}`);
       expect(page.status).to.equal(410);
       expect(page.$('main').text()).to.not.match(/not open|Wave "|captic_2011/);

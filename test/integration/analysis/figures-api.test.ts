@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
-import { createWave } from '../../../server/waves/wave.service';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { startTestApp, type TestApp } from '../../support/app';
 import { apiTokenFor, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
 import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250';
@@ -30,7 +30,7 @@ describe('The figures API: segments, waves and weighting', function () {
     const survey = app.catalog.require(CAPTIC_ID);
     await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
     // A second edition where everyone uses social networks and fewer belong to a club.
-    await createWave({ surveyId: CAPTIC_ID, waveId: '2012-03', status: 'open', fieldStart: '2012-03-01', fieldEnd: '2012-03-31' });
+    await wavesOf(app).createWave(CAPTIC_ID, { waveId: '2012-03', copyFrom: '2011-03' }, TEST_ACTOR);
     const nextYear = buildCaptic250(99).filter((r) => r.answers.uses_social === 'yes').slice(0, 200);
     await importResponses({ survey, wave: '2012-03', format: 'jsonl', content: nextYear.map((r) => JSON.stringify(r)).join('\n') });
     analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { importResponses } from '../../../server/responses/import.service';
 import { startResponse } from '../../../server/responses/response.service';
-import { createWave } from '../../../server/waves/wave.service';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { startTestApp, type TestApp } from '../../support/app';
 import { createStaff, signedInBrowser } from '../../support/staff';
 import { captic250AsJsonLines } from '../../fixtures/captic-250';
@@ -20,9 +20,9 @@ describe('The console home', function () {
     await app.reset();
     const survey = app.catalog.require(CAPTIC_ID);
     await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
-    await createWave({ surveyId: CAPTIC_ID, waveId: '2012-03', status: 'draft', fieldStart: '2012-03-01', fieldEnd: '2012-03-31' });
+    await wavesOf(app).createWave(CAPTIC_ID, { waveId: '2012-03' }, TEST_ACTOR);
     for (let i = 0; i < 3; i += 1) {
-      await startResponse({ surveyId: CAPTIC_ID, waveId: '2011-03', fingerprint: survey.fingerprint, language: 'fr', consented: true });
+      await startResponse({ surveyId: CAPTIC_ID, waveId: '2011-03', fingerprint: survey.fingerprint, language: 'fr', consented: true, now: new Date() });
     }
   });
   after(async () => app.close());

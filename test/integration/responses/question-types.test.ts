@@ -5,7 +5,6 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Browser, type Page } from '../../support/browser';
 import { startTestApp, type TestApp } from '../../support/app';
-import { setWaveStatus } from '../../../server/waves/wave.service';
 
 const SURVEY = 'coworking_members_2026';
 
@@ -20,9 +19,8 @@ describe('Question types and same-page conditions (coworking survey)', () => {
   });
   after(async () => app.close());
   beforeEach(async () => {
+    // Its seed wave is open: the shipped survey is answerable on a fresh start.
     await app.reset();
-    // Its only wave is over; reopen it for these tests.
-    await setWaveStatus(SURVEY, '2026-spring', 'open');
   });
 
   async function start(browser: Browser): Promise<Page> {

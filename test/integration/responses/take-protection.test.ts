@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Browser, type Page } from '../../support/browser';
 import { startTestApp, type TestApp } from '../../support/app';
-import { setWaveStatus } from '../../../server/waves/wave.service';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
 
 const db = () => mongoose.connection.db!;
@@ -141,7 +141,7 @@ describe('Protecting responses from bad input', () => {
   it('refuses a POST to a closed wave with 410 and stores nothing', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
-    await setWaveStatus(CAPTIC_ID, '2011-03', 'closed');
+    await wavesOf(app).closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
     await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3' }, 410, /Cette enquête est close/);
     const intro = await browser.get(`/s/${CAPTIC_ID}`);
     expect(intro.status).to.equal(410);
@@ -152,7 +152,7 @@ describe('Protecting responses from bad input', () => {
     const page = await onSatisfactionPage(browser);
     // Another instance or a command-line tool writes to the database; this process only learns
     // of it when its cached copy of the wave expires (WAVES_MAX_AGE_MS).
-    await db().collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { status: 'closed' } });
+    await db().collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: 'demo' }, { $set: { status: 'closed', closedAt: new Date() } });
     let intro = await browser.get(`/s/${CAPTIC_ID}`);
     while (intro.status !== 410) {
       expect(intro.status, 'before the closure is seen, the survey answers as usual').to.equal(303);

@@ -37,11 +37,11 @@ describe('fingerprint', () => {
     expect(new Set([base, required, reworded, conditioned]).size).to.equal(4);
   });
 
-  it('does not change when only the report or the default wave changes', () => {
+  it('does not change when only the report, the seed waves or the time zone change', () => {
     const pages = [{ id: 'p1', questions: [{ id: 'q', type: 'yes_no', text: t('Q') }] }];
     const wave = { id: '2011-03', label: t('Mars'), field_start: '2011-03-01', field_end: '2011-03-31' };
-    const a = fingerprintSurvey(defineSurvey({ pages, default_wave: { ...wave, status: 'open' } }));
-    const b = fingerprintSurvey(defineSurvey({ pages, default_wave: { ...wave, status: 'closed' }, report: { statements: [{ id: 's', text: t('{{ n }} répondants') }] } }));
+    const a = fingerprintSurvey(defineSurvey({ pages, seed_waves: [{ ...wave, status: 'open' }] }));
+    const b = fingerprintSurvey(defineSurvey({ pages, time_zone: 'America/Montreal', seed_waves: [{ ...wave, status: 'closed' }], report: { statements: [{ id: 's', text: t('{{ n }} répondants') }] } }));
     expect(a).to.equal(b);
   });
 });

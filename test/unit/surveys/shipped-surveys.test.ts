@@ -27,10 +27,14 @@ describe('shipped surveys', () => {
       questions = questionsOf(def);
     });
 
-    it('is in French first, with English, opt-in, with an open March 2011 wave', () => {
+    it('is in French first, with English, opt-in, seeding the closed March 2011 wave and an open demonstration wave', () => {
       expect(def.languages).to.deep.equal(['fr', 'en']);
       expect(def.sampling).to.equal('opt_in');
-      expect(def.default_wave).to.deep.include({ id: '2011-03', field_start: '2011-03-01', field_end: '2011-03-31', status: 'open' });
+      expect(def.time_zone).to.equal('Europe/Paris');
+      expect(def.seed_waves?.map((w) => [w.id, w.status, w.field_start, w.field_end])).to.deep.equal([
+        ['2011-03', 'closed', '2011-03-01', '2011-03-31'],
+        ['demo', 'open', undefined, undefined],
+      ]);
     });
 
     it('uses the stable ids the CAP-TIC questionnaire was reconstructed with', () => {

@@ -11,13 +11,13 @@ describe('survey definition schema', () => {
       const def = defineSurvey({
         intro: t('Bonjour'),
         consent: t('Vos réponses sont anonymes'),
-        default_wave: { id: '2011-03', label: t('Mars 2011'), field_start: '2011-03-01', field_end: '2011-03-31', status: 'open' },
+        seed_waves: [{ id: '2011-03', label: t('Mars 2011'), field_start: '2011-03-01', field_end: '2011-03-31', status: 'open' }],
         pages: [{ id: 'p1', questions: [{ id: 'q1', type: 'yes_no', text: t('Q ?') }] }],
       });
       expect(def.languages[0]).to.equal('fr');
       expect(def.sampling).to.equal('opt_in');
       expect(def.method).to.deep.equal({ fr: 'En ligne', en: 'Online' });
-      expect(def.default_wave?.status).to.equal('open');
+      expect(def.seed_waves?.[0]?.status).to.equal('open');
     });
 
     it('reports every missing metadata field at once, each by its path', () => {
@@ -28,18 +28,18 @@ describe('survey definition schema', () => {
     });
 
     it('rejects a wave whose field ends before it starts', () => {
-      const problems = problemsOf(`default_wave:
-  id: "2011-03"
-  label: { fr: Mars, en: March }
-  field_start: "2011-03-31"
-  field_end: "2011-03-01"
-  status: open
+      const problems = problemsOf(`seed_waves:
+  - id: "2011-03"
+    label: { fr: Mars, en: March }
+    field_start: "2011-03-31"
+    field_end: "2011-03-01"
+    status: open
 pages:
   - id: p1
     questions:
       - { id: q1, type: short_text, text: { fr: Q, en: Q } }
 `);
-      expect(problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal(['default_wave.field_end: field_end is before field_start']);
+      expect(problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal(['seed_waves[0].field_end: field_end is before field_start']);
     });
 
     it('rejects an unknown field instead of ignoring a typo', () => {

@@ -1,0 +1,2 @@
+// The version pages' strings.
+export const VERSIONS_MESSAGES = {} as const;

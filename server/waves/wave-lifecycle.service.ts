@@ -1,0 +1,252 @@
+// The organizer's use cases for a wave's life: make a new wave (copying the previous one's
+// settings), set its field dates, schedule, open and close it. Each is checked against the
+// survey's other waves at the moment of the change (the clock's), audited, and refused whole with
+// a message that says what to do instead.
+import { z } from 'zod';
+import { recordAudit, type AuditActor } from '../audit/audit.service';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../lib/errors';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import type { SurveyCatalog } from '../surveys/survey.catalog';
+import { ZLocalizedText } from '../surveys/survey.schemas';
+import { WaveModel } from './wave.model';
+import { phaseOf, type WavePhase } from './wave-phase';
+import { CURRENT_WAVE, forgetWaves, listWaves, toWave, type Wave } from './wave.service';
+
+const WAVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const ZNewWave = z.strictObject({
+  waveId: z
+    .string()
+    .regex(WAVE_ID, 'a wave id uses letters, digits, - and _ (at most 64), e.g. "2012-03"')
+    .refine((id) => id !== CURRENT_WAVE, '"current" is reserved: it names the current wave in addresses'),
+  label: ZLocalizedText.optional(),
+  /** The wave whose settings the new one starts from; the newest wave when not given. */
+  copyFrom: z.string().optional(),
+  /** The definition version to pin; the survey file's version when not given. */
+  fingerprint: z.string().optional(),
+});
+export type NewWave = z.input<typeof ZNewWave>;
+
+export interface Schedule {
+  /** Undefined leaves it as it is; null removes it. */
+  opensAt?: Date | null;
+  closesAt?: Date | null;
+  graceMinutes?: number;
+}
+
+export interface WaveSettings {
+  targetSample?: number | null;
+  accessMode?: 'open' | 'panel';
+  reminderDays?: number[];
+}
+
+/** The settings a new wave takes from the one it copies. Quotas included: raise them per wave. */
+const COPIED_SETTINGS = ['accessMode', 'targetSample', 'quotas', 'reminderDays', 'graceMinutes'] as const;
+
+function describeWave(wave: Wave, now: Date): string {
+  const phase = phaseOf(wave, now);
+  return `"${wave.waveId}" (${phase})`;
+}
+
+export function createWaveLifecycle({ catalog, logger, clock }: { catalog: SurveyCatalog; logger: Logger; clock: Clock }) {
+  async function requireWave(surveyId: string, waveId: string): Promise<Wave> {
+    catalog.require(surveyId);
+    const doc = await WaveModel.findOne({ surveyId, waveId }, { weighting: 0 }).lean<Parameters<typeof toWave>[0]>();
+    if (!doc) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
+    return toWave(doc);
+  }
+
+  /** Writes a change to one wave, only if it still has the status it was checked with. */
+  async function update(wave: Wave, set: Record<string, unknown>, unset: string[] = []): Promise<Wave> {
+    try {
+      const result = await WaveModel.updateOne(
+        { surveyId: wave.surveyId, waveId: wave.waveId, status: wave.status },
+        { ...(Object.keys(set).length ? { $set: set } : {}), ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) },
+        { runValidators: true },
+      );
+      if (result.matchedCount === 0) throw new ConflictError(`Wave "${wave.waveId}" changed while this was being done; look at it again`, 'wave_changed');
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 11000) {
+        const open = (await listWaves(wave.surveyId)).find((w) => w.status === 'open');
+        throw new ConflictError(`Wave ${open ? `"${open.waveId}"` : 'another wave'} of survey "${wave.surveyId}" is open; close it first`, 'another_wave_open');
+      }
+      throw error;
+    } finally {
+      forgetWaves(wave.surveyId);
+    }
+    return requireWave(wave.surveyId, wave.waveId);
+  }
+
+  /** The survey's other waves that take answers at `now`, or will while `wave` would. */
+  async function overlapping(wave: Wave, now: Date): Promise<Wave[]> {
+    const others = (await listWaves(wave.surveyId)).filter((w) => w.waveId !== wave.waveId);
+    const start = wave.opensAt && wave.opensAt > now ? wave.opensAt : now;
+    const end = wave.closesAt;
+    return others.filter((other) => {
+      const phase = phaseOf(other, now);
+      if (phase === 'open') return !end || end > now;
+      if (phase !== 'scheduled' || !other.opensAt) return false;
+      // Both windows [start, end) and [other.opensAt, other.closesAt) share a moment.
+      return (!end || other.opensAt < end) && (!other.closesAt || start < other.closesAt);
+    });
+  }
+
+  function refuseIfEnded(wave: Wave, now: Date, doing: string): void {
+    if (phaseOf(wave, now) === 'closed') {
+      throw new ConflictError(`Wave "${wave.waveId}" is closed: it cannot be ${doing}. Make a new wave instead`, 'wave_closed');
+    }
+  }
+
+  function audit(action: Parameters<typeof recordAudit>[0]['action'], wave: Wave, actor: AuditActor, details: Record<string, unknown> = {}) {
+    return recordAudit({ ...actor, action, surveyId: wave.surveyId, target: wave.waveId, details }, logger);
+  }
+
+  return {
+    requireWave,
+
+    /** A new draft wave, pinned to a version, with the settings of the wave it copies. */
+    async createWave(surveyId: string, input: unknown, actor: AuditActor): Promise<Wave> {
+      const survey = catalog.require(surveyId);
+      const parsed = ZNewWave.safeParse(input);
+      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.') || 'wave'}: ${i.message}`).join('; '), { issues: parsed.error.issues }, 'invalid_wave');
+      const { waveId, label, copyFrom, fingerprint = survey.fingerprint } = parsed.data;
+      const waves = await listWaves(surveyId);
+      const source = copyFrom ? waves.find((w) => w.waveId === copyFrom) : waves[0];
+      if (copyFrom && !source) throw new NotFoundError(`Survey "${surveyId}" has no wave "${copyFrom}" to copy`, 'wave_not_found');
+      await catalog.version(surveyId, fingerprint);
+      const copied = source ? Object.fromEntries(COPIED_SETTINGS.map((key) => [key, source[key]]).filter(([, v]) => v !== undefined)) : {};
+      try {
+        await WaveModel.create({
+          surveyId,
+          waveId,
+          ...(label !== undefined ? { label } : {}),
+          status: 'draft',
+          fingerprint,
+          ...copied,
+          ...(source ? { copiedFrom: source.waveId } : {}),
+          createdBy: actor.actorEmail ?? actor.via,
+        });
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 11000) throw new ConflictError(`Survey "${surveyId}" already has a wave "${waveId}"`, 'wave_exists');
+        throw error;
+      } finally {
+        forgetWaves(surveyId);
+      }
+      const wave = await requireWave(surveyId, waveId);
+      await audit('wave_created', wave, actor, { fingerprint, ...(source ? { copiedFrom: source.waveId } : {}) });
+      return wave;
+    },
+
+    /** Field dates and grace period; a closed wave keeps its dates. */
+    async setSchedule(surveyId: string, waveId: string, schedule: Schedule, actor: AuditActor): Promise<Wave> {
+      const wave = await requireWave(surveyId, waveId);
+      const now = clock.now();
+      refuseIfEnded(wave, now, 'rescheduled');
+      const opensAt = schedule.opensAt === undefined ? wave.opensAt : schedule.opensAt ?? undefined;
+      const closesAt = schedule.closesAt === undefined ? wave.closesAt : schedule.closesAt ?? undefined;
+      const graceMinutes = schedule.graceMinutes ?? wave.graceMinutes;
+      if (!Number.isInteger(graceMinutes) || graceMinutes < 0 || graceMinutes > 7 * 24 * 60) {
+        throw new UnprocessableError('The grace period is a whole number of minutes, from 0 to 10080 (a week)', undefined, 'invalid_grace');
+      }
+      if (opensAt && closesAt && closesAt <= opensAt) {
+        throw new UnprocessableError('The close time is before the open time: a wave must open before it closes', undefined, 'close_before_open');
+      }
+      if (closesAt && closesAt <= now && phaseOf(wave, now) === 'open') {
+        throw new UnprocessableError('That close time has passed: to stop the wave now, close it', undefined, 'close_in_past');
+      }
+      if (wave.status === 'scheduled' && !opensAt) {
+        throw new UnprocessableError('A scheduled wave needs an open time; to leave it unscheduled, set it back to draft', undefined, 'open_time_required');
+      }
+      const candidate = { ...wave, ...(opensAt ? { opensAt } : {}), ...(closesAt ? { closesAt } : {}) };
+      if (wave.status === 'scheduled' || wave.status === 'open') {
+        const clash = await overlapping(candidate, now);
+        if (clash.length > 0) throw new ConflictError(`Those dates overlap wave ${clash.map((w) => describeWave(w, now)).join(', ')}`, 'another_wave_open');
+      }
+      const set: Record<string, unknown> = { graceMinutes };
+      const unset: string[] = [];
+      if (opensAt) set.opensAt = opensAt;
+      else unset.push('opensAt');
+      if (closesAt) set.closesAt = closesAt;
+      else unset.push('closesAt');
+      const updated = await update(wave, set, unset);
+      await audit('wave_changed', updated, actor, { opensAt: opensAt?.toISOString() ?? null, closesAt: closesAt?.toISOString() ?? null, graceMinutes });
+      return updated;
+    },
+
+    /** Target sample, access mode, reminders. */
+    async setSettings(surveyId: string, waveId: string, settings: WaveSettings, actor: AuditActor): Promise<Wave> {
+      const wave = await requireWave(surveyId, waveId);
+      const set: Record<string, unknown> = {};
+      const unset: string[] = [];
+      if (settings.targetSample !== undefined) {
+        if (settings.targetSample === null) unset.push('targetSample');
+        else if (!Number.isInteger(settings.targetSample) || settings.targetSample < 1 || settings.targetSample > 10_000_000) {
+          throw new UnprocessableError('The target sample is a whole number of completes, at least 1', undefined, 'invalid_target');
+        } else set.targetSample = settings.targetSample;
+      }
+      if (settings.accessMode !== undefined) set.accessMode = settings.accessMode;
+      if (settings.reminderDays !== undefined) {
+        const days = [...new Set(settings.reminderDays)].sort((a, b) => a - b);
+        if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) throw new UnprocessableError('Reminders are sent a whole number of days after the invitation, from 1 to 365', undefined, 'invalid_reminders');
+        set.reminderDays = days;
+      }
+      const updated = await update(wave, set, unset);
+      await audit('wave_changed', updated, actor, { ...set, ...Object.fromEntries(unset.map((k) => [k, null])) });
+      return updated;
+    },
+
+    /** Pins another version; only before the wave opens, so respondents of a wave all answer one. */
+    async pinVersion(surveyId: string, waveId: string, fingerprint: string, actor: AuditActor): Promise<Wave> {
+      const wave = await requireWave(surveyId, waveId);
+      const phase = phaseOf(wave, clock.now());
+      if (phase !== 'draft' && phase !== 'scheduled') {
+        throw new ConflictError(`Wave "${waveId}" is ${phase}: its respondents answer the version it opened with. Make a new wave to use another`, 'wave_not_draft');
+      }
+      await catalog.version(surveyId, fingerprint);
+      const updated = await update(wave, { fingerprint });
+      await audit('wave_changed', updated, actor, { fingerprint });
+      return updated;
+    },
+
+    /** Opens on its open time, by itself: the field dates are enforced on every request. */
+    async scheduleWave(surveyId: string, waveId: string, actor: AuditActor): Promise<Wave> {
+      const wave = await requireWave(surveyId, waveId);
+      const now = clock.now();
+      if (wave.status !== 'draft') throw new ConflictError(`Wave "${waveId}" is ${phaseOf(wave, now)}: only a draft can be scheduled`, 'wave_not_draft');
+      if (!wave.opensAt || wave.opensAt <= now) throw new UnprocessableError('Set an open time in the future first (or open the wave now)', undefined, 'open_time_required');
+      const clash = await overlapping(wave, now);
+      if (clash.length > 0) throw new ConflictError(`Wave "${waveId}" would be open at the same time as wave ${clash.map((w) => describeWave(w, now)).join(', ')}`, 'another_wave_open');
+      const updated = await update(wave, { status: 'scheduled' });
+      await audit('wave_scheduled', updated, actor, { opensAt: wave.opensAt.toISOString() });
+      return updated;
+    },
+
+    /** Opens now. Refused while another wave of the survey takes answers: it says which. */
+    async openWave(surveyId: string, waveId: string, actor: AuditActor): Promise<Wave> {
+      const wave = await requireWave(surveyId, waveId);
+      const now = clock.now();
+      const phase: WavePhase = phaseOf(wave, now);
+      if (wave.status === 'open' && phase === 'open') return wave;
+      refuseIfEnded(wave, now, 'opened again');
+      const clash = (await overlapping({ ...wave, opensAt: now }, now)).filter((w) => phaseOf(w, now) === 'open');
+      if (clash.length > 0) throw new ConflictError(`Wave ${clash.map((w) => describeWave(w, now)).join(', ')} of this survey is open: close it before opening "${waveId}"`, 'another_wave_open');
+      const updated = await update(wave, { status: 'open', openedAt: now, opensAt: now });
+      await audit('wave_opened', updated, actor);
+      return updated;
+    },
+
+    /** Closes now: no new respondent; those in progress may finish within the grace period. */
+    async closeWave(surveyId: string, waveId: string, actor: AuditActor): Promise<Wave> {
+      const wave = await requireWave(surveyId, waveId);
+      const now = clock.now();
+      if (wave.status === 'closed') return wave;
+      if (wave.status === 'draft') throw new ConflictError(`Wave "${waveId}" is a draft that never opened: there is nothing to close`, 'wave_not_open');
+      const updated = await update(wave, { status: 'closed', closedAt: wave.closesAt && wave.closesAt < now ? wave.closesAt : now });
+      await audit('wave_closed', updated, actor, { graceMinutes: wave.graceMinutes });
+      return updated;
+    },
+  };
+}
+
+export type WaveLifecycle = ReturnType<typeof createWaveLifecycle>;

@@ -1,0 +1,77 @@
+// The waves a definition file seeds. On a fresh database they make the survey answerable on first
+// start; once the survey has waves, the console and `npm run wave` are the authority and the file
+// is not read for waves again. When the two disagree, boot says so in one line, so nobody edits
+// the file expecting it to close a wave.
+import type { Logger } from '../lib/logger';
+import type { LoadedSurvey } from '../surveys/survey.loader';
+import { DEFAULT_TIME_ZONE, type TSeedWave } from '../surveys/survey.schemas';
+import { endOfDay, startOfDay } from './wave-dates';
+import { WaveModel } from './wave.model';
+import { forgetWaves, listWaves, type Wave } from './wave.service';
+import { phaseOf } from './wave-phase';
+
+function seedDocument(survey: LoadedSurvey, seed: TSeedWave, now: Date) {
+  const timeZone = survey.definition.time_zone ?? DEFAULT_TIME_ZONE;
+  const opensAt = seed.field_start ? startOfDay(seed.field_start, timeZone) : undefined;
+  const closesAt = seed.field_end ? endOfDay(seed.field_end, timeZone) : undefined;
+  return {
+    surveyId: survey.definition.id,
+    waveId: seed.id,
+    label: seed.label,
+    status: seed.status,
+    fingerprint: survey.fingerprint,
+    ...(opensAt ? { opensAt } : {}),
+    ...(closesAt ? { closesAt } : {}),
+    ...(seed.status === 'open' ? { openedAt: opensAt && opensAt < now ? opensAt : now } : {}),
+    ...(seed.status === 'closed' ? { closedAt: closesAt && closesAt < now ? closesAt : now } : {}),
+    createdBy: `file ${survey.file}`,
+  };
+}
+
+/** What the stored wave says that the file's seed does not, for the boot line. */
+function disagreement(stored: Wave | undefined, seed: TSeedWave, now: Date): string | undefined {
+  if (!stored) return `${seed.id} is in the file but not in the database`;
+  const phase = phaseOf(stored, now);
+  if (stored.status !== seed.status) return `${seed.id} is ${stored.status}${phase !== stored.status ? ` (${phase} now)` : ''} in the database, ${seed.status} in the file`;
+  return undefined;
+}
+
+export async function seedWaves(survey: LoadedSurvey, logger?: Logger, now: Date = new Date()): Promise<void> {
+  const { definition } = survey;
+  const seeds = definition.seed_waves ?? [];
+  const existing = await listWaves(definition.id);
+  if (existing.length === 0) {
+    // Oldest first, so creation order (what `current` falls back on) follows the file.
+    for (const seed of seeds) {
+      await WaveModel.updateOne(
+        { surveyId: definition.id, waveId: seed.id },
+        { $setOnInsert: seedDocument(survey, seed, now) },
+        { upsert: true },
+      );
+    }
+    forgetWaves(definition.id);
+    if (seeds.length > 0) logger?.info({ survey: definition.id, waves: seeds.map((s) => s.id) }, 'waves seeded from the definition file');
+    return;
+  }
+  // Waves made before versions were pinned ran the file's definition: pin that.
+  const unpinned = existing.filter((w) => !w.fingerprint).map((w) => w.waveId);
+  if (unpinned.length > 0) {
+    await WaveModel.updateMany({ surveyId: definition.id, waveId: { $in: unpinned }, fingerprint: { $exists: false } }, { $set: { fingerprint: survey.fingerprint } });
+    forgetWaves(definition.id);
+    logger?.info({ survey: definition.id, waves: unpinned, fingerprint: survey.fingerprint }, 'waves without a pinned version now pin the file\'s version');
+  }
+  const running = existing.filter((w) => phaseOf(w, now) === 'open' && w.fingerprint && w.fingerprint !== survey.fingerprint);
+  for (const wave of running) {
+    logger?.warn(
+      { survey: definition.id, wave: wave.waveId, pinned: wave.fingerprint, file: survey.fingerprint },
+      `survey ${definition.id}: open wave ${wave.waveId} keeps the version it was launched with (${wave.fingerprint}), not ${survey.file} (${survey.fingerprint}), so its respondents all answer the same questions; the file's version is recorded: launch a new wave to use it`,
+    );
+  }
+  const differences = seeds.map((seed) => disagreement(existing.find((w) => w.waveId === seed.id), seed, now)).filter((d): d is string => d !== undefined);
+  if (differences.length > 0) {
+    logger?.warn(
+      { survey: definition.id, file: survey.file, differences },
+      `survey ${definition.id}: the database's waves win over seed_waves in ${survey.file}, which only seeds a fresh database (${differences.join('; ')}); change waves in the console or with npm run wave`,
+    );
+  }
+}
