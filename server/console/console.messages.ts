@@ -12,6 +12,7 @@ export const CONSOLE_MESSAGES = {
   'console.partials': { fr: 'Partiels', en: 'Partials' },
   'console.links': { fr: 'Accès', en: 'Open' },
   'console.status_draft': { fr: 'Brouillon', en: 'Draft' },
+  'console.status_scheduled': { fr: 'Programmée', en: 'Scheduled' },
   'console.status_open': { fr: 'Ouverte', en: 'Open' },
   'console.status_closed': { fr: 'Close', en: 'Closed' },
   'console.report': { fr: 'Résultats', en: 'Report' },
@@ -23,4 +24,5 @@ export const CONSOLE_MESSAGES = {
   'console.role_analyst': { fr: 'Analyste', en: 'Analyst' },
   'console.your_role': { fr: 'Votre rôle : {role}', en: 'Your role: {role}' },
   'console.no_waves': { fr: 'Aucune vague.', en: 'No wave yet.' },
+  'console.dates_in_zone': { fr: 'Dates et heures au fuseau {zone}.', en: 'Dates and times in the {zone} time zone.' },
 } as const;

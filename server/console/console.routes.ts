@@ -2,23 +2,20 @@
 import type { RequestHandler, Router } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { routeTable } from '../lib/routes';
-import { negotiateLanguage, translator } from '../lib/i18n/index';
 import { signedIn } from '../accounts/guards';
 import { principalOf } from '../accounts/principal';
 import { surveysOverview } from './console.service';
+import { staffPageContext } from './page-context';
 
-export function consoleRoutes({ catalog }: AppDependencies): Router {
+export function consoleRoutes({ catalog, clock }: AppDependencies): Router {
   const home: RequestHandler = async (req, res) => {
     const { account } = principalOf(req);
-    const lang = negotiateLanguage(req);
-    const t = translator(lang);
+    const context = staffPageContext(req, req.path);
     res.render('console/home', {
-      lang,
-      t,
-      title: `${t('console.title')} – Barometer`,
+      ...context,
+      title: `${context.t('console.title')} – Barometer`,
       account,
-      surveys: await surveysOverview(account, catalog, lang),
-      switchLanguageHref: `${req.path}?lang=${lang === 'fr' ? 'en' : 'fr'}`,
+      surveys: await surveysOverview(account, catalog, clock.now(), context.lang),
     });
   };
   return routeTable([['get', '/admin', signedIn, home]]);

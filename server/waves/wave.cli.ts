@@ -1,0 +1,213 @@
+// `npm run wave -- list|create|schedule|open|close ...`: a survey's waves from the server's terminal,
+// with the same use cases, rules and audit trail as the console (wave-lifecycle.service.ts).
+// Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
+import { parseArgs } from 'node:util';
+import { openDatabase, type OpenDatabase } from '../lib/database';
+import { systemClock } from '../lib/clock';
+import { EXIT_OK, EXIT_USAGE, readCommandLine, runCommand, UsageError } from '../lib/command-line';
+import type { Logger } from '../lib/logger';
+import type { AuditActor } from '../audit/audit.service';
+import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
+import { setUpSurveyCli } from '../surveys/survey-cli-setup';
+import type { LoadedSurvey } from '../surveys/survey.loader';
+import { timeZoneOf, waveOverviews } from '../console/wave-overview.service';
+import { formatInZone, localDateTime, parseLocalDateTime } from './wave-dates';
+import { createWaveLifecycle, type Schedule } from './wave-lifecycle.service';
+import type { Wave } from './wave.service';
+import { phaseOf } from './wave-phase';
+
+const USAGE = `Usage:
+  npm run wave -- list --survey ID [--json]
+  npm run wave -- create --survey ID --wave W [--label-fr TEXT] [--label-en TEXT] [--copy-from W] [--version FINGERPRINT]
+  npm run wave -- schedule --survey ID --wave W [--opens 2012-03-01T09:00] [--closes 2012-03-31T18:00] [--grace MINUTES]
+  npm run wave -- open --survey ID --wave W
+  npm run wave -- close --survey ID --wave W
+
+A new wave is a draft that copies the settings of --copy-from (the newest wave when not given)
+and pins --version (the survey file's version when not given). schedule sets the field dates,
+read in the survey's time zone ("none" removes one), and, for a draft, schedules the wave: it
+opens by itself at its open time. open and close act now.
+
+The command changes the database of the running app (or the one DATA_DIR / MONGODB_URI name); a
+running app sees the change within half a second, the life of its wave cache (decision 0005).
+
+  --json       list as JSON instead of a table
+  --help       this text`;
+
+const COMMANDS = ['list', 'create', 'schedule', 'open', 'close'] as const;
+type Command = (typeof COMMANDS)[number];
+
+const OPTIONS_OF: Record<Command, readonly string[]> = {
+  list: ['survey', 'json'],
+  create: ['survey', 'wave', 'label-fr', 'label-en', 'copy-from', 'version'],
+  schedule: ['survey', 'wave', 'opens', 'closes', 'grace'],
+  open: ['survey', 'wave'],
+  close: ['survey', 'wave'],
+};
+
+const STRING_OPTIONS = ['survey', 'wave', 'label-fr', 'label-en', 'copy-from', 'version', 'opens', 'closes', 'grace'] as const;
+type StringOption = (typeof STRING_OPTIONS)[number];
+
+interface Args {
+  command: Command;
+  survey: string;
+  wave?: string;
+  values: Partial<Record<StringOption, string>>;
+  json: boolean;
+}
+
+function readArgs(argv: string[]): Args | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        survey: { type: 'string' },
+        wave: { type: 'string' },
+        'label-fr': { type: 'string' },
+        'label-en': { type: 'string' },
+        'copy-from': { type: 'string' },
+        version: { type: 'string' },
+        opens: { type: 'string' },
+        closes: { type: 'string' },
+        grace: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [command, ...extra] = positionals;
+  if (!command) throw new UsageError('name a command: ' + COMMANDS.join(', '));
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; the commands are ${COMMANDS.join(', ')}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length === 1 ? '' : 's'}: ${extra.join(' ')}`);
+  const given = Object.fromEntries(STRING_OPTIONS.filter((name) => typeof values[name] === 'string').map((name) => [name, values[name] as string])) as Args['values'];
+  // An option the command would ignore is refused, so a typo never looks like success.
+  const stray = [...Object.keys(given), ...(values.json ? ['json'] : [])].filter((option) => !OPTIONS_OF[command as Command].includes(option));
+  if (stray.length) throw new UsageError(`${command} takes no ${stray.map((option) => `--${option}`).join(', ')}`);
+  if (!given.survey) throw new UsageError(`${command} needs --survey`);
+  if (command !== 'list' && !given.wave) throw new UsageError(`${command} needs --wave`);
+  if (command === 'schedule' && given.opens === undefined && given.closes === undefined && given.grace === undefined) {
+    throw new UsageError('schedule needs --opens, --closes or --grace');
+  }
+  return { command: command as Command, survey: given.survey, ...(given.wave ? { wave: given.wave } : {}), values: given, json: values.json === true };
+}
+
+/** A local time in the survey's zone, "none" to remove it, or absent to leave it. */
+function timeOption(value: string | undefined, name: string, timeZone: string): Date | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  const instant = parseLocalDateTime(value, timeZone);
+  if (!instant) throw new UsageError(`--${name} is a local date and time in ${timeZone} such as 2012-03-01T09:00, or "none"; not "${value}"`);
+  return instant;
+}
+
+function scheduleOf(values: Args['values'], timeZone: string): Schedule {
+  const opensAt = timeOption(values.opens, 'opens', timeZone);
+  const closesAt = timeOption(values.closes, 'closes', timeZone);
+  let graceMinutes: number | undefined;
+  if (values.grace !== undefined) {
+    if (!/^\d+$/.test(values.grace)) throw new UsageError(`--grace is a whole number of minutes, not "${values.grace}"`);
+    graceMinutes = Number(values.grace);
+  }
+  return { ...(opensAt !== undefined ? { opensAt } : {}), ...(closesAt !== undefined ? { closesAt } : {}), ...(graceMinutes !== undefined ? { graceMinutes } : {}) };
+}
+
+function pad(cells: string[], widths: number[]): string {
+  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+}
+
+async function printList(survey: LoadedSurvey, now: Date, json: boolean): Promise<void> {
+  const timeZone = timeZoneOf(survey);
+  const waves = await waveOverviews(survey, now, 'en');
+  if (json) {
+    console.log(JSON.stringify({ surveyId: survey.definition.id, timeZone, waves: waves.map(({ labelText: _l, opensText: _o, closesText: _c, ...wave }) => wave) }, null, 2));
+    return;
+  }
+  if (waves.length === 0) {
+    console.log(`Survey ${survey.definition.id} has no wave yet.`);
+    return;
+  }
+  const local = (instant: Date | undefined) => (instant ? localDateTime(instant, timeZone).replace('T', ' ') : '-');
+  const header = ['WAVE', 'STATUS', 'PHASE', `OPENS (${timeZone})`, `CLOSES (${timeZone})`, 'COMPLETES', 'TARGET'];
+  const rows = waves.map((wave) => [wave.waveId, wave.status, wave.phase, local(wave.opensAt), local(wave.closesAt), String(wave.counts.complete), wave.targetSample === undefined ? '-' : String(wave.targetSample)]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  for (const row of [header, ...rows]) console.log(pad(row, widths));
+}
+
+function describeDates(wave: Wave, timeZone: string): string {
+  const opens = wave.opensAt ? formatInZone(wave.opensAt, timeZone, 'en') : 'no open time';
+  const closes = wave.closesAt ? formatInZone(wave.closesAt, timeZone, 'en') : 'no close time';
+  return `opens ${opens}, closes ${closes}, grace period ${wave.graceMinutes} min`;
+}
+
+async function run(args: Args, survey: LoadedSurvey, surveys: LoadedSurvey[], logger: Logger): Promise<void> {
+  const clock = systemClock;
+  const surveyId = survey.definition.id;
+  const timeZone = timeZoneOf(survey);
+  const waves = createWaveLifecycle({ catalog: createSurveyCatalog(surveys), logger, clock });
+  const actor: AuditActor = { via: 'cli' };
+  const waveId = args.wave ?? '';
+  const { values } = args;
+  switch (args.command) {
+    case 'list':
+      await printList(survey, clock.now(), args.json);
+      return;
+    case 'create': {
+      const label = Object.fromEntries((['fr', 'en'] as const).filter((lang) => values[`label-${lang}`]).map((lang) => [lang, values[`label-${lang}`] as string]));
+      const wave = await waves.createWave(
+        surveyId,
+        { waveId, ...(Object.keys(label).length ? { label } : {}), ...(values['copy-from'] ? { copyFrom: values['copy-from'] } : {}), ...(values.version ? { fingerprint: values.version } : {}) },
+        actor,
+      );
+      console.log(`Created wave ${wave.waveId} of ${surveyId}, a draft${wave.copiedFrom ? ` with the settings of ${wave.copiedFrom}` : ''}, pinned to version ${wave.fingerprint ?? '-'}.`);
+      console.log(`Next: npm run wave -- schedule --survey ${surveyId} --wave ${wave.waveId} --opens ... --closes ..., or open it now.`);
+      return;
+    }
+    case 'schedule': {
+      let wave = await waves.setSchedule(surveyId, waveId, scheduleOf(values, timeZone), actor);
+      if (wave.status === 'draft' && wave.opensAt) wave = await waves.scheduleWave(surveyId, waveId, actor);
+      console.log(`Wave ${wave.waveId} of ${surveyId} is ${phaseOf(wave, clock.now())}: ${describeDates(wave, timeZone)}.`);
+      return;
+    }
+    case 'open': {
+      const wave = await waves.openWave(surveyId, waveId, actor);
+      console.log(`Opened wave ${wave.waveId} of ${surveyId}: respondents can answer${wave.closesAt ? ` until ${formatInZone(wave.closesAt, timeZone, 'en')}` : ''}.`);
+      return;
+    }
+    case 'close': {
+      const wave = await waves.closeWave(surveyId, waveId, actor);
+      console.log(`Closed wave ${wave.waveId} of ${surveyId}: no new respondent; those who started may finish within ${wave.graceMinutes} min.`);
+      return;
+    }
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = readCommandLine(argv, readArgs, USAGE);
+  if (typeof args === 'number') return args;
+
+  const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
+  let database: OpenDatabase | undefined;
+  try {
+    database = await openDatabase(config, logger, { role: 'cli' });
+    // As boot does: the file's version is recorded, and a fresh database gets the seeded waves.
+    await registerSurvey(survey, logger);
+    await run(args, survey, surveys, logger);
+    return EXIT_OK;
+  } catch (error) {
+    // A wrong date given to schedule is known only once the survey's zone is: still a usage mistake.
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  } finally {
+    await database?.close();
+  }
+}
+
+await runCommand(main);
