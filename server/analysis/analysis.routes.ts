@@ -10,6 +10,7 @@ import { ZFiguresQuery } from './figures/figures.schemas';
 import { createFiguresService } from './figures/figures.service';
 import { createReportService } from './report/report.service';
 import { createWeightingSettings } from './weighting/weighting-settings.service';
+import { listWaves } from '../waves/wave.service';
 
 type Params = { surveyId: string; wave: string };
 
@@ -31,7 +32,7 @@ function parseQuery(req: Request) {
  */
 export function analysisRoutes({ catalog, config, logger }: AppDependencies): { api: Router; pages: Router } {
   const figures = createFiguresService(catalog);
-  const reports = createReportService(figures, config.LOW_BASE_THRESHOLD);
+  const reports = createReportService(catalog, figures, config.LOW_BASE_THRESHOLD);
   const weighting = createWeightingSettings(catalog, logger);
 
   const figuresJson: RequestHandler = async (req, res) => {
@@ -58,17 +59,26 @@ export function analysisRoutes({ catalog, config, logger }: AppDependencies): { 
     const survey = catalog.require(surveyId);
     const query = parseQuery(req);
     const lang = isInterfaceLanguage(query.lang) ? query.lang : negotiateLanguage(req, survey.definition.languages);
-    const report = await reports.buildReport(survey, wave, lang, query.weighted, query.by);
+    const report = await reports.buildReport({ surveyId, wave, lang, weighted: query.weighted, ...(query.by ? { by: query.by } : {}), ...(query.compare ? { compare: query.compare } : {}) });
     const t = translator(lang);
     const other = lang === 'fr' ? 'en' : 'fr';
+    /** This page's address with some of its settings changed. */
+    const link = (change: { lang?: string; by?: string | undefined; compare?: string | undefined }) => {
+      const settings = { lang, weighted: query.weighted ? '1' : undefined, by: query.by, compare: query.compare, ...change };
+      const params = new URLSearchParams(Object.entries(settings).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      return `${req.path}?${params}`;
+    };
+    const otherWaves = (await listWaves(surveyId)).filter((w) => w.waveId !== report.waveId);
     res.render('analysis/report', {
       lang,
       t,
       title: `${report.title} – ${t('report.title')}`,
       report,
-      switchLanguageHref: `${req.path}?lang=${other}${query.weighted ? '&weighted=1' : ''}${query.by ? `&by=${query.by}` : ''}`,
-      segmentLinks: (survey.definition.segments ?? []).map((id) => ({ id, href: `${req.path}?lang=${lang}&by=${id}${query.weighted ? '&weighted=1' : ''}`, active: query.by === id })),
-      wholeSampleHref: `${req.path}?lang=${lang}${query.weighted ? '&weighted=1' : ''}`,
+      switchLanguageHref: link({ lang: other }),
+      segmentLinks: (survey.definition.segments ?? []).map((id) => ({ id, href: link({ by: id }), active: query.by === id })),
+      wholeSampleHref: link({ by: undefined }),
+      compareLinks: otherWaves.map((w) => ({ id: w.waveId, href: link({ compare: w.waveId }), active: report.comparedWith?.waveId === w.waveId })),
+      noComparisonHref: link({ compare: undefined }),
       scripts: ['/vendor/chart.js/chart.umd.min.js', '/public/js/report.js'],
     });
   };

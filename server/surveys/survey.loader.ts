@@ -136,26 +136,39 @@ function explainYamlError(code: string, message: string): string {
   return first;
 }
 
-/** Parses and checks one definition's source text. Throws SurveyDefinitionError listing every problem. */
-export function parseSurveySource(source: string, file: string): LoadedSurvey {
+/** What checking a definition's text finds: the survey, or every problem with its line and path. */
+export type SurveyTextCheck = { ok: true; survey: LoadedSurvey } | { ok: false; problems: SurveyProblem[] };
+
+/**
+ * Checks one definition's text, as boot checks a file: `fileName` is the name its problems are
+ * reported under (a path, or the name an uploader's browser gave).
+ */
+export function checkSurveyText(text: string, fileName: string): SurveyTextCheck {
+  const file = fileName;
+  const refuse = (problems: SurveyProblem[]): SurveyTextCheck => ({ ok: false, problems });
   const counter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: counter, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new SurveyDefinitionError(
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `cannot be read: ${explainYamlError(e.code, e.message)}` })),
-    );
+    return refuse(doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `cannot be read: ${explainYamlError(e.code, e.message)}` })));
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) throw new SurveyDefinitionError([{ file, line: null, path: '', message: 'the file is empty' }]);
+  if (data === null || data === undefined) return refuse([{ file, line: null, path: '', message: 'the file is empty' }]);
   const parsed = ZSurveyDefinition.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) =>
       explainIssue(issue, data).map((x) => ({ file, line: lineOf(doc, counter, x.linePath), path: formatPathForMessage(x.path), message: x.message })),
     );
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    throw new SurveyDefinitionError(problems);
+    return refuse(problems);
   }
-  return { definition: parsed.data, fingerprint: fingerprintSurvey(parsed.data), file };
+  return { ok: true, survey: { definition: parsed.data, fingerprint: fingerprintSurvey(parsed.data), file } };
+}
+
+/** Parses and checks one definition's source text. Throws SurveyDefinitionError listing every problem. */
+export function parseSurveySource(source: string, file: string): LoadedSurvey {
+  const checked = checkSurveyText(source, file);
+  if (!checked.ok) throw new SurveyDefinitionError(checked.problems);
+  return checked.survey;
 }
 
 export async function loadSurveyFile(path: string): Promise<LoadedSurvey> {

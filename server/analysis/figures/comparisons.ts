@@ -1,6 +1,7 @@
 // Comparisons between groups of respondents: the columns of a crosstab (segment against segment)
 // and two waves (this edition against an earlier one). Both use the pooled two-proportion z-test;
-// a crosstab of a single-choice question also gets a chi-square test of independence.
+// a crosstab of a single-choice question also gets a chi-square test of independence. Two waves
+// are not compared on a question whose wording changed between them (a break in series).
 import type { TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { chiSquareIndependence, columnLetter, compareColumnProportions, twoProportionZTest, weightedTwoProportionZTest } from '../stats/index';
 import type { Figures, QuestionFigures } from './figures.types';
@@ -74,9 +75,18 @@ export function buildCrosstab(definition: TSurveyDefinition, by: string, columns
   return crosstab;
 }
 
-/** Adds to every option of every choice question its change since `previous`, with a z-test. */
-export function addWaveChanges(definition: TSurveyDefinition, current: Figures, previous: Figures, alpha = 0.05): void {
+/**
+ * Adds to every option of every choice question its change since `previous`, with a z-test;
+ * except across a break in series (`breaks`: question id → reworded refs), where the question is
+ * marked instead: a difference there may come from the new wording, not from the respondents.
+ */
+export function addWaveChanges(definition: TSurveyDefinition, current: Figures, previous: Figures, breaks: ReadonlyMap<string, string[]> = new Map(), alpha = 0.05): void {
+  for (const [questionId, reworded] of breaks) {
+    const figures = current.questions[questionId];
+    if (figures) figures.seriesBreak = { reworded: [...reworded] };
+  }
   for (const question of choiceQuestions(definition)) {
+    if (breaks.has(question.id)) continue;
     const now = current.questions[question.id];
     const before = previous.questions[question.id];
     if (!now?.options || !before?.options) continue;

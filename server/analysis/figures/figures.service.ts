@@ -17,6 +17,7 @@ import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
 import type { BasePolicyName, Figures, WeightingSummary } from './figures.types';
 import { addWaveChanges, buildCrosstab } from './comparisons';
 import { segmentQuestionsOf } from '../tally/tally.hooks';
+import { findSeriesBreaks, versionOfWave, type SeriesBreaks } from '../../surveys/versions/series-breaks';
 
 export interface FiguresRequest {
   surveyId: string;
@@ -253,21 +254,29 @@ export function createFiguresService(catalog: SurveyCatalog) {
 
   /** Figures on each of `bases`, from one read of the counters or one pass over the responses. */
   async function computeByBase(request: FiguresRequest, bases: readonly BasePolicyName[]): Promise<Map<BasePolicyName, Figures>> {
-    const { definition } = catalog.require(request.surveyId);
-    const wave = await findWave(definition.id, request.wave);
+    catalog.require(request.surveyId);
+    const wave = await findWave(request.surveyId, request.wave);
+    // Each wave's figures read its answers with the definition its respondents answered.
+    const { definition } = await versionOfWave(catalog, wave);
     const gathered = await gather(definition, wave.waveId, request.query);
-    let previous: { waveId: string; gathered: Gathered } | undefined;
+    let previous: { waveId: string; definition: TSurveyDefinition; gathered: Gathered; breaks: SeriesBreaks } | undefined;
     if (request.query.compare) {
       const previousWave = await findWave(definition.id, request.query.compare);
+      const { definition: previousDefinition } = await versionOfWave(catalog, previousWave);
       const { by: _by, compare: _compare, ...rest } = request.query;
-      previous = { waveId: previousWave.waveId, gathered: await gather(definition, previousWave.waveId, rest) };
+      previous = {
+        waveId: previousWave.waveId,
+        definition: previousDefinition,
+        gathered: await gather(previousDefinition, previousWave.waveId, rest),
+        breaks: await findSeriesBreaks(catalog, wave, previousWave),
+      };
     }
     const result = new Map<BasePolicyName, Figures>();
     for (const base of new Set(bases)) {
       const figures = build(definition, wave.waveId, gathered, request.query, base, request.lowBaseBelow);
       if (previous) {
-        const before = build(definition, previous.waveId, previous.gathered, { ...request.query, by: undefined }, base, request.lowBaseBelow);
-        addWaveChanges(definition, figures, before);
+        const before = build(previous.definition, previous.waveId, previous.gathered, { ...request.query, by: undefined }, base, request.lowBaseBelow);
+        addWaveChanges(definition, figures, before, previous.breaks);
         figures.comparedWith = { wave: before.wave, n: before.n };
       }
       result.set(base, figures);

@@ -53,6 +53,12 @@ export interface QuestionFigures extends Partial<ScaleFigures> {
   meanRanks?: Record<string, { meanRank: number | null; base: number }>;
   median?: number | null;
   quartiles?: [number, number, number] | null;
+  /**
+   * With `compare=<wave>`: the question's wording changed between the two waves (refs such as
+   * "question:uses_social" or "option:usage.both") and was not marked editorial, so its figures
+   * are not compared (no `change` on its options).
+   */
+  seriesBreak?: { reworded: string[] };
 }
 
 export interface WeightingSummary {

@@ -1,6 +1,9 @@
 // The published-style report of a wave: the definition's statements with live figures, a table
 // and a chart per question, and the methodology box.
 import type { LoadedSurvey } from '../../surveys/survey.loader';
+import type { SurveyCatalog } from '../../surveys/survey.catalog';
+import { wordedItemsOf } from '../../surveys/versions/definition-diff';
+import { versionOfWave } from '../../surveys/versions/series-breaks';
 import { localize } from '../../surveys/localize';
 import { DEFAULT_TIME_ZONE, type TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
@@ -16,6 +19,8 @@ export interface ReportRow {
   percent: string;
   ci: string;
   proportion: number | null;
+  /** Compared with another wave: the difference in points, and whether the z-test finds it significant. */
+  change?: { points: string; significant: boolean };
 }
 
 export interface ReportQuestion {
@@ -38,6 +43,8 @@ export interface ReportQuestion {
     rows: Array<{ label: string; cells: Array<{ percent: string; markers: string }> }>;
     chiSquare?: { pValue: string; significant: boolean };
   };
+  /** Compared with another wave across a change of wording: what was reworded; nothing is compared. */
+  seriesBreak?: { question: boolean; options: string[] };
 }
 
 export interface Methodology {
@@ -67,6 +74,18 @@ export interface Report {
   lowBaseBelow: number;
   /** The segment question the crosstabs split by, with its text. */
   by?: { id: string; text: string };
+  /** The wave the figures are compared with (`compare=`), and its number of respondents. */
+  comparedWith?: { waveId: string; n: number };
+}
+
+export interface ReportRequest {
+  surveyId: string;
+  wave: string;
+  lang: ReportLanguage;
+  weighted: boolean;
+  by?: string;
+  /** Another wave: each option shows its change since then, except across a break in series. */
+  compare?: string;
 }
 
 function pct(figure: { proportion: number | null } | undefined, lang: ReportLanguage, decimals = 0): string {
@@ -92,6 +111,25 @@ function decimal(value: number | null | undefined, lang: ReportLanguage, digits 
   return lang === 'fr' ? text.replace('.', ',') : text;
 }
 
+function changeOf(change: NonNullable<OptionFigure['change']>, lang: ReportLanguage): NonNullable<ReportRow['change']> {
+  const points = change.difference * 100;
+  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
+  return { points: `${sign}${decimal(Math.abs(points), lang, 1)}`, significant: change.significant };
+}
+
+/** The labels of the reworded items of a question, from the `option:<q>.<id>` refs of a break. */
+function seriesBreakOf(question: TQuestion, reworded: readonly string[], lang: ReportLanguage, source: string): NonNullable<ReportQuestion['seriesBreak']> {
+  const items = wordedItemsOf(question);
+  const prefix = `option:${question.id}.`;
+  return {
+    question: reworded.includes(`question:${question.id}`),
+    options: reworded.filter((ref) => ref.startsWith(prefix)).map((ref) => {
+      const label = items.get(ref.slice(prefix.length));
+      return label ? localize(label, lang, source) : ref.slice(prefix.length);
+    }),
+  };
+}
+
 function questionSection(question: TQuestion, figures: QuestionFigures, lang: ReportLanguage, source: string): ReportQuestion {
   const text = localize(question.text, lang, source);
   const section: ReportQuestion = {
@@ -114,6 +152,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
         percent: pct(f, lang),
         ci: interval(f, lang),
         proportion: f?.proportion ?? null,
+        ...(f?.change ? { change: changeOf(f.change, lang) } : {}),
       });
     }
   } else if ((question.type === 'rating' || question.type === 'nps') && figures.options) {
@@ -148,6 +187,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
   } else if (question.type === 'number') {
     section.mean = decimal(figures.mean, lang);
   }
+  if (figures.seriesBreak) section.seriesBreak = seriesBreakOf(question, figures.seriesBreak.reworded, lang, source);
   if (section.rows.length > 0 && !suppressed) {
     section.chart = { title: text, labels: section.rows.map((r) => r.label), values: section.rows.map((r) => (r.proportion ?? 0) * 100) };
   }
@@ -185,15 +225,17 @@ function crosstabSection(question: TQuestion, figures: Figures, definition: Load
   };
 }
 
-export function createReportService(figuresService: FiguresService, lowBaseBelow: number) {
+export function createReportService(catalog: SurveyCatalog, figuresService: FiguresService, lowBaseBelow: number) {
   return {
-    async buildReport(survey: LoadedSurvey, waveName: string, lang: ReportLanguage, weighted: boolean, by?: string): Promise<Report> {
-      const { definition } = survey;
+    async buildReport({ surveyId, wave: waveName, lang, weighted, by, compare }: ReportRequest): Promise<Report> {
+      catalog.require(surveyId);
+      const wave = await findWave(surveyId, waveName);
+      // The wording its respondents read: the version the wave pins.
+      const { definition } = await versionOfWave(catalog, wave);
       const source = definition.languages[0] ?? lang;
-      const wave = await findWave(definition.id, waveName);
       // Every base the statements use, from one read of the counters (or one recompute).
       const figuresByBase = await figuresService.computeByBase(
-        { surveyId: definition.id, wave: wave.waveId, query: { base: 'answered', weighted, mentions: false, ...(by ? { by } : {}) }, lowBaseBelow },
+        { surveyId: definition.id, wave: wave.waveId, query: { base: 'answered', weighted, mentions: false, ...(by ? { by } : {}), ...(compare ? { compare } : {}) }, lowBaseBelow },
         ['answered', ...basePoliciesUsed(definition)],
       );
       const main = figuresByBase.get('answered') as Figures;
@@ -220,6 +262,7 @@ export function createReportService(figuresService: FiguresService, lowBaseBelow
         statements: renderStatements(definition, figuresByBase, lang),
         questions,
         lowBaseBelow,
+        ...(main.comparedWith ? { comparedWith: { waveId: main.comparedWith.wave, n: main.comparedWith.n } } : {}),
         ...(by ? { by: { id: by, text: localize(definition.pages.flatMap((p) => p.questions).find((q) => q.id === by)?.text ?? by, lang, source) } } : {}),
         methodology: {
           sponsor: localize(definition.sponsor, lang, source),
