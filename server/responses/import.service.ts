@@ -1,14 +1,23 @@
 // Imports complete responses from a file (JSON Lines, or CSV with the export's columns):
-// parse every line, validate every response with the web form's own rules, and only then insert
-// (in batches) and run the completion hooks, so a file with an error leaves nothing behind.
+// parse every line, validate every response with the web form's own rules, look up which records
+// are already stored, and only then insert (in batches) and run the completion hooks, so a file
+// with an error, or with records imported before, leaves nothing behind.
+//
+// Every record carries an identity, its import key: its external_id, else its response_id, else a
+// hash of its content. The unique index on {surveyId, importKey} is what stops the same record
+// going in twice, even from two imports running at once; the lookup before writing only turns
+// what the index would refuse into a readable report.
+import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
-import { ValidationError } from '../lib/errors';
+import { ConflictError, ValidationError } from '../lib/errors';
 import { validateResponse, type AnswerError, type TAnswers, type TOtherTexts } from '../surveys/answers';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
+import { createSurveyCatalog } from '../surveys/survey.catalog';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
+import { phaseOf, type WavePhase } from '../waves/wave-phase';
 import { LIST_SEPARATOR, META_COLUMNS, OTHER_SUFFIX, matrixRows, specifyOption } from '../exports/export-columns';
 import { restoreGuardedText } from '../exports/formula-guard';
 import { recordCompletion } from './completion-hooks';
@@ -18,7 +27,10 @@ import { toStoredResponse, type ResponseRecord } from './response.service';
 export type ImportFormat = 'jsonl' | 'csv';
 
 export interface ImportRequest {
-  /** The survey as it runs now: responses are validated against it and record its fingerprint. */
+  /**
+   * The survey, as its file defines it. Responses are validated against the version the wave
+   * pins (this one, or one recorded earlier) and record that version's fingerprint.
+   */
   survey: LoadedSurvey;
   /** A wave id, or "current" (the default). */
   wave?: string;
@@ -27,9 +39,11 @@ export interface ImportRequest {
   content: Buffer | string;
   /** Import the valid responses of a file that has invalid ones, instead of nothing. */
   skipInvalid?: boolean;
+  /** Import the new records of a file that has records already imported, instead of nothing. */
+  skipDuplicates?: boolean;
   /** Check only: nothing is written. */
   dryRun?: boolean;
-  /** Completion time of responses that do not give one (default: now). */
+  /** Completion time of responses that do not give one, and the moment `current` is resolved at (default: now). */
   now?: Date;
   batchSize?: number;
 }
@@ -43,19 +57,40 @@ export interface LineProblem {
   detail?: string;
 }
 
+/** A valid record that is already imported, or that an earlier line of the same file repeats. */
+export interface DuplicateRecord {
+  line: number;
+  /** `external_id:…`, `response_id:…` or `sha256:…` (see importKeyOf). */
+  key: string;
+  /** The wave that holds the record, when it is stored. */
+  wave?: string;
+  /** The earlier line of the file with the same key. */
+  sameAsLine?: number;
+}
+
 export interface ImportReport {
   surveyId: string;
   waveId: string;
+  /** Where the wave is now: a closed wave takes imports (historical data), not respondents. */
+  wavePhase: WavePhase;
   fingerprint: string;
   format: ImportFormat;
   /** Responses read from the file. */
   total: number;
   valid: number;
+  /** Valid records neither stored before nor repeated in the file: what an import adds. */
+  fresh: number;
   imported: number;
   problems: LineProblem[];
+  /** Valid records already stored, or repeated in the file, in line order. */
+  duplicates: DuplicateRecord[];
   /** Lines left out because they have problems (with skipInvalid). */
   skippedLines: number[];
-  /** imported: written; rejected: problems and no skipInvalid, nothing written; checked: dry run. */
+  /**
+   * imported: written (with skipInvalid and skipDuplicates, the rest left out); rejected: invalid
+   * records without skipInvalid, duplicates without skipDuplicates, or nothing new; nothing
+   * written; checked: dry run.
+   */
   outcome: 'imported' | 'rejected' | 'checked';
 }
 
@@ -83,18 +118,23 @@ interface RawResponse {
   language?: unknown;
   startedAt?: unknown;
   completedAt?: unknown;
+  responseId?: unknown;
+  externalId?: unknown;
   /** How the file names the fields, for messages: jsonl says completedAt, CSV completed_at. */
-  names: { language: string; startedAt: string; completedAt: string };
+  names: FieldNames;
   problems: LineProblem[];
 }
 
-/** A response as the importer writes it: always complete, from an import. */
+type FieldNames = Record<'language' | 'startedAt' | 'completedAt' | 'responseId' | 'externalId', string>;
+
+/** A response as the importer writes it: always complete, from an import, with its key. */
 type ImportedDocument = ResponseRecord & {
   status: 'complete';
   source: 'import';
   answers: TAnswers;
   otherTexts: TOtherTexts;
   completedAt: Date;
+  importKey: string;
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -108,11 +148,14 @@ function decode(content: Buffer | string): string {
 
 // ---------------------------------------------------------------------------------------------
 // JSON Lines: one object per line, either { answers, otherTexts?, language?, startedAt?,
-// completedAt? } or the answers object itself (with "<question>--other" keys for other texts).
+// completedAt?, response_id?, external_id? } or the answers object itself (with
+// "<question>--other" keys for other texts, and the two ids under their own names).
 // ---------------------------------------------------------------------------------------------
 
-const ENVELOPE_KEYS = new Set(['answers', 'otherTexts', 'language', 'startedAt', 'completedAt']);
-const JSONL_NAMES = { language: 'language', startedAt: 'startedAt', completedAt: 'completedAt' };
+/** The ids keep the spelling of the CSV columns, so one name means one thing in both formats. */
+const ID_FIELDS = { responseId: 'response_id', externalId: 'external_id' } as const;
+const ENVELOPE_KEYS = new Set(['answers', 'otherTexts', 'language', 'startedAt', 'completedAt', ID_FIELDS.responseId, ID_FIELDS.externalId]);
+const JSONL_NAMES: FieldNames = { language: 'language', startedAt: 'startedAt', completedAt: 'completedAt', ...ID_FIELDS };
 
 function readJsonLine(source: string, line: number): RawResponse {
   const raw: RawResponse = { line, answers: {}, otherTexts: {}, names: JSONL_NAMES, problems: [] };
@@ -137,10 +180,14 @@ function readJsonLine(source: string, line: number): RawResponse {
     raw.language = value.language;
     raw.startedAt = value.startedAt;
     raw.completedAt = value.completedAt;
+    raw.responseId = value[ID_FIELDS.responseId];
+    raw.externalId = value[ID_FIELDS.externalId];
     return raw;
   }
   for (const [key, v] of Object.entries(value)) {
-    if (key.endsWith(OTHER_SUFFIX)) raw.otherTexts[key.slice(0, -OTHER_SUFFIX.length)] = v;
+    if (key === ID_FIELDS.responseId) raw.responseId = v;
+    else if (key === ID_FIELDS.externalId) raw.externalId = v;
+    else if (key.endsWith(OTHER_SUFFIX)) raw.otherTexts[key.slice(0, -OTHER_SUFFIX.length)] = v;
     else raw.answers[key] = v;
   }
   return raw;
@@ -160,17 +207,15 @@ function readJsonLines(text: string): RawResponse[] {
 
 type CsvColumn =
   | { kind: 'ignored' }
-  | { kind: 'meta'; field: 'language' | 'startedAt' | 'completedAt' }
+  | { kind: 'meta'; field: keyof FieldNames }
   | { kind: 'answer'; question: TQuestion }
   | { kind: 'matrix_row'; question: TQuestion; rowId: string }
   | { kind: 'other_text'; question: TQuestion };
 
-const CSV_NAMES = { language: 'language', startedAt: 'started_at', completedAt: 'completed_at' };
-const CSV_META: Record<string, CsvColumn> = {
-  language: { kind: 'meta', field: 'language' },
-  started_at: { kind: 'meta', field: 'startedAt' },
-  completed_at: { kind: 'meta', field: 'completedAt' },
-};
+const CSV_NAMES: FieldNames = { language: 'language', startedAt: 'started_at', completedAt: 'completed_at', ...ID_FIELDS };
+const CSV_META: Record<string, CsvColumn> = Object.fromEntries(
+  (Object.entries(CSV_NAMES) as [keyof FieldNames, string][]).map(([field, column]) => [column, { kind: 'meta', field }]),
+);
 
 /** Maps the header to questions; every column must mean something, or the whole file is refused. */
 function readCsvHeader(header: string[], definition: TSurveyDefinition): CsvColumn[] {
@@ -185,7 +230,7 @@ function readCsvHeader(header: string[], definition: TSurveyDefinition): CsvColu
     if (seen.has(name)) return problem('duplicate_column');
     seen.add(name);
     if (CSV_META[name]) return CSV_META[name];
-    // Written by the export, decided by the import: new ids, this wave, this fingerprint.
+    // Written by the export, decided by the import: this wave, this fingerprint, this source.
     if ((META_COLUMNS as readonly string[]).includes(name)) return { kind: 'ignored' };
     if (name.endsWith(OTHER_SUFFIX)) {
       const question = findQuestion(definition, name.slice(0, -OTHER_SUFFIX.length));
@@ -304,6 +349,60 @@ function readCsv(text: string, definition: TSurveyDefinition): RawResponse[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Identity
+// ---------------------------------------------------------------------------------------------
+
+/** Longer than this, an "id" is more likely a column pasted in the wrong place. */
+const MAX_ID_LENGTH = 200;
+
+/** An id as the file gives it: a text or a number (the same key either way); blank is no id. */
+function readId(value: unknown): string | undefined | 'invalid' {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return 'invalid';
+  const id = value.trim();
+  if (id === '') return undefined;
+  return id.length > MAX_ID_LENGTH ? 'invalid' : id;
+}
+
+/** JSON with every object's keys in one order, so the order a file writes them in does not count. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (isRecord(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+}
+
+interface HashedContent {
+  answers: TAnswers;
+  otherTexts: TOtherTexts;
+  language: string;
+  startedAt?: Date;
+  completedAt?: Date;
+}
+
+/**
+ * SHA-256 of the record as validated (numbers written as text are numbers, a multiple choice is
+ * in definition order, texts are unguarded), so a CSV and a JSON Lines file of the same data give
+ * the same hash. The times are those the file gives, not the defaults filled in at import, which
+ * would differ from one run to the next.
+ */
+function contentHash(content: HashedContent): string {
+  const canonical = canonicalJson({
+    answers: content.answers,
+    otherTexts: content.otherTexts,
+    language: content.language,
+    startedAt: content.startedAt?.toISOString(),
+    completedAt: content.completedAt?.toISOString(),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** external_id wins over response_id: it is what the record's own source calls it. */
+function importKeyOf(ids: { externalId?: string; responseId?: string }, hash: () => string): string {
+  if (ids.externalId !== undefined) return `external_id:${ids.externalId}`;
+  if (ids.responseId !== undefined) return `response_id:${ids.responseId}`;
+  return `sha256:${hash()}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------------------------
 
@@ -337,7 +436,9 @@ function answerProblem(line: number, error: AnswerError): LineProblem {
   return { line, field, code: error.code, ...(detail ? { detail } : {}) };
 }
 
-type CheckedResponse = { ok: true; line: number; doc: Omit<ImportedDocument, '_id' | 'surveyId' | 'waveId' | 'fingerprint'> } | { ok: false; line: number; problems: LineProblem[] };
+type PendingDocument = Omit<ImportedDocument, '_id' | 'surveyId' | 'waveId' | 'fingerprint'>;
+type CheckedResponse = { ok: true; line: number; doc: PendingDocument } | { ok: false; line: number; problems: LineProblem[] };
+type ValidRecord = Extract<CheckedResponse, { ok: true }>;
 
 function checkResponse(raw: RawResponse, definition: TSurveyDefinition, now: Date): CheckedResponse {
   const { line } = raw;
@@ -353,6 +454,12 @@ function checkResponse(raw: RawResponse, definition: TSurveyDefinition, now: Dat
   const startedAt = readTimestamp(raw.startedAt);
   if (completedAt === 'invalid') problems.push({ line, field: raw.names.completedAt, code: 'invalid_date', detail: `${JSON.stringify(raw.completedAt)} (ISO 8601, e.g. 2011-03-14T09:30:00Z)` });
   if (startedAt === 'invalid') problems.push({ line, field: raw.names.startedAt, code: 'invalid_date', detail: `${JSON.stringify(raw.startedAt)} (ISO 8601, e.g. 2011-03-14T09:12:00Z)` });
+  const ids: { externalId?: string; responseId?: string } = {};
+  for (const field of ['externalId', 'responseId'] as const) {
+    const id = readId(raw[field]);
+    if (id === 'invalid') problems.push({ line, field: raw.names[field], code: 'invalid_id', detail: `(a text or a number of at most ${MAX_ID_LENGTH} characters)` });
+    else if (id !== undefined) ids[field] = id;
+  }
 
   const result = validateResponse(definition, raw.answers, raw.otherTexts);
   if (!result.ok) problems.push(...result.errors.map((e) => answerProblem(line, e)));
@@ -363,66 +470,143 @@ function checkResponse(raw: RawResponse, definition: TSurveyDefinition, now: Dat
   if (started.getTime() > completed.getTime()) {
     return { ok: false, line, problems: [{ line, field: raw.names.startedAt, code: 'after_completion', detail: `(${started.toISOString()} is after ${completed.toISOString()})` }] };
   }
+  const { answers, otherTexts } = result;
+  const importKey = importKeyOf(ids, () => contentHash({ answers, otherTexts, language, ...(startedAt ? { startedAt } : {}), ...(completedAt ? { completedAt } : {}) }));
   return {
     ok: true,
     line,
-    doc: { status: 'complete', answers: result.answers, otherTexts: result.otherTexts, language, source: 'import', startedAt: started, completedAt: completed, revision: 1 },
+    doc: { status: 'complete', answers, otherTexts, language, source: 'import', startedAt: started, completedAt: completed, revision: 1, importKey },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Duplicates
+// ---------------------------------------------------------------------------------------------
+
+/** Keys per lookup: a query's $in list stays small whatever the file's size. */
+const LOOKUP_CHUNK = 1000;
+
+/** Which of these keys the survey's responses already hold, and in which wave. */
+async function findStoredKeys(surveyId: string, keys: string[]): Promise<Map<string, string>> {
+  const held = new Map<string, string>();
+  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
+    // $exists states the index's partial filter, so the lookup is an index scan on every server.
+    const found = await ResponseModel.find({ surveyId, importKey: { $exists: true, $in: keys.slice(start, start + LOOKUP_CHUNK) } }, { _id: 0, importKey: 1, waveId: 1 }).lean<{ importKey: string; waveId: string }[]>();
+    for (const doc of found) held.set(doc.importKey, doc.waveId);
+  }
+  return held;
+}
+
+/** The records that are stored already, or that an earlier line of the file has: the first copy in the file is the one kept. */
+function findDuplicates(records: ValidRecord[], stored: Map<string, string>): DuplicateRecord[] {
+  const firstLine = new Map<string, number>();
+  const duplicates: DuplicateRecord[] = [];
+  for (const { line, doc } of records) {
+    const key = doc.importKey;
+    const wave = stored.get(key);
+    const earlier = firstLine.get(key);
+    if (wave !== undefined) duplicates.push({ line, key, wave });
+    else if (earlier !== undefined) duplicates.push({ line, key, sameAsLine: earlier });
+    else firstLine.set(key, line);
+  }
+  return duplicates;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-/** Inserts in batches; if a batch fails, removes what earlier batches wrote, so the import is all or nothing. */
-async function insertAll(docs: ImportedDocument[], batchSize: number): Promise<void> {
-  const written: mongoose.Types.ObjectId[] = [];
+function isDuplicateKeyError(error: unknown): boolean {
+  const { code, writeErrors } = error as { code?: unknown; writeErrors?: { code?: unknown }[] };
+  return code === 11000 || (Array.isArray(writeErrors) && writeErrors.some((e) => e.code === 11000));
+}
+
+/**
+ * Inserts in ordered batches. A batch can fail half written (an ordered insert stops at the first
+ * refused document, keeping the ones before it); then every document this import tried to write
+ * is removed again, by its own id, so a failed import leaves nothing and never removes another
+ * import's records. False when the failure was an import key stored meanwhile by someone else.
+ */
+async function insertAll(docs: ImportedDocument[], batchSize: number): Promise<boolean> {
+  let attempted = 0;
   try {
     for (let start = 0; start < docs.length; start += batchSize) {
       const batch = docs.slice(start, start + batchSize);
+      attempted += batch.length;
       await ResponseModel.insertMany(batch, { ordered: true });
-      written.push(...batch.map((d) => d._id));
     }
   } catch (error) {
-    // The failed batch may be half written: remove its ids too.
-    const failedBatch = docs.slice(written.length, written.length + batchSize).map((d) => d._id);
-    await ResponseModel.collection.deleteMany({ _id: { $in: [...written, ...failedBatch] } });
+    for (let start = 0; start < attempted; start += batchSize) {
+      await ResponseModel.collection.deleteMany({ _id: { $in: docs.slice(start, Math.min(start + batchSize, attempted)).map((d) => d._id) } });
+    }
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
+  return true;
 }
+
+/**
+ * An insert that loses a race to another import looks for duplicates again and, with
+ * skipDuplicates, writes what is still new; losing three times in a row means imports of the same
+ * records keep running at once, and the operator should run them one at a time.
+ */
+const MAX_ATTEMPTS = 3;
 
 /** Reads, checks and (unless told otherwise) stores the responses of one file. */
 export async function importResponses(request: ImportRequest): Promise<ImportReport> {
-  const { definition, fingerprint } = request.survey;
-  const wave = await findWave(definition.id, request.wave ?? CURRENT_WAVE);
+  const now = request.now ?? new Date();
+  const surveyId = request.survey.definition.id;
+  const wave = await findWave(surveyId, request.wave ?? CURRENT_WAVE, now);
+  // Respondents of a wave answer the version it pins; so do its imported records.
+  const { definition, fingerprint } = await createSurveyCatalog([request.survey]).version(surveyId, wave.fingerprint ?? request.survey.fingerprint);
   const text = decode(request.content);
   if (text.trim() === '') throw new ImportFileError('The file is empty: there are no responses to import');
   const raws = request.format === 'csv' ? readCsv(text, definition) : readJsonLines(text);
   if (raws.length === 0) throw new ImportFileError('The file has no responses to import (only a header, or blank lines)');
 
-  const now = request.now ?? new Date();
   const checked = raws.map((raw) => checkResponse(raw, definition, now));
   const problems = checked.flatMap((c) => (c.ok ? [] : c.problems));
   const invalidLines = checked.filter((c) => !c.ok).map((c) => c.line);
-  const valid = checked.flatMap((c) => (c.ok ? [c.doc] : []));
-  const report: ImportReport = {
-    surveyId: definition.id,
-    waveId: wave.waveId,
-    fingerprint,
-    format: request.format,
-    total: raws.length,
-    valid: valid.length,
-    imported: 0,
-    problems,
-    skippedLines: [],
-    outcome: 'checked',
-  };
-  if (request.dryRun) return report;
-  if (problems.length > 0 && !request.skipInvalid) return { ...report, outcome: 'rejected' };
+  const valid = checked.filter((c): c is ValidRecord => c.ok);
+  const keys = [...new Set(valid.map((v) => v.doc.importKey))];
 
-  const docs: ImportedDocument[] = valid.map((doc) => ({ _id: new mongoose.Types.ObjectId(), surveyId: definition.id, waveId: wave.waveId, fingerprint, ...doc }));
-  await insertAll(docs, request.batchSize ?? DEFAULT_BATCH_SIZE);
-  // The live tallies follow every response that becomes complete, imported ones included.
+  for (let attempt = 1; ; attempt += 1) {
+    const duplicates = findDuplicates(valid, await findStoredKeys(surveyId, keys));
+    const duplicateLines = new Set(duplicates.map((d) => d.line));
+    const fresh = valid.filter((v) => !duplicateLines.has(v.line));
+    const report: ImportReport = {
+      surveyId,
+      waveId: wave.waveId,
+      wavePhase: phaseOf(wave, now),
+      fingerprint,
+      format: request.format,
+      total: raws.length,
+      valid: valid.length,
+      fresh: fresh.length,
+      imported: 0,
+      problems,
+      duplicates,
+      skippedLines: [],
+      outcome: 'checked',
+    };
+    if (request.dryRun) return report;
+    const refused = (problems.length > 0 && !request.skipInvalid) || (duplicates.length > 0 && !request.skipDuplicates) || fresh.length === 0;
+    if (refused) return { ...report, outcome: 'rejected' };
+
+    const docs: ImportedDocument[] = fresh.map(({ doc }) => ({ _id: new mongoose.Types.ObjectId(), surveyId, waveId: wave.waveId, fingerprint, ...doc }));
+    if (await insertAll(docs, request.batchSize ?? DEFAULT_BATCH_SIZE)) {
+      await runCompletionHooks(docs);
+      return { ...report, imported: docs.length, skippedLines: invalidLines, outcome: 'imported' };
+    }
+    // Another import stored some of these records while this one ran: they are duplicates now.
+    if (attempt === MAX_ATTEMPTS) {
+      throw new ConflictError(`Other imports keep storing the same records as this one while it runs: nothing imported; run one import at a time`, 'import_conflict');
+    }
+  }
+}
+
+/** The live tallies follow every response that becomes complete, imported ones included. */
+async function runCompletionHooks(docs: ImportedDocument[]): Promise<void> {
   for (const [index, doc] of docs.entries()) {
     try {
       await recordCompletion(toStoredResponse(doc));
@@ -431,5 +615,4 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
       throw new Error(`Imported ${docs.length} responses, but the completion hooks failed on response ${index + 1} (${doc._id.toHexString()}): ${(error as Error).message}`, { cause: error });
     }
   }
-  return { ...report, imported: docs.length, skippedLines: invalidLines, outcome: 'imported' };
 }

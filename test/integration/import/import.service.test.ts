@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { startTestApp, ROOT, type TestApp } from '../../support/app';
+import { ROOT } from '../../support/app';
 import { CAPTIC_ID, USER_STORED_ANSWERS, USER_STORED_OTHER_TEXTS } from '../../fixtures/captic-answers';
 import { formatLineProblem, ImportFileError, importResponses, type ImportFormat } from '../../../server/responses/import.service';
 import { registerResponseHooks } from '../../../server/responses/completion-hooks';
 import type { StoredResponse } from '../../../server/responses/response.service';
 import { NotFoundError } from '../../../server/lib/errors';
-import type { LoadedSurvey } from '../../../server/surveys/survey.loader';
+import { useImportSuite } from './import-suite';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'import');
 
@@ -26,15 +26,8 @@ registerResponseHooks('import-test', {
 });
 
 describe('Importing responses (import service)', () => {
-  let app: TestApp;
-  let captic: LoadedSurvey;
-  before(async () => {
-    app = await startTestApp();
-    captic = app.catalog.require(CAPTIC_ID);
-  });
-  after(async () => app.close());
-  beforeEach(async () => {
-    await app.reset();
+  const suite = useImportSuite();
+  beforeEach(() => {
     completed.length = 0;
     listening = true;
   });
@@ -44,18 +37,21 @@ describe('Importing responses (import service)', () => {
 
   async function run(file: string, options: { format?: ImportFormat; skipInvalid?: boolean; dryRun?: boolean; wave?: string } = {}) {
     const content = await readFile(path.join(FIXTURES, file));
-    return importResponses({ survey: captic, format: options.format ?? (file.endsWith('.csv') ? 'csv' : 'jsonl'), content, ...options });
+    return importResponses({ survey: suite.captic, format: options.format ?? (file.endsWith('.csv') ? 'csv' : 'jsonl'), content, ...options });
   }
 
-  it('stores each JSON Lines response complete, from an import, in the current wave, with the current fingerprint', async () => {
+  it('stores each JSON Lines response complete, from an import, in the current wave, with the version the wave pins', async () => {
+    // On a fresh database the seeded demo wave is open, so it is the current one.
     const report = await run('captic-responses.jsonl');
-    expect(report).to.include({ outcome: 'imported', total: 3, valid: 3, imported: 3, waveId: '2011-03', fingerprint: captic.fingerprint });
+    expect(report).to.include({ outcome: 'imported', total: 3, valid: 3, fresh: 3, imported: 3, waveId: 'demo', wavePhase: 'open', fingerprint: suite.captic.fingerprint });
     expect(report.problems).to.deep.equal([]);
 
     const docs = await stored();
     expect(docs).to.have.length(3);
     for (const doc of docs) {
-      expect(doc).to.include({ surveyId: CAPTIC_ID, waveId: '2011-03', status: 'complete', source: 'import', fingerprint: captic.fingerprint });
+      expect(doc).to.include({ surveyId: CAPTIC_ID, waveId: 'demo', status: 'complete', source: 'import', fingerprint: suite.captic.fingerprint });
+      // No id in the file: each record is known by the hash of its content.
+      expect(doc.importKey).to.match(/^sha256:[0-9a-f]{64}$/);
     }
     const [first] = docs;
     // The envelope form: answers, other texts, language and times as given.
@@ -160,12 +156,12 @@ describe('Importing responses (import service)', () => {
       JSON.stringify(['not', 'an', 'object']),
       '{ not json',
     ].join('\n');
-    const report = await importResponses({ survey: captic, format: 'jsonl', content: lines });
+    const report = await importResponses({ survey: suite.captic, format: 'jsonl', content: lines });
     const messages = report.problems.map(formatLineProblem);
-    expect(messages).to.include('line 1: extra: unknown_field (expected answers, otherTexts, language, startedAt, completedAt)');
+    expect(messages).to.include('line 1: extra: unknown_field (expected answers, otherTexts, language, startedAt, completedAt, response_id, external_id)');
     expect(messages.some((m) => m.startsWith('line 2: not_an_object'))).to.equal(true);
     expect(messages.some((m) => m.startsWith('line 3: invalid_json'))).to.equal(true);
-    const second = await importResponses({ survey: captic, format: 'jsonl', content: JSON.stringify({ answers: { uses_social: 'no' }, language: 'de', completedAt: 'yesterday' }) });
+    const second = await importResponses({ survey: suite.captic, format: 'jsonl', content: JSON.stringify({ answers: { uses_social: 'no' }, language: 'de', completedAt: 'yesterday' }) });
     const secondMessages = second.problems.map(formatLineProblem);
     expect(secondMessages).to.include('line 1: language: unknown_language "de" (expected fr, en)');
     expect(secondMessages.some((m) => m.startsWith('line 1: completedAt: invalid_date "yesterday"'))).to.equal(true);
