@@ -32,9 +32,14 @@ function sendAttachment(res: Response, filename: string, mediaType: string): voi
 }
 
 export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'codebookCsv' | 'codebookJson', RequestHandler> {
-  async function target(req: Request, fingerprint?: string): Promise<ExportTarget> {
+  async function target(req: Request, choice: { fingerprint?: string | undefined; voided?: 'include' | 'exclude' | undefined } = {}): Promise<ExportTarget> {
     const params = parse(ZExportParams, req.params);
-    return resolveExportTarget(deps.catalog, { surveyId: params.surveyId, wave: params.wave, ...(fingerprint ? { fingerprint } : {}) });
+    return resolveExportTarget(deps.catalog, {
+      surveyId: params.surveyId,
+      wave: params.wave,
+      ...(choice.fingerprint ? { fingerprint: choice.fingerprint } : {}),
+      ...(choice.voided === 'include' ? { includeVoided: true } : {}),
+    });
   }
 
   /** Responses are personal data: who took a copy, and of what, is kept. */
@@ -45,7 +50,7 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
   return {
     async responsesCsv(req, res) {
       const query = parse(ZExportQuery, req.query);
-      const exported = await target(req);
+      const exported = await target(req, query);
       const options = rowOptionsFor(exported, query);
       await auditExport(req, exported, 'csv', query);
       sendAttachment(res, exportFilename(exported, 'responses', 'csv'), EXPORT_MEDIA_TYPES.csv);
@@ -54,7 +59,7 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
 
     async responsesXlsx(req, res) {
       const query = parse(ZExportQuery, req.query);
-      const exported = await target(req);
+      const exported = await target(req, query);
       const options = rowOptionsFor(exported, query);
       await auditExport(req, exported, 'xlsx', query);
       sendAttachment(res, exportFilename(exported, 'responses', 'xlsx'), EXPORT_MEDIA_TYPES.xlsx);
@@ -63,14 +68,14 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
 
     async codebookCsv(req, res) {
       const query = parse(ZCodebookQuery, req.query);
-      const exported = await target(req, query.fingerprint);
+      const exported = await target(req, query);
       sendAttachment(res, exportFilename(exported, 'codebook', 'csv'), EXPORT_MEDIA_TYPES.csv);
       await writeCodebookCsv(exported, res);
     },
 
     async codebookJson(req, res) {
       const query = parse(ZCodebookQuery, req.query);
-      const exported = await target(req, query.fingerprint);
+      const exported = await target(req, query);
       sendAttachment(res, exportFilename(exported, 'codebook', 'json'), EXPORT_MEDIA_TYPES.json);
       res.send(JSON.stringify(getCodebook(exported), null, 2));
     },

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { ResponseModel } from '../responses/response.model';
-import { toStoredResponse } from '../responses/response.service';
+import { COUNTED, toStoredResponse, type StoredResponse } from '../responses/response.service';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import { findSurveyVersion } from '../surveys/survey.catalog';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
@@ -26,6 +26,8 @@ export interface ExportTarget {
   /** The newest of them: its languages and wording lead. */
   definition: TSurveyDefinition;
   columns: ExportColumn[];
+  /** Voided responses come too (`?voided=include`), marked in the VOIDED_COLUMNS after the others. */
+  includeVoided: boolean;
 }
 
 export interface ExportRequest {
@@ -34,6 +36,8 @@ export interface ExportRequest {
   wave: string;
   /** Only this definition version (codebooks); by default every version the wave's responses answered. */
   fingerprint?: string;
+  /** Voided responses too, marked; only when the caller asks for them. */
+  includeVoided?: boolean;
 }
 
 export interface LabelOptions {
@@ -47,15 +51,25 @@ const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadshe
 export const EXPORT_MEDIA_TYPES = { csv: CSV_MEDIA_TYPE, xlsx: XLSX_MEDIA_TYPE, json: 'application/json; charset=utf-8' } as const;
 
 type ResponseRecord = Parameters<typeof toStoredResponse>[0];
+type ResponseFilter = NonNullable<Parameters<typeof ResponseModel.countDocuments>[0]>;
 
-function completeFilter(target: Pick<ExportTarget, 'surveyId' | 'waveId'>): Record<string, string> {
-  return { surveyId: target.surveyId, waveId: target.waveId, status: 'complete' };
+/** The two columns a `?voided=include` export ends with: 1 and the reason for a voided response, 0 and nothing for the others. */
+export const VOIDED_COLUMNS = ['voided', 'voided_reason'] as const;
+
+/**
+ * What an export holds: the wave's complete responses, never a test one (COUNTED); on request,
+ * also those that were complete when an organizer voided them.
+ */
+function exportedFilter(target: Pick<ExportTarget, 'surveyId' | 'waveId' | 'includeVoided'>): ResponseFilter {
+  const status = target.includeVoided ? { $or: [{ status: 'complete' }, { status: 'voided', 'voided.previousStatus': 'complete' }] } : { status: 'complete' };
+  // The cast: mongoose infers an index signature for this schema that no `$ne` satisfies (as in response.service.ts).
+  return { surveyId: target.surveyId, waveId: target.waveId, ...COUNTED, ...status } as unknown as ResponseFilter;
 }
 
-/** The fingerprints the wave's complete responses answered, the most recently completed first. */
-async function answeredFingerprints(surveyId: string, waveId: string): Promise<string[]> {
+/** The fingerprints the exported responses answered, the most recently completed first. */
+async function answeredFingerprints(target: Pick<ExportTarget, 'surveyId' | 'waveId' | 'includeVoided'>): Promise<string[]> {
   const groups = await ResponseModel.aggregate<{ _id: string; last: Date | null }>([
-    { $match: completeFilter({ surveyId, waveId }) },
+    { $match: exportedFilter(target) },
     { $group: { _id: '$fingerprint', last: { $max: '$completedAt' } } },
     { $sort: { last: -1, _id: 1 } },
   ]);
@@ -73,10 +87,11 @@ async function loadVersion(surveyId: string, fingerprint: string, current: { def
 export async function resolveExportTarget(catalog: SurveyCatalog, request: ExportRequest): Promise<ExportTarget> {
   const survey = catalog.require(request.surveyId);
   const wave = await findWave(request.surveyId, request.wave);
+  const includeVoided = request.includeVoided === true;
   let fingerprints: string[];
   if (request.fingerprint !== undefined) fingerprints = [request.fingerprint];
   else {
-    fingerprints = await answeredFingerprints(wave.surveyId, wave.waveId);
+    fingerprints = await answeredFingerprints({ surveyId: wave.surveyId, waveId: wave.waveId, includeVoided });
     // A wave nobody has completed yet is described by the definition it runs now.
     if (fingerprints.length === 0) fingerprints = [survey.fingerprint];
   }
@@ -84,7 +99,7 @@ export async function resolveExportTarget(catalog: SurveyCatalog, request: Expor
   for (const fingerprint of fingerprints) versions.push(await loadVersion(survey.definition.id, fingerprint, survey));
   const [definition] = versions;
   if (!definition) throw new Error('no definition version to export');
-  return { surveyId: survey.definition.id, waveId: wave.waveId, fingerprints, definition, columns: exportColumns(versions) };
+  return { surveyId: survey.definition.id, waveId: wave.waveId, fingerprints, definition, columns: exportColumns(versions), includeVoided };
 }
 
 /** Checks the label language against the survey's languages (the first one by default). */
@@ -99,9 +114,9 @@ export function exportFilename(target: ExportTarget, what: 'responses' | 'codebo
   return `${target.surveyId}-${target.waveId}-${what}.${extension}`;
 }
 
-/** The wave's complete responses in completion order, one at a time. */
-async function* completeResponses(target: ExportTarget): AsyncGenerator<ReturnType<typeof toStoredResponse>> {
-  const cursor = ResponseModel.find(completeFilter(target)).sort({ completedAt: 1, _id: 1 }).lean<ResponseRecord>().cursor({ batchSize: 500 });
+/** The exported responses in completion order, one at a time. */
+async function* exportedResponses(target: ExportTarget): AsyncGenerator<StoredResponse> {
+  const cursor = ResponseModel.find(exportedFilter(target)).sort({ completedAt: 1, _id: 1 }).lean<ResponseRecord>().cursor({ batchSize: 500 });
   try {
     for await (const doc of cursor) yield toStoredResponse(doc as ResponseRecord);
   } finally {
@@ -109,9 +124,19 @@ async function* completeResponses(target: ExportTarget): AsyncGenerator<ReturnTy
   }
 }
 
+function headerOf(target: ExportTarget): string[] {
+  return [...target.columns.map((c) => c.name), ...(target.includeVoided ? VOIDED_COLUMNS : [])];
+}
+
+/** A response's cells: its columns, then whether (and why) it was voided when the export asks. */
+function rowOf(target: ExportTarget, response: StoredResponse, options: RowOptions): Cell[] {
+  const cells = buildResponseRow(target.columns, response, options);
+  return target.includeVoided ? [...cells, response.voided ? 1 : 0, response.voided?.reason ?? null] : cells;
+}
+
 async function* responseRecords(target: ExportTarget, options: RowOptions): AsyncGenerator<string[]> {
-  yield target.columns.map((c) => c.name);
-  for await (const response of completeResponses(target)) yield csvRecord(buildResponseRow(target.columns, response, options));
+  yield headerOf(target);
+  for await (const response of exportedResponses(target)) yield csvRecord(rowOf(target, response, options));
 }
 
 function csvWriter(): ReturnType<typeof stringify> {
@@ -141,7 +166,7 @@ function xlsxCell(cell: Cell): ExcelJS.CellValue {
   return cell === null ? null : guardCell(cell);
 }
 
-/** Streams a workbook with a Responses sheet (one row per complete response) and a Codebook sheet. */
+/** Streams a workbook with a Responses sheet (one row per exported response) and a Codebook sheet. */
 export async function writeResponsesXlsx(target: ExportTarget, options: RowOptions, out: Writable): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Barometer';
@@ -152,14 +177,15 @@ export async function writeResponsesXlsx(target: ExportTarget, options: RowOptio
   });
 
   const sheet = workbook.addWorksheet('Responses', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = target.columns.map((c) => ({
-    key: c.name,
-    width: Math.min(Math.max(c.name.length + 2, 12), 40),
-    ...(c.name === 'started_at' || c.name === 'completed_at' ? { style: { numFmt: 'yyyy-mm-dd hh:mm:ss' } } : {}),
+  const header = headerOf(target);
+  sheet.columns = header.map((name) => ({
+    key: name,
+    width: Math.min(Math.max(name.length + 2, 12), 40),
+    ...(name === 'started_at' || name === 'completed_at' ? { style: { numFmt: 'yyyy-mm-dd hh:mm:ss' } } : {}),
   }));
-  sheet.addRow(target.columns.map((c) => c.name)).commit();
-  for await (const response of completeResponses(target)) {
-    sheet.addRow(buildResponseRow(target.columns, response, options).map(xlsxCell)).commit();
+  sheet.addRow(header).commit();
+  for await (const response of exportedResponses(target)) {
+    sheet.addRow(rowOf(target, response, options).map(xlsxCell)).commit();
   }
   sheet.commit();
 

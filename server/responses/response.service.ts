@@ -254,13 +254,18 @@ export async function editCompleteResponse(
   return after;
 }
 
-/** Deletes a response (a respondent's request, a test entry); complete ones leave the tallies. */
-export async function deleteResponse(responseId: string): Promise<void> {
+/**
+ * Deletes a response for good (a respondent's right to erasure, a test entry); complete ones leave
+ * the tallies. With `surveyId`, a response of another survey is "not found": a caller can only
+ * delete what the survey it names owns. Answers the response as it was.
+ */
+export async function deleteResponse(responseId: string, surveyId?: string): Promise<StoredResponse> {
   if (!isResponseId(responseId)) throw new NotFoundError(`No response ${responseId}`, 'response_not_found');
-  const deleted = await ResponseModel.findOneAndDelete({ _id: responseId }).lean<ResponseRecord>();
+  const deleted = await ResponseModel.findOneAndDelete({ _id: responseId, ...(surveyId !== undefined ? { surveyId } : {}) }).lean<ResponseRecord>();
   if (!deleted) throw new NotFoundError(`No response ${responseId}`, 'response_not_found');
   const response = toStoredResponse(deleted);
   if (response.status === 'complete') await recordDeletion(response);
+  return response;
 }
 
 export type WaveResponseCounts = Record<ResponseStatus, number>;
