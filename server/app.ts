@@ -22,7 +22,7 @@ import { consoleRoutes } from './console/console.routes';
 import { ownAccountRoutes } from './accounts/own-account.routes';
 import { userAdminRoutes } from './accounts/user-admin.routes';
 import { auditRoutes } from './audit/audit.routes';
-import { waveConsoleRoutes } from './waves/wave-console.routes';
+import { waveConsoleRouters } from './waves/wave-console.routes';
 import { versionRoutes } from './surveys/versions/version.routes';
 import { responseAdminRoutes } from './responses/response-admin.routes';
 import { fieldworkRoutes } from './fieldwork/fieldwork.routes';
@@ -73,6 +73,8 @@ export function createApp(deps: AppDependencies): Express {
   const analysis = analysisRoutes(deps);
   app.use(analysis.api);
   app.use(accountApiRoutes());
+  const waveConsole = waveConsoleRouters(deps);
+  app.use(waveConsole.api);
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
@@ -95,7 +97,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(ownAccountRoutes(deps, accounts));
   app.use(userAdminRoutes(deps, accounts));
   app.use(auditRoutes(deps));
-  app.use(waveConsoleRoutes(deps));
+  app.use(waveConsole.pages);
   app.use(versionRoutes(deps));
   app.use(responseAdminRoutes(deps));
   app.use(fieldworkRoutes(deps));

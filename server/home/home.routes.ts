@@ -3,17 +3,19 @@ import { publicAccess, routeTable } from '../lib/routes';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { negotiateLanguage, translator } from '../lib/i18n/index';
 import { surveyTitle } from '../surveys/survey-titles';
-import { CURRENT_WAVE, findWave } from '../waves/wave.service';
+import { CURRENT_WAVE, lookUpWave } from '../waves/wave.service';
+import { phaseOf } from '../waves/wave-phase';
 
-export function homeRoutes({ catalog }: Pick<AppDependencies, 'catalog'>): Router {
+export function homeRoutes({ catalog, clock }: Pick<AppDependencies, 'catalog' | 'clock'>): Router {
   const home: RequestHandler = async (req, res) => {
     const lang = negotiateLanguage(req);
     const t = translator(lang);
     const surveys = await Promise.all(
       catalog.list().map(async ({ definition }) => {
-        const wave = await findWave(definition.id, CURRENT_WAVE).catch(() => undefined);
+        const now = clock.now();
+        const wave = await lookUpWave(definition.id, CURRENT_WAVE, now);
         return {
-          open: wave?.status === 'open',
+          open: wave !== undefined && phaseOf(wave, now) === 'open',
           href: `/s/${encodeURIComponent(definition.id)}${lang === definition.languages[0] ? '' : `?lang=${lang}`}`,
           reportHref: `/admin/surveys/${encodeURIComponent(definition.id)}/waves/${CURRENT_WAVE}/report?lang=${lang}`,
           title: surveyTitle(definition, lang),

@@ -34,7 +34,8 @@ function firstString(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function pathOf(surveyId: string, destination: Destination): string {
+/** The path of a destination; the console's preview (response-admin.handlers.ts) sends the organizer there too. */
+export function pathOf(surveyId: string, destination: Destination): string {
   switch (destination.to) {
     case 'intro':
       return surveyPath(surveyId);
@@ -63,8 +64,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     test: boolean;
   }
 
-  function context(req: Request, res: Response): Context {
-    const { surveyId } = req.params as Params;
+  function context(req: Request, res: Response, surveyId = (req.params as Params).surveyId): Context {
     const survey = catalog.require(surveyId);
     const lang = negotiateLanguage(req, survey.definition.languages);
     if (typeof req.query.lang === 'string' && req.query.lang === lang) {
@@ -190,7 +190,8 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
    * the respondent's language instead of an error page.
    */
   function renderNotOpen(req: Request, res: Response, error: WaveNotOpenError): void {
-    const ctx = withVersion(context(req, res), error.survey);
+    // Error handlers see no route parameters: the survey comes with the error.
+    const ctx = withVersion(context(req, res, error.wave.surveyId), error.survey);
     const timeZone = ctx.definition.time_zone ?? DEFAULT_TIME_ZONE;
     const { wave } = error;
     const field = fieldDatesOf(wave, timeZone);

@@ -36,15 +36,3 @@ export function waveConsoleRouters(deps: AppDependencies): { api: Router; pages:
   ]);
   return { api, pages };
 }
-
-/**
- * The pages and the API in one router, as server/app.ts mounts it today (after the CSRF check,
- * which refuses the API's token-authenticated POSTs): mount `waveConsoleRouters(deps).api` before
- * the form parsers instead, as analysis.api is.
- */
-export function waveConsoleRoutes(deps: AppDependencies): Router {
-  const { api, pages } = waveConsoleRouters(deps);
-  const router = express.Router();
-  router.use(pages, api);
-  return router;
-}

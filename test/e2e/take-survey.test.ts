@@ -93,7 +93,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     const stored = await storedResponses();
     expect(stored).to.have.length(1);
     const [response] = stored;
-    expect(response).to.include({ surveyId: CAPTIC_ID, waveId: '2011-03', status: 'complete', language: 'fr', source: 'web' });
+    expect(response).to.include({ surveyId: CAPTIC_ID, waveId: 'demo', status: 'complete', language: 'fr', source: 'web' });
     expect(response!.fingerprint).to.equal(suite.app.catalog.require(CAPTIC_ID).fingerprint);
     expect(response!.completedAt).to.be.instanceOf(Date);
     // The users' answers typed before going Back are gone with the pages that held them.
@@ -172,7 +172,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     const stored = await storedResponses();
     expect(stored).to.have.length(1);
     const [response] = stored;
-    expect(response).to.include({ surveyId: CAPTIC_ID, waveId: '2011-03', status: 'complete', language: 'en', source: 'web' });
+    expect(response).to.include({ surveyId: CAPTIC_ID, waveId: 'demo', status: 'complete', language: 'en', source: 'web' });
     expect(response!.fingerprint).to.equal(suite.app.catalog.require(CAPTIC_ID).fingerprint);
     expect(response!.answers).to.deep.equal(USER_STORED_ANSWERS);
     expect(response!.otherTexts).to.deep.equal(USER_STORED_OTHER_TEXTS);
@@ -220,7 +220,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     expect(await currentPageId(page)).to.equal('real_networks');
 
     const [response] = await storedResponses();
-    expect(response).to.include({ status: 'partial', waveId: '2011-03', language: 'fr' });
+    expect(response).to.include({ status: 'partial', waveId: 'demo', language: 'fr' });
     expect(response!.answers).to.deep.equal({ uses_social: 'no', info_sources: ['social_media', 'other'] });
     expect(response!.otherTexts).to.deep.equal({ info_sources: 'Podcasts' });
   });

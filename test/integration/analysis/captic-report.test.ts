@@ -28,7 +28,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   before(async () => {
     app = await startTestApp();
     await app.reset();
-    const report = await importResponses({ survey: app.catalog.require(CAPTIC_ID), format: 'jsonl', content: captic250AsJsonLines() });
+    const report = await importResponses({ survey: app.catalog.require(CAPTIC_ID), wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
     expect(report.problems).to.deep.equal([]);
     expect(report.imported).to.equal(250);
     const staff = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
@@ -38,7 +38,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   after(async () => app.close());
 
   it('renders every published figure as published, each with its base (English)', async () => {
-    const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en`);
+    const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en`);
     expect(res.status).to.equal(200);
     const $ = cheerio.load(res.text);
     const statement = (id: string) => readable($(`#statement-${id}`).text());
@@ -78,7 +78,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('splits each question by company size on request, with column bases and significance letters', async () => {
-    const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/current/report?lang=en&by=company_size`);
+    const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en&by=company_size`);
     expect(res.status).to.equal(200);
     const $ = cheerio.load(res.text);
     const table = $('#result-uses_social table.crosstab');
@@ -94,7 +94,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('serves the figures as JSON with unrounded proportions, bases and intervals', async () => {
-    const res = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`).set('Accept', 'application/json');
+    const res = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/2011-03/figures`).set('Accept', 'application/json');
     expect(res.status).to.equal(200);
     const body = res.body;
     expect(body).to.include({ survey: CAPTIC_ID, wave: '2011-03', n: 250, weighted: false, source: 'counters' });
@@ -115,8 +115,8 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('gives the same figures from the live counters and from a full recompute', async () => {
-    const live = (await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`)).body;
-    const recomputed = (await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=uses_social:yes,no`)).body;
+    const live = (await api(`/api/v1/surveys/${CAPTIC_ID}/waves/2011-03/figures`)).body;
+    const recomputed = (await api(`/api/v1/surveys/${CAPTIC_ID}/waves/2011-03/figures?filter=uses_social:yes,no`)).body;
     expect(recomputed.source).to.equal('responses');
     delete live.source;
     delete recomputed.source;
@@ -125,7 +125,7 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('exports the 250 responses as CSV, one row each, whose columns give back the published counts', async () => {
-    const res = await analyst.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/current/export.csv`).buffer(true).parse((r, done) => {
+    const res = await analyst.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/export.csv`).buffer(true).parse((r, done) => {
       let text = '';
       r.setEncoding('utf8');
       r.on('data', (chunk: string) => (text += chunk));
@@ -146,10 +146,10 @@ describe('The CAP-TIC report from 250 imported responses', function () {
   });
 
   it('answers 400 with the problem for a bad query, and 404 for an unknown wave', async () => {
-    const bad = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?base=everyone`).set('Accept', 'application/json');
+    const bad = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/2011-03/figures?base=everyone`).set('Accept', 'application/json');
     expect(bad.status).to.equal(400);
     expect(bad.body.error.message).to.match(/^base: /);
-    const unknownOption = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures?filter=company_size:huge`).set('Accept', 'application/json');
+    const unknownOption = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/2011-03/figures?filter=company_size:huge`).set('Accept', 'application/json');
     expect(unknownOption.status).to.equal(400);
     expect(unknownOption.body.error.message).to.equal('filter: company_size has no option "huge"');
     const missing = await api(`/api/v1/surveys/${CAPTIC_ID}/waves/1999-01/figures`).set('Accept', 'application/json');

@@ -51,7 +51,7 @@ describe('Live tallies', function () {
       if (roll < 0.55 || live.length < 3) {
         const batch = pool.slice(next, next + 1 + Math.floor(random() * 3));
         next += batch.length;
-        const report = await importResponses({ survey, format: 'jsonl', content: batch.map((r) => JSON.stringify(r)).join('\n') });
+        const report = await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: batch.map((r) => JSON.stringify(r)).join('\n') });
         expect(report.imported).to.equal(batch.length);
       } else if (roll < 0.8) {
         const target = live[Math.floor(random() * live.length)] as StoredResponse;
@@ -83,23 +83,24 @@ describe('Live tallies', function () {
     }
     const fields = { ...browser.hiddenFields(page), ...NON_USER_PAGES.profile!, action: 'next' };
     await Promise.all([browser.post(browser.formAction(page), fields), browser.post(browser.formAction(page), fields)]);
-    const tally = await readTallies(CAPTIC_ID, '2011-03');
+    // Answered on the web: the demonstration wave, open on a fresh start.
+    const tally = await readTallies(CAPTIC_ID, 'demo');
     expect(tally.get('_response')).to.deep.equal({ n: 1 });
     expect(tally.get('uses_social')).to.deep.equal({ shown: 1, answered: 1, 'opt:no': 1 });
     expect(tally.has('usage')).to.equal(false);
-    const segment = await readTallies(CAPTIC_ID, '2011-03', 'company_size=tpe');
+    const segment = await readTallies(CAPTIC_ID, 'demo', 'company_size=tpe');
     expect(segment.get('_response')).to.deep.equal({ n: 1 });
   });
 
   it('are put right from the responses by npm run tallies:rebuild after they drifted', async () => {
     const survey = app.catalog.require(CAPTIC_ID);
-    await importResponses({ survey, format: 'jsonl', content: buildCaptic250(11).slice(0, 30).map((r) => JSON.stringify(r)).join('\n') });
+    await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: buildCaptic250(11).slice(0, 30).map((r) => JSON.stringify(r)).join('\n') });
     const expected = sorted(await readTallies(CAPTIC_ID, '2011-03'));
     // A crash between a response's write and its counters' update leaves them short.
     await mongoose.connection.db!.collection('tallies').updateMany({ surveyId: CAPTIC_ID, questionId: '_response' }, { $inc: { 'c.n': -1 } });
     expect(sorted(await readTallies(CAPTIC_ID, '2011-03'))).to.not.deep.equal(expected);
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/analysis/tallies.cli.ts', '--survey', CAPTIC_ID], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/analysis/tallies.cli.ts', '--survey', CAPTIC_ID, '--wave', '2011-03'], {
         cwd: ROOT,
         env: { PATH: process.env.PATH, MONGODB_URI: process.env.MONGODB_URI, LOG_LEVEL: 'warn' },
       });

@@ -81,7 +81,7 @@ describe('The audit trail', function () {
     expect([...times].sort().reverse()).to.deep.equal(times);
 
     const weighting = rows.find((row) => row.action === 'weighting_changed')!;
-    expect(weighting).to.include({ who: organizer.email, via: 'token', survey: CAPTIC_ID, target: '2011-03' });
+    expect(weighting).to.include({ who: organizer.email, via: 'token', survey: CAPTIC_ID, target: 'demo' });
     expect(JSON.parse(weighting.details)).to.deep.include({ weighting: { method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 12, ge: 8 } } } });
     const exported = rows.find((row) => row.action === 'responses_exported')!;
     expect(exported).to.include({ who: analyst.email, via: 'session', survey: CAPTIC_ID });

@@ -86,7 +86,7 @@ describe('Booting the app on the embedded store', function () {
       expect(setUp.status).to.equal(303);
       const api = await (await admin('/api/v1/surveys/captic_2011/waves/current/figures')).json();
       expect(figures).to.deep.equal(api);
-      expect(figures).to.include({ survey: 'captic_2011', wave: '2011-03', n: 0 });
+      expect(figures).to.include({ survey: 'captic_2011', wave: 'demo', n: 0 });
     } catch (error) {
       // A failed check must not leave the server holding DATA_DIR for the next test.
       server.child.kill('SIGTERM');

@@ -24,7 +24,7 @@ import { rebuildTallies } from '../../../server/analysis/tally/tally.service';
 import { tallyTargetFor } from '../../../server/analysis/tally/tally.hooks';
 
 const STORED_RESPONSES = 10_000;
-const CURRENT_WAVE = '2011-03';
+const CURRENT_WAVE = 'demo';
 /** A monthly barometer two years on: the waves before the current one, all closed. */
 const EARLIER_WAVES = Array.from({ length: 24 }, (_, i) => {
   const month = new Date(Date.UTC(2009, 2 + i, 1));

@@ -92,7 +92,7 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       const stored = await responses();
       expect(stored).to.have.length(1);
       const [response] = stored;
-      expect(response).to.include({ surveyId: CAPTIC_ID, waveId: '2011-03', status: 'complete', language: 'fr' });
+      expect(response).to.include({ surveyId: CAPTIC_ID, waveId: 'demo', status: 'complete', language: 'fr' });
       expect(response!.fingerprint).to.equal(app.catalog.require(CAPTIC_ID).fingerprint);
       expect(response!.answers).to.deep.equal({
         uses_social: 'no',

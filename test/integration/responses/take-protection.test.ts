@@ -138,9 +138,11 @@ describe('Protecting responses from bad input', () => {
     expect(resumeBad.status).to.equal(404);
   });
 
-  it('refuses a POST to a closed wave with 410 and stores nothing', async () => {
+  it('refuses a POST to a closed wave once its grace period is over, with 410, and stores nothing', async () => {
     const browser = new Browser(app.url);
     const page = await onSatisfactionPage(browser);
+    // No grace period: the close stops responses in progress at once (test/integration/waves covers the grace).
+    await wavesOf(app).setSchedule(CAPTIC_ID, 'demo', { graceMinutes: 0 }, TEST_ACTOR);
     await wavesOf(app).closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
     await expectRefused(browser, page, { 'satisfaction_personal.facebook': '4', 'satisfaction_personal.linkedin': '3' }, 410, /Cette enquête est close/);
     const intro = await browser.get(`/s/${CAPTIC_ID}`);
@@ -152,7 +154,7 @@ describe('Protecting responses from bad input', () => {
     const page = await onSatisfactionPage(browser);
     // Another instance or a command-line tool writes to the database; this process only learns
     // of it when its cached copy of the wave expires (WAVES_MAX_AGE_MS).
-    await db().collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: 'demo' }, { $set: { status: 'closed', closedAt: new Date() } });
+    await db().collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: 'demo' }, { $set: { status: 'closed', closedAt: new Date(), graceMinutes: 0 } });
     let intro = await browser.get(`/s/${CAPTIC_ID}`);
     while (intro.status !== 410) {
       expect(intro.status, 'before the closure is seen, the survey answers as usual').to.equal(303);
