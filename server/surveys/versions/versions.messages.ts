@@ -86,10 +86,11 @@ export const VERSIONS_MESSAGES = {
 
   'report.compare_with': { fr: 'Comparer avec', en: 'Compare with' },
   'report.no_comparison': { fr: 'aucune vague', en: 'no wave' },
-  'report.compared_with': { fr: 'Évolutions depuis la vague {wave} (base : {n}).', en: 'Changes since wave {wave} (base: {n}).' },
+  'report.compared_with': { fr: 'Évolutions depuis la vague {wave} ({n} répondants).', en: 'Changes since wave {wave} ({n} respondents).' },
   'report.change': { fr: 'Évolution', en: 'Change' },
   'report.change_points': { fr: '{points} pts', en: '{points} pts' },
   'report.change_significant': { fr: 'significatif au seuil de 5 %', en: 'significant at 5%' },
+  'report.change_significant_note': { fr: '* : évolution significative au seuil de 5 %.', en: '*: change significant at 5%.' },
   'report.series_break': {
     fr: 'Rupture de série : le libellé a changé depuis la vague {wave} ({items}). Les chiffres ne sont pas comparés.',
     en: 'Break in series: the wording changed since wave {wave} ({items}). The figures are not compared.',
