@@ -23,8 +23,8 @@ import { ownAccountRoutes } from './accounts/own-account.routes';
 import { userAdminRoutes } from './accounts/user-admin.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { waveConsoleRouters } from './waves/wave-console.routes';
-import { versionRoutes } from './surveys/versions/version.routes';
-import { responseAdminRoutes } from './responses/response-admin.routes';
+import { versionRoutes, versionUploadRoutes } from './surveys/versions/version.routes';
+import { responseAdminRouters } from './responses/response-admin.routes';
 import { fieldworkRoutes } from './fieldwork/fieldwork.routes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +75,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use(accountApiRoutes());
   const waveConsole = waveConsoleRouters(deps);
   app.use(waveConsole.api);
+  const responseAdmin = responseAdminRouters(deps);
+  app.use(responseAdmin.api);
+  // Multipart and raw-text bodies: they read and check their own (versions/version.routes.ts).
+  app.use(versionUploadRoutes(deps));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
@@ -99,7 +103,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(auditRoutes(deps));
   app.use(waveConsole.pages);
   app.use(versionRoutes(deps));
-  app.use(responseAdminRoutes(deps));
+  app.use(responseAdmin.pages);
   app.use(fieldworkRoutes(deps));
   app.use(analysis.pages);
   app.use(exportRoutes(deps));
