@@ -1,8 +1,37 @@
-// Fieldwork progress of a wave, and its quotas.
-import type { Router } from 'express';
+// Fieldwork progress of a wave, and its quotas: the organizer's pages and the same as a JSON API.
+// Two routers, like the wave console's: the API is mounted before the form parsers and the CSRF
+// check (it changes only with a token, guards.ts), the pages with the other pages.
+import express, { type Router } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { routeTable } from '../lib/routes';
+import { surveyOrganizer, surveyReader } from '../accounts/guards';
+import { createFieldworkHandlers } from './fieldwork.handlers';
 
-export function fieldworkRoutes(_deps: AppDependencies): Router {
-  return routeTable([]);
+const WAVE = '/surveys/:surveyId/waves/:waveId';
+
+export function fieldworkRouters(deps: AppDependencies): { api: Router; pages: Router } {
+  const { pages: h, api: j } = createFieldworkHandlers(deps);
+  const pages = routeTable([
+    ['get', `/admin${WAVE}/progress`, surveyReader, h.progressPage],
+    ['get', `/admin${WAVE}/quotas`, surveyOrganizer, h.quotasPage],
+    ['post', `/admin${WAVE}/quotas`, surveyOrganizer, h.saveQuotas],
+  ]);
+  const api = routeTable([
+    ['get', `/api/v1${WAVE}/progress`, surveyReader, j.progressJson],
+    ['get', `/api/v1${WAVE}/quotas`, surveyReader, j.quotasJson],
+    ['put', `/api/v1${WAVE}/quotas`, surveyOrganizer, express.json({ limit: '64kb' }), j.putQuotasJson],
+  ]);
+  return { api, pages };
+}
+
+/**
+ * The pages and the API in one router, as server/app.ts mounts it today (after the CSRF check,
+ * which refuses the API's token-authenticated PUT): mount `fieldworkRouters(deps).api` before
+ * the form parsers instead, as analysis.api is.
+ */
+export function fieldworkRoutes(deps: AppDependencies): Router {
+  const { api, pages } = fieldworkRouters(deps);
+  const router = express.Router();
+  router.use(pages, api);
+  return router;
 }

@@ -1,0 +1,123 @@
+// The organizer's quotas: which cells of a wave are capped, and how far each has got. A quota is
+// set on an option of a single-choice (or yes/no) question of the wave's pinned version; raising
+// or lowering one while the wave runs only moves the cap (lowering it below the count just stops
+// new completes in the cell). Each change is checked whole, written to the wave, mirrored in the
+// cells' counters and audited.
+import { recordAudit, type AuditActor } from '../audit/audit.service';
+import { ConflictError, UnprocessableError } from '../lib/errors';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import type { SurveyCatalog } from '../surveys/survey.catalog';
+import type { LoadedSurvey } from '../surveys/survey.loader';
+import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
+import { findQuestion } from '../surveys/visibility';
+import { createWaveLifecycle } from '../waves/wave-lifecycle.service';
+import { WaveModel } from '../waves/wave.model';
+import { phaseOf } from '../waves/wave-phase';
+import { forgetWaves, type Wave, type WaveQuota } from '../waves/wave.service';
+import { QuotaCounterModel } from './quota-counter.model';
+import { counterOf, ensureCounters, sameCell } from './quotas';
+
+/** The question types a quota can split respondents by: one answer, one cell. */
+const QUOTA_TYPES: ReadonlySet<TQuestion['type']> = new Set(['single_choice', 'yes_no']);
+
+export type QuotaQuestion = Extract<TQuestion, { type: 'single_choice' | 'yes_no' }>;
+
+export interface QuotaCellStatus extends WaveQuota {
+  /** Counted completes in the cell. */
+  count: number;
+  full: boolean;
+}
+
+export function isQuotaQuestion(question: TQuestion): question is QuotaQuestion {
+  return QUOTA_TYPES.has(question.type);
+}
+
+/** The questions of a definition a quota may be set on, in definition order. */
+export function quotaQuestionsOf(definition: TSurveyDefinition): QuotaQuestion[] {
+  return definition.pages.flatMap((page) => page.questions.filter(isQuotaQuestion));
+}
+
+/** The refusal naming the first quota that cannot be set on this definition, if any. */
+function refusalOf(definition: TSurveyDefinition, quotas: readonly WaveQuota[]): UnprocessableError | undefined {
+  for (const [index, quota] of quotas.entries()) {
+    const { questionId, optionId, limit } = quota;
+    const details = { questionId, optionId, limit };
+    const question = findQuestion(definition, questionId);
+    if (!question) return new UnprocessableError(`Quota on "${questionId}": the wave's version has no such question`, details, 'quota_unknown_question');
+    if (!isQuotaQuestion(question)) {
+      return new UnprocessableError(`Quota on "${questionId}": it is a ${question.type} question; quotas go on single-choice or yes/no questions`, details, 'quota_not_single_choice');
+    }
+    if (!question.options.some((option) => option.id === optionId)) {
+      return new UnprocessableError(`Quota on "${questionId}": it has no option "${optionId}"`, details, 'quota_unknown_option');
+    }
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+      return new UnprocessableError(`Quota on "${questionId}.${optionId}": the limit ${String(limit)} is not a whole number of completes, 0 or more`, details, 'quota_invalid_limit');
+    }
+    if (quotas.findIndex((other) => sameCell(other, quota)) !== index) {
+      return new UnprocessableError(`Quota on "${questionId}.${optionId}" is given twice`, details, 'quota_duplicate_cell');
+    }
+  }
+  return undefined;
+}
+
+function sameQuotas(a: readonly WaveQuota[], b: readonly WaveQuota[]): boolean {
+  return a.length === b.length && a.every((quota) => b.some((other) => sameCell(other, quota) && other.limit === quota.limit));
+}
+
+export function createQuotaService({ catalog, logger, clock }: { catalog: SurveyCatalog; logger: Logger; clock: Clock }) {
+  const lifecycle = createWaveLifecycle({ catalog, logger, clock });
+
+  /** The definition the wave's respondents answer, which its quotas are checked against. */
+  function versionOf(wave: Wave): Promise<LoadedSurvey> {
+    return wave.fingerprint ? catalog.version(wave.surveyId, wave.fingerprint) : Promise.resolve(catalog.require(wave.surveyId));
+  }
+
+  /** Each quota of the wave with its count; counters a copied wave lacks are made on the way. */
+  async function cellStatuses(wave: Wave): Promise<QuotaCellStatus[]> {
+    if (wave.quotas.length === 0) return [];
+    await ensureCounters(wave, wave.quotas);
+    const counters = await QuotaCounterModel.find({ $or: wave.quotas.map((quota) => counterOf(wave, quota)) }, { _id: 0, questionId: 1, optionId: 1, count: 1 }).lean<
+      Array<{ questionId: string; optionId: string; count: number }>
+    >();
+    return wave.quotas.map((quota) => {
+      const count = counters.find((counter) => sameCell(counter, quota))?.count ?? 0;
+      return { ...quota, count, full: count >= quota.limit };
+    });
+  }
+
+  return {
+    requireWave: lifecycle.requireWave,
+    versionOf,
+    quotaCells: cellStatuses,
+
+    /**
+     * Replaces the wave's quotas with `quotas` (a cell left out has no quota any more). Refused
+     * whole, with nothing changed, when one names a question that is not single-choice in the
+     * wave's version, an option it does not have, or a limit that is not a whole number >= 0.
+     */
+    async setQuotas(surveyId: string, waveId: string, quotas: readonly WaveQuota[], actor: AuditActor): Promise<{ wave: Wave; cells: QuotaCellStatus[] }> {
+      const wave = await lifecycle.requireWave(surveyId, waveId);
+      if (phaseOf(wave, clock.now()) === 'closed') {
+        throw new ConflictError(`Wave "${waveId}" is closed: its quotas no longer turn anyone away`, 'wave_closed');
+      }
+      const { definition } = await versionOf(wave);
+      const refused = refusalOf(definition, quotas);
+      if (refused) throw refused;
+      const after = quotas.map(({ questionId, optionId, limit }) => ({ questionId, optionId, limit }));
+      if (sameQuotas(wave.quotas, after)) return { wave, cells: await cellStatuses(wave) };
+
+      await WaveModel.updateOne({ surveyId, waveId }, { $set: { quotas: after } }, { runValidators: true });
+      forgetWaves(surveyId);
+      const changed: Wave = { ...wave, quotas: after };
+      // Counters of the cells kept take their new limit; those of cells dropped go, so a quota set
+      // again later counts the completes it finds then.
+      await ensureCounters(changed, after);
+      await QuotaCounterModel.deleteMany({ surveyId, waveId, ...(after.length ? { $nor: after.map((quota) => counterOf(changed, quota)) } : {}) });
+      await recordAudit({ ...actor, action: 'quota_changed', surveyId, target: waveId, details: { before: wave.quotas, after } }, logger);
+      return { wave: changed, cells: await cellStatuses(changed) };
+    },
+  };
+}
+
+export type QuotaService = ReturnType<typeof createQuotaService>;
