@@ -12,6 +12,7 @@ import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 import { registerQuotaHooks } from '../../../server/fieldwork/quota.hooks';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells } from '../../../server/fieldwork/quotas';
 import { findWave, forgetWaves } from '../../../server/waves/wave.service';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import mongoose from 'mongoose';
 
 const WAVE = 'demo';
@@ -174,6 +175,15 @@ describe('Quotas', function () {
       expect(await storedQuotas()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', limit: 5 }]);
       expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 0, limit: 5 }]);
       expect(await storedCollection('audit_events').countDocuments({ action: 'quota_changed' })).to.equal(1);
+    });
+
+    it('refuses with 409 a change to a closed wave\'s quotas', async () => {
+      const page = await browser.get(QUOTAS_PAGE);
+      await wavesOf(app).closeWave(CAPTIC_ID, WAVE, TEST_ACTOR);
+      const refused = await browser.post(QUOTAS_PAGE, { ...browser.hiddenFields(page), questionId: 'company_size', 'limit.tpe': '3' });
+      expect(refused.status).to.equal(409);
+      expect(text(refused, '.error-summary')).to.equal('Wave "demo" is closed: its quotas no longer change.');
+      expect(await storedQuotas()).to.deep.equal([]);
     });
 
     it('is the organizers\': an analyst may not change quotas (403)', async () => {
