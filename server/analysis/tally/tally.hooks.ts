@@ -16,23 +16,26 @@ export function tallyTargetFor(definition: TSurveyDefinition, waveId: string): T
 }
 
 export function registerTallyHooks(catalog: SurveyCatalog): void {
-  const target = (response: StoredResponse) => {
-    const survey = catalog.get(response.surveyId);
-    return survey ? tallyTargetFor(survey.definition, response.waveId) : undefined;
+  // Counted with the version the response answered (its wave's pinned one), not the file's
+  // latest: a question added or retyped since must not change how an older response counts.
+  const target = async (response: StoredResponse) => {
+    if (!catalog.get(response.surveyId)) return undefined;
+    const survey = await catalog.version(response.surveyId, response.fingerprint);
+    return tallyTargetFor(survey.definition, response.waveId);
   };
   registerResponseHooks('tallies', {
     async completed(response) {
-      const t = target(response);
+      const t = await target(response);
       if (t) await applyToTallies(t, response.answers, 1);
     },
     async edited(before, after) {
-      const t = target(after);
+      const t = await target(after);
       if (!t) return;
       await applyToTallies(t, before.answers, -1);
       await applyToTallies(t, after.answers, 1);
     },
     async deleted(response) {
-      const t = target(response);
+      const t = await target(response);
       if (t) await applyToTallies(t, response.answers, -1);
     },
   });
