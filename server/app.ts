@@ -25,7 +25,7 @@ import { auditRoutes } from './audit/audit.routes';
 import { waveConsoleRouters } from './waves/wave-console.routes';
 import { versionRoutes, versionUploadRoutes } from './surveys/versions/version.routes';
 import { responseAdminRouters } from './responses/response-admin.routes';
-import { fieldworkRoutes } from './fieldwork/fieldwork.routes';
+import { fieldworkRouters } from './fieldwork/fieldwork.routes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -77,6 +77,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(waveConsole.api);
   const responseAdmin = responseAdminRouters(deps);
   app.use(responseAdmin.api);
+  const fieldwork = fieldworkRouters(deps);
+  app.use(fieldwork.api);
   // Multipart and raw-text bodies: they read and check their own (versions/version.routes.ts).
   app.use(versionUploadRoutes(deps));
 
@@ -104,7 +106,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(waveConsole.pages);
   app.use(versionRoutes(deps));
   app.use(responseAdmin.pages);
-  app.use(fieldworkRoutes(deps));
+  app.use(fieldwork.pages);
   app.use(analysis.pages);
   app.use(exportRoutes(deps));
   app.use(takeRoutes(deps));

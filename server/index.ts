@@ -10,6 +10,7 @@ import { resolveSecret } from './lib/secret';
 import { createApp } from './app';
 import { loadSurveyCatalog } from './surveys/survey.catalog';
 import { registerTallyHooks } from './analysis/tally/tally.hooks';
+import { registerQuotaHooks } from './fieldwork/quota.hooks';
 import { SurveyDefinitionError } from './surveys/survey.loader';
 import { createFirstAdminSetup } from './accounts/first-admin';
 import { announceFirstAdminSetup } from './accounts/first-admin.announce';
@@ -39,8 +40,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // Every change to a complete response moves the live counters, whichever path made it.
+  // Every change to a complete response moves the live counters and the quota counts, whichever path made it.
   registerTallyHooks(catalog);
+  registerQuotaHooks();
   const secret = await resolveSecret(config);
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();

@@ -23,15 +23,3 @@ export function fieldworkRouters(deps: AppDependencies): { api: Router; pages: R
   ]);
   return { api, pages };
 }
-
-/**
- * The pages and the API in one router, as server/app.ts mounts it today (after the CSRF check,
- * which refuses the API's token-authenticated PUT): mount `fieldworkRouters(deps).api` before
- * the form parsers instead, as analysis.api is.
- */
-export function fieldworkRoutes(deps: AppDependencies): Router {
-  const { api, pages } = fieldworkRouters(deps);
-  const router = express.Router();
-  router.use(pages, api);
-  return router;
-}

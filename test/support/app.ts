@@ -10,6 +10,7 @@ import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../ser
 import { resetDatabase } from './database';
 import { forgetWaves } from '../../server/waves/wave.service';
 import { registerTallyHooks } from '../../server/analysis/tally/tally.hooks';
+import { registerQuotaHooks } from '../../server/fieldwork/quota.hooks';
 import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accounts/first-admin';
 import { systemClock, type Clock } from '../../server/lib/clock';
 
@@ -53,6 +54,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const logger = createLogger(config);
   const catalog = await loadSurveyCatalog(config.surveysDir, logger);
   registerTallyHooks(catalog);
+  registerQuotaHooks();
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
   const clock = options.clock ?? systemClock;

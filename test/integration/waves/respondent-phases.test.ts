@@ -15,7 +15,6 @@ import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 
 const COWORKING_ID = 'coworking_members_2026';
 const db = () => mongoose.connection.db!;
-const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
 describe('A wave’s life, as respondents meet it', function () {
