@@ -69,9 +69,7 @@ export function createQuotaService({ catalog, logger, clock }: { catalog: Survey
   const lifecycle = createWaveLifecycle({ catalog, logger, clock });
 
   /** The definition the wave's respondents answer, which its quotas are checked against. */
-  function versionOf(wave: Wave): Promise<LoadedSurvey> {
-    return wave.fingerprint ? catalog.version(wave.surveyId, wave.fingerprint) : Promise.resolve(catalog.require(wave.surveyId));
-  }
+  const versionOf = (wave: Wave): Promise<LoadedSurvey> => catalog.forWave(wave);
 
   /** Each quota of the wave with its count; counters a copied wave lacks are made on the way. */
   async function cellStatuses(wave: Wave): Promise<QuotaCellStatus[]> {

@@ -88,7 +88,7 @@ function refuseBots(honeypot: string | undefined): void {
 export type Ending = { kind: 'thanks'; survey: LoadedSurvey; test: boolean } | { kind: 'screened_out'; survey: LoadedSurvey; test: boolean };
 
 export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; clock: Clock }) {
-  const versionOf = (wave: Wave) => (wave.fingerprint ? catalog.version(wave.surveyId, wave.fingerprint) : Promise.resolve(catalog.require(wave.surveyId)));
+  const versionOf = (wave: Wave) => catalog.forWave(wave);
 
   /** The browser's response, if it may still be shown: its wave takes it, or it is finished. */
   async function ownResponse(input: RespondentInput, now: Date): Promise<Respondent | undefined> {

@@ -19,6 +19,11 @@ export interface SurveyCatalog {
    * never change, so each is read from the database once and then kept (a bounded number).
    */
   version(surveyId: string, fingerprint: string): Promise<LoadedSurvey>;
+  /**
+   * The version a wave's respondents answer: the one it pins (boot pins the file's on any wave
+   * made before versions were pinned, so the file's is only a fallback).
+   */
+  forWave(wave: { surveyId: string; fingerprint?: string }): Promise<LoadedSurvey>;
 }
 
 /** Versions kept in memory: a survey has a few per year. */
@@ -38,17 +43,19 @@ export function createSurveyCatalog(surveys: LoadedSurvey[]): SurveyCatalog {
     if (!survey) throw new NotFoundError(`No survey "${surveyId}"`, 'survey_not_found');
     return survey;
   };
+  async function version(surveyId: string, fingerprint: string): Promise<LoadedSurvey> {
+    const file = require(surveyId);
+    if (file.fingerprint === fingerprint) return file;
+    const found = await versions.fetch(JSON.stringify([surveyId, fingerprint]), { context: { surveyId, fingerprint } });
+    if (!found) throw new NotFoundError(`Survey "${surveyId}" has no version ${fingerprint}`, 'version_not_found');
+    return found;
+  }
   return {
     list: () => [...byId.values()],
     get: (surveyId) => byId.get(surveyId),
     require,
-    async version(surveyId, fingerprint) {
-      const file = require(surveyId);
-      if (file.fingerprint === fingerprint) return file;
-      const found = await versions.fetch(JSON.stringify([surveyId, fingerprint]), { context: { surveyId, fingerprint } });
-      if (!found) throw new NotFoundError(`Survey "${surveyId}" has no version ${fingerprint}`, 'version_not_found');
-      return found;
-    },
+    version,
+    forWave: (wave) => (wave.fingerprint ? version(wave.surveyId, wave.fingerprint) : Promise.resolve(require(wave.surveyId))),
   };
 }
 

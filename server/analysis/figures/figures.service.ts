@@ -17,7 +17,7 @@ import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
 import type { BasePolicyName, Figures, WeightingSummary } from './figures.types';
 import { addWaveChanges, buildCrosstab } from './comparisons';
 import { segmentQuestionsOf } from '../tally/tally.hooks';
-import { findSeriesBreaks, versionOfWave, type SeriesBreaks } from '../../surveys/versions/series-breaks';
+import { findSeriesBreaks, type SeriesBreaks } from '../../surveys/versions/series-breaks';
 
 export interface FiguresRequest {
   surveyId: string;
@@ -257,12 +257,12 @@ export function createFiguresService(catalog: SurveyCatalog) {
     catalog.require(request.surveyId);
     const wave = await findWave(request.surveyId, request.wave);
     // Each wave's figures read its answers with the definition its respondents answered.
-    const { definition } = await versionOfWave(catalog, wave);
+    const { definition } = await catalog.forWave(wave);
     const gathered = await gather(definition, wave.waveId, request.query);
     let previous: { waveId: string; definition: TSurveyDefinition; gathered: Gathered; breaks: SeriesBreaks } | undefined;
     if (request.query.compare) {
       const previousWave = await findWave(definition.id, request.query.compare);
-      const { definition: previousDefinition } = await versionOfWave(catalog, previousWave);
+      const { definition: previousDefinition } = await catalog.forWave(previousWave);
       const { by: _by, compare: _compare, ...rest } = request.query;
       previous = {
         waveId: previousWave.waveId,

@@ -3,7 +3,6 @@
 import type { LoadedSurvey } from '../../surveys/survey.loader';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import { wordedItemsOf } from '../../surveys/versions/definition-diff';
-import { versionOfWave } from '../../surveys/versions/series-breaks';
 import { localize } from '../../surveys/localize';
 import { DEFAULT_TIME_ZONE, type TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
@@ -231,7 +230,7 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
       catalog.require(surveyId);
       const wave = await findWave(surveyId, waveName);
       // The wording its respondents read: the version the wave pins.
-      const { definition } = await versionOfWave(catalog, wave);
+      const { definition } = await catalog.forWave(wave);
       const source = definition.languages[0] ?? lang;
       // Every base the statements use, from one read of the counters (or one recompute).
       const figuresByBase = await figuresService.computeByBase(

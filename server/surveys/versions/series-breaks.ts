@@ -3,18 +3,12 @@
 // than from the respondents. Comparisons mark such a question and do not test across it, unless
 // the organizer marked the change as editorial (a typo) on the wave that made it.
 import type { SurveyCatalog } from '../survey.catalog';
-import type { LoadedSurvey } from '../survey.loader';
 import type { TSurveyDefinition } from '../survey.schemas';
 import { listWaves, type Wave } from '../../waves/wave.service';
 import { diffDefinitions, questionOfRef, rewordingsOf, type DefinitionDiff } from './definition-diff';
 
 /** question id → the refs of its rewordings that break the series (question:… and option:…). */
 export type SeriesBreaks = Map<string, string[]>;
-
-/** The version a wave's respondents answered: the one it pins, else the survey file's. */
-export function versionOfWave(catalog: SurveyCatalog, wave: Pick<Wave, 'surveyId' | 'fingerprint'>): Promise<LoadedSurvey> {
-  return wave.fingerprint ? catalog.version(wave.surveyId, wave.fingerprint) : Promise.resolve(catalog.require(wave.surveyId));
-}
 
 /** The rewordings of one step from a wave to the next that its organizer did not mark editorial. */
 export function unexcusedRewordings(diff: DefinitionDiff, editorialRefs: Iterable<string>): Set<string> {
@@ -65,7 +59,7 @@ export async function findSeriesBreaks(catalog: SurveyCatalog, first: Wave, seco
   const [from, to] = [indexOf(first), indexOf(second)].sort((a, b) => a - b) as [number, number];
   if (from < 0) return new Map();
   const chain = await Promise.all(
-    oldestFirst.slice(from, to + 1).map(async (wave) => ({ definition: (await versionOfWave(catalog, wave)).definition, editorialRefs: wave.editorialChanges.map((c) => c.ref) })),
+    oldestFirst.slice(from, to + 1).map(async (wave) => ({ definition: (await catalog.forWave(wave)).definition, editorialRefs: wave.editorialChanges.map((c) => c.ref) })),
   );
   return seriesBreaksAlong(chain);
 }

@@ -13,7 +13,6 @@ import { recordSurveyVersion, type SurveyCatalog } from '../survey.catalog';
 import { checkSurveyText, SURVEY_FILE_EXTENSIONS, type SurveyProblem } from '../survey.loader';
 import { SurveyVersionModel } from '../survey-version.model';
 import { diffDefinitions, rewordingsOf, type DefinitionChange, type DefinitionDiff } from './definition-diff';
-import { versionOfWave } from './series-breaks';
 
 /** The largest definition accepted: CAP-TIC, 60 questions in two languages, is about 20 kB. */
 export const MAX_DEFINITION_BYTES = 1024 * 1024;
@@ -93,8 +92,8 @@ export function createVersionService({ catalog, logger, clock }: { catalog: Surv
   /** The wave's pinned version against the previous wave's, with the editorial marks. */
   async function waveChanges(surveyId: string, waveId: string): Promise<WaveChanges> {
     const { wave, previous } = await requireWave(surveyId, waveId);
-    const now = await versionOfWave(catalog, wave);
-    const before = previous ? await versionOfWave(catalog, previous) : now;
+    const now = await catalog.forWave(wave);
+    const before = previous ? await catalog.forWave(previous) : now;
     return {
       wave,
       ...(previous ? { previous } : {}),
