@@ -4,7 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import { NotFoundError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import { seedWaves } from '../waves/wave-seed';
+import { seedWaves, type SeedOptions } from '../waves/wave-seed';
 import { loadSurveyDirectory, type LoadedSurvey } from './survey.loader';
 import { SurveyVersionModel } from './survey-version.model';
 import type { TSurveyDefinition } from './survey.schemas';
@@ -82,15 +82,15 @@ export async function recordSurveyVersion(
 }
 
 /** Records the file's version and, on a fresh database, creates the waves the file seeds. */
-export async function registerSurvey(survey: LoadedSurvey, logger?: Logger): Promise<void> {
+export async function registerSurvey(survey: LoadedSurvey, logger?: Logger, options: SeedOptions = {}): Promise<void> {
   await recordSurveyVersion(survey, { source: 'file', fileName: survey.file });
-  await seedWaves(survey, logger);
+  await seedWaves(survey, logger, options);
 }
 
 export async function loadSurveyCatalog(directory: string, logger: Logger): Promise<SurveyCatalog> {
   const surveys = await loadSurveyDirectory(directory);
   for (const survey of surveys) {
-    await registerSurvey(survey, logger);
+    await registerSurvey(survey, logger, { reportDisagreements: true });
     logger.info({ survey: survey.definition.id, fingerprint: survey.fingerprint, file: survey.file }, 'survey loaded');
   }
   return createSurveyCatalog(surveys);

@@ -98,6 +98,58 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     }
   }
 
+  /**
+   * The field dates and grace period a change asks for, checked against the wave and the survey's
+   * other waves: what to write, or a refusal, with nothing written either way. `asStatus` checks
+   * the dates as the wave will be once the change is made (scheduling a draft checks them as
+   * scheduled).
+   */
+  async function plannedSchedule(wave: Wave, schedule: Schedule, now: Date, asStatus: Wave['status'] = wave.status) {
+    refuseIfEnded(wave, now, 'rescheduled');
+    const opensAt = schedule.opensAt === undefined ? wave.opensAt : schedule.opensAt ?? undefined;
+    const closesAt = schedule.closesAt === undefined ? wave.closesAt : schedule.closesAt ?? undefined;
+    const graceMinutes = schedule.graceMinutes ?? wave.graceMinutes;
+    if (!Number.isInteger(graceMinutes) || graceMinutes < 0 || graceMinutes > 7 * 24 * 60) {
+      throw new UnprocessableError('The grace period is a whole number of minutes, from 0 to 10080 (a week)', undefined, 'invalid_grace');
+    }
+    if (opensAt && closesAt && closesAt <= opensAt) {
+      throw new UnprocessableError('The close time is before the open time: a wave must open before it closes', undefined, 'close_before_open');
+    }
+    if (closesAt && closesAt <= now && phaseOf(wave, now) === 'open') {
+      throw new UnprocessableError('That close time has passed: to stop the wave now, close it', undefined, 'close_in_past');
+    }
+    if (asStatus === 'scheduled' && !opensAt) {
+      throw new UnprocessableError('A scheduled wave needs an open time; to leave it unscheduled, set it back to draft', undefined, 'open_time_required');
+    }
+    if (asStatus === 'scheduled' && wave.status === 'draft' && opensAt && opensAt <= now) {
+      throw new UnprocessableError('Set an open time in the future first (or open the wave now)', undefined, 'open_time_required');
+    }
+    const candidate = { ...wave, ...(opensAt ? { opensAt } : {}), ...(closesAt ? { closesAt } : {}) };
+    if (asStatus === 'scheduled' || asStatus === 'open') {
+      const clash = await overlapping(candidate, now);
+      if (clash.length > 0) throw new ConflictError(`Those dates overlap wave ${clash.map((w) => describeWave(w, now)).join(', ')}`, 'another_wave_open');
+    }
+    const set: Record<string, unknown> = { graceMinutes };
+    const unset: string[] = [];
+    if (opensAt) set.opensAt = opensAt;
+    else unset.push('opensAt');
+    if (closesAt) set.closesAt = closesAt;
+    else unset.push('closesAt');
+    return { set, unset, opensAt, closesAt, audited: { opensAt: opensAt?.toISOString() ?? null, closesAt: closesAt?.toISOString() ?? null, graceMinutes } };
+  }
+
+  /**
+   * Records as closed the survey's waves still stored as open whose close time has passed: they
+   * take no answers (their phase is closed), but the one-open-wave index would still count them.
+   */
+  async function settleOverdue(surveyId: string, now: Date): Promise<void> {
+    const overdue = (await listWaves(surveyId)).filter((w) => w.status === 'open' && phaseOf(w, now) === 'closed');
+    for (const wave of overdue) {
+      await WaveModel.updateOne({ surveyId, waveId: wave.waveId, status: 'open' }, { $set: { status: 'closed', closedAt: wave.closesAt ?? now } });
+    }
+    if (overdue.length > 0) forgetWaves(surveyId);
+  }
+
   function audit(action: Parameters<typeof recordAudit>[0]['action'], wave: Wave, actor: AuditActor, details: Record<string, unknown> = {}) {
     return recordAudit({ ...actor, action, surveyId: wave.surveyId, target: wave.waveId, details }, logger);
   }
@@ -142,35 +194,9 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     async setSchedule(surveyId: string, waveId: string, schedule: Schedule, actor: AuditActor): Promise<Wave> {
       const wave = await requireWave(surveyId, waveId);
       const now = clock.now();
-      refuseIfEnded(wave, now, 'rescheduled');
-      const opensAt = schedule.opensAt === undefined ? wave.opensAt : schedule.opensAt ?? undefined;
-      const closesAt = schedule.closesAt === undefined ? wave.closesAt : schedule.closesAt ?? undefined;
-      const graceMinutes = schedule.graceMinutes ?? wave.graceMinutes;
-      if (!Number.isInteger(graceMinutes) || graceMinutes < 0 || graceMinutes > 7 * 24 * 60) {
-        throw new UnprocessableError('The grace period is a whole number of minutes, from 0 to 10080 (a week)', undefined, 'invalid_grace');
-      }
-      if (opensAt && closesAt && closesAt <= opensAt) {
-        throw new UnprocessableError('The close time is before the open time: a wave must open before it closes', undefined, 'close_before_open');
-      }
-      if (closesAt && closesAt <= now && phaseOf(wave, now) === 'open') {
-        throw new UnprocessableError('That close time has passed: to stop the wave now, close it', undefined, 'close_in_past');
-      }
-      if (wave.status === 'scheduled' && !opensAt) {
-        throw new UnprocessableError('A scheduled wave needs an open time; to leave it unscheduled, set it back to draft', undefined, 'open_time_required');
-      }
-      const candidate = { ...wave, ...(opensAt ? { opensAt } : {}), ...(closesAt ? { closesAt } : {}) };
-      if (wave.status === 'scheduled' || wave.status === 'open') {
-        const clash = await overlapping(candidate, now);
-        if (clash.length > 0) throw new ConflictError(`Those dates overlap wave ${clash.map((w) => describeWave(w, now)).join(', ')}`, 'another_wave_open');
-      }
-      const set: Record<string, unknown> = { graceMinutes };
-      const unset: string[] = [];
-      if (opensAt) set.opensAt = opensAt;
-      else unset.push('opensAt');
-      if (closesAt) set.closesAt = closesAt;
-      else unset.push('closesAt');
-      const updated = await update(wave, set, unset);
-      await audit('wave_changed', updated, actor, { opensAt: opensAt?.toISOString() ?? null, closesAt: closesAt?.toISOString() ?? null, graceMinutes });
+      const planned = await plannedSchedule(wave, schedule, now);
+      const updated = await update(wave, planned.set, planned.unset);
+      await audit('wave_changed', updated, actor, planned.audited);
       return updated;
     },
 
@@ -209,16 +235,17 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       return updated;
     },
 
-    /** Opens on its open time, by itself: the field dates are enforced on every request. */
-    async scheduleWave(surveyId: string, waveId: string, actor: AuditActor): Promise<Wave> {
+    /**
+     * Opens on its open time, by itself: the field dates are enforced on every request. Dates
+     * given here are checked with the scheduling and written with it, or not at all.
+     */
+    async scheduleWave(surveyId: string, waveId: string, actor: AuditActor, schedule: Schedule = {}): Promise<Wave> {
       const wave = await requireWave(surveyId, waveId);
       const now = clock.now();
       if (wave.status !== 'draft') throw new ConflictError(`Wave "${waveId}" is ${phaseOf(wave, now)}: only a draft can be scheduled`, 'wave_not_draft');
-      if (!wave.opensAt || wave.opensAt <= now) throw new UnprocessableError('Set an open time in the future first (or open the wave now)', undefined, 'open_time_required');
-      const clash = await overlapping(wave, now);
-      if (clash.length > 0) throw new ConflictError(`Wave "${waveId}" would be open at the same time as wave ${clash.map((w) => describeWave(w, now)).join(', ')}`, 'another_wave_open');
-      const updated = await update(wave, { status: 'scheduled' });
-      await audit('wave_scheduled', updated, actor, { opensAt: wave.opensAt.toISOString() });
+      const planned = await plannedSchedule(wave, schedule, now, 'scheduled');
+      const updated = await update(wave, { ...planned.set, status: 'scheduled' }, planned.unset);
+      await audit('wave_scheduled', updated, actor, planned.audited);
       return updated;
     },
 
@@ -229,8 +256,17 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       const phase: WavePhase = phaseOf(wave, now);
       if (wave.status === 'open' && phase === 'open') return wave;
       refuseIfEnded(wave, now, 'opened again');
-      const clash = (await overlapping({ ...wave, opensAt: now }, now)).filter((w) => phaseOf(w, now) === 'open');
-      if (clash.length > 0) throw new ConflictError(`Wave ${clash.map((w) => describeWave(w, now)).join(', ')} of this survey is open: close it before opening "${waveId}"`, 'another_wave_open');
+      const clash = await overlapping({ ...wave, opensAt: now }, now);
+      const open = clash.filter((w) => phaseOf(w, now) === 'open');
+      if (open.length > 0) throw new ConflictError(`Wave ${open.map((w) => describeWave(w, now)).join(', ')} of this survey is open: close it before opening "${waveId}"`, 'another_wave_open');
+      // A wave scheduled to open while this one would still be open: two would take answers.
+      if (clash.length > 0) {
+        throw new ConflictError(
+          `Wave ${clash.map((w) => describeWave(w, now)).join(', ')} is scheduled to open while "${waveId}" would still be open: give "${waveId}" a close time before then, or move that wave`,
+          'another_wave_open',
+        );
+      }
+      await settleOverdue(surveyId, now);
       const updated = await update(wave, { status: 'open', openedAt: now, opensAt: now });
       await audit('wave_opened', updated, actor);
       return updated;

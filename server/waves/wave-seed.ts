@@ -10,7 +10,7 @@ import { WaveModel } from './wave.model';
 import { forgetWaves, listWaves, type Wave } from './wave.service';
 import { phaseOf } from './wave-phase';
 
-function seedDocument(survey: LoadedSurvey, seed: TSeedWave, now: Date) {
+function seedDocument(survey: LoadedSurvey, seed: TSeedWave, now: Date, order: number) {
   const timeZone = survey.definition.time_zone ?? DEFAULT_TIME_ZONE;
   const opensAt = seed.field_start ? startOfDay(seed.field_start, timeZone) : undefined;
   const closesAt = seed.field_end ? endOfDay(seed.field_end, timeZone) : undefined;
@@ -25,6 +25,9 @@ function seedDocument(survey: LoadedSurvey, seed: TSeedWave, now: Date) {
     ...(seed.status === 'open' ? { openedAt: opensAt && opensAt < now ? opensAt : now } : {}),
     ...(seed.status === 'closed' ? { closedAt: closesAt && closesAt < now ? closesAt : now } : {}),
     createdBy: `file ${survey.file}`,
+    // One millisecond apart, in the file's order: `current` and "the wave before" go by creation.
+    createdAt: new Date(now.getTime() + order),
+    updatedAt: now,
   };
 }
 
@@ -36,17 +39,24 @@ function disagreement(stored: Wave | undefined, seed: TSeedWave, now: Date): str
   return undefined;
 }
 
-export async function seedWaves(survey: LoadedSurvey, logger?: Logger, now: Date = new Date()): Promise<void> {
+export interface SeedOptions {
+  /** Say when the file and the database disagree: at boot, not in every command-line run. */
+  reportDisagreements?: boolean;
+  now?: Date;
+}
+
+export async function seedWaves(survey: LoadedSurvey, logger?: Logger, options: SeedOptions = {}): Promise<void> {
+  const now = options.now ?? new Date();
   const { definition } = survey;
   const seeds = definition.seed_waves ?? [];
   const existing = await listWaves(definition.id);
   if (existing.length === 0) {
     // Oldest first, so creation order (what `current` falls back on) follows the file.
-    for (const seed of seeds) {
+    for (const [order, seed] of seeds.entries()) {
       await WaveModel.updateOne(
         { surveyId: definition.id, waveId: seed.id },
-        { $setOnInsert: seedDocument(survey, seed, now) },
-        { upsert: true },
+        { $setOnInsert: seedDocument(survey, seed, now, order) },
+        { upsert: true, timestamps: false },
       );
     }
     forgetWaves(definition.id);
@@ -60,6 +70,7 @@ export async function seedWaves(survey: LoadedSurvey, logger?: Logger, now: Date
     forgetWaves(definition.id);
     logger?.info({ survey: definition.id, waves: unpinned, fingerprint: survey.fingerprint }, 'waves without a pinned version now pin the file\'s version');
   }
+  if (!options.reportDisagreements) return;
   const running = existing.filter((w) => phaseOf(w, now) === 'open' && w.fingerprint && w.fingerprint !== survey.fingerprint);
   for (const wave of running) {
     logger?.warn(

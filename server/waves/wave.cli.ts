@@ -170,8 +170,13 @@ async function run(args: Args, survey: LoadedSurvey, surveys: LoadedSurvey[], lo
       return;
     }
     case 'schedule': {
-      let wave = await waves.setSchedule(surveyId, waveId, scheduleOf(values, timeZone), actor);
-      if (wave.status === 'draft' && wave.opensAt) wave = await waves.scheduleWave(surveyId, waveId, actor);
+      const schedule = scheduleOf(values, timeZone);
+      const before = await waves.requireWave(surveyId, waveId);
+      // A draft given an open time is scheduled in the same step: refused whole, or done whole.
+      const opens = schedule.opensAt === undefined ? before.opensAt : schedule.opensAt;
+      const wave = before.status === 'draft' && opens
+        ? await waves.scheduleWave(surveyId, waveId, actor, schedule)
+        : await waves.setSchedule(surveyId, waveId, schedule, actor);
       console.log(`Wave ${wave.waveId} of ${surveyId} is ${phaseOf(wave, clock.now())}: ${describeDates(wave, timeZone)}.`);
       return;
     }

@@ -5,6 +5,7 @@
 import type { SurveyCatalog } from '../survey.catalog';
 import type { TSurveyDefinition } from '../survey.schemas';
 import { listWaves, type Wave } from '../../waves/wave.service';
+import { lineBetween } from '../../waves/wave-lineage';
 import { diffDefinitions, questionOfRef, rewordingsOf, type DefinitionDiff } from './definition-diff';
 
 /** question id → the refs of its rewordings that break the series (question:… and option:…). */
@@ -52,14 +53,18 @@ export function seriesBreaksAlong(chain: readonly ChainLink[]): SeriesBreaks {
   return byQuestion(breaking);
 }
 
-/** The breaks between two waves of a survey, in either order: along the waves made between them. */
+/**
+ * The breaks between two waves of a survey, in either order: along the line of waves from the
+ * earlier to the later, each following the one it was copied from (wave-lineage.ts).
+ */
 export async function findSeriesBreaks(catalog: SurveyCatalog, first: Wave, second: Wave): Promise<SeriesBreaks> {
-  const oldestFirst = (await listWaves(first.surveyId)).reverse();
-  const indexOf = (wave: Wave) => oldestFirst.findIndex((w) => w.waveId === wave.waveId);
-  const [from, to] = [indexOf(first), indexOf(second)].sort((a, b) => a - b) as [number, number];
-  if (from < 0) return new Map();
+  if (first.waveId === second.waveId) return new Map();
+  const waves = await listWaves(first.surveyId);
+  const created = (wave: Wave) => waves.find((w) => w.waveId === wave.waveId)?.createdAt?.getTime() ?? 0;
+  const [earlier, later] = created(first) <= created(second) ? [first, second] : [second, first];
+  const current = (wave: Wave) => waves.find((w) => w.waveId === wave.waveId) ?? wave;
   const chain = await Promise.all(
-    oldestFirst.slice(from, to + 1).map(async (wave) => ({ definition: (await catalog.forWave(wave)).definition, editorialRefs: wave.editorialChanges.map((c) => c.ref) })),
+    lineBetween(current(earlier), current(later), waves).map(async (wave) => ({ definition: (await catalog.forWave(wave)).definition, editorialRefs: wave.editorialChanges.map((c) => c.ref) })),
   );
   return seriesBreaksAlong(chain);
 }

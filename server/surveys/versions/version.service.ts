@@ -9,6 +9,7 @@ import { AppError, NotFoundError, UnprocessableError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { WaveModel } from '../../waves/wave.model';
 import { forgetWaves, listWaves, type EditorialChange, type Wave } from '../../waves/wave.service';
+import { previousWaveOf } from '../../waves/wave-lineage';
 import { recordSurveyVersion, type SurveyCatalog } from '../survey.catalog';
 import { checkSurveyText, SURVEY_FILE_EXTENSIONS, type SurveyProblem } from '../survey.loader';
 import { SurveyVersionModel } from '../survey-version.model';
@@ -85,8 +86,9 @@ export function createVersionService({ catalog, logger, clock }: { catalog: Surv
     const waves = await listWaves(surveyId);
     const index = waves.findIndex((w) => w.waveId === waveId);
     if (index < 0) throw new NotFoundError(`Survey "${surveyId}" has no wave "${waveId}"`, 'wave_not_found');
-    const previous = waves[index + 1];
-    return { wave: waves[index] as Wave, ...(previous ? { previous } : {}) };
+    const wave = waves[index] as Wave;
+    const previous = previousWaveOf(wave, waves);
+    return { wave, ...(previous ? { previous } : {}) };
   }
 
   /** The wave's pinned version against the previous wave's, with the editorial marks. */

@@ -39,8 +39,9 @@ describe('A wave\'s changes page and editorial marks', function () {
     const page = await analyst.get(`${CHANGES}?lang=en`);
     expect(page.status).to.equal(200);
     const intro = page.$('main > p').text();
-    // The previous wave is the one created before it: the demonstration wave, on the file's version.
-    expect(intro).to.contain(fingerprint).and.contain(app.catalog.require(CAPTIC_ID).fingerprint).and.contain('demo');
+    // The previous wave is the one it was copied from, March 2011 on the file's version, not the
+    // demonstration wave created between them.
+    expect(intro).to.contain(fingerprint).and.contain(app.catalog.require(CAPTIC_ID).fingerprint).and.contain('2011-03').and.not.contain('demo');
     const rows = page.$('tr[data-ref]');
     expect(rows.length).to.equal(1);
     const cells = rows.first().find('td');

@@ -148,7 +148,7 @@ describe('A wave’s life, as respondents meet it', function () {
     await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
     const lines: Array<{ level: number; msg: string }> = [];
     const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } }));
-    await registerSurvey(app.catalog.require(CAPTIC_ID), logger);
+    await registerSurvey(app.catalog.require(CAPTIC_ID), logger, { reportDisagreements: true });
     const demo = await db().collection('waves').findOne({ surveyId: CAPTIC_ID, waveId: 'demo' });
     expect(demo).to.include({ status: 'closed' });
     const warnings = lines.filter((l) => l.level === 40);

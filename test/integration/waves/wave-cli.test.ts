@@ -81,7 +81,7 @@ describe('npm run wave', function () {
     expect(events).to.deep.equal([
       { action: 'wave_created', target: '2099-03', via: 'cli' },
       { action: 'wave_closed', target: 'demo', via: 'cli' },
-      { action: 'wave_changed', target: '2099-03', via: 'cli' },
+      // Dates and scheduling in one step: one audit line.
       { action: 'wave_scheduled', target: '2099-03', via: 'cli' },
       { action: 'wave_opened', target: '2099-03', via: 'cli' },
     ]);

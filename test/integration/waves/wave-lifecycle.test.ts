@@ -1,0 +1,120 @@
+// The wave use cases' rules, on an injected clock: refusals change nothing, two openings cannot
+// both win, a wave past its close time does not block the next one, and dates and scheduling are
+// written together or not at all.
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { AppError } from '../../../server/lib/errors';
+import { listWaves } from '../../../server/waves/wave.service';
+import { startTestApp, type TestApp } from '../../support/app';
+import { createTestClock, type TestClock } from '../../support/clock';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
+import { CAPTIC_ID } from '../../fixtures/captic-answers';
+
+const storedWaves = () => mongoose.connection.db!.collection('waves').find({ surveyId: CAPTIC_ID }, { projection: { _id: 0, updatedAt: 0 } }).sort({ waveId: 1 }).toArray();
+
+async function refusal(action: Promise<unknown>): Promise<AppError> {
+  const error = await action.then(() => undefined, (e: unknown) => e);
+  expect(error, 'the action was refused').to.be.instanceOf(AppError);
+  return error as AppError;
+}
+
+describe('Wave use cases', function () {
+  this.timeout(30_000);
+  let app: TestApp;
+  let clock: TestClock;
+  const waves = () => wavesOf(app, clock);
+
+  before(async () => {
+    clock = createTestClock('2027-02-15T09:00:00Z');
+    app = await startTestApp({}, { clock });
+  });
+  after(async () => app.close());
+  beforeEach(async () => {
+    clock.set('2027-02-15T09:00:00Z');
+    await app.reset();
+  });
+
+  it('seeds the file’s waves in its order, so the newest is the demonstration wave', async () => {
+    expect((await listWaves(CAPTIC_ID)).map((w) => w.waveId)).to.deep.equal(['demo', '2011-03']);
+  });
+
+  it('lets only one of two concurrent openings win, and names the open wave to the other', async () => {
+    await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
+    await waves().createWave(CAPTIC_ID, { waveId: 'a' }, TEST_ACTOR);
+    await waves().createWave(CAPTIC_ID, { waveId: 'b' }, TEST_ACTOR);
+    const outcomes = await Promise.allSettled([waves().openWave(CAPTIC_ID, 'a', TEST_ACTOR), waves().openWave(CAPTIC_ID, 'b', TEST_ACTOR)]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
+    const [refused] = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(refused!.reason).to.include({ status: 409, code: 'another_wave_open' });
+    const open = (await storedWaves()).filter((w) => w.status === 'open').map((w) => w.waveId);
+    expect(open).to.have.length(1);
+    expect((refused!.reason as Error).message).to.contain(`"${open[0]}"`);
+  });
+
+  it('does not let a wave past its close time block the next one, and records it closed', async () => {
+    await waves().setSchedule(CAPTIC_ID, 'demo', { closesAt: new Date('2027-02-20T00:00:00Z') }, TEST_ACTOR);
+    await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
+    clock.set('2027-02-21T00:00:00Z');
+    await waves().openWave(CAPTIC_ID, '2027-03', TEST_ACTOR);
+    const stored = await storedWaves();
+    expect(stored.find((w) => w.waveId === 'demo')).to.include({ status: 'closed' }).and.deep.include({ closedAt: new Date('2027-02-20T00:00:00Z') });
+    expect(stored.find((w) => w.waveId === '2027-03')).to.include({ status: 'open' });
+  });
+
+  it('refuses to open an open-ended wave while another is scheduled to open later, and allows it with a close time before then', async () => {
+    await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
+    await waves().createWave(CAPTIC_ID, { waveId: 'later' }, TEST_ACTOR);
+    await waves().scheduleWave(CAPTIC_ID, 'later', TEST_ACTOR, { opensAt: new Date('2027-03-01T08:00:00Z') });
+    await waves().createWave(CAPTIC_ID, { waveId: 'now' }, TEST_ACTOR);
+    const before = await storedWaves();
+    const error = await refusal(waves().openWave(CAPTIC_ID, 'now', TEST_ACTOR));
+    expect(error).to.include({ status: 409, code: 'another_wave_open' });
+    expect(error.message).to.contain('"later" (scheduled)');
+    expect(await storedWaves()).to.deep.equal(before);
+    await waves().setSchedule(CAPTIC_ID, 'now', { closesAt: new Date('2027-03-01T08:00:00Z') }, TEST_ACTOR);
+    expect(await waves().openWave(CAPTIC_ID, 'now', TEST_ACTOR)).to.include({ status: 'open' });
+  });
+
+  it('schedules a draft with its dates in one step: a refused scheduling leaves the dates as they were', async () => {
+    await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
+    const before = await storedWaves();
+    // demo is open with no close time: any window would overlap it.
+    const error = await refusal(waves().scheduleWave(CAPTIC_ID, '2027-03', TEST_ACTOR, { opensAt: new Date('2027-03-01T08:00:00Z'), closesAt: new Date('2027-03-31T16:00:00Z') }));
+    expect(error).to.include({ status: 409, code: 'another_wave_open' });
+    expect(await storedWaves()).to.deep.equal(before);
+  });
+
+  for (const [name, schedule, code] of [
+    ['a close time before the open time', { opensAt: new Date('2027-03-31T00:00:00Z'), closesAt: new Date('2027-03-01T00:00:00Z') }, 'close_before_open'],
+    ['a negative grace period', { graceMinutes: -5 }, 'invalid_grace'],
+    ['a grace period that is not whole minutes', { graceMinutes: 2.5 }, 'invalid_grace'],
+    ['an open time in the past, to schedule', { opensAt: new Date('2027-02-01T00:00:00Z') }, 'open_time_required'],
+  ] as const) {
+    it(`refuses ${name} (422) and changes nothing`, async () => {
+      await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
+      await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
+      const before = await storedWaves();
+      const attempt = code === 'open_time_required' ? waves().scheduleWave(CAPTIC_ID, '2027-03', TEST_ACTOR, schedule) : waves().setSchedule(CAPTIC_ID, '2027-03', schedule, TEST_ACTOR);
+      expect(await refusal(attempt)).to.include({ status: 422, code });
+      expect(await storedWaves()).to.deep.equal(before);
+    });
+  }
+
+  it('refuses to reopen a closed wave, to close a draft, and a wave id that is taken, reserved or malformed', async () => {
+    expect(await refusal(waves().openWave(CAPTIC_ID, '2011-03', TEST_ACTOR))).to.include({ status: 409, code: 'wave_closed' });
+    await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
+    expect(await refusal(waves().closeWave(CAPTIC_ID, '2027-03', TEST_ACTOR))).to.include({ status: 409, code: 'wave_not_open' });
+    expect(await refusal(waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR))).to.include({ status: 409, code: 'wave_exists' });
+    for (const waveId of ['current', '-x', 'a b', 'x'.repeat(65)]) {
+      expect(await refusal(waves().createWave(CAPTIC_ID, { waveId }, TEST_ACTOR)), waveId).to.include({ status: 400, code: 'invalid_wave' });
+    }
+    expect(await refusal(waves().createWave(CAPTIC_ID, { waveId: 'x', copyFrom: 'nope' }, TEST_ACTOR))).to.include({ status: 404, code: 'wave_not_found' });
+    expect(await refusal(waves().createWave(CAPTIC_ID, { waveId: 'x', fingerprint: 'sha256:0000000000000000' }, TEST_ACTOR))).to.include({ status: 404, code: 'version_not_found' });
+    expect((await storedWaves()).map((w) => w.waveId)).to.deep.equal(['2011-03', '2027-03', 'demo']);
+  });
+
+  it('refuses to pin another version once the wave has opened', async () => {
+    const error = await refusal(waves().pinVersion(CAPTIC_ID, 'demo', app.catalog.require(CAPTIC_ID).fingerprint, TEST_ACTOR));
+    expect(error).to.include({ status: 409, code: 'wave_not_draft' });
+  });
+});
