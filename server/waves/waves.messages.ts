@@ -2,7 +2,9 @@
 export const WAVES_MESSAGES = {
   'waves.nav_label': { fr: 'Pages de la vague', en: 'Wave pages' },
   'waves.nav_wave': { fr: 'Vague', en: 'Wave' },
-  'waves.nav_progress': { fr: 'Terrain et quotas', en: 'Fieldwork and quotas' },
+  'waves.nav_progress': { fr: 'Avancement du terrain', en: 'Fieldwork progress' },
+  'waves.nav_quotas': { fr: 'Quotas', en: 'Quotas' },
+  'waves.versions_link': { fr: 'Versions du questionnaire, et en déposer une nouvelle', en: 'Questionnaire versions, and uploading a new one' },
   'waves.nav_responses': { fr: 'Réponses et test', en: 'Responses and testing' },
   'waves.nav_changes': { fr: 'Questionnaire et changements', en: 'Questionnaire and changes' },
 

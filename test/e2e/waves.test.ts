@@ -164,6 +164,8 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
     await organizer.goto(`${app.url}/admin`);
     await organizer.locator(`#survey-${CAPTIC_ID} a`).click();
     await organizer.waitForURL(`${app.url}${SURVEY_PAGE}`);
+    // The upload page is a link away for an organizer.
+    expect(await organizer.locator('#versions-link').getAttribute('href')).to.equal(`/admin/surveys/${CAPTIC_ID}/versions`);
     await organizer.locator('#waveId').fill('2012-03');
     await organizer.locator('#label_fr').fill('Mars 2012');
     await organizer.locator('#label_en').fill('March 2012');
@@ -178,10 +180,8 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
     expect(await textOf(organizer, '#wave-copied-from')).to.equal('2011-03');
     expect(await textOf(organizer, '#wave-version')).to.equal(uploadedFingerprint);
 
-    // The quotas came along: the fieldwork page's link leads to them, none counted yet.
-    await organizer.locator('.wave-nav a', { hasText: 'Terrain et quotas' }).click();
-    await organizer.waitForURL(`${app.url}${WAVE_PAGE}/progress`);
-    await organizer.locator('#set-quotas').click();
+    // The quotas came along: the wave's Quotas tab shows them, none counted yet.
+    await organizer.locator('.wave-nav a', { hasText: 'Quotas' }).click();
     await organizer.waitForURL(`${app.url}${WAVE_PAGE}/quotas`);
     expect(await textOf(organizer, `tr[data-cell="${CELL}"] .quota-count`)).to.equal('0 / 150');
     expect(await textOf(organizer, 'tr[data-cell="company_size.pme"] .quota-count')).to.equal('0 / 60');
@@ -205,6 +205,8 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
     }
     expect(await row.locator('.status-break').innerText()).to.equal('Rupture de série');
     expect(await textOf(organizer, 'main')).to.contain(`Version ${uploadedFingerprint} de la vague 2012-03`);
+    // Against the wave it was copied from, not the demonstration wave made between them.
+    expect(await textOf(organizer, '.changes-table thead')).to.contain('Avant (2011-03)');
     await screenshot(organizer, 'changes');
   });
 
