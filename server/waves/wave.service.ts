@@ -81,7 +81,8 @@ export function toWave(doc: StoredWave): Wave {
 
 /**
  * What `current` resolves from: the waves that are or will be open (a handful at most), and the
- * most recently created wave, for when none is.
+ * most recently created wave that is not a draft (a draft is the organizers' own until it is
+ * scheduled or opened), else the most recent of all, for when none is open.
  */
 interface CurrentCandidates {
   live: Wave[];
@@ -100,7 +101,10 @@ async function loadWave(surveyId: string, waveName: string): Promise<Cached | un
   const live = await WaveModel.find({ surveyId, status: { $in: ['open', 'scheduled'] } }, WAVE_FIELDS)
     .sort({ status: 1, openedAt: -1, createdAt: -1 })
     .lean<StoredWave[]>();
-  const latest = await WaveModel.findOne({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<StoredWave>();
+  // Newest first along {surveyId, createdAt}: the read stops at the first wave that is not a draft.
+  const latest =
+    (await WaveModel.findOne({ surveyId, status: { $ne: 'draft' } }, WAVE_FIELDS).sort({ createdAt: -1 }).hint({ surveyId: 1, createdAt: -1 }).lean<StoredWave>()) ??
+    (await WaveModel.findOne({ surveyId }, WAVE_FIELDS).sort({ createdAt: -1 }).lean<StoredWave>());
   if (!latest) return undefined;
   return Object.freeze({ live: live.map((w) => Object.freeze(toWave(w))), latest: Object.freeze(toWave(latest)) });
 }
@@ -109,8 +113,8 @@ const waves = createWaveCache<Cached>(loadWave);
 
 /**
  * The current wave at `now`: the one taking answers; else the next one scheduled to open (its
- * respondents are told when); else the most recently created one, so reports keep working after
- * a wave closes.
+ * respondents are told when); else the most recently created one that is not a draft, so
+ * respondents meet the last wave's closed page and reports keep working after a wave closes.
  */
 function currentOf(candidates: CurrentCandidates, now: Date): Wave | undefined {
   const open = candidates.live.find((w) => phaseOf(w, now) === 'open');

@@ -103,6 +103,41 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
       expect(failures).to.deep.equal({});
     });
 
+    it(`finds nothing serious on the wave pages an organizer reaches in ${lang}, refused forms included, nor on the closed survey page`, async () => {
+      const { page, failures, seen, audit, visit } = await auditor(lang);
+      const organizer = await createStaff(suite.app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
+      await signInChromium(page, suite.app, organizer);
+      const survey = `/admin/surveys/${CAPTIC_ID}`;
+      const wave = `${survey}/waves/demo`;
+
+      await visit(survey);
+      await page.locator('#waveId').fill('2027-03');
+      expect(await submitWith(page, page.locator('#new-wave button[type="submit"]'))).to.equal(303);
+      await audit(`${survey}/waves/2027-03, just made`);
+      await page.locator('#opensAt').fill('2027-03-31T09:00');
+      await page.locator('#closesAt').fill('2027-03-01T09:00');
+      expect(await submitWith(page, page.locator('#wave-schedule button[type="submit"]'))).to.equal(422);
+      await audit('wave page, close before open');
+      await visit(wave);
+      await visit(`${wave}/progress`);
+      await visit(`${wave}/quotas?question=company_size`);
+      await page.locator('input[name="limit.tpe"]').fill('-3');
+      await skipBrowserChecks(page, '#quota-limits');
+      expect(await submitWith(page, page.locator('#quota-limits button[type="submit"]'))).to.equal(422);
+      await audit('quotas page, negative limit');
+      await visit(`${wave}/responses`);
+      await visit(`${wave}/changes`);
+      await visit(`${survey}/versions`);
+
+      // A respondent meets the closed page once the wave closes.
+      await page.goto(`${suite.app.url}${wave}`);
+      expect(await submitWith(page, page.locator('#close-wave button[type="submit"]'))).to.equal(303);
+      await visit(`/s/${CAPTIC_ID}`, 410);
+
+      expect(seen).to.have.length(11);
+      expect(failures).to.deep.equal({});
+    });
+
     it(`finds nothing serious on what an analyst sees in ${lang}: the console, the account page, a refusal`, async () => {
       const { page, failures, visit } = await auditor(lang);
       const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
