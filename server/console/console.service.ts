@@ -4,7 +4,8 @@ import { mayReadSurvey } from '../accounts/permissions';
 import type { InterfaceLanguage } from '../lib/i18n/index';
 import { surveyTitle } from '../surveys/survey-titles';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
-import { timeZoneOf, waveOverviews, type WaveOverview } from './wave-overview.service';
+import { waveOverviews, type WaveOverview } from './wave-overview.service';
+import { surveyTimeZone } from '../waves/wave-dates';
 
 export interface SurveyOverview {
   id: string;
@@ -21,7 +22,7 @@ export async function surveysOverview(account: Account, catalog: SurveyCatalog, 
   return Promise.all(
     visibleSurveyIds(account, catalog).map(async (surveyId) => {
       const survey = catalog.require(surveyId);
-      return { id: surveyId, title: surveyTitle(survey.definition, lang), timeZone: timeZoneOf(survey), waves: await waveOverviews(survey, now, lang) };
+      return { id: surveyId, title: surveyTitle(survey.definition, lang), timeZone: surveyTimeZone(survey), waves: await waveOverviews(survey, now, lang) };
     }),
   );
 }

@@ -7,8 +7,8 @@ import { countResponsesByWave, type WaveResponseCounts } from '../responses/resp
 import { localize } from '../surveys/localize';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { SurveyVersionModel } from '../surveys/survey-version.model';
-import { DEFAULT_TIME_ZONE, type TLocalizedText } from '../surveys/survey.schemas';
-import { fieldDatesOf, formatInZone } from '../waves/wave-dates';
+import type { TLocalizedText } from '../surveys/survey.schemas';
+import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { phaseOf, type WavePhase } from '../waves/wave-phase';
 import { listWaves, type Wave } from '../waves/wave.service';
 
@@ -37,12 +37,8 @@ export interface SurveyVersionSummary {
 
 const NO_COUNTS: WaveResponseCounts = { complete: 0, partial: 0, screened_out: 0, voided: 0 };
 
-export function timeZoneOf(survey: LoadedSurvey): string {
-  return survey.definition.time_zone ?? DEFAULT_TIME_ZONE;
-}
-
 export function describeWaveAt(wave: Wave, survey: LoadedSurvey, now: Date, lang: InterfaceLanguage, counts: WaveResponseCounts = NO_COUNTS): WaveOverview {
-  const timeZone = timeZoneOf(survey);
+  const timeZone = surveyTimeZone(survey);
   const { start, end } = fieldDatesOf(wave, timeZone);
   return {
     ...wave,

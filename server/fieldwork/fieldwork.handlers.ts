@@ -9,13 +9,12 @@ import { negotiateLanguage, translator, type InterfaceLanguage, type MessageKey,
 import { mayManageSurvey } from '../accounts/permissions';
 import { auditActorOf, principalOf } from '../accounts/principal';
 import { echoedText, refusalMessage } from '../accounts/refusals';
-import { timeZoneOf } from '../console/wave-overview.service';
 import { localize } from '../surveys/localize';
 import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
-import { formatInZone } from '../waves/wave-dates';
+import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import type { Wave, WaveQuota } from '../waves/wave.service';
 import { computeWaveProgress, type WaveProgress } from './progress.service';
 import { createQuotaService, quotaQuestionsOf, type QuotaCellStatus } from './quota.service';
@@ -109,7 +108,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
   }
 
   async function progressOf(survey: LoadedSurvey, wave: Wave, version: LoadedSurvey): Promise<WaveProgress> {
-    return computeWaveProgress({ wave, definition: version.definition, timeZone: timeZoneOf(survey), quotas: await quotas.quotaCells(wave), now: clock.now() });
+    return computeWaveProgress({ wave, definition: version.definition, timeZone: surveyTimeZone(survey), quotas: await quotas.quotaCells(wave), now: clock.now() });
   }
 
   function quotaRows(cells: QuotaCellStatus[], definition: TSurveyDefinition, lang: string) {
@@ -123,7 +122,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
     const context = pageContext(req, `${base}/progress`);
     const { lang, t } = context;
     const progress = await progressOf(survey, wave, version);
-    const timeZone = timeZoneOf(survey);
+    const timeZone = surveyTimeZone(survey);
     const fallback = version.definition.languages[0];
     res.render('fieldwork/progress', {
       ...context,
@@ -221,7 +220,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
 
   const progressJson: RequestHandler = async (req, res) => {
     const { survey, wave, version } = await waveOf(req);
-    res.json({ ...(await progressOf(survey, wave, version)), timeZone: timeZoneOf(survey) });
+    res.json({ ...(await progressOf(survey, wave, version)), timeZone: surveyTimeZone(survey) });
   };
 
   const quotasJson: RequestHandler = async (req, res) => {

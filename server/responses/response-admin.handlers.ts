@@ -9,10 +9,9 @@ import { negotiateLanguage, translator, type MessageKey, type Translate } from '
 import { mayManageSurvey } from '../accounts/permissions';
 import { auditActorOf, principalOf } from '../accounts/principal';
 import { echoedText, refusalMessage } from '../accounts/refusals';
-import { DEFAULT_TIME_ZONE } from '../surveys/survey.schemas';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { surveyTitle } from '../surveys/survey-titles';
-import { localDateTime } from '../waves/wave-dates';
+import { localDateTime, surveyTimeZone } from '../waves/wave-dates';
 import { phaseOf } from '../waves/wave-phase';
 import { createResponseAdmin, VOID_REASON_LENGTH, type ResponseSummary } from './response-admin.service';
 import type { StoredResponse } from './response.service';
@@ -72,9 +71,6 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
     return catalog.require(String(req.params.surveyId));
   }
 
-  function timeZoneOf(survey: LoadedSurvey): string {
-    return survey.definition.time_zone ?? DEFAULT_TIME_ZONE;
-  }
 
   /** A moment in the survey's zone, as the console's tables show it. */
   function shownTime(instant: Date | undefined, timeZone: string): string {
@@ -106,7 +102,7 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
     const { waveId } = list.wave;
     const base = waveResponsesPath(surveyId, waveId);
     const context = pageContext(req, base);
-    const timeZone = timeZoneOf(survey);
+    const timeZone = surveyTimeZone(survey);
     const row = (r: ResponseSummary) => ({
       id: r.id,
       href: responsePath(surveyId, r.id),
@@ -145,7 +141,7 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
     const path = responsePath(surveyId, responseId);
     const context = pageContext(req, path);
     const { response, answers } = await admin.describeResponse(surveyId, responseId, context.lang);
-    const timeZone = timeZoneOf(survey);
+    const timeZone = surveyTimeZone(survey);
     const { voided } = response;
     res.status(status).render('responses/show', {
       ...context,

@@ -17,8 +17,7 @@ import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } fro
 import type { StoredResponse } from './response.service';
 import { createTakeService, WaveNotOpenError, type Destination, type RespondentInput } from './take.service';
 import { readResumeCookie, setResumeCookie, surveyPath } from './resume-cookie';
-import { fieldDatesOf, formatInZone } from '../waves/wave-dates';
-import { DEFAULT_TIME_ZONE } from '../surveys/survey.schemas';
+import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
 
@@ -192,7 +191,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
   function renderNotOpen(req: Request, res: Response, error: WaveNotOpenError): void {
     // Error handlers see no route parameters: the survey comes with the error.
     const ctx = withVersion(context(req, res, error.wave.surveyId), error.survey);
-    const timeZone = ctx.definition.time_zone ?? DEFAULT_TIME_ZONE;
+    const timeZone = surveyTimeZone(catalog.require(error.wave.surveyId));
     const { wave } = error;
     const field = fieldDatesOf(wave, timeZone);
     const closed = error.phase === 'closed';

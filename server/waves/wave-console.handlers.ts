@@ -13,8 +13,8 @@ import { echoedText, refusalMessage } from '../accounts/refusals';
 import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { staffPageContext } from '../console/page-context';
-import { describeWaveAt, listSurveyVersions, timeZoneOf, waveOverviews, type WaveOverview } from '../console/wave-overview.service';
-import { localDateTime, parseLocalDateTime } from './wave-dates';
+import { describeWaveAt, listSurveyVersions, waveOverviews, type WaveOverview } from '../console/wave-overview.service';
+import { localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates';
 import { createWaveLifecycle, type Schedule, type WaveSettings } from './wave-lifecycle.service';
 import type { Wave } from './wave.service';
 
@@ -205,7 +205,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
       title: `${surveyTitle(survey.definition, context.lang)} – ${context.t('waves.survey_title')}`,
       surveyId,
       surveyName: surveyTitle(survey.definition, context.lang),
-      timeZone: timeZoneOf(survey),
+      timeZone: surveyTimeZone(survey),
       waves,
       versions,
       languages,
@@ -229,7 +229,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     const now = clock.now();
     const [stored, versions] = await Promise.all([lifecycle.requireWave(surveyId, waveId), listSurveyVersions(survey)]);
     const wave = describeWaveAt(stored, survey, now, context.lang);
-    const timeZone = timeZoneOf(survey);
+    const timeZone = surveyTimeZone(survey);
     res.status(status).render('waves/show', {
       ...context,
       title: `${waveId} – ${surveyTitle(survey.definition, context.lang)}`,
@@ -297,7 +297,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
   }
 
   const saveSchedule = waveAction(
-    (req, survey, { surveyId, waveId }) => lifecycle.setSchedule(surveyId, waveId, scheduleOf(readScheduleForm(formOf(req)), timeZoneOf(survey)), auditActorOf(req)),
+    (req, survey, { surveyId, waveId }) => lifecycle.setSchedule(surveyId, waveId, scheduleOf(readScheduleForm(formOf(req)), surveyTimeZone(survey)), auditActorOf(req)),
     'schedule',
     (req) => ({ schedule: readScheduleForm(formOf(req)) }),
   );
@@ -324,7 +324,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
   const listJson: RequestHandler = async (req, res) => {
     const survey = surveyOf(req);
     const waves = await waveOverviews(survey, clock.now(), 'en');
-    res.json({ surveyId: survey.definition.id, timeZone: timeZoneOf(survey), waves: waves.map(apiWave) });
+    res.json({ surveyId: survey.definition.id, timeZone: surveyTimeZone(survey), waves: waves.map(apiWave) });
   };
 
   const showJson: RequestHandler = async (req, res) => {

@@ -2,7 +2,17 @@
 // time zone: "closes at the end of 31 March" means midnight in Paris, not in the server's zone.
 // luxon does the zone arithmetic (daylight saving included), which Date alone cannot.
 import { DateTime } from 'luxon';
+import { DEFAULT_TIME_ZONE, type TSurveyDefinition } from '../surveys/survey.schemas';
 import type { Wave } from './wave.service';
+
+/**
+ * The zone a survey's field dates are read and shown in. Always the survey file's (pass
+ * `catalog.require(id)`), never a pinned version's: the zone is not part of a version (it is left
+ * out of the fingerprint), and respondents and organizers must see the same dates.
+ */
+export function surveyTimeZone(survey: { definition: Pick<TSurveyDefinition, 'time_zone'> }): string {
+  return survey.definition.time_zone ?? DEFAULT_TIME_ZONE;
+}
 
 /** The instant a day starts in a zone: "2011-03-01" in Europe/Paris is 2011-02-28T23:00Z. */
 export function startOfDay(isoDate: string, timeZone: string): Date {

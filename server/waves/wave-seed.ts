@@ -4,14 +4,14 @@
 // the file expecting it to close a wave.
 import type { Logger } from '../lib/logger';
 import type { LoadedSurvey } from '../surveys/survey.loader';
-import { DEFAULT_TIME_ZONE, type TSeedWave } from '../surveys/survey.schemas';
-import { endOfDay, startOfDay } from './wave-dates';
+import type { TSeedWave } from '../surveys/survey.schemas';
+import { endOfDay, startOfDay, surveyTimeZone } from './wave-dates';
 import { WaveModel } from './wave.model';
 import { forgetWaves, listWaves, type Wave } from './wave.service';
 import { phaseOf } from './wave-phase';
 
 function seedDocument(survey: LoadedSurvey, seed: TSeedWave, now: Date, order: number) {
-  const timeZone = survey.definition.time_zone ?? DEFAULT_TIME_ZONE;
+  const timeZone = surveyTimeZone(survey);
   const opensAt = seed.field_start ? startOfDay(seed.field_start, timeZone) : undefined;
   const closesAt = seed.field_end ? endOfDay(seed.field_end, timeZone) : undefined;
   return {

@@ -10,8 +10,8 @@ import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
 import type { LoadedSurvey } from '../surveys/survey.loader';
-import { timeZoneOf, waveOverviews } from '../console/wave-overview.service';
-import { formatInZone, localDateTime, parseLocalDateTime } from './wave-dates';
+import { waveOverviews } from '../console/wave-overview.service';
+import { formatInZone, localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates';
 import { createWaveLifecycle, type Schedule } from './wave-lifecycle.service';
 import type { Wave } from './wave.service';
 import { phaseOf } from './wave-phase';
@@ -123,7 +123,7 @@ function pad(cells: string[], widths: number[]): string {
 }
 
 async function printList(survey: LoadedSurvey, now: Date, json: boolean): Promise<void> {
-  const timeZone = timeZoneOf(survey);
+  const timeZone = surveyTimeZone(survey);
   const waves = await waveOverviews(survey, now, 'en');
   if (json) {
     console.log(JSON.stringify({ surveyId: survey.definition.id, timeZone, waves: waves.map(({ labelText: _l, opensText: _o, closesText: _c, ...wave }) => wave) }, null, 2));
@@ -149,7 +149,7 @@ function describeDates(wave: Wave, timeZone: string): string {
 async function run(args: Args, survey: LoadedSurvey, surveys: LoadedSurvey[], logger: Logger): Promise<void> {
   const clock = systemClock;
   const surveyId = survey.definition.id;
-  const timeZone = timeZoneOf(survey);
+  const timeZone = surveyTimeZone(survey);
   const waves = createWaveLifecycle({ catalog: createSurveyCatalog(surveys), logger, clock });
   const actor: AuditActor = { via: 'cli' };
   const waveId = args.wave ?? '';

@@ -4,9 +4,9 @@ import type { LoadedSurvey } from '../../surveys/survey.loader';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import { wordedItemsOf } from '../../surveys/versions/definition-diff';
 import { localize } from '../../surveys/localize';
-import { DEFAULT_TIME_ZONE, type TQuestion } from '../../surveys/survey.schemas';
+import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
-import { fieldDatesOf } from '../../waves/wave-dates';
+import { fieldDatesOf, surveyTimeZone } from '../../waves/wave-dates';
 import { formatPercent, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
 import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
@@ -250,7 +250,7 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
         }
       }
       const deff = main.weighting?.designEffect ?? 1;
-      const field = fieldDatesOf(wave, definition.time_zone ?? DEFAULT_TIME_ZONE);
+      const field = fieldDatesOf(wave, surveyTimeZone(catalog.require(definition.id)));
       return {
         title: localize(definition.title, lang, source),
         surveyId: definition.id,
