@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/database';
 import { streamCompleteAnswers } from '../responses/response.service';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
+import { createSurveyCatalog } from '../surveys/survey.catalog';
 import { EXIT_OK, EXIT_USAGE, runCommand } from '../lib/command-line';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
 import { tallyTargetFor } from './tally/tally.hooks';
@@ -25,11 +26,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--survey is required\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const { config, survey, logger } = await setUpSurveyCli(values.survey);
+  const { config, surveys, survey, logger } = await setUpSurveyCli(values.survey);
   const database = await openDatabase(config, logger, { role: 'cli' });
   try {
     const wave = await findWave(survey.definition.id, values.wave ?? CURRENT_WAVE);
-    const count = await rebuildTallies(tallyTargetFor(survey.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
+    // Counted as the live counters count them: with the version the wave pins, not the file's.
+    const pinned = await createSurveyCatalog(surveys).forWave(wave);
+    const count = await rebuildTallies(tallyTargetFor(pinned.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
     console.log(`Rebuilt the live counters of ${survey.definition.id}, wave ${wave.waveId}, from ${count} complete responses.`);
     return EXIT_OK;
   } finally {

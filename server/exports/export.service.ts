@@ -92,8 +92,8 @@ export async function resolveExportTarget(catalog: SurveyCatalog, request: Expor
   if (request.fingerprint !== undefined) fingerprints = [request.fingerprint];
   else {
     fingerprints = await answeredFingerprints({ surveyId: wave.surveyId, waveId: wave.waveId, includeVoided });
-    // A wave nobody has completed yet is described by the definition it runs now.
-    if (fingerprints.length === 0) fingerprints = [survey.fingerprint];
+    // A wave nobody has completed yet is described by the version it pins.
+    if (fingerprints.length === 0) fingerprints = [(await catalog.forWave(wave)).fingerprint];
   }
   const versions: TSurveyDefinition[] = [];
   for (const fingerprint of fingerprints) versions.push(await loadVersion(survey.definition.id, fingerprint, survey));
