@@ -5,7 +5,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../lib/errors';
 import { publicBaseUrl, requestOrigin } from '../lib/public-url';
-import { negotiateLanguage, translator, type MessageKey, type Translate } from '../lib/i18n/index';
+import type { MessageKey, Translate } from '../lib/i18n/index';
+import { staffPageContext } from '../console/page-context';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { surveyTitles } from '../surveys/survey-titles';
 import { PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
@@ -63,11 +64,9 @@ function accountPath(id: string): string {
 }
 
 export function createUserAdminHandlers({ config, catalog }: AppDependencies, accounts: AccountService) {
-  /** `languagePath` is the page a language switch reloads: a GET page, never the POST that drew it. */
+  /** The staff page context, with the roles the account forms offer. */
   function pageContext(req: Request, languagePath: string | undefined) {
-    const lang = negotiateLanguage(req);
-    const t = translator(lang);
-    return { lang, t, switchLanguageHref: languagePath && `${languagePath}?lang=${lang === 'fr' ? 'en' : 'fr'}`, roles: ROLES };
+    return { ...staffPageContext(req, languagePath), roles: ROLES };
   }
 
   function surveyChoices(lang: string) {

@@ -5,7 +5,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { type AppError, ValidationError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
-import { negotiateLanguage, translator, type InterfaceLanguage, type MessageKey, type Translate } from '../lib/i18n/index';
+import type { InterfaceLanguage, MessageKey, Translate } from '../lib/i18n/index';
+import { staffPageContext } from '../console/page-context';
 import { mayManageSurvey } from '../accounts/permissions';
 import { auditActorOf, principalOf } from '../accounts/principal';
 import { echoedText, refusalMessage } from '../accounts/refusals';
@@ -94,12 +95,6 @@ const ZQuotas = z.array(z.strictObject({ questionId: z.string().min(1), optionId
 export function createFieldworkHandlers({ catalog, logger, clock }: AppDependencies) {
   const quotas = createQuotaService({ catalog, logger, clock });
 
-  function pageContext(req: Request, languagePath: string | undefined) {
-    const lang = negotiateLanguage(req);
-    const t = translator(lang);
-    return { lang, t, switchLanguageHref: languagePath && `${languagePath}?lang=${lang === 'fr' ? 'en' : 'fr'}` };
-  }
-
   /** The survey (its file's version names it), the wave, and the version the wave's respondents answer. */
   async function waveOf(req: Request): Promise<{ survey: LoadedSurvey; wave: Wave; version: LoadedSurvey }> {
     const survey = catalog.require(String(req.params.surveyId));
@@ -119,7 +114,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
     const { survey, wave, version } = await waveOf(req);
     const surveyId = survey.definition.id;
     const base = wavePath(surveyId, wave.waveId);
-    const context = pageContext(req, `${base}/progress`);
+    const context = staffPageContext(req, `${base}/progress`);
     const { lang, t } = context;
     const progress = await progressOf(survey, wave, version);
     const timeZone = surveyTimeZone(survey);
@@ -150,7 +145,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
     const { survey, wave, version } = await waveOf(req);
     const surveyId = survey.definition.id;
     const base = wavePath(surveyId, wave.waveId);
-    const context = pageContext(req, `${base}/quotas`);
+    const context = staffPageContext(req, `${base}/quotas`);
     const { lang, t } = context;
     const { definition } = version;
     const cells = await quotas.quotaCells(wave);
@@ -191,7 +186,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
   }
 
   const quotasPage: RequestHandler = async (req, res) => {
-    const { t } = pageContext(req, undefined);
+    const { t } = staffPageContext(req, undefined);
     await renderQuotas(req, res, 200, { notice: req.query.done === 'saved' ? t('fieldwork.done_saved') : undefined });
   };
 
@@ -202,7 +197,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
       await quotas.setQuotas(survey.definition.id, wave.waveId, quotasFromForm(wave, form), auditActorOf(req));
       res.redirect(303, `${wavePath(survey.definition.id, wave.waveId)}/quotas?${new URLSearchParams({ question: form.questionId, done: 'saved' })}`);
     } catch (error) {
-      const { lang, t } = pageContext(req, undefined);
+      const { lang, t } = staffPageContext(req, undefined);
       const details = ((error as AppError).details ?? {}) as Partial<WaveQuota>;
       const cell = { questionId: details.questionId ?? form.questionId, optionId: details.optionId ?? '' };
       const labels = cellLabels(version.definition, cell, lang);

@@ -5,7 +5,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError, ValidationError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
-import { negotiateLanguage, translator, type MessageKey, type Translate } from '../lib/i18n/index';
+import { negotiateLanguage, type MessageKey, type Translate } from '../lib/i18n/index';
+import { staffPageContext } from '../console/page-context';
 import { mayManageSurvey } from '../accounts/permissions';
 import { auditActorOf, principalOf } from '../accounts/principal';
 import { echoedText, refusalMessage } from '../accounts/refusals';
@@ -61,12 +62,6 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
   const admin = createResponseAdmin({ catalog, logger, clock });
   const take = createTakeService({ catalog, clock });
 
-  function pageContext(req: Request, languagePath: string | undefined) {
-    const lang = negotiateLanguage(req);
-    const t = translator(lang);
-    return { lang, t, switchLanguageHref: languagePath && `${languagePath}?lang=${lang === 'fr' ? 'en' : 'fr'}` };
-  }
-
   function surveyOf(req: Request): LoadedSurvey {
     return catalog.require(String(req.params.surveyId));
   }
@@ -101,7 +96,7 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
     const list = await admin.listResponses(surveyId, String(req.params.waveId), pageNumber(req.query.page));
     const { waveId } = list.wave;
     const base = waveResponsesPath(surveyId, waveId);
-    const context = pageContext(req, base);
+    const context = staffPageContext(req, base);
     const timeZone = surveyTimeZone(survey);
     const row = (r: ResponseSummary) => ({
       id: r.id,
@@ -139,7 +134,7 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
     const surveyId = survey.definition.id;
     const responseId = String(req.params.responseId);
     const path = responsePath(surveyId, responseId);
-    const context = pageContext(req, path);
+    const context = staffPageContext(req, path);
     const { response, answers } = await admin.describeResponse(surveyId, responseId, context.lang);
     const timeZone = surveyTimeZone(survey);
     const { voided } = response;
@@ -170,7 +165,7 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
   /** A refusal worded for the page; a 404 (no such response here) goes to the error page instead. */
   function refusalOf(error: unknown, req: Request): string {
     if (error instanceof AppError && error.status === 404) throw error;
-    return refusalMessage(error, pageContext(req, undefined).t, REFUSALS, VOID_REASON_LENGTH);
+    return refusalMessage(error, staffPageContext(req, undefined).t, REFUSALS, VOID_REASON_LENGTH);
   }
 
   function statusOf(error: unknown): number {

@@ -7,7 +7,8 @@ import { auditActorOf, principalOf } from '../../accounts/principal';
 import { refusalMessage } from '../../accounts/refusals';
 import type { AppDependencies } from '../../lib/app-dependencies';
 import { AppError, ValidationError } from '../../lib/errors';
-import { negotiateLanguage, translator, type MessageKey, type Translate } from '../../lib/i18n/index';
+import type { MessageKey, Translate } from '../../lib/i18n/index';
+import { staffPageContext } from '../../console/page-context';
 import { localize } from '../localize';
 import { DefinitionRefusedError, type VersionService } from './version.service';
 
@@ -52,11 +53,6 @@ function utcMinute(date: Date): string {
 }
 
 export function createVersionHandlers({ catalog }: AppDependencies, versions: VersionService) {
-  function pageContext(req: Request, path: string) {
-    const lang = negotiateLanguage(req);
-    return { lang, t: translator(lang), switchLanguageHref: `${path}?lang=${lang === 'fr' ? 'en' : 'fr'}` };
-  }
-
   function surveyTitle(surveyId: string, lang: string): string {
     const { definition } = catalog.require(surveyId);
     return localize(definition.title, lang, definition.languages[0]);
@@ -65,7 +61,7 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
   async function renderVersions(req: Request, res: Response, status: number, extra: { notice?: string; error?: string; problems?: DefinitionRefusedError['problems'] }): Promise<void> {
     const surveyId = surveyIdOf(req);
     const path = versionsPath(surveyId);
-    const context = pageContext(req, path);
+    const context = staffPageContext(req, path);
     const rows = (await versions.listVersions(surveyId)).map((v) => ({ ...v, firstSeen: utcMinute(v.firstSeenAt) }));
     res.status(status).render('versions/list', {
       ...context,
@@ -90,7 +86,7 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
   }
 
   const list: RequestHandler = async (req, res) => {
-    const { t } = pageContext(req, '');
+    const { t } = staffPageContext(req, '');
     const uploaded = typeof req.query.uploaded === 'string' && FINGERPRINT.test(req.query.uploaded) ? req.query.uploaded : undefined;
     const notice = uploaded && t(req.query.created === '1' ? 'versions.uploaded_new' : 'versions.uploaded_known', { fingerprint: uploaded });
     await renderVersions(req, res, 200, { ...(notice ? { notice } : {}) });
@@ -106,7 +102,7 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
       const result = await versions.uploadVersion(surveyId, { bytes: file.buffer, fileName: file.originalname }, auditActorOf(req));
       res.redirect(303, `${versionsPath(surveyId)}?uploaded=${encodeURIComponent(result.fingerprint)}&created=${result.created ? 1 : 0}`);
     } catch (error) {
-      const { t } = pageContext(req, '');
+      const { t } = staffPageContext(req, '');
       await renderVersions(req, res, (error as AppError).status ?? 500, {
         error: uploadRefusal(error, t),
         ...(error instanceof DefinitionRefusedError ? { problems: error.problems } : {}),
@@ -137,7 +133,7 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
     const surveyId = surveyIdOf(req);
     const waveId = String(req.params.waveId);
     const path = changesPath(surveyId, waveId);
-    const context = pageContext(req, path);
+    const context = staffPageContext(req, path);
     const changes = await versions.waveChanges(surveyId, waveId);
     res.status(status).render('versions/changes', {
       ...context,
@@ -156,7 +152,7 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
   }
 
   const showChanges: RequestHandler = async (req, res) => {
-    const { t } = pageContext(req, '');
+    const { t } = staffPageContext(req, '');
     const done = req.query.done === 'marked' ? t('changes.marked') : req.query.done === 'unmarked' ? t('changes.unmarked') : undefined;
     await renderChanges(req, res, 200, { ...(done ? { notice: done } : {}) });
   };
@@ -172,7 +168,7 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
       res.redirect(303, `${changesPath(surveyId, waveId)}?done=${editorial ? 'marked' : 'unmarked'}`);
     } catch (error) {
       if (error instanceof AppError && error.code === 'wave_not_found') throw error;
-      await renderChanges(req, res, (error as AppError).status ?? 500, { error: refusalMessage(error, pageContext(req, '').t, CHANGE_REFUSALS) });
+      await renderChanges(req, res, (error as AppError).status ?? 500, { error: refusalMessage(error, staffPageContext(req, '').t, CHANGE_REFUSALS) });
     }
   };
 
