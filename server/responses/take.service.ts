@@ -112,12 +112,23 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
   }
 
   /**
-   * The respondent's state: their own response when it may go on, else the open wave. A finished
-   * response of an earlier wave does not keep its browser out of the current one.
+   * The respondent's state, from the browser's own response (if any) and the current wave:
+   *
+   * | own response                                   | the request is about                       |
+   * |------------------------------------------------|--------------------------------------------|
+   * | partial, and its wave still takes it           | that response (a preview's too)            |
+   * | finished, in the current open wave             | that response: thanks or screen-out page   |
+   * | finished, no wave open now                     | that response: they keep their ending page |
+   * | finished in another wave, or a finished preview| a new respondent of the current open wave  |
+   * | none, voided, or its wave no longer takes it   | a new respondent of the current open wave  |
+   *
+   * A new respondent needs the current wave open; otherwise WaveNotOpenError (the polite page).
    */
   async function respondentOf(input: RespondentInput, now: Date): Promise<Respondent> {
     const own = await ownResponse(input, now);
-    if (own && (own.response?.status === 'partial' || own.response?.test)) return own;
+    if (own?.response?.status === 'partial') return own;
+    // A finished preview does not hold the organizer's browser: next time they meet the survey as anyone would.
+    if (own?.response?.test) return openWaveFor(input.surveyId, now);
     try {
       const fresh = await openWaveFor(input.surveyId, now);
       return own && own.wave.waveId === fresh.wave.waveId ? own : fresh;

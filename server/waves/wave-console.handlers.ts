@@ -25,6 +25,8 @@ const REFUSALS: Record<string, MessageKey> = {
   close_before_open: 'waves.refused_close_before_open',
   close_in_past: 'waves.refused_close_in_past',
   open_time_required: 'waves.refused_open_time_required',
+  open_time_past: 'waves.refused_open_time_past',
+  already_open: 'waves.refused_already_open',
   invalid_grace: 'waves.refused_invalid_grace',
   invalid_target: 'waves.refused_invalid_target',
   invalid_reminders: 'waves.refused_invalid_reminders',
@@ -345,15 +347,17 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     const waveId = String(req.params.waveId);
     const { opensAt, closesAt, graceMinutes, targetSample, accessMode, reminderDays, fingerprint } = parseBody(ZWavePatch, req);
     const actor = auditActorOf(req);
-    let wave = await lifecycle.requireWave(surveyId, waveId);
-    // The version first: it is refused once the wave has opened, before any other change is made.
-    if (fingerprint !== undefined) wave = await lifecycle.pinVersion(surveyId, waveId, fingerprint, actor);
-    if (opensAt !== undefined || closesAt !== undefined || graceMinutes !== undefined) {
-      wave = await lifecycle.setSchedule(surveyId, waveId, { ...(opensAt !== undefined ? { opensAt } : {}), ...(closesAt !== undefined ? { closesAt } : {}), ...(graceMinutes !== undefined ? { graceMinutes } : {}) }, actor);
-    }
-    if (targetSample !== undefined || accessMode !== undefined || reminderDays !== undefined) {
-      wave = await lifecycle.setSettings(surveyId, waveId, { ...(targetSample !== undefined ? { targetSample } : {}), ...(accessMode ? { accessMode } : {}), ...(reminderDays ? { reminderDays } : {}) }, actor);
-    }
+    // Every part is checked before any is written: a refused part changes nothing.
+    const wave = await lifecycle.changeWave(
+      surveyId,
+      waveId,
+      {
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
+        schedule: { ...(opensAt !== undefined ? { opensAt } : {}), ...(closesAt !== undefined ? { closesAt } : {}), ...(graceMinutes !== undefined ? { graceMinutes } : {}) },
+        settings: { ...(targetSample !== undefined ? { targetSample } : {}), ...(accessMode ? { accessMode } : {}), ...(reminderDays ? { reminderDays } : {}) },
+      },
+      actor,
+    );
     res.json(await waveJson(survey, wave));
   };
 

@@ -35,6 +35,13 @@ export interface Schedule {
   graceMinutes?: number;
 }
 
+/** A change to a wave's version, dates or settings; the parts not given stay as they are. */
+export interface WaveChange {
+  fingerprint?: string;
+  schedule?: Schedule;
+  settings?: WaveSettings;
+}
+
 export interface WaveSettings {
   targetSample?: number | null;
   accessMode?: 'open' | 'panel';
@@ -43,6 +50,15 @@ export interface WaveSettings {
 
 /** The settings a new wave takes from the one it copies. Quotas included: raise them per wave. */
 const COPIED_SETTINGS = ['accessMode', 'targetSample', 'quotas', 'reminderDays', 'graceMinutes'] as const;
+
+/**
+ * When a new wave is made: the app's time (like the seed's, so which wave is newer does not depend
+ * on whose clock), and always after the newest wave, so creation order is never a tie.
+ */
+function creationTime(newest: Wave | undefined, now: Date): Date {
+  const after = newest?.createdAt ? newest.createdAt.getTime() + 1 : -Infinity;
+  return new Date(Math.max(now.getTime(), after));
+}
 
 function describeWave(wave: Wave, now: Date): string {
   const phase = phaseOf(wave, now);
@@ -112,17 +128,26 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     if (!Number.isInteger(graceMinutes) || graceMinutes < 0 || graceMinutes > 7 * 24 * 60) {
       throw new UnprocessableError('The grace period is a whole number of minutes, from 0 to 10080 (a week)', undefined, 'invalid_grace');
     }
+    const phase = phaseOf(wave, now);
+    const changes = (before: Date | undefined, after: Date | undefined) => before?.getTime() !== after?.getTime();
+    // An open wave's open time is history: its respondents have answered since then.
+    if (phase === 'open' && changes(wave.opensAt, opensAt)) {
+      throw new UnprocessableError(`Wave "${wave.waveId}" is open: its open time cannot change any more`, undefined, 'already_open');
+    }
+    if (phase !== 'open' && opensAt && changes(wave.opensAt, opensAt) && opensAt <= now) {
+      throw new UnprocessableError('That open time has passed: give one in the future, or open the wave now', undefined, 'open_time_past');
+    }
     if (opensAt && closesAt && closesAt <= opensAt) {
       throw new UnprocessableError('The close time is before the open time: a wave must open before it closes', undefined, 'close_before_open');
     }
-    if (closesAt && closesAt <= now && phaseOf(wave, now) === 'open') {
-      throw new UnprocessableError('That close time has passed: to stop the wave now, close it', undefined, 'close_in_past');
+    if (closesAt && changes(wave.closesAt, closesAt) && closesAt <= now) {
+      throw new UnprocessableError('That close time has passed: give one in the future (to stop an open wave now, close it)', undefined, 'close_in_past');
     }
     if (asStatus === 'scheduled' && !opensAt) {
       throw new UnprocessableError('A scheduled wave needs an open time; to leave it unscheduled, set it back to draft', undefined, 'open_time_required');
     }
     if (asStatus === 'scheduled' && wave.status === 'draft' && opensAt && opensAt <= now) {
-      throw new UnprocessableError('Set an open time in the future first (or open the wave now)', undefined, 'open_time_required');
+      throw new UnprocessableError('That open time has passed: give one in the future, or open the wave now', undefined, 'open_time_past');
     }
     const candidate = { ...wave, ...(opensAt ? { opensAt } : {}), ...(closesAt ? { closesAt } : {}) };
     if (asStatus === 'scheduled' || asStatus === 'open') {
@@ -153,6 +178,67 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
   function audit(action: Parameters<typeof recordAudit>[0]['action'], wave: Wave, actor: AuditActor, details: Record<string, unknown> = {}) {
     return recordAudit({ ...actor, action, surveyId: wave.surveyId, target: wave.waveId, details }, logger);
   }
+  /** The version a change pins: only before the wave opens, so respondents of a wave all answer one. */
+  async function plannedPin(wave: Wave, fingerprint: string, now: Date): Promise<void> {
+    const phase = phaseOf(wave, now);
+    if (phase !== 'draft' && phase !== 'scheduled') {
+      throw new ConflictError(`Wave "${wave.waveId}" is ${phase}: its respondents answer the version it opened with. Make a new wave to use another`, 'wave_not_draft');
+    }
+    await catalog.version(wave.surveyId, fingerprint);
+  }
+
+  /** Target sample, access mode, reminders, checked: what to write. */
+  function plannedSettings(settings: WaveSettings): { set: Record<string, unknown>; unset: string[] } {
+    const set: Record<string, unknown> = {};
+    const unset: string[] = [];
+    if (settings.targetSample !== undefined) {
+      if (settings.targetSample === null) unset.push('targetSample');
+      else if (!Number.isInteger(settings.targetSample) || settings.targetSample < 1 || settings.targetSample > 10_000_000) {
+        throw new UnprocessableError('The target sample is a whole number of completes, from 1 to 10,000,000', undefined, 'invalid_target');
+      } else set.targetSample = settings.targetSample;
+    }
+    if (settings.accessMode !== undefined) set.accessMode = settings.accessMode;
+    if (settings.reminderDays !== undefined) {
+      const days = [...new Set(settings.reminderDays)].sort((a, b) => a - b);
+      if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) throw new UnprocessableError('Reminders are sent a whole number of days after the invitation, from 1 to 365', undefined, 'invalid_reminders');
+      set.reminderDays = days;
+    }
+    return { set, unset };
+  }
+
+  /**
+   * Changes any of a wave's version, field dates and grace period, and settings at once: every
+   * part is checked first, then written in one update, so a refused part changes nothing.
+   */
+  async function changeWave(surveyId: string, waveId: string, change: WaveChange, actor: AuditActor): Promise<Wave> {
+    const wave = await requireWave(surveyId, waveId);
+    const now = clock.now();
+    const set: Record<string, unknown> = {};
+    const unset: string[] = [];
+    let audited: Record<string, unknown> = {};
+    if (change.fingerprint !== undefined) {
+      await plannedPin(wave, change.fingerprint, now);
+      set.fingerprint = change.fingerprint;
+      audited.fingerprint = change.fingerprint;
+    }
+    if (change.schedule && Object.keys(change.schedule).length > 0) {
+      const planned = await plannedSchedule(wave, change.schedule, now);
+      Object.assign(set, planned.set);
+      unset.push(...planned.unset);
+      audited = { ...audited, ...planned.audited };
+    }
+    if (change.settings) {
+      const planned = plannedSettings(change.settings);
+      Object.assign(set, planned.set);
+      unset.push(...planned.unset);
+      audited = { ...audited, ...planned.set, ...Object.fromEntries(planned.unset.map((k) => [k, null])) };
+    }
+    if (Object.keys(set).length === 0 && unset.length === 0) return wave;
+    const updated = await update(wave, set, unset);
+    await audit('wave_changed', updated, actor, audited);
+    return updated;
+  }
+
 
   return {
     requireWave,
@@ -178,6 +264,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
           ...copied,
           ...(source ? { copiedFrom: source.waveId } : {}),
           createdBy: actor.actorEmail ?? actor.via,
+          createdAt: creationTime(waves[0], clock.now()),
         });
       } catch (error) {
         if ((error as { code?: unknown }).code === 11000) throw new ConflictError(`Survey "${surveyId}" already has a wave "${waveId}"`, 'wave_exists');
@@ -190,49 +277,21 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       return wave;
     },
 
+    changeWave,
+
     /** Field dates and grace period; a closed wave keeps its dates. */
-    async setSchedule(surveyId: string, waveId: string, schedule: Schedule, actor: AuditActor): Promise<Wave> {
-      const wave = await requireWave(surveyId, waveId);
-      const now = clock.now();
-      const planned = await plannedSchedule(wave, schedule, now);
-      const updated = await update(wave, planned.set, planned.unset);
-      await audit('wave_changed', updated, actor, planned.audited);
-      return updated;
+    setSchedule(surveyId: string, waveId: string, schedule: Schedule, actor: AuditActor): Promise<Wave> {
+      return changeWave(surveyId, waveId, { schedule }, actor);
     },
 
     /** Target sample, access mode, reminders. */
-    async setSettings(surveyId: string, waveId: string, settings: WaveSettings, actor: AuditActor): Promise<Wave> {
-      const wave = await requireWave(surveyId, waveId);
-      const set: Record<string, unknown> = {};
-      const unset: string[] = [];
-      if (settings.targetSample !== undefined) {
-        if (settings.targetSample === null) unset.push('targetSample');
-        else if (!Number.isInteger(settings.targetSample) || settings.targetSample < 1 || settings.targetSample > 10_000_000) {
-          throw new UnprocessableError('The target sample is a whole number of completes, at least 1', undefined, 'invalid_target');
-        } else set.targetSample = settings.targetSample;
-      }
-      if (settings.accessMode !== undefined) set.accessMode = settings.accessMode;
-      if (settings.reminderDays !== undefined) {
-        const days = [...new Set(settings.reminderDays)].sort((a, b) => a - b);
-        if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) throw new UnprocessableError('Reminders are sent a whole number of days after the invitation, from 1 to 365', undefined, 'invalid_reminders');
-        set.reminderDays = days;
-      }
-      const updated = await update(wave, set, unset);
-      await audit('wave_changed', updated, actor, { ...set, ...Object.fromEntries(unset.map((k) => [k, null])) });
-      return updated;
+    setSettings(surveyId: string, waveId: string, settings: WaveSettings, actor: AuditActor): Promise<Wave> {
+      return changeWave(surveyId, waveId, { settings }, actor);
     },
 
     /** Pins another version; only before the wave opens, so respondents of a wave all answer one. */
-    async pinVersion(surveyId: string, waveId: string, fingerprint: string, actor: AuditActor): Promise<Wave> {
-      const wave = await requireWave(surveyId, waveId);
-      const phase = phaseOf(wave, clock.now());
-      if (phase !== 'draft' && phase !== 'scheduled') {
-        throw new ConflictError(`Wave "${waveId}" is ${phase}: its respondents answer the version it opened with. Make a new wave to use another`, 'wave_not_draft');
-      }
-      await catalog.version(surveyId, fingerprint);
-      const updated = await update(wave, { fingerprint });
-      await audit('wave_changed', updated, actor, { fingerprint });
-      return updated;
+    pinVersion(surveyId: string, waveId: string, fingerprint: string, actor: AuditActor): Promise<Wave> {
+      return changeWave(surveyId, waveId, { fingerprint }, actor);
     },
 
     /**
@@ -254,8 +313,12 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       const wave = await requireWave(surveyId, waveId);
       const now = clock.now();
       const phase: WavePhase = phaseOf(wave, now);
-      if (wave.status === 'open' && phase === 'open') return wave;
+      // Already taking answers (opened, or scheduled and past its open time): its open time stays.
+      if (phase === 'open') return wave;
       refuseIfEnded(wave, now, 'opened again');
+      if (wave.closesAt && wave.closesAt <= now) {
+        throw new UnprocessableError(`Wave "${waveId}"'s close time has passed: move it or remove it before opening the wave`, undefined, 'close_in_past');
+      }
       const clash = await overlapping({ ...wave, opensAt: now }, now);
       const open = clash.filter((w) => phaseOf(w, now) === 'open');
       if (open.length > 0) throw new ConflictError(`Wave ${open.map((w) => describeWave(w, now)).join(', ')} of this survey is open: close it before opening "${waveId}"`, 'another_wave_open');

@@ -1,6 +1,9 @@
-// Whether a wave takes answers at a given moment. `status` is the organizer's decision; the field
-// dates are enforced on every request against the clock, so a wave closes on time even if nobody
-// touches it, and a scheduled wave opens on time without a background job.
+// Whether a wave takes answers at a given moment. `status` is the organizer's last decision; the
+// phase is what the wave is now, from the status, the open and close times and the clock, and it
+// is what every page and rule goes by. The two differ on purpose: a scheduled wave past its open
+// time is open, and an open (or scheduled) wave past its close time is closed, with nobody
+// touching it and no background job to miss a beat. The lifecycle keeps the rest consistent: an
+// open wave's open time never changes, and no open or close time is set in the past.
 import type { Wave } from './wave.service';
 
 /** Where a wave is in its life at a moment. */

@@ -14,15 +14,17 @@ function seedDocument(survey: LoadedSurvey, seed: TSeedWave, now: Date, order: n
   const timeZone = surveyTimeZone(survey);
   const opensAt = seed.field_start ? startOfDay(seed.field_start, timeZone) : undefined;
   const closesAt = seed.field_end ? endOfDay(seed.field_end, timeZone) : undefined;
+  // "open" from a day still to come is a wave scheduled to open then: an open wave's open time is past.
+  const status = seed.status === 'open' && opensAt && opensAt > now ? 'scheduled' : seed.status;
   return {
     surveyId: survey.definition.id,
     waveId: seed.id,
     label: seed.label,
-    status: seed.status,
+    status,
     fingerprint: survey.fingerprint,
     ...(opensAt ? { opensAt } : {}),
     ...(closesAt ? { closesAt } : {}),
-    ...(seed.status === 'open' ? { openedAt: opensAt && opensAt < now ? opensAt : now } : {}),
+    ...(status === 'open' ? { openedAt: opensAt ?? now } : {}),
     ...(seed.status === 'closed' ? { closedAt: closesAt && closesAt < now ? closesAt : now } : {}),
     createdBy: `file ${survey.file}`,
     // One millisecond apart, in the file's order: `current` and "the wave before" go by creation.

@@ -90,13 +90,24 @@ export const WAVES_MESSAGES = {
     fr: 'La clôture est avant l’ouverture : une vague doit s’ouvrir avant de se clore.',
     en: 'The close time is before the open time: a wave must open before it closes.',
   },
-  'waves.refused_close_in_past': { fr: 'Cette heure de clôture est passée : pour arrêter la vague maintenant, closez-la.', en: 'That close time has passed: to stop the wave now, close it.' },
+  'waves.refused_close_in_past': {
+    fr: 'Cette heure de clôture est passée : donnez-en une à venir (pour arrêter une vague ouverte maintenant, closez-la).',
+    en: 'That close time has passed: give one in the future (to stop an open wave now, close it).',
+  },
+  'waves.refused_open_time_past': {
+    fr: 'Cette heure d’ouverture est passée : donnez-en une à venir, ou ouvrez la vague maintenant.',
+    en: 'That open time has passed: give one in the future, or open the wave now.',
+  },
+  'waves.refused_already_open': {
+    fr: 'La vague est ouverte : son heure d’ouverture ne peut plus changer.',
+    en: 'The wave is open: its open time cannot change any more.',
+  },
   'waves.refused_open_time_required': {
     fr: 'Fixez d’abord une heure d’ouverture à venir (ou ouvrez la vague maintenant).',
     en: 'Set an open time in the future first (or open the wave now).',
   },
   'waves.refused_invalid_grace': { fr: 'Le délai de grâce est un nombre entier de minutes, de 0 à 10080 (une semaine).', en: 'The grace period is a whole number of minutes, from 0 to 10080 (a week).' },
-  'waves.refused_invalid_target': { fr: 'L’objectif est un nombre entier de complets, au moins 1.', en: 'The target sample is a whole number of completes, at least 1.' },
+  'waves.refused_invalid_target': { fr: 'L’objectif est un nombre entier de complets, de 1 à 10 000 000.', en: 'The target sample is a whole number of completes, from 1 to 10,000,000.' },
   'waves.refused_invalid_reminders': {
     fr: 'Les relances partent un nombre entier de jours après l’invitation, de 1 à 365.',
     en: 'Reminders are sent a whole number of days after the invitation, from 1 to 365.',

@@ -73,7 +73,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     clock,
     async reset() {
       await resetDatabase();
-      for (const survey of catalog.list()) await registerSurvey(survey);
+      // Seeded as at the app's time, as boot would seed at that moment.
+      for (const survey of catalog.list()) await registerSurvey(survey, undefined, { now: clock.now() });
       forgetAllWaves(catalog);
     },
     close: () =>

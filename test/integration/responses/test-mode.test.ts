@@ -113,6 +113,18 @@ describe('Test mode and the responses page', function () {
       expect(text(page, '#responses tbody tr td:first-of-type')).to.equal('complete test');
     });
 
+    it('lets the organizer meet the survey as anyone would once their preview is finished', async () => {
+      await answerEveryPage(browser, await preview('demo'), USER_PAGES);
+      // The browser still holds the finished preview's cookie: the survey starts afresh, unmarked.
+      const intro = await browser.open(`/s/${CAPTIC_ID}`);
+      expect(intro.$('form').last().attr('action')).to.equal(`/s/${CAPTIC_ID}/start`);
+      expect(intro.$('.test-mode-banner').length).to.equal(0);
+      const first = await browser.submit(intro, { consent: 'yes' });
+      expect(first.$('.test-mode-banner').length).to.equal(0);
+      const stored = await responses().find({}, { sort: { startedAt: 1 } }).toArray();
+      expect(stored.map((r) => [r.status, r.test === true])).to.deep.equal([['complete', true], ['partial', false]]);
+    });
+
     it('works before fieldwork, on a draft or scheduled wave, in the version the wave pins', async () => {
       const definition = structuredClone(app.catalog.require(CAPTIC_ID).definition) as TSurveyDefinition;
       const question = definition.pages[0]!.questions[0]!;

@@ -170,12 +170,14 @@ describe('The wave console', function () {
       expect(garbled.$('#opensAt').attr('value')).to.equal('2012-03-31 9h');
     });
 
-    it('refuses to schedule a wave whose open time has passed (422)', async () => {
+    it('refuses an open time that has passed (422), and scheduling without an open time', async () => {
       await makeWave('2012-03');
-      expect((await setDates('2012-03', '2012-01-15T09:00', '2012-03-31T18:00')).status).to.equal(303);
+      const past = await setDates('2012-03', '2012-01-15T09:00', '2012-03-31T18:00');
+      expect(past.status).to.equal(422);
+      expect(errorOf(past)).to.equal('That open time has passed: give one in the future, or open the wave now.');
+      expect(await storedWave('2012-03')).to.not.have.property('opensAt');
       const refused = await postForm(browser, wavePage('2012-03'), 'schedule-wave');
       expect(refused.status).to.equal(422);
-      expect(errorOf(refused)).to.equal('Set an open time in the future first (or open the wave now).');
       expect((await storedWave('2012-03'))!.status).to.equal('draft');
     });
 
@@ -250,7 +252,7 @@ describe('The wave console', function () {
       expect(await storedWave('2012-03')).to.deep.include({ accessMode: 'panel', targetSample: 250, reminderDays: [3, 7] });
       const refused = await postForm(browser, wavePage('2012-03'), 'wave-settings', { accessMode: 'open', targetSample: 'many', reminderDays: '2' });
       expect(refused.status).to.equal(422);
-      expect(errorOf(refused)).to.equal('The target sample is a whole number of completes, at least 1.');
+      expect(errorOf(refused)).to.equal('The target sample is a whole number of completes, from 1 to 10,000,000.');
       expect(refused.$('#targetSample').attr('value')).to.equal('many');
       expect(refused.$('#reminderDays').attr('value')).to.equal('2');
       expect(await storedWave('2012-03')).to.deep.include({ accessMode: 'panel', targetSample: 250, reminderDays: [3, 7] });

@@ -88,13 +88,13 @@ describe('Wave use cases', function () {
     ['a close time before the open time', { opensAt: new Date('2027-03-31T00:00:00Z'), closesAt: new Date('2027-03-01T00:00:00Z') }, 'close_before_open'],
     ['a negative grace period', { graceMinutes: -5 }, 'invalid_grace'],
     ['a grace period that is not whole minutes', { graceMinutes: 2.5 }, 'invalid_grace'],
-    ['an open time in the past, to schedule', { opensAt: new Date('2027-02-01T00:00:00Z') }, 'open_time_required'],
+    ['an open time in the past, to schedule', { opensAt: new Date('2027-02-01T00:00:00Z') }, 'open_time_past'],
   ] as const) {
     it(`refuses ${name} (422) and changes nothing`, async () => {
       await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
       await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
       const before = await storedWaves();
-      const attempt = code === 'open_time_required' ? waves().scheduleWave(CAPTIC_ID, '2027-03', TEST_ACTOR, schedule) : waves().setSchedule(CAPTIC_ID, '2027-03', schedule, TEST_ACTOR);
+      const attempt = code === 'open_time_past' ? waves().scheduleWave(CAPTIC_ID, '2027-03', TEST_ACTOR, schedule) : waves().setSchedule(CAPTIC_ID, '2027-03', schedule, TEST_ACTOR);
       expect(await refusal(attempt)).to.include({ status: 422, code });
       expect(await storedWaves()).to.deep.equal(before);
     });
@@ -111,6 +111,47 @@ describe('Wave use cases', function () {
     expect(await refusal(waves().createWave(CAPTIC_ID, { waveId: 'x', copyFrom: 'nope' }, TEST_ACTOR))).to.include({ status: 404, code: 'wave_not_found' });
     expect(await refusal(waves().createWave(CAPTIC_ID, { waveId: 'x', fingerprint: 'sha256:0000000000000000' }, TEST_ACTOR))).to.include({ status: 404, code: 'version_not_found' });
     expect((await storedWaves()).map((w) => w.waveId)).to.deep.equal(['2011-03', '2027-03', 'demo']);
+  });
+
+  it('checks every part of a change before writing any: a refused part changes nothing', async () => {
+    await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
+    const before = await storedWaves();
+    const change = { schedule: { closesAt: new Date('2027-03-31T16:00:00Z'), graceMinutes: 30 }, settings: { targetSample: 0 } };
+    expect(await refusal(waves().changeWave(CAPTIC_ID, '2027-03', change, TEST_ACTOR))).to.include({ status: 422, code: 'invalid_target' });
+    expect(await storedWaves()).to.deep.equal(before);
+    const done = await waves().changeWave(CAPTIC_ID, '2027-03', { ...change, settings: { targetSample: 300 } }, TEST_ACTOR);
+    expect(done).to.deep.include({ closesAt: new Date('2027-03-31T16:00:00Z'), graceMinutes: 30, targetSample: 300 });
+  });
+
+  it('refuses open and close times already past, and a new open time for an open wave; a wave whose close time passed cannot be opened', async () => {
+    await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
+    const past = new Date('2027-02-01T00:00:00Z');
+    expect(await refusal(waves().setSchedule(CAPTIC_ID, '2027-03', { closesAt: past }, TEST_ACTOR))).to.include({ status: 422, code: 'close_in_past' });
+    expect(await refusal(waves().setSchedule(CAPTIC_ID, '2027-03', { opensAt: past }, TEST_ACTOR))).to.include({ status: 422, code: 'open_time_past' });
+    expect(await refusal(waves().setSchedule(CAPTIC_ID, 'demo', { opensAt: new Date('2027-06-01T00:00:00Z') }, TEST_ACTOR))).to.include({ status: 422, code: 'already_open' });
+    await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
+    await waves().setSchedule(CAPTIC_ID, '2027-03', { closesAt: new Date('2027-02-16T00:00:00Z') }, TEST_ACTOR);
+    clock.set('2027-02-17T00:00:00Z');
+    expect(await refusal(waves().openWave(CAPTIC_ID, '2027-03', TEST_ACTOR))).to.include({ status: 422, code: 'close_in_past' });
+    expect((await storedWaves()).find((w) => w.waveId === '2027-03')).to.include({ status: 'draft' });
+  });
+
+  it('keeps the planned open time of a scheduled wave that opened by itself when Open is pressed', async () => {
+    await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
+    await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
+    await waves().scheduleWave(CAPTIC_ID, '2027-03', TEST_ACTOR, { opensAt: new Date('2027-03-01T08:00:00Z') });
+    clock.set('2027-03-10T08:00:00Z');
+    await waves().openWave(CAPTIC_ID, '2027-03', TEST_ACTOR);
+    expect((await storedWaves()).find((w) => w.waveId === '2027-03')).to.deep.include({ opensAt: new Date('2027-03-01T08:00:00Z') });
+  });
+
+  it('seeds a wave the file says is open from a day still to come as scheduled for that day', async () => {
+    clock.set('2026-02-01T12:00:00Z');
+    await app.reset();
+    const coworking = await mongoose.connection.db!.collection('waves').findOne({ surveyId: 'coworking_members_2026', waveId: '2026-spring' });
+    // field_start "2026-03-01" in Europe/London: midnight GMT.
+    expect(coworking).to.include({ status: 'scheduled' }).and.deep.include({ opensAt: new Date('2026-03-01T00:00:00Z') });
+    expect(coworking).to.not.have.property('openedAt');
   });
 
   it('refuses to pin another version once the wave has opened', async () => {
