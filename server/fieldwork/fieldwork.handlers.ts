@@ -15,6 +15,7 @@ import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
+import { MAX_QUOTA_LIMIT } from '../waves/quota-cells';
 import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import type { Wave, WaveQuota } from '../waves/wave.service';
 import { computeWaveProgress, type WaveProgress } from './progress.service';
@@ -165,6 +166,9 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
       progressHref: `${base}/progress`,
       action: `${base}/quotas`,
       quotaRows: quotaRows(cells, definition, lang),
+      // Readers see the cells and their counts; only organizers get the form that changes them.
+      mayManage: mayManageSurvey(principalOf(req).account, surveyId),
+      maxLimit: MAX_QUOTA_LIMIT,
       questions: questions.map((q) => ({ id: q.id, text: localize(q.text, lang, fallback) })),
       question: question && {
         id: question.id,

@@ -68,6 +68,7 @@ export const FIELDWORK_MESSAGES = {
   'fieldwork.counted_so_far': { fr: '{count} complètes à ce jour', en: '{count} completes so far' },
   'fieldwork.save_quotas': { fr: 'Enregistrer les limites', en: 'Save the limits' },
   'fieldwork.done_saved': { fr: 'Quotas enregistrés.', en: 'Quotas saved.' },
+  'fieldwork.quotas_read_only': { fr: 'Seuls les organisateurs de l’enquête peuvent changer les quotas.', en: 'Only the survey’s organizers can change the quotas.' },
   'fieldwork.no_quota_question': { fr: 'Cette version du questionnaire n’a aucune question à choix unique : pas de quota possible.', en: 'This questionnaire version has no single-choice question: no quota can be set.' },
 
   'fieldwork.refused_unknown_question': { fr: 'La version de cette vague n’a pas de question « {question} ».', en: 'This wave’s version has no question "{question}".' },
@@ -77,8 +78,8 @@ export const FIELDWORK_MESSAGES = {
   },
   'fieldwork.refused_unknown_option': { fr: 'La question « {question} » n’a pas d’option « {option} ».', en: 'Question "{question}" has no option "{option}".' },
   'fieldwork.refused_invalid_limit': {
-    fr: 'La limite de « {option} » doit être un nombre entier, 0 ou plus (saisi : « {value} »). Rien n’a été changé.',
-    en: 'The limit for "{option}" must be a whole number, 0 or more (typed: "{value}"). Nothing was changed.',
+    fr: 'La limite de « {option} » doit être un nombre entier de 0 à 10 000 000 (saisi : « {value} »). Rien n’a été changé.',
+    en: 'The limit for "{option}" must be a whole number from 0 to 10,000,000 (typed: "{value}"). Nothing was changed.',
   },
   'fieldwork.refused_duplicate_cell': { fr: 'La cellule « {option} » est donnée deux fois.', en: 'Cell "{option}" is given twice.' },
   'fieldwork.refused_wave_closed': { fr: 'La vague « {wave} » est close : ses quotas ne changent plus.', en: 'Wave "{wave}" is closed: its quotas no longer change.' },

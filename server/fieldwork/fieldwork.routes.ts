@@ -13,7 +13,7 @@ export function fieldworkRouters(deps: AppDependencies): { api: Router; pages: R
   const { pages: h, api: j } = createFieldworkHandlers(deps);
   const pages = routeTable([
     ['get', `/admin${WAVE}/progress`, surveyReader, h.progressPage],
-    ['get', `/admin${WAVE}/quotas`, surveyOrganizer, h.quotasPage],
+    ['get', `/admin${WAVE}/quotas`, surveyReader, h.quotasPage],
     ['post', `/admin${WAVE}/quotas`, surveyOrganizer, h.saveQuotas],
   ]);
   const api = routeTable([

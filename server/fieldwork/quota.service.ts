@@ -9,28 +9,21 @@ import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { LoadedSurvey } from '../surveys/survey.loader';
-import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
-import { findQuestion } from '../surveys/visibility';
+import type { TSurveyDefinition } from '../surveys/survey.schemas';
+import { isQuotaQuestion, quotaProblemsOf, sameCell, type QuotaQuestion } from '../waves/quota-cells';
 import { createWaveLifecycle } from '../waves/wave-lifecycle.service';
 import { WaveModel } from '../waves/wave.model';
 import { phaseOf } from '../waves/wave-phase';
 import { forgetWaves, type Wave, type WaveQuota } from '../waves/wave.service';
 import { QuotaCounterModel } from './quota-counter.model';
-import { counterOf, ensureCounters, sameCell } from './quotas';
+import { counterOf, ensureCounters } from './quotas';
 
-/** The question types a quota can split respondents by: one answer, one cell. */
-const QUOTA_TYPES: ReadonlySet<TQuestion['type']> = new Set(['single_choice', 'yes_no']);
-
-export type QuotaQuestion = Extract<TQuestion, { type: 'single_choice' | 'yes_no' }>;
+export { isQuotaQuestion, quotaProblems, type QuotaQuestion } from '../waves/quota-cells';
 
 export interface QuotaCellStatus extends WaveQuota {
   /** Counted completes in the cell. */
   count: number;
   full: boolean;
-}
-
-export function isQuotaQuestion(question: TQuestion): question is QuotaQuestion {
-  return QUOTA_TYPES.has(question.type);
 }
 
 /** The questions of a definition a quota may be set on, in definition order. */
@@ -40,25 +33,8 @@ export function quotaQuestionsOf(definition: TSurveyDefinition): QuotaQuestion[]
 
 /** The refusal naming the first quota that cannot be set on this definition, if any. */
 function refusalOf(definition: TSurveyDefinition, quotas: readonly WaveQuota[]): UnprocessableError | undefined {
-  for (const [index, quota] of quotas.entries()) {
-    const { questionId, optionId, limit } = quota;
-    const details = { questionId, optionId, limit };
-    const question = findQuestion(definition, questionId);
-    if (!question) return new UnprocessableError(`Quota on "${questionId}": the wave's version has no such question`, details, 'quota_unknown_question');
-    if (!isQuotaQuestion(question)) {
-      return new UnprocessableError(`Quota on "${questionId}": it is a ${question.type} question; quotas go on single-choice or yes/no questions`, details, 'quota_not_single_choice');
-    }
-    if (!question.options.some((option) => option.id === optionId)) {
-      return new UnprocessableError(`Quota on "${questionId}": it has no option "${optionId}"`, details, 'quota_unknown_option');
-    }
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
-      return new UnprocessableError(`Quota on "${questionId}.${optionId}": the limit ${String(limit)} is not a whole number of completes, 0 or more`, details, 'quota_invalid_limit');
-    }
-    if (quotas.findIndex((other) => sameCell(other, quota)) !== index) {
-      return new UnprocessableError(`Quota on "${questionId}.${optionId}" is given twice`, details, 'quota_duplicate_cell');
-    }
-  }
-  return undefined;
+  const [first] = quotaProblemsOf(definition, quotas);
+  return first && new UnprocessableError(first.message, first.quota, first.code);
 }
 
 function sameQuotas(a: readonly WaveQuota[], b: readonly WaveQuota[]): boolean {
@@ -92,7 +68,8 @@ export function createQuotaService({ catalog, logger, clock }: { catalog: Survey
     /**
      * Replaces the wave's quotas with `quotas` (a cell left out has no quota any more). Refused
      * whole, with nothing changed, when one names a question that is not single-choice in the
-     * wave's version, an option it does not have, or a limit that is not a whole number >= 0.
+     * wave's version, an option it does not have, or a limit that is not a whole number from 0 to
+     * MAX_QUOTA_LIMIT.
      */
     async setQuotas(surveyId: string, waveId: string, quotas: readonly WaveQuota[], actor: AuditActor): Promise<{ wave: Wave; cells: QuotaCellStatus[] }> {
       const wave = await lifecycle.requireWave(surveyId, waveId);

@@ -7,6 +7,7 @@ import type { TAnswers } from '../surveys/answers';
 import type { Wave, WaveQuota } from '../waves/wave.service';
 import { ResponseModel } from '../responses/response.model';
 import { COUNTED } from '../responses/response.service';
+import { sameCell } from '../waves/quota-cells';
 import { QuotaCounterModel } from './quota-counter.model';
 
 export type QuotaCell = Pick<WaveQuota, 'questionId' | 'optionId'>;
@@ -24,10 +25,6 @@ const DUPLICATE_KEY = 11000;
 /** The wave's quota cells that these answers fall in. */
 export function cellsOf(wave: Pick<Wave, 'quotas'>, answers: TAnswers): WaveQuota[] {
   return wave.quotas.filter((quota) => answers[quota.questionId] === quota.optionId);
-}
-
-export function sameCell(a: QuotaCell, b: QuotaCell): boolean {
-  return a.questionId === b.questionId && a.optionId === b.optionId;
 }
 
 /** The filter naming one counter: every field of its unique index. */

@@ -159,9 +159,11 @@ describe('Quotas', function () {
         ['comments', { x: '3' }, 'is not a single-choice question'],
         ['no_such_question', { x: '3' }, 'This wave’s version has no question "no_such_question".'],
         ['company_size', { tpe: '5', huge: '3' }, 'Question "How large is your company?" has no option "huge".'],
-        ['company_size', { tpe: '-1' }, 'The limit for "Fewer than 50 employees (micro / small)" must be a whole number, 0 or more (typed: "-1")'],
+        ['company_size', { tpe: '-1' }, 'The limit for "Fewer than 50 employees (micro / small)" must be a whole number from 0 to 10,000,000 (typed: "-1")'],
         ['company_size', { tpe: '2.5' }, '(typed: "2.5")'],
-        ['company_size', { pme: 'lots' }, 'The limit for "50 to 249 employees (medium)" must be a whole number, 0 or more (typed: "lots")'],
+        ['company_size', { pme: 'lots' }, 'The limit for "50 to 249 employees (medium)" must be a whole number from 0 to 10,000,000 (typed: "lots")'],
+        ['company_size', { tpe: '99999999999999999999' }, 'must be a whole number from 0 to 10,000,000 (typed: "99999999999999999999")'],
+        ['company_size', { tpe: '10000001' }, '(typed: "10000001")'],
       ];
       for (const [questionId, limits, message] of refusals) {
         const refused = await postLimits(questionId, limits);
@@ -186,14 +188,26 @@ describe('Quotas', function () {
       expect(await storedQuotas()).to.deep.equal([]);
     });
 
-    it('is the organizers\': an analyst may not change quotas (403)', async () => {
+    it('accepts the largest limit, 10,000,000', async () => {
+      await setLimits('company_size', { tpe: '10000000' });
+      expect(await storedQuotas()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', limit: 10_000_000 }]);
+    });
+
+    it('is read by any reader of the survey, changed only by its organizers: an analyst sees the cells, no form, and may not post (403)', async () => {
+      await setLimits('company_size', { tpe: '7' });
       const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
       const analystBrowser = await signedInBrowser(app, analyst);
-      expect((await analystBrowser.get(QUOTAS_PAGE)).status).to.equal(403);
+      analystBrowser.acceptLanguage = 'en';
+      const read = await analystBrowser.get(QUOTAS_PAGE);
+      expect(read.status).to.equal(200);
+      expect(text(read, '#quota-cells tr[data-cell="company_size.tpe"] .quota-count')).to.equal('0 / 7');
+      expect(read.$('form#quota-limits').length).to.equal(0);
+      expect(read.$('form#choose-question').length).to.equal(0);
+      expect(text(read, '#quotas-read-only')).to.equal('Only the survey’s organizers can change the quotas.');
       const page = await analystBrowser.get('/admin');
       const posted = await analystBrowser.post(QUOTAS_PAGE, { ...analystBrowser.hiddenFields(page), questionId: 'company_size', 'limit.tpe': '1' });
       expect(posted.status).to.equal(403);
-      expect(await storedQuotas()).to.deep.equal([]);
+      expect(await storedQuotas()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', limit: 7 }]);
     });
   });
 
@@ -348,6 +362,8 @@ describe('Quotas', function () {
         [[{ questionId: 'company_size', optionId: 'huge', limit: 3 }], 'quota_unknown_option'],
         [[{ questionId: 'company_size', optionId: 'tpe', limit: -1 }], 'quota_invalid_limit'],
         [[{ questionId: 'company_size', optionId: 'tpe', limit: 1.5 }], 'quota_invalid_limit'],
+        [[{ questionId: 'company_size', optionId: 'tpe', limit: 1e20 }], 'quota_invalid_limit'],
+        [[{ questionId: 'company_size', optionId: 'tpe', limit: 10_000_001 }], 'quota_invalid_limit'],
         [[{ questionId: 'company_size', optionId: 'tpe', limit: 1 }, { questionId: 'company_size', optionId: 'tpe', limit: 2 }], 'quota_duplicate_cell'],
       ] as const) {
         const res = await put(body);
