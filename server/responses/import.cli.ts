@@ -102,22 +102,28 @@ function heldBy(duplicates: DuplicateRecord[]): string {
 }
 
 function describeDuplicate(d: DuplicateRecord): string {
-  return d.wave !== undefined ? `line ${d.line}: already imported into wave ${d.wave} (${d.key})` : `line ${d.line}: the same record as line ${d.sameAsLine} (${d.key})`;
+  if (d.wave !== undefined) return `line ${d.line}: already imported into wave ${d.wave} (${d.key})`;
+  if (d.erasedAt !== undefined) return `line ${d.line}: erased at the respondent's request on ${d.erasedAt.toISOString().slice(0, 10)}; not imported again (${d.key})`;
+  return `line ${d.line}: the same record as line ${d.sameAsLine} (${d.key})`;
 }
 
-/** How many of the file's records are there already, where, and how many repeat an earlier line. */
+/** How many of the file's records are there already, where, how many were erased, and how many repeat an earlier line. */
 function duplicateSummary(report: ImportReport): string {
   const stored = report.duplicates.filter((d) => d.wave !== undefined);
-  const repeated = report.duplicates.length - stored.length;
+  const erased = report.duplicates.filter((d) => d.erasedAt !== undefined).length;
+  const repeated = report.duplicates.length - stored.length - erased;
   const parts: string[] = [];
   if (stored.length > 0) parts.push(`${plural(stored.length, 'response')} already imported (${heldBy(stored)})`);
+  if (erased > 0) parts.push(`${plural(erased, 'response')} erased at the respondent's request`);
   if (repeated > 0) parts.push(`${plural(repeated, 'response')} repeating an earlier line`);
   return parts.join(' and ');
 }
 
-function printDuplicates(report: ImportReport): void {
-  for (const d of report.duplicates.slice(0, MAX_DUPLICATES_SHOWN)) console.error(describeDuplicate(d));
-  if (report.duplicates.length > MAX_DUPLICATES_SHOWN) console.error(`... and ${report.duplicates.length - MAX_DUPLICATES_SHOWN} more`);
+/** The file's duplicates, line by line; only the erased ones when the rest is said by a count. */
+function printDuplicates(report: ImportReport, onlyErased = false): void {
+  const shown = onlyErased ? report.duplicates.filter((d) => d.erasedAt !== undefined) : report.duplicates;
+  for (const d of shown.slice(0, MAX_DUPLICATES_SHOWN)) console.error(describeDuplicate(d));
+  if (shown.length > MAX_DUPLICATES_SHOWN) console.error(`... and ${shown.length - MAX_DUPLICATES_SHOWN} more`);
   if (report.duplicates.some((d) => d.sameAsLine !== undefined && d.key.startsWith('sha256:'))) {
     console.error('Records without a response_id or external_id are told apart by their content: if two respondents answered exactly alike, give each record an external_id.');
   }
@@ -134,10 +140,12 @@ function refusal(args: Args, report: ImportReport): string | undefined {
     );
   }
   if (report.duplicates.length > 0 && report.fresh === 0) {
+    const allStored = report.duplicates.every((d) => d.wave !== undefined);
+    const found = invalid > 0 ? `${duplicateSummary(report)}, and ${invalid} invalid` : duplicateSummary(report);
     reasons.push(
-      invalid === 0
+      invalid === 0 && allStored
         ? `all ${plural(report.total, 'response')} in ${args.file} are imported already (${heldBy(report.duplicates)}): there is nothing new to import.`
-        : `${args.file} has ${duplicateSummary(report)}, and ${invalid} invalid: there is nothing new to import.`,
+        : `${args.file} has ${found}: there is nothing new to import.`,
     );
   } else if (report.duplicates.length > 0 && !args.skipDuplicates) {
     reasons.push(`${args.file} has ${duplicateSummary(report)}, of ${plural(report.total, 'response')}. Use --skip-duplicates to import the ${plural(report.fresh, 'new one')}.`);
@@ -148,10 +156,17 @@ function refusal(args: Args, report: ImportReport): string | undefined {
 
 function printReport(args: Args, report: ImportReport): number {
   const where = `${report.surveyId}, wave ${report.waveId}`;
+  if (report.unkeyedImports > 0) {
+    console.error(
+      `Warning: ${plural(report.unkeyedImports, 'response')} imported earlier into ${report.surveyId} ${report.unkeyedImports === 1 ? 'carries' : 'carry'} no import key (imported before imports were keyed): duplicates of them cannot be detected.`,
+    );
+  }
   printProblems(report);
-  // When the whole file is there, the count and the wave say it all; otherwise, which lines.
+  // When the whole file is there, the count and the wave say it all (but for erased records,
+  // named line by line); otherwise, which lines.
   const wholeFileThere = report.fresh === 0 && report.valid === report.total;
-  if (report.outcome !== 'imported' && !wholeFileThere) printDuplicates(report);
+  if (report.outcome !== 'imported') printDuplicates(report, wholeFileThere);
+  else for (const d of report.duplicates.filter((d) => d.erasedAt !== undefined)) console.log(describeDuplicate(d));
   const invalid = report.total - report.valid;
   const refused = refusal(args, report);
   if (report.outcome === 'checked') {

@@ -6,7 +6,8 @@
 // Every record carries an identity, its import key: its external_id, else its response_id, else a
 // hash of its content. The unique index on {surveyId, importKey} is what stops the same record
 // going in twice, even from two imports running at once; the lookup before writing only turns
-// what the index would refuse into a readable report.
+// what the index would refuse into a readable report. A response erased at the respondent's
+// request leaves its key in erased_import_keys, and a record with that key is refused likewise.
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
@@ -21,6 +22,7 @@ import { phaseOf, type WavePhase } from '../waves/wave-phase';
 import { LIST_SEPARATOR, META_COLUMNS, OTHER_SUFFIX, matrixRows, specifyOption } from '../exports/export-columns';
 import { restoreGuardedText } from '../exports/formula-guard';
 import { recordCompletion } from './completion-hooks';
+import { ErasedImportKeyModel } from './erased-import-key.model';
 import { ResponseModel } from './response.model';
 import { toStoredResponse, type ResponseRecord } from './response.service';
 
@@ -57,7 +59,10 @@ export interface LineProblem {
   detail?: string;
 }
 
-/** A valid record that is already imported, or that an earlier line of the same file repeats. */
+/**
+ * A valid record that is already imported, that an earlier line of the same file repeats, or
+ * whose response was erased at the respondent's request (never imported again).
+ */
 export interface DuplicateRecord {
   line: number;
   /** `external_id:…`, `response_id:…` or `sha256:…` (see importKeyOf). */
@@ -66,6 +71,8 @@ export interface DuplicateRecord {
   wave?: string;
   /** The earlier line of the file with the same key. */
   sameAsLine?: number;
+  /** When the record's response was erased at the respondent's request. */
+  erasedAt?: Date;
 }
 
 export interface ImportReport {
@@ -82,8 +89,13 @@ export interface ImportReport {
   fresh: number;
   imported: number;
   problems: LineProblem[];
-  /** Valid records already stored, or repeated in the file, in line order. */
+  /** Valid records already stored, repeated in the file, or erased, in line order. */
   duplicates: DuplicateRecord[];
+  /**
+   * Responses imported into the survey before imports were keyed: they carry no import key, so
+   * a record of theirs in this file is not recognised as a duplicate.
+   */
+  unkeyedImports: number;
   /** Lines left out because they have problems (with skipInvalid). */
   skippedLines: number[];
   /**
@@ -497,15 +509,38 @@ async function findStoredKeys(surveyId: string, keys: string[]): Promise<Map<str
   return held;
 }
 
-/** The records that are stored already, or that an earlier line of the file has: the first copy in the file is the one kept. */
-function findDuplicates(records: ValidRecord[], stored: Map<string, string>): DuplicateRecord[] {
+/** Which of these keys belonged to responses erased at the respondent's request, and when they were erased. */
+async function findErasedKeys(surveyId: string, keys: string[]): Promise<Map<string, Date>> {
+  const erased = new Map<string, Date>();
+  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
+    const found = await ErasedImportKeyModel.find({ surveyId, importKey: { $in: keys.slice(start, start + LOOKUP_CHUNK) } }, { _id: 0, importKey: 1, erasedAt: 1 }).lean<{ importKey: string; erasedAt: Date }[]>();
+    for (const doc of found) erased.set(doc.importKey, doc.erasedAt);
+  }
+  return erased;
+}
+
+/**
+ * The survey's imported responses that have no import key (imported before imports were keyed).
+ * Counted through the {surveyId, waveId, status} index's prefix, so no collection scan.
+ */
+function countUnkeyedImports(surveyId: string): Promise<number> {
+  return ResponseModel.countDocuments({ surveyId, source: 'import', importKey: { $exists: false } });
+}
+
+/**
+ * The records that are stored already, that an earlier line of the file has (the first copy in
+ * the file is the one kept), or whose response was erased.
+ */
+function findDuplicates(records: ValidRecord[], stored: Map<string, string>, erased: Map<string, Date>): DuplicateRecord[] {
   const firstLine = new Map<string, number>();
   const duplicates: DuplicateRecord[] = [];
   for (const { line, doc } of records) {
     const key = doc.importKey;
     const wave = stored.get(key);
+    const erasedAt = erased.get(key);
     const earlier = firstLine.get(key);
     if (wave !== undefined) duplicates.push({ line, key, wave });
+    else if (erasedAt !== undefined) duplicates.push({ line, key, erasedAt });
     else if (earlier !== undefined) duplicates.push({ line, key, sameAsLine: earlier });
     else firstLine.set(key, line);
   }
@@ -569,9 +604,12 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
   const invalidLines = checked.filter((c) => !c.ok).map((c) => c.line);
   const valid = checked.filter((c): c is ValidRecord => c.ok);
   const keys = [...new Set(valid.map((v) => v.doc.importKey))];
+  const unkeyedImports = await countUnkeyedImports(surveyId);
+  // Erased keys stay erased while the import runs (an erasure needs the response stored first).
+  const erased = await findErasedKeys(surveyId, keys);
 
   for (let attempt = 1; ; attempt += 1) {
-    const duplicates = findDuplicates(valid, await findStoredKeys(surveyId, keys));
+    const duplicates = findDuplicates(valid, await findStoredKeys(surveyId, keys), erased);
     const duplicateLines = new Set(duplicates.map((d) => d.line));
     const fresh = valid.filter((v) => !duplicateLines.has(v.line));
     const report: ImportReport = {
@@ -586,6 +624,7 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
       imported: 0,
       problems,
       duplicates,
+      unkeyedImports,
       skippedLines: [],
       outcome: 'checked',
     };

@@ -13,6 +13,7 @@ import { questionColumns } from '../exports/export-columns';
 import { buildResponseRow, csvText } from '../exports/response-row';
 import { findWave, type Wave } from '../waves/wave.service';
 import { recordDeletion } from './completion-hooks';
+import { recordErasedImportKey } from './erased-import-key.model';
 import { ResponseModel } from './response.model';
 import {
   deleteResponse,
@@ -179,13 +180,18 @@ export function createResponseAdmin({ catalog, logger, clock }: { catalog: Surve
 
     /**
      * Erases a response for good. The confirmation is the response id typed again, so a slip of
-     * the mouse erases nothing. The audit line names the response, never its answers.
+     * the mouse erases nothing. The audit line names the response, never its answers. An imported
+     * response leaves its import key behind (erased-import-key.model.ts), so that importing its
+     * file again does not restore it.
      */
     async eraseResponse(input: { surveyId: string; responseId: string; confirmation: string }, actor: AuditActor): Promise<StoredResponse> {
-      await requireOwnResponse(input.surveyId, input.responseId);
+      const response = await requireOwnResponse(input.surveyId, input.responseId);
       if (input.confirmation.trim() !== input.responseId) {
         throw new UnprocessableError('Type the response id to confirm the erasure', { field: 'confirmation' }, 'erase_not_confirmed');
       }
+      // The tombstone goes first: a crash between the two writes must never leave an erased
+      // imported response that a re-import of its file would bring back.
+      if (response.importKey) await recordErasedImportKey(input.surveyId, response.importKey, clock.now());
       const erased = await deleteResponse(input.responseId, input.surveyId).catch((error: unknown) => {
         throw error instanceof NotFoundError ? noSuchResponse(input.responseId) : error;
       });
