@@ -11,6 +11,7 @@ import type { SurveyCatalog } from '../surveys/survey.catalog';
 import { ZLocalizedText } from '../surveys/survey.schemas';
 import { WaveModel } from './wave.model';
 import { phaseOf, type WavePhase } from './wave-phase';
+import { quotaProblems } from './quota-cells';
 import { CURRENT_WAVE, forgetWaves, listWaves, toWave, type Wave } from './wave.service';
 
 const WAVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -184,7 +185,11 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     if (phase !== 'draft' && phase !== 'scheduled') {
       throw new ConflictError(`Wave "${wave.waveId}" is ${phase}: its respondents answer the version it opened with. Make a new wave to use another`, 'wave_not_draft');
     }
-    await catalog.version(wave.surveyId, fingerprint);
+    const { definition } = await catalog.version(wave.surveyId, fingerprint);
+    const problems = quotaProblems(definition, wave.quotas);
+    if (problems.length > 0) {
+      throw new UnprocessableError(`The wave's quotas do not fit version ${fingerprint}: ${problems.join('; ')}. Change the quotas first`, { problems }, 'quotas_do_not_fit');
+    }
   }
 
   /** Target sample, access mode, reminders, checked: what to write. */
@@ -252,8 +257,12 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       const waves = await listWaves(surveyId);
       const source = copyFrom ? waves.find((w) => w.waveId === copyFrom) : waves[0];
       if (copyFrom && !source) throw new NotFoundError(`Survey "${surveyId}" has no wave "${copyFrom}" to copy`, 'wave_not_found');
-      await catalog.version(surveyId, fingerprint);
-      const copied = source ? Object.fromEntries(COPIED_SETTINGS.map((key) => [key, source[key]]).filter(([, v]) => v !== undefined)) : {};
+      const { definition } = await catalog.version(surveyId, fingerprint);
+      const copied: Record<string, unknown> = source ? Object.fromEntries(COPIED_SETTINGS.map((key) => [key, source[key]]).filter(([, v]) => v !== undefined)) : {};
+      // A quota cell the new version no longer has (a question or option gone or retyped) is not
+      // copied: it could never fill. The audit trail says which.
+      const quotasNotCopied = (source?.quotas ?? []).filter((quota) => quotaProblems(definition, [quota]).length > 0);
+      if (source) copied.quotas = source.quotas.filter((quota) => !quotasNotCopied.includes(quota));
       try {
         await WaveModel.create({
           surveyId,
@@ -273,7 +282,11 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
         forgetWaves(surveyId);
       }
       const wave = await requireWave(surveyId, waveId);
-      await audit('wave_created', wave, actor, { fingerprint, ...(source ? { copiedFrom: source.waveId } : {}) });
+      await audit('wave_created', wave, actor, {
+        fingerprint,
+        ...(source ? { copiedFrom: source.waveId } : {}),
+        ...(quotasNotCopied.length > 0 ? { quotasNotCopied } : {}),
+      });
       return wave;
     },
 

@@ -9,6 +9,20 @@ import { startTestApp, type TestApp } from '../../support/app';
 import { createTestClock, type TestClock } from '../../support/clock';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
+import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
+import { checkSurveyText, formatProblem } from '../../../server/surveys/survey.loader';
+import { CAPTIC_TEXT, replaceOnce } from '../versions/support';
+
+/** A CAP-TIC version whose company sizes no longer have ETI. */
+async function recordVersionWithoutEti(): Promise<string> {
+  const text = replaceOnce(CAPTIC_TEXT, `          - id: eti
+            label: { fr: "De 250 à 4 999 salariés (ETI)", en: "250 to 4,999 employees (intermediate)" }
+`, '');
+  const checked = checkSurveyText(text, 'captic-no-eti.yaml');
+  if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+  await recordSurveyVersion(checked.survey, { source: 'upload', fileName: 'captic-no-eti.yaml' });
+  return checked.survey.fingerprint;
+}
 
 const storedWaves = () => mongoose.connection.db!.collection('waves').find({ surveyId: CAPTIC_ID }, { projection: { _id: 0, updatedAt: 0 } }).sort({ waveId: 1 }).toArray();
 
@@ -152,6 +166,23 @@ describe('Wave use cases', function () {
     // field_start "2026-03-01" in Europe/London: midnight GMT.
     expect(coworking).to.include({ status: 'scheduled' }).and.deep.include({ opensAt: new Date('2026-03-01T00:00:00Z') });
     expect(coworking).to.not.have.property('openedAt');
+  });
+
+  it('copies only the quota cells the new wave’s version has, saying which it left, and refuses a version its quotas do not fit', async () => {
+    const quotas = [{ questionId: 'company_size', optionId: 'tpe', limit: 150 }, { questionId: 'company_size', optionId: 'eti', limit: 20 }];
+    await mongoose.connection.db!.collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { quotas } });
+    const withoutEti = await recordVersionWithoutEti();
+    const copied = await waves().createWave(CAPTIC_ID, { waveId: '2027-03', copyFrom: '2011-03', fingerprint: withoutEti }, TEST_ACTOR);
+    expect(copied.quotas).to.deep.equal([quotas[0]]);
+    const created = await mongoose.connection.db!.collection('audit_events').findOne({ action: 'wave_created', target: '2027-03' });
+    expect(created?.details).to.deep.include({ quotasNotCopied: [quotas[1]] });
+
+    await waves().createWave(CAPTIC_ID, { waveId: '2027-04', copyFrom: '2011-03' }, TEST_ACTOR);
+    const before = await storedWaves();
+    const error = await refusal(waves().pinVersion(CAPTIC_ID, '2027-04', withoutEti, TEST_ACTOR));
+    expect(error).to.include({ status: 422, code: 'quotas_do_not_fit' });
+    expect(error.message).to.contain('eti');
+    expect(await storedWaves()).to.deep.equal(before);
   });
 
   it('refuses to pin another version once the wave has opened', async () => {
