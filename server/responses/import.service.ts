@@ -22,6 +22,7 @@ import { phaseOf, type WavePhase } from '../waves/wave-phase';
 import { LIST_SEPARATOR, META_COLUMNS, OTHER_SUFFIX, matrixRows, specifyOption } from '../exports/export-columns';
 import { restoreGuardedText } from '../exports/formula-guard';
 import { recordCompletion } from './completion-hooks';
+import { ensureCounters } from '../fieldwork/quotas';
 import { ErasedImportKeyModel } from './erased-import-key.model';
 import { ResponseModel } from './response.model';
 import { toStoredResponse, type ResponseRecord } from './response.service';
@@ -633,6 +634,10 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
     if (refused) return { ...report, outcome: 'rejected' };
 
     const docs: ImportedDocument[] = fresh.map(({ doc }) => ({ _id: new mongoose.Types.ObjectId(), surveyId, waveId: wave.waveId, fingerprint, ...doc }));
+    // The wave's quota counters exist before the records do: a counter made between the insert
+    // and the hooks would count these records once from the stored completes and once more from
+    // the hooks.
+    await ensureCounters(wave, wave.quotas);
     if (await insertAll(docs, request.batchSize ?? DEFAULT_BATCH_SIZE)) {
       await runCompletionHooks(docs);
       return { ...report, imported: docs.length, skippedLines: invalidLines, outcome: 'imported' };
