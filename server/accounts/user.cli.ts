@@ -1,7 +1,6 @@
 // `npm run user:<command> -- ...`: staff accounts from the server's terminal, the way to create the
 // first admin without the setup page, and the way back in when every admin is locked out.
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
-import { parseArgs } from 'node:util';
 import type { Config } from '../lib/config';
 import { openDatabase, type OpenDatabase } from '../lib/database';
 import { AppError } from '../lib/errors';
@@ -12,7 +11,7 @@ import { accountStatus, formatUtcMinute } from './account-display';
 import { passwordLinkUrl } from './password-link';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { ROLES } from './user.model';
-import { CommandRefusal, commandSetup, EXIT_OK, readCommandLine, runCommand, UsageError } from '../lib/command-line';
+import { CommandRefusal, commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError } from '../lib/command-line';
 
 const USAGE = `Usage:
   npm run user:create -- --email EMAIL --role ${ROLES.join('|')} [--name NAME] [--grant SURVEY_ID ...]
@@ -55,30 +54,17 @@ const OPTIONS_OF: Record<Command, readonly string[]> = {
 };
 
 function readArgs(argv: string[]): Args | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        email: { type: 'string' },
-        role: { type: 'string' },
-        name: { type: 'string' },
-        grant: { type: 'string', multiple: true, default: [] },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs(argv, {
+    email: { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+    grant: { type: 'string', multiple: true, default: [] },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  });
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  const [command, ...extra] = positionals;
-  if (!command) throw new UsageError('name a command: ' + COMMANDS.join(', '));
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; the commands are ${COMMANDS.join(', ')}`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length === 1 ? '' : 's'}: ${extra.join(' ')}`);
+  const command = readSubcommand(positionals, COMMANDS);
   const args: Args = { command: command as Command, email: values.email, role: values.role, name: values.name, grants: values.grant, json: values.json };
   // An option the command would ignore is refused, so a typo never looks like success.
   const given = [

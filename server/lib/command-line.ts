@@ -1,5 +1,8 @@
 // What every `npm run` command shares: its exit codes, reading its arguments with a usage text
 // printed on a mistake or on --help, its settings and logger, and how it ends.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { ConfigError, getConfig, type Config } from './config';
 import { AppError } from './errors';
 import { createLogger, type Logger } from './logger';
@@ -12,6 +15,24 @@ export const EXIT_USAGE = 2;
 
 /** Thrown by a command's argument reader for a wrong command line. */
 export class UsageError extends Error {}
+
+/** The options and positionals of a command line (node:util parseArgs, strict), a mistake as a UsageError. */
+export function parseCommandArgs<Options extends ParseArgsOptionsConfig>(argv: string[], options: Options) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The command named first on the command line, one of `commands`, with nothing after it. */
+export function readSubcommand<Command extends string>(positionals: readonly string[], commands: readonly Command[]): Command {
+  const [command, ...extra] = positionals;
+  if (!command) throw new UsageError('name a command: ' + commands.join(', '));
+  if (!(commands as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; the commands are ${commands.join(', ')}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length === 1 ? '' : 's'}: ${extra.join(' ')}`);
+  return command as Command;
+}
 
 /**
  * The command's arguments, or the exit code to end with when there are none to run: after the

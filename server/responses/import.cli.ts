@@ -4,7 +4,6 @@
 // records, records already imported, nothing new), 2 wrong usage.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase, type OpenDatabase } from '../lib/database';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
 import { registerTallyHooks } from '../analysis/tally/tally.hooks';
@@ -13,7 +12,7 @@ import type { Logger } from '../lib/logger';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
 import { CURRENT_WAVE } from '../waves/wave.service';
 import { formatLineProblem, ImportFileError, importResponses, type DuplicateRecord, type ImportFormat, type ImportReport } from './import.service';
-import { EXIT_FAILED, EXIT_OK, readCommandLine, runCommand, UsageError } from '../lib/command-line';
+import { EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError } from '../lib/command-line';
 
 const USAGE = `Usage: npm run responses:import -- --survey ID [--wave WAVE] [--skip-invalid] [--skip-duplicates] [--dry-run] [--format jsonl|csv] FILE
 
@@ -48,25 +47,15 @@ interface Args {
 const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv' };
 
 function readArgs(argv: string[]): Args | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        survey: { type: 'string' },
-        wave: { type: 'string', default: CURRENT_WAVE },
-        'skip-invalid': { type: 'boolean', default: false },
-        'skip-duplicates': { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        format: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs(argv, {
+    survey: { type: 'string' },
+    wave: { type: 'string', default: CURRENT_WAVE },
+    'skip-invalid': { type: 'boolean', default: false },
+    'skip-duplicates': { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    format: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  });
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (!values.survey) throw new UsageError('--survey is required');

@@ -1,10 +1,9 @@
 // `npm run wave -- list|create|schedule|open|close ...`: a survey's waves from the server's terminal,
 // with the same use cases, rules and audit trail as the console (wave-lifecycle.service.ts).
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
-import { parseArgs } from 'node:util';
 import { openDatabase, type OpenDatabase } from '../lib/database';
 import { systemClock } from '../lib/clock';
-import { EXIT_OK, EXIT_USAGE, readCommandLine, runCommand, UsageError } from '../lib/command-line';
+import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
@@ -57,35 +56,22 @@ interface Args {
 }
 
 function readArgs(argv: string[]): Args | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        survey: { type: 'string' },
-        wave: { type: 'string' },
-        'label-fr': { type: 'string' },
-        'label-en': { type: 'string' },
-        'copy-from': { type: 'string' },
-        version: { type: 'string' },
-        opens: { type: 'string' },
-        closes: { type: 'string' },
-        grace: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs(argv, {
+    survey: { type: 'string' },
+    wave: { type: 'string' },
+    'label-fr': { type: 'string' },
+    'label-en': { type: 'string' },
+    'copy-from': { type: 'string' },
+    version: { type: 'string' },
+    opens: { type: 'string' },
+    closes: { type: 'string' },
+    grace: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  });
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  const [command, ...extra] = positionals;
-  if (!command) throw new UsageError('name a command: ' + COMMANDS.join(', '));
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; the commands are ${COMMANDS.join(', ')}`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length === 1 ? '' : 's'}: ${extra.join(' ')}`);
+  const command = readSubcommand(positionals, COMMANDS);
   const given = Object.fromEntries(STRING_OPTIONS.filter((name) => typeof values[name] === 'string').map((name) => [name, values[name] as string])) as Args['values'];
   // An option the command would ignore is refused, so a typo never looks like success.
   const stray = [...Object.keys(given), ...(values.json ? ['json'] : [])].filter((option) => !OPTIONS_OF[command as Command].includes(option));
