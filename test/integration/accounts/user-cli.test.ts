@@ -2,7 +2,8 @@
 // its output, its exit code, and what it stored.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { Browser } from '../../support/browser';
 import { accountsOf, createStaff, signedInBrowser, STRONG_PASSWORD } from '../../support/staff';
@@ -51,12 +52,7 @@ async function setPasswordThroughLink(app: TestApp, link: string, email: string)
 describe('npm run user:*', function () {
   // Each run starts a TypeScript process.
   this.timeout(120_000);
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp();
-  });
-  after(async () => app.close());
-  beforeEach(() => app.reset());
+  const suite = useAppSuite();
 
   it('user:create prints a one-time link on http://HOST:PORT that sets the password, and records who did it', async () => {
     const run = await runUserCli(['create', '--email', 'Boss@Example.org', '--role', 'admin', '--name', 'The Boss'], { HOST: '127.0.0.1', PORT: '4321' });
@@ -70,7 +66,7 @@ describe('npm run user:*', function () {
     expect(stored).to.deep.include({ email: 'boss@example.org', name: 'The Boss', role: 'admin', grants: [] });
     const [audit] = await auditEvents('account_created');
     expect(audit).to.deep.include({ via: 'cli', target: 'boss@example.org' });
-    await setPasswordThroughLink(app, link, 'boss@example.org');
+    await setPasswordThroughLink(suite.app, link, 'boss@example.org');
   });
 
   it('user:create builds the link on PUBLIC_URL and stores grants', async () => {
@@ -83,7 +79,7 @@ describe('npm run user:*', function () {
   });
 
   it('user:create refuses an unknown role, a bad email, an unknown survey and an existing email with exit 1, storing nothing', async () => {
-    await createStaff(app, { email: 'ana@example.org', role: 'analyst' });
+    await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst' });
     const before = await storedUsers();
     const cases: Array<[string[], string]> = [
       [['--email', 'new@example.org', '--role', 'superuser'], 'Role must be one of admin, organizer, analyst'],
@@ -123,9 +119,9 @@ describe('npm run user:*', function () {
 
   it('user:list prints a table, or JSON with --json', async () => {
     expect((await runUserCli(['list'])).stdout).to.equal('No account yet.\n');
-    await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID], name: 'Ana Lyst' });
-    await accountsOf(app).createAccount({ email: 'org@example.org', role: 'organizer' }, { via: 'cli' });
-    await signedInBrowser(app, { email: 'ana@example.org', password: STRONG_PASSWORD });
+    await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID], name: 'Ana Lyst' });
+    await accountsOf(suite.app).createAccount({ email: 'org@example.org', role: 'organizer' }, { via: 'cli' });
+    await signedInBrowser(suite.app, { email: 'ana@example.org', password: STRONG_PASSWORD });
 
     const table = await runUserCli(['list']);
     expect(table.code, table.stderr).to.equal(0);
@@ -146,8 +142,8 @@ describe('npm run user:*', function () {
   });
 
   it('user:disable ends the sessions and sign-ins, user:enable lets the account in again; both say when nothing changes', async () => {
-    const ana = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    const browser = await signedInBrowser(app, ana);
+    const ana = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    const browser = await signedInBrowser(suite.app, ana);
 
     const disabled = await runUserCli(['disable', '--email', 'ana@example.org']);
     expect(disabled.code, disabled.stderr).to.equal(0);
@@ -167,22 +163,22 @@ describe('npm run user:*', function () {
     expect(enabled.stdout).to.equal('Enabled ana@example.org.\n');
     expect((await storedUsers())[0]!.disabledAt).to.equal(undefined);
     expect(await auditEvents('account_enabled')).to.have.length(1);
-    await signedInBrowser(app, ana);
+    await signedInBrowser(suite.app, ana);
   });
 
   it('user:reset-password prints a new link that sets a new password', async () => {
-    await createStaff(app, { email: 'ana@example.org', role: 'analyst' });
+    await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst' });
     const run = await runUserCli(['reset-password', '--email', 'ana@example.org']);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.contain('New password link for ana@example.org');
     const link = printedLink(run, 'http://127.0.0.1:3000');
     expect((await auditEvents('password_link_issued'))[0]).to.deep.include({ via: 'cli', target: 'ana@example.org' });
-    await setPasswordThroughLink(app, link, 'ana@example.org');
+    await setPasswordThroughLink(suite.app, link, 'ana@example.org');
   });
 
   it('user:sign-out-everywhere ends every session of the account', async () => {
-    const ana = await createStaff(app, { email: 'ana@example.org', role: 'analyst' });
-    const browser = await signedInBrowser(app, ana);
+    const ana = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst' });
+    const browser = await signedInBrowser(suite.app, ana);
     const run = await runUserCli(['sign-out-everywhere', '--email', 'ana@example.org']);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.equal('Ended every session of ana@example.org.\n');
@@ -192,7 +188,7 @@ describe('npm run user:*', function () {
   });
 
   it('exits 1 naming an unknown account or a bad email, changing nothing', async () => {
-    await createStaff(app, { email: 'ana@example.org', role: 'analyst' });
+    await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst' });
     const before = await storedUsers();
     for (const command of ['disable', 'enable', 'reset-password', 'sign-out-everywhere']) {
       const run = await runUserCli([command, '--email', 'nobody@example.org']);

@@ -9,7 +9,8 @@ import { segmentQuestionsOf } from '../../../server/analysis/tally/tally.hooks';
 import type { Contribution } from '../../../server/analysis/tally/contribution';
 import { spawn } from 'node:child_process';
 import mongoose from 'mongoose';
-import { ROOT, startTestApp, type TestApp } from '../../support/app';
+import { ROOT } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 import { Browser } from '../../support/browser';
@@ -25,15 +26,10 @@ function sorted(tally: Contribution): Record<string, Record<string, number>> {
 
 describe('Live tallies', function () {
   this.timeout(120_000);
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp();
-  });
-  after(async () => app.close());
-  beforeEach(() => app.reset());
+  const suite = useAppSuite();
 
   it('agree exactly with a full recompute after random submissions, edits and deletions', async () => {
-    const survey = app.catalog.require(CAPTIC_ID);
+    const survey = suite.app.catalog.require(CAPTIC_ID);
     const pool = buildCaptic250(7);
     let seed = 42;
     const random = () => {
@@ -76,7 +72,7 @@ describe('Live tallies', function () {
   });
 
   it('counts a response once when its final page is submitted twice at the same moment', async () => {
-    const browser = new Browser(app.url);
+    const browser = new Browser(suite.app.url);
     let page = await browser.submit(await browser.open(`/s/${CAPTIC_ID}`), { consent: 'yes' });
     for (const id of ['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project']) {
       page = await browser.submit(page, NON_USER_PAGES[id]!);
@@ -93,7 +89,7 @@ describe('Live tallies', function () {
   });
 
   it('are put right from the responses by npm run tallies:rebuild after they drifted', async () => {
-    const survey = app.catalog.require(CAPTIC_ID);
+    const survey = suite.app.catalog.require(CAPTIC_ID);
     await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: buildCaptic250(11).slice(0, 30).map((r) => JSON.stringify(r)).join('\n') });
     const expected = sorted(await readTallies(CAPTIC_ID, '2011-03'));
     // A crash between a response's write and its counters' update leaves them short.

@@ -6,10 +6,9 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import mongoose from 'mongoose';
 import type { Document } from 'mongodb';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import type { Page } from '../../support/browser';
-import { createTestClock } from '../../support/clock';
-import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
+import { apiTokenFor, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { storedResponseDocument } from '../../fixtures/stored-response';
 import { forgetWaves } from '../../../server/waves/wave.service';
@@ -89,24 +88,10 @@ async function seedWave(): Promise<void> {
 
 describe('Fieldwork progress', function () {
   this.timeout(30_000);
-  let app: TestApp;
-  const clock = createTestClock(NOW);
-
-  before(async () => {
-    app = await startTestApp({}, { clock });
-  });
-  after(async () => app.close());
-  beforeEach(async () => {
-    clock.set(NOW);
-    await app.reset();
-    await seedWave();
-  });
+  const suite = useAppSuite({ startAt: NOW, seed: seedWave, organizerOf: [CAPTIC_ID], analystOf: [CAPTIC_ID] });
 
   it('shows the counts, the completion rate, the median duration and the funnel worked out by hand', async () => {
-    const organizer = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    const browser = await signedInBrowser(app, organizer);
-    browser.acceptLanguage = 'en';
-    const page = await browser.get(PROGRESS_PAGE);
+    const page = await suite.browser.get(PROGRESS_PAGE);
     expect(page.status).to.equal(200);
     expect(text(page, 'h1')).to.equal('Fieldwork of wave demo');
     expect(page.$('nav.wave-nav a[aria-current=page]').attr('href')).to.equal(PROGRESS_PAGE);
@@ -145,8 +130,7 @@ describe('Fieldwork progress', function () {
   });
 
   it('is in French for a French reader, and readable by an analyst, without the quota settings', async () => {
-    const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    const browser = await signedInBrowser(app, analyst);
+    const browser = await signedInBrowser(suite.app, suite.analyst);
     const page = await browser.get(PROGRESS_PAGE);
     expect(page.status).to.equal(200);
     expect(text(page, 'h1')).to.equal('Terrain de la vague demo');
@@ -157,9 +141,8 @@ describe('Fieldwork progress', function () {
   });
 
   it('answers the same figures as JSON', async () => {
-    const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    const token = await apiTokenFor(analyst, 'read');
-    const res = await supertest(app.url).get(PROGRESS_API).set('Authorization', `Bearer ${token}`).expect(200);
+    const token = await apiTokenFor(suite.analyst, 'read');
+    const res = await supertest(suite.app.url).get(PROGRESS_API).set('Authorization', `Bearer ${token}`).expect(200);
     expect(res.body).to.deep.include({
       surveyId: CAPTIC_ID,
       waveId: WAVE,
@@ -186,10 +169,7 @@ describe('Fieldwork progress', function () {
 
   it('shows no rate nor median before anyone starts', async () => {
     await mongoose.connection.db!.collection('responses').deleteMany({});
-    const organizer = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    const browser = await signedInBrowser(app, organizer);
-    browser.acceptLanguage = 'en';
-    const page = await browser.get(PROGRESS_PAGE);
+    const page = await suite.browser.get(PROGRESS_PAGE);
     expect(text(page, '#count-started')).to.equal('0');
     expect(text(page, '#completion-rate')).to.equal('–');
     expect(text(page, '#median-duration')).to.equal('–');
@@ -197,8 +177,6 @@ describe('Fieldwork progress', function () {
   });
 
   it('answers 404 for a wave the survey does not have', async () => {
-    const organizer = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    const browser = await signedInBrowser(app, organizer);
-    expect((await browser.get(`/admin/surveys/${CAPTIC_ID}/waves/1999-01/progress`)).status).to.equal(404);
+    expect((await suite.browser.get(`/admin/surveys/${CAPTIC_ID}/waves/1999-01/progress`)).status).to.equal(404);
   });
 });

@@ -5,11 +5,11 @@
 // complete response gives its place back.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser, type FormFields, type Page } from '../../support/browser';
-import { apiTokenFor, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
+import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
-import { registerQuotaHooks } from '../../../server/fieldwork/quota.hooks';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells } from '../../../server/fieldwork/quotas';
 import { findWave, forgetWaves } from '../../../server/waves/wave.service';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
@@ -73,6 +73,23 @@ async function counters() {
     .toArray();
 }
 
+interface QuotaCell {
+  questionId: string;
+  optionId: string;
+  limit: number;
+}
+
+/**
+ * The wave stores `cells` as its quotas, in that order, and keeps a counter in step with each
+ * (its limit, nothing counted yet), as counters() lists them: by question, then option.
+ */
+async function expectQuotasWithEmptyCounters(cells: QuotaCell[]): Promise<void> {
+  expect(await storedQuotas()).to.deep.equal(cells);
+  const byCell = (a: QuotaCell, b: QuotaCell) => (a.questionId === b.questionId ? (a.optionId < b.optionId ? -1 : 1) : a.questionId < b.questionId ? -1 : 1);
+  const inStep = [...cells].sort(byCell).map(({ questionId, optionId, limit }) => ({ questionId, optionId, count: 0, limit }));
+  expect(await counters()).to.deep.equal(inStep);
+}
+
 async function statuses(): Promise<Record<string, number>> {
   const rows = await collection('responses').aggregate<{ _id: string; n: number }>([{ $match: { waveId: WAVE } }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
   return Object.fromEntries(rows.map((row) => [row._id, row.n]));
@@ -80,31 +97,16 @@ async function statuses(): Promise<Record<string, number>> {
 
 describe('Quotas', function () {
   this.timeout(60_000);
-  let app: TestApp;
-  let organizer: StaffMember;
-  let browser: Browser;
-
-  before(async () => {
-    app = await startTestApp();
-    // Boot registers the quota hooks beside the tallies' (server/index.ts); so does this suite.
-    registerQuotaHooks();
-  });
-  after(async () => app.close());
-  beforeEach(async () => {
-    await app.reset();
-    organizer = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    browser = await signedInBrowser(app, organizer);
-    browser.acceptLanguage = 'en';
-  });
+  const suite = useAppSuite({ organizerOf: [CAPTIC_ID] });
 
   /** Posts the quota form for `questionId` with the limits typed, as the organizer would. */
   async function postLimits(questionId: string, limits: Record<string, string>): Promise<Page> {
-    const page = await browser.get(`${QUOTAS_PAGE}?question=${questionId}`);
+    const page = await suite.browser.get(`${QUOTAS_PAGE}?question=${questionId}`);
     expect(page.status, page.html.slice(0, 300)).to.equal(200);
     const csrf = page.$('form#quota-limits input[name=_csrf]').attr('value') ?? '';
     const fields: FormFields = { _csrf: csrf, questionId };
     for (const [optionId, typed] of Object.entries(limits)) fields[`limit.${optionId}`] = typed;
-    return browser.post(QUOTAS_PAGE, fields);
+    return suite.browser.post(QUOTAS_PAGE, fields);
   }
 
   async function setLimits(questionId: string, limits: Record<string, string>): Promise<void> {
@@ -114,7 +116,7 @@ describe('Quotas', function () {
 
   describe('the quota page', () => {
     it('sets each cell of company_size, keeps the counters in step, audits the change, and empties a cell on an empty field', async () => {
-      const empty = await browser.get(QUOTAS_PAGE);
+      const empty = await suite.browser.get(QUOTAS_PAGE);
       expect(text(empty, '#no-quotas')).to.equal('This wave has no quotas.');
       // The segment question is offered first, with a field per option.
       expect(empty.$('form#quota-limits input[name=questionId]').attr('value')).to.equal('company_size');
@@ -123,15 +125,11 @@ describe('Quotas', function () {
       const saved = await postLimits('company_size', { tpe: '150', pme: '60', eti: '', ge: '' });
       expect(saved.status).to.equal(303);
       expect(saved.location).to.equal(`${QUOTAS_PAGE}?question=company_size&done=saved`);
-      expect(await storedQuotas()).to.deep.equal([
+      await expectQuotasWithEmptyCounters([
         { questionId: 'company_size', optionId: 'tpe', limit: 150 },
         { questionId: 'company_size', optionId: 'pme', limit: 60 },
       ]);
-      expect(await counters()).to.deep.equal([
-        { questionId: 'company_size', optionId: 'pme', count: 0, limit: 60 },
-        { questionId: 'company_size', optionId: 'tpe', count: 0, limit: 150 },
-      ]);
-      const shown = await browser.get(saved.location!);
+      const shown = await suite.browser.get(saved.location!);
       expect(text(shown, '.notice')).to.equal('Quotas saved.');
       expect(shown.$('#limit-tpe').attr('value')).to.equal('150');
       expect(text(shown, '#quota-cells tr[data-cell="company_size.pme"]')).to.contain('0 / 60');
@@ -142,13 +140,9 @@ describe('Quotas', function () {
       // A quota on another question leaves these alone; emptying a field removes that cell's quota.
       await setLimits('uses_social', { yes: '10' });
       await setLimits('company_size', { tpe: '120', pme: '' });
-      expect(await storedQuotas()).to.deep.equal([
+      await expectQuotasWithEmptyCounters([
         { questionId: 'uses_social', optionId: 'yes', limit: 10 },
         { questionId: 'company_size', optionId: 'tpe', limit: 120 },
-      ]);
-      expect(await counters()).to.deep.equal([
-        { questionId: 'company_size', optionId: 'tpe', count: 0, limit: 120 },
-        { questionId: 'uses_social', optionId: 'yes', count: 0, limit: 10 },
       ]);
     });
 
@@ -174,15 +168,14 @@ describe('Quotas', function () {
           for (const [optionId, typed] of Object.entries(limits)) if (optionId !== 'huge') expect(refused.$(`#limit-${optionId}`).attr('value')).to.equal(typed);
         }
       }
-      expect(await storedQuotas()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', limit: 5 }]);
-      expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 0, limit: 5 }]);
+      await expectQuotasWithEmptyCounters([{ questionId: 'company_size', optionId: 'tpe', limit: 5 }]);
       expect(await storedCollection('audit_events').countDocuments({ action: 'quota_changed' })).to.equal(1);
     });
 
     it('refuses with 409 a change to a closed wave\'s quotas', async () => {
-      const page = await browser.get(QUOTAS_PAGE);
-      await wavesOf(app).closeWave(CAPTIC_ID, WAVE, TEST_ACTOR);
-      const refused = await browser.post(QUOTAS_PAGE, { ...browser.hiddenFields(page), questionId: 'company_size', 'limit.tpe': '3' });
+      const page = await suite.browser.get(QUOTAS_PAGE);
+      await wavesOf(suite.app).closeWave(CAPTIC_ID, WAVE, TEST_ACTOR);
+      const refused = await suite.browser.post(QUOTAS_PAGE, { ...suite.browser.hiddenFields(page), questionId: 'company_size', 'limit.tpe': '3' });
       expect(refused.status).to.equal(409);
       expect(text(refused, '.error-summary')).to.equal('Wave "demo" is closed: its quotas no longer change.');
       expect(await storedQuotas()).to.deep.equal([]);
@@ -195,8 +188,8 @@ describe('Quotas', function () {
 
     it('is read by any reader of the survey, changed only by its organizers: an analyst sees the cells, no form, and may not post (403)', async () => {
       await setLimits('company_size', { tpe: '7' });
-      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-      const analystBrowser = await signedInBrowser(app, analyst);
+      const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      const analystBrowser = await signedInBrowser(suite.app, analyst);
       analystBrowser.acceptLanguage = 'en';
       const read = await analystBrowser.get(QUOTAS_PAGE);
       expect(read.status).to.equal(200);
@@ -214,17 +207,17 @@ describe('Quotas', function () {
   describe('respondents', () => {
     it('screens out a respondent of a full cell, in their language, as soon as they answer the quota question', async () => {
       await setLimits('company_size', { tpe: '1' });
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
 
-      const english = await respond(app, 'tpe', 'en');
+      const english = await respond(suite.app, 'tpe', 'en');
       expect(english.status).to.equal(200);
       expect(text(english, 'h1')).to.equal('Thank you for taking part');
       expect(text(english, '.lead')).to.contain('We already have all the answers we need from people with your profile');
-      const french = await respond(app, 'tpe', 'fr');
+      const french = await respond(suite.app, 'tpe', 'fr');
       expect(text(french, 'h1')).to.equal('Merci de votre participation');
       expect(text(french, '.lead')).to.contain('Nous avons déjà reçu toutes les réponses dont nous avions besoin');
       // Another cell still has room.
-      expect(isThanks(await respond(app, 'pme'))).to.equal(true);
+      expect(isThanks(await respond(suite.app, 'pme'))).to.equal(true);
 
       const screened = await collection('responses').find({ status: 'screened_out' }).toArray();
       expect(screened).to.have.length(2);
@@ -235,7 +228,7 @@ describe('Quotas', function () {
       expect(await statuses()).to.deep.equal({ complete: 2, screened_out: 2 });
       expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 1, limit: 1 }]);
 
-      const progress = await browser.get(`${WAVE_PAGE}/progress`);
+      const progress = await suite.browser.get(`${WAVE_PAGE}/progress`);
       expect(text(progress, '#count-screened-out')).to.equal('2');
       expect(text(progress, '#count-complete')).to.equal('2');
       expect(text(progress, '#quota-cells tr[data-cell="company_size.tpe"]')).to.contain('1 / 1').and.to.contain('full');
@@ -243,7 +236,7 @@ describe('Quotas', function () {
 
     it('screens out on the first page when the quota question is there, before any other question', async () => {
       await setLimits('uses_social', { no: '0' });
-      const respondent = new Browser(app.url);
+      const respondent = new Browser(suite.app.url);
       const intro = await respondent.open(`/s/${CAPTIC_ID}`);
       const first = await respondent.submit(intro, { consent: 'yes' });
       expect(pageIdOf(first)).to.equal('social_use');
@@ -257,10 +250,10 @@ describe('Quotas', function () {
 
     it('never counts more completes than the limit when the last places are taken at once', async () => {
       await setLimits('company_size', { tpe: '2' });
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
       const contenders = await Promise.all(
         Array.from({ length: 5 }, async () => {
-          const respondent = new Browser(app.url);
+          const respondent = new Browser(suite.app.url);
           return { respondent, profile: await reachProfile(respondent) };
         }),
       );
@@ -275,11 +268,11 @@ describe('Quotas', function () {
 
     it('lets the next respondent in once the organizer raises a full quota', async () => {
       await setLimits('company_size', { tpe: '1' });
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
-      expect(text(await respond(app, 'tpe', 'en'), 'h1')).to.equal('Thank you for taking part');
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
+      expect(text(await respond(suite.app, 'tpe', 'en'), 'h1')).to.equal('Thank you for taking part');
       await setLimits('company_size', { tpe: '2' });
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
-      expect(text(await respond(app, 'tpe', 'en'), 'h1')).to.equal('Thank you for taking part');
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
+      expect(text(await respond(suite.app, 'tpe', 'en'), 'h1')).to.equal('Thank you for taking part');
       // Lowered below the count, it only stops new completes.
       await setLimits('company_size', { tpe: '1' });
       expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 2, limit: 1 }]);
@@ -288,32 +281,32 @@ describe('Quotas', function () {
 
     it('gives a voided or erased complete response\'s place back', async () => {
       await setLimits('company_size', { tpe: '1' });
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
       const [first] = await collection('responses').find({ status: 'complete' }).toArray();
-      const page = await browser.get('/admin');
-      const voided = await browser.post(`/admin/surveys/${CAPTIC_ID}/responses/${first!._id.toHexString()}/void`, { ...browser.hiddenFields(page), reason: 'A duplicate' });
+      const page = await suite.browser.get('/admin');
+      const voided = await suite.browser.post(`/admin/surveys/${CAPTIC_ID}/responses/${first!._id.toHexString()}/void`, { ...suite.browser.hiddenFields(page), reason: 'A duplicate' });
       expect(voided.status, text(voided, '.error-summary')).to.equal(303);
       expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 0, limit: 1 }]);
 
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
       const [second] = await collection('responses').find({ status: 'complete' }).toArray();
-      const erased = await browser.post(`/admin/surveys/${CAPTIC_ID}/responses/${second!._id.toHexString()}/erase`, {
-        ...browser.hiddenFields(page),
+      const erased = await suite.browser.post(`/admin/surveys/${CAPTIC_ID}/responses/${second!._id.toHexString()}/erase`, {
+        ...suite.browser.hiddenFields(page),
         confirmation: second!._id.toHexString(),
       });
       expect(erased.status, text(erased, '.error-summary')).to.be.oneOf([200, 303]);
       expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 0, limit: 1 }]);
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
       expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 1, limit: 1 }]);
     });
 
     it('counts from the completes already there when a wave\'s quotas came without counters (copied from another wave)', async () => {
-      expect(isThanks(await respond(app, 'tpe'))).to.equal(true);
+      expect(isThanks(await respond(suite.app, 'tpe'))).to.equal(true);
       // As createWave copies quotas: on the wave, no counter yet.
       await storedCollection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: WAVE }, { $set: { quotas: [{ questionId: 'company_size', optionId: 'tpe', limit: 1 }] } });
       forgetWaves(CAPTIC_ID);
       expect(await counters()).to.deep.equal([]);
-      expect(text(await respond(app, 'tpe', 'en'), 'h1')).to.equal('Thank you for taking part');
+      expect(text(await respond(suite.app, 'tpe', 'en'), 'h1')).to.equal('Thank you for taking part');
       expect(await counters()).to.deep.equal([{ questionId: 'company_size', optionId: 'tpe', count: 1, limit: 1 }]);
     });
   });
@@ -336,10 +329,10 @@ describe('Quotas', function () {
 
   describe('the API', () => {
     let token: string;
-    const put = (body: unknown) => supertest(app.url).put(QUOTAS_API).set('Authorization', `Bearer ${token}`).send(body as object);
+    const put = (body: unknown) => supertest(suite.app.url).put(QUOTAS_API).set('Authorization', `Bearer ${token}`).send(body as object);
 
     beforeEach(async () => {
-      token = await apiTokenFor(organizer, 'manage');
+      token = await apiTokenFor(suite.organizer, 'manage');
     });
 
     it('replaces the wave\'s quotas and answers each cell with its count', async () => {
@@ -348,11 +341,10 @@ describe('Quotas', function () {
         { questionId: 'company_size', optionId: 'tpe', limit: 150, count: 0, full: false },
         { questionId: 'company_size', optionId: 'pme', limit: 60, count: 0, full: false },
       ]);
-      const read = await supertest(app.url).get(QUOTAS_API).set('Authorization', `Bearer ${token}`).expect(200);
+      const read = await supertest(suite.app.url).get(QUOTAS_API).set('Authorization', `Bearer ${token}`).expect(200);
       expect(read.body.quotas).to.have.length(2);
       await put([]).expect(200);
-      expect(await storedQuotas()).to.deep.equal([]);
-      expect(await counters()).to.deep.equal([]);
+      await expectQuotasWithEmptyCounters([]);
     });
 
     it('refuses each bad quota with 422 and its code, a body of the wrong shape with 400, and changes nothing', async () => {
@@ -376,7 +368,7 @@ describe('Quotas', function () {
     });
 
     it('refuses an analyst\'s token (403)', async () => {
-      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
       token = await apiTokenFor(analyst, 'manage');
       const refused = await put([{ questionId: 'company_size', optionId: 'tpe', limit: 5 }]);
       expect(refused.status).to.equal(403);

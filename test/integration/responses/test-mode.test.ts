@@ -7,10 +7,9 @@ import mongoose from 'mongoose';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import supertest from 'supertest';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import type { Browser, FormFields, Page } from '../../support/browser';
-import { createTestClock } from '../../support/clock';
-import { apiTokenFor, createStaff, signedInBrowser, signedInFetch, storedCollection, type StaffMember } from '../../support/staff';
+import { apiTokenFor, signedInBrowser, signedInFetch, storedCollection } from '../../support/staff';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES } from '../../fixtures/captic-answers';
 import { buildCaptic250 } from '../../fixtures/captic-250';
@@ -56,49 +55,32 @@ function responses() {
 
 describe('Test mode and the responses page', function () {
   this.timeout(60_000);
-  let app: TestApp;
-  const clock = createTestClock(NOW);
-  let organizer: StaffMember;
-  let analyst: StaffMember;
-  let browser: Browser;
-
-  before(async () => {
-    app = await startTestApp({}, { clock });
-  });
-  after(async () => app.close());
-  beforeEach(async () => {
-    clock.set(NOW);
-    await app.reset();
-    organizer = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    browser = await signedInBrowser(app, organizer);
-    browser.acceptLanguage = 'en';
-  });
+  const suite = useAppSuite({ startAt: NOW, organizerOf: [CAPTIC_ID], analystOf: [CAPTIC_ID] });
 
   /** Starts a preview of the wave from its responses page; answers the first page of the survey. */
   async function preview(waveId: string): Promise<Page> {
-    const started = await submitForm(browser, responsesPage(waveId), 'preview-wave');
+    const started = await submitForm(suite.browser, responsesPage(waveId), 'preview-wave');
     expect(started.status, text(started, '.error-summary')).to.equal(303);
-    return browser.open(started.location as string);
+    return suite.browser.open(started.location as string);
   }
 
   /** `count` real complete responses of the wave, as an import stores them. */
   async function importComplete(waveId: string, count: number): Promise<void> {
     const content = buildCaptic250(5).slice(0, count).map((r) => JSON.stringify(r)).join('\n');
-    const report = await importResponses({ survey: app.catalog.require(CAPTIC_ID), wave: waveId, format: 'jsonl', content, now: clock.now() });
+    const report = await importResponses({ survey: suite.app.catalog.require(CAPTIC_ID), wave: waveId, format: 'jsonl', content, now: suite.clock.now() });
     expect(report.imported, JSON.stringify(report.problems)).to.equal(count);
   }
 
   describe('previewing a wave', () => {
     it('takes the organizer through the open wave as a respondent, with the banner, to the thank-you page; the response is marked test', async () => {
-      const started = await submitForm(browser, responsesPage('demo'), 'preview-wave');
+      const started = await submitForm(suite.browser, responsesPage('demo'), 'preview-wave');
       expect(started.status).to.equal(303);
       expect(started.location).to.equal(`/s/${CAPTIC_ID}/p/social_use`);
       expect(started.headers['set-cookie']?.toString()).to.match(new RegExp(`brm_resume_${CAPTIC_ID}=.*Path=/s/${CAPTIC_ID}`));
 
-      const first = await browser.open(started.location as string);
+      const first = await suite.browser.open(started.location as string);
       expect(first.$('html').attr('lang')).to.equal('en');
-      const thanks = await answerEveryPage(browser, first, USER_PAGES);
+      const thanks = await answerEveryPage(suite.browser, first, USER_PAGES);
       expect(thanks.$('h1').text()).to.match(/thank/i);
       expect(text(thanks, '.test-mode-banner')).to.equal(BANNER);
 
@@ -107,31 +89,31 @@ describe('Test mode and the responses page', function () {
       // Counted nowhere: no console count, no live counter.
       expect((await countResponsesByWave(CAPTIC_ID)).get('demo')).to.equal(undefined);
       expect([...(await readTallies(CAPTIC_ID, 'demo'))].length).to.equal(0);
-      const page = await browser.get(responsesPage('demo'));
+      const page = await suite.browser.get(responsesPage('demo'));
       expect(text(page, '#count-complete')).to.equal('0');
       expect(text(page, '#count-test')).to.equal('1');
       expect(text(page, '#responses tbody tr td:first-of-type')).to.equal('complete test');
     });
 
     it('lets the organizer meet the survey as anyone would once their preview is finished', async () => {
-      await answerEveryPage(browser, await preview('demo'), USER_PAGES);
+      await answerEveryPage(suite.browser, await preview('demo'), USER_PAGES);
       // The browser still holds the finished preview's cookie: the survey starts afresh, unmarked.
-      const intro = await browser.open(`/s/${CAPTIC_ID}`);
+      const intro = await suite.browser.open(`/s/${CAPTIC_ID}`);
       expect(intro.$('form').last().attr('action')).to.equal(`/s/${CAPTIC_ID}/start`);
       expect(intro.$('.test-mode-banner').length).to.equal(0);
-      const first = await browser.submit(intro, { consent: 'yes' });
+      const first = await suite.browser.submit(intro, { consent: 'yes' });
       expect(first.$('.test-mode-banner').length).to.equal(0);
       const stored = await responses().find({}, { sort: { startedAt: 1 } }).toArray();
       expect(stored.map((r) => [r.status, r.test === true])).to.deep.equal([['complete', true], ['partial', false]]);
     });
 
     it('works before fieldwork, on a draft or scheduled wave, in the version the wave pins', async () => {
-      const definition = structuredClone(app.catalog.require(CAPTIC_ID).definition) as TSurveyDefinition;
+      const definition = structuredClone(suite.app.catalog.require(CAPTIC_ID).definition) as TSurveyDefinition;
       const question = definition.pages[0]!.questions[0]!;
       question.text = { fr: 'Utilisez-vous des réseaux sociaux en ligne ?', en: 'Do you use online social networks?' };
       const fingerprint = fingerprintSurvey(definition);
       await recordSurveyVersion({ definition, fingerprint }, { source: 'upload', fileName: 'captic-2012.yaml' });
-      const waves = wavesOf(app);
+      const waves = wavesOf(suite.app);
       await waves.createWave(CAPTIC_ID, { waveId: '2012-03', copyFrom: '2011-03', fingerprint }, TEST_ACTOR);
 
       const draft = await preview('2012-03');
@@ -143,7 +125,7 @@ describe('Test mode and the responses page', function () {
       await waves.setSchedule(CAPTIC_ID, '2012-03', { opensAt: new Date('2027-03-01T08:00:00Z'), closesAt: new Date('2027-04-01T08:00:00Z') }, TEST_ACTOR);
       await waves.scheduleWave(CAPTIC_ID, '2012-03', TEST_ACTOR);
       const scheduled = await preview('2012-03');
-      const done = await answerEveryPage(browser, scheduled, NON_USER_PAGES);
+      const done = await answerEveryPage(suite.browser, scheduled, NON_USER_PAGES);
       expect(text(done, '.test-mode-banner')).to.equal(BANNER);
       const stored = await responses().find({ waveId: '2012-03' }).sort({ _id: 1 }).toArray();
       expect(stored.map((r) => [r.status, r.test, r.fingerprint])).to.deep.equal([
@@ -153,12 +135,12 @@ describe('Test mode and the responses page', function () {
     });
 
     it('refuses a closed wave with a message, and starts nothing', async () => {
-      const page = await browser.get(responsesPage('2011-03'));
+      const page = await suite.browser.get(responsesPage('2011-03'));
       expect(page.status).to.equal(200);
       expect(page.$('form#preview-wave').length).to.equal(0);
       expect(text(page, '#preview-closed')).to.equal('This wave is closed: it can no longer be tried.');
 
-      const handMade = await browser.post(`${SURVEY_ADMIN}/waves/2011-03/preview`, browser.hiddenFields(await browser.get(responsesPage('demo'))));
+      const handMade = await suite.browser.post(`${SURVEY_ADMIN}/waves/2011-03/preview`, suite.browser.hiddenFields(await suite.browser.get(responsesPage('demo'))));
       expect(handMade.status).to.equal(410);
       expect(text(handMade, '.error-summary')).to.equal('This wave is closed: it can no longer be tried.');
       expect(handMade.headers['set-cookie']?.toString() ?? '').not.to.contain('brm_resume');
@@ -166,7 +148,7 @@ describe('Test mode and the responses page', function () {
     });
 
     it('answers 404 for a wave the survey does not have', async () => {
-      const handMade = await browser.post(`${SURVEY_ADMIN}/waves/no-such-wave/preview`, browser.hiddenFields(await browser.get(responsesPage('demo'))));
+      const handMade = await suite.browser.post(`${SURVEY_ADMIN}/waves/no-such-wave/preview`, suite.browser.hiddenFields(await suite.browser.get(responsesPage('demo'))));
       expect(handMade.status).to.equal(404);
     });
   });
@@ -174,20 +156,20 @@ describe('Test mode and the responses page', function () {
   describe('the responses page', () => {
     it('counts the wave\'s responses by status and lists them newest first, 50 a page, each linking to its page', async () => {
       await importComplete('demo', 52);
-      const first = await browser.get(responsesPage('demo'));
+      const first = await suite.browser.get(responsesPage('demo'));
       expect(first.status).to.equal(200);
       expect(first.$('nav.wave-nav a[aria-current=page]').attr('href')).to.equal(responsesPage('demo'));
       expect(text(first, '#count-complete')).to.equal('52');
       const rows = first.$('#responses tbody tr');
       expect(rows.length).to.equal(50);
       expect(text(first, 'nav.pagination [aria-current=page]')).to.equal('Page 1 of 2');
-      const second = await browser.get(first.$('nav.pagination a[rel=next]').attr('href') as string);
+      const second = await suite.browser.get(first.$('nav.pagination a[rel=next]').attr('href') as string);
       expect(second.$('#responses tbody tr').length).to.equal(2);
 
       const stored = await responses().find({}).sort({ startedAt: -1, _id: -1 }).toArray();
       const firstId = stored[0]!._id.toHexString();
       expect(rows.first().find('a').attr('href')).to.equal(`${SURVEY_ADMIN}/responses/${firstId}`);
-      const shown = await browser.get(`${SURVEY_ADMIN}/responses/${firstId}`);
+      const shown = await suite.browser.get(`${SURVEY_ADMIN}/responses/${firstId}`);
       expect(shown.status).to.equal(200);
       expect(text(shown, 'h1')).to.equal(`Response ${firstId}`);
       // Question wording and answer labels, as the respondent saw them.
@@ -195,7 +177,7 @@ describe('Test mode and the responses page', function () {
     });
 
     it('shows an analyst the counts and the list, without the preview or delete buttons', async () => {
-      const page = await (await signedInBrowser(app, analyst)).get(responsesPage('demo'));
+      const page = await (await signedInBrowser(suite.app, suite.analyst)).get(responsesPage('demo'));
       expect(page.status).to.equal(200);
       expect(page.$('form#preview-wave, form#delete-test-responses').length).to.equal(0);
     });
@@ -204,15 +186,15 @@ describe('Test mode and the responses page', function () {
   describe('deleting the test responses', () => {
     it('deletes exactly the wave\'s test responses in one action, audited with their count', async () => {
       await importComplete('demo', 2);
-      await answerEveryPage(browser, await preview('demo'), NON_USER_PAGES);
+      await answerEveryPage(suite.browser, await preview('demo'), NON_USER_PAGES);
       await preview('demo');
       const real = await responses().find({ test: { $ne: true } }).toArray();
 
-      const page = await browser.get(responsesPage('demo'));
+      const page = await suite.browser.get(responsesPage('demo'));
       expect(text(page, '#delete-tests-hint')).to.equal('The 2 test responses of this wave, at once. Other responses do not change.');
-      const deleted = await submitForm(browser, responsesPage('demo'), 'delete-test-responses');
+      const deleted = await submitForm(suite.browser, responsesPage('demo'), 'delete-test-responses');
       expect(deleted.status).to.equal(303);
-      const after = await browser.open(deleted.location as string);
+      const after = await suite.browser.open(deleted.location as string);
       expect(text(after, '.notice')).to.equal('2 test responses deleted.');
       expect(text(after, '#count-test')).to.equal('0');
       expect(text(after, '#count-complete')).to.equal('2');
@@ -225,7 +207,7 @@ describe('Test mode and the responses page', function () {
 
     it('refuses an analyst (403), as it refuses an analyst\'s preview', async () => {
       await preview('demo');
-      const analystBrowser = await signedInBrowser(app, analyst);
+      const analystBrowser = await signedInBrowser(suite.app, suite.analyst);
       const token = analystBrowser.hiddenFields(await analystBrowser.get('/admin'));
       expect((await analystBrowser.post(`${responsesPage('demo')}/test/delete`, token)).status).to.equal(403);
       expect((await analystBrowser.post(`${SURVEY_ADMIN}/waves/demo/preview`, token)).status).to.equal(403);
@@ -237,11 +219,11 @@ describe('Test mode and the responses page', function () {
     it('leaves test and voided responses out of the figures API, the report, the exports, the console counts and the live tallies', async () => {
       await importComplete('demo', 5);
       // Test responses: one complete, one still in progress.
-      await answerEveryPage(browser, await preview('demo'), USER_PAGES);
+      await answerEveryPage(suite.browser, await preview('demo'), USER_PAGES);
       await preview('demo');
-      const readToken = await apiTokenFor(analyst, 'read');
+      const readToken = await apiTokenFor(suite.analyst, 'read');
       const figures = async (query = '') => {
-        const res = await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/demo/figures${query}`).set('Authorization', `Bearer ${readToken}`);
+        const res = await supertest(suite.app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/demo/figures${query}`).set('Authorization', `Bearer ${readToken}`);
         expect(res.status, JSON.stringify(res.body)).to.equal(200);
         return res.body as { n: number; source: string; questions: Record<string, { base: { n: number } }> };
       };
@@ -250,7 +232,7 @@ describe('Test mode and the responses page', function () {
       // One real response is voided: the figures drop it at once, from the counters and from a recompute.
       const real = await responses().find({ test: { $ne: true } }).sort({ _id: 1 }).toArray();
       const voidedId = real[0]!._id.toHexString();
-      const voided = await submitForm(browser, `${SURVEY_ADMIN}/responses/${voidedId}`, 'void-response', { reason: 'Duplicate of another response' });
+      const voided = await submitForm(suite.browser, `${SURVEY_ADMIN}/responses/${voidedId}`, 'void-response', { reason: 'Duplicate of another response' });
       expect(voided.status, text(voided, '.error-summary')).to.equal(303);
 
       const counters = await figures();
@@ -262,7 +244,7 @@ describe('Test mode and the responses page', function () {
       expect(tallied.get('uses_social')).to.include({ shown: 4, answered: 4 });
       expect((await countResponsesByWave(CAPTIC_ID)).get('demo')).to.deep.equal({ complete: 4, partial: 0, screened_out: 0, voided: 1 });
 
-      const get = await signedInFetch(app, analyst);
+      const get = await signedInFetch(suite.app, suite.analyst);
       const report = await get(`${SURVEY_ADMIN}/waves/demo/report?lang=en`);
       expect(report.status).to.equal(200);
       expect(await report.text()).to.contain('4 respondents (complete questionnaires)');
@@ -292,7 +274,7 @@ describe('Test mode and the responses page', function () {
       expect(voidedSheet.rowCount).to.equal(6);
       expect((voidedSheet.getRow(1).values as unknown[]).slice(-2)).to.deep.equal(['voided', 'voided_reason']);
 
-      const page = await browser.get(responsesPage('demo'));
+      const page = await suite.browser.get(responsesPage('demo'));
       expect(['complete', 'partial', 'screened_out', 'voided', 'test'].map((status) => text(page, `#count-${status}`))).to.deep.equal(['4', '0', '0', '1', '2']);
     });
   });

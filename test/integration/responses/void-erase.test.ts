@@ -5,10 +5,9 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import supertest from 'supertest';
-import { startTestApp, type TestApp } from '../../support/app';
-import type { Browser, FormFields, Page } from '../../support/browser';
-import { createTestClock } from '../../support/clock';
-import { apiTokenFor, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
+import { useAppSuite } from '../../support/app-suite';
+import type { FormFields, Page } from '../../support/browser';
+import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { buildCaptic250 } from '../../fixtures/captic-250';
 import { importResponses } from '../../../server/responses/import.service';
@@ -35,40 +34,30 @@ async function stored(id: string) {
 
 describe('Voiding and erasing a response', function () {
   this.timeout(60_000);
-  let app: TestApp;
-  const clock = createTestClock(NOW);
-  let organizer: StaffMember;
-  let browser: Browser;
   /** The wave's real complete responses, oldest first. */
   let ids: string[];
-
-  before(async () => {
-    app = await startTestApp({}, { clock });
-  });
-  after(async () => app.close());
-  beforeEach(async () => {
-    clock.set(NOW);
-    await app.reset();
-    const content = buildCaptic250(3).slice(0, 3).map((r) => JSON.stringify(r)).join('\n');
-    const report = await importResponses({ survey: app.catalog.require(CAPTIC_ID), wave: 'demo', format: 'jsonl', content, now: clock.now() });
-    expect(report.imported, JSON.stringify(report.problems)).to.equal(3);
-    ids = (await responses().find({}).sort({ _id: 1 }).toArray()).map((r) => r._id.toHexString());
-    organizer = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID, COWORKING_ID] });
-    browser = await signedInBrowser(app, organizer);
-    browser.acceptLanguage = 'en';
+  const suite = useAppSuite({
+    startAt: NOW,
+    async seed({ app, clock }) {
+      const content = buildCaptic250(3).slice(0, 3).map((r) => JSON.stringify(r)).join('\n');
+      const report = await importResponses({ survey: app.catalog.require(CAPTIC_ID), wave: 'demo', format: 'jsonl', content, now: clock.now() });
+      expect(report.imported, JSON.stringify(report.problems)).to.equal(3);
+      ids = (await responses().find({}).sort({ _id: 1 }).toArray()).map((r) => r._id.toHexString());
+    },
+    organizerOf: [CAPTIC_ID, COWORKING_ID],
   });
 
   /** Posts the form `formId` of the response's page with its own CSRF token, as a person would. */
   async function submitOnResponsePage(id: string, formId: string, fields: FormFields): Promise<Page> {
-    const page = await browser.get(responsePage(id));
+    const page = await suite.browser.get(responsePage(id));
     const form = page.$(`form#${formId}`);
     expect(form.length, `no form #${formId} on the page of ${id} (${page.status})`).to.equal(1);
-    return browser.post(form.attr('action') as string, { _csrf: form.find('input[name=_csrf]').attr('value') ?? '', ...fields });
+    return suite.browser.post(form.attr('action') as string, { _csrf: form.find('input[name=_csrf]').attr('value') ?? '', ...fields });
   }
 
   /** A form post to an address the page does not offer, with a valid token: a hand-made request. */
   async function postTo(action: string, fields: FormFields = {}): Promise<Page> {
-    return browser.post(action, { ...browser.hiddenFields(await browser.get('/admin')), ...fields });
+    return suite.browser.post(action, { ...suite.browser.hiddenFields(await suite.browser.get('/admin')), ...fields });
   }
 
   /** What the counters hold for the wave: respondents counted live, and completes the console counts. */
@@ -94,7 +83,7 @@ describe('Voiding and erasing a response', function () {
       expect(Object.keys(doc?.answers ?? {})).not.to.have.length(0);
       expect(await counted()).to.deep.equal({ live: 2, console: 2 });
 
-      const page = await browser.open(voided.location as string);
+      const page = await suite.browser.open(voided.location as string);
       expect(text(page, '.notice')).to.equal('The response is voided: it no longer counts in any figure.');
       expect(text(page, '#response-voided')).to.equal('on 2026-12-01 11:00 by organizer@example.org (before: complete): Speeder: 40 seconds for the whole survey');
       expect(page.$('form#void-response').length).to.equal(0);
@@ -139,7 +128,7 @@ describe('Voiding and erasing a response', function () {
         expect(refused.status, id).to.equal(404);
         expect(refused.html).not.to.contain(COWORKING_ID);
         expect(refused.html).not.to.contain('2026-spring');
-        expect((await browser.get(responsePage(id))).status).to.equal(404);
+        expect((await suite.browser.get(responsePage(id))).status).to.equal(404);
       }
       expect((await stored(otherId))?.status).to.equal('complete');
       expect(await auditEvents('response_voided')).to.have.length(0);
@@ -147,7 +136,7 @@ describe('Voiding and erasing a response', function () {
 
     it('voids a response still in progress without touching the counters', async () => {
       const partial = await responses().insertOne({
-        surveyId: CAPTIC_ID, waveId: 'demo', fingerprint: app.catalog.require(CAPTIC_ID).fingerprint, status: 'partial', answers: { uses_social: 'no' }, otherTexts: {},
+        surveyId: CAPTIC_ID, waveId: 'demo', fingerprint: suite.app.catalog.require(CAPTIC_ID).fingerprint, status: 'partial', answers: { uses_social: 'no' }, otherTexts: {},
         language: 'fr', source: 'web', startedAt: new Date(NOW), revision: 1,
       });
       const id = partial.insertedId.toHexString();
@@ -163,7 +152,7 @@ describe('Voiding and erasing a response', function () {
       const erased = await submitOnResponsePage(ids[1]!, 'erase-response', { confirmation: ` ${ids[1]} ` });
       expect(erased.status, text(erased, '.error-summary')).to.equal(303);
       expect(erased.location).to.equal(`${SURVEY_ADMIN}/waves/demo/responses?done=erased&id=${ids[1]}`);
-      expect(text(await browser.open(erased.location as string), '.notice')).to.equal(`Response ${ids[1]} is erased for good.`);
+      expect(text(await suite.browser.open(erased.location as string), '.notice')).to.equal(`Response ${ids[1]} is erased for good.`);
 
       expect(await stored(ids[1]!)).to.equal(null);
       expect(await counted()).to.deep.equal({ live: 2, console: 2 });
@@ -194,7 +183,7 @@ describe('Voiding and erasing a response', function () {
 
   describe('who may', () => {
     it('shows an analyst the response and its answers, and refuses their void and erase (403)', async () => {
-      const analyst = await signedInBrowser(app, await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] }));
+      const analyst = await signedInBrowser(suite.app, await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] }));
       const page = await analyst.get(responsePage(ids[0]!));
       expect(page.status).to.equal(200);
       expect(page.$('#answers tbody tr').length).to.be.greaterThan(5);
@@ -209,9 +198,9 @@ describe('Voiding and erasing a response', function () {
   describe('the API', () => {
     let token: string;
     beforeEach(async () => {
-      token = await apiTokenFor(organizer, 'manage');
+      token = await apiTokenFor(suite.organizer, 'manage');
     });
-    const call = (method: 'post' | 'delete', path: string, bearer = token) => supertest(app.url)[method](path).set('Authorization', `Bearer ${bearer}`);
+    const call = (method: 'post' | 'delete', path: string, bearer = token) => supertest(suite.app.url)[method](path).set('Authorization', `Bearer ${bearer}`);
 
     it('voids with a reason and answers the response without its answers; refuses again (409) and without a reason (422)', async () => {
       const res = await call('post', `${API}/${ids[0]}/void`).send({ reason: 'Duplicate of another response' });
@@ -237,8 +226,8 @@ describe('Voiding and erasing a response', function () {
     });
 
     it('refuses a read token and an analyst\'s token (403)', async () => {
-      const readToken = await apiTokenFor(organizer, 'read');
-      const analystToken = await apiTokenFor(await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] }), 'manage');
+      const readToken = await apiTokenFor(suite.organizer, 'read');
+      const analystToken = await apiTokenFor(await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] }), 'manage');
       for (const bearer of [readToken, analystToken]) {
         expect((await call('post', `${API}/${ids[0]}/void`, bearer).send({ reason: 'Duplicate' })).status).to.equal(403);
         expect((await call('delete', `${API}/${ids[0]}`, bearer)).status).to.equal(403);

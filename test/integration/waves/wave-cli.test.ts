@@ -2,7 +2,7 @@
 // its exit code, what it stored, and what the running app's console shows afterwards. The command
 // runs on the system's clock, so its dates are far in the future.
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
@@ -18,12 +18,7 @@ async function storedWave(waveId: string) {
 describe('npm run wave', function () {
   // Each run starts a TypeScript process.
   this.timeout(120_000);
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp();
-  });
-  after(async () => app.close());
-  beforeEach(() => app.reset());
+  const suite = useAppSuite();
 
   it('lists the waves with status, phase, dates in the survey\'s zone and completes', async () => {
     const run = await wave(['list', '--survey', CAPTIC_ID]);
@@ -42,7 +37,7 @@ describe('npm run wave', function () {
     const created = await wave(['create', '--survey', CAPTIC_ID, '--wave', '2099-03', '--label-fr', 'Mars 2099', '--label-en', 'March 2099', '--copy-from', '2011-03']);
     expect(created.stderr).to.equal('');
     expect(created.code).to.equal(0);
-    expect(created.stdout).to.contain(`Created wave 2099-03 of ${CAPTIC_ID}, a draft with the settings of 2011-03, pinned to version ${app.catalog.require(CAPTIC_ID).fingerprint}.`);
+    expect(created.stdout).to.contain(`Created wave 2099-03 of ${CAPTIC_ID}, a draft with the settings of 2011-03, pinned to version ${suite.app.catalog.require(CAPTIC_ID).fingerprint}.`);
     expect(await storedWave('2099-03')).to.deep.include({ status: 'draft', copiedFrom: '2011-03', targetSample: 300, accessMode: 'panel', label: { fr: 'Mars 2099', en: 'March 2099' } });
 
     // demo is open and never closes: opening another is refused, naming it.
@@ -71,8 +66,8 @@ describe('npm run wave', function () {
     expect((await storedWave('2099-03'))!.status).to.equal('open');
 
     // The running app's console reads the waves fresh: it shows the change at once.
-    const admin = await createStaff(app, { email: 'admin@example.org', role: 'admin' });
-    const browser = await signedInBrowser(app, admin);
+    const admin = await createStaff(suite.app, { email: 'admin@example.org', role: 'admin' });
+    const browser = await signedInBrowser(suite.app, admin);
     browser.acceptLanguage = 'en';
     const page = await browser.get(`/admin/surveys/${CAPTIC_ID}/waves/2099-03`);
     expect(page.$('#wave-phase').text().trim()).to.equal('Open');

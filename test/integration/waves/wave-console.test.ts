@@ -3,10 +3,9 @@
 // its status and the values typed; the time is the app's clock, set by the test.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import type { Browser, FormFields, Page } from '../../support/browser';
-import { createTestClock } from '../../support/clock';
-import { apiTokenFor, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
+import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const SURVEY_PAGE = `/admin/surveys/${CAPTIC_ID}`;
@@ -44,37 +43,22 @@ async function storedWave(waveId: string) {
 
 describe('The wave console', function () {
   this.timeout(60_000);
-  let app: TestApp;
-  const clock = createTestClock(START);
-  let organizer: StaffMember;
-  let browser: Browser;
-
-  before(async () => {
-    app = await startTestApp({}, { clock });
-  });
-  after(async () => app.close());
-  beforeEach(async () => {
-    clock.set(START);
-    await app.reset();
-    organizer = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    browser = await signedInBrowser(app, organizer);
-    browser.acceptLanguage = 'en';
-  });
+  const suite = useAppSuite({ startAt: START, organizerOf: [CAPTIC_ID] });
 
   /** A new draft wave, made through the form. */
   async function makeWave(waveId: string, fields: FormFields = {}): Promise<Page> {
-    const made = await postForm(browser, SURVEY_PAGE, 'new-wave', { waveId, ...fields });
+    const made = await postForm(suite.browser, SURVEY_PAGE, 'new-wave', { waveId, ...fields });
     expect(made.status, errorOf(made)).to.equal(303);
     return made;
   }
 
   async function setDates(waveId: string, opensAt: string, closesAt: string, graceMinutes = '60'): Promise<Page> {
-    return postForm(browser, wavePage(waveId), 'wave-schedule', { opensAt, closesAt, graceMinutes });
+    return postForm(suite.browser, wavePage(waveId), 'wave-schedule', { opensAt, closesAt, graceMinutes });
   }
 
   describe('the survey page', () => {
     it('lists the waves with their phase at the clock, their dates in the survey\'s zone and completes against target', async () => {
-      const page = await browser.get(SURVEY_PAGE);
+      const page = await suite.browser.get(SURVEY_PAGE);
       expect(page.status).to.equal(200);
       expect(page.html).to.contain('Dates and times in the Europe/Paris time zone.');
       const rows = page.$('#waves tbody tr').toArray().map((row) => page.$(row).children().toArray().map((cell) => page.$(cell).text().replace(/\s+/g, ' ').trim()));
@@ -87,19 +71,19 @@ describe('The wave console', function () {
       expect(page.$('#waves a[href="/admin/surveys/captic_2011/waves/2011-03"]').length).to.equal(1);
       // The new-wave form copies the newest wave by default and pins the survey file's version.
       expect(page.$('#copyFrom option[selected]').attr('value')).to.equal('demo');
-      expect(page.$('#fingerprint option[selected]').attr('value')).to.equal(app.catalog.require(CAPTIC_ID).fingerprint);
+      expect(page.$('#fingerprint option[selected]').attr('value')).to.equal(suite.app.catalog.require(CAPTIC_ID).fingerprint);
     });
 
     it('makes a draft wave that copies the chosen wave\'s settings, pins the chosen version and is audited', async () => {
-      const set = await postForm(browser, wavePage('2011-03'), 'wave-settings', { accessMode: 'panel', targetSample: '300', reminderDays: '7 3' });
+      const set = await postForm(suite.browser, wavePage('2011-03'), 'wave-settings', { accessMode: 'panel', targetSample: '300', reminderDays: '7 3' });
       expect(set.status, errorOf(set)).to.equal(303);
       await storedCollection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { quotas: [{ questionId: 'company_size', optionId: 'tpe', limit: 150 }], graceMinutes: 30 } });
-      const fingerprint = app.catalog.require(CAPTIC_ID).fingerprint;
+      const fingerprint = suite.app.catalog.require(CAPTIC_ID).fingerprint;
 
-      const made = await postForm(browser, SURVEY_PAGE, 'new-wave', { waveId: '2012-03', label_fr: 'Mars 2012', label_en: 'March 2012', copyFrom: '2011-03', fingerprint });
+      const made = await postForm(suite.browser, SURVEY_PAGE, 'new-wave', { waveId: '2012-03', label_fr: 'Mars 2012', label_en: 'March 2012', copyFrom: '2011-03', fingerprint });
       expect(made.status).to.equal(303);
       expect(made.location).to.equal(`${wavePage('2012-03')}?done=created`);
-      const page = await browser.get(made.location!);
+      const page = await suite.browser.get(made.location!);
       expect(text(page, '.notice')).to.equal('Wave created, as a draft.');
       expect(text(page, 'h1')).to.equal('Wave 2012-03 March 2012');
       expect(text(page, '#wave-phase')).to.equal('Draft');
@@ -119,14 +103,14 @@ describe('The wave console', function () {
     });
 
     it('refuses a wave id the survey has (409) or that is not an id (400), drawing the form again with what was typed', async () => {
-      const taken = await postForm(browser, SURVEY_PAGE, 'new-wave', { waveId: '2011-03', label_en: 'Again', copyFrom: '2011-03' });
+      const taken = await postForm(suite.browser, SURVEY_PAGE, 'new-wave', { waveId: '2011-03', label_en: 'Again', copyFrom: '2011-03' });
       expect(taken.status).to.equal(409);
       expect(errorOf(taken)).to.equal('The survey already has a wave "2011-03": choose another id.');
       expect(taken.$('#waveId').attr('value')).to.equal('2011-03');
       expect(taken.$('#label_en').attr('value')).to.equal('Again');
       expect(taken.$('#copyFrom option[selected]').attr('value')).to.equal('2011-03');
 
-      const bad = await postForm(browser, SURVEY_PAGE, 'new-wave', { waveId: 'mars 2012' });
+      const bad = await postForm(suite.browser, SURVEY_PAGE, 'new-wave', { waveId: 'mars 2012' });
       expect(bad.status).to.equal(400);
       expect(errorOf(bad)).to.contain('a wave id uses letters, digits, - and _');
       expect(bad.$('#waveId').attr('value')).to.equal('mars 2012');
@@ -145,7 +129,7 @@ describe('The wave console', function () {
       // Summer time starts on 25 March 2012 in Paris: 18:00 there is 16:00 UTC.
       expect(stored!.closesAt.toISOString()).to.equal('2012-03-31T16:00:00.000Z');
       expect(stored!.graceMinutes).to.equal(90);
-      const page = await browser.get(wavePage('2012-03'));
+      const page = await suite.browser.get(wavePage('2012-03'));
       expect(text(page, '#wave-opens')).to.equal('1 Mar 2012, 09:00 (Europe/Paris)');
       expect(text(page, '#wave-closes')).to.equal('31 Mar 2012, 18:00 (Europe/Paris)');
       expect(page.$('#opensAt').attr('value')).to.equal('2012-03-01T09:00');
@@ -176,54 +160,54 @@ describe('The wave console', function () {
       expect(past.status).to.equal(422);
       expect(errorOf(past)).to.equal('That open time has passed: give one in the future, or open the wave now.');
       expect(await storedWave('2012-03')).to.not.have.property('opensAt');
-      const refused = await postForm(browser, wavePage('2012-03'), 'schedule-wave');
+      const refused = await postForm(suite.browser, wavePage('2012-03'), 'schedule-wave');
       expect(refused.status).to.equal(422);
       expect((await storedWave('2012-03'))!.status).to.equal('draft');
     });
 
     it('refuses to schedule a wave whose dates overlap a scheduled one (409, naming it), and schedules one that does not', async () => {
-      expect((await postForm(browser, wavePage('demo'), 'close-wave')).status).to.equal(303);
+      expect((await postForm(suite.browser, wavePage('demo'), 'close-wave')).status).to.equal(303);
       await makeWave('2012-03');
       await setDates('2012-03', '2012-03-01T00:00', '2012-04-01T00:00');
-      const scheduled = await postForm(browser, wavePage('2012-03'), 'schedule-wave');
+      const scheduled = await postForm(suite.browser, wavePage('2012-03'), 'schedule-wave');
       expect(scheduled.location).to.equal(`${wavePage('2012-03')}?done=scheduled`);
-      expect(text(await browser.get(scheduled.location!), '#wave-phase')).to.equal('Scheduled');
+      expect(text(await suite.browser.get(scheduled.location!), '#wave-phase')).to.equal('Scheduled');
 
       await makeWave('2012-03-bis');
       await setDates('2012-03-bis', '2012-03-15T00:00', '2012-04-15T00:00');
-      const refused = await postForm(browser, wavePage('2012-03-bis'), 'schedule-wave');
+      const refused = await postForm(suite.browser, wavePage('2012-03-bis'), 'schedule-wave');
       expect(refused.status).to.equal(409);
       expect(errorOf(refused)).to.contain('"2012-03" (scheduled)');
       expect((await storedWave('2012-03-bis'))!.status).to.equal('draft');
 
       await setDates('2012-03-bis', '2012-04-01T00:00', '2012-04-15T00:00');
-      expect((await postForm(browser, wavePage('2012-03-bis'), 'schedule-wave')).status).to.equal(303);
+      expect((await postForm(suite.browser, wavePage('2012-03-bis'), 'schedule-wave')).status).to.equal(303);
     });
 
     it('opens a scheduled wave by itself at its open time, as the clock says', async () => {
-      await postForm(browser, wavePage('demo'), 'close-wave');
+      await postForm(suite.browser, wavePage('demo'), 'close-wave');
       await makeWave('2012-03');
       await setDates('2012-03', '2012-03-01T09:00', '2012-03-31T18:00');
-      await postForm(browser, wavePage('2012-03'), 'schedule-wave');
-      clock.set('2012-03-01T08:00:00Z');
-      const page = await browser.get(wavePage('2012-03'));
+      await postForm(suite.browser, wavePage('2012-03'), 'schedule-wave');
+      suite.clock.set('2012-03-01T08:00:00Z');
+      const page = await suite.browser.get(wavePage('2012-03'));
       expect(text(page, '#wave-phase')).to.equal('Open (decision on record: Scheduled; the dates decide)');
-      clock.set('2012-03-31T16:00:00Z');
-      expect(text(await browser.get(wavePage('2012-03')), '#wave-phase')).to.match(/^Closed/);
+      suite.clock.set('2012-03-31T16:00:00Z');
+      expect(text(await suite.browser.get(wavePage('2012-03')), '#wave-phase')).to.match(/^Closed/);
     });
 
     it('refuses to open a wave while another is open, naming it (409); opens it once that one is closed', async () => {
       await makeWave('2012-03');
-      const refused = await postForm(browser, wavePage('2012-03'), 'open-wave');
+      const refused = await postForm(suite.browser, wavePage('2012-03'), 'open-wave');
       expect(refused.status).to.equal(409);
       expect(errorOf(refused)).to.contain('Wave "demo" (open) of this survey is open: close it before opening "2012-03"');
       expect((await storedWave('2012-03'))!.status).to.equal('draft');
 
-      const closed = await postForm(browser, wavePage('demo'), 'close-wave');
+      const closed = await postForm(suite.browser, wavePage('demo'), 'close-wave');
       expect(closed.location).to.equal(`${wavePage('demo')}?done=closed`);
-      const opened = await postForm(browser, wavePage('2012-03'), 'open-wave');
+      const opened = await postForm(suite.browser, wavePage('2012-03'), 'open-wave');
       expect(opened.location).to.equal(`${wavePage('2012-03')}?done=opened`);
-      const page = await browser.get(opened.location!);
+      const page = await suite.browser.get(opened.location!);
       expect(text(page, '.notice')).to.equal('Wave open: respondents can answer.');
       expect(text(page, '#wave-phase')).to.equal('Open');
       const stored = await storedWave('2012-03');
@@ -234,23 +218,23 @@ describe('The wave console', function () {
     });
 
     it('refuses to open a closed wave again (409) and to close a draft (409)', async () => {
-      const reopened = await postTo(browser, `${wavePage('2011-03')}/actions/open`);
+      const reopened = await postTo(suite.browser, `${wavePage('2011-03')}/actions/open`);
       expect(reopened.status).to.equal(409);
       expect(errorOf(reopened)).to.equal('Wave "2011-03" is closed: it cannot change any more. Make a new wave instead.');
       expect((await storedWave('2011-03'))!.status).to.equal('closed');
 
       await makeWave('2012-03');
-      const closedDraft = await postTo(browser, `${wavePage('2012-03')}/actions/close`);
+      const closedDraft = await postTo(suite.browser, `${wavePage('2012-03')}/actions/close`);
       expect(closedDraft.status).to.equal(409);
       expect(errorOf(closedDraft)).to.equal('Wave "2012-03" is a draft that never opened: there is nothing to close.');
     });
 
     it('saves the settings and refuses a target that is not a whole number (422) with the values typed', async () => {
       await makeWave('2012-03');
-      const saved = await postForm(browser, wavePage('2012-03'), 'wave-settings', { accessMode: 'panel', targetSample: '250', reminderDays: '7, 3' });
+      const saved = await postForm(suite.browser, wavePage('2012-03'), 'wave-settings', { accessMode: 'panel', targetSample: '250', reminderDays: '7, 3' });
       expect(saved.location).to.equal(`${wavePage('2012-03')}?done=settings`);
       expect(await storedWave('2012-03')).to.deep.include({ accessMode: 'panel', targetSample: 250, reminderDays: [3, 7] });
-      const refused = await postForm(browser, wavePage('2012-03'), 'wave-settings', { accessMode: 'open', targetSample: 'many', reminderDays: '2' });
+      const refused = await postForm(suite.browser, wavePage('2012-03'), 'wave-settings', { accessMode: 'open', targetSample: 'many', reminderDays: '2' });
       expect(refused.status).to.equal(422);
       expect(errorOf(refused)).to.equal('The target sample is a whole number of completes, from 1 to 10,000,000.');
       expect(refused.$('#targetSample').attr('value')).to.equal('many');
@@ -259,24 +243,24 @@ describe('The wave console', function () {
     });
 
     it('words the page in French for a French reader', async () => {
-      browser.acceptLanguage = 'fr-FR';
+      suite.browser.acceptLanguage = 'fr-FR';
       await makeWave('2012-03');
       const refused = await setDates('2012-03', '2012-03-31T09:00', '2012-03-01T09:00');
       expect(errorOf(refused)).to.equal('La clôture est avant l’ouverture : une vague doit s’ouvrir avant de se clore.');
-      expect(text(await browser.get(wavePage('2011-03')), '#wave-opens')).to.equal('1 mars 2011, 00:00 (Europe/Paris)');
+      expect(text(await suite.browser.get(wavePage('2011-03')), '#wave-opens')).to.equal('1 mars 2011, 00:00 (Europe/Paris)');
     });
 
     it('answers 404 for a wave the survey does not have, on the page and on its forms', async () => {
-      expect((await browser.get(wavePage('1999-01'))).status).to.equal(404);
-      expect((await postTo(browser, `${wavePage('1999-01')}/actions/open`)).status).to.equal(404);
-      expect((await postTo(browser, `${wavePage('1999-01')}/schedule`, { opensAt: '', closesAt: '' })).status).to.equal(404);
+      expect((await suite.browser.get(wavePage('1999-01'))).status).to.equal(404);
+      expect((await postTo(suite.browser, `${wavePage('1999-01')}/actions/open`)).status).to.equal(404);
+      expect((await postTo(suite.browser, `${wavePage('1999-01')}/schedule`, { opensAt: '', closesAt: '' })).status).to.equal(404);
     });
   });
 
   describe('an analyst', () => {
     it('sees the survey and wave pages without their forms, and is refused every change with 403', async () => {
-      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-      const reader = await signedInBrowser(app, analyst);
+      const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      const reader = await signedInBrowser(suite.app, analyst);
       reader.acceptLanguage = 'en';
       const survey = await reader.get(SURVEY_PAGE);
       expect(survey.status).to.equal(200);
@@ -301,10 +285,10 @@ describe('The wave console', function () {
 
   describe('the API', () => {
     let token: string;
-    const call = (method: 'get' | 'post' | 'patch', path: string) => supertest(app.url)[method](path).set('Authorization', `Bearer ${token}`);
+    const call = (method: 'get' | 'post' | 'patch', path: string) => supertest(suite.app.url)[method](path).set('Authorization', `Bearer ${token}`);
 
     beforeEach(async () => {
-      token = await apiTokenFor(organizer, 'manage');
+      token = await apiTokenFor(suite.organizer, 'manage');
     });
 
     it('lists the waves with their phase, dates and counts', async () => {
@@ -341,12 +325,12 @@ describe('The wave console', function () {
     });
 
     it('refuses a read-only token (403) and an analyst\'s token (403), and lets them read', async () => {
-      token = await apiTokenFor(organizer, 'read');
+      token = await apiTokenFor(suite.organizer, 'read');
       const readOnly = await call('post', `${API}/demo/close`);
       expect(readOnly.status).to.equal(403);
       expect(readOnly.body.error.code).to.equal('insufficient_scope');
       await call('get', `${API}/demo`).expect(200);
-      const analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
       token = await apiTokenFor(analyst, 'manage');
       const analystClose = await call('post', `${API}/demo/close`);
       expect(analystClose.status).to.equal(403);

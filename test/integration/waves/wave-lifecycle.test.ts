@@ -5,8 +5,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { AppError } from '../../../server/lib/errors';
 import { listWaves } from '../../../server/waves/wave.service';
-import { startTestApp, type TestApp } from '../../support/app';
-import { createTestClock, type TestClock } from '../../support/clock';
+import { useAppSuite } from '../../support/app-suite';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
@@ -34,19 +33,8 @@ async function refusal(action: Promise<unknown>): Promise<AppError> {
 
 describe('Wave use cases', function () {
   this.timeout(30_000);
-  let app: TestApp;
-  let clock: TestClock;
-  const waves = () => wavesOf(app, clock);
-
-  before(async () => {
-    clock = createTestClock('2027-02-15T09:00:00Z');
-    app = await startTestApp({}, { clock });
-  });
-  after(async () => app.close());
-  beforeEach(async () => {
-    clock.set('2027-02-15T09:00:00Z');
-    await app.reset();
-  });
+  const suite = useAppSuite({ startAt: '2027-02-15T09:00:00Z' });
+  const waves = () => wavesOf(suite.app, suite.clock);
 
   it('seeds the file’s waves in its order, so the newest is the demonstration wave', async () => {
     expect((await listWaves(CAPTIC_ID)).map((w) => w.waveId)).to.deep.equal(['demo', '2011-03']);
@@ -68,7 +56,7 @@ describe('Wave use cases', function () {
   it('does not let a wave past its close time block the next one, and records it closed', async () => {
     await waves().setSchedule(CAPTIC_ID, 'demo', { closesAt: new Date('2027-02-20T00:00:00Z') }, TEST_ACTOR);
     await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
-    clock.set('2027-02-21T00:00:00Z');
+    suite.clock.set('2027-02-21T00:00:00Z');
     await waves().openWave(CAPTIC_ID, '2027-03', TEST_ACTOR);
     const stored = await storedWaves();
     expect(stored.find((w) => w.waveId === 'demo')).to.include({ status: 'closed' }).and.deep.include({ closedAt: new Date('2027-02-20T00:00:00Z') });
@@ -145,7 +133,7 @@ describe('Wave use cases', function () {
     expect(await refusal(waves().setSchedule(CAPTIC_ID, 'demo', { opensAt: new Date('2027-06-01T00:00:00Z') }, TEST_ACTOR))).to.include({ status: 422, code: 'already_open' });
     await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
     await waves().setSchedule(CAPTIC_ID, '2027-03', { closesAt: new Date('2027-02-16T00:00:00Z') }, TEST_ACTOR);
-    clock.set('2027-02-17T00:00:00Z');
+    suite.clock.set('2027-02-17T00:00:00Z');
     expect(await refusal(waves().openWave(CAPTIC_ID, '2027-03', TEST_ACTOR))).to.include({ status: 422, code: 'close_in_past' });
     expect((await storedWaves()).find((w) => w.waveId === '2027-03')).to.include({ status: 'draft' });
   });
@@ -154,14 +142,14 @@ describe('Wave use cases', function () {
     await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
     await waves().createWave(CAPTIC_ID, { waveId: '2027-03' }, TEST_ACTOR);
     await waves().scheduleWave(CAPTIC_ID, '2027-03', TEST_ACTOR, { opensAt: new Date('2027-03-01T08:00:00Z') });
-    clock.set('2027-03-10T08:00:00Z');
+    suite.clock.set('2027-03-10T08:00:00Z');
     await waves().openWave(CAPTIC_ID, '2027-03', TEST_ACTOR);
     expect((await storedWaves()).find((w) => w.waveId === '2027-03')).to.deep.include({ opensAt: new Date('2027-03-01T08:00:00Z') });
   });
 
   it('seeds a wave the file says is open from a day still to come as scheduled for that day', async () => {
-    clock.set('2026-02-01T12:00:00Z');
-    await app.reset();
+    suite.clock.set('2026-02-01T12:00:00Z');
+    await suite.app.reset();
     const coworking = await mongoose.connection.db!.collection('waves').findOne({ surveyId: 'coworking_members_2026', waveId: '2026-spring' });
     // field_start "2026-03-01" in Europe/London: midnight GMT.
     expect(coworking).to.include({ status: 'scheduled' }).and.deep.include({ opensAt: new Date('2026-03-01T00:00:00Z') });
@@ -186,7 +174,7 @@ describe('Wave use cases', function () {
   });
 
   it('refuses to pin another version once the wave has opened', async () => {
-    const error = await refusal(waves().pinVersion(CAPTIC_ID, 'demo', app.catalog.require(CAPTIC_ID).fingerprint, TEST_ACTOR));
+    const error = await refusal(waves().pinVersion(CAPTIC_ID, 'demo', suite.app.catalog.require(CAPTIC_ID).fingerprint, TEST_ACTOR));
     expect(error).to.include({ status: 409, code: 'wave_not_draft' });
   });
 });
