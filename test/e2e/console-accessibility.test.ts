@@ -138,13 +138,18 @@ describe('Accessibility of the staff pages (axe-core in Chromium)', function () 
       expect(failures).to.deep.equal({});
     });
 
-    it(`finds nothing serious on what an analyst sees in ${lang}: the console, the account page, a refusal`, async () => {
+    it(`finds nothing serious on what an analyst sees in ${lang}: the console, the account page, a refusal, the wave pages read-only`, async () => {
       const { page, failures, visit } = await auditor(lang);
       const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
       await signInChromium(page, suite.app, analyst);
       await visit('/admin');
       await visit('/admin/account');
       await visit('/admin/users', 403);
+      // The wave pages an analyst may read: without the organizers' forms.
+      await visit(`/admin/surveys/${CAPTIC_ID}`);
+      await visit(`/admin/surveys/${CAPTIC_ID}/waves/demo`);
+      await visit(`/admin/surveys/${CAPTIC_ID}/waves/demo/quotas?question=company_size`);
+      await visit(`/admin/surveys/${CAPTIC_ID}/waves/demo/responses`);
       expect(failures).to.deep.equal({});
     });
   }
