@@ -41,6 +41,25 @@ function disagreement(stored: Wave | undefined, seed: TSeedWave, now: Date): str
   return undefined;
 }
 
+/**
+ * Before waves had a life, a new wave could be opened while the old one stayed open. Only the
+ * most recently opened one took new respondents (`current`), so the others are recorded closed
+ * now (their respondents in progress get the grace period), and the one-open-wave index, which
+ * such a database stopped from being built, is built.
+ */
+async function keepOneOpenWave(surveyId: string, existing: readonly Wave[], now: Date, logger?: Logger): Promise<void> {
+  const open = existing.filter((w) => w.status === 'open').sort((a, b) => (b.openedAt?.getTime() ?? 0) - (a.openedAt?.getTime() ?? 0));
+  const older = open.slice(1);
+  if (older.length === 0) return;
+  await WaveModel.updateMany({ surveyId, waveId: { $in: older.map((w) => w.waveId) }, status: 'open' }, { $set: { status: 'closed', closedAt: now } });
+  forgetWaves(surveyId);
+  await WaveModel.createIndexes();
+  logger?.warn(
+    { survey: surveyId, kept: open[0]?.waveId, closed: older.map((w) => w.waveId) },
+    `survey ${surveyId}: ${older.length === 1 ? 'wave' : 'waves'} ${older.map((w) => w.waveId).join(', ')} recorded closed: only one wave of a survey may be open, and ${open[0]?.waveId} is the one respondents were joining`,
+  );
+}
+
 export interface SeedOptions {
   /** Say when the file and the database disagree: at boot, not in every command-line run. */
   reportDisagreements?: boolean;
@@ -72,6 +91,7 @@ export async function seedWaves(survey: LoadedSurvey, logger?: Logger, options: 
     forgetWaves(definition.id);
     logger?.info({ survey: definition.id, waves: unpinned, fingerprint: survey.fingerprint }, 'waves without a pinned version now pin the file\'s version');
   }
+  await keepOneOpenWave(definition.id, existing, now, logger);
   if (!options.reportDisagreements) return;
   const running = existing.filter((w) => phaseOf(w, now) === 'open' && w.fingerprint && w.fingerprint !== survey.fingerprint);
   for (const wave of running) {

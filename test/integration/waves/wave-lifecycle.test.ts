@@ -8,7 +8,9 @@ import { listWaves } from '../../../server/waves/wave.service';
 import { useAppSuite } from '../../support/app-suite';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
+import { recordSurveyVersion, registerSurvey } from '../../../server/surveys/survey.catalog';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { checkSurveyText, formatProblem } from '../../../server/surveys/survey.loader';
 import { CAPTIC_TEXT, replaceOnce } from '../versions/support';
 
@@ -171,6 +173,23 @@ describe('Wave use cases', function () {
     expect(error).to.include({ status: 422, code: 'quotas_do_not_fit' });
     expect(error.message).to.contain('eti');
     expect(await storedWaves()).to.deep.equal(before);
+  });
+
+  it('at boot, keeps only the most recently opened of a database’s open waves open, and builds the one-open-wave index', async () => {
+    // A database from before waves had a life: two waves of a survey recorded open, no index.
+    const collection = mongoose.connection.db!.collection('waves');
+    await collection.dropIndex('one_open_wave_per_survey');
+    await collection.insertOne({ surveyId: CAPTIC_ID, waveId: '2010-03', status: 'open', openedAt: new Date('2010-03-01T00:00:00Z'), createdAt: new Date('2010-03-01T00:00:00Z'), fingerprint: suite.app.catalog.require(CAPTIC_ID).fingerprint });
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } }));
+    await registerSurvey(suite.app.catalog.require(CAPTIC_ID), logger, { now: suite.clock.now() });
+    const stored = await storedWaves();
+    expect(stored.filter((w) => w.status === 'open').map((w) => w.waveId)).to.deep.equal(['demo']);
+    expect(stored.find((w) => w.waveId === '2010-03')).to.include({ status: 'closed' }).and.deep.include({ closedAt: suite.clock.now() });
+    expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).to.deep.equal([
+      'survey captic_2011: wave 2010-03 recorded closed: only one wave of a survey may be open, and demo is the one respondents were joining',
+    ]);
+    expect((await collection.indexes()).map((index) => index.name)).to.include('one_open_wave_per_survey');
   });
 
   it('refuses to pin another version once the wave has opened', async () => {
