@@ -9,7 +9,7 @@ import type { AppDependencies } from '../../lib/app-dependencies';
 import { AppError, ValidationError } from '../../lib/errors';
 import type { MessageKey, Translate } from '../../lib/i18n/index';
 import { staffPageContext } from '../../console/page-context';
-import { localize } from '../localize';
+import { surveyTitle } from '../survey-titles';
 import { DefinitionRefusedError, type VersionService } from './version.service';
 
 /** What multer found wrong with the posted form before the handler ran (see version.routes.ts). */
@@ -53,21 +53,17 @@ function utcMinute(date: Date): string {
 }
 
 export function createVersionHandlers({ catalog }: AppDependencies, versions: VersionService) {
-  function surveyTitle(surveyId: string, lang: string): string {
-    const { definition } = catalog.require(surveyId);
-    return localize(definition.title, lang, definition.languages[0]);
-  }
-
   async function renderVersions(req: Request, res: Response, status: number, extra: { notice?: string; error?: string; problems?: DefinitionRefusedError['problems'] }): Promise<void> {
     const surveyId = surveyIdOf(req);
     const path = versionsPath(surveyId);
     const context = staffPageContext(req, path);
     const rows = (await versions.listVersions(surveyId)).map((v) => ({ ...v, firstSeen: utcMinute(v.firstSeenAt) }));
+    const title = surveyTitle(catalog.require(surveyId).definition, context.lang);
     res.status(status).render('versions/list', {
       ...context,
-      title: `${context.t('versions.title')} – ${surveyTitle(surveyId, context.lang)}`,
+      title: `${context.t('versions.title')} – ${title}`,
       surveyId,
-      surveyTitle: surveyTitle(surveyId, context.lang),
+      surveyTitle: title,
       action: path,
       rows,
       notice: extra.notice,
@@ -135,12 +131,13 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
     const path = changesPath(surveyId, waveId);
     const context = staffPageContext(req, path);
     const changes = await versions.waveChanges(surveyId, waveId);
+    const title = surveyTitle(catalog.require(surveyId).definition, context.lang);
     res.status(status).render('versions/changes', {
       ...context,
-      title: `${context.t('changes.title')} – ${waveId} – ${surveyTitle(surveyId, context.lang)}`,
+      title: `${context.t('changes.title')} – ${waveId} – ${title}`,
       surveyId,
       waveId: changes.wave.waveId,
-      surveyTitle: surveyTitle(surveyId, context.lang),
+      surveyTitle: title,
       changes,
       editorialAction: `${path}/editorial`,
       versionsHref: versionsPath(surveyId),
