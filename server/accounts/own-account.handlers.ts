@@ -3,7 +3,8 @@
 // is drawn again on the same page with its message and the status that says why.
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
-import { negotiateLanguage, translator, type MessageKey } from '../lib/i18n/index';
+import type { MessageKey } from '../lib/i18n/index';
+import { staffPageContext } from '../console/page-context';
 import { requestOrigin } from '../lib/public-url';
 import { surveyTitles } from '../surveys/survey-titles';
 import type { AccountService } from './account.service';
@@ -15,6 +16,7 @@ import { endSession, openSession } from './sessions';
 
 type Form = Record<string, unknown>;
 
+const ACCOUNT_PATH = '/admin/account';
 const DEFAULT_TOKEN_DAYS = 90;
 
 /** What a person reads for a refusal the services explain by its code. */
@@ -47,18 +49,15 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
 
   /** Draws the account page; every answer of this feature is this page, a redirect aside. */
   async function render(req: Request, res: Response, status: number, extra: { notice?: string; error?: string; newToken?: { token: string; name: string }; tokenForm?: TokenForm }): Promise<void> {
-    const lang = negotiateLanguage(req);
-    const t = translator(lang);
+    const context = staffPageContext(req, ACCOUNT_PATH);
     const { account } = principalOf(req);
     // A page showing a new token must not be kept by any cache, nor shown again by a back button.
     if (extra.newToken) res.set('Cache-Control', 'no-store');
     res.status(status).render('account/show', {
-      lang,
-      t,
-      title: `${t('own_account.title')} – Barometer`,
-      switchLanguageHref: `/admin/account?lang=${lang === 'fr' ? 'en' : 'fr'}`,
+      ...context,
+      title: `${context.t('own_account.title')} – Barometer`,
       account,
-      grants: grantTitles(account.grants, lang),
+      grants: grantTitles(account.grants, context.lang),
       tokens: await tokens.list(account.id),
       now: new Date(),
       utcMinute: formatUtcMinute,
@@ -73,12 +72,12 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
 
   /** Draws the page again after a refusal the person can act on; anything else goes to the error handler. */
   async function refuse(req: Request, res: Response, error: unknown, tokenForm?: TokenForm): Promise<void> {
-    const message = refusalMessage(error, translator(negotiateLanguage(req)), REFUSALS, { max: TOKEN_MAX_DAYS });
+    const message = refusalMessage(error, staffPageContext(req, ACCOUNT_PATH).t, REFUSALS, { max: TOKEN_MAX_DAYS });
     await render(req, res, (error as { status: number }).status, { error: message, ...(tokenForm ? { tokenForm } : {}) });
   }
 
   const show: RequestHandler = async (req, res) => {
-    const t = translator(negotiateLanguage(req));
+    const { t } = staffPageContext(req, ACCOUNT_PATH);
     await render(req, res, 200, req.query.password_changed ? { notice: t('own_account.password_changed') } : {});
   };
 
@@ -90,7 +89,7 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
       // The change raised the session generation, which ends every session; this one goes on
       // under a new id and the new generation.
       await openSession(req, changed);
-      res.redirect(303, '/admin/account?password_changed=1');
+      res.redirect(303, `${ACCOUNT_PATH}?password_changed=1`);
     } catch (error) {
       await refuse(req, res, error);
     }
@@ -119,7 +118,7 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
 
   const revokeToken: RequestHandler = async (req, res) => {
     const { account } = principalOf(req);
-    const t = translator(negotiateLanguage(req));
+    const { t } = staffPageContext(req, ACCOUNT_PATH);
     try {
       const revoked = await tokens.revoke(account.id, String(req.params.tokenId), auditActorOf(req));
       await render(req, res, 200, { notice: t('own_account.token_revoked_notice', { name: revoked.name }) });

@@ -3,8 +3,9 @@
 // says why (401, 403, 410, 422, 429); what was typed, except passwords, stays in the form.
 import type { Request, RequestHandler, Response } from 'express';
 import { TooManyRequestsError, type AppError } from '../lib/errors';
-import { negotiateLanguage, translator, type MessageKey } from '../lib/i18n/index';
+import type { MessageKey } from '../lib/i18n/index';
 import type { AppDependencies } from '../lib/app-dependencies';
+import { staffPageContext } from '../console/page-context';
 import type { AccountService } from './account.service';
 import { safeNextPath } from './guards';
 import { endSession, openSession } from './sessions';
@@ -27,10 +28,9 @@ const REFUSALS: Record<string, MessageKey> = {
   setup_code_wrong: 'accounts.setup_code_wrong',
 };
 
+/** Each of these pages is drawn at the address its form posts to, so the language link reloads it. */
 function pageContext(req: Request) {
-  const lang = negotiateLanguage(req);
-  const t = translator(lang);
-  return { lang, t, switchLanguageHref: `${req.path}?lang=${lang === 'fr' ? 'en' : 'fr'}` };
+  return staffPageContext(req, req.path);
 }
 
 export function createSignInHandlers(deps: AppDependencies, accounts: AccountService) {
