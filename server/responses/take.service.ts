@@ -18,7 +18,7 @@ import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
 import { computeVisibility, findPage } from '../surveys/visibility';
 import { CURRENT_WAVE, findWave, type Wave } from '../waves/wave.service';
 import { mayContinue, phaseOf, type WavePhase } from '../waves/wave-phase';
-import { fullCellFor, releaseQuotaCells, reserveQuotaCells } from '../fieldwork/quotas';
+import { fullCellFor, releaseQuotaCells, reserveQuotaCells, type QuotaCell } from '../fieldwork/quotas';
 import { parsePageForm, type FormBody } from './form-input';
 import { pagePosition, resumePage, visiblePages } from './navigation';
 import { planPage, type PagePlan } from './page-plan';
@@ -286,12 +286,14 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       let outcome: 'partial' | 'complete' | { screenedOut: { questionId: string; optionId: string } } = complete ? 'complete' : 'partial';
       let reserved: Awaited<ReturnType<typeof reserveQuotaCells>> | undefined;
       if (!response.test && !back) {
-        const full = await fullCellFor(wave, answersSoFar);
-        if (full) outcome = { screenedOut: { questionId: full.questionId, optionId: full.optionId } };
-        else if (complete) {
+        // The completing post takes its places by conditional increments, which find a full cell
+        // themselves: reading the counters first would only repeat it. Any other post only looks.
+        let full: QuotaCell | undefined;
+        if (complete) {
           reserved = await reserveQuotaCells(wave, answersSoFar);
-          if (!reserved.ok) outcome = { screenedOut: { questionId: reserved.full.questionId, optionId: reserved.full.optionId } };
-        }
+          if (!reserved.ok) full = reserved.full;
+        } else full = await fullCellFor(wave, answersSoFar);
+        if (full) outcome = { screenedOut: { questionId: full.questionId, optionId: full.optionId } };
       }
       let saved;
       try {
