@@ -7,7 +7,7 @@
 import { ResponseModel } from '../responses/response.model';
 import { COUNTED, type ResponseStatus } from '../responses/response.service';
 import type { TLocalizedText, TSurveyDefinition } from '../surveys/survey.schemas';
-import { fieldDatesOf } from '../waves/wave-dates';
+import { fieldDatesOf, fieldPeriodOf } from '../waves/wave-dates';
 import { phaseOf, type WavePhase } from '../waves/wave-phase';
 import type { Wave } from '../waves/wave.service';
 import type { QuotaCellStatus } from './quota.service';
@@ -130,8 +130,7 @@ function funnelOf(definition: TSurveyDefinition, groups: readonly StatusPageGrou
 
 function paceOf(wave: Wave, timeZone: string, now: Date): FieldworkPace {
   const { start: startDay, end: endDay } = fieldDatesOf(wave, timeZone);
-  const opensAt = wave.opensAt ?? wave.openedAt;
-  const closesAt = [wave.closesAt, wave.closedAt].filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0];
+  const { start: opensAt, end: closesAt } = fieldPeriodOf(wave);
   const span = opensAt && closesAt ? closesAt.getTime() - opensAt.getTime() : 0;
   const elapsedShare = opensAt && span > 0 ? Math.min(1, Math.max(0, (now.getTime() - opensAt.getTime()) / span)) : null;
   return {

@@ -46,14 +46,22 @@ export function formatInZone(instant: Date, timeZone: string, lang: string): str
   return `${DateTime.fromJSDate(instant, { zone: timeZone }).setLocale(lang === 'fr' ? 'fr-FR' : 'en-GB').toLocaleString(DateTime.DATETIME_MED)} (${timeZone})`;
 }
 
+type FieldTimes = Pick<Wave, 'opensAt' | 'closesAt' | 'openedAt' | 'closedAt'>;
+
+/** The instants fieldwork starts and ends (or will); undefined ends are not known yet. */
+export function fieldPeriodOf(wave: FieldTimes): { start?: Date; end?: Date } {
+  const start = wave.opensAt ?? wave.openedAt;
+  // Closed by hand before its close time, a wave's fieldwork ended then.
+  const end = [wave.closesAt, wave.closedAt].filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0];
+  return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
+}
+
 /**
  * The wave's field dates as days in the zone: from the day it opens to the last day it is open
  * (a wave closing at midnight ends the day before). Undefined ends are not known yet.
  */
-export function fieldDatesOf(wave: Pick<Wave, 'opensAt' | 'closesAt' | 'openedAt' | 'closedAt'>, timeZone: string): { start?: string; end?: string } {
-  const start = wave.opensAt ?? wave.openedAt;
-  // Closed by hand before its close time, a wave's fieldwork ended then.
-  const end = [wave.closesAt, wave.closedAt].filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0];
+export function fieldDatesOf(wave: FieldTimes, timeZone: string): { start?: string; end?: string } {
+  const { start, end } = fieldPeriodOf(wave);
   return {
     ...(start ? { start: dayIn(start, timeZone) } : {}),
     ...(end ? { end: dayIn(new Date(end.getTime() - 1), timeZone) } : {}),
