@@ -90,12 +90,16 @@ export type Ending = { kind: 'thanks'; survey: LoadedSurvey; test: boolean } | {
 export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; clock: Clock }) {
   const versionOf = (wave: Wave) => catalog.forWave(wave);
 
-  /** The browser's response, if it may still be shown: its wave takes it, or it is finished. */
+  /** The browser's response (its resume cookie's), if it may still be shown. */
   async function ownResponse(input: RespondentInput, now: Date): Promise<Respondent | undefined> {
     if (!input.resumeToken) return undefined;
-    const response = await findResponseByResumeToken(input.surveyId, input.resumeToken);
+    return showable(await findResponseByResumeToken(input.surveyId, input.resumeToken), now);
+  }
+
+  /** A response with its wave and version, if it may still be shown: its wave takes it, or it is finished. */
+  async function showable(response: StoredResponse | undefined, now: Date): Promise<Respondent | undefined> {
     if (!response || response.status === 'voided') return undefined;
-    const wave = await findWave(input.surveyId, response.waveId, now).catch(() => undefined);
+    const wave = await findWave(response.surveyId, response.waveId, now).catch(() => undefined);
     if (!wave) return undefined;
     const usable = response.test ? phaseOf(wave, now) !== 'closed' : response.status !== 'partial' || mayContinue(wave, response.startedAt, now);
     return usable ? { survey: await versionOf(wave), wave, response } : undefined;
@@ -192,7 +196,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       const now = clock.now();
       const response = await findResponseByResumeToken(surveyId, token);
       if (!response || response.status === 'voided') throw new NotFoundError('This resume link is not valid', 'resume_link_invalid');
-      const own = await ownResponse({ surveyId, resumeToken: token }, now);
+      const own = await showable(response, now);
       if (!own?.response) {
         const wave = await findWave(surveyId, response.waveId, now);
         throw new WaveNotOpenError(wave, 'closed', await versionOf(wave));
