@@ -6,9 +6,8 @@ import type { AppDependencies } from '../lib/app-dependencies';
 import type { MessageKey } from '../lib/i18n/index';
 import { staffPageContext } from '../console/page-context';
 import { requestOrigin } from '../lib/public-url';
-import { surveyTitles } from '../surveys/survey-titles';
 import type { AccountService } from './account.service';
-import { formatUtcMinute } from './account-display';
+import { formatUtcMinute, grantedSurveys } from './account-display';
 import { TOKEN_MAX_DAYS, createApiTokenService } from './api-token.service';
 import { echoedText, refusalMessage } from './refusals';
 import { auditActorOf, principalOf } from './principal';
@@ -41,12 +40,6 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
   const { catalog, config, logger } = deps;
   const tokens = createApiTokenService(logger);
 
-  /** A grant on a survey whose file was removed still shows, by its id. */
-  function grantTitles(grants: string[], lang: string): Array<{ id: string; title: string }> {
-    const titles = new Map(surveyTitles(catalog, lang).map((survey) => [survey.id, survey.title]));
-    return grants.map((id) => ({ id, title: titles.get(id) ?? id }));
-  }
-
   /** Draws the account page; every answer of this feature is this page, a redirect aside. */
   async function render(req: Request, res: Response, status: number, extra: { notice?: string; error?: string; newToken?: { token: string; name: string }; tokenForm?: TokenForm }): Promise<void> {
     const context = staffPageContext(req, ACCOUNT_PATH);
@@ -57,7 +50,7 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
       ...context,
       title: `${context.t('own_account.title')} – Barometer`,
       account,
-      grants: grantTitles(account.grants, context.lang),
+      grants: grantedSurveys(catalog, account.grants, context.lang),
       tokens: await tokens.list(account.id),
       now: new Date(),
       utcMinute: formatUtcMinute,

@@ -10,7 +10,7 @@ import { staffPageContext } from '../console/page-context';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { surveyTitles } from '../surveys/survey-titles';
 import { PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
-import { accountStatus, formatUtcMinute } from './account-display';
+import { accountStatus, formatUtcMinute, grantedSurveys } from './account-display';
 import { passwordLinkUrl } from './password-link';
 import { echoedText, refusalMessage } from './refusals';
 import { auditActorOf } from './principal';
@@ -69,15 +69,9 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
     return { ...staffPageContext(req, languagePath), roles: ROLES };
   }
 
-  function surveyChoices(lang: string) {
-    return surveyTitles(catalog, lang);
-  }
-
   function grantTitles(account: Account, t: Translate, lang: string): string[] {
     if (account.role === 'admin') return [t('users.all_surveys')];
-    const titles = new Map(surveyChoices(lang).map((survey) => [survey.id, survey.title]));
-    // A grant on a survey whose file was removed still shows, by its id.
-    return account.grants.map((id) => titles.get(id) ?? id);
+    return grantedSurveys(catalog, account.grants, lang).map((survey) => survey.title);
   }
 
   function userIdOf(req: Request): string {
@@ -99,7 +93,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
       status: accountStatus(account),
       lastSignIn: formatUtcMinute(account.lastSignInAt),
       form: extra.form ?? { name: account.name, role: account.role, grants: account.grants },
-      surveys: surveyChoices(context.lang),
+      surveys: surveyTitles(catalog, context.lang),
       action: accountPath(account.id),
       notice: extra.notice,
       error: extra.error,
@@ -125,7 +119,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
 
   function renderNewForm(req: Request, res: Response, status: number, form: AccountForm, error?: string): void {
     const context = pageContext(req, `${USERS_PATH}/new`);
-    res.status(status).render('users/new', { ...context, title: context.t('users.new'), form, surveys: surveyChoices(context.lang), error });
+    res.status(status).render('users/new', { ...context, title: context.t('users.new'), form, surveys: surveyTitles(catalog, context.lang), error });
   }
 
   const list: RequestHandler = async (req, res) => {
