@@ -16,9 +16,7 @@ import { WaveModel } from '../waves/wave.model';
 import { phaseOf } from '../waves/wave-phase';
 import { forgetWaves, type Wave, type WaveQuota } from '../waves/wave.service';
 import { QuotaCounterModel } from './quota-counter.model';
-import { counterOf, ensureCounters } from './quotas';
-
-export { isQuotaQuestion, quotaProblems, type QuotaQuestion } from '../waves/quota-cells';
+import { counterOf, ensureCounters, readCounters } from './quotas';
 
 export interface QuotaCellStatus extends WaveQuota {
   /** Counted completes in the cell. */
@@ -47,17 +45,19 @@ export function createQuotaService({ catalog, logger, clock }: { catalog: Survey
   /** The definition the wave's respondents answer, which its quotas are checked against. */
   const versionOf = (wave: Wave): Promise<LoadedSurvey> => catalog.forWave(wave);
 
-  /** Each quota of the wave with its count; counters a copied wave lacks are made on the way. */
-  async function cellStatuses(wave: Wave): Promise<QuotaCellStatus[]> {
-    if (wave.quotas.length === 0) return [];
-    await ensureCounters(wave, wave.quotas);
-    const counters = await QuotaCounterModel.find({ $or: wave.quotas.map((quota) => counterOf(wave, quota)) }, { _id: 0, questionId: 1, optionId: 1, count: 1 }).lean<
-      Array<{ questionId: string; optionId: string; count: number }>
-    >();
+  /** Each quota of the wave with the count of its counter, as the counters stand. */
+  async function countedCells(wave: Wave): Promise<QuotaCellStatus[]> {
+    const counters = await readCounters(wave, wave.quotas);
     return wave.quotas.map((quota) => {
       const count = counters.find((counter) => sameCell(counter, quota))?.count ?? 0;
       return { ...quota, count, full: count >= quota.limit };
     });
+  }
+
+  /** Each quota of the wave with its count; counters a copied wave lacks are made on the way. */
+  async function cellStatuses(wave: Wave): Promise<QuotaCellStatus[]> {
+    await ensureCounters(wave, wave.quotas);
+    return countedCells(wave);
   }
 
   return {
@@ -90,7 +90,8 @@ export function createQuotaService({ catalog, logger, clock }: { catalog: Survey
       await ensureCounters(changed, after);
       await QuotaCounterModel.deleteMany({ surveyId, waveId, ...(after.length ? { $nor: after.map((quota) => counterOf(changed, quota)) } : {}) });
       await recordAudit({ ...actor, action: 'quota_changed', surveyId, target: waveId, details: { before: wave.quotas, after } }, logger);
-      return { wave: changed, cells: await cellStatuses(changed) };
+      // Every counter of `after` was just made or given its limit: read them as they stand.
+      return { wave: changed, cells: await countedCells(changed) };
     },
   };
 }

@@ -32,7 +32,8 @@ export function counterOf(wave: WaveRef, cell: QuotaCell) {
   return { surveyId: wave.surveyId, waveId: wave.waveId, questionId: cell.questionId, optionId: cell.optionId };
 }
 
-async function readCounters(wave: WaveRef, cells: readonly QuotaCell[]): Promise<StoredCounter[]> {
+/** The counters of these cells that exist; one read, by the counters' unique index. */
+export async function readCounters(wave: WaveRef, cells: readonly QuotaCell[]): Promise<StoredCounter[]> {
   if (cells.length === 0) return [];
   return QuotaCounterModel.find({ $or: cells.map((cell) => counterOf(wave, cell)) }, { _id: 0, questionId: 1, optionId: 1, count: 1, limit: 1 }).lean<StoredCounter[]>();
 }
