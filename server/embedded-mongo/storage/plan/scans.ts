@@ -15,15 +15,37 @@ export const SCAN_BATCH = 256;
 /** Past this many compound intervals ($in on several fields), trailing fields are left unbounded. */
 const MAX_COMPOUND_INTERVALS = 5_000;
 
+/**
+ * The record ids a scan has handed out, so that a document reached twice comes out once. Most
+ * scans hand out one document (the common {_id: x}, a unique key): the set is only made for a
+ * second id.
+ */
+class HandedOut {
+  private first: string | undefined;
+  private more: Set<string> | undefined;
+
+  /** True the first time `id` is offered, false after. */
+  firstTime(id: string): boolean {
+    if (this.more) {
+      if (this.more.has(id)) return false;
+      this.more.add(id);
+      return true;
+    }
+    if (this.first === undefined) {
+      this.first = id;
+      return true;
+    }
+    if (this.first === id) return false;
+    this.more = new Set([this.first, id]);
+    return true;
+  }
+}
+
 export function* fetchByIds(collection: Collection, values: unknown[], plan: PlanSummary): Generator<Document | Pause> {
-  // One value (the common {_id: x}) cannot repeat: no set to build.
-  const seen = values.length > 1 ? new Set<string>() : undefined;
+  const handedOut = new HandedOut();
   for (const value of values) {
     const id = collection.recordId(value);
-    if (seen) {
-      if (seen.has(id)) continue;
-      seen.add(id);
-    }
+    if (!handedOut.firstTime(id)) continue;
     plan.keysExamined += 1;
     const doc = collection.getByRecordId(id);
     if (!doc) continue;
@@ -98,27 +120,18 @@ function boxCount(bounds: Interval[][], fields: number): number {
  */
 export function* scanIndex(collection: Collection, index: SecondaryIndex, bounds: Interval[][], direction: 1 | -1, plan: PlanSummary, oneKey = false): Generator<Document | Pause> {
   const boxes = indexBoxes(index, bounds);
+  if (oneKey && boxes.length === 1) {
+    const doc = pointLookup(collection, index, boxes[0]!, direction, plan);
+    if (doc) yield doc;
+    return;
+  }
   if (direction < 0) boxes.reverse();
-  // A document reached by two keys (multikey, or moved by a write between batches) comes out
-  // once. Most scans hand out one document, so the set is only made for a second one.
-  let seen: Set<string> | undefined;
-  let firstId: string | undefined;
+  // A document reached by two keys (multikey, or moved by a write between batches) comes out once.
+  const handedOut = new HandedOut();
   const entry: [IndexKey, true] = [{ parts: [], id: LOW_ID }, true];
   // Batches start small and double, so a consumer that stops early (a limit) reads few keys.
   let batchSize = 1;
   let sincePause = 0;
-  if (oneKey && boxes.length === 1) {
-    // One tree descent, no iterator: the key is there or it is not.
-    const [start, end] = boxes[0]!;
-    const key = index.firstKeyFrom(direction > 0 ? start : end, direction);
-    if (!key || (direction > 0 ? index.compare(key, end) > 0 : index.compare(key, start) < 0)) return;
-    plan.keysExamined += 1;
-    const doc = collection.getByRecordId(key.id as string);
-    if (!doc) return;
-    plan.docsExamined += 1;
-    yield doc;
-    return;
-  }
   for (const [start, end] of boxes) {
     let resume: IndexKey = direction > 0 ? start : end;
     let skipResume = false;
@@ -129,7 +142,7 @@ export function* scanIndex(collection: Collection, index: SecondaryIndex, bounds
       for (const pair of keys) {
         const key = pair[0];
         if (skipResume && index.compare(key, resume) === 0) continue;
-        if (direction > 0 ? index.compare(key, end) > 0 : index.compare(key, start) < 0) {
+        if (beyondBox(index, key, start, end, direction)) {
           finished = true;
           break;
         }
@@ -142,16 +155,7 @@ export function* scanIndex(collection: Collection, index: SecondaryIndex, bounds
       sincePause += batch.length;
       for (const key of batch) {
         const id = key.id as string;
-        if (seen) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-        } else if (firstId === undefined) {
-          firstId = id;
-        } else if (firstId === id) {
-          continue;
-        } else {
-          seen = new Set([firstId, id]);
-        }
+        if (!handedOut.firstTime(id)) continue;
         const doc = collection.getByRecordId(id);
         if (!doc) continue;
         plan.docsExamined += 1;
@@ -168,8 +172,23 @@ export function* scanIndex(collection: Collection, index: SecondaryIndex, bounds
   }
 }
 
+/** One tree descent, no iterator, no batches: the single key of a unique index's box is there or it is not. */
+function pointLookup(collection: Collection, index: SecondaryIndex, [start, end]: [IndexKey, IndexKey], direction: 1 | -1, plan: PlanSummary): Document | undefined {
+  const key = index.firstKeyFrom(direction > 0 ? start : end, direction);
+  if (!key || beyondBox(index, key, start, end, direction)) return undefined;
+  plan.keysExamined += 1;
+  const doc = collection.getByRecordId(key.id as string);
+  if (doc) plan.docsExamined += 1;
+  return doc;
+}
+
+/** The key lies past the box's far end, in the scan's direction. */
+function beyondBox(index: SecondaryIndex, key: IndexKey, start: IndexKey, end: IndexKey, direction: 1 | -1): boolean {
+  return direction > 0 ? index.compare(key, end) > 0 : index.compare(key, start) < 0;
+}
+
 export function* unionOf(inputs: QueryPlan[], plan: PlanSummary): Generator<Document | Pause> {
-  const seen = new Set<unknown>();
+  const handedOut = new HandedOut();
   const tally = (): void => {
     plan.keysExamined = inputs.reduce((sum, input) => sum + input.plan.keysExamined, 0);
     plan.docsExamined = inputs.reduce((sum, input) => sum + input.plan.docsExamined, 0);
@@ -182,9 +201,7 @@ export function* unionOf(inputs: QueryPlan[], plan: PlanSummary): Generator<Docu
         continue;
       }
       // A document several branches match comes out once.
-      const id = hashKey(item._id);
-      if (seen.has(id)) continue;
-      seen.add(id);
+      if (!handedOut.firstTime(hashKey(item._id))) continue;
       yield item;
     }
   }
