@@ -14,15 +14,14 @@ export interface SurveyOverview {
   waves: WaveOverview[];
 }
 
-function visibleSurveyIds(account: Account, catalog: SurveyCatalog): string[] {
-  return catalog.list().map((survey) => survey.definition.id).filter((id) => mayReadSurvey(account, id));
-}
-
 export async function surveysOverview(account: Account, catalog: SurveyCatalog, now: Date, lang: InterfaceLanguage): Promise<SurveyOverview[]> {
+  const visible = catalog.list().filter((survey) => mayReadSurvey(account, survey.definition.id));
   return Promise.all(
-    visibleSurveyIds(account, catalog).map(async (surveyId) => {
-      const survey = catalog.require(surveyId);
-      return { id: surveyId, title: surveyTitle(survey.definition, lang), timeZone: surveyTimeZone(survey), waves: await waveOverviews(survey, now, lang) };
-    }),
+    visible.map(async (survey) => ({
+      id: survey.definition.id,
+      title: surveyTitle(survey.definition, lang),
+      timeZone: surveyTimeZone(survey),
+      waves: await waveOverviews(survey, now, lang),
+    })),
   );
 }
