@@ -10,9 +10,10 @@ export function homeRoutes({ catalog, clock }: Pick<AppDependencies, 'catalog' |
   const home: RequestHandler = async (req, res) => {
     const lang = negotiateLanguage(req);
     const t = translator(lang);
+    // One moment for the whole page: every survey is judged open or not at the same instant.
+    const now = clock.now();
     const surveys = await Promise.all(
       catalog.list().map(async ({ definition }) => {
-        const now = clock.now();
         const wave = await lookUpWave(definition.id, CURRENT_WAVE, now);
         return {
           open: wave !== undefined && phaseOf(wave, now) === 'open',
