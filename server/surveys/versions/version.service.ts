@@ -7,12 +7,12 @@ import { recordAudit, type AuditActor } from '../../audit/audit.service';
 import type { Clock } from '../../lib/clock';
 import { AppError, NotFoundError, UnprocessableError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { listSurveyVersions, type SurveyVersionSummary } from '../../console/wave-overview.service';
 import { WaveModel } from '../../waves/wave.model';
 import { forgetWaves, listWaves, type EditorialChange, type Wave } from '../../waves/wave.service';
 import { previousWaveOf } from '../../waves/wave-lineage';
 import { recordSurveyVersion, type SurveyCatalog } from '../survey.catalog';
 import { checkSurveyText, SURVEY_FILE_EXTENSIONS, type SurveyProblem } from '../survey.loader';
-import { SurveyVersionModel } from '../survey-version.model';
 import { diffDefinitions, rewordingsOf, type DefinitionChange, type DefinitionDiff } from './definition-diff';
 
 /** The largest definition accepted: CAP-TIC, 60 questions in two languages, is about 20 kB. */
@@ -31,16 +31,9 @@ export class NotADefinitionError extends AppError {
   }
 }
 
-export interface StoredVersion {
-  fingerprint: string;
-  source: 'file' | 'upload' | undefined;
-  fileName?: string;
-  uploadedBy?: string;
-  firstSeenAt: Date;
+export interface StoredVersion extends SurveyVersionSummary {
   /** The waves that pin it, newest first. */
   waves: string[];
-  /** The version of the survey's file in SURVEYS_DIR today. */
-  isFileVersion: boolean;
 }
 
 export interface UploadedVersion {
@@ -56,14 +49,6 @@ export interface WaveChanges {
   diff: DefinitionDiff;
   /** The rewordings the organizer marked editorial, by ref. */
   editorial: Map<string, EditorialChange>;
-}
-
-interface StoredVersionDoc {
-  fingerprint: string;
-  source?: 'file' | 'upload';
-  fileName?: string;
-  uploadedBy?: string;
-  firstSeenAt: Date;
 }
 
 function describeText(bytes: Buffer, fileName: string): string {
@@ -108,18 +93,10 @@ export function createVersionService({ catalog, logger, clock }: { catalog: Surv
     /** Every recorded version of the survey, the newest first. */
     async listVersions(surveyId: string): Promise<StoredVersion[]> {
       const survey = catalog.require(surveyId);
-      const [docs, waves] = await Promise.all([
-        SurveyVersionModel.find({ surveyId }, { definition: 0 }).sort({ firstSeenAt: -1 }).lean<StoredVersionDoc[]>(),
-        listWaves(surveyId),
-      ]);
-      return docs.map((doc) => ({
-        fingerprint: doc.fingerprint,
-        source: doc.source,
-        ...(doc.fileName ? { fileName: doc.fileName } : {}),
-        ...(doc.uploadedBy ? { uploadedBy: doc.uploadedBy } : {}),
-        firstSeenAt: doc.firstSeenAt,
-        waves: waves.filter((w) => w.fingerprint === doc.fingerprint || (!w.fingerprint && doc.fingerprint === survey.fingerprint)).map((w) => w.waveId),
-        isFileVersion: doc.fingerprint === survey.fingerprint,
+      const [versions, waves] = await Promise.all([listSurveyVersions(survey), listWaves(surveyId)]);
+      return versions.map((version) => ({
+        ...version,
+        waves: waves.filter((w) => w.fingerprint === version.fingerprint || (!w.fingerprint && version.isFile)).map((w) => w.waveId),
       }));
     },
 
