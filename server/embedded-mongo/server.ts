@@ -39,10 +39,11 @@ export interface ServerOptions {
   extraHandlers?: Record<string, CommandHandler>;
 }
 
-/** Commands that answer the handshake: never queued behind authentication checks. */
-const LEGACY_OP_QUERY_COMMANDS = new Set(['hello', 'ismaster', 'isMaster']);
-/** Commands whose reply the server completes with what only it knows (see decorate). */
-const DECORATED_COMMANDS = new Set(['connectionStatus', 'hello', 'ismaster', 'isMaster']);
+/**
+ * Commands that answer the handshake: never queued behind authentication checks, the only ones
+ * OP_QUERY still carries, and completed with what only the server knows (see decorateHandshake).
+ */
+const HANDSHAKE_COMMANDS = new Set(['hello', 'ismaster', 'isMaster']);
 
 interface Connection {
   id: number;
@@ -224,7 +225,7 @@ export class EmbeddedMongoServer {
   private async execute(connection: Connection, request: ParsedCommand): Promise<Document> {
     const command = request.command;
     const name = commandName(command);
-    if (request.legacy && !LEGACY_OP_QUERY_COMMANDS.has(name)) {
+    if (request.legacy && !HANDSHAKE_COMMANDS.has(name)) {
       throw new CommandError('UnsupportedOpQueryCommand', `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal`);
     }
     if (!request.database) throw new CommandError(40571, 'OP_MSG requests require a $db argument');
@@ -243,7 +244,8 @@ export class EmbeddedMongoServer {
       const outcome = handler(command, context);
       const reply = isCommandRun(outcome) ? await driveCommand(outcome, limits) : outcome;
       this.carryTimeLimit(name, command, reply, limits, started);
-      return DECORATED_COMMANDS.has(name) ? await this.decorate(connection, name, command, reply) : reply;
+      if (name === 'connectionStatus') return this.withAuthInfo(connection, reply);
+      return HANDSHAKE_COMMANDS.has(name) ? await this.decorateHandshake(connection, command, reply) : reply;
     } catch (error) {
       if (error instanceof CommandError && error.code === 50) this.expire(name, command);
       throw error;
@@ -298,18 +300,19 @@ export class EmbeddedMongoServer {
     return maxTimeExpired();
   }
 
+  /** connectionStatus reports who is logged in on the connection, which only the server knows. */
+  private withAuthInfo(connection: Connection, reply: Document): Document {
+    const user = connection.auth.authenticatedUser();
+    const roles = user ? (this.users?.find(user.db, user.user)?.roles ?? []) : [];
+    return { ...reply, authInfo: { authenticatedUsers: user ? [user] : [], authenticatedUserRoles: roles } };
+  }
+
   /**
-   * What only the server knows about a connection: hello may ask which SASL mechanisms a user has
+   * What only the server knows for a handshake: hello may ask which SASL mechanisms a user has
    * (saslSupportedMechs) and carry the first SCRAM step (speculativeAuthenticate, which saves the
-   * driver a round trip, as mongod answers it); connectionStatus reports who is logged in.
+   * driver a round trip, as mongod answers it).
    */
-  private async decorate(connection: Connection, name: string, command: Document, reply: Document): Promise<Document> {
-    if (name === 'connectionStatus') {
-      const user = connection.auth.authenticatedUser();
-      const roles = user ? (this.users?.find(user.db, user.user)?.roles ?? []) : [];
-      return { ...reply, authInfo: { authenticatedUsers: user ? [user] : [], authenticatedUserRoles: roles } };
-    }
-    if (!(name === 'hello' || name === 'ismaster' || name === 'isMaster')) return reply;
+  private async decorateHandshake(connection: Connection, command: Document, reply: Document): Promise<Document> {
     let decorated = reply;
     if (typeof command.saslSupportedMechs === 'string') {
       const [db, ...rest] = command.saslSupportedMechs.split('.');
