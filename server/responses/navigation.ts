@@ -4,14 +4,6 @@ import { isAnswered } from '../surveys/conditions';
 import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
 import { computeVisibility, type SurveyVisibility } from '../surveys/visibility';
 
-function pagesShownBy(definition: TSurveyDefinition, visibility: SurveyVisibility): TPage[] {
-  return definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => visibility.questions.has(q.id)));
-}
-
-export function visiblePages(definition: TSurveyDefinition, answers: TAnswers): TPage[] {
-  return pagesShownBy(definition, computeVisibility(definition, answers));
-}
-
 export interface PagePosition {
   previous?: TPage;
   next?: TPage;
@@ -20,9 +12,38 @@ export interface PagePosition {
   total: number;
 }
 
-/** Where a page stands among the pages the answers make visible (one visibility pass). */
-export function pagePosition(definition: TSurveyDefinition, pageId: string, answers: TAnswers): PagePosition {
-  const pages = visiblePages(definition, answers);
+/**
+ * What a respondent's answers show, from one visibility pass: a request asks several things of
+ * the same answers (may this page be seen, where do they resume, what does the page show, where
+ * does it stand), and the pass is most of what answering any of them costs.
+ */
+export interface PagesShown {
+  /** The answers with whatever they hide removed. */
+  answers: TAnswers;
+  /** The visible pages, in definition order. */
+  pages: TPage[];
+  /** Where a page stands among the visible pages. */
+  position(pageId: string): PagePosition;
+  /**
+   * Where a returning respondent picks up: the first page that still needs an answer (a required
+   * question left empty, or nothing answered at all), but never past the page after the last one
+   * they saved, since optional questions may be left empty on purpose.
+   */
+  resumePage(lastPageId?: string): TPage;
+}
+
+export function pagesShown(definition: TSurveyDefinition, answers: TAnswers): PagesShown {
+  const visibility = computeVisibility(definition, answers);
+  const pages = definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => visibility.questions.has(q.id)));
+  return {
+    answers: visibility.answers,
+    pages,
+    position: (pageId) => positionAmong(definition, pages, pageId),
+    resumePage: (lastPageId) => resumeAmong(definition, visibility, pages, lastPageId),
+  };
+}
+
+function positionAmong(definition: TSurveyDefinition, pages: TPage[], pageId: string): PagePosition {
   const order = definition.pages.findIndex((p) => p.id === pageId);
   const index = pages.findIndex((p) => p.id === pageId);
   const previous = [...pages].reverse().find((p) => definition.pages.indexOf(p) < order);
@@ -30,14 +51,7 @@ export function pagePosition(definition: TSurveyDefinition, pageId: string, answ
   return { ...(previous ? { previous } : {}), ...(next ? { next } : {}), current: index + 1, total: Math.max(pages.length, index + 1) };
 }
 
-/**
- * Where a returning respondent picks up: the first page that still needs an answer (a required
- * question left empty, or nothing answered at all), but never past the page after the last one
- * they saved, since optional questions may be left empty on purpose.
- */
-export function resumePage(definition: TSurveyDefinition, answers: TAnswers, lastPageId?: string): TPage {
-  const visibility = computeVisibility(definition, answers);
-  const pages = pagesShownBy(definition, visibility);
+function resumeAmong(definition: TSurveyDefinition, visibility: SurveyVisibility, pages: TPage[], lastPageId?: string): TPage {
   const needsAnswer = (page: TPage) => {
     const shown = page.questions.filter((q) => visibility.questions.has(q.id));
     const answered = shown.filter((q) => isAnswered(visibility.answers[q.id]));

@@ -6,7 +6,8 @@
 import { evaluateCondition, isLeafCondition } from '../surveys/conditions';
 import type { TCondition, TMatrixRow, TOption, TPage, TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
 import type { TAnswers } from '../surveys/answers';
-import { computeVisibility, visibleMatrixRows } from '../surveys/visibility';
+import { visibleMatrixRows } from '../surveys/visibility';
+import type { PagesShown } from './navigation';
 
 /** A condition reduced against earlier answers: settled (true/false) or still open on this page. */
 export type ReducedCondition = boolean | TCondition;
@@ -51,18 +52,18 @@ export interface PagePlan {
 }
 
 /** Answers to the pages before `page`, with whatever they hide removed. */
-export function answersBeforePage(definition: TSurveyDefinition, page: TPage, answers: TAnswers): TAnswers {
+function answersBeforePage(definition: TSurveyDefinition, page: TPage, shown: PagesShown): TAnswers {
   const earlier = new Set<string>();
   for (const p of definition.pages) {
     if (p.id === page.id) break;
     for (const q of p.questions) earlier.add(q.id);
   }
-  const pruned = computeVisibility(definition, answers).answers;
-  return Object.fromEntries(Object.entries(pruned).filter(([id]) => earlier.has(id)));
+  return Object.fromEntries(Object.entries(shown.answers).filter(([id]) => earlier.has(id)));
 }
 
-export function planPage(definition: TSurveyDefinition, page: TPage, answers: TAnswers): PagePlan {
-  const prior = answersBeforePage(definition, page, answers);
+/** What `page` shows, given what the respondent's answers show (pagesShown of their answers). */
+export function planPage(definition: TSurveyDefinition, page: TPage, shown: PagesShown): PagePlan {
+  const prior = answersBeforePage(definition, page, shown);
   const samePage = new Set(page.questions.map((q) => q.id));
   const questions: PlannedQuestion[] = [];
   for (const question of page.questions) {

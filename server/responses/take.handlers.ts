@@ -11,7 +11,7 @@ import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import type { FormBody } from './form-input';
-import { pagePosition } from './navigation';
+import type { PagePosition } from './navigation';
 import type { PagePlan } from './page-plan';
 import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } from './page-view';
 import type { StoredResponse } from './response.service';
@@ -116,6 +116,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     view: {
       response: StoredResponse;
       plan: PagePlan;
+      position: PagePosition;
       answers: TAnswers;
       otherTexts: Record<string, string>;
       errors: AnswerError[];
@@ -124,7 +125,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     },
   ): void {
     const { definition, t } = ctx;
-    const { plan, errors } = view;
+    const { plan, errors, position } = view;
     const optionLabel = (questionId: string) => (id: string) => {
       const q = plan.questions.find((p) => p.question.id === questionId);
       const option = q?.options?.find((o) => o.option.id === id)?.option;
@@ -153,7 +154,6 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       source: definition.languages[0] ?? ctx.lang,
       t,
     }, view.rankInput);
-    const position = pagePosition(definition, plan.page.id, view.answers);
     const progress = { current: position.current, total: position.total };
     const token = resumeToken(req, definition.id);
     const pageTitle = plan.page.title ? localize(plan.page.title, ctx.lang, definition.languages[0]) : undefined;
@@ -251,6 +251,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       renderPage(req, res, withVersion(ctx, outcome.survey, outcome.response.test === true), 200, {
         response: outcome.response,
         plan: outcome.plan,
+        position: outcome.position,
         answers: outcome.response.answers,
         otherTexts: outcome.response.otherTexts,
         errors: [],

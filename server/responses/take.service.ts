@@ -20,7 +20,7 @@ import { CURRENT_WAVE, findWave, type Wave } from '../waves/wave.service';
 import { mayContinue, phaseOf, type WavePhase } from '../waves/wave-phase';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells, type QuotaCell } from '../fieldwork/quotas';
 import { parsePageForm, type FormBody } from './form-input';
-import { pagePosition, resumePage, visiblePages } from './navigation';
+import { pagesShown, type PagePosition } from './navigation';
 import { planPage, type PagePlan } from './page-plan';
 import { findResponseByResumeToken, savePage, startResponse, type StoredResponse } from './response.service';
 
@@ -75,7 +75,7 @@ function redirect(destination: Destination): Redirect {
 function toResumePage(definition: TSurveyDefinition, response: StoredResponse, resumed = false): Redirect {
   if (response.status === 'complete') return redirect({ to: 'thanks' });
   if (response.status === 'screened_out') return redirect({ to: 'screened_out' });
-  const page = resumePage(definition, response.answers, response.lastPageId);
+  const page = pagesShown(definition, response.answers).resumePage(response.lastPageId);
   return redirect({ to: 'page', pageId: page.id, ...(resumed ? { resumed } : {}) });
 }
 
@@ -212,11 +212,11 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       if (response.status !== 'partial') return toResumePage(definition, response);
       const page = requirePage(definition, input.pageId);
       // No skipping ahead by URL, and no page the answers hide: go where the respondent belongs.
-      const pages = visiblePages(definition, response.answers);
-      const resume = resumePage(definition, response.answers, response.lastPageId);
-      const index = pages.indexOf(page);
-      if (index < 0 || index > pages.indexOf(resume)) return redirect({ to: 'page', pageId: resume.id });
-      return { kind: 'page', survey, response, plan: planPage(definition, page, response.answers) };
+      const shown = pagesShown(definition, response.answers);
+      const resume = shown.resumePage(response.lastPageId);
+      const index = shown.pages.indexOf(page);
+      if (index < 0 || index > shown.pages.indexOf(resume)) return redirect({ to: 'page', pageId: resume.id });
+      return { kind: 'page', survey, response, plan: planPage(definition, page, shown), position: shown.position(page.id) };
     },
 
     /**
@@ -236,9 +236,10 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       // A double click, a reload or a retry after the final submit: the response is already whole.
       if (response.status !== 'partial') return toResumePage(definition, response);
       const page = requirePage(definition, input.pageId);
-      if (!visiblePages(definition, response.answers).includes(page)) return toResumePage(definition, response);
+      const shown = pagesShown(definition, response.answers);
+      if (!shown.pages.includes(page)) return toResumePage(definition, response);
 
-      const plan = planPage(definition, page, response.answers);
+      const plan = planPage(definition, page, shown);
       const parsed = parsePageForm(page, input.form);
       if (parsed.unknownFields.length > 0) {
         throw new ValidationError(`Unknown fields: ${parsed.unknownFields.join(', ')}`, { fields: parsed.unknownFields }, 'unknown_question');
@@ -265,12 +266,14 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       }
       if (back) errors = errors.filter((e) => !MISSING_CODES.has(e.code));
       if (errors.length > 0 || !result.ok) {
+        const answers = { ...response.answers, ...parsed.answers };
         return {
           kind: 'rejected',
           survey,
           response,
           plan,
-          answers: { ...response.answers, ...parsed.answers },
+          position: pagesShown(definition, answers).position(page.id),
+          answers,
           otherTexts: { ...response.otherTexts, ...parsed.otherTexts },
           errors,
           rankInput: parsed.rankInput,
@@ -278,7 +281,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       }
 
       const answersSoFar = { ...plan.prior, ...result.answers };
-      const { previous, next } = pagePosition(definition, page.id, answersSoFar);
+      const { previous, next } = pagesShown(definition, answersSoFar).position(page.id);
       const target = back ? previous : next;
       let complete = !back && !target;
       if (complete) {
@@ -346,7 +349,7 @@ export interface PageInput extends RespondentInput {
   pageId: string;
 }
 
-export type ShownPage = { kind: 'page'; survey: LoadedSurvey; response: StoredResponse; plan: PagePlan };
+export type ShownPage = { kind: 'page'; survey: LoadedSurvey; response: StoredResponse; plan: PagePlan; position: PagePosition };
 
 function requirePage(definition: TSurveyDefinition, pageId: string): TPage {
   const page = findPage(definition, pageId);
@@ -370,6 +373,8 @@ export interface RejectedPage {
   survey: LoadedSurvey;
   response: StoredResponse;
   plan: PagePlan;
+  /** Where the page stands with what was typed. */
+  position: PagePosition;
   answers: TAnswers;
   otherTexts: TOtherTexts;
   errors: AnswerError[];
