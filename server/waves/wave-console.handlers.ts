@@ -280,14 +280,14 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
   };
 
   /**
-   * A form or button of the wave page: the wave must exist (else 404), then the use case runs;
-   * on success back to the page with what happened, on a refusal the page with the message.
+   * A form or button of the wave page: the use case runs; on success back to the page with what
+   * happened, on a refusal the page with the message. A wave the survey does not have is a 404:
+   * drawing the page again reads the wave, and that read refuses it.
    */
   function waveAction(run: (req: Request, survey: LoadedSurvey, params: Params) => Promise<unknown>, done: Done, echo: (req: Request) => Parameters<typeof renderWave>[3] = () => ({})): RequestHandler {
     return async (req, res) => {
       const survey = surveyOf(req);
       const params = { surveyId: survey.definition.id, waveId: String(req.params.waveId) };
-      await lifecycle.requireWave(params.surveyId, params.waveId);
       try {
         await run(req, survey, params);
         res.redirect(303, `${wavePath(params.surveyId, params.waveId)}?done=${done}`);
