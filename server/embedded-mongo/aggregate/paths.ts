@@ -40,7 +40,3 @@ export function setFieldThroughArrays(value: unknown, parts: readonly string[], 
   copy[key] = setFieldThroughArrays(base[key], parts, depth + 1, compute);
   return copy;
 }
-
-export function splitPath(path: string): string[] {
-  return path.split('.');
-}

@@ -61,12 +61,6 @@ const HANDLERS: Record<string, CommandHandler> = {
   planCacheClear,
 };
 
-/** Commands that write: they are journaled before the reply goes out. */
-export const WRITE_COMMANDS = new Set([
-  'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'collMod',
-  'createIndexes', 'dropIndexes', 'deleteIndexes', 'dropDatabase', 'renameCollection',
-]);
-
 /** Reads a view by rewriting to aggregation (as mongod does); writes and index commands need a collection. */
 const VIEW_READS: Record<string, CommandHandler> = { find: findOnView, count: countOnView, distinct: distinctOnView };
 const COLLECTION_ONLY = new Set([
