@@ -151,8 +151,6 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
   }
 
   return {
-    parseEmail,
-
     async countAccounts(): Promise<number> {
       return UserModel.estimatedDocumentCount();
     },

@@ -3,6 +3,7 @@ export function passwordLinkPath(token: string): string {
   return `/account/password/${encodeURIComponent(token)}`;
 }
 
+/** `base` as publicBaseUrl gives it, without a trailing slash. */
 export function passwordLinkUrl(base: string, token: string): string {
-  return `${base.replace(/\/$/, '')}${passwordLinkPath(token)}`;
+  return `${base}${passwordLinkPath(token)}`;
 }

@@ -29,11 +29,8 @@ PUBLIC_URL, or http://HOST:PORT when PUBLIC_URL is not set.
   --json       list as JSON instead of a table
   --help       this text`;
 
-
 const COMMANDS = ['create', 'list', 'disable', 'enable', 'reset-password', 'sign-out-everywhere'] as const;
 type Command = (typeof COMMANDS)[number];
-
-/** A refusal worded for the terminal. */
 
 interface Args {
   command: Command;
