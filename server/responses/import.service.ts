@@ -594,7 +594,7 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
   const surveyId = request.survey.definition.id;
   const wave = await findWave(surveyId, request.wave ?? CURRENT_WAVE, now);
   // Respondents of a wave answer the version it pins; so do its imported records.
-  const { definition, fingerprint } = await createSurveyCatalog([request.survey]).version(surveyId, wave.fingerprint ?? request.survey.fingerprint);
+  const { definition, fingerprint } = await createSurveyCatalog([request.survey]).forWave(wave);
   const text = decode(request.content);
   if (text.trim() === '') throw new ImportFileError('The file is empty: there are no responses to import');
   const raws = request.format === 'csv' ? readCsv(text, definition) : readJsonLines(text);
