@@ -9,34 +9,31 @@ export const OP_MSG = 2013;
 export const MORE_TO_COME = 2;
 
 export function opMsg(requestId: number, body: Document, flags = 0): Buffer {
-  const doc = Buffer.from(serialize(body));
-  const header = Buffer.alloc(21);
-  header.writeInt32LE(21 + doc.length, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(0, 8);
-  header.writeInt32LE(OP_MSG, 12);
-  header.writeUInt32LE(flags, 16);
-  header.writeUInt8(0, 20);
-  return Buffer.concat([header, doc]);
+  return opMsgFrame(requestId, flags, body, []);
 }
 
 /** OP_MSG with a kind-1 document sequence, as the driver sends insertMany. */
 export function opMsgWithSequence(requestId: number, body: Document, identifier: string, docs: Document[], flags = 0): Buffer {
-  const bodyBytes = Buffer.from(serialize(body));
   const docBytes = Buffer.concat(docs.map((doc) => Buffer.from(serialize(doc))));
   const id = Buffer.from(`${identifier}\0`);
   const sequence = Buffer.alloc(1 + 4);
   sequence.writeUInt8(1, 0);
   sequence.writeInt32LE(4 + id.length + docBytes.length, 1);
+  return opMsgFrame(requestId, flags, body, [sequence, id, docBytes]);
+}
+
+/** The message header, the flags, the body's section (kind 0), then any further section bytes. */
+function opMsgFrame(requestId: number, flags: number, body: Document, sections: Buffer[]): Buffer {
+  const bodyBytes = Buffer.from(serialize(body));
   const header = Buffer.alloc(21);
-  const total = 21 + bodyBytes.length + sequence.length + id.length + docBytes.length;
+  const total = header.length + bodyBytes.length + sections.reduce((sum, part) => sum + part.length, 0);
   header.writeInt32LE(total, 0);
   header.writeInt32LE(requestId, 4);
   header.writeInt32LE(0, 8);
   header.writeInt32LE(OP_MSG, 12);
   header.writeUInt32LE(flags, 16);
   header.writeUInt8(0, 20);
-  return Buffer.concat([header, bodyBytes, sequence, id, docBytes]);
+  return Buffer.concat([header, bodyBytes, ...sections]);
 }
 
 export function opQuery(requestId: number, namespace: string, query: Document): Buffer {
