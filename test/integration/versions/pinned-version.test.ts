@@ -2,12 +2,11 @@
 // survey file's: the rebuild of its live counters, and the export of a wave nobody has completed.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { runCli } from '../../support/run-cli';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { systemClock } from '../../../server/lib/clock';
-import { createLogger } from '../../../server/lib/logger';
 import { tallyResponses } from '../../../server/analysis/figures/figures.service';
 import { readTallies } from '../../../server/analysis/tally/tally.service';
 import type { Contribution } from '../../../server/analysis/tally/contribution';
@@ -16,7 +15,6 @@ import { importResponses } from '../../../server/responses/import.service';
 import { streamCompleteResponses, type StoredResponse } from '../../../server/responses/response.service';
 import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
 import { checkSurveyText, formatProblem, type LoadedSurvey } from '../../../server/surveys/survey.loader';
-import { createWaveLifecycle } from '../../../server/waves/wave-lifecycle.service';
 import { CAPTIC_TEXT, NEXT_WAVE, replaceOnce } from './support';
 
 const ADDED_QUESTION = 'trust_other';
@@ -41,31 +39,25 @@ function sorted(tally: Contribution): Record<string, Record<string, number>> {
 
 describe('A wave pinned to another version than the file', function () {
   this.timeout(60_000);
-  let app: TestApp;
   let pinned: LoadedSurvey;
-
-  before(async () => {
-    app = await startTestApp();
+  const suite = useAppSuite({
+    seed: async ({ app }) => {
+      const checked = checkSurveyText(CAPTIC_WITH_QUESTION, 'captic-2012.yaml');
+      if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+      pinned = checked.survey;
+      await recordSurveyVersion(pinned, { source: 'upload', fileName: 'captic-2012.yaml' });
+      await wavesOf(app).createWave(CAPTIC_ID, { waveId: NEXT_WAVE, copyFrom: '2011-03', fingerprint: pinned.fingerprint }, TEST_ACTOR);
+    },
   });
-  beforeEach(async () => {
-    await app.reset();
-    const checked = checkSurveyText(CAPTIC_WITH_QUESTION, 'captic-2012.yaml');
-    if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
-    pinned = checked.survey;
-    await recordSurveyVersion(pinned, { source: 'upload', fileName: 'captic-2012.yaml' });
-    const waves = createWaveLifecycle({ catalog: app.catalog, logger: createLogger(app.config), clock: systemClock });
-    await waves.createWave(CAPTIC_ID, { waveId: NEXT_WAVE, copyFrom: '2011-03', fingerprint: pinned.fingerprint }, { via: 'cli' });
-  });
-  after(async () => app.close());
 
   it('exports, while nobody has completed it, the columns of the pinned version', async () => {
-    const target = await resolveExportTarget(app.catalog, { surveyId: CAPTIC_ID, wave: NEXT_WAVE });
+    const target = await resolveExportTarget(suite.app.catalog, { surveyId: CAPTIC_ID, wave: NEXT_WAVE });
     expect(target.fingerprints).to.deep.equal([pinned.fingerprint]);
     expect(target.columns.map((c) => c.name)).to.include(ADDED_QUESTION);
   });
 
   it('gets its live counters rebuilt by npm run tallies:rebuild with the pinned version', async () => {
-    const survey = app.catalog.require(CAPTIC_ID);
+    const survey = suite.app.catalog.require(CAPTIC_ID);
     const records = buildCaptic250(5).slice(0, 20);
     const report = await importResponses({ survey, wave: NEXT_WAVE, format: 'jsonl', content: records.map((r) => JSON.stringify(r)).join('\n') });
     expect(report.imported, JSON.stringify(report.problems)).to.equal(20);

@@ -7,11 +7,9 @@ import mongoose from 'mongoose';
 import * as cheerio from 'cheerio';
 import type { Browser, Page } from '../../support/browser';
 import { ROOT, type TestApp } from '../../support/app';
-import { systemClock } from '../../../server/lib/clock';
-import { createLogger } from '../../../server/lib/logger';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
 import { checkSurveyText, formatProblem } from '../../../server/surveys/survey.loader';
-import { createWaveLifecycle } from '../../../server/waves/wave-lifecycle.service';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 export const CAPTIC_TEXT = readFileSync(path.join(ROOT, 'surveys', 'captic-2011.yaml'), 'utf8');
@@ -63,10 +61,9 @@ export async function launchRewordedWave(app: TestApp): Promise<string> {
   const checked = checkSurveyText(CAPTIC_REWORDED, 'captic-2012.yaml');
   if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
   await recordSurveyVersion(checked.survey, { source: 'upload', fileName: 'captic-2012.yaml' });
-  const waves = createWaveLifecycle({ catalog: app.catalog, logger: createLogger(app.config), clock: systemClock });
-  const actor = { via: 'cli' } as const;
-  await waves.createWave(CAPTIC_ID, { waveId: NEXT_WAVE, copyFrom: '2011-03', fingerprint: checked.survey.fingerprint }, actor);
-  await waves.closeWave(CAPTIC_ID, 'demo', actor);
-  await waves.openWave(CAPTIC_ID, NEXT_WAVE, actor);
+  const waves = wavesOf(app);
+  await waves.createWave(CAPTIC_ID, { waveId: NEXT_WAVE, copyFrom: '2011-03', fingerprint: checked.survey.fingerprint }, TEST_ACTOR);
+  await waves.closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
+  await waves.openWave(CAPTIC_ID, NEXT_WAVE, TEST_ACTOR);
   return checked.survey.fingerprint;
 }
