@@ -49,6 +49,11 @@ export class Collection {
     return hashKey(id, this.idCollator);
   }
 
+  /** The index of that name, the _id index ('_id_') included. */
+  indexNamed(name: string): SecondaryIndex | undefined {
+    return name === this.idIndex.name ? this.idIndex : this.indexes.get(name);
+  }
+
   getById(id: unknown): Document | undefined {
     return this.docs.get(this.recordId(id));
   }

@@ -174,7 +174,7 @@ function cachedPlan(collection: Collection, key: string, query: QueryShape, pred
   const entry = collection.planCache.active(key);
   if (!entry) return undefined;
   const { choice } = entry;
-  const index = choice.indexName === collection.idIndex.name ? collection.idIndex : collection.indexes.get(choice.indexName);
+  const index = collection.indexNamed(choice.indexName);
   const candidate = index && considerIndex(index, query, predicates, sort);
   if (!candidate || candidate.bounds.length !== choice.boundedFields || candidate.pointFields !== choice.pointFields || candidate.providesSort !== choice.providesSort || candidate.direction !== choice.direction) {
     collection.planCache.evict(entry);
@@ -215,7 +215,7 @@ function* watchCachedPlan(plan: QueryPlan, trial: { matched: number }, cache: Pl
  * find, count, distinct and write commands check their hint with this before the planner obeys it.
  */
 export function hintTarget(collection: Collection, hint: string | Document): SecondaryIndex | 'natural' | 'none' | undefined {
-  if (typeof hint === 'string') return hint === collection.idIndex.name ? collection.idIndex : collection.indexes.get(hint);
+  if (typeof hint === 'string') return collection.indexNamed(hint);
   if (Object.keys(hint).length === 0) return 'none';
   if ('$natural' in hint) return 'natural';
   const wanted = hashKey(hint);

@@ -116,7 +116,7 @@ export function parsePlanCacheStats(spec: unknown, target: SourceTarget): Compil
     *run(_input: Stream, context: PipelineContext): Stream {
       const collection = context.catalog.getCollection(context.db, target.collection ?? '');
       if (!collection) return;
-      const keyPattern = (name: string) => (name === collection.idIndex.name ? collection.idIndex : collection.indexes.get(name))?.spec.key;
+      const keyPattern = (name: string) => collection.indexNamed(name)?.spec.key;
       yield* streamOf(collection.planCache.describe(keyPattern));
     },
   };
