@@ -102,9 +102,17 @@ function toAccount(user: StoredUser): Account {
   };
 }
 
+const noSuchAccount = () => new NotFoundError('No such account', 'account_not_found');
+
 function objectId(id: string): Types.ObjectId {
-  if (!Types.ObjectId.isValid(id)) throw new NotFoundError('No such account', 'account_not_found');
+  if (!Types.ObjectId.isValid(id)) throw noSuchAccount();
   return new Types.ObjectId(id);
+}
+
+/** The account a read or a write found; an unknown one is a 404 in every use case. */
+function found<User>(user: User | null): User {
+  if (!user) throw noSuchAccount();
+  return user;
 }
 
 /** A one-time link's secret (only its hash is stored) and when it stops working. */
@@ -137,17 +145,20 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
     return role === 'admin' ? [] : (grants as string[]);
   }
 
-  async function issuePasswordLink(userId: Types.ObjectId, now: Date): Promise<PasswordLink> {
+  /** A new one-time link on the account, in the write that also reads the account back. */
+  async function issuePasswordLink(userId: Types.ObjectId, now: Date): Promise<{ user: StoredUser; passwordLink: PasswordLink }> {
     const token = newSecretToken('');
     const expiresAt = new Date(now.getTime() + PASSWORD_LINK_HOURS * 3_600_000);
-    await UserModel.updateOne({ _id: userId }, { $set: { passwordLink: { hash: hashSecretToken(token), expiresAt } } });
-    return { token, expiresAt };
+    const user = await UserModel.findOneAndUpdate(
+      { _id: userId },
+      { $set: { passwordLink: { hash: hashSecretToken(token), expiresAt } } },
+      { returnDocument: 'after', projection: { passwordLink: 0 } },
+    ).lean<StoredUser>();
+    return { user: found(user), passwordLink: { token, expiresAt } };
   }
 
   async function requireAccount(id: string): Promise<StoredUser> {
-    const user = await UserModel.findById(objectId(id)).lean<StoredUser>();
-    if (!user) throw new NotFoundError('No such account', 'account_not_found');
-    return user;
+    return found(await UserModel.findById(objectId(id)).lean<StoredUser>());
   }
 
   return {
@@ -165,9 +176,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
     },
 
     async findAccountByEmail(rawEmail: unknown): Promise<Account> {
-      const user = await UserModel.findOne({ email: parseEmail(rawEmail) }).lean<StoredUser>();
-      if (!user) throw new NotFoundError('No such account', 'account_not_found');
-      return toAccount(user);
+      return toAccount(found(await UserModel.findOne({ email: parseEmail(rawEmail) }).lean<StoredUser>()));
     },
 
     /** A new account has no password: the returned one-time link sets it. */
@@ -183,9 +192,9 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
         if ((error as { code?: unknown }).code === 11000) throw new ConflictError(`An account for ${email} already exists`, 'account_exists');
         throw error;
       }
-      const passwordLink = await issuePasswordLink(created._id, now);
+      const { user, passwordLink } = await issuePasswordLink(created._id, now);
       await recordAudit({ ...actor, action: 'account_created', target: email, details: { role, grants } }, logger);
-      return { account: toAccount(created.toObject()), passwordLink };
+      return { account: toAccount(user), passwordLink };
     },
 
     async updateAccount(id: string, input: { name?: unknown; role: unknown; grants?: unknown }, actor: AuditActor): Promise<Account> {
@@ -196,27 +205,24 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       if (String(existing._id) === String(actor.actorId) && existing.role === 'admin' && role !== 'admin') {
         throw new ForbiddenError('You cannot take away your own admin role; ask another admin', 'own_admin_role');
       }
-      const user = await UserModel.findOneAndUpdate({ _id: existing._id }, { $set: { name, role, grants } }, { returnDocument: 'after' }).lean<StoredUser>();
-      if (!user) throw new NotFoundError('No such account', 'account_not_found');
+      const user = found(await UserModel.findOneAndUpdate({ _id: existing._id }, { $set: { name, role, grants } }, { returnDocument: 'after' }).lean<StoredUser>());
       await recordAudit({ ...actor, action: 'account_changed', target: user.email, details: { from: { role: existing.role, grants: existing.grants ?? [] }, to: { role, grants } } }, logger);
       return toAccount(user);
     },
 
     /** Disabling ends the account's sessions at once; its tokens stop working with it. */
     async setDisabled(id: string, disabled: boolean, actor: AuditActor, now = new Date()): Promise<Account> {
-      const existing = await requireAccount(id);
-      if (disabled && String(existing._id) === String(actor.actorId)) throw new ForbiddenError('You cannot disable your own account', 'own_account');
+      const userId = objectId(id);
+      if (disabled && String(userId) === String(actor.actorId)) throw new ForbiddenError('You cannot disable your own account', 'own_account');
       const update = disabled ? { $set: { disabledAt: now }, $inc: { sessionGeneration: 1 } } : { $unset: { disabledAt: 1 } };
-      const user = await UserModel.findOneAndUpdate({ _id: existing._id }, update, { returnDocument: 'after' }).lean<StoredUser>();
-      if (!user) throw new NotFoundError('No such account', 'account_not_found');
+      const user = found(await UserModel.findOneAndUpdate({ _id: userId }, update, { returnDocument: 'after' }).lean<StoredUser>());
       await recordAudit({ ...actor, action: disabled ? 'account_disabled' : 'account_enabled', target: user.email }, logger);
       return toAccount(user);
     },
 
     /** A new one-time link; the old password keeps working until the link is used. */
     async reissuePasswordLink(id: string, actor: AuditActor, now = new Date()): Promise<{ account: Account; passwordLink: PasswordLink }> {
-      const user = await requireAccount(id);
-      const passwordLink = await issuePasswordLink(user._id, now);
+      const { user, passwordLink } = await issuePasswordLink(objectId(id), now);
       await recordAudit({ ...actor, action: 'password_link_issued', target: user.email }, logger);
       return { account: toAccount(user), passwordLink };
     },
@@ -260,8 +266,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
 
     /** Ends every session of the account, this one included. */
     async endAllSessions(id: string, actor: AuditActor): Promise<void> {
-      const user = await requireAccount(id);
-      await UserModel.updateOne({ _id: user._id }, { $inc: { sessionGeneration: 1 } });
+      const user = found(await UserModel.findOneAndUpdate({ _id: objectId(id) }, { $inc: { sessionGeneration: 1 } }, { projection: { email: 1 } }).lean<Pick<StoredUser, 'email'>>());
       await recordAudit({ ...actor, action: 'sign_out_everywhere', target: user.email }, logger);
     },
 
