@@ -499,25 +499,27 @@ function checkResponse(raw: RawResponse, definition: TSurveyDefinition, now: Dat
 /** Keys per lookup: a query's $in list stays small whatever the file's size. */
 const LOOKUP_CHUNK = 1000;
 
-/** Which of these keys the survey's responses already hold, and in which wave. */
-async function findStoredKeys(surveyId: string, keys: string[]): Promise<Map<string, string>> {
-  const held = new Map<string, string>();
+/** What `lookUp` finds for these keys, asked LOOKUP_CHUNK keys at a time, by key. */
+async function lookUpKeys<T extends { importKey: string }>(keys: string[], lookUp: (chunk: string[]) => Promise<T[]>): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
   for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
-    // $exists states the index's partial filter, so the lookup is an index scan on every server.
-    const found = await ResponseModel.find({ surveyId, importKey: { $exists: true, $in: keys.slice(start, start + LOOKUP_CHUNK) } }, { _id: 0, importKey: 1, waveId: 1 }).lean<{ importKey: string; waveId: string }[]>();
-    for (const doc of found) held.set(doc.importKey, doc.waveId);
+    for (const doc of await lookUp(keys.slice(start, start + LOOKUP_CHUNK))) found.set(doc.importKey, doc);
   }
-  return held;
+  return found;
+}
+
+type StoredKey = { importKey: string; waveId: string };
+type ErasedKey = { importKey: string; erasedAt: Date };
+
+/** Which of these keys the survey's responses already hold, and in which wave. */
+function findStoredKeys(surveyId: string, keys: string[]): Promise<Map<string, StoredKey>> {
+  // $exists states the index's partial filter, so the lookup is an index scan on every server.
+  return lookUpKeys(keys, (chunk) => ResponseModel.find({ surveyId, importKey: { $exists: true, $in: chunk } }, { _id: 0, importKey: 1, waveId: 1 }).lean<StoredKey[]>());
 }
 
 /** Which of these keys belonged to responses erased at the respondent's request, and when they were erased. */
-async function findErasedKeys(surveyId: string, keys: string[]): Promise<Map<string, Date>> {
-  const erased = new Map<string, Date>();
-  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
-    const found = await ErasedImportKeyModel.find({ surveyId, importKey: { $in: keys.slice(start, start + LOOKUP_CHUNK) } }, { _id: 0, importKey: 1, erasedAt: 1 }).lean<{ importKey: string; erasedAt: Date }[]>();
-    for (const doc of found) erased.set(doc.importKey, doc.erasedAt);
-  }
-  return erased;
+function findErasedKeys(surveyId: string, keys: string[]): Promise<Map<string, ErasedKey>> {
+  return lookUpKeys(keys, (chunk) => ErasedImportKeyModel.find({ surveyId, importKey: { $in: chunk } }, { _id: 0, importKey: 1, erasedAt: 1 }).lean<ErasedKey[]>());
 }
 
 /**
@@ -532,13 +534,13 @@ function countUnkeyedImports(surveyId: string): Promise<number> {
  * The records that are stored already, that an earlier line of the file has (the first copy in
  * the file is the one kept), or whose response was erased.
  */
-function findDuplicates(records: ValidRecord[], stored: Map<string, string>, erased: Map<string, Date>): DuplicateRecord[] {
+function findDuplicates(records: ValidRecord[], stored: Map<string, StoredKey>, erased: Map<string, ErasedKey>): DuplicateRecord[] {
   const firstLine = new Map<string, number>();
   const duplicates: DuplicateRecord[] = [];
   for (const { line, doc } of records) {
     const key = doc.importKey;
-    const wave = stored.get(key);
-    const erasedAt = erased.get(key);
+    const wave = stored.get(key)?.waveId;
+    const erasedAt = erased.get(key)?.erasedAt;
     const earlier = firstLine.get(key);
     if (wave !== undefined) duplicates.push({ line, key, wave });
     else if (erasedAt !== undefined) duplicates.push({ line, key, erasedAt });
