@@ -95,9 +95,9 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     return requireWave(wave.surveyId, wave.waveId);
   }
 
-  /** The survey's other waves that take answers at `now`, or will while `wave` would. */
-  async function overlapping(wave: Wave, now: Date): Promise<Wave[]> {
-    const others = (await listWaves(wave.surveyId)).filter((w) => w.waveId !== wave.waveId);
+  /** Among the survey's `waves`, the others that take answers at `now`, or will while `wave` would. */
+  function overlapping(wave: Wave, waves: readonly Wave[], now: Date): Wave[] {
+    const others = waves.filter((w) => w.waveId !== wave.waveId);
     const start = wave.opensAt && wave.opensAt > now ? wave.opensAt : now;
     const end = wave.closesAt;
     return others.filter((other) => {
@@ -152,7 +152,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     }
     const candidate = { ...wave, ...(opensAt ? { opensAt } : {}), ...(closesAt ? { closesAt } : {}) };
     if (asStatus === 'scheduled' || asStatus === 'open') {
-      const clash = await overlapping(candidate, now);
+      const clash = overlapping(candidate, await listWaves(wave.surveyId), now);
       if (clash.length > 0) throw new ConflictError(`Those dates overlap wave ${clash.map((w) => describeWave(w, now)).join(', ')}`, 'another_wave_open');
     }
     const set: Record<string, unknown> = { graceMinutes };
@@ -165,11 +165,11 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
   }
 
   /**
-   * Records as closed the survey's waves still stored as open whose close time has passed: they
+   * Records as closed the survey's `waves` still stored as open whose close time has passed: they
    * take no answers (their phase is closed), but the one-open-wave index would still count them.
    */
-  async function settleOverdue(surveyId: string, now: Date): Promise<void> {
-    const overdue = (await listWaves(surveyId)).filter((w) => w.status === 'open' && phaseOf(w, now) === 'closed');
+  async function settleOverdue(surveyId: string, waves: readonly Wave[], now: Date): Promise<void> {
+    const overdue = waves.filter((w) => w.status === 'open' && phaseOf(w, now) === 'closed');
     for (const wave of overdue) {
       await WaveModel.updateOne({ surveyId, waveId: wave.waveId, status: 'open' }, { $set: { status: 'closed', closedAt: wave.closesAt ?? now } });
     }
@@ -332,7 +332,8 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       if (wave.closesAt && wave.closesAt <= now) {
         throw new UnprocessableError(`Wave "${waveId}"'s close time has passed: move it or remove it before opening the wave`, undefined, 'close_in_past');
       }
-      const clash = await overlapping({ ...wave, opensAt: now }, now);
+      const waves = await listWaves(surveyId);
+      const clash = overlapping({ ...wave, opensAt: now }, waves, now);
       const open = clash.filter((w) => phaseOf(w, now) === 'open');
       if (open.length > 0) throw new ConflictError(`Wave ${open.map((w) => describeWave(w, now)).join(', ')} of this survey is open: close it before opening "${waveId}"`, 'another_wave_open');
       // A wave scheduled to open while this one would still be open: two would take answers.
@@ -342,7 +343,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
           'another_wave_open',
         );
       }
-      await settleOverdue(surveyId, now);
+      await settleOverdue(surveyId, waves, now);
       const updated = await update(wave, { status: 'open', openedAt: now, opensAt: now });
       await audit('wave_opened', updated, actor);
       return updated;
