@@ -198,7 +198,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
     const form = readQuotaForm(req.body);
     const { survey, wave, version } = await waveOf(req);
     try {
-      await quotas.setQuotas(survey.definition.id, wave.waveId, quotasFromForm(wave, form), auditActorOf(req));
+      await quotas.setQuotas(wave, quotasFromForm(wave, form), auditActorOf(req));
       res.redirect(303, `${wavePath(survey.definition.id, wave.waveId)}/quotas?${new URLSearchParams({ question: form.questionId, done: 'saved' })}`);
     } catch (error) {
       const { lang, t } = staffPageContext(req, undefined);
@@ -228,7 +228,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
   };
 
   const putQuotasJson: RequestHandler = async (req, res) => {
-    const { survey, wave } = await waveOf(req);
+    const { wave } = await waveOf(req);
     if (!req.is('application/json')) throw new ValidationError('Send the body as application/json', undefined, 'json_required');
     const parsed = ZQuotas.safeParse(req.body);
     if (!parsed.success) {
@@ -238,7 +238,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
         'invalid_quotas',
       );
     }
-    const { cells } = await quotas.setQuotas(survey.definition.id, wave.waveId, parsed.data, auditActorOf(req));
+    const { cells } = await quotas.setQuotas(wave, parsed.data, auditActorOf(req));
     res.json({ surveyId: wave.surveyId, waveId: wave.waveId, quotas: cells });
   };
 

@@ -69,10 +69,11 @@ export function createQuotaService({ catalog, logger, clock }: { catalog: Survey
      * Replaces the wave's quotas with `quotas` (a cell left out has no quota any more). Refused
      * whole, with nothing changed, when one names a question that is not single-choice in the
      * wave's version, an option it does not have, or a limit that is not a whole number from 0 to
-     * MAX_QUOTA_LIMIT.
+     * MAX_QUOTA_LIMIT. `wave` is the wave as the caller just read it (requireWave), which its
+     * quotas are compared with.
      */
-    async setQuotas(surveyId: string, waveId: string, quotas: readonly WaveQuota[], actor: AuditActor): Promise<{ wave: Wave; cells: QuotaCellStatus[] }> {
-      const wave = await lifecycle.requireWave(surveyId, waveId);
+    async setQuotas(wave: Wave, quotas: readonly WaveQuota[], actor: AuditActor): Promise<{ wave: Wave; cells: QuotaCellStatus[] }> {
+      const { surveyId, waveId } = wave;
       if (phaseOf(wave, clock.now()) === 'closed') {
         throw new ConflictError(`Wave "${waveId}" is closed: its quotas no longer turn anyone away`, 'wave_closed');
       }

@@ -48,7 +48,7 @@ describe('What quotas cost the respondent path', function () {
 
   it('reads and takes places by one counter\'s index entry, with collection scans refused', async () => {
     const quotas = createQuotaService({ catalog: app.catalog, logger: createLogger(app.config), clock: app.clock });
-    await quotas.setQuotas(CAPTIC_ID, 'demo', [{ questionId: 'company_size', optionId: 'tpe', limit: 5 }, { questionId: 'uses_social', optionId: 'no', limit: 5 }], TEST_ACTOR);
+    await quotas.setQuotas(await quotas.requireWave(CAPTIC_ID, 'demo'), [{ questionId: 'company_size', optionId: 'tpe', limit: 5 }, { questionId: 'uses_social', optionId: 'no', limit: 5 }], TEST_ACTOR);
     const recording = recordQueries(COUNTERS);
     await setNoTableScan(true);
     let last: Page;
