@@ -15,11 +15,16 @@ import type { PagePosition } from './navigation';
 import type { PagePlan } from './page-plan';
 import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } from './page-view';
 import type { StoredResponse } from './response.service';
-import { createTakeService, WaveNotOpenError, type Destination, type RespondentInput } from './take.service';
+import { createTakeService, WaveNotOpenError, type Destination, type EndingKind, type RespondentInput } from './take.service';
 import { readResumeCookie, setResumeCookie, surveyPath } from './resume-cookie';
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
+
+const ENDING_PAGES = {
+  thanks: { view: 'take/thanks', title: 'take.thanks_title' },
+  screened_out: { view: 'take/screened-out', title: 'take.screened_out_title' },
+} as const;
 
 function pagePath(surveyId: string, pageId: string): string {
   return surveyPath(surveyId, `/p/${encodeURIComponent(pageId)}`);
@@ -207,6 +212,23 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     });
   }
 
+  /** The thank-you or screen-out page, for a browser whose response ended that way. */
+  function showEnding(ending: EndingKind) {
+    return async (req: Request, res: Response): Promise<void> => {
+      const ctx = context(req, res);
+      const outcome = await take.openEnding(respondent(req, ctx), ending);
+      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      const shown = withVersion(ctx, outcome.survey, outcome.test);
+      const { definition } = shown;
+      const page = ENDING_PAGES[ending];
+      res.render(page.view, {
+        ...common(req, shown),
+        title: `${ctx.t(page.title)} – ${surveyTitle(definition, ctx.lang)}`,
+        thankYou: localize(definition.thank_you, ctx.lang, definition.languages[0]),
+      });
+    };
+  }
+
   return {
     /** Renders WaveNotOpenError for the respondent's pages; everything else goes on to the app's error handler. */
     notOpenPage(error: unknown, req: Request, res: Response, next: (error?: unknown) => void): void {
@@ -276,28 +298,8 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       renderPage(req, res, withVersion(ctx, outcome.survey, outcome.response.test === true), 422, outcome);
     },
 
-    async thanks(req: Request, res: Response): Promise<void> {
-      const ctx = context(req, res);
-      const outcome = await take.openEnding(respondent(req, ctx), 'thanks');
-      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
-      const shown = withVersion(ctx, outcome.survey, outcome.test);
-      res.render('take/thanks', {
-        ...common(req, shown),
-        title: `${ctx.t('take.thanks_title')} – ${surveyTitle(shown.definition, ctx.lang)}`,
-        thankYou: localize(shown.definition.thank_you, ctx.lang, shown.definition.languages[0]),
-      });
-    },
-
-    async screenedOut(req: Request, res: Response): Promise<void> {
-      const ctx = context(req, res);
-      const outcome = await take.openEnding(respondent(req, ctx), 'screened_out');
-      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
-      const shown = withVersion(ctx, outcome.survey, outcome.test);
-      res.render('take/screened-out', {
-        ...common(req, shown),
-        title: `${ctx.t('take.screened_out_title')} – ${surveyTitle(shown.definition, ctx.lang)}`,
-      });
-    },
+    thanks: showEnding('thanks'),
+    screenedOut: showEnding('screened_out'),
   };
 }
 

@@ -84,8 +84,12 @@ function refuseBots(honeypot: string | undefined): void {
   if (honeypot !== undefined && honeypot.trim() !== '') throw new AppError('Submission refused', 400, 'bot_suspected');
 }
 
+/** The two pages a response ends on, and the status that leads to each. */
+const ENDING_STATUS = { thanks: 'complete', screened_out: 'screened_out' } as const;
+export type EndingKind = keyof typeof ENDING_STATUS;
+
 /** What the respondent sees after the last page, or instead of the form. */
-export type Ending = { kind: 'thanks'; survey: LoadedSurvey; test: boolean } | { kind: 'screened_out'; survey: LoadedSurvey; test: boolean };
+export type Ending = { kind: EndingKind; survey: LoadedSurvey; test: boolean };
 
 export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; clock: Clock }) {
   const versionOf = (wave: Wave) => catalog.forWave(wave);
@@ -327,11 +331,9 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
     },
 
     /** The thank-you or screen-out page, only for a browser whose response ended that way. */
-    async openEnding(input: RespondentInput, ending: 'thanks' | 'screened_out'): Promise<Ending | Redirect> {
+    async openEnding(input: RespondentInput, ending: EndingKind): Promise<Ending | Redirect> {
       const own = await ownResponse(input, clock.now());
-      const status = own?.response?.status;
-      if (own && ending === 'thanks' && status === 'complete') return { kind: 'thanks', survey: own.survey, test: own.response?.test === true };
-      if (own && ending === 'screened_out' && status === 'screened_out') return { kind: 'screened_out', survey: own.survey, test: own.response?.test === true };
+      if (own?.response?.status === ENDING_STATUS[ending]) return { kind: ending, survey: own.survey, test: own.response.test === true };
       return redirect({ to: 'intro' });
     },
   };
