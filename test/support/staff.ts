@@ -8,7 +8,7 @@ import { createApiTokenService } from '../../server/accounts/api-token.service';
 import type { Role } from '../../server/accounts/user.model';
 import { createLogger } from '../../server/lib/logger';
 import { parseConfig } from '../../server/lib/config';
-import { Browser, type Page } from './browser';
+import { Browser, type FormFields, type Page } from './browser';
 import type { TestApp } from './app';
 import type { Page as ChromiumPage } from 'playwright-core';
 import { submitWith } from '../e2e/support/survey';
@@ -40,8 +40,7 @@ export async function createStaff(app: TestApp, input: { email: string; role: Ro
 /** A browser signed in through the sign-in form. */
 export async function signedInBrowser(app: TestApp, staff: Pick<StaffMember, 'email' | 'password'>): Promise<Browser> {
   const browser = new Browser(app.url);
-  const form = await browser.get('/login');
-  const page = await browser.post('/login', { ...browser.hiddenFields(form), email: staff.email, password: staff.password });
+  const page = await postSignIn(browser, staff);
   expect(page.status, page.html.slice(0, 300)).to.equal(303);
   return browser;
 }
@@ -62,6 +61,17 @@ export function storedCollection(name: 'users' | 'sessions' | 'api_tokens' | 'au
   const db = mongoose.connection.db;
   if (!db) throw new Error('not connected to the test database');
   return db.collection(name);
+}
+
+/** Every stored account by email, with what the console and the command line change (no ids, no hashes). */
+export function storedUsers() {
+  const projection = { _id: 0, email: 1, name: 1, role: 1, grants: 1, disabledAt: 1, sessionGeneration: 1, passwordLink: 1 };
+  return storedCollection('users').find({}, { projection }).sort({ email: 1 }).toArray();
+}
+
+/** The stored audit events of one action. */
+export function auditEvents(action: string) {
+  return storedCollection('audit_events').find({ action }).toArray();
 }
 
 export interface SetCookie {
@@ -108,6 +118,17 @@ export function sessionIdOf(cookieValue: string): string {
 export async function postSignIn(browser: Browser, fields: { email: string; password: string; next?: string }): Promise<Page> {
   const form = await browser.get('/login');
   return browser.post('/login', { ...browser.hiddenFields(form), ...fields });
+}
+
+/** Posts the one form of a staff page picked by `selector` (the header's sign-out form comes first): its hidden fields plus `fields`. */
+export async function submitForm(browser: Browser, page: Page, selector: string, fields: FormFields = {}): Promise<Page> {
+  const form = page.$(selector);
+  expect(form.length, `no ${selector} on the page:\n${page.html.slice(0, 500)}`).to.equal(1);
+  const hidden: FormFields = {};
+  form.find('input[type=hidden]').each((_, el) => {
+    hidden[page.$(el).attr('name') ?? ''] = page.$(el).attr('value') ?? '';
+  });
+  return browser.post(form.attr('action') ?? '', { ...hidden, ...fields });
 }
 
 /** A fetch that keeps cookies as a browser does, for tests that read raw bytes and headers. It does not follow redirects. */

@@ -1,8 +1,8 @@
 // One's own account page: who one is, changing one's password, signing out everywhere.
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/app';
-import { Browser, type Page } from '../../support/browser';
-import { createStaff, signedInBrowser, type StaffMember, storedCollection, STRONG_PASSWORD } from '../../support/staff';
+import { Browser } from '../../support/browser';
+import { createStaff, postSignIn, signedInBrowser, type StaffMember, storedCollection, STRONG_PASSWORD, submitForm } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const NEW_PASSWORD = 'marmalade lighthouse sixty wobbly kettles';
@@ -13,25 +13,8 @@ async function storedUser(email: string) {
   return user;
 }
 
-/** The fields a browser sends for the form picked by `selector`: its hidden inputs plus `fields`. */
-function formFields(page: Page, selector: string, fields: Record<string, string>): Record<string, string> {
-  const form = page.$(selector);
-  expect(form.length, `${selector} on the page`).to.equal(1);
-  const hidden: Record<string, string> = {};
-  form.find('input[type=hidden]').each((_, el) => {
-    hidden[page.$(el).attr('name')!] = page.$(el).attr('value') ?? '';
-  });
-  return { ...hidden, ...fields };
-}
-
-async function postForm(browser: Browser, page: Page, selector: string, fields: Record<string, string> = {}): Promise<Page> {
-  return browser.post(page.$(selector).attr('action')!, formFields(page, selector, fields));
-}
-
 async function signInAttempt(app: TestApp, email: string, password: string): Promise<number> {
-  const browser = new Browser(app.url);
-  const form = await browser.get('/login');
-  return (await browser.post('/login', { ...browser.hiddenFields(form), email, password })).status;
+  return (await postSignIn(new Browser(app.url), { email, password })).status;
 }
 
 describe('One’s own account', function () {
@@ -84,7 +67,7 @@ describe('One’s own account', function () {
       const generationBefore = (await storedUser(analyst.email)).sessionGeneration as number;
 
       const page = await here.get('/admin/account');
-      const changed = await postForm(here, page, '#password-form', { current_password: analyst.password, new_password: NEW_PASSWORD });
+      const changed = await submitForm(here, page, '#password-form', { current_password: analyst.password, new_password: NEW_PASSWORD });
       expect(changed.status).to.equal(303);
       expect(changed.location).to.equal('/admin/account?password_changed=1');
 
@@ -123,7 +106,7 @@ describe('One’s own account', function () {
         const elsewhere = await signedInBrowser(app, analyst);
         const before = await storedUser(analyst.email);
         const page = await here.get('/admin/account');
-        const refused = await postForm(here, page, '#password-form', fields);
+        const refused = await submitForm(here, page, '#password-form', fields);
         expect(refused.status).to.equal(status);
         expect(refused.$('#form-error').text()).to.contain(message);
         // The page is drawn again, usable, and the password fields are empty.
@@ -154,7 +137,7 @@ describe('One’s own account', function () {
       const colleagueBrowser = await signedInBrowser(app, colleague);
 
       const page = await here.get('/admin/account');
-      const ended = await postForm(here, page, '#sign-out-everywhere-form');
+      const ended = await submitForm(here, page, '#sign-out-everywhere-form');
       expect(ended.status).to.equal(303);
       expect(ended.location).to.equal('/login?signed_out=1');
 

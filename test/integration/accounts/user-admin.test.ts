@@ -1,39 +1,13 @@
 // The admins' account pages, driven through a no-JS browser as an admin uses them: what the pages
 // show, what each refusal says, and what is stored (or, after a refusal, not).
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import { startTestApp, type TestApp } from '../../support/app';
 import { Browser, type FormFields, type Page } from '../../support/browser';
-import { accountsOf, createStaff, signedInBrowser, STRONG_PASSWORD, type StaffMember } from '../../support/staff';
+import { accountsOf, auditEvents, createStaff, signedInBrowser, storedUsers, STRONG_PASSWORD, submitForm, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const COWORKING_ID = 'coworking_members_2026';
 const OTHER_PASSWORD = 'lantern orchard violin 2044 pebble';
-
-function collection(name: string) {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('not connected');
-  return db.collection(name);
-}
-
-async function storedUsers() {
-  return collection('users').find({}, { projection: { _id: 0, email: 1, name: 1, role: 1, grants: 1, disabledAt: 1, sessionGeneration: 1, passwordLink: 1 } }).sort({ email: 1 }).toArray();
-}
-
-async function auditActions(action: string) {
-  return collection('audit_events').find({ action }).toArray();
-}
-
-/** Posts one form of the page, picked by selector (the header's sign-out form comes first). */
-async function submitForm(browser: Browser, page: Page, selector: string, fields: FormFields = {}): Promise<Page> {
-  const form = page.$(selector);
-  expect(form.length, `no ${selector} on the page:\n${page.html.slice(0, 500)}`).to.equal(1);
-  const hidden: FormFields = {};
-  form.find('input[type=hidden]').each((_, el) => {
-    hidden[page.$(el).attr('name') ?? ''] = page.$(el).attr('value') ?? '';
-  });
-  return browser.post(form.attr('action') ?? '', { ...hidden, ...fields });
-}
 
 function errorText(page: Page): string {
   return page.$('.error-summary').text().trim();
@@ -135,7 +109,7 @@ describe('Account administration pages', function () {
       expect(again.html).not.to.contain(path);
       expect((await browser.get('/admin/users')).html).not.to.contain(path);
 
-      const [audit] = (await auditActions('account_created')).filter((event) => event.via === 'session');
+      const [audit] = (await auditEvents('account_created')).filter((event) => event.via === 'session');
       expect(audit).to.deep.include({ via: 'session', actorEmail: 'admin@example.org', target: 'ana@example.org', details: { role: 'analyst', grants: [CAPTIC_ID] } });
 
       const analyst = await useLinkAndSignIn(app, path, 'ana@example.org', OTHER_PASSWORD);
@@ -175,7 +149,7 @@ describe('Account administration pages', function () {
     for (const { situation, fields, status, message } of refusals) {
       it(`refuses ${situation} with ${status}, keeps what was typed and stores nothing`, async () => {
         const before = await storedUsers();
-        const auditedBefore = await auditActions('account_created');
+        const auditedBefore = await auditEvents('account_created');
         const form = await browser.get('/admin/users/new');
         const typed = { email: 'new@example.org', name: 'New Person', role: 'organizer', grants: [CAPTIC_ID], ...fields };
         const page = await submitForm(browser, form, '#new-account', typed);
@@ -188,7 +162,7 @@ describe('Account administration pages', function () {
         expect(page.$('#role option[selected]').attr('value')).to.equal(['admin', 'organizer', 'analyst'].includes(String(typed.role)) ? typed.role : undefined);
         expect(checkedGrants(page)).to.deep.equal((Array.isArray(typed.grants) ? typed.grants : [typed.grants]).filter((id) => id !== 'no_such_survey'));
         expect(await storedUsers()).to.deep.equal(before);
-        expect(await auditActions('account_created')).to.deep.equal(auditedBefore);
+        expect(await auditEvents('account_created')).to.deep.equal(auditedBefore);
       });
     }
 
@@ -225,7 +199,7 @@ describe('Account administration pages', function () {
 
       const [stored] = (await storedUsers()).filter((user) => user.email === 'ana@example.org');
       expect(stored).to.deep.include({ name: 'Ana Organiser', role: 'organizer', grants: [COWORKING_ID] });
-      const [audit] = await auditActions('account_changed');
+      const [audit] = await auditEvents('account_changed');
       expect(audit).to.deep.include({ actorEmail: 'admin@example.org', target: 'ana@example.org', details: { from: { role: 'analyst', grants: [CAPTIC_ID] }, to: { role: 'organizer', grants: [COWORKING_ID] } } });
 
       // Unticking every survey takes every grant away.
@@ -249,7 +223,7 @@ describe('Account administration pages', function () {
         expect(errorText(refused)).to.contain(message);
         expect(refused.$('#name').attr('value')).to.equal(typed.name);
         expect(await storedUsers()).to.deep.equal(before);
-        expect(await auditActions('account_changed')).to.have.length(0);
+        expect(await auditEvents('account_changed')).to.have.length(0);
       });
     }
 
@@ -275,7 +249,7 @@ describe('Account administration pages', function () {
       expect(after.$('.notice').text()).to.equal('Compte désactivé : ses sessions ont pris fin.');
       expect(after.$('.account-facts').text()).to.contain('Désactivé');
       expect((await storedUsers()).find((user) => user.email === 'ana@example.org')?.disabledAt).to.be.instanceOf(Date);
-      expect(await auditActions('account_disabled')).to.have.length(1);
+      expect(await auditEvents('account_disabled')).to.have.length(1);
 
       expect((await analystBrowser.get('/admin')).location).to.match(/^\/login\?/);
       const form = await new Browser(app.url).get('/login');
@@ -285,7 +259,7 @@ describe('Account administration pages', function () {
       const enabled = await submitForm(browser, after, '#enable-account');
       expect(enabled.location).to.equal(`${pathOf(analyst)}?done=enabled`);
       expect((await storedUsers()).find((user) => user.email === 'ana@example.org')?.disabledAt).to.equal(undefined);
-      expect(await auditActions('account_enabled')).to.have.length(1);
+      expect(await auditEvents('account_enabled')).to.have.length(1);
       await signedInBrowser(app, analyst);
     });
 
@@ -300,7 +274,7 @@ describe('Account administration pages', function () {
       const second = linkPath(reissued, app.url);
       expect(second).not.to.equal(first);
       expect((await new Browser(app.url).get(first)).status, 'the replaced link').to.equal(410);
-      expect(await auditActions('password_link_issued')).to.have.length(2);
+      expect(await auditEvents('password_link_issued')).to.have.length(2);
 
       await useLinkAndSignIn(app, second, analyst.email, OTHER_PASSWORD);
       const old = await new Browser(app.url).post('/login', { ...browser.hiddenFields(await new Browser(app.url).get('/login')), email: analyst.email, password: STRONG_PASSWORD });
@@ -317,7 +291,7 @@ describe('Account administration pages', function () {
       const ended = await analystBrowser.get('/admin');
       expect(ended.status).to.equal(303);
       expect(ended.location).to.contain('ended=1');
-      const [audit] = await auditActions('sign_out_everywhere');
+      const [audit] = await auditEvents('sign_out_everywhere');
       expect(audit).to.deep.include({ actorEmail: 'admin@example.org', target: 'ana@example.org' });
     });
 
@@ -366,7 +340,7 @@ describe('Account administration pages', function () {
           expect(posted.html).not.to.contain('/account/password/');
         }
         expect(await storedUsers()).to.deep.equal(before);
-        expect(await auditActions('password_link_issued')).to.have.length(0);
+        expect(await auditEvents('password_link_issued')).to.have.length(0);
         expect((await browser.get('/admin/users')).status, 'the admin was not signed out').to.equal(200);
       });
     }

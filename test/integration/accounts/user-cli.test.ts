@@ -1,32 +1,17 @@
 // The `npm run user:*` commands as an operator runs them: a child process against the test store,
 // its output, its exit code, and what it stored.
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import type { TestApp } from '../../support/app';
 import { useAppSuite } from '../../support/app-suite';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { Browser } from '../../support/browser';
-import { accountsOf, createStaff, signedInBrowser, STRONG_PASSWORD } from '../../support/staff';
+import { accountsOf, auditEvents, createStaff, signedInBrowser, storedUsers, STRONG_PASSWORD } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const NEW_PASSWORD = 'lantern orchard violin 2044 pebble';
 
 function runUserCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return runCli('server/accounts/user.cli.ts', args, env);
-}
-
-function users() {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('not connected');
-  return db.collection('users');
-}
-
-async function storedUsers() {
-  return users().find({}, { projection: { _id: 0, email: 1, name: 1, role: 1, grants: 1, disabledAt: 1, sessionGeneration: 1, passwordLink: 1 } }).sort({ email: 1 }).toArray();
-}
-
-async function auditEvents(action: string) {
-  return mongoose.connection.db!.collection('audit_events').find({ action }).toArray();
 }
 
 /** The one-time link a run printed, checked to start with the expected base. */

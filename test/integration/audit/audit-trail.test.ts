@@ -4,7 +4,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import supertest from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { Browser, type Page } from '../../support/browser';
-import { apiTokenFor, createStaff, signedInBrowser, type StaffMember, storedCollection } from '../../support/staff';
+import { apiTokenFor, createStaff, postSignIn, signedInBrowser, type StaffMember, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const DAY_MS = 86_400_000;
@@ -32,9 +32,7 @@ function rowsOf(page: Page): Row[] {
 }
 
 async function failSignIn(app: TestApp, email: string): Promise<void> {
-  const browser = new Browser(app.url);
-  const form = await browser.get('/login');
-  const refused = await browser.post('/login', { ...browser.hiddenFields(form), email, password: 'certainly not the right password' });
+  const refused = await postSignIn(new Browser(app.url), { email, password: 'certainly not the right password' });
   expect(refused.status).to.equal(401);
 }
 
