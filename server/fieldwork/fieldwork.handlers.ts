@@ -15,6 +15,7 @@ import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
+import { surveyConsolePath, waveConsolePath } from '../waves/console-paths';
 import { MAX_QUOTA_LIMIT } from '../waves/quota-cells';
 import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import type { Wave, WaveQuota } from '../waves/wave.service';
@@ -38,10 +39,6 @@ interface QuotaForm {
   questionId: string;
   /** What was typed in each limit field, by option id. */
   limits: Record<string, string>;
-}
-
-function wavePath(surveyId: string, waveId: string): string {
-  return `/admin/surveys/${encodeURIComponent(surveyId)}/waves/${encodeURIComponent(waveId)}`;
 }
 
 function readQuotaForm(body: unknown): QuotaForm {
@@ -114,7 +111,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
   const progressPage: RequestHandler = async (req, res) => {
     const { survey, wave, version } = await waveOf(req);
     const surveyId = survey.definition.id;
-    const base = wavePath(surveyId, wave.waveId);
+    const base = waveConsolePath(surveyId, wave.waveId);
     const context = staffPageContext(req, `${base}/progress`);
     const { lang, t } = context;
     const progress = await progressOf(survey, wave, version);
@@ -126,7 +123,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
       surveyId,
       waveId: wave.waveId,
       surveyName: surveyTitle(survey.definition, lang),
-      surveyHref: `/admin/surveys/${encodeURIComponent(surveyId)}`,
+      surveyHref: surveyConsolePath(surveyId),
       quotasHref: `${base}/quotas`,
       mayManage: mayManageSurvey(principalOf(req).account, surveyId),
       progress,
@@ -145,7 +142,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
   async function renderQuotas(req: Request, res: Response, status: number, extra: { form?: QuotaForm; error?: string; notice?: string } = {}): Promise<void> {
     const { survey, wave, version } = await waveOf(req);
     const surveyId = survey.definition.id;
-    const base = wavePath(surveyId, wave.waveId);
+    const base = waveConsolePath(surveyId, wave.waveId);
     const context = staffPageContext(req, `${base}/quotas`);
     const { lang, t } = context;
     const { definition } = version;
@@ -199,7 +196,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
     const { survey, wave, version } = await waveOf(req);
     try {
       await quotas.setQuotas(wave, quotasFromForm(wave, form), auditActorOf(req));
-      res.redirect(303, `${wavePath(survey.definition.id, wave.waveId)}/quotas?${new URLSearchParams({ question: form.questionId, done: 'saved' })}`);
+      res.redirect(303, `${waveConsolePath(survey.definition.id, wave.waveId)}/quotas?${new URLSearchParams({ question: form.questionId, done: 'saved' })}`);
     } catch (error) {
       const { lang, t } = staffPageContext(req, undefined);
       const details = ((error as AppError).details ?? {}) as Partial<WaveQuota>;

@@ -14,6 +14,7 @@ import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { staffPageContext } from '../console/page-context';
 import { describeWaveAt, listSurveyVersions, waveOverviews, type WaveOverview } from '../console/wave-overview.service';
+import { surveyConsolePath, waveConsolePath } from './console-paths';
 import { localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates';
 import { createWaveLifecycle, type Schedule, type WaveSettings } from './wave-lifecycle.service';
 import type { Wave } from './wave.service';
@@ -68,14 +69,6 @@ interface SettingsForm {
 }
 
 type Params = { surveyId: string; waveId: string };
-
-function surveyPath(surveyId: string): string {
-  return `/admin/surveys/${encodeURIComponent(surveyId)}`;
-}
-
-function wavePath(surveyId: string, waveId: string): string {
-  return `${surveyPath(surveyId)}/waves/${encodeURIComponent(waveId)}`;
-}
 
 function formOf(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
@@ -199,7 +192,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
   async function renderSurvey(req: Request, res: Response, status: number, extra: { form?: NewWaveForm; error?: string } = {}): Promise<void> {
     const survey = surveyOf(req);
     const surveyId = survey.definition.id;
-    const context = staffPageContext(req, surveyPath(surveyId));
+    const context = staffPageContext(req, surveyConsolePath(surveyId));
     const [waves, versions] = await Promise.all([waveOverviews(survey, clock.now(), context.lang), listSurveyVersions(survey)]);
     const languages = survey.definition.languages;
     res.status(status).render('waves/survey', {
@@ -213,7 +206,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
       languages,
       mayManage: mayManage(req, survey),
       form: extra.form ?? { waveId: '', labels: Object.fromEntries(languages.map((lang) => [lang, ''])), copyFrom: waves[0]?.waveId ?? '', fingerprint: survey.fingerprint },
-      action: `${surveyPath(surveyId)}/waves`,
+      action: `${surveyConsolePath(surveyId)}/waves`,
       error: extra.error,
     });
   }
@@ -227,7 +220,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     const survey = surveyOf(req);
     const surveyId = survey.definition.id;
     const waveId = String(req.params.waveId);
-    const context = staffPageContext(req, wavePath(surveyId, waveId));
+    const context = staffPageContext(req, waveConsolePath(surveyId, waveId));
     const now = clock.now();
     const [stored, versions] = await Promise.all([lifecycle.requireWave(surveyId, waveId), listSurveyVersions(survey)]);
     const wave = describeWaveAt(stored, survey, now, context.lang);
@@ -238,8 +231,8 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
       surveyId,
       waveId,
       surveyName: surveyTitle(survey.definition, context.lang),
-      surveyHref: surveyPath(surveyId),
-      action: wavePath(surveyId, waveId),
+      surveyHref: surveyConsolePath(surveyId),
+      action: waveConsolePath(surveyId, waveId),
       timeZone,
       wave,
       isFileVersion: wave.fingerprint === survey.fingerprint,
@@ -268,7 +261,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
         { waveId: form.waveId, ...(label ? { label } : {}), ...(form.copyFrom ? { copyFrom: form.copyFrom } : {}), ...(form.fingerprint ? { fingerprint: form.fingerprint } : {}) },
         auditActorOf(req),
       );
-      res.redirect(303, `${wavePath(wave.surveyId, wave.waveId)}?done=created`);
+      res.redirect(303, `${waveConsolePath(wave.surveyId, wave.waveId)}?done=created`);
     } catch (error) {
       const message = refusalMessage(error, staffPageContext(req, undefined).t, REFUSALS, { wave: form.waveId });
       await renderSurvey(req, res, (error as AppError).status, { form, error: message });
@@ -290,7 +283,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
       const params = { surveyId: survey.definition.id, waveId: String(req.params.waveId) };
       try {
         await run(req, survey, params);
-        res.redirect(303, `${wavePath(params.surveyId, params.waveId)}?done=${done}`);
+        res.redirect(303, `${waveConsolePath(params.surveyId, params.waveId)}?done=${done}`);
       } catch (error) {
         const message = refusalMessage(error, staffPageContext(req, undefined).t, REFUSALS, { wave: params.waveId });
         await renderWave(req, res, (error as AppError).status, { ...echo(req), error: message });

@@ -9,6 +9,7 @@ import type { AppDependencies } from '../../lib/app-dependencies';
 import { AppError, ValidationError } from '../../lib/errors';
 import type { MessageKey, Translate } from '../../lib/i18n/index';
 import { staffPageContext } from '../../console/page-context';
+import { surveyConsolePath, waveConsolePath } from '../../waves/console-paths';
 import { surveyTitle } from '../survey-titles';
 import { DefinitionRefusedError, type VersionService } from './version.service';
 
@@ -40,11 +41,11 @@ function surveyIdOf(req: Request): string {
 }
 
 function versionsPath(surveyId: string): string {
-  return `/admin/surveys/${encodeURIComponent(surveyId)}/versions`;
+  return `${surveyConsolePath(surveyId)}/versions`;
 }
 
 function changesPath(surveyId: string, waveId: string): string {
-  return `/admin/surveys/${encodeURIComponent(surveyId)}/waves/${encodeURIComponent(waveId)}/changes`;
+  return `${waveConsolePath(surveyId, waveId)}/changes`;
 }
 
 /** "2026-12-01 18:35" in UTC: the console's dates without a zone are UTC. */
