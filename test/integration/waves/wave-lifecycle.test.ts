@@ -2,7 +2,7 @@
 // both win, a wave past its close time does not block the next one, and dates and scheduling are
 // written together or not at all.
 import { expect } from 'chai';
-import mongoose from 'mongoose';
+import { storedCollection } from '../../support/staff';
 import { AppError } from '../../../server/lib/errors';
 import { listWaves } from '../../../server/waves/wave.service';
 import { useAppSuite } from '../../support/app-suite';
@@ -25,7 +25,7 @@ async function recordVersionWithoutEti(): Promise<string> {
   return checked.survey.fingerprint;
 }
 
-const storedWaves = () => mongoose.connection.db!.collection('waves').find({ surveyId: CAPTIC_ID }, { projection: { _id: 0, updatedAt: 0 } }).sort({ waveId: 1 }).toArray();
+const storedWaves = () => storedCollection('waves').find({ surveyId: CAPTIC_ID }, { projection: { _id: 0, updatedAt: 0 } }).sort({ waveId: 1 }).toArray();
 
 async function refusal(action: Promise<unknown>): Promise<AppError> {
   const error = await action.then(() => undefined, (e: unknown) => e);
@@ -152,7 +152,7 @@ describe('Wave use cases', function () {
   it('seeds a wave the file says is open from a day still to come as scheduled for that day', async () => {
     suite.clock.set('2026-02-01T12:00:00Z');
     await suite.app.reset();
-    const coworking = await mongoose.connection.db!.collection('waves').findOne({ surveyId: 'coworking_members_2026', waveId: '2026-spring' });
+    const coworking = await storedCollection('waves').findOne({ surveyId: 'coworking_members_2026', waveId: '2026-spring' });
     // field_start "2026-03-01" in Europe/London: midnight GMT.
     expect(coworking).to.include({ status: 'scheduled' }).and.deep.include({ opensAt: new Date('2026-03-01T00:00:00Z') });
     expect(coworking).to.not.have.property('openedAt');
@@ -160,11 +160,11 @@ describe('Wave use cases', function () {
 
   it('copies only the quota cells the new wave’s version has, saying which it left, and refuses a version its quotas do not fit', async () => {
     const quotas = [{ questionId: 'company_size', optionId: 'tpe', limit: 150 }, { questionId: 'company_size', optionId: 'eti', limit: 20 }];
-    await mongoose.connection.db!.collection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { quotas } });
+    await storedCollection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { quotas } });
     const withoutEti = await recordVersionWithoutEti();
     const copied = await waves().createWave(CAPTIC_ID, { waveId: '2027-03', copyFrom: '2011-03', fingerprint: withoutEti }, TEST_ACTOR);
     expect(copied.quotas).to.deep.equal([quotas[0]]);
-    const created = await mongoose.connection.db!.collection('audit_events').findOne({ action: 'wave_created', target: '2027-03' });
+    const created = await storedCollection('audit_events').findOne({ action: 'wave_created', target: '2027-03' });
     expect(created?.details).to.deep.include({ quotasNotCopied: [quotas[1]] });
 
     await waves().createWave(CAPTIC_ID, { waveId: '2027-04', copyFrom: '2011-03' }, TEST_ACTOR);
@@ -177,7 +177,7 @@ describe('Wave use cases', function () {
 
   it('at boot, keeps only the most recently opened of a database’s open waves open, and builds the one-open-wave index', async () => {
     // A database from before waves had a life: two waves of a survey recorded open, no index.
-    const collection = mongoose.connection.db!.collection('waves');
+    const collection = storedCollection('waves');
     await collection.dropIndex('one_open_wave_per_survey');
     await collection.insertOne({ surveyId: CAPTIC_ID, waveId: '2010-03', status: 'open', openedAt: new Date('2010-03-01T00:00:00Z'), createdAt: new Date('2010-03-01T00:00:00Z'), fingerprint: suite.app.catalog.require(CAPTIC_ID).fingerprint });
     const lines: Array<{ level: number; msg: string }> = [];
