@@ -2,7 +2,7 @@
 // only, and the survey grants behind both. Every refusal says why, and changes nothing.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { apiTokenFor, apiTokens, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
@@ -16,20 +16,15 @@ const storedWeighting = async () => (await storedCollection('waves').findOne({ s
 
 describe('API authentication', function () {
   this.timeout(30_000);
-  let app: TestApp;
+  const suite = useAppSuite();
   let organizer: StaffMember;
   let analyst: StaffMember;
-  const api = () => supertest(app.url);
+  const api = () => supertest(suite.app.url);
 
-  before(async () => {
-    app = await startTestApp();
-  });
   beforeEach(async () => {
-    await app.reset();
-    organizer = await createStaff(app, { email: 'olga@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    organizer = await createStaff(suite.app, { email: 'olga@example.org', role: 'organizer', grants: [CAPTIC_ID] });
+    analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
   });
-  after(async () => app.close());
 
   /** A refused change: the status, the error's code and message, and no weighting stored. */
   async function expectWeightingRefused(res: supertest.Response, status: number, code: string, message?: RegExp): Promise<void> {
@@ -117,14 +112,14 @@ describe('API authentication', function () {
     });
 
     it('refuses a session cookie on an API change with 401: changes need a token', async () => {
-      const browser = await signedInBrowser(app, organizer);
+      const browser = await signedInBrowser(suite.app, organizer);
       const res = await browser.agent.put(WEIGHTING).send(TARGETS);
       await expectWeightingRefused(res, 401, 'unauthenticated', /^Changes through the API need an API token/);
       expect(res.headers['www-authenticate']).to.equal('Bearer realm="Barometer"');
     });
 
     it('lets a session read through the API', async () => {
-      const browser = await signedInBrowser(app, analyst);
+      const browser = await signedInBrowser(suite.app, analyst);
       const me = await browser.agent.get(ME);
       expect(me.status).to.equal(200);
       expect(me.body).to.deep.equal({ email: analyst.email, name: '', role: 'analyst', grants: [CAPTIC_ID], via: 'session', scope: 'manage' });

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import type { Browser, Page } from '../../support/browser';
 import { apiTokens, createStaff, signedInBrowser, type StaffMember, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
@@ -37,19 +38,14 @@ function bearer(app: TestApp, token: string) {
 
 describe('API tokens', function () {
   this.timeout(30_000);
-  let app: TestApp;
+  const suite = useAppSuite();
   let analyst: StaffMember;
   let browser: Browser;
-  before(async () => {
-    app = await startTestApp();
-  });
   beforeEach(async () => {
-    await app.reset();
-    analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    browser = await signedInBrowser(app, analyst);
+    analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    browser = await signedInBrowser(suite.app, analyst);
     browser.acceptLanguage = 'en';
   });
-  after(async () => app.close());
 
   it('shows a new token once, with how to use it, and stores only its hash', async () => {
     const created = await createThroughForm(browser, { name: 'Monthly dashboard', scope: 'read', expires_in_days: '30' });
@@ -58,7 +54,7 @@ describe('API tokens', function () {
     const token = created.$('#new-token').text();
     expect(token).to.match(/^brm_[A-Za-z0-9_-]{20,}$/);
     expect(created.$('.new-token').text()).to.contain('it will never be shown again');
-    expect(created.$('.token-usage').text()).to.equal(`curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/me`);
+    expect(created.$('.token-usage').text()).to.equal(`curl -H "Authorization: Bearer ${token}" ${suite.app.url}/api/v1/me`);
 
     const row = created.$('#tokens tbody tr');
     expect(row.length).to.equal(1);
@@ -85,14 +81,14 @@ describe('API tokens', function () {
 
   it('lets the token read as its owner: who am I, and the figures of a granted survey only', async () => {
     const token = (await createThroughForm(browser, { name: 'script', scope: 'read', expires_in_days: '90' })).$('#new-token').text();
-    const me = await bearer(app, token).get('/api/v1/me');
+    const me = await bearer(suite.app, token).get('/api/v1/me');
     expect(me.status).to.equal(200);
     expect(me.body).to.deep.include({ email: analyst.email, role: 'analyst', grants: [CAPTIC_ID], via: 'token', scope: 'read' });
 
-    const figures = await bearer(app, token).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`);
+    const figures = await bearer(suite.app, token).get(`/api/v1/surveys/${CAPTIC_ID}/waves/current/figures`);
     expect(figures.status).to.equal(200);
     expect(figures.body).to.have.property('questions');
-    const other = await bearer(app, token).get(`/api/v1/surveys/${OTHER_SURVEY}/waves/current/figures`);
+    const other = await bearer(suite.app, token).get(`/api/v1/surveys/${OTHER_SURVEY}/waves/current/figures`);
     expect(other.status).to.equal(403);
     expect(other.body.error.code).to.equal('survey_not_granted');
 
@@ -106,19 +102,19 @@ describe('API tokens', function () {
 
   it('refuses a read token on a change (403 insufficient_scope) and lets an organizer’s manage token through', async () => {
     const readToken = (await createThroughForm(browser, { name: 'reader', scope: 'read', expires_in_days: '7' })).$('#new-token').text();
-    const refused = await bearer(app, readToken).put(WEIGHTING, TARGETS);
+    const refused = await bearer(suite.app, readToken).put(WEIGHTING, TARGETS);
     expect(refused.status).to.equal(403);
     expect(refused.body.error.code).to.equal('insufficient_scope');
 
     // A manage token never gives more than its account has: an analyst still only reads.
     const analystManage = (await createThroughForm(browser, { name: 'too much', scope: 'manage', expires_in_days: '7' })).$('#new-token').text();
-    expect((await bearer(app, analystManage).put(WEIGHTING, TARGETS)).body.error.code).to.equal('organizer_only');
+    expect((await bearer(suite.app, analystManage).put(WEIGHTING, TARGETS)).body.error.code).to.equal('organizer_only');
     expect(await storedCollection('audit_events').countDocuments({ action: 'weighting_changed' })).to.equal(0);
 
-    const organizer = await createStaff(app, { email: 'org@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    const organizerBrowser = await signedInBrowser(app, organizer);
+    const organizer = await createStaff(suite.app, { email: 'org@example.org', role: 'organizer', grants: [CAPTIC_ID] });
+    const organizerBrowser = await signedInBrowser(suite.app, organizer);
     const manageToken = (await createThroughForm(organizerBrowser, { name: 'weights', scope: 'manage', expires_in_days: '7' })).$('#new-token').text();
-    const changed = await bearer(app, manageToken).put(WEIGHTING, TARGETS);
+    const changed = await bearer(suite.app, manageToken).put(WEIGHTING, TARGETS);
     expect(changed.status, JSON.stringify(changed.body)).to.equal(204);
     const audit = await storedCollection('audit_events').findOne({ action: 'weighting_changed' });
     expect(audit).to.include({ actorEmail: organizer.email, via: 'token', surveyId: CAPTIC_ID });
@@ -128,7 +124,7 @@ describe('API tokens', function () {
     const created = await createThroughForm(browser, { name: 'old script', scope: 'read', expires_in_days: '30' });
     const token = created.$('#new-token').text();
     const tokenId = created.$('#tokens tbody tr').attr('data-token-id')!;
-    expect((await bearer(app, token).get('/api/v1/me')).status).to.equal(200);
+    expect((await bearer(suite.app, token).get('/api/v1/me')).status).to.equal(200);
 
     const revoked = await revokeThroughForm(browser, tokenId);
     expect(revoked.status).to.equal(200);
@@ -136,7 +132,7 @@ describe('API tokens', function () {
     expect(revoked.$('#tokens .token-revoked').text()).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     expect(revoked.$('#tokens .revoke-form').length).to.equal(0);
 
-    const refused = await bearer(app, token).get('/api/v1/me');
+    const refused = await bearer(suite.app, token).get('/api/v1/me');
     expect(refused.status).to.equal(401);
     expect(refused.body.error.message).to.equal('The API token was revoked');
 
@@ -150,7 +146,7 @@ describe('API tokens', function () {
   it('refuses an expired token (401) and marks it expired on the page', async () => {
     const longAgo = new Date(Date.now() - 40 * 86_400_000);
     const { token } = await apiTokens.create({ userId: analyst.account.id, name: 'forgotten', scope: 'read', expiresInDays: 30 }, { via: 'cli' }, longAgo);
-    const refused = await bearer(app, token).get('/api/v1/me');
+    const refused = await bearer(suite.app, token).get('/api/v1/me');
     expect(refused.status).to.equal(401);
     expect(refused.body.error.message).to.equal('The API token has expired');
     const page = await browser.get('/admin/account');
@@ -159,14 +155,14 @@ describe('API tokens', function () {
   });
 
   it('answers 404 to someone revoking another’s token, or no token, and revokes nothing', async () => {
-    const colleague = await createStaff(app, { email: 'col@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    const colleague = await createStaff(suite.app, { email: 'col@example.org', role: 'analyst', grants: [CAPTIC_ID] });
     const { token, summary } = await apiTokens.create({ userId: colleague.account.id, name: 'colleague’s', scope: 'read', expiresInDays: 30 }, { via: 'cli' });
     for (const tokenId of [summary.id, '000000000000000000000000', 'not-an-id']) {
       const refused = await revokeThroughForm(browser, tokenId);
       expect(refused.status, tokenId).to.equal(404);
       expect(refused.$('#form-error').text()).to.equal('None of your tokens has that id.');
     }
-    expect((await bearer(app, token).get('/api/v1/me')).status).to.equal(200);
+    expect((await bearer(suite.app, token).get('/api/v1/me')).status).to.equal(200);
     expect(await storedCollection('api_tokens').countDocuments({ revokedAt: { $exists: true } })).to.equal(0);
     expect(await storedCollection('audit_events').countDocuments({ action: 'token_revoked' })).to.equal(0);
     // Nor does the colleague's token show on this account's page.

@@ -1,7 +1,8 @@
 // The first admin: while no account exists, /setup creates one for whoever holds the setup code
 // boot printed; never without it, never twice.
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser, type Page } from '../../support/browser';
 import { createStaff, setCookieNamed, storedCollection, STRONG_PASSWORD } from '../../support/staff';
 
@@ -18,17 +19,12 @@ async function postSetup(app: TestApp, fields: Record<string, string>): Promise<
 
 describe('Setting up the first admin', function () {
   this.timeout(30_000);
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp();
-  });
-  beforeEach(async () => app.reset());
-  after(async () => app.close());
+  const suite = useAppSuite();
 
   const users = () => storedCollection('users').find({}).toArray();
 
   it('shows the setup form while no account exists', async () => {
-    const page = await new Browser(app.url).get('/setup');
+    const page = await new Browser(suite.app.url).get('/setup');
     expect(page.status).to.equal(200);
     expect(page.$('h1').text()).to.equal('Créer le premier administrateur');
     const form = page.$('form[action="/setup"]');
@@ -36,7 +32,7 @@ describe('Setting up the first admin', function () {
   });
 
   it('refuses a wrong code with 403, creates nothing and keeps what was typed', async () => {
-    const { page } = await postSetup(app, { code: 'AAAA-BBBB-CCCC' });
+    const { page } = await postSetup(suite.app, { code: 'AAAA-BBBB-CCCC' });
     expect(page.status).to.equal(403);
     expect(page.$('.error-summary').text()).to.contain('Ce code de mise en route est incorrect.');
     expect(page.$('input[name=email]').val()).to.equal(ADMIN.email);
@@ -48,9 +44,9 @@ describe('Setting up the first admin', function () {
   });
 
   it('refuses a missing, empty, over-long or repeated code with 403', async () => {
-    const browser = new Browser(app.url);
+    const browser = new Browser(suite.app.url);
     const fields = browser.hiddenFields(await browser.get('/setup'));
-    for (const code of [undefined, '', `${app.firstAdmin.code}${'0'.repeat(60)}`, [app.firstAdmin.code, app.firstAdmin.code]]) {
+    for (const code of [undefined, '', `${suite.app.firstAdmin.code}${'0'.repeat(60)}`, [suite.app.firstAdmin.code, suite.app.firstAdmin.code]]) {
       const page = await browser.post('/setup', { ...fields, ...ADMIN, ...(code === undefined ? {} : { code }) });
       expect(page.status, JSON.stringify(code)).to.equal(403);
     }
@@ -58,7 +54,7 @@ describe('Setting up the first admin', function () {
   });
 
   it('throttles repeated wrong codes: 429 with Retry-After, even for the right code then', async () => {
-    const browser = new Browser(app.url);
+    const browser = new Browser(suite.app.url);
     const fields = browser.hiddenFields(await browser.get('/setup'));
     for (let i = 0; i < 6; i += 1) {
       const page = await browser.post('/setup', { ...fields, ...ADMIN, code: `WRNG-${String(i).padStart(4, '0')}-0000` });
@@ -68,7 +64,7 @@ describe('Setting up the first admin', function () {
     expect(throttled.length, 'the sixth wrong code starts a delay').to.be.greaterThan(0);
     // Hold the delay, rather than race its one second.
     await storedCollection('login_throttle').updateMany({}, { $set: { blockedUntil: new Date(Date.now() + 60_000) } });
-    const page = await browser.post('/setup', { ...fields, ...ADMIN, code: app.firstAdmin.code });
+    const page = await browser.post('/setup', { ...fields, ...ADMIN, code: suite.app.firstAdmin.code });
     expect(page.status).to.equal(429);
     expect(Number(page.headers['retry-after'])).to.be.within(55, 60);
     expect(page.$('.error-summary').text()).to.contain('Trop de tentatives');
@@ -76,7 +72,7 @@ describe('Setting up the first admin', function () {
   });
 
   it('creates the admin with the right code, signs them in and records it', async () => {
-    const { browser, page } = await postSetup(app, { code: app.firstAdmin.code });
+    const { browser, page } = await postSetup(suite.app, { code: suite.app.firstAdmin.code });
     expect(page.status, page.html.slice(0, 300)).to.equal(303);
     expect(page.location).to.equal('/admin');
     expect(setCookieNamed(page.headers, 'brm_session')).to.not.equal(undefined);
@@ -91,8 +87,8 @@ describe('Setting up the first admin', function () {
   });
 
   it('accepts the code typed in lower case, with spaces instead of dashes', async () => {
-    const typed = app.firstAdmin.code.toLowerCase().replace(/-/g, ' ');
-    const { page } = await postSetup(app, { code: ` ${typed} ` });
+    const typed = suite.app.firstAdmin.code.toLowerCase().replace(/-/g, ' ');
+    const { page } = await postSetup(suite.app, { code: ` ${typed} ` });
     expect(page.status, page.html.slice(0, 300)).to.equal(303);
     expect(await users()).to.have.length(1);
   });
@@ -109,7 +105,7 @@ describe('Setting up the first admin', function () {
       [{ name: 'Eve\u0007' }, 400, /sans caractères de contrôle/],
     ];
     for (const [fields, status, message] of refusals) {
-      const { page } = await postSetup(app, { code: app.firstAdmin.code, ...fields });
+      const { page } = await postSetup(suite.app, { code: suite.app.firstAdmin.code, ...fields });
       expect(page.status, JSON.stringify(fields)).to.equal(status);
       expect(page.$('.error-summary').text(), JSON.stringify(fields)).to.match(message);
       expect(page.html).to.not.contain('victim@example.org\r');
@@ -117,23 +113,23 @@ describe('Setting up the first admin', function () {
     expect(await users()).to.have.length(0);
     expect(await storedCollection('app_state').countDocuments()).to.equal(0);
     // The code still works once the form is right.
-    expect((await postSetup(app, { code: app.firstAdmin.code })).page.status).to.equal(303);
+    expect((await postSetup(suite.app, { code: suite.app.firstAdmin.code })).page.status).to.equal(303);
   });
 
   it('explains a refused email in the person\'s language', async () => {
-    const { page } = await postSetup(app, { code: app.firstAdmin.code, email: 'root@example.org\r\nBcc: victim@example.org' });
+    const { page } = await postSetup(suite.app, { code: suite.app.firstAdmin.code, email: 'root@example.org\r\nBcc: victim@example.org' });
     expect(page.status).to.equal(400);
     expect(page.$('.error-summary').text()).to.not.match(/an email address|Email:/);
   });
 
   it('sends /setup to the sign-in page once an account exists, and refuses a POST with 409 even with the right code', async () => {
-    await createStaff(app, { email: 'ana@example.org', role: 'analyst' });
-    const browser = new Browser(app.url);
+    await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst' });
+    const browser = new Browser(suite.app.url);
     const form = await browser.get('/setup');
     expect(form.status).to.equal(303);
     expect(form.location).to.equal('/login');
     const login = await browser.get('/login');
-    const page = await browser.post('/setup', { ...browser.hiddenFields(login), ...ADMIN, code: app.firstAdmin.code });
+    const page = await browser.post('/setup', { ...browser.hiddenFields(login), ...ADMIN, code: suite.app.firstAdmin.code });
     expect(page.status).to.equal(409);
     expect(page.$('.error-summary').text()).to.contain('Un administrateur existe déjà');
     const stored = await users();
@@ -142,10 +138,10 @@ describe('Setting up the first admin', function () {
   });
 
   it('lets exactly one of two setups at the same moment through', async () => {
-    const browsers = [new Browser(app.url), new Browser(app.url)];
+    const browsers = [new Browser(suite.app.url), new Browser(suite.app.url)];
     const forms = await Promise.all(browsers.map((browser) => browser.get('/setup')));
     const pages = await Promise.all(browsers.map((browser, i) =>
-      browser.post('/setup', { ...browser.hiddenFields(forms[i]!), ...ADMIN, email: `admin${i}@example.org`, code: app.firstAdmin.code })));
+      browser.post('/setup', { ...browser.hiddenFields(forms[i]!), ...ADMIN, email: `admin${i}@example.org`, code: suite.app.firstAdmin.code })));
     expect(pages.map((page) => page.status).sort()).to.deep.equal([303, 409]);
     const stored = await users();
     expect(stored).to.have.length(1);

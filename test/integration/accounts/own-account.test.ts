@@ -1,6 +1,7 @@
 // One's own account page: who one is, changing one's password, signing out everywhere.
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser } from '../../support/browser';
 import { createStaff, postSignIn, signedInBrowser, type StaffMember, storedCollection, STRONG_PASSWORD, submitForm } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
@@ -19,19 +20,14 @@ async function signInAttempt(app: TestApp, email: string, password: string): Pro
 
 describe('One’s own account', function () {
   this.timeout(30_000);
-  let app: TestApp;
+  const suite = useAppSuite();
   let analyst: StaffMember;
-  before(async () => {
-    app = await startTestApp();
-  });
   beforeEach(async () => {
-    await app.reset();
-    analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID], name: 'Ana Lyst' });
+    analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID], name: 'Ana Lyst' });
   });
-  after(async () => app.close());
 
   it('shows who one is: email, role and the surveys granted', async () => {
-    const browser = await signedInBrowser(app, analyst);
+    const browser = await signedInBrowser(suite.app, analyst);
     browser.acceptLanguage = 'en';
     const page = await browser.get('/admin/account');
     expect(page.status).to.equal(200);
@@ -41,17 +37,17 @@ describe('One’s own account', function () {
     expect(page.$('#account-grants').text()).not.to.contain('coworking_members_2026');
     expect(page.$('#no-tokens').text()).to.equal('No token yet.');
 
-    const admin = await createStaff(app, { email: 'root@example.org', role: 'admin' });
-    const adminPage = await (await signedInBrowser(app, admin)).get('/admin/account?lang=en');
+    const admin = await createStaff(suite.app, { email: 'root@example.org', role: 'admin' });
+    const adminPage = await (await signedInBrowser(suite.app, admin)).get('/admin/account?lang=en');
     expect(adminPage.$('#account-grants').text()).to.contain('All (administrator)');
   });
 
   it('sends an anonymous visitor to the sign-in page', async () => {
-    const page = await new Browser(app.url).get('/admin/account');
+    const page = await new Browser(suite.app.url).get('/admin/account');
     expect(page.status).to.equal(303);
     expect(page.location).to.equal('/login?next=%2Fadmin%2Faccount');
     for (const path of ['/admin/account/password', '/admin/account/sign-out-everywhere', '/admin/account/tokens']) {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const form = await browser.get('/login');
       const posted = await browser.post(path, browser.hiddenFields(form));
       expect(posted.status, path).to.equal(303);
@@ -61,8 +57,8 @@ describe('One’s own account', function () {
 
   describe('changing the password', () => {
     it('ends the other sessions, keeps this one, and only the new password signs in', async () => {
-      const here = await signedInBrowser(app, analyst);
-      const elsewhere = await signedInBrowser(app, analyst);
+      const here = await signedInBrowser(suite.app, analyst);
+      const elsewhere = await signedInBrowser(suite.app, analyst);
       const sessionCookieBefore = here.agent.jar.getCookie('brm_session', { domain: '127.0.0.1', path: '/', secure: false, script: false })?.value;
       const generationBefore = (await storedUser(analyst.email)).sessionGeneration as number;
 
@@ -83,8 +79,8 @@ describe('One’s own account', function () {
       expect(other.status).to.equal(303);
       expect(other.location).to.equal('/login?next=%2Fadmin&ended=1');
 
-      expect(await signInAttempt(app, analyst.email, STRONG_PASSWORD)).to.equal(401);
-      expect(await signInAttempt(app, analyst.email, NEW_PASSWORD)).to.equal(303);
+      expect(await signInAttempt(suite.app, analyst.email, STRONG_PASSWORD)).to.equal(401);
+      expect(await signInAttempt(suite.app, analyst.email, NEW_PASSWORD)).to.equal(303);
       expect((await here.get('/admin')).status).to.equal(200);
 
       const audit = await storedCollection('audit_events').findOne({ action: 'password_changed' });
@@ -102,8 +98,8 @@ describe('One’s own account', function () {
       ['the new password is missing', { current_password: STRONG_PASSWORD }, 422, 'au moins 12 caractères'],
     ] as const) {
       it(`refuses with ${status} when ${situation}, and changes nothing`, async () => {
-        const here = await signedInBrowser(app, analyst);
-        const elsewhere = await signedInBrowser(app, analyst);
+        const here = await signedInBrowser(suite.app, analyst);
+        const elsewhere = await signedInBrowser(suite.app, analyst);
         const before = await storedUser(analyst.email);
         const page = await here.get('/admin/account');
         const refused = await submitForm(here, page, '#password-form', fields);
@@ -121,7 +117,7 @@ describe('One’s own account', function () {
     }
 
     it('refuses a form posted without its CSRF token', async () => {
-      const here = await signedInBrowser(app, analyst);
+      const here = await signedInBrowser(suite.app, analyst);
       const before = await storedUser(analyst.email);
       const refused = await here.post('/admin/account/password', { current_password: STRONG_PASSWORD, new_password: NEW_PASSWORD });
       expect(refused.status).to.equal(403);
@@ -131,10 +127,10 @@ describe('One’s own account', function () {
 
   describe('signing out everywhere', () => {
     it('ends every session of the account, this one included, and no one else’s', async () => {
-      const here = await signedInBrowser(app, analyst);
-      const elsewhere = await signedInBrowser(app, analyst);
-      const colleague = await createStaff(app, { email: 'col@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-      const colleagueBrowser = await signedInBrowser(app, colleague);
+      const here = await signedInBrowser(suite.app, analyst);
+      const elsewhere = await signedInBrowser(suite.app, analyst);
+      const colleague = await createStaff(suite.app, { email: 'col@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      const colleagueBrowser = await signedInBrowser(suite.app, colleague);
 
       const page = await here.get('/admin/account');
       const ended = await submitForm(here, page, '#sign-out-everywhere-form');
@@ -150,7 +146,7 @@ describe('One’s own account', function () {
       expect((await colleagueBrowser.get('/admin')).status).to.equal(200);
 
       // The password still works: signing out everywhere is not a lock-out.
-      expect(await signInAttempt(app, analyst.email, analyst.password)).to.equal(303);
+      expect(await signInAttempt(suite.app, analyst.email, analyst.password)).to.equal(303);
       const audit = await storedCollection('audit_events').findOne({ action: 'sign_out_everywhere' });
       expect(audit).to.include({ actorEmail: analyst.email, target: analyst.email });
     });

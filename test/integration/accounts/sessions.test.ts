@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser, type Page } from '../../support/browser';
 import {
   accountsOf, apiTokenFor, cookieHeaderFrom, createStaff, postSignIn, sessionIdOf, setCookieNamed, signedInBrowser,
@@ -40,20 +41,15 @@ async function expectSentToSignInAsEnded(browser: Browser): Promise<void> {
 
 describe('Staff sessions', function () {
   this.timeout(30_000);
-  let app: TestApp;
+  const suite = useAppSuite();
   let analyst: StaffMember;
-  before(async () => {
-    app = await startTestApp();
-  });
   beforeEach(async () => {
-    await app.reset();
-    analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
   });
-  after(async () => app.close());
 
   describe('the cookie', () => {
     it('is HttpOnly, SameSite=Lax, for path /, and not Secure over plain http in test', async () => {
-      const page = await postSignIn(new Browser(app.url), analyst);
+      const page = await postSignIn(new Browser(suite.app.url), analyst);
       expect(page.status).to.equal(303);
       const cookie = setCookieNamed(page.headers, SESSION_COOKIE)!;
       expect(cookie.attributes).to.include({ httponly: true, samesite: 'Lax', path: '/' });
@@ -126,7 +122,7 @@ describe('Staff sessions', function () {
   describe('what is stored', () => {
     it('keeps the session in `sessions` with its account, browser, sign-in time and an expiry', async () => {
       const before = Date.now();
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const page = await postSignIn(browser, analyst);
       const id = sessionIdFrom(page);
       const stored = await storedCollection('sessions').findOne({ _id: id as never });
@@ -143,7 +139,7 @@ describe('Staff sessions', function () {
     });
 
     it('sets no session cookie and stores no session before sign-in or on a refused sign-in', async () => {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const form = await browser.get('/login');
       expect(setCookieNamed(form.headers, SESSION_COOKIE)).to.equal(undefined);
       const refused = await browser.post('/login', { ...browser.hiddenFields(form), email: analyst.email, password: 'not the password at all' });
@@ -153,7 +149,7 @@ describe('Staff sessions', function () {
     });
 
     it('never gives a respondent a session cookie, even in a signed-in staff browser', async () => {
-      const respondent = new Browser(app.url);
+      const respondent = new Browser(suite.app.url);
       const intro = await respondent.get(`/s/${CAPTIC_ID}`);
       expect(intro.status).to.equal(200);
       let page = await respondent.submit(intro, { consent: 'yes' });
@@ -161,7 +157,7 @@ describe('Staff sessions', function () {
       expect(page.status).to.equal(200);
       for (const answer of [intro, page]) expect(setCookieNamed(answer.headers, SESSION_COOKIE)).to.equal(undefined);
 
-      const staff = await signedInBrowser(app, analyst);
+      const staff = await signedInBrowser(suite.app, analyst);
       const sessionsBefore = await storedCollection('sessions').find({}).toArray();
       const staffIntro = await staff.get(`/s/${CAPTIC_ID}`);
       expect(staffIntro.status).to.equal(200);
@@ -173,10 +169,10 @@ describe('Staff sessions', function () {
   describe('sign-in rotates the session id', () => {
     it('does not keep a session id planted in the browser before sign-in', async () => {
       // The attacker signs in to their own account and plants its session cookie in the victim's browser.
-      const attacker = await createStaff(app, { email: 'mallory@example.org', role: 'analyst', grants: [] });
-      const attackerSignIn = await postSignIn(new Browser(app.url), attacker);
+      const attacker = await createStaff(suite.app, { email: 'mallory@example.org', role: 'analyst', grants: [] });
+      const attackerSignIn = await postSignIn(new Browser(suite.app.url), attacker);
       const planted = setCookieNamed(attackerSignIn.headers, SESSION_COOKIE)!.value;
-      const victim = new Browser(app.url);
+      const victim = new Browser(suite.app.url);
       await victim.get('/login');
       victim.agent.jar.setCookie(`${SESSION_COOKIE}=${planted}; Path=/`, '127.0.0.1', '/');
 
@@ -187,12 +183,12 @@ describe('Staff sessions', function () {
       const stored = await storedCollection('sessions').findOne({ _id: after as never });
       expect(stored!.session.userId).to.equal(analyst.account.id);
       // The planted id leads nowhere near the victim's account.
-      const withPlanted = await supertest(app.url).get('/api/v1/me').set('Cookie', `${SESSION_COOKIE}=${planted}`);
+      const withPlanted = await supertest(suite.app.url).get('/api/v1/me').set('Cookie', `${SESSION_COOKIE}=${planted}`);
       expect(withPlanted.status).to.equal(401);
     });
 
     it('gives a new id when a signed-in browser signs in again, and drops the old session', async () => {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const first = sessionIdFrom(await postSignIn(browser, analyst));
       // GET /login now sends a signed-in person on to /admin; its sign-out form carries the CSRF token.
       const home = await browser.get('/admin');
@@ -207,7 +203,7 @@ describe('Staff sessions', function () {
   describe('time-outs', () => {
     /** A signed-in browser whose stored session has passed its idle expiry (what the TTL index removes). */
     async function idleBrowser(): Promise<Browser> {
-      const browser = await signedInBrowser(app, analyst);
+      const browser = await signedInBrowser(suite.app, analyst);
       expect((await browser.get('/admin')).status).to.equal(200);
       await storedCollection('sessions').updateMany({}, { $set: { expires: new Date(Date.now() - 1_000) } });
       return browser;
@@ -227,7 +223,7 @@ describe('Staff sessions', function () {
     });
 
     it('ends a session past SESSION_MAX_HOURS since sign-in, however active', async () => {
-      const browser = await signedInBrowser(app, analyst);
+      const browser = await signedInBrowser(suite.app, analyst);
       const twelveHoursAgo = Date.now() - 12 * 3_600_000 - 1_000;
       await storedCollection('sessions').updateMany({}, { $set: { 'session.signedInAt': twelveHoursAgo } });
       await expectSentToSignInAsEnded(browser);
@@ -235,7 +231,7 @@ describe('Staff sessions', function () {
     });
 
     it('keeps a session just inside SESSION_MAX_HOURS', async () => {
-      const browser = await signedInBrowser(app, analyst);
+      const browser = await signedInBrowser(suite.app, analyst);
       await storedCollection('sessions').updateMany({}, { $set: { 'session.signedInAt': Date.now() - 11 * 3_600_000 } });
       expect((await browser.get('/admin')).status).to.equal(200);
     });
@@ -254,7 +250,7 @@ describe('Staff sessions', function () {
 
   describe('a session cookie carried to another browser', () => {
     async function stolenCookie(): Promise<{ owner: Browser; cookie: string; id: string }> {
-      const owner = new Browser(app.url);
+      const owner = new Browser(suite.app.url);
       const signIn = await postSignIn(owner, analyst);
       const cookie = setCookieNamed(signIn.headers, SESSION_COOKIE)!.value;
       return { owner, cookie, id: sessionIdOf(cookie) };
@@ -262,7 +258,7 @@ describe('Staff sessions', function () {
 
     it('does not work there, and ends the session for its owner too', async () => {
       const { owner, cookie, id } = await stolenCookie();
-      const thief = new Browser(app.url);
+      const thief = new Browser(suite.app.url);
       await thief.get('/login');
       thief.agent.jar.setCookie(`${SESSION_COOKIE}=${cookie}; Path=/`, '127.0.0.1', '/');
       await expectSentToSignInAsEnded(thief);
@@ -274,14 +270,14 @@ describe('Staff sessions', function () {
 
     it('does not work without any browser id cookie either, on a page or the API', async () => {
       const { cookie } = await stolenCookie();
-      const api = await supertest(app.url).get('/api/v1/me').set('Cookie', `${SESSION_COOKIE}=${cookie}`);
+      const api = await supertest(suite.app.url).get('/api/v1/me').set('Cookie', `${SESSION_COOKIE}=${cookie}`);
       expect(api.status).to.equal(401);
       expect(api.body.error.code).to.equal('unauthenticated');
       expect(await storedCollection('sessions').countDocuments()).to.equal(0);
     });
 
     it('ignores a forged or garbled session cookie', async () => {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       await browser.get('/login');
       for (const forged of ['s%3Anot-a-real-session.AAAA', 'garbage', `s%3A${'x'.repeat(5000)}.sig`]) {
         browser.agent.jar.setCookie(`${SESSION_COOKIE}=${forged}; Path=/`, '127.0.0.1', '/');
@@ -295,10 +291,10 @@ describe('Staff sessions', function () {
 
   describe('ending sessions', () => {
     it('signs out everywhere: both browsers are sent to sign in again, told their session ended', async () => {
-      const office = await signedInBrowser(app, analyst);
-      const laptop = await signedInBrowser(app, analyst);
+      const office = await signedInBrowser(suite.app, analyst);
+      const laptop = await signedInBrowser(suite.app, analyst);
       expect(await storedCollection('sessions').countDocuments()).to.equal(2);
-      await accountsOf(app).endAllSessions(analyst.account.id, { via: 'session', actorId: analyst.account.id, actorEmail: analyst.email });
+      await accountsOf(suite.app).endAllSessions(analyst.account.id, { via: 'session', actorId: analyst.account.id, actorEmail: analyst.email });
       await expectSentToSignInAsEnded(office);
       await expectSentToSignInAsEnded(laptop);
       expect(await storedCollection('sessions').countDocuments()).to.equal(0);
@@ -306,12 +302,12 @@ describe('Staff sessions', function () {
       expect(user!.sessionGeneration).to.equal(analyst.account.sessionGeneration + 1);
       expect(await storedCollection('audit_events').countDocuments({ action: 'sign_out_everywhere', target: analyst.email })).to.equal(1);
       // A new sign-in opens a session of the new generation.
-      const again = await signedInBrowser(app, analyst);
+      const again = await signedInBrowser(suite.app, analyst);
       expect((await again.get('/admin')).status).to.equal(200);
     });
 
     it('signing out removes the stored session and expires the cookie', async () => {
-      const browser = await signedInBrowser(app, analyst);
+      const browser = await signedInBrowser(suite.app, analyst);
       const home = await browser.get('/admin');
       const signOut = await browser.post('/logout', { _csrf: home.$('form[action="/logout"] input[name=_csrf]').val() as string });
       expect(signOut.status).to.equal(303);
@@ -324,24 +320,24 @@ describe('Staff sessions', function () {
     });
 
     it('disabling an account ends its sessions and stops its tokens', async () => {
-      const browser = await signedInBrowser(app, analyst);
+      const browser = await signedInBrowser(suite.app, analyst);
       const token = await apiTokenFor(analyst, 'read');
-      expect((await supertest(app.url).get('/api/v1/me').auth(token, { type: 'bearer' })).status).to.equal(200);
+      expect((await supertest(suite.app.url).get('/api/v1/me').auth(token, { type: 'bearer' })).status).to.equal(200);
 
-      await accountsOf(app).setDisabled(analyst.account.id, true, { via: 'cli' });
+      await accountsOf(suite.app).setDisabled(analyst.account.id, true, { via: 'cli' });
       await expectSentToSignInAsEnded(browser);
-      const api = await supertest(app.url).get('/api/v1/me').auth(token, { type: 'bearer' });
+      const api = await supertest(suite.app.url).get('/api/v1/me').auth(token, { type: 'bearer' });
       expect(api.status).to.equal(401);
       expect(api.body.error.message).to.equal('The API token\'s account is disabled');
     });
 
     it('tells a disabled account it is disabled only when the password is right', async () => {
-      await accountsOf(app).setDisabled(analyst.account.id, true, { via: 'cli' });
-      const right = await postSignIn(new Browser(app.url), analyst);
+      await accountsOf(suite.app).setDisabled(analyst.account.id, true, { via: 'cli' });
+      const right = await postSignIn(new Browser(suite.app.url), analyst);
       expect(right.status).to.equal(403);
       expect(right.$('.error-summary').text()).to.contain('Ce compte est désactivé');
       expect(setCookieNamed(right.headers, SESSION_COOKIE)).to.equal(undefined);
-      const wrong = await postSignIn(new Browser(app.url), { email: analyst.email, password: 'a wrong guess of a password' });
+      const wrong = await postSignIn(new Browser(suite.app.url), { email: analyst.email, password: 'a wrong guess of a password' });
       expect(wrong.status).to.equal(401);
       expect(wrong.$('.error-summary').text()).to.contain("L'adresse e-mail ou le mot de passe est incorrect.");
       expect(wrong.html).to.not.contain('désactivé');

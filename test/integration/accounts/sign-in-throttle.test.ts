@@ -1,7 +1,7 @@
 // Sign-in throttling: per account and per address, a growing delay past a free allowance, shared
 // through `login_throttle`. Delays are never waited out: the test moves `blockedUntil` instead.
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser, type FormFields, type Page } from '../../support/browser';
 import { createStaff, setCookieNamed, storedCollection, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
@@ -34,21 +34,16 @@ function delaySeconds(entry: Throttle | null, attemptAt: number): number {
 
 describe('Sign-in throttling', function () {
   this.timeout(60_000);
-  let app: TestApp;
+  const suite = useAppSuite();
   let analyst: StaffMember;
   let browser: Browser;
   let fields: FormFields;
 
-  before(async () => {
-    app = await startTestApp();
-  });
   beforeEach(async () => {
-    await app.reset();
-    analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    browser = new Browser(app.url);
+    analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    browser = new Browser(suite.app.url);
     fields = browser.hiddenFields(await browser.get('/login'));
   });
-  after(async () => app.close());
 
   const attempt = (email: string, password: string): Promise<Page> => browser.post('/login', { ...fields, email, password });
 
@@ -132,7 +127,7 @@ describe('Sign-in throttling', function () {
     expect(await throttleOf(accountKey(analyst.email))).to.equal(null);
     expect(await throttleOf(ADDRESS_KEY)).to.include({ failures: 3 });
     // A fresh allowance: five more mistakes are free again.
-    const next = new Browser(app.url);
+    const next = new Browser(suite.app.url);
     const nextFields = next.hiddenFields(await next.get('/login'));
     for (let i = 0; i < FREE_FOR_ACCOUNT; i += 1) expect((await next.post('/login', { ...nextFields, email: analyst.email, password: WRONG })).status).to.equal(401);
     expect(await throttleOf(accountKey(analyst.email))).to.not.have.property('blockedUntil');

@@ -1,22 +1,17 @@
 // Signing in and out through the real forms, with sessions stored in the database.
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser, type FormFields, type Page } from '../../support/browser';
 import { createStaff, postSignIn, setCookieNamed, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 describe('Signing in', function () {
   this.timeout(30_000);
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp();
-  });
-  beforeEach(async () => app.reset());
-  after(async () => app.close());
+  const suite = useAppSuite();
 
   it('lets an analyst in to the console, and out again', async () => {
-    const analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    const browser = await signedInBrowser(app, analyst);
+    const analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    const browser = await signedInBrowser(suite.app, analyst);
     const home = await browser.get('/admin');
     expect(home.status).to.equal(200);
     expect(home.$('#survey-captic_2011').text()).to.contain('réseaux sociaux');
@@ -28,7 +23,7 @@ describe('Signing in', function () {
   });
 
   it('sends an anonymous visitor of /admin to the sign-in page', async () => {
-    const page = await new Browser(app.url).get('/admin/surveys/captic_2011/waves/current/report');
+    const page = await new Browser(suite.app.url).get('/admin/surveys/captic_2011/waves/current/report');
     expect(page.status).to.equal(303);
     expect(page.location).to.equal('/login?next=%2Fadmin%2Fsurveys%2Fcaptic_2011%2Fwaves%2Fcurrent%2Freport');
   });
@@ -37,16 +32,16 @@ describe('Signing in', function () {
     let analyst: StaffMember;
     const GENERIC_REFUSAL = "L'adresse e-mail ou le mot de passe est incorrect.";
     beforeEach(async () => {
-      analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+      analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
     });
 
     /** The page without what legitimately differs between two answers: the CSRF token. */
     const withoutCsrfToken = (page: Page) => page.html.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""');
 
     it('answers an unknown email exactly as a wrong password: same status, same page, both audited', async () => {
-      const wrong = await postSignIn(new Browser(app.url), { email: 'ana@example.org', password: 'not the right password here' });
+      const wrong = await postSignIn(new Browser(suite.app.url), { email: 'ana@example.org', password: 'not the right password here' });
       // Same length as ana@example.org, so even the page's length says nothing.
-      const unknown = await postSignIn(new Browser(app.url), { email: 'bob@example.org', password: 'not the right password here' });
+      const unknown = await postSignIn(new Browser(suite.app.url), { email: 'bob@example.org', password: 'not the right password here' });
       for (const page of [wrong, unknown]) {
         expect(page.status).to.equal(401);
         expect(page.$('.error-summary').text().trim()).to.equal(GENERIC_REFUSAL);
@@ -61,7 +56,7 @@ describe('Signing in', function () {
     });
 
     it('takes comparable time for an unknown email and a wrong password', async () => {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const fields = browser.hiddenFields(await browser.get('/login'));
       async function timed(email: string): Promise<number> {
         // Only the answer's work is compared, never the throttle's: each try starts with a clean count.
@@ -85,7 +80,7 @@ describe('Signing in', function () {
     });
 
     it('refuses an over-long password with 400 before hashing it, and counts nothing', async () => {
-      const page = await postSignIn(new Browser(app.url), { email: analyst.email, password: 'x'.repeat(5_000) });
+      const page = await postSignIn(new Browser(suite.app.url), { email: analyst.email, password: 'x'.repeat(5_000) });
       expect(page.status).to.equal(400);
       expect(page.$('.error-summary').text()).to.contain('Ce mot de passe est plus long que tout mot de passe accepté ici.');
       expect(page.$('input[name=email]').val()).to.equal(analyst.email);
@@ -97,13 +92,13 @@ describe('Signing in', function () {
     });
 
     it('still tries a long password that a person could have set (1,024 characters)', async () => {
-      const page = await postSignIn(new Browser(app.url), { email: analyst.email, password: 'x'.repeat(1_024) });
+      const page = await postSignIn(new Browser(suite.app.url), { email: analyst.email, password: 'x'.repeat(1_024) });
       expect(page.status).to.equal(401);
       expect(page.$('.error-summary').text().trim()).to.equal(GENERIC_REFUSAL);
     });
 
     it('refuses a body past the form limit with 413 and no detail', async () => {
-      const page = await postSignIn(new Browser(app.url), { email: analyst.email, password: 'x'.repeat(300_000) });
+      const page = await postSignIn(new Browser(suite.app.url), { email: analyst.email, password: 'x'.repeat(300_000) });
       expect(page.status).to.equal(413);
       expect(page.html).to.not.match(/node_modules|\/work\/|\.ts:\d+|at [\w.<>]+ \(/);
       expect(await storedCollection('login_throttle').countDocuments()).to.equal(0);
@@ -111,7 +106,7 @@ describe('Signing in', function () {
 
     it('refuses an email with line breaks (header injection) like any wrong email, and signs nobody in', async () => {
       const injected = `${analyst.email}\r\nBcc: victim@example.org`;
-      const page = await postSignIn(new Browser(app.url), { email: injected, password: analyst.password });
+      const page = await postSignIn(new Browser(suite.app.url), { email: injected, password: analyst.password });
       expect(page.status).to.equal(401);
       expect(page.$('.error-summary').text().trim()).to.equal(GENERIC_REFUSAL);
       expect(JSON.stringify(page.headers)).to.not.contain('victim@example.org');
@@ -122,14 +117,14 @@ describe('Signing in', function () {
 
     it('echoes a hostile email back escaped', async () => {
       const hostile = '"><script>alert(1)</script>@example.org';
-      const page = await postSignIn(new Browser(app.url), { email: hostile, password: 'not the right password here' });
+      const page = await postSignIn(new Browser(suite.app.url), { email: hostile, password: 'not the right password here' });
       expect(page.status).to.equal(401);
       expect(page.html).to.not.contain('<script>alert(1)</script>');
       expect(page.$('input[name=email]').val()).to.equal(hostile);
     });
 
     it('answers missing or repeated fields with the generic refusal, not an error', async () => {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const fields = browser.hiddenFields(await browser.get('/login'));
       const variants: FormFields[] = [
         {}, { email: analyst.email }, { password: analyst.password },
@@ -144,12 +139,12 @@ describe('Signing in', function () {
     });
 
     it('refuses a sign-in without a CSRF token, or with another browser\'s, with 403 and tries nothing', async () => {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const form = await browser.get('/login');
       const missing = await browser.post('/login', { email: analyst.email, password: analyst.password });
       expect(missing.status).to.equal(403);
       expect(missing.$('main').text()).to.contain('Votre session a expiré ou le formulaire a été altéré');
-      const otherBrowser = new Browser(app.url);
+      const otherBrowser = new Browser(suite.app.url);
       const stolen = await otherBrowser.post('/login', { ...browser.hiddenFields(form), email: analyst.email, password: analyst.password });
       expect(stolen.status).to.equal(403);
       const garbled = await browser.post('/login', { _csrf: 'abc.def', email: analyst.email, password: analyst.password });
@@ -163,16 +158,16 @@ describe('Signing in', function () {
     it('never sends a person off the site after sign-in, whatever `next` says', async () => {
       const attempts = ['//evil.example', 'https://evil.example', '/\\evil.example', '/admin\\@evil.example', '\\\\evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/admin\r\nLocation: https://evil.example', ' //evil.example', '/login'];
       for (const next of attempts) {
-        const page = await postSignIn(new Browser(app.url), { email: analyst.email, password: analyst.password, next });
+        const page = await postSignIn(new Browser(suite.app.url), { email: analyst.email, password: analyst.password, next });
         expect(page.status, JSON.stringify(next)).to.equal(303);
         expect(page.location, JSON.stringify(next)).to.equal('/admin');
       }
-      const form = await new Browser(app.url).get(`/login?next=${encodeURIComponent('//evil.example')}`);
+      const form = await new Browser(suite.app.url).get(`/login?next=${encodeURIComponent('//evil.example')}`);
       expect(form.$('input[name=next]').val()).to.equal('/admin');
     });
 
     it('returns a person to the staff page they asked for', async () => {
-      const browser = new Browser(app.url);
+      const browser = new Browser(suite.app.url);
       const report = '/admin/surveys/captic_2011/waves/current/report';
       const sent = await browser.get(report);
       const form = await browser.get(sent.location!);

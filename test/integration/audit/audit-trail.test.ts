@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { parse as parseCsv } from 'csv-parse/sync';
 import supertest from 'supertest';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser, type Page } from '../../support/browser';
 import { apiTokenFor, createStaff, postSignIn, signedInBrowser, type StaffMember, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
@@ -38,33 +39,28 @@ async function failSignIn(app: TestApp, email: string): Promise<void> {
 
 describe('The audit trail', function () {
   this.timeout(30_000);
-  let app: TestApp;
+  const suite = useAppSuite();
   let admin: StaffMember;
   let analyst: StaffMember;
   let organizer: StaffMember;
   let adminBrowser: Browser;
-  before(async () => {
-    app = await startTestApp();
-  });
-  after(async () => app.close());
 
   /** A morning's work: sign-ins, a failed one, an export, a weighting change. */
   beforeEach(async () => {
-    await app.reset();
-    admin = await createStaff(app, { email: 'root@example.org', role: 'admin' });
-    analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
-    organizer = await createStaff(app, { email: 'org@example.org', role: 'organizer', grants: [CAPTIC_ID] });
-    await failSignIn(app, 'ana@example.org');
-    await failSignIn(app, HOSTILE_EMAIL);
+    admin = await createStaff(suite.app, { email: 'root@example.org', role: 'admin' });
+    analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    organizer = await createStaff(suite.app, { email: 'org@example.org', role: 'organizer', grants: [CAPTIC_ID] });
+    await failSignIn(suite.app, 'ana@example.org');
+    await failSignIn(suite.app, HOSTILE_EMAIL);
     const token = await apiTokenFor(organizer, 'manage');
-    const analystBrowser = await signedInBrowser(app, analyst);
+    const analystBrowser = await signedInBrowser(suite.app, analyst);
     expect((await analystBrowser.get(`/admin/surveys/${CAPTIC_ID}/waves/current/export.csv`)).status).to.equal(200);
-    await supertest(app.url)
+    await supertest(suite.app.url)
       .put(`/api/v1/surveys/${CAPTIC_ID}/waves/current/weighting`)
       .set('Authorization', `Bearer ${token}`)
       .send({ method: 'poststratify', targets: { company_size: { tpe: 50, pme: 30, eti: 12, ge: 8 } } })
       .expect(204);
-    adminBrowser = await signedInBrowser(app, admin);
+    adminBrowser = await signedInBrowser(suite.app, admin);
   });
 
   it('lists sign-ins, failures, exports and weighting changes, newest first, with who and how', async () => {
@@ -197,11 +193,11 @@ describe('The audit trail', function () {
 
   it('is for admins only: 403 for an organizer or analyst, the sign-in page for anyone else', async () => {
     for (const staff of [analyst, organizer]) {
-      const browser = await signedInBrowser(app, staff);
+      const browser = await signedInBrowser(suite.app, staff);
       expect((await browser.get('/admin/audit')).status, staff.email).to.equal(403);
       expect((await browser.get('/admin/audit.csv')).status, staff.email).to.equal(403);
     }
-    const anonymous = new Browser(app.url);
+    const anonymous = new Browser(suite.app.url);
     const page = await anonymous.get('/admin/audit?action=sign_in');
     expect(page.status).to.equal(303);
     expect(page.location).to.equal('/login?next=%2Fadmin%2Faudit%3Faction%3Dsign_in');
