@@ -9,8 +9,7 @@ import { openDatabase } from './lib/database';
 import { resolveSecret } from './lib/secret';
 import { createApp } from './app';
 import { loadSurveyCatalog } from './surveys/survey.catalog';
-import { registerTallyHooks } from './analysis/tally/tally.hooks';
-import { registerQuotaHooks } from './fieldwork/quota.hooks';
+import { followResponseChanges } from './response-followers';
 import { SurveyDefinitionError } from './surveys/survey.loader';
 import { createFirstAdminSetup } from './accounts/first-admin';
 import { announceFirstAdminSetup } from './accounts/first-admin.announce';
@@ -41,8 +40,7 @@ async function main(): Promise<void> {
     throw error;
   }
   // Every change to a complete response moves the live counters and the quota counts, whichever path made it.
-  registerTallyHooks(catalog);
-  registerQuotaHooks();
+  followResponseChanges(catalog);
   const secret = await resolveSecret(config);
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();

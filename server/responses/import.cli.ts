@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { openDatabase, type OpenDatabase } from '../lib/database';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
-import { registerTallyHooks } from '../analysis/tally/tally.hooks';
+import { followResponseChanges } from '../response-followers';
 import { recordAudit } from '../audit/audit.service';
 import type { Logger } from '../lib/logger';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
@@ -222,8 +222,8 @@ async function main(argv: string[]): Promise<number> {
     // As boot does: record this definition version (exports and codebooks look it up by
     // fingerprint) and seed the survey's waves on a fresh database.
     await registerSurvey(survey);
-    // Imported responses move the live counters exactly as web responses do.
-    registerTallyHooks(createSurveyCatalog(surveys));
+    // Imported responses move the live counters and quota counts exactly as web responses do.
+    followResponseChanges(createSurveyCatalog(surveys));
     const { wave, format, skipInvalid, skipDuplicates, dryRun } = args;
     const report = await importResponses({ survey, wave, format, content, skipInvalid, skipDuplicates, dryRun });
     await auditImport(args, report, logger);

@@ -9,8 +9,7 @@ import { createLogger } from '../../server/lib/logger';
 import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../server/surveys/survey.catalog';
 import { resetDatabase } from './database';
 import { forgetWaves } from '../../server/waves/wave.service';
-import { registerTallyHooks } from '../../server/analysis/tally/tally.hooks';
-import { registerQuotaHooks } from '../../server/fieldwork/quota.hooks';
+import { followResponseChanges } from '../../server/response-followers';
 import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accounts/first-admin';
 import { systemClock, type Clock } from '../../server/lib/clock';
 
@@ -53,8 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   });
   const logger = createLogger(config);
   const catalog = await loadSurveyCatalog(config.surveysDir, logger);
-  registerTallyHooks(catalog);
-  registerQuotaHooks();
+  followResponseChanges(catalog);
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
   const clock = options.clock ?? systemClock;

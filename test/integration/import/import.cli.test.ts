@@ -10,6 +10,7 @@ import { runCli, type CliRun } from '../../support/run-cli';
 import { storedCollection } from '../../support/staff';
 import { captic250AsJsonLines } from '../../fixtures/captic-250';
 import { useImportSuite } from './import-suite';
+import { ensureCounters } from '../../../server/fieldwork/quotas';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'import');
 
@@ -36,6 +37,17 @@ describe('npm run responses:import', function () {
     // The CLI moves the live counters, as the web form does.
     const tally = await readTallies('captic_2011', 'demo');
     expect(tally.get('_response')).to.deep.equal({ n: 3 });
+  });
+
+  it('moves the quota counts of the wave it imports into, as the web form does', async () => {
+    const quotas = [{ questionId: 'company_size', optionId: 'tpe', limit: 150 }, { questionId: 'company_size', optionId: 'pme', limit: 60 }];
+    await mongoose.connection.db!.collection('waves').updateOne({ surveyId: 'captic_2011', waveId: 'demo' }, { $set: { quotas } });
+    await ensureCounters({ surveyId: 'captic_2011', waveId: 'demo' }, quotas);
+    const run = await runImport(['--survey', 'captic_2011', '--wave', 'demo', path.join(FIXTURES, 'captic-responses.jsonl')]);
+    expect(run.code, run.stderr).to.equal(0);
+    // The file has one TPE, one PME and one large company.
+    const counts = await mongoose.connection.db!.collection('quota_counters').find({ surveyId: 'captic_2011', waveId: 'demo' }, { projection: { _id: 0, optionId: 1, count: 1 } }).sort({ optionId: 1 }).toArray();
+    expect(counts).to.deep.equal([{ optionId: 'pme', count: 1 }, { optionId: 'tpe', count: 1 }]);
   });
 
   it('imports into a closed wave, says so, and records the import in the audit trail', async () => {

@@ -1,0 +1,11 @@
+// What follows every change to a complete response: the live counters and the quota counts. Each
+// entry point that can change responses (boot, the import command, the test app) registers the
+// same followers here, so none can forget one (the import command once missed the quota counts).
+import { registerTallyHooks } from './analysis/tally/tally.hooks';
+import { registerQuotaHooks } from './fieldwork/quota.hooks';
+import type { SurveyCatalog } from './surveys/survey.catalog';
+
+export function followResponseChanges(catalog: SurveyCatalog): void {
+  registerTallyHooks(catalog);
+  registerQuotaHooks();
+}
