@@ -2,6 +2,7 @@
 // show, what each refusal says, and what is stored (or, after a refusal, not).
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/app';
+import { useAppSuite } from '../../support/app-suite';
 import { Browser, type FormFields, type Page } from '../../support/browser';
 import { accountsOf, auditEvents, createStaff, signedInBrowser, storedUsers, STRONG_PASSWORD, submitForm, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
@@ -37,26 +38,21 @@ async function useLinkAndSignIn(app: TestApp, path: string, email: string, passw
 
 describe('Account administration pages', function () {
   this.timeout(60_000);
-  let app: TestApp;
+  const suite = useAppSuite();
   let admin: StaffMember;
   let browser: Browser;
 
-  before(async () => {
-    app = await startTestApp();
-  });
   beforeEach(async () => {
-    await app.reset();
-    admin = await createStaff(app, { email: 'admin@example.org', role: 'admin', name: 'Ada Admin' });
-    browser = await signedInBrowser(app, admin);
+    admin = await createStaff(suite.app, { email: 'admin@example.org', role: 'admin', name: 'Ada Admin' });
+    browser = await signedInBrowser(suite.app, admin);
   });
-  after(async () => app.close());
 
   describe('the list', () => {
     it('shows every account with its role, grants by survey title, status and last sign-in, in French and English', async () => {
-      await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID, COWORKING_ID], name: 'Ana Lyst' });
-      const accounts = accountsOf(app);
+      await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID, COWORKING_ID], name: 'Ana Lyst' });
+      const accounts = accountsOf(suite.app);
       await accounts.createAccount({ email: 'waiting@example.org', role: 'organizer', grants: [COWORKING_ID] }, { via: 'cli' });
-      const off = await createStaff(app, { email: 'off@example.org', role: 'analyst' });
+      const off = await createStaff(suite.app, { email: 'off@example.org', role: 'analyst' });
       await accounts.setDisabled(off.account.id, true, { via: 'cli' });
 
       const page = await browser.get('/admin/users');
@@ -98,13 +94,13 @@ describe('Account administration pages', function () {
       expect(created.$('h1').text()).to.equal('Compte créé');
       expect(created.html).to.contain('n’envoie pas encore d’e-mails');
       expect(created.$('main').text()).to.contain('Il expire dans 72 heures');
-      const path = linkPath(created, app.url);
+      const path = linkPath(created, suite.app.url);
 
       const [stored] = (await storedUsers()).filter((user) => user.email === 'ana@example.org');
       expect(stored).to.deep.include({ email: 'ana@example.org', name: 'Ana Lyst', role: 'analyst', grants: [CAPTIC_ID] });
       // Only the link's hash is kept, and no page shows it again.
       expect(JSON.stringify(stored)).not.to.contain(path.split('/').pop());
-      const account = await accountsOf(app).findAccountByEmail('ana@example.org');
+      const account = await accountsOf(suite.app).findAccountByEmail('ana@example.org');
       const again = await browser.get(`/admin/users/${account.id}`);
       expect(again.html).not.to.contain(path);
       expect((await browser.get('/admin/users')).html).not.to.contain(path);
@@ -112,9 +108,9 @@ describe('Account administration pages', function () {
       const [audit] = (await auditEvents('account_created')).filter((event) => event.via === 'session');
       expect(audit).to.deep.include({ via: 'session', actorEmail: 'admin@example.org', target: 'ana@example.org', details: { role: 'analyst', grants: [CAPTIC_ID] } });
 
-      const analyst = await useLinkAndSignIn(app, path, 'ana@example.org', OTHER_PASSWORD);
+      const analyst = await useLinkAndSignIn(suite.app, path, 'ana@example.org', OTHER_PASSWORD);
       expect((await analyst.get('/admin')).$('#survey-captic_2011').length).to.equal(1);
-      expect((await new Browser(app.url).get(path)).status, 'a used link is gone').to.equal(410);
+      expect((await new Browser(suite.app.url).get(path)).status, 'a used link is gone').to.equal(410);
     });
 
     it('builds the link on PUBLIC_URL when it is set', async () => {
@@ -176,7 +172,7 @@ describe('Account administration pages', function () {
   describe('an account\'s page', () => {
     let analyst: StaffMember;
     beforeEach(async () => {
-      analyst = await createStaff(app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID], name: 'Ana Lyst' });
+      analyst = await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst', grants: [CAPTIC_ID], name: 'Ana Lyst' });
     });
     const pathOf = (staff: StaffMember) => `/admin/users/${staff.account.id}`;
 
@@ -241,7 +237,7 @@ describe('Account administration pages', function () {
     });
 
     it('disables an account, which ends its sessions and its sign-ins, and enables it again', async () => {
-      const analystBrowser = await signedInBrowser(app, analyst);
+      const analystBrowser = await signedInBrowser(suite.app, analyst);
       const page = await browser.get(pathOf(analyst));
       const disabled = await submitForm(browser, page, '#disable-account');
       expect(disabled.status).to.equal(303);
@@ -252,15 +248,15 @@ describe('Account administration pages', function () {
       expect(await auditEvents('account_disabled')).to.have.length(1);
 
       expect((await analystBrowser.get('/admin')).location).to.match(/^\/login\?/);
-      const form = await new Browser(app.url).get('/login');
-      const signIn = await new Browser(app.url).post('/login', { ...browser.hiddenFields(form), email: analyst.email, password: STRONG_PASSWORD });
+      const form = await new Browser(suite.app.url).get('/login');
+      const signIn = await new Browser(suite.app.url).post('/login', { ...browser.hiddenFields(form), email: analyst.email, password: STRONG_PASSWORD });
       expect(signIn.status).to.not.equal(303);
 
       const enabled = await submitForm(browser, after, '#enable-account');
       expect(enabled.location).to.equal(`${pathOf(analyst)}?done=enabled`);
       expect((await storedUsers()).find((user) => user.email === 'ana@example.org')?.disabledAt).to.equal(undefined);
       expect(await auditEvents('account_enabled')).to.have.length(1);
-      await signedInBrowser(app, analyst);
+      await signedInBrowser(suite.app, analyst);
     });
 
     it('shows a new one-time link once; the link replaces the earlier one and sets a new password', async () => {
@@ -269,20 +265,20 @@ describe('Account administration pages', function () {
       expect(issued.status).to.equal(200);
       expect(issued.headers['cache-control']).to.equal('no-store');
       expect(issued.$('h1').text()).to.equal('Nouveau lien de mot de passe');
-      const first = linkPath(issued, app.url);
+      const first = linkPath(issued, suite.app.url);
       const reissued = await submitForm(browser, page, '#password-link');
-      const second = linkPath(reissued, app.url);
+      const second = linkPath(reissued, suite.app.url);
       expect(second).not.to.equal(first);
-      expect((await new Browser(app.url).get(first)).status, 'the replaced link').to.equal(410);
+      expect((await new Browser(suite.app.url).get(first)).status, 'the replaced link').to.equal(410);
       expect(await auditEvents('password_link_issued')).to.have.length(2);
 
-      await useLinkAndSignIn(app, second, analyst.email, OTHER_PASSWORD);
-      const old = await new Browser(app.url).post('/login', { ...browser.hiddenFields(await new Browser(app.url).get('/login')), email: analyst.email, password: STRONG_PASSWORD });
+      await useLinkAndSignIn(suite.app, second, analyst.email, OTHER_PASSWORD);
+      const old = await new Browser(suite.app.url).post('/login', { ...browser.hiddenFields(await new Browser(suite.app.url).get('/login')), email: analyst.email, password: STRONG_PASSWORD });
       expect(old.status, 'the old password').to.not.equal(303);
     });
 
     it('signs an account out everywhere', async () => {
-      const analystBrowser = await signedInBrowser(app, analyst);
+      const analystBrowser = await signedInBrowser(suite.app, analyst);
       expect((await analystBrowser.get('/admin')).status).to.equal(200);
       const page = await browser.get(pathOf(analyst));
       const done = await submitForm(browser, page, '#sign-out-everywhere');
@@ -315,8 +311,8 @@ describe('Account administration pages', function () {
   describe('who may use the pages', () => {
     for (const role of ['organizer', 'analyst'] as const) {
       it(`refuses an ${role} every page and action with 403, changing nothing`, async () => {
-        const staff = await createStaff(app, { email: `${role}@example.org`, role, grants: [CAPTIC_ID] });
-        const staffBrowser = await signedInBrowser(app, staff);
+        const staff = await createStaff(suite.app, { email: `${role}@example.org`, role, grants: [CAPTIC_ID] });
+        const staffBrowser = await signedInBrowser(suite.app, staff);
         const home = await staffBrowser.get('/admin');
         expect(home.$('a[href="/admin/users"]').length, 'no link to the accounts').to.equal(0);
         const csrf = { _csrf: home.$('form[action="/logout"] input[name=_csrf]').attr('value') ?? '' };
@@ -346,7 +342,7 @@ describe('Account administration pages', function () {
     }
 
     it('sends an anonymous visitor to the sign-in page', async () => {
-      const page = await new Browser(app.url).get('/admin/users/new');
+      const page = await new Browser(suite.app.url).get('/admin/users/new');
       expect(page.status).to.equal(303);
       expect(page.location).to.equal('/login?next=%2Fadmin%2Fusers%2Fnew');
     });
