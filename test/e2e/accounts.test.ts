@@ -6,12 +6,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { importResponses } from '../../server/responses/import.service';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
 import { captic250AsJsonLines } from '../fixtures/captic-250';
 import { ROOT, startTestApp, type TestApp } from '../support/app';
+import { storedCollection } from '../support/staff';
 import { launchChromium, openContext } from './support/chromium';
 import { inPage, submitWith } from './support/survey';
 
@@ -39,8 +39,6 @@ function fetchInPage(page: Page, url: string, init: { method: string; headers?: 
     }))
   `);
 }
-
-const db = () => mongoose.connection.db!;
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
@@ -75,7 +73,7 @@ describe('Accounts end to end in Chromium: first admin, an analyst, and what the
   });
 
   it('sets up the first admin with the code boot prints, after refusing a wrong code', async () => {
-    expect(await db().collection('users').countDocuments()).to.equal(0);
+    expect(await storedCollection('users').countDocuments()).to.equal(0);
     await admin.goto(`${app.url}/setup`);
     expect(await admin.locator('h1').textContent()).to.equal('Créer le premier administrateur');
     await screenshot(admin, 'setup');
@@ -87,7 +85,7 @@ describe('Accounts end to end in Chromium: first admin, an analyst, and what the
     expect(await submitWith(admin, admin.getByRole('button', { name: 'Créer le compte administrateur' }))).to.equal(403);
     expect(await admin.locator('.error-summary').textContent()).to.contain('Ce code de mise en route est incorrect.');
     expect(await admin.locator('#email').inputValue()).to.equal(ADMIN.email);
-    expect(await db().collection('users').countDocuments()).to.equal(0);
+    expect(await storedCollection('users').countDocuments()).to.equal(0);
 
     // Typed as a person copies it from a terminal: lower case, with the dashes.
     await admin.locator('#code').fill(app.firstAdmin.code.toLowerCase());
@@ -99,10 +97,10 @@ describe('Accounts end to end in Chromium: first admin, an analyst, and what the
     expect(await admin.locator(`#survey-${OTHER_SURVEY_ID}`).count()).to.equal(1);
     await screenshot(admin, 'console');
 
-    const users = await db().collection('users').find().toArray();
+    const users = await storedCollection('users').find().toArray();
     expect(users.map((u) => [u.email, u.role])).to.deep.equal([[ADMIN.email, 'admin']]);
     expect(users[0]!.passwordHash).to.match(/^scrypt\$/);
-    expect(await db().collection('audit_events').countDocuments({ action: 'first_admin_created', target: ADMIN.email })).to.equal(1);
+    expect(await storedCollection('audit_events').countDocuments({ action: 'first_admin_created', target: ADMIN.email })).to.equal(1);
 
     // The page is closed for good once an account exists.
     const again = await admin.goto(`${app.url}/setup`);
@@ -122,7 +120,7 @@ describe('Accounts end to end in Chromium: first admin, an analyst, and what the
 
     oneTimeLink = (await admin.locator('#one-time-link').textContent())!.trim();
     expect(oneTimeLink).to.match(new RegExp(`^${app.url}/account/password/[A-Za-z0-9_%-]{40,}$`));
-    const stored = await db().collection('users').findOne({ email: ANALYST.email });
+    const stored = await storedCollection('users').findOne({ email: ANALYST.email });
     expect(stored).to.deep.include({ role: 'analyst', grants: [CAPTIC_ID], name: ANALYST.name });
     expect(stored!.passwordHash).to.equal(undefined);
     // Only a hash of the link is kept.
@@ -195,9 +193,9 @@ describe('Accounts end to end in Chromium: first admin, an analyst, and what the
     expect(withToken.status).to.equal(403);
     expect(withToken.body.error?.code).to.equal('insufficient_scope');
 
-    const wave = await db().collection('waves').findOne({ surveyId: CAPTIC_ID });
+    const wave = await storedCollection('waves').findOne({ surveyId: CAPTIC_ID });
     expect(wave?.weighting ?? null).to.equal(null);
-    expect(await db().collection('audit_events').countDocuments({ action: 'weighting_changed' })).to.equal(0);
+    expect(await storedCollection('audit_events').countDocuments({ action: 'weighting_changed' })).to.equal(0);
   });
 
   it("refuses the analyst another survey's report with a 403 page in their language", async () => {
@@ -209,17 +207,17 @@ describe('Accounts end to end in Chromium: first admin, an analyst, and what the
   });
 
   it('signs the analyst out: the session is gone from the database and /admin asks to sign in', async () => {
-    const analystId = String((await db().collection('users').findOne({ email: ANALYST.email }))!._id);
-    expect(await db().collection('sessions').countDocuments({ 'session.userId': analystId })).to.equal(1);
+    const analystId = String((await storedCollection('users').findOne({ email: ANALYST.email }))!._id);
+    expect(await storedCollection('sessions').countDocuments({ 'session.userId': analystId })).to.equal(1);
     await analyst.goto(`${app.url}/admin`);
     expect(await submitWith(analyst, analyst.locator('form[action="/logout"] button'))).to.equal(303);
     expect(await analyst.locator('.notice').textContent()).to.equal('You are signed out.');
-    expect(await db().collection('sessions').countDocuments({ 'session.userId': analystId })).to.equal(0);
+    expect(await storedCollection('sessions').countDocuments({ 'session.userId': analystId })).to.equal(0);
 
     await analyst.goto(`${app.url}/admin`);
     expect(new URL(analyst.url()).pathname).to.equal('/login');
     expect(new URL(analyst.url()).searchParams.get('next')).to.equal('/admin');
-    const actions = (await db().collection('audit_events').find({ actorEmail: ANALYST.email }).sort({ at: 1 }).toArray()).map((e) => e.action);
+    const actions = (await storedCollection('audit_events').find({ actorEmail: ANALYST.email }).sort({ at: 1 }).toArray()).map((e) => e.action);
     expect(actions).to.deep.equal(['password_set', 'sign_in', 'token_created', 'sign_out']);
   });
 });
