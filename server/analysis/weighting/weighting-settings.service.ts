@@ -33,8 +33,10 @@ function checkWeightingTargets(definition: TSurveyDefinition, config: TWeighting
 export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) {
   return {
     async change(surveyId: string, waveName: string, body: unknown, actor: AuditActor): Promise<void> {
-      const { definition } = catalog.require(surveyId);
+      catalog.require(surveyId);
       const wave = await findWave(surveyId, waveName);
+      // Checked against the questions the wave's respondents answered, which the figures weight.
+      const { definition } = await catalog.forWave(wave);
       const parsed = ZWeightingConfig.safeParse(body);
       if (!parsed.success) {
         throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), undefined, 'invalid_weighting');
