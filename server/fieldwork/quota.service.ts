@@ -16,7 +16,7 @@ import { WaveModel } from '../waves/wave.model';
 import { phaseOf } from '../waves/wave-phase';
 import { forgetWaves, type Wave, type WaveQuota } from '../waves/wave.service';
 import { QuotaCounterModel } from './quota-counter.model';
-import { counterOf, ensureCounters, readCounters } from './quotas';
+import { counterOf, ensureCounters, ensuredCounters, readCounters } from './quotas';
 
 export interface QuotaCellStatus extends WaveQuota {
   /** Counted completes in the cell. */
@@ -39,25 +39,23 @@ function sameQuotas(a: readonly WaveQuota[], b: readonly WaveQuota[]): boolean {
   return a.length === b.length && a.every((quota) => b.some((other) => sameCell(other, quota) && other.limit === quota.limit));
 }
 
+/** Each quota of the wave with the count of its counter among `counters`. */
+function statusesOf(wave: Wave, counters: ReadonlyArray<{ questionId: string; optionId: string; count: number }>): QuotaCellStatus[] {
+  return wave.quotas.map((quota) => {
+    const count = counters.find((counter) => sameCell(counter, quota))?.count ?? 0;
+    return { ...quota, count, full: count >= quota.limit };
+  });
+}
+
 export function createQuotaService({ catalog, logger, clock }: { catalog: SurveyCatalog; logger: Logger; clock: Clock }) {
   const lifecycle = createWaveLifecycle({ catalog, logger, clock });
 
   /** The definition the wave's respondents answer, which its quotas are checked against. */
   const versionOf = (wave: Wave): Promise<LoadedSurvey> => catalog.forWave(wave);
 
-  /** Each quota of the wave with the count of its counter, as the counters stand. */
-  async function countedCells(wave: Wave): Promise<QuotaCellStatus[]> {
-    const counters = await readCounters(wave, wave.quotas);
-    return wave.quotas.map((quota) => {
-      const count = counters.find((counter) => sameCell(counter, quota))?.count ?? 0;
-      return { ...quota, count, full: count >= quota.limit };
-    });
-  }
-
   /** Each quota of the wave with its count; counters a copied wave lacks are made on the way. */
   async function cellStatuses(wave: Wave): Promise<QuotaCellStatus[]> {
-    await ensureCounters(wave, wave.quotas);
-    return countedCells(wave);
+    return statusesOf(wave, await ensuredCounters(wave, wave.quotas));
   }
 
   return {
@@ -92,7 +90,7 @@ export function createQuotaService({ catalog, logger, clock }: { catalog: Survey
       await QuotaCounterModel.deleteMany({ surveyId, waveId, ...(after.length ? { $nor: after.map((quota) => counterOf(changed, quota)) } : {}) });
       await recordAudit({ ...actor, action: 'quota_changed', surveyId, target: waveId, details: { before: wave.quotas, after } }, logger);
       // Every counter of `after` was just made or given its limit: read them as they stand.
-      return { wave: changed, cells: await countedCells(changed) };
+      return { wave: changed, cells: statusesOf(changed, await readCounters(changed, after)) };
     },
   };
 }

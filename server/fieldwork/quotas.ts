@@ -49,10 +49,10 @@ export async function countCompletesIn(wave: WaveRef, cell: QuotaCell): Promise<
  * Gives each cell a counter with the cell's limit: a cell without one starts from the completes
  * already in it (a quota set while the wave runs, or copied from another wave); one whose limit
  * changed takes the new limit. A counter made at the same moment by another request is left as
- * that one made it.
+ * that one made it. `read`: the cells' counters, when the caller has just read them.
  */
-export async function ensureCounters(wave: WaveRef, quotas: readonly WaveQuota[]): Promise<void> {
-  const existing = await readCounters(wave, quotas);
+export async function ensureCounters(wave: WaveRef, quotas: readonly WaveQuota[], read?: readonly StoredCounter[]): Promise<void> {
+  const existing = read ?? (await readCounters(wave, quotas));
   for (const quota of quotas) {
     const counter = existing.find((c) => sameCell(c, quota));
     if (counter) {
@@ -66,6 +66,17 @@ export async function ensureCounters(wave: WaveRef, quotas: readonly WaveQuota[]
       if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
     }
   }
+}
+
+/**
+ * The counters of these quotas, each one made or given its quota's limit first where it needs
+ * it (ensureCounters): one read when they are all in place, as they are but for a copied wave.
+ */
+export async function ensuredCounters(wave: WaveRef, quotas: readonly WaveQuota[]): Promise<StoredCounter[]> {
+  const counters = await readCounters(wave, quotas);
+  if (quotas.every((quota) => counters.some((counter) => sameCell(counter, quota) && counter.limit === quota.limit))) return counters;
+  await ensureCounters(wave, quotas, counters);
+  return readCounters(wave, quotas);
 }
 
 /** A quota cell the answers fall in that is already full, if any. */
