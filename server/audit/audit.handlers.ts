@@ -6,7 +6,8 @@ import type { Request, RequestHandler } from 'express';
 import { stringify } from 'csv-stringify';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { AppError, ValidationError } from '../lib/errors';
-import { negotiateLanguage, translator, type Translate } from '../lib/i18n/index';
+import { translator, type Translate } from '../lib/i18n/index';
+import { staffPageContext } from '../console/page-context';
 import { surveyTitles } from '../surveys/survey-titles';
 import { guardCell } from '../exports/formula-guard';
 import { AUDIT_ACTIONS, formatAuditCursor, parseAuditCursor, readAuditPage, type AuditAction, type AuditFilter, type StoredAuditEvent } from './audit.service';
@@ -90,15 +91,14 @@ function detailsText(event: StoredAuditEvent): string {
 
 export function createAuditHandlers({ catalog }: AppDependencies) {
   const showTrail: RequestHandler = async (req, res) => {
-    const lang = negotiateLanguage(req);
-    const t = translator(lang);
     const query = readQuery(req);
+    // The other language shows the same view: the same filters, the same page.
+    const context = staffPageContext(req, `/admin/audit${queryString(query, query.before ? { before: query.before } : {})}`);
+    const { lang, t } = context;
     const surveys = surveyTitles(catalog, lang);
     const locals = {
-      lang,
-      t,
+      ...context,
       title: `${t('audit.title')} – Barometer`,
-      switchLanguageHref: `/admin/audit${queryString(query, { ...(query.before ? { before: query.before } : {}), lang: lang === 'fr' ? 'en' : 'fr' })}`,
       query,
       actions: AUDIT_ACTIONS,
       surveys,

@@ -9,7 +9,9 @@ export interface StaffPageContext {
   switchLanguageHref: string | undefined;
 }
 
+/** `languagePath` may carry a query of its own (a filtered view): the language is added to it. */
 export function staffPageContext(req: Request, languagePath: string | undefined): StaffPageContext {
   const lang = negotiateLanguage(req);
-  return { lang, t: translator(lang), switchLanguageHref: languagePath && `${languagePath}?lang=${lang === 'fr' ? 'en' : 'fr'}` };
+  const other = lang === 'fr' ? 'en' : 'fr';
+  return { lang, t: translator(lang), switchLanguageHref: languagePath && `${languagePath}${languagePath.includes('?') ? '&' : '?'}lang=${other}` };
 }
