@@ -6,7 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../lib/errors';
 import { publicBaseUrl, requestOrigin } from '../lib/public-url';
 import type { MessageKey, Translate } from '../lib/i18n/index';
-import { staffPageContext } from '../console/page-context';
+import { doneNotice, staffPageContext } from '../console/page-context';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { surveyTitles } from '../surveys/survey-titles';
 import { PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
@@ -152,8 +152,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
   const show: RequestHandler = async (req, res) => {
     const { t } = pageContext(req, undefined);
     const account = await accounts.findAccount(userIdOf(req));
-    const done = typeof req.query.done === 'string' && Object.hasOwn(DONE_NOTICES, req.query.done) ? DONE_NOTICES[req.query.done as Done] : undefined;
-    renderAccount(req, res, 200, account, { notice: done && t(done) });
+    renderAccount(req, res, 200, account, { notice: doneNotice(req, DONE_NOTICES, t) });
   };
 
   const update: RequestHandler = async (req, res) => {
