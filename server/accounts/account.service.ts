@@ -115,6 +115,11 @@ function found<User>(user: User | null): User {
   return user;
 }
 
+/** How many accounts exist: none means the first admin is still to be set up. */
+export function countAccounts(): Promise<number> {
+  return UserModel.estimatedDocumentCount();
+}
+
 /** A one-time link's secret (only its hash is stored) and when it stops working. */
 export interface PasswordLink {
   token: string;
@@ -162,9 +167,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
   }
 
   return {
-    async countAccounts(): Promise<number> {
-      return UserModel.estimatedDocumentCount();
-    },
+    countAccounts,
 
     async listAccounts(): Promise<Account[]> {
       const users = await UserModel.find({}, { passwordLink: 0 }).sort({ email: 1 }).lean<StoredUser[]>();
@@ -300,7 +303,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       setup: FirstAdminSetup,
       actor: Omit<AuditActor, 'actorId' | 'actorEmail'> & { ip: string },
     ): Promise<Account> {
-      if ((await UserModel.estimatedDocumentCount()) > 0) throw new ConflictError('An administrator already exists; sign in instead', 'setup_done');
+      if ((await countAccounts()) > 0) throw new ConflictError('An administrator already exists; sign in instead', 'setup_done');
       // The code is guessed at the same pace as a password, with a growing delay, counted per
       // address: one visitor's wrong guesses must not lock the code's holder out.
       const attempt = { email: `(setup code from ${actor.ip})`, ip: actor.ip };

@@ -2,11 +2,11 @@
 import type { Logger } from '../lib/logger';
 import type { Config } from '../lib/config';
 import type { FirstAdminSetup } from './first-admin';
-import { UserModel } from './user.model';
+import { countAccounts } from './account.service';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 
 export async function announceFirstAdminSetup(setup: FirstAdminSetup, config: Config, logger: Logger, port: number): Promise<void> {
-  if ((await UserModel.estimatedDocumentCount()) > 0) return;
+  if ((await countAccounts()) > 0) return;
   const base = publicBaseUrl(config, serverOrigin(config.HOST, port));
   // The code goes to the console, not the log: logs are often shipped and kept elsewhere.
   logger.warn('no account exists yet: the first admin setup code is printed on the console');
