@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type AppError, ValidationError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { InterfaceLanguage, MessageKey, Translate } from '../lib/i18n/index';
-import { staffPageContext } from '../console/page-context';
+import { doneNotice, staffPageContext } from '../console/page-context';
 import { mayManageSurvey } from '../accounts/permissions';
 import { auditActorOf, principalOf } from '../accounts/principal';
 import { echoedText, refusalMessage } from '../accounts/refusals';
@@ -89,6 +89,9 @@ function durationText(ms: number | null, t: Translate): string | undefined {
 
 /** PUT body: every quota of the wave; a cell left out has none. */
 const ZQuotas = z.array(z.strictObject({ questionId: z.string().min(1), optionId: z.string().min(1), limit: z.number() })).max(500);
+
+/** After saving quotas, the quotas page says so (`?done=`). */
+const QUOTAS_NOTICES = { saved: 'fieldwork.done_saved' } as const satisfies Record<string, MessageKey>;
 
 export function createFieldworkHandlers({ catalog, logger, clock }: AppDependencies) {
   const quotas = createQuotaService({ catalog, logger, clock });
@@ -187,8 +190,7 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
   }
 
   const quotasPage: RequestHandler = async (req, res) => {
-    const { t } = staffPageContext(req, undefined);
-    await renderQuotas(req, res, 200, { notice: req.query.done === 'saved' ? t('fieldwork.done_saved') : undefined });
+    await renderQuotas(req, res, 200, { notice: doneNotice(req, QUOTAS_NOTICES, staffPageContext(req, undefined).t) });
   };
 
   const saveQuotas: RequestHandler = async (req, res) => {

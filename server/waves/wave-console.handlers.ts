@@ -6,13 +6,13 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { type AppError, UnprocessableError, ValidationError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
-import type { MessageKey, Translate } from '../lib/i18n/index';
+import type { MessageKey } from '../lib/i18n/index';
 import { mayManageSurvey } from '../accounts/permissions';
 import { auditActorOf, principalOf } from '../accounts/principal';
 import { echoedText, refusalMessage } from '../accounts/refusals';
 import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
-import { staffPageContext } from '../console/page-context';
+import { doneNotice, staffPageContext } from '../console/page-context';
 import { describeWaveAt, listSurveyVersions, waveOverviews, type WaveOverview } from '../console/wave-overview.service';
 import { surveyConsolePath, waveConsolePath } from './console-paths';
 import { localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates';
@@ -184,11 +184,6 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     return mayManageSurvey(principalOf(req).account, survey.definition.id);
   }
 
-  function doneNotice(req: Request, t: Translate): string | undefined {
-    const done = req.query.done;
-    return typeof done === 'string' && Object.hasOwn(DONE_NOTICES, done) ? t(DONE_NOTICES[done as Done]) : undefined;
-  }
-
   async function renderSurvey(req: Request, res: Response, status: number, extra: { form?: NewWaveForm; error?: string } = {}): Promise<void> {
     const survey = surveyOf(req);
     const surveyId = survey.definition.id;
@@ -269,7 +264,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
   };
 
   const wavePage: RequestHandler = async (req, res) => {
-    await renderWave(req, res, 200, { notice: doneNotice(req, staffPageContext(req, undefined).t) });
+    await renderWave(req, res, 200, { notice: doneNotice(req, DONE_NOTICES, staffPageContext(req, undefined).t) });
   };
 
   /**

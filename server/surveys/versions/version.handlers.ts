@@ -8,7 +8,7 @@ import { refusalMessage } from '../../accounts/refusals';
 import type { AppDependencies } from '../../lib/app-dependencies';
 import { AppError, ValidationError } from '../../lib/errors';
 import type { MessageKey, Translate } from '../../lib/i18n/index';
-import { staffPageContext } from '../../console/page-context';
+import { doneNotice, staffPageContext } from '../../console/page-context';
 import { surveyConsolePath, waveConsolePath } from '../../waves/console-paths';
 import { surveyTitle } from '../survey-titles';
 import { DefinitionRefusedError, type VersionService } from './version.service';
@@ -52,6 +52,9 @@ function changesPath(surveyId: string, waveId: string): string {
 function utcMinute(date: Date): string {
   return date.toISOString().slice(0, 16).replace('T', ' ');
 }
+
+/** After marking a change, the changes page says so (`?done=`). */
+const CHANGES_NOTICES = { marked: 'changes.marked', unmarked: 'changes.unmarked' } as const satisfies Record<string, MessageKey>;
 
 export function createVersionHandlers({ catalog }: AppDependencies, versions: VersionService) {
   async function renderVersions(req: Request, res: Response, status: number, extra: { notice?: string; error?: string; problems?: DefinitionRefusedError['problems'] }): Promise<void> {
@@ -150,9 +153,8 @@ export function createVersionHandlers({ catalog }: AppDependencies, versions: Ve
   }
 
   const showChanges: RequestHandler = async (req, res) => {
-    const { t } = staffPageContext(req, '');
-    const done = req.query.done === 'marked' ? t('changes.marked') : req.query.done === 'unmarked' ? t('changes.unmarked') : undefined;
-    await renderChanges(req, res, 200, { ...(done ? { notice: done } : {}) });
+    const notice = doneNotice(req, CHANGES_NOTICES, staffPageContext(req, undefined).t);
+    await renderChanges(req, res, 200, { ...(notice ? { notice } : {}) });
   };
 
   const markEditorial: RequestHandler = async (req, res) => {
