@@ -11,18 +11,13 @@ import { createFiguresService } from './figures/figures.service';
 import { createReportService } from './report/report.service';
 import { createWeightingSettings } from './weighting/weighting-settings.service';
 import { listWaves } from '../waves/wave.service';
+import { issueDetails, issuesText, requireJsonBody } from '../lib/input-errors';
 
 type Params = { surveyId: string; wave: string };
 
 function parseQuery(req: Request) {
   const result = ZFiguresQuery.safeParse(req.query);
-  if (!result.success) {
-    throw new ValidationError(
-      result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
-      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      'invalid_query',
-    );
-  }
+  if (!result.success) throw new ValidationError(issuesText(result.error.issues, 'query'), issueDetails(result.error.issues), 'invalid_query');
   return result.data;
 }
 
@@ -43,7 +38,7 @@ export function analysisRoutes({ catalog, config, logger }: AppDependencies): { 
 
   const changeWeighting: RequestHandler = async (req, res) => {
     const { surveyId, wave } = req.params as Params;
-    if (!req.is('application/json')) throw new ValidationError('Send the weighting as application/json', undefined, 'json_required');
+    requireJsonBody(req, 'the weighting');
     await weighting.change(surveyId, wave, req.body, auditActorOf(req));
     res.status(204).end();
   };

@@ -17,10 +17,11 @@ import {
   writeResponsesXlsx,
   type ExportTarget,
 } from './export.service';
+import { issueDetails } from '../lib/input-errors';
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(result.error.issues.map((i) => i.message).join('; '), result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!result.success) throw new ValidationError(result.error.issues.map((i) => i.message).join('; '), issueDetails(result.error.issues));
   return result.data;
 }
 

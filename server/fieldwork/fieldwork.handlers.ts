@@ -21,6 +21,7 @@ import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import type { Wave, WaveQuota } from '../waves/wave.service';
 import { computeWaveProgress, type WaveProgress } from './progress.service';
 import { createQuotaService, quotaQuestionsOf, type QuotaCellStatus } from './quota.service';
+import { issueDetails, issuesText, requireJsonBody } from '../lib/input-errors';
 
 /** The refusals the quota page words itself, each naming the cell from the service's details. */
 const REFUSALS: Record<string, MessageKey> = {
@@ -228,14 +229,11 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
 
   const putQuotasJson: RequestHandler = async (req, res) => {
     const { wave } = await waveOf(req);
-    if (!req.is('application/json')) throw new ValidationError('Send the body as application/json', undefined, 'json_required');
+    requireJsonBody(req);
     const parsed = ZQuotas.safeParse(req.body);
     if (!parsed.success) {
-      throw new ValidationError(
-        `Send every quota of the wave as [{ "questionId", "optionId", "limit" }]: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        'invalid_quotas',
-      );
+      const { issues } = parsed.error;
+      throw new ValidationError(`Send every quota of the wave as [{ "questionId", "optionId", "limit" }]: ${issuesText(issues)}`, issueDetails(issues), 'invalid_quotas');
     }
     const { cells } = await quotas.setQuotas(wave, parsed.data, auditActorOf(req));
     res.json({ surveyId: wave.surveyId, waveId: wave.waveId, quotas: cells });

@@ -3,7 +3,7 @@
 // response-admin.service.ts (and take.service.ts's preview). A refused form is drawn again with
 // the message, the status the service chose and what was typed.
 import type { Request, RequestHandler, Response } from 'express';
-import { AppError, ValidationError } from '../lib/errors';
+import { AppError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { negotiateLanguage, type MessageKey, type Translate } from '../lib/i18n/index';
 import { staffPageContext } from '../console/page-context';
@@ -19,6 +19,7 @@ import type { StoredResponse } from './response.service';
 import { setResumeCookie } from './resume-cookie';
 import { createTakeService } from './take.service';
 import { pathOf } from './take.handlers';
+import { requireJsonBody } from '../lib/input-errors';
 
 const REFUSALS: Record<string, MessageKey> = {
   wave_closed: 'responses.preview_closed',
@@ -245,7 +246,7 @@ export function createResponseAdminHandlers({ catalog, config, logger, clock }: 
   }
 
   const voidJson: RequestHandler = async (req, res) => {
-    if (!req.is('application/json')) throw new ValidationError('Send {"reason": "..."} as application/json', undefined, 'json_required');
+    requireJsonBody(req, '{"reason": "..."}');
     const reason: unknown = formOf(req).reason;
     // A missing reason is refused by the use case, as an empty one is (422).
     const voided = await admin.voidResponse(

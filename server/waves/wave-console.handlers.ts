@@ -18,6 +18,7 @@ import { surveyConsolePath, waveConsolePath } from './console-paths';
 import { localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates';
 import { createWaveLifecycle, type Schedule, type WaveSettings } from './wave-lifecycle.service';
 import type { Wave } from './wave.service';
+import { issueDetails, issuesText, requireJsonBody } from '../lib/input-errors';
 
 /** The refusals the pages word themselves; the others show the service's message, which names the waves involved. */
 const REFUSALS: Record<string, MessageKey> = {
@@ -156,15 +157,9 @@ const ZWavePatch = z.strictObject({
 });
 
 function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
-  if (!req.is('application/json')) throw new ValidationError('Send the body as application/json', undefined, 'json_required');
+  requireJsonBody(req);
   const parsed = schema.safeParse(req.body);
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      'invalid_wave',
-    );
-  }
+  if (!parsed.success) throw new ValidationError(issuesText(parsed.error.issues), issueDetails(parsed.error.issues), 'invalid_wave');
   return parsed.data;
 }
 
@@ -324,7 +319,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
 
   const createJson: RequestHandler = async (req, res) => {
     const survey = surveyOf(req);
-    if (!req.is('application/json')) throw new ValidationError('Send the body as application/json', undefined, 'json_required');
+    requireJsonBody(req);
     const wave = await lifecycle.createWave(survey.definition.id, req.body, auditActorOf(req));
     res.status(201).location(`/api/v1/surveys/${encodeURIComponent(wave.surveyId)}/waves/${encodeURIComponent(wave.waveId)}`).json(await waveJson(survey, wave));
   };

@@ -13,6 +13,7 @@ import { WaveModel } from './wave.model';
 import { phaseOf, type WavePhase } from './wave-phase';
 import { quotaProblems } from './quota-cells';
 import { CURRENT_WAVE, forgetWaves, listWaves, toWave, type Wave } from './wave.service';
+import { issuesText } from '../lib/input-errors';
 
 const WAVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -252,7 +253,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     async createWave(surveyId: string, input: unknown, actor: AuditActor): Promise<Wave> {
       const survey = catalog.require(surveyId);
       const parsed = ZNewWave.safeParse(input);
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.') || 'wave'}: ${i.message}`).join('; '), { issues: parsed.error.issues }, 'invalid_wave');
+      if (!parsed.success) throw new ValidationError(issuesText(parsed.error.issues, 'wave'), { issues: parsed.error.issues }, 'invalid_wave');
       const { waveId, label, copyFrom, fingerprint = survey.fingerprint } = parsed.data;
       const waves = await listWaves(surveyId);
       const source = copyFrom ? waves.find((w) => w.waveId === copyFrom) : waves[0];

@@ -10,6 +10,7 @@ import type { TSurveyDefinition } from '../../surveys/survey.schemas';
 import { findWave, setWaveWeighting } from '../../waves/wave.service';
 import { ZWeightingConfig, type TWeightingConfig } from '../figures/figures.schemas';
 import { readTargetShares } from './targets';
+import { issuesText } from '../../lib/input-errors';
 
 function checkWeightingTargets(definition: TSurveyDefinition, config: TWeightingConfig): void {
   const problems: string[] = [];
@@ -39,7 +40,7 @@ export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) 
       const { definition } = await catalog.forWave(wave);
       const parsed = ZWeightingConfig.safeParse(body);
       if (!parsed.success) {
-        throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), undefined, 'invalid_weighting');
+        throw new ValidationError(issuesText(parsed.error.issues), undefined, 'invalid_weighting');
       }
       checkWeightingTargets(definition, parsed.data);
       await setWaveWeighting(surveyId, wave.waveId, parsed.data);
