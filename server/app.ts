@@ -26,6 +26,9 @@ import { waveConsoleRouters } from './waves/wave-console.routes';
 import { versionRoutes, versionUploadRoutes } from './surveys/versions/version.routes';
 import { responseAdminRouters } from './responses/response-admin.routes';
 import { fieldworkRouters } from './fieldwork/fieldwork.routes';
+import { mailRouters } from './mail/mail.routes';
+import { panelRouters } from './panels/panel.routes';
+import { invitationRouters } from './invitations/invitation.routes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,6 +82,13 @@ export function createApp(deps: AppDependencies): Express {
   app.use(responseAdmin.api);
   const fieldwork = fieldworkRouters(deps);
   app.use(fieldwork.api);
+  const mail = mailRouters(deps);
+  app.use(mail.api);
+  const panels = panelRouters(deps);
+  app.use(panels.api);
+  // Also the one-click unsubscribe (RFC 8058): a mail client posts it, with no CSRF token to send.
+  const invitations = invitationRouters(deps);
+  app.use(invitations.api);
   // Multipart and raw-text bodies: they read and check their own (versions/version.routes.ts).
   app.use(versionUploadRoutes(deps));
 
@@ -107,6 +117,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(versionRoutes(deps));
   app.use(responseAdmin.pages);
   app.use(fieldwork.pages);
+  app.use(mail.pages);
+  app.use(panels.pages);
+  app.use(invitations.pages);
   app.use(analysis.pages);
   app.use(exportRoutes(deps));
   app.use(takeRoutes(deps));

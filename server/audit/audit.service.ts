@@ -34,6 +34,13 @@ export const AUDIT_ACTIONS = [
   'test_responses_deleted',
   'quota_changed',
   'responses_imported',
+  'panel_created',
+  'panel_imported',
+  'panel_member_changed',
+  'invitations_sent',
+  'member_unsubscribed',
+  'mail_retried',
+  'password_link_mailed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

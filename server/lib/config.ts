@@ -31,6 +31,22 @@ export const ZConfig = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(60),
   /** ...and this long after sign-in, however active. */
   SESSION_MAX_HOURS: z.coerce.number().int().positive().max(24 * 30).default(12),
+  /**
+   * Where mail goes: smtp://user:pass@host:587 (STARTTLS when the server offers it) or
+   * smtps://host:465 (TLS from the start). Unset: a mail catcher on loopback keeps every message
+   * for the console's outbox page, and nothing leaves the machine.
+   */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** The sender of every message; a name and an address, on one line. */
+  MAIL_FROM: z.string().regex(/^[^\r\n]+$/, 'must be one line').default('Barometer <barometer@localhost>'),
+  /** The organisation's postal address, printed at the foot of every bulk message (anti-spam laws ask for it). */
+  MAIL_POSTAL_ADDRESS: z.string().regex(/^[^\r\n]*$/, 'must be one line').default(''),
+  /** Messages handed to SMTP per second, at most, by each worker. */
+  MAIL_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
+  /** Whether this process sends the outbox (a second process can run `npm run mail -- worker`). */
+  MAIL_WORKER: ZBooleanString.default(true),
+  /** Hours of the survey's day when no reminder is sent: "21-8" holds them from 21:00 to 08:00. */
+  MAIL_QUIET_HOURS: z.string().regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'must be two hours, as 21-8').default('21-8'),
 });
 
 export type Config = Readonly<z.infer<typeof ZConfig> & { dataDir: string; surveysDir: string }>;

@@ -40,6 +40,10 @@ const waveSchema = new Schema(
     graceMinutes: { type: Number, min: 0, default: 60 },
     /** How respondents reach the survey: anyone with the link, or invited panel members only. */
     accessMode: { type: String, enum: ['open', 'panel'], default: 'open' },
+    /** The panel (panels.panelId) whose members a panel wave invites. */
+    panelId: { type: String },
+    /** Responses of a panel wave are not linkable to members: only "has completed" is kept (invitation.model.ts). */
+    anonymous: { type: Boolean, default: false },
     /** Completes the organizer aims for, shown against progress. */
     targetSample: { type: Number, min: 0 },
     quotas: { type: [quotaSchema], default: [] },

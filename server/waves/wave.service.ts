@@ -35,6 +35,10 @@ export interface Wave {
   closedAt?: Date;
   graceMinutes: number;
   accessMode: 'open' | 'panel';
+  /** The panel a panel wave invites. */
+  panelId?: string;
+  /** Responses not linkable to panel members. */
+  anonymous: boolean;
   targetSample?: number;
   quotas: WaveQuota[];
   reminderDays: number[];
@@ -70,6 +74,8 @@ export function toWave(doc: StoredWave): Wave {
     ...(closedAt ? { closedAt } : {}),
     graceMinutes: typeof doc.graceMinutes === 'number' ? doc.graceMinutes : 60,
     accessMode: doc.accessMode === 'panel' ? 'panel' : 'open',
+    ...(typeof doc.panelId === 'string' ? { panelId: doc.panelId } : {}),
+    anonymous: doc.anonymous === true,
     ...(typeof doc.targetSample === 'number' ? { targetSample: doc.targetSample } : {}),
     quotas: (doc.quotas ?? []).map((q) => ({ questionId: q.questionId, optionId: q.optionId, limit: q.limit })),
     reminderDays: [...(doc.reminderDays ?? [])],

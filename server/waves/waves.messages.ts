@@ -6,6 +6,7 @@ export const WAVES_MESSAGES = {
   'waves.nav_quotas': { fr: 'Quotas', en: 'Quotas' },
   'waves.versions_link': { fr: 'Versions du questionnaire, et en déposer une nouvelle', en: 'Questionnaire versions, and uploading a new one' },
   'waves.nav_responses': { fr: 'Réponses et test', en: 'Responses and testing' },
+  'waves.nav_invitations': { fr: 'Invitations', en: 'Invitations' },
   'waves.nav_changes': { fr: 'Questionnaire et changements', en: 'Questionnaire and changes' },
 
   'waves.survey_title': { fr: 'Vagues', en: 'Waves' },

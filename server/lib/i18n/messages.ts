@@ -10,6 +10,9 @@ import { WAVES_MESSAGES } from '../../waves/waves.messages';
 import { VERSIONS_MESSAGES } from '../../surveys/versions/versions.messages';
 import { RESPONSE_ADMIN_MESSAGES } from '../../responses/response-admin.messages';
 import { FIELDWORK_MESSAGES } from '../../fieldwork/fieldwork.messages';
+import { MAIL_MESSAGES } from '../../mail/mail.messages';
+import { PANELS_MESSAGES } from '../../panels/panels.messages';
+import { INVITATIONS_MESSAGES } from '../../invitations/invitations.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
@@ -24,6 +27,9 @@ export const MESSAGES = {
   ...VERSIONS_MESSAGES,
   ...RESPONSE_ADMIN_MESSAGES,
   ...FIELDWORK_MESSAGES,
+  ...MAIL_MESSAGES,
+  ...PANELS_MESSAGES,
+  ...INVITATIONS_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },

@@ -1,0 +1,38 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+// One panel member's invitation to one wave: their personal link (only its hash is stored), the
+// mail sent about it, and whether they answered. The member's history per wave reads from here.
+//
+// Anonymous waves: the response holds no member or invitation id, and this document holds no
+// response id; only `completed` is written, by a separate write at the completing submit, without
+// a time (a time would let the two be matched up).
+const invitationSchema = new Schema(
+  {
+    surveyId: { type: String, required: true },
+    waveId: { type: String, required: true },
+    panelId: { type: String, required: true },
+    memberId: { type: String, required: true },
+    /** sha256 of the personal token (32 random bytes, base64url); the token is only in the mail. */
+    tokenHash: { type: String, required: true },
+    /** When the invitation mail was queued; unset while the wave's invitations are not sent yet. */
+    invitedAt: { type: Date },
+    /** Reminders queued so far; the next is due reminderDays[remindersSent] days after invitedAt. */
+    remindersSent: { type: Number, required: true, default: 0 },
+    lastRemindedAt: { type: Date },
+    /** The member's response, in an identified wave: resumed by their link from any device. */
+    responseId: { type: String },
+    /** The one complete response this token allows has been given. */
+    completed: { type: Boolean, required: true, default: false },
+    /** When, in an identified wave only. */
+    completedAt: { type: Date },
+  },
+  { timestamps: false, collection: 'invitations' },
+);
+invitationSchema.index({ tokenHash: 1 }, { unique: true });
+invitationSchema.index({ surveyId: 1, waveId: 1, memberId: 1 }, { unique: true });
+invitationSchema.index({ surveyId: 1, panelId: 1, memberId: 1 });
+// The reminder scheduler's scan: a wave's invitations not completed.
+invitationSchema.index({ surveyId: 1, waveId: 1, completed: 1, remindersSent: 1 });
+
+export type InvitationDocument = InferSchemaType<typeof invitationSchema>;
+export const InvitationModel = mongoose.model('Invitation', invitationSchema);

@@ -1,0 +1,2 @@
+// The panel pages' strings.
+export const PANELS_MESSAGES = {} as const;
