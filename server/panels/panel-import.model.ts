@@ -1,0 +1,54 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+// A panel import waits here between the upload and the organizer's confirmation: the report is
+// shown first and nothing reaches panel_members until it is confirmed (panel-import.service.ts).
+// Both collections expire by themselves (TTL on expiresAt), so an import never confirmed leaves
+// nothing behind.
+const panelImportSchema = new Schema(
+  {
+    surveyId: { type: String, required: true },
+    panelId: { type: String, required: true },
+    fileName: { type: String },
+    format: { type: String, enum: ['csv', 'xlsx'], required: true },
+    /** reading (in the background) → ready (report shown) → applying → applied; or failed / cancelled. */
+    status: { type: String, enum: ['reading', 'ready', 'applying', 'applied', 'failed', 'cancelled'], required: true },
+    /** Rows read so far, and when the reader last said so (a reader that stopped saying is dead). */
+    progress: { rows: { type: Number, required: true, default: 0 }, at: { type: Date } },
+    report: { type: Schema.Types.Mixed },
+    /** Why reading failed, as shown to the organizer; and its code. */
+    failure: { message: { type: String }, code: { type: String } },
+    createdBy: { type: String },
+    startedAt: { type: Date, required: true },
+    appliedAt: { type: Date },
+    expiresAt: { type: Date, required: true },
+  },
+  { timestamps: false, collection: 'panel_imports', minimize: false },
+);
+panelImportSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+panelImportSchema.index({ surveyId: 1, panelId: 1, startedAt: -1 });
+
+export type PanelImportDocument = InferSchemaType<typeof panelImportSchema>;
+export const PanelImportModel = mongoose.model('PanelImport', panelImportSchema);
+
+// One valid row of an import, as it will be written when confirmed: what the file gives (empty
+// cells are left out: they never clear a stored value) and whether it adds, updates or leaves a
+// member as is. Rows are staged here as they are read, so a 100,000-row file is never held whole.
+const panelImportRowSchema = new Schema(
+  {
+    importId: { type: String, required: true },
+    line: { type: Number, required: true },
+    action: { type: String, enum: ['add', 'update', 'unchanged'], required: true },
+    email: { type: String, required: true },
+    emailKey: { type: String, required: true },
+    name: { type: String },
+    language: { type: String },
+    attributes: { type: Schema.Types.Mixed, default: {} },
+    expiresAt: { type: Date, required: true },
+  },
+  { timestamps: false, collection: 'panel_import_rows', minimize: false },
+);
+panelImportRowSchema.index({ importId: 1, action: 1, line: 1 });
+panelImportRowSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+export type PanelImportRowDocument = InferSchemaType<typeof panelImportRowSchema>;
+export const PanelImportRowModel = mongoose.model('PanelImportRow', panelImportRowSchema);
