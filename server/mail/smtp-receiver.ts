@@ -1,0 +1,133 @@
+// An SMTP server on loopback that reads each message whole: the local mail catcher (no SMTP_URL)
+// keeps what it receives for the console, and the tests' SMTP server (test/support/smtp.ts)
+// asserts on it. smtp-server speaks the protocol and mailparser reads the MIME, both from
+// nodemailer's author, so what is checked is what a real server would receive.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { systemClock, type Clock } from '../lib/clock';
+
+export interface ReceivedMail {
+  /** With its angle brackets, as sent: "<…@domain>". */
+  messageId: string;
+  /** The From address, and its display name when there is one. */
+  from: string;
+  fromName?: string;
+  /** The To addresses, joined by ", " when there are several. */
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Every header line as received (unfolded), by lower-cased name; a repeated header keeps its first value. */
+  headers: Map<string, string>;
+  /** The SMTP envelope's recipients. */
+  envelopeTo: string[];
+  size: number;
+  receivedAt: Date;
+}
+
+/** An SMTP answer that refuses: 4xx is temporary (the sender retries), 5xx permanent. */
+export interface SmtpRefusal {
+  code: number;
+  message: string;
+}
+
+export interface SmtpReceiverOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Asked at RCPT TO and at the end of DATA: a refusal answers that code instead of accepting. */
+  refusal?(): SmtpRefusal | null;
+  /** Runs before the server answers 250, so a message is kept before its sender hears it was. */
+  onMessage(mail: ReceivedMail): Promise<void> | void;
+  /** The largest message accepted, in bytes. */
+  maxSize?: number;
+  /** Stamps receivedAt. */
+  clock?: Clock;
+}
+
+export interface SmtpReceiver {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+function addressesOf(field: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] {
+  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return objects.flatMap((object) => object.value).map((entry) => ({ address: entry.address ?? '', ...(entry.name ? { name: entry.name } : {}) }));
+}
+
+function refusalError(refusal: SmtpRefusal): Error {
+  return Object.assign(new Error(refusal.message), { responseCode: refusal.code });
+}
+
+async function readStream(stream: SMTPServerDataStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Reads one message as received. */
+export async function parseReceivedMail(raw: Buffer, envelopeTo: string[], receivedAt: Date): Promise<ReceivedMail> {
+  const parsed = await simpleParser(raw);
+  const headers = new Map<string, string>();
+  for (const { key, line } of parsed.headerLines) {
+    if (!headers.has(key)) headers.set(key, line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  }
+  const [from] = addressesOf(parsed.from);
+  return {
+    messageId: parsed.messageId ?? '',
+    from: from?.address ?? '',
+    ...(from?.name ? { fromName: from.name } : {}),
+    to: addressesOf(parsed.to).map((entry) => entry.address).join(', '),
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+    headers,
+    envelopeTo,
+    size: raw.length,
+    receivedAt,
+  };
+}
+
+export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<SmtpReceiver> {
+  const server = new SMTPServer({
+    authOptional: true,
+    // A loopback server has no certificate worth offering; a client that saw STARTTLS would try it.
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: options.maxSize ?? 25 * 1024 * 1024,
+    // On close, connections still open are cut at once: a stopped server is down, as in an outage.
+    closeTimeout: 10,
+    onRcptTo(_address, _session, callback) {
+      const refusal = options.refusal?.();
+      callback(refusal ? refusalError(refusal) : undefined);
+    },
+    onData(stream, session, callback) {
+      readStream(stream)
+        .then(async (raw) => {
+          if (stream.sizeExceeded) return callback(refusalError({ code: 552, message: 'Message too large' }));
+          const refusal = options.refusal?.();
+          if (refusal) return callback(refusalError(refusal));
+          const mail = await parseReceivedMail(raw, session.envelope.rcptTo.map((rcpt) => rcpt.address), (options.clock ?? systemClock).now());
+          await options.onMessage(mail);
+          callback();
+        })
+        .catch((error: unknown) => callback(refusalError({ code: 451, message: `Not kept: ${(error as Error).message}` })));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // A client that drops mid-message makes the server emit an error; it is the client's problem.
+  server.on('error', () => undefined);
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
