@@ -1,7 +1,74 @@
-// Panels: import, members, history. Stub: the panels part fills it.
-import { Router } from 'express';
+// A survey's panels: the console's pages and the JSON API. The API and the upload form are mounted
+// before the app's form parsers and CSRF check (app.ts): the API changes only with a token
+// (guards.ts), and the upload is multipart, so its CSRF token can only be checked once multer has
+// read the form, as the definition upload does (surveys/versions/version.routes.ts).
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import express, { type RequestHandler, type Router } from 'express';
+import multer from 'multer';
 import type { AppDependencies } from '../lib/app-dependencies';
+import { ValidationError } from '../lib/errors';
+import { routeTable } from '../lib/routes';
+import { csrfProtection } from '../lib/security';
+import { surveyOrganizer, surveyReader } from '../accounts/guards';
+import { createPanelImports } from './panel-import.service';
+import { MAX_IMPORT_BYTES } from './panel-import-reader';
+import { createPanelConsoleHandlers } from './panel-console.handlers';
+import { createPanelApiHandlers } from './panel-api.handlers';
 
-export function panelRouters(_deps: AppDependencies): { api: Router; pages: Router } {
-  return { api: Router(), pages: Router() };
+const PANELS = '/surveys/:surveyId/panels';
+const PANEL = `${PANELS}/:panelId`;
+const IMPORT = `${PANEL}/imports/:importId`;
+const MEMBER = `${PANEL}/members/:memberId`;
+
+/** Uploaded files wait here while they are read, and are deleted once read. */
+const UPLOAD_DIR = path.join(os.tmpdir(), 'barometer-panel-imports');
+
+export function panelRouters(deps: AppDependencies): { api: Router; pages: Router } {
+  const imports = createPanelImports(deps);
+  const h = createPanelConsoleHandlers(deps, imports);
+  const j = createPanelApiHandlers(deps, imports);
+
+  mkdirSync(UPLOAD_DIR, { recursive: true });
+  // On disk, not in memory: a 20 MB file is streamed to the reader, never held whole.
+  const readForm = multer({ dest: UPLOAD_DIR, limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 4, fieldSize: 1024 } }).single('file');
+  /** Too large a file is drawn back on the panel page (413) once the form's CSRF token is checked; an unreadable form is a 400. */
+  const readUpload: RequestHandler = (req, res, next) => {
+    readForm(req, res, (error: unknown) => {
+      if (!error) next();
+      else if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        req.uploadRefusal = { code: 'file_too_large' };
+        next();
+      } else next(new ValidationError(`The upload form could not be read: ${(error as Error).message}`, undefined, 'unreadable_form'));
+    });
+  };
+  const csrf = csrfProtection(deps.config, deps.secret);
+  const offerCsrfToken: RequestHandler = (req, res, next) => {
+    res.locals.csrfToken = csrf.generateCsrfToken(req, res);
+    next();
+  };
+  const json = express.json({ limit: '16kb' });
+
+  const api = routeTable([
+    ['post', `/admin${PANEL}/imports`, surveyOrganizer, readUpload, csrf.doubleCsrfProtection, offerCsrfToken, h.uploadImport],
+    ['get', `/api/v1${PANELS}`, surveyReader, j.listJson],
+    ['post', `/api/v1${PANELS}`, surveyOrganizer, json, j.createJson],
+    ['get', `/api/v1${PANEL}/members`, surveyReader, j.membersJson],
+    ['post', `/api/v1${PANEL}/imports`, surveyOrganizer, j.importJson],
+    ['get', `/api/v1${IMPORT}`, surveyOrganizer, j.importStatusJson],
+    ['post', `/api/v1${IMPORT}/confirm`, surveyOrganizer, j.confirmJson],
+  ]);
+  const pages = routeTable([
+    ['get', `/admin${PANELS}`, surveyReader, h.panelsPage],
+    ['post', `/admin${PANELS}`, surveyOrganizer, h.createPanelForm],
+    ['get', `/admin${PANEL}`, surveyReader, h.panelPage],
+    ['get', `/admin${IMPORT}`, surveyOrganizer, h.importPage],
+    ['post', `/admin${IMPORT}/confirm`, surveyOrganizer, h.confirmImport],
+    ['post', `/admin${IMPORT}/cancel`, surveyOrganizer, h.cancelImport],
+    ['get', `/admin${MEMBER}`, surveyReader, h.memberPage],
+    ['post', `/admin${MEMBER}`, surveyOrganizer, h.saveMember],
+    ['post', `/admin${MEMBER}/remove`, surveyOrganizer, h.removeMemberForm],
+  ]);
+  return { api, pages };
 }

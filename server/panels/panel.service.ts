@@ -55,6 +55,11 @@ export function isValidEmail(email: string): boolean {
   return email.length <= 254 && ZEmail.safeParse(email).success;
 }
 
+/** The languages a member may have: the survey's, and the console's (the mail exists in both). */
+export function memberLanguages(surveyLanguages: readonly string[]): string[] {
+  return [...new Set([...surveyLanguages, 'fr', 'en'])];
+}
+
 /** CR or LF: in a name that later goes into a mail header, they would inject headers. */
 export function hasLineBreak(text: string): boolean {
   return /[\r\n]/.test(text);
@@ -120,15 +125,30 @@ export async function requirePanel(surveyId: string, panelId: string): Promise<P
 
 const ACTIVE = { unsubscribedAt: { $exists: false }, bouncedAt: { $exists: false } };
 
+export interface MemberCounts {
+  members: number;
+  /** Still mailed: neither unsubscribed nor bounced. */
+  active: number;
+  unsubscribed: number;
+  bounced: number;
+}
+
+export async function countMembers(surveyId: string, panelId: string): Promise<MemberCounts> {
+  const [members, active, unsubscribed, bounced] = await Promise.all([
+    PanelMemberModel.countDocuments({ surveyId, panelId }),
+    PanelMemberModel.countDocuments({ surveyId, panelId, ...ACTIVE }),
+    PanelMemberModel.countDocuments({ surveyId, panelId, unsubscribedAt: { $exists: true } }),
+    PanelMemberModel.countDocuments({ surveyId, panelId, bouncedAt: { $exists: true } }),
+  ]);
+  return { members, active, unsubscribed, bounced };
+}
+
 /** The survey's panels, by id, with how many members each has and how many are still mailed. */
 export async function listPanels(surveyId: string): Promise<PanelSummary[]> {
   const panels = await PanelModel.find({ surveyId }).sort({ panelId: 1 }).lean();
   return Promise.all(
     panels.map(async (doc) => {
-      const [members, active] = await Promise.all([
-        PanelMemberModel.countDocuments({ surveyId, panelId: doc.panelId }),
-        PanelMemberModel.countDocuments({ surveyId, panelId: doc.panelId, ...ACTIVE }),
-      ]);
+      const { members, active } = await countMembers(surveyId, doc.panelId);
       return { ...toPanel(doc), members, active };
     }),
   );
@@ -243,7 +263,7 @@ export async function editMember(
   logger: Logger,
 ): Promise<PanelMember> {
   const before = await requireMember(surveyId, panelId, memberId);
-  const { email, name, language } = checkedChange(change, languages);
+  const { email, name, language } = checkedChange(change, memberLanguages(languages));
   const $set: Record<string, unknown> = { email, emailKey: emailKeyOf(email) };
   const $unset: Record<string, 1> = {};
   if (name) $set.name = name;
@@ -252,7 +272,7 @@ export async function editMember(
   else $unset.language = 1;
   let doc: StoredMember | null;
   try {
-    doc = await PanelMemberModel.findOneAndUpdate({ _id: memberId, surveyId, panelId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) }, { new: true }).lean<StoredMember>();
+    doc = await PanelMemberModel.findOneAndUpdate({ _id: memberId, surveyId, panelId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' }).lean<StoredMember>();
   } catch (error) {
     if ((error as { code?: number }).code === 11000) throw new ConflictError(`Panel ${panelId} already has a member ${email}`, 'member_exists');
     throw error;
