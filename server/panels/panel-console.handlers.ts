@@ -2,7 +2,7 @@
 // import's progress and report, and one member's history. Each handler reads the request, calls
 // panel.service.ts or panel-import.service.ts, and renders or redirects; a refused form is drawn
 // again with its message, what was typed and the status the service chose.
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import { UnprocessableError, type AppError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
@@ -17,7 +17,7 @@ import { surveyConsolePath } from '../waves/console-paths';
 import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { countMembers, createPanel, memberLanguages, editMember, listMembers, listPanels, memberHistory, removeMember, requirePanel, type MemberStatus } from './panel.service';
 import type { PanelImports } from './panel-import.service';
-import { FileTooLargeError, looksLikeXlsx, MAX_IMPORT_BYTES, type ImportFormat } from './panel-import-reader';
+import { FileTooLargeError, formatOfFile, MAX_IMPORT_BYTES } from './panel-import-reader';
 import { panelImportPath, panelMemberPath, panelPath, panelsPath } from './panel-paths';
 
 const REFUSALS: Record<string, MessageKey> = {
@@ -73,17 +73,6 @@ function membersHref(base: string, filter: { email: string; status: string }, af
   if (after) query.set('after', after);
   const text = query.toString();
   return text ? `${base}?${text}` : base;
-}
-
-/** The first bytes tell an XLSX file (a ZIP archive) from a CSV text, whatever its name says. */
-async function formatOfFile(path: string): Promise<ImportFormat> {
-  const file = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
-    return looksLikeXlsx(buffer.subarray(0, bytesRead)) ? 'xlsx' : 'csv';
-  } finally {
-    await file.close();
-  }
 }
 
 export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies, imports: PanelImports) {

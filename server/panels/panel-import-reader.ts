@@ -3,6 +3,7 @@
 // comes out as cells of text with the line (CSV) or row number (XLSX) a spreadsheet shows, so the
 // report can point at it. What cannot be read is refused with a message the organizer can act on.
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, CsvError } from 'csv-parse';
@@ -31,6 +32,17 @@ export class FileTooLargeError extends AppError {
 /** The start of a ZIP archive, which an XLSX file is. */
 export function looksLikeXlsx(firstBytes: Buffer): boolean {
   return firstBytes.length >= 4 && firstBytes.readUInt32LE(0) === 0x04034b50;
+}
+
+/** The first bytes tell an XLSX file (a ZIP archive) from a CSV text, whatever its name says. */
+export async function formatOfFile(path: string): Promise<ImportFormat> {
+  const file = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
+    return looksLikeXlsx(buffer.subarray(0, bytesRead)) ? 'xlsx' : 'csv';
+  } finally {
+    await file.close();
+  }
 }
 
 /** Bytes read so far: the console's progress bar compares them with the file's size. */

@@ -75,7 +75,7 @@ export interface StartImportInput {
   /** The file's size, when known: the progress bar's end. */
   totalBytes?: number;
   /** Told after each staged batch, with the rows read so far (the command line's progress bar). */
-  onProgress?: (rows: number) => void;
+  onProgress?: (progress: { rows: number; bytes: number }) => void;
   maxRows?: number;
 }
 
@@ -203,7 +203,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
       // A cancelled import stops being read.
       const still = await PanelImportModel.updateOne({ _id: importId, status: 'reading' }, { $set: { 'progress.rows': report.rows, 'progress.bytes': counter.bytes, 'progress.at': clock.now() } });
       if (still.matchedCount === 0) throw new ConflictError('The import was cancelled', 'import_cancelled');
-      input.onProgress?.(report.rows);
+      input.onProgress?.({ rows: report.rows, bytes: counter.bytes });
     }
 
     try {
