@@ -1,4 +1,6 @@
-// Which page comes next, which came before, and where a returning respondent picks up.
+// Which page comes next, which came before, and where a returning respondent picks up. A question
+// whose answer is known before the respondent sees it (an invited panel member's attribute, kept
+// in the response's `prefilled`) is not shown, and a page left with nothing else to show is skipped.
 import type { TAnswers } from '../surveys/answers';
 import { isAnswered } from '../surveys/conditions';
 import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
@@ -20,6 +22,8 @@ export interface PagePosition {
 export interface PagesShown {
   /** The answers with whatever they hide removed. */
   answers: TAnswers;
+  /** The prefilled questions whose known answer still stands: never shown. */
+  known: ReadonlySet<string>;
   /** The visible pages, in definition order. */
   pages: TPage[];
   /** Where a page stands among the visible pages. */
@@ -32,14 +36,19 @@ export interface PagesShown {
   resumePage(lastPageId?: string): TPage;
 }
 
-export function pagesShown(definition: TSurveyDefinition, answers: TAnswers): PagesShown {
+/** `prefilled`: the response's questions answered from known attributes (StoredResponse.prefilled). */
+export function pagesShown(definition: TSurveyDefinition, answers: TAnswers, prefilled: readonly string[] = []): PagesShown {
   const visibility = computeVisibility(definition, answers);
-  const pages = definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => visibility.questions.has(q.id)));
+  // A known answer that display logic dropped no longer stands: the question is asked after all.
+  const known = new Set(prefilled.filter((id) => visibility.answers[id] !== undefined));
+  const asked = (id: string) => visibility.questions.has(id) && !known.has(id);
+  const pages = definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => asked(q.id)));
   return {
     answers: visibility.answers,
+    known,
     pages,
     position: (pageId) => positionAmong(definition, pages, pageId),
-    resumePage: (lastPageId) => resumeAmong(definition, visibility, pages, lastPageId),
+    resumePage: (lastPageId) => resumeAmong(definition, visibility, asked, pages, lastPageId),
   };
 }
 
@@ -51,9 +60,9 @@ function positionAmong(definition: TSurveyDefinition, pages: TPage[], pageId: st
   return { ...(previous ? { previous } : {}), ...(next ? { next } : {}), current: index + 1, total: Math.max(pages.length, index + 1) };
 }
 
-function resumeAmong(definition: TSurveyDefinition, visibility: SurveyVisibility, pages: TPage[], lastPageId?: string): TPage {
+function resumeAmong(definition: TSurveyDefinition, visibility: SurveyVisibility, asked: (questionId: string) => boolean, pages: TPage[], lastPageId?: string): TPage {
   const needsAnswer = (page: TPage) => {
-    const shown = page.questions.filter((q) => visibility.questions.has(q.id));
+    const shown = page.questions.filter((q) => asked(q.id));
     const answered = shown.filter((q) => isAnswered(visibility.answers[q.id]));
     return answered.length === 0 || shown.some((q) => q.required && !isAnswered(visibility.answers[q.id]));
   };

@@ -47,7 +47,7 @@ export interface PlannedQuestion {
 export interface PagePlan {
   page: TPage;
   questions: PlannedQuestion[];
-  /** The answers to earlier pages the plan was made from (answersBeforePage). */
+  /** The answers to earlier pages the plan was made from (answersBeforePage), and the page's known answers. */
   prior: TAnswers;
 }
 
@@ -61,12 +61,22 @@ function answersBeforePage(definition: TSurveyDefinition, page: TPage, shown: Pa
   return Object.fromEntries(Object.entries(shown.answers).filter(([id]) => earlier.has(id)));
 }
 
-/** What `page` shows, given what the respondent's answers show (pagesShown of their answers). */
+/**
+ * What `page` shows, given what the respondent's answers show (pagesShown of their answers). A
+ * question whose answer is known (shown.known) is not on it: the respondent is not asked again.
+ */
 export function planPage(definition: TSurveyDefinition, page: TPage, shown: PagesShown): PagePlan {
+  const { known } = shown;
+  // A known answer on this page is settled like an earlier page's: conditions on it are not left to the script.
   const prior = answersBeforePage(definition, page, shown);
-  const samePage = new Set(page.questions.map((q) => q.id));
+  for (const question of page.questions) {
+    const value = known.has(question.id) ? shown.answers[question.id] : undefined;
+    if (value !== undefined) prior[question.id] = value;
+  }
+  const samePage = new Set(page.questions.filter((q) => !known.has(q.id)).map((q) => q.id));
   const questions: PlannedQuestion[] = [];
   for (const question of page.questions) {
+    if (known.has(question.id)) continue;
     const shown = question.show_if ? reduceCondition(question.show_if, prior, samePage) : true;
     if (shown === false) continue;
     const planned: PlannedQuestion = { question, ...(shown === true ? {} : { dynamic: shown }) };

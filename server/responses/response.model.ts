@@ -26,6 +26,16 @@ const responseSchema = new Schema(
     otherTexts: { type: Schema.Types.Mixed, default: {} },
     language: { type: String, required: true },
     source: { type: String, enum: ['web', 'import'], required: true, default: 'web' },
+    /**
+     * The invitation the respondent came in by, in an identified panel wave only: an anonymous
+     * wave's responses hold no member or invitation id (docs/decisions/0008).
+     */
+    invitationId: { type: String },
+    /**
+     * Questions answered before the respondent saw them, from their panel member's known attributes
+     * (company_size...): stored as answers at the start, and never shown to them.
+     */
+    prefilled: { type: [String], default: undefined },
     /** sha256 of the respondent's resume token; the token itself is only in their cookie/link. */
     resumeTokenHash: { type: String },
     consentedAt: { type: Date },

@@ -43,6 +43,10 @@ export interface StoredResponse {
   voided?: { at: Date; by?: string; reason: string; previousStatus: ResponseStatus };
   screenedOut?: { at: Date; questionId?: string; optionId?: string };
   importKey?: string;
+  /** The invitation it was started by, in an identified panel wave. */
+  invitationId?: string;
+  /** Questions answered from the panel member's known attributes, never shown to the respondent. */
+  prefilled?: string[];
 }
 
 /** A response as stored: the same fields, with Mongo's _id, and maps that may be absent. */
@@ -71,6 +75,8 @@ export function toStoredResponse(doc: ResponseRecord): StoredResponse {
     ...(doc.voided ? { voided: doc.voided } : {}),
     ...(doc.screenedOut ? { screenedOut: doc.screenedOut } : {}),
     ...(doc.importKey ? { importKey: doc.importKey } : {}),
+    ...(doc.invitationId ? { invitationId: doc.invitationId } : {}),
+    ...(doc.prefilled?.length ? { prefilled: [...doc.prefilled] } : {}),
   };
 }
 
@@ -90,24 +96,36 @@ export interface StartResponseInput {
   consented: boolean;
   /** An organizer's preview: counted nowhere. */
   test?: boolean;
+  /** The invitation it starts by, in an identified panel wave (never in an anonymous one). */
+  invitationId?: string;
+  /** Answers known before the respondent sees the question (a panel member's attributes). */
+  prefilled?: TAnswers;
   now: Date;
+}
+
+function newResumeToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashResumeToken(token) };
 }
 
 /** Creates a partial response; the returned token is the respondent's only key to it. */
 export async function startResponse(input: StartResponseInput): Promise<{ response: StoredResponse; resumeToken: string }> {
-  const resumeToken = randomBytes(32).toString('base64url');
+  const { token: resumeToken, tokenHash } = newResumeToken();
   const { now } = input;
+  const prefilled = input.prefilled ?? {};
   const doc = new ResponseModel({
     surveyId: input.surveyId,
     waveId: input.waveId,
     fingerprint: input.fingerprint,
     status: 'partial',
-    answers: {},
+    answers: { ...prefilled },
     otherTexts: {},
+    ...(Object.keys(prefilled).length > 0 ? { prefilled: Object.keys(prefilled) } : {}),
+    ...(input.invitationId ? { invitationId: input.invitationId } : {}),
     language: input.language,
     source: 'web',
     ...(input.test ? { test: true } : {}),
-    resumeTokenHash: hashResumeToken(resumeToken),
+    resumeTokenHash: tokenHash,
     ...(input.consented ? { consentedAt: now } : {}),
     startedAt: now,
     revision: 0,
@@ -123,6 +141,17 @@ export async function findResponseByResumeToken(surveyId: string, token: string)
   // directly; two strings need no casting, and the result is a plain document either way.
   const doc = await ResponseModel.collection.findOne<ResponseRecord>({ surveyId, resumeTokenHash: hashResumeToken(token) });
   return doc ? toStoredResponse(doc) : undefined;
+}
+
+/**
+ * Gives a response a new resume token, so the browser that holds it is the only one that can go
+ * on: an invited member's link opened on a second device takes their response over.
+ */
+export async function rotateResumeToken(responseId: string): Promise<string | undefined> {
+  if (!isResponseId(responseId)) return undefined;
+  const { token, tokenHash } = newResumeToken();
+  const result = await ResponseModel.updateOne({ _id: responseId }, { $set: { resumeTokenHash: tokenHash } });
+  return result.matchedCount === 1 ? token : undefined;
 }
 
 export async function findResponse(id: string): Promise<StoredResponse | undefined> {

@@ -1,6 +1,6 @@
-// The respondent's side over HTTP: intro and consent, the pages, the thank-you page. Handlers
-// translate HTTP only (cookies, form fields, language, rendering); the rules are the use cases of
-// take.service.ts.
+// The respondent's side over HTTP: intro and consent, the pages, the thank-you page, and the way in
+// by a personal invitation link. Handlers translate HTTP only (cookies, form fields, language,
+// rendering); the rules are the use cases of take.service.ts.
 import type { Request, Response } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { translator, negotiateLanguage, type InterfaceLanguage } from '../lib/i18n/index';
@@ -15,11 +15,33 @@ import type { PagePosition } from './navigation';
 import type { PagePlan } from './page-plan';
 import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } from './page-view';
 import type { StoredResponse } from './response.service';
-import { createTakeService, WaveNotOpenError, type Destination, type EndingKind, type RespondentInput } from './take.service';
+import {
+  createTakeService,
+  InvitationOnlyError,
+  WaveNotOpenError,
+  type AlreadyAnswered,
+  type Destination,
+  type EndingKind,
+  type RespondentInput,
+} from './take.service';
 import { readResumeCookie, setResumeCookie, surveyPath } from './resume-cookie';
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
+
+const INVITATION_COOKIE_DAYS = 90;
+
+// The invitation cookie: the personal link's token, kept signed and scoped to the survey's pages
+// like the resume cookie, so a panel wave knows whom it admits and which invitation a completing
+// anonymous response claims (take.service.ts).
+function invitationCookieName(surveyId: string): string {
+  return `brm_invitation_${surveyId}`;
+}
+
+function readInvitationCookie(req: Request, surveyId: string): string | undefined {
+  const token: unknown = req.signedCookies?.[invitationCookieName(surveyId)];
+  return typeof token === 'string' ? token : undefined;
+}
 
 const ENDING_PAGES = {
   thanks: { view: 'take/thanks', title: 'take.thanks_title' },
@@ -182,7 +204,45 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
   }
 
   function respondent(req: Request, ctx: Context): RespondentInput {
-    return { surveyId: ctx.surveyId, resumeToken: resumeToken(req, ctx.surveyId) };
+    return { surveyId: ctx.surveyId, resumeToken: resumeToken(req, ctx.surveyId), invitationToken: readInvitationCookie(req, ctx.surveyId) };
+  }
+
+  function setInvitationCookie(res: Response, surveyId: string, token: string): void {
+    res.cookie(invitationCookieName(surveyId), token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: cookieIsSecure(config),
+      signed: true,
+      path: surveyPath(surveyId),
+      maxAge: INVITATION_COOKIE_DAYS * 86_400_000,
+    });
+  }
+
+  /**
+   * The invitation pages: a link that opens nothing (404), a panel wave without an invitation
+   * (403), an invitation whose one response is given. The invalid link's page is the same for
+   * every token, and shows none: not even in its language link, which goes to the survey instead.
+   */
+  function renderInvitationNotice(
+    req: Request,
+    res: Response,
+    ctx: Context,
+    status: number,
+    notice: 'invitation_invalid' | 'invitation_only' | 'already_answered',
+  ): void {
+    const other = ctx.lang === 'fr' ? 'en' : 'fr';
+    const fixedPath = notice === 'invitation_invalid';
+    res.status(status).render('take/invitation-notice', {
+      ...common(req, ctx),
+      ...(fixedPath && ctx.definition.languages.includes(other) ? { switchLanguageHref: `${surveyPath(ctx.surveyId)}?lang=${other}` } : {}),
+      title: `${ctx.t(`take.${notice}_title`)} – ${surveyTitle(ctx.definition, ctx.lang)}`,
+      heading: ctx.t(`take.${notice}_title`),
+      body: ctx.t(`take.${notice}_body`),
+    });
+  }
+
+  function renderAlreadyAnswered(req: Request, res: Response, ctx: Context, outcome: AlreadyAnswered, status = 200): void {
+    renderInvitationNotice(req, res, withVersion(ctx, outcome.survey), status, 'already_answered');
   }
 
   function go(res: Response, ctx: Context, destination: Destination): void {
@@ -230,17 +290,41 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
   }
 
   return {
-    /** Renders WaveNotOpenError for the respondent's pages; everything else goes on to the app's error handler. */
+    /**
+     * Renders WaveNotOpenError and InvitationOnlyError for the respondent's pages; everything else
+     * goes on to the app's error handler.
+     */
     notOpenPage(error: unknown, req: Request, res: Response, next: (error?: unknown) => void): void {
-      if (error instanceof WaveNotOpenError && !res.headersSent) return renderNotOpen(req, res, error);
+      if (res.headersSent) return next(error);
+      if (error instanceof WaveNotOpenError) return renderNotOpen(req, res, error);
+      if (error instanceof InvitationOnlyError) {
+        const ctx = withVersion(context(req, res, error.survey.definition.id), error.survey);
+        return renderInvitationNotice(req, res, ctx, error.status, 'invitation_only');
+      }
       next(error);
     },
 
     async showIntro(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
       const outcome = await take.openSurvey(respondent(req, ctx));
-      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome);
+      if (outcome.kind === 'redirect') {
+        if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
+        return go(res, ctx, outcome.destination);
+      }
       renderIntro(req, res, withVersion(ctx, outcome.survey), 200);
+    },
+
+    /** A personal invitation link: the browser keeps its token, and the member goes where they belong. */
+    async followInvitation(req: Request, res: Response): Promise<void> {
+      const ctx = context(req, res);
+      const { token = '' } = req.params as Params;
+      const outcome = await take.followInvitation({ ...respondent(req, ctx), token });
+      if (outcome.kind === 'invalid_invitation') return renderInvitationNotice(req, res, ctx, 404, 'invitation_invalid');
+      setInvitationCookie(res, ctx.surveyId, outcome.invitationToken);
+      if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome);
+      if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
+      go(res, ctx, outcome.destination);
     },
 
     async start(req: Request, res: Response): Promise<void> {
@@ -253,6 +337,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
         honeypot: firstString(body.website),
       });
       if (outcome.kind === 'consent_missing') return renderIntro(req, res, withVersion(ctx, outcome.survey), 422, true);
+      if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome, 409);
       if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
       go(res, ctx, outcome.destination);
     },
@@ -295,6 +380,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
         honeypot: firstString(body.website),
       });
       if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome, 409);
       renderPage(req, res, withVersion(ctx, outcome.survey, outcome.response.test === true), 422, outcome);
     },
 

@@ -7,17 +7,24 @@ import { createTakeHandlers } from './take.handlers';
 
 export function takeRoutes(deps: AppDependencies): Router {
   const take = createTakeHandlers(deps);
+  /** At most RESPONSE_RATE_LIMIT requests per address per window, each limiter counting its own. */
+  const limitPerAddress = (refusal: string) =>
+    rateLimit({
+      windowMs: deps.config.RESPONSE_RATE_WINDOW_MINUTES * 60_000,
+      limit: deps.config.RESPONSE_RATE_LIMIT,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new AppError(refusal, 429, 'rate_limited')),
+    });
   // Creating responses is the one write an anonymous visitor can repeat at will.
-  const limitResponseCreation = rateLimit({
-    windowMs: deps.config.RESPONSE_RATE_WINDOW_MINUTES * 60_000,
-    limit: deps.config.RESPONSE_RATE_LIMIT,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError('Too many responses started from this address', 429, 'rate_limited')),
-  });
+  const limitResponseCreation = limitPerAddress('Too many responses started from this address');
+  // Personal links are guessed at by trying them: a limiter of their own, so that trying links
+  // and starting responses do not use up each other's allowance.
+  const limitInvitationLinks = limitPerAddress('Too many invitation links tried from this address');
 
   const router = routeTable([
     ['get', '/s/:surveyId', publicAccess, take.showIntro],
+    ['get', '/s/:surveyId/i/:token', publicAccess, limitInvitationLinks, take.followInvitation],
     ['post', '/s/:surveyId/start', publicAccess, limitResponseCreation, take.start],
     ['get', '/s/:surveyId/resume/:token', publicAccess, take.resume],
     ['get', '/s/:surveyId/p/:pageId', publicAccess, take.showPage],
@@ -25,7 +32,7 @@ export function takeRoutes(deps: AppDependencies): Router {
     ['get', '/s/:surveyId/thanks', publicAccess, take.thanks],
     ['get', '/s/:surveyId/screened-out', publicAccess, take.screenedOut],
   ]);
-  // A survey that takes no answers now is a page for the respondent, not an error.
+  // A survey that takes no answers now, or only by invitation, is a page for the respondent, not an error.
   router.use(take.notOpenPage);
   return router;
 }

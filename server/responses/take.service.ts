@@ -8,6 +8,12 @@
 // Which wave a request belongs to: the browser's own response's, while that response may still be
 // saved (its wave open, or closed less than the grace period ago; any wave not closed for a
 // preview), else the survey's current wave, which must be open for a new respondent.
+//
+// A panel wave (accessMode 'panel') takes new respondents by invitation only: the personal link
+// (/s/<survey>/i/<token>) leaves its token in a signed cookie, and each invitation allows one
+// complete response, claimed at the completing submit. What the panel knows of the member is
+// stored as answers at the start and not asked again. docs/decisions/0008 says how an anonymous
+// wave keeps responses and members apart.
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import type { Clock } from '../lib/clock';
 import type { AnswerError, TAnswers, TOtherTexts } from '../surveys/answers';
@@ -22,7 +28,16 @@ import { fullCellFor, releaseQuotaCells, reserveQuotaCells, type QuotaCell } fro
 import { parsePageForm, type FormBody } from './form-input';
 import { pagesShown, type PagePosition } from './navigation';
 import { planPage, type PagePlan } from './page-plan';
-import { findResponseByResumeToken, savePage, startResponse, type StoredResponse } from './response.service';
+import { findResponse, findResponseByResumeToken, rotateResumeToken, savePage, startResponse, type StoredResponse } from './response.service';
+import {
+  attachResponse,
+  claimInvitation,
+  invitationForWave,
+  knownAnswersOf,
+  openInvitation,
+  releaseInvitation,
+  type InvitationPass,
+} from '../invitations/invitation-access.service';
 
 /** Codes a respondent cannot produce with the form we sent: the request was tampered with. */
 const TAMPERING_CODES = new Set<AnswerError['code']>(['unknown_question', 'unknown_option', 'hidden']);
@@ -36,6 +51,8 @@ export type Destination =
   | { to: 'screened_out' }
   | { to: 'page'; pageId: string; resumed?: boolean };
 export type Redirect = { kind: 'redirect'; destination: Destination };
+/** A redirect that hands the browser a response: the resume cookie takes this token. */
+export type Handover = Redirect & { resumeToken?: string };
 
 /**
  * The survey takes no answers now: not open yet (a draft, or scheduled), or closed (410, with the
@@ -55,10 +72,22 @@ export class WaveNotOpenError extends AppError {
   }
 }
 
+/** A panel wave, and no invitation for it: the polite "by invitation only" page (403). */
+export class InvitationOnlyError extends AppError {
+  constructor(readonly survey: LoadedSurvey) {
+    super(`Survey "${survey.definition.id}" takes answers by invitation only`, 403, 'invitation_only');
+  }
+}
+
+/** The invitation's one complete response is given: "you have already answered". */
+export type AlreadyAnswered = { kind: 'already_answered'; survey: LoadedSurvey };
+
 export interface RespondentInput {
   surveyId: string;
   /** The token of the browser's resume cookie, when it has one. */
   resumeToken: string | undefined;
+  /** The token of the browser's invitation cookie, when a personal link set one. */
+  invitationToken?: string | undefined;
 }
 
 /** Which response, wave and definition version a respondent's request is about. */
@@ -68,14 +97,24 @@ interface Respondent {
   response?: StoredResponse;
 }
 
+/** A respondent of a panel wave who may begin: the invitation they came in by. */
+interface Admitted extends Respondent {
+  invitation?: InvitationPass;
+}
+
 function redirect(destination: Destination): Redirect {
   return { kind: 'redirect', destination };
+}
+
+/** The pages a response's answers show, its known (prefilled) questions left out. */
+function pagesShownTo(definition: TSurveyDefinition, response: StoredResponse, answers: TAnswers = response.answers) {
+  return pagesShown(definition, answers, response.prefilled);
 }
 
 function toResumePage(definition: TSurveyDefinition, response: StoredResponse, resumed = false): Redirect {
   if (response.status === 'complete') return redirect({ to: 'thanks' });
   if (response.status === 'screened_out') return redirect({ to: 'screened_out' });
-  const page = pagesShown(definition, response.answers).resumePage(response.lastPageId);
+  const page = pagesShownTo(definition, response).resumePage(response.lastPageId);
   return redirect({ to: 'page', pageId: page.id, ...(resumed ? { resumed } : {}) });
 }
 
@@ -148,11 +187,64 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
   }
 
   /**
-   * The page after consent: where an existing response left off, or the first page of a new one.
-   * Only the response's own wave counts: a complete response of another wave starts a new one.
+   * The respondent, and in a panel wave the invitation that lets them begin. A new respondent of a
+   * panel wave needs a valid invitation for it (else InvitationOnlyError); a browser that already
+   * answers keeps its response, unless a personal link shows it is now someone else's: another
+   * member's in an identified wave, or an invitation not yet used where this browser has finished
+   * (an anonymous wave cannot tell more). `opened`: the invitation a link just opened.
    */
-  async function startIn(respondent: Respondent, input: BeginInput, now: Date, test: boolean): Promise<Redirect & { resumeToken?: string }> {
-    const { survey, wave } = respondent;
+  async function admittedRespondent(input: RespondentInput, now: Date, opened?: Awaited<ReturnType<typeof openInvitation>>): Promise<Admitted> {
+    const respondent = await respondentOf(input, now);
+    const { survey, wave, response } = respondent;
+    if (wave.accessMode !== 'panel' || response?.test) return respondent;
+    opened ??= input.invitationToken ? await openInvitation(input.surveyId, input.invitationToken, now) : undefined;
+    const invitation = opened && opened.wave.waveId === wave.waveId ? opened.invitation : undefined;
+    if (response) {
+      const someoneElse = invitation && (wave.anonymous ? response.status !== 'partial' && !invitation.completed : response.invitationId !== invitation.id);
+      return someoneElse ? { survey, wave, invitation } : { ...respondent, ...(invitation ? { invitation } : {}) };
+    }
+    if (!invitation) throw new InvitationOnlyError(survey);
+    return { survey, wave, invitation };
+  }
+
+  /**
+   * Where an admitted respondent goes instead of a new response: their own response as it stands,
+   * or "already answered" when it can no longer complete because their invitation's one complete
+   * response is given; without one of their own, an invited member's entry (invitedEntry).
+   */
+  async function entryOf(respondent: Admitted, now: Date, resumed: boolean): Promise<AlreadyAnswered | Handover | undefined> {
+    const { survey, response, invitation } = respondent;
+    if (!response) return invitation && invitedEntry(respondent, invitation, now);
+    if (response.status === 'partial' && invitation?.completed) return { kind: 'already_answered', survey };
+    return toResumePage(survey.definition, response, resumed);
+  }
+
+  /**
+   * Where an invited member goes instead of a new response: "already answered" once their one
+   * complete response is given; in an identified wave, the response they started, from whatever
+   * device (it takes a new resume token, so the browser that follows the link holds it now).
+   */
+  async function invitedEntry({ survey, wave }: Respondent, invitation: InvitationPass, now: Date): Promise<AlreadyAnswered | Handover | undefined> {
+    if (invitation.completed) return { kind: 'already_answered', survey };
+    if (wave.anonymous || !invitation.responseId) return undefined;
+    const started = await findResponse(invitation.responseId);
+    if (!started || started.surveyId !== wave.surveyId || started.waveId !== wave.waveId) return undefined;
+    const own = await showable(started, now);
+    if (!own?.response) return undefined;
+    const resumeToken = await rotateResumeToken(started.id);
+    return resumeToken ? { ...toResumePage(own.survey.definition, own.response, true), resumeToken } : undefined;
+  }
+
+  /**
+   * The page after consent: where an existing response left off, or the first page of a new one.
+   * Only the response's own wave counts: a complete response of another wave starts a new one. An
+   * invited member's response starts with what the panel knows of them; in an identified wave it
+   * and the invitation name each other, in an anonymous one neither does.
+   */
+  async function startIn(respondent: Admitted, input: BeginInput, now: Date, test: boolean): Promise<Handover> {
+    const { survey, wave, invitation } = respondent;
+    const identified = invitation && !wave.anonymous ? invitation : undefined;
+    const prefilled = invitation ? await knownAnswersOf(invitation, survey.definition) : {};
     const { response, resumeToken } = await startResponse({
       surveyId: survey.definition.id,
       waveId: wave.waveId,
@@ -160,25 +252,55 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       language: input.language,
       consented: input.consented,
       ...(test ? { test } : {}),
+      ...(identified ? { invitationId: identified.id } : {}),
+      prefilled,
       now,
     });
+    if (identified) await attachResponse(identified.id, response.id);
     return { ...toResumePage(survey.definition, response), resumeToken };
   }
 
+  /**
+   * The invitation a completing response of a panel wave claims: in an identified wave the one it
+   * was started by, in an anonymous wave (whose response names none) the browser's invitation cookie.
+   */
+  async function invitationIdFor(response: StoredResponse, wave: Wave, invitationToken: string | undefined): Promise<string | undefined> {
+    if (!wave.anonymous && response.invitationId) return response.invitationId;
+    if (!invitationToken) return undefined;
+    return (await invitationForWave(wave.surveyId, wave.waveId, invitationToken))?.id;
+  }
+
   return {
-    /** The intro page, unless the browser already has a response: then where it left off. */
-    async openSurvey(input: RespondentInput): Promise<{ kind: 'intro'; survey: LoadedSurvey; test: boolean } | Redirect> {
-      const respondent = await respondentOf(input, clock.now());
-      if (respondent.response) return toResumePage(respondent.survey.definition, respondent.response, true);
-      return { kind: 'intro', survey: respondent.survey, test: false };
+    /**
+     * The intro page, unless the browser already has a response: then where it left off (and an
+     * invited member, their response or "already answered").
+     */
+    async openSurvey(input: RespondentInput): Promise<{ kind: 'intro'; survey: LoadedSurvey; test: boolean } | Handover | AlreadyAnswered> {
+      const now = clock.now();
+      const respondent = await admittedRespondent(input, now);
+      return (await entryOf(respondent, now, true)) ?? { kind: 'intro', survey: respondent.survey, test: false };
+    },
+
+    /**
+     * A personal link followed: the invitation it opens, for the browser's cookie, and where the
+     * member goes (see openSurvey). Every link that opens nothing gets the same answer, after the
+     * same work (openInvitation).
+     */
+    async followInvitation(input: RespondentInput & { token: string }): Promise<{ kind: 'invalid_invitation' } | ((Handover | AlreadyAnswered) & { invitationToken: string })> {
+      const now = clock.now();
+      const opened = await openInvitation(input.surveyId, input.token, now);
+      if (!opened) return { kind: 'invalid_invitation' };
+      const respondent = await admittedRespondent({ ...input, invitationToken: input.token }, now, opened);
+      return { ...((await entryOf(respondent, now, true)) ?? redirect({ to: 'intro' })), invitationToken: input.token };
     },
 
     /** Consent given: a new partial response, and the token that is the respondent's only key to it. */
-    async beginResponse(input: BeginInput): Promise<{ kind: 'consent_missing'; survey: LoadedSurvey } | (Redirect & { resumeToken?: string })> {
+    async beginResponse(input: BeginInput): Promise<{ kind: 'consent_missing'; survey: LoadedSurvey } | Handover | AlreadyAnswered> {
       const now = clock.now();
-      const respondent = await respondentOf(input, now);
+      const respondent = await admittedRespondent(input, now);
       refuseBots(input.honeypot);
-      if (respondent.response) return toResumePage(respondent.survey.definition, respondent.response);
+      const entry = await entryOf(respondent, now, false);
+      if (entry) return entry;
       if (respondent.survey.definition.consent && !input.consented) return { kind: 'consent_missing', survey: respondent.survey };
       return startIn(respondent, input, now, false);
     },
@@ -187,7 +309,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
      * An organizer's preview of a wave, before or during fieldwork: a test response in that wave,
      * counted nowhere, whatever the wave's phase but closed.
      */
-    async beginPreview(input: { surveyId: string; waveId: string; language: string }): Promise<Redirect & { resumeToken?: string }> {
+    async beginPreview(input: { surveyId: string; waveId: string; language: string }): Promise<Handover> {
       const now = clock.now();
       const wave = await findWave(input.surveyId, input.waveId, now);
       const survey = await versionOf(wave);
@@ -216,7 +338,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       if (response.status !== 'partial') return toResumePage(definition, response);
       const page = requirePage(definition, input.pageId);
       // No skipping ahead by URL, and no page the answers hide: go where the respondent belongs.
-      const shown = pagesShown(definition, response.answers);
+      const shown = pagesShownTo(definition, response);
       const resume = shown.resumePage(response.lastPageId);
       const index = shown.pages.indexOf(page);
       if (index < 0 || index > shown.pages.indexOf(resume)) return redirect({ to: 'page', pageId: resume.id });
@@ -228,9 +350,10 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
      * refused outright; answers that are merely wrong or missing bring the page back. Going Back keeps
      * what is valid without requiring what is missing. A respondent whose answers put them in a full
      * quota cell is screened out there and then; Next on the last page completes the response when
-     * the whole of it holds, and when its quota cells still have room.
+     * the whole of it holds, when its quota cells still have room, and in a panel wave when its
+     * invitation's one complete response is still to give.
      */
-    async submitPage(input: SubmitPageInput): Promise<RejectedPage | Redirect> {
+    async submitPage(input: SubmitPageInput): Promise<RejectedPage | Redirect | AlreadyAnswered> {
       const now = clock.now();
       const { survey, wave, response } = await respondentOf(input, now);
       const { definition } = survey;
@@ -240,7 +363,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       // A double click, a reload or a retry after the final submit: the response is already whole.
       if (response.status !== 'partial') return toResumePage(definition, response);
       const page = requirePage(definition, input.pageId);
-      const shown = pagesShown(definition, response.answers);
+      const shown = pagesShownTo(definition, response);
       if (!shown.pages.includes(page)) return toResumePage(definition, response);
 
       const plan = planPage(definition, page, shown);
@@ -254,6 +377,12 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         throw new ValidationError(`Answers to questions that are not shown: ${notShown.join(', ')}`, { questions: notShown }, 'hidden_question');
       }
       discardSamePageHidden(definition, plan, parsed);
+      // The page's known questions were not asked: their stored answers stand as this page's.
+      const known = pickAnswers(response.answers, shown.known);
+      for (const question of page.questions) {
+        const value = known[question.id];
+        if (value !== undefined) parsed.answers[question.id] = value;
+      }
 
       const back = input.action === 'back';
       const result = validatePageAnswers(definition, page.id, { answers: parsed.answers, otherTexts: parsed.otherTexts }, response.answers, {
@@ -276,7 +405,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
           survey,
           response,
           plan,
-          position: pagesShown(definition, answers).position(page.id),
+          position: pagesShownTo(definition, response, answers).position(page.id),
           answers,
           otherTexts: { ...response.otherTexts, ...parsed.otherTexts },
           errors,
@@ -284,8 +413,9 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         };
       }
 
-      const answersSoFar = { ...plan.prior, ...result.answers };
-      const { previous, next } = pagesShown(definition, answersSoFar).position(page.id);
+      // Known answers of later pages count already: for the pages shown and for the quota cells.
+      const answersSoFar = { ...known, ...plan.prior, ...result.answers };
+      const { previous, next } = pagesShownTo(definition, response, answersSoFar).position(page.id);
       const target = back ? previous : next;
       let complete = !back && !target;
       if (complete) {
@@ -306,6 +436,20 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         } else full = await fullCellFor(wave, answersSoFar);
         if (full) outcome = { screenedOut: { questionId: full.questionId, optionId: full.optionId } };
       }
+      // A panel wave's invitation allows one complete response: taken before the save, like the
+      // quota places, and given back (with them) if the save does not complete this response.
+      let claimed: string | undefined;
+      if (outcome === 'complete' && wave.accessMode === 'panel' && !response.test) {
+        const invitationId = await invitationIdFor(response, wave, input.invitationToken);
+        if (!invitationId || !(await claimInvitation(invitationId, { anonymous: wave.anonymous, now }))) {
+          if (reserved?.ok) await releaseQuotaCells(wave, reserved.cells);
+          if (!invitationId) throw new InvitationOnlyError(survey);
+          // A double submit of this same response completed it meanwhile: its thank-you page.
+          const latest = await findResponse(response.id);
+          return latest && latest.status !== 'partial' ? toResumePage(definition, latest) : { kind: 'already_answered', survey };
+        }
+        claimed = invitationId;
+      }
       let saved;
       try {
         saved = await savePage(response, {
@@ -321,10 +465,14 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         });
       } catch (error) {
         if (reserved?.ok) await releaseQuotaCells(wave, reserved.cells);
+        if (claimed) await releaseInvitation(claimed);
         throw error;
       }
-      // Completed elsewhere meanwhile (a double submit): the cells this request took go back.
-      if (reserved?.ok && (saved.kind !== 'saved' || saved.response.status !== 'complete')) await releaseQuotaCells(wave, reserved.cells);
+      // Completed elsewhere meanwhile (a double submit): the cells and the claim this request took go back.
+      if (saved.kind !== 'saved' || saved.response.status !== 'complete') {
+        if (reserved?.ok) await releaseQuotaCells(wave, reserved.cells);
+        if (claimed) await releaseInvitation(claimed);
+      }
       if (saved.response.status !== 'partial') return toResumePage(definition, saved.response);
       if (target) return redirect({ to: 'page', pageId: target.id });
       return toResumePage(definition, saved.response);
@@ -352,6 +500,10 @@ export interface PageInput extends RespondentInput {
 }
 
 export type ShownPage = { kind: 'page'; survey: LoadedSurvey; response: StoredResponse; plan: PagePlan; position: PagePosition };
+
+function pickAnswers(answers: TAnswers, ids: ReadonlySet<string>): TAnswers {
+  return Object.fromEntries(Object.entries(answers).filter(([id]) => ids.has(id)));
+}
 
 function requirePage(definition: TSurveyDefinition, pageId: string): TPage {
   const page = findPage(definition, pageId);

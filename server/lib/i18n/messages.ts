@@ -105,6 +105,24 @@ export const MESSAGES = {
     fr: 'Vos réponses ont déjà été enregistrées. Merci !',
     en: 'Your answers have already been recorded. Thank you!',
   },
+  'take.invitation_invalid_title': {
+    fr: 'Ce lien d’invitation n’est pas valide ou a expiré',
+    en: 'This invitation link is not valid or has expired',
+  },
+  'take.invitation_invalid_body': {
+    fr: 'Vérifiez que vous avez copié le lien entier de votre e-mail d’invitation. Une enquête close ne reçoit plus de réponses.',
+    en: 'Check that you copied the whole link from your invitation email. A survey that has closed no longer takes answers.',
+  },
+  'take.invitation_only_title': { fr: 'Cette enquête est sur invitation', en: 'This survey is by invitation only' },
+  'take.invitation_only_body': {
+    fr: 'Pour y répondre, ouvrez le lien personnel de l’e-mail d’invitation que vous avez reçu.',
+    en: 'To answer it, open the personal link in the invitation email you received.',
+  },
+  'take.already_answered_title': { fr: 'Vous avez déjà répondu à cette enquête', en: 'You have already answered this survey' },
+  'take.already_answered_body': {
+    fr: 'Votre invitation permet de répondre une fois, et vos réponses sont enregistrées. Merci de votre participation !',
+    en: 'Your invitation allows one set of answers, and yours are recorded. Thank you for taking part!',
+  },
 
   'errors.summary_title': { fr: 'Il y a un problème', en: 'There is a problem' },
   'errors.field_prefix': { fr: 'Erreur :', en: 'Error:' },
