@@ -14,6 +14,17 @@ const invitationSchema = new Schema(
     memberId: { type: String, required: true },
     /** sha256 of the personal token (32 random bytes, base64url); the token is only in the mail. */
     tokenHash: { type: String, required: true },
+    /**
+     * The same token sealed under the app's secret (sealed-token.ts): reminders carry the
+     * invitation's own link, and the database alone still opens nothing.
+     */
+    tokenSealed: { type: String },
+    /**
+     * A sender's claim while it swaps in the token it is mailing (invitation.service.ts): two
+     * sends at once never mail one invitation two different tokens. Expires, for a crashed sender.
+     */
+    sendingBy: { type: String },
+    sendingUntil: { type: Date },
     /** When the invitation mail was queued; unset while the wave's invitations are not sent yet. */
     invitedAt: { type: Date },
     /** Reminders queued so far; the next is due reminderDays[remindersSent] days after invitedAt. */
@@ -31,8 +42,11 @@ const invitationSchema = new Schema(
 invitationSchema.index({ tokenHash: 1 }, { unique: true });
 invitationSchema.index({ surveyId: 1, waveId: 1, memberId: 1 }, { unique: true });
 invitationSchema.index({ surveyId: 1, panelId: 1, memberId: 1 });
-// The reminder scheduler's scan: a wave's invitations not completed.
-invitationSchema.index({ surveyId: 1, waveId: 1, completed: 1, remindersSent: 1 });
+// The reminder scheduler's scan, one step at a time: a wave's invitations not completed, with n
+// reminders so far, invited before now − reminderDays[n]. Also the wave's counts.
+invitationSchema.index({ surveyId: 1, waveId: 1, completed: 1, remindersSent: 1, invitedAt: 1 });
+// A send's claim, read back by its owner.
+invitationSchema.index({ sendingBy: 1 }, { sparse: true });
 
 export type InvitationDocument = InferSchemaType<typeof invitationSchema>;
 export const InvitationModel = mongoose.model('Invitation', invitationSchema);

@@ -19,6 +19,7 @@ import { localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates'
 import { createWaveLifecycle, type Schedule, type WaveSettings } from './wave-lifecycle.service';
 import type { Wave } from './wave.service';
 import { issueDetails, issuesText, requireJsonBody } from '../lib/input-errors';
+import { listPanels } from '../panels/panel.service';
 
 /** The refusals the pages word themselves; the others show the service's message, which names the waves involved. */
 const REFUSALS: Record<string, MessageKey> = {
@@ -35,6 +36,10 @@ const REFUSALS: Record<string, MessageKey> = {
   invalid_datetime: 'waves.refused_invalid_datetime',
   wave_not_open: 'waves.refused_wave_not_open',
   wave_changed: 'waves.refused_wave_changed',
+  panel_required: 'invitations.refused_panel_required',
+  panel_not_found: 'invitations.refused_panel_not_found',
+  panel_locked: 'invitations.refused_panel_locked',
+  anonymity_locked: 'invitations.refused_anonymity_locked',
 };
 
 /** After an action, the wave page says what happened (`?done=`). */
@@ -67,6 +72,9 @@ interface SettingsForm {
   accessMode: string;
   targetSample: string;
   reminderDays: string;
+  panelId: string;
+  /** The checkbox: 'on' when ticked. */
+  anonymous: string;
 }
 
 type Params = { surveyId: string; waveId: string };
@@ -95,7 +103,13 @@ function readScheduleForm(body: Record<string, unknown>): ScheduleForm {
 }
 
 function readSettingsForm(body: Record<string, unknown>): SettingsForm {
-  return { accessMode: echoedText(body.accessMode, 20), targetSample: echoedText(body.targetSample, 20), reminderDays: echoedText(body.reminderDays, 200) };
+  return {
+    accessMode: echoedText(body.accessMode, 20),
+    targetSample: echoedText(body.targetSample, 20),
+    reminderDays: echoedText(body.reminderDays, 200),
+    panelId: echoedText(body.panelId, 100),
+    anonymous: body.anonymous === 'on' ? 'on' : '',
+  };
 }
 
 /** A datetime-local field read in the survey's zone: empty removes the time. */
@@ -126,6 +140,8 @@ function settingsOf(form: SettingsForm): WaveSettings {
     accessMode: form.accessMode,
     targetSample: form.targetSample.trim() === '' ? null : numberOf(form.targetSample),
     reminderDays: days.map(numberOf),
+    panelId: form.panelId.trim() === '' ? null : form.panelId.trim(),
+    anonymous: form.anonymous === 'on',
   };
 }
 
@@ -138,7 +154,13 @@ function scheduleFormOf(wave: Wave, timeZone: string): ScheduleForm {
 }
 
 function settingsFormOf(wave: Wave): SettingsForm {
-  return { accessMode: wave.accessMode, targetSample: wave.targetSample === undefined ? '' : String(wave.targetSample), reminderDays: wave.reminderDays.join(', ') };
+  return {
+    accessMode: wave.accessMode,
+    targetSample: wave.targetSample === undefined ? '' : String(wave.targetSample),
+    reminderDays: wave.reminderDays.join(', '),
+    panelId: wave.panelId ?? '',
+    anonymous: wave.anonymous ? 'on' : '',
+  };
 }
 
 // --- The API's bodies -------------------------------------------------------------------------
@@ -153,6 +175,8 @@ const ZWavePatch = z.strictObject({
   targetSample: z.number().nullable().optional(),
   accessMode: z.enum(['open', 'panel']).optional(),
   reminderDays: z.array(z.number()).optional(),
+  panelId: z.string().min(1).nullable().optional(),
+  anonymous: z.boolean().optional(),
   fingerprint: z.string().min(1).optional(),
 });
 
@@ -212,7 +236,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     const waveId = String(req.params.waveId);
     const context = staffPageContext(req, waveConsolePath(surveyId, waveId));
     const now = clock.now();
-    const [stored, versions] = await Promise.all([lifecycle.requireWave(surveyId, waveId), listSurveyVersions(survey)]);
+    const [stored, versions, panels] = await Promise.all([lifecycle.requireWave(surveyId, waveId), listSurveyVersions(survey), listPanels(surveyId)]);
     const wave = describeWaveAt(stored, survey, now, context.lang);
     const timeZone = surveyTimeZone(survey);
     res.status(status).render('waves/show', {
@@ -227,6 +251,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
       wave,
       isFileVersion: wave.fingerprint === survey.fingerprint,
       versions,
+      panels,
       mayManage: mayManage(req, survey),
       schedule: extra.schedule ?? scheduleFormOf(wave, timeZone),
       // Not "settings": Express passes its own settings (the views' root among them) under that name.
@@ -328,7 +353,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     const survey = surveyOf(req);
     const surveyId = survey.definition.id;
     const waveId = String(req.params.waveId);
-    const { opensAt, closesAt, graceMinutes, targetSample, accessMode, reminderDays, fingerprint } = parseBody(ZWavePatch, req);
+    const { opensAt, closesAt, graceMinutes, targetSample, accessMode, reminderDays, panelId, anonymous, fingerprint } = parseBody(ZWavePatch, req);
     const actor = auditActorOf(req);
     // Every part is checked before any is written: a refused part changes nothing.
     const wave = await lifecycle.changeWave(
@@ -337,7 +362,13 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
       {
         ...(fingerprint !== undefined ? { fingerprint } : {}),
         schedule: { ...(opensAt !== undefined ? { opensAt } : {}), ...(closesAt !== undefined ? { closesAt } : {}), ...(graceMinutes !== undefined ? { graceMinutes } : {}) },
-        settings: { ...(targetSample !== undefined ? { targetSample } : {}), ...(accessMode ? { accessMode } : {}), ...(reminderDays ? { reminderDays } : {}) },
+        settings: {
+          ...(targetSample !== undefined ? { targetSample } : {}),
+          ...(accessMode ? { accessMode } : {}),
+          ...(reminderDays ? { reminderDays } : {}),
+          ...(panelId !== undefined ? { panelId } : {}),
+          ...(anonymous !== undefined ? { anonymous } : {}),
+        },
       },
       actor,
     );

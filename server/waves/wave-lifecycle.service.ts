@@ -14,6 +14,8 @@ import { phaseOf, type WavePhase } from './wave-phase';
 import { quotaProblems } from './quota-cells';
 import { CURRENT_WAVE, forgetWaves, listWaves, toWave, type Wave } from './wave.service';
 import { issuesText } from '../lib/input-errors';
+import { findPanel } from '../panels/panel.service';
+import { invitationsWereSent } from '../invitations/invitation.service';
 
 const WAVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -48,10 +50,21 @@ export interface WaveSettings {
   targetSample?: number | null;
   accessMode?: 'open' | 'panel';
   reminderDays?: number[];
+  /** The panel a panel wave invites; null removes it. */
+  panelId?: string | null;
+  /** Responses not linkable to members; fixed once invitations are sent. */
+  anonymous?: boolean;
 }
 
 /** The settings a new wave takes from the one it copies. Quotas included: raise them per wave. */
-const COPIED_SETTINGS = ['accessMode', 'targetSample', 'quotas', 'reminderDays', 'graceMinutes'] as const;
+const COPIED_SETTINGS = ['accessMode', 'panelId', 'anonymous', 'targetSample', 'quotas', 'reminderDays', 'graceMinutes'] as const;
+
+/** A panel wave names the panel it invites before it can take answers. */
+function refuseIfPanelMissing(wave: Wave, doing: string): void {
+  if (wave.accessMode === 'panel' && !wave.panelId) {
+    throw new UnprocessableError(`Wave "${wave.waveId}" is for invited panel members but names no panel: choose its panel before it is ${doing}`, undefined, 'panel_required');
+  }
+}
 
 /**
  * When a new wave is made: the app's time (like the seed's, so which wave is newer does not depend
@@ -193,10 +206,36 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     }
   }
 
-  /** Target sample, access mode, reminders, checked: what to write. */
-  function plannedSettings(settings: WaveSettings): { set: Record<string, unknown>; unset: string[] } {
+  /**
+   * The panel and anonymity settings: the panel must exist; once invitations are sent, neither the
+   * panel nor the anonymity promised to the invited can change.
+   */
+  async function plannedPanelSettings(wave: Wave, settings: WaveSettings, set: Record<string, unknown>, unset: string[]): Promise<void> {
+    const panelChanges = settings.panelId !== undefined && (settings.panelId ?? undefined) !== wave.panelId;
+    const anonymityChanges = settings.anonymous !== undefined && settings.anonymous !== wave.anonymous;
+    if (!panelChanges && !anonymityChanges) return;
+    if (await invitationsWereSent(wave.surveyId, wave.waveId)) {
+      throw new ConflictError(
+        anonymityChanges
+          ? `Wave "${wave.waveId}"'s invitations are sent: whether its responses are anonymous was promised to the invited and cannot change`
+          : `Wave "${wave.waveId}"'s invitations are sent: the panel it invites cannot change`,
+        anonymityChanges ? 'anonymity_locked' : 'panel_locked',
+      );
+    }
+    if (panelChanges) {
+      if (settings.panelId) {
+        if (!(await findPanel(wave.surveyId, settings.panelId))) throw new UnprocessableError(`Survey "${wave.surveyId}" has no panel "${settings.panelId}"`, undefined, 'panel_not_found');
+        set.panelId = settings.panelId;
+      } else unset.push('panelId');
+    }
+    if (anonymityChanges) set.anonymous = settings.anonymous;
+  }
+
+  /** Target sample, access mode, reminders, panel and anonymity, checked: what to write. */
+  async function plannedSettings(wave: Wave, settings: WaveSettings): Promise<{ set: Record<string, unknown>; unset: string[] }> {
     const set: Record<string, unknown> = {};
     const unset: string[] = [];
+    await plannedPanelSettings(wave, settings, set, unset);
     if (settings.targetSample !== undefined) {
       if (settings.targetSample === null) unset.push('targetSample');
       else if (!Number.isInteger(settings.targetSample) || settings.targetSample < 1 || settings.targetSample > 10_000_000) {
@@ -208,6 +247,11 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       const days = [...new Set(settings.reminderDays)].sort((a, b) => a - b);
       if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) throw new UnprocessableError('Reminders are sent a whole number of days after the invitation, from 1 to 365', undefined, 'invalid_reminders');
       set.reminderDays = days;
+    }
+    // A wave that takes answers (or will by itself) cannot become a panel wave with no panel.
+    const phase = phaseOf(wave, clock.now());
+    if (phase === 'open' || phase === 'scheduled') {
+      refuseIfPanelMissing({ ...wave, accessMode: (set.accessMode as Wave['accessMode'] | undefined) ?? wave.accessMode, ...(unset.includes('panelId') ? { panelId: undefined } : {}) }, phase);
     }
     return { set, unset };
   }
@@ -234,7 +278,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       audited = { ...audited, ...planned.audited };
     }
     if (change.settings) {
-      const planned = plannedSettings(change.settings);
+      const planned = await plannedSettings(wave, change.settings);
       Object.assign(set, planned.set);
       unset.push(...planned.unset);
       audited = { ...audited, ...planned.set, ...Object.fromEntries(planned.unset.map((k) => [k, null])) };
@@ -316,6 +360,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       const wave = await requireWave(surveyId, waveId);
       const now = clock.now();
       if (wave.status !== 'draft') throw new ConflictError(`Wave "${waveId}" is ${phaseOf(wave, now)}: only a draft can be scheduled`, 'wave_not_draft');
+      refuseIfPanelMissing(wave, 'scheduled');
       const planned = await plannedSchedule(wave, schedule, now, 'scheduled');
       const updated = await update(wave, { ...planned.set, status: 'scheduled' }, planned.unset);
       await audit('wave_scheduled', updated, actor, planned.audited);
@@ -330,6 +375,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       // Already taking answers (opened, or scheduled and past its open time): its open time stays.
       if (phase === 'open') return wave;
       refuseIfEnded(wave, now, 'opened again');
+      refuseIfPanelMissing(wave, 'opened');
       if (wave.closesAt && wave.closesAt <= now) {
         throw new UnprocessableError(`Wave "${waveId}"'s close time has passed: move it or remove it before opening the wave`, undefined, 'close_in_past');
       }

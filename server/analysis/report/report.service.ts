@@ -6,6 +6,7 @@ import { wordedItemsOf } from '../../surveys/versions/definition-diff';
 import { localize } from '../../surveys/localize';
 import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
+import { countInvitations } from '../../invitations/invitation.service';
 import { fieldDatesOf, surveyTimeZone } from '../../waves/wave-dates';
 import { formatPercent, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
@@ -58,6 +59,8 @@ export interface Methodology {
   weighting?: Figures['weighting'];
   /** Probability samples only: the maximum margin of error, in points, at 95 %. */
   marginOfError?: number;
+  /** An invited (panel) wave's AAPOR RR1, with the counts it is computed from. */
+  responseRate?: { rr1: number | null; text?: string; completed: number; invited: number; screenedOut: number };
 }
 
 export interface Report {
@@ -251,6 +254,7 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
       }
       const deff = main.weighting?.designEffect ?? 1;
       const field = fieldDatesOf(wave, surveyTimeZone(catalog.require(definition.id)));
+      const invited = wave.accessMode === 'panel' ? await countInvitations(wave) : undefined;
       return {
         title: localize(definition.title, lang, source),
         surveyId: definition.id,
@@ -275,6 +279,17 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
           ...(main.weighting ? { weighting: main.weighting } : {}),
           ...(definition.sampling === 'probability' && main.n > 0
             ? { marginOfError: 100 * 1.959963984540054 * Math.sqrt((0.25 * deff) / main.n) }
+            : {}),
+          ...(invited
+            ? {
+                responseRate: {
+                  rr1: invited.rr1,
+                  ...(invited.rr1 !== null ? { text: formatPercent(Math.min(invited.rr1, 1), { locale: lang, decimals: 1 }) } : {}),
+                  completed: invited.completed,
+                  invited: invited.invited,
+                  screenedOut: invited.screenedOut,
+                },
+              }
             : {}),
         },
       };

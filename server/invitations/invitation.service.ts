@@ -1,0 +1,283 @@
+// A panel wave's invitations: one per active member of the wave's panel, each with a personal
+// token, mailed through the outbox. The use cases: prepare the invitations, send them, and read
+// how far the wave got (counts and the AAPOR RR1 response rate).
+//
+// Tokens. Only a token's hash (and a sealed copy, sealed-token.ts) is stored; the token itself
+// lives in the mail. So the token is made at the moment its mail is rendered: a sender claims the
+// invitations it mails (a lease), swaps in the new tokens' hashes, queues the mails under their
+// idempotency keys, then marks the invitations invited. Sending again finds the invitations
+// invited and skips them; one whose mail is queued but not marked (a crash in between) is
+// recognised by its key in the outbox and only marked, never given a second token.
+import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
+import { recordAudit, type AuditActor } from '../audit/audit.service';
+import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors';
+import type { Clock } from '../lib/clock';
+import type { Config } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { OutboxModel } from '../mail/outbox.model';
+import { enqueueMails, outboxCounts, type OutgoingMail } from '../mail/outbox.service';
+import { PanelMemberModel } from '../panels/panel.model';
+import { findPanel, type Panel, type PanelMember } from '../panels/panel.service';
+import { countResponsesByWave } from '../responses/response.service';
+import type { SurveyCatalog } from '../surveys/survey.catalog';
+import type { LoadedSurvey } from '../surveys/survey.loader';
+import { phaseOf } from '../waves/wave-phase';
+import { findWave, type Wave } from '../waves/wave.service';
+import { InvitationModel } from './invitation.model';
+import { newInvitationToken } from './invitation-token';
+import { invitationBatches } from './invitation-batches';
+import { composeInvitationMail, invitationMailKey, type WaveMailContext } from './invitation-mail';
+import { sealInvitationToken } from './sealed-token';
+
+/** Invitations handled per round trip: claimed, rendered, queued and marked together. */
+const BATCH = 500;
+/** How long a sender holds the invitations it is mailing; a crashed sender's claim lapses then. */
+const CLAIM_MS = 10 * 60_000;
+
+const ACTIVE_MEMBER = { unsubscribedAt: { $exists: false }, bouncedAt: { $exists: false } } as const;
+
+export interface InvitationDependencies {
+  config: Pick<Config, 'MAIL_FROM' | 'MAIL_POSTAL_ADDRESS' | 'NODE_ENV'>;
+  logger: Logger;
+  clock: Clock;
+  catalog: SurveyCatalog;
+  secret: string;
+}
+
+export interface PreparedInvitations {
+  /** Invitations made by this call, for members the wave had not invited yet. */
+  created: number;
+  /** Active members of the panel, each with an invitation now. */
+  members: number;
+}
+
+export interface SentInvitations extends PreparedInvitations {
+  /** Mails queued by this call. */
+  queued: number;
+  /** Invitations already mailed before (a second send queues nothing for them). */
+  alreadyInvited: number;
+  /** Members not mailed because they unsubscribed or their address bounced. */
+  skippedUnsubscribed: number;
+  skippedBounced: number;
+}
+
+export interface InvitationCounts {
+  panelId?: string;
+  panelName?: string;
+  /** Members of the panel, and of them those unsubscribed or bounced. */
+  members: number;
+  unsubscribed: number;
+  bounced: number;
+  /** Invitations of the wave: made, mailed, reminded at least once, completed. */
+  prepared: number;
+  invited: number;
+  reminded: number;
+  completed: number;
+  /** Responses of the wave screened out (ineligible): not counted among the eligible invited. */
+  screenedOut: number;
+  outbox: { queued: number; sending: number; sent: number; failed: number; bounced: number; cancelled: number };
+  /**
+   * AAPOR RR1: completes ÷ (invited − screened out as ineligible); null before any invitation.
+   * Every complete counts, partials do not.
+   */
+  rr1: number | null;
+}
+
+/** RR1 from its counts; null when no eligible member was invited. */
+export function responseRateRR1(completed: number, invited: number, screenedOut: number): number | null {
+  const eligible = invited - screenedOut;
+  return eligible > 0 ? completed / eligible : null;
+}
+
+/** How far a wave's invitations went, for the console, the API and the report's methodology box. */
+export async function countInvitations(wave: Pick<Wave, 'surveyId' | 'waveId' | 'panelId'>): Promise<InvitationCounts> {
+  const { surveyId } = wave;
+  const panel = wave.panelId ? await findPanel(surveyId, wave.panelId) : undefined;
+  const ofWave = { surveyId, waveId: wave.waveId };
+  const ofPanel = { surveyId, panelId: wave.panelId ?? '' };
+  const [members, unsubscribed, bounced, prepared, invited, reminded, completed, responses, outbox] = await Promise.all([
+    panel ? PanelMemberModel.countDocuments(ofPanel) : 0,
+    panel ? PanelMemberModel.countDocuments({ ...ofPanel, unsubscribedAt: { $exists: true } }) : 0,
+    panel ? PanelMemberModel.countDocuments({ ...ofPanel, unsubscribedAt: { $exists: false }, bouncedAt: { $exists: true } }) : 0,
+    InvitationModel.countDocuments(ofWave),
+    InvitationModel.countDocuments({ ...ofWave, invitedAt: { $exists: true } }),
+    InvitationModel.countDocuments({ ...ofWave, remindersSent: { $gt: 0 } }),
+    InvitationModel.countDocuments({ ...ofWave, completed: true }),
+    countResponsesByWave(surveyId),
+    outboxCounts(ofWave),
+  ]);
+  const screenedOut = responses.get(wave.waveId)?.screened_out ?? 0;
+  return {
+    ...(wave.panelId ? { panelId: wave.panelId } : {}),
+    ...(panel ? { panelName: panel.name } : {}),
+    members,
+    unsubscribed,
+    bounced,
+    prepared,
+    invited,
+    reminded,
+    completed,
+    screenedOut,
+    outbox,
+    rr1: responseRateRR1(completed, invited, screenedOut),
+  };
+}
+
+/** Whether any invitation of the wave was mailed (its anonymity can no longer change). */
+export async function invitationsWereSent(surveyId: string, waveId: string): Promise<boolean> {
+  return (await InvitationModel.exists({ surveyId, waveId, invitedAt: { $exists: true } })) !== null;
+}
+
+type StoredInvitation = { _id: Types.ObjectId; memberId: string; invitedAt?: Date | null; sendingBy?: string | null };
+
+export function createInvitationService(deps: InvitationDependencies) {
+  const { config, logger, clock, catalog, secret } = deps;
+
+  async function requireWaveOf(surveyId: string, waveId: string): Promise<{ survey: LoadedSurvey; wave: Wave }> {
+    const survey = catalog.require(surveyId);
+    const wave = await findWave(surveyId, waveId, clock.now());
+    return { survey, wave };
+  }
+
+  /** The panel a wave invites: refused for an open wave, or a panel wave that names none. */
+  async function panelOf(wave: Wave): Promise<Panel> {
+    if (wave.accessMode !== 'panel') throw new ConflictError(`Wave "${wave.waveId}" is open to anyone with the link: set its access to "panel" to invite a panel`, 'not_a_panel_wave');
+    if (!wave.panelId) throw new ConflictError(`Wave "${wave.waveId}" names no panel: choose the panel it invites in the wave's settings`, 'no_panel');
+    const panel = await findPanel(wave.surveyId, wave.panelId);
+    if (!panel) throw new NotFoundError(`Survey "${wave.surveyId}" has no panel "${wave.panelId}"`, 'panel_not_found');
+    return panel;
+  }
+
+  /**
+   * One invitation per active member of the wave's panel, made once (upserted by member): a new
+   * member gets one on the next call, an existing one keeps its own. The token an invitation is
+   * made with is thrown away: the one that works is made when its mail is rendered.
+   */
+  async function prepareInvitations(surveyId: string, waveId: string): Promise<PreparedInvitations> {
+    const { wave } = await requireWaveOf(surveyId, waveId);
+    const panel = await panelOf(wave);
+    let created = 0;
+    let members = 0;
+    let after: Types.ObjectId | undefined;
+    for (;;) {
+      const batch = await PanelMemberModel.find({ surveyId, panelId: panel.panelId, ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1, unsubscribedAt: 1, bouncedAt: 1 })
+        .sort({ _id: 1 })
+        .limit(BATCH)
+        .lean<Array<{ _id: Types.ObjectId; unsubscribedAt?: Date; bouncedAt?: Date }>>();
+      if (batch.length === 0) break;
+      after = batch.at(-1)!._id;
+      const active = batch.filter((m) => !m.unsubscribedAt && !m.bouncedAt);
+      members += active.length;
+      if (active.length === 0) continue;
+      const result = await InvitationModel.bulkWrite(
+        active.map((member) => ({
+          updateOne: {
+            filter: { surveyId, waveId: wave.waveId, memberId: String(member._id) },
+            update: { $setOnInsert: { surveyId, waveId: wave.waveId, panelId: panel.panelId, memberId: String(member._id), tokenHash: newInvitationToken().tokenHash, remindersSent: 0, completed: false } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+      created += result.upsertedCount;
+    }
+    return { created, members };
+  }
+
+  /** Refuses the send, before anything is written, when a member's name would break a header. */
+  async function refuseInjectedNames(panel: Panel): Promise<void> {
+    const bad = await PanelMemberModel.findOne({ surveyId: panel.surveyId, panelId: panel.panelId, ...ACTIVE_MEMBER, name: /[\r\n]/ }, { email: 1 }).lean<{ email: string }>();
+    if (bad) throw new UnprocessableError(`The name of member ${bad.email.replace(/[\r\n]/g, ' ')} holds a line break, which would inject mail headers: correct it before sending`, { field: 'name' }, 'header_injection');
+  }
+
+  /** Mails one batch of invitations not mailed yet; returns how many mails it queued. */
+  async function mailBatch(context: WaveMailContext, invitations: StoredInvitation[], members: Map<string, PanelMember>): Promise<number> {
+    const now = clock.now();
+    const ids = invitations.map((i) => i._id);
+    // Mails queued by an earlier send that stopped before marking them: mark them, nothing more.
+    const queuedKeys = new Set(
+      (await OutboxModel.find({ key: { $in: invitations.map((i) => invitationMailKey('invitation', String(i._id))) } }, { key: 1 }).lean<Array<{ key: string }>>()).map((m) => m.key),
+    );
+    const recovered = invitations.filter((i) => queuedKeys.has(invitationMailKey('invitation', String(i._id)))).map((i) => i._id);
+    if (recovered.length > 0) await InvitationModel.updateMany({ _id: { $in: recovered }, invitedAt: { $exists: false } }, { $set: { invitedAt: now } });
+
+    const claim = randomUUID();
+    await InvitationModel.updateMany(
+      { _id: { $in: ids.filter((id) => !recovered.some((r) => r.equals(id))) }, invitedAt: { $exists: false }, $or: [{ sendingUntil: { $exists: false } }, { sendingUntil: { $lte: now } }] },
+      { $set: { sendingBy: claim, sendingUntil: new Date(now.getTime() + CLAIM_MS) } },
+    );
+    const claimed = await InvitationModel.find({ sendingBy: claim }, { _id: 1, memberId: 1 }).lean<StoredInvitation[]>();
+    if (claimed.length === 0) return 0;
+    try {
+      const tokens = new Map(claimed.map((i) => [String(i._id), newInvitationToken()]));
+      // Rendered before any token is written: a template that fails leaves the invitations as they were.
+      const mails: OutgoingMail[] = [];
+      for (const invitation of claimed) {
+        const member = members.get(invitation.memberId);
+        if (!member) continue;
+        mails.push(await composeInvitationMail(context, { kind: 'invitation', member, invitationId: String(invitation._id), token: tokens.get(String(invitation._id))!.token }));
+      }
+      await InvitationModel.bulkWrite(
+        claimed.map((invitation) => {
+          const { token, tokenHash } = tokens.get(String(invitation._id))!;
+          return { updateOne: { filter: { _id: invitation._id, sendingBy: claim }, update: { $set: { tokenHash, tokenSealed: sealInvitationToken(secret, token) } } } };
+        }),
+        { ordered: false },
+      );
+      const { queued } = await enqueueMails(mails, { from: config.MAIL_FROM }, now);
+      await InvitationModel.updateMany({ sendingBy: claim }, { $set: { invitedAt: now }, $unset: { sendingBy: 1, sendingUntil: 1 } });
+      return queued;
+    } finally {
+      // Whatever was not marked invited (a refusal above) is free for the next send at once.
+      await InvitationModel.updateMany({ sendingBy: claim }, { $unset: { sendingBy: 1, sendingUntil: 1 } });
+    }
+  }
+
+  /**
+   * Mails the invitations of a panel wave that are not mailed yet, to members neither unsubscribed
+   * nor bounced. Only while the wave takes answers: a link works only then, so a member never
+   * opens a mail whose link refuses them. Sending again mails only members added since.
+   */
+  async function sendInvitations(surveyId: string, waveId: string, actor: AuditActor, publicBase: string): Promise<SentInvitations> {
+    const { survey, wave } = await requireWaveOf(surveyId, waveId);
+    const panel = await panelOf(wave);
+    const phase = phaseOf(wave, clock.now());
+    if (phase !== 'open') {
+      throw new ConflictError(
+        phase === 'closed'
+          ? `Wave "${wave.waveId}" is closed: its invitations can no longer be sent`
+          : `Wave "${wave.waveId}" is ${phase}: invitations are sent once it is open, since their links work only while it takes answers`,
+        'wave_not_open_for_invitations',
+      );
+    }
+    await refuseInjectedNames(panel);
+    const prepared = await prepareInvitations(surveyId, wave.waveId);
+    const context: WaveMailContext = { config, secret, publicBase, survey, wave };
+    const alreadyInvited = await InvitationModel.countDocuments({ surveyId, waveId: wave.waveId, invitedAt: { $exists: true } });
+    let queued = 0;
+    let skippedUnsubscribed = 0;
+    let skippedBounced = 0;
+    for await (const { invitations: batch, members } of invitationBatches<StoredInvitation>({ surveyId, waveId: wave.waveId, invitedAt: { $exists: false } }, {})) {
+      const mailable = batch.filter((invitation) => {
+        const member = members.get(invitation.memberId);
+        if (member?.status === 'unsubscribed') skippedUnsubscribed += 1;
+        else if (member?.status === 'bounced') skippedBounced += 1;
+        return member?.status === 'active';
+      });
+      queued += await mailBatch(context, mailable, members);
+    }
+    const result = { ...prepared, queued, alreadyInvited, skippedUnsubscribed, skippedBounced };
+    await recordAudit({ ...actor, action: 'invitations_sent', surveyId, target: wave.waveId, details: { panelId: panel.panelId, ...result } }, logger);
+    return result;
+  }
+
+  /** How far a wave's invitations went. */
+  async function invitationCounts(surveyId: string, waveId: string): Promise<InvitationCounts> {
+    return countInvitations((await requireWaveOf(surveyId, waveId)).wave);
+  }
+
+  return { prepareInvitations, sendInvitations, invitationCounts, panelOf, requireWaveOf };
+}
+
+export type InvitationService = ReturnType<typeof createInvitationService>;
