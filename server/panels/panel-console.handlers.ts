@@ -38,8 +38,7 @@ const REFUSALS: Record<string, MessageKey> = {
   invalid_language: 'panels.refused_invalid_language',
 };
 
-const PANELS_DONE = { created: 'panels.done_created' } as const satisfies Record<string, MessageKey>;
-const PANEL_DONE = { removed: 'panels.done_removed' } as const satisfies Record<string, MessageKey>;
+const PANEL_DONE = { created: 'panels.done_created', removed: 'panels.done_removed' } as const satisfies Record<string, MessageKey>;
 const MEMBER_DONE = { edited: 'panels.done_edited' } as const satisfies Record<string, MessageKey>;
 
 const MEMBER_STATUSES: readonly MemberStatus[] = ['active', 'unsubscribed', 'bounced'];
@@ -103,7 +102,6 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
       mayManage: mayManage(req, survey),
       action: panelsPath(surveyId),
       form: extra.form ?? { panelId: '', name: '' },
-      notice: doneNotice(req, PANELS_DONE, context.t),
       error: extra.error,
     });
   }
