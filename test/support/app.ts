@@ -12,6 +12,7 @@ import { forgetWaves } from '../../server/waves/wave.service';
 import { followResponseChanges } from '../../server/response-followers';
 import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accounts/first-admin';
 import { systemClock, type Clock } from '../../server/lib/clock';
+import { startMailRuntime, type MailRuntime, type MailWorkerTuning } from '../../server/mail/mail-runtime';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -25,6 +26,8 @@ export interface TestApp {
   /** The setup code boot would print while there is no account. */
   firstAdmin: FirstAdminSetup;
   clock: Clock;
+  /** The mail runtime (worker, and the catcher without SMTP_URL), when started with `mail`. */
+  mail?: MailRuntime;
   /** Empties the database and registers the surveys again (versions, default waves), as boot does. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +41,11 @@ function forgetAllWaves(catalog: SurveyCatalog): void {
 export interface TestAppOptions {
   /** The app's clock; the system's unless a test sets the time (test/support/clock.ts). */
   clock?: Clock;
+  /**
+   * Starts the mail worker with the app, as boot does, sending to the env's SMTP_URL (a test SMTP
+   * server, test/support/smtp.ts); an object changes the worker's settings (a short backoff).
+   */
+  mail?: boolean | Partial<MailWorkerTuning>;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -61,6 +69,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  const mail = options.mail
+    ? await startMailRuntime({ config, logger, clock, forceWorker: true, worker: { idlePollMs: { min: 20, max: 200 }, ...(options.mail === true ? {} : options.mail) } })
+    : undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     express: app,
@@ -69,16 +80,19 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     lifecycle,
     firstAdmin,
     clock,
+    ...(mail ? { mail } : {}),
     async reset() {
       await resetDatabase();
       // Seeded as at the app's time, as boot would seed at that moment.
       for (const survey of catalog.list()) await registerSurvey(survey, undefined, { now: clock.now() });
       forgetAllWaves(catalog);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    async close() {
+      await mail?.stop();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }

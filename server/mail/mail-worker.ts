@@ -1,0 +1,197 @@
+// The mail worker: takes one due message at a time from the outbox under a lease, asks the hooks
+// whether it is still wanted, hands it to SMTP and records the answer.
+//
+// What can go wrong, and what it does:
+// - 2xx: sent. Recorded only if this worker still holds the lease.
+// - 5xx (mailbox unknown, refused): bounced, for good; the bounce hooks mark the member.
+// - 4xx, a refused connection, a timeout: queued again after an exponential backoff with jitter,
+//   up to maxAttempts, then failed (an admin can retry: `npm run mail -- retry-failed`).
+// - The process dies mid-send: the lease expires and another worker sends the message again with
+//   the same Message-ID. If the server had already accepted it, that is the one duplicate window.
+// Dates in the outbox (due times, leases) come from the injected clock; the pauses of the poll
+// loop and the rate limit are real time.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import { announceBounce, announceSent, decideBeforeSend } from './mail-hooks';
+import { claimNextMail, markBounced, markCancelled, markFailed, markSent, renewLease, rescheduleMail, type ClaimedMail } from './outbox-delivery.service';
+import { onMailQueued } from './outbox.service';
+import { createSendRate } from './send-rate';
+import type { MailTransport } from './smtp-transport';
+
+export interface MailWorkerOptions {
+  transport: MailTransport;
+  logger: Logger;
+  clock: Clock;
+  /** Sends per second, at most (MAIL_RATE_PER_SECOND); Infinity for none. */
+  ratePerSecond: number;
+  /** Names this worker in leases; unique per process by default. */
+  owner?: string;
+  /** How long a claimed message is this worker's; renewed while its send lasts. */
+  leaseMs?: number;
+  /** The first retry's delay; each next one doubles, up to maxBackoffMs. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Attempts before a message that keeps failing temporarily is failed. */
+  maxAttempts?: number;
+  /** Messages in flight at once (each its own SMTP connection). */
+  concurrency?: number;
+  /** The pause when the outbox has nothing due, doubling from min to max while it stays empty. */
+  idlePollMs?: { min: number; max: number };
+}
+
+export type SendOutcome = 'sent' | 'bounced' | 'retrying' | 'failed' | 'cancelled' | 'lease_lost';
+
+export interface MailWorker {
+  readonly owner: string;
+  start(): void;
+  /** Stops claiming, and resolves once the sends in flight are recorded. */
+  stop(): Promise<void>;
+  /** Claims and sends one message: its outcome, or null when nothing was due. */
+  sendNext(): Promise<SendOutcome | null>;
+}
+
+interface SmtpError extends Error {
+  responseCode?: number;
+  response?: string;
+  code?: string;
+}
+
+/** The delay before attempt n+1, after n attempts: doubling, capped, and spread by ±25%. */
+export function retryDelay(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(delay * (0.75 + random() * 0.5));
+}
+
+function describe(error: SmtpError): string {
+  return (error.response ?? `${error.code ? `${error.code}: ` : ''}${error.message}`).slice(0, 1000);
+}
+
+export function createMailWorker(options: MailWorkerOptions): MailWorker {
+  const { transport, logger, clock } = options;
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const baseBackoffMs = options.baseBackoffMs ?? 30_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 60 * 60_000;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const idle = options.idlePollMs ?? { min: 100, max: 2_000 };
+  const rate = createSendRate(options.ratePerSecond);
+  let stopping = false;
+  let loops: Promise<void>[] = [];
+  const wakers = new Set<() => void>();
+
+  const now = () => clock.now();
+
+  async function deliver(mail: ClaimedMail): Promise<SendOutcome> {
+    if ((await decideBeforeSend(mail)) === 'cancel') {
+      return (await markCancelled(mail.id, owner, now())) ? 'cancelled' : 'lease_lost';
+    }
+    await rate.take();
+    // A slow server must not let the lease run out while the message is on its way.
+    const renewal = setInterval(() => {
+      renewLease(mail.id, owner, new Date(now().getTime() + leaseMs)).catch((error: unknown) => logger.warn({ err: error, mailId: mail.id }, 'could not renew a mail lease'));
+    }, Math.max(1_000, Math.floor(leaseMs / 3)));
+    try {
+      const info = await transport.sendMail({
+        messageId: mail.messageId,
+        from: mail.from,
+        to: mail.to,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: mail.headers,
+      });
+      if (await markSent(mail.id, owner, now(), info.response)) {
+        await announceSent(mail, logger);
+        return 'sent';
+      }
+      logger.warn({ mailId: mail.id, messageId: mail.messageId }, 'a message was sent after its lease ran out: another worker may send it again');
+      return 'lease_lost';
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  async function recordFailure(mail: ClaimedMail, error: SmtpError): Promise<SendOutcome> {
+    const reason = describe(error);
+    if (error.responseCode !== undefined && error.responseCode >= 500) {
+      if (!(await markBounced(mail.id, owner, now(), reason))) return 'lease_lost';
+      logger.warn({ mailId: mail.id, to: mail.to.address, reason }, 'mail bounced');
+      await announceBounce(mail, reason, logger);
+      return 'bounced';
+    }
+    if (mail.attempts >= maxAttempts) {
+      logger.error({ mailId: mail.id, attempts: mail.attempts, reason }, 'mail failed: too many temporary failures');
+      return (await markFailed(mail.id, owner, now(), reason)) ? 'failed' : 'lease_lost';
+    }
+    const nextAttemptAt = new Date(now().getTime() + retryDelay(mail.attempts, baseBackoffMs, maxBackoffMs));
+    logger.info({ mailId: mail.id, attempts: mail.attempts, nextAttemptAt, reason }, 'mail not sent yet: will retry');
+    return (await rescheduleMail(mail.id, owner, nextAttemptAt, reason)) ? 'retrying' : 'lease_lost';
+  }
+
+  async function sendNext(): Promise<SendOutcome | null> {
+    const mail = await claimNextMail(owner, now(), leaseMs);
+    if (!mail) return null;
+    try {
+      return await deliver(mail);
+    } catch (error) {
+      return recordFailure(mail, error as SmtpError);
+    }
+  }
+
+  /** Waits up to `ms`, less when mail is queued in this process or the worker stops. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
+  }
+
+  async function loop(): Promise<void> {
+    let idleMs = idle.min;
+    while (!stopping) {
+      let outcome: SendOutcome | null = null;
+      try {
+        outcome = await sendNext();
+      } catch (error) {
+        // The database is unreachable: the outbox is still there; try again after a pause.
+        logger.error({ err: error }, 'the mail worker could not read the outbox');
+      }
+      if (outcome) {
+        idleMs = idle.min;
+        continue;
+      }
+      if (stopping) break;
+      await pause(idleMs);
+      idleMs = Math.min(idle.max, idleMs * 2);
+    }
+  }
+
+  let stopListening: (() => void) | undefined;
+  return {
+    owner,
+    sendNext,
+    start() {
+      if (loops.length > 0) return;
+      stopping = false;
+      stopListening = onMailQueued(() => {
+        for (const wake of [...wakers]) wake();
+      });
+      loops = Array.from({ length: options.concurrency ?? 1 }, () => loop());
+    },
+    async stop() {
+      stopping = true;
+      stopListening?.();
+      for (const wake of [...wakers]) wake();
+      await Promise.all(loops);
+      loops = [];
+    },
+  };
+}
