@@ -4,7 +4,7 @@ import mongoose, { Types } from 'mongoose';
 import { z } from 'zod';
 import { AppError, ConflictError, ForbiddenError, GoneError, NotFoundError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import { translator, type MessageKey } from '../lib/i18n/index';
+import { isInterfaceLanguage, translator, type InterfaceLanguage, type MessageKey } from '../lib/i18n/index';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
 import { checkNotThrottled, forgetFailures, recordFailure } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password';
@@ -27,6 +27,8 @@ export interface Account {
   sessionGeneration: number;
   createdAt?: Date;
   lastSignInAt?: Date;
+  /** The language the account last signed in with, when known. */
+  language?: InterfaceLanguage;
 }
 
 /**
@@ -85,6 +87,7 @@ type StoredUser = {
   sessionGeneration?: number | null;
   createdAt?: Date;
   lastSignInAt?: Date | null;
+  language?: string | null;
 };
 
 function toAccount(user: StoredUser): Account {
@@ -99,6 +102,7 @@ function toAccount(user: StoredUser): Account {
     sessionGeneration: user.sessionGeneration ?? 0,
     ...(user.createdAt ? { createdAt: user.createdAt } : {}),
     ...(user.lastSignInAt ? { lastSignInAt: user.lastSignInAt } : {}),
+    ...(isInterfaceLanguage(user.language) ? { language: user.language } : {}),
   };
 }
 
@@ -150,16 +154,24 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
     return role === 'admin' ? [] : (grants as string[]);
   }
 
-  /** A new one-time link on the account, in the write that also reads the account back. */
-  async function issuePasswordLink(userId: Types.ObjectId, now: Date): Promise<{ user: StoredUser; passwordLink: PasswordLink }> {
+  /**
+   * A new one-time link on the account the filter finds, in the write that also reads the account
+   * back. The link is made whether or not an account is found, so both cost the same.
+   */
+  async function issuePasswordLinkWhere(filter: Record<string, unknown>, now: Date): Promise<{ user: StoredUser | null; passwordLink: PasswordLink }> {
     const token = newSecretToken('');
     const expiresAt = new Date(now.getTime() + PASSWORD_LINK_HOURS * 3_600_000);
     const user = await UserModel.findOneAndUpdate(
-      { _id: userId },
+      filter,
       { $set: { passwordLink: { hash: hashSecretToken(token), expiresAt } } },
       { returnDocument: 'after', projection: { passwordLink: 0 } },
     ).lean<StoredUser>();
-    return { user: found(user), passwordLink: { token, expiresAt } };
+    return { user, passwordLink: { token, expiresAt } };
+  }
+
+  async function issuePasswordLink(userId: Types.ObjectId, now: Date): Promise<{ user: StoredUser; passwordLink: PasswordLink }> {
+    const { user, passwordLink } = await issuePasswordLinkWhere({ _id: userId }, now);
+    return { user: found(user), passwordLink };
   }
 
   async function requireAccount(id: string): Promise<StoredUser> {
@@ -230,6 +242,16 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       return { account: toAccount(user), passwordLink };
     },
 
+    /**
+     * "Forgot your password?": a new one-time link on the account with this address when it may
+     * sign in (not disabled). A link is made either way, and `account` is absent when there is no
+     * such account, so the caller can do the same work for both and answer the same.
+     */
+    async issuePasswordLinkByEmail(email: string, now = new Date()): Promise<{ account?: Account; passwordLink: PasswordLink }> {
+      const { user, passwordLink } = await issuePasswordLinkWhere({ email, disabledAt: null }, now);
+      return user ? { account: toAccount(user), passwordLink } : { passwordLink };
+    },
+
     /** The account a one-time link is for; a used, replaced or expired link is gone. */
     async accountForPasswordLink(token: string, now = new Date()): Promise<Account> {
       const user = await UserModel.findOne({ 'passwordLink.hash': hashSecretToken(token) }).lean<StoredUser & { passwordLink?: { expiresAt: Date } }>();
@@ -277,7 +299,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
      * Unknown account and wrong password give the same error after the same work (a scrypt of a
      * decoy hash), so neither the answer nor its timing tells whether an account exists.
      */
-    async signIn(attempt: { email: unknown; password: unknown; ip: string }, now = new Date()): Promise<Account> {
+    async signIn(attempt: { email: unknown; password: unknown; ip: string; language?: InterfaceLanguage }, now = new Date()): Promise<Account> {
       const email = typeof attempt.email === 'string' ? attempt.email.trim().toLowerCase().slice(0, 254) : '';
       const password = typeof attempt.password === 'string' ? attempt.password : '';
       if (password.length > PASSWORD_MAX_LENGTH * 4) throw new ValidationError('That password is longer than any password here', undefined, 'password_too_long');
@@ -292,7 +314,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       // Said only to someone who knows the password.
       if (user.disabledAt) throw new ForbiddenError('This account is disabled; ask an administrator', 'account_disabled');
       await forgetFailures({ email });
-      await UserModel.updateOne({ _id: user._id }, { $set: { lastSignInAt: now } });
+      await UserModel.updateOne({ _id: user._id }, { $set: { lastSignInAt: now, ...(attempt.language ? { language: attempt.language } : {}) } });
       await recordAudit({ via: 'session', ip: attempt.ip, actorId: user._id, actorEmail: user.email, action: 'sign_in' }, logger);
       return toAccount(user);
     },

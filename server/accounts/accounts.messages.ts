@@ -45,14 +45,30 @@ export const ACCOUNTS_MESSAGES = {
   'accounts.set_password_submit': { fr: 'Enregistrer le mot de passe', en: 'Save the password' },
   'accounts.password_saved': { fr: 'Mot de passe enregistré : vous pouvez vous connecter.', en: 'Password saved: you can sign in now.' },
   'accounts.link_invalid': {
-    fr: 'Ce lien a expiré ou a déjà servi. Demandez-en un nouveau à un administrateur.',
-    en: 'This link has expired or was already used. Ask an administrator for a new one.',
+    fr: 'Ce lien a expiré ou a déjà servi. Demandez-en un nouveau par e-mail, ou à un administrateur.',
+    en: 'This link has expired or was already used. Ask for a new one by mail, or ask an administrator.',
   },
   'accounts.invalid_email': {
     fr: 'Cette adresse e-mail n’est pas valide (pas d’espaces, de retours à la ligne ni de caractères < > , ; : " \' \\ ( ) [ ]).',
     en: 'This email address is not valid (no spaces, line breaks or characters < > , ; : " \' \\ ( ) [ ]).',
   },
   'accounts.invalid_name': { fr: 'Le nom compte au plus 100 caractères, sans caractères de contrôle.', en: 'A name has at most 100 characters and no control characters.' },
+  'accounts.forgot_link': { fr: 'Mot de passe oublié ?', en: 'Forgot your password?' },
+  'accounts.forgot_title': { fr: 'Recevoir un lien pour choisir un mot de passe', en: 'Get a link to choose a password' },
+  'accounts.forgot_intro': {
+    fr: 'Saisissez l’adresse e-mail de votre compte : un lien à usage unique vous sera envoyé pour choisir un nouveau mot de passe. Votre mot de passe actuel reste valable jusqu’à ce que le lien serve.',
+    en: 'Type your account’s email address: a one-time link to choose a new password will be mailed to it. Your current password keeps working until the link is used.',
+  },
+  'accounts.forgot_submit': { fr: 'Envoyer le lien', en: 'Send the link' },
+  'accounts.forgot_sent': {
+    fr: 'Si un compte utilise cette adresse, un lien est en route. Il ne sert qu’une fois et expire dans 72 heures.',
+    en: 'If an account uses this address, a link is on its way. It works once and expires in 72 hours.',
+  },
+  'accounts.forgot_throttled': {
+    fr: 'Trop de liens demandés. Réessayez dans {seconds} secondes.',
+    en: 'Too many links asked for. Try again in {seconds} seconds.',
+  },
+  'accounts.back_to_sign_in': { fr: 'Retour à la connexion', en: 'Back to sign-in' },
   'accounts.wrong_password': { fr: 'Le mot de passe actuel est incorrect.', en: 'The current password is wrong.' },
   'console.nav_label': { fr: 'Console', en: 'Console' },
   'console.surveys': { fr: 'Enquêtes', en: 'Surveys' },

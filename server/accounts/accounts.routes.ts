@@ -1,4 +1,4 @@
-// Signing in and out, the first admin, one-time password links, and who the API sees.
+// Signing in and out, the first admin, one-time password links (and asking for one by mail), and who the API sees.
 import type { RequestHandler, Router } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { publicAccess, routeTable } from '../lib/routes';
@@ -12,6 +12,8 @@ export function signInRoutes(deps: AppDependencies, accounts: AccountService): R
   return routeTable([
     ['get', '/login', publicAccess, h.showSignIn],
     ['post', '/login', publicAccess, h.signIn],
+    ['get', '/login/forgot', publicAccess, h.showForgotPassword],
+    ['post', '/login/forgot', publicAccess, h.requestPasswordLink],
     ['post', '/logout', signedIn, h.signOut],
     ['get', '/setup', publicAccess, h.showSetup],
     ['post', '/setup', publicAccess, h.setUp],

@@ -11,6 +11,8 @@ const throttleSchema = new Schema(
   {
     _id: { type: String },
     failures: { type: Number, required: true },
+    /** Password links asked for by mail in the current hour (countPasswordLinkRequest). */
+    requests: { type: Number },
     blockedUntil: { type: Date },
     expiresAt: { type: Date, required: true },
   },
@@ -65,4 +67,30 @@ export async function recordFailure({ email, ip }: SignInAttempt, now = new Date
 /** A successful sign-in clears its account's count, not its address's: one good password must not buy more guesses elsewhere. */
 export async function forgetFailures({ email }: Pick<SignInAttempt, 'email'>): Promise<void> {
   await ThrottleModel.deleteOne({ _id: keyOf('account', email) });
+}
+
+/**
+ * "Forgot your password?" asked per hour, counted whether or not the account exists (so the limit
+ * tells nothing either): per address typed, so nobody floods one inbox, and per IP address, so
+ * nobody walks through addresses. Past the allowance the request is refused until the hour that
+ * began with the first request ends.
+ */
+const LINK_REQUESTS_PER_HOUR = { account: 3, address: 10 } as const satisfies Record<Scope, number>;
+
+export async function countPasswordLinkRequest({ email, ip }: SignInAttempt, now = new Date()): Promise<void> {
+  const counted = await Promise.all((['account', 'address'] as const).map(async (scope) => {
+    const _id = `link_${keyOf(scope, scope === 'account' ? email : ip)}`;
+    // The TTL index removes a finished hour within a minute or so; until then it must not count.
+    await ThrottleModel.deleteOne({ _id, expiresAt: { $lte: now } });
+    const entry = await ThrottleModel.findOneAndUpdate(
+      { _id },
+      { $inc: { requests: 1 }, $setOnInsert: { failures: 0, expiresAt: new Date(now.getTime() + FORGET_AFTER_MS) } },
+      { upsert: true, returnDocument: 'after', projection: { requests: 1, expiresAt: 1 } },
+    ).lean();
+    return { over: (entry?.requests ?? 1) > LINK_REQUESTS_PER_HOUR[scope], until: entry?.expiresAt ?? now };
+  }));
+  const over = counted.filter((entry) => entry.over);
+  if (over.length === 0) return;
+  const until = Math.max(...over.map((entry) => entry.until.getTime()));
+  throw new TooManyRequestsError('Too many password links asked for; wait before asking again', Math.max(1, Math.ceil((until - now.getTime()) / 1000)), 'password_link_throttled');
 }

@@ -12,6 +12,8 @@ import { endSession, openSession } from './sessions';
 import { auditActorOf } from './principal';
 import { passwordLinkPath } from './password-link';
 import { echoedText, refusalMessage } from './refusals';
+import { createPasswordLinkMailer } from './password-link-mail.service';
+import { publicBaseUrl, requestOrigin } from '../lib/public-url';
 
 type Form = Record<string, unknown>;
 
@@ -28,19 +30,24 @@ const REFUSALS: Record<string, MessageKey> = {
   setup_code_wrong: 'accounts.setup_code_wrong',
 };
 
+const FORGOT_PATH = '/login/forgot';
+
 /** Each of these pages is drawn at the address its form posts to, so the language link reloads it. */
 function pageContext(req: Request) {
   return staffPageContext(req, req.path);
 }
 
 export function createSignInHandlers(deps: AppDependencies, accounts: AccountService) {
-  const { firstAdmin } = deps;
+  const { firstAdmin, config, clock } = deps;
+  const linkMailer = createPasswordLinkMailer(deps, accounts);
 
   /** Draws a form again after a refusal the person can act on; anything else goes to the error handler. */
   function refuse(req: Request, res: Response, view: string, error: unknown, locals: Form): void {
     const context = pageContext(req);
-    const message = refusalMessage(error, context.t, REFUSALS);
     const refusal = error as AppError;
+    const message = refusal instanceof TooManyRequestsError && refusal.code === 'password_link_throttled'
+      ? context.t('accounts.forgot_throttled', { seconds: refusal.retryAfterSeconds })
+      : refusalMessage(error, context.t, REFUSALS);
     if (refusal instanceof TooManyRequestsError) res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     res.status(refusal.status).render(view, { ...context, ...locals, error: message });
   }
@@ -58,7 +65,7 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
     const form = (req.body ?? {}) as Form;
     const next = safeNextPath(form.next);
     try {
-      const account = await accounts.signIn({ email: form.email, password: form.password, ip: req.ip ?? '' });
+      const account = await accounts.signIn({ email: form.email, password: form.password, ip: req.ip ?? '', language: pageContext(req).lang });
       await openSession(req, account);
       res.redirect(303, next);
     } catch (error) {
@@ -116,5 +123,22 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
     }
   };
 
-  return { showSignIn, signIn, signOut, showSetup, setUp, showPasswordLink, setPasswordWithLink };
+  const showForgotPassword: RequestHandler = (req, res) => {
+    const context = pageContext(req);
+    res.render('accounts/forgot-password', { ...context, title: context.t('accounts.forgot_title'), email: '', notice: req.query.sent ? context.t('accounts.forgot_sent') : undefined });
+  };
+
+  /** The same answer whether or not the address is an account's: a redirect to "a link is on its way". */
+  const requestPasswordLink: RequestHandler = async (req, res) => {
+    const form = (req.body ?? {}) as Form;
+    const context = pageContext(req);
+    try {
+      await linkMailer.requestLinkByMail({ email: form.email, ip: req.ip ?? '', base: publicBaseUrl(config, requestOrigin(req)), language: context.lang }, clock.now());
+      res.redirect(303, `${FORGOT_PATH}?sent=1`);
+    } catch (error) {
+      refuse(req, res, 'accounts/forgot-password', error, { title: context.t('accounts.forgot_title'), email: echoedText(form.email, 254) });
+    }
+  };
+
+  return { showSignIn, signIn, signOut, showSetup, setUp, showPasswordLink, setPasswordWithLink, showForgotPassword, requestPasswordLink };
 }

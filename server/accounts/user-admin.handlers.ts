@@ -12,6 +12,7 @@ import { surveyTitles } from '../surveys/survey-titles';
 import { PASSWORD_LINK_HOURS, type Account, type AccountService, type PasswordLink } from './account.service';
 import { accountStatus, formatUtcMinute, grantedSurveys } from './account-display';
 import { passwordLinkUrl } from './password-link';
+import { createPasswordLinkMailer } from './password-link-mail.service';
 import { echoedText, refusalMessage } from './refusals';
 import { auditActorOf } from './principal';
 import { ROLES } from './user.model';
@@ -63,7 +64,13 @@ function accountPath(id: string): string {
   return `${USERS_PATH}/${encodeURIComponent(id)}`;
 }
 
-export function createUserAdminHandlers({ config, catalog }: AppDependencies, accounts: AccountService) {
+/** Whether the link also went to its owner by mail, or why not. */
+type LinkMailing = { mailed: true } | { mailed: false; reason: string };
+
+export function createUserAdminHandlers(deps: AppDependencies, accounts: AccountService) {
+  const { config, catalog, clock } = deps;
+  const linkMailer = createPasswordLinkMailer(deps, accounts);
+
   /** The staff page context, with the roles the account forms offer. */
   function pageContext(req: Request, languagePath: string | undefined) {
     return { ...staffPageContext(req, languagePath), roles: ROLES };
@@ -100,8 +107,24 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
     });
   }
 
+  /**
+   * Queues the link to its owner too. A link the outbox refuses (an address no mail server would
+   * take) is still shown: the admin hands it over, as before mail existed.
+   */
+  async function mailLink(req: Request, account: Account, passwordLink: PasswordLink): Promise<LinkMailing> {
+    const { lang } = pageContext(req, undefined);
+    try {
+      await linkMailer.mailIssuedLink(account, passwordLink, { base: publicBaseUrl(config, requestOrigin(req)), language: lang }, auditActorOf(req), clock.now());
+      return { mailed: true };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      return { mailed: false, reason: error.message };
+    }
+  }
+
   /** The one-time link, drawn in the answer to the POST that made it and never again. */
-  function renderLink(req: Request, res: Response, status: number, kind: 'created' | 'link', account: Account, passwordLink: PasswordLink): void {
+  async function renderLink(req: Request, res: Response, status: number, kind: 'created' | 'link', account: Account, passwordLink: PasswordLink): Promise<void> {
+    const mailing = await mailLink(req, account, passwordLink);
     const context = pageContext(req, undefined);
     // Neither the browser's cache nor its back button may bring the link back.
     res.setHeader('Cache-Control', 'no-store');
@@ -114,6 +137,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
       hours: PASSWORD_LINK_HOURS,
       expiresAt: formatUtcMinute(passwordLink.expiresAt),
       accountHref: accountPath(account.id),
+      mailing,
     });
   }
 
@@ -143,7 +167,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
     const { raw } = form;
     try {
       const { account, passwordLink } = await accounts.createAccount({ email: raw.email, name: raw.name, role: raw.role, grants: raw.grants }, auditActorOf(req));
-      renderLink(req, res, 201, 'created', account, passwordLink);
+      await renderLink(req, res, 201, 'created', account, passwordLink);
     } catch (error) {
       renderNewForm(req, res, (error as AppError).status, form, refusalOf(error, pageContext(req, undefined).t));
     }
@@ -188,7 +212,7 @@ export function createUserAdminHandlers({ config, catalog }: AppDependencies, ac
 
   const issuePasswordLink: RequestHandler = async (req, res) => {
     const { account, passwordLink } = await accounts.reissuePasswordLink(userIdOf(req), auditActorOf(req));
-    renderLink(req, res, 200, 'link', account, passwordLink);
+    await renderLink(req, res, 200, 'link', account, passwordLink);
   };
 
   return { list, showNew, create, show, update, disable, enable, issuePasswordLink, signOutEverywhere };

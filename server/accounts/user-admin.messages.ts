@@ -46,10 +46,15 @@ export const USER_ADMIN_MESSAGES = {
   'users.link_title': { fr: 'Nouveau lien de mot de passe', en: 'New password link' },
   'users.link_intro': { fr: 'Voici un nouveau lien à usage unique pour {email}.', en: 'Here is a new one-time link for {email}.' },
   'users.link_label': { fr: 'Lien à usage unique', en: 'One-time link' },
-  'users.link_hand_over': {
-    fr: 'Transmettez ce lien vous-même à la personne, par un canal sûr : Barometer n’envoie pas encore d’e-mails. Il sert à choisir un mot de passe, une seule fois.',
-    en: 'Hand this link over to the person yourself, through a safe channel: Barometer does not send mail yet. It sets a password, once.',
+  'users.link_mailed': {
+    fr: 'Le lien a aussi été envoyé par e-mail à {email}. S’il n’arrive pas, transmettez-le vous-même par un canal sûr. Il sert à choisir un mot de passe, une seule fois.',
+    en: 'The link was also mailed to {email}. If it does not arrive, hand it over yourself, through a safe channel. It sets a password, once.',
   },
+  'users.link_not_mailed': {
+    fr: 'Le lien n’a pas pu être envoyé par e-mail ({reason}) : transmettez-le vous-même à la personne, par un canal sûr. Il sert à choisir un mot de passe, une seule fois.',
+    en: 'The link could not be mailed ({reason}): hand it over to the person yourself, through a safe channel. It sets a password, once.',
+  },
+  'users.see_outbox': { fr: 'Voir la boîte d’envoi', en: 'See the outbox' },
   'users.link_shown_once': {
     fr: 'Ce lien n’est affiché qu’une fois : seule son empreinte est conservée. S’il se perd, créez-en un nouveau.',
     en: 'This link is shown only once: only its fingerprint is kept. If it is lost, create a new one.',

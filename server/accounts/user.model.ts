@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { INTERFACE_LANGUAGES } from '../lib/i18n/messages';
 
 export const ROLES = ['admin', 'organizer', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,6 +26,8 @@ const userSchema = new Schema(
      */
     sessionGeneration: { type: Number, default: 0 },
     lastSignInAt: { type: Date },
+    /** The interface language of the last sign-in: mail to the account (a password link) is written in it. */
+    language: { type: String, enum: INTERFACE_LANGUAGES },
   },
   { timestamps: true, collection: 'users' },
 );
