@@ -14,6 +14,7 @@ import { SurveyDefinitionError } from './surveys/survey.loader';
 import { createFirstAdminSetup } from './accounts/first-admin';
 import { announceFirstAdminSetup } from './accounts/first-admin.announce';
 import { systemClock } from './lib/clock';
+import { mailDestinationLine, startMailRuntime } from './mail/mail-runtime';
 
 async function main(): Promise<void> {
   let config;
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
   const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock: systemClock });
+  // Mail after the catalog and the app: the hooks the features register while the app is built
+  // (is this member still subscribed?) must be in place before the first send.
+  const mail = await startMailRuntime({ config, logger, clock: systemClock });
+  console.log(mailDestinationLine(mail, config));
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -69,6 +74,8 @@ async function main(): Promise<void> {
       // Keep-alive sockets with no request in flight would otherwise hold close() open.
       server.closeIdleConnections();
     });
+    // The send in flight is recorded before the database closes; the rest stays queued.
+    await mail.stop();
     await database.close();
     logger.info('stopped');
     process.exit(0);
