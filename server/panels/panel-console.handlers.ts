@@ -147,7 +147,7 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
     const action = panelImportPath(surveyId, panel.panelId, item.id);
     const context = staffPageContext(req, action);
     // The page reloads while the file is read: the header for every browser, the meta tag for the page's own record.
-    if (item.status === 'reading') res.set('Refresh', '2');
+    if (item.status === 'reading' || item.status === 'applying') res.set('Refresh', '2');
     res.status(status).render('panels/import', {
       ...context,
       title: `${context.t('panels.import_title', { panel: panel.panelId })} – ${surveyTitle(survey.definition, context.lang)}`,
@@ -246,7 +246,11 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
     };
   }
 
-  const confirmImport = importAction((surveyId, panelId, importId, req) => imports.confirmImport(surveyId, panelId, importId, auditActorOf(req)));
+  /** Answers at once: the members are written in the background while the import page shows how far it got. */
+  const confirmImport = importAction(async (surveyId, panelId, importId, req) => {
+    const { applying } = await imports.startConfirm(surveyId, panelId, importId, auditActorOf(req));
+    void applying.catch((error: unknown) => logger.error({ err: error, importId }, 'panel import stopped while applying'));
+  });
   const cancelImport = importAction((surveyId, panelId, importId) => imports.cancelImport(surveyId, panelId, importId));
 
   const memberPage: RequestHandler = async (req, res) => renderMember(req, res, 200);

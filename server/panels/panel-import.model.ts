@@ -10,10 +10,16 @@ const panelImportSchema = new Schema(
     panelId: { type: String, required: true },
     fileName: { type: String },
     format: { type: String, enum: ['csv', 'xlsx'], required: true },
-    /** reading (in the background) → ready (report shown) → applying → applied; or failed / cancelled. */
+    /** reading (in the background) → ready (report shown) → applying (in the background) → applied; or failed / cancelled. */
     status: { type: String, enum: ['reading', 'ready', 'applying', 'applied', 'failed', 'cancelled'], required: true },
     /** Rows read so far, and when the reader last said so (a reader that stopped saying is dead). */
-    progress: { rows: { type: Number, required: true, default: 0 }, bytes: { type: Number, default: 0 }, at: { type: Date } },
+    progress: {
+      rows: { type: Number, required: true, default: 0 },
+      bytes: { type: Number, default: 0 },
+      /** Staged rows written to the panel, while applying. */
+      applied: { type: Number, default: 0 },
+      at: { type: Date },
+    },
     /** The file's size when known (an upload; an API body with a Content-Length), for the progress bar. */
     totalBytes: { type: Number },
     report: { type: Schema.Types.Mixed },

@@ -52,6 +52,8 @@ export interface PanelImport {
   format: 'csv' | 'xlsx';
   status: ImportStatus;
   rowsRead: number;
+  /** Staged rows written to the panel so far, while applying. */
+  rowsApplied: number;
   bytesRead: number;
   totalBytes?: number;
   report?: ImportReport;
@@ -106,7 +108,7 @@ type StoredImport = {
   fileName?: string | null;
   format: 'csv' | 'xlsx';
   status: ImportStatus;
-  progress?: { rows?: number | null; bytes?: number | null; at?: Date | null } | null;
+  progress?: { rows?: number | null; bytes?: number | null; applied?: number | null; at?: Date | null } | null;
   totalBytes?: number | null;
   report?: unknown;
   failure?: { message?: string | null; code?: string | null } | null;
@@ -116,20 +118,26 @@ type StoredImport = {
 };
 
 function toImport(doc: StoredImport, now: Date): PanelImport {
-  const stalled = doc.status === 'reading' && (doc.progress?.at ?? doc.startedAt).getTime() < now.getTime() - STALLED_AFTER_MS;
+  const silent = (doc.progress?.at ?? doc.startedAt).getTime() < now.getTime() - STALLED_AFTER_MS;
+  const stalled = doc.status === 'reading' && silent;
+  // Its process died while writing: confirming again finishes the job.
+  const applyStalled = doc.status === 'applying' && silent;
   return {
     id: String(doc._id),
     surveyId: doc.surveyId,
     panelId: doc.panelId,
     ...(doc.fileName ? { fileName: doc.fileName } : {}),
     format: doc.format,
-    status: stalled ? 'failed' : doc.status,
+    status: stalled || applyStalled ? 'failed' : doc.status,
     rowsRead: doc.progress?.rows ?? 0,
+    rowsApplied: doc.progress?.applied ?? 0,
     bytesRead: doc.progress?.bytes ?? 0,
     ...(doc.totalBytes ? { totalBytes: doc.totalBytes } : {}),
     ...(doc.report ? { report: doc.report as ImportReport } : {}),
     ...(stalled
       ? { failure: { message: 'Reading the file stopped (the server restarted?): upload it again', code: 'import_interrupted' } }
+      : applyStalled
+        ? { failure: { message: 'Saving the members stopped (the server restarted?): confirm again to finish', code: 'apply_interrupted' } }
       : doc.failure?.message
         ? { failure: { message: doc.failure.message, code: doc.failure.code ?? 'import_failed' } }
         : {}),
@@ -265,12 +273,15 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
   async function applyRows(surveyId: string, panelId: string, importId: string): Promise<{ added: number; updated: number }> {
     let added = 0;
     let updated = 0;
+    let applied = 0;
     let ops: AnyBulkWriteOperation[] = [];
     const write = async () => {
       if (!ops.length) return;
       const result = await PanelMemberModel.bulkWrite(ops, { ordered: false });
       added += result.upsertedCount;
       updated += result.modifiedCount;
+      applied += ops.length;
+      await PanelImportModel.updateOne({ _id: importId }, { $set: { 'progress.applied': applied, 'progress.at': clock.now() } });
       ops = [];
     };
     const cursor = PanelImportRowModel.find({ importId, action: { $in: ['add', 'update'] } }).sort({ action: 1, line: 1 }).lean().cursor();
@@ -293,22 +304,38 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     return { added, updated };
   }
 
-  /** Applies exactly the rows of the report the organizer saw; refused unless the import is ready. */
-  async function confirmImport(surveyId: string, panelId: string, importId: string, actor: AuditActor): Promise<PanelImport> {
+  /**
+   * Claims the import for applying (refused unless it is ready, or its applying stalled) and
+   * applies it in the background: `applying` settles when every staged row is written. The
+   * console answers at once and shows the progress; the API and the command line wait.
+   */
+  async function startConfirm(surveyId: string, panelId: string, importId: string, actor: AuditActor): Promise<{ applying: Promise<PanelImport> }> {
     const current = await requireImport(surveyId, panelId, importId);
     const now = clock.now();
+    const resumable = current.status === 'failed' && current.failure?.code === 'apply_interrupted';
     if (current.status === 'applied') throw new ConflictError('This import was already applied', 'import_applied');
     if (current.status === 'reading') throw new ConflictError('The file is still being read: confirm once its report is shown', 'import_not_ready');
-    if (current.status !== 'ready') throw new ConflictError(`This import is ${current.status}: upload the file again`, 'import_not_ready');
+    if (current.status !== 'ready' && !resumable) throw new ConflictError(`This import is ${current.status}: upload the file again`, 'import_not_ready');
     if (current.expiresAt.getTime() <= now.getTime()) throw new GoneError('This import has expired: upload the file again', 'import_expired');
     // One confirmation applies it: a second click or a second process finds it no longer ready.
-    const claimed = await PanelImportModel.updateOne({ _id: importId, status: 'ready' }, { $set: { status: 'applying' } });
+    // An apply whose process died (no progress for a while) may be claimed again: the upserts
+    // are idempotent, so applying twice writes the same members.
+    const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
+    const claimed = await PanelImportModel.updateOne(
+      { _id: importId, $or: [{ status: 'ready' }, { status: 'applying', 'progress.at': { $lt: stalledBefore } }] },
+      { $set: { status: 'applying', 'progress.applied': 0, 'progress.at': now } },
+    );
     if (claimed.modifiedCount === 0) throw new ConflictError('This import is being applied or was applied', 'import_applied');
+    return { applying: applyImport(current, actor) };
+  }
+
+  async function applyImport(current: PanelImport, actor: AuditActor): Promise<PanelImport> {
+    const { surveyId, panelId, id: importId } = current;
     let written: { added: number; updated: number };
     try {
       written = await applyRows(surveyId, panelId, importId);
     } catch (error) {
-      // The upserts are idempotent: confirming again finishes the job.
+      // Confirming again finishes the job: the rows already written are written the same way.
       await PanelImportModel.updateOne({ _id: importId, status: 'applying' }, { $set: { status: 'ready' } });
       throw error;
     }
@@ -333,10 +360,16 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     return toImport(doc!, appliedAt);
   }
 
+  /** Applies exactly the rows of the report the organizer saw, and answers once they are written. */
+  async function confirmImport(surveyId: string, panelId: string, importId: string, actor: AuditActor): Promise<PanelImport> {
+    return (await startConfirm(surveyId, panelId, importId, actor)).applying;
+  }
+
   /** Drops an import not applied yet, and its staged rows; a reading one stops at its next batch. */
   async function cancelImport(surveyId: string, panelId: string, importId: string): Promise<PanelImport> {
     const current = await requireImport(surveyId, panelId, importId);
-    if (current.status === 'applied' || current.status === 'applying') throw new ConflictError('This import was applied: it cannot be cancelled', 'import_applied');
+    const halfApplied = current.status === 'applying' || current.failure?.code === 'apply_interrupted';
+    if (current.status === 'applied' || halfApplied) throw new ConflictError('This import was applied: it cannot be cancelled', 'import_applied');
     await PanelImportModel.updateOne({ _id: importId, status: { $in: ['reading', 'ready', 'failed'] } }, { $set: { status: 'cancelled' } });
     await PanelImportRowModel.deleteMany({ importId });
     return requireImport(surveyId, panelId, importId);
@@ -354,7 +387,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     return PanelImportRowModel.countDocuments({ importId });
   }
 
-  return { startImport, requireImport, listImports, confirmImport, cancelImport, stagedRowCount };
+  return { startImport, requireImport, listImports, startConfirm, confirmImport, cancelImport, stagedRowCount };
 }
 
 export type PanelImports = ReturnType<typeof createPanelImports>;

@@ -125,6 +125,13 @@ export async function requirePanel(surveyId: string, panelId: string): Promise<P
 
 const ACTIVE = { unsubscribedAt: { $exists: false }, bouncedAt: { $exists: false } };
 
+const STATUS_FILTERS: Record<MemberStatus, Record<string, unknown>> = {
+  active: ACTIVE,
+  unsubscribed: { unsubscribedAt: { $exists: true } },
+  // A member both unsubscribed and bounced counts once, as unsubscribed (their own choice).
+  bounced: { bouncedAt: { $exists: true }, unsubscribedAt: { $exists: false } },
+};
+
 export interface MemberCounts {
   members: number;
   /** Still mailed: neither unsubscribed nor bounced. */
@@ -138,7 +145,7 @@ export async function countMembers(surveyId: string, panelId: string): Promise<M
     PanelMemberModel.countDocuments({ surveyId, panelId }),
     PanelMemberModel.countDocuments({ surveyId, panelId, ...ACTIVE }),
     PanelMemberModel.countDocuments({ surveyId, panelId, unsubscribedAt: { $exists: true } }),
-    PanelMemberModel.countDocuments({ surveyId, panelId, bouncedAt: { $exists: true } }),
+    PanelMemberModel.countDocuments({ surveyId, panelId, ...STATUS_FILTERS.bounced }),
   ]);
   return { members, active, unsubscribed, bounced };
 }
@@ -197,11 +204,6 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const STATUS_FILTERS: Record<MemberStatus, Record<string, unknown>> = {
-  active: ACTIVE,
-  unsubscribed: { unsubscribedAt: { $exists: true } },
-  bounced: { bouncedAt: { $exists: true } },
-};
 
 /** A page of a panel's members in the order they were added (by _id, so pages never overlap). */
 export async function listMembers(surveyId: string, panelId: string, query: MemberQuery = {}): Promise<MemberPage> {

@@ -1,10 +1,13 @@
 // What the panel suites share: the console's addresses, making a panel and uploading a file as an
 // organizer does (the panel page's multipart form), waiting for an import to be read, and the
 // stored collections.
+import { setTimeout as delay } from 'node:timers/promises';
 import * as cheerio from 'cheerio';
 import mongoose from 'mongoose';
 import type { Browser, Page } from '../../support/browser';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
+
+const POLL_MS = 25;
 
 export const PANELS_PAGE = `/admin/surveys/${CAPTIC_ID}/panels`;
 export const PANEL_ID = 'pros';
@@ -34,19 +37,20 @@ export async function uploadPanelFile(browser: Browser, file: { content: string 
 }
 
 /**
- * Opens the import page until the file is read (the page stops reloading itself), as the
- * organizer's browser does; `onReading` sees each page shown while reading.
+ * Opens the import page until it stops reloading itself (the file is read, or the members are
+ * saved), as the organizer's browser does; `onReading` sees each page shown meanwhile.
  */
-export async function waitForImportRead(browser: Browser, importPath: string, onReading: (page: Page) => void = () => undefined, timeoutMs = 120_000): Promise<Page> {
+export async function waitForImportSettled(browser: Browser, importPath: string, onReading: (page: Page) => void = () => undefined, timeoutMs = 120_000): Promise<Page> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const page = await browser.get(importPath);
     if (page.status !== 200) return page;
     if (page.$('#import-progress').length === 0) return page;
     onReading(page);
-    if (Date.now() > deadline) throw new Error(`the import was still being read after ${timeoutMs} ms`);
-    // Yield to the app, which reads the file in this same process.
-    await new Promise((resolve) => setImmediate(resolve));
+    if (Date.now() > deadline) throw new Error(`the import was still in progress after ${timeoutMs} ms`);
+    // Polls as the page's own refresh does, only faster; the app reads the file in this process, so
+    // a tight loop of page renders would slow the reading it waits for.
+    await delay(POLL_MS);
   }
 }
 
@@ -54,7 +58,7 @@ export async function waitForImportRead(browser: Browser, importPath: string, on
 export async function importReport(browser: Browser, file: { content: string | Buffer; name: string }, panelPage = PANEL_PAGE): Promise<{ page: Page; importPath: string }> {
   const upload = await uploadPanelFile(browser, file, panelPage);
   if (upload.status !== 303 || !upload.location) throw new Error(`upload refused (${upload.status}): ${upload.$('#form-error').text().trim() || upload.html.slice(0, 300)}`);
-  return { page: await waitForImportRead(browser, upload.location), importPath: upload.location };
+  return { page: await waitForImportSettled(browser, upload.location), importPath: upload.location };
 }
 
 /** The report's counts as the page shows them. */
@@ -66,6 +70,13 @@ export function reportCounts(page: Page): Record<'rows' | 'add' | 'update' | 'un
 /** The rows of a report table, each as its cells' text. */
 export function tableRows(page: Page, id: string): string[][] {
   return page.$(`#${id} tbody tr`).toArray().map((tr) => page.$(tr).find('td').toArray().map((td) => page.$(td).text().trim()));
+}
+
+/** Confirms the import on its page and waits until the members are saved: the page then. */
+export async function confirmImport(browser: Browser, page: Page, onSaving: (page: Page) => void = () => undefined): Promise<Page> {
+  const posted = await pressImportButton(browser, page, 'confirm-import');
+  if (posted.status !== 303 || !posted.location) throw new Error(`confirm refused (${posted.status}): ${posted.$('#form-error').text().trim()}`);
+  return waitForImportSettled(browser, posted.location, onSaving);
 }
 
 /** Posts one of the import page's buttons (confirm or cancel). */
