@@ -90,16 +90,24 @@ export function responseRateRR1(completed: number, invited: number, screenedOut:
   return eligible > 0 ? completed / eligible : null;
 }
 
+/** Members of a panel no longer mailed: unsubscribed, and bounced (but not unsubscribed). */
+async function panelOptOuts(surveyId: string, panelId: string): Promise<{ unsubscribed: number; bounced: number }> {
+  const [unsubscribed, bounced] = await Promise.all([
+    PanelMemberModel.countDocuments({ surveyId, panelId, unsubscribedAt: { $exists: true } }),
+    PanelMemberModel.countDocuments({ surveyId, panelId, unsubscribedAt: { $exists: false }, bouncedAt: { $exists: true } }),
+  ]);
+  return { unsubscribed, bounced };
+}
+
 /** How far a wave's invitations went, for the console, the API and the report's methodology box. */
 export async function countInvitations(wave: Pick<Wave, 'surveyId' | 'waveId' | 'panelId'>): Promise<InvitationCounts> {
   const { surveyId } = wave;
   const panel = wave.panelId ? await findPanel(surveyId, wave.panelId) : undefined;
   const ofWave = { surveyId, waveId: wave.waveId };
   const ofPanel = { surveyId, panelId: wave.panelId ?? '' };
-  const [members, unsubscribed, bounced, prepared, invited, reminded, completed, responses, outbox] = await Promise.all([
+  const [members, { unsubscribed, bounced }, prepared, invited, reminded, completed, responses, outbox] = await Promise.all([
     panel ? PanelMemberModel.countDocuments(ofPanel) : 0,
-    panel ? PanelMemberModel.countDocuments({ ...ofPanel, unsubscribedAt: { $exists: true } }) : 0,
-    panel ? PanelMemberModel.countDocuments({ ...ofPanel, unsubscribedAt: { $exists: false }, bouncedAt: { $exists: true } }) : 0,
+    panel ? panelOptOuts(surveyId, panel.panelId) : { unsubscribed: 0, bounced: 0 },
     InvitationModel.countDocuments(ofWave),
     InvitationModel.countDocuments({ ...ofWave, invitedAt: { $exists: true } }),
     InvitationModel.countDocuments({ ...ofWave, remindersSent: { $gt: 0 } }),
@@ -256,17 +264,11 @@ export function createInvitationService(deps: InvitationDependencies) {
     const context: WaveMailContext = { config, secret, publicBase, survey, wave };
     const alreadyInvited = await InvitationModel.countDocuments({ surveyId, waveId: wave.waveId, invitedAt: { $exists: true } });
     let queued = 0;
-    let skippedUnsubscribed = 0;
-    let skippedBounced = 0;
     for await (const { invitations: batch, members } of invitationBatches<StoredInvitation>({ surveyId, waveId: wave.waveId, invitedAt: { $exists: false } }, {})) {
-      const mailable = batch.filter((invitation) => {
-        const member = members.get(invitation.memberId);
-        if (member?.status === 'unsubscribed') skippedUnsubscribed += 1;
-        else if (member?.status === 'bounced') skippedBounced += 1;
-        return member?.status === 'active';
-      });
-      queued += await mailBatch(context, mailable, members);
+      // A member who unsubscribed or bounced since the invitation was made is not mailed either.
+      queued += await mailBatch(context, batch.filter((invitation) => members.get(invitation.memberId)?.status === 'active'), members);
     }
+    const { unsubscribed: skippedUnsubscribed, bounced: skippedBounced } = await panelOptOuts(surveyId, panel.panelId);
     const result = { ...prepared, queued, alreadyInvited, skippedUnsubscribed, skippedBounced };
     await recordAudit({ ...actor, action: 'invitations_sent', surveyId, target: wave.waveId, details: { panelId: panel.panelId, ...result } }, logger);
     return result;

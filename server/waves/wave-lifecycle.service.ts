@@ -251,7 +251,8 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
     // A wave that takes answers (or will by itself) cannot become a panel wave with no panel.
     const phase = phaseOf(wave, clock.now());
     if (phase === 'open' || phase === 'scheduled') {
-      refuseIfPanelMissing({ ...wave, accessMode: (set.accessMode as Wave['accessMode'] | undefined) ?? wave.accessMode, ...(unset.includes('panelId') ? { panelId: undefined } : {}) }, phase);
+      const panelId = unset.includes('panelId') ? undefined : ((set.panelId as string | undefined) ?? wave.panelId);
+      refuseIfPanelMissing({ ...wave, accessMode: (set.accessMode as Wave['accessMode'] | undefined) ?? wave.accessMode, ...(panelId ? { panelId } : { panelId: undefined }) }, phase);
     }
     return { set, unset };
   }

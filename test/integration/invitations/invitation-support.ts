@@ -1,0 +1,163 @@
+// Setup shared by the invitation suites: the app with its mail worker sending to a real SMTP server
+// on loopback, on a test clock; the invitations' mail hooks registered as boot registers them; a
+// CAP-TIC panel and its members; and readers for what was stored and mailed.
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { startTestApp, type TestApp } from '../../support/app';
+import { createTestClock, type TestClock } from '../../support/clock';
+import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/smtp';
+import { createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
+import type { Browser } from '../../support/browser';
+import { CAPTIC_ID } from '../../fixtures/captic-answers';
+import { followInvitationMail } from '../../../server/invitations/invitation-hooks';
+import { startReminderScheduler, type ReminderScheduler } from '../../../server/invitations/reminder-scheduler';
+import { createPanel } from '../../../server/panels/panel.service';
+import { createInvitationService, type InvitationService } from '../../../server/invitations/invitation.service';
+import { PanelMemberModel } from '../../../server/panels/panel.model';
+import { createLogger } from '../../../server/lib/logger';
+
+export const PANEL_ID = 'members';
+export const MAIL_FROM = 'Observatoire CAP-TIC <enquetes@captic.example.org>';
+export const POSTAL_ADDRESS = '12 rue des Enquêtes, 75002 Paris';
+/** 11:00 in Paris, a Tuesday: outside the quiet hours (21-8). */
+export const START = '2026-12-01T10:00:00.000Z';
+export const DAY_MS = 24 * 60 * 60_000;
+/** The secret startTestApp gives the app: reminders and the services below sign and unseal with it. */
+const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+export const db = () => mongoose.connection.db!;
+export const stored = (collection: string, filter: Record<string, unknown> = {}) => db().collection(collection).find(filter, { sort: { _id: 1 } }).toArray();
+
+export interface InvitationSuite {
+  readonly app: TestApp;
+  readonly smtp: TestSmtpServer;
+  readonly clock: TestClock;
+  readonly organizer: StaffMember;
+  /** The organizer's browser, reading English. */
+  readonly browser: Browser;
+  readonly reminders: ReminderScheduler;
+}
+
+/** Call inside `describe`: registers the suite's mocha hooks. */
+export function useInvitationSuite(): InvitationSuite {
+  const clock = createTestClock(START);
+  const state: Partial<{ app: TestApp; smtp: TestSmtpServer; organizer: StaffMember; browser: Browser; reminders: ReminderScheduler }> = {};
+  const get = <K extends keyof typeof state>(key: K) => {
+    const value = state[key];
+    if (!value) throw new Error(`${key} is read before the suite's hooks ran`);
+    return value as NonNullable<(typeof state)[K]>;
+  };
+  before(async () => {
+    state.smtp = await startTestSmtpServer();
+    state.app = await startTestApp(
+      { SMTP_URL: state.smtp.url, MAIL_FROM, MAIL_POSTAL_ADDRESS: POSTAL_ADDRESS, MAIL_RATE_PER_SECOND: '1000' },
+      { clock, mail: { baseBackoffMs: 20, maxBackoffMs: 100 } },
+    );
+    followInvitationMail({ clock });
+    const { config, catalog } = state.app;
+    state.reminders = startReminderScheduler({ config, catalog, clock, logger: createLogger(config), secret: TEST_APP_SECRET, publicBase: state.app.url }, { timer: false });
+  });
+  after(async () => {
+    await state.reminders?.stop();
+    await state.app?.close();
+    await state.smtp?.stop();
+  });
+  beforeEach(async () => {
+    clock.set(START);
+    await get('app').reset();
+    get('smtp').messages.length = 0;
+    get('smtp').failWith(null);
+    state.organizer = await createStaff(get('app'), { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
+    state.browser = await signedInBrowser(get('app'), state.organizer);
+    state.browser.acceptLanguage = 'en';
+  });
+  return {
+    get app() {
+      return get('app');
+    },
+    get smtp() {
+      return get('smtp');
+    },
+    clock,
+    get organizer() {
+      return get('organizer');
+    },
+    get browser() {
+      return get('browser');
+    },
+    get reminders() {
+      return get('reminders');
+    },
+  };
+}
+
+export interface MemberInput {
+  email: string;
+  name?: string;
+  language?: string;
+  unsubscribed?: boolean;
+  bounced?: boolean;
+}
+
+/** The invitation use cases as the app runs them, for a test's setup. */
+export function invitationServiceOf(app: TestApp): InvitationService {
+  return createInvitationService({ config: app.config, logger: createLogger(app.config), clock: app.clock, catalog: app.catalog, secret: TEST_APP_SECRET });
+}
+
+/** Sends a wave's invitations (the demo wave unless told) as a command-line actor. */
+export function sendInvitations(app: TestApp, waveId = 'demo') {
+  return invitationServiceOf(app).sendInvitations(CAPTIC_ID, waveId, TEST_ACTOR, app.url);
+}
+
+/** The members panel of CAP-TIC with these members (stored as the import stores them); their ids in order. */
+export async function makePanel(app: TestApp, members: MemberInput[]): Promise<string[]> {
+  await createPanel(CAPTIC_ID, { panelId: PANEL_ID, name: 'CAP-TIC members' }, TEST_ACTOR, createLogger(app.config));
+  const ids: string[] = [];
+  for (const member of members) {
+    const created = await PanelMemberModel.create({
+      surveyId: CAPTIC_ID,
+      panelId: PANEL_ID,
+      email: member.email,
+      emailKey: member.email.trim().toLowerCase(),
+      ...(member.name ? { name: member.name } : {}),
+      ...(member.language ? { language: member.language } : {}),
+      ...(member.unsubscribed ? { unsubscribedAt: new Date(START) } : {}),
+      ...(member.bounced ? { bouncedAt: new Date(START), bounceReason: '550 no such user' } : {}),
+    });
+    ids.push(created._id.toHexString());
+  }
+  return ids;
+}
+
+/** Makes CAP-TIC's open demo wave invite the members panel, through the wave's settings. */
+export async function makePanelWave(app: TestApp, settings: { reminderDays?: number[]; anonymous?: boolean } = {}): Promise<void> {
+  await wavesOf(app).setSettings(CAPTIC_ID, 'demo', { accessMode: 'panel', panelId: PANEL_ID, ...settings }, TEST_ACTOR);
+}
+
+/** The personal link a received mail carries, as a path. */
+export function linkIn(mail: ReceivedMail | undefined): string {
+  const match = mail?.text.match(/https?:\/\/[^\s/]+(\/s\/[a-z0-9_]+\/i\/[A-Za-z0-9_-]+)/);
+  expect(match, `a personal link in:\n${mail?.text}`).to.not.equal(null);
+  return match![1]!;
+}
+
+/** The unsubscribe link a received mail's List-Unsubscribe header names, as a path. */
+export function unsubscribePathIn(mail: ReceivedMail | undefined): string {
+  const match = mail?.headers.get('list-unsubscribe')?.match(/^<https?:\/\/[^/]+(\/u\/[^>]+)>$/);
+  expect(match, `a List-Unsubscribe header in ${JSON.stringify([...(mail?.headers ?? [])])}`).to.not.equal(null);
+  return match![1]!;
+}
+
+/** Polls until `check` holds (a state the worker or the app reaches by itself); rejects after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export function mailTo(messages: readonly ReceivedMail[], address: string): ReceivedMail | undefined {
+  return messages.find((m) => m.to === address);
+}
