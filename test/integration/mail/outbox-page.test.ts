@@ -111,7 +111,7 @@ describe('The outbox page', function () {
     const subjects = listedSubjects(page);
     expect(subjects).to.have.length(50);
     expect(subjects.slice(0, 3)).to.deep.equal(['Message 53', 'Message 52', 'Message 51']);
-    expect(page.$('.pager').text()).to.contain('Page 1 of 2 (53 messages)');
+    expect(page.$('.pager').text()).to.contain('Page 1 of 2 (53 message(s))');
     const older = await browser.get(page.$('#outbox-older').attr('href')!);
     expect(listedSubjects(older)).to.deep.equal(['Message 3', 'Message 2', 'Message 1']);
     expect(older.$('#outbox-newer').attr('href')).to.equal('/admin/outbox');
