@@ -3,6 +3,7 @@
 // (guards.ts), and the upload is multipart, so its CSRF token can only be checked once multer has
 // read the form, as the definition upload does (surveys/versions/version.routes.ts).
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
@@ -44,6 +45,15 @@ export function panelRouters(deps: AppDependencies): { api: Router; pages: Route
     });
   };
   const csrf = csrfProtection(deps.config, deps.secret);
+  /** A form refused by the CSRF check leaves no file behind. */
+  const checkCsrf: RequestHandler = (req, res, next) => {
+    csrf.doubleCsrfProtection(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const file = req.file?.path;
+      if (!file) return next(error);
+      rm(file, { force: true }).finally(() => next(error));
+    });
+  };
   const offerCsrfToken: RequestHandler = (req, res, next) => {
     res.locals.csrfToken = csrf.generateCsrfToken(req, res);
     next();
@@ -51,7 +61,7 @@ export function panelRouters(deps: AppDependencies): { api: Router; pages: Route
   const json = express.json({ limit: '16kb' });
 
   const api = routeTable([
-    ['post', `/admin${PANEL}/imports`, surveyOrganizer, readUpload, csrf.doubleCsrfProtection, offerCsrfToken, h.uploadImport],
+    ['post', `/admin${PANEL}/imports`, surveyOrganizer, readUpload, checkCsrf, offerCsrfToken, h.uploadImport],
     ['get', `/api/v1${PANELS}`, surveyReader, j.listJson],
     ['post', `/api/v1${PANELS}`, surveyOrganizer, json, j.createJson],
     ['get', `/api/v1${PANEL}/members`, surveyReader, j.membersJson],

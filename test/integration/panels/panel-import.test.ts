@@ -1,6 +1,9 @@
 // Importing a panel from the console as an organizer does: upload, read the report, confirm or
 // cancel. Nothing reaches the panel before the confirmation, and the confirmation applies exactly
 // what the report said. Files are made in the test; the big one is streamed and staged.
+import { readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { useAppSuite } from '../../support/app-suite';
@@ -156,6 +159,15 @@ describe('Panel import in the console', function () {
     expect(page.$('#confirm-import').length).to.equal(0);
     expect(await stored('panel_import_rows').countDocuments()).to.equal(0);
     expect(await stored('panel_members').countDocuments()).to.equal(0);
+  });
+
+  it('an upload without its CSRF token is refused (403) and leaves no file behind', async () => {
+    const uploads = path.join(os.tmpdir(), 'barometer-panel-imports');
+    const before = await readdir(uploads);
+    const res = await suite.browser.agent.post(`${PANEL_PAGE}/imports`).set('Accept', 'text/html').field('_csrf', 'forged').attach('file', Buffer.from('email\nana@example.org\n'), 'a.csv');
+    expect(res.status).to.equal(403);
+    expect(await readdir(uploads)).to.deep.equal(before);
+    expect(await stored('panel_imports').countDocuments()).to.equal(0);
   });
 
   it('a file without a file is refused with 422', async () => {
