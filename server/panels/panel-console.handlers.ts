@@ -4,7 +4,7 @@
 // again with its message, what was typed and the status the service chose.
 import { rm } from 'node:fs/promises';
 import type { Request, RequestHandler, Response } from 'express';
-import { UnprocessableError, type AppError } from '../lib/errors';
+import { AppError, UnprocessableError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { MessageKey } from '../lib/i18n/index';
 import { mayManageSurvey } from '../accounts/permissions';
@@ -29,6 +29,9 @@ const REFUSALS: Record<string, MessageKey> = {
   not_utf8: 'panels.refused_not_utf8',
   too_many_rows: 'panels.refused_too_many_rows',
   empty_file: 'panels.refused_empty_file',
+  missing_email_column: 'panels.refused_missing_email_column',
+  import_interrupted: 'panels.refused_import_interrupted',
+  apply_interrupted: 'panels.refused_apply_interrupted',
   import_applied: 'panels.refused_import_applied',
   import_not_ready: 'panels.refused_import_not_ready',
   import_expired: 'panels.refused_import_expired',
@@ -154,6 +157,8 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
       panel,
       panelHref: panelPath(surveyId, panel.panelId),
       item,
+      // A failure the page words itself, in the reader's language; else the reader's own message.
+      failureText: item.failure ? (REFUSALS[item.failure.code] ? context.t(REFUSALS[item.failure.code]!) : item.failure.message) : '',
       appliedText: dateText(survey, context.lang)(item.appliedAt),
       action,
       mayManage: mayManage(req, survey),
@@ -185,8 +190,11 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
     });
   }
 
-  function refusal(req: Request, error: unknown, params?: Record<string, string>): string {
-    return refusalMessage(error, staffPageContext(req, undefined).t, REFUSALS, params);
+  function refusal(req: Request, error: unknown, params: Record<string, string> = {}): string {
+    // A file without an email column is told what columns it has, in the reader's language too.
+    const columns = error instanceof AppError ? (error.details as { columns?: unknown } | undefined)?.columns : undefined;
+    const named = Array.isArray(columns) ? { columns: columns.map((column) => `"${String(column).trim()}"`).join(', ') } : {};
+    return refusalMessage(error, staffPageContext(req, undefined).t, REFUSALS, { ...named, ...params });
   }
 
   const panelsPage: RequestHandler = async (req, res) => renderPanels(req, res, 200);

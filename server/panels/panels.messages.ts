@@ -62,6 +62,12 @@ export const PANELS_MESSAGES = {
     en: 'The file is not UTF-8 text: in your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload it again.',
   },
   'panels.refused_too_many_rows': { fr: 'Le fichier a plus de 200 000 lignes, le maximum d’un import : découpez-le.', en: 'The file has more than 200,000 rows, the most an import takes: split it.' },
+  'panels.refused_missing_email_column': {
+    fr: 'Le fichier n’a pas de colonne email : nommez-en une « email » (ou « e-mail », « mail », « courriel »). Ses colonnes sont : {columns}',
+    en: 'The file has no email column: name one "email" (or "e-mail", "mail", "courriel"). Its columns are: {columns}',
+  },
+  'panels.refused_import_interrupted': { fr: 'La lecture du fichier s’est arrêtée (redémarrage du serveur ?) : déposez-le à nouveau.', en: 'Reading the file stopped (the server restarted?): upload it again.' },
+  'panels.refused_apply_interrupted': { fr: 'L’enregistrement des membres s’est arrêté (redémarrage du serveur ?) : confirmez à nouveau pour le terminer.', en: 'Saving the members stopped (the server restarted?): confirm again to finish.' },
   'panels.refused_empty_file': { fr: 'Le fichier est vide : sa première ligne nomme les colonnes (email, name, language…).', en: 'The file is empty: its first line names the columns (email, name, language…).' },
 
   'panels.import_title': { fr: 'Import dans le panel {panel}', en: 'Import into panel {panel}' },

@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { useAppSuite } from '../../support/app-suite';
 import { apiTokenFor, signedInBrowser } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { createPanelWithForm, PANEL_PAGE, PANELS_PAGE, stored } from './support';
+import { createPanelWithForm, PANEL_PAGE, PANELS_PAGE, stored, uploadPanelFile } from './support';
 
 function member(i: number, extra: Record<string, unknown> = {}) {
   const email = `member${String(i).padStart(3, '0')}@example.org`;
@@ -130,6 +130,18 @@ describe('Panel pages', function () {
       { target: `pros/${ana}`, details: { change: 'edited', fields: ['email', 'name', 'language'] } },
       { target: `pros/${ana}`, details: { change: 'removed', email: 'Ana@Example.org' } },
     ]);
+  });
+
+  it('speaks French to a French reader, refusals included', async () => {
+    await createPanelWithForm(suite.browser);
+    suite.browser.acceptLanguage = 'fr-FR,fr;q=0.9';
+    const list = await suite.browser.get(PANELS_PAGE);
+    expect(list.$('html').attr('lang')).to.equal('fr');
+    expect(list.$('#new-panel-heading').text()).to.equal('Nouveau panel');
+    const refused = await uploadPanelFile(suite.browser, { content: 'nom;taille\nAna;tpe\n', name: 'x.csv' });
+    expect(refused.status).to.equal(422);
+    expect(refused.$('#form-error').text()).to.contain('Le fichier n’a pas de colonne email').and.to.contain('"nom", "taille"');
+    expect(refused.$('#import-heading').text()).to.equal('Importer des membres');
   });
 
   it('an analyst reads panels and members, without the forms, and may change nothing (403)', async () => {
