@@ -52,6 +52,14 @@ export function createPasswordLinkMailer({ config, logger }: PasswordLinkMailDep
     };
   }
 
+  async function mailLinkIfAccount(email: string, request: { ip: string } & LinkMailOptions, now: Date): Promise<void> {
+    const { account, passwordLink } = await accounts.issuePasswordLinkByEmail(email, now);
+    const mail = await composeLinkMail(account ?? { id: 'none', email, name: '' }, passwordLink, { base: request.base, language: account?.language ?? request.language });
+    if (!account) return;
+    await enqueueMail(mail, sender, now);
+    await recordAudit({ via: 'anonymous', ip: request.ip, action: 'password_link_mailed', target: account.email, details: { by: 'self' } }, logger);
+  }
+
   return {
     /**
      * Queues the link an admin just issued to its account, in the account's language if it ever
@@ -64,19 +72,17 @@ export function createPasswordLinkMailer({ config, logger }: PasswordLinkMailDep
     },
 
     /**
-     * "Forgot your password?": the same answer and the same work whether or not an account uses the
-     * address, or is disabled. A link is issued and a mail rendered every time; only an account
-     * that may sign in gets the link stored and the mail queued. Refused: a malformed address
-     * (400 invalid_email) and too many requests (429), which say nothing about the account either.
+     * "Forgot your password?": the same answer, after the same work, whether or not an account
+     * uses the address or may sign in. The request is checked and counted, then answered; the link
+     * is made and the mail rendered afterwards, for every address, and only an account that may
+     * sign in gets the link stored and the mail queued. So the time to answer cannot tell an
+     * account from none. Refused before that: a malformed address (400 invalid_email) and too
+     * many requests (429), which say nothing about accounts either.
      */
     async requestLinkByMail(request: { email: unknown; ip: string } & LinkMailOptions, now: Date): Promise<void> {
       const email = parseEmail(request.email);
       await countPasswordLinkRequest({ email, ip: request.ip }, now);
-      const { account, passwordLink } = await accounts.issuePasswordLinkByEmail(email, now);
-      const mail = await composeLinkMail(account ?? { id: 'none', email, name: '' }, passwordLink, { base: request.base, language: account?.language ?? request.language });
-      if (!account) return;
-      await enqueueMail(mail, sender, now);
-      await recordAudit({ via: 'anonymous', ip: request.ip, action: 'password_link_mailed', target: account.email, details: { by: 'self' } }, logger);
+      void mailLinkIfAccount(email, request, now).catch((error: unknown) => logger.error({ err: error }, 'a password link asked for by mail was not queued'));
     },
   };
 }
