@@ -33,12 +33,12 @@ describe('npm run wave', function () {
   });
 
   it('creates a draft copying the chosen wave, schedules, opens and closes it, each audited as done from the command line', async () => {
-    await storedCollection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { targetSample: 300, accessMode: 'panel' } });
+    await storedCollection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { targetSample: 300, accessMode: 'panel', panelId: 'members' } });
     const created = await wave(['create', '--survey', CAPTIC_ID, '--wave', '2099-03', '--label-fr', 'Mars 2099', '--label-en', 'March 2099', '--copy-from', '2011-03']);
     expect(created.stderr).to.equal('');
     expect(created.code).to.equal(0);
     expect(created.stdout).to.contain(`Created wave 2099-03 of ${CAPTIC_ID}, a draft with the settings of 2011-03, pinned to version ${suite.app.catalog.require(CAPTIC_ID).fingerprint}.`);
-    expect(await storedWave('2099-03')).to.deep.include({ status: 'draft', copiedFrom: '2011-03', targetSample: 300, accessMode: 'panel', label: { fr: 'Mars 2099', en: 'March 2099' } });
+    expect(await storedWave('2099-03')).to.deep.include({ status: 'draft', copiedFrom: '2011-03', targetSample: 300, accessMode: 'panel', panelId: 'members', label: { fr: 'Mars 2099', en: 'March 2099' } });
 
     // demo is open and never closes: opening another is refused, naming it.
     const refused = await wave(['open', '--survey', CAPTIC_ID, '--wave', '2099-03']);
