@@ -193,7 +193,7 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
   function refusal(req: Request, error: unknown, params: Record<string, string> = {}): string {
     // A file without an email column is told what columns it has, in the reader's language too.
     const columns = error instanceof AppError ? (error.details as { columns?: unknown } | undefined)?.columns : undefined;
-    const named = Array.isArray(columns) ? { columns: columns.map((column) => `"${String(column).trim()}"`).join(', ') } : {};
+    const named: Record<string, string> = Array.isArray(columns) ? { columns: columns.map((column) => `"${String(column).trim()}"`).join(', ') } : {};
     return refusalMessage(error, staffPageContext(req, undefined).t, REFUSALS, { ...named, ...params });
   }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { openDatabase, type OpenDatabase } from '../lib/database';
 import { systemClock } from '../lib/clock';
-import { CommandRefusal, EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, runCommand, UsageError } from '../lib/command-line';
+import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
@@ -211,10 +211,6 @@ async function main(argv: string[]): Promise<number> {
     database = await openDatabase(config, logger, { role: 'cli' });
     await registerSurvey(survey, logger);
     return await run(args, survey, surveys, logger);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return EXIT_USAGE;
   } finally {
     await database?.close();
   }
