@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { OutboxModel } from './outbox.model';
 import type { MailAddress } from './mail-address';
 import type { QueuedMail } from './mail-hooks';
-import { MAIL_STATUSES, type MailPurpose, type MailStatus } from './outbox.service';
+import type { MailPurpose, MailStatus } from './outbox.service';
 
 /** A message this worker holds, with what it takes to send it. */
 export interface ClaimedMail extends QueuedMail {
@@ -86,7 +86,7 @@ async function finish(id: string, owner: string, status: MailStatus, now: Date, 
 }
 
 export function markSent(id: string, owner: string, now: Date, smtpResponse: string): Promise<boolean> {
-  return finish(id, owner, 'sent', now, { sentAt: now, smtpResponse });
+  return finish(id, owner, 'sent', now, { sentAt: now, sentBy: owner, smtpResponse });
 }
 
 export function markBounced(id: string, owner: string, now: Date, smtpResponse: string): Promise<boolean> {
@@ -105,26 +105,4 @@ export function markCancelled(id: string, owner: string, now: Date): Promise<boo
 export async function rescheduleMail(id: string, owner: string, nextAttemptAt: Date, error: string): Promise<boolean> {
   const result = await OutboxModel.updateOne(held(id, owner), { $set: { status: 'queued', nextAttemptAt, lastError: error }, $unset: RELEASE });
   return result.modifiedCount === 1;
-}
-
-/** Failed messages (too many temporary failures) queued again with a fresh count of attempts. */
-export async function retryFailedMail(now: Date): Promise<number> {
-  const result = await OutboxModel.updateMany({ status: 'failed' }, { $set: { status: 'queued', nextAttemptAt: now, attempts: 0 }, $unset: { finishedAt: 1 } });
-  return result.modifiedCount;
-}
-
-export type OutboxTable = { purpose: MailPurpose; counts: Record<MailStatus, number> }[];
-
-/** The whole outbox by purpose and status, for `npm run mail -- status`. */
-export async function outboxTable(): Promise<OutboxTable> {
-  const rows = await OutboxModel.aggregate<{ _id: { purpose: MailPurpose; status: MailStatus }; count: number }>([
-    { $group: { _id: { purpose: '$purpose', status: '$status' }, count: { $sum: 1 } } },
-  ]);
-  const byPurpose = new Map<MailPurpose, Record<MailStatus, number>>();
-  for (const row of rows) {
-    const counts = byPurpose.get(row._id.purpose) ?? (Object.fromEntries(MAIL_STATUSES.map((status) => [status, 0])) as Record<MailStatus, number>);
-    counts[row._id.status] = row.count;
-    byPurpose.set(row._id.purpose, counts);
-  }
-  return [...byPurpose].sort(([a], [b]) => a.localeCompare(b)).map(([purpose, counts]) => ({ purpose, counts }));
 }

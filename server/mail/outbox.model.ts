@@ -46,6 +46,8 @@ const outboxSchema = new Schema(
     /** The SMTP server's answer to the message that was accepted or refused. */
     smtpResponse: { type: String },
     sentAt: { type: Date },
+    /** The worker that sent it (its lease owner: host:pid:random), to tell workers apart. */
+    sentBy: { type: String },
     finishedAt: { type: Date },
   },
   { timestamps: true, collection: 'mail_outbox', minimize: false },

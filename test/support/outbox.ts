@@ -8,23 +8,26 @@ export function outboxCollection() {
   return mongoose.connection.collection('mail_outbox');
 }
 
-/** A plain invitation-like message numbered n, with the bulk-mail headers. */
+/**
+ * A bulk message numbered n, with the bulk-mail headers. Its purpose is 'other' and it names no
+ * member, so the invitations feature's hooks (which cancel mail to unknown members) let it through.
+ */
 export function testMail(n: number, changes: Partial<OutgoingMail> = {}): OutgoingMail {
   return {
-    key: `invitation:test-${n}`,
-    purpose: 'invitation',
+    key: `test:${n}`,
+    purpose: 'other',
     to: { address: `member${n}@example.org`, name: `Member ${n}` },
     subject: `Invitation ${n}`,
     text: `Hello member ${n}`,
     html: `<p>Hello member ${n}</p>`,
     headers: { 'List-Unsubscribe': `<https://barometer.example.org/u/${n}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-    about: { surveyId: 'captic_2011', waveId: '2011-03', memberId: `m${n}` },
+    about: { surveyId: 'captic_2011', waveId: '2011-03', invitationId: `i${n}` },
     ...changes,
   };
 }
 
-/** Reads `read` until `done` holds of what it returns; rejects after `timeoutMs`. */
-async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+/** Reads `read` until `done` holds of what it returns (polling, no fixed waits); rejects after `timeoutMs`. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

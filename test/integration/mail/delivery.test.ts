@@ -33,7 +33,7 @@ describe('mail delivery through the worker', function () {
   it('delivers a queued message with its Message-ID, List-Unsubscribe headers, both parts, sender and recipient', async () => {
     await enqueueMail(testMail(1, { replyTo: 'Survey team <team@tests.example.org>' }), TEST_SENDER, app.clock.now());
     const [message] = await smtp.waitForMessages(1);
-    expect(message?.messageId).to.equal(messageIdFor('invitation:test-1', 'barometer@tests.example.org'));
+    expect(message?.messageId).to.equal(messageIdFor('test:1', 'barometer@tests.example.org'));
     expect(message?.from).to.equal('barometer@tests.example.org');
     expect(message?.fromName).to.equal('Barometer Tests');
     expect(message?.to).to.equal('member1@example.org');
@@ -63,8 +63,8 @@ describe('mail delivery through the worker', function () {
     expect(stored).to.include({ status: 'bounced', attempts: 1 });
     expect(stored?.lastError).to.contain('No such user here');
     expect(bounced).to.have.length(1);
-    expect(bounced[0]?.[0]).to.deep.include({ key: 'invitation:test-1', purpose: 'invitation', to: { address: 'member1@example.org', name: 'Member 1' } });
-    expect(bounced[0]?.[0].about).to.deep.equal({ surveyId: 'captic_2011', waveId: '2011-03', memberId: 'm1' });
+    expect(bounced[0]?.[0]).to.deep.include({ key: 'test:1', purpose: 'other', to: { address: 'member1@example.org', name: 'Member 1' } });
+    expect(bounced[0]?.[0].about).to.deep.equal({ surveyId: 'captic_2011', waveId: '2011-03', invitationId: 'i1' });
     expect(bounced[0]?.[1]).to.contain('550');
     expect(smtp.messages).to.have.length(0);
   });
@@ -73,7 +73,7 @@ describe('mail delivery through the worker', function () {
     smtp.failWith(451, 'Greylisted, come back later');
     await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
     // Refused twice, and waiting for its next attempt; then the server accepts.
-    const refused = await waitForOutboxMessage('invitation:test-1', (message) => message.status === 'queued' && Number(message.attempts) >= 2);
+    const refused = await waitForOutboxMessage('test:1', (message) => message.status === 'queued' && Number(message.attempts) >= 2);
     expect(refused.lastError).to.contain('451').and.contain('Greylisted');
     smtp.failWith(null);
     await smtp.waitForMessages(1);
@@ -84,7 +84,7 @@ describe('mail delivery through the worker', function () {
   });
 
   it('cancels a message a beforeSend hook no longer wants, and sends the others', async () => {
-    registerMailHooks('delivery-test', { beforeSend: async (mail) => (mail.about.memberId === 'm2' ? 'cancel' : 'send') });
+    registerMailHooks('delivery-test', { beforeSend: async (mail) => (mail.about.invitationId === 'i2' ? 'cancel' : 'send') });
     for (const n of [1, 2, 3]) await enqueueMail(testMail(n), TEST_SENDER, app.clock.now());
     await waitForOutbox((counts) => counts.sent === 2 && counts.cancelled === 1);
     expect(smtp.messages.map((message) => message.to).sort()).to.deep.equal(['member1@example.org', 'member3@example.org']);
