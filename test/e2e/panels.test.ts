@@ -136,6 +136,8 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
 
     expect(await submitWith(organizer, organizer.locator('#confirm-import button[type="submit"]'))).to.equal(303);
     expect(new URL(organizer.url()).pathname).to.equal(importPage);
+    // The members are written in the background too; the page reloads itself until they are.
+    await organizer.locator('#import-applied').waitFor({ timeout: 20_000 });
     expect(await textOf(organizer, '#import-applied')).to.match(/: 3 members added, 0 updated\.$/);
     const members = await db().collection('panel_members').find({ surveyId: CAPTIC_ID, panelId: PANEL_ID }).sort({ emailKey: 1 }).toArray();
     expect(members.map((m) => [m.email, m.name, m.language, m.attributes?.company_size])).to.deep.equal(
