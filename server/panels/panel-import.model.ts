@@ -2,8 +2,10 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 // A panel import waits here between the upload and the organizer's confirmation: the report is
 // shown first and nothing reaches panel_members until it is confirmed (panel-import.service.ts).
-// Both collections expire by themselves (TTL on expiresAt), so an import never confirmed leaves
-// nothing behind.
+// Both collections are emptied by the store itself (a TTL index on purgeAt), so an import never
+// confirmed leaves nothing behind. The store's TTL runs on the wall clock, so purgeAt is a wall-clock
+// time; whether an import may still be confirmed is the app's rule, on the app's clock (expiresAt):
+// a test clock set years back must not see its imports swept away the moment they are made.
 const panelImportSchema = new Schema(
   {
     surveyId: { type: String, required: true },
@@ -28,11 +30,14 @@ const panelImportSchema = new Schema(
     createdBy: { type: String },
     startedAt: { type: Date, required: true },
     appliedAt: { type: Date },
+    /** After this (app clock), confirming is refused. */
     expiresAt: { type: Date, required: true },
+    /** When the store deletes the record (wall clock, TTL). */
+    purgeAt: { type: Date, required: true },
   },
   { timestamps: false, collection: 'panel_imports', minimize: false },
 );
-panelImportSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+panelImportSchema.index({ purgeAt: 1 }, { expireAfterSeconds: 0 });
 panelImportSchema.index({ surveyId: 1, panelId: 1, startedAt: -1 });
 
 export type PanelImportDocument = InferSchemaType<typeof panelImportSchema>;
@@ -51,12 +56,13 @@ const panelImportRowSchema = new Schema(
     name: { type: String },
     language: { type: String },
     attributes: { type: Schema.Types.Mixed, default: {} },
-    expiresAt: { type: Date, required: true },
+    /** When the store deletes the row (wall clock, TTL), with its import. */
+    purgeAt: { type: Date, required: true },
   },
   { timestamps: false, collection: 'panel_import_rows', minimize: false },
 );
 panelImportRowSchema.index({ importId: 1, action: 1, line: 1 });
-panelImportRowSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+panelImportRowSchema.index({ purgeAt: 1 }, { expireAfterSeconds: 0 });
 
 export type PanelImportRowDocument = InferSchemaType<typeof panelImportRowSchema>;
 export const PanelImportRowModel = mongoose.model('PanelImportRow', panelImportRowSchema);

@@ -7,7 +7,7 @@ import { isValidObjectId } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { AppError, ConflictError, GoneError, NotFoundError, UnprocessableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import type { Clock } from '../lib/clock';
+import { systemClock, type Clock } from '../lib/clock';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
 import { PanelMemberModel } from './panel.model';
@@ -25,6 +25,14 @@ const STAGED_LIFETIME_MS = 24 * 3600_000;
 const APPLIED_LIFETIME_MS = 30 * 24 * 3600_000;
 /** A reader that has not reported for this long died with its process: the import is shown as failed. */
 const STALLED_AFTER_MS = 2 * 60_000;
+
+/**
+ * When the store may delete a record: its TTL monitor runs on the wall clock, not the app's, so
+ * this is the one place the import reads the system's time (see panel-import.model.ts).
+ */
+function purgeAfter(lifetimeMs: number): Date {
+  return new Date(systemClock.now().getTime() + lifetimeMs);
+}
 
 export type ImportStatus = 'reading' | 'ready' | 'applying' | 'applied' | 'failed' | 'cancelled';
 
@@ -179,6 +187,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
       ...(actor.actorEmail ? { createdBy: actor.actorEmail } : {}),
       startedAt: now,
       expiresAt: new Date(now.getTime() + STAGED_LIFETIME_MS),
+      purgeAt: purgeAfter(STAGED_LIFETIME_MS),
     });
     const importId = String(doc._id);
     const reading = stageRows(importId, rows, counter, columns, memberLanguages(definition.languages), input);
@@ -189,7 +198,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     const { surveyId, panelId } = input;
     const maxRows = input.maxRows ?? MAX_IMPORT_ROWS;
     const report = emptyReport(columns);
-    const expiresAt = new Date(clock.now().getTime() + STAGED_LIFETIME_MS);
+    const purgeAt = purgeAfter(STAGED_LIFETIME_MS);
     // The first line of each address kept: the later ones are listed as duplicates.
     const firstLines = new Map<string, number>();
     let batch: Array<{ line: number; member: MemberRow }> = [];
@@ -204,7 +213,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
           const existing = byKey.get(member.emailKey);
           const action = !existing ? 'add' : changesMember(member, existing) ? 'update' : 'unchanged';
           report[action] += 1;
-          return { importId, line, action, ...member, expiresAt };
+          return { importId, line, action, ...member, purgeAt };
         });
         await PanelImportRowModel.insertMany(staged, { lean: true });
       }
@@ -342,7 +351,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     const appliedAt = clock.now();
     const doc = await PanelImportModel.findOneAndUpdate(
       { _id: importId },
-      { $set: { status: 'applied', appliedAt, expiresAt: new Date(appliedAt.getTime() + APPLIED_LIFETIME_MS) } },
+      { $set: { status: 'applied', appliedAt, expiresAt: new Date(appliedAt.getTime() + APPLIED_LIFETIME_MS), purgeAt: purgeAfter(APPLIED_LIFETIME_MS) } },
       { returnDocument: 'after' },
     ).lean<StoredImport>();
     await PanelImportRowModel.deleteMany({ importId });

@@ -177,6 +177,11 @@ describe('Panel pages', function () {
     expect(imported.body.report.badValues).to.have.length(1);
     expect(imported.body.report.duplicatesInFile).to.deep.equal([{ line: 4, email: 'ana@example.org', firstLine: 2 }]);
     expect(await stored('panel_members').countDocuments()).to.equal(0);
+    // Confirmable for a day of the app's time (here 2011); swept by the store's TTL a day after on the
+    // wall clock, so an app on a clock years back does not lose its import at once.
+    const staged = await stored('panel_imports').findOne({}, { projection: { _id: 0, expiresAt: 1, purgeAt: 1 } });
+    expect(staged!.expiresAt.toISOString()).to.equal('2011-03-11T09:00:00.000Z');
+    expect(staged!.purgeAt.getTime()).to.be.greaterThan(Date.now());
 
     const confirmed = await api().post(`${base}/pros/imports/${imported.body.id}/confirm`).set('Authorization', `Bearer ${token}`);
     expect(confirmed.status).to.equal(200);
