@@ -53,9 +53,16 @@ const TITLE = { fr: 'Utilisation des réseaux sociaux par les professionnels', e
 
 const db = () => mongoose.connection.db!;
 
-async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * The whole page; or only `part` of it; or what the window shows, for the invitations page, whose
+ * preview frames below the fold a full-page capture leaves blank.
+ */
+async function screenshot(page: Page, name: string, part?: string | 'window'): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `panels-${name}.png`), fullPage: true });
+  const file = path.join(ARTIFACTS, `panels-${name}.png`);
+  if (part === 'window') await page.screenshot({ path: file });
+  else if (part) await page.locator(part).screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
 }
 
 /** The text of an element, spaces as a reader sees them. */
@@ -170,17 +177,16 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     await organizer.waitForURL(`${app.url}${FIRST_WAVE_PAGE}/invitations`);
     expect(await textOf(organizer, '#count-members')).to.equal('3');
     expect(await textOf(organizer, '#count-invited')).to.equal('0');
-    // The invitation as each language's members will read it, before anything is sent.
-    for (const lang of ['fr', 'en'] as const) {
-      const preview = organizer.locator(`#preview-invitation-${lang}`);
+    // The invitation and the reminder as each language's members will read them, before anything is sent.
+    for (const [kind, lang] of [['invitation', 'fr'], ['invitation', 'en'], ['reminder', 'fr'], ['reminder', 'en']] as const) {
+      const preview = organizer.locator(`#preview-${kind}-${lang}`);
       expect(await preview.locator('.mail-subject').innerText()).not.to.equal('');
       const html = preview.frameLocator('iframe[sandbox]').locator('body');
       expect(await html.innerText()).to.contain(TITLE[lang]);
       expect(await html.innerText()).to.contain(POSTAL_ADDRESS);
       expect(await preview.locator('.mail-text').textContent()).to.contain(TITLE[lang]);
     }
-    await organizer.locator('#preview-invitation-fr').scrollIntoViewIfNeeded();
-    await screenshot(organizer, 'invitation-preview');
+    await screenshot(organizer, 'invitation-preview', '#preview-invitation-fr');
     expect(smtp.messages, 'nothing is mailed by a preview').to.have.length(0);
 
     expect(await submitWith(organizer, organizer.locator('#send-invitations button[type="submit"]'))).to.equal(303);
@@ -264,7 +270,8 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     expect(await textOf(organizer, '#count-invited')).to.equal('3');
     expect(await textOf(organizer, '#count-reminded')).to.equal('2');
     expect(await textOf(organizer, '#count-completed')).to.equal('1');
-    await screenshot(organizer, 'invitations-after-reminders');
+    expect(await textOf(organizer, '#response-rate')).to.equal('33.3%: 1 completes ÷ (3 invited − 0 screened out as ineligible)');
+    await screenshot(organizer, 'invitations-after-reminders', 'window');
   });
 
   it('unsubscribes Bob from the link in his reminder', async () => {
@@ -322,9 +329,44 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
 
     await organizer.reload();
     expect(await textOf(organizer, '#outbox-sent')).to.equal('2');
-    await screenshot(organizer, 'next-wave-invitations');
+    await screenshot(organizer, 'next-wave-invitations', 'window');
+  });
+
+  it('shows each member’s history wave by wave on the panel', async () => {
+    await organizer.goto(`${app.url}${PANEL_PAGE}`);
+    await organizer.locator('#members a', { hasText: BOB.email }).click();
+    await organizer.waitForURL(/\/members\/[^/]+$/);
+    expect(await textOf(organizer, '#member-status')).to.equal('unsubscribed');
+    expect(await textOf(organizer, '#member-unsubscribed')).to.match(/^Unsubscribed on .*: no wave of this panel mails them any more\.$/);
+    // Invited and reminded in the first wave, not invited to the next.
+    const bob = await historyOf(organizer);
+    expect(bob.map((row) => ({ ...row, reminded: row.reminded.replace(/, last on .*$/, '') }))).to.deep.equal([
+      { wave: FIRST_WAVE, reminded: '1 times', answered: 'no', messages: 'invitation: sent reminder: sent' },
+    ]);
+    await screenshot(organizer, 'member-history');
+
+    await organizer.goto(`${app.url}${PANEL_PAGE}`);
+    await organizer.locator('#members a', { hasText: ANA.email }).click();
+    await organizer.waitForURL(/\/members\/[^/]+$/);
+    expect(await textOf(organizer, '#member-status')).to.equal('reachable');
+    const ana = await historyOf(organizer);
+    expect(ana.map((row) => ({ ...row, answered: row.answered.replace(/ \(.*\)$/, '') })).sort((a, b) => a.wave.localeCompare(b.wave))).to.deep.equal([
+      { wave: FIRST_WAVE, reminded: '–', answered: 'yes', messages: 'invitation: sent' },
+      { wave: NEXT_WAVE, reminded: '–', answered: 'no', messages: 'invitation: sent' },
+    ]);
   });
 });
+
+/** A member's history as the panel's page shows it, a row a wave; the messages without their dates. */
+async function historyOf(page: Page): Promise<{ wave: string; reminded: string; answered: string; messages: string }[]> {
+  const rows = await page.locator('#member-history tbody tr').all();
+  return Promise.all(
+    rows.map(async (row) => {
+      const cells = (await row.locator('td').allInnerTexts()).map((cell) => cell.replace(/\s*–\s*\d.*$/gm, '').replace(/\s+/g, ' ').trim());
+      return { wave: (await row.locator('th').innerText()).trim(), reminded: cells[1] ?? '', answered: cells[2] ?? '', messages: cells[3] ?? '' };
+    }),
+  );
+}
 
 /** The cells of a table's body, row by row, as a reader sees them. */
 async function rowsOf(page: Page, table: string): Promise<string[][]> {
