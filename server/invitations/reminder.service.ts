@@ -4,12 +4,13 @@
 // send two at once). Unsubscribed and bounced members are skipped; a due reminder in the quiet
 // hours of the survey's zone is queued to leave when they end.
 //
-// Each reminder is queued under its key (reminder:<invitation>:<n>) before the invitation's count
-// moves, with a conditional update: two schedulers queue it once (the key), and a crash between
-// the two steps queues nothing twice (the key again) and loses nothing (the count did not move).
+// Reminders are queued a batch at a time under their keys (reminder:<invitation>:<n>) before the
+// invitations' counts move, by a conditional update: two schedulers queue each once (the key), and
+// a crash between the two steps queues nothing twice (the key again) and loses nothing (the count
+// did not move).
 import { Types } from 'mongoose';
 import type { Logger } from '../lib/logger';
-import { enqueueMail } from '../mail/outbox.service';
+import { enqueueMails, type OutgoingMail } from '../mail/outbox.service';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { surveyTimeZone } from '../waves/wave-dates';
 import { phaseOf } from '../waves/wave-phase';
@@ -69,20 +70,27 @@ async function remindWave(deps: ReminderDependencies, survey: LoadedSurvey, wave
       ...(step > 0 ? { lastRemindedAt: { $lte: new Date(now.getTime() - gap * DAY_MS) } } : {}),
     };
     for await (const { invitations: due, members } of invitationBatches<DueInvitation>(filter, { remindersSent: 1, tokenSealed: 1, tokenHash: 1 })) {
+      const mails: OutgoingMail[] = [];
+      const reminded: Types.ObjectId[] = [];
       for (const invitation of due) {
         const member = members.get(invitation.memberId);
         const id = String(invitation._id);
         if (member?.status !== 'active' || remindedNow.has(id)) continue;
         const token = await tokenFor(invitation, deps.secret, deps.logger);
         if (!token) continue;
-        const mail = await composeInvitationMail(context, { kind: 'reminder', member, invitationId: id, token, reminderNumber: step + 1, notBefore });
-        await enqueueMail(mail, { from: deps.config.MAIL_FROM }, now);
-        const counted = await InvitationModel.updateOne({ _id: invitation._id, remindersSent: step, completed: false }, { $set: { remindersSent: step + 1, lastRemindedAt: now } });
-        if (counted.modifiedCount > 0) {
-          queued += 1;
-          remindedNow.add(id);
-        }
+        mails.push(await composeInvitationMail(context, { kind: 'reminder', member, invitationId: id, token, reminderNumber: step + 1, notBefore }));
+        reminded.push(invitation._id);
+        remindedNow.add(id);
       }
+      if (mails.length === 0) continue;
+      await enqueueMails(mails, { from: deps.config.MAIL_FROM }, now);
+      // One step's batch moves together; an invitation completed meanwhile does not (its queued
+      // reminder is cancelled before sending, invitation-hooks.ts).
+      const counted = await InvitationModel.updateMany(
+        { _id: { $in: reminded }, remindersSent: step, completed: false },
+        { $set: { remindersSent: step + 1, lastRemindedAt: now } },
+      );
+      queued += counted.modifiedCount;
     }
   }
   return queued;

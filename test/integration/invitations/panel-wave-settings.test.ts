@@ -77,7 +77,7 @@ describe('A wave’s panel and anonymity settings', function () {
       body: JSON.stringify({ panelId: null }),
     });
     expect(patch.status).to.equal(409);
-    expect((await patch.json()).error).to.deep.include({ code: 'panel_locked' });
+    expect(((await patch.json()) as { error: unknown }).error).to.deep.include({ code: 'panel_locked' });
   });
 
   it('prints an invited wave’s response rate in the report’s methodology box', async () => {
