@@ -45,10 +45,13 @@ export function onMailQueued(listener: () => void): () => void {
   return () => queuedSignal.off('queued', listener);
 }
 
+function senderMailbox(sender: MailSender): MailAddress {
+  return parseMailbox(sender.from, 'the sender (MAIL_FROM)');
+}
+
 /** The document to store, after every check: throws before anything is written. */
-function outboxDocument(mail: OutgoingMail, sender: MailSender, now: Date) {
+function outboxDocument(mail: OutgoingMail, from: MailAddress, now: Date) {
   if (!mail.key.trim()) throw new Error('an outgoing mail needs an idempotency key');
-  const from = parseMailbox(sender.from, 'the sender (MAIL_FROM)');
   assertOneLine(mail.subject, 'the subject');
   assertOneLine(mail.to.name, "the recipient's name");
   const to: MailAddress = { address: checkedAddress(mail.to.address, "the recipient's address"), ...(mail.to.name ? { name: mail.to.name } : {}) };
@@ -76,7 +79,7 @@ function outboxDocument(mail: OutgoingMail, sender: MailSender, now: Date) {
 
 /** Queues one message; the same key twice queues it once (`queued: false`, the first one's id). */
 export async function enqueueMail(mail: OutgoingMail, sender: MailSender, now: Date): Promise<{ id: string; queued: boolean }> {
-  const document = outboxDocument(mail, sender, now);
+  const document = outboxDocument(mail, senderMailbox(sender), now);
   try {
     const created = await OutboxModel.create(document);
     queuedSignal.emit('queued');
@@ -94,7 +97,8 @@ export async function enqueueMail(mail: OutgoingMail, sender: MailSender, now: D
  * one bad address or subject stores none; keys already queued are skipped and counted.
  */
 export async function enqueueMails(mails: OutgoingMail[], sender: MailSender, now: Date): Promise<{ queued: number; alreadyQueued: number }> {
-  const documents = mails.map((mail) => outboxDocument(mail, sender, now));
+  const from = senderMailbox(sender);
+  const documents = mails.map((mail) => outboxDocument(mail, from, now));
   if (documents.length === 0) return { queued: 0, alreadyQueued: 0 };
   let queued: number;
   try {
