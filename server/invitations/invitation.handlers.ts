@@ -9,17 +9,14 @@ import { refusalMessage } from '../accounts/refusals';
 import { staffPageContext } from '../console/page-context';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { AppError } from '../lib/errors';
-import { INTERFACE_LANGUAGES, isInterfaceLanguage, translator, type InterfaceLanguage, type MessageKey } from '../lib/i18n/index';
+import { INTERFACE_LANGUAGES, translator, type InterfaceLanguage, type MessageKey } from '../lib/i18n/index';
 import { publicBaseUrl, requestOrigin } from '../lib/public-url';
 import { mailLanguage } from '../mail/render-mail';
-import { PanelMemberModel } from '../panels/panel.model';
-import { toMember } from '../panels/panel.service';
 import { surveyTitle } from '../surveys/survey-titles';
 import { surveyConsolePath, waveConsolePath } from '../waves/console-paths';
 import { surveyTimeZone } from '../waves/wave-dates';
 import { phaseOf } from '../waves/wave-phase';
 import { parseQuietHours } from './quiet-hours';
-import { renderInvitationMail, type InvitationMailKind, type WaveMailContext } from './invitation-mail';
 import { createInvitationService, countInvitations, type InvitationCounts, type SentInvitations } from './invitation.service';
 import { findUnsubscribeTarget, unsubscribeMember, type UnsubscribeTarget } from './unsubscribe.service';
 
@@ -28,19 +25,6 @@ const REFUSALS: Record<string, MessageKey> = {
   no_panel: 'invitations.refused_no_panel',
   wave_not_open_for_invitations: 'invitations.refused_not_open',
 };
-
-/** The token the preview's links show: obviously not one that opens anything. */
-const PREVIEW_TOKEN = 'i_EXAMPLE-personal-link';
-/** The member a preview is rendered for when the panel has none yet. */
-const SAMPLE_MEMBER = { id: '000000000000000000000000', email: 'camille.martin@example.org', name: 'Camille Martin' };
-
-interface MailPreview {
-  kind: InvitationMailKind;
-  lang: InterfaceLanguage;
-  subject: string;
-  html: string;
-  text: string;
-}
 
 /** As the report prints it (formatPercent), one decimal. */
 function percentText(share: number, lang: InterfaceLanguage): string {
@@ -84,29 +68,12 @@ export function createInvitationHandlers(deps: AppDependencies) {
     return publicBaseUrl(config, requestOrigin(req));
   }
 
-  /** The invitation and the reminder, in each language the survey and the interface share. */
-  async function previews(context: WaveMailContext): Promise<{ member: string | undefined; mails: MailPreview[] }> {
-    const { wave, survey } = context;
-    const first = wave.panelId
-      ? await PanelMemberModel.findOne({ surveyId: wave.surveyId, panelId: wave.panelId }).sort({ _id: 1 }).lean<Parameters<typeof toMember>[0]>()
-      : null;
-    const member = first ? { ...toMember(first), id: SAMPLE_MEMBER.id } : SAMPLE_MEMBER;
-    const languages = survey.definition.languages.filter(isInterfaceLanguage);
-    const mails: MailPreview[] = [];
-    for (const kind of ['invitation', 'reminder'] as const) {
-      for (const lang of languages.length > 0 ? languages : [mailLanguage(undefined, survey.definition.languages)]) {
-        mails.push({ kind, lang, ...(await renderInvitationMail(context, kind, member, PREVIEW_TOKEN, lang)) });
-      }
-    }
-    return { member: first ? (member.name ?? member.email) : undefined, mails };
-  }
-
   async function renderPage(req: Request, res: Response, status: number, extra: { error?: string; notice?: string } = {}): Promise<void> {
     const { surveyId, waveId } = params(req);
     const survey = catalog.require(surveyId);
     const context = staffPageContext(req, `${waveConsolePath(surveyId, waveId)}/invitations`);
     const { wave } = await invitations.requireWaveOf(surveyId, waveId);
-    const [counts, preview] = await Promise.all([countInvitations(wave), previews({ config, secret, publicBase: publicBase(req), survey, wave })]);
+    const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, publicBase(req))]);
     const quiet = parseQuietHours(config.MAIL_QUIET_HOURS);
     res.status(status).render('invitations/show', {
       ...context,

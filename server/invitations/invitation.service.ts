@@ -18,7 +18,7 @@ import type { Logger } from '../lib/logger';
 import { OutboxModel } from '../mail/outbox.model';
 import { enqueueMails, outboxCounts, type OutgoingMail } from '../mail/outbox.service';
 import { PanelMemberModel } from '../panels/panel.model';
-import { findPanel, type Panel, type PanelMember } from '../panels/panel.service';
+import { findPanel, toMember, type Panel, type PanelMember } from '../panels/panel.service';
 import { countResponsesByWave } from '../responses/response.service';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { LoadedSurvey } from '../surveys/survey.loader';
@@ -27,7 +27,9 @@ import { findWave, type Wave } from '../waves/wave.service';
 import { InvitationModel } from './invitation.model';
 import { newInvitationToken } from './invitation-token';
 import { invitationBatches } from './invitation-batches';
-import { composeInvitationMail, invitationMailKey, type WaveMailContext } from './invitation-mail';
+import { composeInvitationMail, invitationMailKey, renderInvitationMail, type InvitationMailKind, type WaveMailContext } from './invitation-mail';
+import { isInterfaceLanguage, type InterfaceLanguage } from '../lib/i18n';
+import { mailLanguage } from '../mail/render-mail';
 import { sealInvitationToken } from './sealed-token';
 
 /** Invitations handled per round trip: claimed, rendered, queued and marked together. */
@@ -135,6 +137,19 @@ export async function countInvitations(wave: Pick<Wave, 'surveyId' | 'waveId' | 
 /** Whether any invitation of the wave was mailed (its anonymity can no longer change). */
 export async function invitationsWereSent(surveyId: string, waveId: string): Promise<boolean> {
   return (await InvitationModel.exists({ surveyId, waveId, invitedAt: { $exists: true } })) !== null;
+}
+
+/** The token the preview's links show: obviously not one that opens anything. */
+const PREVIEW_TOKEN = 'i_EXAMPLE-personal-link';
+/** The member a preview is rendered for when the panel has none yet. */
+const SAMPLE_MEMBER = { id: '000000000000000000000000', email: 'camille.martin@example.org', name: 'Camille Martin' };
+
+export interface MailPreview {
+  kind: InvitationMailKind;
+  lang: InterfaceLanguage;
+  subject: string;
+  html: string;
+  text: string;
 }
 
 type StoredInvitation = { _id: Types.ObjectId; memberId: string; invitedAt?: Date | null; sendingBy?: string | null };
@@ -274,12 +289,33 @@ export function createInvitationService(deps: InvitationDependencies) {
     return result;
   }
 
+  /**
+   * The invitation and the reminder in each language the survey and the interface share, for the
+   * console: rendered for the panel's first member with an example link (an unsubscribe link
+   * for no one), so a preview never carries a working token.
+   */
+  async function previewMails(survey: LoadedSurvey, wave: Wave, publicBase: string): Promise<{ member: string | undefined; mails: MailPreview[] }> {
+    const first = wave.panelId
+      ? await PanelMemberModel.findOne({ surveyId: wave.surveyId, panelId: wave.panelId }).sort({ _id: 1 }).lean<Parameters<typeof toMember>[0]>()
+      : null;
+    const member = first ? { ...toMember(first), id: SAMPLE_MEMBER.id } : SAMPLE_MEMBER;
+    const context: WaveMailContext = { config, secret, publicBase, survey, wave };
+    const languages = survey.definition.languages.filter(isInterfaceLanguage);
+    const mails: MailPreview[] = [];
+    for (const kind of ['invitation', 'reminder'] as const) {
+      for (const lang of languages.length > 0 ? languages : [mailLanguage(undefined, survey.definition.languages)]) {
+        mails.push({ kind, lang, ...(await renderInvitationMail(context, kind, member, PREVIEW_TOKEN, lang)) });
+      }
+    }
+    return { member: first ? (member.name ?? member.email) : undefined, mails };
+  }
+
   /** How far a wave's invitations went. */
   async function invitationCounts(surveyId: string, waveId: string): Promise<InvitationCounts> {
     return countInvitations((await requireWaveOf(surveyId, waveId)).wave);
   }
 
-  return { prepareInvitations, sendInvitations, invitationCounts, panelOf, requireWaveOf };
+  return { prepareInvitations, sendInvitations, invitationCounts, previewMails, panelOf, requireWaveOf };
 }
 
 export type InvitationService = ReturnType<typeof createInvitationService>;
