@@ -83,12 +83,9 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
 
   const now = () => clock.now();
 
-  async function deliver(mail: ClaimedMail): Promise<SendOutcome> {
-    if ((await decideBeforeSend(mail)) === 'cancel') {
-      return (await markCancelled(mail.id, owner, now())) ? 'cancelled' : 'lease_lost';
-    }
+  /** Hands the message to SMTP, keeping the lease while a slow server takes its time. */
+  async function transmit(mail: ClaimedMail): Promise<string> {
     await rate.take();
-    // A slow server must not let the lease run out while the message is on its way.
     const renewal = setInterval(() => {
       renewLease(mail.id, owner, new Date(now().getTime() + leaseMs)).catch((error: unknown) => logger.warn({ err: error, mailId: mail.id }, 'could not renew a mail lease'));
     }, Math.max(1_000, Math.floor(leaseMs / 3)));
@@ -103,15 +100,31 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         html: mail.html,
         headers: mail.headers,
       });
-      if (await markSent(mail.id, owner, now(), info.response)) {
-        await announceSent(mail, logger);
-        return 'sent';
-      }
-      logger.warn({ mailId: mail.id, messageId: mail.messageId }, 'a message was sent after its lease ran out: another worker may send it again');
-      return 'lease_lost';
+      return info.response;
     } finally {
       clearInterval(renewal);
     }
+  }
+
+  async function deliver(mail: ClaimedMail): Promise<SendOutcome> {
+    let response: string;
+    try {
+      if ((await decideBeforeSend(mail)) === 'cancel') {
+        return (await markCancelled(mail.id, owner, now())) ? 'cancelled' : 'lease_lost';
+      }
+      response = await transmit(mail);
+    } catch (error) {
+      return recordFailure(mail, error as SmtpError);
+    }
+    // Outside the try on purpose: the server has the message, so a failure to record it must not
+    // be taken for a failed send and queue it again. The message stays `sending` until its lease
+    // runs out: the one window that can duplicate (docs/mail.md).
+    if (await markSent(mail.id, owner, now(), response)) {
+      await announceSent(mail, logger);
+      return 'sent';
+    }
+    logger.warn({ mailId: mail.id, messageId: mail.messageId }, 'a message was sent after its lease ran out: another worker may send it again');
+    return 'lease_lost';
   }
 
   async function recordFailure(mail: ClaimedMail, error: SmtpError): Promise<SendOutcome> {
@@ -133,12 +146,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
 
   async function sendNext(): Promise<SendOutcome | null> {
     const mail = await claimNextMail(owner, now(), leaseMs);
-    if (!mail) return null;
-    try {
-      return await deliver(mail);
-    } catch (error) {
-      return recordFailure(mail, error as SmtpError);
-    }
+    return mail ? deliver(mail) : null;
   }
 
   /** Waits up to `ms`, less when mail is queued in this process or the worker stops. */
