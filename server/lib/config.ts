@@ -37,8 +37,11 @@ export const ZConfig = z.object({
    * for the console's outbox page, and nothing leaves the machine.
    */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
-  /** The sender of every message; a name and an address, on one line. */
-  MAIL_FROM: z.string().regex(/^[^\r\n]+$/, 'must be one line').default('Barometer <barometer@localhost>'),
+  /**
+   * The sender of every message; a name and an address, on one line. The default's domain is
+   * reserved (RFC 6761) and only suits the local catcher: production with SMTP_URL must name one.
+   */
+  MAIL_FROM: z.string().regex(/^[^\r\n]+$/, 'must be one line').optional(),
   /** The organisation's postal address, printed at the foot of every bulk message (anti-spam laws ask for it). */
   MAIL_POSTAL_ADDRESS: z.string().regex(/^[^\r\n]*$/, 'must be one line').default(''),
   /** Messages handed to SMTP per second, at most, by each worker. */
@@ -49,7 +52,10 @@ export const ZConfig = z.object({
   MAIL_QUIET_HOURS: z.string().regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'must be two hours, as 21-8').default('21-8'),
 });
 
-export type Config = Readonly<z.infer<typeof ZConfig> & { dataDir: string; surveysDir: string }>;
+/** The sender when MAIL_FROM is unset: fine for the local catcher, refused in production with SMTP_URL. */
+export const DEFAULT_MAIL_FROM = 'Barometer <barometer@barometer.localhost>';
+
+export type Config = Readonly<Omit<z.infer<typeof ZConfig>, 'MAIL_FROM'> & { MAIL_FROM: string; dataDir: string; surveysDir: string }>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -72,9 +78,13 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (result.data.NODE_ENV === 'production' && !result.data.SECRET) {
     problems.push('SECRET: required in production (at least 32 random characters)');
   }
+  if (result.data.NODE_ENV === 'production' && result.data.SMTP_URL && !result.data.MAIL_FROM) {
+    problems.push('MAIL_FROM: required in production when SMTP_URL is set ("Name <address@your-domain>")');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     ...result.data,
+    MAIL_FROM: result.data.MAIL_FROM ?? DEFAULT_MAIL_FROM,
     dataDir: path.resolve(result.data.DATA_DIR),
     surveysDir: path.resolve(result.data.SURVEYS_DIR),
   });

@@ -35,6 +35,16 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SECRET: required in production/);
   });
 
+  it('sends from a reserved domain only to the local catcher: production with SMTP_URL must name a sender, on one line', () => {
+    expect(parseConfig({}).MAIL_FROM).to.equal('Barometer <barometer@barometer.localhost>');
+    const production = { NODE_ENV: 'production', SECRET: 'x'.repeat(32), SMTP_URL: 'smtp://mail.example.org:587' };
+    expect(() => parseConfig(production)).to.throw(ConfigError, /MAIL_FROM: required in production when SMTP_URL is set/);
+    expect(parseConfig({ ...production, MAIL_FROM: 'Enquêtes <surveys@example.org>' }).MAIL_FROM).to.equal('Enquêtes <surveys@example.org>');
+    expect(() => parseConfig({ MAIL_FROM: 'A <a@example.org>\r\nBcc: b@example.org' })).to.throw(ConfigError, /MAIL_FROM: must be one line/);
+    expect(() => parseConfig({ SMTP_URL: 'http://mail.example.org' })).to.throw(ConfigError, /SMTP_URL: must start with smtp/);
+    expect(() => parseConfig({ MAIL_QUIET_HOURS: '25-8' })).to.throw(ConfigError, /MAIL_QUIET_HOURS/);
+  });
+
   it('accepts a real MongoDB URI and resolves DATA_DIR', () => {
     const config = parseConfig({ MONGODB_URI: 'mongodb://db:27017/barometer', DATA_DIR: '/var/lib/barometer' });
     expect(config.MONGODB_URI).to.equal('mongodb://db:27017/barometer');
