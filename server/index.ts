@@ -14,7 +14,9 @@ import { SurveyDefinitionError } from './surveys/survey.loader';
 import { createFirstAdminSetup } from './accounts/first-admin';
 import { announceFirstAdminSetup } from './accounts/first-admin.announce';
 import { systemClock } from './lib/clock';
-import { mailDestinationLine, startMailRuntime } from './mail/mail-runtime';
+import { mailDestinationLine } from './mail/mail-runtime';
+import { startBackgroundWork, type BackgroundWork } from './background-work';
+import { publicBaseUrl, serverOrigin } from './lib/public-url';
 
 async function main(): Promise<void> {
   let config;
@@ -46,17 +48,24 @@ async function main(): Promise<void> {
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
   const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock: systemClock });
-  // Mail after the catalog and the app: the hooks the features register while the app is built
-  // (is this member still subscribed?) must be in place before the first send.
-  const mail = await startMailRuntime({ config, logger, clock: systemClock });
-  console.log(mailDestinationLine(mail, config));
-  const server: Server = app.listen(config.PORT, config.HOST, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.PORT;
-    logger.info({ port, host: config.HOST }, 'listening');
-    console.log(`Barometer is running at http://${config.HOST}:${port}/`);
-    announceFirstAdminSetup(firstAdmin, config, logger, port).catch((error: unknown) => logger.error({ err: error }, 'could not check for a first account'));
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
   });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, host: config.HOST }, 'listening');
+  console.log(`Barometer is running at http://${config.HOST}:${port}/`);
+  announceFirstAdminSetup(firstAdmin, config, logger, port).catch((error: unknown) => logger.error({ err: error }, 'could not check for a first account'));
+  // Mail once the app listens: reminders link to the address it listens on when PUBLIC_URL is unset.
+  const background: BackgroundWork = await startBackgroundWork({
+    config,
+    logger,
+    clock: systemClock,
+    catalog,
+    secret,
+    publicBase: publicBaseUrl(config, serverOrigin(config.HOST, port)),
+  });
+  console.log(mailDestinationLine(background.mail, config));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -75,7 +84,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     // The send in flight is recorded before the database closes; the rest stays queued.
-    await mail.stop();
+    await background.stop();
     await database.close();
     logger.info('stopped');
     process.exit(0);

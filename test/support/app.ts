@@ -12,7 +12,9 @@ import { forgetWaves } from '../../server/waves/wave.service';
 import { followResponseChanges } from '../../server/response-followers';
 import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accounts/first-admin';
 import { systemClock, type Clock } from '../../server/lib/clock';
-import { startMailRuntime, type MailRuntime, type MailWorkerTuning } from '../../server/mail/mail-runtime';
+import type { MailRuntime, MailWorkerTuning } from '../../server/mail/mail-runtime';
+import { startBackgroundWork } from '../../server/background-work';
+import type { ReminderScheduler } from '../../server/invitations/reminder-scheduler';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -26,8 +28,12 @@ export interface TestApp {
   /** The setup code boot would print while there is no account. */
   firstAdmin: FirstAdminSetup;
   clock: Clock;
+  /** The secret the app signs with (unsubscribe links, sealed tokens, cookies). */
+  secret: string;
   /** The mail runtime (worker, and the catcher without SMTP_URL), when started with `mail`. */
   mail?: MailRuntime;
+  /** The reminder scheduler, with `mail`: it runs when a test calls runOnce(), on the app's clock. */
+  reminders?: ReminderScheduler;
   /** Empties the database and registers the surveys again (versions, default waves), as boot does. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +43,9 @@ export interface TestApp {
 function forgetAllWaves(catalog: SurveyCatalog): void {
   for (const survey of catalog.list()) forgetWaves(survey.definition.id);
 }
+
+/** The secret every test app signs with; tests that sign or unseal what the app made read it from here. */
+export const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface TestAppOptions {
   /** The app's clock; the system's unless a test sets the time (test/support/clock.ts). */
@@ -64,23 +73,31 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
   const clock = options.clock ?? systemClock;
-  const app = createApp({ config, logger, secret: 'test-secret-test-secret-test-secret-0123', catalog, lifecycle, firstAdmin, clock });
+  const secret = TEST_APP_SECRET;
+  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
-  const mail = options.mail
-    ? await startMailRuntime({ config, logger, clock, forceWorker: true, worker: { idlePollMs: { min: 20, max: 200 }, ...(options.mail === true ? {} : options.mail) } })
+  const url = `http://127.0.0.1:${port}`;
+  // As boot does, with the worker on whatever the env says, and reminders only when a test asks.
+  const background = options.mail
+    ? await startBackgroundWork(
+        { config, logger, clock, catalog, secret, publicBase: url },
+        { forceWorker: true, reminderTimer: false, worker: { idlePollMs: { min: 20, max: 200 }, ...(options.mail === true ? {} : options.mail) } },
+      )
     : undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     express: app,
     config,
     catalog,
     lifecycle,
     firstAdmin,
     clock,
-    ...(mail ? { mail } : {}),
+    secret,
+    ...(background ? { mail: background.mail } : {}),
+    ...(background?.reminders ? { reminders: background.reminders } : {}),
     async reset() {
       await resetDatabase();
       // Seeded as at the app's time, as boot would seed at that moment.
@@ -88,7 +105,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       forgetAllWaves(catalog);
     },
     async close() {
-      await mail?.stop();
+      await background?.stop();
       await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));

@@ -10,8 +10,7 @@ import { createStaff, signedInBrowser, type StaffMember } from '../../support/st
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import type { Browser } from '../../support/browser';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { followInvitationMail } from '../../../server/invitations/invitation-hooks';
-import { startReminderScheduler, type ReminderScheduler } from '../../../server/invitations/reminder-scheduler';
+import type { ReminderScheduler } from '../../../server/invitations/reminder-scheduler';
 import { createPanel } from '../../../server/panels/panel.service';
 import { createInvitationService, type InvitationService } from '../../../server/invitations/invitation.service';
 import { PanelMemberModel } from '../../../server/panels/panel.model';
@@ -23,8 +22,6 @@ export const POSTAL_ADDRESS = '12 rue des Enquêtes, 75002 Paris';
 /** 11:00 in Paris, a Tuesday: outside the quiet hours (21-8). */
 export const START = '2026-12-01T10:00:00.000Z';
 export const DAY_MS = 24 * 60 * 60_000;
-/** The secret startTestApp gives the app: reminders and the services below sign and unseal with it. */
-const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export const db = () => mongoose.connection.db!;
 export const stored = (collection: string, filter: Record<string, unknown> = {}) => db().collection(collection).find(filter, { sort: { _id: 1 } }).toArray();
@@ -54,12 +51,10 @@ export function useInvitationSuite(): InvitationSuite {
       { SMTP_URL: state.smtp.url, MAIL_FROM, MAIL_POSTAL_ADDRESS: POSTAL_ADDRESS, MAIL_RATE_PER_SECOND: '1000' },
       { clock, mail: { baseBackoffMs: 20, maxBackoffMs: 100 } },
     );
-    followInvitationMail({ clock });
-    const { config, catalog } = state.app;
-    state.reminders = startReminderScheduler({ config, catalog, clock, logger: createLogger(config), secret: TEST_APP_SECRET, publicBase: state.app.url }, { timer: false });
+    // The app's background work runs the mail hooks and the reminders as boot does; reminders only on runOnce().
+    state.reminders = state.app.reminders;
   });
   after(async () => {
-    await state.reminders?.stop();
     await state.app?.close();
     await state.smtp?.stop();
   });
@@ -102,7 +97,7 @@ export interface MemberInput {
 
 /** The invitation use cases as the app runs them, for a test's setup. */
 export function invitationServiceOf(app: TestApp): InvitationService {
-  return createInvitationService({ config: app.config, logger: createLogger(app.config), clock: app.clock, catalog: app.catalog, secret: TEST_APP_SECRET });
+  return createInvitationService({ config: app.config, logger: createLogger(app.config), clock: app.clock, catalog: app.catalog, secret: app.secret });
 }
 
 /** Sends a wave's invitations (the demo wave unless told) as a command-line actor. */
