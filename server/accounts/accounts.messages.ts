@@ -75,5 +75,6 @@ export const ACCOUNTS_MESSAGES = {
   'console.account': { fr: 'Mon compte', en: 'My account' },
   'console.users': { fr: 'Comptes', en: 'Accounts' },
   'console.audit': { fr: 'Journal', en: 'Audit trail' },
+  'console.outbox': { fr: 'Courriels', en: 'Outbox' },
   'console.signed_in_as': { fr: 'Connecté : {email}', en: 'Signed in: {email}' },
 } as const;

@@ -11,9 +11,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createLogger } from '../../server/lib/logger';
-import { followInvitationMail } from '../../server/invitations/invitation-hooks';
-import { startReminderScheduler, type ReminderScheduler } from '../../server/invitations/reminder-scheduler';
+import type { ReminderScheduler } from '../../server/invitations/reminder-scheduler';
 import { CAPTIC_ID, NON_USER_PAGES } from '../fixtures/captic-answers';
 import { ROOT, startTestApp, type TestApp } from '../support/app';
 import type { FormFields } from '../support/browser';
@@ -46,8 +44,6 @@ const DUPLICATE_EMAIL = 'Ana.Martin@Example.fr';
 
 const MAIL_FROM = 'Observatoire CAP-TIC <enquetes@captic.example.org>';
 const POSTAL_ADDRESS = '12 rue des Enquêtes, 75002 Paris';
-/** The secret startTestApp gives the app: the reminders sign unsubscribe links and unseal tokens with it. */
-const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 const TITLE = { fr: 'Utilisation des réseaux sociaux par les professionnels', en: 'How professionals use social networks' };
 
@@ -85,13 +81,9 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     smtp = await startTestSmtpServer();
     app = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM, MAIL_POSTAL_ADDRESS: POSTAL_ADDRESS }, { clock, mail: true });
     await app.reset();
-    // What boot does beside the worker: the invitations' mail hooks, and the reminder schedule,
-    // run here by hand (runOnce) on the test clock instead of every minute.
-    followInvitationMail({ clock });
-    reminders = startReminderScheduler(
-      { config: app.config, catalog: app.catalog, clock, logger: createLogger(app.config), secret: TEST_APP_SECRET, publicBase: app.url },
-      { timer: false },
-    );
+    // The app's background work runs the mail hooks and the reminders as boot does; the reminders
+    // only when runOnce() is called, on the test clock, instead of every minute.
+    reminders = app.reminders!;
     // The demonstration wave is open on a fresh start: while it is, no other wave may open.
     await wavesOf(app).closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
     organizerAccount = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID], name: 'Claire Durand' });
@@ -101,7 +93,6 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     organizer = await context.newPage();
   });
   after(async () => {
-    await reminders?.stop();
     await Promise.all(contexts.map((context) => context.close()));
     await browser?.close();
     await app?.close();
@@ -118,7 +109,8 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
 
   it('imports the panel from a CSV file, through a report that lists the invalid address and the duplicate', async () => {
     await signInChromium(organizer, app, organizerAccount);
-    await organizer.goto(`${app.url}${SURVEY_PAGE}/panels`);
+    await organizer.goto(`${app.url}${SURVEY_PAGE}`);
+    await Promise.all([organizer.waitForURL(`${app.url}${SURVEY_PAGE}/panels`), organizer.locator('#panels-link').click()]);
     await organizer.locator('#panelId').fill(PANEL_ID);
     await organizer.locator('#name').fill('CAP-TIC professionals');
     expect(await submitWith(organizer, organizer.locator('#new-panel button[type="submit"]'))).to.equal(303);
