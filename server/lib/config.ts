@@ -23,6 +23,8 @@ export const ZConfig = z.object({
   TRUST_PROXY: ZBooleanString.default(false),
   RESPONSE_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   RESPONSE_RATE_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
+  /** Invitation links one address may follow per window (a company's members share one address). */
+  INVITATION_LINK_RATE_LIMIT: z.coerce.number().int().positive().default(100),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOW_BASE_THRESHOLD: z.coerce.number().int().positive().default(50),
   /** Stack traces and messages of unexpected errors reach the browser only when this is set. */

@@ -7,20 +7,21 @@ import { createTakeHandlers } from './take.handlers';
 
 export function takeRoutes(deps: AppDependencies): Router {
   const take = createTakeHandlers(deps);
-  /** At most RESPONSE_RATE_LIMIT requests per address per window, each limiter counting its own. */
-  const limitPerAddress = (refusal: string) =>
+  /** At most `limit` requests per address per RESPONSE_RATE_WINDOW_MINUTES, each limiter counting its own. */
+  const limitPerAddress = (limit: number, refusal: string) =>
     rateLimit({
       windowMs: deps.config.RESPONSE_RATE_WINDOW_MINUTES * 60_000,
-      limit: deps.config.RESPONSE_RATE_LIMIT,
+      limit,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       handler: (_req, _res, next) => next(new AppError(refusal, 429, 'rate_limited')),
     });
   // Creating responses is the one write an anonymous visitor can repeat at will.
-  const limitResponseCreation = limitPerAddress('Too many responses started from this address');
+  const limitResponseCreation = limitPerAddress(deps.config.RESPONSE_RATE_LIMIT, 'Too many responses started from this address');
   // Personal links are guessed at by trying them: a limiter of their own, so that trying links
-  // and starting responses do not use up each other's allowance.
-  const limitInvitationLinks = limitPerAddress('Too many invitation links tried from this address');
+  // and starting responses do not use up each other's allowance. Its own setting too: a panel's
+  // members often share their company's one address, and a 256-bit token is not found by trying.
+  const limitInvitationLinks = limitPerAddress(deps.config.INVITATION_LINK_RATE_LIMIT, 'Too many invitation links tried from this address');
 
   const router = routeTable([
     ['get', '/s/:surveyId', publicAccess, take.showIntro],

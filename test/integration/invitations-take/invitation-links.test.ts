@@ -150,7 +150,7 @@ describe('Trying invitation links from one address', function () {
   this.timeout(60_000);
   let app: TestApp;
   before(async () => {
-    app = await startTestApp({ RESPONSE_RATE_LIMIT: '3' });
+    app = await startTestApp({ INVITATION_LINK_RATE_LIMIT: '3', RESPONSE_RATE_LIMIT: '3' });
   });
   after(async () => app.close());
   beforeEach(async () => {
