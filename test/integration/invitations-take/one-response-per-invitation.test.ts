@@ -20,6 +20,22 @@ describe('One complete response per invitation', function () {
     return answerEveryPage(browser, page, NON_USER_PAGES);
   }
 
+  /**
+   * A double click on the last page's Next: both posts leave for the thank-you page (the browser
+   * shows whichever answers last), and one response is complete.
+   */
+  async function doubleSubmitLastPage(): Promise<void> {
+    const ana = await inviteNewMember('ana@example.org');
+    const browser = englishBrowser(suite.app.url);
+    const last = await answerUntil(browser, await followAndStart(browser, ana.link), NON_USER_PAGES, 'profile');
+    const fields = { ...browser.hiddenFields(last), ...NON_USER_PAGES.profile!, action: 'next' };
+    const posts = await Promise.all([1, 2, 3].map(() => browser.post(browser.formAction(last), fields)));
+    expect(posts.map((post) => [post.status, post.location])).to.deep.equal(posts.map(() => [303, `/s/${CAPTIC_ID}/thanks`]));
+    expect((await browser.open(`/s/${CAPTIC_ID}/thanks`)).$('h1').text()).to.equal('Thank you!');
+    expect((await storedResponses()).map((r) => r.status)).to.deep.equal(['complete']);
+    expect((await storedInvitations()).map((i) => i.completed)).to.deep.equal([true]);
+  }
+
   describe('in an identified wave', () => {
     beforeEach(() => makePanelWave({ anonymous: false }));
 
@@ -75,6 +91,8 @@ describe('One complete response per invitation', function () {
       expect(responses[0]!.answers).to.include({ uses_social: 'no', club_member: 'yes' });
     });
 
+    it('completes once on a double submit of the last page, and both posts lead to the thank-you page', () => doubleSubmitLastPage());
+
     it('keeps two members apart on one browser: another member’s link starts their own response', async () => {
       const ana = await inviteNewMember('ana@example.org');
       const bob = await inviteNewMember('bob@example.org');
@@ -125,6 +143,8 @@ describe('One complete response per invitation', function () {
       // And the phone's link now says so too.
       expect((await phone.open(ana.link)).$('h1').text()).to.equal(ALREADY_ANSWERED);
     });
+
+    it('completes once on a double submit of the last page, and both posts lead to the thank-you page', () => doubleSubmitLastPage());
 
     it('resumes by the respondent’s own resume cookie only: the link in another browser starts afresh', async () => {
       const ana = await inviteNewMember('ana@example.org');
