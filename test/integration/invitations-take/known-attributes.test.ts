@@ -63,6 +63,27 @@ describe('Known attributes of invited members', function () {
     expect(response!.prefilled).to.deep.equal(['company_size']);
   });
 
+  it('asks a question whose known option needs its text specified: the panel has an option, not the text', async () => {
+    await makePanelWave();
+    // CAP-TIC's sector "other" opens a required "Please specify" box: known without its text, the
+    // answer could never be completed, and a hidden question's error would hold the last page forever.
+    const ana = await inviteNewMember('ana@example.org', { company_size: 'pme', sector: 'other' });
+    const browser = englishBrowser(suite.app.url);
+    const first = await followAndStart(browser, ana.link);
+    const [started] = await storedResponses();
+    expect(started!.answers).to.deep.equal({ company_size: 'pme' });
+    expect(started!.prefilled).to.deep.equal(['company_size']);
+
+    const profile = await answerUntil(browser, first, NON_USER_PAGES, 'profile');
+    expect(profile.$('[name=sector]').length).to.be.greaterThan(0);
+    const { company_size: _known, ...rest } = NON_USER_PAGES.profile!;
+    const thanks = await browser.submit(profile, rest);
+    expect(thanks.$('h1').text()).to.equal('Thank you!');
+    const [response] = await storedResponses();
+    expect(response).to.include({ status: 'complete' });
+    expect(response!.answers).to.include({ company_size: 'pme', sector: 'retail' });
+  });
+
   it('counts a known answer in its quota cell: the cell fills, and the next member of it is screened out', async () => {
     await makePanelWave({ quotas: [{ questionId: 'company_size', optionId: 'tpe', limit: 1 }] });
     const ana = await inviteNewMember('ana@example.org', { company_size: 'tpe' });
