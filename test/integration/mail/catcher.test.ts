@@ -15,6 +15,8 @@ describe('the local mail catcher', () => {
 
   before(async () => {
     await OutboxModel.init();
+    // Mail left queued by another test file would reach this file's worker first.
+    await resetDatabase();
     app = await startTestApp({ MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '1000' }, { mail: true });
   });
   after(() => app?.close());

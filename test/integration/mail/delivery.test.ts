@@ -16,6 +16,8 @@ describe('mail delivery through the worker', function () {
 
   before(async () => {
     await OutboxModel.init();
+    // Mail left queued by another test file would reach this file's worker first.
+    await resetDatabase();
     smtp = await startTestSmtpServer();
     app = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '1000' }, { mail: { baseBackoffMs: 20, maxBackoffMs: 100 } });
   });
