@@ -90,6 +90,15 @@ describe('Panel import in the console', function () {
     expect(await stored('audit_events').countDocuments({ action: 'panel_imported' })).to.equal(1);
   });
 
+  it('skips an address the outbox would refuse, so no member can hold up a wave\'s invitations', async () => {
+    // Valid to a bare email pattern, but refused by the outbox (an apostrophe, parentheses): a
+    // member stored with one would make every send of the batch holding them fail.
+    const csv = ['email,name', "o'brien@example.org,Pat", 'ana(work)@example.org,Ana', 'bob@example.org,Bob', ''].join('\n');
+    const { page } = await importReport(suite.browser, { content: csv, name: 'quotes.csv' });
+    expect(reportCounts(page)).to.deep.equal({ rows: 3, add: 1, update: 0, unchanged: 0, skip: 2 });
+    expect(tableRows(page, 'invalid-emails')).to.deep.equal([['2', "o'brien@example.org"], ['3', 'ana(work)@example.org']]);
+  });
+
   it('cancelling drops the staged rows and leaves the panel as it was', async () => {
     const { page, importPath } = await importReport(suite.browser, { content: 'email,name\nana@example.org,Ana\n', name: 'one.csv' });
     expect(reportCounts(page).add).to.equal(1);

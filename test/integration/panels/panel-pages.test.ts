@@ -111,6 +111,9 @@ describe('Panel pages', function () {
     const injected = await post({ name: 'Ana\r\nBcc: x@example.org' });
     expect(injected.status).to.equal(422);
     expect(injected.$('#form-error').text()).to.contain('one line');
+    const quoted = await post({ email: "o'brien@example.org" });
+    expect(quoted.status).to.equal(422);
+    expect(quoted.$('#email').attr('value')).to.equal("o'brien@example.org");
     const language = await post({ language: 'de' });
     expect(language.status).to.equal(422);
     const taken = await post({ email: 'MEMBER002@example.org' });
