@@ -6,10 +6,13 @@
 import { openDatabase } from '../lib/database';
 import { systemClock } from '../lib/clock';
 import { commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError } from '../lib/command-line';
-import { followInvitationMail } from '../invitations/invitation-hooks';
+import { resolveSecret } from '../lib/secret';
+import { publicBaseUrl, serverOrigin } from '../lib/public-url';
+import { loadSurveyCatalog } from '../surveys/survey.catalog';
+import { startBackgroundWork } from '../background-work';
 import { countOutbox, OUTBOX_PURPOSES, retryFailedMessages } from './outbox-console.service';
 import { MAIL_STATUSES, type MailPurpose } from './outbox.service';
-import { mailDestinationLine, startMailRuntime } from './mail-runtime';
+import { mailDestinationLine } from './mail-runtime';
 
 const USAGE = `Usage:
   npm run mail -- worker [--lease-seconds 60]
@@ -17,8 +20,9 @@ const USAGE = `Usage:
   npm run mail -- retry-failed [--purpose invitation|reminder|password_link|other] [--survey ID]
 
 worker sends the outbox until it is stopped (Ctrl-C or SIGTERM finish the send in flight), at
-MAIL_RATE_PER_SECOND through SMTP_URL; without SMTP_URL it runs a mail catcher of its own and the
-console's outbox page shows what it caught. --lease-seconds is how long a message it claims is
+MAIL_RATE_PER_SECOND through SMTP_URL, and queues reminders as they fall due, as the app does;
+without SMTP_URL it runs a mail catcher of its own and the console's outbox page shows what it
+caught. --lease-seconds is how long a message it claims is
 its own before another worker may take it over (renewed while a send lasts).
 status counts the messages by purpose and status. retry-failed queues failed messages again
 (bounced ones stay bounced).
@@ -90,15 +94,20 @@ async function printStatus(surveyId: string | undefined, json: boolean): Promise
 
 /** Sends until SIGTERM or SIGINT, then lets the send in flight be recorded. */
 async function runWorker(args: Args, config: ReturnType<typeof commandSetup>['config'], logger: ReturnType<typeof commandSetup>['logger']): Promise<void> {
-  // The same checks before each send as the app's worker makes (is the member still subscribed?).
-  followInvitationMail({ clock: systemClock });
-  const mail = await startMailRuntime({ config, logger, clock: systemClock, forceWorker: true, worker: args.leaseMs ? { leaseMs: args.leaseMs } : {} });
-  console.log(`${mailDestinationLine(mail, config)} Stop with Ctrl-C.`);
+  // The same background work as the app's: the hooks checked before each send (is the member
+  // still subscribed?), the worker, and the reminders queued where the outbox is sent. Reminder
+  // links start with PUBLIC_URL, else the address the app is set to listen on.
+  const catalog = await loadSurveyCatalog(config.surveysDir, logger);
+  const background = await startBackgroundWork(
+    { config, logger, clock: systemClock, catalog, secret: await resolveSecret(config), publicBase: publicBaseUrl(config, serverOrigin(config.HOST, config.PORT)) },
+    { forceWorker: true, ...(args.leaseMs ? { worker: { leaseMs: args.leaseMs } } : {}) },
+  );
+  console.log(`${mailDestinationLine(background.mail, config)} Stop with Ctrl-C.`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
-  await mail.stop();
+  await background.stop();
   console.log('Worker stopped.');
 }
 
