@@ -61,6 +61,15 @@ function formOf(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
 }
 
+/**
+ * A form field as typed, for the service to judge: what is echoed into the form again is cut to
+ * the field's size, but a value too long must reach the service whole to be refused, not cut to a
+ * shorter one and saved.
+ */
+function typedText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** The members filter as typed in the address: unknown values are ignored, as a link may carry anything. */
 function memberFilterOf(req: Request): { email: string; status: MemberStatus | ''; after: string } {
   const status = typeof req.query.status === 'string' && (MEMBER_STATUSES as readonly string[]).includes(req.query.status) ? (req.query.status as MemberStatus) : '';
@@ -201,9 +210,10 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
 
   const createPanelForm: RequestHandler = async (req, res) => {
     const survey = surveyOf(req);
-    const form = { panelId: echoedText(formOf(req).panelId, 64), name: echoedText(formOf(req).name, 200) };
+    const body = formOf(req);
+    const form = { panelId: echoedText(body.panelId, 64), name: echoedText(body.name, 200) };
     try {
-      const panel = await createPanel(survey.definition.id, form, auditActorOf(req), logger);
+      const panel = await createPanel(survey.definition.id, { panelId: typedText(body.panelId), name: typedText(body.name) }, auditActorOf(req), logger);
       res.redirect(303, `${panelPath(panel.surveyId, panel.panelId)}?done=created`);
     } catch (error) {
       await renderPanels(req, res, (error as AppError).status, { form, error: refusal(req, error, { panel: form.panelId }) });
@@ -271,7 +281,8 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
     const body = formOf(req);
     const form = { email: echoedText(body.email, 254), name: echoedText(body.name, 300), language: echoedText(body.language, 10) };
     try {
-      await editMember(surveyId, panelId, memberId, form, survey.definition.languages, auditActorOf(req), logger);
+      const change = { email: typedText(body.email), name: typedText(body.name), language: typedText(body.language) };
+      await editMember(surveyId, panelId, memberId, change, survey.definition.languages, auditActorOf(req), logger);
       res.redirect(303, `${panelMemberPath(surveyId, panelId, memberId)}?done=edited`);
     } catch (error) {
       await renderMember(req, res, (error as AppError).status, { form, error: refusal(req, error) });

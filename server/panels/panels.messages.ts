@@ -22,7 +22,7 @@ export const PANELS_MESSAGES = {
     fr: 'L’identifiant ne prend que des lettres minuscules, des chiffres, - et _ (64 au plus).',
     en: 'The id takes only lower-case letters, digits, - and _ (64 at most).',
   },
-  'panels.refused_invalid_panel_name': { fr: 'Le panel a besoin d’un nom, sur une ligne.', en: 'The panel needs a name, on one line.' },
+  'panels.refused_invalid_panel_name': { fr: 'Le panel a besoin d’un nom, sur une ligne, de 200 caractères au plus.', en: 'The panel needs a name, on one line, of up to 200 characters.' },
 
   'panels.panel_heading': { fr: 'Panel {name}', en: 'Panel {name}' },
   'panels.counts': {

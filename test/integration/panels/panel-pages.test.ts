@@ -37,6 +37,12 @@ describe('Panel pages', function () {
     const badly = await createPanelWithForm(suite.browser, 'Pros 2012', 'Pros');
     expect(badly.status).to.equal(422);
     expect(badly.$('#panelId').attr('value')).to.equal('Pros 2012');
+    // Too long is refused, never cut down to a shorter id or name and saved.
+    const longId = await createPanelWithForm(suite.browser, 'p'.repeat(70), 'Long id');
+    expect(longId.status).to.equal(422);
+    const longName = await createPanelWithForm(suite.browser, 'long-name', 'N'.repeat(250));
+    expect(longName.status).to.equal(422);
+    expect(longName.$('#form-error').text()).to.contain('200');
     const audit = await stored('audit_events').find({ action: 'panel_created' }).toArray();
     expect(audit.map((event) => event.target)).to.deep.equal(['pros']);
   });
