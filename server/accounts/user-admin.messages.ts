@@ -56,8 +56,8 @@ export const USER_ADMIN_MESSAGES = {
   },
   'users.see_outbox': { fr: 'Voir la boîte d’envoi', en: 'See the outbox' },
   'users.link_shown_once': {
-    fr: 'Ce lien n’est affiché qu’une fois : seule son empreinte est conservée. S’il se perd, créez-en un nouveau.',
-    en: 'This link is shown only once: only its fingerprint is kept. If it is lost, create a new one.',
+    fr: 'Ce lien n’est affiché qu’une fois ici : le compte n’en garde que l’empreinte, et la copie envoyée par e-mail reste dans la boîte d’envoi, réservée aux administrateurs. S’il se perd, créez-en un nouveau.',
+    en: 'This link is shown here only once: the account keeps only its fingerprint, and the mailed copy stays in the outbox, for admins only. If it is lost, create a new one.',
   },
   'users.link_expires': { fr: 'Il expire dans {hours} heures, le {at}.', en: 'It expires in {hours} hours, on {at}.' },
   'users.open_account': { fr: 'Voir le compte', en: 'View the account' },
