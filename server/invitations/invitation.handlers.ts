@@ -1,6 +1,7 @@
 // The invitations page of a wave (settings summary, counts, response rate, mail previews, the
-// send button), its JSON twin, and the member's unsubscribe page and one-click POST. Handlers
-// translate HTTP; the rules are in invitation.service.ts and unsubscribe.service.ts.
+// send button and the progress of a send), its JSON twin, and the member's unsubscribe page and
+// one-click POST. Handlers translate HTTP; the rules are in invitation.service.ts,
+// invitation-send.service.ts (a send runs in the background) and unsubscribe.service.ts.
 import type { Request, RequestHandler, Response } from 'express';
 import { mayManageSurvey } from '../accounts/permissions';
 import { formatPercent } from '../analysis/format/index';
@@ -9,6 +10,7 @@ import { refusalMessage } from '../accounts/refusals';
 import { staffPageContext } from '../console/page-context';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { AppError } from '../lib/errors';
+import { runInBackground } from '../lib/background-job';
 import { INTERFACE_LANGUAGES, translator, type InterfaceLanguage, type MessageKey } from '../lib/i18n/index';
 import { publicBaseUrl, requestOrigin } from '../lib/public-url';
 import { mailLanguage } from '../mail/render-mail';
@@ -17,13 +19,21 @@ import { surveyConsolePath, waveConsolePath } from '../waves/console-paths';
 import { surveyTimeZone } from '../waves/wave-dates';
 import { phaseOf } from '../waves/wave-phase';
 import { parseQuietHours } from './quiet-hours';
-import { createInvitationService, countInvitations, type InvitationCounts, type SentInvitations } from './invitation.service';
+import { createInvitationService, countInvitations, type InvitationCounts } from './invitation.service';
+import { createInvitationSends, type InvitationSend } from './invitation-send.service';
 import { findUnsubscribeTarget, unsubscribeMember, type UnsubscribeTarget } from './unsubscribe.service';
 
 const REFUSALS: Record<string, MessageKey> = {
   not_a_panel_wave: 'invitations.refused_not_a_panel_wave',
   no_panel: 'invitations.refused_no_panel',
   wave_not_open_for_invitations: 'invitations.refused_not_open',
+  send_running: 'invitations.refused_send_running',
+};
+
+/** How a stopped send is worded on the page; another failure shows its own message. */
+const SEND_FAILURES: Record<string, MessageKey> = {
+  send_interrupted: 'invitations.send_interrupted',
+  send_failed: 'invitations.send_failed',
 };
 
 /** As the report prints it (formatPercent), one decimal. */
@@ -31,34 +41,26 @@ function percentText(share: number, lang: InterfaceLanguage): string {
   return formatPercent(Math.min(share, 1), { locale: lang, decimals: 1 });
 }
 
-type SentFigures = Pick<SentInvitations, 'queued' | 'alreadyInvited' | 'skippedUnsubscribed' | 'skippedBounced'>;
-const SENT_FIGURES = ['queued', 'alreadyInvited', 'skippedUnsubscribed', 'skippedBounced'] as const;
-
-/** After a send, the page says what it did from the redirect's query (numbers only are read back). */
-function sentQuery(result: SentFigures): string {
-  return new URLSearchParams({ done: 'sent', ...Object.fromEntries(SENT_FIGURES.map((name) => [name, String(result[name])])) }).toString();
-}
-
-function sentFromQuery(query: Request['query']): SentFigures {
-  const figure = (name: string) => {
-    const value = Number(query[name]);
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-  };
-  return Object.fromEntries(SENT_FIGURES.map((name) => [name, figure(name)])) as SentFigures;
-}
-
-function sentNotice(result: SentFigures, lang: InterfaceLanguage): string {
+/** What a finished send did, as the page's notice says it. */
+function sentNotice({ progress }: InvitationSend, lang: InterfaceLanguage): string {
   return translator(lang)('invitations.done_sent', {
-    queued: result.queued,
-    already: result.alreadyInvited,
-    unsubscribed: result.skippedUnsubscribed,
-    bounced: result.skippedBounced,
+    queued: progress.queued,
+    already: progress.alreadyInvited,
+    unsubscribed: progress.skipped.unsubscribed,
+    bounced: progress.skipped.bounced,
   });
+}
+
+function sendFailure(send: InvitationSend, t: ReturnType<typeof translator>): string | undefined {
+  if (!send.error) return undefined;
+  const key = SEND_FAILURES[send.error.code];
+  return key ? t(key) : send.error.message;
 }
 
 export function createInvitationHandlers(deps: AppDependencies) {
   const { catalog, clock, config, secret, logger } = deps;
   const invitations = createInvitationService(deps);
+  const sends = createInvitationSends(deps);
 
   function params(req: Request): { surveyId: string; waveId: string } {
     return { surveyId: catalog.require(String(req.params.surveyId)).definition.id, waveId: String(req.params.waveId) };
@@ -68,13 +70,27 @@ export function createInvitationHandlers(deps: AppDependencies) {
     return publicBaseUrl(config, requestOrigin(req));
   }
 
-  async function renderPage(req: Request, res: Response, status: number, extra: { error?: string; notice?: string } = {}): Promise<void> {
+  function pagePath(surveyId: string, waveId: string, send?: InvitationSend): string {
+    return `${waveConsolePath(surveyId, waveId)}/invitations${send ? `?send=${send.id}` : ''}`;
+  }
+
+  /**
+   * The page, with the send it follows: the one named by `?send=` (where the send button leads),
+   * else the wave's latest send if it is still running. While it runs the page reloads itself
+   * every 2 s, to that send's address (a refused POST's page too), with no script.
+   */
+  async function renderPage(req: Request, res: Response, status: number, extra: { error?: string } = {}): Promise<void> {
     const { surveyId, waveId } = params(req);
     const survey = catalog.require(surveyId);
     const context = staffPageContext(req, `${waveConsolePath(surveyId, waveId)}/invitations`);
     const { wave } = await invitations.requireWaveOf(surveyId, waveId);
+    const named = typeof req.query.send === 'string' ? await sends.findSend(surveyId, waveId, req.query.send) : undefined;
+    const latest = named ? undefined : await sends.latestSend(surveyId, waveId);
+    const send = named ?? (latest?.status === 'running' ? latest : undefined);
     const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, publicBase(req))]);
     const quiet = parseQuietHours(config.MAIL_QUIET_HOURS);
+    const refreshHref = send?.status === 'running' ? pagePath(surveyId, waveId, send) : undefined;
+    if (refreshHref) res.set('Refresh', `2; url=${refreshHref}`);
     res.status(status).render('invitations/show', {
       ...context,
       title: `${context.t('invitations.title')} – ${waveId} – ${surveyTitle(survey.definition, context.lang)}`,
@@ -93,22 +109,24 @@ export function createInvitationHandlers(deps: AppDependencies) {
       preview,
       mayManage: mayManageSurvey(principalOf(req).account, surveyId),
       sendAction: `${waveConsolePath(surveyId, waveId)}/invitations/send`,
-      notice: extra.notice,
+      send,
+      refreshHref,
+      notice: send?.status === 'done' ? sentNotice(send, context.lang) : undefined,
+      sendFailure: send ? sendFailure(send, context.t) : undefined,
       error: extra.error,
     });
   }
 
-  const invitationsPage: RequestHandler = async (req, res) => {
-    const sent = req.query.done === 'sent' ? sentFromQuery(req.query) : undefined;
-    await renderPage(req, res, 200, sent ? { notice: sentNotice(sent, staffPageContext(req, undefined).lang) } : {});
-  };
+  const invitationsPage: RequestHandler = async (req, res) => renderPage(req, res, 200);
 
+  /** Starts the send and answers at once: the page it leads to follows the send until it ends. */
   const sendPage: RequestHandler = async (req, res) => {
     const { surveyId, waveId } = params(req);
     const context = staffPageContext(req, undefined);
     try {
-      const result = await invitations.sendInvitations(surveyId, waveId, auditActorOf(req), publicBase(req));
-      res.redirect(303, `${waveConsolePath(surveyId, waveId)}/invitations?${sentQuery(result)}`);
+      const { send, finished } = await sends.startSend(surveyId, waveId, auditActorOf(req), publicBase(req));
+      runInBackground(finished, logger, { surveyId, waveId, sendId: send.id }, 'sending invitations');
+      res.redirect(303, pagePath(surveyId, waveId, send));
     } catch (error) {
       await renderPage(req, res, (error as AppError).status ?? 500, { error: refusalMessage(error, context.t, REFUSALS, { wave: waveId }) });
     }
@@ -118,16 +136,32 @@ export function createInvitationHandlers(deps: AppDependencies) {
     return { surveyId: wave.surveyId, waveId: wave.waveId, accessMode: wave.accessMode, panelId: wave.panelId ?? null, anonymous: wave.anonymous, reminderDays: wave.reminderDays, ...counts };
   }
 
+  function sendHref(send: InvitationSend): string {
+    return `/api/v1/surveys/${encodeURIComponent(send.surveyId)}/waves/${encodeURIComponent(send.waveId)}/invitations/sends/${send.id}`;
+  }
+
+  function sendJson(send: InvitationSend) {
+    return { ...send, href: sendHref(send) };
+  }
+
   const showJson: RequestHandler = async (req, res) => {
     const { surveyId, waveId } = params(req);
     const { wave } = await invitations.requireWaveOf(surveyId, waveId);
-    res.json(countsJson(wave, await countInvitations(wave)));
+    const [counts, latest] = await Promise.all([countInvitations(wave), sends.latestSend(surveyId, waveId)]);
+    res.json({ ...countsJson(wave, counts), latestSend: latest ? sendJson(latest) : null });
   };
 
-  const sendJson: RequestHandler = async (req, res) => {
+  /** 202 with the send and its address; the caller reads it there until its status is not running. */
+  const startSendJson: RequestHandler = async (req, res) => {
     const { surveyId, waveId } = params(req);
-    const result = await invitations.sendInvitations(surveyId, waveId, auditActorOf(req), publicBase(req));
-    res.json(result);
+    const { send, finished } = await sends.startSend(surveyId, waveId, auditActorOf(req), publicBase(req));
+    runInBackground(finished, logger, { surveyId, waveId, sendId: send.id }, 'sending invitations');
+    res.status(202).location(sendHref(send)).json(sendJson(send));
+  };
+
+  const showSendJson: RequestHandler = async (req, res) => {
+    const { surveyId, waveId } = params(req);
+    res.json(sendJson(await sends.findSend(surveyId, waveId, String(req.params.sendId))));
   };
 
   // --- Unsubscribe (public) ---
@@ -152,5 +186,5 @@ export function createInvitationHandlers(deps: AppDependencies) {
     res.status(200).render('invitations/unsubscribe', { ...unsubscribePageLocals(target), action: `/u/${encodeURIComponent(link)}`, done: true });
   };
 
-  return { pages: { invitationsPage, sendPage, unsubscribePage }, api: { showJson, sendJson, unsubscribePost } };
+  return { pages: { invitationsPage, sendPage, unsubscribePage }, api: { showJson, startSendJson, showSendJson, unsubscribePost } };
 }

@@ -1,4 +1,5 @@
-// A wave's invitations page and API, and the members' unsubscribe links. The one-click unsubscribe
+// A wave's invitations page and API (a send starts in the background and is read back at its
+// address), and the members' unsubscribe links. The one-click unsubscribe
 // POST (RFC 8058) is on the API router, before the CSRF check: a mail client posts it with no
 // token to send, and it reads its own small form body (List-Unsubscribe=One-Click).
 import express, { type Router } from 'express';
@@ -19,7 +20,8 @@ export function invitationRouters(deps: AppDependencies): { api: Router; pages: 
   ]);
   const api = routeTable([
     ['get', `/api/v1${WAVE}/invitations`, surveyReader, j.showJson],
-    ['post', `/api/v1${WAVE}/invitations/send`, surveyOrganizer, j.sendJson],
+    ['post', `/api/v1${WAVE}/invitations/send`, surveyOrganizer, j.startSendJson],
+    ['get', `/api/v1${WAVE}/invitations/sends/:sendId`, surveyReader, j.showSendJson],
     ['post', '/u/:link', publicAccess, oneClickBody, j.unsubscribePost],
   ]);
   return { api, pages };

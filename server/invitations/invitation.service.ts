@@ -1,6 +1,7 @@
 // A panel wave's invitations: one per active member of the wave's panel, each with a personal
-// token, mailed through the outbox. The use cases: prepare the invitations, send them, and read
-// how far the wave got (counts and the AAPOR RR1 response rate).
+// token, mailed through the outbox. The use cases: check that a wave's invitations may be sent,
+// prepare and mail them (run as a background send by invitation-send.service.ts, which reports
+// how far it got), and read how far the wave got (counts and the AAPOR RR1 response rate).
 //
 // Tokens. Only a token's hash (and a sealed copy, sealed-token.ts) is stored; the token itself
 // lives in the mail. So the token is made at the moment its mail is rendered: a sender claims the
@@ -8,9 +9,7 @@
 // idempotency keys, then marks the invitations invited. Sending again finds the invitations
 // invited and skips them; one whose mail is queued but not marked (a crash in between) is
 // recognised by its key in the outbox and only marked, never given a second token.
-import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { recordAudit, type AuditActor } from '../audit/audit.service';
 import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors';
 import type { Clock } from '../lib/clock';
 import type { Config } from '../lib/config';
@@ -52,6 +51,28 @@ export interface PreparedInvitations {
   created: number;
   /** Active members of the panel, each with an invitation now. */
   members: number;
+}
+
+/** Told after each batch of a send, with what changed: the send records it as its progress. */
+export type SendProgressReport = (progress: Partial<SendProgress>) => Promise<void>;
+
+export interface SendProgress {
+  /** Active members of the panel when the send began, and those with an invitation so far. */
+  members: number;
+  prepared: number;
+  /** Invitations not mailed yet when mailing began, and how many of them were handled so far. */
+  toMail: number;
+  handled: number;
+  queued: number;
+  alreadyInvited: number;
+  skipped: { unsubscribed: number; bounced: number };
+}
+
+/** A wave whose invitations may be sent now, with what mailing them needs. */
+export interface SendableWave {
+  survey: LoadedSurvey;
+  wave: Wave;
+  panel: Panel;
 }
 
 export interface SentInvitations extends PreparedInvitations {
@@ -155,7 +176,7 @@ export interface MailPreview {
 type StoredInvitation = { _id: Types.ObjectId; memberId: string; invitedAt?: Date | null; sendingBy?: string | null };
 
 export function createInvitationService(deps: InvitationDependencies) {
-  const { config, logger, clock, catalog, secret } = deps;
+  const { config, clock, catalog, secret } = deps;
 
   async function requireWaveOf(surveyId: string, waveId: string): Promise<{ survey: LoadedSurvey; wave: Wave }> {
     const survey = catalog.require(surveyId);
@@ -177,7 +198,7 @@ export function createInvitationService(deps: InvitationDependencies) {
    * member gets one on the next call, an existing one keeps its own. The token an invitation is
    * made with is thrown away: the one that works is made when its mail is rendered.
    */
-  async function prepareInvitations(surveyId: string, waveId: string): Promise<PreparedInvitations> {
+  async function prepareInvitations(surveyId: string, waveId: string, report?: SendProgressReport): Promise<PreparedInvitations> {
     const { wave } = await requireWaveOf(surveyId, waveId);
     const panel = await panelOf(wave);
     let created = 0;
@@ -204,6 +225,7 @@ export function createInvitationService(deps: InvitationDependencies) {
         { ordered: false },
       );
       created += result.upsertedCount;
+      await report?.({ prepared: members });
     }
     return { created, members };
   }
@@ -214,8 +236,11 @@ export function createInvitationService(deps: InvitationDependencies) {
     if (bad) throw new UnprocessableError(`The name of member ${bad.email.replace(/[\r\n]/g, ' ')} holds a line break, which would inject mail headers: correct it before sending`, { field: 'name' }, 'header_injection');
   }
 
-  /** Mails one batch of invitations not mailed yet; returns how many mails it queued. */
-  async function mailBatch(context: WaveMailContext, invitations: StoredInvitation[], members: Map<string, PanelMember>): Promise<number> {
+  /**
+   * Mails one batch of invitations not mailed yet, claimed for `claim` (the send's id: a send that
+   * takes over a dead one frees what the dead one held); returns how many mails it queued.
+   */
+  async function mailBatch(context: WaveMailContext, invitations: StoredInvitation[], members: Map<string, PanelMember>, claim: string): Promise<number> {
     const now = clock.now();
     const ids = invitations.map((i) => i._id);
     // Mails queued by an earlier send that stopped before marking them: mark them, nothing more.
@@ -225,7 +250,6 @@ export function createInvitationService(deps: InvitationDependencies) {
     const recovered = invitations.filter((i) => queuedKeys.has(invitationMailKey('invitation', String(i._id)))).map((i) => i._id);
     if (recovered.length > 0) await InvitationModel.updateMany({ _id: { $in: recovered }, invitedAt: { $exists: false } }, { $set: { invitedAt: now } });
 
-    const claim = randomUUID();
     await InvitationModel.updateMany(
       { _id: { $in: ids.filter((id) => !recovered.some((r) => r.equals(id))) }, invitedAt: { $exists: false }, $or: [{ sendingUntil: { $exists: false } }, { sendingUntil: { $lte: now } }] },
       { $set: { sendingBy: claim, sendingUntil: new Date(now.getTime() + CLAIM_MS) } },
@@ -258,11 +282,12 @@ export function createInvitationService(deps: InvitationDependencies) {
   }
 
   /**
-   * Mails the invitations of a panel wave that are not mailed yet, to members neither unsubscribed
-   * nor bounced. Only while the wave takes answers: a link works only then, so a member never
-   * opens a mail whose link refuses them. Sending again mails only members added since.
+   * Refuses, before anything is written, what would make a send fail: a wave that is not a panel
+   * wave, names no panel, or is not open (a link works only while the wave takes answers, so a
+   * member never opens a mail whose link refuses them), and a member's name that would inject
+   * mail headers.
    */
-  async function sendInvitations(surveyId: string, waveId: string, actor: AuditActor, publicBase: string): Promise<SentInvitations> {
+  async function checkSendable(surveyId: string, waveId: string): Promise<SendableWave> {
     const { survey, wave } = await requireWaveOf(surveyId, waveId);
     const panel = await panelOf(wave);
     const phase = phaseOf(wave, clock.now());
@@ -275,18 +300,47 @@ export function createInvitationService(deps: InvitationDependencies) {
       );
     }
     await refuseInjectedNames(panel);
-    const prepared = await prepareInvitations(surveyId, wave.waveId);
+    return { survey, wave, panel };
+  }
+
+  /** Active members of the panel and those left out, when a send begins: its first figures. */
+  async function sendStartFigures({ panel }: SendableWave): Promise<Pick<SendProgress, 'members' | 'skipped'>> {
+    const [members, skipped] = await Promise.all([
+      PanelMemberModel.countDocuments({ surveyId: panel.surveyId, panelId: panel.panelId, ...ACTIVE_MEMBER }),
+      panelOptOuts(panel.surveyId, panel.panelId),
+    ]);
+    return { members, skipped };
+  }
+
+  /**
+   * Mails the invitations of a checked wave that are not mailed yet, to members neither
+   * unsubscribed nor bounced, claiming them for `claim`, and reports after each batch. Sending
+   * again mails only members added since.
+   */
+  async function mailInvitations({ survey, wave, panel }: SendableWave, publicBase: string, claim: string, report: SendProgressReport): Promise<SentInvitations> {
+    const { surveyId, waveId } = wave;
+    const prepared = await prepareInvitations(surveyId, waveId, report);
     const context: WaveMailContext = { config, secret, publicBase, survey, wave };
-    const alreadyInvited = await InvitationModel.countDocuments({ surveyId, waveId: wave.waveId, invitedAt: { $exists: true } });
+    const [alreadyInvited, toMail] = await Promise.all([
+      InvitationModel.countDocuments({ surveyId, waveId, invitedAt: { $exists: true } }),
+      InvitationModel.countDocuments({ surveyId, waveId, invitedAt: { $exists: false } }),
+    ]);
+    await report({ alreadyInvited, toMail });
     let queued = 0;
-    for await (const { invitations: batch, members } of invitationBatches<StoredInvitation>({ surveyId, waveId: wave.waveId, invitedAt: { $exists: false } }, {})) {
+    let handled = 0;
+    for await (const { invitations: batch, members } of invitationBatches<StoredInvitation>({ surveyId, waveId, invitedAt: { $exists: false } }, {})) {
       // A member who unsubscribed or bounced since the invitation was made is not mailed either.
-      queued += await mailBatch(context, batch.filter((invitation) => members.get(invitation.memberId)?.status === 'active'), members);
+      queued += await mailBatch(context, batch.filter((invitation) => members.get(invitation.memberId)?.status === 'active'), members, claim);
+      handled += batch.length;
+      await report({ handled, queued });
     }
     const { unsubscribed: skippedUnsubscribed, bounced: skippedBounced } = await panelOptOuts(surveyId, panel.panelId);
-    const result = { ...prepared, queued, alreadyInvited, skippedUnsubscribed, skippedBounced };
-    await recordAudit({ ...actor, action: 'invitations_sent', surveyId, target: wave.waveId, details: { panelId: panel.panelId, ...result } }, logger);
-    return result;
+    return { ...prepared, queued, alreadyInvited, skippedUnsubscribed, skippedBounced };
+  }
+
+  /** Frees the invitations a send that died was mailing, for the send that takes over from it. */
+  async function releaseClaims(claim: string): Promise<void> {
+    await InvitationModel.updateMany({ sendingBy: claim }, { $unset: { sendingBy: 1, sendingUntil: 1 } });
   }
 
   /**
@@ -315,7 +369,7 @@ export function createInvitationService(deps: InvitationDependencies) {
     return countInvitations((await requireWaveOf(surveyId, waveId)).wave);
   }
 
-  return { prepareInvitations, sendInvitations, invitationCounts, previewMails, panelOf, requireWaveOf };
+  return { prepareInvitations, checkSendable, sendStartFigures, mailInvitations, releaseClaims, invitationCounts, previewMails, panelOf, requireWaveOf };
 }
 
 export type InvitationService = ReturnType<typeof createInvitationService>;

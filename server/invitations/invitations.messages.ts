@@ -76,6 +76,31 @@ export const INVITATIONS_MESSAGES = {
     fr: 'Invitations envoyées : {queued} message(s) mis en file ; {already} déjà invité(s) ; {unsubscribed} désinscrit(s) et {bounced} adresse(s) en échec non invités.',
     en: 'Invitations sent: {queued} message(s) queued; {already} already invited; {unsubscribed} unsubscribed and {bounced} bounced not invited.',
   },
+  'invitations.send_preparing': {
+    fr: 'Envoi en cours : préparation des invitations, {done} membre(s) sur {total}.',
+    en: 'Sending: preparing the invitations, {done} of {total} member(s).',
+  },
+  'invitations.send_mailing': {
+    fr: 'Envoi en cours : {done} invitation(s) sur {total} traitée(s), {queued} message(s) mis en file.',
+    en: 'Sending: {done} of {total} invitation(s) handled, {queued} message(s) queued.',
+  },
+  'invitations.send_refresh_hint': {
+    fr: 'Cette page se met à jour toute seule toutes les 2 secondes jusqu’à la fin de l’envoi.',
+    en: 'This page updates itself every 2 seconds until the send ends.',
+  },
+  'invitations.send_interrupted': {
+    fr: 'L’envoi s’est arrêté avant la fin (le serveur a redémarré ?) : envoyez à nouveau pour le terminer ; personne ne reçoit deux fois son invitation.',
+    en: 'The send stopped before the end (did the server restart?): send again to finish it; nobody gets their invitation twice.',
+  },
+  'invitations.send_failed': {
+    fr: 'L’envoi a échoué (l’erreur est dans le journal du serveur) : envoyez à nouveau pour le terminer ; personne ne reçoit deux fois son invitation.',
+    en: 'The send failed (the error is in the server log): send again to finish it; nobody gets their invitation twice.',
+  },
+  'invitations.send_stopped': { fr: 'Envoi interrompu : {message}', en: 'Send stopped: {message}' },
+  'invitations.refused_send_running': {
+    fr: 'Les invitations de cette vague sont en cours d’envoi : attendez la fin de cet envoi, dont l’avancement est affiché ci-dessous.',
+    en: 'This wave’s invitations are being sent: wait until that send ends; its progress is shown below.',
+  },
   'invitations.preview_heading': { fr: 'Aperçu des messages', en: 'Preview of the messages' },
   'invitations.preview_hint': {
     fr: 'Rendu pour {member}, avec un lien d’exemple à la place du lien personnel.',

@@ -8,11 +8,11 @@ import { createTestClock, type TestClock } from '../../support/clock';
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/smtp';
 import { createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
-import type { Browser } from '../../support/browser';
+import type { Browser, Page } from '../../support/browser';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import type { ReminderScheduler } from '../../../server/invitations/reminder-scheduler';
 import { createPanel } from '../../../server/panels/panel.service';
-import { createInvitationService, type InvitationService } from '../../../server/invitations/invitation.service';
+import { createInvitationSends, type InvitationSends } from '../../../server/invitations/invitation-send.service';
 import { PanelMemberModel } from '../../../server/panels/panel.model';
 import { createLogger } from '../../../server/lib/logger';
 
@@ -95,14 +95,14 @@ export interface MemberInput {
   bounced?: boolean;
 }
 
-/** The invitation use cases as the app runs them, for a test's setup. */
-export function invitationServiceOf(app: TestApp): InvitationService {
-  return createInvitationService({ config: app.config, logger: createLogger(app.config), clock: app.clock, catalog: app.catalog, secret: app.secret });
+/** The sends of invitations as the app runs them. */
+export function invitationSendsOf(app: TestApp): InvitationSends {
+  return createInvitationSends({ config: app.config, logger: createLogger(app.config), clock: app.clock, catalog: app.catalog, secret: app.secret });
 }
 
-/** Sends a wave's invitations (the demo wave unless told) as a command-line actor. */
+/** Sends a wave's invitations (the demo wave unless told) as a command-line actor, and waits for the send to end. */
 export function sendInvitations(app: TestApp, waveId = 'demo') {
-  return invitationServiceOf(app).sendInvitations(CAPTIC_ID, waveId, TEST_ACTOR, app.url);
+  return invitationSendsOf(app).sendInvitations(CAPTIC_ID, waveId, TEST_ACTOR, app.url);
 }
 
 /** The members panel of CAP-TIC with these members (stored as the import stores them); their ids in order. */
@@ -151,6 +151,20 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
     if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * Follows the invitations page a send leads to (`?send=<id>`) until the send is no longer running:
+ * the page reloads itself meanwhile (Refresh), as a browser would; returns the page it ends on.
+ */
+export async function pageWhenSent(browser: Browser, path: string, timeoutMs = 30_000): Promise<Page> {
+  let page = await browser.get(path);
+  const deadline = Date.now() + timeoutMs;
+  while (page.status === 200 && page.$('#send-progress').length > 0) {
+    if (Date.now() > deadline) throw new Error(`the send at ${path} still runs after ${timeoutMs} ms`);
+    page = await browser.get(path);
+  }
+  return page;
 }
 
 export function mailTo(messages: readonly ReceivedMail[], address: string): ReceivedMail | undefined {

@@ -10,7 +10,7 @@ import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { invitationTokenHash } from '../../../server/invitations/invitation-token';
 import { messageIdFor } from '../../../server/mail/mail-address';
 import { surveyTitle } from '../../../server/surveys/survey-titles';
-import { POSTAL_ADDRESS, PANEL_ID, db, linkIn, mailTo, makePanel, makePanelWave, stored, unsubscribePathIn, useInvitationSuite } from './invitation-support';
+import { POSTAL_ADDRESS, PANEL_ID, db, linkIn, mailTo, makePanel, makePanelWave, pageWhenSent, stored, unsubscribePathIn, useInvitationSuite } from './invitation-support';
 
 const PAGE = `/admin/surveys/${CAPTIC_ID}/waves/demo/invitations`;
 
@@ -35,7 +35,8 @@ describe('Sending a panel wave’s invitations', function () {
 
     const sent = await sendFromConsole();
     expect(sent.status).to.equal(303);
-    const page = await suite.browser.get(sent.location!);
+    expect(sent.location).to.match(new RegExp(`^${PAGE}\\?send=[0-9a-f]{24}$`));
+    const page = await pageWhenSent(suite.browser, sent.location!);
     expect(page.$('#notice').text()).to.equal('Invitations sent: 2 message(s) queued; 0 already invited; 1 unsubscribed and 1 bounced not invited.');
 
     const messages = await suite.smtp.waitForMessages(2);
@@ -78,17 +79,17 @@ describe('Sending a panel wave’s invitations', function () {
   it('mails nobody twice when sent again, and mails a member added since on the next send', async () => {
     await makePanel(suite.app, [{ email: 'ana@example.org' }, { email: 'bob@example.org' }]);
     await makePanelWave(suite.app);
-    await sendFromConsole();
+    await pageWhenSent(suite.browser, (await sendFromConsole()).location!);
     await suite.smtp.waitForMessages(2);
     const tokensBefore = (await stored('invitations')).map((i) => i.tokenHash);
 
-    const again = await suite.browser.get((await sendFromConsole()).location!);
+    const again = await pageWhenSent(suite.browser, (await sendFromConsole()).location!);
     expect(again.$('#notice').text()).to.contain('0 message(s) queued; 2 already invited');
     expect(await db().collection('mail_outbox').countDocuments()).to.equal(2);
     expect((await stored('invitations')).map((i) => i.tokenHash)).to.deep.equal(tokensBefore);
 
     await db().collection('panel_members').insertOne({ surveyId: CAPTIC_ID, panelId: PANEL_ID, email: 'cleo@example.org', emailKey: 'cleo@example.org', attributes: {} });
-    const third = await suite.browser.get((await sendFromConsole()).location!);
+    const third = await pageWhenSent(suite.browser, (await sendFromConsole()).location!);
     expect(third.$('#notice').text()).to.contain('1 message(s) queued; 2 already invited');
     const messages = await suite.smtp.waitForMessages(3);
     expect(messages.map((m) => m.to).sort()).to.deep.equal(['ana@example.org', 'bob@example.org', 'cleo@example.org']);
@@ -104,6 +105,10 @@ describe('Sending a panel wave’s invitations', function () {
     expect(refused.$('#form-error').text()).to.contain('eve@example.org').and.contain('line break');
     expect(await db().collection('mail_outbox').countDocuments()).to.equal(0);
     expect(await db().collection('invitations').countDocuments({ invitedAt: { $exists: true } })).to.equal(0);
+    // Refused before any send began: no send to follow, and the button is still there.
+    expect(await db().collection('invitation_sends').countDocuments()).to.equal(0);
+    expect(refused.$('#send-progress').length).to.equal(0);
+    expect(refused.$('form#send-invitations').length).to.equal(1);
   });
 
   it('sends only while the wave is open, and only for a panel wave', async () => {
@@ -120,12 +125,13 @@ describe('Sending a panel wave’s invitations', function () {
     const closed = await sendFromConsole();
     expect(closed.status).to.equal(409);
     expect(await db().collection('mail_outbox').countDocuments()).to.equal(0);
+    expect(await db().collection('invitation_sends').countDocuments()).to.equal(0);
   });
 
   it('shows the settings, the counts, the response rate and a preview of each mail in French and English', async () => {
     await makePanel(suite.app, [{ email: 'ana@example.org', name: 'Ana <Lima>', language: 'en' }, { email: 'bob@example.org' }]);
     await makePanelWave(suite.app, { reminderDays: [3, 7] });
-    await sendFromConsole();
+    await pageWhenSent(suite.browser, (await sendFromConsole()).location!);
     await db().collection('invitations').updateOne({}, { $set: { completed: true } });
 
     const page = await suite.browser.get(PAGE);
