@@ -56,6 +56,17 @@ interface SmtpError extends Error {
   responseCode?: number;
   response?: string;
   code?: string;
+  /** The SMTP command that was answered (nodemailer's): 'RCPT TO', 'DATA', 'MAIL FROM', 'AUTH PLAIN'... */
+  command?: string;
+}
+
+/**
+ * Whether the receiving server refused this message or its recipient for good: a 5xx answer to
+ * RCPT TO or to DATA. A 5xx to AUTH, MAIL FROM or EHLO says our credentials or sender are wrong,
+ * which is no reason to mark a member bounced: those are retried (and end failed), and logged.
+ */
+export function isPermanentRefusal(error: SmtpError): boolean {
+  return error.responseCode !== undefined && error.responseCode >= 500 && (error.command === 'RCPT TO' || error.command === 'DATA');
 }
 
 /** The delay before attempt n+1, after n attempts: doubling, capped, and spread by ±25%. */
@@ -129,7 +140,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
 
   async function recordFailure(mail: ClaimedMail, error: SmtpError): Promise<SendOutcome> {
     const reason = describe(error);
-    if (error.responseCode !== undefined && error.responseCode >= 500) {
+    if (isPermanentRefusal(error)) {
       if (!(await markBounced(mail.id, owner, now(), reason))) return 'lease_lost';
       logger.warn({ mailId: mail.id, to: mail.to.address, reason }, 'mail bounced');
       await announceBounce(mail, reason, logger);
@@ -138,6 +149,9 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     if (mail.attempts >= maxAttempts) {
       logger.error({ mailId: mail.id, attempts: mail.attempts, reason }, 'mail failed: too many temporary failures');
       return (await markFailed(mail.id, owner, now(), reason)) ? 'failed' : 'lease_lost';
+    }
+    if (error.responseCode !== undefined && error.responseCode >= 500) {
+      logger.error({ mailId: mail.id, command: error.command, reason }, 'the SMTP server refuses our session (credentials, sender): check SMTP_URL and MAIL_FROM');
     }
     const nextAttemptAt = new Date(now().getTime() + retryDelay(mail.attempts, baseBackoffMs, maxBackoffMs));
     logger.info({ mailId: mail.id, attempts: mail.attempts, nextAttemptAt, reason }, 'mail not sent yet: will retry');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { smtpTransportOptions } from '../../../server/mail/smtp-transport';
-import { retryDelay } from '../../../server/mail/mail-worker';
+import { isPermanentRefusal, retryDelay } from '../../../server/mail/mail-worker';
 
 describe('SMTP_URL to transport settings', () => {
   it('reads smtps:// as TLS from the start on 465, with the credentials decoded', () => {
@@ -27,5 +27,21 @@ describe('the delay before a retry', () => {
     expect(retryDelay(20, 1000, 60_000, () => 0.5)).to.equal(60_000);
     expect(retryDelay(2, 1000, 60_000, () => 0)).to.equal(1500);
     expect(retryDelay(2, 1000, 60_000, () => 1)).to.equal(2500);
+  });
+});
+
+describe('which SMTP refusals bounce', () => {
+  const refusal = (responseCode: number, command: string) => Object.assign(new Error('refused'), { responseCode, command });
+
+  it('bounces a 5xx to RCPT TO or DATA: the recipient or the message is refused for good', () => {
+    expect(isPermanentRefusal(refusal(550, 'RCPT TO'))).to.equal(true);
+    expect(isPermanentRefusal(refusal(554, 'DATA'))).to.equal(true);
+  });
+
+  it('retries a 4xx, and a 5xx to AUTH or MAIL FROM (our settings, not the member\'s address)', () => {
+    expect(isPermanentRefusal(refusal(451, 'RCPT TO'))).to.equal(false);
+    expect(isPermanentRefusal(refusal(535, 'AUTH PLAIN'))).to.equal(false);
+    expect(isPermanentRefusal(refusal(553, 'MAIL FROM'))).to.equal(false);
+    expect(isPermanentRefusal(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' }))).to.equal(false);
   });
 });
