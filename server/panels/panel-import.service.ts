@@ -379,7 +379,14 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     const current = await requireImport(surveyId, panelId, importId);
     const halfApplied = current.status === 'applying' || current.failure?.code === 'apply_interrupted';
     if (current.status === 'applied' || halfApplied) throw new ConflictError('This import was applied: it cannot be cancelled', 'import_applied');
-    await PanelImportModel.updateOne({ _id: importId, status: { $in: ['reading', 'ready', 'failed'] } }, { $set: { status: 'cancelled' } });
+    // Conditional, since a confirmation may have claimed it since it was read: the staged rows go
+    // only once this call has cancelled it, never from under an apply.
+    const cancelled = await PanelImportModel.updateOne({ _id: importId, status: { $in: ['reading', 'ready', 'failed'] } }, { $set: { status: 'cancelled' } });
+    if (cancelled.modifiedCount === 0) {
+      const latest = await requireImport(surveyId, panelId, importId);
+      if (latest.status === 'cancelled') return latest;
+      throw new ConflictError('This import was confirmed meanwhile: it cannot be cancelled', 'import_applied');
+    }
     await PanelImportRowModel.deleteMany({ importId });
     return requireImport(surveyId, panelId, importId);
   }

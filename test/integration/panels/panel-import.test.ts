@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
+import { createLogger } from '../../../server/lib/logger';
+import { createPanelImports } from '../../../server/panels/panel-import.service';
 import { useAppSuite } from '../../support/app-suite';
 import { signedInBrowser } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
@@ -110,6 +112,31 @@ describe('Panel import in the console', function () {
     const confirm = await suite.browser.post(`${importPath}/confirm`, { _csrf: page.$('#confirm-import input[name=_csrf]').attr('value') ?? '' });
     expect(confirm.status).to.equal(409);
     expect(await stored('panel_members').countDocuments()).to.equal(0);
+  });
+
+  it('a cancel racing a confirmation either wins whole or is refused: the import is never applied short', async () => {
+    const lines = ['email'];
+    for (let i = 0; i < 3000; i += 1) lines.push(`member${i}@example.org`);
+    const { importPath } = await importReport(suite.browser, { content: lines.join('\n'), name: 'race.csv' });
+    const importId = importPath.split('/').pop()!;
+    // The service itself, as two requests reach it: the confirmation reads the import first.
+    const imports = createPanelImports({ catalog: suite.app.catalog, logger: createLogger(suite.app.config), clock: suite.app.clock });
+    const actor = { via: 'session' as const, actorEmail: 'organizer@example.org' };
+    const [confirmed, cancelled] = await Promise.allSettled([
+      imports.startConfirm(CAPTIC_ID, 'pros', importId, actor).then((started) => started.applying),
+      imports.cancelImport(CAPTIC_ID, 'pros', importId),
+    ]);
+    const item = await stored('panel_imports').findOne({});
+    const members = await stored('panel_members').countDocuments();
+    if (item!.status === 'applied') {
+      expect(members, 'members written').to.equal(3000);
+      expect(confirmed.status).to.equal('fulfilled');
+      expect(cancelled.status, 'the cancel that lost is refused').to.equal('rejected');
+    } else {
+      expect(item!.status).to.equal('cancelled');
+      expect(confirmed.status).to.equal('rejected');
+      expect(members).to.equal(0);
+    }
   });
 
   it('reads the first sheet of an XLSX file, links and numbers as text', async () => {
