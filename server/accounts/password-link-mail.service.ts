@@ -3,6 +3,7 @@
 // through the outbox like every other message, so the admins' outbox page shows them and the
 // worker's retries apply; the key names the link, so issuing it twice never mails it twice.
 import type { Config } from '../lib/config';
+import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { InterfaceLanguage } from '../lib/i18n/index';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
@@ -23,6 +24,9 @@ export interface PasswordLinkMailDependencies {
 export function passwordLinkMailKey(userId: string, token: string): string {
   return `password_link:${userId}:${hashSecretToken(token).slice(0, 16)}`;
 }
+
+/** Whether an issued link also went to its owner by mail, or why not (no reason: the outbox failed, logged). */
+export type LinkMailing = { mailed: true } | { mailed: false; reason?: string };
 
 /** Where the link points and in which language it is worded. */
 export interface LinkMailOptions {
@@ -63,12 +67,21 @@ export function createPasswordLinkMailer({ config, logger }: PasswordLinkMailDep
   return {
     /**
      * Queues the link an admin just issued to its account, in the account's language if it ever
-     * signed in, else the admin's. The admin still sees the link: the mail may be slow or lost.
+     * signed in, else the admin's. The admin still sees the link: the mail may be slow or lost, and
+     * a mail that cannot be queued never costs the link (stored already) its one showing. Why
+     * not: the refusal's message (an address or a template the outbox refuses), else none (logged).
      */
-    async mailIssuedLink(account: Account, passwordLink: PasswordLink, options: LinkMailOptions, actor: AuditActor, now: Date): Promise<void> {
-      const mail = await composeLinkMail(account, passwordLink, { ...options, language: account.language ?? options.language });
-      await enqueueMail(mail, sender, now);
+    async mailIssuedLink(account: Account, passwordLink: PasswordLink, options: LinkMailOptions, actor: AuditActor, now: Date): Promise<LinkMailing> {
+      try {
+        const mail = await composeLinkMail(account, passwordLink, { ...options, language: account.language ?? options.language });
+        await enqueueMail(mail, sender, now);
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return { mailed: false, reason: error.message };
+        logger.error({ err: error, userId: account.id }, 'an issued password link was not queued');
+        return { mailed: false };
+      }
       await recordAudit({ ...actor, action: 'password_link_mailed', target: account.email, details: { by: 'admin' } }, logger);
+      return { mailed: true };
     },
 
     /**

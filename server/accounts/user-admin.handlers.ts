@@ -64,9 +64,6 @@ function accountPath(id: string): string {
   return `${USERS_PATH}/${encodeURIComponent(id)}`;
 }
 
-/** Whether the link also went to its owner by mail, or why not. */
-type LinkMailing = { mailed: true } | { mailed: false; reason: string };
-
 export function createUserAdminHandlers(deps: AppDependencies, accounts: AccountService) {
   const { config, catalog, clock } = deps;
   const linkMailer = createPasswordLinkMailer(deps, accounts);
@@ -109,17 +106,12 @@ export function createUserAdminHandlers(deps: AppDependencies, accounts: Account
 
   /**
    * Queues the link to its owner too. A link the outbox refuses (an address no mail server would
-   * take) is still shown: the admin hands it over, as before mail existed.
+   * take) or cannot store is still shown: the admin hands it over, as before mail existed.
    */
-  async function mailLink(req: Request, account: Account, passwordLink: PasswordLink): Promise<LinkMailing> {
-    const { lang } = pageContext(req, undefined);
-    try {
-      await linkMailer.mailIssuedLink(account, passwordLink, { base: publicBaseUrl(config, requestOrigin(req)), language: lang }, auditActorOf(req), clock.now());
-      return { mailed: true };
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return { mailed: false, reason: error.message };
-    }
+  async function mailLink(req: Request, account: Account, passwordLink: PasswordLink): Promise<{ mailed: true } | { mailed: false; reason: string }> {
+    const { lang, t } = pageContext(req, undefined);
+    const mailing = await linkMailer.mailIssuedLink(account, passwordLink, { base: publicBaseUrl(config, requestOrigin(req)), language: lang }, auditActorOf(req), clock.now());
+    return mailing.mailed ? mailing : { mailed: false, reason: mailing.reason ?? t('users.link_outbox_failed') };
   }
 
   /** The one-time link, drawn in the answer to the POST that made it and never again. */

@@ -54,6 +54,7 @@ export const USER_ADMIN_MESSAGES = {
     fr: 'Le lien n’a pas pu être envoyé par e-mail ({reason}) : transmettez-le vous-même à la personne, par un canal sûr. Il sert à choisir un mot de passe, une seule fois.',
     en: 'The link could not be mailed ({reason}): hand it over to the person yourself, through a safe channel. It sets a password, once.',
   },
+  'users.link_outbox_failed': { fr: 'la boîte d’envoi n’a pas pu l’enregistrer', en: 'the outbox could not store it' },
   'users.see_outbox': { fr: 'Voir la boîte d’envoi', en: 'See the outbox' },
   'users.link_shown_once': {
     fr: 'Ce lien n’est affiché qu’une fois ici : le compte n’en garde que l’empreinte, et la copie envoyée par e-mail reste dans la boîte d’envoi, réservée aux administrateurs. S’il se perd, créez-en un nouveau.',

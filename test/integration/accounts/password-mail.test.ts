@@ -123,6 +123,28 @@ describe('Password links by mail', function () {
       expect(second!.subject).to.equal('Barometer : choisir votre mot de passe');
       expect(second!.text).to.contain('Bonjour Ana Lyst,');
     });
+    it('still shows the link, and makes the account, when the outbox cannot store the mail', async () => {
+      const db = mongoose.connection.db!;
+      // The store refuses every new message, as a database in trouble would.
+      await db.command({ create: 'mail_outbox' }).catch(() => undefined);
+      await db.command({ collMod: 'mail_outbox', validator: { purpose: 'never' } });
+      try {
+        const browser = await signedInBrowser(app, admin);
+        browser.acceptLanguage = 'en';
+        const created = await submitForm(browser, await browser.get('/admin/users/new'), '#new-account', { email: 'new@example.org', name: 'Nora', role: 'analyst' });
+        expect(created.status, created.$('.error-summary').text()).to.equal(201);
+        expect(created.$('#one-time-link').text().trim()).to.match(/\/account\/password\//);
+        expect(created.$('#link-not-mailed').text()).to.contain('The link could not be mailed');
+        const issued = await submitForm(browser, await browser.get(`/admin/users/${analyst.account.id}`), '#password-link');
+        expect(issued.status).to.equal(200);
+        expect(issued.$('#one-time-link').text().trim()).to.match(/\/account\/password\//);
+        expect(issued.$('#link-not-mailed').text()).to.contain('The link could not be mailed');
+      } finally {
+        await db.command({ collMod: 'mail_outbox', validator: {} });
+      }
+      expect(await storedOutbox()).to.have.length(0);
+      expect((await db.collection('users').findOne({ email: 'new@example.org' }))?.name).to.equal('Nora');
+    });
   });
 
   describe('asked for with "Forgot your password?"', () => {
