@@ -32,8 +32,9 @@ export function panelRouters(deps: AppDependencies): { api: Router; pages: Route
   const j = createPanelApiHandlers(deps, imports);
 
   mkdirSync(UPLOAD_DIR, { recursive: true });
-  // On disk, not in memory: a 20 MB file is streamed to the reader, never held whole.
-  const readForm = multer({ dest: UPLOAD_DIR, limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 4, fieldSize: 1024 } }).single('file');
+  // On disk, not in memory: a 20 MB file is streamed to the reader, never held whole. Browsers send
+  // the file's name in UTF-8 (multer would read it as Latin-1: "adhÃ©rents.csv").
+  const readForm = multer({ dest: UPLOAD_DIR, defParamCharset: 'utf8', limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 4, fieldSize: 1024 } }).single('file');
   /** Too large a file is drawn back on the panel page (413) once the form's CSRF token is checked; an unreadable form is a 400. */
   const readUpload: RequestHandler = (req, res, next) => {
     readForm(req, res, (error: unknown) => {

@@ -102,8 +102,10 @@ describe('Panel import in the console', function () {
   });
 
   it('cancelling drops the staged rows and leaves the panel as it was', async () => {
-    const { page, importPath } = await importReport(suite.browser, { content: 'email,name\nana@example.org,Ana\n', name: 'one.csv' });
+    const { page, importPath } = await importReport(suite.browser, { content: 'email,name\nana@example.org,Ana\n', name: 'adhérents-été.csv' });
     expect(reportCounts(page).add).to.equal(1);
+    // A browser sends the file's name in UTF-8.
+    expect(page.html).to.contain('adhérents-été.csv');
     const cancelled = await pressImportButton(suite.browser, page, 'cancel-import');
     expect(cancelled.status).to.equal(303);
     expect((await suite.browser.get(importPath)).$('#import-cancelled').length).to.equal(1);
