@@ -38,7 +38,12 @@ export const ZConfig = z.object({
    * smtps://host:465 (TLS from the start). Unset: a mail catcher on loopback keeps every message
    * for the console's outbox page, and nothing leaves the machine.
    */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    // Options could turn certificate checks off; a private CA goes in NODE_EXTRA_CA_CERTS instead.
+    .regex(/^[^?]*$/, 'takes no options after "?": TLS is always verified (trust a private CA with NODE_EXTRA_CA_CERTS)')
+    .optional(),
   /**
    * The sender of every message; a name and an address, on one line. The default's domain is
    * reserved (RFC 6761) and only suits the local catcher: production with SMTP_URL must name one.

@@ -6,7 +6,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 //
 //   queued ──claim──▶ sending (leaseOwner, leaseUntil) ──250──▶ sent
 //     ▲                  │  temporary failure (4xx, connection): back to queued at nextAttemptAt
-//     └──────────────────┤  permanent failure (5xx): bounced (the address is not mailed again)
+//     └──────────────────┤  5xx to RCPT TO or DATA: bounced (the address is not mailed again)
 //                        │  too many attempts: failed
 //                        └  cancelled: a check before sending said it is no longer wanted
 // A lease that expires (its worker crashed) lets another worker claim the message again; the

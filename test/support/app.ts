@@ -14,6 +14,7 @@ import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accoun
 import { systemClock, type Clock } from '../../server/lib/clock';
 import type { MailRuntime, MailWorkerTuning } from '../../server/mail/mail-runtime';
 import { startBackgroundWork } from '../../server/background-work';
+import { OutboxModel } from '../../server/mail/outbox.model';
 import type { ReminderScheduler } from '../../server/invitations/reminder-scheduler';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -80,6 +81,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  // Mail another test file left queued must not reach this test's SMTP server.
+  if (options.mail) await OutboxModel.deleteMany({});
   // As boot does, with the worker on whatever the env says, and reminders only when a test asks.
   const background = options.mail
     ? await startBackgroundWork(

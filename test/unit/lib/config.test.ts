@@ -42,6 +42,7 @@ describe('parseConfig', () => {
     expect(parseConfig({ ...production, MAIL_FROM: 'Enquêtes <surveys@example.org>' }).MAIL_FROM).to.equal('Enquêtes <surveys@example.org>');
     expect(() => parseConfig({ MAIL_FROM: 'A <a@example.org>\r\nBcc: b@example.org' })).to.throw(ConfigError, /MAIL_FROM: must be one line/);
     expect(() => parseConfig({ SMTP_URL: 'http://mail.example.org' })).to.throw(ConfigError, /SMTP_URL: must start with smtp/);
+    expect(() => parseConfig({ SMTP_URL: 'smtp://mail.example.org:587?tls.rejectUnauthorized=false' })).to.throw(ConfigError, /SMTP_URL: takes no options/);
     expect(() => parseConfig({ MAIL_QUIET_HOURS: '25-8' })).to.throw(ConfigError, /MAIL_QUIET_HOURS/);
   });
 
