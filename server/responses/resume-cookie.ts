@@ -1,32 +1,51 @@
-// The respondent's resume cookie: the only key to their response, scoped to the survey's pages.
-// The respondent pages set it at consent or through a resume link; an organizer's preview sets it
-// from the console (response-admin), so both must agree on its name, path and flags.
+// The respondent's cookies, each scoped to the survey's pages, signed and kept 90 days: the resume
+// cookie, the only key to their response, and the invitation cookie, the token of the personal link
+// they came in by (a panel wave admits whoever holds one, and an anonymous wave's completing
+// response claims it: take.service.ts). The respondent pages set the resume cookie at consent or
+// through a resume link; an organizer's preview sets it from the console (response-admin), so both
+// must agree on its name, path and flags.
 import type { Request, Response } from 'express';
 import type { Config } from '../lib/config';
 import { cookieIsSecure } from '../lib/security';
 
-const RESUME_COOKIE_DAYS = 90;
+const SURVEY_COOKIE_DAYS = 90;
+
+/** The respondent's cookies, by what they hold. */
+const COOKIE_PREFIX = { resume: 'brm_resume_', invitation: 'brm_invitation_' } as const;
+type SurveyCookie = keyof typeof COOKIE_PREFIX;
 
 export function surveyPath(surveyId: string, rest = ''): string {
   return `/s/${encodeURIComponent(surveyId)}${rest}`;
 }
 
-function resumeCookieName(surveyId: string): string {
-  return `brm_resume_${surveyId}`;
-}
-
-export function readResumeCookie(req: Request, surveyId: string): string | undefined {
-  const token: unknown = req.signedCookies?.[resumeCookieName(surveyId)];
+function readSurveyCookie(req: Request, kind: SurveyCookie, surveyId: string): string | undefined {
+  const token: unknown = req.signedCookies?.[`${COOKIE_PREFIX[kind]}${surveyId}`];
   return typeof token === 'string' ? token : undefined;
 }
 
-export function setResumeCookie(res: Response, config: Config, surveyId: string, token: string): void {
-  res.cookie(resumeCookieName(surveyId), token, {
+function setSurveyCookie(res: Response, config: Config, kind: SurveyCookie, surveyId: string, token: string): void {
+  res.cookie(`${COOKIE_PREFIX[kind]}${surveyId}`, token, {
     httpOnly: true,
     sameSite: 'lax',
     secure: cookieIsSecure(config),
     signed: true,
     path: surveyPath(surveyId),
-    maxAge: RESUME_COOKIE_DAYS * 86_400_000,
+    maxAge: SURVEY_COOKIE_DAYS * 86_400_000,
   });
+}
+
+export function readResumeCookie(req: Request, surveyId: string): string | undefined {
+  return readSurveyCookie(req, 'resume', surveyId);
+}
+
+export function setResumeCookie(res: Response, config: Config, surveyId: string, token: string): void {
+  setSurveyCookie(res, config, 'resume', surveyId, token);
+}
+
+export function readInvitationCookie(req: Request, surveyId: string): string | undefined {
+  return readSurveyCookie(req, 'invitation', surveyId);
+}
+
+export function setInvitationCookie(res: Response, config: Config, surveyId: string, token: string): void {
+  setSurveyCookie(res, config, 'invitation', surveyId, token);
 }

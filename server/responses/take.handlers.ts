@@ -24,24 +24,10 @@ import {
   type EndingKind,
   type RespondentInput,
 } from './take.service';
-import { readResumeCookie, setResumeCookie, surveyPath } from './resume-cookie';
+import { readInvitationCookie, readResumeCookie, setInvitationCookie, setResumeCookie, surveyPath } from './resume-cookie';
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
-
-const INVITATION_COOKIE_DAYS = 90;
-
-// The invitation cookie: the personal link's token, kept signed and scoped to the survey's pages
-// like the resume cookie, so a panel wave knows whom it admits and which invitation a completing
-// anonymous response claims (take.service.ts).
-function invitationCookieName(surveyId: string): string {
-  return `brm_invitation_${surveyId}`;
-}
-
-function readInvitationCookie(req: Request, surveyId: string): string | undefined {
-  const token: unknown = req.signedCookies?.[invitationCookieName(surveyId)];
-  return typeof token === 'string' ? token : undefined;
-}
 
 const ENDING_PAGES = {
   thanks: { view: 'take/thanks', title: 'take.thanks_title' },
@@ -207,17 +193,6 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     return { surveyId: ctx.surveyId, resumeToken: resumeToken(req, ctx.surveyId), invitationToken: readInvitationCookie(req, ctx.surveyId) };
   }
 
-  function setInvitationCookie(res: Response, surveyId: string, token: string): void {
-    res.cookie(invitationCookieName(surveyId), token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: cookieIsSecure(config),
-      signed: true,
-      path: surveyPath(surveyId),
-      maxAge: INVITATION_COOKIE_DAYS * 86_400_000,
-    });
-  }
-
   /**
    * The invitation pages: a link that opens nothing (404), a panel wave without an invitation
    * (403), an invitation whose one response is given. The invalid link's page is the same for
@@ -321,7 +296,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       const { token = '' } = req.params as Params;
       const outcome = await take.followInvitation({ ...respondent(req, ctx), token });
       if (outcome.kind === 'invalid_invitation') return renderInvitationNotice(req, res, ctx, 404, 'invitation_invalid');
-      setInvitationCookie(res, ctx.surveyId, outcome.invitationToken);
+      setInvitationCookie(res, config, ctx.surveyId, outcome.invitationToken);
       if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome);
       if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
       go(res, ctx, outcome.destination);
