@@ -280,6 +280,9 @@ export async function editMember(
   else $unset.name = 1;
   if (language) $set.language = language;
   else $unset.language = 1;
+  // A bounce belongs to the address that bounced: a corrected address may be mailed again. An
+  // unsubscribe is the person's, and stays.
+  if (emailKeyOf(email) !== emailKeyOf(before.email)) Object.assign($unset, { bouncedAt: 1, bounceReason: 1 });
   let doc: StoredMember | null;
   try {
     doc = await PanelMemberModel.findOneAndUpdate({ _id: memberId, surveyId, panelId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' }).lean<StoredMember>();
@@ -290,7 +293,7 @@ export async function editMember(
   if (!doc) throw new NotFoundError(`Panel ${panelId} has no member ${memberId}`, 'member_not_found');
   const after = toMember(doc);
   const changed = (['email', 'name', 'language'] as const).filter((field) => (before[field] ?? '') !== (after[field] ?? ''));
-  if (changed.length) await recordAudit({ ...actor, action: 'panel_member_changed', surveyId, target: `${panelId}/${memberId}`, details: { change: 'edited', fields: changed } }, logger);
+  if (changed.length) await recordAudit({ ...actor, action: 'panel_member_changed', surveyId, target: `${panelId}/${memberId}`, details: { change: 'edited', fields: changed, ...(before.bouncedAt && !after.bouncedAt ? { bounceCleared: true } : {}) } }, logger);
   return after;
 }
 

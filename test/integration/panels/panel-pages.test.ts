@@ -141,6 +141,24 @@ describe('Panel pages', function () {
     ]);
   });
 
+  it('a corrected address makes a bounced member reachable again; the same address in other letters leaves the bounce', async () => {
+    await createPanelWithForm(suite.browser);
+    const bob = new Types.ObjectId();
+    await stored('panel_members').insertOne({ _id: bob, ...member(1, { bouncedAt: new Date('2011-03-02T08:00:00Z'), bounceReason: '550 no such user' }) });
+    const path = `${PANEL_PAGE}/members/${bob}`;
+    const token = (await suite.browser.get(path)).$('#edit-member input[name=_csrf]').attr('value') ?? '';
+    const post = (fields: Record<string, string>) => suite.browser.post(path, { _csrf: token, email: 'member001@example.org', name: 'Member 1', language: '', ...fields });
+    expect((await post({ email: 'MEMBER001@example.org' })).status).to.equal(303);
+    expect((await suite.browser.get(path)).$('#member-status').text(), 'the same address in other letters').to.equal('bounced');
+    expect((await post({ email: 'bob@example.org' })).status).to.equal(303);
+    const page = await suite.browser.get(path);
+    expect(page.$('#member-status').text()).to.equal('reachable');
+    expect(page.$('#member-bounced').length).to.equal(0);
+    expect(await stored('panel_members').findOne({ _id: bob }, { projection: { _id: 0, bouncedAt: 1, bounceReason: 1 } })).to.deep.equal({});
+    const audit = await stored('audit_events').find({ action: 'panel_member_changed' }, { projection: { _id: 0, details: 1 } }).sort({ _id: 1 }).toArray();
+    expect(audit.map((event) => event.details)).to.deep.equal([{ change: 'edited', fields: ['email'] }, { change: 'edited', fields: ['email'], bounceCleared: true }]);
+  });
+
   it('speaks French to a French reader, refusals included', async () => {
     await createPanelWithForm(suite.browser);
     suite.browser.acceptLanguage = 'fr-FR,fr;q=0.9';
