@@ -80,6 +80,11 @@ type StoredSend = {
   error?: { message?: string | null; code?: string | null } | null;
 };
 
+/** A send silent for too long (a very slow store) was taken over: it stops, the other carries on. */
+function takenOver(): ConflictError {
+  return new ConflictError('Another send took this one over', 'send_taken_over');
+}
+
 function toSend(doc: StoredSend, now: Date): InvitationSend {
   const { progress } = doc;
   const interrupted = doc.status === 'running' && hasStalled(progress.at, now);
@@ -177,14 +182,13 @@ export function createInvitationSends(deps: InvitationDependencies) {
   async function runSend(send: InvitationSend, sendable: SendableWave, actor: AuditActor, publicBase: string, options: StartSendOptions): Promise<SentInvitations> {
     const report: SendProgressReport = async (progress) => {
       const still = await InvitationSendModel.updateOne({ _id: send.id, status: 'running' }, { $set: { ...progressFields(progress), 'progress.at': clock.now() } });
-      // Silent too long (a very slow store), it was taken over: the other send carries on.
-      if (still.matchedCount === 0) throw new ConflictError('Another send took this one over', 'send_taken_over');
+      if (still.matchedCount === 0) throw takenOver();
       await options.onProgress?.(progress);
     };
     try {
       const result = await invitations.mailInvitations(sendable, publicBase, send.id, report);
       const finishedAt = clock.now();
-      await InvitationSendModel.updateOne(
+      const ended = await InvitationSendModel.updateOne(
         { _id: send.id, status: 'running' },
         {
           $set: {
@@ -195,6 +199,7 @@ export function createInvitationSends(deps: InvitationDependencies) {
           },
         },
       );
+      if (ended.matchedCount === 0) throw takenOver();
       const { surveyId, waveId, panelId } = send;
       await recordAudit({ ...actor, action: 'invitations_sent', surveyId, target: waveId, details: { panelId, sendId: send.id, ...result } }, logger);
       return result;
