@@ -102,7 +102,8 @@ export async function releaseInvitation(invitationId: string): Promise<void> {
 
 /**
  * What the panel already knows of the invited member, as answers: each attribute named like a
- * single-choice question of the definition the wave answers, holding one of its option ids
+ * single-choice or yes/no question (the questions the panel import checks attributes against,
+ * and that quotas and weights take) of the definition the wave answers, holding one of its option ids
  * (checked again here: the definition may have changed since the import). An "Other (specify)"
  * option is not known: the panel has no text for it, and a question never shown could not get one.
  */
@@ -115,7 +116,7 @@ export async function knownAnswersOf(invitation: InvitationPass, definition: TSu
   const attributes = member?.attributes ?? {};
   const known: TAnswers = {};
   for (const question of definition.pages.flatMap((page) => page.questions)) {
-    if (question.type !== 'single_choice') continue;
+    if (question.type !== 'single_choice' && question.type !== 'yes_no') continue;
     const value = attributes[question.id];
     if (typeof value === 'string' && question.options.some((option) => option.id === value && !option.specify)) known[question.id] = value;
   }

@@ -17,7 +17,7 @@ describe('Known attributes of invited members', function () {
   it('stores known answers at the start and skips the page they fill, in an anonymous wave too', async () => {
     await makePanelWave({ anonymous: true });
     // Attributes that match no single-choice option are not known: a wrong option, a multiple-choice question, an unknown column.
-    const ana = await inviteNewMember('ana@example.org', { ...PROFILE, club_member: 'yes', themes: 'creation', employees: '12' });
+    const ana = await inviteNewMember('ana@example.org', { ...PROFILE, club_member: 'maybe', themes: 'creation', employees: '12' });
     const browser = englishBrowser(suite.app.url);
     const first = await followAndStart(browser, ana.link);
     const [started] = await storedResponses();
@@ -61,6 +61,27 @@ describe('Known attributes of invited members', function () {
     const [response] = await storedResponses();
     expect(response!.answers).to.include({ company_size: 'pme', sector: 'retail', region: 'bretagne' });
     expect(response!.prefilled).to.deep.equal(['company_size']);
+  });
+
+  it('knows a yes/no attribute too, as the panel import checks it: the question is not asked', async () => {
+    await makePanelWave();
+    const ana = await inviteNewMember('ana@example.org', { club_member: 'yes' });
+    const browser = englishBrowser(suite.app.url);
+    const first = await followAndStart(browser, ana.link);
+    const [started] = await storedResponses();
+    expect(started!.answers).to.deep.equal({ club_member: 'yes' });
+    expect(started!.prefilled).to.deep.equal(['club_member']);
+
+    let page = first;
+    for (let id = pageIdOf(page); id !== undefined; id = pageIdOf(page)) {
+      expect(page.$('[name=club_member]').length, `page ${id}`).to.equal(0);
+      const { club_member: _known, ...answers } = NON_USER_PAGES[id]!;
+      page = await browser.submit(page, answers);
+    }
+    expect(page.$('h1').text()).to.equal('Thank you!');
+    const [response] = await storedResponses();
+    expect(response).to.include({ status: 'complete' });
+    expect(response!.answers).to.include({ club_member: 'yes' });
   });
 
   it('asks a question whose known option needs its text specified: the panel has an option, not the text', async () => {
