@@ -21,7 +21,7 @@ export interface PasswordLinkMailDependencies {
 }
 
 /** The outbox key of a link's mail: the account and the link's fingerprint, never the link itself. */
-export function passwordLinkMailKey(userId: string, token: string): string {
+function passwordLinkMailKey(userId: string, token: string): string {
   return `password_link:${userId}:${hashSecretToken(token).slice(0, 16)}`;
 }
 
@@ -99,5 +99,3 @@ export function createPasswordLinkMailer({ config, logger }: PasswordLinkMailDep
     },
   };
 }
-
-export type PasswordLinkMailer = ReturnType<typeof createPasswordLinkMailer>;

@@ -70,7 +70,7 @@ function formatInstant(date: Date | string | undefined): string {
 }
 
 /** The addresses a message's plain-text part links to, each once, in order: the admin follows them from the page, not from inside the sandboxed HTML. */
-export function linksIn(text: string): string[] {
+function linksIn(text: string): string[] {
   return [...new Set(text.match(/https?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]/g) ?? [])];
 }
 

@@ -12,7 +12,7 @@ import { MAIL_STATUSES, type MailPurpose, type MailStatus } from './outbox.servi
 /** In the order the page lists them. */
 export const OUTBOX_PURPOSES = ['invitation', 'reminder', 'password_link', 'other'] as const satisfies readonly MailPurpose[];
 
-export const OUTBOX_PAGE_SIZE = 50;
+const OUTBOX_PAGE_SIZE = 50;
 
 export interface OutboxFilter {
   status?: MailStatus;
