@@ -94,38 +94,67 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
 
   const now = () => clock.now();
 
-  /** Hands the message to SMTP, keeping the lease while a slow server takes its time. */
-  async function transmit(mail: ClaimedMail): Promise<string> {
-    await rate.take();
+  /**
+   * Keeps the lease on a claimed message until `stop` is called: renewed every third of it, from
+   * the claim on, so the hooks and the wait for the send rate are covered as well as the send.
+   * A renewal that finds the lease gone sets `lost`, and the message is then not handed to SMTP.
+   */
+  function holdLease(mail: ClaimedMail): { readonly lost: boolean; stop(): void } {
+    const state = { lost: false };
     const renewal = setInterval(() => {
-      renewLease(mail.id, owner, new Date(now().getTime() + leaseMs)).catch((error: unknown) => logger.warn({ err: error, mailId: mail.id }, 'could not renew a mail lease'));
-    }, Math.max(1_000, Math.floor(leaseMs / 3)));
-    try {
-      const info = await transport.sendMail({
-        messageId: mail.messageId,
-        from: mail.from,
-        to: mail.to,
-        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        headers: mail.headers,
-      });
-      return info.response;
-    } finally {
-      clearInterval(renewal);
-    }
+      renewLease(mail.id, owner, new Date(now().getTime() + leaseMs))
+        .then((held) => {
+          if (!held) state.lost = true;
+        })
+        .catch((error: unknown) => logger.warn({ err: error, mailId: mail.id }, 'could not renew a mail lease'));
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    return {
+      get lost() {
+        return state.lost;
+      },
+      stop: () => clearInterval(renewal),
+    };
+  }
+
+  /** Hands the message to SMTP once the rate allows it: the server's answer, or null when the lease was lost meanwhile. */
+  async function transmit(mail: ClaimedMail, lease: { readonly lost: boolean }): Promise<string | null> {
+    await rate.take();
+    if (lease.lost) return null;
+    const info = await transport.sendMail({
+      messageId: mail.messageId,
+      from: mail.from,
+      to: mail.to,
+      ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers: mail.headers,
+    });
+    return info.response;
   }
 
   async function deliver(mail: ClaimedMail): Promise<SendOutcome> {
-    let response: string;
+    const lease = holdLease(mail);
+    try {
+      return await deliverHeld(mail, lease);
+    } finally {
+      lease.stop();
+    }
+  }
+
+  async function deliverHeld(mail: ClaimedMail, lease: { readonly lost: boolean }): Promise<SendOutcome> {
+    let response: string | null;
     try {
       if ((await decideBeforeSend(mail)) === 'cancel') {
         return (await markCancelled(mail.id, owner, now())) ? 'cancelled' : 'lease_lost';
       }
-      response = await transmit(mail);
+      response = await transmit(mail, lease);
     } catch (error) {
       return recordFailure(mail, error as SmtpError);
+    }
+    if (response === null) {
+      logger.warn({ mailId: mail.id }, 'a mail lease ran out before its send: left to the worker that holds it now');
+      return 'lease_lost';
     }
     // Outside the try on purpose: the server has the message, so a failure to record it must not
     // be taken for a failed send and queue it again. The message stays `sending` until its lease
