@@ -8,7 +8,12 @@ import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
 
-const SECRET_IN_PATH = /(\/resume\/|\/account\/password\/)[^/?#]+/;
+/**
+ * Paths that carry a bearer secret: a resume token, a one-time password link, a panel member's
+ * invitation token (it opens their survey, and in an identified wave their answers) and a signed
+ * unsubscribe link. Whoever reads the logs must not be able to use them.
+ */
+const SECRET_IN_PATH = /(\/resume\/|\/account\/password\/|^\/s\/[^/?#]+\/i\/|^\/u\/)[^/?#]+/;
 
 export function maskSecretsInUrl(url: string): string {
   return url.replace(SECRET_IN_PATH, '$1[token]');
