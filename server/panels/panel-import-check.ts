@@ -20,7 +20,7 @@ function headerKey(header: string): string {
  * The attribute name a column is stored under: "Company size" → company_size, "Région" → region.
  * Only [a-z0-9_], so it is a safe field name and matches a question id written the same way.
  */
-export function attributeKeyOf(header: string): string {
+function attributeKeyOf(header: string): string {
   return header
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -30,7 +30,7 @@ export class FileTooLargeError extends AppError {
 }
 
 /** The start of a ZIP archive, which an XLSX file is. */
-export function looksLikeXlsx(firstBytes: Buffer): boolean {
+function looksLikeXlsx(firstBytes: Buffer): boolean {
   return firstBytes.length >= 4 && firstBytes.readUInt32LE(0) === 0x04034b50;
 }
 
@@ -75,7 +75,7 @@ async function* utf8Text(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
 }
 
 /** The separator of the header line: French spreadsheets write ";", others ","; a tab also works. */
-export function detectDelimiter(headerLine: string): ',' | ';' | '\t' {
+function detectDelimiter(headerLine: string): ',' | ';' | '\t' {
   const counts = ([',', ';', '\t'] as const).map((separator) => [separator, headerLine.split(separator).length - 1] as const);
   const [best] = [...counts].sort((a, b) => b[1] - a[1]);
   return best && best[1] > 0 ? best[0] : ',';
@@ -141,7 +141,7 @@ async function* csvRows(bytes: AsyncIterable<Buffer>): AsyncGenerator<TableRow> 
 }
 
 /** A cell as text: what Excel shows for text, numbers, dates, links, formulas. */
-export function cellText(value: unknown): string {
+function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -19,7 +19,7 @@ import { MAX_IMPORT_ROWS, readTableRows, type ByteCounter, type ImportSource, ty
 /** Rows staged and compared with the panel per round trip. */
 const BATCH_ROWS = 1000;
 /** Lines each list of the report names; the counts are always whole. */
-export const REPORT_LIST_MAX = 200;
+const REPORT_LIST_MAX = 200;
 /** An import not confirmed within a day is forgotten (TTL); an applied one is kept a month as a record. */
 const STAGED_LIFETIME_MS = 24 * 3600_000;
 const APPLIED_LIFETIME_MS = 30 * 24 * 3600_000;
@@ -398,12 +398,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     return docs.map((doc) => toImport(doc, now));
   }
 
-  /** How many staged rows an import holds (what confirming would write, and the rows left unchanged). */
-  async function stagedRowCount(importId: string): Promise<number> {
-    return PanelImportRowModel.countDocuments({ importId });
-  }
-
-  return { startImport, requireImport, listImports, startConfirm, confirmImport, cancelImport, stagedRowCount };
+  return { startImport, requireImport, listImports, startConfirm, confirmImport, cancelImport };
 }
 
 export type PanelImports = ReturnType<typeof createPanelImports>;

@@ -10,8 +10,8 @@ import { checkedAddress } from '../mail/mail-address';
 import { OutboxModel } from '../mail/outbox.model';
 import { PanelMemberModel, PanelModel } from './panel.model';
 
-export const PANEL_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-export const MEMBERS_PAGE_SIZE = 50;
+const PANEL_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+const MEMBERS_PAGE_SIZE = 50;
 
 export interface Panel {
   surveyId: string;
@@ -232,7 +232,7 @@ async function findStoredMember(surveyId: string, panelId: string, memberId: str
   return doc ?? undefined;
 }
 
-export async function requireMember(surveyId: string, panelId: string, memberId: string): Promise<PanelMember> {
+async function requireMember(surveyId: string, panelId: string, memberId: string): Promise<PanelMember> {
   const doc = await findStoredMember(surveyId, panelId, memberId);
   if (!doc) throw new NotFoundError(`Panel ${panelId} has no member ${memberId}`, 'member_not_found');
   return toMember(doc);
