@@ -3,7 +3,9 @@
 //
 // What can go wrong, and what it does:
 // - 2xx: sent. Recorded only if this worker still holds the lease.
-// - 5xx (mailbox unknown, refused): bounced, for good; the bounce hooks mark the member.
+// - 5xx about the recipient's address (mailbox unknown): bounced, for good; the bounce hooks mark
+//   the member. 5xx about the message or the sender (policy, DMARC, content, size): failed, the
+//   member left alone (classifySendFailure).
 // - 4xx, a refused connection, a timeout: queued again after an exponential backoff with jitter,
 //   up to maxAttempts, then failed (an admin can retry: `npm run mail -- retry-failed`).
 // - The process dies mid-send: the lease expires and another worker sends the message again with
@@ -60,13 +62,32 @@ interface SmtpError extends Error {
   command?: string;
 }
 
+/** RFC 3463's enhanced status code at the start of an SMTP answer ("550 5.1.1 …"): class, subject, detail. */
+const ENHANCED_CODE = /^\d{3}[ -]([245])\.(\d{1,3})\.(\d{1,3})\b/;
+
 /**
- * Whether the receiving server refused this message or its recipient for good: a 5xx answer to
- * RCPT TO or to DATA. A 5xx to AUTH, MAIL FROM or EHLO says our credentials or sender are wrong,
- * which is no reason to mark a member bounced: those are retried (and end failed), and logged.
+ * What a failed send means:
+ * - 'bounce': the receiving server refused the recipient's address for good, so the member is
+ *   marked and never mailed again. A 5xx to RCPT TO or DATA whose enhanced code is about the
+ *   address (5.1.x: no such mailbox or domain; 5.2.1: mailbox disabled; 5.4.x: no route to it),
+ *   or a 5xx to RCPT TO with no enhanced code (RFC 5321's "mailbox unavailable").
+ * - 'refused': refused for good, but for the message's or the sender's sake: policy and
+ *   reputation (5.7.x: relaying denied, DMARC, a blocklist), content (5.6.x), size (5.3.4,
+ *   5.2.3), a full mailbox (5.2.2), a 5xx to DATA with no enhanced code. Retrying the same message
+ *   would not help and the member did nothing wrong: it is failed, for an admin to retry once the
+ *   cause is fixed. Marking these bounced would strike off every member of a wave at a provider
+ *   that rejects the sender.
+ * - 'retry': anything else: 4xx, a refused or cut connection, a timeout, and a 5xx to AUTH,
+ *   MAIL FROM or EHLO (our credentials or sender are wrong, logged as an error).
  */
-export function isPermanentRefusal(error: SmtpError): boolean {
-  return error.responseCode !== undefined && error.responseCode >= 500 && (error.command === 'RCPT TO' || error.command === 'DATA');
+export function classifySendFailure(error: SmtpError): 'bounce' | 'refused' | 'retry' {
+  const permanent = error.responseCode !== undefined && error.responseCode >= 500;
+  if (!permanent || (error.command !== 'RCPT TO' && error.command !== 'DATA')) return 'retry';
+  const enhanced = ENHANCED_CODE.exec(error.response ?? '');
+  if (!enhanced) return error.command === 'RCPT TO' ? 'bounce' : 'refused';
+  const [subject, detail] = [Number(enhanced[2]), Number(enhanced[3])];
+  const aboutTheAddress = subject === 1 || subject === 4 || (subject === 2 && detail === 1);
+  return aboutTheAddress ? 'bounce' : 'refused';
 }
 
 /** The delay before attempt n+1, after n attempts: doubling, capped, and spread by ±25%. */
@@ -169,11 +190,16 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
 
   async function recordFailure(mail: ClaimedMail, error: SmtpError): Promise<SendOutcome> {
     const reason = describe(error);
-    if (isPermanentRefusal(error)) {
+    const verdict = classifySendFailure(error);
+    if (verdict === 'bounce') {
       if (!(await markBounced(mail.id, owner, now(), reason))) return 'lease_lost';
       logger.warn({ mailId: mail.id, to: mail.to.address, reason }, 'mail bounced');
       await announceBounce(mail, reason, logger);
       return 'bounced';
+    }
+    if (verdict === 'refused') {
+      logger.error({ mailId: mail.id, command: error.command, reason }, 'the receiving server refuses this message for good, not its address (policy, content, size): failed, the member is not marked');
+      return (await markFailed(mail.id, owner, now(), reason)) ? 'failed' : 'lease_lost';
     }
     if (mail.attempts >= maxAttempts) {
       logger.error({ mailId: mail.id, attempts: mail.attempts, reason }, 'mail failed: too many temporary failures');

@@ -6,7 +6,8 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 //
 //   queued ──claim──▶ sending (leaseOwner, leaseUntil) ──250──▶ sent
 //     ▲                  │  temporary failure (4xx, connection): back to queued at nextAttemptAt
-//     └──────────────────┤  5xx to RCPT TO or DATA: bounced (the address is not mailed again)
+//     └──────────────────┤  5xx about the address (5.1.x, 5.2.1, 5.4.x, bare to RCPT TO): bounced
+//                        │  5xx about the message or sender (5.7.x policy, DMARC, size): failed
 //                        │  too many attempts: failed
 //                        └  cancelled: a check before sending said it is no longer wanted
 // A lease that expires (its worker crashed) lets another worker claim the message again; the

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/app';
 import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp';
 import { resetDatabase } from '../../support/database';
-import { outboxCollection, testMail, TEST_SENDER, waitForOutbox, waitForOutboxMessage } from '../../support/outbox';
+import { outboxCollection, pollUntil, testMail, TEST_SENDER, waitForOutbox, waitForOutboxMessage } from '../../support/outbox';
 import { enqueueMail } from '../../../server/mail/outbox.service';
 import { registerMailHooks, unregisterMailHooks, type QueuedMail } from '../../../server/mail/mail-hooks';
 import { messageIdFor } from '../../../server/mail/mail-address';
@@ -61,6 +61,8 @@ describe('mail delivery through the worker', function () {
     smtp.failWith(550, 'No such user here');
     await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
     await waitForOutbox((counts) => counts.bounced === 1);
+    // The hooks run after the status is written: wait for them too.
+    await pollUntil(async () => bounced.length, (count) => count >= 1, 10_000);
     const stored = await outboxCollection().findOne({});
     expect(stored).to.include({ status: 'bounced', attempts: 1 });
     expect(stored?.lastError).to.contain('No such user here');
@@ -69,6 +71,27 @@ describe('mail delivery through the worker', function () {
     expect(bounced[0]?.[0].about).to.deep.equal({ surveyId: 'captic_2011', waveId: '2011-03', invitationId: 'i1' });
     expect(bounced[0]?.[1]).to.contain('550');
     expect(smtp.messages).to.have.length(0);
+  });
+
+  it('fails, without telling the bounce hooks, a message refused for good for the sender\'s sake (5.7.x: policy, DMARC)', async () => {
+    const bounced: QueuedMail[] = [];
+    registerMailHooks('delivery-test', { bounced: async (mail) => void bounced.push(mail) });
+    smtp.failWith(550, '5.7.26 Unauthenticated email from tests.example.org is not accepted due to its DMARC policy');
+    await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    await waitForOutbox((counts) => counts.failed === 1);
+    const stored = await outboxCollection().findOne({});
+    expect(stored).to.include({ status: 'failed', attempts: 1 });
+    expect(stored?.lastError).to.contain('5.7.26');
+    expect(bounced).to.deep.equal([]);
+  });
+
+  it('bounces a refusal whose enhanced code says the address is wrong (5.1.1)', async () => {
+    const bounced: QueuedMail[] = [];
+    registerMailHooks('delivery-test', { bounced: async (mail) => void bounced.push(mail) });
+    smtp.failWith(550, '5.1.1 The email account that you tried to reach does not exist');
+    await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    await waitForOutbox((counts) => counts.bounced === 1);
+    await pollUntil(async () => bounced.length, (count) => count === 1, 10_000);
   });
 
   it('retries a message the server refuses for now (451) and sends it once the server accepts', async () => {

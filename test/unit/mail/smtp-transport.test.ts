@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { smtpTransportOptions } from '../../../server/mail/smtp-transport';
-import { isPermanentRefusal, retryDelay } from '../../../server/mail/mail-worker';
+import { classifySendFailure, retryDelay } from '../../../server/mail/mail-worker';
 
 describe('SMTP_URL to transport settings', () => {
   it('reads smtps:// as TLS from the start on 465, with the credentials decoded', () => {
@@ -31,17 +31,31 @@ describe('the delay before a retry', () => {
 });
 
 describe('which SMTP refusals bounce', () => {
-  const refusal = (responseCode: number, command: string) => Object.assign(new Error('refused'), { responseCode, command });
+  // As nodemailer reports them: the answer's code, the answer, and the command it answered.
+  const refusal = (response: string, command: string) => Object.assign(new Error('refused'), { responseCode: Number(response.slice(0, 3)), response, command });
 
-  it('bounces a 5xx to RCPT TO or DATA: the recipient or the message is refused for good', () => {
-    expect(isPermanentRefusal(refusal(550, 'RCPT TO'))).to.equal(true);
-    expect(isPermanentRefusal(refusal(554, 'DATA'))).to.equal(true);
+  it('bounces a refusal of the address: a 5xx to RCPT TO, or a 5.1.x, 5.2.1 or 5.4.x to RCPT TO or DATA', () => {
+    expect(classifySendFailure(refusal('550 Mailbox unavailable', 'RCPT TO'))).to.equal('bounce');
+    expect(classifySendFailure(refusal('550 5.1.1 <a@example.org>: Recipient address rejected: User unknown', 'RCPT TO'))).to.equal('bounce');
+    expect(classifySendFailure(refusal('550-5.1.1 The email account that you tried to reach does not exist', 'RCPT TO'))).to.equal('bounce');
+    expect(classifySendFailure(refusal('554 5.1.10 RESOLVER.ADR.RecipientNotFound', 'DATA'))).to.equal('bounce');
+    expect(classifySendFailure(refusal('550 5.2.1 Mailbox disabled', 'RCPT TO'))).to.equal('bounce');
+    expect(classifySendFailure(refusal('550 5.4.1 Recipient address rejected: Access denied', 'RCPT TO'))).to.equal('bounce');
   });
 
-  it('retries a 4xx, and a 5xx to AUTH or MAIL FROM (our settings, not the member\'s address)', () => {
-    expect(isPermanentRefusal(refusal(451, 'RCPT TO'))).to.equal(false);
-    expect(isPermanentRefusal(refusal(535, 'AUTH PLAIN'))).to.equal(false);
-    expect(isPermanentRefusal(refusal(553, 'MAIL FROM'))).to.equal(false);
-    expect(isPermanentRefusal(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' }))).to.equal(false);
+  it('fails without a bounce a refusal of the message or the sender: policy, DMARC, content, size, a full mailbox, a bare 5xx to DATA', () => {
+    expect(classifySendFailure(refusal('554 5.7.1 <a@example.org>: Relay access denied', 'RCPT TO'))).to.equal('refused');
+    expect(classifySendFailure(refusal('550 5.7.26 Unauthenticated email is not accepted due to DMARC policy', 'DATA'))).to.equal('refused');
+    expect(classifySendFailure(refusal('554 5.7.1 Service unavailable; Client host blocked using zen.spamhaus.org', 'RCPT TO'))).to.equal('refused');
+    expect(classifySendFailure(refusal('552 5.3.4 Message size exceeds fixed limit', 'DATA'))).to.equal('refused');
+    expect(classifySendFailure(refusal('552 5.2.2 Mailbox full', 'RCPT TO'))).to.equal('refused');
+    expect(classifySendFailure(refusal('554 Transaction failed: spam', 'DATA'))).to.equal('refused');
+  });
+
+  it('retries a 4xx, a cut connection, and a 5xx to AUTH or MAIL FROM (our settings, not the member\'s address)', () => {
+    expect(classifySendFailure(refusal('451 4.7.1 Greylisted', 'RCPT TO'))).to.equal('retry');
+    expect(classifySendFailure(refusal('535 5.7.8 Authentication credentials invalid', 'AUTH PLAIN'))).to.equal('retry');
+    expect(classifySendFailure(refusal('553 5.7.1 Sender address rejected', 'MAIL FROM'))).to.equal('retry');
+    expect(classifySendFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' }))).to.equal('retry');
   });
 });
