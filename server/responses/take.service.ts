@@ -444,9 +444,11 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         if (!invitationId || !(await claimInvitation(invitationId, { anonymous: wave.anonymous, now }))) {
           if (reserved?.ok) await releaseQuotaCells(wave, reserved.cells);
           if (!invitationId) throw new InvitationOnlyError(survey);
-          // A double submit of this same response completed it meanwhile: its thank-you page.
+          // A double submit of this same response may have claimed it and not saved yet (on a
+          // replica set the re-read can come first): the browser goes to the thank-you page, which
+          // sends it on to "already answered" only if this response is really still partial then.
           const latest = await findResponse(response.id);
-          return latest && latest.status !== 'partial' ? toResumePage(definition, latest) : { kind: 'already_answered', survey };
+          return latest && latest.status !== 'partial' ? toResumePage(definition, latest) : redirect({ to: 'thanks' });
         }
         claimed = invitationId;
       }
