@@ -76,8 +76,9 @@ export function createInvitationHandlers(deps: AppDependencies) {
 
   /**
    * The page, with the send it follows: the one named by `?send=` (where the send button leads),
-   * else the wave's latest send if it is still running. While it runs the page reloads itself
-   * every 2 s, to that send's address (a refused POST's page too), with no script.
+   * else the wave's latest send unless it ended well (one running, or one that stopped: the next
+   * click finishes it). While it runs the page reloads itself every 2 s, to that send's address
+   * (a refused POST's page too), with no script.
    */
   async function renderPage(req: Request, res: Response, status: number, extra: { error?: string } = {}): Promise<void> {
     const { surveyId, waveId } = params(req);
@@ -86,7 +87,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
     const { wave } = await invitations.requireWaveOf(surveyId, waveId);
     const named = typeof req.query.send === 'string' ? await sends.findSend(surveyId, waveId, req.query.send) : undefined;
     const latest = named ? undefined : await sends.latestSend(surveyId, waveId);
-    const send = named ?? (latest?.status === 'running' ? latest : undefined);
+    const send = named ?? (latest?.status === 'done' ? undefined : latest);
     const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, publicBase(req))]);
     const quiet = parseQuietHours(config.MAIL_QUIET_HOURS);
     const refreshHref = send?.status === 'running' ? pagePath(surveyId, waveId, send) : undefined;

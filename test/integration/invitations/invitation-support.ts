@@ -58,6 +58,12 @@ export function useInvitationSuite(): InvitationSuite {
     await state.app?.close();
     await state.smtp?.stop();
   });
+  // What a test queued and the worker has not sent yet is dropped, and what it is sending is let
+  // arrive, before the next test empties the SMTP server's list: no test receives another's mail.
+  afterEach(async () => {
+    await db().collection('mail_outbox').updateMany({ status: 'queued' }, { $set: { status: 'cancelled' } });
+    await waitUntil('the mail being sent to arrive', async () => (await db().collection('mail_outbox').countDocuments({ status: 'sending' })) === 0);
+  });
   beforeEach(async () => {
     clock.set(START);
     await get('app').reset();

@@ -119,6 +119,8 @@ describe('Sending invitations as a background job', function () {
     expect(stopped.headers.refresh).to.equal(undefined);
     expect(stopped.$('#send-failed').text()).to.contain('The send stopped before the end').and.contain('send again to finish it');
     expect(stopped.$('#send-progress').length).to.equal(0);
+    // The wave's page says so too, until a send ends well.
+    expect((await suite.browser.get(PAGE)).$('#send-failed').text()).to.contain('The send stopped before the end');
     const token = await apiTokenFor(suite.organizer);
     const read = await fetch(`${suite.app.url}${API}/sends/${dead.send.id}`, { headers: { authorization: `Bearer ${token}` } });
     expect(await read.json()).to.deep.include({ status: 'failed', error: { code: 'send_interrupted', message: 'The send stopped before the end (the server restarted?): send again to finish; nobody is mailed twice' } });
@@ -127,6 +129,8 @@ describe('Sending invitations as a background job', function () {
     expect(again.status).to.equal(303);
     const done = await pageWhenSent(suite.browser, again.location!);
     expect(done.$('#notice').text()).to.equal('Invitations sent: 100 message(s) queued; 500 already invited; 0 unsubscribed and 0 bounced not invited.');
+    const plain = await suite.browser.get(PAGE);
+    expect(plain.$('#send-failed, #send-progress, #notice').length, 'a send that ended well leaves the page as it was').to.equal(0);
 
     const records = await db().collection('invitation_sends').find({}, { sort: { _id: 1 } }).toArray();
     expect(records.map((r) => [r.status, r.error?.code])).to.deep.equal([['failed', 'send_interrupted'], ['done', undefined]]);
