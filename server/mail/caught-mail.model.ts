@@ -15,10 +15,15 @@ const caughtMailSchema = new Schema(
     headers: { type: Schema.Types.Mixed, default: {} },
     size: { type: Number, required: true },
     receivedAt: { type: Date, required: true },
+    /** When the store deletes it (a TTL index): a wall-clock time, as the store's TTL monitor runs on the wall clock. */
+    purgeAt: { type: Date, required: true },
   },
   { collection: 'caught_mail', minimize: false },
 );
 caughtMailSchema.index({ messageId: 1 });
+// The catcher keeps every message the worker sends (a 10,000-member wave is 10,000 documents):
+// without an end, caught_mail would grow for as long as the app runs without SMTP_URL.
+caughtMailSchema.index({ purgeAt: 1 }, { expireAfterSeconds: 0 });
 
 export type CaughtMailDocument = InferSchemaType<typeof caughtMailSchema>;
 export const CaughtMailModel = mongoose.model('CaughtMail', caughtMailSchema);

@@ -1,6 +1,7 @@
 // The mail the local catcher received, newest first, for the console's outbox page.
 import { Types } from 'mongoose';
 import { NotFoundError } from '../lib/errors';
+import { systemClock } from '../lib/clock';
 import { CaughtMailModel } from './caught-mail.model';
 import type { ReceivedMail } from './smtp-receiver';
 
@@ -20,7 +21,10 @@ export interface CaughtMail extends CaughtMailSummary {
   headers: Record<string, string>;
 }
 
-/** Keeps one received message. */
+/** How long a caught message is kept: long enough to look at a first run's mail, not for ever. */
+export const CAUGHT_MAIL_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Keeps one received message, until the store purges it (CAUGHT_MAIL_LIFETIME_MS on the wall clock). */
 export async function keepCaughtMail(mail: ReceivedMail): Promise<void> {
   await CaughtMailModel.create({
     messageId: mail.messageId,
@@ -32,6 +36,9 @@ export async function keepCaughtMail(mail: ReceivedMail): Promise<void> {
     headers: Object.fromEntries(mail.headers),
     size: mail.size,
     receivedAt: mail.receivedAt,
+    // The wall clock, not the app's: the store's TTL monitor compares purgeAt with the wall clock,
+    // so an app on a test clock years back would see its mail purged at once.
+    purgeAt: new Date(systemClock.now().getTime() + CAUGHT_MAIL_LIFETIME_MS),
   });
 }
 

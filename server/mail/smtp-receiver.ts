@@ -60,11 +60,23 @@ function refusalError(refusal: SmtpRefusal): Error {
   return Object.assign(new Error(refusal.message), { responseCode: refusal.code });
 }
 
-async function readStream(stream: SMTPServerDataStream): Promise<Buffer> {
+/**
+ * The message whole, or null when it went over the size limit: the rest of an oversized message is
+ * read and dropped (the client must finish DATA to hear the refusal), never kept in memory.
+ */
+async function readStream(stream: SMTPServerDataStream): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  for await (const chunk of stream) {
+    if (!stream.sizeExceeded) chunks.push(chunk as Buffer);
+  }
+  return stream.sizeExceeded ? null : Buffer.concat(chunks);
 }
+
+/**
+ * The largest message received by default: a stored caught message (its text, HTML and headers)
+ * must fit in one 16 MB database document, and no message the app sends comes near it.
+ */
+export const RECEIVED_MAIL_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Reads one message as received. */
 export async function parseReceivedMail(raw: Buffer, envelopeTo: string[], receivedAt: Date): Promise<ReceivedMail> {
@@ -95,7 +107,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
     // A loopback server has no certificate worth offering; a client that saw STARTTLS would try it.
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    size: options.maxSize ?? 25 * 1024 * 1024,
+    size: options.maxSize ?? RECEIVED_MAIL_MAX_BYTES,
     // On close, connections still open are cut at once: a stopped server is down, as in an outage.
     closeTimeout: 10,
     onRcptTo(_address, _session, callback) {
@@ -105,7 +117,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
     onData(stream, session, callback) {
       readStream(stream)
         .then(async (raw) => {
-          if (stream.sizeExceeded) return callback(refusalError({ code: 552, message: 'Message too large' }));
+          if (raw === null) return callback(refusalError({ code: 552, message: '5.3.4 Message too large' }));
           const refusal = options.refusal?.();
           if (refusal) return callback(refusalError(refusal));
           const mail = await parseReceivedMail(raw, session.envelope.rcptTo.map((rcpt) => rcpt.address), (options.clock ?? systemClock).now());

@@ -1,12 +1,15 @@
 // Without SMTP_URL the worker sends to the local catcher, which keeps each message for the
 // console's outbox page.
 import { expect } from 'chai';
+import mongoose from 'mongoose';
+import nodemailer from 'nodemailer';
 import { startTestApp, type TestApp } from '../../support/app';
 import { resetDatabase } from '../../support/database';
 import { pollUntil, testMail, TEST_SENDER } from '../../support/outbox';
 import { enqueueMail } from '../../../server/mail/outbox.service';
 import { findCaughtMail, listCaughtMail } from '../../../server/mail/caught-mail.service';
 import { OutboxModel } from '../../../server/mail/outbox.model';
+import { CaughtMailModel } from '../../../server/mail/caught-mail.model';
 import { messageIdFor } from '../../../server/mail/mail-address';
 import { AppError } from '../../../server/lib/errors';
 
@@ -15,6 +18,7 @@ describe('the local mail catcher', () => {
 
   before(async () => {
     await OutboxModel.init();
+    await CaughtMailModel.init();
     // Mail left queued by another test file would reach this file's worker first.
     await resetDatabase();
     app = await startTestApp({ MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '1000' }, { mail: true });
@@ -35,6 +39,28 @@ describe('the local mail catcher', () => {
     expect(whole.html).to.contain('<p>Hello member 1</p>');
     expect(whole.headers['list-unsubscribe-post']).to.equal('List-Unsubscribe=One-Click');
     expect(whole.size).to.be.greaterThan(0);
+  });
+
+  it('refuses a message too large to keep (552 5.3.4, not a temporary 451 the worker would retry) and keeps nothing', async () => {
+    // Over the 16 MB a stored document may hold, so it could never be kept.
+    const transport = nodemailer.createTransport({ url: app.mail?.catcherUrl as string });
+    const error = await transport
+      .sendMail({ from: 'barometer@tests.example.org', to: 'member@example.org', subject: 'Huge', text: 'x'.repeat(17 * 1024 * 1024) })
+      .then(() => null, (caught: unknown) => caught as { responseCode?: number; response?: string });
+    transport.close();
+    expect(error?.responseCode).to.equal(552);
+    expect(error?.response).to.contain('5.3.4');
+    expect(await listCaughtMail({ limit: 10 })).to.deep.equal([]);
+  });
+
+  it('marks what it keeps to be purged by the store after 30 days, on the wall clock', async () => {
+    await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    await pollUntil(() => listCaughtMail({ limit: 10 }), (list) => list.length === 1, 10_000);
+    const [kept] = await mongoose.connection.collection('caught_mail').find({}).toArray();
+    const days = ((kept?.purgeAt as Date).getTime() - Date.now()) / 86_400_000;
+    expect(days).to.be.within(29.9, 30);
+    const indexes = await mongoose.connection.collection('caught_mail').indexes();
+    expect(indexes.find((index) => index.key.purgeAt === 1)).to.include({ expireAfterSeconds: 0 });
   });
 
   it('answers an unknown caught message with a not-found error', async () => {
