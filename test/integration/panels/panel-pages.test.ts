@@ -26,9 +26,16 @@ describe('Panel pages', function () {
     expect(created.status).to.equal(303);
     expect(created.location).to.equal(`${PANEL_PAGE}?done=created`);
     expect((await suite.browser.get(created.location!)).$('.notice').text()).to.contain('Panel created');
-    await stored('panel_members').insertMany([member(1), member(2, { unsubscribedAt: new Date() }), member(3, { bouncedAt: new Date(), bounceReason: '550 no such user' })]);
+    await stored('panel_members').insertMany([
+      member(1),
+      member(2, { unsubscribedAt: new Date() }),
+      member(3, { bouncedAt: new Date(), bounceReason: '550 no such user' }),
+      // Both: counted once, as unsubscribed.
+      member(4, { unsubscribedAt: new Date(), bouncedAt: new Date(), bounceReason: '550 no such user' }),
+    ]);
     const list = await suite.browser.get(PANELS_PAGE);
-    expect(list.$('#panels tbody tr').toArray().map((tr) => list.$(tr).find('th, td').toArray().map((cell) => list.$(cell).text().trim()))).to.deep.equal([['pros', 'Professionals', '3', '1']]);
+    expect(list.$('#panels tbody tr').toArray().map((tr) => list.$(tr).find('th, td').toArray().map((cell) => list.$(cell).text().trim()))).to.deep.equal([['pros', 'Professionals', '4', '1']]);
+    expect((await suite.browser.get(PANEL_PAGE)).$('#member-counts').text()).to.contain('4 members, 1 of them reachable (2 unsubscribed, 1 bounced)');
 
     const taken = await createPanelWithForm(suite.browser, 'pros', 'Again');
     expect(taken.status).to.equal(409);
