@@ -29,15 +29,18 @@ interface HeldSend extends StartedSend {
   release(): void;
 }
 
-/** Starts a send that stops after its first batch of mails is queued and reported, until released. */
-async function startHeldSend(app: TestApp): Promise<HeldSend> {
+/**
+ * Starts a send that stops at its first report of `step` (by default after its first batch of
+ * mails is queued), until released.
+ */
+async function startHeldSend(app: TestApp, step: 'prepared' | 'handled' = 'handled'): Promise<HeldSend> {
   let reached!: () => void;
   const atFirstBatch = new Promise<void>((resolve) => (reached = resolve));
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let held = false;
   const onProgress = async (progress: Partial<SendProgress>) => {
-    if (held || progress.handled === undefined) return;
+    if (held || progress[step] === undefined) return;
     held = true;
     reached();
     await released;
@@ -149,6 +152,22 @@ describe('Sending invitations as a background job', function () {
     expect(outbox).to.have.length(600);
     expect(new Set(outbox.map((m) => m.to.address)).size).to.equal(600);
     expect(await db().collection('invitations').countDocuments({ invitedAt: { $exists: true } })).to.equal(600);
+  });
+
+  it('shows the first step, preparing the invitations, in French and English', async () => {
+    await makeLargePanel(suite.app, 600);
+    await makePanelWave(suite.app);
+    const running = await startHeldSend(suite.app, 'prepared');
+    const english = await suite.browser.get(PAGE);
+    expect(english.$('#send-progress label').text()).to.equal('Sending: preparing the invitations, 500 of 600 member(s).');
+    expect([english.$('#send-progress progress').attr('value'), english.$('#send-progress progress').attr('max')]).to.deep.equal(['500', '600']);
+    suite.browser.acceptLanguage = 'fr';
+    const french = await suite.browser.get(PAGE);
+    expect(french.$('#send-progress label').text()).to.equal('Envoi en cours : préparation des invitations, 500 membre(s) sur 600.');
+    expect(french.$('#send-progress .hint').text()).to.contain('toutes les 2 secondes');
+    running.release();
+    const done = await pageWhenSent(suite.browser, `${PAGE}?send=${running.send.id}`);
+    expect(done.$('#notice').text()).to.equal('Invitations envoyées : 600 message(s) mis en file ; 0 déjà invité(s) ; 0 désinscrit(s) et 0 adresse(s) en échec non invités.');
   });
 
   it('starts a send over the API with 202 and its address, where the send is read until it ends', async () => {
