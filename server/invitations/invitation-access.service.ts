@@ -27,6 +27,8 @@ export interface InvitationPass {
   responseId?: string;
   /** The one complete response this token allows has been given. */
   completed: boolean;
+  /** A full quota cell turned the member away. */
+  screenedOut: boolean;
 }
 
 interface InvitationRecord {
@@ -37,9 +39,10 @@ interface InvitationRecord {
   memberId: string;
   responseId?: string;
   completed?: boolean;
+  screenedOut?: boolean;
 }
 
-const PASS_FIELDS = { surveyId: 1, waveId: 1, panelId: 1, memberId: 1, responseId: 1, completed: 1 } as const;
+const PASS_FIELDS = { surveyId: 1, waveId: 1, panelId: 1, memberId: 1, responseId: 1, completed: 1, screenedOut: 1 } as const;
 
 function toPass(doc: InvitationRecord): InvitationPass {
   return {
@@ -50,6 +53,7 @@ function toPass(doc: InvitationRecord): InvitationPass {
     memberId: doc.memberId,
     ...(doc.responseId ? { responseId: doc.responseId } : {}),
     completed: doc.completed === true,
+    screenedOut: doc.screenedOut === true,
   };
 }
 
@@ -93,6 +97,11 @@ export async function claimInvitation(invitationId: string, options: { anonymous
     { $set: { completed: true, ...(options.anonymous ? {} : { completedAt: options.now }) } },
   );
   return result.modifiedCount === 1;
+}
+
+/** A full quota cell turned the member away: a separate write, without a time, as the claim in an anonymous wave. */
+export async function markInvitationScreenedOut(invitationId: string): Promise<void> {
+  await InvitationModel.updateOne({ _id: invitationId }, { $set: { screenedOut: true } });
 }
 
 /** Gives back a claim whose response was not saved complete after all. */

@@ -17,8 +17,8 @@ async function stillWanted(mail: QueuedMail): Promise<'send' | 'cancel'> {
   const member = await findMemberById(memberId);
   if (!member || member.status !== 'active') return 'cancel';
   if (mail.purpose === 'reminder' && invitationId && isValidObjectId(invitationId)) {
-    const invitation = await InvitationModel.findById(invitationId, { completed: 1 }).lean<{ completed?: boolean }>();
-    if (!invitation || invitation.completed) return 'cancel';
+    const invitation = await InvitationModel.findById(invitationId, { completed: 1, screenedOut: 1 }).lean<{ completed?: boolean; screenedOut?: boolean }>();
+    if (!invitation || invitation.completed || invitation.screenedOut) return 'cancel';
   }
   return 'send';
 }

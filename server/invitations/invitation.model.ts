@@ -36,6 +36,11 @@ const invitationSchema = new Schema(
     completed: { type: Boolean, required: true, default: false },
     /** When, in an identified wave only. */
     completedAt: { type: Date },
+    /**
+     * A full quota cell turned the member away: they are not reminded and their link does not start
+     * another response (which could answer the screening questions otherwise). No time, as `completed`.
+     */
+    screenedOut: { type: Boolean },
   },
   { timestamps: false, collection: 'invitations' },
 );

@@ -65,6 +65,8 @@ async function remindWave(deps: ReminderDependencies, survey: LoadedSurvey, wave
       surveyId: wave.surveyId,
       waveId: wave.waveId,
       completed: false,
+      // A member a full quota cell turned away has nothing left to answer.
+      screenedOut: { $ne: true },
       remindersSent: step,
       invitedAt: { $lte: new Date(now.getTime() - days * DAY_MS) },
       ...(step > 0 ? { lastRemindedAt: { $lte: new Date(now.getTime() - gap * DAY_MS) } } : {}),

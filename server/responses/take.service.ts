@@ -36,6 +36,7 @@ import {
   knownAnswersOf,
   openInvitation,
   releaseInvitation,
+  markInvitationScreenedOut,
   type InvitationPass,
 } from '../invitations/invitation-access.service';
 
@@ -226,6 +227,8 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
    */
   async function invitedEntry({ survey, wave }: Respondent, invitation: InvitationPass, now: Date): Promise<AlreadyAnswered | Handover | undefined> {
     if (invitation.completed) return { kind: 'already_answered', survey };
+    // An anonymous wave cannot show them their screen-out page: a new response is not offered either.
+    if (invitation.screenedOut && (wave.anonymous || !invitation.responseId)) return { kind: 'already_answered', survey };
     if (wave.anonymous || !invitation.responseId) return undefined;
     const started = await findResponse(invitation.responseId);
     if (!started || started.surveyId !== wave.surveyId || started.waveId !== wave.waveId) return undefined;
@@ -474,6 +477,10 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       if (saved.kind !== 'saved' || saved.response.status !== 'complete') {
         if (reserved?.ok) await releaseQuotaCells(wave, reserved.cells);
         if (claimed) await releaseInvitation(claimed);
+      }
+      if (saved.kind === 'saved' && saved.response.status === 'screened_out' && wave.accessMode === 'panel' && !response.test) {
+        const invitationId = await invitationIdFor(response, wave, input.invitationToken);
+        if (invitationId) await markInvitationScreenedOut(invitationId);
       }
       if (saved.response.status !== 'partial') return toResumePage(definition, saved.response);
       if (target) return redirect({ to: 'page', pageId: target.id });

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { useAppSuite } from '../../support/app-suite';
 import { readTallies } from '../../../server/analysis/tally/tally.service';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
-import { answerEveryPage, answerUntil, db, englishBrowser, followAndStart, inviteNewMember, makePanelWave, pageIdOf, storedResponses } from './panel-support';
+import { ALREADY_ANSWERED, answerEveryPage, answerUntil, db, englishBrowser, followAndStart, inviteNewMember, makePanelWave, pageIdOf, storedResponses } from './panel-support';
 
 const PROFILE = { company_size: 'tpe', sector: 'retail', region: 'bretagne', function: 'business_owner' };
 
@@ -132,5 +132,21 @@ describe('Known attributes of invited members', function () {
     expect(stored[1]!.screenedOut).to.deep.include({ questionId: 'company_size', optionId: 'tpe' });
     const invitations = await db().collection('invitations').find({}, { sort: { _id: 1 } }).toArray();
     expect(invitations.map((i) => i.completed)).to.deep.equal([true, false, false]);
+    expect(invitations.map((i) => i.screenedOut === true)).to.deep.equal([false, true, false]);
+  });
+
+  it('in an anonymous wave, marks a screened-out member without a time, and their link starts no second try', async () => {
+    await makePanelWave({ anonymous: true, quotas: [{ questionId: 'company_size', optionId: 'tpe', limit: 0 }] });
+    const bob = await inviteNewMember('bob@example.org', { company_size: 'tpe' });
+    const bobBrowser = englishBrowser(suite.app.url);
+    const screened = await bobBrowser.submit(await followAndStart(bobBrowser, bob.link), NON_USER_PAGES.social_use!);
+    expect(screened.$('h1').text()).to.equal('Thank you for taking part');
+    const [invitation] = await db().collection('invitations').find({}).toArray();
+    expect(invitation).to.include({ screenedOut: true, completed: false });
+    expect(invitation).to.not.have.any.keys('responseId', 'completedAt');
+    // Another browser with the same link: not a new response that could answer the profile otherwise.
+    const again = englishBrowser(suite.app.url);
+    expect((await again.open(bob.link)).$('h1').text()).to.equal(ALREADY_ANSWERED);
+    expect((await storedResponses()).map((r) => r.status)).to.deep.equal(['screened_out']);
   });
 });

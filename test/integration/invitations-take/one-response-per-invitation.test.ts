@@ -7,9 +7,8 @@ import { Browser, type Page } from '../../support/browser';
 import { useAppSuite } from '../../support/app-suite';
 import { setCookieNamed } from '../../support/staff';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
-import { answerEveryPage, answerUntil, englishBrowser, followAndStart, inviteNewMember, makePanelWave, pageIdOf, postConsent, storedInvitations, storedResponses } from './panel-support';
+import { answerEveryPage, answerUntil, englishBrowser, followAndStart, inviteNewMember, makePanelWave, pageIdOf, postConsent, storedInvitations, storedResponses, ALREADY_ANSWERED } from './panel-support';
 
-const ALREADY_ANSWERED = 'You have already answered this survey';
 
 describe('One complete response per invitation', function () {
   this.timeout(60_000);

@@ -12,6 +12,8 @@ import { Browser, type FormFields, type Page } from '../../support/browser';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 export const PANEL_ID = 'members';
+/** The page an invited member meets once their invitation has nothing left to answer. */
+export const ALREADY_ANSWERED = 'You have already answered this survey';
 
 export const db = () => mongoose.connection.db!;
 export const storedResponses = () => db().collection('responses').find({}, { sort: { startedAt: 1, _id: 1 } }).toArray();
