@@ -164,6 +164,14 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   }
 
   async function deliverHeld(mail: ClaimedMail, lease: { readonly lost: boolean }): Promise<SendOutcome> {
+    // Past its last attempt only when its workers kept dying while holding it (a temporary
+    // failure fails it at the last attempt): a message that kills every worker that takes it
+    // would otherwise be taken first after each restart, for ever, holding up the whole outbox.
+    if (mail.attempts > maxAttempts) {
+      const reason = `its worker stopped while holding it (${mail.attempts - 1} times): it may have reached the server`;
+      logger.error({ mailId: mail.id, attempts: mail.attempts }, 'mail failed: its workers kept dying while sending it');
+      return (await markFailed(mail.id, owner, now(), reason)) ? 'failed' : 'lease_lost';
+    }
     let response: string | null;
     try {
       if ((await decideBeforeSend(mail)) === 'cancel') {

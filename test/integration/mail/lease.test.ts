@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/app';
 import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp';
 import { resetDatabase } from '../../support/database';
-import { duplicatesOf, testMail, TEST_SENDER, waitForOutbox } from '../../support/outbox';
-import { enqueueMails } from '../../../server/mail/outbox.service';
+import { duplicatesOf, outboxCollection, testMail, TEST_SENDER, waitForOutbox, waitForOutboxMessage } from '../../support/outbox';
+import { enqueueMail, enqueueMails } from '../../../server/mail/outbox.service';
 import { OutboxModel } from '../../../server/mail/outbox.model';
 
 describe('mail: the lease while a message waits for the send rate', function () {
@@ -24,6 +24,7 @@ describe('mail: the lease while a message waits for the send rate', function () 
     await app?.close();
     await smtp?.stop();
   });
+  beforeEach(() => resetDatabase());
 
   it('sends each message once when three send loops wait their turn at 4 a second with a 150 ms lease', async () => {
     // Three loops claim three messages at once; at 4 a second the third waits half a second for
@@ -36,5 +37,24 @@ describe('mail: the lease while a message waits for the send rate', function () 
     const received = smtp.messages.map((message) => message.messageId);
     expect(duplicatesOf(received)).to.deep.equal([]);
     expect(received).to.have.length(6);
+  });
+
+  it('fails, unsent, a message whose workers died holding it more times than the attempts allow, and sends the next', async () => {
+    // A message that kills every worker that takes it (say, one too large for its memory) would
+    // otherwise be claimed first after every restart, for ever, and hold up the whole outbox.
+    smtp.messages.length = 0;
+    app = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '1000' }, { mail: { maxAttempts: 3 } });
+    await app.mail?.worker?.stop();
+    await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    const past = new Date(app.clock.now().getTime() - 1000);
+    await outboxCollection().updateOne({ key: 'test:1' }, { $set: { status: 'sending', attempts: 3, leaseOwner: 'a-dead-worker', leaseUntil: past } });
+    await enqueueMail(testMail(2), TEST_SENDER, app.clock.now());
+    app.mail?.worker?.start();
+    const failed = await waitForOutboxMessage('test:1', (message) => message.status === 'failed');
+    expect(failed.lastError).to.match(/worker/);
+    await waitForOutboxMessage('test:2', (message) => message.status === 'sent');
+    expect(smtp.messages.map((message) => message.subject)).to.deep.equal(['Invitation 2']);
+    await app.close();
+    app = undefined;
   });
 });
