@@ -29,6 +29,8 @@ const panelImportSchema = new Schema(
     failure: { message: { type: String }, code: { type: String } },
     createdBy: { type: String },
     startedAt: { type: Date, required: true },
+    /** When a confirmation first claimed it: from then on some members may be written, so it cannot be cancelled. */
+    applyStartedAt: { type: Date },
     appliedAt: { type: Date },
     /** After this (app clock), confirming is refused. */
     expiresAt: { type: Date, required: true },

@@ -67,6 +67,8 @@ export interface PanelImport {
   report?: ImportReport;
   failure?: { message: string; code: string };
   startedAt: Date;
+  /** A confirmation claimed it: members may be written, so it can be confirmed again but not cancelled. */
+  applyStarted: boolean;
   appliedAt?: Date;
   expiresAt: Date;
 }
@@ -121,6 +123,7 @@ type StoredImport = {
   report?: unknown;
   failure?: { message?: string | null; code?: string | null } | null;
   startedAt: Date;
+  applyStartedAt?: Date | null;
   appliedAt?: Date | null;
   expiresAt: Date;
 };
@@ -150,6 +153,7 @@ function toImport(doc: StoredImport, now: Date): PanelImport {
         ? { failure: { message: doc.failure.message, code: doc.failure.code ?? 'import_failed' } }
         : {}),
     startedAt: doc.startedAt,
+    applyStarted: Boolean(doc.applyStartedAt),
     ...(doc.appliedAt ? { appliedAt: doc.appliedAt } : {}),
     expiresAt: doc.expiresAt,
   };
@@ -332,7 +336,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
     const claimed = await PanelImportModel.updateOne(
       { _id: importId, $or: [{ status: 'ready' }, { status: 'applying', 'progress.at': { $lt: stalledBefore } }] },
-      { $set: { status: 'applying', 'progress.applied': 0, 'progress.at': now } },
+      { $set: { status: 'applying', 'progress.applied': 0, 'progress.at': now }, $min: { applyStartedAt: now } },
     );
     if (claimed.modifiedCount === 0) throw new ConflictError('This import is being applied or was applied', 'import_applied');
     return { applying: applyImport(current, actor) };
@@ -377,11 +381,12 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
   /** Drops an import not applied yet, and its staged rows; a reading one stops at its next batch. */
   async function cancelImport(surveyId: string, panelId: string, importId: string): Promise<PanelImport> {
     const current = await requireImport(surveyId, panelId, importId);
-    const halfApplied = current.status === 'applying' || current.failure?.code === 'apply_interrupted';
-    if (current.status === 'applied' || halfApplied) throw new ConflictError('This import was applied: it cannot be cancelled', 'import_applied');
+    // Once a confirmation claimed it, members may be written (a saving that failed half-way leaves
+    // it ready, to be confirmed again): cancelling would leave the panel half-imported.
+    if (current.status === 'applied' || current.applyStarted) throw new ConflictError('This import was applied: it cannot be cancelled', 'import_applied');
     // Conditional, since a confirmation may have claimed it since it was read: the staged rows go
     // only once this call has cancelled it, never from under an apply.
-    const cancelled = await PanelImportModel.updateOne({ _id: importId, status: { $in: ['reading', 'ready', 'failed'] } }, { $set: { status: 'cancelled' } });
+    const cancelled = await PanelImportModel.updateOne({ _id: importId, status: { $in: ['reading', 'ready', 'failed'] }, applyStartedAt: { $exists: false } }, { $set: { status: 'cancelled' } });
     if (cancelled.modifiedCount === 0) {
       const latest = await requireImport(surveyId, panelId, importId);
       if (latest.status === 'cancelled') return latest;

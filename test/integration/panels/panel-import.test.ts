@@ -141,6 +141,26 @@ describe('Panel import in the console', function () {
     }
   });
 
+  it('an import whose saving failed half-way can be confirmed again but no longer cancelled', async () => {
+    const { page, importPath } = await importReport(suite.browser, { content: 'email,team\nana@example.org,north\nbob@example.org,south\ncarl@example.org,east\n', name: 'three.csv' });
+    expect(reportCounts(page).add).to.equal(3);
+    // Meanwhile Carl arrives with attributes that no upsert can add to: his write fails, the others' do not.
+    await stored('panel_members').insertOne({ surveyId: CAPTIC_ID, panelId: 'pros', email: 'carl@example.org', emailKey: 'carl@example.org', attributes: 'not an object' });
+    const after = await confirmImport(suite.browser, page);
+    expect(after.$('#import-applied').length, 'the saving failed').to.equal(0);
+    expect(await stored('panel_members').countDocuments({ emailKey: { $in: ['ana@example.org', 'bob@example.org'] } })).to.equal(2);
+    expect(after.$('#cancel-import').length, 'no Cancel once members are written').to.equal(0);
+    const cancel = await suite.browser.post(`${importPath}/cancel`, { _csrf: after.$('#confirm-import input[name=_csrf]').attr('value') ?? '' });
+    expect(cancel.status).to.equal(409);
+    expect((await stored('panel_imports').findOne({}))!.status).to.not.equal('cancelled');
+    expect(await stored('panel_import_rows').countDocuments(), 'still staged, to finish').to.equal(3);
+    // Once Carl's record is mended, confirming again finishes the job.
+    await stored('panel_members').updateOne({ emailKey: 'carl@example.org' }, { $set: { attributes: {} } });
+    const finished = await confirmImport(suite.browser, after);
+    expect(finished.$('#import-applied').length).to.equal(1);
+    expect(await stored('panel_members').countDocuments({ 'attributes.team': { $exists: true } })).to.equal(3);
+  });
+
   it('reads the first sheet of an XLSX file, links and numbers as text', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Members');
