@@ -11,7 +11,7 @@ import { staffPageContext } from '../console/page-context';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { AppError } from '../lib/errors';
 import { runInBackground } from '../lib/background-job';
-import { INTERFACE_LANGUAGES, translator, type InterfaceLanguage, type MessageKey } from '../lib/i18n/index';
+import { INTERFACE_LANGUAGES, translator, type InterfaceLanguage, type MessageKey, type Translate } from '../lib/i18n/index';
 import { publicBaseUrl, requestOrigin } from '../lib/public-url';
 import { mailLanguage } from '../mail/render-mail';
 import { surveyTitle } from '../surveys/survey-titles';
@@ -51,7 +51,7 @@ function sentNotice({ progress }: InvitationSend, lang: InterfaceLanguage): stri
   });
 }
 
-function sendFailure(send: InvitationSend, t: ReturnType<typeof translator>): string | undefined {
+function sendFailure(send: InvitationSend, t: Translate): string | undefined {
   if (!send.error) return undefined;
   const key = SEND_FAILURES[send.error.code];
   return key ? t(key) : send.error.message;
