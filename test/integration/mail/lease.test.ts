@@ -39,6 +39,23 @@ describe('mail: the lease while a message waits for the send rate', function () 
     expect(received).to.have.length(6);
   });
 
+  it('records the send in flight before a stopping app closes, and claims nothing more', async () => {
+    smtp.messages.length = 0;
+    app = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '1000' }, { mail: true });
+    smtp.slowDown(300);
+    await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    await waitForOutboxMessage('test:1', (message) => message.status === 'sending');
+    // Queued while the one send loop is busy with the first.
+    await enqueueMail(testMail(2), TEST_SENDER, app.clock.now());
+    await app.close();
+    app = undefined;
+    smtp.slowDown(0);
+    // Closing waited for the server's answer and its record; the other message is still queued.
+    expect(await outboxCollection().findOne({ key: 'test:1' })).to.include({ status: 'sent' });
+    expect(await outboxCollection().findOne({ key: 'test:2' })).to.include({ status: 'queued', attempts: 0 });
+    expect(smtp.messages.map((message) => message.subject)).to.deep.equal(['Invitation 1']);
+  });
+
   it('fails, unsent, a message whose workers died holding it more times than the attempts allow, and sends the next', async () => {
     // A message that kills every worker that takes it (say, one too large for its memory) would
     // otherwise be claimed first after every restart, for ever, and hold up the whole outbox.
