@@ -47,6 +47,8 @@ export interface ImportColumns {
   checkedQuestions: string[];
   /** Columns that are neither email, name, language nor a question of the survey: kept, but maybe a typo. */
   unknownColumns: string[];
+  /** Columns not stored: no name, or the name of a column before them. */
+  ignoredColumns: string[];
 }
 
 function labelsOf(text: TLocalizedText): string[] {
@@ -83,6 +85,7 @@ export function mapColumns(header: readonly string[], definition: TSurveyDefinit
   let languageIndex: number | undefined;
   const attributes: AttributeColumn[] = [];
   const unknownColumns: string[] = [];
+  const ignoredColumns: string[] = [];
   const taken = new Set<string>();
   header.forEach((raw, index) => {
     const key = headerKey(raw);
@@ -93,7 +96,7 @@ export function mapColumns(header: readonly string[], definition: TSurveyDefinit
       const attribute = attributeKeyOf(raw);
       // A nameless or repeated column cannot be stored without losing or mixing values.
       if (attribute === '' || taken.has(attribute)) {
-        unknownColumns.push(raw.trim() === '' ? `(column ${index + 1})` : raw.trim());
+        ignoredColumns.push(raw.trim() === '' ? `(column ${index + 1})` : raw.trim());
         return;
       }
       taken.add(attribute);
@@ -116,6 +119,7 @@ export function mapColumns(header: readonly string[], definition: TSurveyDefinit
     attributes,
     checkedQuestions: attributes.filter((a) => a.options).map((a) => a.key),
     unknownColumns,
+    ignoredColumns,
   };
 }
 

@@ -45,6 +45,8 @@ export interface ImportReport {
   invalidEmails: Array<{ line: number; value: string }>;
   duplicatesInFile: Array<{ line: number; email: string; firstLine: number }>;
   unknownColumns: string[];
+  /** Columns not stored: no name, or a name another column already has (older reports have none). */
+  ignoredColumns?: string[];
   badValues: Array<{ line: number; email: string } & BadValue>;
   /** The whole counts of the three lists above, which name at most REPORT_LIST_MAX lines each. */
   counts: { invalidEmails: number; duplicatesInFile: number; badValues: number };
@@ -101,6 +103,7 @@ function emptyReport(columns: ImportColumns): ImportReport {
     invalidEmails: [],
     duplicatesInFile: [],
     unknownColumns: columns.unknownColumns,
+    ignoredColumns: columns.ignoredColumns,
     badValues: [],
     counts: { invalidEmails: 0, duplicatesInFile: 0, badValues: 0 },
     checkedQuestions: columns.checkedQuestions,

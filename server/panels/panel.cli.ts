@@ -109,6 +109,7 @@ function printReport(report: ImportReport): void {
   console.log(`  skipped:                        ${report.skip}`);
   if (report.checkedQuestions.length) console.log(`Columns checked against the survey's options: ${report.checkedQuestions.join(', ')}`);
   if (report.unknownColumns.length) console.log(`Columns that are not a question of the survey (kept as attributes): ${report.unknownColumns.join(', ')}`);
+  if (report.ignoredColumns?.length) console.log(`Columns not stored (no name, or the name of an earlier column): ${report.ignoredColumns.join(', ')}`);
   const more = (shown: number, total: number) => (total > shown ? [`  … and ${total - shown} more`] : []);
   if (report.counts.invalidEmails) {
     console.log(`Invalid addresses (${report.counts.invalidEmails}):`);

@@ -92,6 +92,10 @@ export const PANELS_MESSAGES = {
   'panels.report_invalid_emails': { fr: 'Adresses invalides ({count})', en: 'Invalid addresses ({count})' },
   'panels.report_duplicates': { fr: 'Doublons dans le fichier ({count}) : la première ligne est gardée', en: 'Duplicates within the file ({count}): the first line is kept' },
   'panels.report_bad_values': { fr: 'Valeurs refusées ({count}) : la ligne est ignorée', en: 'Refused values ({count}): the row is skipped' },
+  'panels.report_ignored_columns': {
+    fr: 'Colonnes non enregistrées (sans nom, ou du même nom qu’une colonne précédente) :',
+    en: 'Columns not stored (no name, or the name of an earlier column):',
+  },
   'panels.report_unknown_columns': {
     fr: 'Colonnes qui ne sont pas une question de l’enquête (gardées comme attributs ; vérifiez l’orthographe) :',
     en: 'Columns that are not a question of the survey (kept as attributes; check the spelling):',

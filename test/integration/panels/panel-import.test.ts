@@ -101,6 +101,14 @@ describe('Panel import in the console', function () {
     expect(tableRows(page, 'invalid-emails')).to.deep.equal([['2', "o'brien@example.org"], ['3', 'ana(work)@example.org']]);
   });
 
+  it('lists apart the columns it cannot store (no name, or a name another column has), rather than as kept', async () => {
+    const { page } = await importReport(suite.browser, { content: 'email,team,Team,\nana@example.org,north,south,x\n', name: 'columns.csv' });
+    expect(page.$('#unknown-columns li').toArray().map((li) => page.$(li).text())).to.deep.equal(['team']);
+    expect(page.$('#ignored-columns li').toArray().map((li) => page.$(li).text())).to.deep.equal(['Team', '(column 4)']);
+    await confirmImport(suite.browser, page);
+    expect((await stored('panel_members').findOne({}))!.attributes).to.deep.equal({ team: 'north' });
+  });
+
   it('cancelling drops the staged rows and leaves the panel as it was', async () => {
     const { page, importPath } = await importReport(suite.browser, { content: 'email,name\nana@example.org,Ana\n', name: 'adhérents-été.csv' });
     expect(reportCounts(page).add).to.equal(1);
