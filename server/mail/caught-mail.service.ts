@@ -22,7 +22,7 @@ export interface CaughtMail extends CaughtMailSummary {
 }
 
 /** How long a caught message is kept: long enough to look at a first run's mail, not for ever. */
-export const CAUGHT_MAIL_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+const CAUGHT_MAIL_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Keeps one received message, until the store purges it (CAUGHT_MAIL_LIFETIME_MS on the wall clock). */
 export async function keepCaughtMail(mail: ReceivedMail): Promise<void> {

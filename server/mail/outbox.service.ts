@@ -116,7 +116,7 @@ export async function enqueueMails(mails: OutgoingMail[], sender: MailSender, no
 }
 
 /** A filter on the `about` fields that are given. */
-export function aboutFilter(about: MailAbout): Record<string, string> {
+function aboutFilter(about: MailAbout): Record<string, string> {
   return Object.fromEntries(Object.entries(about).filter(([, value]) => value !== undefined).map(([field, value]) => [`about.${field}`, value as string]));
 }
 

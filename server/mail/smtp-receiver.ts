@@ -76,10 +76,10 @@ async function readStream(stream: SMTPServerDataStream): Promise<Buffer | null> 
  * The largest message received by default: a stored caught message (its text, HTML and headers)
  * must fit in one 16 MB database document, and no message the app sends comes near it.
  */
-export const RECEIVED_MAIL_MAX_BYTES = 10 * 1024 * 1024;
+const RECEIVED_MAIL_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Reads one message as received. */
-export async function parseReceivedMail(raw: Buffer, envelopeTo: string[], receivedAt: Date): Promise<ReceivedMail> {
+async function parseReceivedMail(raw: Buffer, envelopeTo: string[], receivedAt: Date): Promise<ReceivedMail> {
   const parsed = await simpleParser(raw);
   const headers = new Map<string, string>();
   for (const { key, line } of parsed.headerLines) {
