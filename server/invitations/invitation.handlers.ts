@@ -77,8 +77,8 @@ export function createInvitationHandlers(deps: AppDependencies) {
   /**
    * The page, with the send it follows: the one named by `?send=` (where the send button leads),
    * else the wave's latest send unless it ended well (one running, or one that stopped: the next
-   * click finishes it). While it runs the page reloads itself every 2 s, to that send's address
-   * (a refused POST's page too), with no script.
+   * click finishes it). While it runs, the page links to that send's address (a refused POST's
+   * page too) to show the progress again; with script, follow-progress.js asks it every 2 s.
    */
   async function renderPage(req: Request, res: Response, status: number, extra: { error?: string } = {}): Promise<void> {
     const { surveyId, waveId } = params(req);
@@ -91,7 +91,6 @@ export function createInvitationHandlers(deps: AppDependencies) {
     const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, publicBase(req))]);
     const quiet = parseQuietHours(config.MAIL_QUIET_HOURS);
     const refreshHref = send?.status === 'running' ? pagePath(surveyId, waveId, send) : undefined;
-    if (refreshHref) res.set('Refresh', `2; url=${refreshHref}`);
     res.status(status).render('invitations/show', {
       ...context,
       title: `${context.t('invitations.title')} – ${waveId} – ${surveyTitle(survey.definition, context.lang)}`,
@@ -112,6 +111,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
       sendAction: `${waveConsolePath(surveyId, waveId)}/invitations/send`,
       send,
       refreshHref,
+      ...(refreshHref ? { scripts: ['/public/js/follow-progress.js'] } : {}),
       notice: send?.status === 'done' ? sentNotice(send, context.lang) : undefined,
       sendFailure: send ? sendFailure(send, context.t) : undefined,
       error: extra.error,

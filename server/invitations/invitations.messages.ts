@@ -85,8 +85,8 @@ export const INVITATIONS_MESSAGES = {
     en: 'Sending: {done} of {total} invitation(s) handled, {queued} message(s) queued.',
   },
   'invitations.send_refresh_hint': {
-    fr: 'Cette page se met à jour toute seule toutes les 2 secondes jusqu’à la fin de l’envoi.',
-    en: 'This page updates itself every 2 seconds until the send ends.',
+    fr: 'Voir où en est l’envoi',
+    en: 'Show how far the send has got',
   },
   'invitations.send_interrupted': {
     fr: 'L’envoi s’est arrêté avant la fin (le serveur a redémarré ?) : envoyez à nouveau pour le terminer ; personne ne reçoit deux fois son invitation.',

@@ -161,7 +161,7 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
 
 /**
  * Follows the invitations page a send leads to (`?send=<id>`) until the send is no longer running:
- * the page reloads itself meanwhile (Refresh), as a browser would; returns the page it ends on.
+ * asking the page again as its progress link (or its script) does; returns the page it ends on.
  */
 export async function pageWhenSent(browser: Browser, path: string, timeoutMs = 30_000): Promise<Page> {
   let page = await browser.get(path);
