@@ -26,10 +26,10 @@ describe('mail: the lease while a message waits for the send rate', function () 
   });
   beforeEach(() => resetDatabase());
 
-  it('sends each message once when three send loops wait their turn at 4 a second with a 150 ms lease', async () => {
-    // Three loops claim three messages at once; at 4 a second the third waits half a second for
-    // its turn, more than three leases' worth.
-    app = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '4' }, { mail: { concurrency: 3, leaseMs: 150 } });
+  it('sends each message once when three send loops wait their turn at 3 a second with a 300 ms lease', async () => {
+    // Three loops claim three messages at once; at 3 a second the third waits two thirds of a
+    // second for its turn, more than two leases' worth.
+    app = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '3' }, { mail: { concurrency: 3, leaseMs: 300 } });
     await enqueueMails([1, 2, 3, 4, 5, 6].map((n) => testMail(n)), TEST_SENDER, app.clock.now());
     await waitForOutbox((counts) => counts.sent === 6, 20_000);
     await app.close();
