@@ -158,8 +158,9 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
     const item = await imports.requireImport(surveyId, panel.panelId, String(req.params.importId));
     const action = panelImportPath(surveyId, panel.panelId, item.id);
     const context = staffPageContext(req, action);
-    // The page reloads while the file is read: the header for every browser, the meta tag for the page's own record.
-    if (item.status === 'reading' || item.status === 'applying') res.set('Refresh', '2');
+    // While the file is read or the members saved, the page links to itself and follow-progress.js
+    // asks it again: a page that reloaded itself would throw a screen reader back to the top.
+    const running = item.status === 'reading' || item.status === 'applying';
     res.status(status).render('panels/import', {
       ...context,
       title: `${context.t('panels.import_title', { panel: panel.panelId })} – ${surveyTitle(survey.definition, context.lang)}`,
@@ -170,6 +171,7 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
       failureText: item.failure ? (REFUSALS[item.failure.code] ? context.t(REFUSALS[item.failure.code]!) : item.failure.message) : '',
       appliedText: dateText(survey, context.lang)(item.appliedAt),
       action,
+      ...(running ? { scripts: ['/public/js/follow-progress.js'] } : {}),
       mayManage: mayManage(req, survey),
       error: extra.error,
     });

@@ -74,7 +74,7 @@ export const PANELS_MESSAGES = {
   'panels.import_file_name': { fr: 'Fichier : {file}', en: 'File: {file}' },
   'panels.import_reading': { fr: 'Lecture du fichier : {rows} lignes lues…', en: 'Reading the file: {rows} rows read…' },
   'panels.import_progress_label': { fr: 'Lecture du fichier', en: 'Reading the file' },
-  'panels.import_refresh_hint': { fr: 'La page se met à jour seule.', en: 'The page updates by itself.' },
+  'panels.import_refresh_hint': { fr: 'Voir où en est l’import', en: 'Show how far the import has got' },
   'panels.import_failed': { fr: 'L’import a échoué : {message}', en: 'The import failed: {message}' },
   'panels.import_cancelled': { fr: 'Cet import a été annulé : rien n’a été enregistré.', en: 'This import was cancelled: nothing was saved.' },
   'panels.import_ready': {
