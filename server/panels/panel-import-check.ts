@@ -11,6 +11,14 @@ const LANGUAGE_HEADERS = ['language', 'langue', 'lang'];
 const MAX_NAME = 200;
 const MAX_ATTRIBUTE = 500;
 
+/**
+ * What a file holds, for a message: control characters (C0, DEL, C1) written as \\uXXXX, so a cell
+ * printed on an operator's terminal cannot move the cursor, clear the screen or retitle the window.
+ */
+export function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A header as compared: trimmed, lower-cased, single spaces. */
 function headerKey(header: string): string {
   return header.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -107,7 +115,7 @@ export function mapColumns(header: readonly string[], definition: TSurveyDefinit
   });
   if (emailIndex === undefined) {
     throw new UnprocessableError(
-      `The file has no email column: name one "email" (or "e-mail", "mail", "courriel"). Its columns are: ${header.map((h) => `"${h.trim()}"`).join(', ') || 'none'}`,
+      `The file has no email column: name one "email" (or "e-mail", "mail", "courriel"). Its columns are: ${header.map((h) => `"${printable(h.trim())}"`).join(', ') || 'none'}`,
       { columns: header },
       'missing_email_column',
     );

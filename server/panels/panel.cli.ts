@@ -15,6 +15,7 @@ import type { LoadedSurvey } from '../surveys/survey.loader';
 import { createPanel, listPanels } from './panel.service';
 import { createPanelImports, type ImportReport } from './panel-import.service';
 import { formatOfFile } from './panel-import-reader';
+import { printable } from './panel-import-check';
 
 const USAGE = `Usage:
   npm run panel -- list --survey ID
@@ -108,12 +109,12 @@ function printReport(report: ImportReport): void {
   console.log(`  already on the panel, unchanged: ${report.unchanged}`);
   console.log(`  skipped:                        ${report.skip}`);
   if (report.checkedQuestions.length) console.log(`Columns checked against the survey's options: ${report.checkedQuestions.join(', ')}`);
-  if (report.unknownColumns.length) console.log(`Columns that are not a question of the survey (kept as attributes): ${report.unknownColumns.join(', ')}`);
-  if (report.ignoredColumns?.length) console.log(`Columns not stored (no name, or the name of an earlier column): ${report.ignoredColumns.join(', ')}`);
+  if (report.unknownColumns.length) console.log(`Columns that are not a question of the survey (kept as attributes): ${report.unknownColumns.map(printable).join(', ')}`);
+  if (report.ignoredColumns?.length) console.log(`Columns not stored (no name, or the name of an earlier column): ${report.ignoredColumns.map(printable).join(', ')}`);
   const more = (shown: number, total: number) => (total > shown ? [`  … and ${total - shown} more`] : []);
   if (report.counts.invalidEmails) {
     console.log(`Invalid addresses (${report.counts.invalidEmails}):`);
-    for (const line of [...report.invalidEmails.map((row) => `  line ${row.line}: "${row.value}"`), ...more(report.invalidEmails.length, report.counts.invalidEmails)]) console.log(line);
+    for (const line of [...report.invalidEmails.map((row) => `  line ${row.line}: "${printable(row.value)}"`), ...more(report.invalidEmails.length, report.counts.invalidEmails)]) console.log(line);
   }
   if (report.counts.duplicatesInFile) {
     console.log(`Duplicates within the file (${report.counts.duplicatesInFile}), the first line kept:`);
@@ -121,7 +122,7 @@ function printReport(report: ImportReport): void {
   }
   if (report.counts.badValues) {
     console.log(`Refused values (${report.counts.badValues}), the row skipped:`);
-    for (const line of [...report.badValues.map((row) => `  line ${row.line}: ${row.email}, ${row.column} = ${JSON.stringify(row.value)}; expected ${row.expected}`), ...more(report.badValues.length, report.counts.badValues)]) console.log(line);
+    for (const line of [...report.badValues.map((row) => `  line ${row.line}: ${row.email}, ${printable(row.column)} = ${printable(JSON.stringify(row.value))}; expected ${row.expected}`), ...more(report.badValues.length, report.counts.badValues)]) console.log(line);
   }
 }
 

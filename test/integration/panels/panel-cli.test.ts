@@ -82,6 +82,22 @@ describe('npm run panel', function () {
     expect(await stored('panel_members').countDocuments()).to.equal(0);
   });
 
+  it('prints what the file holds with its control characters escaped, so a file cannot drive the terminal', async () => {
+    await panel(['create', '--survey', CAPTIC_ID, '--panel', 'pros', '--name', 'Professionals']);
+    const file = path.join(dir, 'escapes.csv');
+    await writeFile(file, 'email,\x1b]0;owned\x07Team\n\x1b[2Jnot-an-email,x\nana@example.org,y\n');
+    const run = await panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', file]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('line 2: "\\u001b[2Jnot-an-email"');
+    expect(run.stdout + run.stderr).to.not.contain('\x1b');
+    const noEmail = path.join(dir, 'escapes-no-email.csv');
+    await writeFile(noEmail, 'name,\x1b[31mred\nAna,x\n');
+    const refused = await panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', noEmail]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('The file has no email column');
+    expect(refused.stderr).to.not.contain('\x1b');
+  });
+
   it('says what is wrong with the command line (exit 2)', async () => {
     const run = await panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros']);
     expect(run.code).to.equal(2);
