@@ -32,6 +32,7 @@ const REFUSALS: Record<string, MessageKey> = {
   missing_email_column: 'panels.refused_missing_email_column',
   import_interrupted: 'panels.refused_import_interrupted',
   apply_interrupted: 'panels.refused_apply_interrupted',
+  apply_failed: 'panels.refused_apply_failed',
   import_applied: 'panels.refused_import_applied',
   import_not_ready: 'panels.refused_import_not_ready',
   import_expired: 'panels.refused_import_expired',

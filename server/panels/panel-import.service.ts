@@ -339,7 +339,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
     const claimed = await PanelImportModel.updateOne(
       { _id: importId, $or: [{ status: 'ready' }, { status: 'applying', 'progress.at': { $lt: stalledBefore } }] },
-      { $set: { status: 'applying', 'progress.applied': 0, 'progress.at': now }, $min: { applyStartedAt: now } },
+      { $set: { status: 'applying', 'progress.applied': 0, 'progress.at': now }, $min: { applyStartedAt: now }, $unset: { failure: 1 } },
     );
     if (claimed.modifiedCount === 0) throw new ConflictError('This import is being applied or was applied', 'import_applied');
     return { applying: applyImport(current, actor) };
@@ -351,8 +351,10 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     try {
       written = await applyRows(surveyId, panelId, importId);
     } catch (error) {
-      // Confirming again finishes the job: the rows already written are written the same way.
-      await PanelImportModel.updateOne({ _id: importId, status: 'applying' }, { $set: { status: 'ready' } });
+      // Confirming again finishes the job: the rows already written are written the same way. The
+      // page says why it is back to its report (the error itself is in the server log).
+      const failure = { message: 'Saving the members stopped before the end (the error is in the server log): confirm again to finish', code: 'apply_failed' };
+      await PanelImportModel.updateOne({ _id: importId, status: 'applying' }, { $set: { status: 'ready', failure } });
       throw error;
     }
     const appliedAt = clock.now();

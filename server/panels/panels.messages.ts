@@ -67,6 +67,7 @@ export const PANELS_MESSAGES = {
     en: 'The file has no email column: name one "email" (or "e-mail", "mail", "courriel"). Its columns are: {columns}',
   },
   'panels.refused_import_interrupted': { fr: 'La lecture du fichier s’est arrêtée (redémarrage du serveur ?) : déposez-le à nouveau.', en: 'Reading the file stopped (the server restarted?): upload it again.' },
+  'panels.refused_apply_failed': { fr: 'L’enregistrement des membres s’est arrêté avant la fin (l’erreur est dans le journal du serveur) : confirmez à nouveau pour le terminer.', en: 'Saving the members stopped before the end (the error is in the server log): confirm again to finish.' },
   'panels.refused_apply_interrupted': { fr: 'L’enregistrement des membres s’est arrêté (redémarrage du serveur ?) : confirmez à nouveau pour le terminer.', en: 'Saving the members stopped (the server restarted?): confirm again to finish.' },
   'panels.refused_empty_file': { fr: 'Le fichier est vide : sa première ligne nomme les colonnes (email, name, language…).', en: 'The file is empty: its first line names the columns (email, name, language…).' },
 

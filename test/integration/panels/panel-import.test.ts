@@ -156,6 +156,7 @@ describe('Panel import in the console', function () {
     await stored('panel_members').insertOne({ surveyId: CAPTIC_ID, panelId: 'pros', email: 'carl@example.org', emailKey: 'carl@example.org', attributes: 'not an object' });
     const after = await confirmImport(suite.browser, page);
     expect(after.$('#import-applied').length, 'the saving failed').to.equal(0);
+    expect(after.$('#apply-failed').text()).to.contain('Saving the members stopped before the end').and.to.contain('confirm again');
     expect(await stored('panel_members').countDocuments({ emailKey: { $in: ['ana@example.org', 'bob@example.org'] } })).to.equal(2);
     expect(after.$('#cancel-import').length, 'no Cancel once members are written').to.equal(0);
     const cancel = await suite.browser.post(`${importPath}/cancel`, { _csrf: after.$('#confirm-import input[name=_csrf]').attr('value') ?? '' });
@@ -166,6 +167,7 @@ describe('Panel import in the console', function () {
     await stored('panel_members').updateOne({ emailKey: 'carl@example.org' }, { $set: { attributes: {} } });
     const finished = await confirmImport(suite.browser, after);
     expect(finished.$('#import-applied').length).to.equal(1);
+    expect(finished.$('#apply-failed').length).to.equal(0);
     expect(await stored('panel_members').countDocuments({ 'attributes.team': { $exists: true } })).to.equal(3);
   });
 
