@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 
     // 2. Send: the reference first (raw nodemailer, same transport settings, same catcher)...
     log(`sending ${n} through raw nodemailer...`);
-    const rawTransport = createSmtpTransport(catcher.url, { maxConnections: options.concurrency });
+    const rawTransport = createSmtpTransport(catcher.senderUrl, { maxConnections: options.concurrency });
     const rawMails = documents.map((document) => ({ messageId: document.messageId, from: document.from, to: document.to, subject: document.subject, text: document.text, html: document.html, headers: document.headers }));
     started = performance.now();
     let next = 0;
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
 
     // ...then the worker, from the outbox.
     log(`sending ${n} through the outbox worker...`);
-    const transport = createSmtpTransport(catcher.url, { maxConnections: options.concurrency });
+    const transport = createSmtpTransport(catcher.senderUrl, { maxConnections: options.concurrency });
     const worker = createMailWorker({ transport, logger, clock: systemClock, ratePerSecond: Infinity, concurrency: options.concurrency });
     started = performance.now();
     worker.start();

@@ -32,7 +32,7 @@ export async function startMailRuntime(options: MailRuntimeOptions): Promise<Mai
   const runsWorker = options.forceWorker === true || config.MAIL_WORKER;
   // The catcher only receives what this process's worker sends; another process's worker runs its own.
   const catcher = runsWorker && !config.SMTP_URL ? await startMailCatcher({ logger, clock }) : undefined;
-  const smtpUrl = config.SMTP_URL ?? catcher?.url;
+  const smtpUrl = config.SMTP_URL ?? catcher?.senderUrl;
   let worker: MailWorker | undefined;
   let transport: ReturnType<typeof createSmtpTransport> | undefined;
   if (runsWorker && smtpUrl) {

@@ -3,6 +3,7 @@
 // asserts on it. smtp-server speaks the protocol and mailparser reads the MIME, both from
 // nodemailer's author, so what is checked is what a real server would receive.
 import type { AddressInfo } from 'node:net';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { systemClock, type Clock } from '../lib/clock';
@@ -43,12 +44,26 @@ export interface SmtpReceiverOptions {
   maxSize?: number;
   /** Stamps receivedAt. */
   clock?: Clock;
+  /**
+   * When given, a client must log in with these (AUTH PLAIN or LOGIN; in clear, as loopback never
+   * leaves the machine) before it may send: the catcher takes mail from its own worker only.
+   */
+  credentials?: { user: string; pass: string };
 }
 
 export interface SmtpReceiver {
   port: number;
+  /** smtp://127.0.0.1:PORT, to show: never the credentials. */
   url: string;
+  /** The URL a client sends through: `url` with the credentials, when there are some. */
+  senderUrl: string;
   close(): Promise<void>;
+}
+
+/** Compares digests, so the time taken tells nothing of how much of a guess was right. */
+function sameSecret(given: string | null | undefined, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given ?? ''), digest(expected));
 }
 
 function addressesOf(field: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] {
@@ -102,10 +117,17 @@ async function parseReceivedMail(raw: Buffer, envelopeTo: string[], receivedAt: 
 }
 
 export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<SmtpReceiver> {
+  const { credentials } = options;
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: credentials === undefined,
     // A loopback server has no certificate worth offering; a client that saw STARTTLS would try it.
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    disabledCommands: credentials ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: true,
+    onAuth(auth, _session, callback) {
+      const valid = credentials !== undefined && sameSecret(auth.username, credentials.user) && sameSecret(auth.password, credentials.pass);
+      callback(valid ? null : refusalError({ code: 535, message: '5.7.8 Authentication failed' }), valid ? { user: auth.username } : undefined);
+    },
     logger: false,
     size: options.maxSize ?? RECEIVED_MAIL_MAX_BYTES,
     // On close, connections still open are cut at once: a stopped server is down, as in an outage.
@@ -137,9 +159,11 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
   // A client that drops mid-message makes the server emit an error; it is the client's problem.
   server.on('error', () => undefined);
   const { port } = server.server.address() as AddressInfo;
+  const url = `smtp://127.0.0.1:${port}`;
   return {
     port,
-    url: `smtp://127.0.0.1:${port}`,
+    url,
+    senderUrl: credentials ? `smtp://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@127.0.0.1:${port}` : url,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

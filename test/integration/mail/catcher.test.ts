@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 import nodemailer from 'nodemailer';
 import { startTestApp, type TestApp } from '../../support/app';
 import { resetDatabase } from '../../support/database';
-import { pollUntil, testMail, TEST_SENDER } from '../../support/outbox';
+import { pollUntil, testMail, TEST_SENDER, waitForOutboxMessage } from '../../support/outbox';
 import { enqueueMail } from '../../../server/mail/outbox.service';
 import { findCaughtMail, listCaughtMail } from '../../../server/mail/caught-mail.service';
 import { OutboxModel } from '../../../server/mail/outbox.model';
@@ -41,15 +41,22 @@ describe('the local mail catcher', () => {
     expect(whole.size).to.be.greaterThan(0);
   });
 
-  it('refuses a message too large to keep (552 5.3.4, not a temporary 451 the worker would retry) and keeps nothing', async () => {
+  it('refuses a message too large to keep for good (552 5.3.4: failed, not retried as a 451) and keeps nothing', async () => {
     // Over the 16 MB a stored document may hold, so it could never be kept.
+    await enqueueMail(testMail(1, { text: 'x'.repeat(11 * 1024 * 1024) }), TEST_SENDER, app.clock.now());
+    const failed = await waitForOutboxMessage('test:1', (message) => message.status === 'failed', 30_000);
+    expect(failed).to.include({ attempts: 1 });
+    expect(failed.lastError).to.contain('552').and.contain('5.3.4');
+    expect(await listCaughtMail({ limit: 10 })).to.deep.equal([]);
+  });
+
+  it('takes mail only from its own worker: another program on the machine is refused', async () => {
     const transport = nodemailer.createTransport({ url: app.mail?.catcherUrl as string });
     const error = await transport
-      .sendMail({ from: 'barometer@tests.example.org', to: 'member@example.org', subject: 'Huge', text: 'x'.repeat(17 * 1024 * 1024) })
-      .then(() => null, (caught: unknown) => caught as { responseCode?: number; response?: string });
+      .sendMail({ from: 'intruder@example.org', to: 'admin@example.org', subject: 'Look at this', text: 'https://phishing.example.org' })
+      .then(() => null, (caught: unknown) => caught as { responseCode?: number });
     transport.close();
-    expect(error?.responseCode).to.equal(552);
-    expect(error?.response).to.contain('5.3.4');
+    expect(error?.responseCode).to.equal(530);
     expect(await listCaughtMail({ limit: 10 })).to.deep.equal([]);
   });
 
