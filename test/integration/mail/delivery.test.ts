@@ -55,11 +55,17 @@ describe('mail delivery through the worker', function () {
     expect(stored?.leaseOwner).to.equal(undefined);
   });
 
-  it('bounces a message the server refuses for good (550), tells the bounce hooks once and does not retry', async () => {
+  /** Queues one message the server refuses with `code` and `message`; what the bounce hooks are told. */
+  async function refusedWith(code: number, message: string): Promise<[QueuedMail, string][]> {
     const bounced: [QueuedMail, string][] = [];
     registerMailHooks('delivery-test', { bounced: async (mail, reason) => void bounced.push([mail, reason]) });
-    smtp.failWith(550, 'No such user here');
+    smtp.failWith(code, message);
     await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    return bounced;
+  }
+
+  it('bounces a message the server refuses for good (550), tells the bounce hooks once and does not retry', async () => {
+    const bounced = await refusedWith(550, 'No such user here');
     await waitForOutbox((counts) => counts.bounced === 1);
     // The hooks run after the status is written: wait for them too.
     await pollUntil(async () => bounced.length, (count) => count >= 1, 10_000);
@@ -74,10 +80,7 @@ describe('mail delivery through the worker', function () {
   });
 
   it('fails, without telling the bounce hooks, a message refused for good for the sender\'s sake (5.7.x: policy, DMARC)', async () => {
-    const bounced: QueuedMail[] = [];
-    registerMailHooks('delivery-test', { bounced: async (mail) => void bounced.push(mail) });
-    smtp.failWith(550, '5.7.26 Unauthenticated email from tests.example.org is not accepted due to its DMARC policy');
-    await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    const bounced = await refusedWith(550, '5.7.26 Unauthenticated email from tests.example.org is not accepted due to its DMARC policy');
     await waitForOutbox((counts) => counts.failed === 1);
     const stored = await outboxCollection().findOne({});
     expect(stored).to.include({ status: 'failed', attempts: 1 });
@@ -86,10 +89,7 @@ describe('mail delivery through the worker', function () {
   });
 
   it('bounces a refusal whose enhanced code says the address is wrong (5.1.1)', async () => {
-    const bounced: QueuedMail[] = [];
-    registerMailHooks('delivery-test', { bounced: async (mail) => void bounced.push(mail) });
-    smtp.failWith(550, '5.1.1 The email account that you tried to reach does not exist');
-    await enqueueMail(testMail(1), TEST_SENDER, app.clock.now());
+    const bounced = await refusedWith(550, '5.1.1 The email account that you tried to reach does not exist');
     await waitForOutbox((counts) => counts.bounced === 1);
     await pollUntil(async () => bounced.length, (count) => count === 1, 10_000);
   });
