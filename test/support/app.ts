@@ -56,6 +56,8 @@ export interface TestAppOptions {
    * server, test/support/smtp.ts); an object changes the worker's settings (a short backoff).
    */
   mail?: boolean | Partial<MailWorkerTuning>;
+  /** With `mail`: keep what the outbox holds (an app restarted mid-test), instead of emptying it first. */
+  keepOutbox?: boolean;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -82,7 +84,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   // Mail another test file left queued must not reach this test's SMTP server.
-  if (options.mail) await OutboxModel.deleteMany({});
+  if (options.mail && !options.keepOutbox) await OutboxModel.deleteMany({});
   // As boot does, with the worker on whatever the env says, and reminders only when a test asks.
   const background = options.mail
     ? await startBackgroundWork(

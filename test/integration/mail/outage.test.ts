@@ -15,9 +15,9 @@ describe('mail: an SMTP outage across an app restart', function () {
   let smtp: TestSmtpServer;
   let app: TestApp | undefined;
 
-  // A short backoff, so the test sees many retries in little time.
+  // A short backoff, so the test sees many retries in little time; a restart keeps the queued mail.
   const startApp = () =>
-    startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '1000' }, { mail: { baseBackoffMs: 50, maxBackoffMs: 400 } });
+    startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: TEST_SENDER.from, MAIL_RATE_PER_SECOND: '1000' }, { mail: { baseBackoffMs: 50, maxBackoffMs: 400 }, keepOutbox: true });
 
   before(async () => {
     await OutboxModel.init();
