@@ -3,6 +3,7 @@
 // panel.service.ts or panel-import.service.ts, and renders or redirects; a refused form is drawn
 // again with its message, what was typed and the status the service chose.
 import { rm } from 'node:fs/promises';
+import { runInBackground } from '../lib/background-job';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError, UnprocessableError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
@@ -241,9 +242,7 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
       if (!file) throw new UnprocessableError('Choose a file to import', undefined, 'no_file');
       const format = await formatOfFile(file.path);
       const started = await imports.startImport({ surveyId, panelId, source: { kind: 'file', path: file.path, format }, fileName: file.originalname, totalBytes: file.size }, auditActorOf(req));
-      void started.reading
-        .catch((error: unknown) => logger.error({ err: error, importId: started.importId }, 'panel import stopped'))
-        .finally(() => rm(file.path, { force: true }));
+      runInBackground(started.reading.finally(() => rm(file.path, { force: true })), logger, { importId: started.importId }, 'panel import');
       res.redirect(303, panelImportPath(surveyId, panelId, started.importId));
     } catch (error) {
       if (file) await rm(file.path, { force: true });
@@ -270,7 +269,7 @@ export function createPanelConsoleHandlers({ catalog, logger }: AppDependencies,
   /** Answers at once: the members are written in the background while the import page shows how far it got. */
   const confirmImport = importAction(async (surveyId, panelId, importId, req) => {
     const { applying } = await imports.startConfirm(surveyId, panelId, importId, auditActorOf(req));
-    void applying.catch((error: unknown) => logger.error({ err: error, importId }, 'panel import stopped while applying'));
+    runInBackground(applying, logger, { importId }, 'panel import (saving the members)');
   });
   const cancelImport = importAction((surveyId, panelId, importId) => imports.cancelImport(surveyId, panelId, importId));
 

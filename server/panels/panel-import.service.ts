@@ -1,4 +1,5 @@
 // Importing members into a panel, in two steps: the file is read into a staged import with its
+import { hasStalled, stalledBefore } from '../lib/background-job';
 // report (rows to add, update, leave, skip, and why), and only when the organizer confirms that
 // report are the staged rows written to the panel. Reading streams the file and stages rows a
 // batch at a time, so a 100,000-row file is never held in memory; only the addresses seen so far
@@ -23,8 +24,6 @@ const REPORT_LIST_MAX = 200;
 /** An import not confirmed within a day is forgotten (TTL); an applied one is kept a month as a record. */
 const STAGED_LIFETIME_MS = 24 * 3600_000;
 const APPLIED_LIFETIME_MS = 30 * 24 * 3600_000;
-/** A reader that has not reported for this long died with its process: the import is shown as failed. */
-const STALLED_AFTER_MS = 2 * 60_000;
 
 /**
  * When the store may delete a record: its TTL monitor runs on the wall clock, not the app's, so
@@ -132,7 +131,7 @@ type StoredImport = {
 };
 
 function toImport(doc: StoredImport, now: Date): PanelImport {
-  const silent = (doc.progress?.at ?? doc.startedAt).getTime() < now.getTime() - STALLED_AFTER_MS;
+  const silent = hasStalled(doc.progress?.at ?? doc.startedAt, now);
   const stalled = doc.status === 'reading' && silent;
   // Its process died while writing: confirming again finishes the job.
   const applyStalled = doc.status === 'applying' && silent;
@@ -336,9 +335,8 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     // One confirmation applies it: a second click or a second process finds it no longer ready.
     // An apply whose process died (no progress for a while) may be claimed again: the upserts
     // are idempotent, so applying twice writes the same members.
-    const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
     const claimed = await PanelImportModel.updateOne(
-      { _id: importId, $or: [{ status: 'ready' }, { status: 'applying', 'progress.at': { $lt: stalledBefore } }] },
+      { _id: importId, $or: [{ status: 'ready' }, { status: 'applying', 'progress.at': { $lt: stalledBefore(now) } }] },
       { $set: { status: 'applying', 'progress.applied': 0, 'progress.at': now }, $min: { applyStartedAt: now }, $unset: { failure: 1 } },
     );
     if (claimed.modifiedCount === 0) throw new ConflictError('This import is being applied or was applied', 'import_applied');
