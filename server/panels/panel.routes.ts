@@ -2,6 +2,10 @@
 // before the app's form parsers and CSRF check (app.ts): the API changes only with a token
 // (guards.ts), and the upload is multipart, so its CSRF token can only be checked once multer has
 // read the form, as the definition upload does (surveys/versions/version.routes.ts).
+// Members' addresses, names, attributes and histories are for those who run the fieldwork: a
+// panel's page, a member's page and the members API are for organizers (and admins). Analysts
+// publish figures and need no one's address (GDPR art. 5(1)(c), data minimisation): they keep the
+// panels' names and counts only.
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -65,7 +69,7 @@ export function panelRouters(deps: AppDependencies): { api: Router; pages: Route
     ['post', `/admin${PANEL}/imports`, surveyOrganizer, readUpload, checkCsrf, offerCsrfToken, h.uploadImport],
     ['get', `/api/v1${PANELS}`, surveyReader, j.listJson],
     ['post', `/api/v1${PANELS}`, surveyOrganizer, json, j.createJson],
-    ['get', `/api/v1${PANEL}/members`, surveyReader, j.membersJson],
+    ['get', `/api/v1${PANEL}/members`, surveyOrganizer, j.membersJson],
     ['post', `/api/v1${PANEL}/imports`, surveyOrganizer, j.importJson],
     ['get', `/api/v1${IMPORT}`, surveyOrganizer, j.importStatusJson],
     ['post', `/api/v1${IMPORT}/confirm`, surveyOrganizer, j.confirmJson],
@@ -73,11 +77,11 @@ export function panelRouters(deps: AppDependencies): { api: Router; pages: Route
   const pages = routeTable([
     ['get', `/admin${PANELS}`, surveyReader, h.panelsPage],
     ['post', `/admin${PANELS}`, surveyOrganizer, h.createPanelForm],
-    ['get', `/admin${PANEL}`, surveyReader, h.panelPage],
+    ['get', `/admin${PANEL}`, surveyOrganizer, h.panelPage],
     ['get', `/admin${IMPORT}`, surveyOrganizer, h.importPage],
     ['post', `/admin${IMPORT}/confirm`, surveyOrganizer, h.confirmImport],
     ['post', `/admin${IMPORT}/cancel`, surveyOrganizer, h.cancelImport],
-    ['get', `/admin${MEMBER}`, surveyReader, h.memberPage],
+    ['get', `/admin${MEMBER}`, surveyOrganizer, h.memberPage],
     ['post', `/admin${MEMBER}`, surveyOrganizer, h.saveMember],
     ['post', `/admin${MEMBER}/remove`, surveyOrganizer, h.removeMemberForm],
   ]);

@@ -1,6 +1,6 @@
 // The panel pages without JavaScript, as an organizer and an analyst see them: panels and their
-// counts, making one, members a page at a time with a filter, a member's history per wave,
-// editing and removing a member; and the JSON API's twins.
+// counts (all an analyst sees), making one, members a page at a time with a filter, a member's
+// history per wave, editing and removing a member; and the JSON API's twins.
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { Types } from 'mongoose';
@@ -35,6 +35,7 @@ describe('Panel pages', function () {
     ]);
     const list = await suite.browser.get(PANELS_PAGE);
     expect(list.$('#panels tbody tr').toArray().map((tr) => list.$(tr).find('th, td').toArray().map((cell) => list.$(cell).text().trim()))).to.deep.equal([['pros', 'Professionals', '4', '1']]);
+    expect(list.$('#panels a').attr('href')).to.equal(PANEL_PAGE);
     expect((await suite.browser.get(PANEL_PAGE)).$('#member-counts').text()).to.contain('4 members, 1 of them reachable (2 unsubscribed, 1 bounced)');
 
     const taken = await createPanelWithForm(suite.browser, 'pros', 'Again');
@@ -178,19 +179,29 @@ describe('Panel pages', function () {
     expect(refused.$('#import-heading').text()).to.equal('Importer des membres');
   });
 
-  it('an analyst reads panels and members, without the forms, and may change nothing (403)', async () => {
+  it('an analyst sees the panels\' names and counts, no link to their members, and may open no panel nor member page (403)', async () => {
     await createPanelWithForm(suite.browser);
     const ana = new Types.ObjectId();
-    await stored('panel_members').insertOne({ _id: ana, ...member(1) });
+    await stored('panel_members').insertOne({ _id: ana, ...member(1, { attributes: { company_size: 'tpe' } }) });
     const analyst = await signedInBrowser(suite.app, suite.analyst);
     analyst.acceptLanguage = 'en';
     const list = await analyst.get(PANELS_PAGE);
     expect(list.status).to.equal(200);
     expect(list.$('#new-panel').length).to.equal(0);
+    expect(list.$('#panels tbody tr').toArray().map((tr) => list.$(tr).find('th, td').toArray().map((cell) => list.$(cell).text().trim()))).to.deep.equal([['pros', 'Professionals', '1', '1']]);
+    // Names and counts only: no link to the members, and nothing of any member on the page.
+    expect(list.$('#panels a').length).to.equal(0);
+    expect(list.$('main').text()).to.not.contain('member001@example.org').and.not.contain('Member 1').and.not.contain('tpe');
+
+    const panelPage = await analyst.get(PANEL_PAGE);
+    expect(panelPage.status).to.equal(403);
+    expect(panelPage.html).to.not.contain('member001@example.org');
     const memberPage = await analyst.get(`${PANEL_PAGE}/members/${ana}`);
-    expect(memberPage.status).to.equal(200);
-    expect(memberPage.$('#edit-member').length).to.equal(0);
-    const token = memberPage.$('input[name=_csrf]').first().attr('value') ?? '';
+    expect(memberPage.status).to.equal(403);
+    expect(memberPage.html).to.not.contain('member001@example.org');
+    // A valid CSRF token, so that the 403s below are the guard's: the console's sign-out form has one.
+    const token = (await analyst.get('/admin')).$('input[name=_csrf]').first().attr('value') ?? '';
+    expect(token).to.not.equal('');
     expect((await analyst.post(`${PANEL_PAGE}/members/${ana}`, { _csrf: token, email: 'x@example.org', name: '', language: '' })).status).to.equal(403);
     expect((await analyst.post(`${PANEL_PAGE}/members/${ana}/remove`, { _csrf: token })).status).to.equal(403);
     expect(await stored('panel_members').countDocuments()).to.equal(1);
@@ -231,9 +242,17 @@ describe('Panel pages', function () {
     const noEmail = await api().post(`${base}/pros/imports`).set('Authorization', `Bearer ${token}`).set('Content-Type', 'text/csv').send('name\nAna\n');
     expect(noEmail.status).to.equal(422);
 
-    const readToken = await apiTokenFor(suite.analyst, 'manage');
-    const refused = await api().post(`${base}/pros/imports`).set('Authorization', `Bearer ${readToken}`).set('Content-Type', 'text/csv').send('email\nx@example.org\n');
+    const analystToken = await apiTokenFor(suite.analyst, 'manage');
+    const refused = await api().post(`${base}/pros/imports`).set('Authorization', `Bearer ${analystToken}`).set('Content-Type', 'text/csv').send('email\nx@example.org\n');
     expect(refused.status).to.equal(403);
-    expect((await api().get(`${base}/pros/members`).set('Authorization', `Bearer ${readToken}`)).status).to.equal(200);
+    // The analyst has the panels' counts, not its members.
+    const analystPanels = await api().get(base).set('Authorization', `Bearer ${analystToken}`);
+    expect(analystPanels.status).to.equal(200);
+    expect(analystPanels.body.panels.map((p: Record<string, unknown>) => Object.keys(p).sort())).to.deep.equal([['active', 'createdAt', 'createdBy', 'members', 'name', 'panelId', 'surveyId']]);
+    expect(JSON.stringify(analystPanels.body)).to.not.contain('ana@example.org');
+    const analystMembers = await api().get(`${base}/pros/members`).set('Authorization', `Bearer ${analystToken}`);
+    expect(analystMembers.status).to.equal(403);
+    expect(analystMembers.body.error.code).to.equal('organizer_only');
+    expect(JSON.stringify(analystMembers.body)).to.not.contain('ana@example.org');
   });
 });
