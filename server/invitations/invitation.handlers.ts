@@ -88,7 +88,8 @@ export function createInvitationHandlers(deps: AppDependencies) {
     const named = typeof req.query.send === 'string' ? await sends.findSend(surveyId, waveId, req.query.send) : undefined;
     const latest = named ? undefined : await sends.latestSend(surveyId, waveId);
     const send = named ?? (latest?.status === 'done' ? undefined : latest);
-    const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, publicBase(req))]);
+    const mayManage = mayManageSurvey(principalOf(req).account, surveyId);
+    const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, publicBase(req), { withRealMember: mayManage })]);
     const quiet = parseQuietHours(config.MAIL_QUIET_HOURS);
     const refreshHref = send?.status === 'running' ? pagePath(surveyId, waveId, send) : undefined;
     res.status(status).render('invitations/show', {
@@ -107,7 +108,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
       counts,
       rateText: counts.rr1 === null ? undefined : percentText(counts.rr1, context.lang),
       preview,
-      mayManage: mayManageSurvey(principalOf(req).account, surveyId),
+      mayManage,
       sendAction: `${waveConsolePath(surveyId, waveId)}/invitations/send`,
       send,
       refreshHref,

@@ -348,8 +348,12 @@ export function createInvitationService(deps: InvitationDependencies) {
    * console: rendered for the panel's first member with an example link (an unsubscribe link
    * for no one), so a preview never carries a working token.
    */
-  async function previewMails(survey: LoadedSurvey, wave: Wave, publicBase: string): Promise<{ member: string | undefined; mails: MailPreview[] }> {
-    const first = wave.panelId
+  /**
+   * The wave's mails as a member would receive them: the panel's first member for those who run
+   * the fieldwork (`withRealMember`), else a made-up one (an analyst sees no member's details).
+   */
+  async function previewMails(survey: LoadedSurvey, wave: Wave, publicBase: string, { withRealMember }: { withRealMember: boolean }): Promise<{ member: string | undefined; mails: MailPreview[] }> {
+    const first = wave.panelId && withRealMember
       ? await PanelMemberModel.findOne({ surveyId: wave.surveyId, panelId: wave.panelId }).sort({ _id: 1 }).lean<Parameters<typeof toMember>[0]>()
       : null;
     const member = first ? { ...toMember(first), id: SAMPLE_MEMBER.id } : SAMPLE_MEMBER;

@@ -157,14 +157,18 @@ describe('Sending a panel wave’s invitations', function () {
     expect(await json.json()).to.deep.include({ accessMode: 'panel', panelId: PANEL_ID, members: 2, invited: 2, completed: 1, screenedOut: 0, rr1: 0.5 });
   });
 
-  it('lets an analyst read the page but not send, and a stranger neither', async () => {
-    await makePanel(suite.app, [{ email: 'ana@example.org' }]);
+  it('lets an analyst read the page but not send, and a stranger neither; the analyst sees no member', async () => {
+    await makePanel(suite.app, [{ email: 'ana@example.org', name: 'Ana Martin' }]);
     await makePanelWave(suite.app);
     const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
     const browser = await signedInBrowser(suite.app, analyst);
     const page = await browser.get(PAGE);
     expect(page.status).to.equal(200);
     expect(page.$('form#send-invitations').length).to.equal(0);
+    // The preview is addressed to a made-up member, and the panel (organizers only) is not offered.
+    expect(page.html).to.not.contain('ana@example.org').and.not.contain('Ana Martin');
+    expect(page.$('#panel a').length).to.equal(0);
+    expect((await suite.browser.get(PAGE)).html, 'the organizer previews with the first member').to.contain('Ana Martin');
     const csrf = page.$('input[name=_csrf]').first().attr('value') ?? '';
     const refused = await browser.post(`${PAGE}/send`, { _csrf: csrf });
     expect(refused.status).to.equal(403);
