@@ -63,7 +63,7 @@ function surveyGuard(access: 'read' | 'manage'): Guard {
     const surveyId = String(req.params.surveyId);
     if (!mayReadSurvey(account, surveyId)) return new ForbiddenError('You have no access to this survey', 'survey_not_granted');
     if (access === 'manage' && !mayManageSurvey(account, surveyId)) {
-      return new ForbiddenError('Analysts read a survey; only its organizers change it', 'organizer_only');
+      return new ForbiddenError("Only the survey's organizers may do this: they change it and see its panel members; analysts read its figures", 'organizer_only');
     }
     return undefined;
   });
