@@ -7,15 +7,12 @@
 // publish figures and need no one's address (GDPR art. 5(1)(c), data minimisation): they keep the
 // panels' names and counts only.
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import express, { type RequestHandler, type Router } from 'express';
-import multer from 'multer';
+import express, { type Router } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
-import { ValidationError } from '../lib/errors';
 import { routeTable } from '../lib/routes';
-import { csrfProtection } from '../lib/security';
+import { uploadForm } from '../lib/upload';
 import { surveyOrganizer, surveyReader } from '../accounts/guards';
 import { createPanelImports } from './panel-import.service';
 import { MAX_IMPORT_BYTES } from './panel-import-reader';
@@ -36,37 +33,12 @@ export function panelRouters(deps: AppDependencies): { api: Router; pages: Route
   const j = createPanelApiHandlers(deps, imports);
 
   mkdirSync(UPLOAD_DIR, { recursive: true });
-  // On disk, not in memory: a 20 MB file is streamed to the reader, never held whole. Browsers send
-  // the file's name in UTF-8 (multer would read it as Latin-1: "adhÃ©rents.csv").
-  const readForm = multer({ dest: UPLOAD_DIR, defParamCharset: 'utf8', limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 4, fieldSize: 1024 } }).single('file');
-  /** Too large a file is drawn back on the panel page (413) once the form's CSRF token is checked; an unreadable form is a 400. */
-  const readUpload: RequestHandler = (req, res, next) => {
-    readForm(req, res, (error: unknown) => {
-      if (!error) next();
-      else if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-        req.uploadRefusal = { code: 'file_too_large' };
-        next();
-      } else next(new ValidationError(`The upload form could not be read: ${(error as Error).message}`, undefined, 'unreadable_form'));
-    });
-  };
-  const csrf = csrfProtection(deps.config, deps.secret);
-  /** A form refused by the CSRF check leaves no file behind. */
-  const checkCsrf: RequestHandler = (req, res, next) => {
-    csrf.doubleCsrfProtection(req, res, (error?: unknown) => {
-      if (!error) return next();
-      const file = req.file?.path;
-      if (!file) return next(error);
-      rm(file, { force: true }).finally(() => next(error));
-    });
-  };
-  const offerCsrfToken: RequestHandler = (req, res, next) => {
-    res.locals.csrfToken = csrf.generateCsrfToken(req, res);
-    next();
-  };
+  // On disk, not in memory: a 20 MB file is streamed to the reader, never held whole.
+  const form = uploadForm(deps, { field: 'file', maxBytes: MAX_IMPORT_BYTES, storage: { directory: UPLOAD_DIR } });
   const json = express.json({ limit: '16kb' });
 
   const api = routeTable([
-    ['post', `/admin${PANEL}/imports`, surveyOrganizer, readUpload, checkCsrf, offerCsrfToken, h.uploadImport],
+    ['post', `/admin${PANEL}/imports`, surveyOrganizer, form.readUpload, form.checkCsrf, form.offerCsrfToken, h.uploadImport],
     ['get', `/api/v1${PANELS}`, surveyReader, j.listJson],
     ['post', `/api/v1${PANELS}`, surveyOrganizer, json, j.createJson],
     ['get', `/api/v1${PANEL}/members`, surveyOrganizer, j.membersJson],
