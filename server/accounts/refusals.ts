@@ -11,8 +11,9 @@ import { PasswordRejectedError } from './account.service';
 export function refusalMessage(error: unknown, t: Translate, refusals: Partial<Record<string, MessageKey>>, params?: Record<string, string | number>): string {
   if (!(error instanceof AppError) || error.status >= 500) throw error;
   if (error instanceof PasswordRejectedError) return t(error.reason);
-  if (error instanceof TooManyRequestsError) return t('accounts.sign_in_throttled', { seconds: error.retryAfterSeconds });
   const key = refusals[error.code];
+  // A throttle says how long to wait: worded by the page when it names the code, else as sign-in's.
+  if (error instanceof TooManyRequestsError) return t(key ?? 'accounts.sign_in_throttled', { seconds: error.retryAfterSeconds });
   return key ? t(key, params) : error.message;
 }
 

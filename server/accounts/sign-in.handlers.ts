@@ -28,6 +28,7 @@ const REFUSALS: Record<string, MessageKey> = {
   invalid_email: 'accounts.invalid_email',
   invalid_name: 'accounts.invalid_name',
   setup_code_wrong: 'accounts.setup_code_wrong',
+  password_link_throttled: 'accounts.forgot_throttled',
 };
 
 const FORGOT_PATH = '/login/forgot';
@@ -45,9 +46,7 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
   function refuse(req: Request, res: Response, view: string, error: unknown, locals: Form): void {
     const context = pageContext(req);
     const refusal = error as AppError;
-    const message = refusal instanceof TooManyRequestsError && refusal.code === 'password_link_throttled'
-      ? context.t('accounts.forgot_throttled', { seconds: refusal.retryAfterSeconds })
-      : refusalMessage(error, context.t, REFUSALS);
+    const message = refusalMessage(error, context.t, REFUSALS);
     if (refusal instanceof TooManyRequestsError) res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     res.status(refusal.status).render(view, { ...context, ...locals, error: message });
   }
