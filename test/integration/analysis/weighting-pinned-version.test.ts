@@ -2,13 +2,11 @@
 // figures weight with, not the survey file's latest.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
-import { checkSurveyText, formatProblem } from '../../../server/surveys/survey.loader';
 import { useAppSuite } from '../../support/app-suite';
 import { apiTokenFor, createStaff } from '../../support/staff';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { CAPTIC_TEXT, replaceOnce } from '../versions/support';
+import { CAPTIC_WITHOUT_ETI, recordVersionText } from '../versions/support';
 
 describe('Weighting a wave pinned to another version', function () {
   this.timeout(30_000);
@@ -16,13 +14,8 @@ describe('Weighting a wave pinned to another version', function () {
 
   it('refuses a target on an option the pinned version does not have, and takes one that fits it', async () => {
     // A version whose company sizes no longer have ETI, pinned to a new wave.
-    const text = replaceOnce(CAPTIC_TEXT, `          - id: eti
-            label: { fr: "De 250 à 4 999 salariés (ETI)", en: "250 to 4,999 employees (intermediate)" }
-`, '');
-    const checked = checkSurveyText(text, 'captic-no-eti.yaml');
-    if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
-    await recordSurveyVersion(checked.survey, { source: 'upload', fileName: 'captic-no-eti.yaml' });
-    await wavesOf(suite.app).createWave(CAPTIC_ID, { waveId: '2027-03', fingerprint: checked.survey.fingerprint }, TEST_ACTOR);
+    const { fingerprint } = await recordVersionText(CAPTIC_WITHOUT_ETI, 'captic-no-eti.yaml');
+    await wavesOf(suite.app).createWave(CAPTIC_ID, { waveId: '2027-03', fingerprint }, TEST_ACTOR);
 
     const token = await apiTokenFor(await createStaff(suite.app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] }), 'manage');
     const put = (targets: Record<string, number>) =>

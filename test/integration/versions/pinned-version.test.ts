@@ -13,9 +13,8 @@ import type { Contribution } from '../../../server/analysis/tally/contribution';
 import { resolveExportTarget } from '../../../server/exports/export.service';
 import { importResponses } from '../../../server/responses/import.service';
 import { streamCompleteResponses, type StoredResponse } from '../../../server/responses/response.service';
-import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
-import { checkSurveyText, formatProblem, type LoadedSurvey } from '../../../server/surveys/survey.loader';
-import { CAPTIC_TEXT, NEXT_WAVE, replaceOnce } from './support';
+import type { LoadedSurvey } from '../../../server/surveys/survey.loader';
+import { CAPTIC_TEXT, NEXT_WAVE, recordVersionText, replaceOnce } from './support';
 
 const ADDED_QUESTION = 'trust_other';
 
@@ -42,10 +41,7 @@ describe('A wave pinned to another version than the file', function () {
   let pinned: LoadedSurvey;
   const suite = useAppSuite({
     seed: async ({ app }) => {
-      const checked = checkSurveyText(CAPTIC_WITH_QUESTION, 'captic-2012.yaml');
-      if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
-      pinned = checked.survey;
-      await recordSurveyVersion(pinned, { source: 'upload', fileName: 'captic-2012.yaml' });
+      pinned = await recordVersionText(CAPTIC_WITH_QUESTION, 'captic-2012.yaml');
       await wavesOf(app).createWave(CAPTIC_ID, { waveId: NEXT_WAVE, copyFrom: '2011-03', fingerprint: pinned.fingerprint }, TEST_ACTOR);
     },
   });

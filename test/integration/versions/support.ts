@@ -9,7 +9,7 @@ import type { Browser, Page } from '../../support/browser';
 import { ROOT, type TestApp } from '../../support/app';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { recordSurveyVersion } from '../../../server/surveys/survey.catalog';
-import { checkSurveyText, formatProblem } from '../../../server/surveys/survey.loader';
+import { checkSurveyText, formatProblem, type LoadedSurvey } from '../../../server/surveys/survey.loader';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 export const CAPTIC_TEXT = readFileSync(path.join(ROOT, 'surveys', 'captic-2011.yaml'), 'utf8');
@@ -50,6 +50,19 @@ export async function uploadWithForm(browser: Browser, file: { content: string |
   return { status: res.status, ...(res.headers.location ? { location: res.headers.location as string } : {}), html, $: cheerio.load(html), headers: res.headers as Record<string, string> };
 }
 
+/** CAP-TIC whose company sizes no longer have ETI: a version a wave's quotas or targets on ETI do not fit. */
+export const CAPTIC_WITHOUT_ETI = replaceOnce(CAPTIC_TEXT, `          - id: eti
+            label: { fr: "De 250 à 4 999 salariés (ETI)", en: "250 to 4,999 employees (intermediate)" }
+`, '');
+
+/** Records a survey text as an uploaded version, as the console's upload does; a text that does not check is a mistake in the test. */
+export async function recordVersionText(text: string, fileName: string): Promise<LoadedSurvey> {
+  const checked = checkSurveyText(text, fileName);
+  if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+  await recordSurveyVersion(checked.survey, { source: 'upload', fileName });
+  return checked.survey;
+}
+
 export const NEXT_WAVE = '2012-03';
 
 /**
@@ -58,12 +71,10 @@ export const NEXT_WAVE = '2012-03';
  * Returns the new version's fingerprint.
  */
 export async function launchRewordedWave(app: TestApp): Promise<string> {
-  const checked = checkSurveyText(CAPTIC_REWORDED, 'captic-2012.yaml');
-  if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
-  await recordSurveyVersion(checked.survey, { source: 'upload', fileName: 'captic-2012.yaml' });
+  const { fingerprint } = await recordVersionText(CAPTIC_REWORDED, 'captic-2012.yaml');
   const waves = wavesOf(app);
-  await waves.createWave(CAPTIC_ID, { waveId: NEXT_WAVE, copyFrom: '2011-03', fingerprint: checked.survey.fingerprint }, TEST_ACTOR);
+  await waves.createWave(CAPTIC_ID, { waveId: NEXT_WAVE, copyFrom: '2011-03', fingerprint }, TEST_ACTOR);
   await waves.closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
   await waves.openWave(CAPTIC_ID, NEXT_WAVE, TEST_ACTOR);
-  return checked.survey.fingerprint;
+  return fingerprint;
 }

@@ -8,22 +8,10 @@ import { listWaves } from '../../../server/waves/wave.service';
 import { useAppSuite } from '../../support/app-suite';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { recordSurveyVersion, registerSurvey } from '../../../server/surveys/survey.catalog';
+import { registerSurvey } from '../../../server/surveys/survey.catalog';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { checkSurveyText, formatProblem } from '../../../server/surveys/survey.loader';
-import { CAPTIC_TEXT, replaceOnce } from '../versions/support';
-
-/** A CAP-TIC version whose company sizes no longer have ETI. */
-async function recordVersionWithoutEti(): Promise<string> {
-  const text = replaceOnce(CAPTIC_TEXT, `          - id: eti
-            label: { fr: "De 250 à 4 999 salariés (ETI)", en: "250 to 4,999 employees (intermediate)" }
-`, '');
-  const checked = checkSurveyText(text, 'captic-no-eti.yaml');
-  if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
-  await recordSurveyVersion(checked.survey, { source: 'upload', fileName: 'captic-no-eti.yaml' });
-  return checked.survey.fingerprint;
-}
+import { CAPTIC_WITHOUT_ETI, recordVersionText } from '../versions/support';
 
 const storedWaves = () => storedCollection('waves').find({ surveyId: CAPTIC_ID }, { projection: { _id: 0, updatedAt: 0 } }).sort({ waveId: 1 }).toArray();
 
@@ -161,7 +149,7 @@ describe('Wave use cases', function () {
   it('copies only the quota cells the new wave’s version has, saying which it left, and refuses a version its quotas do not fit', async () => {
     const quotas = [{ questionId: 'company_size', optionId: 'tpe', limit: 150 }, { questionId: 'company_size', optionId: 'eti', limit: 20 }];
     await storedCollection('waves').updateOne({ surveyId: CAPTIC_ID, waveId: '2011-03' }, { $set: { quotas } });
-    const withoutEti = await recordVersionWithoutEti();
+    const { fingerprint: withoutEti } = await recordVersionText(CAPTIC_WITHOUT_ETI, 'captic-no-eti.yaml');
     const copied = await waves().createWave(CAPTIC_ID, { waveId: '2027-03', copyFrom: '2011-03', fingerprint: withoutEti }, TEST_ACTOR);
     expect(copied.quotas).to.deep.equal([quotas[0]]);
     const created = await storedCollection('audit_events').findOne({ action: 'wave_created', target: '2027-03' });
