@@ -17,7 +17,7 @@ import type { Logger } from '../lib/logger';
 import { OutboxModel } from '../mail/outbox.model';
 import { enqueueMails, outboxCounts, type OutgoingMail } from '../mail/outbox.service';
 import { PanelMemberModel } from '../panels/panel.model';
-import { findPanel, toMember, type Panel, type PanelMember } from '../panels/panel.service';
+import { countMembers, findPanel, toMember, type MemberCounts, type Panel, type PanelMember } from '../panels/panel.service';
 import { countResponsesByWave } from '../responses/response.service';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { LoadedSurvey } from '../surveys/survey.loader';
@@ -37,6 +37,8 @@ const BATCH = 500;
 const CLAIM_MS = 10 * 60_000;
 
 const ACTIVE_MEMBER = { unsubscribedAt: { $exists: false }, bouncedAt: { $exists: false } } as const;
+/** A wave that names no panel has no members to count. */
+const NO_MEMBERS: MemberCounts = { members: 0, active: 0, unsubscribed: 0, bounced: 0 };
 
 export interface InvitationDependencies {
   config: Pick<Config, 'MAIL_FROM' | 'MAIL_POSTAL_ADDRESS' | 'NODE_ENV'>;
@@ -113,24 +115,13 @@ export function responseRateRR1(completed: number, invited: number, screenedOut:
   return eligible > 0 ? completed / eligible : null;
 }
 
-/** Members of a panel no longer mailed: unsubscribed, and bounced (but not unsubscribed). */
-async function panelOptOuts(surveyId: string, panelId: string): Promise<{ unsubscribed: number; bounced: number }> {
-  const [unsubscribed, bounced] = await Promise.all([
-    PanelMemberModel.countDocuments({ surveyId, panelId, unsubscribedAt: { $exists: true } }),
-    PanelMemberModel.countDocuments({ surveyId, panelId, unsubscribedAt: { $exists: false }, bouncedAt: { $exists: true } }),
-  ]);
-  return { unsubscribed, bounced };
-}
-
 /** How far a wave's invitations went, for the console, the API and the report's methodology box. */
 export async function countInvitations(wave: Pick<Wave, 'surveyId' | 'waveId' | 'panelId'>): Promise<InvitationCounts> {
   const { surveyId } = wave;
   const panel = wave.panelId ? await findPanel(surveyId, wave.panelId) : undefined;
   const ofWave = { surveyId, waveId: wave.waveId };
-  const ofPanel = { surveyId, panelId: wave.panelId ?? '' };
-  const [members, { unsubscribed, bounced }, prepared, invited, reminded, completed, responses, outbox] = await Promise.all([
-    panel ? PanelMemberModel.countDocuments(ofPanel) : 0,
-    panel ? panelOptOuts(surveyId, panel.panelId) : { unsubscribed: 0, bounced: 0 },
+  const [{ members, unsubscribed, bounced }, prepared, invited, reminded, completed, responses, outbox] = await Promise.all([
+    panel ? countMembers(surveyId, panel.panelId) : NO_MEMBERS,
     InvitationModel.countDocuments(ofWave),
     InvitationModel.countDocuments({ ...ofWave, invitedAt: { $exists: true } }),
     InvitationModel.countDocuments({ ...ofWave, remindersSent: { $gt: 0 } }),
@@ -305,11 +296,8 @@ export function createInvitationService(deps: InvitationDependencies) {
 
   /** Active members of the panel and those left out, when a send begins: its first figures. */
   async function sendStartFigures({ panel }: SendableWave): Promise<Pick<SendProgress, 'members' | 'skipped'>> {
-    const [members, skipped] = await Promise.all([
-      PanelMemberModel.countDocuments({ surveyId: panel.surveyId, panelId: panel.panelId, ...ACTIVE_MEMBER }),
-      panelOptOuts(panel.surveyId, panel.panelId),
-    ]);
-    return { members, skipped };
+    const { active, unsubscribed, bounced } = await countMembers(panel.surveyId, panel.panelId);
+    return { members: active, skipped: { unsubscribed, bounced } };
   }
 
   /**
@@ -334,7 +322,7 @@ export function createInvitationService(deps: InvitationDependencies) {
       handled += batch.length;
       await report({ handled, queued });
     }
-    const { unsubscribed: skippedUnsubscribed, bounced: skippedBounced } = await panelOptOuts(surveyId, panel.panelId);
+    const { unsubscribed: skippedUnsubscribed, bounced: skippedBounced } = await countMembers(surveyId, panel.panelId);
     return { ...prepared, queued, alreadyInvited, skippedUnsubscribed, skippedBounced };
   }
 
