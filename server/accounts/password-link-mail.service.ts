@@ -4,6 +4,7 @@
 // worker's retries apply; the key names the link, so issuing it twice never mails it twice.
 import type { Config } from '../lib/config';
 import { AppError } from '../lib/errors';
+import { runInBackground } from '../lib/background-job';
 import type { Logger } from '../lib/logger';
 import type { InterfaceLanguage } from '../lib/i18n/index';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
@@ -95,7 +96,7 @@ export function createPasswordLinkMailer({ config, logger }: PasswordLinkMailDep
     async requestLinkByMail(request: { email: unknown; ip: string } & LinkMailOptions, now: Date): Promise<void> {
       const email = parseEmail(request.email);
       await countPasswordLinkRequest({ email, ip: request.ip }, now);
-      void mailLinkIfAccount(email, request, now).catch((error: unknown) => logger.error({ err: error }, 'a password link asked for by mail was not queued'));
+      runInBackground(mailLinkIfAccount(email, request, now), logger, {}, 'a password link asked for by mail');
     },
   };
 }
