@@ -22,7 +22,7 @@ import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
 import { computeVisibility, findPage } from '../surveys/visibility';
-import { CURRENT_WAVE, findWave, type Wave } from '../waves/wave.service';
+import { CURRENT_WAVE, findWave, lookUpWave, type Wave } from '../waves/wave.service';
 import { mayContinue, phaseOf, type WavePhase } from '../waves/wave-phase';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells, type QuotaCell } from '../fieldwork/quotas';
 import { parsePageForm, type FormBody } from './form-input';
@@ -143,7 +143,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
   /** A response with its wave and version, if it may still be shown: its wave takes it, or it is finished. */
   async function showable(response: StoredResponse | undefined, now: Date): Promise<Respondent | undefined> {
     if (!response || response.status === 'voided') return undefined;
-    const wave = await findWave(response.surveyId, response.waveId, now).catch(() => undefined);
+    const wave = await lookUpWave(response.surveyId, response.waveId, now);
     if (!wave) return undefined;
     const usable = response.test ? phaseOf(wave, now) !== 'closed' : response.status !== 'partial' || mayContinue(wave, response.startedAt, now);
     return usable ? { survey: await versionOf(wave), wave, response } : undefined;
