@@ -3,6 +3,7 @@
 // scan on the server itself (the embedded store or a real MongoDB) instead of guessing from code.
 import mongoose from 'mongoose';
 import { BSON, type CommandStartedEvent, type Document } from 'mongodb';
+import { startTestApp, type TestApp } from './app';
 import { connectTestDatabase } from './database';
 
 /** The commands that find or match documents; getMore and writes without a filter cannot scan. */
@@ -31,15 +32,40 @@ export interface RecordedQuery {
  * (the pool copies `monitorCommands`), so setting the option on a connected MongoClient has no
  * effect: the shared connection is reopened with monitoring on.
  */
-export async function reconnectWithCommandMonitoring(): Promise<void> {
+async function reconnectWithCommandMonitoring(): Promise<void> {
   await mongoose.disconnect();
   await connectTestDatabase({ monitorCommands: true });
 }
 
 /** Reopens the shared connection as the global setup opened it, so later test files see no change. */
-export async function reconnectWithoutCommandMonitoring(): Promise<void> {
+async function reconnectWithoutCommandMonitoring(): Promise<void> {
   await mongoose.disconnect();
   await connectTestDatabase();
+}
+
+/**
+ * Registers the mocha hooks of a suite that watches the app's commands: the app started on a
+ * connection that reports them, and after the suite the database emptied, the app closed and the
+ * connection reopened as the global setup opened it (later test files expect both). Call it inside
+ * `describe`, before the suite's own hooks (which then see the app started); read `app` in them.
+ */
+export function useMonitoredApp(): { readonly app: TestApp } {
+  let app: TestApp | undefined;
+  before(async () => {
+    await reconnectWithCommandMonitoring();
+    app = await startTestApp();
+  });
+  after(async () => {
+    await app?.reset();
+    await app?.close();
+    await reconnectWithoutCommandMonitoring();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('the app is read before the suite started it (in a `before` hook)');
+      return app;
+    },
+  };
 }
 
 function withoutTransportFields(command: Document): Document {

@@ -2,9 +2,9 @@
 // counters), and on a wave with quotas, index lookups of one counter each, even while the server
 // refuses collection scans. The server itself says so (command monitoring and explain).
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
 import { Browser, type Page } from '../../support/browser';
-import { explainQuery, formatCommand, reconnectWithCommandMonitoring, reconnectWithoutCommandMonitoring, recordQueries, setNoTableScan } from '../../support/command-log';
+import { explainQuery, formatCommand, recordQueries, setNoTableScan, useMonitoredApp } from '../../support/command-log';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 import { createQuotaService } from '../../../server/fieldwork/quota.service';
 import { createLogger } from '../../../server/lib/logger';
@@ -26,34 +26,24 @@ async function answerSurvey(app: TestApp): Promise<Page> {
 
 describe('What quotas cost the respondent path', function () {
   this.timeout(60_000);
-  let app: TestApp;
-
-  before(async () => {
-    await reconnectWithCommandMonitoring();
-    app = await startTestApp();
-  });
-  after(async () => {
-    await app?.reset();
-    await app?.close();
-    await reconnectWithoutCommandMonitoring();
-  });
-  beforeEach(() => app.reset());
+  const suite = useMonitoredApp();
+  beforeEach(() => suite.app.reset());
 
   it('sends no command to the counters on a wave without quotas', async () => {
     const recording = recordQueries(COUNTERS);
-    const last = await answerSurvey(app);
+    const last = await answerSurvey(suite.app);
     expect(recording.stop()).to.deep.equal([]);
     expect(last.$('h1').text()).to.equal('Merci !');
   });
 
   it('reads and takes places by one counter\'s index entry, with collection scans refused', async () => {
-    const quotas = createQuotaService({ catalog: app.catalog, logger: createLogger(app.config), clock: app.clock });
+    const quotas = createQuotaService({ catalog: suite.app.catalog, logger: createLogger(suite.app.config), clock: suite.app.clock });
     await quotas.setQuotas(await quotas.requireWave(CAPTIC_ID, 'demo'), [{ questionId: 'company_size', optionId: 'tpe', limit: 5 }, { questionId: 'uses_social', optionId: 'no', limit: 5 }], TEST_ACTOR);
     const recording = recordQueries(COUNTERS);
     await setNoTableScan(true);
     let last: Page;
     try {
-      last = await answerSurvey(app);
+      last = await answerSurvey(suite.app);
     } finally {
       await setNoTableScan(false);
     }

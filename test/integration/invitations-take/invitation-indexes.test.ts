@@ -4,16 +4,14 @@
 // consent, every page, the claim at the end) passes while the server refuses collection scans.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { startTestApp, type TestApp } from '../../support/app';
 import {
   appCollections,
   explainQuery,
   formatCommand,
-  reconnectWithCommandMonitoring,
-  reconnectWithoutCommandMonitoring,
   recordQueries,
   setNoTableScan,
   type RecordedQuery,
+  useMonitoredApp,
 } from '../../support/command-log';
 import { newInvitationToken } from '../../../server/invitations/invitation-token';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
@@ -59,20 +57,9 @@ async function scansAmong(queries: RecordedQuery[]): Promise<string[]> {
 
 describe('The invited respondent’s path with a thousand invitations', function () {
   this.timeout(60_000);
-  let app: TestApp;
-
-  before(async () => {
-    await reconnectWithCommandMonitoring();
-    app = await startTestApp();
-  });
-  after(async () => {
-    // Later test files expect an empty database and a connection as the global setup opened it.
-    await app?.reset();
-    await app?.close();
-    await reconnectWithoutCommandMonitoring();
-  });
+  const suite = useMonitoredApp();
   beforeEach(async () => {
-    await app.reset();
+    await suite.app.reset();
     await Promise.all(Object.values(mongoose.connection.models).map((model) => model.createIndexes()));
     await makePanelWave({ anonymous: false, quotas: [{ questionId: 'company_size', optionId: 'tpe', limit: 100 }] });
     await seedPanel();
@@ -84,7 +71,7 @@ describe('The invited respondent’s path with a thousand invitations', function
       ['unknown', `/s/${CAPTIC_ID}/i/i_${'x'.repeat(43)}`, 404],
       ['valid', ana.link, 303],
     ] as const) {
-      const browser = englishBrowser(app.url);
+      const browser = englishBrowser(suite.app.url);
       const recording = recordQueries(new Set(['invitations']));
       const page = await browser.get(link);
       const queries = recording.stop();
@@ -98,7 +85,7 @@ describe('The invited respondent’s path with a thousand invitations', function
 
   it('serves a whole invited visit from indexes, and completes it while the server refuses collection scans', async () => {
     const ana = await inviteNewMember('ana@example.org', { company_size: 'tpe' });
-    const browser = englishBrowser(app.url);
+    const browser = englishBrowser(suite.app.url);
     const { company_size: _known, ...profile } = NON_USER_PAGES.profile!;
     const recording = recordQueries(appCollections());
     await setNoTableScan(true);

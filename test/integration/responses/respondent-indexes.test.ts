@@ -6,16 +6,15 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Document } from 'mongodb';
 import { Browser, type Page } from '../../support/browser';
-import { startTestApp, type TestApp } from '../../support/app';
+import type { TestApp } from '../../support/app';
 import {
   appCollections,
   explainQuery,
   formatCommand,
-  reconnectWithCommandMonitoring,
-  reconnectWithoutCommandMonitoring,
   recordQueries,
   setNoTableScan,
   type RecordedQuery,
+  useMonitoredApp,
 } from '../../support/command-log';
 import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
 import { buildCaptic250 } from '../../fixtures/captic-250';
@@ -156,21 +155,12 @@ async function walkRespondentPath(baseUrl: string): Promise<void> {
 describe('The respondent path at 10,000 stored responses', function () {
   // Seeding 10,000 responses and explaining every query takes seconds, not the usual fraction.
   this.timeout(60_000);
-  let app: TestApp;
+  const suite = useMonitoredApp();
 
   before(async () => {
-    await reconnectWithCommandMonitoring();
-    app = await startTestApp();
-    await app.reset();
+    await suite.app.reset();
     await buildDeclaredIndexes();
-    await seedStoredData(app);
-  });
-
-  after(async () => {
-    // Later test files expect an empty database and a connection as the global setup opened it.
-    await app?.reset();
-    await app?.close();
-    await reconnectWithoutCommandMonitoring();
+    await seedStoredData(suite.app);
   });
 
   // Both tests add one respondent to the seeded data instead of emptying it: seeding is the
@@ -179,7 +169,7 @@ describe('The respondent path at 10,000 stored responses', function () {
     let queries: RecordedQuery[] = [];
     const recording = recordQueries(appCollections());
     try {
-      await walkRespondentPath(app.url);
+      await walkRespondentPath(suite.app.url);
     } finally {
       queries = recording.stop();
     }
@@ -209,7 +199,7 @@ describe('The respondent path at 10,000 stored responses', function () {
   it('answers every page while the server refuses collection scans (notablescan)', async () => {
     await setNoTableScan(true);
     try {
-      await walkRespondentPath(app.url);
+      await walkRespondentPath(suite.app.url);
     } finally {
       await setNoTableScan(false);
     }

@@ -4,8 +4,7 @@
 // what a page costs (docs/benchmarks.md), so a new one must be a decision, not an accident.
 import { expect } from 'chai';
 import { Browser, type Page } from '../../support/browser';
-import { startTestApp, type TestApp } from '../../support/app';
-import { listenToCommands, reconnectWithCommandMonitoring, reconnectWithoutCommandMonitoring } from '../../support/command-log';
+import { listenToCommands, useMonitoredApp } from '../../support/command-log';
 import { CAPTIC_ID, USER_PAGES } from '../../fixtures/captic-answers';
 
 /** Commands the app sends while `step` runs, as "command collection"; waves are left out (below). */
@@ -25,19 +24,11 @@ async function commandsDuring(step: () => Promise<Page>): Promise<{ page: Page; 
 }
 
 describe('Database round trips on the respondent path', () => {
-  let app: TestApp;
-  before(async () => {
-    await reconnectWithCommandMonitoring();
-    app = await startTestApp();
-  });
-  after(async () => {
-    await app.close();
-    await reconnectWithoutCommandMonitoring();
-  });
-  beforeEach(() => app.reset());
+  const suite = useMonitoredApp();
+  beforeEach(() => suite.app.reset());
 
   it('reads the response once per page, and reads and writes it once per page post', async () => {
-    const browser = new Browser(app.url);
+    const browser = new Browser(suite.app.url);
     const intro = await commandsDuring(() => browser.get(`/s/${CAPTIC_ID}`));
     expect(intro.commands, 'intro, no response yet').to.deep.equal([]);
 
