@@ -1,8 +1,7 @@
 // A wave's invitations read in batches along _id, each with its members: a 10,000-member send or
 // reminder run never holds the whole panel in memory, and a batch costs two indexed reads.
 import type { Types } from 'mongoose';
-import { PanelMemberModel } from '../panels/panel.model';
-import { toMember, type PanelMember } from '../panels/panel.service';
+import { findMembersByIds, type PanelMember } from '../panels/panel.service';
 import { InvitationModel } from './invitation.model';
 
 const BATCH = 500;
@@ -25,7 +24,6 @@ export async function* invitationBatches<T extends { _id: Types.ObjectId; member
       .lean<T[]>();
     if (invitations.length === 0) return;
     after = invitations.at(-1)!._id;
-    const stored = await PanelMemberModel.find({ _id: { $in: invitations.map((i) => i.memberId) } }).lean<Array<Parameters<typeof toMember>[0]>>();
-    yield { invitations, members: new Map(stored.map((doc) => toMember(doc)).map((m) => [m.id, m])) };
+    yield { invitations, members: await findMembersByIds(invitations.map((i) => i.memberId)) };
   }
 }

@@ -16,8 +16,7 @@ import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { OutboxModel } from '../mail/outbox.model';
 import { enqueueMails, outboxCounts, type OutgoingMail } from '../mail/outbox.service';
-import { PanelMemberModel } from '../panels/panel.model';
-import { countMembers, findPanel, toMember, type MemberCounts, type Panel, type PanelMember } from '../panels/panel.service';
+import { activeMemberIdBatches, countMembers, findMemberWithLineBreak, findPanel, listMembers, type MemberCounts, type Panel, type PanelMember } from '../panels/panel.service';
 import { countResponsesByWave } from '../responses/response.service';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { LoadedSurvey } from '../surveys/survey.loader';
@@ -36,7 +35,6 @@ const BATCH = 500;
 /** How long a sender holds the invitations it is mailing; a crashed sender's claim lapses then. */
 const CLAIM_MS = 10 * 60_000;
 
-const ACTIVE_MEMBER = { unsubscribedAt: { $exists: false }, bouncedAt: { $exists: false } } as const;
 /** A wave that names no panel has no members to count. */
 const NO_MEMBERS: MemberCounts = { members: 0, active: 0, unsubscribed: 0, bounced: 0 };
 
@@ -194,22 +192,13 @@ export function createInvitationService(deps: InvitationDependencies) {
     const panel = await panelOf(wave);
     let created = 0;
     let members = 0;
-    let after: Types.ObjectId | undefined;
-    for (;;) {
-      const batch = await PanelMemberModel.find({ surveyId, panelId: panel.panelId, ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1, unsubscribedAt: 1, bouncedAt: 1 })
-        .sort({ _id: 1 })
-        .limit(BATCH)
-        .lean<Array<{ _id: Types.ObjectId; unsubscribedAt?: Date; bouncedAt?: Date }>>();
-      if (batch.length === 0) break;
-      after = batch.at(-1)!._id;
-      const active = batch.filter((m) => !m.unsubscribedAt && !m.bouncedAt);
+    for await (const active of activeMemberIdBatches(surveyId, panel.panelId, BATCH)) {
       members += active.length;
-      if (active.length === 0) continue;
       const result = await InvitationModel.bulkWrite(
-        active.map((member) => ({
+        active.map((memberId) => ({
           updateOne: {
-            filter: { surveyId, waveId: wave.waveId, memberId: String(member._id) },
-            update: { $setOnInsert: { surveyId, waveId: wave.waveId, panelId: panel.panelId, memberId: String(member._id), tokenHash: newInvitationToken().tokenHash, remindersSent: 0, completed: false } },
+            filter: { surveyId, waveId: wave.waveId, memberId },
+            update: { $setOnInsert: { surveyId, waveId: wave.waveId, panelId: panel.panelId, memberId, tokenHash: newInvitationToken().tokenHash, remindersSent: 0, completed: false } },
             upsert: true,
           },
         })),
@@ -223,7 +212,7 @@ export function createInvitationService(deps: InvitationDependencies) {
 
   /** Refuses the send, before anything is written, when a member's name would break a header. */
   async function refuseInjectedNames(panel: Panel): Promise<void> {
-    const bad = await PanelMemberModel.findOne({ surveyId: panel.surveyId, panelId: panel.panelId, ...ACTIVE_MEMBER, name: /[\r\n]/ }, { email: 1 }).lean<{ email: string }>();
+    const bad = await findMemberWithLineBreak(panel.surveyId, panel.panelId);
     if (bad) throw new UnprocessableError(`The name of member ${bad.email.replace(/[\r\n]/g, ' ')} holds a line break, which would inject mail headers: correct it before sending`, { field: 'name' }, 'header_injection');
   }
 
@@ -341,10 +330,8 @@ export function createInvitationService(deps: InvitationDependencies) {
    * the fieldwork (`withRealMember`), else a made-up one (an analyst sees no member's details).
    */
   async function previewMails(survey: LoadedSurvey, wave: Wave, publicBase: string, { withRealMember }: { withRealMember: boolean }): Promise<{ member: string | undefined; mails: MailPreview[] }> {
-    const first = wave.panelId && withRealMember
-      ? await PanelMemberModel.findOne({ surveyId: wave.surveyId, panelId: wave.panelId }).sort({ _id: 1 }).lean<Parameters<typeof toMember>[0]>()
-      : null;
-    const member = first ? { ...toMember(first), id: SAMPLE_MEMBER.id } : SAMPLE_MEMBER;
+    const first = wave.panelId && withRealMember ? (await listMembers(wave.surveyId, wave.panelId, { limit: 1 })).members[0] : undefined;
+    const member = first ? { ...first, id: SAMPLE_MEMBER.id } : SAMPLE_MEMBER;
     const context: WaveMailContext = { config, secret, publicBase, survey, wave };
     const languages = survey.definition.languages.filter(isInterfaceLanguage);
     const mails: MailPreview[] = [];

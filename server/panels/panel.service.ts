@@ -92,7 +92,7 @@ function statusOf(member: Pick<StoredMember, 'unsubscribedAt' | 'bouncedAt'>): M
   return 'active';
 }
 
-export function toMember(doc: StoredMember): PanelMember {
+function toMember(doc: StoredMember): PanelMember {
   return {
     id: String(doc._id),
     surveyId: doc.surveyId,
@@ -255,6 +255,32 @@ async function requireMember(surveyId: string, panelId: string, memberId: string
 export async function findMemberById(memberId: string): Promise<PanelMember | undefined> {
   if (!isValidObjectId(memberId)) return undefined;
   const doc = await PanelMemberModel.findById(memberId).lean<StoredMember>();
+  return doc ? toMember(doc) : undefined;
+}
+
+/** Members by id, for a batch of invitations; a member since removed is absent. */
+export async function findMembersByIds(memberIds: readonly string[]): Promise<Map<string, PanelMember>> {
+  const docs = await PanelMemberModel.find({ _id: { $in: memberIds.filter((id) => isValidObjectId(id)) } }).lean<StoredMember[]>();
+  return new Map(docs.map((doc) => [String(doc._id), toMember(doc)]));
+}
+
+/** The ids of a panel's active members, a batch at a time along _id: a send never holds the whole panel. */
+export async function* activeMemberIdBatches(surveyId: string, panelId: string, size: number): AsyncGenerator<string[]> {
+  let after: Types.ObjectId | undefined;
+  for (;;) {
+    const batch = await PanelMemberModel.find({ surveyId, panelId, ...ACTIVE, ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(size)
+      .lean<Array<{ _id: Types.ObjectId }>>();
+    if (batch.length === 0) return;
+    after = batch.at(-1)!._id;
+    yield batch.map((member) => String(member._id));
+  }
+}
+
+/** An active member whose name holds a line break (it would inject mail headers), if any. */
+export async function findMemberWithLineBreak(surveyId: string, panelId: string): Promise<PanelMember | undefined> {
+  const doc = await PanelMemberModel.findOne({ surveyId, panelId, ...ACTIVE, name: /[\r\n]/ }).lean<StoredMember>();
   return doc ? toMember(doc) : undefined;
 }
 
