@@ -7,14 +7,17 @@ import { shiftCountsOf } from './quotas';
 export function registerQuotaHooks(): void {
   registerResponseHooks('quotas', {
     async completed(response) {
-      if (response.source === 'import') await shiftCountsOf(response, response.answers, 1);
+      if (response.source === 'import') await shiftCountsOf(response, [{ answers: response.answers, delta: 1 }]);
     },
     async edited(before, after) {
-      await shiftCountsOf(before, before.answers, -1);
-      await shiftCountsOf(after, after.answers, 1);
+      // An edit keeps the response in its wave: one read of the wave's counters serves both moves.
+      await shiftCountsOf(after, [
+        { answers: before.answers, delta: -1 },
+        { answers: after.answers, delta: 1 },
+      ]);
     },
     async deleted(response) {
-      await shiftCountsOf(response, response.answers, -1);
+      await shiftCountsOf(response, [{ answers: response.answers, delta: -1 }]);
     },
   });
 }

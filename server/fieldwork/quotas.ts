@@ -88,7 +88,7 @@ export async function fullCellFor(wave: Wave, answers: TAnswers): Promise<WaveQu
   if (cells.length === 0) return undefined;
   let counters = await readCounters(wave, cells);
   if (counters.length < cells.length) {
-    await ensureCounters(wave, cells);
+    await ensureCounters(wave, cells, counters);
     counters = await readCounters(wave, cells);
   }
   const full = counters.find((counter) => counter.count >= counter.limit);
@@ -129,14 +129,17 @@ export async function releaseQuotaCells(wave: WaveRef, cells: readonly QuotaCell
 }
 
 /**
- * Moves a complete response's cells by `delta`, whatever the limits: an import, an analyst's
- * correction or a removal is a fact the counts follow. Only cells that have a counter move: one
- * made later counts the completes it finds.
+ * Moves complete responses' cells, whatever the limits: an import, an analyst's correction or a
+ * removal is a fact the counts follow. Each shift moves the cells of its answers by its delta, in
+ * order (a correction: the old answers' -1, then the new ones' +1), from one read of the wave's
+ * counters. Only cells that have a counter move: one made later counts the completes it finds.
  */
-export async function shiftCountsOf(wave: WaveRef, answers: TAnswers, delta: 1 | -1): Promise<void> {
+export async function shiftCountsOf(wave: WaveRef, shifts: ReadonlyArray<{ answers: TAnswers; delta: 1 | -1 }>): Promise<void> {
   const counters = await QuotaCounterModel.find({ surveyId: wave.surveyId, waveId: wave.waveId }, { _id: 0, questionId: 1, optionId: 1 }).lean<QuotaCell[]>();
-  for (const cell of counters.filter((c) => answers[c.questionId] === c.optionId)) {
-    if (delta > 0) await QuotaCounterModel.updateOne(counterOf(wave, cell), { $inc: { count: 1 } });
-    else await releaseQuotaCells(wave, [cell]);
+  for (const { answers, delta } of shifts) {
+    for (const cell of counters.filter((c) => answers[c.questionId] === c.optionId)) {
+      if (delta > 0) await QuotaCounterModel.updateOne(counterOf(wave, cell), { $inc: { count: 1 } });
+      else await releaseQuotaCells(wave, [cell]);
+    }
   }
 }
