@@ -10,16 +10,16 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ReminderScheduler } from '../../server/invitations/reminder-scheduler';
 import { CAPTIC_ID, NON_USER_PAGES } from '../fixtures/captic-answers';
-import { ROOT, startTestApp, type TestApp } from '../support/app';
+import { ROOT } from '../support/app';
 import type { FormFields } from '../support/browser';
 import { createTestClock } from '../support/clock';
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp';
 import { createStaff, signInChromium, type StaffMember } from '../support/staff';
 import { wavesOf, TEST_ACTOR } from '../support/waves';
-import { launchChromium, openContext } from './support/chromium';
+import { useChromiumSuite } from './support/chromium';
 import { answerPage, currentPageId, next, submitWith } from './support/survey';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -71,31 +71,27 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
   const clock = createTestClock('2026-03-04T11:00:00Z');
   let smtp: TestSmtpServer;
   let reminders: ReminderScheduler;
-  let app: TestApp;
-  let browser: Browser;
   let organizer: Page;
   let organizerAccount: StaffMember;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
     smtp = await startTestSmtpServer();
-    app = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM, MAIL_POSTAL_ADDRESS: POSTAL_ADDRESS }, { clock, mail: true });
-    await app.reset();
+  });
+  const suite = useChromiumSuite({
+    env: () => ({ SMTP_URL: smtp.url, MAIL_FROM, MAIL_POSTAL_ADDRESS: POSTAL_ADDRESS }),
+    app: { clock, mail: true },
+    story: true,
+  });
+  before(async () => {
     // The app's background work runs the mail hooks and the reminders as boot does; the reminders
     // only when runOnce() is called, on the test clock, instead of every minute.
-    reminders = app.reminders!;
+    reminders = suite.app.reminders!;
     // The demonstration wave is open on a fresh start: while it is, no other wave may open.
-    await wavesOf(app).closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
-    organizerAccount = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID], name: 'Claire Durand' });
-    browser = await launchChromium();
-    const context = await openContext(browser, { locale: 'en-GB' });
-    contexts.push(context);
-    organizer = await context.newPage();
+    await wavesOf(suite.app).closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
+    organizerAccount = await createStaff(suite.app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID], name: 'Claire Durand' });
+    organizer = await suite.newPage({ locale: 'en-GB' });
   });
   after(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await browser?.close();
-    await app?.close();
     await smtp?.stop();
   });
 
@@ -108,9 +104,9 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
   }
 
   it('imports the panel from a CSV file, through a report that lists the invalid address and the duplicate', async () => {
-    await signInChromium(organizer, app, organizerAccount);
-    await organizer.goto(`${app.url}${SURVEY_PAGE}`);
-    await Promise.all([organizer.waitForURL(`${app.url}${SURVEY_PAGE}/panels`), organizer.locator('#panels-link').click()]);
+    await signInChromium(organizer, suite.app, organizerAccount);
+    await organizer.goto(`${suite.app.url}${SURVEY_PAGE}`);
+    await Promise.all([organizer.waitForURL(`${suite.app.url}${SURVEY_PAGE}/panels`), organizer.locator('#panels-link').click()]);
     await organizer.locator('#panelId').fill(PANEL_ID);
     await organizer.locator('#name').fill('CAP-TIC professionals');
     expect(await submitWith(organizer, organizer.locator('#new-panel button[type="submit"]'))).to.equal(303);
@@ -146,7 +142,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
   });
 
   it('makes a panel wave in the console, previews the invitation and sends the invitations', async () => {
-    await organizer.goto(`${app.url}${SURVEY_PAGE}`);
+    await organizer.goto(`${suite.app.url}${SURVEY_PAGE}`);
     await organizer.locator('#waveId').fill(FIRST_WAVE);
     await organizer.locator('#label_fr').fill('Mars 2026');
     await organizer.locator('#label_en').fill('March 2026');
@@ -166,7 +162,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     expect(wave).to.deep.include({ status: 'open', accessMode: 'panel', panelId: PANEL_ID, reminderDays: [5], anonymous: false });
 
     await organizer.locator('.wave-nav a[href$="/invitations"]').click();
-    await organizer.waitForURL(`${app.url}${FIRST_WAVE_PAGE}/invitations`);
+    await organizer.waitForURL(`${suite.app.url}${FIRST_WAVE_PAGE}/invitations`);
     expect(await textOf(organizer, '#count-members')).to.equal('3');
     expect(await textOf(organizer, '#count-invited')).to.equal('0');
     // The invitation and the reminder as each language's members will read them, before anything is sent.
@@ -216,9 +212,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
   });
 
   it('lets Ana answer from the link in her mail, without asking her company size again', async () => {
-    const context = await openContext(browser, { locale: 'fr-FR' });
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await suite.newPage({ locale: 'fr-FR' });
     const link = personalLinkIn(messageTo(ANA.email).text);
     expect((await page.goto(link))?.status()).to.equal(200);
     await page.locator('#consent').check();
@@ -258,7 +252,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     // Nothing more is due: a second run queues nothing.
     expect(await reminders.runOnce()).to.equal(0);
 
-    await organizer.goto(`${app.url}${FIRST_WAVE_PAGE}/invitations`);
+    await organizer.goto(`${suite.app.url}${FIRST_WAVE_PAGE}/invitations`);
     expect(await textOf(organizer, '#count-invited')).to.equal('3');
     expect(await textOf(organizer, '#count-reminded')).to.equal('2');
     expect(await textOf(organizer, '#count-completed')).to.equal('1');
@@ -270,9 +264,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     const reminder = smtp.messages.slice(3).find((m) => recipientOf(m) === BOB.email)!;
     const link = unsubscribeLinkIn(reminder.text);
     expect(reminder.headers.get('list-unsubscribe')).to.equal(`<${link}>`);
-    const context = await openContext(browser, { locale: 'en-GB' });
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await suite.newPage({ locale: 'en-GB' });
     expect((await page.goto(link))?.status()).to.equal(200);
     // Opening the link (as a mail scanner would) unsubscribes nobody: the button does.
     expect((await memberOf(BOB.email)).unsubscribedAt).to.equal(undefined);
@@ -285,11 +277,11 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
   });
 
   it('closes the wave, copies it into the next one and invites Ana and Chloé, not Bob', async () => {
-    await organizer.goto(`${app.url}${FIRST_WAVE_PAGE}`);
+    await organizer.goto(`${suite.app.url}${FIRST_WAVE_PAGE}`);
     expect(await submitWith(organizer, organizer.locator('#close-wave button'))).to.equal(303);
     expect(await textOf(organizer, '#wave-phase')).to.equal('Closed');
 
-    await organizer.goto(`${app.url}${SURVEY_PAGE}`);
+    await organizer.goto(`${suite.app.url}${SURVEY_PAGE}`);
     await organizer.locator('#waveId').fill(NEXT_WAVE);
     await organizer.locator('#label_fr').fill('Mars 2027');
     await organizer.locator('#label_en').fill('March 2027');
@@ -304,7 +296,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     expect(wave).to.deep.include({ status: 'open', accessMode: 'panel', panelId: PANEL_ID, reminderDays: [5], copiedFrom: FIRST_WAVE });
 
     await organizer.locator('.wave-nav a[href$="/invitations"]').click();
-    await organizer.waitForURL(`${app.url}${NEXT_WAVE_PAGE}/invitations`);
+    await organizer.waitForURL(`${suite.app.url}${NEXT_WAVE_PAGE}/invitations`);
     expect(await submitWith(organizer, organizer.locator('#send-invitations button[type="submit"]'))).to.equal(303);
     expect(await textOf(organizer, '#notice')).to.equal('Invitations sent: 2 message(s) queued; 0 already invited; 1 unsubscribed and 0 bounced not invited.');
     expect(await textOf(organizer, '#count-members')).to.equal('3');
@@ -325,7 +317,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
   });
 
   it('shows each member’s history wave by wave on the panel', async () => {
-    await organizer.goto(`${app.url}${PANEL_PAGE}`);
+    await organizer.goto(`${suite.app.url}${PANEL_PAGE}`);
     await organizer.locator('#members a', { hasText: BOB.email }).click();
     await organizer.waitForURL(/\/members\/[^/]+$/);
     expect(await textOf(organizer, '#member-status')).to.equal('unsubscribed');
@@ -337,7 +329,7 @@ describe('Panels end to end in Chromium: import, invitations, reminders and an u
     ]);
     await screenshot(organizer, 'member-history');
 
-    await organizer.goto(`${app.url}${PANEL_PAGE}`);
+    await organizer.goto(`${suite.app.url}${PANEL_PAGE}`);
     await organizer.locator('#members a', { hasText: ANA.email }).click();
     await organizer.waitForURL(/\/members\/[^/]+$/);
     expect(await textOf(organizer, '#member-status')).to.equal('reachable');

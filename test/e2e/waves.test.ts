@@ -11,17 +11,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createLogger } from '../../server/lib/logger';
 import { importResponses } from '../../server/responses/import.service';
 import { createWaveLifecycle } from '../../server/waves/wave-lifecycle.service';
 import { forgetWaves } from '../../server/waves/wave.service';
 import { CAPTIC_ID, NON_USER_PAGES } from '../fixtures/captic-answers';
 import { buildCaptic250, captic250AsJsonLines } from '../fixtures/captic-250';
-import { ROOT, startTestApp, type TestApp } from '../support/app';
+import { ROOT } from '../support/app';
 import { createTestClock } from '../support/clock';
 import { createStaff, signInChromium, type StaffMember } from '../support/staff';
-import { launchChromium, openContext } from './support/chromium';
+import { useChromiumSuite, type ChromiumSuite } from './support/chromium';
 import { answerAndContinue, currentPageId, next, submitWith } from './support/survey';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -73,11 +73,9 @@ async function textOf(page: Page, selector: string): Promise<string> {
 }
 
 /** A new respondent: a fresh context on the survey's intro, consent given, on the first page. */
-async function startRespondent(browser: Browser, contexts: BrowserContext[], app: TestApp, locale: string): Promise<Page> {
-  const context = await openContext(browser, { locale });
-  contexts.push(context);
-  const page = await context.newPage();
-  expect((await page.goto(`${app.url}/s/${CAPTIC_ID}`))?.status()).to.equal(200);
+async function startRespondent(suite: ChromiumSuite, locale: string): Promise<Page> {
+  const page = await suite.newPage({ locale });
+  expect((await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`))?.status()).to.equal(200);
   await page.locator('#consent').check();
   expect(await submitWith(page, page.locator('form[action$="/start"] button[type="submit"]'))).to.equal(303);
   expect(await currentPageId(page)).to.equal('social_use');
@@ -94,24 +92,20 @@ async function answerToTheEnd(page: Page): Promise<string[]> {
 describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to comparison', function () {
   this.timeout(60_000);
   const clock = createTestClock('2012-02-20T09:00:00Z');
-  let app: TestApp;
-  let browser: Browser;
   let organizer: Page;
   let organizerAccount: StaffMember;
   let workDir: string;
   let uploadedFingerprint: string;
   let fileFingerprint: string;
-  const contexts: BrowserContext[] = [];
+  const suite = useChromiumSuite({ app: { clock }, story: true });
 
   before(async () => {
-    app = await startTestApp({}, { clock });
-    await app.reset();
-    const survey = app.catalog.require(CAPTIC_ID);
+    const survey = suite.app.catalog.require(CAPTIC_ID);
     fileFingerprint = survey.fingerprint;
     const imported = await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines(), now: clock.now() });
     expect(imported.imported).to.equal(250);
 
-    const lifecycle = createWaveLifecycle({ catalog: app.catalog, logger: createLogger(app.config), clock });
+    const lifecycle = createWaveLifecycle({ catalog: suite.app.catalog, logger: createLogger(suite.app.config), clock });
     await lifecycle.setSettings(CAPTIC_ID, '2011-03', { targetSample: 250 }, ACTOR);
     // March 2011 is closed, and the quota service rightly refuses to change a closed wave's
     // quotas: the quotas it ran with are written as its record would hold them.
@@ -120,26 +114,20 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
     // The demonstration wave is open on a fresh start: while it is, no other wave may open.
     await lifecycle.closeWave(CAPTIC_ID, 'demo', ACTOR);
 
-    organizerAccount = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID], name: 'Claire Durand' });
+    organizerAccount = await createStaff(suite.app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID], name: 'Claire Durand' });
     workDir = await mkdtemp(path.join(tmpdir(), 'barometer-waves-'));
-    browser = await launchChromium();
-    const context = await openContext(browser, { locale: 'fr-FR' });
-    contexts.push(context);
-    organizer = await context.newPage();
+    organizer = await suite.newPage({ locale: 'fr-FR' });
   });
   after(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await browser?.close();
-    await app?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
   it('takes an uploaded definition with one question reworded and lists it as a version', async () => {
-    await signInChromium(organizer, app, organizerAccount);
+    await signInChromium(organizer, suite.app, organizerAccount);
     const file = path.join(workDir, 'captic-2012.yaml');
     await writeFile(file, await rewordedDefinition());
 
-    await organizer.goto(`${app.url}${SURVEY_PAGE}/versions`);
+    await organizer.goto(`${suite.app.url}${SURVEY_PAGE}/versions`);
     await organizer.locator('#definition').setInputFiles(file);
     expect(await submitWith(organizer, organizer.locator('#upload-version button[type="submit"]'))).to.equal(303);
     const notice = await textOf(organizer, '.notice');
@@ -161,9 +149,9 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
   });
 
   it('launches wave 2012-03 from the survey page, copying 2011-03 and pinned to the upload', async () => {
-    await organizer.goto(`${app.url}/admin`);
+    await organizer.goto(`${suite.app.url}/admin`);
     await organizer.locator(`#survey-${CAPTIC_ID} a`).click();
-    await organizer.waitForURL(`${app.url}${SURVEY_PAGE}`);
+    await organizer.waitForURL(`${suite.app.url}${SURVEY_PAGE}`);
     // The upload page is a link away for an organizer.
     expect(await organizer.locator('#versions-link').getAttribute('href')).to.equal(`/admin/surveys/${CAPTIC_ID}/versions`);
     await organizer.locator('#waveId').fill('2012-03');
@@ -182,7 +170,7 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
 
     // The quotas came along: the wave's Quotas tab shows them, none counted yet.
     await organizer.locator('.wave-nav a', { hasText: 'Quotas' }).click();
-    await organizer.waitForURL(`${app.url}${WAVE_PAGE}/quotas`);
+    await organizer.waitForURL(`${suite.app.url}${WAVE_PAGE}/quotas`);
     expect(await textOf(organizer, `tr[data-cell="${CELL}"] .quota-count`)).to.equal('0 / 150');
     expect(await textOf(organizer, 'tr[data-cell="company_size.pme"] .quota-count')).to.equal('0 / 60');
 
@@ -192,7 +180,7 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
 
   it('shows the reworded question with its old and new wording side by side, as a break in series', async () => {
     await organizer.locator('.wave-nav a', { hasText: 'Questionnaire et changements' }).click();
-    await organizer.waitForURL(`${app.url}${WAVE_PAGE}/changes`);
+    await organizer.waitForURL(`${suite.app.url}${WAVE_PAGE}/changes`);
     const rows = organizer.locator('.changes-table tbody tr');
     expect(await rows.count(), await textOf(organizer, 'main')).to.equal(1);
     const row = organizer.locator(`tr[data-ref="question:${REWORDED.questionId}"]`);
@@ -212,7 +200,7 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
 
   it('previews the draft wave in test mode, with the new wording, and comes back to the console', async () => {
     await organizer.locator('.wave-nav a', { hasText: 'Réponses et test' }).click();
-    await organizer.waitForURL(`${app.url}${WAVE_PAGE}/responses`);
+    await organizer.waitForURL(`${suite.app.url}${WAVE_PAGE}/responses`);
     expect(await submitWith(organizer, organizer.getByRole('button', { name: 'Répondre en mode test' }))).to.equal(303);
 
     expect(await currentPageId(organizer)).to.equal('social_use');
@@ -227,18 +215,18 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
     const [test] = await db().collection('responses').find({ surveyId: CAPTIC_ID, waveId: '2012-03' }).toArray();
     expect(test).to.deep.include({ test: true, status: 'partial', fingerprint: uploadedFingerprint, lastPageId: 'information' });
 
-    await organizer.goto(`${app.url}${WAVE_PAGE}`);
+    await organizer.goto(`${suite.app.url}${WAVE_PAGE}`);
     expect(await textOf(organizer, '#wave-target')).to.equal('0 sur 250');
   });
 
   it('tightens the respondents’ quota cell to one complete and opens the wave', async () => {
-    await organizer.goto(`${app.url}${WAVE_PAGE}/quotas?question=company_size`);
+    await organizer.goto(`${suite.app.url}${WAVE_PAGE}/quotas?question=company_size`);
     await organizer.locator('#limit-tpe').fill('1');
     expect(await submitWith(organizer, organizer.locator('#quota-limits button[type="submit"]'))).to.equal(303);
     expect(await textOf(organizer, '.notice')).to.equal('Quotas enregistrés.');
     expect(await textOf(organizer, `tr[data-cell="${CELL}"] .quota-count`)).to.equal('0 / 1');
 
-    await organizer.goto(`${app.url}${WAVE_PAGE}`);
+    await organizer.goto(`${suite.app.url}${WAVE_PAGE}`);
     expect(await submitWith(organizer, organizer.locator('#open-wave button'))).to.equal(303);
     expect(await textOf(organizer, '.notice')).to.equal('Vague ouverte : les répondants peuvent répondre.');
     expect(await textOf(organizer, '#wave-phase')).to.equal('Ouverte');
@@ -249,13 +237,13 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
   });
 
   it('lets one respondent of the cell complete and screens out the next when the cell is full', async () => {
-    const first = await startRespondent(browser, contexts, app, 'en-GB');
+    const first = await startRespondent(suite, 'en-GB');
     expect(await textOf(first, '#survey-form')).to.contain(REWORDED.after.en);
     expect(await first.locator('.test-mode-banner').count()).to.equal(0);
     expect(await answerToTheEnd(first)).to.deep.equal(['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project', 'profile']);
     expect(new URL(first.url()).pathname).to.equal(`/s/${CAPTIC_ID}/thanks`);
 
-    const second = await startRespondent(browser, contexts, app, 'fr-FR');
+    const second = await startRespondent(suite, 'fr-FR');
     expect(await answerToTheEnd(second)).to.deep.equal(['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project', 'profile']);
     expect(new URL(second.url()).pathname).to.equal(`/s/${CAPTIC_ID}/screened-out`);
     expect(await textOf(second, 'h1')).to.equal('Merci de votre participation');
@@ -269,14 +257,14 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
     ]);
     expect(responses[1]!.screenedOut).to.deep.include({ questionId: 'company_size', optionId: 'tpe' });
 
-    await organizer.goto(`${app.url}${WAVE_PAGE}/quotas`);
+    await organizer.goto(`${suite.app.url}${WAVE_PAGE}/quotas`);
     expect(await textOf(organizer, `tr[data-cell="${CELL}"] td`)).to.equal('1 / 1 pleine');
   });
 
   it('closes the wave with no grace period: the respondent still answering and a newcomer meet the closed page', async () => {
-    const latecomer = await startRespondent(browser, contexts, app, 'fr-FR');
+    const latecomer = await startRespondent(suite, 'fr-FR');
 
-    await organizer.goto(`${app.url}${WAVE_PAGE}`);
+    await organizer.goto(`${suite.app.url}${WAVE_PAGE}`);
     await organizer.locator('#graceMinutes').fill('0');
     expect(await submitWith(organizer, organizer.locator('#wave-schedule button[type="submit"]'))).to.equal(303);
     expect(await textOf(organizer, '.notice')).to.equal('Dates enregistrées.');
@@ -291,10 +279,8 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
     expect(await next(latecomer)).to.equal(410);
     expect(await textOf(latecomer, 'h1')).to.equal('Cette enquête est close');
 
-    const newcomerContext = await openContext(browser, { locale: 'en-GB' });
-    contexts.push(newcomerContext);
-    const newcomer = await newcomerContext.newPage();
-    expect((await newcomer.goto(`${app.url}/s/${CAPTIC_ID}`))?.status()).to.equal(410);
+    const newcomer = await suite.newPage({ locale: 'en-GB' });
+    expect((await newcomer.goto(`${suite.app.url}/s/${CAPTIC_ID}`))?.status()).to.equal(410);
     expect(await textOf(newcomer, 'h1')).to.equal('This survey is closed');
     expect(await textOf(newcomer, 'main')).to.contain('It was open from');
     await screenshot(newcomer, 'closed');
@@ -313,10 +299,10 @@ describe('Waves end to end in Chromium: a new edition of CAP-TIC from upload to 
       .slice(0, 60)
       .map((record, i) => JSON.stringify({ ...record, external_id: `panel-2012-${i + 1}` }))
       .join('\n');
-    const imported = await importResponses({ survey: app.catalog.require(CAPTIC_ID), wave: '2012-03', format: 'jsonl', content: panel, now: clock.now() });
+    const imported = await importResponses({ survey: suite.app.catalog.require(CAPTIC_ID), wave: '2012-03', format: 'jsonl', content: panel, now: clock.now() });
     expect(imported.imported).to.equal(60);
 
-    await organizer.goto(`${app.url}${WAVE_PAGE}/report`);
+    await organizer.goto(`${suite.app.url}${WAVE_PAGE}/report`);
     await organizer.locator('nav.compare-waves a', { hasText: '2011-03' }).click();
     await organizer.waitForURL(/[?&]compare=2011-03/);
     expect(await textOf(organizer, '#compared-with')).to.contain('Évolutions depuis la vague 2011-03 (250 répondants).');

@@ -2,7 +2,7 @@
 // not installed the suite fails with the command that installs it, instead of skipping.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../support/app';
+import { startTestApp, type TestApp, type TestAppOptions } from '../../support/app';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -41,30 +41,53 @@ export async function openContext(browser: Browser, options: BrowserContextOptio
 export interface ChromiumSuite {
   /** The app under test, started once for the file. */
   readonly app: TestApp;
-  /** A page in a fresh context (its own cookies), closed after the test. */
+  /** A page in a fresh context (its own cookies), closed after the test (after the file, in a story). */
   newPage(options?: BrowserContextOptions): Promise<Page>;
+}
+
+export interface ChromiumSuiteOptions {
+  /**
+   * The app's environment, read when it starts: it may name what an earlier `before` hook of the
+   * suite started (a test SMTP server's URL).
+   */
+  env?: () => Record<string, string>;
+  /** How the app starts (a test clock, the mail worker), as startTestApp takes it. */
+  app?: TestAppOptions;
+  /**
+   * The file's tests are one story, in order: the database is emptied once, before the suite's
+   * own `before` hooks set the story up, and pages stay open from test to test until the file ends.
+   */
+  story?: boolean;
 }
 
 /**
  * What every browser test file sets up: the app and one Chromium for the file, an empty
- * database before each test, and the contexts a test opened closed after it.
+ * database before each test (before the first, in a story), and the contexts a test opened
+ * closed after it (after the file, in a story). Call it inside `describe`, before the suite's own
+ * hooks, which then see the app started.
  */
-export function useChromiumSuite(): ChromiumSuite {
+export function useChromiumSuite(options: ChromiumSuiteOptions = {}): ChromiumSuite {
+  const { env, story = false } = options;
   let app: TestApp | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
+  const closeContexts = async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  };
   before(async () => {
-    app = await startTestApp();
+    app = await startTestApp(env?.(), options.app);
+    if (story) await app.reset();
     browser = await launchChromium();
   });
   after(async () => {
+    await closeContexts();
     await browser?.close();
     await app?.close();
   });
-  beforeEach(() => app!.reset());
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
+  if (!story) {
+    beforeEach(() => app!.reset());
+    afterEach(closeContexts);
+  }
   return {
     get app() {
       if (!app) throw new Error('the app starts in the suite\'s before hook');
