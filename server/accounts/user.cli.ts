@@ -2,7 +2,6 @@
 // first admin without the setup page, and the way back in when every admin is locked out.
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
 import type { Config } from '../lib/config';
-import { openDatabase, type OpenDatabase } from '../lib/database';
 import { AppError } from '../lib/errors';
 import { loadSurveyDirectory, SurveyDefinitionError } from '../surveys/survey.loader';
 import type { AuditActor } from '../audit/audit.service';
@@ -11,7 +10,7 @@ import { accountStatus, formatUtcMinute } from './account-display';
 import { passwordLinkUrl } from './password-link';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { ROLES } from './user.model';
-import { CommandRefusal, commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError } from '../lib/command-line';
+import { CommandRefusal, commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError, withDatabase } from '../lib/command-line';
 
 const USAGE = `Usage:
   npm run user:create -- --email EMAIL --role ${ROLES.join('|')} [--name NAME] [--grant SURVEY_ID ...]
@@ -163,18 +162,14 @@ async function main(argv: string[]): Promise<number> {
 
   const { config, logger } = commandSetup();
 
-  let database: OpenDatabase | undefined;
+  const surveyIds = await surveyIdsFor(config, args.grants);
+  const accounts = createAccountService({ logger, knownSurveyIds: () => surveyIds });
   try {
-    const surveyIds = await surveyIdsFor(config, args.grants);
-    database = await openDatabase(config, logger, { role: 'cli' });
-    const accounts = createAccountService({ logger, knownSurveyIds: () => surveyIds });
-    await run(args, accounts, config, { via: 'cli' });
+    await withDatabase(config, logger, () => run(args, accounts, config, { via: 'cli' }));
     return EXIT_OK;
   } catch (error) {
     if (error instanceof AppError && error.code === 'account_not_found') throw new CommandRefusal(`No account for ${args.email ?? ''}. See npm run user:list.`);
     throw error;
-  } finally {
-    await database?.close();
   }
 }
 

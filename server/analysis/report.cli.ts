@@ -3,11 +3,10 @@
 // Prints a wave's figures. With --json, standard output carries exactly the figures API's JSON
 // and nothing else. Works whether or not the app is running (see server/lib/database.ts).
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../lib/database';
 import { localize } from '../surveys/localize';
 import { createSurveyCatalog } from '../surveys/survey.catalog';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
-import { EXIT_OK, EXIT_USAGE, runCommand } from '../lib/command-line';
+import { EXIT_OK, EXIT_USAGE, runCommand, withDatabase } from '../lib/command-line';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { ZFiguresQuery } from './figures/figures.schemas';
 import { createFiguresService } from './figures/figures.service';
@@ -116,8 +115,7 @@ async function main(argv: string[]): Promise<number> {
 
   const { config, surveys, survey, logger } = await setUpSurveyCli(values.survey);
   const catalog = createSurveyCatalog(surveys);
-  const database = await openDatabase(config, logger, { role: 'cli' });
-  try {
+  return withDatabase(config, logger, async () => {
     const service = createFiguresService(catalog);
     const request = { surveyId: survey.definition.id, wave: values.wave ?? 'current', lowBaseBelow: config.LOW_BASE_THRESHOLD };
     if (values.json) {
@@ -131,9 +129,7 @@ async function main(argv: string[]): Promise<number> {
     const statements = renderStatements(survey.definition, byBase, lang).map((s) => s.plain);
     process.stdout.write(formatText(survey.definition, figures, lang, statements));
     return EXIT_OK;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 await runCommand(main);

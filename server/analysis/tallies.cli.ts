@@ -3,11 +3,10 @@
 // after a response is written; a process killed between the two writes (a standalone MongoDB has
 // no transactions) leaves them one response short, and this puts them right.
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../lib/database';
 import { streamCompleteAnswers } from '../responses/response.service';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
 import { createSurveyCatalog } from '../surveys/survey.catalog';
-import { EXIT_OK, EXIT_USAGE, runCommand } from '../lib/command-line';
+import { EXIT_OK, EXIT_USAGE, runCommand, withDatabase } from '../lib/command-line';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
 import { tallyTargetFor } from './tally/tally.hooks';
 import { rebuildTallies } from './tally/tally.service';
@@ -27,17 +26,14 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   const { config, surveys, survey, logger } = await setUpSurveyCli(values.survey);
-  const database = await openDatabase(config, logger, { role: 'cli' });
-  try {
+  return withDatabase(config, logger, async () => {
     const wave = await findWave(survey.definition.id, values.wave ?? CURRENT_WAVE);
     // Counted as the live counters count them: with the version the wave pins, not the file's.
     const pinned = await createSurveyCatalog(surveys).forWave(wave);
     const count = await rebuildTallies(tallyTargetFor(pinned.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
     console.log(`Rebuilt the live counters of ${survey.definition.id}, wave ${wave.waveId}, from ${count} complete responses.`);
     return EXIT_OK;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 await runCommand(main);

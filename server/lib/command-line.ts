@@ -1,11 +1,12 @@
 // What every `npm run` command shares: its exit codes, reading its arguments with a usage text
-// printed on a mistake or on --help, its settings and logger, and how it ends.
+// printed on a mistake or on --help, its settings and logger, its database, and how it ends.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { ConfigError, getConfig, type Config } from './config';
+import { openDatabase } from './database';
 import { AppError } from './errors';
 import { createLogger, type Logger } from './logger';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 export const EXIT_OK = 0;
 /** The command ran and refused or failed: nothing was changed. */
@@ -71,6 +72,19 @@ export function commandSetup(): { config: Config; logger: Logger } {
   }
   const logger = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, NODE_ENV: config.NODE_ENV }, 'stderr');
   return { config, logger };
+}
+
+/**
+ * Runs `work` on the database of the running app (or the one DATA_DIR / MONGODB_URI name), and
+ * closes it however `work` ends.
+ */
+export async function withDatabase<T>(config: Config, logger: Logger, work: () => Promise<T>): Promise<T> {
+  const database = await openDatabase(config, logger, { role: 'cli' });
+  try {
+    return await work();
+  } finally {
+    await database.close();
+  }
 }
 
 /**

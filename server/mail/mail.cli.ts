@@ -3,9 +3,8 @@
 // worker: leases keep two workers from sending one message); `status` counts the outbox;
 // `retry-failed` queues again what ran out of attempts, audited as the console's button is.
 // Exit codes: 0 done, 1 refused, 2 wrong usage.
-import { openDatabase } from '../lib/database';
 import { systemClock } from '../lib/clock';
-import { commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError } from '../lib/command-line';
+import { commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import { resolveSecret } from '../lib/secret';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { loadSurveyCatalog } from '../surveys/survey.catalog';
@@ -115,8 +114,7 @@ async function main(argv: string[]): Promise<number> {
   const args = readCommandLine(argv, readArgs, USAGE);
   if (typeof args === 'number') return args;
   const { config, logger } = commandSetup();
-  const database = await openDatabase(config, logger, { role: 'cli' });
-  try {
+  await withDatabase(config, logger, async () => {
     switch (args.command) {
       case 'worker':
         await runWorker(args, config, logger);
@@ -131,10 +129,8 @@ async function main(argv: string[]): Promise<number> {
         break;
       }
     }
-    return EXIT_OK;
-  } finally {
-    await database.close();
-  }
+  });
+  return EXIT_OK;
 }
 
 await runCommand(main);

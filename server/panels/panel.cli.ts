@@ -4,9 +4,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { openDatabase, type OpenDatabase } from '../lib/database';
 import { systemClock } from '../lib/clock';
-import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError } from '../lib/command-line';
+import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
@@ -208,14 +207,10 @@ async function main(argv: string[]): Promise<number> {
   const args = readCommandLine(argv, readArgs, USAGE);
   if (typeof args === 'number') return args;
   const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
-  let database: OpenDatabase | undefined;
-  try {
-    database = await openDatabase(config, logger, { role: 'cli' });
+  return withDatabase(config, logger, async () => {
     await registerSurvey(survey, logger);
-    return await run(args, survey, surveys, logger);
-  } finally {
-    await database?.close();
-  }
+    return run(args, survey, surveys, logger);
+  });
 }
 
 await runCommand(main);

@@ -4,7 +4,6 @@
 // records, records already imported, nothing new), 2 wrong usage.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { openDatabase, type OpenDatabase } from '../lib/database';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
 import { followResponseChanges } from '../response-followers';
 import { recordAudit } from '../audit/audit.service';
@@ -12,7 +11,7 @@ import type { Logger } from '../lib/logger';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
 import { CURRENT_WAVE } from '../waves/wave.service';
 import { formatLineProblem, ImportFileError, importResponses, type DuplicateRecord, type ImportFormat, type ImportReport } from './import.service';
-import { EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError } from '../lib/command-line';
+import { EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError, withDatabase } from '../lib/command-line';
 
 const USAGE = `Usage: npm run responses:import -- --survey ID [--wave WAVE] [--skip-invalid] [--skip-duplicates] [--dry-run] [--format jsonl|csv] FILE
 
@@ -216,18 +215,18 @@ async function main(argv: string[]): Promise<number> {
 
   const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
 
-  let database: OpenDatabase | undefined;
   try {
-    database = await openDatabase(config, logger, { role: 'cli' });
-    // As boot does: record this definition version (exports and codebooks look it up by
-    // fingerprint) and seed the survey's waves on a fresh database.
-    await registerSurvey(survey);
-    // Imported responses move the live counters and quota counts exactly as web responses do.
-    followResponseChanges(createSurveyCatalog(surveys));
-    const { wave, format, skipInvalid, skipDuplicates, dryRun } = args;
-    const report = await importResponses({ survey, wave, format, content, skipInvalid, skipDuplicates, dryRun });
-    await auditImport(args, report, logger);
-    return printReport(args, report);
+    return await withDatabase(config, logger, async () => {
+      // As boot does: record this definition version (exports and codebooks look it up by
+      // fingerprint) and seed the survey's waves on a fresh database.
+      await registerSurvey(survey);
+      // Imported responses move the live counters and quota counts exactly as web responses do.
+      followResponseChanges(createSurveyCatalog(surveys));
+      const { wave, format, skipInvalid, skipDuplicates, dryRun } = args;
+      const report = await importResponses({ survey, wave, format, content, skipInvalid, skipDuplicates, dryRun });
+      await auditImport(args, report, logger);
+      return printReport(args, report);
+    });
   } catch (error) {
     if (error instanceof ImportFileError) {
       printProblems(error);
@@ -235,8 +234,6 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_FAILED;
     }
     throw error;
-  } finally {
-    await database?.close();
   }
 }
 

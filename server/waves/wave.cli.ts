@@ -1,9 +1,8 @@
 // `npm run wave -- list|create|schedule|open|close ...`: a survey's waves from the server's terminal,
 // with the same use cases, rules and audit trail as the console (wave-lifecycle.service.ts).
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
-import { openDatabase, type OpenDatabase } from '../lib/database';
 import { systemClock } from '../lib/clock';
-import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError } from '../lib/command-line';
+import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
@@ -184,20 +183,18 @@ async function main(argv: string[]): Promise<number> {
   if (typeof args === 'number') return args;
 
   const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
-  let database: OpenDatabase | undefined;
   try {
-    database = await openDatabase(config, logger, { role: 'cli' });
-    // As boot does: the file's version is recorded, and a fresh database gets the seeded waves.
-    await registerSurvey(survey, logger);
-    await run(args, survey, surveys, logger);
+    await withDatabase(config, logger, async () => {
+      // As boot does: the file's version is recorded, and a fresh database gets the seeded waves.
+      await registerSurvey(survey, logger);
+      await run(args, survey, surveys, logger);
+    });
     return EXIT_OK;
   } catch (error) {
     // A wrong date given to schedule is known only once the survey's zone is: still a usage mistake.
     if (!(error instanceof UsageError)) throw error;
     console.error(`${error.message}\n\n${USAGE}`);
     return EXIT_USAGE;
-  } finally {
-    await database?.close();
   }
 }
 
