@@ -39,7 +39,7 @@ export async function readCounters(wave: WaveRef, cells: readonly QuotaCell[]): 
 }
 
 /** The counted completes of a wave in a cell: where a counter made late starts from. */
-export async function countCompletesIn(wave: WaveRef, cell: QuotaCell): Promise<number> {
+async function countCompletesIn(wave: WaveRef, cell: QuotaCell): Promise<number> {
   const filter = { surveyId: wave.surveyId, waveId: wave.waveId, status: 'complete', ...COUNTED, [`answers.${cell.questionId}`]: cell.optionId };
   // The cast: mongoose infers an index signature for the response schema that no `$ne` satisfies.
   return ResponseModel.countDocuments(filter as unknown as NonNullable<Parameters<typeof ResponseModel.countDocuments>[0]>);

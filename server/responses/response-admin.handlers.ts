@@ -36,11 +36,11 @@ function surveyAdminPath(surveyId: string): string {
   return `/admin/surveys/${encodeURIComponent(surveyId)}`;
 }
 
-export function waveResponsesPath(surveyId: string, waveId: string): string {
+function waveResponsesPath(surveyId: string, waveId: string): string {
   return `${surveyAdminPath(surveyId)}/waves/${encodeURIComponent(waveId)}/responses`;
 }
 
-export function responsePath(surveyId: string, responseId: string): string {
+function responsePath(surveyId: string, responseId: string): string {
   return `${surveyAdminPath(surveyId)}/responses/${encodeURIComponent(responseId)}`;
 }
 

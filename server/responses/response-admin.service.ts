@@ -26,7 +26,7 @@ import {
 } from './response.service';
 
 /** Rows of the responses list on one page. */
-export const RESPONSES_PER_PAGE = 50;
+const RESPONSES_PER_PAGE = 50;
 export const VOID_REASON_LENGTH = { min: 3, max: 500 } as const;
 
 /** A wave's responses by status (test responses apart), and its test responses of any status. */

@@ -252,10 +252,6 @@ export async function* streamCompleteAnswers(surveyId: string, waveId: string): 
   }
 }
 
-export async function countCompleteResponses(surveyId: string, waveId: string): Promise<number> {
-  return ResponseModel.countDocuments(countedComplete(surveyId, waveId));
-}
-
 /**
  * Changes the answers of a complete response (an analyst's correction). The new answers pass the
  * same validation as the web form's; the live tallies move from the old answers to the new.

@@ -19,7 +19,7 @@ export function phaseOf(wave: Timed, now: Date): WavePhase {
 }
 
 /** When the wave stopped taking new respondents: the organizer's closing or its close time. */
-export function closedMoment(wave: Timed, now: Date): Date | undefined {
+function closedMoment(wave: Timed, now: Date): Date | undefined {
   if (phaseOf(wave, now) !== 'closed') return undefined;
   if (wave.status === 'closed') return wave.closedAt ?? wave.closesAt;
   return wave.closesAt;
