@@ -130,3 +130,32 @@ export async function outboxCounts(about: MailAbout, purpose?: MailPurpose): Pro
   for (const row of rows) counts[row._id] = row.count;
   return counts;
 }
+
+/** A message as a panel member's history lists it: what it was, where it went, no bodies. */
+export interface MessageSummary {
+  id: string;
+  purpose: string;
+  status: string;
+  subject: string;
+  waveId?: string;
+  createdAt?: Date;
+  sentAt?: Date;
+  finishedAt?: Date;
+  lastError?: string;
+}
+
+/** The messages about something, oldest first (a member's: about.surveyId and about.memberId). */
+export async function messagesAbout(about: MailAbout): Promise<MessageSummary[]> {
+  const docs = await OutboxModel.find(aboutFilter(about), { text: 0, html: 0, headers: 0 }).sort({ createdAt: 1 }).lean();
+  return docs.map((doc) => ({
+    id: String(doc._id),
+    purpose: doc.purpose,
+    status: doc.status,
+    subject: doc.subject,
+    ...(doc.about?.waveId ? { waveId: doc.about.waveId } : {}),
+    ...(doc.createdAt ? { createdAt: doc.createdAt } : {}),
+    ...(doc.sentAt ? { sentAt: doc.sentAt } : {}),
+    ...(doc.finishedAt ? { finishedAt: doc.finishedAt } : {}),
+    ...(doc.lastError ? { lastError: doc.lastError } : {}),
+  }));
+}

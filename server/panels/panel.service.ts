@@ -7,7 +7,7 @@ import type { Logger } from '../lib/logger';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
 import { InvitationModel } from '../invitations/invitation.model';
 import { checkedAddress } from '../mail/mail-address';
-import { OutboxModel } from '../mail/outbox.model';
+import { messagesAbout, type MessageSummary } from '../mail/outbox.service';
 import { PanelMemberModel, PanelModel } from './panel.model';
 
 const PANEL_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
@@ -365,17 +365,6 @@ export async function markUnsubscribed(memberId: string, now: Date): Promise<boo
 
 // --- History ----------------------------------------------------------------------------------
 
-export interface MemberMessage {
-  id: string;
-  purpose: string;
-  status: string;
-  subject: string;
-  createdAt?: Date;
-  sentAt?: Date;
-  finishedAt?: Date;
-  lastError?: string;
-}
-
 export interface MemberWaveHistory {
   waveId: string;
   invitedAt?: Date;
@@ -384,14 +373,14 @@ export interface MemberWaveHistory {
   completed: boolean;
   /** Identified waves only: an anonymous wave keeps no time. */
   completedAt?: Date;
-  messages: MemberMessage[];
+  messages: MessageSummary[];
 }
 
 export interface MemberHistory {
   member: PanelMember;
   waves: MemberWaveHistory[];
   /** Messages about the member that name no wave. */
-  otherMessages: MemberMessage[];
+  otherMessages: MessageSummary[];
 }
 
 /** What happened to one member, wave by wave: invited, reminded, answered, and every message about them. */
@@ -399,19 +388,9 @@ export async function memberHistory(surveyId: string, panelId: string, memberId:
   const member = await requireMember(surveyId, panelId, memberId);
   const [invitations, messages] = await Promise.all([
     InvitationModel.find({ surveyId, panelId, memberId }).lean(),
-    OutboxModel.find({ 'about.surveyId': surveyId, 'about.memberId': memberId }, { text: 0, html: 0, headers: 0 }).sort({ createdAt: 1 }).lean(),
+    messagesAbout({ surveyId, memberId }),
   ]);
-  const toMessage = (doc: (typeof messages)[number]): MemberMessage => ({
-    id: String(doc._id),
-    purpose: doc.purpose,
-    status: doc.status,
-    subject: doc.subject,
-    ...(doc.createdAt ? { createdAt: doc.createdAt } : {}),
-    ...(doc.sentAt ? { sentAt: doc.sentAt } : {}),
-    ...(doc.finishedAt ? { finishedAt: doc.finishedAt } : {}),
-    ...(doc.lastError ? { lastError: doc.lastError } : {}),
-  });
-  const waveIds = [...new Set([...invitations.map((i) => i.waveId), ...messages.flatMap((m) => (m.about?.waveId ? [m.about.waveId] : []))])];
+  const waveIds = [...new Set([...invitations.map((i) => i.waveId), ...messages.flatMap((m) => (m.waveId ? [m.waveId] : []))])];
   const waves = waveIds.map((waveId): MemberWaveHistory => {
     const invitation = invitations.find((i) => i.waveId === waveId);
     return {
@@ -421,11 +400,11 @@ export async function memberHistory(surveyId: string, panelId: string, memberId:
       ...(invitation?.lastRemindedAt ? { lastRemindedAt: invitation.lastRemindedAt } : {}),
       completed: invitation?.completed ?? false,
       ...(invitation?.completedAt ? { completedAt: invitation.completedAt } : {}),
-      messages: messages.filter((m) => m.about?.waveId === waveId).map(toMessage),
+      messages: messages.filter((m) => m.waveId === waveId),
     };
   });
   // Newest wave first, as the waves page lists them.
   const firstSeen = (wave: MemberWaveHistory) => (wave.invitedAt ?? wave.messages[0]?.createdAt)?.getTime() ?? 0;
   waves.sort((a, b) => firstSeen(b) - firstSeen(a));
-  return { member, waves, otherMessages: messages.filter((m) => !m.about?.waveId).map(toMessage) };
+  return { member, waves, otherMessages: messages.filter((m) => !m.waveId) };
 }
