@@ -16,11 +16,11 @@ import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
 import { surveyConsolePath, waveConsolePath } from '../waves/console-paths';
-import { MAX_QUOTA_LIMIT } from '../waves/quota-cells';
+import { MAX_QUOTA_LIMIT, quotaQuestionsOf } from '../waves/quota-cells';
 import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import type { Wave, WaveQuota } from '../waves/wave.service';
 import { computeWaveProgress, type WaveProgress } from './progress.service';
-import { createQuotaService, quotaQuestionsOf, type QuotaCellStatus } from './quota.service';
+import { createQuotaService, type QuotaCellStatus } from './quota.service';
 import { issueDetails, issuesText, requireJsonBody } from '../lib/input-errors';
 
 /** The refusals the quota page words itself, each naming the cell from the service's details. */

@@ -10,7 +10,7 @@ import type { Logger } from '../lib/logger';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
-import { isQuotaQuestion, quotaProblemsOf, sameCell, type QuotaQuestion } from '../waves/quota-cells';
+import { quotaProblemsOf, sameCell } from '../waves/quota-cells';
 import { createWaveLifecycle } from '../waves/wave-lifecycle.service';
 import { WaveModel } from '../waves/wave.model';
 import { phaseOf } from '../waves/wave-phase';
@@ -22,11 +22,6 @@ export interface QuotaCellStatus extends WaveQuota {
   /** Counted completes in the cell. */
   count: number;
   full: boolean;
-}
-
-/** The questions of a definition a quota may be set on, in definition order. */
-export function quotaQuestionsOf(definition: TSurveyDefinition): QuotaQuestion[] {
-  return definition.pages.flatMap((page) => page.questions.filter(isQuotaQuestion));
 }
 
 /** The refusal naming the first quota that cannot be set on this definition, if any. */

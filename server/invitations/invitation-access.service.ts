@@ -13,6 +13,7 @@ import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { PanelMemberModel } from '../panels/panel.model';
 import { CURRENT_WAVE, lookUpWave, type Wave } from '../waves/wave.service';
 import { phaseOf } from '../waves/wave-phase';
+import { quotaQuestionsOf } from '../waves/quota-cells';
 import { InvitationModel } from './invitation.model';
 import { invitationTokenHash } from './invitation-token';
 
@@ -124,8 +125,7 @@ export async function knownAnswersOf(invitation: InvitationPass, definition: TSu
   ).lean<{ attributes?: Record<string, unknown> }>();
   const attributes = member?.attributes ?? {};
   const known: TAnswers = {};
-  for (const question of definition.pages.flatMap((page) => page.questions)) {
-    if (question.type !== 'single_choice' && question.type !== 'yes_no') continue;
+  for (const question of quotaQuestionsOf(definition)) {
     const value = attributes[question.id];
     if (typeof value === 'string' && question.options.some((option) => option.id === value && !option.specify)) known[question.id] = value;
   }

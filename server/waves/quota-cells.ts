@@ -20,6 +20,11 @@ export function isQuotaQuestion(question: TQuestion): question is QuotaQuestion 
   return QUOTA_TYPES.has(question.type);
 }
 
+/** The questions of a definition a quota may be set on, in definition order. */
+export function quotaQuestionsOf(definition: TSurveyDefinition): QuotaQuestion[] {
+  return definition.pages.flatMap((page) => page.questions.filter(isQuotaQuestion));
+}
+
 export type QuotaCellRef = Pick<WaveQuota, 'questionId' | 'optionId'>;
 
 export function sameCell(a: QuotaCellRef, b: QuotaCellRef): boolean {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { cellsOf } from '../../../server/fieldwork/quotas';
-import { quotaQuestionsOf } from '../../../server/fieldwork/quota.service';
+import { quotaQuestionsOf } from '../../../server/waves/quota-cells';
 import { onePage, opts, t } from '../surveys/survey-builders';
 
 describe('quota cells', () => {
