@@ -76,19 +76,10 @@ export function createApp(deps: AppDependencies): Express {
   const analysis = analysisRoutes(deps);
   app.use(analysis.api);
   app.use(accountApiRoutes());
-  const waveConsole = waveConsoleRouters(deps);
-  app.use(waveConsole.api);
-  const responseAdmin = responseAdminRouters(deps);
-  app.use(responseAdmin.api);
-  const fieldwork = fieldworkRouters(deps);
-  app.use(fieldwork.api);
-  const mail = mailRouters(deps);
-  app.use(mail.api);
-  const panels = panelRouters(deps);
-  app.use(panels.api);
-  // Also the one-click unsubscribe (RFC 8058): a mail client posts it, with no CSRF token to send.
-  const invitations = invitationRouters(deps);
-  app.use(invitations.api);
+  // Each feature's API here, its pages after the CSRF check. The invitations' API also holds the
+  // one-click unsubscribe (RFC 8058): a mail client posts it, with no CSRF token to send.
+  const features = [waveConsoleRouters, responseAdminRouters, fieldworkRouters, mailRouters, panelRouters, invitationRouters].map((routers) => routers(deps));
+  for (const { api } of features) app.use(api);
   // Multipart and raw-text bodies: they read and check their own (versions/version.routes.ts).
   app.use(versionUploadRoutes(deps));
 
@@ -113,13 +104,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(ownAccountRoutes(deps, accounts));
   app.use(userAdminRoutes(deps, accounts));
   app.use(auditRoutes(deps));
-  app.use(waveConsole.pages);
   app.use(versionRoutes(deps));
-  app.use(responseAdmin.pages);
-  app.use(fieldwork.pages);
-  app.use(mail.pages);
-  app.use(panels.pages);
-  app.use(invitations.pages);
+  for (const { pages } of features) app.use(pages);
   app.use(analysis.pages);
   app.use(exportRoutes(deps));
   app.use(takeRoutes(deps));
