@@ -13,6 +13,11 @@ export interface Page {
 
 export type FormFields = Record<string, string | string[]>;
 
+/** The text of what `selector` matches on the page, spaces as a reader sees them. */
+export function text(page: Page, selector: string): string {
+  return page.$(selector).text().replace(/\s+/g, ' ').trim();
+}
+
 function toPage(res: supertest.Response): Page {
   const html = typeof res.text === 'string' ? res.text : '';
   return {

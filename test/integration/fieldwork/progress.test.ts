@@ -7,7 +7,7 @@ import supertest from 'supertest';
 import mongoose from 'mongoose';
 import type { Document } from 'mongodb';
 import { useAppSuite } from '../../support/app-suite';
-import type { Page } from '../../support/browser';
+import { text } from '../../support/browser';
 import { apiTokenFor, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { storedResponseDocument } from '../../fixtures/stored-response';
@@ -19,10 +19,6 @@ const PROGRESS_API = `/api/v1/surveys/${CAPTIC_ID}/waves/${WAVE}/progress`;
 /** Midway through the field period set below: 10 March 2026, midnight in Paris. */
 const NOW = '2026-03-10T23:00:00Z';
 const MINUTE = 60_000;
-
-function text(page: Page, selector: string): string {
-  return page.$(selector).text().replace(/\s+/g, ' ').trim();
-}
 
 let seeded = 0;
 

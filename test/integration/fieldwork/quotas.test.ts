@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import type { TestApp } from '../../support/app';
 import { useAppSuite } from '../../support/app-suite';
-import { Browser, type FormFields, type Page } from '../../support/browser';
+import { Browser, text, type FormFields, type Page } from '../../support/browser';
 import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells } from '../../../server/fieldwork/quotas';
@@ -22,10 +22,6 @@ const QUOTAS_API = `/api/v1/surveys/${CAPTIC_ID}/waves/${WAVE}/quotas`;
 
 function collection(name: string) {
   return mongoose.connection.db!.collection(name);
-}
-
-function text(page: Page, selector: string): string {
-  return page.$(selector).text().replace(/\s+/g, ' ').trim();
 }
 
 function pageIdOf(page: Page): string {

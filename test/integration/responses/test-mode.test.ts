@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import supertest from 'supertest';
 import { useAppSuite } from '../../support/app-suite';
-import type { Browser, FormFields, Page } from '../../support/browser';
+import { text, type Browser, type FormFields, type Page } from '../../support/browser';
 import { apiTokenFor, signedInBrowser, signedInFetch, storedCollection } from '../../support/staff';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES } from '../../fixtures/captic-answers';
@@ -24,10 +24,6 @@ const NOW = '2026-12-01T10:00:00Z';
 const SURVEY_ADMIN = `/admin/surveys/${CAPTIC_ID}`;
 const responsesPage = (waveId: string) => `${SURVEY_ADMIN}/waves/${waveId}/responses`;
 const BANNER = 'Test mode: this response is not counted in any result.';
-
-function text(page: Page, selector: string): string {
-  return page.$(selector).text().replace(/\s+/g, ' ').trim();
-}
 
 /** Posts the form `formId` of the page at `path` with its own CSRF token and action, as a person would. */
 async function submitForm(browser: Browser, path: string, formId: string, fields: FormFields = {}): Promise<Page> {

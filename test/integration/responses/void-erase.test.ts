@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import supertest from 'supertest';
 import { useAppSuite } from '../../support/app-suite';
-import type { FormFields, Page } from '../../support/browser';
+import { text, type FormFields, type Page } from '../../support/browser';
 import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { buildCaptic250 } from '../../fixtures/captic-250';
@@ -19,10 +19,6 @@ const COWORKING_ID = 'coworking_members_2026';
 const SURVEY_ADMIN = `/admin/surveys/${CAPTIC_ID}`;
 const responsePage = (id: string) => `${SURVEY_ADMIN}/responses/${id}`;
 const API = `/api/v1/surveys/${CAPTIC_ID}/responses`;
-
-function text(page: Page, selector: string): string {
-  return page.$(selector).text().replace(/\s+/g, ' ').trim();
-}
 
 function responses() {
   return mongoose.connection.db!.collection('responses');

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { useAppSuite } from '../../support/app-suite';
-import type { Browser, FormFields, Page } from '../../support/browser';
+import { text, type Browser, type FormFields, type Page } from '../../support/browser';
 import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
@@ -13,10 +13,6 @@ const wavePage = (waveId: string) => `${SURVEY_PAGE}/waves/${waveId}`;
 const API = `/api/v1/surveys/${CAPTIC_ID}/waves`;
 /** A month before the 2012 edition. */
 const START = '2012-02-01T10:00:00Z';
-
-function text(page: Page, selector: string): string {
-  return page.$(selector).text().replace(/\s+/g, ' ').trim();
-}
 
 function errorOf(page: Page): string {
   return text(page, '.error-summary');
