@@ -187,9 +187,8 @@ export function createInvitationService(deps: InvitationDependencies) {
    * member gets one on the next call, an existing one keeps its own. The token an invitation is
    * made with is thrown away: the one that works is made when its mail is rendered.
    */
-  async function prepareInvitations(surveyId: string, waveId: string, report?: SendProgressReport): Promise<PreparedInvitations> {
-    const { wave } = await requireWaveOf(surveyId, waveId);
-    const panel = await panelOf(wave);
+  async function prepareInvitations({ wave, panel }: SendableWave, report: SendProgressReport): Promise<PreparedInvitations> {
+    const { surveyId } = wave;
     let created = 0;
     let members = 0;
     for await (const active of activeMemberIdBatches(surveyId, panel.panelId, BATCH)) {
@@ -205,7 +204,7 @@ export function createInvitationService(deps: InvitationDependencies) {
         { ordered: false },
       );
       created += result.upsertedCount;
-      await report?.({ prepared: members });
+      await report({ prepared: members });
     }
     return { created, members };
   }
@@ -296,7 +295,7 @@ export function createInvitationService(deps: InvitationDependencies) {
    */
   async function mailInvitations({ survey, wave, panel }: SendableWave, publicBase: string, claim: string, report: SendProgressReport): Promise<SentInvitations> {
     const { surveyId, waveId } = wave;
-    const prepared = await prepareInvitations(surveyId, waveId, report);
+    const prepared = await prepareInvitations({ survey, wave, panel }, report);
     const context: WaveMailContext = { config, secret, publicBase, survey, wave };
     const [alreadyInvited, toMail] = await Promise.all([
       InvitationModel.countDocuments({ surveyId, waveId, invitedAt: { $exists: true } }),
