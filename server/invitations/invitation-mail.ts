@@ -50,7 +50,7 @@ export function invitationMailKey(kind: InvitationMailKind, invitationId: string
 }
 
 /** The locals the invitation and reminder templates read (views/mail/invitation.html.ejs). */
-export function invitationMailLocals(context: WaveMailContext, member: InvitationMailInput['member'], token: string, lang: string): Record<string, unknown> {
+function invitationMailLocals(context: WaveMailContext, member: InvitationMailInput['member'], token: string, lang: string): Record<string, unknown> {
   const { survey, wave, publicBase, secret, config } = context;
   return {
     surveyTitle: surveyTitle(survey.definition, lang),

@@ -4,7 +4,7 @@
 import { hashSecretToken, newSecretToken } from '../accounts/secret-token';
 
 /** Invitation tokens start with "i_", so a token pasted in the wrong place is recognisable. */
-export const INVITATION_TOKEN_PREFIX = 'i_';
+const INVITATION_TOKEN_PREFIX = 'i_';
 
 export function newInvitationToken(): { token: string; tokenHash: string } {
   const token = newSecretToken(INVITATION_TOKEN_PREFIX);

@@ -320,13 +320,10 @@ export function createInvitationService(deps: InvitationDependencies) {
   }
 
   /**
-   * The invitation and the reminder in each language the survey and the interface share, for the
-   * console: rendered for the panel's first member with an example link (an unsubscribe link
-   * for no one), so a preview never carries a working token.
-   */
-  /**
-   * The wave's mails as a member would receive them: the panel's first member for those who run
-   * the fieldwork (`withRealMember`), else a made-up one (an analyst sees no member's details).
+   * The invitation and the reminder in each language the survey and the interface share, as a
+   * member would receive them: the panel's first member for those who run the fieldwork
+   * (`withRealMember`), else a made-up one (an analyst sees no member's details); with an example
+   * link (an unsubscribe link for no one), so a preview never carries a working token.
    */
   async function previewMails(survey: LoadedSurvey, wave: Wave, publicBase: string, { withRealMember }: { withRealMember: boolean }): Promise<{ member: string | undefined; mails: MailPreview[] }> {
     const first = wave.panelId && withRealMember ? (await listMembers(wave.surveyId, wave.panelId, { limit: 1 })).members[0] : undefined;
@@ -342,12 +339,7 @@ export function createInvitationService(deps: InvitationDependencies) {
     return { member: first ? (member.name ?? member.email) : undefined, mails };
   }
 
-  /** How far a wave's invitations went. */
-  async function invitationCounts(surveyId: string, waveId: string): Promise<InvitationCounts> {
-    return countInvitations((await requireWaveOf(surveyId, waveId)).wave);
-  }
-
-  return { prepareInvitations, checkSendable, sendStartFigures, mailInvitations, releaseClaims, invitationCounts, previewMails, panelOf, requireWaveOf };
+  return { checkSendable, sendStartFigures, mailInvitations, releaseClaims, previewMails, requireWaveOf };
 }
 
 export type InvitationService = ReturnType<typeof createInvitationService>;
