@@ -13,6 +13,11 @@ export interface Page {
 
 export type FormFields = Record<string, string | string[]>;
 
+/** The survey page a respondent is on, from its form's action /s/<survey>/p/<page>; none past the last page. */
+export function pageIdOf(page: Page): string | undefined {
+  return page.$('form#survey-form').attr('action')?.split('/p/')[1];
+}
+
 /** The text of what `selector` matches on the page, spaces as a reader sees them. */
 export function text(page: Page, selector: string): string {
   return page.$(selector).text().replace(/\s+/g, ' ').trim();

@@ -3,7 +3,7 @@
 // refuses collection scans. The server itself says so (command monitoring and explain).
 import { expect } from 'chai';
 import type { TestApp } from '../../support/app';
-import { Browser, type Page } from '../../support/browser';
+import { Browser, pageIdOf, type Page } from '../../support/browser';
 import { explainQuery, formatCommand, recordQueries, setNoTableScan, useMonitoredApp } from '../../support/command-log';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 import { createQuotaService } from '../../../server/fieldwork/quota.service';
@@ -12,15 +12,11 @@ import { TEST_ACTOR } from '../../support/waves';
 
 const COUNTERS = new Set(['quota_counters']);
 
-function pageIdOf(page: Page): string {
-  return (page.$('form#survey-form').attr('action') ?? '').split('/p/')[1] ?? '';
-}
-
 /** A whole CAP-TIC response as a non-user; answers the last page seen. */
 async function answerSurvey(app: TestApp): Promise<Page> {
   const browser = new Browser(app.url);
   let page = await browser.submit(await browser.open(`/s/${CAPTIC_ID}`), { consent: 'yes' });
-  for (let i = 0; i < 10 && page.$('form#survey-form').length; i += 1) page = await browser.submit(page, NON_USER_PAGES[pageIdOf(page)]!);
+  for (let i = 0; i < 10 && page.$('form#survey-form').length; i += 1) page = await browser.submit(page, NON_USER_PAGES[pageIdOf(page) ?? '']!);
   return page;
 }
 

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import type { TestApp } from '../../support/app';
 import { useAppSuite } from '../../support/app-suite';
-import { Browser, text, type FormFields, type Page } from '../../support/browser';
+import { Browser, pageIdOf, text, type FormFields, type Page } from '../../support/browser';
 import { apiTokenFor, createStaff, signedInBrowser, storedCollection } from '../../support/staff';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells } from '../../../server/fieldwork/quotas';
@@ -24,16 +24,12 @@ function collection(name: string) {
   return mongoose.connection.db!.collection(name);
 }
 
-function pageIdOf(page: Page): string {
-  return (page.$('form#survey-form').attr('action') ?? '').split('/p/')[1] ?? '';
-}
-
 /** The last CAP-TIC page, company_size among its questions, reached with a non-user's answers. */
 async function reachProfile(browser: Browser): Promise<Page> {
   const intro = await browser.open(`/s/${CAPTIC_ID}`);
   let page = await browser.submit(intro, { consent: 'yes' });
   for (let i = 0; i < 10 && pageIdOf(page) !== 'profile'; i += 1) {
-    const id = pageIdOf(page);
+    const id = pageIdOf(page) ?? '';
     const answers = NON_USER_PAGES[id];
     if (!answers) throw new Error(`no answers planned for page "${id}": ${page.html.slice(0, 300)}`);
     page = await browser.submit(page, answers);

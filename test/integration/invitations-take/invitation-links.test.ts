@@ -4,13 +4,13 @@
 // rate-limited; a panel wave turns away whoever comes without an invitation, and an organizer's
 // preview goes through without one.
 import { expect } from 'chai';
-import { Browser, type Page } from '../../support/browser';
+import { Browser, pageIdOf, type Page } from '../../support/browser';
 import { startTestApp, type TestApp } from '../../support/app';
 import { useAppSuite } from '../../support/app-suite';
 import { setCookieNamed } from '../../support/staff';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
-import { addMember, answerEveryPage, englishBrowser, followAndStart, invite, inviteNewMember, makePanelWave, pageIdOf, postConsent, storedInvitations, storedResponses } from './panel-support';
+import { addMember, answerEveryPage, englishBrowser, followAndStart, invite, inviteNewMember, makePanelWave, postConsent, storedInvitations, storedResponses } from './panel-support';
 
 const INVALID_EN = 'This invitation link is not valid or has expired';
 const INVALID_FR = 'Ce lien d’invitation n’est pas valide ou a expiré';

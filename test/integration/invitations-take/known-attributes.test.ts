@@ -4,9 +4,10 @@
 // live segments and in the quota cells.
 import { expect } from 'chai';
 import { useAppSuite } from '../../support/app-suite';
+import { pageIdOf } from '../../support/browser';
 import { readTallies } from '../../../server/analysis/tally/tally.service';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
-import { ALREADY_ANSWERED, answerEveryPage, answerUntil, db, englishBrowser, followAndStart, inviteNewMember, makePanelWave, pageIdOf, storedResponses } from './panel-support';
+import { ALREADY_ANSWERED, answerEveryPage, answerUntil, db, englishBrowser, followAndStart, inviteNewMember, makePanelWave, storedResponses } from './panel-support';
 
 const PROFILE = { company_size: 'tpe', sector: 'retail', region: 'bretagne', function: 'business_owner' };
 

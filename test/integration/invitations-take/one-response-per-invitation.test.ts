@@ -3,11 +3,11 @@
 // anonymous wave neither names the other, the invitation only learns that it was used (without a
 // time), and the browser's invitation cookie is what the completing submit claims.
 import { expect } from 'chai';
-import { Browser, type Page } from '../../support/browser';
+import { Browser, pageIdOf, type Page } from '../../support/browser';
 import { useAppSuite } from '../../support/app-suite';
 import { setCookieNamed } from '../../support/staff';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
-import { answerEveryPage, answerUntil, englishBrowser, followAndStart, inviteNewMember, makePanelWave, pageIdOf, postConsent, storedInvitations, storedResponses, ALREADY_ANSWERED } from './panel-support';
+import { answerEveryPage, answerUntil, englishBrowser, followAndStart, inviteNewMember, makePanelWave, postConsent, storedInvitations, storedResponses, ALREADY_ANSWERED } from './panel-support';
 
 
 describe('One complete response per invitation', function () {

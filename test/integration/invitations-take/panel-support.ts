@@ -8,7 +8,7 @@ import { invitationLinkPath, newInvitationToken } from '../../../server/invitati
 import { PanelMemberModel, PanelModel } from '../../../server/panels/panel.model';
 import { forgetWaves } from '../../../server/waves/wave.service';
 import type { WaveQuota } from '../../../server/waves/wave.service';
-import { Browser, type FormFields, type Page } from '../../support/browser';
+import { Browser, pageIdOf, type FormFields, type Page } from '../../support/browser';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 export const PANEL_ID = 'members';
@@ -69,11 +69,6 @@ export function englishBrowser(baseUrl: string): Browser {
   const browser = new Browser(baseUrl);
   browser.acceptLanguage = 'en';
   return browser;
-}
-
-/** The page's form's page id: /s/<survey>/p/<page>. */
-export function pageIdOf(page: Page): string | undefined {
-  return page.$('form#survey-form').attr('action')?.split('/p/')[1];
 }
 
 /** Follows the personal link to the intro and consents: the first page of the survey. */

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Document } from 'mongodb';
-import { Browser, type Page } from '../../support/browser';
+import { Browser, pageIdOf, type Page } from '../../support/browser';
 import type { TestApp } from '../../support/app';
 import {
   appCollections,
@@ -98,10 +98,6 @@ async function seedStoredData(app: TestApp): Promise<void> {
   for (const waveId of EARLIER_WAVES) await rebuildTallies(tallyTargetFor(survey.definition, waveId), earlierAnswers);
   const currentAnswers = responses.filter((r) => r.status === 'complete').map((r) => ({ answers: r.answers as Document }));
   await rebuildTallies(tallyTargetFor(survey.definition, CURRENT_WAVE), currentAnswers);
-}
-
-function pageIdOf(page: Page): string | undefined {
-  return page.$('form#survey-form').attr('action')?.split('/p/')[1];
 }
 
 function expectPage(page: Page, expected: { status?: number; pageId?: string; heading?: string }, step: string): void {
