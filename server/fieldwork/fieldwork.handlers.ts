@@ -3,7 +3,7 @@
 // with the message, the status the service chose and what was typed.
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { type AppError, ValidationError } from '../lib/errors';
+import type { AppError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { InterfaceLanguage, MessageKey, Translate } from '../lib/i18n/index';
 import { doneNotice, staffPageContext } from '../console/page-context';
@@ -21,7 +21,7 @@ import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import type { Wave, WaveQuota } from '../waves/wave.service';
 import { computeWaveProgress, type WaveProgress } from './progress.service';
 import { createQuotaService, type QuotaCellStatus } from './quota.service';
-import { issueDetails, issuesText, requireJsonBody } from '../lib/input-errors';
+import { parseJsonBody } from '../lib/input-errors';
 
 /** The refusals the quota page words itself, each naming the cell from the service's details. */
 const REFUSALS: Record<string, MessageKey> = {
@@ -229,13 +229,8 @@ export function createFieldworkHandlers({ catalog, logger, clock }: AppDependenc
 
   const putQuotasJson: RequestHandler = async (req, res) => {
     const { wave } = await waveOf(req);
-    requireJsonBody(req);
-    const parsed = ZQuotas.safeParse(req.body);
-    if (!parsed.success) {
-      const { issues } = parsed.error;
-      throw new ValidationError(`Send every quota of the wave as [{ "questionId", "optionId", "limit" }]: ${issuesText(issues)}`, issueDetails(issues), 'invalid_quotas');
-    }
-    const { cells } = await quotas.setQuotas(wave, parsed.data, auditActorOf(req));
+    const sent = parseJsonBody(req, ZQuotas, 'invalid_quotas', 'Send every quota of the wave as [{ "questionId", "optionId", "limit" }]');
+    const { cells } = await quotas.setQuotas(wave, sent, auditActorOf(req));
     res.json({ surveyId: wave.surveyId, waveId: wave.waveId, quotas: cells });
   };
 

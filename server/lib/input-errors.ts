@@ -18,3 +18,17 @@ export function issuesText(issues: readonly z.core.$ZodIssue[], whole = 'body'):
 export function issueDetails(issues: readonly z.core.$ZodIssue[]): Array<{ path: string; message: string }> {
   return issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
+
+/**
+ * A JSON body read with its schema: not JSON, 400 json_required; not what the schema wants, 400
+ * with `code`, the issues as text (after `lead`, a sentence saying what to send) and as details.
+ */
+export function parseJsonBody<T>(req: Request, schema: z.ZodType<T>, code: string, lead?: string): T {
+  requireJsonBody(req);
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) {
+    const { issues } = parsed.error;
+    throw new ValidationError(lead ? `${lead}: ${issuesText(issues)}` : issuesText(issues), issueDetails(issues), code);
+  }
+  return parsed.data;
+}

@@ -4,7 +4,7 @@
 // what was typed; the rules themselves (dates, overlaps, one open wave) live in the service.
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { type AppError, UnprocessableError, ValidationError } from '../lib/errors';
+import { type AppError, UnprocessableError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { MessageKey } from '../lib/i18n/index';
 import { mayManageSurvey } from '../accounts/permissions';
@@ -18,7 +18,7 @@ import { surveyConsolePath, waveConsolePath } from './console-paths';
 import { localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates';
 import { createWaveLifecycle, type Schedule, type WaveSettings } from './wave-lifecycle.service';
 import type { Wave } from './wave.service';
-import { issueDetails, issuesText, requireJsonBody } from '../lib/input-errors';
+import { parseJsonBody, requireJsonBody } from '../lib/input-errors';
 import { listPanels } from '../panels/panel.service';
 
 /** The refusals the pages word themselves; the others show the service's message, which names the waves involved. */
@@ -179,13 +179,6 @@ const ZWavePatch = z.strictObject({
   anonymous: z.boolean().optional(),
   fingerprint: z.string().min(1).optional(),
 });
-
-function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
-  requireJsonBody(req);
-  const parsed = schema.safeParse(req.body);
-  if (!parsed.success) throw new ValidationError(issuesText(parsed.error.issues), issueDetails(parsed.error.issues), 'invalid_wave');
-  return parsed.data;
-}
 
 /** A wave as the API gives it: its stored settings, its phase now and, in lists, its counts. */
 function apiWave({ labelText: _label, opensText: _opens, closesText: _closes, fieldStart, fieldEnd, ...wave }: WaveOverview) {
@@ -353,7 +346,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     const survey = surveyOf(req);
     const surveyId = survey.definition.id;
     const waveId = String(req.params.waveId);
-    const { opensAt, closesAt, graceMinutes, targetSample, accessMode, reminderDays, panelId, anonymous, fingerprint } = parseBody(ZWavePatch, req);
+    const { opensAt, closesAt, graceMinutes, targetSample, accessMode, reminderDays, panelId, anonymous, fingerprint } = parseJsonBody(req, ZWavePatch, 'invalid_wave');
     const actor = auditActorOf(req);
     // Every part is checked before any is written: a refused part changes nothing.
     const wave = await lifecycle.changeWave(
