@@ -164,10 +164,20 @@ export async function countOutbox(filter: Pick<OutboxFilter, 'surveyId'>): Promi
   return counts;
 }
 
+/** The messages the whole filter matches, summed from the table's cells (it covers every purpose and status). */
+function countedTotal(counts: OutboxCounts, { status, purpose }: OutboxFilter): number {
+  const purposes: readonly MailPurpose[] = purpose ? [purpose] : OUTBOX_PURPOSES;
+  const statuses: readonly MailStatus[] = status ? [status] : MAIL_STATUSES;
+  let total = 0;
+  for (const p of purposes) for (const s of statuses) total += counts[p][s];
+  return total;
+}
+
 /** One page of the filtered messages, newest first; a page past the end is the last one. */
 export async function readOutboxPage(filter: OutboxFilter, requestedPage: number): Promise<OutboxPage> {
   const conditions = conditionsOf(filter);
-  const [counts, total] = await Promise.all([countOutbox(filter), OutboxModel.countDocuments(conditions)]);
+  const counts = await countOutbox(filter);
+  const total = countedTotal(counts, filter);
   const pages = Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(requestedPage)), pages);
   const stored = await OutboxModel.find(conditions, { text: 0, html: 0, headers: 0 })
