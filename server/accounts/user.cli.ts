@@ -10,7 +10,7 @@ import { accountStatus, formatUtcMinute } from './account-display';
 import { passwordLinkUrl } from './password-link';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { ROLES } from './user.model';
-import { CommandRefusal, commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { CommandRefusal, commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
 
 const USAGE = `Usage:
   npm run user:create -- --email EMAIL --role ${ROLES.join('|')} [--name NAME] [--grant SURVEY_ID ...]
@@ -61,15 +61,13 @@ function readArgs(argv: string[]): Args | 'help' {
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   const command = readSubcommand(positionals, COMMANDS);
-  const args: Args = { command: command as Command, email: values.email, role: values.role, name: values.name, grants: values.grant, json: values.json };
-  // An option the command would ignore is refused, so a typo never looks like success.
+  const args: Args = { command, email: values.email, role: values.role, name: values.name, grants: values.grant, json: values.json };
   const given = [
     ...(['email', 'role', 'name'] as const).filter((option) => values[option] !== undefined),
     ...(args.grants.length ? ['grant'] : []),
     ...(args.json ? ['json'] : []),
   ];
-  const stray = given.filter((option) => !OPTIONS_OF[args.command].includes(option));
-  if (stray.length) throw new UsageError(`${args.command} takes no ${stray.map((option) => `--${option}`).join(', ')}`);
+  refuseStrayOptions(command, given, OPTIONS_OF);
   if (args.command !== 'list' && !args.email) throw new UsageError(`${args.command} needs --email`);
   if (args.command === 'create' && !args.role) throw new UsageError(`create needs --role (${ROLES.join(', ')})`);
   return args;

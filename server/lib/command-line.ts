@@ -35,6 +35,12 @@ export function readSubcommand<Command extends string>(positionals: readonly str
   return command as Command;
 }
 
+/** Refuses an option `command` would ignore, so a typo never looks like success. */
+export function refuseStrayOptions<Command extends string>(command: Command, given: readonly string[], optionsOf: Record<Command, readonly string[]>): void {
+  const stray = given.filter((option) => !optionsOf[command].includes(option));
+  if (stray.length) throw new UsageError(`${command} takes no ${stray.map((option) => `--${option}`).join(', ')}`);
+}
+
 /**
  * The command's arguments, or the exit code to end with when there are none to run: after the
  * usage text on --help (0), or after the mistake and the usage text (2).

@@ -4,7 +4,7 @@
 // `retry-failed` queues again what ran out of attempts, audited as the console's button is.
 // Exit codes: 0 done, 1 refused, 2 wrong usage.
 import { systemClock } from '../lib/clock';
-import { commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import { resolveSecret } from '../lib/secret';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { loadSurveyCatalog } from '../surveys/survey.catalog';
@@ -59,9 +59,7 @@ function readArgs(argv: string[]): Args | 'help' {
   if (values.help) return 'help';
   const command = readSubcommand(positionals, COMMANDS);
   const given = (['survey', 'purpose', 'lease-seconds', 'json'] as const).filter((name) => values[name] !== undefined && values[name] !== false);
-  // An option the command would ignore is refused, so a typo never looks like success.
-  const stray = given.filter((option) => !OPTIONS_OF[command].includes(option));
-  if (stray.length) throw new UsageError(`${command} takes no ${stray.map((option) => `--${option}`).join(', ')}`);
+  refuseStrayOptions(command, given, OPTIONS_OF);
   if (values.purpose !== undefined && !(OUTBOX_PURPOSES as readonly string[]).includes(values.purpose)) {
     throw new UsageError(`--purpose is one of ${OUTBOX_PURPOSES.join(', ')}, not "${values.purpose}"`);
   }

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { systemClock } from '../lib/clock';
-import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
@@ -56,13 +56,11 @@ function readArgs(argv: string[]): Args | 'help' {
     help: { type: 'boolean', default: false },
   });
   if (values.help) return 'help';
-  const [command, ...rest] = positionals;
-  if (!command) throw new UsageError('name a command: ' + COMMANDS.join(', '));
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"; the commands are ${COMMANDS.join(', ')}`);
+  // The command, then the FILE an import reads (checked below).
+  const command = readSubcommand(positionals.slice(0, 1), COMMANDS);
+  const rest = positionals.slice(1);
   const given = (['survey', 'panel', 'name'] as const).filter((name) => typeof values[name] === 'string');
-  // An option the command would ignore is refused, so a typo never looks like success.
-  const stray = [...given, ...(values.yes ? ['yes'] : [])].filter((option) => !OPTIONS_OF[command as Command].includes(option));
-  if (stray.length) throw new UsageError(`${command} takes no ${stray.map((option) => `--${option}`).join(', ')}`);
+  refuseStrayOptions(command, [...given, ...(values.yes ? ['yes'] : [])], OPTIONS_OF);
   if (!values.survey) throw new UsageError(`${command} needs --survey`);
   if (command !== 'list' && !values.panel) throw new UsageError(`${command} needs --panel`);
   if (command === 'create' && !values.name) throw new UsageError('create needs --name');
@@ -70,7 +68,7 @@ function readArgs(argv: string[]): Args | 'help' {
   if (command === 'import' && rest.length === 0) throw new UsageError('import needs the FILE to read');
   if (rest.length > files) throw new UsageError(`unexpected argument${rest.length - files === 1 ? '' : 's'}: ${rest.slice(files).join(' ')}`);
   return {
-    command: command as Command,
+    command,
     survey: values.survey,
     ...(values.panel ? { panel: values.panel } : {}),
     ...(values.name ? { name: values.name } : {}),

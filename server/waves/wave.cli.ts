@@ -2,7 +2,7 @@
 // with the same use cases, rules and audit trail as the console (wave-lifecycle.service.ts).
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
 import { systemClock } from '../lib/clock';
-import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
@@ -72,15 +72,13 @@ function readArgs(argv: string[]): Args | 'help' {
   if (values.help) return 'help';
   const command = readSubcommand(positionals, COMMANDS);
   const given = Object.fromEntries(STRING_OPTIONS.filter((name) => typeof values[name] === 'string').map((name) => [name, values[name] as string])) as Args['values'];
-  // An option the command would ignore is refused, so a typo never looks like success.
-  const stray = [...Object.keys(given), ...(values.json ? ['json'] : [])].filter((option) => !OPTIONS_OF[command as Command].includes(option));
-  if (stray.length) throw new UsageError(`${command} takes no ${stray.map((option) => `--${option}`).join(', ')}`);
+  refuseStrayOptions(command, [...Object.keys(given), ...(values.json ? ['json'] : [])], OPTIONS_OF);
   if (!given.survey) throw new UsageError(`${command} needs --survey`);
   if (command !== 'list' && !given.wave) throw new UsageError(`${command} needs --wave`);
   if (command === 'schedule' && given.opens === undefined && given.closes === undefined && given.grace === undefined) {
     throw new UsageError('schedule needs --opens, --closes or --grace');
   }
-  return { command: command as Command, survey: given.survey, ...(given.wave ? { wave: given.wave } : {}), values: given, json: values.json === true };
+  return { command, survey: given.survey, ...(given.wave ? { wave: given.wave } : {}), values: given, json: values.json === true };
 }
 
 /** A local time in the survey's zone, "none" to remove it, or absent to leave it. */
