@@ -20,7 +20,7 @@ import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../
 import { createStaff, signInChromium, type StaffMember } from '../support/staff';
 import { wavesOf, TEST_ACTOR } from '../support/waves';
 import { useChromiumSuite } from './support/chromium';
-import { answerPage, currentPageId, next, submitWith } from './support/survey';
+import { answerPage, currentPageId, next, submitWith, textOf } from './support/survey';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const MEMBERS_CSV = path.join(ROOT, 'test', 'fixtures', 'panel-members.csv');
@@ -59,11 +59,6 @@ async function screenshot(page: Page, name: string, part?: string | 'window'): P
   if (part === 'window') await page.screenshot({ path: file });
   else if (part) await page.locator(part).screenshot({ path: file });
   else await page.screenshot({ path: file, fullPage: true });
-}
-
-/** The text of an element, spaces as a reader sees them. */
-async function textOf(page: Page, selector: string): Promise<string> {
-  return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
 }
 
 describe('Panels end to end in Chromium: import, invitations, reminders and an unsubscribe', function () {

@@ -22,7 +22,7 @@ import { ROOT } from '../support/app';
 import { createTestClock } from '../support/clock';
 import { createStaff, signInChromium, type StaffMember } from '../support/staff';
 import { useChromiumSuite, type ChromiumSuite } from './support/chromium';
-import { answerAndContinue, currentPageId, next, submitWith } from './support/survey';
+import { answerAndContinue, currentPageId, next, submitWith, textOf } from './support/survey';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const SURVEY_FILE = path.join(ROOT, 'surveys', 'captic-2011.yaml');
@@ -65,11 +65,6 @@ async function rewordedDefinition(): Promise<string> {
     text = text.replace(line, `${lang}: ${REWORDED.after[lang]}`);
   }
   return text;
-}
-
-/** The text of an element, spaces as a reader sees them. */
-async function textOf(page: Page, selector: string): Promise<string> {
-  return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
 }
 
 /** A new respondent: a fresh context on the survey's intro, consent given, on the first page. */

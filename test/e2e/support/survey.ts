@@ -44,6 +44,11 @@ export async function currentPageId(page: Page): Promise<string> {
   return decodeURIComponent(action.split('/p/')[1] ?? '');
 }
 
+/** The text of an element, spaces as a reader sees them. */
+export async function textOf(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
+}
+
 export async function heading(page: Page): Promise<string> {
   return (await page.locator('h1').innerText()).trim();
 }
