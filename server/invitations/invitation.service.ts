@@ -124,7 +124,7 @@ export async function countInvitations(wave: Pick<Wave, 'surveyId' | 'waveId' | 
     InvitationModel.countDocuments({ ...ofWave, invitedAt: { $exists: true } }),
     InvitationModel.countDocuments({ ...ofWave, remindersSent: { $gt: 0 } }),
     InvitationModel.countDocuments({ ...ofWave, completed: true }),
-    countResponsesByWave(surveyId),
+    countResponsesByWave(surveyId, wave.waveId),
     outboxCounts(ofWave),
   ]);
   const screenedOut = responses.get(wave.waveId)?.screened_out ?? 0;
