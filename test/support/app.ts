@@ -45,8 +45,8 @@ function forgetAllWaves(catalog: SurveyCatalog): void {
   for (const survey of catalog.list()) forgetWaves(survey.definition.id);
 }
 
-/** The secret every test app signs with; tests that sign or unseal what the app made read it from here. */
-export const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123';
+/** The secret every test app signs with; tests that sign or unseal what the app made read it as `app.secret`. */
+const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface TestAppOptions {
   /** The app's clock; the system's unless a test sets the time (test/support/clock.ts). */
