@@ -29,6 +29,7 @@ import { fieldworkRouters } from './fieldwork/fieldwork.routes';
 import { mailRouters } from './mail/mail.routes';
 import { panelRouters } from './panels/panel.routes';
 import { invitationRouters } from './invitations/invitation.routes';
+import { dashboardRouters } from './dashboard/dashboard.routes';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -64,6 +65,8 @@ export function createApp(deps: AppDependencies): Express {
     '/vendor/chart.js',
     express.static(path.join(ROOT, 'node_modules', 'chart.js', 'dist'), { maxAge: '1d' }),
   );
+  // Its error-bar plugin (the dashboard's interval whiskers), likewise.
+  app.use('/vendor/chartjs-chart-error-bars', express.static(path.join(ROOT, 'node_modules', 'chartjs-chart-error-bars', 'build'), { maxAge: '1d' }));
   app.use(healthRoutes(deps));
 
   app.use(cookieParser(secret));
@@ -78,7 +81,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(accountApiRoutes());
   // Each feature's API here, its pages after the CSRF check. The invitations' API also holds the
   // one-click unsubscribe (RFC 8058): a mail client posts it, with no CSRF token to send.
-  const features = [waveConsoleRouters, responseAdminRouters, fieldworkRouters, mailRouters, panelRouters, invitationRouters].map((routers) => routers(deps));
+  const features = [waveConsoleRouters, responseAdminRouters, fieldworkRouters, mailRouters, panelRouters, invitationRouters, dashboardRouters].map((routers) => routers(deps));
   for (const { api } of features) app.use(api);
   // Multipart and raw-text bodies: they read and check their own (versions/version.routes.ts).
   app.use(versionUploadRoutes(deps));

@@ -17,6 +17,7 @@ import { systemClock } from './lib/clock';
 import { mailDestinationLine } from './mail/mail-runtime';
 import { startBackgroundWork, type BackgroundWork } from './background-work';
 import { publicBaseUrl, serverOrigin } from './lib/public-url';
+import { createLiveHub } from './dashboard/live/live-hub';
 
 async function main(): Promise<void> {
   let config;
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   const secret = await resolveSecret(config);
   const lifecycle = { draining: false };
   const firstAdmin = createFirstAdminSetup();
-  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock: systemClock });
+  const live = createLiveHub({ config, logger: logger.child({ component: 'live' }) });
+  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock: systemClock, live });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
   });
@@ -78,6 +80,8 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
     forced.unref();
+    // Open dashboard streams never end by themselves: end them, and their pages reconnect elsewhere.
+    await live.stop();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       // Keep-alive sockets with no request in flight would otherwise hold close() open.

@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { FirstAdminSetup } from '../accounts/first-admin';
 import type { Clock } from './clock';
+import type { LiveHub } from '../dashboard/live/live.types';
 
 export interface AppDependencies {
   config: Config;
@@ -17,4 +18,6 @@ export interface AppDependencies {
   firstAdmin: FirstAdminSetup;
   /** The time, for the rules that depend on it (field dates, grace periods). */
   clock: Clock;
+  /** Pushes changed figures to the dashboards open in this process (dashboard/live/). */
+  live: LiveHub;
 }

@@ -57,6 +57,17 @@ export const ZConfig = z.object({
   MAIL_WORKER: ZBooleanString.default(true),
   /** Hours of the survey's day when no reminder is sent: "21-8" holds them from 21:00 to 08:00. */
   MAIL_QUIET_HOURS: z.string().regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'must be two hours, as 21-8').default('21-8'),
+  /**
+   * How often a process looks for figures changed by another process, while a dashboard is open
+   * (when the database has no change streams: a standalone mongod, the embedded store).
+   */
+  LIVE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  /** A heartbeat on every open dashboard stream this often, so proxies keep it open. */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** A dashboard stream ends after this long; the page reconnects, and its access is checked again. */
+  LIVE_STREAM_MAX_AGE_MS: z.coerce.number().int().min(1000).max(24 * 3600_000).default(15 * 60_000),
+  /** Open dashboard streams one process holds at most; more get 503 with Retry-After. */
+  LIVE_MAX_STREAMS: z.coerce.number().int().positive().max(100_000).default(1000),
 });
 
 /** The sender when MAIL_FROM is unset: fine for the local catcher, refused in production with SMTP_URL. */

@@ -10,6 +10,8 @@ import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../ser
 import { resetDatabase } from './database';
 import { forgetWaves } from '../../server/waves/wave.service';
 import { followResponseChanges } from '../../server/response-followers';
+import { createLiveHub } from '../../server/dashboard/live/live-hub';
+import type { LiveHub } from '../../server/dashboard/live/live.types';
 import { createFirstAdminSetup, type FirstAdminSetup } from '../../server/accounts/first-admin';
 import { systemClock, type Clock } from '../../server/lib/clock';
 import type { MailRuntime, MailWorkerTuning } from '../../server/mail/mail-runtime';
@@ -29,6 +31,8 @@ export interface TestApp {
   /** The setup code boot would print while there is no account. */
   firstAdmin: FirstAdminSetup;
   clock: Clock;
+  /** The live figures' hub: its open streams, and stop(). */
+  live: LiveHub;
   /** The secret the app signs with (unsubscribe links, sealed tokens, cookies). */
   secret: string;
   /** The mail runtime (worker, and the catcher without SMTP_URL), when started with `mail`. */
@@ -77,7 +81,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const firstAdmin = createFirstAdminSetup();
   const clock = options.clock ?? systemClock;
   const secret = TEST_APP_SECRET;
-  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock });
+  const live = createLiveHub({ config, logger });
+  const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock, live });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -101,6 +106,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     firstAdmin,
     clock,
     secret,
+    live,
     ...(background ? { mail: background.mail } : {}),
     ...(background?.reminders ? { reminders: background.reminders } : {}),
     async reset() {
@@ -110,6 +116,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       forgetAllWaves(catalog);
     },
     async close() {
+      await live.stop();
       await background?.stop();
       await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

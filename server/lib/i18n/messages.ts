@@ -13,6 +13,10 @@ import { FIELDWORK_MESSAGES } from '../../fieldwork/fieldwork.messages';
 import { MAIL_MESSAGES } from '../../mail/mail.messages';
 import { PANELS_MESSAGES } from '../../panels/panels.messages';
 import { INVITATIONS_MESSAGES } from '../../invitations/invitations.messages';
+import { DASHBOARD_MESSAGES } from '../../dashboard/dashboard.messages';
+import { DASHBOARD_FIGURES_MESSAGES } from '../../dashboard/dashboard-figures.messages';
+import { OPEN_ANSWERS_MESSAGES } from '../../dashboard/open-answers.messages';
+import { WEIGHTING_FORM_MESSAGES } from '../../dashboard/weighting-form.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
@@ -30,6 +34,10 @@ export const MESSAGES = {
   ...MAIL_MESSAGES,
   ...PANELS_MESSAGES,
   ...INVITATIONS_MESSAGES,
+  ...DASHBOARD_MESSAGES,
+  ...DASHBOARD_FIGURES_MESSAGES,
+  ...OPEN_ANSWERS_MESSAGES,
+  ...WEIGHTING_FORM_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },

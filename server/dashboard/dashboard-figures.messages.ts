@@ -1,0 +1,2 @@
+// The dashboard-figures strings.
+export const DASHBOARD_FIGURES_MESSAGES = {} as const;

@@ -1,0 +1,2 @@
+// The dashboard strings.
+export const DASHBOARD_MESSAGES = {} as const;

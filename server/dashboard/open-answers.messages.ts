@@ -1,0 +1,2 @@
+// The open-answers strings.
+export const OPEN_ANSWERS_MESSAGES = {} as const;

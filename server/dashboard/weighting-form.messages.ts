@@ -1,0 +1,2 @@
+// The weighting-form strings.
+export const WEIGHTING_FORM_MESSAGES = {} as const;
