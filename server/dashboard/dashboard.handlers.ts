@@ -1,8 +1,139 @@
-// Stub: the dashboard page, its stream and its CSV (the lead is writing them).
-import type { RequestHandler } from 'express';
+// The dashboard's page, its event stream and each chart's figures as CSV. Each handler reads the
+// view's settings from the URL, asks the dashboard views for the figures, and renders or streams.
+import type { Request, RequestHandler } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
+import { ValidationError } from '../lib/errors';
+import { negotiateLanguage, translator, type InterfaceLanguage } from '../lib/i18n/index';
+import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
+import { checkFilter } from '../analysis/figures/figures.service';
+import { mayManageSurvey } from '../accounts/permissions';
+import { principalOf } from '../accounts/principal';
+import { localize } from '../surveys/localize';
+import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
+import { findQuestion } from '../surveys/visibility';
+import { waveConsolePath } from '../waves/console-paths';
+import { findWave, listWaves } from '../waves/wave.service';
+import { changedQuery, dashboardSearch, parseDashboardQuery } from './dashboard-query';
+import { createDashboardViews, dashboardPath, type DashboardWave } from './dashboard-view.service';
+import { questionFiguresCsv } from './figures-csv';
 
-export function createDashboardHandlers(_deps: AppDependencies): { page: RequestHandler; events: RequestHandler; figuresCsv: RequestHandler } {
-  const notYet: RequestHandler = (_req, res) => void res.status(501).send('not built yet');
-  return { page: notYet, events: notYet, figuresCsv: notYet };
+type ChoiceQuestion = Extract<TQuestion, { options: unknown }>;
+
+function choiceQuestionsOf(definition: TSurveyDefinition, types: ReadonlyArray<TQuestion['type']>): ChoiceQuestion[] {
+  return definition.pages.flatMap((page) => page.questions).filter((q): q is ChoiceQuestion => types.includes(q.type) && 'options' in q);
+}
+
+/** `?since=` on the stream: the version the page was drawn at. */
+function sinceOf(req: Request): number | undefined {
+  const raw = req.query.since;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) throw new ValidationError('since: the version a page was drawn at, a whole number', undefined, 'invalid_query');
+  return Number(raw);
+}
+
+export function createDashboardHandlers(deps: AppDependencies) {
+  const { live } = deps;
+  const views = createDashboardViews(deps);
+
+  async function targetOf(req: Request): Promise<DashboardWave> {
+    return views.resolveWave(String(req.params.surveyId), String(req.params.wave));
+  }
+
+  function languageOf(req: Request, query: TFiguresQuery): InterfaceLanguage {
+    return query.lang ?? negotiateLanguage(req);
+  }
+
+  /**
+   * What the figures service would refuse, refused before a stream opens: the stream computes
+   * later, where an error could only be logged.
+   */
+  async function checkSettings(target: DashboardWave, query: TFiguresQuery): Promise<void> {
+    if (query.filter) checkFilter(target.definition, query.filter);
+    if (query.by) {
+      const question = findQuestion(target.definition, query.by);
+      if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
+        throw new ValidationError(`by: "${query.by}" is not a single-choice question of ${target.definition.id}`, undefined, 'invalid_by');
+      }
+    }
+    if (query.compare) await findWave(target.wave.surveyId, query.compare);
+  }
+
+  const page: RequestHandler = async (req, res) => {
+    const { query: asked, canonicalSearch } = parseDashboardQuery(req);
+    if (canonicalSearch !== undefined) {
+      res.redirect(303, `${req.path}${canonicalSearch}`);
+      return;
+    }
+    const target = await targetOf(req);
+    const lang = languageOf(req, asked);
+    const t = translator(lang);
+    const query = views.honoured(target, asked);
+    const view = await views.current(target, query, lang);
+    const { surveyId, waveId } = view;
+    const fallback = target.definition.languages[0];
+    const label = (text: Parameters<typeof localize>[0]) => localize(text, lang, fallback);
+    const wavePath = waveConsolePath(surveyId, waveId);
+    const here = dashboardPath(surveyId, waveId);
+    const withLang = { ...query, lang };
+    const { lang: _lang, ...figuresSettings } = query;
+    const reportSettings = { base: 'answered', weighted: query.weighted, mentions: false, ...(query.by ? { by: query.by } : {}), ...(query.compare ? { compare: query.compare } : {}), lang } as const;
+    const otherWaves = (await listWaves(surveyId)).filter((w) => w.waveId !== waveId);
+    res.render('dashboard/show', {
+      lang,
+      t,
+      title: `${t('dashboard.title')} – ${view.title} – ${view.waveLabel ?? waveId}`,
+      view,
+      notices: asked.weighted && !query.weighted ? [t('dashboard.weighting_not_set_notice')] : [],
+      links: {
+        report: `${wavePath}/report${dashboardSearch(reportSettings)}`,
+        exportCsv: `${wavePath}/export.csv`,
+        exportXlsx: `${wavePath}/export.xlsx`,
+        codebook: `${wavePath}/codebook.csv`,
+        figuresJson: `/api/v1/surveys/${encodeURIComponent(surveyId)}/waves/${encodeURIComponent(waveId)}/figures${dashboardSearch(figuresSettings)}`,
+        openAnswers: `${here}/open-answers${dashboardSearch(withLang)}`,
+        ...(mayManageSurvey(principalOf(req).account, surveyId) ? { weighting: `${wavePath}/weighting` } : {}),
+        refresh: `${here}${dashboardSearch(withLang)}`,
+      },
+      controls: {
+        segments: choiceQuestionsOf(target.definition, ['single_choice', 'yes_no']).map((q) => ({ id: q.id, text: label(q.text) })),
+        filters: choiceQuestionsOf(target.definition, ['single_choice', 'yes_no', 'multiple_choice']).map((q) => ({
+          id: q.id,
+          text: label(q.text),
+          options: q.options.map((o) => ({ id: o.id, label: label(o.label), checked: query.filter?.[q.id]?.includes(o.id) ?? false })),
+        })),
+        waves: otherWaves.map((w) => ({ id: w.waveId, label: typeof w.label === 'object' && w.label ? label(w.label as Parameters<typeof localize>[0]) : w.waveId })),
+        weightingSet: target.weightingSet,
+        basePolicies: ['answered', 'shown', 'all'],
+      },
+      streamUrl: `${here}/events${dashboardSearch(withLang, { since: String(view.version) })}`,
+      csvHref: (questionId: string) => `${here}/figures.csv${dashboardSearch(withLang, { question: questionId })}`,
+      switchLanguageHref: `${here}${dashboardSearch(changedQuery(query, { lang: lang === 'fr' ? 'en' : 'fr' }))}`,
+      scripts: ['/vendor/chart.js/chart.umd.min.js', '/vendor/chartjs-chart-error-bars/index.umd.min.js', '/public/js/dashboard.js'],
+      styles: ['/public/css/dashboard.css'],
+    });
+  };
+
+  const events: RequestHandler = async (req, res) => {
+    const { query: asked } = parseDashboardQuery(req, ['since']);
+    const since = sinceOf(req);
+    const target = await targetOf(req);
+    const query = views.honoured(target, asked);
+    await checkSettings(target, query);
+    await live.stream(req, res, views.liveView(target, query, languageOf(req, asked)), since === undefined ? {} : { since });
+  };
+
+  const figuresCsv: RequestHandler = async (req, res) => {
+    const { query: asked } = parseDashboardQuery(req, ['question']);
+    const questionId = req.query.question;
+    const target = await targetOf(req);
+    if (typeof questionId !== 'string' || !findQuestion(target.definition, questionId)) {
+      throw new ValidationError(`question: name one question of ${target.definition.id}`, undefined, 'invalid_query');
+    }
+    const view = await views.current(target, views.honoured(target, asked), languageOf(req, asked));
+    const question = view.questions.find((q) => q.id === questionId);
+    if (!question) throw new ValidationError(`question: "${questionId}" has no figures`, undefined, 'invalid_query');
+    res.type('text/csv; charset=utf-8').attachment(`${view.surveyId}-${view.waveId}-${questionId}.csv`).send(questionFiguresCsv(question));
+  };
+
+  return { page, events, figuresCsv };
 }

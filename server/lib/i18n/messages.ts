@@ -14,6 +14,7 @@ import { MAIL_MESSAGES } from '../../mail/mail.messages';
 import { PANELS_MESSAGES } from '../../panels/panels.messages';
 import { INVITATIONS_MESSAGES } from '../../invitations/invitations.messages';
 import { DASHBOARD_MESSAGES } from '../../dashboard/dashboard.messages';
+import { DASHBOARD_PAGE_MESSAGES } from '../../dashboard/dashboard-page.messages';
 import { DASHBOARD_FIGURES_MESSAGES } from '../../dashboard/dashboard-figures.messages';
 import { OPEN_ANSWERS_MESSAGES } from '../../dashboard/open-answers.messages';
 import { WEIGHTING_FORM_MESSAGES } from '../../dashboard/weighting-form.messages';
@@ -35,6 +36,7 @@ export const MESSAGES = {
   ...PANELS_MESSAGES,
   ...INVITATIONS_MESSAGES,
   ...DASHBOARD_MESSAGES,
+  ...DASHBOARD_PAGE_MESSAGES,
   ...DASHBOARD_FIGURES_MESSAGES,
   ...OPEN_ANSWERS_MESSAGES,
   ...WEIGHTING_FORM_MESSAGES,

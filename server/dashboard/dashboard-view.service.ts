@@ -1,0 +1,116 @@
+// Builds a dashboard view: a wave's figures for the view's settings (the figures service, as the
+// API computes them), worded per question, with the fieldwork header. The page and the live
+// stream build the same view the same way; the stream then renders it into parts.
+import type { AppDependencies } from '../lib/app-dependencies';
+import type { InterfaceLanguage } from '../lib/i18n/index';
+import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
+import { createFiguresService } from '../analysis/figures/figures.service';
+import type { LoadedSurvey } from '../surveys/survey.loader';
+import type { TSurveyDefinition } from '../surveys/survey.schemas';
+import { localize } from '../surveys/localize';
+import { findQuestion } from '../surveys/visibility';
+import { surveyTitle } from '../surveys/survey-titles';
+import { surveyTimeZone } from '../waves/wave-dates';
+import { waveConsolePath } from '../waves/console-paths';
+import { findWave, findWaveWeighting, type Wave } from '../waves/wave.service';
+import { readWaveActivity } from './activity.service';
+import { changedQuery, dashboardSearch, viewKeyOf } from './dashboard-query';
+import { renderDashboardParts } from './dashboard-fragments';
+import type { DashboardView } from './dashboard.types';
+import type { LiveView } from './live/live.types';
+import { buildQuestionViews } from './question-view';
+
+/** The survey and wave a dashboard shows, and the definition its respondents answered. */
+export interface DashboardWave {
+  survey: LoadedSurvey;
+  wave: Wave;
+  definition: TSurveyDefinition;
+  /** Whether weighting targets are set: without them a weighted view shows unweighted figures. */
+  weightingSet: boolean;
+}
+
+export function dashboardPath(surveyId: string, waveId: string): string {
+  return `${waveConsolePath(surveyId, waveId)}/dashboard`;
+}
+
+export function createDashboardViews({ catalog, config, clock, live }: Pick<AppDependencies, 'catalog' | 'config' | 'clock' | 'live'>) {
+  const figures = createFiguresService(catalog);
+
+  async function resolveWave(surveyId: string, waveName: string): Promise<DashboardWave> {
+    const survey = catalog.require(surveyId);
+    const wave = await findWave(survey.definition.id, waveName, clock.now());
+    const { definition } = await catalog.forWave(wave);
+    return { survey, wave, definition, weightingSet: (await findWaveWeighting(wave.surveyId, wave.waveId)) !== undefined };
+  }
+
+  /**
+   * The settings a wave can honour: a weighted view of a wave whose weighting was removed since
+   * (a bookmark) shows unweighted figures, and says so, rather than failing.
+   */
+  function honoured(target: DashboardWave, query: TFiguresQuery): TFiguresQuery {
+    return query.weighted && !target.weightingSet ? changedQuery(query, { weighted: false }) : query;
+  }
+
+  async function build(target: DashboardWave, query: TFiguresQuery, lang: InterfaceLanguage, version: number): Promise<DashboardView> {
+    const { survey, wave, definition } = target;
+    const surveyId = survey.definition.id;
+    const [computed, header] = await Promise.all([
+      figures.computeFigures({ surveyId, wave: wave.waveId, query, lowBaseBelow: config.LOW_BASE_THRESHOLD }),
+      readWaveActivity(wave, surveyTimeZone(survey), clock.now()),
+    ]);
+    const openAnswersBase = `${dashboardPath(surveyId, wave.waveId)}/open-answers`;
+    const questions = buildQuestionViews({
+      definition,
+      figures: computed,
+      lang,
+      lowBaseBelow: config.LOW_BASE_THRESHOLD,
+      openAnswersHref: (questionId) => `${openAnswersBase}${dashboardSearch({ ...query, lang }, { question: questionId })}`,
+    });
+    const byQuestion = query.by ? findQuestion(definition, query.by) : undefined;
+    const fallback = definition.languages[0];
+    return {
+      surveyId,
+      waveId: wave.waveId,
+      ...(typeof wave.label === 'object' && wave.label ? { waveLabel: localize(wave.label as Record<string, string>, lang, fallback) } : {}),
+      title: surveyTitle(survey.definition, lang),
+      lang,
+      query,
+      version,
+      header,
+      questions,
+      source: computed.source,
+      ...(computed.weighting ? { weighting: computed.weighting } : {}),
+      ...(byQuestion ? { by: { id: byQuestion.id, text: localize(byQuestion.text, lang, fallback) } } : {}),
+      ...(computed.comparedWith ? { comparedWith: { waveId: computed.comparedWith.wave, n: computed.comparedWith.n } } : {}),
+    };
+  }
+
+  return {
+    resolveWave,
+    honoured,
+
+    /** The view as of now, with the live version it was computed at (read first: a change during the computation is sent after). */
+    async current(target: DashboardWave, query: TFiguresQuery, lang: InterfaceLanguage): Promise<DashboardView> {
+      const version = await live.versionOf(target.wave.surveyId, target.wave.waveId);
+      return build(target, query, lang, version);
+    },
+
+    /** The same view, for the live stream: recomputed and rendered into parts once per change. */
+    liveView(target: DashboardWave, query: TFiguresQuery, lang: InterfaceLanguage): LiveView {
+      const { surveyId, waveId } = target.wave;
+      return {
+        key: viewKeyOf(surveyId, waveId, { ...query, lang }),
+        surveyId,
+        waveId,
+        compute: async () => {
+          // The wave's weighting may have been set or removed since the stream opened.
+          const fresh = await resolveWave(surveyId, waveId);
+          const view = await build(fresh, honoured(fresh, query), lang, 0);
+          return renderDashboardParts(view, { cache: config.NODE_ENV === 'production' });
+        },
+      };
+    },
+  };
+}
+
+export type DashboardViews = ReturnType<typeof createDashboardViews>;
