@@ -72,6 +72,8 @@ export function analysisRoutes({ catalog, config, logger }: AppDependencies): { 
       switchLanguageHref: link({ lang: other }),
       segmentLinks: (survey.definition.segments ?? []).map((id) => ({ id, href: link({ by: id }), active: query.by === id })),
       wholeSampleHref: link({ by: undefined }),
+      // The live dashboard of the same view: its figures move as responses arrive.
+      dashboardHref: link({}).replace(/\/report\?/, '/dashboard?'),
       compareLinks: otherWaves.map((w) => ({ id: w.waveId, href: link({ compare: w.waveId }), active: report.comparedWith?.waveId === w.waveId })),
       noComparisonHref: link({ compare: undefined }),
       scripts: ['/vendor/chart.js/chart.umd.min.js', '/public/js/report.js'],

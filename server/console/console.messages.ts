@@ -16,6 +16,7 @@ export const CONSOLE_MESSAGES = {
   'console.status_open': { fr: 'Ouverte', en: 'Open' },
   'console.status_closed': { fr: 'Close', en: 'Closed' },
   'console.report': { fr: 'Résultats', en: 'Report' },
+  'console.dashboard': { fr: 'Tableau de bord', en: 'Dashboard' },
   'console.export_csv': { fr: 'Export CSV', en: 'CSV export' },
   'console.export_xlsx': { fr: 'Export Excel', en: 'Excel export' },
   'console.codebook': { fr: 'Dictionnaire des variables', en: 'Codebook' },
