@@ -1,2 +1,39 @@
 // The open-answers strings.
-export const OPEN_ANSWERS_MESSAGES = {} as const;
+export const OPEN_ANSWERS_MESSAGES = {
+  'dashboard.open_title': { fr: 'Réponses ouvertes', en: 'Open answers' },
+  'dashboard.open_heading': { fr: 'Réponses ouvertes\u00a0: {survey}, vague {wave}', en: 'Open answers: {survey}, wave {wave}' },
+  'dashboard.open_intro': {
+    fr: 'Les textes «\u00a0autre (précisez)\u00a0» et les réponses libres des réponses complètes, les plus récentes d’abord. Les réponses de test et les réponses annulées n’y figurent pas.',
+    en: 'The “other (specify)” texts and free-text answers of complete responses, newest first. Test and voided responses are left out.',
+  },
+  'dashboard.open_back': { fr: 'Retour au tableau de bord', en: 'Back to the dashboard' },
+  'dashboard.open_search_label': { fr: 'Rechercher un texte', en: 'Find text' },
+  'dashboard.open_search_hint': {
+    fr: 'Sans distinction de casse\u00a0; le texte est cherché tel quel.',
+    en: 'Case does not matter; the text is found as typed.',
+  },
+  'dashboard.open_question_label': { fr: 'Question', en: 'Question' },
+  'dashboard.open_all_questions': { fr: 'Toutes les questions', en: 'All questions' },
+  'dashboard.open_search_button': { fr: 'Afficher', en: 'Show' },
+  'dashboard.open_clear_search': { fr: 'Effacer la recherche', en: 'Clear the search' },
+  'dashboard.open_filtered_by': { fr: 'Répondants filtrés\u00a0: {filter}', en: 'Respondents filtered: {filter}' },
+  'dashboard.open_total': {
+    fr: '{total} réponse(s) ouverte(s)',
+    en: '{total} open answer(s)',
+  },
+  'dashboard.open_range': { fr: 'Réponses {from} à {to} sur {total}', en: 'Answers {from} to {to} of {total}' },
+  'dashboard.open_none': { fr: 'Aucune réponse ouverte pour l’instant.', en: 'No open answers yet.' },
+  'dashboard.open_none_found': { fr: 'Aucune réponse ouverte ne correspond.', en: 'No open answer matches.' },
+  'dashboard.open_past_end': { fr: 'Cette page est au-delà de la dernière.', en: 'This page is past the last one.' },
+  'dashboard.open_first_page': { fr: 'Première page', en: 'First page' },
+  'dashboard.open_newer': { fr: '← Plus récentes', en: '← Newer' },
+  'dashboard.open_older': { fr: 'Plus anciennes →', en: 'Older →' },
+  'dashboard.open_pages_label': { fr: 'Pages de réponses', en: 'Pages of answers' },
+  'dashboard.open_col_question': { fr: 'Question', en: 'Question' },
+  'dashboard.open_col_answer': { fr: 'Réponse', en: 'Answer' },
+  'dashboard.open_col_segment': { fr: 'Segment\u00a0: {question}', en: 'Segment: {question}' },
+  'dashboard.open_col_completed': { fr: 'Terminée le', en: 'Completed' },
+  'dashboard.open_other_of': { fr: '{question} – {option}', en: '{question} – {option}' },
+  'dashboard.open_filter_part': { fr: '{question}\u00a0: {options}', en: '{question}: {options}' },
+  'dashboard.open_no_segment': { fr: 'sans réponse', en: 'no answer' },
+} as const;
