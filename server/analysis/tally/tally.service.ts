@@ -4,6 +4,7 @@ import type { TAnswers } from '../../surveys/answers';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
 import { accumulate, contributionOf, type Contribution } from './contribution';
 import { TallyModel } from './tally.model';
+import { bumpLiveVersion } from '../../dashboard/live/live-version';
 
 export const ALL_SEGMENT = 'all';
 
@@ -77,5 +78,7 @@ export async function rebuildTallies(target: TallyTarget, responses: AsyncIterab
     [...tally].map(([questionId, c]) => ({ surveyId: target.surveyId, waveId: target.waveId, segment, questionId, c })),
   );
   for (let i = 0; i < docs.length; i += 1000) await TallyModel.insertMany(docs.slice(i, i + 1000));
+  // Open dashboards read the rebuilt counters.
+  await bumpLiveVersion(target.surveyId, target.waveId);
   return count;
 }

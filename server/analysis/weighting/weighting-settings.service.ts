@@ -11,6 +11,7 @@ import { findWave, setWaveWeighting } from '../../waves/wave.service';
 import { ZWeightingConfig, type TWeightingConfig } from '../figures/figures.schemas';
 import { readTargetShares } from './targets';
 import { issuesText } from '../../lib/input-errors';
+import { bumpLiveVersion } from '../../dashboard/live/live-version';
 
 function checkWeightingTargets(definition: TSurveyDefinition, config: TWeightingConfig): void {
   const problems: string[] = [];
@@ -44,6 +45,8 @@ export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) 
       }
       checkWeightingTargets(definition, parsed.data);
       await setWaveWeighting(surveyId, wave.waveId, parsed.data);
+      // Every weighted figure changed: open dashboards recompute.
+      await bumpLiveVersion(surveyId, wave.waveId);
       await recordAudit({ ...actor, action: 'weighting_changed', surveyId, target: wave.waveId, details: { weighting: parsed.data } }, logger);
     },
 
@@ -51,6 +54,7 @@ export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) 
       catalog.require(surveyId);
       const wave = await findWave(surveyId, waveName);
       await setWaveWeighting(surveyId, wave.waveId, null);
+      await bumpLiveVersion(surveyId, wave.waveId);
       await recordAudit({ ...actor, action: 'weighting_removed', surveyId, target: wave.waveId }, logger);
     },
   };
