@@ -1,2 +1,86 @@
-// The dashboard strings.
-export const DASHBOARD_MESSAGES = {} as const;
+// The dashboard page's strings: its header, live indicator, settings form, links and the frame
+// around each question's figures (the figures' own wording is in dashboard-figures.messages.ts).
+export const DASHBOARD_MESSAGES = {
+  'dashboard.heading': { fr: 'Tableau de bord en direct', en: 'Live dashboard' },
+  'dashboard.subheading': { fr: '{survey} · vague {wave}', en: '{survey} · wave {wave}' },
+
+  'dashboard.live_connecting': { fr: 'Connexion au direct…', en: 'Connecting to live updates…' },
+  'dashboard.live_on': { fr: 'En direct\u00a0: les chiffres se mettent à jour seuls.', en: 'Live: the figures update by themselves.' },
+  'dashboard.live_reconnecting': { fr: 'Reconnexion…', en: 'Reconnecting…' },
+  'dashboard.live_off': { fr: 'Pas en direct\u00a0:', en: 'Not live:' },
+  'dashboard.figures_as_of': { fr: 'Chiffres au {time}.', en: 'Figures as of {time}.' },
+  'dashboard.refresh': { fr: 'Actualiser', en: 'Refresh' },
+
+  'dashboard.overview': { fr: 'Terrain', en: 'Fieldwork' },
+  'dashboard.completes': { fr: 'Complets', en: 'Completes' },
+  'dashboard.partials': { fr: 'Partiels', en: 'Partials' },
+  'dashboard.screened_out': { fr: 'Hors cible', en: 'Screened out' },
+  'dashboard.completion_rate': { fr: 'Taux de complétion', en: 'Completion rate' },
+  'dashboard.completes_today': { fr: 'Complets aujourd’hui', en: 'Completes today' },
+  'dashboard.last_completion': { fr: 'Dernier complet', en: 'Last completion' },
+  'dashboard.none_yet': { fr: 'Aucun pour l’instant', en: 'None yet' },
+  'dashboard.not_applicable': { fr: '—', en: '—' },
+  'dashboard.per_day_title': { fr: 'Complets par jour', en: 'Completes per day' },
+  'dashboard.per_day_table': { fr: 'Complets par jour (tableau)', en: 'Completes per day (table)' },
+  'dashboard.day': { fr: 'Jour', en: 'Day' },
+  'dashboard.chart_table_note': {
+    fr: 'Le tableau qui suit donne les mêmes chiffres que ce graphique.',
+    en: 'The table that follows gives the same figures as this chart.',
+  },
+  'dashboard.per_day_note': {
+    fr: 'Le tableau « Complets par jour » donne les mêmes chiffres que ce graphique.',
+    en: 'The “Completes per day” table gives the same figures as this chart.',
+  },
+
+  'dashboard.controls': { fr: 'Réglages de la vue', en: 'View settings' },
+  'dashboard.segment': { fr: 'Ventiler par', en: 'Break down by' },
+  'dashboard.no_segment': { fr: 'Aucune ventilation', en: 'No breakdown' },
+  'dashboard.filters': { fr: 'Filtres', en: 'Filters' },
+  'dashboard.filters_active': { fr: 'Filtres (actifs\u00a0: {n})', en: 'Filters (active: {n})' },
+  'dashboard.filters_hint': {
+    fr: 'Sans case cochée, une question ne filtre rien\u00a0; plusieurs cases d’une question s’additionnent.',
+    en: 'A question with no box ticked filters nothing; boxes of one question add up.',
+  },
+  'dashboard.weighted': { fr: 'Chiffres pondérés', en: 'Weighted figures' },
+  'dashboard.weighting_unset': { fr: 'Cette vague n’a pas encore de pondération.', en: 'This wave has no weighting yet.' },
+  'dashboard.set_weighting': { fr: 'Définir la pondération', en: 'Set the weighting' },
+  'dashboard.weighting_summary': {
+    fr: 'Pondération ({method} sur {variables})\u00a0: effet de plan {deff}, effectif efficace {neff}.',
+    en: 'Weighting ({method} on {variables}): design effect {deff}, effective sample size {neff}.',
+  },
+  'dashboard.method_poststratify': { fr: 'post-stratification', en: 'post-stratification' },
+  'dashboard.method_rake': { fr: 'calage (raking)', en: 'raking' },
+  'dashboard.base_policy': { fr: 'Base des pourcentages', en: 'Base of the percentages' },
+  'dashboard.base_answered': { fr: 'Ceux qui ont répondu', en: 'Those who answered' },
+  'dashboard.base_shown': { fr: 'Ceux à qui la question a été posée', en: 'Those who were asked' },
+  'dashboard.base_all': { fr: 'Tous les répondants complets', en: 'Every complete respondent' },
+  'dashboard.compare': { fr: 'Comparer avec la vague', en: 'Compare with wave' },
+  'dashboard.no_comparison': { fr: 'Aucune comparaison', en: 'No comparison' },
+  'dashboard.compared_with': {
+    fr: 'Comparé à la vague {wave} ({n} complets).',
+    en: 'Compared with wave {wave} ({n} completes).',
+  },
+  'dashboard.apply': { fr: 'Appliquer', en: 'Apply' },
+
+  'dashboard.links': { fr: 'Cette vue ailleurs', en: 'This view elsewhere' },
+  'dashboard.link_report': { fr: 'Rapport', en: 'Report' },
+  'dashboard.link_csv': { fr: 'Export CSV', en: 'CSV export' },
+  'dashboard.link_xlsx': { fr: 'Export Excel', en: 'Excel export' },
+  'dashboard.link_codebook': { fr: 'Dictionnaire des variables', en: 'Codebook' },
+  'dashboard.link_figures_json': { fr: 'Chiffres (JSON)', en: 'Figures (JSON)' },
+  'dashboard.link_open_answers': { fr: 'Réponses ouvertes', en: 'Open answers' },
+  'dashboard.link_weighting': { fr: 'Pondération', en: 'Weighting' },
+
+  'dashboard.questions': { fr: 'Résultats par question', en: 'Results by question' },
+  'dashboard.no_questions': { fr: 'Aucune question à montrer.', en: 'No question to show.' },
+  'dashboard.flag_not_for_publication': {
+    fr: 'Non publiable\u00a0: base sous le seuil de publication, chiffres pour les analystes seulement\u00a0; le rapport publié et ses exports ne les montrent pas.',
+    en: 'Not for publication: the base is under the publication threshold, figures for analysts only; the published report and its exports withhold them.',
+  },
+  'dashboard.flag_low_base': { fr: 'Base faible\u00a0: à lire avec prudence.', en: 'Low base: read with caution.' },
+  'dashboard.flag_series_break': { fr: 'Rupture de série\u00a0: {what}', en: 'Break in series: {what}' },
+  'dashboard.download_png': { fr: 'Télécharger le graphique (PNG)', en: 'Download the chart (PNG)' },
+  'dashboard.figures_csv': { fr: 'Chiffres (CSV)', en: 'Figures (CSV)' },
+  'dashboard.about_question': { fr: '\u00a0: {question}', en: ': {question}' },
+  'dashboard.open_answers': { fr: 'Lire les {count} réponses ouvertes', en: 'Read the {count} open answers' },
+} as const;
