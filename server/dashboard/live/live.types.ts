@@ -45,7 +45,20 @@ export interface LiveHub {
   /** The wave's current version: a page embeds the one its figures were computed at. */
   versionOf(surveyId: string, waveId: string): Promise<number>;
   /** Open streams and views, for /healthz and the benchmark. */
-  stats(): { streams: number; views: number; computations: number };
+  stats(): LiveStats;
   /** Ends every stream (the clients reconnect elsewhere) and stops watching for changes. */
   stop(): Promise<void>;
+}
+
+export interface LiveStats {
+  streams: number;
+  /** Views with at least one open stream. */
+  views: number;
+  /** Computations of views since the hub started (one per change per view, however many streams). */
+  computations: number;
+  /**
+   * How this process hears of other processes' changes: a change stream (a replica set), polling
+   * (a standalone server, the embedded store), or not decided until the first stream opens.
+   */
+  feed: 'undecided' | 'change-stream' | 'polling';
 }

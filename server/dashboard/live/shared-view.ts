@@ -1,0 +1,138 @@
+// One view's figures, shared by every stream that shows it: computed once per change of its wave
+// whatever the number of streams, and sent to each stream as the parts it does not have yet.
+// Changes that arrive while a computation runs are coalesced into one more computation after it.
+import type { Logger } from '../../lib/logger';
+import type { LiveUpdate, LiveView } from './live.types';
+import { formatEvent } from './sse';
+
+/** One open stream, as a view sees it. */
+export interface ViewClient {
+  /** The version whose parts the client shows; undefined: it shows none. */
+  shown: number | undefined;
+  /** Writes a formatted event; the client ends its stream itself when the write fails. */
+  send(formatted: string): void;
+}
+
+export interface SharedView {
+  readonly view: LiveView;
+  /** A stream opened: it gets what it lacks now, or when the first computation ends. */
+  join(client: ViewClient): void;
+  /** A stream ended; returns whether any is left (a view with none is dropped by the hub). */
+  leave(client: ViewClient): boolean;
+  /** The wave's version is now at least `version` (the same version may come more than once). */
+  notice(version: number): void;
+  /** No stream left: a computation in flight is thrown away. */
+  drop(): void;
+}
+
+export interface SharedViewOptions {
+  logger: Logger;
+  /** Reads the wave's version from the database (the first computation's, and to check a client's). */
+  readVersion(): Promise<number>;
+  /** Counts computations, for the hub's stats. */
+  computed(): void;
+}
+
+export function createSharedView(view: LiveView, options: SharedViewOptions): SharedView {
+  const { logger, readVersion, computed } = options;
+  const clients = new Set<ViewClient>();
+  /** The version the current parts were computed at (at least as recent as it). */
+  let version: number | undefined;
+  let parts: Record<string, unknown> = {};
+  let partsJson = new Map<string, string>();
+  /** The highest version heard of: a computation runs while it is ahead of `version`. */
+  let wanted = 0;
+  let computing = false;
+  let dropped = false;
+
+  function eventOf(update: LiveUpdate): string {
+    return formatEvent({ id: update.version, event: 'figures', data: update });
+  }
+
+  /** Sends the new state to each client: the changed parts to those that showed the previous one. */
+  function publish(newVersion: number, newParts: Record<string, unknown>): void {
+    const newJson = new Map(Object.entries(newParts).map(([key, value]) => [key, JSON.stringify(value)]));
+    const changed: Record<string, unknown> = {};
+    for (const [key, json] of newJson) if (partsJson.get(key) !== json) changed[key] = newParts[key];
+    // A part that went away is sent as null, so the client removes it.
+    for (const key of partsJson.keys()) if (!newJson.has(key)) changed[key] = null;
+    const previous = version;
+    version = newVersion;
+    parts = newParts;
+    partsJson = newJson;
+    // Formatted once, for every client that needs it.
+    let difference: string | undefined;
+    let whole: string | undefined;
+    for (const client of clients) {
+      if (client.shown === newVersion) continue;
+      if (previous !== undefined && client.shown === previous) client.send((difference ??= eventOf({ version: newVersion, full: false, parts: changed })));
+      else client.send((whole ??= eventOf({ version: newVersion, full: true, parts })));
+      client.shown = newVersion;
+    }
+  }
+
+  async function run(): Promise<void> {
+    if (computing || dropped) return;
+    computing = true;
+    try {
+      while (!dropped && (version === undefined || wanted > version)) {
+        const target = wanted;
+        let newParts;
+        try {
+          computed();
+          newParts = await view.compute();
+        } catch (error) {
+          // The streams stay open with what they show; the next change tries again.
+          logger.error({ err: error, view: view.key }, 'live: could not compute a view');
+          return;
+        }
+        if (!dropped) publish(target, newParts);
+      }
+    } finally {
+      computing = false;
+    }
+  }
+
+  /** Only a version not heard of before starts a computation: a failed one waits for the next change. */
+  function notice(newVersion: number): void {
+    if (newVersion <= wanted) return;
+    wanted = newVersion;
+    void run();
+  }
+
+  async function start(): Promise<void> {
+    try {
+      wanted = Math.max(wanted, await readVersion());
+      void run();
+    } catch (error) {
+      // Without a version the view waits for the first change it hears of.
+      logger.error({ err: error, view: view.key }, 'live: could not read a wave\'s version');
+    }
+  }
+  void start();
+
+  return {
+    view,
+    join(client) {
+      clients.add(client);
+      if (version === undefined || client.shown === version) return;
+      if (client.shown !== undefined && client.shown > version) {
+        // The page was drawn at a version this process has not heard of yet (another process
+        // bumped it): the client waits for it, and the database says whether it exists.
+        readVersion().then(notice, (error: unknown) => logger.warn({ err: error }, 'live: could not read a wave\'s version'));
+        return;
+      }
+      client.send(eventOf({ version, full: true, parts }));
+      client.shown = version;
+    },
+    leave(client) {
+      clients.delete(client);
+      return clients.size > 0;
+    },
+    notice,
+    drop() {
+      dropped = true;
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Writes Server-Sent Events (https://html.spec.whatwg.org/multipage/server-sent-events.html) on an
+// HTTP response: the headers that keep every hop from buffering or transforming the stream, and
+// one event at a time.
+import type { Response } from 'express';
+
+/** How long a browser waits before reconnecting a dropped stream. */
+export const RECONNECT_DELAY_MS = 2000;
+
+/** What a stream's writer holds back before it gives up on a client that does not read. */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+export interface ServerSentEvent {
+  /** The client sends it back as Last-Event-ID when it reconnects; absent: the last one stays. */
+  id?: string | number;
+  event: string;
+  /** One line of JSON: a data line never holds a newline. */
+  data: unknown;
+}
+
+export function openEventStream(res: Response): void {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  // no-transform: a proxy must not compress or rewrite the stream (it would hold events back).
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  // nginx buffers proxied answers unless told not to.
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  res.write(`retry: ${RECONNECT_DELAY_MS}\n\n`);
+}
+
+export function formatEvent(event: ServerSentEvent): string {
+  const id = event.id === undefined ? '' : `id: ${event.id}\n`;
+  return `${id}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+/**
+ * Writes a formatted event; false when the client is gone or reads too slowly (its unread events
+ * past MAX_BUFFERED_BYTES), in which case the caller ends the stream and the browser reconnects
+ * to a whole state.
+ */
+export function writeEvent(res: Response, formatted: string): boolean {
+  if (res.writableEnded || res.destroyed) return false;
+  res.write(formatted);
+  return res.writableLength <= MAX_BUFFERED_BYTES;
+}

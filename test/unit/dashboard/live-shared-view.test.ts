@@ -1,0 +1,104 @@
+// A view shared by its streams: what each client is sent, by the version it shows.
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { createSharedView, type ViewClient } from '../../../server/dashboard/live/shared-view';
+import { formatEvent } from '../../../server/dashboard/live/sse';
+import type { LiveUpdate } from '../../../server/dashboard/live/live.types';
+
+interface FakeClient extends ViewClient {
+  received: LiveUpdate[];
+}
+
+function client(shown?: number): FakeClient {
+  const fake: FakeClient = {
+    shown,
+    received: [],
+    send(formatted) {
+      const data = /^data: (.*)$/m.exec(formatted)?.[1];
+      fake.received.push(JSON.parse(data ?? 'null') as LiveUpdate);
+    },
+  };
+  return fake;
+}
+
+/** Resolves once every pending promise callback has run (the view's reads and computations are promises). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+function sharedView(parts: () => Record<string, unknown>, databaseVersion: { value: number }) {
+  let computations = 0;
+  const shared = createSharedView(
+    { key: 'k', surveyId: 's', waveId: 'w', compute: async () => parts() },
+    { logger: pino({ level: 'silent' }), readVersion: async () => databaseVersion.value, computed: () => void (computations += 1) },
+  );
+  return { shared, computations: () => computations };
+}
+
+describe('a shared live view', () => {
+  it('formats an event with its id, its name and one line of JSON', () => {
+    expect(formatEvent({ id: 3, event: 'figures', data: { a: 'x\ny' } })).to.equal('id: 3\nevent: figures\ndata: {"a":"x\\ny"}\n\n');
+    expect(formatEvent({ event: 'heartbeat', data: { at: 'now' } })).to.equal('event: heartbeat\ndata: {"at":"now"}\n\n');
+  });
+
+  it('sends a part that went away as null', async () => {
+    let parts: Record<string, unknown> = { header: 1, 'q:a': 1 };
+    const version = { value: 1 };
+    const { shared } = sharedView(() => parts, version);
+    const reader = client();
+    shared.join(reader);
+    await settle();
+    parts = { header: 2 };
+    shared.notice(2);
+    await settle();
+    expect(reader.received).to.deep.equal([
+      { version: 1, full: true, parts: { header: 1, 'q:a': 1 } },
+      { version: 2, full: false, parts: { header: 2, 'q:a': null } },
+    ]);
+  });
+
+  it('holds a client that shows a newer version than the view until the view reaches it, asking the database', async () => {
+    const version = { value: 4 };
+    const { shared, computations } = sharedView(() => ({ header: 'x' }), version);
+    const first = client();
+    shared.join(first);
+    await settle();
+    // A page drawn by another process at version 6, which this process has not heard of yet.
+    version.value = 6;
+    const ahead = client(6);
+    shared.join(ahead);
+    await settle();
+    expect(ahead.received).to.deep.equal([]);
+    expect(computations()).to.equal(2);
+    expect(first.received.map((u) => [u.version, u.full])).to.deep.equal([[4, true], [6, false]]);
+  });
+
+  it('ignores a version it has heard of already, so a failed computation waits for a new change', async () => {
+    let fail = false;
+    const version = { value: 1 };
+    let computations = 0;
+    const shared = createSharedView(
+      {
+        key: 'k',
+        surveyId: 's',
+        waveId: 'w',
+        async compute() {
+          if (fail) throw new Error('on purpose');
+          return { header: 1 };
+        },
+      },
+      { logger: pino({ level: 'silent' }), readVersion: async () => version.value, computed: () => void (computations += 1) },
+    );
+    shared.join(client());
+    await settle();
+    fail = true;
+    shared.notice(2);
+    await settle();
+    shared.notice(2);
+    shared.notice(1);
+    await settle();
+    expect(computations).to.equal(2);
+    fail = false;
+    shared.notice(3);
+    await settle();
+    expect(computations).to.equal(3);
+  });
+});
