@@ -30,9 +30,10 @@ function render(template: string, locals: Record<string, unknown>, cache: boolea
 /** Every part of the view, keyed as the page marks them (`data-part`). */
 export async function renderDashboardParts(view: DashboardView, options: { cache: boolean }): Promise<Record<string, RenderedPart>> {
   const t = translator(view.lang);
-  const common = { t, lang: view.lang, view };
+  const common = { t, lang: view.lang, view, timeZone: view.timeZone };
+  const chart = activityChart(view.header, view.lang);
   const parts: Record<string, RenderedPart> = {
-    [HEADER_PART]: { html: await render('dashboard/header-figures', { ...common, header: view.header }, options.cache), chart: activityChart(view.header, view.lang) },
+    [HEADER_PART]: { html: await render('dashboard/header-figures', { ...common, header: view.header, chart }, options.cache), chart },
   };
   for (const q of view.questions) parts[questionPart(q.id)] = { html: await render('dashboard/question-figures', { ...common, q }, options.cache), chart: q.chart };
   return parts;

@@ -54,9 +54,11 @@ export function createDashboardViews({ catalog, config, clock, live }: Pick<AppD
   async function build(target: DashboardWave, query: TFiguresQuery, lang: InterfaceLanguage, version: number): Promise<DashboardView> {
     const { survey, wave, definition } = target;
     const surveyId = survey.definition.id;
+    const timeZone = surveyTimeZone(survey);
+    const generatedAt = clock.now();
     const [computed, header] = await Promise.all([
       figures.computeFigures({ surveyId, wave: wave.waveId, query, lowBaseBelow: config.LOW_BASE_THRESHOLD }),
-      readWaveActivity(wave, surveyTimeZone(survey), clock.now()),
+      readWaveActivity(wave, timeZone, generatedAt),
     ]);
     const openAnswersBase = `${dashboardPath(surveyId, wave.waveId)}/open-answers`;
     const questions = buildQuestionViews({
@@ -74,6 +76,8 @@ export function createDashboardViews({ catalog, config, clock, live }: Pick<AppD
       ...(typeof wave.label === 'object' && wave.label ? { waveLabel: localize(wave.label as Record<string, string>, lang, fallback) } : {}),
       title: surveyTitle(survey.definition, lang),
       lang,
+      timeZone,
+      generatedAt,
       query,
       version,
       header,

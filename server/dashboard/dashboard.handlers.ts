@@ -16,6 +16,7 @@ import { findWave, listWaves } from '../waves/wave.service';
 import { changedQuery, dashboardSearch, parseDashboardQuery } from './dashboard-query';
 import { createDashboardViews, dashboardPath, type DashboardWave } from './dashboard-view.service';
 import { questionFiguresCsv } from './figures-csv';
+import { activityChart } from './activity.service';
 
 type ChoiceQuestion = Extract<TQuestion, { options: unknown }>;
 
@@ -83,6 +84,10 @@ export function createDashboardHandlers(deps: AppDependencies) {
       t,
       title: `${t('dashboard.title')} – ${view.title} – ${view.waveLabel ?? waveId}`,
       view,
+      timeZone: view.timeZone,
+      generatedAt: view.generatedAt,
+      headerChart: activityChart(view.header, lang),
+      heartbeatMs: deps.config.LIVE_HEARTBEAT_MS,
       notices: asked.weighted && !query.weighted ? [t('dashboard.weighting_not_set_notice')] : [],
       links: {
         report: `${wavePath}/report${dashboardSearch(reportSettings)}`,

@@ -116,6 +116,10 @@ export interface DashboardView {
   waveLabel?: string;
   title: string;
   lang: InterfaceLanguage;
+  /** The survey's time zone: days and times are the survey's, not the server's. */
+  timeZone: string;
+  /** When the figures were computed. */
+  generatedAt: Date;
   /** The view's settings, as parsed from the URL (dashboard-query.ts). */
   query: TFiguresQuery;
   /** The wave's live version the figures were computed at: the stream resumes from it. */
