@@ -1,0 +1,95 @@
+// Table cells of the dashboard's figures: each keeps the API's machine value beside the text the
+// report would print for it (formatPercent and the report's rounding, nothing of its own).
+import { formatPercent, roundHalfAwayFromZero } from '../../analysis/format/index';
+import type { FigureBase } from '../../analysis/figures/figures.types';
+import { translator, type InterfaceLanguage, type Translate } from '../../lib/i18n/index';
+import type { TableCell } from '../dashboard.types';
+
+export const NO_FIGURE = '—';
+
+/** What every builder of a question's view needs to word its figures. */
+export interface Wording {
+  lang: InterfaceLanguage;
+  t: Translate;
+}
+
+export function wordingFor(lang: InterfaceLanguage): Wording {
+  return { lang, t: translator(lang) };
+}
+
+/**
+ * A decimal number in the view's language, rounded half away from zero. The report rounds its
+ * means the same way; format/ has no decimal formatter to share yet (see the dashboard report).
+ */
+export function decimalText(value: number, digits: number, { lang }: Pick<Wording, 'lang'>): string {
+  const text = roundHalfAwayFromZero(value, digits).toFixed(digits);
+  return lang === 'fr' ? text.replace('.', ',') : text;
+}
+
+export function percentText(proportion: number | null | undefined, { lang }: Pick<Wording, 'lang'>): string {
+  return proportion === null || proportion === undefined ? NO_FIGURE : formatPercent(proportion, { locale: lang });
+}
+
+export function emptyCell(): TableCell {
+  return { text: '', value: null };
+}
+
+export function countCell(count: number): TableCell {
+  return { text: String(count), value: count };
+}
+
+/** A weighted count: one decimal, since weights make fractions. */
+export function weightedCountCell(count: number, wording: Wording): TableCell {
+  return { text: decimalText(count, 1, wording), value: count };
+}
+
+export function percentCell(proportion: number | null | undefined, wording: Wording): TableCell {
+  return { text: percentText(proportion, wording), value: proportion ?? null };
+}
+
+export function decimalCell(value: number | null | undefined, digits: number, wording: Wording): TableCell {
+  return value === null || value === undefined ? { text: NO_FIGURE, value: null } : { text: decimalText(value, digits, wording), value };
+}
+
+/** The 95 % interval as the report prints it ("38,2 % – 50,1 %"); a pair has no single machine value. */
+export function intervalCell(ci95: [number, number] | null | undefined, { lang }: Wording): TableCell {
+  if (!ci95) return { text: NO_FIGURE, value: null };
+  const [low, high] = ci95;
+  return { text: `${formatPercent(low, { locale: lang, decimals: 1 })} – ${formatPercent(high, { locale: lang, decimals: 1 })}`, value: null };
+}
+
+/** "+5,0 pt": a difference of proportions in points, signed as the report signs it. */
+export function pointsText(difference: number, wording: Wording): string {
+  const points = difference * 100;
+  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
+  return wording.t('dashboard.figures.points', { value: `${sign}${decimalText(Math.abs(points), 1, wording)}` });
+}
+
+/** A p-value with three decimals, or "< 0,001". */
+export function pValueText(p: number, wording: Wording): string {
+  return p < 0.001 ? `< ${decimalText(0.001, 3, wording)}` : decimalText(p, 3, wording);
+}
+
+/** An NPS score in points, always signed: "+12", "−5", "0". */
+export function scoreText(score: number, wording: Wording): string {
+  const rounded = roundHalfAwayFromZero(score, 0);
+  if (rounded === 0) return '0';
+  return `${rounded > 0 ? '+' : '−'}${decimalText(Math.abs(rounded), 0, wording)}`;
+}
+
+/**
+ * The share a figure shows. The API withholds proportions under the publication threshold; analysts
+ * still see count ÷ base there (weighted counts over the weighted base when weighted), flagged.
+ */
+export function shownShare(figure: { count: number; weightedCount: number; proportion: number | null } | undefined, base: FigureBase, weighted: boolean): number | null {
+  if (!figure) return null;
+  if (figure.proportion !== null) return figure.proportion;
+  const denominator = weighted ? base.weighted : base.n;
+  if (!(denominator > 0)) return null;
+  return Math.min(1, (weighted ? figure.weightedCount : figure.count) / denominator);
+}
+
+/** Percent 0–100 for a chart, from a proportion. */
+export function toPercent(proportion: number | null | undefined): number | null {
+  return proportion === null || proportion === undefined ? null : proportion * 100;
+}
