@@ -77,16 +77,15 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
     try {
       while (!dropped && (version === undefined || wanted > version)) {
         const target = wanted;
-        let newParts;
         try {
           computed();
-          newParts = await view.compute();
+          const newParts = await view.compute();
+          if (!dropped) publish(target, newParts);
         } catch (error) {
           // The streams stay open with what they show; the next change tries again.
           logger.error({ err: error, view: view.key }, 'live: could not compute a view');
           return;
         }
-        if (!dropped) publish(target, newParts);
       }
     } finally {
       computing = false;
