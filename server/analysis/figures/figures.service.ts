@@ -77,6 +77,12 @@ export function computeWeights(respondents: WeightingRespondent[], config: TWeig
           ...(config.convergence === undefined ? {} : { convergence: config.convergence }),
           ...(config.maxIterations === undefined ? {} : { maxIterations: config.maxIterations }),
         });
+  let minWeight = Infinity;
+  let maxWeight = -Infinity;
+  for (const weight of result.weights.values()) {
+    minWeight = Math.min(minWeight, weight);
+    maxWeight = Math.max(maxWeight, weight);
+  }
   return {
     weights: result.weights,
     summary: {
@@ -86,6 +92,10 @@ export function computeWeights(respondents: WeightingRespondent[], config: TWeig
       converged: result.converged,
       designEffect: result.designEffect,
       effectiveN: result.nEff,
+      // Weighting never runs without respondents (it refuses), so n > 0 and the range exists.
+      efficiency: result.nEff / result.weights.size,
+      minWeight,
+      maxWeight,
       maxMarginGap: result.maxMarginGap,
     },
   };

@@ -68,6 +68,11 @@ export interface WeightingSummary {
   converged: boolean;
   designEffect: number;
   effectiveN: number;
+  /** effectiveN ÷ n (1 ÷ designEffect): the share of the sample the weighted figures are worth. */
+  efficiency: number;
+  /** The range of the weights (mean 1): how far single respondents are stretched. */
+  minWeight: number;
+  maxWeight: number;
   maxMarginGap: number;
 }
 
