@@ -1,0 +1,97 @@
+// What the weighting page shows about a wave: its weighting as saved, the weights' summary computed
+// now from the wave's complete responses, and per weighting variable the target, the sample and
+// the weighted shares. Every share comes from the figures service, as the figures API gives it
+// (weighted and unweighted), so the page and the API never disagree.
+import type { AppDependencies } from '../lib/app-dependencies';
+import { AppError } from '../lib/errors';
+import { createFiguresService } from '../analysis/figures/figures.service';
+import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
+import type { Figures, OptionFigure, QuestionFigures, WeightingSummary } from '../analysis/figures/figures.types';
+import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
+import type { LoadedSurvey } from '../surveys/survey.loader';
+import { findWave, findWaveWeighting, type Wave } from '../waves/wave.service';
+
+export type WeightingQuestion = Extract<TQuestion, { type: 'single_choice' | 'yes_no' }>;
+
+/** The questions weighting can use: single-choice and yes/no, as the weighting use case accepts. */
+export function weightingQuestionsOf(definition: TSurveyDefinition): WeightingQuestion[] {
+  return definition.pages.flatMap((page) => page.questions).filter((q): q is WeightingQuestion => q.type === 'single_choice' || q.type === 'yes_no');
+}
+
+export interface MarginRow {
+  optionId: string;
+  /** Percent of the population, as set. */
+  target: number | undefined;
+  /** Shares between 0 and 1 among respondents who answered; null where there is none. */
+  sample: number | null;
+  weighted: number | null;
+}
+
+export interface WeightingState {
+  survey: LoadedSurvey;
+  wave: Wave;
+  definition: TSurveyDefinition;
+  config?: TWeightingConfig;
+  summary?: WeightingSummary;
+  /** Why the saved targets give no weights now (no respondents yet, a category without anyone...). */
+  problem?: AppError;
+  /** Per variable of the saved weighting, its options' target, sample and weighted shares. */
+  margins: Array<{ question: WeightingQuestion; rows: MarginRow[] }>;
+}
+
+/**
+ * The share of an option, as the API gives it (`proportion`); where the API withholds it below
+ * the publication threshold, the same share from its counts, since organizers weight raw data.
+ */
+function shareOf(question: QuestionFigures | undefined, option: OptionFigure | undefined, weighted: boolean): number | null {
+  if (!question || !option) return null;
+  if (option.proportion !== null) return option.proportion;
+  const base = weighted ? question.base.weighted : question.base.n;
+  return base > 0 ? (weighted ? option.weightedCount : option.count) / base : null;
+}
+
+export function createWeightingPage({ catalog, config }: Pick<AppDependencies, 'catalog' | 'config' | 'clock'>) {
+  const figures = createFiguresService(catalog);
+
+  async function compute(surveyId: string, waveId: string, weighted: boolean): Promise<Figures> {
+    return figures.computeFigures({ surveyId, wave: waveId, query: { base: 'answered', weighted, mentions: false }, lowBaseBelow: config.LOW_BASE_THRESHOLD });
+  }
+
+  return {
+    async describe(surveyId: string, waveName: string, now: Date): Promise<WeightingState> {
+      const survey = catalog.require(surveyId);
+      const wave = await findWave(survey.definition.id, waveName, now);
+      const { definition } = await catalog.forWave(wave);
+      const saved = await findWaveWeighting(wave.surveyId, wave.waveId);
+      const state: WeightingState = { survey, wave, definition, margins: [] };
+      if (!saved) return state;
+      state.config = saved;
+      const unweighted = await compute(wave.surveyId, wave.waveId, false);
+      let weighted: Figures | undefined;
+      try {
+        weighted = await compute(wave.surveyId, wave.waveId, true);
+        if (weighted.weighting) state.summary = weighted.weighting;
+      } catch (error) {
+        // Targets the respondents cannot meet (yet) are the organizer's to see, not a failure.
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        state.problem = error;
+      }
+      for (const [questionId, targets] of Object.entries(saved.targets)) {
+        const question = weightingQuestionsOf(definition).find((q) => q.id === questionId);
+        if (!question) continue;
+        const before = unweighted.questions[questionId];
+        const after = weighted?.questions[questionId];
+        state.margins.push({
+          question,
+          rows: question.options.map((option) => ({
+            optionId: option.id,
+            target: targets[option.id],
+            sample: shareOf(before, before?.options?.[option.id], false),
+            weighted: shareOf(after, after?.options?.[option.id], true),
+          })),
+        });
+      }
+      return state;
+    },
+  };
+}
