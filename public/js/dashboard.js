@@ -195,7 +195,7 @@
   function swapPart(name, part) {
     var section = partElement(name);
     var body = section && section.querySelector('[data-part-body]');
-    if (!body || typeof part.html !== 'string') return;
+    if (!body || !part || typeof part.html !== 'string') return;
     var template = document.createElement('template');
     template.innerHTML = part.html;
     var fresh = template.content;
@@ -295,6 +295,9 @@
   var source = null;
   var lastHeard = 0;
   var staleTimer = null;
+  /** After a refusal, the next try waits this long (doubled each time, reset once live). */
+  var refusedRetryMs = 5000;
+  var retryTimer = null;
 
   function streamAddress() {
     var url = new URL(streamUrl, window.location.href);
@@ -304,6 +307,7 @@
 
   function heard() {
     lastHeard = Date.now();
+    refusedRetryMs = 5000;
     setState('live');
   }
 
@@ -333,6 +337,8 @@
 
   function connect() {
     close();
+    if (retryTimer) window.clearTimeout(retryTimer);
+    retryTimer = null;
     setState(state === 'static' ? 'connecting' : 'reconnecting');
     source = new EventSource(streamAddress());
     source.addEventListener('open', heard);
@@ -341,10 +347,13 @@
     source.addEventListener('error', function () {
       if (!source) return;
       // CONNECTING: the browser retries by itself (the `retry` the server set). CLOSED: the server
-      // refused (signed out, too many streams): only a reload can help.
+      // refused: a process draining or full (503, Retry-After 10 s), or the session ended. Try
+      // again later, less and less often; the refresh link stays offered meanwhile.
       if (source.readyState === EventSource.CLOSED) {
         close();
         setState('off');
+        refusedRetryMs = Math.min(refusedRetryMs * 2, 5 * 60000);
+        retryTimer = window.setTimeout(connect, refusedRetryMs);
       } else {
         setState('reconnecting');
       }
