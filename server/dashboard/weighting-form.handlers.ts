@@ -216,11 +216,12 @@ export function createWeightingFormHandlers(deps: AppDependencies): { page: Requ
 
   const save: RequestHandler = async (req, res) => {
     const form = readForm(req.body);
-    const state = await weighting.describe(String(req.params.surveyId), String(req.params.wave), deps.clock.now());
     try {
-      await settings.change(state.wave.surveyId, state.wave.waveId, configOf(form), auditActorOf(req));
+      await settings.change(String(req.params.surveyId), String(req.params.wave), configOf(form), auditActorOf(req));
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      if (!(error instanceof AppError) || error.status >= 500 || error.status === 404) throw error;
+      // The page as it stands (nothing was stored), read only when it is drawn again.
+      const state = await weighting.describe(String(req.params.surveyId), String(req.params.wave), deps.clock.now());
       const { lang, t } = staffPageContext(req, undefined);
       const fallback = state.definition.languages[0];
       const problems = problemsOf(error, form, state.definition, t, (text) => localize(text, lang, fallback));

@@ -50,7 +50,7 @@ function shareOf(question: QuestionFigures | undefined, option: OptionFigure | u
   return base > 0 ? (weighted ? option.weightedCount : option.count) / base : null;
 }
 
-export function createWeightingPage({ catalog, config }: Pick<AppDependencies, 'catalog' | 'config' | 'clock'>) {
+export function createWeightingPage({ catalog, config }: Pick<AppDependencies, 'catalog' | 'config'>) {
   const figures = createFiguresService(catalog);
 
   async function compute(surveyId: string, waveId: string, weighted: boolean): Promise<Figures> {
