@@ -62,10 +62,38 @@ export interface LoadSummary {
 /** Above this share of a core used by other processes in any window, the run says it is noisy. */
 const NOISY_OTHER_CPU_PERCENT = 10;
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
-const fixed = (n: number, digits = 2) => n.toFixed(digits);
-const percent = (n: number) => `${Math.round(n * 100)} %`;
-const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+export const count = (n: number) => Math.round(n).toLocaleString('en-US');
+export const fixed = (n: number, digits = 2) => n.toFixed(digits);
+export const percent = (n: number) => `${Math.round(n * 100)} %`;
+export const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+
+/** What every load benchmark's report starts with: the machine, the pinning, the noise, the goals. */
+export function reportPreamble(summary: Pick<LoadSummary, 'machine' | 'pinning' | 'otherProcesses' | 'goals'>, issue: string): string[] {
+  const { machine: m, otherProcesses: others } = summary;
+  const noisy = others.maxCpuPercent > NOISY_OTHER_CPU_PERCENT;
+  return [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.platform}`,
+    `Pinning: ${summary.pinning.applied ? 'applied' : 'NOT applied'} (${summary.pinning.detail})`,
+    `Other processes during the measured windows: ${fixed(others.meanCpuPercent, 0)} % of a core on average, at most ${fixed(others.maxCpuPercent, 0)} % (${others.worstWindow})${noisy ? ': NOISY, something else was running; rerun on a quiet machine' : ''}`,
+    '',
+    `Goals (${issue}):`,
+    '',
+    markdownTable(['goal', 'measured', 'result'], summary.goals.map((g) => [g.goal, g.measured, verdict(g.pass)])),
+    '',
+  ];
+}
+
+/** What every load benchmark's report ends with: its errors, if any, and the time it took. */
+export function reportEnding(summary: { errors: string[]; seconds: { elapsed: number } }): string[] {
+  const lines: string[] = [];
+  if (summary.errors.length > 0) {
+    lines.push(`ERRORS (${summary.errors.length}): the figures above measured failures, not work:`);
+    for (const error of summary.errors) lines.push(`  - ${error}`);
+    lines.push('');
+  }
+  lines.push(`Elapsed: ${summary.seconds.elapsed} s`);
+  return lines;
+}
 
 export function evaluateGoals(summary: Omit<LoadSummary, 'goals'>): LoadSummary['goals'] {
   const { reference, page, saturation, halfRate, stored } = summary;
@@ -98,21 +126,11 @@ export function evaluateGoals(summary: Omit<LoadSummary, 'goals'>): LoadSummary[
 }
 
 export function formatReport(summary: LoadSummary): string {
-  const { machine: m, reference, page, saturation, halfRate, stored, memory } = summary;
+  const { reference, page, saturation, halfRate, stored, memory } = summary;
   const best = saturation.best;
   const lines: string[] = [];
   lines.push(`Load benchmark: Barometer and bare Express side by side on loopback (${summary.seconds.measured} s windows after ${summary.seconds.firstWarmUp} s warm-ups on a fresh server, ${summary.seconds.warmUp} s after that)`);
-  lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.platform}`);
-  lines.push(`Pinning: ${summary.pinning.applied ? 'applied' : 'NOT applied'} (${summary.pinning.detail})`);
-  const others = summary.otherProcesses;
-  const noisy = others.maxCpuPercent > NOISY_OTHER_CPU_PERCENT;
-  lines.push(
-    `Other processes during the measured windows: ${fixed(others.meanCpuPercent, 0)} % of a core on average, at most ${fixed(others.maxCpuPercent, 0)} % (${others.worstWindow})${noisy ? ': NOISY, something else was running; rerun on a quiet machine' : ''}`,
-    '',
-  );
-
-  lines.push('Goals (issue 9):', '');
-  lines.push(markdownTable(['goal', 'measured', 'result'], summary.goals.map((g) => [g.goal, g.measured, verdict(g.pass)])), '');
+  lines.push(...reportPreamble(summary, 'issue 9'));
 
   lines.push(
     'Throughput and CPU (server CPU is user + system of the whole process, every thread; "main thread" is the part of it spent outside the',
@@ -184,11 +202,6 @@ export function formatReport(summary: LoadSummary): string {
     '',
   );
 
-  if (summary.errors.length > 0) {
-    lines.push(`ERRORS (${summary.errors.length}): the figures above measured failures, not work:`);
-    for (const error of summary.errors) lines.push(`  - ${error}`);
-    lines.push('');
-  }
-  lines.push(`Elapsed: ${summary.seconds.elapsed} s`);
+  lines.push(...reportEnding(summary));
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@
 // memory while the load lasts.
 import autocannon from 'autocannon';
 import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
-import { completeResponseRequests, REQUEST_KINDS, RespondentTally, type RequestKind } from './respondent-sequence';
+import { completeResponseRequests, REQUEST_KINDS, RespondentTally, type FinalSubmitObserver, type RequestKind } from './respondent-sequence';
 import { machineBusyCpuMs, mainThreadCpuMs, processCpuMs, residentKiB } from './processes';
 
 const RSS_SAMPLE_MS = 100;
@@ -151,13 +151,23 @@ function staggerRateWindows(connections: number): (client: autocannon.Client) =>
 /** Microseconds, so sub-millisecond answers keep their resolution. */
 const US_PER_MS = 1000;
 
+export interface SequenceOptions {
+  baseUrl: string;
+  connections: number;
+  seconds: number;
+  overallRate?: number;
+  latencies?: boolean;
+  finalSubmits?: FinalSubmitObserver;
+}
+
 /**
  * Whole CAP-TIC responses with `connections` respondents at a time, as fast as they go or at
  * `overallRate` requests per second in all. With `latencies`, each answer's time (autocannon's own,
- * from write to last byte) is filed under its request type.
+ * from write to last byte) is filed under its request type; `finalSubmits` is told of each final
+ * submit.
  */
-export async function runSequences(options: { baseUrl: string; connections: number; seconds: number; overallRate?: number; latencies?: boolean }): Promise<SequenceRun> {
-  const tally = new RespondentTally();
+export async function runSequences(options: SequenceOptions): Promise<SequenceRun> {
+  const tally = new RespondentTally(options.finalSubmits);
   const histograms = new Map<RequestKind, Histogram>(REQUEST_KINDS.map((kind) => [kind, buildHistogram({ numberOfSignificantValueDigits: 3 })]));
   let unattributed = 0;
   const rated = options.overallRate !== undefined;

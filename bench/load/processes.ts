@@ -1,9 +1,16 @@
-// The two servers of `npm run bench:load` as child processes, the cores they and the load
+// The servers of `npm run bench:load` and `bench:live` as child processes, the cores they and the load
 // generator run on, and what Linux's /proc says each process used. CPU is the whole process
 // (every thread: Barometer's store runs in a worker thread), so it is read from /proc rather than
 // from inside the server.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository: where the servers run from. */
+export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BOOT_TIMEOUT_MS = 60_000;
 
 export interface Pinning {
   applied: boolean;
@@ -17,7 +24,7 @@ export interface Pinning {
 
 export function assertLinux(): void {
   if (process.platform !== 'linux') {
-    throw new Error(`bench:load reads CPU and memory from /proc and runs on Linux only (this is ${process.platform}).`);
+    throw new Error(`The load benchmarks read CPU and memory from /proc and run on Linux only (this is ${process.platform}).`);
   }
 }
 
@@ -143,6 +150,37 @@ export function startServer(spec: ServerSpec): Promise<ServerProcess> {
       // The pipe is still read (into `output`), so a chatty server never blocks on a full one.
       resolve({ name: spec.name, pid: child.pid, baseUrl: match[1].replace(/\/$/, ''), stop });
     });
+  });
+}
+
+/**
+ * Barometer in production mode on its embedded store, the journal on disk in `dataDir` (no
+ * MONGODB_URI: never a real MongoDB the caller's shell may name), with the response rate limit
+ * raised so the load is not refused. `env` adds settings of one benchmark; `nodeFlags` go before
+ * the script (a V8 profile, a heap setting).
+ */
+export function startBarometer(options: { pinning: Pinning; dataDir: string; nodeFlags: string[]; env?: NodeJS.ProcessEnv }): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    SECRET: randomBytes(32).toString('base64url'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: options.dataDir,
+    // The load starts thousands of responses from one address.
+    RESPONSE_RATE_LIMIT: '1000000000',
+    ...options.env,
+  };
+  delete env.MONGODB_URI;
+  return startServer({
+    name: 'Barometer',
+    args: [...options.nodeFlags, '--import', 'tsx', path.join(REPOSITORY_ROOT, 'server/index.ts')],
+    env,
+    ready: /Barometer is running at (http:\/\/\S+)/,
+    pinning: options.pinning,
+    cwd: REPOSITORY_ROOT,
+    bootTimeoutMs: BOOT_TIMEOUT_MS,
   });
 }
 

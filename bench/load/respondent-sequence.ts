@@ -9,6 +9,7 @@
 import type autocannon from 'autocannon';
 import { CAPTIC_ID, USER_PAGES } from '../../test/fixtures/captic-answers';
 import { encodeForm, type FormFields } from '../../test/support/browser';
+import { cookieHeader, describeAnswer, headerValues, hiddenFields, keepCookies, type CookieJar } from './form-client';
 
 export const REQUEST_KINDS = ['intro GET', 'start POST', 'page GET', 'page POST', 'last page POST', 'thanks GET'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -22,8 +23,7 @@ const ACCEPT_HEADERS = { Accept: 'text/html', 'Accept-Language': 'fr-FR,fr;q=0.9
 const EXAMPLES_KEPT = 3;
 
 /** What one connection remembers about its current respondent. */
-interface Respondent {
-  cookies?: Record<string, string>;
+interface Respondent extends CookieJar {
   hidden?: Record<string, string>;
   /** Set when an answer was not the expected one: the next request starts a new respondent. */
   failed?: boolean;
@@ -34,8 +34,20 @@ export interface SequenceErrors {
   examples: string[];
 }
 
+/**
+ * Told when a respondent's final submit (the last page's POST, which completes the response) is
+ * written, and when its expected answer, the redirect to the thank-you page, is read: what
+ * bench:live times the dashboards' events from.
+ */
+export interface FinalSubmitObserver {
+  sent(): void;
+  answered(): void;
+}
+
 /** What happened while a sequence ran: completed responses, and errors by request type. */
 export class RespondentTally {
+  constructor(readonly finalSubmits?: FinalSubmitObserver) {}
+
   completed = 0;
   readonly errors = new Map<RequestKind, SequenceErrors>();
   /** The kind of the response being handled, handed from onResponse to the instance's 'response' event. */
@@ -51,53 +63,6 @@ export class RespondentTally {
   get errorCount(): number {
     return [...this.errors.values()].reduce((sum, entry) => sum + entry.count, 0);
   }
-}
-
-// ------------------------------------------------------------------------------ browser-ish parts
-
-function headerValues(headers: autocannon.Request['headers'], name: string): string[] {
-  const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers?.[key];
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [String(value)];
-}
-
-/** Keeps the cookies a response sets, and forgets those it expires, as a browser would. */
-function keepCookies(respondent: Respondent, setCookies: string[]): void {
-  const jar = (respondent.cookies ??= {});
-  for (const line of setCookies) {
-    const [pair = '', ...attributes] = line.split(';');
-    const separator = pair.indexOf('=');
-    if (separator <= 0) continue;
-    const name = pair.slice(0, separator).trim();
-    const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=.*1970/i.test(a));
-    if (expired) delete jar[name];
-    else jar[name] = pair.slice(separator + 1).trim();
-  }
-}
-
-function cookieHeader(respondent: Respondent): string {
-  return Object.entries(respondent.cookies ?? {})
-    .map(([name, value]) => `${name}=${value}`)
-    .join('; ');
-}
-
-const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&#34;': '"', '&#39;': "'", '&quot;': '"' };
-
-/** The hidden fields of a page's form (EJS escapes their values; the form's markup is ours). */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[match[1]!] = match[2]!.replace(/&(amp|lt|gt|quot|#34|#39);/g, (entity) => HTML_ENTITIES[entity] ?? entity);
-  }
-  return fields;
-}
-
-/** What a wrong answer was, short enough to print: status, redirect, or the page's title. */
-function describeAnswer(method: string, path: string, status: number, body: string, headers: autocannon.Request['headers']): string {
-  const location = headerValues(headers, 'location')[0];
-  const title = /<title>([^<]*)<\/title>/.exec(body)?.[1]?.trim();
-  return `${method} ${path} -> ${status}${location ? ` to ${location}` : ''}${title ? ` ("${title}")` : ''}`;
 }
 
 // ------------------------------------------------------------------------------ the sequence
@@ -152,6 +117,7 @@ export function completeResponseRequests(tally: RespondentTally): autocannon.Req
       const cookie = cookieHeader(respondent);
       const headers = { ...ACCEPT_HEADERS, ...(cookie ? { Cookie: cookie } : {}) };
       if (step.method === 'GET') return { ...request, method: 'GET', path: step.path, headers };
+      if (step.kind === 'last page POST') tally.finalSubmits?.sent();
       const body = encodeForm({ ...respondent.hidden, ...step.form });
       return { ...request, method: 'POST', path: step.path, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body };
     };
@@ -170,6 +136,7 @@ export function completeResponseRequests(tally: RespondentTally): autocannon.Req
         return;
       }
       if (step.expectHidden) respondent.hidden = hidden;
+      if (step.kind === 'last page POST') tally.finalSubmits?.answered();
       if (step.kind === 'thanks GET') tally.completed += 1;
     };
     // The first request is built once, before any context exists; it needs none (a new browser).
