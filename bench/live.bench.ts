@@ -1,0 +1,190 @@
+// `npm run bench:live`: what the analysts' live dashboards cost the respondents, and how soon a
+// completed response reaches them (issue 13). Barometer runs in production mode as a child
+// process on its embedded store (as in bench:load), with the 250 CAP-TIC responses imported and an
+// analyst signed in. Where taskset exists and there are two cores, the server runs on one core and
+// this process (the respondents, autocannon, and the dashboards' streams) on the other.
+//   a. complete CAP-TIC responses at saturation with no dashboard open: responses/s, server CPU
+//      per response (the saturation point is found as bench:load finds it);
+//   b. the same with 200 dashboard streams open and read (150 on the plain view, 50 segmented by
+//      company size): responses/s, CPU per response, and the ratio to a. Windows without and with
+//      the streams alternate, twice, so that a drift of the server does not pass for their cost;
+//   c. the delay from a response's final submit to the event that carries it on every stream,
+//      median and p99, at half the saturation rate and at saturation (b.'s windows).
+// Any unexpected answer or event fails the run. Stops by itself in under 5 minutes. Results and
+// how to read them: docs/benchmarks.md.
+//
+//   npm run bench:live
+//   npm run bench:live -- --quick          a ~1 minute smoke run
+//   npm run bench:live -- --json           machine-readable summary on stdout
+//   npm run bench:live -- --cpu-profile /tmp/profiles    V8 profiles of the server, written at exit
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeMachine } from './bench-output';
+import type { SaturationFigures } from './load/load-report';
+import {
+  summaryHeader,
+  printSummary,
+  runBench,
+  halfRateLoad,
+  measureResponses,
+  measureSaturation,
+  newBench,
+  parseBenchOptions,
+  progress,
+  summariseNoise,
+  warmUpResponses,
+  type Bench,
+} from './load/measures';
+import { assertLinux, pinLoadGenerator, startBarometer, type ServerProcess } from './load/processes';
+import { OPEN_WAVE, createAnalyst, importCaptic250, signIn } from './live/analyst';
+import { DashboardStreams, type DashboardViewSpec } from './live/dashboard-streams';
+import { evaluateGoals, formatReport, mean, type LiveSummary, type StreamedWindow } from './live/live-report';
+import { FinalSubmitClock, submitDelays } from './live/submit-delays';
+import { CAPTIC_ID } from '../test/fixtures/captic-answers';
+
+const EVENTS_PATH = `/admin/surveys/${CAPTIC_ID}/waves/${OPEN_WAVE}/dashboard/events`;
+const VIEWS: DashboardViewSpec[] = [
+  { name: 'plain', path: `${EVENTS_PATH}?lang=fr`, streams: 150 },
+  { name: 'by company_size', path: `${EVENTS_PATH}?by=company_size&lang=fr`, streams: 50 },
+];
+/** The streams agree on one version that has not moved for this long: the load's last completions have arrived. */
+const SETTLE_QUIET_MS = 500;
+const SETTLE_TIMEOUT_MS = 15_000;
+/** Windows without and with the streams, alternated (each pair is a. then b.). */
+const PAIRS = 2;
+const KIB_PER_MIB = 1024;
+
+interface LiveRun {
+  bench: Bench;
+  barometer: ServerProcess;
+  cookie: string;
+}
+
+/**
+ * Runs `work` (a measured window of responses) with the streams open, timing every final submit
+ * against the events that carry it. The streams settle before (the base version) and after (every
+ * completion of the window has reached every page, or the run fails).
+ */
+async function streamedWindow(bench: Bench, streams: DashboardStreams, label: string, work: (clock: FinalSubmitClock) => Promise<SaturationFigures>): Promise<StreamedWindow> {
+  const base = await streams.settle(SETTLE_QUIET_MS, SETTLE_TIMEOUT_MS);
+  streams.resetEvents();
+  const clock = new FinalSubmitClock(base);
+  const bytesBefore = streams.bytes;
+  const began = performance.now();
+  const figures = await work(clock);
+  const windowSeconds = (performance.now() - began) / 1000;
+  const streamBytesPerSecond = (streams.bytes - bytesBefore) / windowSeconds;
+  const settled = await streams.settle(SETTLE_QUIET_MS, SETTLE_TIMEOUT_MS);
+  const { summary: delays, missing } = submitDelays(clock, streams.eventsByStream(), settled);
+  bench.errors.push(...missing.map((m) => `${label}: ${m}`));
+  progress(`${label}: delay p50 ${delays.p50Ms.toFixed(0)} ms, p99 ${delays.p99Ms.toFixed(0)} ms over ${delays.count} (${delays.submits} submits), ${delays.eventsPerStream.toFixed(0)} events per stream`);
+  return { ...figures, delays, streamBytesPerSecond, windowSeconds };
+}
+
+/** Opens the dashboards, runs `work` with them, closes them; their problems become the run's errors. */
+async function withStreams<T>(run: LiveRun, label: string, work: (streams: DashboardStreams) => Promise<T>): Promise<T> {
+  const streams = await DashboardStreams.open(run.barometer.baseUrl, run.cookie, VIEWS);
+  progress(`${streams.count} dashboard streams open (${label})`);
+  try {
+    return await work(streams);
+  } finally {
+    streams.close();
+    if (streams.problems.count > 0) {
+      run.bench.errors.push(`streams (${label}): ${streams.problems.count} unexpected answers or events, e.g. ${streams.problems.examples.join('; ')}`);
+    }
+  }
+}
+
+async function measure(run: LiveRun): Promise<Pick<LiveSummary, 'sweep' | 'without' | 'with' | 'halfRate'>> {
+  const { bench, barometer } = run;
+  const { options } = bench;
+  const baseUrl = barometer.baseUrl;
+
+  // a.: the saturation point without any dashboard, after the first warm-up.
+  const saturation = await measureSaturation(bench, barometer);
+  const { connections } = saturation.best;
+  const without: SaturationFigures[] = [saturation.best];
+  const streamed: StreamedWindow[] = [];
+  for (let pair = 1; pair <= PAIRS; pair += 1) {
+    if (pair > 1) {
+      await warmUpResponses(bench, 'no streams', { baseUrl, connections, seconds: options.warmUpSeconds });
+      without.push((await measureResponses(bench, barometer, `no streams, ${connections} at a time (${pair})`, { connections })).figures);
+    }
+    // b.: the same load with the dashboards open.
+    streamed.push(
+      await withStreams(run, `saturation ${pair}`, async (streams) => {
+        await warmUpResponses(bench, 'streams', { baseUrl, connections, seconds: options.warmUpSeconds });
+        const label = `${streams.count} streams, ${connections} at a time (${pair})`;
+        return streamedWindow(bench, streams, label, async (clock) => (await measureResponses(bench, barometer, label, { connections, finalSubmits: clock })).figures);
+      }),
+    );
+  }
+
+  // c.: the delay at half the saturation rate, dashboards open.
+  const load = halfRateLoad(saturation.best.requestsPerSecond, options.seconds);
+  const halfRate = await withStreams(run, 'half rate', async (streams) => {
+    await warmUpResponses(bench, 'half rate', { ...load, baseUrl, seconds: options.warmUpSeconds });
+    return streamedWindow(bench, streams, 'half rate, streams', async (clock) => (await measureResponses(bench, barometer, 'half rate, streams', { ...load, finalSubmits: clock })).figures);
+  });
+  return {
+    sweep: saturation.runs,
+    without,
+    with: streamed,
+    halfRate: { targetRequestsPerSecond: load.overallRate, connections: halfRate.connections, responsesPerSecond: halfRate.responsesPerSecond, window: halfRate },
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions('bench:live', process.argv.slice(2));
+  assertLinux();
+  const began = performance.now();
+  // Before pinning, which narrows the cores this process sees to one.
+  const machine = describeMachine();
+  const pinning = pinLoadGenerator();
+  progress(`pinning: ${pinning.applied ? 'applied' : 'NOT applied'} (${pinning.detail})`);
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-live-'));
+  let barometer: ServerProcess | undefined;
+  const cleanUp = async () => {
+    await barometer?.stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    progress('interrupted: stopping the server');
+    void cleanUp().finally(() => process.exit(130));
+  });
+
+  let summary: LiveSummary;
+  try {
+    // The analyst's session cookie is Secure in production: its requests come "through" a TLS proxy.
+    barometer = await startBarometer({ pinning, dataDir, nodeFlags: options.barometerNodeFlags, env: { TRUST_PROXY: 'true' } });
+    progress(`Barometer at ${barometer.baseUrl} (pid ${barometer.pid}, data in ${dataDir})`);
+    const imported = await importCaptic250(dataDir);
+    const cookie = await signIn(barometer.baseUrl, await createAnalyst(dataDir));
+    progress(`${imported} responses imported, analyst signed in`);
+    const bench = newBench(options);
+    const measured = await measure({ bench, barometer, cookie });
+
+    const withRate = mean(measured.with.map((w) => w.responsesPerSecond));
+    const withoutRate = mean(measured.without.map((w) => w.responsesPerSecond));
+    const partial: Omit<LiveSummary, 'goals'> = {
+      ...summaryHeader('bench:live', options, machine, pinning),
+      imported,
+      views: VIEWS,
+      ...measured,
+      ratio: {
+        responsesPerSecond: withRate / withoutRate,
+        cpuPerResponse: mean(measured.with.map((w) => w.cpuMsPerResponse)) / mean(measured.without.map((w) => w.cpuMsPerResponse)),
+      },
+      peakUnderLoadMiB: bench.peakUnderLoadKiB / KIB_PER_MIB,
+      otherProcesses: summariseNoise(bench.windows),
+      errors: bench.errors,
+    };
+    summary = { ...partial, goals: evaluateGoals(partial) };
+  } finally {
+    await cleanUp();
+  }
+  printSummary('bench:live', options, began, summary, formatReport);
+}
+
+runBench(main);
