@@ -140,7 +140,8 @@ describe('Route guards: every /admin and /api route, walked from the router', fu
     let cast: { admin: StaffMember; organizer: StaffMember; capticAnalyst: StaffMember; otherAnalyst: StaffMember };
 
     before(async () => {
-      app = await startTestApp();
+      // A dashboard's event stream never ends by itself: here it ends after a second, so walking it returns.
+      app = await startTestApp({ LIVE_STREAM_MAX_AGE_MS: '1000' });
       await app.reset();
       routes = walkRoutes(app.express.router as unknown as WalkedRouter);
       cast = {
