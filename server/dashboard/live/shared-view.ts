@@ -99,6 +99,13 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
     void run();
   }
 
+  /** Every part, to a client still open whose version is not the view's. */
+  function sendWhole(client: ViewClient): void {
+    if (version === undefined || !clients.has(client) || client.shown === version) return;
+    client.send(eventOf({ version, full: true, parts }));
+    client.shown = version;
+  }
+
   async function start(): Promise<void> {
     try {
       wanted = Math.max(wanted, await readVersion());
@@ -117,12 +124,17 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
       if (version === undefined || client.shown === version) return;
       if (client.shown !== undefined && client.shown > version) {
         // The page was drawn at a version this process has not heard of yet (another process
-        // bumped it): the client waits for it, and the database says whether it exists.
-        readVersion().then(notice, (error: unknown) => logger.warn({ err: error }, 'live: could not read a wave\'s version'));
+        // bumped it): the client waits for it, and the database says whether it exists. One the
+        // database never reached (a page from before a restore, a made-up `since`) would wait
+        // forever: it gets the whole state instead.
+        const claimed = client.shown;
+        readVersion().then(
+          (current) => (current >= claimed ? notice(current) : sendWhole(client)),
+          (error: unknown) => logger.warn({ err: error }, 'live: could not read a wave\'s version'),
+        );
         return;
       }
-      client.send(eventOf({ version, full: true, parts }));
-      client.shown = version;
+      sendWhole(client);
     },
     leave(client) {
       clients.delete(client);

@@ -71,6 +71,18 @@ describe('a shared live view', () => {
     expect(first.received.map((u) => [u.version, u.full])).to.deep.equal([[4, true], [6, false]]);
   });
 
+  it('sends every part to a client that claims a version the database never reached (a page from before a restore, a made-up since)', async () => {
+    const version = { value: 4 };
+    const { shared } = sharedView(() => ({ header: 'x' }), version);
+    shared.join(client());
+    await settle();
+    const claims = client(999);
+    shared.join(claims);
+    await settle();
+    expect(claims.received).to.deep.equal([{ version: 4, full: true, parts: { header: 'x' } }]);
+    expect(claims.shown).to.equal(4);
+  });
+
   it('ignores a version it has heard of already, so a failed computation waits for a new change', async () => {
     let fail = false;
     const version = { value: 1 };
