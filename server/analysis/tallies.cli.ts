@@ -1,7 +1,8 @@
 // `npm run tallies:rebuild -- --survey ID [--wave W]`
-// Recomputes a wave's live counters from its complete responses. The counters are updated right
-// after a response is written; a process killed between the two writes (a standalone MongoDB has
-// no transactions) leaves them one response short, and this puts them right.
+// Recomputes a wave's live counters and its activity (completes per day) from its complete
+// responses. The counters are updated right after a response is written; a process killed between
+// the two writes (a standalone MongoDB has no transactions) leaves them one response short, and
+// this puts them right.
 import { parseArgs } from 'node:util';
 import { streamCompleteAnswers } from '../responses/response.service';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
@@ -10,6 +11,8 @@ import { EXIT_OK, EXIT_USAGE, runCommand, withDatabase } from '../lib/command-li
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
 import { tallyTargetFor } from './tally/tally.hooks';
 import { rebuildTallies } from './tally/tally.service';
+import { rebuildWaveActivity } from '../dashboard/activity.service';
+import { surveyTimeZone } from '../waves/wave-dates';
 
 const USAGE = 'Usage: npm run tallies:rebuild -- --survey ID [--wave WAVE]';
 
@@ -30,8 +33,10 @@ async function main(argv: string[]): Promise<number> {
     const wave = await findWave(survey.definition.id, values.wave ?? CURRENT_WAVE);
     // Counted as the live counters count them: with the version the wave pins, not the file's.
     const pinned = await createSurveyCatalog(surveys).forWave(wave);
+    // The activity first: rebuilding the tallies tells open dashboards, which then read both.
+    await rebuildWaveActivity(wave, surveyTimeZone(survey));
     const count = await rebuildTallies(tallyTargetFor(pinned.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
-    console.log(`Rebuilt the live counters of ${survey.definition.id}, wave ${wave.waveId}, from ${count} complete responses.`);
+    console.log(`Rebuilt the live counters and the activity of ${survey.definition.id}, wave ${wave.waveId}, from ${count} complete responses.`);
     return EXIT_OK;
   });
 }

@@ -1,16 +1,39 @@
-// The dashboard's header: the wave's fieldwork at a glance. Counts by status come from the same
-// grouping the console uses (countResponsesByWave: test responses left out, voided ones apart and
-// not shown here); completes per day are grouped by the database in the survey's time zone, so a
-// response completed at 00:30 in Paris counts for that Paris day whatever the server's zone. Both
-// queries start with {surveyId, waveId, status}, the responses' index.
+// The dashboard's header: the wave's fieldwork at a glance. Completes, completes per day and the
+// last completion come from the wave's activity counters (wave-activity.model.ts), kept by the
+// response hooks as the tallies are: one small read at any number of responses. Days are the
+// survey's: a response completed at 00:30 in Paris counts for that Paris day, whatever the
+// server's zone. Partial and screened-out responses are counted by status through the responses'
+// {surveyId, waveId, status} index (the completes, usually the most, are not read).
 import { DateTime } from 'luxon';
 import { ResponseModel } from '../responses/response.model';
-import { COUNTED, countResponsesByWave } from '../responses/response.service';
+import { COUNTED, countWaveResponses } from '../responses/response.service';
 import { translator, type InterfaceLanguage } from '../lib/i18n/index';
+import { upsertWithRetry } from '../lib/duplicate-key';
 import type { ChartSpec, DashboardHeader } from './dashboard.types';
+import { WaveActivityModel } from './wave-activity.model';
 
 /** How many days the per-day chart goes back, today included. */
 export const ACTIVITY_DAYS = 60;
+
+interface WaveRef {
+  surveyId: string;
+  waveId: string;
+}
+
+/** The calendar day of an instant in a zone, as the counters key it ("2026-03-10"). */
+export function dayIn(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
+}
+
+/** Counts a complete response into (1) or out of (−1) its wave's activity. */
+export async function countCompletion(response: WaveRef & { completedAt?: Date | undefined }, timeZone: string, sign: 1 | -1): Promise<void> {
+  const at = response.completedAt;
+  const inc: Record<string, number> = { completes: sign };
+  if (at) inc[`days.${dayIn(at, timeZone)}`] = sign;
+  // A response counted out leaves the last completion as it was: it stays a time something happened.
+  const update = sign === 1 && at ? { $inc: inc, $max: { lastCompletedAt: at } } : { $inc: inc };
+  await upsertWithRetry(() => WaveActivityModel.updateOne({ surveyId: response.surveyId, waveId: response.waveId }, update, { upsert: true }));
+}
 
 interface DayGroup {
   _id: string | null;
@@ -18,10 +41,13 @@ interface DayGroup {
   last: Date | null;
 }
 
-/** Completes per day of the zone, from `since` on, with the latest completion of each day. */
-function groupCompletesByDay(wave: { surveyId: string; waveId: string }, timeZone: string, since: Date): Promise<DayGroup[]> {
-  return ResponseModel.aggregate<DayGroup>([
-    { $match: { surveyId: wave.surveyId, waveId: wave.waveId, status: 'complete', ...COUNTED, completedAt: { $gte: since } } },
+/**
+ * Recomputes a wave's activity from its complete responses (after a crash between a completion
+ * and its count, or when the survey's time zone changed): one grouping by the database.
+ */
+export async function rebuildWaveActivity(wave: WaveRef, timeZone: string): Promise<void> {
+  const groups = await ResponseModel.aggregate<DayGroup>([
+    { $match: { surveyId: wave.surveyId, waveId: wave.waveId, status: 'complete', ...COUNTED } },
     {
       $group: {
         _id: { $dateToString: { date: '$completedAt', format: '%Y-%m-%d', timezone: timeZone } },
@@ -30,15 +56,13 @@ function groupCompletesByDay(wave: { surveyId: string; waveId: string }, timeZon
       },
     },
   ]);
-}
-
-/** The last completion of a wave quiet for longer than the chart's window (a closed wave). */
-async function lastCompletion(wave: { surveyId: string; waveId: string }): Promise<Date | null> {
-  const [latest] = await ResponseModel.aggregate<{ last: Date | null }>([
-    { $match: { surveyId: wave.surveyId, waveId: wave.waveId, status: 'complete', ...COUNTED } },
-    { $group: { _id: null, last: { $max: '$completedAt' } } },
-  ]);
-  return latest?.last ?? null;
+  const days = Object.fromEntries(groups.flatMap((g) => (g._id === null ? [] : [[g._id, g.completes]])));
+  const last = groups.reduce<Date | null>((latest, g) => (g.last && (!latest || g.last > latest) ? g.last : latest), null);
+  await WaveActivityModel.replaceOne(
+    { surveyId: wave.surveyId, waveId: wave.waveId },
+    { surveyId: wave.surveyId, waveId: wave.waveId, completes: groups.reduce((sum, g) => sum + g.completes, 0), days, ...(last ? { lastCompletedAt: last } : {}) },
+    { upsert: true },
+  );
 }
 
 /**
@@ -46,33 +70,36 @@ async function lastCompletion(wave: { surveyId: string; waveId: string }): Promi
  * last ACTIVITY_DAYS days (a wave that opened last week gets a week, not fifty days of zeros) to
  * today, days without a complete as zeros; it is empty when nobody completed in that window.
  */
-export async function readWaveActivity(wave: { surveyId: string; waveId: string }, timeZone: string, now: Date): Promise<DashboardHeader> {
+export async function readWaveActivity(wave: WaveRef, timeZone: string, now: Date): Promise<DashboardHeader> {
+  const [activity, partials, screenedOut] = await Promise.all([
+    WaveActivityModel.findOne({ surveyId: wave.surveyId, waveId: wave.waveId }, { _id: 0, completes: 1, days: 1, lastCompletedAt: 1 }).lean<{ completes?: number; days?: Record<string, number>; lastCompletedAt?: Date }>(),
+    countWaveResponses(wave.surveyId, wave.waveId, 'partial'),
+    countWaveResponses(wave.surveyId, wave.waveId, 'screened_out'),
+  ]);
+  const completes = activity?.completes ?? 0;
+  const days = activity?.days ?? {};
   const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf('day');
-  const windowStart = today.minus({ days: ACTIVITY_DAYS - 1 });
-  const [byWave, groups] = await Promise.all([countResponsesByWave(wave.surveyId, wave.waveId), groupCompletesByDay(wave, timeZone, windowStart.toJSDate())]);
-  const counts = byWave.get(wave.waveId) ?? { complete: 0, partial: 0, screened_out: 0, voided: 0 };
-  const started = counts.complete + counts.partial + counts.screened_out;
-
-  const perDayCounts = new Map(groups.filter((g): g is DayGroup & { _id: string } => g._id !== null).map((g) => [g._id, g.completes]));
   const todayText = today.toISODate() ?? '';
-  const firstDay = [...perDayCounts.keys()].filter((day) => day <= todayText).sort()[0];
+  const windowStart = today.minus({ days: ACTIVITY_DAYS - 1 }).toISODate() ?? '';
+  const firstDay = Object.keys(days)
+    .filter((day) => (days[day] ?? 0) > 0 && day >= windowStart && day <= todayText)
+    .sort()[0];
   const perDay: DashboardHeader['perDay'] = [];
   if (firstDay) {
     for (let day = DateTime.fromISO(firstDay, { zone: timeZone }); day <= today; day = day.plus({ days: 1 })) {
       const text = day.toISODate() ?? '';
-      perDay.push({ day: text, completes: perDayCounts.get(text) ?? 0 });
+      perDay.push({ day: text, completes: days[text] ?? 0 });
     }
   }
-
-  const lastInWindow = groups.reduce<Date | null>((latest, g) => (g.last && (!latest || g.last > latest) ? g.last : latest), null);
+  const started = completes + partials + screenedOut;
   return {
-    completes: counts.complete,
-    partials: counts.partial,
-    screenedOut: counts.screened_out,
-    completionRate: started > 0 ? counts.complete / started : null,
-    today: perDayCounts.get(todayText) ?? 0,
+    completes,
+    partials,
+    screenedOut,
+    completionRate: started > 0 ? completes / started : null,
+    today: days[todayText] ?? 0,
     perDay,
-    lastCompletedAt: lastInWindow ?? (counts.complete > 0 ? await lastCompletion(wave) : null),
+    lastCompletedAt: completes > 0 ? (activity?.lastCompletedAt ?? null) : null,
   };
 }
 

@@ -295,6 +295,11 @@ export async function deleteResponse(responseId: string, surveyId?: string): Pro
 
 export type WaveResponseCounts = Record<ResponseStatus, number>;
 
+/** A wave's counted responses in one status: read through the {surveyId, waveId, status} index. */
+export function countWaveResponses(surveyId: string, waveId: string, status: ResponseStatus): Promise<number> {
+  return ResponseModel.countDocuments({ surveyId, waveId, status, ...COUNTED } as unknown as ResponseFilter);
+}
+
 /** Responses of each wave of a survey by status, test responses left out, from the {surveyId, waveId, status} index. */
 export async function countResponsesByWave(surveyId: string, onlyWaveId?: string): Promise<Map<string, WaveResponseCounts>> {
   const groups = await ResponseModel.aggregate<{ _id: { waveId: string; status: ResponseStatus }; n: number }>([

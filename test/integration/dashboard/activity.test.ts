@@ -1,7 +1,7 @@
 // The dashboard header's fieldwork figures, read from responses stored on chosen days. Days are the
 // survey's: a response completed at 00:30 in Paris on 10 March is 23:30 UTC on 9 March.
 import { expect } from 'chai';
-import { activityChart, readWaveActivity } from '../../../server/dashboard/activity.service';
+import { activityChart, countCompletion, readWaveActivity, rebuildWaveActivity } from '../../../server/dashboard/activity.service';
 import { ResponseModel } from '../../../server/responses/response.model';
 import { resetDatabase } from '../../support/database';
 import { setNoTableScan } from '../../support/command-log';
@@ -41,7 +41,8 @@ describe('the dashboard header: a wave’s activity', () => {
     seeded = 0;
   });
 
-  async function seedDemoWave(): Promise<void> {
+  /** Responses stored behind the hooks' back, then counted by a rebuild, as `tallies:rebuild` does. */
+  async function seedDemoWave(timeZone = PARIS): Promise<void> {
     await ResponseModel.insertMany([
       stored({ status: 'complete', completedAt: '2025-12-01T10:00:00Z' }),
       stored({ status: 'complete', completedAt: '2026-03-07T10:00:00Z' }),
@@ -58,6 +59,7 @@ describe('the dashboard header: a wave’s activity', () => {
       stored({ status: 'voided', completedAt: '2026-03-10T09:30:00Z' }),
       stored({ status: 'complete', completedAt: '2026-03-10T10:00:00Z', waveId: '2011-03' }),
     ]);
+    await rebuildWaveActivity(WAVE, timeZone);
   }
 
   it('counts completes, partials and screened-out responses, and completes per day in the survey’s zone', async () => {
@@ -79,8 +81,8 @@ describe('the dashboard header: a wave’s activity', () => {
     });
   });
 
-  it('puts a response completed across midnight on the day of the zone it is read in', async () => {
-    await seedDemoWave();
+  it('puts a response completed across midnight on the day of the survey’s zone', async () => {
+    await seedDemoWave('UTC');
     const header = await readWaveActivity(WAVE, 'UTC', NOW);
     expect(header.today).to.equal(1);
     expect(header.perDay.slice(-2)).to.deep.equal([
@@ -101,10 +103,25 @@ describe('the dashboard header: a wave’s activity', () => {
 
   it('gives a wave quiet for two months no days, but still its last completion', async () => {
     await ResponseModel.insertMany([stored({ status: 'complete', completedAt: '2025-12-01T10:00:00Z' }), stored({ status: 'complete', completedAt: '2025-11-30T10:00:00Z' })]);
+    await rebuildWaveActivity(WAVE, PARIS);
     const header = await readWaveActivity(WAVE, PARIS, NOW);
     expect(header).to.include({ completes: 2, today: 0, completionRate: 1 });
     expect(header.perDay).to.deep.equal([]);
     expect(header.lastCompletedAt).to.deep.equal(new Date('2025-12-01T10:00:00Z'));
+  });
+
+  it('counts completions in and out as the hooks report them, equal to a rebuild from the responses', async () => {
+    await seedDemoWave();
+    const rebuilt = await readWaveActivity(WAVE, PARIS, NOW);
+    await resetDatabase();
+    await ResponseModel.insertMany([stored({ status: 'partial' }), stored({ status: 'partial' }), stored({ status: 'screened_out' })]);
+    const completedAt = ['2025-12-01T10:00:00Z', '2026-03-07T10:00:00Z', '2026-03-09T22:30:00Z', '2026-03-09T23:30:00Z', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z'];
+    // Concurrent first counts of a wave: one document, every count in it.
+    await Promise.all(completedAt.map((at) => countCompletion({ ...WAVE, completedAt: new Date(at) }, PARIS, 1)));
+    // The 09:00 one is voided: counted out, and the last completion stays when it happened.
+    await countCompletion({ ...WAVE, completedAt: new Date('2026-03-10T09:00:00Z') }, PARIS, -1);
+    const counted = await readWaveActivity(WAVE, PARIS, NOW);
+    expect(counted).to.deep.equal({ ...rebuilt, lastCompletedAt: new Date('2026-03-10T09:00:00Z') });
   });
 
   it('gives a wave nobody started zeros and no completion rate', async () => {
