@@ -9,7 +9,7 @@ import type { LiveHub, LiveStreamOptions, LiveView } from './live.types';
 import { createChangeFeed } from './change-feed';
 import { readLiveVersion, waveKeyOf, type WaveRef } from './live-version';
 import { createSharedView, type SharedView, type ViewClient } from './shared-view';
-import { formatEvent, openEventStream, writeEvent } from './sse';
+import { closeEventStream, formatEvent, openEventStream, writeEvent } from './sse';
 
 export interface LiveHubDependencies {
   config: Pick<Config, 'LIVE_POLL_MS' | 'LIVE_HEARTBEAT_MS' | 'LIVE_STREAM_MAX_AGE_MS' | 'LIVE_MAX_STREAMS'>;
@@ -121,7 +121,7 @@ export function createLiveHub(deps: LiveHubDependencies): LiveHub {
             streams.delete(stream);
             beatHeartsWhileOpen();
             if (!shared.leave(stream)) dropView(shared);
-            if (!res.writableEnded) res.end();
+            closeEventStream(res);
             resolve();
           },
         };

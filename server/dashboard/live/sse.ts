@@ -43,3 +43,15 @@ export function writeEvent(res: Response, formatted: string): boolean {
   res.write(formatted);
   return res.writableLength <= MAX_BUFFERED_BYTES;
 }
+
+/**
+ * Ends a stream. What the client has not read yet is thrown away with its connection: ending
+ * politely would keep the connection, and up to MAX_BUFFERED_BYTES, until a client that stopped
+ * reading reads again (perhaps never), and would hold a server's close() open on SIGTERM. The
+ * browser reconnects and gets a whole state, so nothing it needs is lost.
+ */
+export function closeEventStream(res: Response): void {
+  if (res.writableEnded || res.destroyed) return;
+  if (res.writableLength > 0) res.destroy();
+  else res.end();
+}

@@ -131,7 +131,7 @@ export function testView(surveyId: string, waveId: string, parts: Record<string,
  * The hub's streams mounted on a small Express app: GET /live/:name[?since=N] streams views[name],
  * behind the app's request logger when a logger is given.
  */
-export async function serveHub(hub: LiveHub, views: Record<string, LiveView>, logger?: Logger): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveHub(hub: LiveHub, views: Record<string, LiveView>, logger?: Logger): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const app = express();
   if (logger) app.use(requestLogging(logger));
   app.get('/live/:name', async (req, res) => {
@@ -145,10 +145,11 @@ export async function serveHub(hub: LiveHub, views: Record<string, LiveView>, lo
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    server,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
       }),
   };
 }

@@ -2,6 +2,8 @@
 // with Last-Event-ID or ?since, heartbeats, the maximum age, the stream limit, one computation per
 // change whatever the number of streams, a failing view that keeps its streams, and stop().
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { createLiveHub, type LiveHubDependencies } from '../../../server/dashboard/live/live-hub';
@@ -27,7 +29,7 @@ async function startHub(config: Partial<LiveHubDependencies['config']> = {}) {
   });
   const views: Record<string, TestView> = {};
   const server = await serveHub(hub, views, logger);
-  return { hub, views, lines, url: server.url, close: async () => (await hub.stop(), await server.close()) };
+  return { hub, views, lines, url: server.url, server: server.server, close: async () => (await hub.stop(), await server.close()) };
 }
 
 /** A wave of its own for each test: versions never leak between tests. */
@@ -204,6 +206,21 @@ describe('the live event stream', function () {
     expect(late.status).to.equal(503);
   });
 
+  it('lets go of a client that stops reading, and closes its connection instead of keeping what it did not read', async () => {
+    const { stream, wave, view, hub, server } = await hubWithView({ header: bulky(0) });
+    const socket = await silentClient(stream);
+    await waitFor(() => hub.stats().streams === 1, 'the stream to open');
+    // Each change is a new quarter megabyte the client never reads: the kernel's buffers fill, then the stream's own.
+    for (let change = 1; hub.stats().streams > 0 && change < 400; change += 1) {
+      view.parts = { header: bulky(change) };
+      await bumpLiveVersion(SURVEY, wave);
+      await waitFor(() => view.computations > change || hub.stats().streams === 0, 'the change computed');
+    }
+    expect(hub.stats()).to.include({ streams: 0, views: 0 });
+    await allConnectionsClosed(server);
+    socket.destroy();
+  });
+
   it('logs each stream once, when it ends, whether the client left or the stream reached its age', async () => {
     const { stream, lines } = await hubWithView({ header: { n: 0 } }, { LIVE_STREAM_MAX_AGE_MS: 200 });
     const left = await openEvents(`${stream}?since=0`);
@@ -236,5 +253,34 @@ async function waitFor(check: () => boolean, what: string, deadlineMs = 5000): P
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`no ${what} within ${deadlineMs} ms`);
     await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A part of a quarter megabyte, different for each change. */
+function bulky(change: number): { html: string; chart: null } {
+  return { html: `<p>${change}</p>${'x'.repeat(256 * 1024)}`, chart: null };
+}
+
+/** A client that asks for the stream and then never reads a byte. */
+function silentClient(url: string): Promise<net.Socket> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`);
+      socket.pause();
+      resolve(socket);
+    });
+    socket.on('error', () => undefined);
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves once the server holds no connection. */
+async function allConnectionsClosed(server: Server, deadlineMs = 5000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  const count = () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+  while ((await count()) > 0) {
+    if (Date.now() > deadline) throw new Error(`the server still holds a connection after ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
