@@ -9,7 +9,8 @@ import type { InterfaceLanguage } from '../lib/i18n/index';
 import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
 import { wordedItemsOf } from '../surveys/versions/definition-diff';
 import type { QuestionKind, QuestionView } from './dashboard.types';
-import { decimalText, wordingFor, type Wording } from './figures/figure-cells';
+import { formatDecimal } from '../analysis/format/index';
+import { wordingFor, type Wording } from './figures/figure-cells';
 import { choiceView } from './figures/choice-view';
 import { npsView } from './figures/nps-view';
 import { numberView, rankingView, textView } from './figures/other-views';
@@ -81,7 +82,7 @@ function baseNoteOf(figures: QuestionFigures, all: Figures, wording: Wording): s
   const base = t('dashboard.figures.base_note', { n: figures.base.n, policy: t(`report.base_policy_${figures.base.policy}`) });
   if (!all.weighted) return `${base} ${t('dashboard.figures.unweighted_note')}`;
   const method = all.weighting ? t(all.weighting.method === 'rake' ? 'report.method_rake' : 'report.method_poststratify') : '';
-  return `${base} ${t('dashboard.figures.weighted_note', { method, effective: decimalText(figures.base.effective, 0, wording) })}`;
+  return `${base} ${t('dashboard.figures.weighted_note', { method, effective: formatDecimal(figures.base.effective, 0, wording.lang) })}`;
 }
 
 /** What a break in series reworded, in the view's language: "the question, Facebook". */

@@ -1,3 +1,4 @@
+import { formatDecimal } from './decimal';
 import { decimalsOf, floorToStep, roundToStep, snapToDecimal } from './decimal-rounding';
 
 export type DisplayLocale = 'fr' | 'en';
@@ -20,11 +21,6 @@ const PERCENT_SUFFIX: Record<DisplayLocale, string> = { fr: '\u202F%', en: '%' }
 const MAX_DECIMALS = 6;
 /** A proportion this far outside [0, 1] is a bug, not floating-point residue. */
 const RANGE_SLACK = 1e-9;
-
-function printNumber(value: number, decimals: number, locale: DisplayLocale): string {
-  const text = value.toFixed(decimals);
-  return locale === 'fr' ? text.replace('.', ',') : text;
-}
 
 /**
  * Formats a share (a proportion in [0, 1], computed in full precision) as a percentage for
@@ -54,6 +50,6 @@ export function formatPercent(proportion: number, format: PercentFormat = {}): s
   const shownDecimals = Math.max(decimals, decimalsOf(step));
   const suffix = format.symbol === false ? '' : PERCENT_SUFFIX[locale];
 
-  if (rounded === 0 && share > 0) return `<${printNumber(step, shownDecimals, locale)}${suffix}`;
-  return `${printNumber(rounded, shownDecimals, locale)}${suffix}`;
+  if (rounded === 0 && share > 0) return `<${formatDecimal(step, shownDecimals, locale)}${suffix}`;
+  return `${formatDecimal(rounded, shownDecimals, locale)}${suffix}`;
 }

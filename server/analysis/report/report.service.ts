@@ -8,7 +8,7 @@ import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
 import { countInvitations } from '../../invitations/invitation.service';
 import { fieldDatesOf, surveyTimeZone } from '../../waves/wave-dates';
-import { formatPercent, isSuppressed } from '../format/index';
+import { formatDecimal, formatPercent, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
 import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
 import { basePoliciesUsed, renderStatements, type RenderedStatement, type ReportLanguage } from './statements';
@@ -108,9 +108,7 @@ function longDate(isoDay: string, lang: ReportLanguage): string {
 }
 
 function decimal(value: number | null | undefined, lang: ReportLanguage, digits = 2): string {
-  if (value === null || value === undefined) return '—';
-  const text = value.toFixed(digits);
-  return lang === 'fr' ? text.replace('.', ',') : text;
+  return value === null || value === undefined ? '—' : formatDecimal(value, digits, lang);
 }
 
 function changeOf(change: NonNullable<OptionFigure['change']>, lang: ReportLanguage): NonNullable<ReportRow['change']> {

@@ -3,7 +3,7 @@
 import { localize } from '../../surveys/localize';
 import { parsePlaceholders, type Placeholder } from '../../surveys/report-placeholders';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
-import { formatPercent, isSuppressed, roundHalfAwayFromZero, type BaseFlag } from '../format/index';
+import { formatDecimal, formatPercent, isSuppressed, type BaseFlag } from '../format/index';
 import type { BasePolicyName, Figures, FigureBase, QuestionFigures, ScaleFigures } from '../figures/figures.types';
 
 export type ReportLanguage = 'fr' | 'en';
@@ -35,11 +35,6 @@ export function baseLabel(base: number, lang: ReportLanguage): string {
 function resolve(figures: QuestionFigures | undefined, row: string | undefined): (ScaleFigures | QuestionFigures) | undefined {
   if (!figures) return undefined;
   return row === undefined ? figures : figures.rows?.[row];
-}
-
-function formatNumber(value: number, decimals: number, lang: ReportLanguage): string {
-  const rounded = roundHalfAwayFromZero(value, decimals).toFixed(decimals);
-  return lang === 'fr' ? rounded.replace('.', ',') : rounded;
 }
 
 /** One placeholder's figure, from the figures computed with its base policy. */
@@ -79,7 +74,7 @@ export function renderPlaceholder(placeholder: Placeholder, figures: Figures, la
       if (!target) return { text: '—', base: 0, basePolicy: figures.base, flags: ['suppressed'], showBase: true };
       const mean = target.mean;
       return {
-        text: mean === null || mean === undefined || isSuppressed(target.flags) ? '—' : formatNumber(mean, Math.max(format.decimals, 1), lang),
+        text: mean === null || mean === undefined || isSuppressed(target.flags) ? '—' : formatDecimal(mean, Math.max(format.decimals, 1), lang),
         base: target.base.n,
         basePolicy: target.base.policy,
         flags: target.flags,
@@ -90,7 +85,7 @@ export function renderPlaceholder(placeholder: Placeholder, figures: Figures, la
       const q = figures.questions[placeholder.question];
       const score = q?.nps?.score;
       return {
-        text: score === null || score === undefined || !q || isSuppressed(q.flags) ? '—' : formatNumber(score, format.decimals, lang),
+        text: score === null || score === undefined || !q || isSuppressed(q.flags) ? '—' : formatDecimal(score, format.decimals, lang),
         base: q?.base.n ?? 0,
         basePolicy: q?.base.policy ?? figures.base,
         flags: q?.flags ?? [],

@@ -1,6 +1,6 @@
 // Table cells of the dashboard's figures: each keeps the API's machine value beside the text the
-// report would print for it (formatPercent and the report's rounding, nothing of its own).
-import { formatPercent, roundHalfAwayFromZero } from '../../analysis/format/index';
+// report would print for it (formatPercent and formatDecimal, nothing of its own).
+import { formatDecimal, formatPercent, roundHalfAwayFromZero } from '../../analysis/format/index';
 import type { FigureBase } from '../../analysis/figures/figures.types';
 import { translator, type InterfaceLanguage, type Translate } from '../../lib/i18n/index';
 import type { TableCell } from '../dashboard.types';
@@ -17,15 +17,6 @@ export function wordingFor(lang: InterfaceLanguage): Wording {
   return { lang, t: translator(lang) };
 }
 
-/**
- * A decimal number in the view's language, rounded half away from zero. The report rounds its
- * means the same way; format/ has no decimal formatter to share yet (see the dashboard report).
- */
-export function decimalText(value: number, digits: number, { lang }: Pick<Wording, 'lang'>): string {
-  const text = roundHalfAwayFromZero(value, digits).toFixed(digits);
-  return lang === 'fr' ? text.replace('.', ',') : text;
-}
-
 export function percentText(proportion: number | null | undefined, { lang }: Pick<Wording, 'lang'>): string {
   return proportion === null || proportion === undefined ? NO_FIGURE : formatPercent(proportion, { locale: lang });
 }
@@ -40,7 +31,7 @@ export function countCell(count: number): TableCell {
 
 /** A weighted count: one decimal, since weights make fractions. */
 export function weightedCountCell(count: number, wording: Wording): TableCell {
-  return { text: decimalText(count, 1, wording), value: count };
+  return { text: formatDecimal(count, 1, wording.lang), value: count };
 }
 
 export function percentCell(proportion: number | null | undefined, wording: Wording): TableCell {
@@ -48,7 +39,7 @@ export function percentCell(proportion: number | null | undefined, wording: Word
 }
 
 export function decimalCell(value: number | null | undefined, digits: number, wording: Wording): TableCell {
-  return value === null || value === undefined ? { text: NO_FIGURE, value: null } : { text: decimalText(value, digits, wording), value };
+  return value === null || value === undefined ? { text: NO_FIGURE, value: null } : { text: formatDecimal(value, digits, wording.lang), value };
 }
 
 /** The 95 % interval as the report prints it ("38,2 % – 50,1 %"); a pair has no single machine value. */
@@ -62,19 +53,19 @@ export function intervalCell(ci95: [number, number] | null | undefined, { lang }
 export function pointsText(difference: number, wording: Wording): string {
   const points = difference * 100;
   const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
-  return wording.t('dashboard.figures.points', { value: `${sign}${decimalText(Math.abs(points), 1, wording)}` });
+  return wording.t('dashboard.figures.points', { value: `${sign}${formatDecimal(Math.abs(points), 1, wording.lang)}` });
 }
 
 /** A p-value with three decimals, or "< 0,001". */
 export function pValueText(p: number, wording: Wording): string {
-  return p < 0.001 ? `< ${decimalText(0.001, 3, wording)}` : decimalText(p, 3, wording);
+  return p < 0.001 ? `< ${formatDecimal(0.001, 3, wording.lang)}` : formatDecimal(p, 3, wording.lang);
 }
 
 /** An NPS score in points, always signed: "+12", "−5", "0". */
 export function scoreText(score: number, wording: Wording): string {
   const rounded = roundHalfAwayFromZero(score, 0);
   if (rounded === 0) return '0';
-  return `${rounded > 0 ? '+' : '−'}${decimalText(Math.abs(rounded), 0, wording)}`;
+  return `${rounded > 0 ? '+' : '−'}${formatDecimal(Math.abs(rounded), 0, wording.lang)}`;
 }
 
 /**

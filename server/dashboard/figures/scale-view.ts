@@ -4,10 +4,11 @@
 // answered, so under that policy it draws each point and "don't know" over the answered plus the
 // "don't know"s; under "shown" or "all" the API's base already holds them and the chart is its shares.
 import type { BasePolicyName, ScaleFigures } from '../../analysis/figures/figures.types';
+import { formatDecimal } from '../../analysis/format/index';
 import { matrixRows } from '../../exports/export-columns';
 import type { TMatrixQuestion, TRatingQuestion, TScale } from '../../surveys/survey.schemas';
 import type { ChartSeries, ChartSpec, TableCell } from '../dashboard.types';
-import { NO_FIGURE, countCell, decimalCell, decimalText, emptyCell, intervalCell, percentCell, percentText, shownShare, toPercent, weightedCountCell } from './figure-cells';
+import { NO_FIGURE, countCell, decimalCell, emptyCell, intervalCell, percentCell, percentText, shownShare, toPercent, weightedCountCell } from './figure-cells';
 import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, type Column, type ViewContext, type ViewParts } from './view-context';
 
 interface Point {
@@ -52,7 +53,7 @@ function top2Mean(ctx: ViewContext, figures: ScaleFigures | undefined): string {
   const mean = figures?.mean;
   return ctx.wording.t('dashboard.figures.top2_mean', {
     top2: percentText(top2Share(ctx, figures), ctx.wording),
-    mean: mean === null || mean === undefined ? NO_FIGURE : decimalText(mean, 1, ctx.wording),
+    mean: mean === null || mean === undefined ? NO_FIGURE : formatDecimal(mean, 1, ctx.wording.lang),
   });
 }
 
