@@ -2,7 +2,7 @@
 // view's settings from the URL, asks the dashboard views for the figures, and renders or streams.
 import type { Request, RequestHandler } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
-import { ValidationError } from '../lib/errors';
+import { NotFoundError, ValidationError } from '../lib/errors';
 import { negotiateLanguage, translator, type InterfaceLanguage } from '../lib/i18n/index';
 import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
 import { checkFilter } from '../analysis/figures/figures.service';
@@ -45,8 +45,10 @@ export function createDashboardHandlers(deps: AppDependencies) {
   }
 
   /**
-   * What the figures service would refuse, refused before a stream opens: the stream computes
-   * later, where an error could only be logged.
+   * The settings a dashboard can show, checked the same way for the page, its stream and its CSV
+   * before anything is computed: the stream computes later, where an error could only be logged.
+   * They come from an address people edit and keep, so a wrong one is a 400 naming the setting
+   * (a missing compared wave is not the page that is missing).
    */
   async function checkSettings(target: DashboardWave, query: TFiguresQuery): Promise<void> {
     if (query.filter) checkFilter(target.definition, query.filter);
@@ -56,7 +58,22 @@ export function createDashboardHandlers(deps: AppDependencies) {
         throw new ValidationError(`by: "${query.by}" is not a single-choice question of ${target.definition.id}`, undefined, 'invalid_by');
       }
     }
-    if (query.compare) await findWave(target.wave.surveyId, query.compare);
+    if (query.compare) {
+      const { surveyId, waveId } = target.wave;
+      const compared = await findWave(surveyId, query.compare).catch((error: unknown) => {
+        if (error instanceof NotFoundError) throw new ValidationError(`compare: survey "${surveyId}" has no wave "${query.compare}"`, undefined, 'invalid_compare');
+        throw error;
+      });
+      if (compared.waveId === waveId) throw new ValidationError(`compare: name another wave than ${waveId}, the one shown`, undefined, 'invalid_compare');
+    }
+  }
+
+  /** The wave asked for and the settings it can honour, checked. */
+  async function checkedView(req: Request, asked: TFiguresQuery): Promise<{ target: DashboardWave; query: TFiguresQuery }> {
+    const target = await targetOf(req);
+    const query = views.honoured(target, asked);
+    await checkSettings(target, query);
+    return { target, query };
   }
 
   const page: RequestHandler = async (req, res) => {
@@ -65,10 +82,9 @@ export function createDashboardHandlers(deps: AppDependencies) {
       res.redirect(303, `${req.path}${canonicalSearch}`);
       return;
     }
-    const target = await targetOf(req);
+    const { target, query } = await checkedView(req, asked);
     const lang = languageOf(req, asked);
     const t = translator(lang);
-    const query = views.honoured(target, asked);
     const view = await views.current(target, query, lang);
     const { surveyId, waveId } = view;
     const fallback = target.definition.languages[0];
@@ -121,20 +137,18 @@ export function createDashboardHandlers(deps: AppDependencies) {
   const events: RequestHandler = async (req, res) => {
     const { query: asked } = parseDashboardQuery(req, ['since']);
     const since = sinceOf(req);
-    const target = await targetOf(req);
-    const query = views.honoured(target, asked);
-    await checkSettings(target, query);
+    const { target, query } = await checkedView(req, asked);
     await live.stream(req, res, views.liveView(target, query, languageOf(req, asked)), since === undefined ? {} : { since });
   };
 
   const figuresCsv: RequestHandler = async (req, res) => {
     const { query: asked } = parseDashboardQuery(req, ['question']);
     const questionId = req.query.question;
-    const target = await targetOf(req);
+    const { target, query } = await checkedView(req, asked);
     if (typeof questionId !== 'string' || !findQuestion(target.definition, questionId)) {
       throw new ValidationError(`question: name one question of ${target.definition.id}`, undefined, 'invalid_query');
     }
-    const view = await views.current(target, views.honoured(target, asked), languageOf(req, asked));
+    const view = await views.current(target, query, languageOf(req, asked));
     const question = view.questions.find((q) => q.id === questionId);
     if (!question) throw new ValidationError(`question: "${questionId}" has no figures`, undefined, 'invalid_query');
     res.type('text/csv; charset=utf-8').attachment(`${view.surveyId}-${view.waveId}-${questionId}.csv`).send(questionFiguresCsv(question));
