@@ -10,6 +10,7 @@
 // steady while new responses arrive at the top.
 import mongoose, { type PipelineStage } from 'mongoose';
 import { ValidationError } from '../lib/errors';
+import { escapeRegExp } from '../lib/escape-reg-exp';
 import { COUNTED } from '../responses/response.service';
 import { ResponseModel } from '../responses/response.model';
 import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
@@ -107,11 +108,6 @@ export interface OpenAnswersRequest {
   cursor?: PageCursor;
 }
 
-/** The user's text as a pattern that matches exactly that text: never a regex from the URL. */
-function literalPattern(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * The dashboard's filter as a query on the stored answers, as matchesFilter reads it: a respondent
  * matches when their answer (or one of their answers) is one of the values. Ratings and NPS are
@@ -153,7 +149,7 @@ export function openAnswersPipeline(request: OpenAnswersRequest): PipelineStage[
   const wanted = fields.map((field, order) => ({ field, order })).filter(({ field }) => request.questionId === undefined || field.questionId === request.questionId);
   const search = request.search?.trim();
   // Without a search, an answer is any text that is not blank.
-  const text = { $regex: search ? literalPattern(search) : '\\S', $options: 'i' };
+  const text = { $regex: search ? escapeRegExp(search) : '\\S', $options: 'i' };
   const { cursor } = request;
   const pageStages: PipelineStage.FacetPipelineStage[] = cursor
     ? [{ $match: beyond(cursor.at, cursor.direction) }, { $sort: cursor.direction === 'older' ? NEWEST_FIRST : OLDEST_FIRST }]

@@ -9,6 +9,7 @@ import { InvitationModel } from '../invitations/invitation.model';
 import { checkedAddress } from '../mail/mail-address';
 import { messagesAbout, type MessageSummary } from '../mail/outbox.service';
 import { PanelMemberModel, PanelModel } from './panel.model';
+import { escapeRegExp } from '../lib/escape-reg-exp';
 
 const PANEL_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 const MEMBERS_PAGE_SIZE = 50;
@@ -220,11 +221,6 @@ export interface MemberPage {
   /** The id to ask the next page after; none on the last page. */
   next?: string;
 }
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 
 /** A page of a panel's members in the order they were added (by _id, so pages never overlap). */
 export async function listMembers(surveyId: string, panelId: string, query: MemberQuery = {}): Promise<MemberPage> {
