@@ -73,14 +73,10 @@ function formOf(config: TWeightingConfig | undefined): WeightingForm {
   };
 }
 
-/** Where a refusal points, as "path: text" lines: the use case words its problems that way (issuesText, checkWeightingTargets). */
-function refusalLines(error: AppError): Array<{ path: string | undefined; text: string }> {
-  const details = error.details as { problems?: unknown } | undefined;
-  const lines = Array.isArray(details?.problems) ? details.problems.map(String) : error.message.split('; ');
-  return lines.map((line) => {
-    const match = /^([A-Za-z0-9_.]+): (.*)$/.exec(line);
-    return match ? { path: match[1], text: match[2] ?? '' } : { path: undefined, text: line };
-  });
+/** Where a refusal points and what it says: the use case gives each problem's path in the weighting's JSON as details. */
+function refusalsOf(error: AppError): Array<{ path: string | undefined; text: string }> {
+  if (!Array.isArray(error.details)) return [{ path: undefined, text: error.message }];
+  return (error.details as Array<{ path?: unknown; message?: unknown }>).map((d) => ({ path: typeof d.path === 'string' && d.path ? d.path : undefined, text: String(d.message) }));
 }
 
 function problemsOf(error: AppError, form: WeightingForm, definition: TSurveyDefinition, t: Translate, label: (text: TLocalizedText) => string): Problem[] {
@@ -109,14 +105,14 @@ function problemsOf(error: AppError, form: WeightingForm, definition: TSurveyDef
     return [{ field: `question.${details.variable}`, message: t('dashboard.weighting_sum_not_100', { question: questionText(details.variable), sum: String(details.sum) }) }];
   }
   if (error.code === 'invalid_targets' && details.variable && details.category) return [targetProblem(details.variable, details.category)];
-  return refusalLines(error).map(({ path, text }): Problem => {
+  return refusalsOf(error).map(({ path, text }): Problem => {
     const [head, questionId, optionId] = path?.split('.') ?? [];
     if (head === 'targets' && questionId && optionId) return targetProblem(questionId, optionId);
     if (head === 'targets' && questionId) return { message: t('dashboard.weighting_unknown_question', { question: questionId }) };
     if (head === 'targets') return { message: t('dashboard.weighting_no_question') };
     if (head === 'cap') return { field: 'cap', message: t('dashboard.weighting_cap_invalid') };
-    if (head === 'method') return { field: 'method', message: t('dashboard.weighting_method_unknown') };
-    if (form.method === 'poststratify' && text.startsWith('post-stratification')) return { field: 'method', message: t('dashboard.weighting_poststratify_one') };
+    // A method the use case knows refused only for its number of questions: post-stratification.
+    if (head === 'method') return { field: 'method', message: t(form.method === 'poststratify' ? 'dashboard.weighting_poststratify_one' : 'dashboard.weighting_method_unknown') };
     return { message: text };
   });
 }

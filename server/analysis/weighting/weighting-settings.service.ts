@@ -10,24 +10,27 @@ import type { TSurveyDefinition } from '../../surveys/survey.schemas';
 import { findWave, setWaveWeighting } from '../../waves/wave.service';
 import { ZWeightingConfig, type TWeightingConfig } from '../figures/figures.schemas';
 import { readTargetShares } from './targets';
-import { issuesText } from '../../lib/input-errors';
+import { issueDetails, issuesText } from '../../lib/input-errors';
 import { bumpLiveVersion } from '../../dashboard/live/live-version';
 
+/** A refusal's details: where (a path in the weighting's JSON) and what is wrong, as issueDetails gives Zod's. */
+type WeightingProblem = ReturnType<typeof issueDetails>[number];
+
 function checkWeightingTargets(definition: TSurveyDefinition, config: TWeightingConfig): void {
-  const problems: string[] = [];
+  const problems: WeightingProblem[] = [];
   for (const [questionId, margins] of Object.entries(config.targets)) {
     const question = findQuestion(definition, questionId);
     if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
-      problems.push(`targets.${questionId}: not a single-choice question of ${definition.id}`);
+      problems.push({ path: `targets.${questionId}`, message: `not a single-choice question of ${definition.id}` });
       continue;
     }
     const known = new Set(question.options.map((o) => o.id));
-    for (const optionId of Object.keys(margins)) if (!known.has(optionId)) problems.push(`targets.${questionId}.${optionId}: no such option`);
+    for (const optionId of Object.keys(margins)) if (!known.has(optionId)) problems.push({ path: `targets.${questionId}.${optionId}`, message: 'no such option' });
   }
   if (config.method === 'poststratify' && Object.keys(config.targets).length !== 1) {
-    problems.push('post-stratification uses exactly one variable; use method "rake" for several');
+    problems.push({ path: 'method', message: 'post-stratification uses exactly one variable; use method "rake" for several' });
   }
-  if (problems.length) throw new UnprocessableError(problems.join('; '), { problems }, 'invalid_weighting');
+  if (problems.length) throw new UnprocessableError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems, 'invalid_weighting');
   // Sums to 100, no negative shares: the same check the weighting itself runs.
   readTargetShares(config.targets);
 }
@@ -41,7 +44,7 @@ export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) 
       const { definition } = await catalog.forWave(wave);
       const parsed = ZWeightingConfig.safeParse(body);
       if (!parsed.success) {
-        throw new ValidationError(issuesText(parsed.error.issues), undefined, 'invalid_weighting');
+        throw new ValidationError(issuesText(parsed.error.issues), issueDetails(parsed.error.issues), 'invalid_weighting');
       }
       checkWeightingTargets(definition, parsed.data);
       await setWaveWeighting(surveyId, wave.waveId, parsed.data);

@@ -140,6 +140,18 @@ describe('The weighting form', function () {
       echoed: { 'target-club_member-yes': '35' },
     },
     {
+      what: 'a method the form does not offer',
+      fields: { method: 'trim', ...SIZE_TARGETS },
+      field: 'method',
+      says: 'Choose a method.',
+    },
+    {
+      what: 'no method at all',
+      fields: { ...SIZE_TARGETS },
+      field: 'method',
+      says: 'Choose a method.',
+    },
+    {
       what: 'no question at all',
       fields: { method: 'rake' },
       says: 'Give the targets of at least one question.',
