@@ -116,6 +116,9 @@ describe('The open answers page', function () {
     const total = expected.length;
     expect(first.$('#open-total').attr('data-total')).to.equal(String(total));
     expect(text(first, '#open-range')).to.equal(`Answers 1 to 50 of ${total}`);
+    // The table says what it holds in its caption; nothing on this page is a live region (it changes only by a new page).
+    expect(text(first, '#open-answers > caption')).to.equal(`Answers 1 to 50 of ${total}`);
+    expect(first.$('main [aria-live]').length).to.equal(0);
     const firstRows = rowsOf(first);
     expect(firstRows).to.have.length(50);
     expect(firstRows.map((r) => r.text)).to.deep.equal(expected.slice(0, 50));
