@@ -298,6 +298,13 @@
   /** After a refusal, the next try waits this long (doubled each time, reset once live). */
   var refusedRetryMs = 5000;
   var retryTimer = null;
+  /**
+   * A stream the server ends on purpose (its maximum age, every quarter of an hour) is back within
+   * the 2 s `retry`: saying "reconnecting" then "live" each time would be chatter in the status
+   * region. Only a stream still down after this long is said to be reconnecting.
+   */
+  var QUIET_RECONNECT_MS = 5000;
+  var reconnectingTimer = null;
 
   function streamAddress() {
     var url = new URL(streamUrl, window.location.href);
@@ -308,6 +315,8 @@
   function heard() {
     lastHeard = Date.now();
     refusedRetryMs = 5000;
+    if (reconnectingTimer) window.clearTimeout(reconnectingTimer);
+    reconnectingTimer = null;
     setState('live');
   }
 
@@ -331,6 +340,8 @@
   function close() {
     if (source) source.close();
     source = null;
+    if (reconnectingTimer) window.clearTimeout(reconnectingTimer);
+    reconnectingTimer = null;
     if (staleTimer) window.clearInterval(staleTimer);
     staleTimer = null;
   }
@@ -354,8 +365,13 @@
         setState('off');
         refusedRetryMs = Math.min(refusedRetryMs * 2, 5 * 60000);
         retryTimer = window.setTimeout(connect, refusedRetryMs);
-      } else {
+      } else if (state !== 'live') {
         setState('reconnecting');
+      } else if (!reconnectingTimer) {
+        reconnectingTimer = window.setTimeout(function () {
+          reconnectingTimer = null;
+          if (source && source.readyState !== EventSource.OPEN) setState('reconnecting');
+        }, QUIET_RECONNECT_MS);
       }
     });
     lastHeard = Date.now();

@@ -193,3 +193,32 @@ describe('The live dashboard in Chromium: CAP-TIC moving as a respondent complet
     expect(problems).to.deep.equal([]);
   });
 });
+
+describe('The live dashboard\'s status region, while the server ends its streams at their maximum age', function () {
+  this.timeout(60_000);
+  // Streams last a second here (a quarter of an hour in production): the page reconnects again and again.
+  const suite = useChromiumSuite({ env: () => ({ LIVE_STREAM_MAX_AGE_MS: '1000' }) });
+
+  it('stays live and announces nothing when each stream comes back at once', async () => {
+    const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    const page = await suite.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInChromium(page, suite.app, analyst);
+    let streams = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/dashboard/events')) streams += 1;
+    });
+    await page.goto(`${suite.app.url}${DASHBOARD}?lang=en`);
+    await page.locator('#live-status[data-live-state="live"]').waitFor();
+    // Every state the region takes from now on, and every text a screen reader would be told.
+    await page.evaluate(`(() => {
+      const status = document.getElementById('live-status');
+      window.liveStates = [];
+      new MutationObserver(() => window.liveStates.push(status.getAttribute('data-live-state') + ': ' + status.textContent.trim()))
+        .observe(status, { attributes: true, childList: true, characterData: true, subtree: true });
+    })()`);
+    const seen = streams;
+    while (streams < seen + 2) await page.waitForRequest((request) => new URL(request.url()).pathname.endsWith('/dashboard/events'), { timeout: 10_000 });
+    await page.locator('#live-status[data-live-state="live"]').waitFor();
+    expect(await page.evaluate<string[]>('window.liveStates')).to.deep.equal([]);
+  });
+});
