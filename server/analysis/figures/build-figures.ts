@@ -1,10 +1,11 @@
 // Turns tallies (counts by question and key, see ../tally/contribution.ts) into figures. Live
 // figures and recomputed ones go through this same function; only the tallies differ.
 import type { TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
-import { flagBase, isSuppressed } from '../format/index';
+import { flagBase, isSuppressed, type BaseFlag } from '../format/index';
 import { weightedWilsonInterval, wilsonInterval } from '../stats/index';
 import { RESPONSE_KEY, type Contribution } from '../tally/contribution';
-import type { BasePolicyName, BoxFigure, FigureBase, Figures, OptionFigure, QuestionFigures, ScaleFigures } from './figures.types';
+import { binsOf, definitionBins } from '../tally/number-bins';
+import type { BasePolicyName, BoxFigure, FigureBase, Figures, NumberBinFigure, OptionFigure, QuestionFigures, ScaleFigures } from './figures.types';
 
 export interface TallySet {
   /** Plain counts. */
@@ -18,6 +19,17 @@ export interface BuildOptions {
   base: BasePolicyName;
   mentions: boolean;
   lowBaseBelow: number;
+  /**
+   * Withhold shares, intervals and means below the publication threshold (the default: the API
+   * and the report). false computes every figure and keeps the flags: the analysts' dashboard
+   * shows them marked "not for publication".
+   */
+  withhold?: boolean;
+}
+
+/** Whether a question's figures are withheld: flagged `suppressed`, and the caller withholds. */
+function withheldFor(flags: BaseFlag[], options: BuildOptions): boolean {
+  return options.withhold !== false && isSuppressed(flags);
 }
 
 interface Reader {
@@ -61,7 +73,7 @@ function scaleFigures(r: Reader, total: Reader, prefix: string, scale: TScale | 
   // The default base leaves "don't know" out; "shown" keeps skips and "don't know" in.
   const base = makeBase(r, total, `${prefix}${options.base === 'shown' ? 'shown' : 'answered'}`, options.base);
   const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
-  const suppressed = isSuppressed(flags);
+  const suppressed = withheldFor(flags, options);
   const first = 'zeroBased' in scale ? 0 : 1;
   const last = 'zeroBased' in scale ? scale.points - 1 : scale.points;
   const figures: Record<string, OptionFigure> = {};
@@ -103,7 +115,7 @@ function scaleFigures(r: Reader, total: Reader, prefix: string, scale: TScale | 
 function choiceFigures(question: Extract<TQuestion, { options: unknown }>, r: Reader, total: Reader, options: BuildOptions, isWeighted: boolean): QuestionFigures {
   const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
   const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
-  const suppressed = isSuppressed(flags);
+  const suppressed = withheldFor(flags, options);
   const optionFigures: Record<string, OptionFigure> = {};
   const mentions = question.options.reduce((s, o) => s + r.count(`opt:${o.id}`), 0);
   const weightedMentions = question.options.reduce((s, o) => s + r.weighted(`opt:${o.id}`), 0);
@@ -117,6 +129,16 @@ function choiceFigures(question: Extract<TQuestion, { options: unknown }>, r: Re
     optionFigures[option.id] = figure;
   }
   return { type: question.type, base, options: optionFigures, flags };
+}
+
+/**
+ * A number's histogram from its `bin:<i>` counts. Counters kept before the bins existed hold none
+ * for earlier responses: the bins then do not add up to those who answered (every stored answer
+ * lies within min and max), and no histogram is given until `npm run tallies:rebuild`.
+ */
+function countedBins(r: Reader, bins: Array<{ from: number; to: number }>): NumberBinFigure[] | undefined {
+  const counted = bins.map((bin, i) => ({ ...bin, count: r.count(`bin:${i}`), weightedCount: r.weighted(`bin:${i}`) }));
+  return counted.reduce((sum, bin) => sum + bin.count, 0) === r.count('answered') ? counted : undefined;
 }
 
 export function buildQuestionFigures(question: TQuestion, tallies: TallySet, options: BuildOptions): QuestionFigures {
@@ -136,7 +158,7 @@ export function buildQuestionFigures(question: TQuestion, tallies: TallySet, opt
         points.reduce((s, p) => s + r.count(`opt:${p}`), 0),
         points.reduce((s, p) => s + r.weighted(`opt:${p}`), 0),
         figures.base,
-        isSuppressed(figures.flags),
+        withheldFor(figures.flags, options),
         isWeighted,
       ).proportion;
       const promoters = part([9, 10]);
@@ -180,13 +202,18 @@ export function buildQuestionFigures(question: TQuestion, tallies: TallySet, opt
       const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
       const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
       const n = isWeighted ? r.weighted('answered') : r.count('answered');
-      const mean = !isSuppressed(flags) && n > 0 ? r.weighted('sum') / n : null;
+      const mean = !withheldFor(flags, options) && n > 0 ? r.weighted('sum') / n : null;
       const sd = mean !== null && n > 1 ? Math.sqrt(Math.max(0, (r.weighted('sumsq') - n * mean * mean) / (n - 1))) : null;
-      return { type: question.type, base, mean, sd, flags };
+      const layout = definitionBins(question);
+      const distribution = layout ? countedBins(r, binsOf(layout)) : undefined;
+      return { type: question.type, base, mean, sd, flags, ...(distribution ? { distribution } : {}) };
     }
-    default: {
+    case 'short_text':
+    case 'long_text':
+    case 'date': {
       const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
-      return { type: question.type, base, flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
+      // Under "shown" or "all" the base is not those who wrote something: say how many did.
+      return { type: question.type, base, answers: r.count('answered'), flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
     }
   }
 }

@@ -10,6 +10,7 @@ import { findQuestion } from '../../surveys/visibility';
 import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
+import { binIndex, binsOf, dataBins, definitionBins, type BinLayout } from '../tally/number-bins';
 import { ALL_SEGMENT, readTallies } from '../tally/tally.service';
 import { postStratify, rake, type WeightingRespondent } from '../weighting/index';
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
@@ -24,6 +25,11 @@ export interface FiguresRequest {
   wave: string;
   query: TFiguresQuery;
   lowBaseBelow: number;
+  /**
+   * Withhold figures below the publication threshold (default true: the API, the report). The
+   * analysts' dashboard passes false: every figure computed, flags kept (BuildOptions.withhold).
+   */
+  withhold?: boolean;
 }
 
 /** The values a filter may name for a question: option ids, or the points of a scale. */
@@ -112,8 +118,10 @@ export class TallyAccumulator {
   private readonly counts: Contribution = new Map();
   private readonly weighted: Contribution | undefined;
   private readonly squares: Contribution | undefined;
-  /** Numeric answers per number question, with their weights, for medians and quartiles. */
+  /** Numeric answers per number question, with their weights, for medians, quartiles and histograms. */
   readonly numbers = new Map<string, { values: number[]; weights: number[] }>();
+  /** Number questions without min and max: their tallies have no bins, the values give them. */
+  private readonly unbinned = new Set<string>();
 
   constructor(
     private readonly definition: TSurveyDefinition,
@@ -125,7 +133,11 @@ export class TallyAccumulator {
     }
     // Found once here, not once per response.
     for (const page of definition.pages) {
-      for (const question of page.questions) if (question.type === 'number') this.numbers.set(question.id, { values: [], weights: [] });
+      for (const question of page.questions) {
+        if (question.type !== 'number') continue;
+        this.numbers.set(question.id, { values: [], weights: [] });
+        if (!definitionBins(question)) this.unbinned.add(question.id);
+      }
     }
   }
 
@@ -148,14 +160,40 @@ export class TallyAccumulator {
     return { counts: this.counts, ...(this.weighted ? { weighted: this.weighted } : {}), ...(this.squares ? { weightedSquares: this.squares } : {}) };
   }
 
-  /** Adds medians and quartiles of number questions, which counters cannot give. */
-  addDistributions(figures: Figures): void {
+  /** The histogram bins of number questions without a defined range, from the values seen (number-bins.ts). */
+  dataBinLayouts(): Map<string, BinLayout> {
+    const layouts = new Map<string, BinLayout>();
+    for (const questionId of this.unbinned) {
+      const layout = dataBins(this.numbers.get(questionId)?.values ?? []);
+      if (layout) layouts.set(questionId, layout);
+    }
+    return layouts;
+  }
+
+  /**
+   * Adds medians and quartiles of number questions, which counters cannot give, and the histogram
+   * of those without a defined range, on `layouts` (a crosstab's columns share the total's bins).
+   */
+  addDistributions(figures: Figures, layouts: ReadonlyMap<string, BinLayout> = this.dataBinLayouts()): void {
     for (const [questionId, { values, weights }] of this.numbers) {
       const target = figures.questions[questionId];
       if (!target || values.length === 0) continue;
       target.median = this.weights ? weightedMedian(values, weights) : median(values);
       const q = this.weights ? weightedQuartiles(values, weights) : quartiles(values);
       target.quartiles = q ? [q.q1, q.median, q.q3] : null;
+    }
+    for (const [questionId, layout] of layouts) {
+      const target = figures.questions[questionId];
+      const list = this.numbers.get(questionId);
+      if (!target || !list) continue;
+      const distribution = binsOf(layout).map((bin) => ({ ...bin, count: 0, weightedCount: 0 }));
+      list.values.forEach((value, i) => {
+        const bin = distribution[binIndex(layout, value) ?? -1];
+        if (!bin) return;
+        bin.count += 1;
+        bin.weightedCount += list.weights[i] ?? 1;
+      });
+      target.distribution = distribution;
     }
   }
 }
@@ -187,9 +225,9 @@ function tallySetOf(tallies: TallyAccumulator | TallySet): TallySet {
   return tallies instanceof TallyAccumulator ? tallies.result() : tallies;
 }
 
-function figuresFrom(definition: TSurveyDefinition, waveId: string, tallies: TallyAccumulator | TallySet, options: BuildOptions, source: Figures['source']): Figures {
+function figuresFrom(definition: TSurveyDefinition, waveId: string, tallies: TallyAccumulator | TallySet, options: BuildOptions, source: Figures['source'], layouts?: ReadonlyMap<string, BinLayout>): Figures {
   const figures = buildFigures(definition, waveId, tallySetOf(tallies), options, source);
-  if (tallies instanceof TallyAccumulator) tallies.addDistributions(figures);
+  if (tallies instanceof TallyAccumulator) tallies.addDistributions(figures, layouts);
   return figures;
 }
 
@@ -250,11 +288,13 @@ export function createFiguresService(catalog: SurveyCatalog) {
     return { source: 'responses', total, ...(columns ? { columns } : {}), ...(weighting ? { weighting } : {}) };
   }
 
-  function build(definition: TSurveyDefinition, waveId: string, gathered: Gathered, query: TFiguresQuery, base: BasePolicyName, lowBaseBelow: number): Figures {
-    const options: BuildOptions = { base, mentions: query.mentions, lowBaseBelow };
+  function build(definition: TSurveyDefinition, waveId: string, gathered: Gathered, query: TFiguresQuery, base: BasePolicyName, lowBaseBelow: number, withhold: boolean): Figures {
+    const options: BuildOptions = { base, mentions: query.mentions, lowBaseBelow, withhold };
     const figures = figuresFrom(definition, waveId, gathered.total, options, gathered.source);
     if (query.by && gathered.columns) {
-      const columns = new Map([...gathered.columns].map(([option, tallies]) => [option, figuresFrom(definition, waveId, tallies, options, gathered.source)] as const));
+      // Histograms binned from the data: each column on the total's bins, so they can be set side by side.
+      const layouts = gathered.total instanceof TallyAccumulator ? gathered.total.dataBinLayouts() : undefined;
+      const columns = new Map([...gathered.columns].map(([option, tallies]) => [option, figuresFrom(definition, waveId, tallies, options, gathered.source, layouts)] as const));
       figures.crosstab = buildCrosstab(definition, query.by, columns);
     }
     if (query.filter) figures.filter = query.filter;
@@ -283,9 +323,10 @@ export function createFiguresService(catalog: SurveyCatalog) {
     }
     const result = new Map<BasePolicyName, Figures>();
     for (const base of new Set(bases)) {
-      const figures = build(definition, wave.waveId, gathered, request.query, base, request.lowBaseBelow);
+      const withhold = request.withhold ?? true;
+      const figures = build(definition, wave.waveId, gathered, request.query, base, request.lowBaseBelow, withhold);
       if (previous) {
-        const before = build(previous.definition, previous.waveId, previous.gathered, { ...request.query, by: undefined }, base, request.lowBaseBelow);
+        const before = build(previous.definition, previous.waveId, previous.gathered, { ...request.query, by: undefined }, base, request.lowBaseBelow, withhold);
         addWaveChanges(definition, figures, before, previous.breaks);
         figures.comparedWith = { wave: before.wave, n: before.n };
       }

@@ -32,6 +32,14 @@ export interface BoxFigure {
   ci95: [number, number] | null;
 }
 
+/** One bin of a number's histogram: `from` = `to` for one value, else [from, to), the last [from, to]. */
+export interface NumberBinFigure {
+  from: number;
+  to: number;
+  count: number;
+  weightedCount: number;
+}
+
 export interface ScaleFigures {
   base: FigureBase;
   options: Record<string, OptionFigure>;
@@ -53,6 +61,13 @@ export interface QuestionFigures extends Partial<ScaleFigures> {
   meanRanks?: Record<string, { meanRank: number | null; base: number }>;
   median?: number | null;
   quartiles?: [number, number, number] | null;
+  /**
+   * Number: the histogram. Bins come from the question's min and max (from the values themselves
+   * when recomputed from responses for a question without them); see docs/api.md.
+   */
+  distribution?: NumberBinFigure[];
+  /** Open text and date: respondents who answered, whatever the base policy. */
+  answers?: number;
   /**
    * With `compare=<wave>`: the question's wording changed between the two waves (refs such as
    * "question:uses_social" or "option:usage.both") and was not marked editorial, so its figures

@@ -7,6 +7,8 @@
 //                                    know") / who said "don't know"
 //   opt:<id>                         respondents choosing an option (or a scale point, NPS score)
 //   sum, sumsq                       sum of the numeric answers and of their squares (means, SD)
+//   bin:<i>                          respondents whose number falls in bin i of the question's
+//                                    histogram (number questions with min and max, number-bins.ts)
 //   rank:<id>, ranked:<id>           sum of the ranks given to an option, and how many ranked it
 //   row:<row>:<key>                  the same keys for one row of a matrix
 // and one pseudo-question, RESPONSE_KEY, holding `n`, the number of complete responses.
@@ -15,6 +17,7 @@ import { DONT_KNOW } from '../../surveys/answers';
 import { isAnswered } from '../../surveys/conditions';
 import type { TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { computeVisibility } from '../../surveys/visibility';
+import { binIndex, definitionBins } from './number-bins';
 
 export const RESPONSE_KEY = '_response';
 
@@ -76,6 +79,9 @@ function questionCounts(question: TQuestion, value: TAnswerValue | undefined, sh
         add(counts, 'answered');
         add(counts, 'sum', value);
         add(counts, 'sumsq', value * value);
+        const layout = definitionBins(question);
+        const bin = layout ? binIndex(layout, value) : undefined;
+        if (bin !== undefined) add(counts, `bin:${bin}`);
       }
       break;
     case 'ranking':

@@ -14,6 +14,31 @@ import { useAppSuite } from '../../support/app-suite';
 import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID, NON_USER_PAGES } from '../../fixtures/captic-answers';
 import { Browser } from '../../support/browser';
+import { seededRandom } from '../../support/seeded-random';
+import { DONT_KNOW, type TAnswers, type TOtherTexts } from '../../../server/surveys/answers';
+
+const COWORKING_ID = 'coworking_members_2026';
+
+/** Valid answers to the coworking survey: members and former members, 0 to 7 days a week. */
+function coworkingPool(size: number): Array<{ answers: TAnswers; otherTexts: TOtherTexts }> {
+  const random = seededRandom(2026);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  return Array.from({ length: size }, (_, i) => {
+    const days = Math.floor(random() * 8);
+    // A nickname each: an import takes identical records for one repeated.
+    const answers: TAnswers = { still_member: random() < 0.7 ? 'yes' : 'no', days_per_week: days, nickname: `member ${i}` };
+    if (answers.still_member === 'yes') {
+      const rows = ['wifi', 'desks', 'meeting_rooms', 'kitchen', ...(days >= 3 ? ['evening_hours'] : [])];
+      answers.facilities = Object.fromEntries(rows.map((row) => [row, pick([1, 2, 3, 4, DONT_KNOW])]));
+      answers.priorities = [...['quiet_zones', 'phone_booths', 'events', 'bike_parking', 'longer_hours']].sort(() => random() - 0.5).slice(0, 3 + Math.floor(random() * 3));
+      answers.recommend = Math.floor(random() * 11);
+    } else {
+      answers.leave_reasons = [pick(['price', 'moved', 'remote_home', 'noise'])];
+      if (answers.leave_reasons[0] !== 'moved' && random() < 0.8) answers.come_back = 1 + Math.floor(random() * 5);
+    }
+    return { answers, otherTexts: {} };
+  });
+}
 
 function sorted(tally: Contribution): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
@@ -28,9 +53,12 @@ describe('Live tallies', function () {
   this.timeout(120_000);
   const suite = useAppSuite();
 
-  it('agree exactly with a full recompute after random submissions, edits and deletions', async () => {
-    const survey = suite.app.catalog.require(CAPTIC_ID);
-    const pool = buildCaptic250(7);
+  /**
+   * Random submissions (imports), edits and deletions of `pool`'s answers in `wave`; then each
+   * segment's counters must equal a recompute from the complete responses left.
+   */
+  async function expectCountersEqualRecompute(surveyId: string, wave: string, pool: Array<{ answers: TAnswers; otherTexts: TOtherTexts }>): Promise<void> {
+    const survey = suite.app.catalog.require(surveyId);
     let seed = 42;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -39,7 +67,7 @@ describe('Live tallies', function () {
     const live: StoredResponse[] = [];
     const refresh = async () => {
       live.length = 0;
-      for await (const r of streamCompleteResponses(CAPTIC_ID, '2011-03')) live.push(r);
+      for await (const r of streamCompleteResponses(surveyId, wave)) live.push(r);
     };
     let next = 0;
     for (let step = 0; step < 120; step += 1) {
@@ -47,8 +75,8 @@ describe('Live tallies', function () {
       if (roll < 0.55 || live.length < 3) {
         const batch = pool.slice(next, next + 1 + Math.floor(random() * 3));
         next += batch.length;
-        const report = await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: batch.map((r) => JSON.stringify(r)).join('\n') });
-        expect(report.imported).to.equal(batch.length);
+        const report = await importResponses({ survey, wave, format: 'jsonl', content: batch.map((r) => JSON.stringify(r)).join('\n') });
+        expect(report.imported, JSON.stringify(report)).to.equal(batch.length);
       } else if (roll < 0.8) {
         const target = live[Math.floor(random() * live.length)] as StoredResponse;
         const replacement = pool[Math.floor(random() * pool.length)]!;
@@ -67,8 +95,21 @@ describe('Live tallies', function () {
     for (const segment of segments) {
       const members = live.filter((r) => segmentsOf(r.answers, segmentQuestions).includes(segment));
       const recomputed = tallyResponses(survey.definition, members).counts;
-      expect(sorted(await readTallies(CAPTIC_ID, '2011-03', segment)), `segment ${segment}`).to.deep.equal(sorted(recomputed));
+      expect(sorted(await readTallies(surveyId, wave, segment)), `segment ${segment}`).to.deep.equal(sorted(recomputed));
     }
+  }
+
+  it('agree exactly with a full recompute after random submissions, edits and deletions', async () => {
+    await expectCountersEqualRecompute(CAPTIC_ID, '2011-03', buildCaptic250(7));
+  });
+
+  it('agree with a recompute on a number\'s histogram bins too (the coworking survey\'s days a week)', async () => {
+    await expectCountersEqualRecompute(COWORKING_ID, '2026-spring', coworkingPool(250));
+    const counters = await readTallies(COWORKING_ID, '2026-spring');
+    const days = counters.get('days_per_week') ?? {};
+    const bins = Object.keys(days).filter((key) => key.startsWith('bin:'));
+    expect(bins.length).to.be.greaterThan(5);
+    expect(bins.reduce((sum, key) => sum + (days[key] ?? 0), 0)).to.equal(days.answered);
   });
 
   it('counts a response once when its final page is submitted twice at the same moment', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { buildFigures } from '../../../../server/analysis/figures/build-figures';
-import { tallyResponses } from '../../../../server/analysis/figures/figures.service';
+import { TallyAccumulator, tallyResponses } from '../../../../server/analysis/figures/figures.service';
 import type { StoredResponse } from '../../../../server/responses/response.service';
 import type { TAnswers } from '../../../../server/surveys/answers';
 import { parseSurveySource } from '../../../../server/surveys/survey.loader';
@@ -35,6 +35,19 @@ pages:
         type: rating
         text: Happy?
         scale: { points: 5, labels: { 1: Not at all, 5: Very }, dont_know: "Don't know" }
+      - id: age
+        type: number
+        integer: true
+        min: 18
+        max: 68
+        text: Age?
+      - id: hours
+        type: number
+        min: 0
+        text: Hours a week?
+      - id: note
+        type: short_text
+        text: Anything else?
 `,
   'surveys/unit.yaml',
 );
@@ -57,11 +70,12 @@ function responses(list: TAnswers[]): StoredResponse[] {
 
 // Ten times these 4 respondents (below 10 a figure is suppressed): 2 members, 2 non-members (one
 // of whom skipped "why not"); tools ticked 5 times by 3 of them.
+// Ages 18, 30, 68 (one skipped); hours 0, 12.5, 40, 41; one note.
 const FOUR: TAnswers[] = [
-  { member: 'yes', tools: ['a', 'b'], happy: 5 },
-  { member: 'yes', tools: ['a'], happy: 'dont_know' },
-  { member: 'no', tools: ['a', 'c'], why_not: 'time', happy: 4 },
-  { member: 'no', happy: 1 },
+  { member: 'yes', tools: ['a', 'b'], happy: 5, age: 18, hours: 0 },
+  { member: 'yes', tools: ['a'], happy: 'dont_know', age: 30, hours: 12.5, note: 'Great' },
+  { member: 'no', tools: ['a', 'c'], why_not: 'time', happy: 4, age: 68, hours: 40 },
+  { member: 'no', happy: 1, hours: 41 },
 ];
 const sample = responses(Array.from({ length: 10 }, () => FOUR).flat());
 const options = { mentions: true, lowBaseBelow: 50 };
@@ -124,5 +138,63 @@ describe('buildFigures', () => {
     expect(member.options!.yes!.weightedCount).to.be.closeTo(30, 1e-12);
     expect(member.options!.yes!.proportion).to.be.closeTo(30 / 45, 1e-12);
     expect(f.weighted).to.equal(true);
+  });
+
+  it('gives a number with min and max its histogram from the tallies: 10 equal bins here, the last closed', () => {
+    const age = figures('answered').questions.age!;
+    expect(age.distribution).to.have.lengthOf(10);
+    expect(age.distribution![0]).to.deep.equal({ from: 18, to: 23, count: 10, weightedCount: 10 });
+    expect(age.distribution![2]).to.deep.equal({ from: 28, to: 33, count: 10, weightedCount: 10 });
+    expect(age.distribution![9]).to.deep.equal({ from: 63, to: 68, count: 10, weightedCount: 10 });
+    expect(age.distribution!.reduce((s, b) => s + b.count, 0)).to.equal(age.base.n);
+  });
+
+  it('gives no histogram from tallies without the bins: a number with no max, or counters kept before bins existed', () => {
+    expect(figures('answered').questions.hours!.distribution).to.equal(undefined);
+    const tallies = tallyResponses(definition, sample);
+    const ageCounts = tallies.counts.get('age')!;
+    for (const key of Object.keys(ageCounts)) if (key.startsWith('bin:')) delete ageCounts[key];
+    expect(buildFigures(definition, 'w', tallies, { ...options, base: 'answered' }, 'counters').questions.age!.distribution).to.equal(undefined);
+  });
+
+  it('bins a number without a defined range from its values when recomputed from responses', () => {
+    const accumulator = new TallyAccumulator(definition, new Map(sample.map((r, i) => [r.id, i % 4 === 3 ? 2 : 1])));
+    for (const response of sample) accumulator.add(response);
+    const recomputed = buildFigures(definition, 'w', accumulator.result(), { ...options, base: 'answered' }, 'responses');
+    accumulator.addDistributions(recomputed);
+    // 40 values from 0 to 41: Sturges gives 7 bins, 5.9 wide, rounded up to 10.
+    expect(recomputed.questions.hours!.distribution).to.deep.equal([
+      { from: 0, to: 10, count: 10, weightedCount: 10 },
+      { from: 10, to: 20, count: 10, weightedCount: 10 },
+      { from: 20, to: 30, count: 0, weightedCount: 0 },
+      { from: 30, to: 40, count: 0, weightedCount: 0 },
+      { from: 40, to: 50, count: 20, weightedCount: 30 },
+    ]);
+    // A number with min and max keeps the bins of its definition, weighted.
+    expect(recomputed.questions.age!.distribution![9]).to.deep.equal({ from: 63, to: 68, count: 10, weightedCount: 10 });
+  });
+
+  it('counts those who answered an open question whatever the base', () => {
+    expect(figures('answered').questions.note!.answers).to.equal(10);
+    expect(figures('all').questions.note!.answers).to.equal(10);
+    expect(figures('all').questions.note!.base.n).to.equal(40);
+  });
+
+  it('computes every figure below the publication threshold when asked not to withhold, flags kept', () => {
+    const few = tallyResponses(definition, responses(FOUR));
+    const build = (withhold: boolean) => buildFigures(definition, 'w', few, { ...options, base: 'answered', withhold }, 'responses').questions;
+    const [kept, withheld] = [build(false), build(true)];
+    expect(kept.member!.flags).to.deep.equal(['suppressed']);
+    expect(kept.member!.options!.yes!.proportion).to.equal(0.5);
+    expect(kept.member!.options!.yes!.ci95).to.be.an('array');
+    expect(kept.tools!.options!.a!.shareOfMentions).to.equal(3 / 5);
+    expect(kept.happy!.mean).to.be.closeTo(10 / 3, 1e-12);
+    expect(kept.happy!.top2!.proportion).to.equal(2 / 3);
+    expect(kept.age!.mean).to.be.closeTo(116 / 3, 1e-12);
+    expect(withheld.member!.options!.yes!.proportion).to.equal(null);
+    expect(withheld.happy!.mean).to.equal(null);
+    expect(withheld.age!.mean).to.equal(null);
+    // Counts are never withheld, nor the histogram's.
+    expect(withheld.age!.distribution).to.deep.equal(kept.age!.distribution);
   });
 });
