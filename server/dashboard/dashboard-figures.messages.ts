@@ -54,9 +54,18 @@ export const DASHBOARD_FIGURES_MESSAGES = {
   'dashboard.figures.q3': { fr: 'Troisième quartile', en: 'Third quartile' },
   'dashboard.figures.figure': { fr: 'Indicateur', en: 'Figure' },
   'dashboard.figures.value': { fr: 'Valeur', en: 'Value' },
-  'dashboard.figures.no_histogram': {
-    fr: 'Pas d’histogramme\u00a0: les compteurs en direct ne gardent pas la distribution des valeurs.',
-    en: 'No histogram: the live counters do not keep the distribution of the values.',
+  'dashboard.figures.bin_row': { fr: 'Ont répondu {range}', en: 'Answered {range}' },
+  'dashboard.figures.histogram_ranges': {
+    fr: 'Chaque tranche comprend sa borne inférieure, la dernière ses deux bornes.',
+    en: 'Each range includes its lower bound; the last one both bounds.',
+  },
+  'dashboard.figures.no_histogram_range': {
+    fr: 'Pas d’histogramme en direct\u00a0: la question n’a pas de minimum et de maximum pour fixer ses tranches. Une vue filtrée ou pondérée, recalculée sur les réponses, en a un.',
+    en: 'No live histogram: the question has no minimum and maximum to set its ranges. A filtered or weighted view, recomputed from the responses, has one.',
+  },
+  'dashboard.figures.no_histogram_rebuild': {
+    fr: 'Pas encore d’histogramme\u00a0: les compteurs en direct datent d’avant les histogrammes (npm run tallies:rebuild les complète).',
+    en: 'No histogram yet: the live counters predate histograms (npm run tallies:rebuild adds them).',
   },
   'dashboard.figures.mean_rank': { fr: 'Rang moyen', en: 'Mean rank' },
   'dashboard.figures.ranked_by': { fr: 'Classé par', en: 'Ranked by' },

@@ -57,7 +57,7 @@ export function createDashboardViews({ catalog, config, clock, live }: Pick<AppD
     const timeZone = surveyTimeZone(survey);
     const generatedAt = clock.now();
     const [computed, header] = await Promise.all([
-      figures.computeFigures({ surveyId, wave: wave.waveId, query, lowBaseBelow: config.LOW_BASE_THRESHOLD }),
+      figures.computeFigures({ surveyId, wave: wave.waveId, query, lowBaseBelow: config.LOW_BASE_THRESHOLD, withhold: false }),
       readWaveActivity(wave, timeZone, generatedAt),
     ]);
     const openAnswersBase = `${dashboardPath(surveyId, wave.waveId)}/open-answers`;

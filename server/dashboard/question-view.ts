@@ -1,8 +1,8 @@
 // Turns a wave's figures into what the dashboard shows per question: a table (each cell with the
 // API's own value beside its text) and a chart suited to the question's type. The figures come
-// from the figures service as they are; nothing here recomputes a figure the API gives, except
-// the shares the API withholds below the publication threshold, which analysts see as count ÷ base
-// (flagged "not for publication").
+// from the figures service as they are; nothing here recomputes a figure the API gives. Below the
+// publication threshold the service computes them anyway for the dashboard (it asks it not to
+// withhold): analysts see the real share, interval and mean there, flagged "not for publication".
 import type { Figures, QuestionFigures } from '../analysis/figures/figures.types';
 import { optionsOf } from '../exports/export-columns';
 import type { InterfaceLanguage } from '../lib/i18n/index';
@@ -20,7 +20,10 @@ import { belowPublication, segmentsOf, textOf, type ViewContext, type ViewParts 
 export interface QuestionViewInput {
   /** The definition the wave's respondents answered. */
   definition: TSurveyDefinition;
-  /** From the figures service, with `crosstab` when the view has a segment, `change`s when it compares. */
+  /**
+   * From the figures service, not withheld (`withhold: false`: every figure computed below the
+   * publication threshold too), with `crosstab` when the view has a segment, `change`s when it compares.
+   */
   figures: Figures;
   lang: InterfaceLanguage;
   /** Figures on fewer respondents are "not for publication" (LOW_BASE_THRESHOLD's suppression level). */
@@ -100,7 +103,7 @@ function seriesBreakOf(ctx: ViewContext, reworded: readonly string[], wave: stri
 
 /** Open texts, and choice questions with an "other (specify)": how many wrote something, and where to read it. */
 function openAnswersOf(question: TQuestion, figures: QuestionFigures, href: string): QuestionView['openAnswers'] {
-  if (kindOf(question.type) === 'text') return { count: figures.base.n, href };
+  if (kindOf(question.type) === 'text') return { count: figures.answers ?? 0, href };
   const specify = optionsOf(question).filter((o) => o.specify);
   if (specify.length === 0) return undefined;
   return { count: specify.reduce((sum, o) => sum + (figures.options?.[o.id]?.count ?? 0), 0), href };

@@ -12,7 +12,7 @@ import {
   percentCell,
   pointsText,
   pValueText,
-  shownShare,
+  shareOf,
   toPercent,
   weightedCountCell,
 } from './figure-cells';
@@ -38,9 +38,8 @@ function totalColumns(ctx: ViewContext, figure: (o: TOption) => OptionFigure | u
   return columns;
 }
 
-function segmentShare(ctx: ViewContext, segment: Segment, option: TOption): number | null {
-  const figures = segment.figures;
-  return figures ? shownShare(figures.options?.[option.id], figures.base, ctx.weighted) : null;
+function segmentShare(segment: Segment, option: TOption): number | null {
+  return shareOf(segment.figures?.options?.[option.id]);
 }
 
 function segmentColumns(ctx: ViewContext, segments: Segment[], share: (o: TOption) => number | null): Array<Column<TOption>> {
@@ -53,7 +52,7 @@ function segmentColumns(ctx: ViewContext, segments: Segment[], share: (o: TOptio
       header: segmentHeader(segment, wording),
       base: countCell(segment.figures?.base.n ?? 0),
       cell: (o) => {
-        const cell: TableCell = percentCell(segmentShare(ctx, segment, o), wording);
+        const cell: TableCell = percentCell(segmentShare(segment, o), wording);
         const letters = markers?.[o.id]?.[segment.id] ?? [];
         if (letters.length) {
           cell.marker = letters.join('');
@@ -97,7 +96,7 @@ function chartSeries(ctx: ViewContext, options: TOption[], figure: (o: TOption) 
   if (ctx.segments) {
     series.push(seriesOf(wording.t('dashboard.figures.total'), 'total', current, interval(figure)));
     for (const segment of ctx.segments) {
-      series.push(seriesOf(segment.label, 'segment', options.map((o) => toPercent(segmentShare(ctx, segment, o))), interval((o) => segment.figures?.options?.[o.id])));
+      series.push(seriesOf(segment.label, 'segment', options.map((o) => toPercent(segmentShare(segment, o))), interval((o) => segment.figures?.options?.[o.id])));
     }
   } else if (all.comparedWith) {
     series.push(seriesOf(wording.t('dashboard.figures.wave_series', { wave: all.wave }), 'current', current, interval(figure)));
@@ -128,7 +127,7 @@ export function choiceView(ctx: ViewContext & { question: ChoiceQuestion }): Vie
   const { wording, figures, all } = ctx;
   const options = ctx.question.options;
   const figure = (o: TOption) => figures.options?.[o.id];
-  const share = (o: TOption) => shownShare(figure(o), figures.base, ctx.weighted);
+  const share = (o: TOption) => shareOf(figure(o));
   const columns = ctx.segments ? segmentColumns(ctx, ctx.segments, share) : totalColumns(ctx, figure, share);
   if (all.comparedWith) columns.push(...changeColumns(ctx, all.comparedWith.wave, figure));
   const labels = options.map((o) => textOf(ctx, o.label));

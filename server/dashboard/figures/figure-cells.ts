@@ -1,7 +1,6 @@
 // Table cells of the dashboard's figures: each keeps the API's machine value beside the text the
 // report would print for it (formatPercent and formatDecimal, nothing of its own).
 import { formatDecimal, formatPercent, roundHalfAwayFromZero } from '../../analysis/format/index';
-import type { FigureBase } from '../../analysis/figures/figures.types';
 import { translator, type InterfaceLanguage, type Translate } from '../../lib/i18n/index';
 import type { TableCell } from '../dashboard.types';
 
@@ -69,15 +68,11 @@ export function scoreText(score: number, wording: Wording): string {
 }
 
 /**
- * The share a figure shows. The API withholds proportions under the publication threshold; analysts
- * still see count ÷ base there (weighted counts over the weighted base when weighted), flagged.
+ * The share a figure shows: the figures service's own. The dashboard asks it not to withhold
+ * figures below the publication threshold, so analysts see them there (flagged by the view).
  */
-export function shownShare(figure: { count: number; weightedCount: number; proportion: number | null } | undefined, base: FigureBase, weighted: boolean): number | null {
-  if (!figure) return null;
-  if (figure.proportion !== null) return figure.proportion;
-  const denominator = weighted ? base.weighted : base.n;
-  if (!(denominator > 0)) return null;
-  return Math.min(1, (weighted ? figure.weightedCount : figure.count) / denominator);
+export function shareOf(figure: { proportion: number | null } | undefined): number | null {
+  return figure?.proportion ?? null;
 }
 
 /** Percent 0–100 for a chart, from a proportion. */

@@ -3,7 +3,7 @@
 import type { QuestionFigures } from '../../analysis/figures/figures.types';
 import type { MessageKey } from '../../lib/i18n/index';
 import type { TableCell } from '../dashboard.types';
-import { NO_FIGURE, countCell, emptyCell, percentCell, scoreText, shownShare, toPercent, weightedCountCell } from './figure-cells';
+import { NO_FIGURE, countCell, emptyCell, percentCell, scoreText, toPercent, weightedCountCell } from './figure-cells';
 import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, type Column, type ViewContext, type ViewParts } from './view-context';
 
 type Group = 'detractors' | 'passives' | 'promoters';
@@ -27,27 +27,22 @@ function groupCounts(figures: QuestionFigures, group: Group): { count: number; w
   );
 }
 
-/** A group's share: the API's, or count ÷ base where the API withholds it. */
-function groupShare(ctx: ViewContext, figures: QuestionFigures | undefined, group: Group): number | null {
-  if (!figures) return null;
-  return shownShare({ ...groupCounts(figures, group), proportion: figures.nps?.[group] ?? null }, figures.base, ctx.weighted);
+function groupShare(figures: QuestionFigures | undefined, group: Group): number | null {
+  return figures?.nps?.[group] ?? null;
 }
 
-function score(ctx: ViewContext, figures: QuestionFigures | undefined): number | null {
-  if (figures?.nps?.score !== null && figures?.nps?.score !== undefined) return figures.nps.score;
-  const promoters = groupShare(ctx, figures, 'promoters');
-  const detractors = groupShare(ctx, figures, 'detractors');
-  return promoters === null || detractors === null ? null : (promoters - detractors) * 100;
+function score(figures: QuestionFigures | undefined): number | null {
+  return figures?.nps?.score ?? null;
 }
 
 function npsCell(ctx: ViewContext, figures: QuestionFigures | undefined, row: NpsRow): TableCell {
-  if (row !== 'score') return percentCell(groupShare(ctx, figures, row), ctx.wording);
-  const value = score(ctx, figures);
+  if (row !== 'score') return percentCell(groupShare(figures, row), ctx.wording);
+  const value = score(figures);
   return value === null ? { text: NO_FIGURE, value: null } : { text: scoreText(value, ctx.wording), value };
 }
 
 function annotation(ctx: ViewContext, figures: QuestionFigures | undefined): string {
-  const value = score(ctx, figures);
+  const value = score(figures);
   return ctx.wording.t('dashboard.figures.nps_annotation', { score: value === null ? NO_FIGURE : scoreText(value, ctx.wording) });
 }
 
@@ -71,7 +66,7 @@ export function npsView(ctx: ViewContext): ViewParts {
         { header: wording.t('report.percent'), base: emptyCell(), cell: (row) => npsCell(ctx, figures, row) },
       ];
   // Stacked from the left: detractors, passives, promoters.
-  const series = [...GROUPS].reverse().map((g) => seriesOf(wording.t(g.label), 'point', bars.map((b) => toPercent(groupShare(ctx, b.figures, g.group)))));
+  const series = [...GROUPS].reverse().map((g) => seriesOf(wording.t(g.label), 'point', bars.map((b) => toPercent(groupShare(b.figures, g.group)))));
   return {
     table: tableOf(wording.t('report.option'), columns, rows, wording),
     chart: {

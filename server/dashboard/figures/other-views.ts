@@ -1,9 +1,10 @@
-// Numbers (mean, SD, and median and quartiles when the figures were recomputed from responses),
+// Numbers (the histogram, mean, SD, and median and quartiles when the figures were recomputed from responses),
 // rankings (mean rank per option, lower = preferred) and open texts (how many answered).
-import type { QuestionFigures } from '../../analysis/figures/figures.types';
+import type { NumberBinFigure, QuestionFigures } from '../../analysis/figures/figures.types';
+import { decimalsOf, formatDecimal } from '../../analysis/format/index';
 import type { TRankingQuestion } from '../../surveys/survey.schemas';
 import type { ChartSeries } from '../dashboard.types';
-import { countCell, decimalCell } from './figure-cells';
+import { NO_FIGURE, countCell, decimalCell, weightedCountCell } from './figure-cells';
 import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, type Column, type ViewContext, type ViewParts } from './view-context';
 
 /** The whole sample's column, then one per segment: every figure of these types reads the same way across. */
@@ -15,30 +16,62 @@ function totalAndSegments<Item>(ctx: ViewContext, header: string, cell: (figures
   ];
 }
 
-type NumberRow = 'mean' | 'sd' | 'median' | 'q1' | 'q3';
+type NumberRow = { kind: 'bin'; index: number } | { kind: 'mean' | 'sd' | 'median' | 'q1' | 'q3' };
+
+/** "3", or "10–20" for a range; at most three decimals (a range cut from odd bounds). */
+function binText(bin: NumberBinFigure, wording: ViewContext['wording']): string {
+  const digits = Math.min(3, Math.max(decimalsOf(bin.from), decimalsOf(bin.to)));
+  const from = formatDecimal(bin.from, digits, wording.lang);
+  return bin.from === bin.to ? from : `${from}–${formatDecimal(bin.to, digits, wording.lang)}`;
+}
+
+/** Why a number has no histogram: no range to bin on from the counters, or counters older than the bins. */
+function noHistogramNote(ctx: ViewContext): string {
+  const question = ctx.question;
+  const ranged = question.type === 'number' && question.min !== undefined && question.max !== undefined;
+  return ctx.wording.t(ranged ? 'dashboard.figures.no_histogram_rebuild' : 'dashboard.figures.no_histogram_range');
+}
 
 export function numberView(ctx: ViewContext): ViewParts {
   const { wording, figures } = ctx;
-  const rows: Array<{ label: string; item: NumberRow; kind: 'summary' }> = [
-    { label: wording.t('report.mean'), item: 'mean', kind: 'summary' },
-    { label: wording.t('dashboard.figures.sd'), item: 'sd', kind: 'summary' },
+  const bins = figures.distribution ?? [];
+  const labels = bins.map((bin) => binText(bin, wording));
+  const rows: Array<{ label: string; item: NumberRow; kind?: 'summary' }> = [
+    ...labels.map((range, index) => ({ label: wording.t('dashboard.figures.bin_row', { range }), item: { kind: 'bin', index } as NumberRow })),
+    { label: wording.t('report.mean'), item: { kind: 'mean' }, kind: 'summary' },
+    { label: wording.t('dashboard.figures.sd'), item: { kind: 'sd' }, kind: 'summary' },
   ];
   // Medians and quartiles need the answers themselves: only a recompute from responses has them.
-  if (figures.median !== undefined) rows.push({ label: wording.t('dashboard.figures.median'), item: 'median', kind: 'summary' });
+  if (figures.median !== undefined) rows.push({ label: wording.t('dashboard.figures.median'), item: { kind: 'median' }, kind: 'summary' });
   if (figures.quartiles !== undefined) {
-    rows.push({ label: wording.t('dashboard.figures.q1'), item: 'q1', kind: 'summary' }, { label: wording.t('dashboard.figures.q3'), item: 'q3', kind: 'summary' });
+    rows.push({ label: wording.t('dashboard.figures.q1'), item: { kind: 'q1' }, kind: 'summary' }, { label: wording.t('dashboard.figures.q3'), item: { kind: 'q3' }, kind: 'summary' });
   }
-  const valueOf = (f: QuestionFigures | undefined, row: NumberRow): number | null | undefined => {
-    if (!f) return null;
-    if (row === 'q1') return f.quartiles?.[0];
-    if (row === 'q3') return f.quartiles?.[2];
-    return f[row];
+  // Weighted, a bin holds the weights of its respondents.
+  const binAmount = (bin: NumberBinFigure | undefined) => (bin ? (ctx.weighted ? bin.weightedCount : bin.count) : null);
+  const cellOf = (f: QuestionFigures | undefined, row: NumberRow) => {
+    switch (row.kind) {
+      case 'bin': {
+        const amount = binAmount(f?.distribution?.[row.index]);
+        return amount === null ? { text: NO_FIGURE, value: null } : ctx.weighted ? weightedCountCell(amount, wording) : countCell(amount);
+      }
+      case 'q1':
+        return decimalCell(f?.quartiles?.[0], 2, wording);
+      case 'q3':
+        return decimalCell(f?.quartiles?.[2], 2, wording);
+      default:
+        return decimalCell(f?.[row.kind], 2, wording);
+    }
   };
+  const notes = bins.length === 0 ? [noHistogramNote(ctx)] : bins.some((bin) => bin.from !== bin.to) ? [wording.t('dashboard.figures.histogram_ranges')] : [];
+  const counted = wording.t(ctx.weighted ? 'dashboard.figures.weighted_count' : 'report.count');
+  // Side by side, one series per segment: their bins are the same (the question's, or the total's).
+  const series = ctx.segments
+    ? ctx.segments.map((s) => seriesOf(s.label, 'segment', bins.map((_, i) => binAmount(s.figures?.distribution?.[i]))))
+    : [seriesOf(counted, 'count', bins.map((bin) => binAmount(bin)))];
   return {
-    table: tableOf(wording.t('dashboard.figures.figure'), totalAndSegments<NumberRow>(ctx, wording.t('dashboard.figures.value'), (f, row) => decimalCell(valueOf(f, row), 2, wording)), rows, wording),
-    // A histogram needs the distribution of the values, which the figures do not carry.
-    chart: null,
-    notes: [wording.t('dashboard.figures.no_histogram'), ...segmentNotes(ctx)],
+    table: tableOf(wording.t('dashboard.figures.figure'), totalAndSegments<NumberRow>(ctx, wording.t('dashboard.figures.value'), cellOf), rows, wording),
+    chart: bins.length === 0 ? null : { type: 'histogram', unit: 'count', labels, series, annotations: [], title: chartTitle(ctx) },
+    notes: [...notes, ...segmentNotes(ctx)],
   };
 }
 

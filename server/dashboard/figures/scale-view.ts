@@ -8,7 +8,7 @@ import { formatDecimal } from '../../analysis/format/index';
 import { matrixRows } from '../../exports/export-columns';
 import type { TMatrixQuestion, TRatingQuestion, TScale } from '../../surveys/survey.schemas';
 import type { ChartSeries, ChartSpec, TableCell } from '../dashboard.types';
-import { NO_FIGURE, countCell, decimalCell, emptyCell, intervalCell, percentCell, percentText, shownShare, toPercent, weightedCountCell } from './figure-cells';
+import { NO_FIGURE, countCell, decimalCell, emptyCell, intervalCell, percentCell, percentText, shareOf, toPercent, weightedCountCell } from './figure-cells';
 import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, type Column, type ViewContext, type ViewParts } from './view-context';
 
 interface Point {
@@ -44,15 +44,22 @@ function stackedChart(ctx: ViewContext, points: Point[], dontKnow: string | unde
   return { type: 'stacked', unit: 'percent', labels: bars.map((b) => b.label), series, annotations, title: chartTitle(ctx) };
 }
 
-function top2Share(ctx: ViewContext, figures: ScaleFigures | undefined): number | null {
-  return figures?.top2 ? shownShare(figures.top2, figures.base, ctx.weighted) : null;
+function top2Share(figures: ScaleFigures | undefined): number | null {
+  return shareOf(figures?.top2);
+}
+
+/** "Don't know" over a base that holds it ("shown", "all"): the figures give its count, not its share. */
+function dontKnowShare(f: ScaleFigures, weighted: boolean): number | null {
+  const denominator = weighted ? f.base.weighted : f.base.n;
+  if (!f.dontKnow || !(denominator > 0)) return null;
+  return (weighted ? f.dontKnow.weightedCount : f.dontKnow.count) / denominator;
 }
 
 /** "Top-2 64 % · mean 3.4" */
 function top2Mean(ctx: ViewContext, figures: ScaleFigures | undefined): string {
   const mean = figures?.mean;
   return ctx.wording.t('dashboard.figures.top2_mean', {
-    top2: percentText(top2Share(ctx, figures), ctx.wording),
+    top2: percentText(top2Share(figures), ctx.wording),
     mean: mean === null || mean === undefined ? NO_FIGURE : formatDecimal(mean, 1, ctx.wording.lang),
   });
 }
@@ -97,12 +104,12 @@ function ratingCell(ctx: ViewContext, f: ScaleFigures | undefined, row: RatingRo
   if (!f) return { text: NO_FIGURE, value: null };
   switch (row.kind) {
     case 'point':
-      return percentCell(shownShare(f.options[row.point.key], f.base, ctx.weighted), wording);
+      return percentCell(shareOf(f.options[row.point.key]), wording);
     case 'dont_know':
       if (!f.dontKnow) return emptyCell();
-      return ctx.all.base === 'answered' ? countCell(f.dontKnow.count) : percentCell(shownShare({ ...f.dontKnow, proportion: null }, f.base, ctx.weighted), wording);
+      return ctx.all.base === 'answered' ? countCell(f.dontKnow.count) : percentCell(dontKnowShare(f, ctx.weighted), wording);
     case 'top2':
-      return percentCell(top2Share(ctx, f), wording);
+      return percentCell(top2Share(f), wording);
     case 'mean':
       return decimalCell(f.mean, 2, wording);
     case 'sd':
@@ -150,13 +157,13 @@ export function matrixView(ctx: ViewContext & { question: TMatrixQuestion }): Vi
     // Per segment, each row's top-2 box: a full distribution per row and segment would not read.
     const segments = ctx.segments;
     const columns: Array<Column<string>> = [
-      { header: wording.t('dashboard.figures.total'), base: countCell(figures.base.n), cell: (id) => percentCell(top2Share(ctx, rowFigures(figures, id)), wording) },
-      ...segments.map((s): Column<string> => ({ header: segmentHeader(s, wording), base: countCell(s.figures?.base.n ?? 0), cell: (id) => percentCell(top2Share(ctx, rowFigures(s.figures, id)), wording) })),
+      { header: wording.t('dashboard.figures.total'), base: countCell(figures.base.n), cell: (id) => percentCell(top2Share(rowFigures(figures, id)), wording) },
+      ...segments.map((s): Column<string> => ({ header: segmentHeader(s, wording), base: countCell(s.figures?.base.n ?? 0), cell: (id) => percentCell(top2Share(rowFigures(s.figures, id)), wording) })),
     ];
     const interval = (f: typeof figures | undefined) => ({ low: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[0])), high: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[1])) });
     const series = [
-      seriesOf(wording.t('dashboard.figures.total'), 'total', rows.map((r) => toPercent(top2Share(ctx, rowFigures(figures, r.id)))), interval(figures)),
-      ...segments.map((s) => seriesOf(s.label, 'segment', rows.map((r) => toPercent(top2Share(ctx, rowFigures(s.figures, r.id)))), interval(s.figures))),
+      seriesOf(wording.t('dashboard.figures.total'), 'total', rows.map((r) => toPercent(top2Share(rowFigures(figures, r.id)))), interval(figures)),
+      ...segments.map((s) => seriesOf(s.label, 'segment', rows.map((r) => toPercent(top2Share(rowFigures(s.figures, r.id)))), interval(s.figures))),
     ];
     return {
       table: tableOf(wording.t('dashboard.figures.top2'), columns, rows.map((r) => ({ label: r.label, item: r.id })), wording),
@@ -166,11 +173,11 @@ export function matrixView(ctx: ViewContext & { question: TMatrixQuestion }): Vi
   }
 
   const columns: Array<Column<string>> = [
-    ...points.map((p): Column<string> => ({ header: p.label, base: emptyCell(), cell: (id) => { const f = rowFigures(figures, id); return f ? percentCell(shownShare(f.options[p.key], f.base, ctx.weighted), wording) : emptyCell(); } })),
+    ...points.map((p): Column<string> => ({ header: p.label, base: emptyCell(), cell: (id) => { const f = rowFigures(figures, id); return f ? percentCell(shareOf(f.options[p.key]), wording) : emptyCell(); } })),
     ...(dontKnow ? [{ header: dontKnow, base: emptyCell(), cell: (id: string) => countCell(rowFigures(figures, id)?.dontKnow?.count ?? 0) }] : []),
     { header: wording.t('report.base_short'), base: emptyCell(), cell: (id) => countCell(rowFigures(figures, id)?.base.n ?? 0) },
     { header: wording.t('report.mean'), base: emptyCell(), cell: (id) => decimalCell(rowFigures(figures, id)?.mean, 2, wording) },
-    { header: wording.t('dashboard.figures.top2'), base: emptyCell(), cell: (id) => percentCell(top2Share(ctx, rowFigures(figures, id)), wording) },
+    { header: wording.t('dashboard.figures.top2'), base: emptyCell(), cell: (id) => percentCell(top2Share(rowFigures(figures, id)), wording) },
   ];
   const bars = rows.map((r) => ({ label: r.label, figures: rowFigures(figures, r.id) }));
   return {

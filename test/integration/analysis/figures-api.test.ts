@@ -9,6 +9,13 @@ import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250'
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const FIGURES = `/api/v1/surveys/${CAPTIC_ID}/waves`;
+const COWORKING_ID = 'coworking_members_2026';
+
+/** A question's section of the dashboard: its flags and each table row's data-values. */
+interface PageQuestion {
+  flags: string[];
+  rows: Array<{ label: string; values: Array<number | null> }>;
+}
 
 describe('The figures API: segments, waves and weighting', function () {
   this.timeout(60_000);
@@ -89,6 +96,65 @@ describe('The figures API: segments, waves and weighting', function () {
     // 2012-03 is a draft here: `current` is the open wave, the demonstration one.
     const current = await read(`${FIGURES}/current/figures`);
     expect(current.body.wave).to.equal('demo');
+  });
+
+  describe('a number\'s histogram, and figures below the publication threshold (the coworking survey)', () => {
+    // Eight former members (below the 10 a published figure needs), coming 0 to 7 days a week.
+    const DAYS = [0, 1, 1, 2, 3, 5, 7, 7];
+    const figuresPath = `/api/v1/surveys/${COWORKING_ID}/waves/2026-spring/figures`;
+    let token: string;
+    let member: StaffMember;
+    before(async () => {
+      const survey = app.catalog.require(COWORKING_ID);
+      const lines = DAYS.map((days, i) => JSON.stringify({ answers: { still_member: 'no', days_per_week: days, leave_reasons: ['price'], come_back: 1 + (i % 5), nickname: `former ${i}` } }));
+      expect((await importResponses({ survey, wave: '2026-spring', format: 'jsonl', content: lines.join('\n') })).imported).to.equal(8);
+      member = await createStaff(app, { email: 'coworking-analyst@example.org', role: 'analyst', grants: [COWORKING_ID] });
+      token = await apiTokenFor(member, 'read');
+    });
+    const readCoworking = (search: string) => supertest(app.url).get(`${figuresPath}${search}`).set('Authorization', `Bearer ${token}`);
+
+    it('gives days a week one bin per day from the live counters, equal to a recompute', async () => {
+      const live = (await readCoworking('')).body;
+      expect(live.source).to.equal('counters');
+      const days = live.questions.days_per_week;
+      expect(days.distribution).to.deep.equal([1, 2, 1, 1, 0, 1, 0, 2].map((count, value) => ({ from: value, to: value, count, weightedCount: count })));
+      const recomputed = (await readCoworking('?filter=still_member:yes,no')).body;
+      expect(recomputed.source).to.equal('responses');
+      expect(recomputed.questions.days_per_week.distribution).to.deep.equal(days.distribution);
+    });
+
+    it('still withholds shares, intervals and means below the threshold, which the analysts\' dashboard shows flagged', async () => {
+      const { questions } = (await readCoworking('')).body;
+      expect(questions.days_per_week.flags).to.deep.equal(['suppressed']);
+      expect(questions.days_per_week.mean).to.equal(null);
+      expect(questions.come_back.mean).to.equal(null);
+      expect(questions.come_back.top2).to.include({ count: 2, proportion: null, ci95: null });
+      expect(questions.still_member.options.no).to.deep.include({ count: 8, proportion: null, ci95: null });
+
+      const browser = await signedInBrowser(app, member);
+      const page = await browser.open(`/admin/surveys/${COWORKING_ID}/waves/2026-spring/dashboard?lang=en`);
+      expect(page.status).to.equal(200);
+      const sectionOf = (id: string): PageQuestion => {
+        const section = page.$(`section[data-part="q:${id}"]`);
+        return {
+          flags: section.find('[data-flag]').toArray().map((f) => page.$(f).attr('data-flag') ?? ''),
+          rows: section.find('tbody tr').toArray().map((tr) => ({
+            label: page.$(tr).find('th').text().trim(),
+            values: page.$(tr).find('td').toArray().map((td) => (page.$(td).attr('data-value') ? Number(page.$(td).attr('data-value')) : null)),
+          })),
+        };
+      };
+      const valueAt = (q: PageQuestion, label: string) => q.rows.find((r) => r.label === label)?.values[0];
+      const days = sectionOf('days_per_week');
+      expect(days.flags).to.include('not_for_publication');
+      expect(valueAt(days, 'Mean')).to.be.closeTo(DAYS.reduce((a, b) => a + b, 0) / 8, 1e-12);
+      expect(valueAt(days, 'Answered 7')).to.equal(2);
+      const comeBack = sectionOf('come_back');
+      // A rating's table gives its mean in the share column.
+      expect(comeBack.rows.find((r) => r.label === 'Mean')?.values[1]).to.be.closeTo((1 + 2 + 3 + 4 + 5 + 1 + 2 + 3) / 8, 1e-12);
+      expect(comeBack.rows.find((r) => r.label === 'Top-2 box')?.values[1]).to.equal(2 / 8);
+      expect(sectionOf('still_member').rows.find((r) => r.label === 'No')?.values[1]).to.equal(1);
+    });
   });
 
   describe('weighting', () => {

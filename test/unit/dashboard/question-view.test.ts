@@ -7,7 +7,7 @@ import type { QuestionView, TableRow } from '../../../server/dashboard/dashboard
 import { buildQuestionViews } from '../../../server/dashboard/question-view';
 import type { TAnswers } from '../../../server/surveys/answers';
 import { loadSurveyFile } from '../../../server/surveys/survey.loader';
-import type { TSurveyDefinition } from '../../../server/surveys/survey.schemas';
+import type { TNumberQuestion, TSurveyDefinition } from '../../../server/surveys/survey.schemas';
 import { buildCaptic250 } from '../../fixtures/captic-250';
 
 // The figures here come from the real pipeline (tallies → buildFigures → buildCrosstab /
@@ -36,6 +36,12 @@ function figuresOf(definition: TSurveyDefinition, responses: AnsweredResponse[],
 function viewsOf(definition: TSurveyDefinition, figures: Figures, lang: 'fr' | 'en' = 'en'): Map<string, QuestionView> {
   const views = buildQuestionViews({ definition, figures, lang, lowBaseBelow: 50, openAnswersHref: (id) => `/open?question=${id}` });
   return new Map(views.map((v) => [v.id, v]));
+}
+
+/** The coworking survey with days_per_week's range changed. */
+function withDaysPerWeek(definition: TSurveyDefinition, change: Partial<Pick<TNumberQuestion, 'min' | 'max' | 'integer'>>): TSurveyDefinition {
+  const pages = definition.pages.map((p) => ({ ...p, questions: p.questions.map((q) => (q.id === 'days_per_week' && q.type === 'number' ? { ...q, ...change } : q)) }));
+  return { ...definition, pages };
 }
 
 function rowOf(view: QuestionView | undefined, label: string): TableRow {
@@ -109,6 +115,10 @@ describe('dashboard question views', () => {
       expect(comments?.chart).to.equal(null);
       expect(comments?.openAnswers).to.deep.equal({ count: 30, href: '/open?question=comments' });
       expect(comments?.table.rows[0]?.cells[0]?.value).to.equal(30);
+      // Whatever the base: on every respondent, the base is 250 but 30 wrote something.
+      const onAll = viewsOf(captic, figuresOf(captic, sample, { options: { base: 'all' } })).get('comments');
+      expect(onAll?.base).to.equal(250);
+      expect(onAll?.openAnswers?.count).to.equal(30);
     });
 
     it('writes French with its own typography', () => {
@@ -243,23 +253,39 @@ describe('dashboard question views', () => {
   });
 
   describe('below the publication threshold', () => {
-    it('shows analysts count ÷ base, flagged not for publication, where the API withholds the share', () => {
+    // The dashboard asks the figures service not to withhold: every figure computed, flags kept.
+    const unwithheld = { options: { withhold: false } };
+
+    it('shows analysts the real share, interval and chart, flagged not for publication', () => {
       const three = sample.slice(0, 3);
-      const figures = figuresOf(captic, three);
+      const figures = figuresOf(captic, three, unwithheld);
       const view = viewsOf(captic, figures).get('uses_social');
       const yesFigure = figures.questions.uses_social?.options?.yes;
       expect(figures.questions.uses_social?.flags).to.deep.equal(['suppressed']);
-      expect(yesFigure?.proportion).to.equal(null);
+      expect(yesFigure?.proportion).to.equal((yesFigure?.count ?? NaN) / 3);
       expect(view?.notForPublication).to.equal(true);
       const yes = rowOf(view, 'Yes');
       expect(yes.cells[0]?.value).to.equal(yesFigure?.count);
-      expect(yes.cells[1]?.value).to.equal((yesFigure?.count ?? NaN) / 3);
-      expect(yes.cells[2]?.text).to.equal('—');
-      expect(view?.chart?.series[0]?.values[0]).to.equal(((yesFigure?.count ?? NaN) / 3) * 100);
+      expect(yes.cells[1]?.value).to.equal(yesFigure?.proportion);
+      expect(yes.cells[2]?.text).to.match(/^\d+\.\d% – \d+\.\d%$/);
+      expect(view?.chart?.series[0]?.values[0]).to.equal((yesFigure?.proportion ?? NaN) * 100);
+      expect(view?.chart?.series[0]?.low?.[0]).to.equal((yesFigure?.ci95?.[0] ?? NaN) * 100);
+    });
+
+    it('shows a matrix row\'s mean and top-2 box there, where the published figures withhold them', () => {
+      const few = sample.filter((r) => r.answers.uses_social === 'yes').slice(0, 6);
+      const figures = figuresOf(captic, few, unwithheld);
+      const facebook = figures.questions.satisfaction_personal?.rows?.facebook;
+      expect(facebook?.flags).to.deep.equal(['suppressed']);
+      expect(facebook?.mean).to.be.a('number');
+      const row = rowOf(viewsOf(captic, figures).get('satisfaction_personal'), 'Facebook');
+      expect(row.cells[7]?.value).to.equal(facebook?.mean);
+      expect(row.cells[8]?.value).to.equal(facebook?.top2?.proportion);
+      expect(figuresOf(captic, few).questions.satisfaction_personal?.rows?.facebook?.mean).to.equal(null);
     });
 
     it('flags a segmented view whose segments fall below it', () => {
-      const figures = figuresOf(captic, sample.slice(0, 40), { by: 'company_size' });
+      const figures = figuresOf(captic, sample.slice(0, 40), { by: 'company_size', ...unwithheld });
       const view = viewsOf(captic, figures).get('uses_social');
       expect(view?.notForPublication).to.equal(true);
       expect(view?.notes.find((n) => n.startsWith('Not for publication'))).to.be.a('string');
@@ -333,19 +359,47 @@ describe('dashboard question views', () => {
       expect(view?.lowBase).to.equal(true);
     });
 
-    it('gives a number its mean, SD and, recomputed from responses, median and quartiles, without a histogram', () => {
+    it('gives a number its histogram, one bin per day, then its mean, SD and, recomputed from responses, median and quartiles', () => {
       const figures = figuresOf(coworking, responses);
       figures.questions.days_per_week = { ...figures.questions.days_per_week!, median: 2.5, quartiles: [1, 2.5, 4] };
       const view = viewsOf(coworking, figures).get('days_per_week');
       expect(view?.table.rows.map((r) => [r.label, r.cells[0]?.value])).to.deep.equal([
         ['Base', 60],
+        ['Answered 0', 10],
+        ['Answered 1', 10],
+        ['Answered 2', 10],
+        ['Answered 3', 10],
+        ['Answered 4', 10],
+        ['Answered 5', 0],
+        ['Answered 6', 10],
+        ['Answered 7', 0],
         ['Mean', 16 / 6],
         ['Standard deviation', figures.questions.days_per_week?.sd],
         ['Median', 2.5],
         ['First quartile', 1],
         ['Third quartile', 4],
       ]);
-      expect(view?.chart).to.equal(null);
+      expect(view?.chart).to.deep.include({ type: 'histogram', unit: 'count', labels: ['0', '1', '2', '3', '4', '5', '6', '7'] });
+      expect(view?.chart?.series).to.deep.equal([{ label: 'Count', role: 'count', values: [10, 10, 10, 10, 10, 0, 10, 0] }]);
+      expect(view?.notes).to.deep.equal([]);
+    });
+
+    it('draws ranges "from–to", weighted counts when weighted, one series per segment, and says why a number has no histogram', () => {
+      const hours = withDaysPerWeek(coworking, { integer: false, max: 70 });
+      const weights = new Map(responses.map((r, i) => [r.id, i % 2 ? 0.5 : 1.5]));
+      const figures = figuresOf(hours, responses.map((r) => ({ ...r, answers: { ...r.answers, days_per_week: (r.answers.days_per_week as number) * 10 } })), { weights, by: 'still_member' });
+      const view = viewsOf(hours, figures).get('days_per_week');
+      expect(view?.chart?.labels.slice(0, 2)).to.deep.equal(['0–7', '7–14']);
+      expect(view?.notes[0]).to.equal('Each range includes its lower bound; the last one both bounds.');
+      // The ten who come 0 days (× 10) all weigh 0.5.
+      expect(rowOf(view, 'Answered 0–7').cells[0]).to.deep.equal({ text: '5.0', value: 5 });
+      expect(view?.chart?.series.map((s) => [s.label, s.role])).to.deep.equal([['Yes', 'segment'], ['No', 'segment']]);
+      expect(view?.chart?.series[1]?.values[0]).to.equal(figures.crosstab?.columns.no?.questions.days_per_week?.distribution?.[0]?.weightedCount);
+
+      const unbounded = withDaysPerWeek(coworking, { max: undefined });
+      const noRange = viewsOf(unbounded, figuresOf(unbounded, responses)).get('days_per_week');
+      expect(noRange?.chart).to.equal(null);
+      expect(noRange?.notes[0]).to.match(/^No live histogram: the question has no minimum and maximum/);
     });
 
     it('gives a ranking the mean rank of each option, charted in ranks', () => {
