@@ -62,6 +62,11 @@ export const ZConfig = z.object({
    * (when the database has no change streams: a standalone mongod, the embedded store).
    */
   LIVE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  /**
+   * The least time between two computations of one dashboard view: on a busy wave its figures move
+   * at most this often, which bounds what open dashboards cost the respondents (bench:live).
+   */
+  LIVE_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   /** A heartbeat on every open dashboard stream this often, so proxies keep it open. */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** A dashboard stream ends after this long; the page reconnects, and its access is checked again. */

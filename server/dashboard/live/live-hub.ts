@@ -12,7 +12,7 @@ import { createSharedView, type SharedView, type ViewClient } from './shared-vie
 import { closeEventStream, formatEvent, openEventStream, writeEvent } from './sse';
 
 export interface LiveHubDependencies {
-  config: Pick<Config, 'LIVE_POLL_MS' | 'LIVE_HEARTBEAT_MS' | 'LIVE_STREAM_MAX_AGE_MS' | 'LIVE_MAX_STREAMS'>;
+  config: Pick<Config, 'LIVE_POLL_MS' | 'LIVE_MIN_INTERVAL_MS' | 'LIVE_HEARTBEAT_MS' | 'LIVE_STREAM_MAX_AGE_MS' | 'LIVE_MAX_STREAMS'>;
   logger: Logger;
 }
 
@@ -58,6 +58,7 @@ export function createLiveHub(deps: LiveHubDependencies): LiveHub {
       logger,
       readVersion: () => readLiveVersion(view.surveyId, view.waveId),
       computed: () => void (computations += 1),
+      minIntervalMs: config.LIVE_MIN_INTERVAL_MS,
     });
     views.set(view.key, shared);
     const waveKey = waveKeyOf(view);

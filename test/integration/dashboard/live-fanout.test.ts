@@ -31,7 +31,7 @@ describe('live figures across processes', function () {
   it('brings responses imported by another process to an open stream, through the change feed', async () => {
     const lines: { msg: string }[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
-    const hub = createLiveHub({ config: { LIVE_POLL_MS: POLL_MS, LIVE_HEARTBEAT_MS: 60_000, LIVE_STREAM_MAX_AGE_MS: 60_000, LIVE_MAX_STREAMS: 10 }, logger });
+    const hub = createLiveHub({ config: { LIVE_POLL_MS: POLL_MS, LIVE_MIN_INTERVAL_MS: 0, LIVE_HEARTBEAT_MS: 60_000, LIVE_STREAM_MAX_AGE_MS: 60_000, LIVE_MAX_STREAMS: 10 }, logger });
     const view: LiveView = {
       key: `${CAPTIC_ID}/${WAVE}/completes`,
       surveyId: CAPTIC_ID,

@@ -24,7 +24,7 @@ async function startHub(config: Partial<LiveHubDependencies['config']> = {}) {
   const lines: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
   const hub = createLiveHub({
-    config: { LIVE_POLL_MS: 50, LIVE_HEARTBEAT_MS: 60_000, LIVE_STREAM_MAX_AGE_MS: 60_000, LIVE_MAX_STREAMS: 100, ...config },
+    config: { LIVE_POLL_MS: 50, LIVE_MIN_INTERVAL_MS: 0, LIVE_HEARTBEAT_MS: 60_000, LIVE_STREAM_MAX_AGE_MS: 60_000, LIVE_MAX_STREAMS: 100, ...config },
     logger,
   });
   const views: Record<string, TestView> = {};

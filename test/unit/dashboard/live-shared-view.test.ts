@@ -28,7 +28,7 @@ function sharedView(parts: () => Record<string, unknown>, databaseVersion: { val
   let computations = 0;
   const shared = createSharedView(
     { key: 'k', surveyId: 's', waveId: 'w', compute: async () => parts() },
-    { logger: pino({ level: 'silent' }), readVersion: async () => databaseVersion.value, computed: () => void (computations += 1) },
+    { logger: pino({ level: 'silent' }), readVersion: async () => databaseVersion.value, computed: () => void (computations += 1), minIntervalMs: 0 },
   );
   return { shared, computations: () => computations };
 }
@@ -97,7 +97,7 @@ describe('a shared live view', () => {
           return { header: 1 };
         },
       },
-      { logger: pino({ level: 'silent' }), readVersion: async () => version.value, computed: () => void (computations += 1) },
+      { logger: pino({ level: 'silent' }), readVersion: async () => version.value, computed: () => void (computations += 1), minIntervalMs: 0 },
     );
     shared.join(client());
     await settle();
@@ -112,5 +112,30 @@ describe('a shared live view', () => {
     shared.notice(3);
     await settle();
     expect(computations).to.equal(3);
+  });
+
+  it('starts a view\'s computations at least minIntervalMs apart, merging the changes heard meanwhile into one', async () => {
+    const version = { value: 1 };
+    const starts: number[] = [];
+    const shared = createSharedView(
+      {
+        key: 'k',
+        surveyId: 's',
+        waveId: 'w',
+        async compute() {
+          starts.push(performance.now());
+          return { header: starts.length };
+        },
+      },
+      { logger: pino({ level: 'silent' }), readVersion: async () => version.value, computed: () => undefined, minIntervalMs: 150 },
+    );
+    const reader = client();
+    shared.join(reader);
+    while (reader.received.length < 1) await settle();
+    for (const next of [2, 3, 4]) shared.notice(next);
+    while (reader.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(starts).to.have.length(2);
+    expect(starts[1]! - starts[0]!).to.be.at.least(150);
+    expect(reader.received[1]).to.deep.equal({ version: 4, full: false, parts: { header: 2 } });
   });
 });
