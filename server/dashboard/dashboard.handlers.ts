@@ -135,10 +135,12 @@ export function createDashboardHandlers(deps: AppDependencies) {
   };
 
   const events: RequestHandler = async (req, res) => {
-    const { query: asked } = parseDashboardQuery(req, ['since']);
+    const { query: asked } = parseDashboardQuery(req, ['since', 'packed']);
     const since = sinceOf(req);
+    // The page's script asks for packed events where the browser can inflate them.
+    const packed = req.query.packed === '1';
     const { target, query } = await checkedView(req, asked);
-    await live.stream(req, res, views.liveView(target, query, languageOf(req, asked)), since === undefined ? {} : { since });
+    await live.stream(req, res, views.liveView(target, query, languageOf(req, asked)), { packed, ...(since === undefined ? {} : { since }) });
   };
 
   const figuresCsv: RequestHandler = async (req, res) => {

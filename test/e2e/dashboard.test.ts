@@ -91,6 +91,9 @@ describe('The live dashboard in Chromium: CAP-TIC moving as a respondent complet
     analyst.on('pageerror', (error) => problems.push(`script: ${error.message}`));
     analyst.on('request', (request) => {
       if (!request.url().startsWith(suite.app.url) && !request.url().startsWith('blob:')) problems.push(`foreign request: ${request.url()}`);
+      // Chromium inflates: its stream must be the packed one, so these steps exercise that path.
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/dashboard/events') && url.searchParams.get('packed') !== '1') problems.push(`stream not packed: ${request.url()}`);
     });
     analyst.on('response', (response) => {
       if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);

@@ -111,6 +111,7 @@ export function createLiveHub(deps: LiveHubDependencies): LiveHub {
         let ended = false;
         const stream: OpenStream = {
           shown: resumeVersionOf(req, options),
+          packed: options.packed === true,
           send(formatted) {
             // A client that stopped reading is let go; its browser reconnects to a whole state.
             if (!ended && !writeEvent(res, formatted)) stream.end();

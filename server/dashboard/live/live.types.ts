@@ -33,6 +33,12 @@ export interface LiveStreamOptions {
    * page's own version (`?since=`). Absent: the client has nothing, it gets every part.
    */
   since?: number;
+  /**
+   * The client can inflate (DecompressionStream): its `figures` events come as `packed-figures`,
+   * their JSON deflated once per event and base64-encoded, about a sixth of the bytes for every
+   * stream (see sse.ts).
+   */
+  packed?: boolean;
 }
 
 export interface LiveHub {

@@ -8,14 +8,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../lib/logger';
 import type { LiveUpdate, LiveView } from './live.types';
-import { formatEvent } from './sse';
+import { formatEvent, formatPackedEvent } from './sse';
 
 /** One open stream, as a view sees it. */
 export interface ViewClient {
   /** The version whose parts the client shows; undefined: it shows none. */
   shown: number | undefined;
+  /** It takes its events packed (formatPackedEvent). */
+  packed: boolean;
   /** Writes a formatted event; the client ends its stream itself when the write fails. */
-  send(formatted: string): void;
+  send(formatted: Buffer): void;
 }
 
 export interface SharedView {
@@ -54,8 +56,9 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
   /** When the last computation started (performance.now()); the first one never waits. */
   let lastStart = Number.NEGATIVE_INFINITY;
 
-  function eventOf(update: LiveUpdate): string {
-    return formatEvent({ id: update.version, event: 'figures', data: update });
+  function eventOf(update: LiveUpdate, packed: boolean): Buffer {
+    const event = { id: update.version, event: 'figures', data: update };
+    return packed ? formatPackedEvent(event) : formatEvent(event);
   }
 
   /** Sends the new state to each client: the changed parts to those that showed the previous one. */
@@ -69,13 +72,20 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
     version = newVersion;
     parts = newParts;
     partsJson = newJson;
-    // Formatted once, for every client that needs it.
-    let difference: string | undefined;
-    let whole: string | undefined;
+    // Formatted once in each form, for every client that needs it.
+    const formatted = new Map<string, Buffer>();
+    const once = (full: boolean, packed: boolean) => {
+      const key = `${full}/${packed}`;
+      let event = formatted.get(key);
+      if (event === undefined) {
+        event = eventOf({ version: newVersion, full, parts: full ? parts : changed }, packed);
+        formatted.set(key, event);
+      }
+      return event;
+    };
     for (const client of clients) {
       if (client.shown === newVersion) continue;
-      if (previous !== undefined && client.shown === previous) client.send((difference ??= eventOf({ version: newVersion, full: false, parts: changed })));
-      else client.send((whole ??= eventOf({ version: newVersion, full: true, parts })));
+      client.send(once(!(previous !== undefined && client.shown === previous), client.packed));
       client.shown = newVersion;
     }
   }
@@ -85,9 +95,11 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
     computing = true;
     try {
       while (!dropped && (version === undefined || wanted > version)) {
-        const wait = lastStart + minIntervalMs - performance.now();
-        // Changes heard while waiting join this computation.
-        if (wait > 0) await delay(wait);
+        // Changes heard while waiting join this computation. (A timer may fire a little early on
+        // the event loop's coarser clock: wait again for what is left.)
+        for (let wait = lastStart + minIntervalMs - performance.now(); wait > 0 && !dropped; wait = lastStart + minIntervalMs - performance.now()) {
+          await delay(Math.ceil(wait));
+        }
         if (dropped) return;
         lastStart = performance.now();
         const target = wanted;
@@ -116,7 +128,7 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
   /** Every part, to a client still open whose version is not the view's. */
   function sendWhole(client: ViewClient): void {
     if (version === undefined || !clients.has(client) || client.shown === version) return;
-    client.send(eventOf({ version, full: true, parts }));
+    client.send(eventOf({ version, full: true, parts }, client.packed));
     client.shown = version;
   }
 

@@ -138,7 +138,7 @@ export async function serveHub(hub: LiveHub, views: Record<string, LiveView>, lo
     const view = views[req.params.name];
     if (!view) return void res.sendStatus(404);
     const since = typeof req.query.since === 'string' ? Number(req.query.since) : undefined;
-    await hub.stream(req, res, view, since === undefined ? {} : { since });
+    await hub.stream(req, res, view, { packed: req.query.packed === '1', ...(since === undefined ? {} : { since }) });
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -1,6 +1,7 @@
 // The live hub's event stream as a browser reads it, on the real store: the SSE format, resuming
 // with Last-Event-ID or ?since, heartbeats, the maximum age, the stream limit, one computation per
 // change whatever the number of streams, a failing view that keeps its streams, and stop().
+import { inflateRawSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { Server } from 'node:http';
@@ -67,6 +68,26 @@ describe('the live event stream', function () {
         'id: 2\nevent: figures\ndata: {"version":2,"full":true,"parts":{"header":{"n":0},"q:a":{"html":"<p>a</p>","chart":null}}}\n\n',
     );
     reader.close();
+  });
+
+  it('packs the same events for a client that inflates: named packed-figures, raw DEFLATE in base64', async () => {
+    const { stream, wave, view } = await hubWithView({ header: { n: 0 }, 'q:a': { html: '<p>é</p>' } });
+    const plain = await openEvents(stream);
+    const packed = await openEvents(`${stream}?packed=1`);
+    await plain.until((r) => r.figures().length === 1, 'first plain event');
+    await packed.until((r) => r.events().some((e) => e.event === 'packed-figures'), 'first packed event');
+    view.parts = { header: { n: 1 }, 'q:a': { html: '<p>é</p>' } };
+    await bumpLiveVersion(SURVEY, wave);
+    await plain.until((r) => r.figures().length === 2, 'the plain change');
+    await packed.until((r) => r.events().filter((e) => e.event === 'packed-figures').length === 2, 'the packed change');
+    const unpacked = packed
+      .events()
+      .filter((e) => e.event === 'packed-figures')
+      .map((e) => ({ id: e.id, update: JSON.parse(inflateRawSync(Buffer.from(e.data ?? '', 'base64')).toString('utf8')) as unknown }));
+    expect(unpacked).to.deep.equal(plain.events().filter((e) => e.event === 'figures').map((e) => ({ id: e.id, update: JSON.parse(e.data ?? 'null') as unknown })));
+    expect(packed.figures()).to.deep.equal([]);
+    plain.close();
+    packed.close();
   });
 
   it('sends only the parts that changed, to every stream, once per bump', async () => {

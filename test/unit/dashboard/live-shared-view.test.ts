@@ -12,9 +12,10 @@ interface FakeClient extends ViewClient {
 function client(shown?: number): FakeClient {
   const fake: FakeClient = {
     shown,
+    packed: false,
     received: [],
     send(formatted) {
-      const data = /^data: (.*)$/m.exec(formatted)?.[1];
+      const data = /^data: (.*)$/m.exec(formatted.toString('utf8'))?.[1];
       fake.received.push(JSON.parse(data ?? 'null') as LiveUpdate);
     },
   };
@@ -35,8 +36,8 @@ function sharedView(parts: () => Record<string, unknown>, databaseVersion: { val
 
 describe('a shared live view', () => {
   it('formats an event with its id, its name and one line of JSON', () => {
-    expect(formatEvent({ id: 3, event: 'figures', data: { a: 'x\ny' } })).to.equal('id: 3\nevent: figures\ndata: {"a":"x\\ny"}\n\n');
-    expect(formatEvent({ event: 'heartbeat', data: { at: 'now' } })).to.equal('event: heartbeat\ndata: {"at":"now"}\n\n');
+    expect(formatEvent({ id: 3, event: 'figures', data: { a: 'x\ny' } }).toString('utf8')).to.equal('id: 3\nevent: figures\ndata: {"a":"x\\ny"}\n\n');
+    expect(formatEvent({ event: 'heartbeat', data: { at: 'now' } }).toString('utf8')).to.equal('event: heartbeat\ndata: {"at":"now"}\n\n');
   });
 
   it('sends a part that went away as null', async () => {
