@@ -4,10 +4,13 @@
 // format of docs (dash-common: `retry:` first, then `figures` events whose id is their version,
 // and heartbeats); anything else is a problem, and problems fail the run.
 //
-// Reading every event's whole JSON on 200 streams would cost the load generator's core more
-// than the server's: the version is read from the start of each event, and the whole event is
+// The streams ask for packed events (`packed=1`), as the page's script does in every browser that
+// inflates: each event's JSON deflated and base64-encoded (server/dashboard/live/sse.ts).
+// Inflating and parsing every event on 200 streams would cost the load generator's core more
+// than the server's: the version is read from each event's id, and the whole event is inflated,
 // parsed and checked on one stream of each view.
 import http from 'node:http';
+import { inflateRawSync } from 'node:zlib';
 import { BEHIND_TLS_PROXY } from './analyst';
 
 export interface DashboardViewSpec {
@@ -22,8 +25,11 @@ export interface FiguresEvent {
   version: number;
   /** performance.now() when its last byte was read. */
   at: number;
-  /** It carried no part: the version moved but no figure changed (already counted by the previous one). */
-  empty: boolean;
+  /**
+   * It carried no part: the version moved but no figure changed (already counted by the previous
+   * one). Known on the inspected stream of each view only (the others' events are not inflated).
+   */
+  empty?: boolean;
 }
 
 const EXAMPLES_KEPT = 5;
@@ -118,18 +124,33 @@ class DashboardStream {
       if (fields.has('id') || !this.isHeartbeat(data)) this.problem(`${this.view.name}: unexpected heartbeat: ${block.slice(0, 120)}`);
       return;
     }
-    const start = FIGURES_START.exec(data);
-    const id = fields.get('id');
-    if (event !== 'figures' || !start || id !== start[1]) {
+    const id = fields.get('id') ?? '';
+    if (event !== 'packed-figures' || !/^\d+$/.test(id) || !/^[A-Za-z0-9+/]+=*$/.test(data)) {
       this.problem(`${this.view.name}: unexpected event: ${block.slice(0, 160)}`);
       return;
     }
     const version = Number(id);
     if (version <= this.latestVersion) this.problem(`${this.view.name}: version ${version} after ${this.latestVersion}`);
-    if (this.latestVersion < 0 && start[2] !== 'true') this.problem(`${this.view.name}: the first event is not full`);
-    if (this.inspected) this.checkWhole(data, this.latestVersion < 0);
+    let empty: boolean | undefined;
+    if (this.inspected) {
+      const json = this.inflate(data);
+      const start = json === undefined ? null : FIGURES_START.exec(json);
+      if (json !== undefined && (!start || start[1] !== id)) this.problem(`${this.view.name}: event ${id} carries another version: ${json.slice(0, 80)}`);
+      if (this.latestVersion < 0 && start?.[2] !== 'true') this.problem(`${this.view.name}: the first event is not full`);
+      if (json !== undefined) this.checkWhole(json, this.latestVersion < 0);
+      empty = start?.[3] !== undefined;
+    }
     this.latestVersion = version;
-    this.events.push({ version, at, empty: start[3] !== undefined });
+    this.events.push({ version, at, ...(empty === undefined ? {} : { empty }) });
+  }
+
+  private inflate(base64: string): string | undefined {
+    try {
+      return inflateRawSync(Buffer.from(base64, 'base64')).toString('utf8');
+    } catch (error) {
+      this.problem(`${this.view.name}: an event does not inflate (${(error as Error).message})`);
+      return undefined;
+    }
   }
 
   private isHeartbeat(data: string): boolean {
@@ -141,9 +162,9 @@ class DashboardStream {
     }
   }
 
-  /** The whole event: every part `{ html, chart }`; a full one has the header. */
+  /** The whole event: every part `{ html }`; a full one has the header. */
   private checkWhole(data: string, first: boolean): void {
-    let update: { version?: unknown; full?: unknown; parts?: Record<string, { html?: unknown; chart?: unknown }> };
+    let update: { version?: unknown; full?: unknown; parts?: Record<string, { html?: unknown }> };
     try {
       update = JSON.parse(data) as typeof update;
     } catch (error) {
@@ -151,8 +172,8 @@ class DashboardStream {
       return;
     }
     const parts = Object.entries(update.parts ?? {});
-    const wrong = parts.filter(([name, part]) => !(name === 'header' || name.startsWith('q:')) || typeof part?.html !== 'string' || !(part.chart === null || typeof part.chart === 'object'));
-    if (wrong.length > 0) this.problem(`${this.view.name}: parts not shaped { html, chart }: ${wrong.map(([name]) => name).join(', ')}`);
+    const wrong = parts.filter(([name, part]) => !(name === 'header' || name.startsWith('q:')) || typeof part?.html !== 'string');
+    if (wrong.length > 0) this.problem(`${this.view.name}: parts not shaped { html }: ${wrong.map(([name]) => name).join(', ')}`);
     if (first && !(update.parts && 'header' in update.parts)) this.problem(`${this.view.name}: the first, full event has no header part`);
   }
 

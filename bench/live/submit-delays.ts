@@ -64,9 +64,12 @@ export function submitDelays(clock: FinalSubmitClock, streams: { view: string; e
   const submits = clock.submits.map((s) => ({ ...s, version: Math.min(s.version, settledVersion) }));
   let events = 0;
   let empty = 0;
+  /** Events whose emptiness is known: the inspected streams' (see dashboard-streams.ts). */
+  let inspected = 0;
   for (const stream of streams) {
     events += stream.events.length;
-    empty += stream.events.filter((e) => e.empty).length;
+    empty += stream.events.filter((e) => e.empty === true).length;
+    inspected += stream.events.filter((e) => e.empty !== undefined).length;
     // Submits are in answer order, their versions never go down; a stream's versions only go up.
     let next = 0;
     for (const submit of submits) {
@@ -87,7 +90,7 @@ export function submitDelays(clock: FinalSubmitClock, streams: { view: string; e
     maxMs: histogram.maxValue / US_PER_MS,
     eventsPerStream: events / Math.max(1, streams.length),
     completionsPerEvent: submits.length / Math.max(1, events / Math.max(1, streams.length)),
-    emptyShare: empty / Math.max(1, events),
+    emptyShare: empty / Math.max(1, inspected),
   };
   histogram.destroy();
   return { summary, missing };
