@@ -11,7 +11,7 @@ import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
 import { binIndex, binsOf, dataBins, definitionBins, type BinLayout } from '../tally/number-bins';
-import { ALL_SEGMENT, readTallies } from '../tally/tally.service';
+import { ALL_SEGMENT, readSegmentTallies } from '../tally/tally.service';
 import { postStratify, rake, type WeightingRespondent } from '../weighting/index';
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
 import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
@@ -248,19 +248,15 @@ export function createFiguresService(catalog: SurveyCatalog) {
       query.weighted || (query.filter !== undefined && !segmentFilter) || (query.by !== undefined && !segments.includes(query.by));
 
     if (!needsResponses) {
-      let counts: Contribution;
-      if (segmentFilter && query.filter) {
-        counts = new Map();
-        for (const option of new Set(query.filter[segmentFilter])) {
-          accumulate(counts, await readTallies(definition.id, waveId, `${segmentFilter}=${option}`));
-        }
-      } else {
-        counts = await readTallies(definition.id, waveId, ALL_SEGMENT);
-      }
+      // Every segment the figures need, in one read of the counters.
+      const totalSegments = segmentFilter && query.filter ? [...new Set(query.filter[segmentFilter])].map((option) => `${segmentFilter}=${option}`) : [ALL_SEGMENT];
+      const columnSegments = query.by && byOptions ? byOptions.map((option) => `${query.by}=${option}`) : [];
+      const tallies = await readSegmentTallies(definition.id, waveId, [...totalSegments, ...columnSegments]);
+      const counts: Contribution = new Map();
+      for (const segment of totalSegments) accumulate(counts, tallies.get(segment) ?? new Map());
       const gathered: Gathered = { source: 'counters', total: { counts } };
       if (query.by && byOptions) {
-        gathered.columns = new Map();
-        for (const option of byOptions) gathered.columns.set(option, { counts: await readTallies(definition.id, waveId, `${query.by}=${option}`) });
+        gathered.columns = new Map(byOptions.map((option) => [option, { counts: tallies.get(`${query.by}=${option}`) ?? new Map() }]));
       }
       return gathered;
     }

@@ -51,13 +51,22 @@ function withoutZeros(counts: Record<string, number>): Record<string, number> {
 
 /** The counters of one segment of a wave, as a Contribution (question id → key → count). */
 export async function readTallies(surveyId: string, waveId: string, segment = ALL_SEGMENT): Promise<Contribution> {
-  const docs = await TallyModel.find({ surveyId, waveId, segment }, { questionId: 1, c: 1, _id: 0 }).lean<Array<{ questionId: string; c: Record<string, number> }>>();
-  const tally: Contribution = new Map();
+  return (await readSegmentTallies(surveyId, waveId, [segment])).get(segment) ?? new Map();
+}
+
+/**
+ * The counters of several segments of a wave in one query (a crosstab's columns and its total),
+ * by segment; a segment nobody is in yet has an empty Contribution.
+ */
+export async function readSegmentTallies(surveyId: string, waveId: string, segments: readonly string[]): Promise<Map<string, Contribution>> {
+  const wanted = [...new Set(segments)];
+  const docs = await TallyModel.find({ surveyId, waveId, segment: { $in: wanted } }, { segment: 1, questionId: 1, c: 1, _id: 0 }).lean<Array<{ segment: string; questionId: string; c: Record<string, number> }>>();
+  const bySegment = new Map<string, Contribution>(wanted.map((segment) => [segment, new Map()]));
   for (const doc of docs) {
     const counts = withoutZeros(doc.c ?? {});
-    if (Object.keys(counts).length > 0) tally.set(doc.questionId, counts);
+    if (Object.keys(counts).length > 0) bySegment.get(doc.segment)?.set(doc.questionId, counts);
   }
-  return tally;
+  return bySegment;
 }
 
 /** Recomputes a wave's counters from its responses (after a crash, or a change of segments). */
