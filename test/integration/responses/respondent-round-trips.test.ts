@@ -1,7 +1,9 @@
 // How many times the respondent path goes to the database: a page is one read of the response,
 // a page post one read and one conditional write (which returns the document: nothing is read
-// after it), and only the completing post adds the live counters' write. Round trips are most of
-// what a page costs (docs/benchmarks.md), so a new one must be a decision, not an accident.
+// after it), and only the completing post adds the live counters' writes (the tallies, the
+// wave's activity and its live version: docs/decisions/0009-live-dashboard-updates.md). Round
+// trips are most of what a page costs (docs/benchmarks.md), so a new one must be a decision, not
+// an accident.
 import { expect } from 'chai';
 import { Browser, type Page } from '../../support/browser';
 import { listenToCommands, useMonitoredApp } from '../../support/command-log';
@@ -46,8 +48,9 @@ describe('Database round trips on the respondent path', () => {
       expect(posted.commands, `post of ${pageId}`).to.deep.equal([
         'find responses',
         'findAndModify responses',
-        // The live counters move when the response completes: one batch of upserts.
-        ...(last ? ['update tallies'] : []),
+        // The live counters move when the response completes: one batch of upserts, the wave's
+        // completes per day, then its live version, which tells the open dashboards.
+        ...(last ? ['update tallies', 'update wave_activity', 'findAndModify live_versions'] : []),
       ]);
       const opened = await commandsDuring(() => browser.get(posted.page.location!));
       expect(opened.commands, `page after ${pageId}`).to.deep.equal(['find responses']);
