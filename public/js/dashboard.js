@@ -305,10 +305,24 @@
   var QUIET_RECONNECT_MS = 5000;
   var reconnectingTimer = null;
 
-  /** Browsers that inflate take their events packed: about a sixth of the bytes (server: sse.ts). */
-  var canInflate = typeof window.DecompressionStream === 'function' && typeof window.Response === 'function' && typeof window.atob === 'function';
-  /** Events are applied in the order they came, packed ones once inflated. */
+  /**
+   * Browsers that inflate raw DEFLATE take their events packed: about a sixth of the bytes (server:
+   * sse.ts). Chromium 80 to 102 has DecompressionStream without 'deflate-raw' and throws on it:
+   * asked for packed events, it could read none and would start a stream again for each.
+   */
+  var canInflate = (function () {
+    if (typeof window.DecompressionStream !== 'function' || typeof window.Response !== 'function' || typeof window.atob !== 'function') return false;
+    try {
+      new window.DecompressionStream('deflate-raw');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  /** Events are applied in the order they came, packed ones once inflated: one chain for every stream. */
   var applying = Promise.resolve();
+  /** Counts the streams connect() opened: an event of a stream since replaced is not applied. */
+  var streamNumber = 0;
 
   function streamAddress() {
     var url = new URL(streamUrl, window.location.href);
@@ -325,10 +339,32 @@
     setState('live');
   }
 
+  /**
+   * Applies an event once those before it are. An event of a stream that connect() has replaced
+   * is dropped: the new stream was asked for what the page lacked when it opened. An event that
+   * cannot be read drops the rest of its stream (they are differences from a state the page does
+   * not have) and opens a new one from the version shown, plain if a packed event failed.
+   */
+  function enqueue(read, packed) {
+    var number = streamNumber;
+    applying = applying
+      .then(function () {
+        if (number !== streamNumber) return undefined;
+        return read().then(function (update) {
+          if (number === streamNumber) apply(update);
+        });
+      })
+      .catch(function () {
+        if (number !== streamNumber) return;
+        if (packed) canInflate = false;
+        connect();
+      });
+  }
+
   function onFigures(event) {
     heard();
     var text = event.data;
-    applying = applying.then(function () { apply(JSON.parse(text)); }).catch(startAfresh);
+    enqueue(function () { return Promise.resolve().then(function () { return JSON.parse(text); }); }, false);
   }
 
   function inflate(base64) {
@@ -341,16 +377,7 @@
   function onPackedFigures(event) {
     heard();
     var data = event.data;
-    applying = applying
-      .then(function () { return inflate(data); })
-      .then(function (text) { apply(JSON.parse(text)); })
-      .catch(startAfresh);
-  }
-
-  /** An event that could not be read: a new stream from the version shown sends every part. */
-  function startAfresh() {
-    applying = Promise.resolve();
-    connect();
+    enqueue(function () { return Promise.resolve().then(function () { return inflate(data); }).then(JSON.parse); }, true);
   }
 
   function apply(update) {
@@ -374,6 +401,7 @@
 
   function connect() {
     close();
+    streamNumber += 1;
     if (retryTimer) window.clearTimeout(retryTimer);
     retryTimer = null;
     setState(state === 'static' ? 'connecting' : 'reconnecting');

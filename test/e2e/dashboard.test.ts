@@ -225,3 +225,35 @@ describe('The live dashboard\'s status region, while the server ends its streams
     expect(await page.evaluate<string[]>('window.liveStates')).to.deep.equal([]);
   });
 });
+
+describe('The live dashboard in a browser whose DecompressionStream cannot inflate raw DEFLATE (Chromium 80 to 102)', function () {
+  this.timeout(60_000);
+  const suite = useChromiumSuite();
+
+  it('follows plain events, and moves with a change instead of reconnecting again and again', async () => {
+    const analyst = await createStaff(suite.app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
+    const page = await suite.newPage({ viewport: { width: 1280, height: 900 } });
+    // Those browsers know 'gzip' and 'deflate' only, and throw on any other format.
+    await page.addInitScript(`(() => {
+      const Original = window.DecompressionStream;
+      window.DecompressionStream = function (format) {
+        if (format !== 'gzip' && format !== 'deflate') throw new TypeError('Unsupported compression format: ' + format);
+        return new Original(format);
+      };
+    })()`);
+    await signInChromium(page, suite.app, analyst);
+    const streams: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/dashboard/events')) streams.push(request.url());
+    });
+    await page.goto(`${suite.app.url}${DASHBOARD}?lang=en`);
+    await page.locator('#live-status[data-live-state="live"]').waitFor();
+    const before = Number(await page.locator('[data-version]').first().getAttribute('data-version'));
+    const survey = suite.app.catalog.require(CAPTIC_ID);
+    const [line] = captic250AsJsonLines().split('\n');
+    expect((await importResponses({ survey, wave: WAVE, format: 'jsonl', content: line ?? '' })).imported).to.equal(1);
+    await page.waitForFunction((shown) => Number(document.querySelector('[data-version]')?.getAttribute('data-version')) > shown, before, { timeout: LIVE_WITHIN_MS * 2 });
+    expect(streams.length).to.equal(1);
+    expect(new URL(streams[0] ?? '').searchParams.get('packed')).to.equal(null);
+  });
+});
