@@ -81,6 +81,23 @@ describe('The figures API: segments, waves and weighting', function () {
     expect(recomputed.questions).to.deep.equal(live.questions);
   });
 
+  it('reads every filter on a segment question and every base from the counters in one go, equal to a recompute', async () => {
+    for (const [filter, base] of [['company_size:ge', 'answered'], ['company_size:tpe,tpe', 'shown'], ['company_size:pme,eti,ge', 'all']] as const) {
+      const live = (await read(`${FIGURES}/2011-03/figures?filter=${filter}&base=${base}`)).body;
+      expect(live.source, filter).to.equal('counters');
+      const recomputed = (await read(`${FIGURES}/2011-03/figures?filter=${filter};uses_social:yes,no&base=${base}`)).body;
+      expect(recomputed.source).to.equal('responses');
+      expect(live.n, filter).to.equal(recomputed.n);
+      expect(recomputed.questions, filter).to.deep.equal(live.questions);
+    }
+    for (const base of ['shown', 'all']) {
+      const live = (await read(`${FIGURES}/2011-03/figures?by=company_size&base=${base}`)).body;
+      expect(live.source).to.equal('counters');
+      const recomputed = (await read(`${FIGURES}/2011-03/figures?by=company_size&filter=uses_social:yes,no&base=${base}`)).body;
+      expect(recomputed.crosstab, base).to.deep.equal(live.crosstab);
+    }
+  });
+
   it('measures wave-over-wave changes with a pooled z-test', async () => {
     const res = await read(`${FIGURES}/2012-03/figures?compare=2011-03`);
     expect(res.status).to.equal(200);
