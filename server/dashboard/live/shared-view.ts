@@ -53,6 +53,8 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
   let wanted = 0;
   let computing = false;
   let dropped = false;
+  /** Aborted by drop(): a wait for the next computation ends at once (a stopping server is not held open by it). */
+  const dropping = new AbortController();
   /** When the last computation started (performance.now()); the first one never waits. */
   let lastStart = Number.NEGATIVE_INFINITY;
 
@@ -98,7 +100,7 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
         // Changes heard while waiting join this computation. (A timer may fire a little early on
         // the event loop's coarser clock: wait again for what is left.)
         for (let wait = lastStart + minIntervalMs - performance.now(); wait > 0 && !dropped; wait = lastStart + minIntervalMs - performance.now()) {
-          await delay(Math.ceil(wait));
+          await delay(Math.ceil(wait), undefined, { signal: dropping.signal }).catch(() => undefined);
         }
         if (dropped) return;
         lastStart = performance.now();
@@ -169,6 +171,7 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
     notice,
     drop() {
       dropped = true;
+      dropping.abort();
       clients.clear();
     },
   };

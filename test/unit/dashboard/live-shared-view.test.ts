@@ -25,11 +25,11 @@ function client(shown?: number): FakeClient {
 /** Resolves once every pending promise callback has run (the view's reads and computations are promises). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-function sharedView(parts: () => Record<string, unknown>, databaseVersion: { value: number }) {
+function sharedView(parts: () => Record<string, unknown>, databaseVersion: { value: number }, minIntervalMs = 0) {
   let computations = 0;
   const shared = createSharedView(
     { key: 'k', surveyId: 's', waveId: 'w', compute: async () => parts() },
-    { logger: pino({ level: 'silent' }), readVersion: async () => databaseVersion.value, computed: () => void (computations += 1), minIntervalMs: 0 },
+    { logger: pino({ level: 'silent' }), readVersion: async () => databaseVersion.value, computed: () => void (computations += 1), minIntervalMs },
   );
   return { shared, computations: () => computations };
 }
@@ -139,4 +139,21 @@ describe('a shared live view', () => {
     expect(starts[1]! - starts[0]!).to.be.at.least(150);
     expect(reader.received[1]).to.deep.equal({ version: 4, full: false, parts: { header: 2 } });
   });
+
+  it('lets go of its wait for the next computation when it is dropped: a stopping server is not held open', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const { shared, computations } = sharedView(() => ({ header: 'x' }), { value: 1 }, 60_000);
+    const reader = client();
+    shared.join(reader);
+    while (reader.received.length < 1) await settle();
+    const before = timers();
+    shared.notice(2);
+    await settle();
+    expect(timers(), 'waiting').to.equal(before + 1);
+    shared.drop();
+    await settle();
+    expect(timers(), 'dropped').to.equal(before);
+    expect(computations()).to.equal(1);
+  });
 });
+
