@@ -252,7 +252,7 @@ describe('The live dashboard in a browser whose DecompressionStream cannot infla
     const survey = suite.app.catalog.require(CAPTIC_ID);
     const [line] = captic250AsJsonLines().split('\n');
     expect((await importResponses({ survey, wave: WAVE, format: 'jsonl', content: line ?? '' })).imported).to.equal(1);
-    await page.waitForFunction((shown) => Number(document.querySelector('[data-version]')?.getAttribute('data-version')) > shown, before, { timeout: LIVE_WITHIN_MS * 2 });
+    await page.waitForFunction(`Number(document.querySelector('[data-version]')?.getAttribute('data-version')) > ${before}`, undefined, { timeout: LIVE_WITHIN_MS * 2 });
     expect(streams.length).to.equal(1);
     expect(new URL(streams[0] ?? '').searchParams.get('packed')).to.equal(null);
   });
