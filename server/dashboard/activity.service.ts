@@ -58,10 +58,12 @@ export async function rebuildWaveActivity(wave: WaveRef, timeZone: string): Prom
   ]);
   const days = Object.fromEntries(groups.flatMap((g) => (g._id === null ? [] : [[g._id, g.completes]])));
   const last = groups.reduce<Date | null>((latest, g) => (g.last && (!latest || g.last > latest) ? g.last : latest), null);
-  await WaveActivityModel.replaceOne(
-    { surveyId: wave.surveyId, waveId: wave.waveId },
-    { surveyId: wave.surveyId, waveId: wave.waveId, completes: groups.reduce((sum, g) => sum + g.completes, 0), days, ...(last ? { lastCompletedAt: last } : {}) },
-    { upsert: true },
+  await upsertWithRetry(() =>
+    WaveActivityModel.replaceOne(
+      { surveyId: wave.surveyId, waveId: wave.waveId },
+      { surveyId: wave.surveyId, waveId: wave.waveId, completes: groups.reduce((sum, g) => sum + g.completes, 0), days, ...(last ? { lastCompletedAt: last } : {}) },
+      { upsert: true },
+    ),
   );
 }
 
@@ -70,9 +72,32 @@ export async function rebuildWaveActivity(wave: WaveRef, timeZone: string): Prom
  * last ACTIVITY_DAYS days (a wave that opened last week gets a week, not fifty days of zeros) to
  * today, days without a complete as zeros; it is empty when nobody completed in that window.
  */
+interface StoredActivity {
+  completes?: number;
+  days?: Record<string, number>;
+  lastCompletedAt?: Date;
+}
+
+function findActivity(wave: WaveRef): Promise<StoredActivity | null> {
+  return WaveActivityModel.findOne({ surveyId: wave.surveyId, waveId: wave.waveId }, { _id: 0, completes: 1, days: 1, lastCompletedAt: 1 }).lean<StoredActivity>();
+}
+
+/**
+ * A wave's activity counters, counted from its responses the first time they are read when the
+ * wave has none: its responses were stored before the counters existed (an upgrade). Once counted
+ * (zeros included) the document exists and the hooks keep it. A completion landing during that
+ * first count may be missed or counted twice, as during `tallies:rebuild`.
+ */
+async function activityOf(wave: WaveRef, timeZone: string): Promise<StoredActivity | null> {
+  const stored = await findActivity(wave);
+  if (stored) return stored;
+  await rebuildWaveActivity(wave, timeZone);
+  return findActivity(wave);
+}
+
 export async function readWaveActivity(wave: WaveRef, timeZone: string, now: Date): Promise<DashboardHeader> {
   const [activity, partials, screenedOut] = await Promise.all([
-    WaveActivityModel.findOne({ surveyId: wave.surveyId, waveId: wave.waveId }, { _id: 0, completes: 1, days: 1, lastCompletedAt: 1 }).lean<{ completes?: number; days?: Record<string, number>; lastCompletedAt?: Date }>(),
+    activityOf(wave, timeZone),
     countWaveResponses(wave.surveyId, wave.waveId, 'partial'),
     countWaveResponses(wave.surveyId, wave.waveId, 'screened_out'),
   ]);

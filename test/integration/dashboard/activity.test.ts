@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { activityChart, countCompletion, readWaveActivity, rebuildWaveActivity } from '../../../server/dashboard/activity.service';
 import { ResponseModel } from '../../../server/responses/response.model';
+import { WaveActivityModel } from '../../../server/dashboard/wave-activity.model';
 import { resetDatabase } from '../../support/database';
 import { setNoTableScan } from '../../support/command-log';
 
@@ -122,6 +123,18 @@ describe('the dashboard header: a wave’s activity', () => {
     await countCompletion({ ...WAVE, completedAt: new Date('2026-03-10T09:00:00Z') }, PARIS, -1);
     const counted = await readWaveActivity(WAVE, PARIS, NOW);
     expect(counted).to.deep.equal({ ...rebuilt, lastCompletedAt: new Date('2026-03-10T09:00:00Z') });
+  });
+
+  it('counts a wave whose responses were stored before its counters existed (an upgrade) at its first read', async () => {
+    await ResponseModel.insertMany([stored({ status: 'complete', completedAt: '2026-03-09T22:30:00Z' }), stored({ status: 'complete', completedAt: '2026-03-10T08:00:00Z' }), stored({ status: 'partial' })]);
+    const header = await readWaveActivity(WAVE, PARIS, NOW);
+    expect(header).to.deep.include({ completes: 2, partials: 1, today: 1, lastCompletedAt: new Date('2026-03-10T08:00:00Z') });
+    expect(header.perDay).to.deep.equal([
+      { day: '2026-03-09', completes: 1 },
+      { day: '2026-03-10', completes: 1 },
+    ]);
+    // Counted once: from then on the hooks keep the document.
+    expect(await WaveActivityModel.countDocuments(WAVE)).to.equal(1);
   });
 
   it('gives a wave nobody started zeros and no completion rate', async () => {
