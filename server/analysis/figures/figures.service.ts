@@ -7,6 +7,7 @@ import { DONT_KNOW, type TAnswers } from '../../surveys/answers';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import type { TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { findQuestion } from '../../surveys/visibility';
+import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
@@ -206,8 +207,8 @@ export function tallyResponses(definition: TSurveyDefinition, responses: Iterabl
 }
 
 function checkBy(definition: TSurveyDefinition, by: string): string[] {
-  const question = findQuestion(definition, by);
-  if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
+  const question = findSingleChoiceQuestion(definition, by);
+  if (!question) {
     throw new ValidationError(`by: "${by}" is not a single-choice question of ${definition.id}`, undefined, 'invalid_by');
   }
   return question.options.map((o) => o.id);

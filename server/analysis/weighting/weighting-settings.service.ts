@@ -4,7 +4,7 @@
 import type { Logger } from '../../lib/logger';
 import { UnprocessableError, ValidationError } from '../../lib/errors';
 import { recordAudit, type AuditActor } from '../../audit/audit.service';
-import { findQuestion } from '../../surveys/visibility';
+import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
 import { findWave, setWaveWeighting } from '../../waves/wave.service';
@@ -19,8 +19,8 @@ type WeightingProblem = ReturnType<typeof issueDetails>[number];
 function checkWeightingTargets(definition: TSurveyDefinition, config: TWeightingConfig): void {
   const problems: WeightingProblem[] = [];
   for (const [questionId, margins] of Object.entries(config.targets)) {
-    const question = findQuestion(definition, questionId);
-    if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
+    const question = findSingleChoiceQuestion(definition, questionId);
+    if (!question) {
       problems.push({ path: `targets.${questionId}`, message: `not a single-choice question of ${definition.id}` });
       continue;
     }
