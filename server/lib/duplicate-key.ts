@@ -2,7 +2,7 @@
 // the same document at once both try to insert it; the loser fails on the unique index, and its
 // retry finds the document and updates it. (mongod retries some of these itself since 4.2; not
 // every deployment or store does.)
-export const DUPLICATE_KEY = 11000;
+const DUPLICATE_KEY = 11000;
 
 export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;

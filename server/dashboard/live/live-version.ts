@@ -3,6 +3,7 @@
 // process's dashboards move at once instead of at the next poll.
 import { EventEmitter } from 'node:events';
 import type { ChangeStreamInsertDocument, ChangeStreamReplaceDocument, ChangeStreamUpdateDocument } from 'mongodb';
+import { upsertWithRetry } from '../../lib/duplicate-key';
 import { LiveVersionModel } from './live-version.model';
 
 export interface WaveRef {
@@ -23,27 +24,18 @@ const localBumps = new EventEmitter();
 // One listener per live hub; tests start many apps in one process.
 localBumps.setMaxListeners(0);
 
-const DUPLICATE_KEY = 11000;
-
 /**
  * Moves the wave's version on by one and tells this process's hubs. Two first bumps of a wave at
- * once can both try to insert its document; the loser's upsert fails with a duplicate key, and its
- * retry finds the document and increments it.
+ * once can both try to insert its document: upsertWithRetry retries the one that lost.
  */
 export async function bumpLiveVersion(surveyId: string, waveId: string): Promise<number> {
-  const bump = () =>
+  const doc = await upsertWithRetry(() =>
     LiveVersionModel.findOneAndUpdate(
       { surveyId, waveId },
       { $inc: { version: 1 }, $set: { changedAt: new Date() } },
       { upsert: true, returnDocument: 'after', projection: { _id: 0, version: 1 } },
-    ).lean();
-  let doc;
-  try {
-    doc = await bump();
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
-    doc = await bump();
-  }
+    ).lean(),
+  );
   const version = doc?.version ?? 0;
   localBumps.emit('bump', { surveyId, waveId, version } satisfies VersionChange);
   return version;
