@@ -1,6 +1,7 @@
 // Decimal numbers for display (means, weighted counts, points of change, p-values): rounded half
 // away from zero on the decimal value, as percentages are (decimal-rounding.ts says why), with the
-// decimal comma in French. The report, its statements and the dashboard all print through it.
+// decimal comma in French. The report, its statements and the dashboard all print through it, and
+// word a change in points and a p-value the same way through the helpers below.
 import { roundHalfAwayFromZero } from './decimal-rounding';
 import type { DisplayLocale } from './percent';
 
@@ -8,4 +9,16 @@ import type { DisplayLocale } from './percent';
 export function formatDecimal(value: number, digits: number, locale: DisplayLocale): string {
   const text = roundHalfAwayFromZero(value, digits).toFixed(digits);
   return locale === 'fr' ? text.replace('.', ',') : text;
+}
+
+/** A difference of proportions in percentage points, always signed: 0.05 → "+5.0", −0.025 → "−2.5", 0 → "±0.0". */
+export function formatPoints(difference: number, locale: DisplayLocale): string {
+  const points = difference * 100;
+  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
+  return `${sign}${formatDecimal(Math.abs(points), 1, locale)}`;
+}
+
+/** A p-value with three decimals, or "< 0.001" ("< 0,001"). */
+export function formatPValue(p: number, locale: DisplayLocale): string {
+  return p < 0.001 ? `< ${formatDecimal(0.001, 3, locale)}` : formatDecimal(p, 3, locale);
 }

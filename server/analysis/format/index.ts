@@ -1,5 +1,5 @@
-export { formatPercent } from './percent';
-export { formatDecimal } from './decimal';
+export { formatInterval, formatPercent } from './percent';
+export { formatDecimal, formatPoints, formatPValue } from './decimal';
 export type { PercentFormat, DisplayLocale } from './percent';
 export { DEFAULT_BASE_POLICY, flagBase, isSuppressed } from './base-policy';
 export type { BaseFlag, BasePolicy } from './base-policy';

@@ -53,3 +53,8 @@ export function formatPercent(proportion: number, format: PercentFormat = {}): s
   if (rounded === 0 && share > 0) return `<${formatDecimal(step, shownDecimals, locale)}${suffix}`;
   return `${formatDecimal(rounded, shownDecimals, locale)}${suffix}`;
 }
+
+/** A 95 % interval as the report and the dashboard print it: "38,2 % – 50,1 %", one decimal. */
+export function formatInterval([low, high]: readonly [number, number], locale: DisplayLocale): string {
+  return `${formatPercent(low, { locale, decimals: 1 })} – ${formatPercent(high, { locale, decimals: 1 })}`;
+}

@@ -8,7 +8,7 @@ import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
 import { countInvitations } from '../../invitations/invitation.service';
 import { fieldDatesOf, surveyTimeZone } from '../../waves/wave-dates';
-import { formatDecimal, formatPercent, isSuppressed } from '../format/index';
+import { formatDecimal, formatInterval, formatPercent, formatPoints, formatPValue, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
 import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
 import { basePoliciesUsed, renderStatements, type RenderedStatement, type ReportLanguage } from './statements';
@@ -95,9 +95,7 @@ function pct(figure: { proportion: number | null } | undefined, lang: ReportLang
 }
 
 function interval(figure: OptionFigure | undefined, lang: ReportLanguage): string {
-  if (!figure?.ci95) return '—';
-  const [lo, hi] = figure.ci95;
-  return `${formatPercent(lo, { locale: lang, decimals: 1 })} – ${formatPercent(hi, { locale: lang, decimals: 1 })}`;
+  return figure?.ci95 ? formatInterval(figure.ci95, lang) : '—';
 }
 
 /** "2011-03-01" as "1 mars 2011" / "1 March 2011". Field dates are calendar days: read in UTC. */
@@ -112,9 +110,7 @@ function decimal(value: number | null | undefined, lang: ReportLanguage, digits 
 }
 
 function changeOf(change: NonNullable<OptionFigure['change']>, lang: ReportLanguage): NonNullable<ReportRow['change']> {
-  const points = change.difference * 100;
-  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
-  return { points: `${sign}${decimal(Math.abs(points), lang, 1)}`, significant: change.significant };
+  return { points: formatPoints(change.difference, lang), significant: change.significant };
 }
 
 /** The labels of the reworded items of a question, from the `option:<q>.<id>` refs of a break. */
@@ -221,7 +217,7 @@ function crosstabSection(question: TQuestion, figures: Figures, definition: Load
         markers: (test?.markers[option.id]?.[column.id] ?? []).join(''),
       })),
     })),
-    ...(test?.chiSquare ? { chiSquare: { pValue: test.chiSquare.pValue < 0.001 ? `< ${decimal(0.001, lang, 3)}` : decimal(test.chiSquare.pValue, lang, 3), significant: test.chiSquare.significant } } : {}),
+    ...(test?.chiSquare ? { chiSquare: { pValue: formatPValue(test.chiSquare.pValue, lang), significant: test.chiSquare.significant } } : {}),
   };
 }
 

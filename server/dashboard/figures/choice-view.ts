@@ -2,6 +2,7 @@
 // with a segment, Total then one column per segment with its significance letters; compared with
 // another wave, the previous share and the change in points, starred when significant.
 import type { OptionFigure } from '../../analysis/figures/figures.types';
+import { formatPValue } from '../../analysis/format/index';
 import type { TOption } from '../../surveys/survey.schemas';
 import type { ChartSeries, TableCell } from '../dashboard.types';
 import {
@@ -11,7 +12,6 @@ import {
   intervalCell,
   percentCell,
   pointsText,
-  pValueText,
   shareOf,
   toPercent,
   weightedCountCell,
@@ -116,7 +116,7 @@ function choiceNotes(ctx: ViewContext): string[] {
   const chiSquare = ctx.segments ? ctx.all.crosstab?.tests[question.id]?.chiSquare : undefined;
   if (chiSquare) {
     notes.push(wording.t('dashboard.figures.chi_square', {
-      p: pValueText(chiSquare.pValue, wording),
+      p: formatPValue(chiSquare.pValue, wording.lang),
       verdict: wording.t(chiSquare.significant ? 'dashboard.figures.significant' : 'dashboard.figures.not_significant'),
     }));
   }

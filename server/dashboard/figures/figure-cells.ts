@@ -1,6 +1,6 @@
 // Table cells of the dashboard's figures: each keeps the API's machine value beside the text the
-// report would print for it (formatPercent and formatDecimal, nothing of its own).
-import { formatDecimal, formatPercent, roundHalfAwayFromZero } from '../../analysis/format/index';
+// report would print for it (the report's own formatters in analysis/format, nothing of its own).
+import { formatDecimal, formatInterval, formatPercent, formatPoints, roundHalfAwayFromZero } from '../../analysis/format/index';
 import { translator, type InterfaceLanguage, type Translate } from '../../lib/i18n/index';
 import type { TableCell } from '../dashboard.types';
 
@@ -43,21 +43,12 @@ export function decimalCell(value: number | null | undefined, digits: number, wo
 
 /** The 95 % interval as the report prints it ("38,2 % – 50,1 %"); a pair has no single machine value. */
 export function intervalCell(ci95: [number, number] | null | undefined, { lang }: Wording): TableCell {
-  if (!ci95) return { text: NO_FIGURE, value: null };
-  const [low, high] = ci95;
-  return { text: `${formatPercent(low, { locale: lang, decimals: 1 })} – ${formatPercent(high, { locale: lang, decimals: 1 })}`, value: null };
+  return { text: ci95 ? formatInterval(ci95, lang) : NO_FIGURE, value: null };
 }
 
 /** "+5,0 pt": a difference of proportions in points, signed as the report signs it. */
 export function pointsText(difference: number, wording: Wording): string {
-  const points = difference * 100;
-  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
-  return wording.t('dashboard.figures.points', { value: `${sign}${formatDecimal(Math.abs(points), 1, wording.lang)}` });
-}
-
-/** A p-value with three decimals, or "< 0,001". */
-export function pValueText(p: number, wording: Wording): string {
-  return p < 0.001 ? `< ${formatDecimal(0.001, 3, wording.lang)}` : formatDecimal(p, 3, wording.lang);
+  return wording.t('dashboard.figures.points', { value: formatPoints(difference, wording.lang) });
 }
 
 /** An NPS score in points, always signed: "+12", "−5", "0". */
