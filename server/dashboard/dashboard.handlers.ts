@@ -11,6 +11,7 @@ import { principalOf } from '../accounts/principal';
 import { localize } from '../surveys/localize';
 import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
+import { findSingleChoiceQuestion, isSingleChoice, type SingleChoiceQuestion } from '../surveys/single-choice';
 import { waveConsolePath } from '../waves/console-paths';
 import { findWave, listWaves } from '../waves/wave.service';
 import { changedQuery, dashboardSearch, parseDashboardQuery } from './dashboard-query';
@@ -18,10 +19,11 @@ import { createDashboardViews, dashboardPath, type DashboardWave } from './dashb
 import { questionFiguresCsv } from './figures-csv';
 import { activityChart } from './activity.service';
 
-type ChoiceQuestion = Extract<TQuestion, { options: unknown }>;
+/** What a dashboard filters on: one or several option ids per answer. */
+type FilterQuestion = SingleChoiceQuestion | Extract<TQuestion, { type: 'multiple_choice' }>;
 
-function choiceQuestionsOf(definition: TSurveyDefinition, types: ReadonlyArray<TQuestion['type']>): ChoiceQuestion[] {
-  return definition.pages.flatMap((page) => page.questions).filter((q): q is ChoiceQuestion => types.includes(q.type) && 'options' in q);
+function questionsOf(definition: TSurveyDefinition): TQuestion[] {
+  return definition.pages.flatMap((page) => page.questions);
 }
 
 /** `?since=` on the stream: the version the page was drawn at. */
@@ -53,8 +55,7 @@ export function createDashboardHandlers(deps: AppDependencies) {
   async function checkSettings(target: DashboardWave, query: TFiguresQuery): Promise<void> {
     if (query.filter) checkFilter(target.definition, query.filter);
     if (query.by) {
-      const question = findQuestion(target.definition, query.by);
-      if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
+      if (!findSingleChoiceQuestion(target.definition, query.by)) {
         throw new ValidationError(`by: "${query.by}" is not a single-choice question of ${target.definition.id}`, undefined, 'invalid_by');
       }
     }
@@ -116,8 +117,8 @@ export function createDashboardHandlers(deps: AppDependencies) {
         refresh: `${here}${dashboardSearch(withLang)}`,
       },
       controls: {
-        segments: choiceQuestionsOf(target.definition, ['single_choice', 'yes_no']).map((q) => ({ id: q.id, text: label(q.text) })),
-        filters: choiceQuestionsOf(target.definition, ['single_choice', 'yes_no', 'multiple_choice']).map((q) => ({
+        segments: questionsOf(target.definition).filter(isSingleChoice).map((q) => ({ id: q.id, text: label(q.text) })),
+        filters: questionsOf(target.definition).filter((q): q is FilterQuestion => isSingleChoice(q) || q.type === 'multiple_choice').map((q) => ({
           id: q.id,
           text: label(q.text),
           options: q.options.map((o) => ({ id: o.id, label: label(o.label), checked: query.filter?.[q.id]?.includes(o.id) ?? false })),

@@ -11,6 +11,7 @@ import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
 import { localize } from '../surveys/localize';
 import type { TLocalizedText, TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
+import { findSingleChoiceQuestion } from '../surveys/single-choice';
 import { surveyTitle } from '../surveys/survey-titles';
 import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { changedQuery, dashboardSearch, parseDashboardQuery } from './dashboard-query';
@@ -30,8 +31,8 @@ function optionalText(req: Request, name: string): string | undefined {
 function segmentQuestionOf(definition: TSurveyDefinition, query: TFiguresQuery) {
   const id = query.by ?? definition.segments?.[0];
   if (id === undefined) return undefined;
-  const question = findQuestion(definition, id);
-  if (!question || (question.type !== 'single_choice' && question.type !== 'yes_no')) {
+  const question = findSingleChoiceQuestion(definition, id);
+  if (!question) {
     throw new ValidationError(`by: "${id}" is not a single-choice question of ${definition.id}`, undefined, 'invalid_by');
   }
   return question;

@@ -14,6 +14,7 @@ import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
 import { localize } from '../surveys/localize';
 import type { TLocalizedText, TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
+import { findSingleChoiceQuestion } from '../surveys/single-choice';
 import { surveyTitle } from '../surveys/survey-titles';
 import { waveConsolePath } from '../waves/console-paths';
 import { dashboardPath } from './dashboard-view.service';
@@ -86,7 +87,7 @@ function problemsOf(error: AppError, form: WeightingForm, definition: TSurveyDef
   };
   const targetProblem = (questionId: string, optionId: string): Problem => {
     const typed = form.targets[questionId]?.[optionId];
-    const drawn = weightingQuestionsOf(definition).some((q) => q.id === questionId && q.options.some((o) => o.id === optionId));
+    const drawn = findSingleChoiceQuestion(definition, questionId)?.options.some((o) => o.id === optionId) ?? false;
     if (typed === undefined || !drawn) {
       // A field the page never drew (a forged or stale form): said above the form.
       return { message: t('dashboard.weighting_unknown_option', { question: questionText(questionId), option: optionId }) };

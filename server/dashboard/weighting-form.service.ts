@@ -7,15 +7,14 @@ import { AppError } from '../lib/errors';
 import { createFiguresService } from '../analysis/figures/figures.service';
 import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
 import type { Figures, OptionFigure, QuestionFigures, WeightingSummary } from '../analysis/figures/figures.types';
-import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
+import type { TSurveyDefinition } from '../surveys/survey.schemas';
+import { findSingleChoiceQuestion, isSingleChoice, type SingleChoiceQuestion } from '../surveys/single-choice';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { findWave, findWaveWeighting, type Wave } from '../waves/wave.service';
 
-export type WeightingQuestion = Extract<TQuestion, { type: 'single_choice' | 'yes_no' }>;
-
 /** The questions weighting can use: single-choice and yes/no, as the weighting use case accepts. */
-export function weightingQuestionsOf(definition: TSurveyDefinition): WeightingQuestion[] {
-  return definition.pages.flatMap((page) => page.questions).filter((q): q is WeightingQuestion => q.type === 'single_choice' || q.type === 'yes_no');
+export function weightingQuestionsOf(definition: TSurveyDefinition): SingleChoiceQuestion[] {
+  return definition.pages.flatMap((page) => page.questions).filter(isSingleChoice);
 }
 
 export interface MarginRow {
@@ -36,7 +35,7 @@ export interface WeightingState {
   /** Why the saved targets give no weights now (no respondents yet, a category without anyone...). */
   problem?: AppError;
   /** Per variable of the saved weighting, its options' target, sample and weighted shares. */
-  margins: Array<{ question: WeightingQuestion; rows: MarginRow[] }>;
+  margins: Array<{ question: SingleChoiceQuestion; rows: MarginRow[] }>;
 }
 
 /**
@@ -77,7 +76,7 @@ export function createWeightingPage({ catalog, config }: Pick<AppDependencies, '
         state.problem = error;
       }
       for (const [questionId, targets] of Object.entries(saved.targets)) {
-        const question = weightingQuestionsOf(definition).find((q) => q.id === questionId);
+        const question = findSingleChoiceQuestion(definition, questionId);
         if (!question) continue;
         const before = unweighted.questions[questionId];
         const after = weighted?.questions[questionId];
