@@ -13,7 +13,7 @@ import type { ChartSpec, DashboardHeader } from './dashboard.types';
 import { WaveActivityModel } from './wave-activity.model';
 
 /** How many days the per-day chart goes back, today included. */
-export const ACTIVITY_DAYS = 60;
+const ACTIVITY_DAYS = 60;
 
 interface WaveRef {
   surveyId: string;
@@ -21,7 +21,7 @@ interface WaveRef {
 }
 
 /** The calendar day of an instant in a zone, as the counters key it ("2026-03-10"). */
-export function dayIn(at: Date, timeZone: string): string {
+function dayIn(at: Date, timeZone: string): string {
   return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
 }
 
@@ -67,11 +67,6 @@ export async function rebuildWaveActivity(wave: WaveRef, timeZone: string): Prom
   );
 }
 
-/**
- * The wave's activity at `now`. The per-day series runs from the first day with a complete in the
- * last ACTIVITY_DAYS days (a wave that opened last week gets a week, not fifty days of zeros) to
- * today, days without a complete as zeros; it is empty when nobody completed in that window.
- */
 interface StoredActivity {
   completes?: number;
   days?: Record<string, number>;
@@ -95,6 +90,11 @@ async function activityOf(wave: WaveRef, timeZone: string): Promise<StoredActivi
   return findActivity(wave);
 }
 
+/**
+ * The wave's activity at `now`. The per-day series runs from the first day with a complete in the
+ * last ACTIVITY_DAYS days (a wave that opened last week gets a week, not fifty days of zeros) to
+ * today, days without a complete as zeros; it is empty when nobody completed in that window.
+ */
 export async function readWaveActivity(wave: WaveRef, timeZone: string, now: Date): Promise<DashboardHeader> {
   const [activity, partials, screenedOut] = await Promise.all([
     activityOf(wave, timeZone),
