@@ -113,17 +113,40 @@ export function responseRateRR1(completed: number, invited: number, screenedOut:
   return eligible > 0 ? completed / eligible : null;
 }
 
+type WaveInvitationCounts = Pick<InvitationCounts, 'prepared' | 'invited' | 'reminded' | 'completed'>;
+
+/** A field's `$exists: true` in an aggregation expression. */
+const exists = (field: string) => ({ $ne: [{ $type: `$${field}` }, 'missing'] });
+
+/**
+ * A wave's invitations made, mailed, reminded and completed, in one pass over them: four counts
+ * each read every invitation of the wave again, as countMembers found for a panel's members.
+ */
+async function countWaveInvitations(ofWave: { surveyId: string; waveId: string }): Promise<WaveInvitationCounts> {
+  const [counts] = await InvitationModel.aggregate<WaveInvitationCounts>([
+    { $match: ofWave },
+    {
+      $group: {
+        _id: null,
+        prepared: { $sum: 1 },
+        invited: { $sum: { $cond: [exists('invitedAt'), 1, 0] } },
+        reminded: { $sum: { $cond: [{ $gt: ['$remindersSent', 0] }, 1, 0] } },
+        completed: { $sum: { $cond: [{ $eq: ['$completed', true] }, 1, 0] } },
+      },
+    },
+  ]);
+  const { prepared = 0, invited = 0, reminded = 0, completed = 0 } = counts ?? {};
+  return { prepared, invited, reminded, completed };
+}
+
 /** How far a wave's invitations went, for the console, the API and the report's methodology box. */
 export async function countInvitations(wave: Pick<Wave, 'surveyId' | 'waveId' | 'panelId'>): Promise<InvitationCounts> {
   const { surveyId } = wave;
   const panel = wave.panelId ? await findPanel(surveyId, wave.panelId) : undefined;
   const ofWave = { surveyId, waveId: wave.waveId };
-  const [{ members, unsubscribed, bounced }, prepared, invited, reminded, completed, responses, outbox] = await Promise.all([
+  const [{ members, unsubscribed, bounced }, { prepared, invited, reminded, completed }, responses, outbox] = await Promise.all([
     panel ? countMembers(surveyId, panel.panelId) : NO_MEMBERS,
-    InvitationModel.countDocuments(ofWave),
-    InvitationModel.countDocuments({ ...ofWave, invitedAt: { $exists: true } }),
-    InvitationModel.countDocuments({ ...ofWave, remindersSent: { $gt: 0 } }),
-    InvitationModel.countDocuments({ ...ofWave, completed: true }),
+    countWaveInvitations(ofWave),
     countResponsesByWave(surveyId, wave.waveId),
     outboxCounts(ofWave),
   ]);
@@ -297,10 +320,10 @@ export function createInvitationService(deps: InvitationDependencies) {
     const { surveyId, waveId } = wave;
     const prepared = await prepareInvitations({ survey, wave, panel }, report);
     const context: WaveMailContext = { config, secret, publicBase, survey, wave };
-    const [alreadyInvited, toMail] = await Promise.all([
-      InvitationModel.countDocuments({ surveyId, waveId, invitedAt: { $exists: true } }),
-      InvitationModel.countDocuments({ surveyId, waveId, invitedAt: { $exists: false } }),
-    ]);
+    // One pass over the wave's invitations: those not mailed yet are the rest of them.
+    const invitations = await countWaveInvitations({ surveyId, waveId });
+    const alreadyInvited = invitations.invited;
+    const toMail = invitations.prepared - invitations.invited;
     await report({ alreadyInvited, toMail });
     let queued = 0;
     let handled = 0;
