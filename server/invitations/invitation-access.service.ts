@@ -10,7 +10,7 @@
 import mongoose from 'mongoose';
 import type { TAnswers } from '../surveys/answers';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
-import { PanelMemberModel } from '../panels/panel.model';
+import { findMemberById } from '../panels/panel.service';
 import { CURRENT_WAVE, lookUpWave, type Wave } from '../waves/wave.service';
 import { phaseOf } from '../waves/wave-phase';
 import { quotaQuestionsOf } from '../waves/quota-cells';
@@ -118,12 +118,9 @@ export async function releaseInvitation(invitationId: string): Promise<void> {
  * option is not known: the panel has no text for it, and a question never shown could not get one.
  */
 export async function knownAnswersOf(invitation: InvitationPass, definition: TSurveyDefinition): Promise<TAnswers> {
-  if (!mongoose.isValidObjectId(invitation.memberId)) return {};
-  const member = await PanelMemberModel.findOne(
-    { _id: invitation.memberId, surveyId: invitation.surveyId, panelId: invitation.panelId },
-    { attributes: 1 },
-  ).lean<{ attributes?: Record<string, unknown> }>();
-  const attributes = member?.attributes ?? {};
+  const member = await findMemberById(invitation.memberId);
+  const ofThisPanel = member?.surveyId === invitation.surveyId && member.panelId === invitation.panelId;
+  const attributes: Record<string, unknown> = ofThisPanel ? member.attributes : {};
   const known: TAnswers = {};
   for (const question of quotaQuestionsOf(definition)) {
     const value = attributes[question.id];
