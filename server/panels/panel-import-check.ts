@@ -2,6 +2,7 @@
 // anything: the import service feeds it rows and stages what it accepts.
 import { UnprocessableError } from '../lib/errors';
 import type { TLocalizedText, TSurveyDefinition } from '../surveys/survey.schemas';
+import { quotaQuestionsOf } from '../waves/quota-cells';
 import { emailKeyOf, hasLineBreak, isValidEmail } from './panel.service';
 
 const EMAIL_HEADERS = ['email', 'e-mail', 'e_mail', 'mail', 'courriel', 'adresse email', 'adresse e-mail', 'adresse mail', 'email address', 'e-mail address'];
@@ -63,19 +64,20 @@ function labelsOf(text: TLocalizedText): string[] {
   return typeof text === 'string' ? [text] : Object.values(text);
 }
 
-/** Single-choice questions (and yes/no, which hold one option too) by id, with their options by id and label. */
+/**
+ * Single-choice questions (and yes/no, which hold one option too) by id, with their options by id
+ * and label: the questions a quota splits by, which an invitation's member attributes answer
+ * (invitation-access.service.ts), so the import checks exactly those.
+ */
 function choiceQuestions(definition: TSurveyDefinition): Map<string, Map<string, string>> {
   const questions = new Map<string, Map<string, string>>();
-  for (const page of definition.pages) {
-    for (const question of page.questions) {
-      if (question.type !== 'single_choice' && question.type !== 'yes_no') continue;
-      const options = new Map<string, string>();
-      for (const option of question.options) {
-        options.set(option.id.toLowerCase(), option.id);
-        for (const label of labelsOf(option.label)) options.set(label.trim().toLowerCase(), option.id);
-      }
-      questions.set(question.id, options);
+  for (const question of quotaQuestionsOf(definition)) {
+    const options = new Map<string, string>();
+    for (const option of question.options) {
+      options.set(option.id.toLowerCase(), option.id);
+      for (const label of labelsOf(option.label)) options.set(label.trim().toLowerCase(), option.id);
     }
+    questions.set(question.id, options);
   }
   return questions;
 }
