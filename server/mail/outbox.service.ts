@@ -2,7 +2,8 @@
 // only the worker (mail-worker.ts) hands it to SMTP: a request that queues mail never waits for a
 // mail server, and a message once queued survives a crash, a restart or an SMTP outage.
 import { EventEmitter } from 'node:events';
-import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { MongoBulkWriteError } from 'mongodb';
+import { isDuplicateKey } from '../lib/duplicate-key';
 import { OutboxModel } from './outbox.model';
 import { assertHeaders, assertOneLine, checkedAddress, messageIdFor, parseMailbox, type MailAddress } from './mail-address';
 import type { MailAbout, MailPurpose } from './mail-hooks';
@@ -32,8 +33,6 @@ export interface MailSender {
 
 export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
-
-const DUPLICATE_KEY = 11000;
 
 // The worker in this process sleeps when the outbox is empty; a message queued here wakes it at
 // once instead of at its next poll. Another process's worker finds it at its next poll.
@@ -85,7 +84,7 @@ export async function enqueueMail(mail: OutgoingMail, sender: MailSender, now: D
     queuedSignal.emit('queued');
     return { id: created.id as string, queued: true };
   } catch (error) {
-    if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    if (!isDuplicateKey(error)) throw error;
     const existing = await OutboxModel.findOne({ key: mail.key }, { _id: 1 }).lean();
     if (!existing) throw error;
     return { id: String(existing._id), queued: false };
@@ -108,7 +107,7 @@ export async function enqueueMails(mails: OutgoingMail[], sender: MailSender, no
   } catch (error) {
     if (!(error instanceof MongoBulkWriteError)) throw error;
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
+    if (writeErrors.some((writeError) => !isDuplicateKey(writeError))) throw error;
     queued = error.insertedCount;
   }
   if (queued > 0) queuedSignal.emit('queued');

@@ -2,6 +2,7 @@
 // editing or removing one, the marks the mail and unsubscribe paths set (bounced, unsubscribed),
 // and a member's history wave by wave. Importing members is panel-import.service.ts.
 import { isValidObjectId, Types } from 'mongoose';
+import { isDuplicateKey } from '../lib/duplicate-key';
 import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
@@ -200,7 +201,7 @@ export async function createPanel(surveyId: string, input: NewPanel, actor: Audi
     await recordAudit({ ...actor, action: 'panel_created', surveyId, target: panelId, details: { name } }, logger);
     return toPanel(doc.toObject());
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new ConflictError(`Survey ${surveyId} already has a panel "${panelId}"`, 'panel_exists');
+    if (isDuplicateKey(error)) throw new ConflictError(`Survey ${surveyId} already has a panel "${panelId}"`, 'panel_exists');
     throw error;
   }
 }
@@ -322,7 +323,7 @@ export async function editMember(
   try {
     doc = await PanelMemberModel.findOneAndUpdate({ _id: memberId, surveyId, panelId }, { $set, ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' }).lean<StoredMember>();
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new ConflictError(`Panel ${panelId} already has a member ${email}`, 'member_exists');
+    if (isDuplicateKey(error)) throw new ConflictError(`Panel ${panelId} already has a member ${email}`, 'member_exists');
     throw error;
   }
   if (!doc) throw new NotFoundError(`Panel ${panelId} has no member ${memberId}`, 'member_not_found');
