@@ -61,6 +61,13 @@ export function readCommandLine<Args>(argv: string[], readArgs: (argv: string[])
   return args;
 }
 
+/** Prints rows of text as aligned columns, two spaces apart, each as wide as its widest cell: the header is the first row. */
+export function printColumns(rows: ReadonlyArray<readonly string[]>): void {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+}
+
 /** A refusal whose message is meant for the terminal as is (a bad setting, an unknown survey). */
 export class CommandRefusal extends Error {}
 

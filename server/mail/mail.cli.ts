@@ -4,7 +4,7 @@
 // `retry-failed` queues again what ran out of attempts, audited as the console's button is.
 // Exit codes: 0 done, 1 refused, 2 wrong usage.
 import { systemClock } from '../lib/clock';
-import { commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { commandSetup, EXIT_OK, parseCommandArgs, printColumns, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import { resolveSecret } from '../lib/secret';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { loadSurveyCatalog } from '../surveys/survey.catalog';
@@ -85,8 +85,7 @@ async function printStatus(surveyId: string | undefined, json: boolean): Promise
   }
   const header = ['PURPOSE', ...MAIL_STATUSES.map((status) => status.toUpperCase())];
   const rows = OUTBOX_PURPOSES.map((purpose) => [purpose, ...MAIL_STATUSES.map((status) => String(counts[purpose][status]))]);
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  printColumns([header, ...rows]);
 }
 
 /** Sends until SIGTERM or SIGINT, then lets the send in flight be recorded. */

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { systemClock } from '../lib/clock';
-import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, printColumns, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
@@ -185,9 +185,7 @@ async function run(args: Args, survey: LoadedSurvey, surveys: LoadedSurvey[], lo
         console.log(`Survey ${surveyId} has no panel yet.`);
         return EXIT_OK;
       }
-      const rows = [['PANEL', 'MEMBERS', 'REACHABLE', 'NAME'], ...panels.map((panel) => [panel.panelId, String(panel.members), String(panel.active), panel.name])];
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-      for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+      printColumns([['PANEL', 'MEMBERS', 'REACHABLE', 'NAME'], ...panels.map((panel) => [panel.panelId, String(panel.members), String(panel.active), panel.name])]);
       return EXIT_OK;
     }
     case 'create': {
