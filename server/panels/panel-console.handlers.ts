@@ -3,8 +3,8 @@
 // panel.service.ts or panel-import.service.ts, and renders or redirects; a refused form is drawn
 // again with its message, what was typed and the status the service chose.
 import { rm } from 'node:fs/promises';
-import { runInBackground } from '../lib/background-job';
 import type { Request, RequestHandler, Response } from 'express';
+import { runInBackground } from '../lib/background-job';
 import { AppError, UnprocessableError } from '../lib/errors';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { MessageKey } from '../lib/i18n/index';

@@ -1,11 +1,11 @@
 // Importing members into a panel, in two steps: the file is read into a staged import with its
-import { hasStalled, stalledBefore } from '../lib/background-job';
 // report (rows to add, update, leave, skip, and why), and only when the organizer confirms that
 // report are the staged rows written to the panel. Reading streams the file and stages rows a
 // batch at a time, so a 100,000-row file is never held in memory; only the addresses seen so far
 // are (to find duplicates within the file), which MAX_IMPORT_ROWS bounds.
 import { isValidObjectId } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongoose';
+import { hasStalled, stalledBefore } from '../lib/background-job';
 import { AppError, ConflictError, GoneError, NotFoundError, UnprocessableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { systemClock, type Clock } from '../lib/clock';
