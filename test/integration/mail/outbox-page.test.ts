@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { startTestApp, type TestApp } from '../../support/app';
 import { resetDatabase } from '../../support/database';
+import { outboxCollection } from '../../support/outbox';
 import { useAppSuite } from '../../support/app-suite';
 import { Browser, type Page } from '../../support/browser';
 import { apiTokenFor, auditEvents, createStaff, signedInBrowser, STRONG_PASSWORD, submitForm, type StaffMember } from '../../support/staff';
@@ -13,12 +14,6 @@ import { enqueueMail, type MailPurpose, type OutgoingMail } from '../../../serve
 
 const SENDER = { from: 'Barometer <barometer@example.org>' };
 const START = new Date('2026-11-02T09:00:00.000Z');
-
-function outbox() {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('not connected to the test database');
-  return db.collection('mail_outbox');
-}
 
 function mailNumber(n: number, purpose: MailPurpose = 'invitation', surveyId = CAPTIC_ID): OutgoingMail {
   return {
@@ -42,7 +37,7 @@ async function queue(mails: OutgoingMail[]): Promise<string[]> {
 
 /** Puts a message in a state the worker would have left it in. */
 async function settle(id: string, fields: Record<string, unknown>): Promise<void> {
-  await outbox().updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: fields });
+  await outboxCollection().updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: fields });
 }
 
 function countCell(page: Page, purpose: string, status: string): string {
@@ -77,7 +72,7 @@ describe('The outbox page', function () {
     const home = await suite.browser.get('/admin');
     const refusedRetry = await suite.browser.post('/admin/outbox/retry', suite.browser.hiddenFields(home));
     expect(refusedRetry.status).to.equal(403);
-    expect((await outbox().findOne({}))!.status).to.equal('failed');
+    expect((await outboxCollection().findOne({}))!.status).to.equal('failed');
     const token = await apiTokenFor(suite.analyst);
     const api = await fetch(`${suite.app.url}/api/v1/outbox`, { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).to.equal(403);
@@ -182,7 +177,7 @@ describe('The outbox page', function () {
     const after = await browser.get(retried.location!);
     expect(after.$('#outbox-notice').text()).to.equal('2 message(s) queued again.');
 
-    const stored = await outbox().find({}, { projection: { key: 1, status: 1, attempts: 1, finishedAt: 1, lastError: 1 } }).sort({ key: 1 }).toArray();
+    const stored = await outboxCollection().find({}, { projection: { key: 1, status: 1, attempts: 1, finishedAt: 1, lastError: 1 } }).sort({ key: 1 }).toArray();
     expect(stored.map(({ key, status, attempts }) => ({ key, status, attempts }))).to.deep.equal([
       { key: 'test:invitation:1', status: 'queued', attempts: 0 },
       { key: 'test:invitation:2', status: 'queued', attempts: 0 },

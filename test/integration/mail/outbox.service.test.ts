@@ -2,11 +2,11 @@
 // key that makes "queue this invitation" safe to repeat.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import { enqueueMail, enqueueMails, outboxCounts, type OutgoingMail } from '../../../server/mail/outbox.service';
 import { OutboxModel } from '../../../server/mail/outbox.model';
 import { AppError } from '../../../server/lib/errors';
 import { resetDatabase } from '../../support/database';
+import { outboxCollection } from '../../support/outbox';
 
 const SENDER = { from: 'Barometer <barometer@mail.example.org>' };
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -23,10 +23,6 @@ function invitation(n: number, changes: Partial<OutgoingMail> = {}): OutgoingMai
     about: { surveyId: 'captic_2011', waveId: '2011-03', invitationId: String(n) },
     ...changes,
   };
-}
-
-function outbox() {
-  return mongoose.connection.collection('mail_outbox');
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
@@ -46,7 +42,7 @@ describe('the outbox: queuing mail', () => {
   it('stores a queued message with a Message-ID derived from its key and the sender\'s domain', async () => {
     const { id, queued } = await enqueueMail(invitation(1), SENDER, NOW);
     expect(queued).to.equal(true);
-    const stored = await outbox().findOne({});
+    const stored = await outboxCollection().findOne({});
     const digest = createHash('sha256').update('invitation:1').digest('hex').slice(0, 32);
     expect(String(stored?._id)).to.equal(id);
     expect(stored).to.deep.include({
@@ -67,14 +63,14 @@ describe('the outbox: queuing mail', () => {
     const first = await enqueueMail(invitation(1), SENDER, NOW);
     const second = await enqueueMail(invitation(1, { subject: 'Another subject' }), SENDER, NOW);
     expect(second).to.deep.equal({ id: first.id, queued: false });
-    expect(await outbox().countDocuments({})).to.equal(1);
-    expect((await outbox().findOne({}))?.subject).to.equal('Your invitation');
+    expect(await outboxCollection().countDocuments({})).to.equal(1);
+    expect((await outboxCollection().findOne({}))?.subject).to.equal('Your invitation');
   });
 
   it('holds a message back until notBefore', async () => {
     const later = new Date('2026-03-03T08:00:00Z');
     await enqueueMail(invitation(1, { notBefore: later }), SENDER, NOW);
-    expect((await outbox().findOne({}))?.nextAttemptAt).to.deep.equal(later);
+    expect((await outboxCollection().findOne({}))?.nextAttemptAt).to.deep.equal(later);
   });
 
   const injections: [string, Partial<OutgoingMail>][] = [
@@ -89,7 +85,7 @@ describe('the outbox: queuing mail', () => {
       const error = await refusal(enqueueMail(invitation(1, changes), SENDER, NOW));
       expect(error.code).to.equal('header_injection');
       expect(error.status).to.equal(422);
-      expect(await outbox().countDocuments({})).to.equal(0);
+      expect(await outboxCollection().countDocuments({})).to.equal(0);
     });
   }
 
@@ -97,7 +93,7 @@ describe('the outbox: queuing mail', () => {
     it(`refuses the address ${JSON.stringify(address)} and stores nothing`, async () => {
       const error = await refusal(enqueueMail(invitation(1, { to: { address } }), SENDER, NOW));
       expect(error.code).to.be.oneOf(['invalid_email', 'header_injection']);
-      expect(await outbox().countDocuments({})).to.equal(0);
+      expect(await outboxCollection().countDocuments({})).to.equal(0);
     });
   }
 
@@ -105,7 +101,7 @@ describe('the outbox: queuing mail', () => {
     await enqueueMail(invitation(2), SENDER, NOW);
     const result = await enqueueMails([1, 2, 3, 4].map((n) => invitation(n)), SENDER, NOW);
     expect(result).to.deep.equal({ queued: 3, alreadyQueued: 1 });
-    expect(await outbox().countDocuments({})).to.equal(4);
+    expect(await outboxCollection().countDocuments({})).to.equal(4);
     expect(await enqueueMails([1, 2].map((n) => invitation(n)), SENDER, NOW)).to.deep.equal({ queued: 0, alreadyQueued: 2 });
   });
 
@@ -114,17 +110,17 @@ describe('the outbox: queuing mail', () => {
     mails.push(invitation(4, { subject: 'Hi\nBcc: victim@example.org' }));
     const error = await refusal(enqueueMails(mails, SENDER, NOW));
     expect(error.code).to.equal('header_injection');
-    expect(await outbox().countDocuments({})).to.equal(0);
+    expect(await outboxCollection().countDocuments({})).to.equal(0);
     const invalid = await refusal(enqueueMails([invitation(1), invitation(2, { to: { address: 'nobody' } })], SENDER, NOW));
     expect(invalid.code).to.equal('invalid_email');
-    expect(await outbox().countDocuments({})).to.equal(0);
+    expect(await outboxCollection().countDocuments({})).to.equal(0);
   });
 
   it('counts a wave\'s messages by status and purpose', async () => {
     await enqueueMails([1, 2, 3].map((n) => invitation(n)), SENDER, NOW);
     await enqueueMail(invitation(9, { key: 'reminder:9:1', purpose: 'reminder' }), SENDER, NOW);
     await enqueueMail(invitation(8, { about: { surveyId: 'captic_2011', waveId: '2012-03' } }), SENDER, NOW);
-    await outbox().updateOne({ key: 'invitation:1' }, { $set: { status: 'sent' } });
+    await outboxCollection().updateOne({ key: 'invitation:1' }, { $set: { status: 'sent' } });
     const counts = await outboxCounts({ surveyId: 'captic_2011', waveId: '2011-03' }, 'invitation');
     expect(counts).to.deep.equal({ queued: 2, sending: 0, sent: 1, failed: 0, bounced: 0, cancelled: 0 });
     expect((await outboxCounts({ surveyId: 'captic_2011', waveId: '2011-03' })).queued).to.equal(3);
