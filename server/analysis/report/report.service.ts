@@ -4,6 +4,7 @@ import type { LoadedSurvey } from '../../surveys/survey.loader';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import { wordedItemsOf } from '../../surveys/versions/definition-diff';
 import { localize } from '../../surveys/localize';
+import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
 import { countInvitations } from '../../invitations/invitation.service';
@@ -194,8 +195,7 @@ function crosstabSection(question: TQuestion, figures: Figures, definition: Load
   const crosstab = figures.crosstab;
   if (!crosstab || !('options' in question) || !question.options || question.type === 'ranking' || question.id === crosstab.question) return undefined;
   const source = definition.languages[0] ?? lang;
-  const byQuestion = definition.pages.flatMap((p) => p.questions).find((q) => q.id === crosstab.question);
-  const byOptions = byQuestion && 'options' in byQuestion && byQuestion.options ? byQuestion.options : [];
+  const byOptions = findSingleChoiceQuestion(definition, crosstab.question)?.options ?? [];
   const columns = Object.entries(crosstab.columns).map(([id, column]) => {
     const option = byOptions.find((o) => o.id === id);
     const figures = column.questions[question.id];

@@ -4,7 +4,7 @@ import type { Figures, QuestionFigures } from '../../analysis/figures/figures.ty
 import type { BaseFlag } from '../../analysis/format/index';
 import { localize } from '../../surveys/localize';
 import type { TLocalizedText, TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
-import { findQuestion } from '../../surveys/visibility';
+import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { ChartSpec, ChartSeries, FiguresTable, TableCell, TableRow } from '../dashboard.types';
 import type { Wording } from './figure-cells';
 
@@ -45,8 +45,7 @@ export function textOf(ctx: Pick<ViewContext, 'wording' | 'source'>, text: TLoca
 export function segmentsOf(definition: TSurveyDefinition, figures: Figures, question: TQuestion, wording: Wording): Segment[] | undefined {
   const crosstab = figures.crosstab;
   if (!crosstab || crosstab.question === question.id) return undefined;
-  const by = findQuestion(definition, crosstab.question);
-  const options = by && 'options' in by && by.options ? by.options : [];
+  const options = findSingleChoiceQuestion(definition, crosstab.question)?.options ?? [];
   const source = definition.languages[0] ?? wording.lang;
   return Object.entries(crosstab.columns).map(([id, column]) => {
     const option = options.find((o) => o.id === id);
