@@ -21,10 +21,13 @@ import type { LiveView } from './live/live.types';
 import { buildQuestionViews } from './question-view';
 
 /** The survey and wave a dashboard shows, and the definition its respondents answered. */
-export interface DashboardWave {
+export interface SurveyWave {
   survey: LoadedSurvey;
   wave: Wave;
   definition: TSurveyDefinition;
+}
+
+export interface DashboardWave extends SurveyWave {
   /** Whether weighting targets are set: without them a weighted view shows unweighted figures. */
   weightingSet: boolean;
 }
@@ -36,22 +39,32 @@ export function dashboardPath(surveyId: string, waveId: string): string {
 export function createDashboardViews({ catalog, config, clock, live }: Pick<AppDependencies, 'catalog' | 'config' | 'clock' | 'live'>) {
   const figures = createFiguresService(catalog);
 
-  async function resolveWave(surveyId: string, waveName: string): Promise<DashboardWave> {
+  /** The wave without its weighting targets (the wave cache's read): what open answers need. */
+  async function resolveSurveyWave(surveyId: string, waveName: string): Promise<SurveyWave> {
     const survey = catalog.require(surveyId);
     const wave = await findWave(survey.definition.id, waveName, clock.now());
     const { definition } = await catalog.forWave(wave);
-    return { survey, wave, definition, weightingSet: (await findWaveWeighting(wave.surveyId, wave.waveId)) !== undefined };
+    return { survey, wave, definition };
+  }
+
+  async function isWeightingSet(wave: Wave): Promise<boolean> {
+    return (await findWaveWeighting(wave.surveyId, wave.waveId)) !== undefined;
+  }
+
+  async function resolveWave(surveyId: string, waveName: string): Promise<DashboardWave> {
+    const found = await resolveSurveyWave(surveyId, waveName);
+    return { ...found, weightingSet: await isWeightingSet(found.wave) };
   }
 
   /**
    * The settings a wave can honour: a weighted view of a wave whose weighting was removed since
    * (a bookmark) shows unweighted figures, and says so, rather than failing.
    */
-  function honoured(target: DashboardWave, query: TFiguresQuery): TFiguresQuery {
-    return query.weighted && !target.weightingSet ? changedQuery(query, { weighted: false }) : query;
+  function honoured(weightingSet: boolean, query: TFiguresQuery): TFiguresQuery {
+    return query.weighted && !weightingSet ? changedQuery(query, { weighted: false }) : query;
   }
 
-  async function build(target: DashboardWave, query: TFiguresQuery, lang: InterfaceLanguage, version: number): Promise<DashboardView> {
+  async function build(target: SurveyWave, query: TFiguresQuery, lang: InterfaceLanguage, version: number): Promise<DashboardView> {
     const { survey, wave, definition } = target;
     const surveyId = survey.definition.id;
     const timeZone = surveyTimeZone(survey);
@@ -90,6 +103,7 @@ export function createDashboardViews({ catalog, config, clock, live }: Pick<AppD
   }
 
   return {
+    resolveSurveyWave,
     resolveWave,
     honoured,
 
@@ -107,9 +121,11 @@ export function createDashboardViews({ catalog, config, clock, live }: Pick<AppD
         surveyId,
         waveId,
         compute: async () => {
-          // The wave's weighting may have been set or removed since the stream opened.
-          const fresh = await resolveWave(surveyId, waveId);
-          const view = await build(fresh, honoured(fresh, query), lang, 0);
+          const fresh = await resolveSurveyWave(surveyId, waveId);
+          // Only a weighted view can lose its weighting since the stream opened (an unweighted one
+          // stays unweighted when targets are set), so only it reads the wave's weighting again.
+          const settings = query.weighted ? honoured(await isWeightingSet(fresh.wave), query) : query;
+          const view = await build(fresh, settings, lang, 0);
           return renderDashboardParts(view, { cache: config.NODE_ENV === 'production' });
         },
       };

@@ -72,7 +72,7 @@ export function createDashboardHandlers(deps: AppDependencies) {
   /** The wave asked for and the settings it can honour, checked. */
   async function checkedView(req: Request, asked: TFiguresQuery): Promise<{ target: DashboardWave; query: TFiguresQuery }> {
     const target = await targetOf(req);
-    const query = views.honoured(target, asked);
+    const query = views.honoured(target.weightingSet, asked);
     await checkSettings(target, query);
     return { target, query };
   }

@@ -47,7 +47,7 @@ export function createOpenAnswersHandlers(deps: AppDependencies): { page: Reques
       res.redirect(303, `${req.path}${canonicalSearch}`);
       return;
     }
-    const { survey, wave, definition } = await views.resolveWave(String(req.params.surveyId), String(req.params.wave));
+    const { survey, wave, definition } = await views.resolveSurveyWave(String(req.params.surveyId), String(req.params.wave));
     const lang = query.lang ?? negotiateLanguage(req);
     const t = translator(lang);
     const fallback = definition.languages[0];
