@@ -13,7 +13,7 @@ import { auditActorOf } from './principal';
 import { passwordLinkPath } from './password-link';
 import { echoedText, refusalMessage } from './refusals';
 import { createPasswordLinkMailer } from './password-link-mail.service';
-import { publicBaseUrl, requestOrigin } from '../lib/public-url';
+import { requestPublicBase } from '../lib/public-url';
 
 type Form = Record<string, unknown>;
 
@@ -132,7 +132,7 @@ export function createSignInHandlers(deps: AppDependencies, accounts: AccountSer
     const form = (req.body ?? {}) as Form;
     const context = pageContext(req);
     try {
-      await linkMailer.requestLinkByMail({ email: form.email, ip: req.ip ?? '', base: publicBaseUrl(config, requestOrigin(req)), language: context.lang }, clock.now());
+      await linkMailer.requestLinkByMail({ email: form.email, ip: req.ip ?? '', base: requestPublicBase(config, req), language: context.lang }, clock.now());
       res.redirect(303, `${FORGOT_PATH}?sent=1`);
     } catch (error) {
       refuse(req, res, 'accounts/forgot-password', error, { title: context.t('accounts.forgot_title'), email: echoedText(form.email, 254) });

@@ -4,7 +4,7 @@
 // status the service chose, and what was typed.
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../lib/errors';
-import { publicBaseUrl, requestOrigin } from '../lib/public-url';
+import { requestPublicBase } from '../lib/public-url';
 import type { MessageKey, Translate } from '../lib/i18n/index';
 import { doneNotice, staffPageContext } from '../console/page-context';
 import type { AppDependencies } from '../lib/app-dependencies';
@@ -110,7 +110,7 @@ export function createUserAdminHandlers(deps: AppDependencies, accounts: Account
    */
   async function mailLink(req: Request, account: Account, passwordLink: PasswordLink): Promise<{ mailed: true } | { mailed: false; reason: string }> {
     const { lang, t } = pageContext(req, undefined);
-    const mailing = await linkMailer.mailIssuedLink(account, passwordLink, { base: publicBaseUrl(config, requestOrigin(req)), language: lang }, auditActorOf(req), clock.now());
+    const mailing = await linkMailer.mailIssuedLink(account, passwordLink, { base: requestPublicBase(config, req), language: lang }, auditActorOf(req), clock.now());
     return mailing.mailed ? mailing : { mailed: false, reason: mailing.reason ?? t('users.link_outbox_failed') };
   }
 
@@ -125,7 +125,7 @@ export function createUserAdminHandlers(deps: AppDependencies, accounts: Account
       title: context.t(kind === 'created' ? 'users.created_title' : 'users.link_title'),
       kind,
       account,
-      link: passwordLinkUrl(publicBaseUrl(config, requestOrigin(req)), passwordLink.token),
+      link: passwordLinkUrl(requestPublicBase(config, req), passwordLink.token),
       hours: PASSWORD_LINK_HOURS,
       expiresAt: formatUtcMinute(passwordLink.expiresAt),
       accountHref: accountPath(account.id),

@@ -12,9 +12,10 @@ import type { AppDependencies } from '../lib/app-dependencies';
 import type { AppError } from '../lib/errors';
 import { runInBackground } from '../lib/background-job';
 import { INTERFACE_LANGUAGES, translator, type InterfaceLanguage, type MessageKey, type Translate } from '../lib/i18n/index';
-import { publicBaseUrl, requestOrigin } from '../lib/public-url';
+import { requestPublicBase } from '../lib/public-url';
 import { mailLanguage } from '../mail/render-mail';
 import { surveyTitle } from '../surveys/survey-titles';
+import { panelPath } from '../panels/panel-paths';
 import { surveyConsolePath, waveConsolePath } from '../waves/console-paths';
 import { surveyTimeZone } from '../waves/wave-dates';
 import { phaseOf } from '../waves/wave-phase';
@@ -66,10 +67,6 @@ export function createInvitationHandlers(deps: AppDependencies) {
     return { surveyId: catalog.require(String(req.params.surveyId)).definition.id, waveId: String(req.params.waveId) };
   }
 
-  function publicBase(req: Request): string {
-    return publicBaseUrl(config, requestOrigin(req));
-  }
-
   function pagePath(surveyId: string, waveId: string, send?: InvitationSend): string {
     return `${waveConsolePath(surveyId, waveId)}/invitations${send ? `?send=${send.id}` : ''}`;
   }
@@ -89,7 +86,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
     const latest = named ? undefined : await sends.latestSend(surveyId, waveId);
     const send = named ?? (latest?.status === 'done' ? undefined : latest);
     const mayManage = mayManageSurvey(principalOf(req).account, surveyId);
-    const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, publicBase(req), { withRealMember: mayManage })]);
+    const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, requestPublicBase(config, req), { withRealMember: mayManage })]);
     const quiet = parseQuietHours(config.MAIL_QUIET_HOURS);
     const refreshHref = send?.status === 'running' ? pagePath(surveyId, waveId, send) : undefined;
     res.status(status).render('invitations/show', {
@@ -100,7 +97,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
       surveyName: surveyTitle(survey.definition, context.lang),
       surveyHref: surveyConsolePath(surveyId),
       waveHref: waveConsolePath(surveyId, waveId),
-      panelHref: wave.panelId ? `${surveyConsolePath(surveyId)}/panels/${encodeURIComponent(wave.panelId)}` : undefined,
+      panelHref: wave.panelId ? panelPath(surveyId, wave.panelId) : undefined,
       wave,
       phase: phaseOf(wave, clock.now()),
       quiet,
@@ -126,7 +123,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
     const { surveyId, waveId } = params(req);
     const context = staffPageContext(req, undefined);
     try {
-      const { send, finished } = await sends.startSend(surveyId, waveId, auditActorOf(req), publicBase(req));
+      const { send, finished } = await sends.startSend(surveyId, waveId, auditActorOf(req), requestPublicBase(config, req));
       runInBackground(finished, logger, { surveyId, waveId, sendId: send.id }, 'sending invitations');
       res.redirect(303, pagePath(surveyId, waveId, send));
     } catch (error) {
@@ -156,7 +153,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
   /** 202 with the send and its address; the caller reads it there until its status is not running. */
   const startSendJson: RequestHandler = async (req, res) => {
     const { surveyId, waveId } = params(req);
-    const { send, finished } = await sends.startSend(surveyId, waveId, auditActorOf(req), publicBase(req));
+    const { send, finished } = await sends.startSend(surveyId, waveId, auditActorOf(req), requestPublicBase(config, req));
     runInBackground(finished, logger, { surveyId, waveId, sendId: send.id }, 'sending invitations');
     res.status(202).location(sendHref(send)).json(sendJson(send));
   };

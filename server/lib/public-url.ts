@@ -13,6 +13,11 @@ export function requestOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
+/** Where a link made while answering `req` points: PUBLIC_URL, else the origin the request came to. */
+export function requestPublicBase(config: Pick<Config, 'PUBLIC_URL'>, req: Request): string {
+  return publicBaseUrl(config, requestOrigin(req));
+}
+
 /** Where the server itself can be reached: a wildcard address is where it listens, not an address anyone can open. */
 export function serverOrigin(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
