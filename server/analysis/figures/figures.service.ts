@@ -287,10 +287,10 @@ export function createFiguresService(catalog: SurveyCatalog) {
 
   function build(definition: TSurveyDefinition, waveId: string, gathered: Gathered, query: TFiguresQuery, base: BasePolicyName, lowBaseBelow: number, withhold: boolean): Figures {
     const options: BuildOptions = { base, mentions: query.mentions, lowBaseBelow, withhold };
-    const figures = figuresFrom(definition, waveId, gathered.total, options, gathered.source);
+    // Histograms binned from the data: each crosstab column on the total's bins, so they can be set side by side.
+    const layouts = gathered.total instanceof TallyAccumulator ? gathered.total.dataBinLayouts() : undefined;
+    const figures = figuresFrom(definition, waveId, gathered.total, options, gathered.source, layouts);
     if (query.by && gathered.columns) {
-      // Histograms binned from the data: each column on the total's bins, so they can be set side by side.
-      const layouts = gathered.total instanceof TallyAccumulator ? gathered.total.dataBinLayouts() : undefined;
       const columns = new Map([...gathered.columns].map(([option, tallies]) => [option, figuresFrom(definition, waveId, tallies, options, gathered.source, layouts)] as const));
       figures.crosstab = buildCrosstab(definition, query.by, columns);
     }
@@ -319,8 +319,8 @@ export function createFiguresService(catalog: SurveyCatalog) {
       };
     }
     const result = new Map<BasePolicyName, Figures>();
+    const withhold = request.withhold ?? true;
     for (const base of new Set(bases)) {
-      const withhold = request.withhold ?? true;
       const figures = build(definition, wave.waveId, gathered, request.query, base, request.lowBaseBelow, withhold);
       if (previous) {
         const before = build(previous.definition, previous.waveId, previous.gathered, { ...request.query, by: undefined }, base, request.lowBaseBelow, withhold);
