@@ -7,7 +7,7 @@
 // second.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../lib/logger';
-import type { LiveUpdate, LiveView } from './live.types';
+import type { LiveView } from './live.types';
 import { formatEvent, formatPackedEvent } from './sse';
 
 /** One open stream, as a view sees it. */
@@ -47,8 +47,12 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
   const clients = new Set<ViewClient>();
   /** The version the current parts were computed at (at least as recent as it). */
   let version: number | undefined;
-  let parts: Record<string, unknown> = {};
+  /** Each current part's JSON: compared with the next computation's, and written into the events as it is. */
   let partsJson = new Map<string, string>();
+  /** The parts that changed in the last computation (null: gone), as JSON. */
+  let changedJson = new Map<string, string>();
+  /** The current version's events, formatted once in each form (whole or changed, plain or packed). */
+  let formatted = new Map<string, Buffer>();
   /** The highest version heard of: a computation runs while it is ahead of `version`. */
   let wanted = 0;
   let computing = false;
@@ -58,36 +62,34 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
   /** When the last computation started (performance.now()); the first one never waits. */
   let lastStart = Number.NEGATIVE_INFINITY;
 
-  function eventOf(update: LiveUpdate, packed: boolean): Buffer {
-    const event = { id: update.version, event: 'figures', data: update };
-    return packed ? formatPackedEvent(event) : formatEvent(event);
+  /** The current version's event, every part (`full`) or those that changed; a LiveUpdate written from its parts' JSON. */
+  function eventOf(currentVersion: number, full: boolean, packed: boolean): Buffer {
+    const key = `${full}/${packed}`;
+    let event = formatted.get(key);
+    if (event === undefined) {
+      const members = [...(full ? partsJson : changedJson)].map(([part, json]) => `${JSON.stringify(part)}:${json}`);
+      const json = `{"version":${currentVersion},"full":${full},"parts":{${members.join(',')}}}`;
+      event = (packed ? formatPackedEvent : formatEvent)({ id: currentVersion, event: 'figures', json });
+      formatted.set(key, event);
+    }
+    return event;
   }
 
   /** Sends the new state to each client: the changed parts to those that showed the previous one. */
   function publish(newVersion: number, newParts: Record<string, unknown>): void {
-    const newJson = new Map(Object.entries(newParts).map(([key, value]) => [key, JSON.stringify(value)]));
-    const changed: Record<string, unknown> = {};
-    for (const [key, json] of newJson) if (partsJson.get(key) !== json) changed[key] = newParts[key];
+    const newJson = new Map(Object.entries(newParts).map(([key, value]) => [key, JSON.stringify(value) ?? 'null']));
+    const changed = new Map<string, string>();
+    for (const [key, json] of newJson) if (partsJson.get(key) !== json) changed.set(key, json);
     // A part that went away is sent as null, so the client removes it.
-    for (const key of partsJson.keys()) if (!newJson.has(key)) changed[key] = null;
+    for (const key of partsJson.keys()) if (!newJson.has(key)) changed.set(key, 'null');
     const previous = version;
     version = newVersion;
-    parts = newParts;
     partsJson = newJson;
-    // Formatted once in each form, for every client that needs it.
-    const formatted = new Map<string, Buffer>();
-    const once = (full: boolean, packed: boolean) => {
-      const key = `${full}/${packed}`;
-      let event = formatted.get(key);
-      if (event === undefined) {
-        event = eventOf({ version: newVersion, full, parts: full ? parts : changed }, packed);
-        formatted.set(key, event);
-      }
-      return event;
-    };
+    changedJson = changed;
+    formatted = new Map();
     for (const client of clients) {
       if (client.shown === newVersion) continue;
-      client.send(once(!(previous !== undefined && client.shown === previous), client.packed));
+      client.send(eventOf(newVersion, !(previous !== undefined && client.shown === previous), client.packed));
       client.shown = newVersion;
     }
   }
@@ -130,7 +132,7 @@ export function createSharedView(view: LiveView, options: SharedViewOptions): Sh
   /** Every part, to a client still open whose version is not the view's. */
   function sendWhole(client: ViewClient): void {
     if (version === undefined || !clients.has(client) || client.shown === version) return;
-    client.send(eventOf({ version, full: true, parts }, client.packed));
+    client.send(eventOf(version, true, client.packed));
     client.shown = version;
   }
 

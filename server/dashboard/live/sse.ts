@@ -18,6 +18,21 @@ export interface ServerSentEvent {
   data: unknown;
 }
 
+/** An event whose data is JSON already (JSON.stringify's, one line), for a caller that built it from JSON it had. */
+export interface SerializedEvent {
+  id?: string | number;
+  event: string;
+  json: string;
+}
+
+function idLineOf(event: ServerSentEvent | SerializedEvent): string {
+  return event.id === undefined ? '' : `id: ${event.id}\n`;
+}
+
+function jsonOf(event: ServerSentEvent | SerializedEvent): string {
+  return 'json' in event ? event.json : JSON.stringify(event.data);
+}
+
 export function openEventStream(res: Response): void {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -33,9 +48,8 @@ export function openEventStream(res: Response): void {
  * An event as the bytes every stream is sent: encoded once, however many streams write it (a
  * string would be encoded again by each stream's write).
  */
-export function formatEvent(event: ServerSentEvent): Buffer {
-  const id = event.id === undefined ? '' : `id: ${event.id}\n`;
-  return Buffer.from(`${id}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+export function formatEvent(event: ServerSentEvent | SerializedEvent): Buffer {
+  return Buffer.from(`${idLineOf(event)}event: ${event.event}\ndata: ${jsonOf(event)}\n\n`);
 }
 
 /**
@@ -45,9 +59,8 @@ export function formatEvent(event: ServerSentEvent): Buffer {
  * for every stream. Compressing the HTTP stream itself would cost one compressor per stream, and
  * proxies hold compressed streams back.
  */
-export function formatPackedEvent(event: ServerSentEvent): Buffer {
-  const id = event.id === undefined ? '' : `id: ${event.id}\n`;
-  return Buffer.from(`${id}event: packed-${event.event}\ndata: ${deflateRawSync(JSON.stringify(event.data)).toString('base64')}\n\n`);
+export function formatPackedEvent(event: ServerSentEvent | SerializedEvent): Buffer {
+  return Buffer.from(`${idLineOf(event)}event: packed-${event.event}\ndata: ${deflateRawSync(jsonOf(event)).toString('base64')}\n\n`);
 }
 
 /**
