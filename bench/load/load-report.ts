@@ -2,6 +2,7 @@
 // tables that paste into docs/benchmarks.md: the goals of issue 9 with PASS/MISS first, then the
 // figures they come from.
 import { markdownTable, type MachineDescription } from '../bench-output';
+import type { NoiseSummary } from './measures';
 import type { Pinning } from './processes';
 import type { LatencySummary } from './load-runs';
 
@@ -52,8 +53,7 @@ export interface LoadSummary {
   halfRate: { targetRequestsPerSecond: number; connections: number; requestsPerSecond: number; responsesPerSecond: number; latencies: LatencySummary[] };
   stored: StoredFigures[];
   memory: { restMiB: number; peakUnderLoadMiB: number; restWithLargestMiB: number };
-  /** CPU the rest of the machine used during the measured windows, as a share of one core. */
-  otherProcesses: { meanCpuPercent: number; maxCpuPercent: number; worstWindow: string };
+  otherProcesses: NoiseSummary;
   goals: { goal: string; measured: string; pass: boolean }[];
   /** Unexpected answers and failed requests; any makes the run fail. */
   errors: string[];
