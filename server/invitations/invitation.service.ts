@@ -17,7 +17,7 @@ import type { Logger } from '../lib/logger';
 import { OutboxModel } from '../mail/outbox.model';
 import { enqueueMails, outboxCounts, type OutgoingMail } from '../mail/outbox.service';
 import { activeMemberIdBatches, countMembers, findMemberWithLineBreak, findPanel, listMembers, type MemberCounts, type Panel, type PanelMember } from '../panels/panel.service';
-import { countResponsesByWave } from '../responses/response.service';
+import { countWaveResponses } from '../responses/response.service';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { phaseOf } from '../waves/wave-phase';
@@ -144,13 +144,12 @@ export async function countInvitations(wave: Pick<Wave, 'surveyId' | 'waveId' | 
   const { surveyId } = wave;
   const panel = wave.panelId ? await findPanel(surveyId, wave.panelId) : undefined;
   const ofWave = { surveyId, waveId: wave.waveId };
-  const [{ members, unsubscribed, bounced }, { prepared, invited, reminded, completed }, responses, outbox] = await Promise.all([
+  const [{ members, unsubscribed, bounced }, { prepared, invited, reminded, completed }, screenedOut, outbox] = await Promise.all([
     panel ? countMembers(surveyId, panel.panelId) : NO_MEMBERS,
     countWaveInvitations(ofWave),
-    countResponsesByWave(surveyId, wave.waveId),
+    countWaveResponses(surveyId, wave.waveId, 'screened_out'),
     outboxCounts(ofWave),
   ]);
-  const screenedOut = responses.get(wave.waveId)?.screened_out ?? 0;
   return {
     ...(wave.panelId ? { panelId: wave.panelId } : {}),
     ...(panel ? { panelName: panel.name } : {}),

@@ -301,10 +301,9 @@ export function countWaveResponses(surveyId: string, waveId: string, status: Res
 }
 
 /** Responses of each wave of a survey by status, test responses left out, from the {surveyId, waveId, status} index. */
-export async function countResponsesByWave(surveyId: string, onlyWaveId?: string): Promise<Map<string, WaveResponseCounts>> {
+export async function countResponsesByWave(surveyId: string): Promise<Map<string, WaveResponseCounts>> {
   const groups = await ResponseModel.aggregate<{ _id: { waveId: string; status: ResponseStatus }; n: number }>([
-    // One wave when the caller needs one (an invited wave's response rate), not every wave's responses.
-    { $match: { surveyId, ...(onlyWaveId === undefined ? {} : { waveId: onlyWaveId }), ...COUNTED } },
+    { $match: { surveyId, ...COUNTED } },
     { $group: { _id: { waveId: '$waveId', status: '$status' }, n: { $sum: 1 } } },
   ]);
   const counts = new Map<string, WaveResponseCounts>();
