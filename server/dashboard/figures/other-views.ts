@@ -2,6 +2,7 @@
 // rankings (mean rank per option, lower = preferred) and open texts (how many answered).
 import type { NumberBinFigure, QuestionFigures } from '../../analysis/figures/figures.types';
 import { decimalsOf, formatDecimal } from '../../analysis/format/index';
+import { definitionBins } from '../../analysis/tally/number-bins';
 import type { TRankingQuestion } from '../../surveys/survey.schemas';
 import type { ChartSeries } from '../dashboard.types';
 import { NO_FIGURE, countCell, decimalCell, weightedCountCell } from './figure-cells';
@@ -27,9 +28,9 @@ function binText(bin: NumberBinFigure, wording: ViewContext['wording']): string 
 
 /** Why a number has no histogram: no range to bin on from the counters, or counters older than the bins. */
 function noHistogramNote(ctx: ViewContext): string {
-  const question = ctx.question;
-  const ranged = question.type === 'number' && question.min !== undefined && question.max !== undefined;
-  return ctx.wording.t(ranged ? 'dashboard.figures.no_histogram_rebuild' : 'dashboard.figures.no_histogram_range');
+  // Counters keep bins exactly when number-bins.ts gives the question some.
+  const counted = ctx.question.type === 'number' && definitionBins(ctx.question) !== undefined;
+  return ctx.wording.t(counted ? 'dashboard.figures.no_histogram_rebuild' : 'dashboard.figures.no_histogram_range');
 }
 
 export function numberView(ctx: ViewContext): ViewParts {
