@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { startTestApp, type TestApp } from '../../support/app';
 import { resetDatabase } from '../../support/database';
+import { outboxCollection } from '../../support/outbox';
 import { Browser, type Page } from '../../support/browser';
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/smtp';
 import { accountsOf, auditEvents, createStaff, signedInBrowser, STRONG_PASSWORD, submitForm, type StaffMember } from '../../support/staff';
@@ -14,9 +15,7 @@ const SENDER = 'Barometer <barometer@example.org>';
 const NEW_PASSWORD = 'lantern orchard violin 2044 pebble';
 
 function storedOutbox() {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('not connected to the test database');
-  return db.collection('mail_outbox').find({}, { sort: { createdAt: 1 } }).toArray();
+  return outboxCollection().find({}, { sort: { createdAt: 1 } }).toArray();
 }
 
 /** The one-time link in a received message's text part. */
