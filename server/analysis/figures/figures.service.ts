@@ -7,7 +7,7 @@ import { DONT_KNOW, type TAnswers } from '../../surveys/answers';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import type { TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { findQuestion } from '../../surveys/visibility';
-import { findSingleChoiceQuestion } from '../../surveys/single-choice';
+import { findSingleChoiceQuestion, type SingleChoiceQuestion } from '../../surveys/single-choice';
 import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
@@ -206,12 +206,13 @@ export function tallyResponses(definition: TSurveyDefinition, responses: Iterabl
   return accumulator.result();
 }
 
-function checkBy(definition: TSurveyDefinition, by: string): string[] {
+/** The question a crosstab splits by; a 400 `invalid_by` naming it when it is not a single-choice question of the definition. */
+export function checkBy(definition: TSurveyDefinition, by: string): SingleChoiceQuestion {
   const question = findSingleChoiceQuestion(definition, by);
   if (!question) {
     throw new ValidationError(`by: "${by}" is not a single-choice question of ${definition.id}`, undefined, 'invalid_by');
   }
-  return question.options.map((o) => o.id);
+  return question;
 }
 
 /** What figures are built from: the tallies of the whole selection and of each crosstab column. */
@@ -240,7 +241,7 @@ export function createFiguresService(catalog: SurveyCatalog) {
    */
   async function gather(definition: TSurveyDefinition, waveId: string, query: TFiguresQuery): Promise<Gathered> {
     if (query.filter) checkFilter(definition, query.filter);
-    const byOptions = query.by ? checkBy(definition, query.by) : undefined;
+    const byOptions = query.by ? checkBy(definition, query.by).options.map((o) => o.id) : undefined;
     const segments = segmentQuestionsOf(definition);
     const filterKeys = Object.keys(query.filter ?? {});
     // A filter on one segment question alone is a sum of that question's segment counters.
