@@ -4,6 +4,7 @@
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { InterfaceLanguage } from '../lib/i18n/index';
 import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
+import type { Figures } from '../analysis/figures/figures.types';
 import { createFiguresService } from '../analysis/figures/figures.service';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
@@ -16,7 +17,7 @@ import { findWave, findWaveWeighting, type Wave } from '../waves/wave.service';
 import { readWaveActivity } from './activity.service';
 import { changedQuery, dashboardSearch, viewKeyOf } from './dashboard-query';
 import { renderDashboardParts } from './dashboard-fragments';
-import type { DashboardView } from './dashboard.types';
+import type { DashboardView, QuestionView } from './dashboard.types';
 import type { LiveView } from './live/live.types';
 import { buildQuestionViews } from './question-view';
 
@@ -64,23 +65,28 @@ export function createDashboardViews({ catalog, config, clock, live }: Pick<AppD
     return query.weighted && !weightingSet ? changedQuery(query, { weighted: false }) : query;
   }
 
-  async function build(target: SurveyWave, query: TFiguresQuery, lang: InterfaceLanguage, version: number): Promise<DashboardView> {
-    const { survey, wave, definition } = target;
-    const surveyId = survey.definition.id;
-    const timeZone = surveyTimeZone(survey);
-    const generatedAt = clock.now();
-    const [computed, header] = await Promise.all([
-      figures.computeFigures({ surveyId, wave: wave.waveId, query, lowBaseBelow: config.LOW_BASE_THRESHOLD, withhold: false }),
-      readWaveActivity(wave, timeZone, generatedAt),
-    ]);
-    const openAnswersBase = `${dashboardPath(surveyId, wave.waveId)}/open-answers`;
-    const questions = buildQuestionViews({
-      definition,
+  function computeFigures(target: SurveyWave, query: TFiguresQuery): Promise<Figures> {
+    return figures.computeFigures({ surveyId: target.survey.definition.id, wave: target.wave.waveId, query, lowBaseBelow: config.LOW_BASE_THRESHOLD, withhold: false });
+  }
+
+  function questionViewsOf(target: SurveyWave, computed: Figures, query: TFiguresQuery, lang: InterfaceLanguage): QuestionView[] {
+    const openAnswersBase = `${dashboardPath(target.survey.definition.id, target.wave.waveId)}/open-answers`;
+    return buildQuestionViews({
+      definition: target.definition,
       figures: computed,
       lang,
       lowBaseBelow: config.LOW_BASE_THRESHOLD,
       openAnswersHref: (questionId) => `${openAnswersBase}${dashboardSearch({ ...query, lang }, { question: questionId })}`,
     });
+  }
+
+  async function build(target: SurveyWave, query: TFiguresQuery, lang: InterfaceLanguage, version: number): Promise<DashboardView> {
+    const { survey, wave, definition } = target;
+    const surveyId = survey.definition.id;
+    const timeZone = surveyTimeZone(survey);
+    const generatedAt = clock.now();
+    const [computed, header] = await Promise.all([computeFigures(target, query), readWaveActivity(wave, timeZone, generatedAt)]);
+    const questions = questionViewsOf(target, computed, query, lang);
     const byQuestion = query.by ? findQuestion(definition, query.by) : undefined;
     const fallback = definition.languages[0];
     return {
@@ -111,6 +117,11 @@ export function createDashboardViews({ catalog, config, clock, live }: Pick<AppD
     async current(target: DashboardWave, query: TFiguresQuery, lang: InterfaceLanguage): Promise<DashboardView> {
       const version = await live.versionOf(target.wave.surveyId, target.wave.waveId);
       return build(target, query, lang, version);
+    },
+
+    /** The view's questions alone (a chart's CSV): without the header's reads or the live version. */
+    async questions(target: SurveyWave, query: TFiguresQuery, lang: InterfaceLanguage): Promise<QuestionView[]> {
+      return questionViewsOf(target, await computeFigures(target, query), query, lang);
     },
 
     /** The same view, for the live stream: recomputed and rendered into parts once per change. */

@@ -151,10 +151,9 @@ export function createDashboardHandlers(deps: AppDependencies) {
     if (typeof questionId !== 'string' || !findQuestion(target.definition, questionId)) {
       throw new ValidationError(`question: name one question of ${target.definition.id}`, undefined, 'invalid_query');
     }
-    const view = await views.current(target, query, languageOf(req, asked));
-    const question = view.questions.find((q) => q.id === questionId);
+    const question = (await views.questions(target, query, languageOf(req, asked))).find((q) => q.id === questionId);
     if (!question) throw new ValidationError(`question: "${questionId}" has no figures`, undefined, 'invalid_query');
-    res.type('text/csv; charset=utf-8').attachment(`${view.surveyId}-${view.waveId}-${questionId}.csv`).send(questionFiguresCsv(question));
+    res.type('text/csv; charset=utf-8').attachment(`${target.survey.definition.id}-${target.wave.waveId}-${questionId}.csv`).send(questionFiguresCsv(question));
   };
 
   return { page, events, figuresCsv };
