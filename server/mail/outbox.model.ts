@@ -59,7 +59,7 @@ outboxSchema.index({ status: 1, nextAttemptAt: 1 });
 outboxSchema.index({ status: 1, leaseUntil: 1 });
 outboxSchema.index({ 'about.surveyId': 1, 'about.waveId': 1, purpose: 1, status: 1 });
 outboxSchema.index({ createdAt: -1 });
-// A panel member's history (panel.service.ts memberHistory): their messages, oldest first.
+// A panel member's history (invitations/member-history.service.ts): their messages, oldest first.
 outboxSchema.index({ 'about.memberId': 1, createdAt: 1 });
 
 export type OutboxDocument = InferSchemaType<typeof outboxSchema>;

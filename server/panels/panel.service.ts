@@ -6,9 +6,7 @@ import { isDuplicateKey } from '../lib/duplicate-key';
 import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
-import { InvitationModel } from '../invitations/invitation.model';
 import { checkedAddress } from '../mail/mail-address';
-import { messagesAbout, type MessageSummary } from '../mail/outbox.service';
 import { PanelMemberModel, PanelModel } from './panel.model';
 import { escapeRegExp } from '../lib/escape-reg-exp';
 
@@ -242,7 +240,7 @@ async function findStoredMember(surveyId: string, panelId: string, memberId: str
   return doc ?? undefined;
 }
 
-async function requireMember(surveyId: string, panelId: string, memberId: string): Promise<PanelMember> {
+export async function requireMember(surveyId: string, panelId: string, memberId: string): Promise<PanelMember> {
   const doc = await findStoredMember(surveyId, panelId, memberId);
   if (!doc) throw new NotFoundError(`Panel ${panelId} has no member ${memberId}`, 'member_not_found');
   return toMember(doc);
@@ -358,50 +356,4 @@ export async function markUnsubscribed(memberId: string, now: Date): Promise<boo
   if (!isValidObjectId(memberId)) return false;
   const result = await PanelMemberModel.updateOne({ _id: memberId, unsubscribedAt: { $exists: false } }, { $set: { unsubscribedAt: now } });
   return result.modifiedCount > 0;
-}
-
-// --- History ----------------------------------------------------------------------------------
-
-export interface MemberWaveHistory {
-  waveId: string;
-  invitedAt?: Date;
-  remindersSent: number;
-  lastRemindedAt?: Date;
-  completed: boolean;
-  /** Identified waves only: an anonymous wave keeps no time. */
-  completedAt?: Date;
-  messages: MessageSummary[];
-}
-
-export interface MemberHistory {
-  member: PanelMember;
-  waves: MemberWaveHistory[];
-  /** Messages about the member that name no wave. */
-  otherMessages: MessageSummary[];
-}
-
-/** What happened to one member, wave by wave: invited, reminded, answered, and every message about them. */
-export async function memberHistory(surveyId: string, panelId: string, memberId: string): Promise<MemberHistory> {
-  const member = await requireMember(surveyId, panelId, memberId);
-  const [invitations, messages] = await Promise.all([
-    InvitationModel.find({ surveyId, panelId, memberId }).lean(),
-    messagesAbout({ surveyId, memberId }),
-  ]);
-  const waveIds = [...new Set([...invitations.map((i) => i.waveId), ...messages.flatMap((m) => (m.waveId ? [m.waveId] : []))])];
-  const waves = waveIds.map((waveId): MemberWaveHistory => {
-    const invitation = invitations.find((i) => i.waveId === waveId);
-    return {
-      waveId,
-      ...(invitation?.invitedAt ? { invitedAt: invitation.invitedAt } : {}),
-      remindersSent: invitation?.remindersSent ?? 0,
-      ...(invitation?.lastRemindedAt ? { lastRemindedAt: invitation.lastRemindedAt } : {}),
-      completed: invitation?.completed ?? false,
-      ...(invitation?.completedAt ? { completedAt: invitation.completedAt } : {}),
-      messages: messages.filter((m) => m.waveId === waveId),
-    };
-  });
-  // Newest wave first, as the waves page lists them.
-  const firstSeen = (wave: MemberWaveHistory) => (wave.invitedAt ?? wave.messages[0]?.createdAt)?.getTime() ?? 0;
-  waves.sort((a, b) => firstSeen(b) - firstSeen(a));
-  return { member, waves, otherMessages: messages.filter((m) => !m.waveId) };
 }
