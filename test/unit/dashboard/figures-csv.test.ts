@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { buildFigures } from '../../../server/analysis/figures/build-figures';
-import { buildCrosstab } from '../../../server/analysis/figures/comparisons';
-import { tallyResponses, type AnsweredResponse } from '../../../server/analysis/figures/figures.service';
+import type { AnsweredResponse } from '../../../server/analysis/figures/figures.service';
 import type { Figures } from '../../../server/analysis/figures/figures.types';
 import type { QuestionView } from '../../../server/dashboard/dashboard.types';
 import { NOT_FOR_PUBLICATION, questionFiguresCsv } from '../../../server/dashboard/figures-csv';
@@ -10,19 +8,10 @@ import { buildQuestionViews } from '../../../server/dashboard/question-view';
 import { loadSurveyFile } from '../../../server/surveys/survey.loader';
 import type { TSurveyDefinition } from '../../../server/surveys/survey.schemas';
 import { buildCaptic250 } from '../../fixtures/captic-250';
+import { answered, figuresOf } from './dashboard-figures';
 
 // As the dashboard asks for them: nothing withheld below the publication threshold.
-const OPTIONS = { base: 'answered' as const, mentions: false, lowBaseBelow: 50, withhold: false };
-const SIZES = ['tpe', 'pme', 'eti', 'ge'];
-
-function figuresOf(definition: TSurveyDefinition, responses: AnsweredResponse[], segmented = false): Figures {
-  const figures = buildFigures(definition, '2011-03', tallyResponses(definition, responses), OPTIONS, 'responses');
-  if (segmented) {
-    const columns = new Map(SIZES.map((id) => [id, buildFigures(definition, '2011-03', tallyResponses(definition, responses.filter((r) => r.answers.company_size === id)), OPTIONS, 'responses')] as const));
-    figures.crosstab = buildCrosstab(definition, 'company_size', columns);
-  }
-  return figures;
-}
+const UNWITHHELD = { options: { withhold: false } };
 
 function csvOf(definition: TSurveyDefinition, figures: Figures, questionId: string): string[][] {
   const view = buildQuestionViews({ definition, figures, lang: 'en', lowBaseBelow: 50, openAnswersHref: () => '' }).find((v): v is QuestionView => v.id === questionId);
@@ -38,11 +27,11 @@ describe('a question’s figures as CSV', () => {
   let sample: AnsweredResponse[];
   before(async () => {
     captic = (await loadSurveyFile('surveys/captic-2011.yaml')).definition;
-    sample = buildCaptic250().map((r, i) => ({ id: String(i).padStart(24, '0'), answers: r.answers }));
+    sample = answered(buildCaptic250().map((r) => r.answers));
   });
 
   it('names the question and its base, then the table with machine values: proportions in full, counts as counts', () => {
-    const figures = figuresOf(captic, sample);
+    const figures = figuresOf(captic, sample, UNWITHHELD);
     const rows = csvOf(captic, figures, 'club_member');
     expect(rows[0]).to.deep.equal(['club_member', "Are you a member of a business club or network (chamber of commerce, employers' federation…)?", 'Base: 250 respondents who were asked and answered. Unweighted.']);
     expect(rows[1]).to.deep.equal(['Answer', 'Count', '%', '95% CI']);
@@ -59,12 +48,12 @@ describe('a question’s figures as CSV', () => {
     const question = planted.pages.flatMap((p) => p.questions).find((q) => q.id === 'club_member');
     if (!question || !('options' in question) || !question.options?.[0]) throw new Error('club_member has no options');
     question.options[0].label = '=HYPERLINK("http://example.test")';
-    const rows = csvOf(planted, figuresOf(planted, sample), 'club_member');
+    const rows = csvOf(planted, figuresOf(planted, sample, UNWITHHELD), 'club_member');
     expect(rows[3]?.[0]).to.equal('\'=HYPERLINK("http://example.test")');
   });
 
   it('puts significance letters in a column of their own after the share they mark', () => {
-    const figures = figuresOf(captic, sample, true);
+    const figures = figuresOf(captic, sample, { by: 'company_size', ...UNWITHHELD });
     // In this sample, Twitter is significantly more used by mid-caps (C) than by columns A and B.
     expect(figures.crosstab?.tests.networks?.markers.twitter?.eti).to.deep.equal(['A', 'B']);
     const rows = csvOf(captic, figures, 'networks');
@@ -79,7 +68,7 @@ describe('a question’s figures as CSV', () => {
 
   it('says when the figures are not for publication, and still gives their shares', () => {
     const four = sample.slice(0, 4);
-    const rows = csvOf(captic, figuresOf(captic, four), 'uses_social');
+    const rows = csvOf(captic, figuresOf(captic, four, UNWITHHELD), 'uses_social');
     expect(rows[0]?.at(-1)).to.equal(NOT_FOR_PUBLICATION);
     const yes = rows.find((r) => r[0] === 'Yes') ?? [];
     expect(Number(yes[2])).to.equal(Number(yes[1]) / 4);

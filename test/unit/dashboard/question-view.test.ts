@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { buildFigures, type BuildOptions } from '../../../server/analysis/figures/build-figures';
-import { addWaveChanges, buildCrosstab } from '../../../server/analysis/figures/comparisons';
-import { computeWeights, tallyResponses, weightingRespondent, type AnsweredResponse } from '../../../server/analysis/figures/figures.service';
+import { addWaveChanges } from '../../../server/analysis/figures/comparisons';
+import { computeWeights, weightingRespondent, type AnsweredResponse } from '../../../server/analysis/figures/figures.service';
 import type { Figures } from '../../../server/analysis/figures/figures.types';
 import type { QuestionView, TableRow } from '../../../server/dashboard/dashboard.types';
 import { buildQuestionViews } from '../../../server/dashboard/question-view';
@@ -9,29 +8,9 @@ import type { TAnswers } from '../../../server/surveys/answers';
 import { loadSurveyFile } from '../../../server/surveys/survey.loader';
 import type { TNumberQuestion, TSurveyDefinition } from '../../../server/surveys/survey.schemas';
 import { buildCaptic250 } from '../../fixtures/captic-250';
+import { answered, figuresOf } from './dashboard-figures';
 
-// The figures here come from the real pipeline (tallies → buildFigures → buildCrosstab /
-// addWaveChanges), put together as figures.service.ts does, so every value a view shows can be
-// compared with the figures the API would give.
-
-const OPTIONS: BuildOptions = { base: 'answered', mentions: false, lowBaseBelow: 50 };
 const NNBSP = '\u202F';
-
-function answered(list: TAnswers[]): AnsweredResponse[] {
-  return list.map((answers, i) => ({ id: String(i).padStart(24, '0'), answers }));
-}
-
-function figuresOf(definition: TSurveyDefinition, responses: AnsweredResponse[], extra: { by?: string; weights?: Map<string, number>; options?: Partial<BuildOptions> } = {}): Figures {
-  const options = { ...OPTIONS, ...extra.options };
-  const figures = buildFigures(definition, '2011-03', tallyResponses(definition, responses, extra.weights), options, 'responses');
-  if (extra.by) {
-    const by = definition.pages.flatMap((p) => p.questions).find((q) => q.id === extra.by);
-    const ids = by && 'options' in by && by.options ? by.options.map((o) => o.id) : [];
-    const columns = new Map(ids.map((id) => [id, buildFigures(definition, '2011-03', tallyResponses(definition, responses.filter((r) => r.answers[extra.by as string] === id), extra.weights), options, 'responses')] as const));
-    figures.crosstab = buildCrosstab(definition, extra.by, columns);
-  }
-  return figures;
-}
 
 function viewsOf(definition: TSurveyDefinition, figures: Figures, lang: 'fr' | 'en' = 'en'): Map<string, QuestionView> {
   const views = buildQuestionViews({ definition, figures, lang, lowBaseBelow: 50, openAnswersHref: (id) => `/open?question=${id}` });
