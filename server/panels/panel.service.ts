@@ -172,6 +172,11 @@ export async function countMembers(surveyId: string, panelId: string): Promise<M
 }
 
 /** The survey's panels, by id, with how many members each has and how many are still mailed. */
+/** A survey's panels, without their counts (a choice of panel needs no pass over the members). */
+export async function listPanelNames(surveyId: string): Promise<Panel[]> {
+  return (await PanelModel.find({ surveyId }).sort({ panelId: 1 }).lean()).map(toPanel);
+}
+
 export async function listPanels(surveyId: string): Promise<PanelSummary[]> {
   const panels = await PanelModel.find({ surveyId }).sort({ panelId: 1 }).lean();
   return Promise.all(

@@ -19,7 +19,7 @@ import { localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates'
 import { createWaveLifecycle, type Schedule, type WaveSettings } from './wave-lifecycle.service';
 import type { Wave } from './wave.service';
 import { parseJsonBody, requireJsonBody } from '../lib/input-errors';
-import { listPanels } from '../panels/panel.service';
+import { listPanelNames } from '../panels/panel.service';
 
 /** The refusals the pages word themselves; the others show the service's message, which names the waves involved. */
 const REFUSALS: Record<string, MessageKey> = {
@@ -229,7 +229,7 @@ export function createWaveConsoleHandlers({ catalog, logger, clock }: AppDepende
     const waveId = String(req.params.waveId);
     const context = staffPageContext(req, waveConsolePath(surveyId, waveId));
     const now = clock.now();
-    const [stored, versions, panels] = await Promise.all([lifecycle.requireWave(surveyId, waveId), listSurveyVersions(survey), listPanels(surveyId)]);
+    const [stored, versions, panels] = await Promise.all([lifecycle.requireWave(surveyId, waveId), listSurveyVersions(survey), listPanelNames(surveyId)]);
     const wave = describeWaveAt(stored, survey, now, context.lang);
     const timeZone = surveyTimeZone(survey);
     res.status(status).render('waves/show', {
