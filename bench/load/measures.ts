@@ -137,7 +137,7 @@ export function summariseNoise(windows: Bench['windows']): NoiseSummary {
 }
 
 /** A run's unexpected answers and failed requests, one line each, named after the run. */
-export function sequenceErrors(label: string, run: SequenceRun): string[] {
+function sequenceErrors(label: string, run: SequenceRun): string[] {
   return [
     ...run.errors.map((e) => `${label}: ${e.count} × ${e.kind} unexpected, e.g. ${e.examples.join('; ')}`),
     ...run.transportFailures.map((f) => `${label}: ${f}`),

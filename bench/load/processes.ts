@@ -223,7 +223,7 @@ export function machineBusyCpuMs(): number {
   return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusKiB(pid: number, field: 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const value = new RegExp(`^${field}:\\s*(\\d+)\\s*kB`, 'm').exec(status)?.[1];
   if (value === undefined) throw new Error(`/proc/${pid}/status has no ${field}`);
@@ -233,9 +233,4 @@ function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 /** Resident memory now, in KiB. */
 export function residentKiB(pid: number): number {
   return statusKiB(pid, 'VmRSS');
-}
-
-/** The highest resident memory since the process started, in KiB (the kernel's own record). */
-export function residentPeakKiB(pid: number): number {
-  return statusKiB(pid, 'VmHWM');
 }

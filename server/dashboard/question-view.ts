@@ -32,7 +32,7 @@ export interface QuestionViewInput {
   openAnswersHref(questionId: string): string;
 }
 
-export function kindOf(type: TQuestion['type']): QuestionKind {
+function kindOf(type: TQuestion['type']): QuestionKind {
   switch (type) {
     case 'single_choice':
     case 'yes_no':
