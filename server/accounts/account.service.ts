@@ -12,6 +12,7 @@ import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-policy';
 import { hashSecretToken, newSecretToken } from './secret-token';
 import { ROLES, UserModel, type Role } from './user.model';
 import type { FirstAdminSetup } from './first-admin';
+import { isDuplicateKey } from '../lib/duplicate-key';
 
 /** How long a one-time link that sets a password stays usable. */
 export const PASSWORD_LINK_HOURS = 72;
@@ -204,7 +205,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       try {
         created = await UserModel.create({ email, name, role, grants });
       } catch (error) {
-        if ((error as { code?: unknown }).code === 11000) throw new ConflictError(`An account for ${email} already exists`, 'account_exists');
+        if (isDuplicateKey(error)) throw new ConflictError(`An account for ${email} already exists`, 'account_exists');
         throw error;
       }
       const { user, passwordLink } = await issuePasswordLink(created._id, now);
@@ -342,7 +343,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       try {
         await mongoose.connection.collection<{ _id: string; at: Date }>('app_state').insertOne({ _id: 'first_admin', at: new Date() });
       } catch (error) {
-        if ((error as { code?: unknown }).code === 11000) throw new ConflictError('An administrator already exists; sign in instead', 'setup_done');
+        if (isDuplicateKey(error)) throw new ConflictError('An administrator already exists; sign in instead', 'setup_done');
         throw error;
       }
       // Setting up signs the admin in: that is their first sign-in.

@@ -9,6 +9,7 @@ import { ResponseModel } from '../responses/response.model';
 import { COUNTED } from '../responses/response.service';
 import { sameCell } from '../waves/quota-cells';
 import { QuotaCounterModel } from './quota-counter.model';
+import { isDuplicateKey } from '../lib/duplicate-key';
 
 export type QuotaCell = Pick<WaveQuota, 'questionId' | 'optionId'>;
 type WaveRef = Pick<Wave, 'surveyId' | 'waveId'>;
@@ -19,8 +20,6 @@ interface StoredCounter {
   count: number;
   limit: number;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The wave's quota cells that these answers fall in. */
 export function cellsOf(wave: Pick<Wave, 'quotas'>, answers: TAnswers): WaveQuota[] {
@@ -63,7 +62,7 @@ export async function ensureCounters(wave: WaveRef, quotas: readonly WaveQuota[]
     try {
       await QuotaCounterModel.updateOne(counterOf(wave, quota), { $set: { limit: quota.limit }, $setOnInsert: { count: counted } }, { upsert: true });
     } catch (error) {
-      if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 }

@@ -22,6 +22,7 @@ import {
   type SendProgressReport,
   type SentInvitations,
 } from './invitation.service';
+import { isDuplicateKey } from '../lib/duplicate-key';
 
 export type SendStatus = 'running' | 'done' | 'failed';
 
@@ -172,7 +173,7 @@ export function createInvitationSends(deps: InvitationDependencies) {
         ...(tookOver ? { tookOver } : {}),
       });
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) throw await alreadyRunning(wave.surveyId, wave.waveId);
+      if (isDuplicateKey(error)) throw await alreadyRunning(wave.surveyId, wave.waveId);
       throw error;
     }
     const send = toSend(created.toObject() as StoredSend, now);

@@ -6,6 +6,7 @@ import { AppError, ConflictError, NotFoundError, TooManyRequestsError, Validatio
 import type { Logger } from './logger';
 import { maskSecretsInUrl } from './request-logging';
 import { negotiateLanguage, translator, type MessageKey } from './i18n/index';
+import { isDuplicateKey } from './duplicate-key';
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new NotFoundError(`No page at ${req.method} ${req.path}`));
@@ -31,7 +32,7 @@ export function normaliseError(error: unknown): AppError {
   if (httpish.code === 'EBADCSRFTOKEN') {
     return new AppError('Invalid or missing CSRF token', 403, 'csrf_invalid');
   }
-  if ((error as { code?: unknown })?.code === 11000) {
+  if (isDuplicateKey(error)) {
     return new ConflictError('A record with the same key already exists', 'duplicate_key');
   }
   const status = httpish.status ?? httpish.statusCode;

@@ -16,6 +16,7 @@ import { CURRENT_WAVE, forgetWaves, listWaves, toWave, type Wave } from './wave.
 import { issuesText } from '../lib/input-errors';
 import { findPanel } from '../panels/panel.service';
 import { invitationsWereSent } from '../invitations/invitation.service';
+import { isDuplicateKey } from '../lib/duplicate-key';
 
 const WAVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -98,7 +99,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
       );
       if (result.matchedCount === 0) throw new ConflictError(`Wave "${wave.waveId}" changed while this was being done; look at it again`, 'wave_changed');
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) {
+      if (isDuplicateKey(error)) {
         const open = (await listWaves(wave.surveyId)).find((w) => w.status === 'open');
         throw new ConflictError(`Wave ${open ? `"${open.waveId}"` : 'another wave'} of survey "${wave.surveyId}" is open; close it first`, 'another_wave_open');
       }
@@ -322,7 +323,7 @@ export function createWaveLifecycle({ catalog, logger, clock }: { catalog: Surve
           createdAt: creationTime(waves[0], clock.now()),
         });
       } catch (error) {
-        if ((error as { code?: unknown }).code === 11000) throw new ConflictError(`Survey "${surveyId}" already has a wave "${waveId}"`, 'wave_exists');
+        if (isDuplicateKey(error)) throw new ConflictError(`Survey "${surveyId}" already has a wave "${waveId}"`, 'wave_exists');
         throw error;
       } finally {
         forgetWaves(surveyId);
