@@ -5,13 +5,13 @@ import type { AppDependencies } from '../lib/app-dependencies';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { negotiateLanguage, translator, type InterfaceLanguage } from '../lib/i18n/index';
 import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
-import { checkFilter } from '../analysis/figures/figures.service';
+import { checkBy, checkFilter } from '../analysis/figures/figures.service';
 import { mayManageSurvey } from '../accounts/permissions';
 import { principalOf } from '../accounts/principal';
 import { localize } from '../surveys/localize';
 import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
-import { findSingleChoiceQuestion, isSingleChoice, type SingleChoiceQuestion } from '../surveys/single-choice';
+import { isSingleChoice, type SingleChoiceQuestion } from '../surveys/single-choice';
 import { waveConsolePath } from '../waves/console-paths';
 import { findWave, listWaves } from '../waves/wave.service';
 import { changedQuery, dashboardSearch, parseDashboardQuery } from './dashboard-query';
@@ -54,11 +54,7 @@ export function createDashboardHandlers(deps: AppDependencies) {
    */
   async function checkSettings(target: DashboardWave, query: TFiguresQuery): Promise<void> {
     if (query.filter) checkFilter(target.definition, query.filter);
-    if (query.by) {
-      if (!findSingleChoiceQuestion(target.definition, query.by)) {
-        throw new ValidationError(`by: "${query.by}" is not a single-choice question of ${target.definition.id}`, undefined, 'invalid_by');
-      }
-    }
+    if (query.by) checkBy(target.definition, query.by);
     if (query.compare) {
       const { surveyId, waveId } = target.wave;
       const compared = await findWave(surveyId, query.compare).catch((error: unknown) => {

@@ -6,12 +6,11 @@ import type { Request, RequestHandler } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { ValidationError } from '../lib/errors';
 import { negotiateLanguage, translator } from '../lib/i18n/index';
-import { checkFilter } from '../analysis/figures/figures.service';
+import { checkBy, checkFilter } from '../analysis/figures/figures.service';
 import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
 import { localize } from '../surveys/localize';
 import type { TLocalizedText, TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
-import { findSingleChoiceQuestion } from '../surveys/single-choice';
 import { surveyTitle } from '../surveys/survey-titles';
 import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { changedQuery, dashboardSearch, parseDashboardQuery } from './dashboard-query';
@@ -31,11 +30,7 @@ function optionalText(req: Request, name: string): string | undefined {
 function segmentQuestionOf(definition: TSurveyDefinition, query: TFiguresQuery) {
   const id = query.by ?? definition.segments?.[0];
   if (id === undefined) return undefined;
-  const question = findSingleChoiceQuestion(definition, id);
-  if (!question) {
-    throw new ValidationError(`by: "${id}" is not a single-choice question of ${definition.id}`, undefined, 'invalid_by');
-  }
-  return question;
+  return checkBy(definition, id);
 }
 
 export function createOpenAnswersHandlers(deps: AppDependencies): { page: RequestHandler } {
