@@ -11,6 +11,7 @@ import { translator, type InterfaceLanguage } from '../lib/i18n/index';
 import { upsertWithRetry } from '../lib/duplicate-key';
 import type { ChartSpec, DashboardHeader } from './dashboard.types';
 import { WaveActivityModel } from './wave-activity.model';
+import { dayIn } from '../waves/wave-dates';
 
 /** How many days the per-day chart goes back, today included. */
 const ACTIVITY_DAYS = 60;
@@ -18,11 +19,6 @@ const ACTIVITY_DAYS = 60;
 interface WaveRef {
   surveyId: string;
   waveId: string;
-}
-
-/** The calendar day of an instant in a zone, as the counters key it ("2026-03-10"). */
-function dayIn(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
 }
 
 /** Counts a complete response into (1) or out of (−1) its wave's activity. */

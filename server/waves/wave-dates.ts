@@ -25,7 +25,7 @@ export function endOfDay(isoDate: string, timeZone: string): Date {
 }
 
 /** The day an instant falls on in a zone, as YYYY-MM-DD. */
-function dayIn(instant: Date, timeZone: string): string {
+export function dayIn(instant: Date, timeZone: string): string {
   return DateTime.fromJSDate(instant, { zone: timeZone }).toISODate() ?? '';
 }
 
