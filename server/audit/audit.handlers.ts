@@ -11,6 +11,7 @@ import { staffPageContext } from '../console/page-context';
 import { surveyTitles } from '../surveys/survey-titles';
 import { guardCell } from '../exports/formula-guard';
 import { AUDIT_ACTIONS, formatAuditCursor, parseAuditCursor, readAuditPage, type AuditAction, type AuditFilter, type StoredAuditEvent } from './audit.service';
+import { CSV_FILE_OPTIONS } from '../exports/csv-format';
 
 const PAGE_SIZE = 50;
 /** Rows the CSV reads per query: large enough to be quick, small enough to stay out of memory. */
@@ -145,7 +146,7 @@ export function createAuditHandlers({ catalog }: AppDependencies) {
     res.type('text/csv; charset=utf-8');
     // Who signed in from where is personal data: no shared cache may keep a copy.
     res.set('Cache-Control', 'no-store');
-    await pipeline(Readable.from(records()), stringify({ bom: true, record_delimiter: 'windows' }), res);
+    await pipeline(Readable.from(records()), stringify(CSV_FILE_OPTIONS), res);
   };
 
   return { showTrail, exportCsv };

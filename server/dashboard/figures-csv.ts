@@ -13,6 +13,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { guardCell } from '../exports/formula-guard';
 import type { QuestionView, TableCell } from './dashboard.types';
+import { CSV_FILE_OPTIONS } from '../exports/csv-format';
 
 /** Written in the first line of a question whose figures are below the publication threshold. */
 export const NOT_FOR_PUBLICATION = 'not_for_publication';
@@ -40,6 +41,6 @@ export function questionFiguresCsv(view: QuestionView): string {
   ];
   return stringify(
     records.map((record) => record.map(guardCell)),
-    { bom: true, record_delimiter: 'windows' },
+    CSV_FILE_OPTIONS,
   );
 }

@@ -17,6 +17,7 @@ import { buildCodebook, codebookHeader, codebookRows, guardCodebookRow, type Cod
 import { exportColumns, type ExportColumn } from './export-columns';
 import { guardCell } from './formula-guard';
 import { buildResponseRow, csvRecord, type Cell, type RowOptions } from './response-row';
+import { CSV_FILE_OPTIONS } from './csv-format';
 
 export interface ExportTarget {
   surveyId: string;
@@ -140,8 +141,7 @@ async function* responseRecords(target: ExportTarget, options: RowOptions): Asyn
 }
 
 function csvWriter(): ReturnType<typeof stringify> {
-  // The BOM tells Excel the file is UTF-8; CRLF is RFC 4180's record separator.
-  return stringify({ bom: true, record_delimiter: 'windows' });
+  return stringify(CSV_FILE_OPTIONS);
 }
 
 /** Streams the responses CSV: a header of column names, then one row per complete response. */
