@@ -5,11 +5,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { systemClock } from '../lib/clock';
-import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, printColumns, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { CommandRefusal, EXIT_FAILED, EXIT_OK, parseCommandArgs, printColumns, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
-import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
-import { setUpSurveyCli } from '../surveys/survey-cli-setup';
+import { createSurveyCatalog } from '../surveys/survey.catalog';
+import { withSurveyDatabase } from '../surveys/survey-cli-setup';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { createPanel, listPanels } from './panel.service';
 import { createPanelImports, type ImportReport } from './panel-import.service';
@@ -202,11 +202,7 @@ async function run(args: Args, survey: LoadedSurvey, surveys: LoadedSurvey[], lo
 async function main(argv: string[]): Promise<number> {
   const args = readCommandLine(argv, readArgs, USAGE);
   if (typeof args === 'number') return args;
-  const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
-  return withDatabase(config, logger, async () => {
-    await registerSurvey(survey, logger);
-    return run(args, survey, surveys, logger);
-  });
+  return withSurveyDatabase(args.survey, ({ survey, surveys, logger }) => run(args, survey, surveys, logger));
 }
 
 await runCommand(main);

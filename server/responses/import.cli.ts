@@ -4,14 +4,14 @@
 // records, records already imported, nothing new), 2 wrong usage.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
+import { createSurveyCatalog } from '../surveys/survey.catalog';
 import { followResponseChanges } from '../response-followers';
 import { recordAudit } from '../audit/audit.service';
 import type { Logger } from '../lib/logger';
-import { setUpSurveyCli } from '../surveys/survey-cli-setup';
+import { withSurveyDatabase } from '../surveys/survey-cli-setup';
 import { CURRENT_WAVE } from '../waves/wave.service';
 import { formatLineProblem, ImportFileError, importResponses, type DuplicateRecord, type ImportFormat, type ImportReport } from './import.service';
-import { EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { EXIT_FAILED, EXIT_OK, parseCommandArgs, readCommandLine, runCommand, UsageError } from '../lib/command-line';
 
 const USAGE = `Usage: npm run responses:import -- --survey ID [--wave WAVE] [--skip-invalid] [--skip-duplicates] [--dry-run] [--format jsonl|csv] FILE
 
@@ -213,13 +213,10 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_FAILED;
   }
 
-  const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
-
   try {
-    return await withDatabase(config, logger, async () => {
-      // As boot does: record this definition version (exports and codebooks look it up by
-      // fingerprint) and seed the survey's waves on a fresh database.
-      await registerSurvey(survey);
+    // As boot does, the definition version is recorded (exports and codebooks look it up by
+    // fingerprint) and a fresh database gets the survey's waves.
+    return await withSurveyDatabase(args.survey, async ({ survey, surveys, logger }) => {
       // Imported responses move the live counters and quota counts exactly as web responses do.
       followResponseChanges(createSurveyCatalog(surveys));
       const { wave, format, skipInvalid, skipDuplicates, dryRun } = args;

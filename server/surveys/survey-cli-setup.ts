@@ -1,9 +1,11 @@
 // What every command-line tool that works on one survey does first: read the settings, load and
-// check the survey definitions, find the survey. A problem is a CommandRefusal whose message is
-// meant for the terminal, as is.
+// check the survey definitions, find the survey; and, for those that change it, open the database
+// and register the survey as boot does. A problem is a CommandRefusal whose message is meant for
+// the terminal, as is.
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
-import { CommandRefusal, commandSetup } from '../lib/command-line';
+import { CommandRefusal, commandSetup, withDatabase } from '../lib/command-line';
+import { registerSurvey } from './survey.catalog';
 import { loadSurveyDirectory, SurveyDefinitionError, type LoadedSurvey } from './survey.loader';
 
 export interface SurveyCliSetup {
@@ -28,4 +30,17 @@ export async function setUpSurveyCli(surveyId: string): Promise<SurveyCliSetup> 
     throw new CommandRefusal(`Unknown survey "${surveyId}". Surveys in ${config.surveysDir}: ${surveys.map((s) => s.definition.id).join(', ') || 'none'}.`);
   }
   return { config, surveys, survey, logger };
+}
+
+/**
+ * Sets the survey up (setUpSurveyCli), opens the database and, as boot does, records the file's
+ * definition version and seeds a fresh database's waves, then runs `work`; the database is closed
+ * after it, whatever happens.
+ */
+export async function withSurveyDatabase<T>(surveyId: string, work: (setup: SurveyCliSetup) => Promise<T>): Promise<T> {
+  const setup = await setUpSurveyCli(surveyId);
+  return withDatabase(setup.config, setup.logger, async () => {
+    await registerSurvey(setup.survey, setup.logger);
+    return work(setup);
+  });
 }

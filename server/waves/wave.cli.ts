@@ -2,11 +2,11 @@
 // with the same use cases, rules and audit trail as the console (wave-lifecycle.service.ts).
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
 import { systemClock } from '../lib/clock';
-import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
-import { createSurveyCatalog, registerSurvey } from '../surveys/survey.catalog';
-import { setUpSurveyCli } from '../surveys/survey-cli-setup';
+import { createSurveyCatalog } from '../surveys/survey.catalog';
+import { withSurveyDatabase } from '../surveys/survey-cli-setup';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { waveOverviews } from '../console/wave-overview.service';
 import { formatInZone, localDateTime, parseLocalDateTime, surveyTimeZone } from './wave-dates';
@@ -180,13 +180,8 @@ async function main(argv: string[]): Promise<number> {
   const args = readCommandLine(argv, readArgs, USAGE);
   if (typeof args === 'number') return args;
 
-  const { config, surveys, survey, logger } = await setUpSurveyCli(args.survey);
   try {
-    await withDatabase(config, logger, async () => {
-      // As boot does: the file's version is recorded, and a fresh database gets the seeded waves.
-      await registerSurvey(survey, logger);
-      await run(args, survey, surveys, logger);
-    });
+    await withSurveyDatabase(args.survey, ({ survey, surveys, logger }) => run(args, survey, surveys, logger));
     return EXIT_OK;
   } catch (error) {
     // A wrong date given to schedule is known only once the survey's zone is: still a usage mistake.
