@@ -10,7 +10,7 @@ import { accountStatus, formatUtcMinute } from './account-display';
 import { passwordLinkUrl } from './password-link';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { ROLES } from './user.model';
-import { CommandRefusal, commandSetup, EXIT_OK, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
+import { CommandRefusal, commandSetup, EXIT_OK, parseCommandArgs, printColumns, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError, withDatabase } from '../lib/command-line';
 
 const USAGE = `Usage:
   npm run user:create -- --email EMAIL --role ${ROLES.join('|')} [--name NAME] [--grant SURVEY_ID ...]
@@ -84,10 +84,6 @@ async function surveyIdsFor(config: Config, grants: string[]): Promise<string[]>
   }
 }
 
-function pad(cells: string[], widths: number[]): string {
-  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-}
-
 function printTable(accounts: Account[]): void {
   if (accounts.length === 0) {
     console.log('No account yet.');
@@ -102,8 +98,7 @@ function printTable(accounts: Account[]): void {
     formatUtcMinute(account.lastSignInAt) ?? 'never',
     account.role === 'admin' ? '(all)' : account.grants.join(',') || '-',
   ]);
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  for (const row of [header, ...rows]) console.log(pad(row, widths));
+  printColumns([header, ...rows]);
 }
 
 /** The link points where people reach the app, as boot announces it. */

@@ -2,7 +2,7 @@
 // with the same use cases, rules and audit trail as the console (wave-lifecycle.service.ts).
 // Exit codes: 0 done, 1 refused (nothing changed), 2 wrong usage.
 import { systemClock } from '../lib/clock';
-import { EXIT_OK, EXIT_USAGE, parseCommandArgs, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError } from '../lib/command-line';
+import { EXIT_OK, EXIT_USAGE, parseCommandArgs, printColumns, readCommandLine, readSubcommand, refuseStrayOptions, runCommand, UsageError } from '../lib/command-line';
 import type { Logger } from '../lib/logger';
 import type { AuditActor } from '../audit/audit.service';
 import { createSurveyCatalog } from '../surveys/survey.catalog';
@@ -101,10 +101,6 @@ function scheduleOf(values: Args['values'], timeZone: string): Schedule {
   return { ...(opensAt !== undefined ? { opensAt } : {}), ...(closesAt !== undefined ? { closesAt } : {}), ...(graceMinutes !== undefined ? { graceMinutes } : {}) };
 }
 
-function pad(cells: string[], widths: number[]): string {
-  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-}
-
 async function printList(survey: LoadedSurvey, now: Date, json: boolean): Promise<void> {
   const timeZone = surveyTimeZone(survey);
   const waves = await waveOverviews(survey, now, 'en');
@@ -119,8 +115,7 @@ async function printList(survey: LoadedSurvey, now: Date, json: boolean): Promis
   const local = (instant: Date | undefined) => (instant ? localDateTime(instant, timeZone).replace('T', ' ') : '-');
   const header = ['WAVE', 'STATUS', 'PHASE', `OPENS (${timeZone})`, `CLOSES (${timeZone})`, 'COMPLETES', 'TARGET'];
   const rows = waves.map((wave) => [wave.waveId, wave.status, wave.phase, local(wave.opensAt), local(wave.closesAt), String(wave.counts.complete), wave.targetSample === undefined ? '-' : String(wave.targetSample)]);
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  for (const row of [header, ...rows]) console.log(pad(row, widths));
+  printColumns([header, ...rows]);
 }
 
 function describeDates(wave: Wave, timeZone: string): string {
