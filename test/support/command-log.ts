@@ -191,6 +191,28 @@ export async function explainQuery(query: RecordedQuery): Promise<QueryExecution
   };
 }
 
+/** Builds the indexes the models declare, as boot's autoIndex does, for a test that seeds data itself. */
+export async function buildDeclaredIndexes(): Promise<void> {
+  await Promise.all(Object.values(mongoose.connection.models).map((model) => model.createIndexes()));
+}
+
+export interface LookupCheck extends QueryExecution {
+  /** The larger of the keys and the documents it examined. */
+  examined: number;
+  /** Its plan reads a whole collection. */
+  scans: boolean;
+  /** An index lookup: no collection scan, and at most `maxExamined` examined. */
+  isLookup: boolean;
+}
+
+/** Explains a recorded query and says whether it is an index lookup that examines at most `maxExamined`. */
+export async function checkLookup(query: RecordedQuery, maxExamined: number): Promise<LookupCheck> {
+  const run = await explainQuery(query);
+  const examined = Math.max(run.docsExamined, run.keysExamined);
+  const scans = run.stages.includes('COLLSCAN');
+  return { ...run, examined, scans, isLookup: !scans && examined <= maxExamined };
+}
+
 /** Turns the server's `notablescan` on or off; answers the previous value. */
 export async function setNoTableScan(enabled: boolean): Promise<boolean> {
   const db = mongoose.connection.db;
