@@ -1,17 +1,17 @@
 // The published-style report of a wave: the definition's statements with live figures, a table
 // and a chart per question, and the methodology box.
-import type { LoadedSurvey } from '../../surveys/survey.loader';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import { wordedItemsOf } from '../../surveys/versions/definition-diff';
 import { localize } from '../../surveys/localize';
-import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave } from '../../waves/wave.service';
 import { countInvitations } from '../../invitations/invitation.service';
 import { fieldDatesOf, surveyTimeZone } from '../../waves/wave-dates';
-import { formatDecimal, formatInterval, formatPercent, formatPoints, formatPValue, isSuppressed } from '../format/index';
+import { formatDecimal, formatInterval, formatPercent, formatPoints, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
 import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
+import { pct } from './report-cells';
+import { crosstabSection, type CrosstabSection } from './crosstab-section';
 import { basePoliciesUsed, renderStatements, type RenderedStatement, type ReportLanguage } from './statements';
 
 export interface ReportRow {
@@ -39,11 +39,7 @@ export interface ReportQuestion {
   dontKnow?: number;
   chart?: { labels: string[]; values: number[]; title: string };
   /** With a segment question: column percentages, column bases and significance letters. */
-  crosstab?: {
-    columns: Array<{ id: string; label: string; letter: string; base: number; lowBase: boolean }>;
-    rows: Array<{ label: string; cells: Array<{ percent: string; markers: string }> }>;
-    chiSquare?: { pValue: string; significant: boolean };
-  };
+  crosstab?: CrosstabSection;
   /** Compared with another wave across a change of wording: what was reworded; nothing is compared. */
   seriesBreak?: { question: boolean; options: string[] };
 }
@@ -91,9 +87,6 @@ export interface ReportRequest {
   compare?: string;
 }
 
-function pct(figure: { proportion: number | null } | undefined, lang: ReportLanguage, decimals = 0): string {
-  return figure && figure.proportion !== null ? formatPercent(figure.proportion, { locale: lang, decimals }) : '—';
-}
 
 function interval(figure: OptionFigure | undefined, lang: ReportLanguage): string {
   return figure?.ci95 ? formatInterval(figure.ci95, lang) : '—';
@@ -189,36 +182,6 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
     section.chart = { title: text, labels: section.rows.map((r) => r.label), values: section.rows.map((r) => (r.proportion ?? 0) * 100) };
   }
   return section;
-}
-
-function crosstabSection(question: TQuestion, figures: Figures, definition: LoadedSurvey['definition'], lang: ReportLanguage): ReportQuestion['crosstab'] {
-  const crosstab = figures.crosstab;
-  if (!crosstab || !('options' in question) || !question.options || question.type === 'ranking' || question.id === crosstab.question) return undefined;
-  const source = definition.languages[0] ?? lang;
-  const byOptions = findSingleChoiceQuestion(definition, crosstab.question)?.options ?? [];
-  const columns = Object.entries(crosstab.columns).map(([id, column]) => {
-    const option = byOptions.find((o) => o.id === id);
-    const figures = column.questions[question.id];
-    return {
-      id,
-      label: option ? localize(option.label, lang, source) : id,
-      letter: column.letter,
-      base: figures?.base.n ?? 0,
-      lowBase: (figures?.flags.length ?? 0) > 0,
-    };
-  });
-  const test = crosstab.tests[question.id];
-  return {
-    columns,
-    rows: question.options.map((option) => ({
-      label: localize(option.label, lang, source),
-      cells: columns.map((column) => ({
-        percent: pct(crosstab.columns[column.id]?.questions[question.id]?.options?.[option.id], lang),
-        markers: (test?.markers[option.id]?.[column.id] ?? []).join(''),
-      })),
-    })),
-    ...(test?.chiSquare ? { chiSquare: { pValue: formatPValue(test.chiSquare.pValue, lang), significant: test.chiSquare.significant } } : {}),
-  };
 }
 
 export function createReportService(catalog: SurveyCatalog, figuresService: FiguresService, lowBaseBelow: number) {
