@@ -22,6 +22,12 @@ const responseSchema = new Schema(
     screenedOut: { type: Schema.Types.Mixed },
     /** An imported record's identity (its response_id or external_id, or a hash of its content). */
     importKey: { type: String },
+    /**
+     * The design weight (a positive number): the inverse of the respondent's selection probability,
+     * from an import's `weight` or their panel member's. Absent means 1. Calibration (post-
+     * stratification, raking) starts from it (docs/design-weights.md).
+     */
+    weight: { type: Number },
     answers: { type: Schema.Types.Mixed, default: {} },
     otherTexts: { type: Schema.Types.Mixed, default: {} },
     language: { type: String, required: true },

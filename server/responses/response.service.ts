@@ -241,14 +241,15 @@ export async function* streamCompleteResponses(surveyId: string, waveId: string)
 }
 
 /** Only the answers of a wave's complete responses: what the figures need, and no more. */
-export async function* streamCompleteAnswers(surveyId: string, waveId: string): AsyncGenerator<{ id: string; answers: TAnswers }> {
-  const cursor = ResponseModel.find(countedComplete(surveyId, waveId), { answers: 1 })
+/** Every counted complete response of a wave, with its design weight (1 when it has none). */
+export async function* streamCompleteAnswers(surveyId: string, waveId: string): AsyncGenerator<{ id: string; answers: TAnswers; weight: number }> {
+  const cursor = ResponseModel.find(countedComplete(surveyId, waveId), { answers: 1, weight: 1 })
     .sort({ _id: 1 })
-    .lean<Array<{ _id: mongoose.Types.ObjectId; answers?: TAnswers }>>()
+    .lean<Array<{ _id: mongoose.Types.ObjectId; answers?: TAnswers; weight?: number }>>()
     .cursor({ batchSize: 1000 });
   for await (const doc of cursor) {
-    const record = doc as unknown as { _id: mongoose.Types.ObjectId; answers?: TAnswers };
-    yield { id: record._id.toHexString(), answers: record.answers ?? {} };
+    const record = doc as unknown as { _id: mongoose.Types.ObjectId; answers?: TAnswers; weight?: number };
+    yield { id: record._id.toHexString(), answers: record.answers ?? {}, weight: record.weight ?? 1 };
   }
 }
 

@@ -14,15 +14,32 @@ export interface FigureBase {
   policy: BasePolicyName;
 }
 
+/** A change since an earlier wave (`compare=<wave>`), with the test that judged it. */
+export interface WaveChange {
+  previous: number | null;
+  difference: number;
+  /** The test statistic: z for shares (pooled two-proportion test), t for means (Welch). */
+  z: number;
+  pValue: number;
+  significant: boolean;
+  /** Welch's degrees of freedom, for a change of mean. */
+  df?: number;
+}
+
 export interface OptionFigure {
   count: number;
   weightedCount: number;
   proportion: number | null;
   ci95: [number, number] | null;
+  /**
+   * Standard error of the proportion: weighted, linearized on the design (Taylor, as R's survey
+   * package computes it); unweighted, √(p(1−p)/n). Absent when the proportion is withheld.
+   */
+  se?: number;
   /** Multi-select only: share of all mentions, on request (`mentions=1`). */
   shareOfMentions?: number | null;
   /** With `compare=<wave>`: the change since that wave, with a pooled two-proportion z-test. */
-  change?: { previous: number | null; difference: number; z: number; pValue: number; significant: boolean };
+  change?: WaveChange;
 }
 
 export interface BoxFigure {
@@ -30,6 +47,10 @@ export interface BoxFigure {
   weightedCount: number;
   proportion: number | null;
   ci95: [number, number] | null;
+  /** As OptionFigure.se. */
+  se?: number;
+  /** With `compare=<wave>`: the change of this top-2 or bottom-2 box since that wave. */
+  change?: WaveChange;
 }
 
 /** One bin of a number's histogram: `from` = `to` for one value, else [from, to), the last [from, to]. */
@@ -46,6 +67,11 @@ export interface ScaleFigures {
   dontKnow?: { count: number; weightedCount: number };
   mean?: number | null;
   sd?: number | null;
+  /** Standard error of the mean (linearized on the design when weighted) and its 95% interval. */
+  meanSe?: number | null;
+  meanCi95?: [number, number] | null;
+  /** With `compare=<wave>`: the change of the mean since that wave (Welch's t-test). */
+  meanChange?: WaveChange;
   top2?: BoxFigure;
   bottom2?: BoxFigure;
   flags: BaseFlag[];
