@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import { calibrateCells, cellKeyOf } from '../../../../server/analysis/design/calibrate-cells';
+import type { TWeightingConfig } from '../../../../server/analysis/figures/figures.schemas';
+import { postStratify } from '../../../../server/analysis/weighting/post-stratify';
+import { rake } from '../../../../server/analysis/weighting/rake';
+import { WeightingError } from '../../../../server/analysis/weighting/weighting.errors';
+import type { WeightingResult } from '../../../../server/analysis/weighting/weighting.types';
+import { seededRandom } from '../../../support/seeded-random';
+import { expectClose } from '../expect-close';
+import { buildCellTallies, type TestRespondent } from './cell-tallies';
+
+const VARIABLES = ['company_size', 'region', 'role'];
+const TARGETS = {
+  company_size: { tpe: 60, pme: 18, eti: 10, ge: 12 },
+  region: { north: 30, south: 45, east: 25 },
+  role: { manager: 40, other: 60 },
+};
+
+function pick<T>(random: () => number, items: readonly T[], shares: readonly number[]): T {
+  let u = random();
+  for (let i = 0; i < items.length - 1; i += 1) {
+    u -= shares[i] ?? 0;
+    if (u < 0) return items[i] as T;
+  }
+  return items[items.length - 1] as T;
+}
+
+/** Seeded respondents whose sample shares are off the targets, some with an unanswered variable. */
+function makeRespondents(seed: number, n: number, missingRate: number, withDesignWeights: boolean): TestRespondent[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const values: Record<string, string | undefined> = {
+      company_size: pick(random, ['tpe', 'pme', 'eti', 'ge'], [0.4, 0.3, 0.2, 0.1]),
+      region: random() < missingRate ? undefined : pick(random, ['north', 'south', 'east'], [0.5, 0.3, 0.2]),
+      role: pick(random, ['manager', 'other'], [0.6, 0.4]),
+    };
+    return { id: `r${i + 1}`, values, ...(withDesignWeights ? { weight: 0.5 + 3 * random() } : {}) };
+  });
+}
+
+const RAKE: TWeightingConfig = { method: 'rake', targets: TARGETS };
+
+function expectSameAsUnitLevel(respondents: readonly TestRespondent[], config: TWeightingConfig, unit: WeightingResult): void {
+  for (const perRespondent of [true, false]) {
+    const cells = buildCellTallies(respondents, VARIABLES, perRespondent);
+    const { factors, summary } = calibrateCells(cells, config);
+    for (const respondent of respondents) {
+      const key = perRespondent ? respondent.id : cellKeyOf(respondent.values, VARIABLES);
+      expectClose(factors.get(key), unit.weights.get(respondent.id) ?? Number.NaN, 1e-12);
+    }
+    // The anesrake rule stops once an iteration no longer shrinks the change by 1%, which happens
+    // at the rounding floor (changes of 1e-13): there, summing per cell instead of per respondent
+    // can stop a few iterations earlier or later, with the same factors to 1e-12.
+    expect(summary.iterations).to.be.closeTo(unit.iterations, 2 + unit.iterations / 10);
+    expect(summary.converged).to.equal(unit.converged);
+    expectClose(summary.designEffect, unit.designEffect, 1e-12);
+    expectClose(summary.effectiveN, unit.nEff, 1e-12);
+    expectClose(summary.minWeight, Math.min(...unit.weights.values()), 1e-12);
+    expectClose(summary.maxWeight, Math.max(...unit.weights.values()), 1e-12);
+    expect(summary.maxMarginGap).to.be.closeTo(unit.maxMarginGap, 1e-9);
+  }
+}
+
+describe('analysis/design: calibration on weighting cells', () => {
+  const sample = makeRespondents(14, 200, 0, false);
+  const withGaps = makeRespondents(41, 200, 0.1, false);
+
+  it('keys a cell by its values whatever the order of the variables, an unanswered one apart', () => {
+    expect(cellKeyOf({ a: 'x', b: 'y' }, ['a', 'b'])).to.equal(cellKeyOf({ b: 'y', a: 'x' }, ['b', 'a']));
+    expect(cellKeyOf({ a: 'x' }, ['a', 'b'])).to.not.equal(cellKeyOf({ a: 'x', b: 'null' }, ['a', 'b']));
+  });
+
+  it('rakes to the unit-level weights (anesrake rule, default cap) with one cell per respondent and with grouped cells', () => {
+    expectSameAsUnitLevel(sample, RAKE, rake(sample, TARGETS));
+  });
+
+  it('applies the cap as the unit-level raking does', () => {
+    expectSameAsUnitLevel(sample, { ...RAKE, cap: 2 }, rake(sample, TARGETS, { cap: 2 }));
+  });
+
+  it('leaves an unanswered variable out of its step, as the unit-level raking does', () => {
+    expectSameAsUnitLevel(withGaps, RAKE, rake(withGaps, TARGETS));
+    expectSameAsUnitLevel(withGaps, { ...RAKE, convergence: 0.2 }, rake(withGaps, TARGETS, { convergence: 0.2 }));
+  });
+
+  it('post-stratifies on the first variable as the unit-level code does, unknowns keeping their weight, with and without a cap', () => {
+    const config: TWeightingConfig = { method: 'poststratify', targets: { region: TARGETS.region, role: TARGETS.role } };
+    expectSameAsUnitLevel(withGaps, config, postStratify(withGaps, 'region', TARGETS.region));
+    expectSameAsUnitLevel(withGaps, { ...config, cap: 1.2 }, postStratify(withGaps, 'region', TARGETS.region, { cap: 1.2 }));
+  });
+
+  it('starts from the design weights: the weighted margins g·d reach the targets, and g ignores a constant d', () => {
+    const weighted = makeRespondents(7, 200, 0.1, true);
+    const cells = buildCellTallies(weighted, VARIABLES);
+    const { factors, summary } = calibrateCells(cells, RAKE);
+    expect(summary.converged).to.equal(true);
+    expect(summary.maxMarginGap).to.be.below(1e-6);
+    const totals = new Map<string, number>();
+    let known = 0;
+    let all = 0;
+    for (const respondent of weighted) {
+      const w = (factors.get(cellKeyOf(respondent.values, VARIABLES)) ?? 0) * (respondent.weight ?? 1);
+      all += w;
+      if (respondent.values.region === undefined) continue;
+      totals.set(respondent.values.region, (totals.get(respondent.values.region) ?? 0) + w);
+      known += w;
+    }
+    expectClose(all / weighted.length, 1, 1e-12);
+    expectClose((100 * (totals.get('south') ?? 0)) / known, 45, 1e-6);
+
+    const doubled = buildCellTallies(sample.map((r) => ({ ...r, weight: 2 })), VARIABLES);
+    const unit = rake(sample, TARGETS);
+    const { factors: doubledFactors } = calibrateCells(doubled, RAKE);
+    // Weights g·d of mean 1: g = unit weight / 2.
+    for (const respondent of sample) expectClose(doubledFactors.get(cellKeyOf(respondent.values, VARIABLES)), (unit.weights.get(respondent.id) ?? 0) / 2, 1e-12);
+  });
+
+  it('bounds the calibration factor, relative to its Σd-weighted mean, by the cap', () => {
+    const weighted = makeRespondents(8, 200, 0, true);
+    const { summary } = calibrateCells(buildCellTallies(weighted, VARIABLES), { ...RAKE, cap: 1.6 });
+    expect(summary.maxWeight).to.be.at.most(1.6 + 1e-12);
+    expectClose(summary.maxWeight, 1.6, 1e-12);
+  });
+
+  it('refuses what the unit-level weighting refuses, naming the cell’s respondents', () => {
+    const cells = buildCellTallies(sample, VARIABLES);
+    expect(() => calibrateCells(cells, { ...RAKE, targets: { ...TARGETS, role: { manager: 100 } } }))
+      .to.throw(WeightingError, /^\d+ respondent\(s\) have "role" = "other", which has no target \(targets: manager\)/)
+      .with.property('code', 'unknown_category');
+    expect(() => calibrateCells(cells, { ...RAKE, targets: { ...TARGETS, region: { north: 30, south: 40, east: 25, west: 5 } } }))
+      .to.throw(WeightingError, /No respondent has "region" = "west"/)
+      .with.property('code', 'empty_target_category');
+    const ges = sample.filter((r) => r.values.company_size === 'ge').length;
+    expect(() => calibrateCells(cells, { ...RAKE, targets: { ...TARGETS, company_size: { tpe: 60, pme: 28, eti: 12, ge: 0 } } }))
+      .to.throw(WeightingError, new RegExp(`has a target of 0% but ${ges} respondent\\(s\\)`))
+      .with.property('code', 'zero_target_with_respondents');
+    expect(() => calibrateCells(cells, { ...RAKE, maxIterations: 2 })).to.throw(WeightingError, /did not converge within 2 iterations/).with.property('code', 'not_converged');
+    expect(() => calibrateCells(cells, { ...RAKE, cap: 1 })).to.throw(WeightingError).with.property('code', 'invalid_option');
+    expect(() => calibrateCells(new Map(), RAKE)).to.throw(WeightingError).with.property('code', 'no_respondents');
+  });
+});
