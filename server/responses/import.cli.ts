@@ -18,6 +18,7 @@ const USAGE = `Usage: npm run responses:import -- --survey ID [--wave WAVE] [--s
 Imports complete responses into a wave (default: the current one; a closed wave takes imports,
 e.g. historical data). FILE is JSON Lines (.jsonl, .ndjson) or CSV (.csv) with the columns of the
 CSV export. Each record is imported once: by its external_id, else its response_id, else its content.
+A "weight" field or column gives each record its design weight: every record has one, or none.
 
   --survey ID         survey id, e.g. captic_2011 (required)
   --wave WAVE         wave id, e.g. 2011-03, or "current" (default)
@@ -167,7 +168,7 @@ function printReport(args: Args, report: ImportReport): number {
     console.error(`Nothing imported: ${refused ?? 'the file was refused.'}`);
     return EXIT_FAILED;
   }
-  console.log(`Imported ${plural(report.imported, 'response')} into ${where} (definition ${report.fingerprint}).`);
+  console.log(`Imported ${plural(report.imported, 'response')}${report.weighted ? ' with their design weights' : ''} into ${where} (definition ${report.fingerprint}).`);
   if (report.wavePhase !== 'open') {
     console.log(`Wave ${report.waveId} is ${report.wavePhase}: imports go in (historical data, paper questionnaires), respondents still cannot answer it.`);
   }
@@ -193,6 +194,7 @@ async function auditImport(args: Args, report: ImportReport, logger: Logger): Pr
         file: basename(args.file),
         format: report.format,
         fingerprint: report.fingerprint,
+        weighted: report.weighted,
         skippedInvalid: report.skippedLines.length,
         skippedDuplicates: report.duplicates.length,
       },

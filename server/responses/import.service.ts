@@ -24,6 +24,7 @@ import { restoreGuardedText } from '../exports/formula-guard';
 import { recordCompletion } from './completion-hooks';
 import { ensureCounters } from '../fieldwork/quotas';
 import { ErasedImportKeyModel } from './erased-import-key.model';
+import { readDesignWeight } from './import-weight';
 import { ResponseModel } from './response.model';
 import { toStoredResponse, type ResponseRecord } from './response.service';
 
@@ -88,6 +89,8 @@ export interface ImportReport {
   valid: number;
   /** Valid records neither stored before nor repeated in the file: what an import adds. */
   fresh: number;
+  /** The records carry design weights (every one does, or the file is refused). */
+  weighted: boolean;
   imported: number;
   problems: LineProblem[];
   /** Valid records already stored, repeated in the file, or erased, in line order. */
@@ -133,12 +136,14 @@ interface RawResponse {
   completedAt?: unknown;
   responseId?: unknown;
   externalId?: unknown;
+  /** The design weight as the file gives it (docs/design-weights.md). */
+  weight?: unknown;
   /** How the file names the fields, for messages: jsonl says completedAt, CSV completed_at. */
   names: FieldNames;
   problems: LineProblem[];
 }
 
-type FieldNames = Record<'language' | 'startedAt' | 'completedAt' | 'responseId' | 'externalId', string>;
+type FieldNames = Record<'language' | 'startedAt' | 'completedAt' | 'responseId' | 'externalId' | 'weight', string>;
 
 /** A response as the importer writes it: always complete, from an import, with its key. */
 type ImportedDocument = ResponseRecord & {
@@ -148,6 +153,8 @@ type ImportedDocument = ResponseRecord & {
   otherTexts: TOtherTexts;
   completedAt: Date;
   importKey: string;
+  /** Absent when the file gives none: the figures count the response at 1. */
+  weight?: number;
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -161,14 +168,16 @@ function decode(content: Buffer | string): string {
 
 // ---------------------------------------------------------------------------------------------
 // JSON Lines: one object per line, either { answers, otherTexts?, language?, startedAt?,
-// completedAt?, response_id?, external_id? } or the answers object itself (with
-// "<question>--other" keys for other texts, and the two ids under their own names).
+// completedAt?, response_id?, external_id?, weight? } or the answers object itself (with
+// "<question>--other" keys for other texts, and the two ids and the weight under their own names).
 // ---------------------------------------------------------------------------------------------
 
 /** The ids keep the spelling of the CSV columns, so one name means one thing in both formats. */
 const ID_FIELDS = { responseId: 'response_id', externalId: 'external_id' } as const;
-const ENVELOPE_KEYS = new Set(['answers', 'otherTexts', 'language', 'startedAt', 'completedAt', ID_FIELDS.responseId, ID_FIELDS.externalId]);
-const JSONL_NAMES: FieldNames = { language: 'language', startedAt: 'startedAt', completedAt: 'completedAt', ...ID_FIELDS };
+/** The design weight: `weight` in both formats, beside the record's answers, never among them. */
+const WEIGHT_FIELD = 'weight';
+const ENVELOPE_KEYS = new Set(['answers', 'otherTexts', 'language', 'startedAt', 'completedAt', ID_FIELDS.responseId, ID_FIELDS.externalId, WEIGHT_FIELD]);
+const JSONL_NAMES: FieldNames = { language: 'language', startedAt: 'startedAt', completedAt: 'completedAt', ...ID_FIELDS, weight: WEIGHT_FIELD };
 
 function readJsonLine(source: string, line: number): RawResponse {
   const raw: RawResponse = { line, answers: {}, otherTexts: {}, names: JSONL_NAMES, problems: [] };
@@ -195,11 +204,13 @@ function readJsonLine(source: string, line: number): RawResponse {
     raw.completedAt = value.completedAt;
     raw.responseId = value[ID_FIELDS.responseId];
     raw.externalId = value[ID_FIELDS.externalId];
+    raw.weight = value[WEIGHT_FIELD];
     return raw;
   }
   for (const [key, v] of Object.entries(value)) {
     if (key === ID_FIELDS.responseId) raw.responseId = v;
     else if (key === ID_FIELDS.externalId) raw.externalId = v;
+    else if (key === WEIGHT_FIELD) raw.weight = v;
     else if (key.endsWith(OTHER_SUFFIX)) raw.otherTexts[key.slice(0, -OTHER_SUFFIX.length)] = v;
     else raw.answers[key] = v;
   }
@@ -225,7 +236,7 @@ type CsvColumn =
   | { kind: 'matrix_row'; question: TQuestion; rowId: string }
   | { kind: 'other_text'; question: TQuestion };
 
-const CSV_NAMES: FieldNames = { language: 'language', startedAt: 'started_at', completedAt: 'completed_at', ...ID_FIELDS };
+const CSV_NAMES: FieldNames = { language: 'language', startedAt: 'started_at', completedAt: 'completed_at', ...ID_FIELDS, weight: WEIGHT_FIELD };
 const CSV_META: Record<string, CsvColumn> = Object.fromEntries(
   (Object.entries(CSV_NAMES) as [keyof FieldNames, string][]).map(([field, column]) => [column, { kind: 'meta', field }]),
 );
@@ -473,6 +484,8 @@ function checkResponse(raw: RawResponse, definition: TSurveyDefinition, now: Dat
     if (id === 'invalid') problems.push({ line, field: raw.names[field], code: 'invalid_id', detail: `(a text or a number of at most ${MAX_ID_LENGTH} characters)` });
     else if (id !== undefined) ids[field] = id;
   }
+  const weight = readDesignWeight(raw.weight);
+  if (weight.kind === 'refused') problems.push({ line, field: raw.names.weight, code: 'invalid_weight', detail: `${JSON.stringify(raw.weight)} ${weight.reason}` });
 
   const result = validateResponse(definition, raw.answers, raw.otherTexts);
   if (!result.ok) problems.push(...result.errors.map((e) => answerProblem(line, e)));
@@ -484,11 +497,13 @@ function checkResponse(raw: RawResponse, definition: TSurveyDefinition, now: Dat
     return { ok: false, line, problems: [{ line, field: raw.names.startedAt, code: 'after_completion', detail: `(${started.toISOString()} is after ${completed.toISOString()})` }] };
   }
   const { answers, otherTexts } = result;
+  // The weight is not part of the record's identity: a file imported before weights existed, and
+  // imported again with them, is the same records (refused as duplicates), not new ones.
   const importKey = importKeyOf(ids, () => contentHash({ answers, otherTexts, language, ...(startedAt ? { startedAt } : {}), ...(completedAt ? { completedAt } : {}) }));
   return {
     ok: true,
     line,
-    doc: { status: 'complete', answers, otherTexts, language, source: 'import', startedAt: started, completedAt: completed, revision: 1, importKey },
+    doc: { status: 'complete', answers, otherTexts, language, source: 'import', startedAt: started, completedAt: completed, revision: 1, importKey, ...(weight.kind === 'weight' ? { weight: weight.weight } : {}) },
   };
 }
 
@@ -590,6 +605,26 @@ async function insertAll(docs: ImportedDocument[], batchSize: number): Promise<b
  */
 const MAX_ATTEMPTS = 3;
 
+/** Lines named in a refusal of mixed weights: enough to find the pattern, not the whole file. */
+const MAX_UNWEIGHTED_LINES = 200;
+
+/**
+ * Every record has a weight or none does. A file where some have one would have the others counted
+ * at 1, silently, which is a weight too (and rarely the right one). A file-wide rule, so
+ * --skip-invalid does not get round it: the file is refused whole.
+ */
+function refuseMixedWeights(raws: RawResponse[]): void {
+  // A line that is not a record (bad JSON, say) says nothing of weights: its own problem is reported.
+  const records = raws.filter((raw) => raw.problems.length === 0);
+  const unweighted = records.filter((raw) => readDesignWeight(raw.weight).kind === 'none');
+  if (unweighted.length === 0 || unweighted.length === records.length) return;
+  const problems = unweighted.slice(0, MAX_UNWEIGHTED_LINES).map(({ line, names }): LineProblem => ({ line, field: names.weight, code: 'missing_weight', detail: '(other records of the file have one)' }));
+  throw new ImportFileError(
+    `${unweighted.length} of ${records.length} records have no weight while the others have one: give every record a weight, or none (a record without one would count as 1)`,
+    problems,
+  );
+}
+
 /** Reads, checks and (unless told otherwise) stores the responses of one file. */
 export async function importResponses(request: ImportRequest): Promise<ImportReport> {
   const now = request.now ?? new Date();
@@ -601,6 +636,7 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
   if (text.trim() === '') throw new ImportFileError('The file is empty: there are no responses to import');
   const raws = request.format === 'csv' ? readCsv(text, definition) : readJsonLines(text);
   if (raws.length === 0) throw new ImportFileError('The file has no responses to import (only a header, or blank lines)');
+  refuseMixedWeights(raws);
 
   const checked = raws.map((raw) => checkResponse(raw, definition, now));
   const problems = checked.flatMap((c) => (c.ok ? [] : c.problems));
@@ -624,6 +660,7 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
       total: raws.length,
       valid: valid.length,
       fresh: fresh.length,
+      weighted: valid.some((v) => v.doc.weight !== undefined),
       imported: 0,
       problems,
       duplicates,

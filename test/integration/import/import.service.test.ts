@@ -158,7 +158,7 @@ describe('Importing responses (import service)', () => {
     ].join('\n');
     const report = await importResponses({ survey: suite.captic, format: 'jsonl', content: lines });
     const messages = report.problems.map(formatLineProblem);
-    expect(messages).to.include('line 1: extra: unknown_field (expected answers, otherTexts, language, startedAt, completedAt, response_id, external_id)');
+    expect(messages).to.include('line 1: extra: unknown_field (expected answers, otherTexts, language, startedAt, completedAt, response_id, external_id, weight)');
     expect(messages.some((m) => m.startsWith('line 2: not_an_object'))).to.equal(true);
     expect(messages.some((m) => m.startsWith('line 3: invalid_json'))).to.equal(true);
     const second = await importResponses({ survey: suite.captic, format: 'jsonl', content: JSON.stringify({ answers: { uses_social: 'no' }, language: 'de', completedAt: 'yesterday' }) });
