@@ -394,7 +394,14 @@ export const ZSurveyDefinitionShape = z.strictObject({
   conducted_by: ZLocalizedText,
   target_population: ZLocalizedText,
   method: ZLocalizedText,
-  sampling: z.enum(['opt_in', 'probability']),
+  /**
+   * How respondents were found: a random sample (`probability`), people who chose to answer
+   * (`opt_in`), or everyone in the population (`census`). It decides how the report shows
+   * intervals (server/analysis/report/publication-rules.ts).
+   */
+  sampling: z.enum(['opt_in', 'probability', 'census']),
+  /** `hidden`: no interval in the report's tables, whatever the sampling (absent means shown). */
+  intervals: z.enum(['shown', 'hidden']).optional(),
   intro: ZLocalizedText.optional(),
   consent: ZLocalizedText.optional(),
   thank_you: ZLocalizedText,

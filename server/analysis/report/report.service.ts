@@ -4,13 +4,15 @@ import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import { wordedItemsOf } from '../../surveys/versions/definition-diff';
 import { localize } from '../../surveys/localize';
 import type { TQuestion } from '../../surveys/survey.schemas';
-import { findWave } from '../../waves/wave.service';
+import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { countInvitations } from '../../invitations/invitation.service';
 import { fieldDatesOf, surveyTimeZone } from '../../waves/wave-dates';
-import { formatDecimal, formatInterval, formatPercent, formatPoints, isSuppressed } from '../format/index';
+import { formatDecimal, formatInterval, formatPoints, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
 import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
-import { pct } from './report-cells';
+import { buildMethodology, type Methodology } from './methodology';
+import { intervalRuleOf, needsRoundingNote } from './publication-rules';
+import { matrixRowLabel, pct } from './report-cells';
 import { crosstabSection, type CrosstabSection } from './crosstab-section';
 import { basePoliciesUsed, renderStatements, type RenderedStatement, type ReportLanguage } from './statements';
 
@@ -18,7 +20,8 @@ export interface ReportRow {
   label: string;
   count: number;
   percent: string;
-  ci: string;
+  /** The 95 % interval, when the publication rules show intervals (publication-rules.ts). */
+  ci?: string;
   proportion: number | null;
   /** Compared with another wave: the difference in points, and whether the z-test finds it significant. */
   change?: { points: string; significant: boolean };
@@ -33,6 +36,8 @@ export interface ReportQuestion {
   flags: string[];
   multi: boolean;
   rows: ReportRow[];
+  /** The printed percentages of an exclusive-answer table do not add to 100. */
+  roundingNote: boolean;
   /** Matrix: one line per row with its base, mean and top-2 box. */
   matrixRows?: Array<{ label: string; base: number; mean: string; top2: string; dontKnow: number }>;
   mean?: string;
@@ -42,22 +47,6 @@ export interface ReportQuestion {
   crosstab?: CrosstabSection;
   /** Compared with another wave across a change of wording: what was reworded; nothing is compared. */
   seriesBreak?: { question: boolean; options: string[] };
-}
-
-export interface Methodology {
-  sponsor: string;
-  conductedBy: string;
-  population: string;
-  method: string;
-  fieldStart?: string;
-  fieldEnd?: string;
-  n: number;
-  sampling: 'opt_in' | 'probability';
-  weighting?: Figures['weighting'];
-  /** Probability samples only: the maximum margin of error, in points, at 95 %. */
-  marginOfError?: number;
-  /** An invited (panel) wave's AAPOR RR1, with the counts it is computed from. */
-  responseRate?: { rr1: number | null; text?: string; completed: number; invited: number; screenedOut: number };
 }
 
 export interface Report {
@@ -70,6 +59,8 @@ export interface Report {
   statements: RenderedStatement[];
   questions: ReportQuestion[];
   methodology: Methodology;
+  /** The tables' interval column header, or none: the publication rules decide (publication-rules.ts). */
+  intervalHeader?: Methodology['intervals']['columnHeader'];
   lowBaseBelow: number;
   /** The segment question the crosstabs split by, with its text. */
   by?: { id: string; text: string };
@@ -88,8 +79,9 @@ export interface ReportRequest {
 }
 
 
-function interval(figure: OptionFigure | undefined, lang: ReportLanguage): string {
-  return figure?.ci95 ? formatInterval(figure.ci95, lang) : '—';
+function interval(figure: OptionFigure | undefined, lang: ReportLanguage, shown: boolean): Pick<ReportRow, 'ci'> {
+  if (!shown) return {};
+  return { ci: figure?.ci95 ? formatInterval(figure.ci95, lang) : '—' };
 }
 
 /** "2011-03-01" as "1 mars 2011" / "1 March 2011". Field dates are calendar days: read in UTC. */
@@ -120,7 +112,7 @@ function seriesBreakOf(question: TQuestion, reworded: readonly string[], lang: R
   };
 }
 
-function questionSection(question: TQuestion, figures: QuestionFigures, lang: ReportLanguage, source: string): ReportQuestion {
+function questionSection(question: TQuestion, figures: QuestionFigures, lang: ReportLanguage, source: string, showIntervals: boolean): ReportQuestion {
   const text = localize(question.text, lang, source);
   const section: ReportQuestion = {
     id: question.id,
@@ -131,6 +123,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
     flags: figures.flags,
     multi: question.type === 'multiple_choice',
     rows: [],
+    roundingNote: false,
   };
   const suppressed = isSuppressed(figures.flags);
   if ('options' in question && question.options && figures.options) {
@@ -140,7 +133,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
         label: localize(option.label, lang, source),
         count: f?.count ?? 0,
         percent: pct(f, lang),
-        ci: interval(f, lang),
+        ...interval(f, lang, showIntervals),
         proportion: f?.proportion ?? null,
         ...(f?.change ? { change: changeOf(f.change, lang) } : {}),
       });
@@ -152,7 +145,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
         label: label ? `${point} – ${localize(label, lang, source)}` : point,
         count: f.count,
         percent: pct(f, lang),
-        ci: interval(f, lang),
+        ...interval(f, lang, showIntervals),
         proportion: f.proportion,
       });
     }
@@ -160,9 +153,8 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
     if (figures.dontKnow) section.dontKnow = figures.dontKnow.count;
   } else if (question.type === 'matrix' && figures.rows) {
     section.matrixRows = Object.entries(figures.rows).map(([rowId, row]) => {
-      const label = question.rows?.find((r) => r.id === rowId)?.label;
       return {
-        label: label ? localize(label, lang, source) : rowId.charAt(0).toUpperCase() + rowId.slice(1),
+        label: matrixRowLabel(question, rowId, lang, source),
         base: row.base.n,
         mean: decimal(row.mean, lang),
         top2: pct(row.top2, lang),
@@ -179,6 +171,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
   }
   if (figures.seriesBreak) section.seriesBreak = seriesBreakOf(question, figures.seriesBreak.reworded, lang, source);
   if (section.rows.length > 0 && !suppressed) {
+    section.roundingNote = needsRoundingNote(question.type, section.rows.map((r) => r.proportion));
     section.chart = { title: text, labels: section.rows.map((r) => r.label), values: section.rows.map((r) => (r.proportion ?? 0) * 100) };
   }
   return section;
@@ -198,20 +191,24 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
         ['answered', ...basePoliciesUsed(definition)],
       );
       const main = figuresByBase.get('answered') as Figures;
+      const intervals = intervalRuleOf(definition);
       const questions: ReportQuestion[] = [];
       for (const page of definition.pages) {
         for (const question of page.questions) {
           const figures = main.questions[question.id];
           if (!figures || question.type === 'short_text' || question.type === 'long_text' || question.type === 'date') continue;
-          const section = questionSection(question, figures, lang, source);
+          const section = questionSection(question, figures, lang, source, intervals.columnHeader !== undefined);
           const crosstab = crosstabSection(question, main, definition, lang);
           if (crosstab) section.crosstab = crosstab;
           questions.push(section);
         }
       }
-      const deff = main.weighting?.designEffect ?? 1;
       const field = fieldDatesOf(wave, surveyTimeZone(catalog.require(definition.id)));
-      const invited = wave.accessMode === 'panel' ? await countInvitations(wave) : undefined;
+      const [invitations, weightingConfig] = await Promise.all([
+        wave.accessMode === 'panel' ? countInvitations(wave) : undefined,
+        findWaveWeighting(definition.id, wave.waveId),
+      ]);
+      const statements = renderStatements(definition, figuresByBase, lang);
       return {
         title: localize(definition.title, lang, source),
         surveyId: definition.id,
@@ -219,36 +216,22 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
         ...(wave.label ? { waveLabel: localize(wave.label as Parameters<typeof localize>[0], lang, source) } : {}),
         lang,
         weighted,
-        statements: renderStatements(definition, figuresByBase, lang),
+        statements,
         questions,
         lowBaseBelow,
         ...(main.comparedWith ? { comparedWith: { waveId: main.comparedWith.wave, n: main.comparedWith.n } } : {}),
         ...(by ? { by: { id: by, text: localize(definition.pages.flatMap((p) => p.questions).find((q) => q.id === by)?.text ?? by, lang, source) } } : {}),
-        methodology: {
-          sponsor: localize(definition.sponsor, lang, source),
-          conductedBy: localize(definition.conducted_by, lang, source),
-          population: localize(definition.target_population, lang, source),
-          method: localize(definition.method, lang, source),
-          ...(field.start ? { fieldStart: longDate(field.start, lang) } : {}),
-          ...(field.end ? { fieldEnd: longDate(field.end, lang) } : {}),
-          n: main.n,
-          sampling: definition.sampling,
-          ...(main.weighting ? { weighting: main.weighting } : {}),
-          ...(definition.sampling === 'probability' && main.n > 0
-            ? { marginOfError: 100 * 1.959963984540054 * Math.sqrt((0.25 * deff) / main.n) }
-            : {}),
-          ...(invited
-            ? {
-                responseRate: {
-                  rr1: invited.rr1,
-                  ...(invited.rr1 !== null ? { text: formatPercent(Math.min(invited.rr1, 1), { locale: lang, decimals: 1 }) } : {}),
-                  completed: invited.completed,
-                  invited: invited.invited,
-                  screenedOut: invited.screenedOut,
-                },
-              }
-            : {}),
-        },
+        ...(intervals.columnHeader ? { intervalHeader: intervals.columnHeader } : {}),
+        methodology: buildMethodology({
+          definition,
+          lang,
+          waveId: wave.waveId,
+          field: { ...(field.start ? { start: longDate(field.start, lang) } : {}), ...(field.end ? { end: longDate(field.end, lang) } : {}) },
+          figures: main,
+          statements,
+          ...(weightingConfig ? { weightingConfig } : {}),
+          ...(invitations ? { invitations } : {}),
+        }),
       };
     },
   };

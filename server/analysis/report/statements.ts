@@ -17,7 +17,10 @@ export interface RenderedFigure {
   showBase: boolean;
 }
 
-export type StatementPart = { kind: 'text'; text: string } | { kind: 'figure'; figure: RenderedFigure; placeholder: string };
+export type StatementPart =
+  | { kind: 'text'; text: string }
+  /** `placeholder` as written; `source` parsed, so the methodology box can name the question behind it. */
+  | { kind: 'figure'; figure: RenderedFigure; placeholder: string; source: Placeholder };
 
 export interface RenderedStatement {
   id: string;
@@ -124,7 +127,7 @@ export function renderStatements(
       if (start > cursor) parts.push({ kind: 'text', text: text.slice(cursor, start) });
       const figures = figuresByBase.get(placeholder.format.base);
       if (!figures) throw new Error(`figures with base ${placeholder.format.base} were not computed`);
-      parts.push({ kind: 'figure', figure: renderPlaceholder(placeholder, figures, lang), placeholder: raw });
+      parts.push({ kind: 'figure', figure: renderPlaceholder(placeholder, figures, lang), placeholder: raw, source: placeholder });
       cursor = end;
     }
     if (cursor < text.length) parts.push({ kind: 'text', text: text.slice(cursor) });

@@ -68,6 +68,47 @@ describe('The CAP-TIC report from 250 imported responses', function () {
     expect($('canvas[data-chart]').length).to.be.greaterThan(8);
   });
 
+  it('generates the methodology box from the data: sampling, sampling error, and the question and base behind each figure', async () => {
+    const $ = cheerio.load((await page(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en`)).text);
+    expect(readable($('#sampling').text())).to.equal('Non-probability: opt-in participation');
+    expect(readable($('#sample-size').text())).to.equal('250 respondents (complete questionnaires)');
+    expect(readable($('#weighting').text())).to.equal('None: unweighted results.');
+    // Opt-in: no margin of error, and the tables' intervals are called what they are.
+    const samplingError = readable($('.methodology dd.margin').text());
+    expect(samplingError).to.contain('no margin of sampling error is reported');
+    expect(samplingError).to.contain('credibility intervals');
+    expect(samplingError).to.contain('Wilson score intervals.');
+    const sources = (id: string) => readable($(`[data-statement-source="${id}"]`).text());
+    expect(sources('f1')).to.equal('F1: “Do you use social networks?” — Yes (base: 250, all respondents)');
+    expect(sources('f3')).to.equal('F3: “For personal use, how satisfied are you with these networks?” — Facebook (base: 140, respondents who were asked and answered)');
+    expect(sources('f17')).to.equal('F17: “Would you trust a community platform with experts providing watch and mediation?” — Yes (base: 200, respondents who were asked and answered)');
+    expect(sources('f15').split('; ')).to.have.length(2);
+    expect($('[data-statement-source]').length).to.equal(18);
+    // Every table that shows an interval says which kind: none says "95% CI" under an opt-in sample.
+    const headers = $('.question-result table.figures:not(.crosstab) thead th').map((_, th) => readable($(th).text())).get();
+    expect(headers).to.include('95% credibility interval');
+    expect(headers).not.to.include('95% CI');
+  });
+
+  it('notes rounding under exactly the single-answer tables whose printed percentages do not add to 100', async () => {
+    const $ = cheerio.load((await page(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en`)).text);
+    const printedTotal = (section: ReturnType<typeof $>) =>
+      section.find('table.figures:not(.crosstab)').first().find('tbody tr').map((_, tr) => Number(readable($(tr).find('td').eq(1).text()).replace('%', ''))).get().reduce((a, b) => a + b, 0);
+    const noted = $('.rounding-note').map((_, p) => $(p).closest('section.question-result').attr('id')).get();
+    // trust_mediated: 179 and 21 of 200 print as 90% and 11%.
+    expect(noted).to.include('result-trust_mediated');
+    for (const id of noted) {
+      expect(printedTotal($(`#${id}`))).to.not.equal(100);
+      expect(readable($(`#${id} .rounding-note`).text())).to.equal('Figures may not add to 100 because of rounding.');
+    }
+    expect(printedTotal($('#result-usage'))).to.equal(100);
+    expect(noted).not.to.include('result-usage');
+    // Multi-select tables never add to 100 and say so already.
+    expect(noted).not.to.include('result-info_sources');
+    const fr = cheerio.load((await page(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=fr`)).text);
+    expect(readable(fr('#result-trust_mediated .rounding-note').text())).to.equal('Le total peut ne pas faire 100 % en raison des arrondis.');
+  });
+
   it('renders the French report with French typography', async () => {
     const res = await page(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=fr`);
     const $ = cheerio.load(res.text);
@@ -75,6 +116,10 @@ describe('The CAP-TIC report from 250 imported responses', function () {
     expect(readable($('#statement-f17').text())).to.contain('89,5 % (base : 200)');
     expect(readable($('#statement-f4').text())).to.contain('plus de 50 % (base : 100)');
     expect(readable($('.methodology').text())).to.contain('du 1 mars 2011 au 31 mars 2011');
+    expect(readable($('#sampling').text())).to.equal('Non probabiliste : participation volontaire');
+    expect(readable($('.methodology dd.margin').text())).to.contain('intervalles de crédibilité');
+    expect(readable($('[data-statement-source="f17"]').text())).to.equal('F17 : « Feriez-vous confiance à une plateforme communautaire avec des experts assurant une veille et une médiation ? » — Oui (base : 200, répondants à qui la question a été posée et qui y ont répondu)');
+    expect($('.question-result table.figures:not(.crosstab) thead th').map((_, th) => readable($(th).text())).get()).to.include('Intervalle de crédibilité à 95 %');
   });
 
   it('splits each question by company size on request, with column bases and significance letters', async () => {
