@@ -46,6 +46,13 @@ const META_TEXT: Record<MetaColumnName, { fr: string; en: string; notes: string 
   source: { fr: 'Origine de la réponse', en: 'Where the response came from', notes: '' },
   started_at: { fr: 'Début de la réponse', en: 'When the response was started', notes: 'ISO 8601, UTC' },
   completed_at: { fr: 'Fin de la réponse', en: 'When the response was completed', notes: 'ISO 8601, UTC' },
+  weight: { fr: 'Poids de sondage', en: 'Design weight', notes: 'inverse of the selection probability; 1 when the response has none' },
+};
+
+/** The codes of a multiple choice option's 0/1 column. */
+export const OPTION_FLAG_LABELS: Record<0 | 1, { fr: string; en: string }> = {
+  0: { fr: 'Non choisi', en: 'Not chosen' },
+  1: { fr: 'Choisi', en: 'Chosen' },
 };
 
 const SOURCE_VALUES: CodebookValue[] = [
@@ -120,6 +127,7 @@ function columnConditions(column: Exclude<ExportColumn, { kind: 'meta' }>): (TCo
     if (q.rows_from) return [...base, { question: q.rows_from.question, includes: column.row.id }];
     return [...base, q.rows?.find((r) => r.id === column.row.id)?.show_if];
   }
+  if (column.kind === 'option_flag') return [...base, column.option.show_if];
   if (column.kind === 'other_text') {
     const chosen: TCondition = column.question.type === 'multiple_choice' ? { question: column.question.id, includes: column.option.id } : { question: column.question.id, equals: column.option.id };
     return [...base, column.option.show_if, chosen];
@@ -217,6 +225,15 @@ function questionEntry(column: Exclude<ExportColumn, { kind: 'meta' }>, language
         values: [],
       };
     }
+    case 'option_flag':
+      return {
+        ...common,
+        questionText: joinLocalized(questionText, localized(column.option.label, languages), languages),
+        type: 'multiple_choice_option',
+        required: false,
+        notes: `option ${column.option.id}: 1 chosen, 0 shown and not chosen, empty when not shown`,
+        values: ([0, 1] as const).map((code) => ({ code, label: Object.fromEntries(languages.map((l) => [l, l === 'fr' ? OPTION_FLAG_LABELS[code].fr : OPTION_FLAG_LABELS[code].en])) })),
+      };
     case 'answer': {
       let values: CodebookValue[] = [];
       if (question.type === 'rating') values = scaleValues(question.scale, languages);

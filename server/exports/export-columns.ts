@@ -1,13 +1,14 @@
 // The columns of a response export, named by stable ids so that they never change between waves:
-//   response_id, wave, fingerprint, language, source, started_at, completed_at   (META_COLUMNS)
+//   response_id, wave, fingerprint, language, source, started_at, completed_at, weight   (META_COLUMNS)
 //   <question>          one per question (multiple choice and ranking: ids joined with ";")
+//   <question>_<option> with ?multi=columns (always in .sav), one 0/1 column per option of a multiple choice
 //   <question>.<row>    one per matrix row (piped matrices: one per option of the source question)
 //   <question>--other   the "other (specify)" text of a choice question
 // The same names are what the importer reads, so an export can be imported back.
 import type { TLocalizedText, TMatrixQuestion, TOption, TPage, TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
 import { findQuestion } from '../surveys/visibility';
 
-export const META_COLUMNS = ['response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at'] as const;
+export const META_COLUMNS = ['response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at', 'weight'] as const;
 export type MetaColumnName = (typeof META_COLUMNS)[number];
 
 /** Joins the ids (or labels) of a multiple choice or ranking answer in one cell. */
@@ -23,7 +24,8 @@ export type ExportColumn =
   | { kind: 'meta'; name: MetaColumnName }
   | { kind: 'answer'; name: string; question: TQuestion; page: TPage; definition: TSurveyDefinition }
   | { kind: 'matrix_row'; name: string; question: TMatrixQuestion; row: MatrixRowRef; page: TPage; definition: TSurveyDefinition }
-  | { kind: 'other_text'; name: string; question: TQuestion; option: TOption; page: TPage; definition: TSurveyDefinition };
+  | { kind: 'other_text'; name: string; question: TQuestion; option: TOption; page: TPage; definition: TSurveyDefinition }
+  | { kind: 'option_flag'; name: string; question: TQuestion; option: TOption; page: TPage; definition: TSurveyDefinition };
 
 export type QuestionColumn = Exclude<ExportColumn, { kind: 'meta' }>;
 
@@ -84,4 +86,24 @@ export function exportColumns(versions: readonly TSurveyDefinition[]): ExportCol
     }
   }
   return [...META_COLUMNS.map((name) => ({ kind: 'meta' as const, name })), ...merged];
+}
+
+/** How a multiple choice answer is laid out: its ids joined in one cell, or one 0/1 column per option. */
+export type MultipleChoiceLayout = 'list' | 'columns';
+
+/** The column of one option of a multiple choice question (`?multi=columns`). */
+export function optionFlagName(questionId: string, optionId: string): string {
+  return `${questionId}_${optionId}`;
+}
+
+/**
+ * The columns with each multiple choice column replaced by one 0/1 column per option, in option
+ * order, where statistical packages want them (a multiple-response set is a set of such columns).
+ */
+export function splitMultipleChoices(columns: readonly ExportColumn[]): ExportColumn[] {
+  return columns.flatMap((column): ExportColumn[] => {
+    if (column.kind !== 'answer' || column.question.type !== 'multiple_choice') return [column];
+    const { question, page, definition } = column;
+    return question.options.map((option) => ({ kind: 'option_flag' as const, name: optionFlagName(question.id, option.id), question, option, page, definition }));
+  });
 }

@@ -18,6 +18,7 @@ import {
   type ExportTarget,
 } from './export.service';
 import { issueDetails } from '../lib/input-errors';
+import type { MultipleChoiceLayout } from './export-columns';
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
@@ -32,19 +33,24 @@ function sendAttachment(res: Response, filename: string, mediaType: string): voi
   res.set('Cache-Control', 'no-store');
 }
 
-export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'codebookCsv' | 'codebookJson', RequestHandler> {
-  async function target(req: Request, choice: { fingerprint?: string | undefined; voided?: 'include' | 'exclude' | undefined } = {}): Promise<ExportTarget> {
+/** The formats the responses export is written in, each at its own extension. */
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'sav'] as const;
+
+export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'codebookCsv' | 'codebookJson' | 'unknownFormat', RequestHandler> {
+  async function target(req: Request, choice: { fingerprint?: string | undefined; voided?: 'include' | 'exclude' | undefined; status?: 'complete' | 'all' | undefined; multi?: MultipleChoiceLayout | undefined } = {}): Promise<ExportTarget> {
     const params = parse(ZExportParams, req.params);
     return resolveExportTarget(deps.catalog, {
       surveyId: params.surveyId,
       wave: params.wave,
       ...(choice.fingerprint ? { fingerprint: choice.fingerprint } : {}),
       ...(choice.voided === 'include' ? { includeVoided: true } : {}),
+      ...(choice.status === 'all' ? { includePartial: true } : {}),
+      ...(choice.multi ? { multi: choice.multi } : {}),
     });
   }
 
   /** Responses are personal data: who took a copy, and of what, is kept. */
-  async function auditExport(req: Request, exported: ExportTarget, format: 'csv' | 'xlsx', query: object): Promise<void> {
+  async function auditExport(req: Request, exported: ExportTarget, format: 'csv' | 'xlsx' | 'sav', query: object): Promise<void> {
     await recordAudit({ ...auditActorOf(req), action: 'responses_exported', surveyId: exported.surveyId, target: exported.waveId, details: { format, ...query } }, deps.logger);
   }
 
@@ -65,6 +71,11 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
       await auditExport(req, exported, 'xlsx', query);
       sendAttachment(res, exportFilename(exported, 'responses', 'xlsx'), EXPORT_MEDIA_TYPES.xlsx);
       await writeResponsesXlsx(exported, options, res);
+    },
+
+    unknownFormat(req) {
+      const format = String(req.params.format ?? '');
+      throw new ValidationError(`unknown export format "${format}": ${EXPORT_FORMATS.slice(0, -1).join(', ')} or ${EXPORT_FORMATS.at(-1)}`, { format }, 'unknown_export_format');
     },
 
     async codebookCsv(req, res) {

@@ -2,15 +2,27 @@ import { z } from 'zod';
 
 const ZFlag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+/** An option the export does not know is refused, not ignored: a misspelt `multi=column` must not silently give lists. */
+function unknownOption(issue: { code: string; keys?: string[] }): string | undefined {
+  return issue.code === 'unrecognized_keys' ? `unknown export option ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}` : undefined;
+}
+
 /**
  * Query of the response exports: `?labels=1&lang=en` gives option labels in English instead of
- * codes; `?voided=include` adds the voided responses, marked (they are left out otherwise).
+ * codes; `?voided=include` adds the voided responses, marked (they are left out otherwise);
+ * `?multi=columns` gives one 0/1 column per option of a multiple choice; `?status=all` adds the
+ * partial and screened-out responses, with their status and last page.
  */
-export const ZExportQuery = z.object({
-  labels: ZFlag.optional(),
-  voided: z.enum(['include', 'exclude'], { error: 'voided is "include" or "exclude"' }).optional(),
-  lang: z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'lang is a language code such as fr or en').optional(),
-});
+export const ZExportQuery = z.strictObject(
+  {
+    labels: ZFlag.optional(),
+    voided: z.enum(['include', 'exclude'], { error: 'voided is "include" or "exclude"' }).optional(),
+    lang: z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'lang is a language code such as fr or en').optional(),
+    multi: z.enum(['list', 'columns'], { error: 'multi is "list" or "columns"' }).optional(),
+    status: z.enum(['complete', 'all'], { error: 'status is "complete" or "all"' }).optional(),
+  },
+  { error: unknownOption },
+);
 export type TExportQuery = z.infer<typeof ZExportQuery>;
 
 /** Query of the codebooks: `?fingerprint=sha256:...` describes one definition version only. */

@@ -14,7 +14,7 @@ import { findSurveyVersion } from '../surveys/survey.catalog';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findWave } from '../waves/wave.service';
 import { buildCodebook, codebookHeader, codebookRows, guardCodebookRow, type Codebook } from './codebook';
-import { exportColumns, type ExportColumn } from './export-columns';
+import { exportColumns, splitMultipleChoices, type ExportColumn, type MultipleChoiceLayout } from './export-columns';
 import { guardCell } from './formula-guard';
 import { buildResponseRow, csvRecord, type Cell, type RowOptions } from './response-row';
 import { CSV_FILE_OPTIONS } from './csv-format';
@@ -29,6 +29,8 @@ export interface ExportTarget {
   columns: ExportColumn[];
   /** Voided responses come too (`?voided=include`), marked in the VOIDED_COLUMNS after the others. */
   includeVoided: boolean;
+  /** Partial and screened-out responses come too (`?status=all`), with the PROGRESS_COLUMNS. */
+  includePartial: boolean;
 }
 
 export interface ExportRequest {
@@ -39,6 +41,10 @@ export interface ExportRequest {
   fingerprint?: string;
   /** Voided responses too, marked; only when the caller asks for them. */
   includeVoided?: boolean;
+  /** Partial and screened-out responses too, with their status and last page. */
+  includePartial?: boolean;
+  /** Multiple choices as one 0/1 column per option (`columns`), or ids joined in one (`list`, the default). */
+  multi?: MultipleChoiceLayout;
 }
 
 export interface LabelOptions {
@@ -57,18 +63,29 @@ type ResponseFilter = NonNullable<Parameters<typeof ResponseModel.countDocuments
 /** The two columns a `?voided=include` export ends with: 1 and the reason for a voided response, 0 and nothing for the others. */
 export const VOIDED_COLUMNS = ['voided', 'voided_reason'] as const;
 
+/** The two columns a `?status=all` export adds: complete, partial or screened_out, and the id of the last page the respondent saved. */
+export const PROGRESS_COLUMNS = ['status', 'last_page'] as const;
+
+/** What the export covers besides complete responses: partial and screened-out ones on request (`?status=all`). */
+const PARTIAL_STATUSES = ['partial', 'screened_out'] as const;
+
+type FilterChoice = Pick<ExportTarget, 'surveyId' | 'waveId' | 'includeVoided' | 'includePartial'>;
+
 /**
  * What an export holds: the wave's complete responses, never a test one (COUNTED); on request,
- * also those that were complete when an organizer voided them.
+ * also the partial and screened-out ones, and those an organizer voided (what they were then
+ * decides whether they come).
  */
-function exportedFilter(target: Pick<ExportTarget, 'surveyId' | 'waveId' | 'includeVoided'>): ResponseFilter {
-  const status = target.includeVoided ? { $or: [{ status: 'complete' }, { status: 'voided', 'voided.previousStatus': 'complete' }] } : { status: 'complete' };
+function exportedFilter(target: FilterChoice): ResponseFilter {
+  const statuses: string[] = ['complete', ...(target.includePartial ? PARTIAL_STATUSES : [])];
+  const kept = { status: { $in: statuses } };
+  const status = target.includeVoided ? { $or: [kept, { status: 'voided', 'voided.previousStatus': { $in: statuses } }] } : kept;
   // The cast: mongoose infers an index signature for this schema that no `$ne` satisfies (as in response.service.ts).
   return { surveyId: target.surveyId, waveId: target.waveId, ...COUNTED, ...status } as unknown as ResponseFilter;
 }
 
 /** The fingerprints the exported responses answered, the most recently completed first. */
-async function answeredFingerprints(target: Pick<ExportTarget, 'surveyId' | 'waveId' | 'includeVoided'>): Promise<string[]> {
+async function answeredFingerprints(target: FilterChoice): Promise<string[]> {
   const groups = await ResponseModel.aggregate<{ _id: string; last: Date | null }>([
     { $match: exportedFilter(target) },
     { $group: { _id: '$fingerprint', last: { $max: '$completedAt' } } },
@@ -89,10 +106,11 @@ export async function resolveExportTarget(catalog: SurveyCatalog, request: Expor
   const survey = catalog.require(request.surveyId);
   const wave = await findWave(request.surveyId, request.wave);
   const includeVoided = request.includeVoided === true;
+  const includePartial = request.includePartial === true;
   let fingerprints: string[];
   if (request.fingerprint !== undefined) fingerprints = [request.fingerprint];
   else {
-    fingerprints = await answeredFingerprints({ surveyId: wave.surveyId, waveId: wave.waveId, includeVoided });
+    fingerprints = await answeredFingerprints({ surveyId: wave.surveyId, waveId: wave.waveId, includeVoided, includePartial });
     // A wave nobody has completed yet is described by the version it pins.
     if (fingerprints.length === 0) fingerprints = [(await catalog.forWave(wave)).fingerprint];
   }
@@ -100,7 +118,8 @@ export async function resolveExportTarget(catalog: SurveyCatalog, request: Expor
   for (const fingerprint of fingerprints) versions.push(await loadVersion(survey.definition.id, fingerprint, survey));
   const [definition] = versions;
   if (!definition) throw new Error('no definition version to export');
-  return { surveyId: survey.definition.id, waveId: wave.waveId, fingerprints, definition, columns: exportColumns(versions), includeVoided };
+  const columns = request.multi === 'columns' ? splitMultipleChoices(exportColumns(versions)) : exportColumns(versions);
+  return { surveyId: survey.definition.id, waveId: wave.waveId, fingerprints, definition, columns, includeVoided, includePartial };
 }
 
 /** Checks the label language against the survey's languages (the first one by default). */
@@ -111,28 +130,43 @@ export function rowOptionsFor(target: ExportTarget, options: LabelOptions): RowO
   return { labels: options.labels === true, lang };
 }
 
-export function exportFilename(target: ExportTarget, what: 'responses' | 'codebook', extension: 'csv' | 'xlsx' | 'json'): string {
+export function exportFilename(target: ExportTarget, what: 'responses' | 'codebook', extension: 'csv' | 'xlsx' | 'json' | 'sav'): string {
   return `${target.surveyId}-${target.waveId}-${what}.${extension}`;
 }
 
-/** The exported responses in completion order, one at a time. */
-async function* exportedResponses(target: ExportTarget): AsyncGenerator<StoredResponse> {
+export type ExportedStoredResponse = StoredResponse & { weight?: number };
+
+/** The exported responses in completion order (unfinished ones first, when asked for), one at a time, with their design weight. */
+export async function* exportedResponses(target: ExportTarget): AsyncGenerator<ExportedStoredResponse> {
   const cursor = ResponseModel.find(exportedFilter(target)).sort({ completedAt: 1, _id: 1 }).lean<ResponseRecord>().cursor({ batchSize: 500 });
   try {
-    for await (const doc of cursor) yield toStoredResponse(doc as ResponseRecord);
+    for await (const doc of cursor) {
+      const { weight } = doc as { weight?: number };
+      yield { ...toStoredResponse(doc as ResponseRecord), ...(typeof weight === 'number' ? { weight } : {}) };
+    }
   } finally {
     await cursor.close();
   }
 }
 
 function headerOf(target: ExportTarget): string[] {
-  return [...target.columns.map((c) => c.name), ...(target.includeVoided ? VOIDED_COLUMNS : [])];
+  return [...target.columns.map((c) => c.name), ...(target.includePartial ? PROGRESS_COLUMNS : []), ...(target.includeVoided ? VOIDED_COLUMNS : [])];
 }
 
-/** A response's cells: its columns, then whether (and why) it was voided when the export asks. */
+/** How far the respondent went: a voided response is shown as what it was when it was voided. */
+export function progressOf(response: StoredResponse): { status: string; lastPage: string | null } {
+  return { status: response.voided?.previousStatus ?? response.status, lastPage: response.lastPageId ?? null };
+}
+
+/** A response's cells: its columns, then its progress and whether (and why) it was voided when the export asks. */
 function rowOf(target: ExportTarget, response: StoredResponse, options: RowOptions): Cell[] {
   const cells = buildResponseRow(target.columns, response, options);
-  return target.includeVoided ? [...cells, response.voided ? 1 : 0, response.voided?.reason ?? null] : cells;
+  if (target.includePartial) {
+    const progress = progressOf(response);
+    cells.push(progress.status, progress.lastPage);
+  }
+  if (target.includeVoided) cells.push(response.voided ? 1 : 0, response.voided?.reason ?? null);
+  return cells;
 }
 
 async function* responseRecords(target: ExportTarget, options: RowOptions): AsyncGenerator<string[]> {

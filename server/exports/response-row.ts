@@ -4,13 +4,19 @@
 import type { StoredResponse } from '../responses/response.service';
 import { DONT_KNOW, type TAnswerValue } from '../surveys/answers';
 import { localize } from '../surveys/localize';
-import type { TLocalizedText, TQuestion, TScale, TSurveyDefinition } from '../surveys/survey.schemas';
+import type { TLocalizedText, TOption, TQuestion, TScale, TSurveyDefinition } from '../surveys/survey.schemas';
+import { computeVisibility, type SurveyVisibility } from '../surveys/visibility';
+import { isAnswered } from '../surveys/conditions';
 import { LIST_SEPARATOR, optionsOf, type ExportColumn } from './export-columns';
 import { guardFormula } from './formula-guard';
 
 export type Cell = string | number | Date | null;
 
-export type ExportedResponse = Pick<StoredResponse, 'id' | 'waveId' | 'fingerprint' | 'language' | 'source' | 'startedAt' | 'completedAt' | 'answers' | 'otherTexts'>;
+export type ExportedResponse = Pick<StoredResponse, 'id' | 'waveId' | 'fingerprint' | 'language' | 'source' | 'startedAt' | 'completedAt' | 'answers' | 'otherTexts'> &
+  Partial<Pick<StoredResponse, 'status' | 'lastPageId'>> & {
+    /** The design weight; absent means 1. */
+    weight?: number;
+  };
 
 export interface RowOptions {
   /** Option and scale labels instead of codes. */
@@ -92,12 +98,40 @@ function metaCell(name: string, response: ExportedResponse): Cell {
       return response.startedAt;
     case 'completed_at':
       return response.completedAt ?? null;
+    case 'weight':
+      return response.weight ?? 1;
     default:
       return null;
   }
 }
 
+/**
+ * Whether the respondent saw a question: its display logic holds and, for a response not finished,
+ * they reached its page (a page after the last one they saved was never shown to them).
+ */
+function reachedQuestion(definition: TSurveyDefinition, question: TQuestion, response: ExportedResponse): boolean {
+  if (isAnswered(response.answers[question.id])) return true;
+  if (response.status === undefined || response.status === 'complete' || (response.status === 'voided' && response.completedAt)) return true;
+  const pageIndex = definition.pages.findIndex((p) => p.questions.some((q) => q.id === question.id));
+  const lastIndex = response.lastPageId ? definition.pages.findIndex((p) => p.id === response.lastPageId) : -1;
+  return pageIndex <= lastIndex;
+}
+
+/** An option of a multiple choice as a 0/1 cell: 1 chosen, 0 shown and not chosen, empty when the option was not shown. */
+function optionFlagCell(question: TQuestion, option: TOption, definition: TSurveyDefinition, response: ExportedResponse, visibility: () => SurveyVisibility): Cell {
+  if (idList(response.answers[question.id]).includes(option.id)) return 1;
+  const shown = visibility().options.get(question.id)?.includes(option.id) === true && reachedQuestion(definition, question, response);
+  return shown ? 0 : null;
+}
+
 export function buildResponseRow(columns: readonly ExportColumn[], response: ExportedResponse, options: RowOptions = CODE_ROWS): Cell[] {
+  // Display logic is judged once per row (and per definition version, when columns come from several).
+  const visibilities = new Map<TSurveyDefinition, SurveyVisibility>();
+  const visibilityIn = (definition: TSurveyDefinition) => (): SurveyVisibility => {
+    let visibility = visibilities.get(definition);
+    if (!visibility) visibilities.set(definition, (visibility = computeVisibility(definition, response.answers)));
+    return visibility;
+  };
   return columns.map((column) => {
     switch (column.kind) {
       case 'meta':
@@ -111,6 +145,8 @@ export function buildResponseRow(columns: readonly ExportColumn[], response: Exp
       }
       case 'other_text':
         return response.otherTexts[column.question.id] ?? null;
+      case 'option_flag':
+        return optionFlagCell(column.question, column.option, column.definition, response, visibilityIn(column.definition));
     }
   });
 }

@@ -18,7 +18,7 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'import');
 const WAVE_URL = `/admin/surveys/${CAPTIC_ID}/waves/2011-03`;
 
 const CAPTIC_COLUMNS = [
-  'response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at',
+  'response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at', 'weight',
   'uses_social', 'usage', 'networks', 'networks--other',
   'satisfaction_personal.facebook', 'satisfaction_personal.linkedin', 'satisfaction_personal.viadeo', 'satisfaction_personal.twitter',
   'satisfaction_professional.facebook', 'satisfaction_professional.linkedin', 'satisfaction_professional.viadeo', 'satisfaction_professional.twitter',
@@ -156,6 +156,63 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
       const refused = await analyst('/admin/surveys/no_such_survey/waves/current/export.csv', { headers: { accept: 'application/json' } });
       expect(refused.status).to.equal(403);
       expect(((await refused.json()) as { error: { code: string } }).error.code).to.equal('survey_not_granted');
+    });
+  });
+
+  describe('weights, partial responses and 0/1 columns', () => {
+    it("writes each response's design weight, 1 when it has none", async () => {
+      await db().collection('responses').updateOne({ status: 'complete', language: 'en' }, { $set: { weight: 2.75 } });
+      const { rows } = readCsv(await (await get(`${WAVE_URL}/export.csv`)).text());
+      expect(rows.map((r) => [r.language, r.weight])).to.deep.equal([['fr', '1'], ['fr', '1'], ['en', '2.75']]);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(await (await get(`${WAVE_URL}/export.xlsx`)).arrayBuffer());
+      const sheet = workbook.getWorksheet('Responses')!;
+      expect(sheet.getRow(4).getCell(CAPTIC_COLUMNS.indexOf('weight') + 1).value).to.equal(2.75);
+    });
+
+    it('adds the partial and screened-out responses with ?status=all, with their status and last page; test responses still never come', async () => {
+      await db().collection('responses').insertMany([
+        { surveyId: CAPTIC_ID, waveId: '2011-03', fingerprint: captic.fingerprint, status: 'screened_out', answers: { uses_social: 'yes' }, otherTexts: {}, language: 'fr', source: 'web', startedAt: new Date('2011-03-15T08:00:00Z'), lastPageId: 'usage', revision: 1 },
+        { surveyId: CAPTIC_ID, waveId: '2011-03', fingerprint: captic.fingerprint, status: 'partial', test: true, answers: { uses_social: 'yes' }, otherTexts: {}, language: 'fr', source: 'web', startedAt: new Date('2011-03-15T08:00:00Z'), revision: 1 },
+      ]);
+      const plain = readCsv(await (await get(`${WAVE_URL}/export.csv`)).text());
+      expect(plain.header).to.not.include('status');
+      expect(plain.rows).to.have.length(3);
+      const all = readCsv(await (await get(`${WAVE_URL}/export.csv?status=all`)).text());
+      expect(all.header.slice(-2)).to.deep.equal(['status', 'last_page']);
+      expect(all.rows.map((r) => r.status).sort()).to.deep.equal(['complete', 'complete', 'complete', 'partial', 'screened_out']);
+      expect(all.rows.find((r) => r.status === 'screened_out')).to.include({ last_page: 'usage', uses_social: 'yes', completed_at: '' });
+      const voided = readCsv(await (await get(`${WAVE_URL}/export.csv?status=all&voided=include`)).text());
+      expect(voided.header.slice(-4)).to.deep.equal(['status', 'last_page', 'voided', 'voided_reason']);
+    });
+
+    it('gives one 0/1 column per option of a multiple choice with ?multi=columns, in CSV and XLSX', async () => {
+      const { header, rows } = readCsv(await (await get(`${WAVE_URL}/export.csv?multi=columns`)).text());
+      expect(header).to.not.include('networks');
+      expect(header.slice(header.indexOf('usage') + 1, header.indexOf('networks--other') + 1)).to.deep.equal(['networks_facebook', 'networks_linkedin', 'networks_viadeo', 'networks_twitter', 'networks_other', 'networks--other']);
+      const [user, nonUser] = rows as [Row, Row];
+      expect(user).to.include({ networks_facebook: '1', networks_linkedin: '0', networks_viadeo: '1', networks_other: '1' });
+      // Not asked (uses_social = no): empty, not 0.
+      expect(nonUser).to.include({ networks_facebook: '', networks_other: '' });
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(await (await get(`${WAVE_URL}/export.xlsx?multi=columns`)).arrayBuffer());
+      const sheet = workbook.getWorksheet('Responses')!;
+      expect(sheet.getRow(2).getCell(header.indexOf('networks_linkedin') + 1).value).to.equal(0);
+    });
+
+    it("refuses an option or a value it does not know with 400, in the export's error style", async () => {
+      for (const [query, message] of [
+        ['multi=column', 'multi is "list" or "columns"'],
+        ['status=partial', 'status is "complete" or "all"'],
+        ['format=sav', 'unknown export option "format"'],
+      ]) {
+        const res = await analyst(`${WAVE_URL}/export.csv?${query}`, { headers: { accept: 'application/json' } });
+        expect(res.status, query).to.equal(400);
+        expect(((await res.json()) as { error: { message: string } }).error.message, query).to.equal(message);
+      }
+      const unknownFormat = await analyst(`${WAVE_URL}/export.pdf`, { headers: { accept: 'application/json' } });
+      expect(unknownFormat.status).to.equal(400);
+      expect(((await unknownFormat.json()) as { error: { message: string } }).error.message).to.equal('unknown export format "pdf": csv, xlsx or sav');
     });
   });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { exportColumns, questionColumns } from '../../../server/exports/export-columns';
+import { exportColumns, questionColumns, splitMultipleChoices } from '../../../server/exports/export-columns';
 import { buildResponseRow, csvRecord, type ExportedResponse } from '../../../server/exports/response-row';
 import { loadSurveyFile, type LoadedSurvey } from '../../../server/surveys/survey.loader';
 import { ROOT } from '../../support/app';
@@ -33,7 +33,7 @@ describe('Building export rows', () => {
 
   it('names columns by stable ids: matrix rows as question.row, other texts as question--other', () => {
     expect(exportColumns([coworking.definition]).map((c) => c.name)).to.deep.equal([
-      'response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at',
+      'response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at', 'weight',
       'still_member', 'member_since', 'days_per_week',
       'facilities.wifi', 'facilities.desks', 'facilities.meeting_rooms', 'facilities.kitchen', 'facilities.evening_hours',
       'priorities', 'recommend', 'leave_reasons', 'leave_reasons--other', 'come_back', 'nickname', 'suggestion',
@@ -87,8 +87,43 @@ describe('Building export rows', () => {
     const older = JSON.parse(JSON.stringify(current)) as typeof current;
     older.pages[0]!.questions.splice(1, 0, { id: 'referral', type: 'short_text', text: { en: 'Who told you about us?', fr: 'Qui vous a parlé de nous ?' }, required: false, max_length: 200 });
     const names = exportColumns([current, older]).map((c) => c.name);
-    expect(names.slice(7, 11)).to.deep.equal(['still_member', 'referral', 'member_since', 'days_per_week']);
+    expect(names.slice(8, 12)).to.deep.equal(['still_member', 'referral', 'member_since', 'days_per_week']);
     expect(names.filter((n) => n === 'still_member')).to.have.length(1);
     expect(questionColumns(current).map((c) => c.name)).to.not.include('referral');
+  });
+
+  describe('weights and multiple choices as 0/1 columns', () => {
+    function flags(answers: ExportedResponse['answers'], extra: Partial<ExportedResponse> = {}): Record<string, unknown> {
+      const columns = splitMultipleChoices(exportColumns([coworking.definition]));
+      const cells = buildResponseRow(columns, { ...response(answers), ...extra });
+      return Object.fromEntries(columns.map((c, i) => [c.name, cells[i]]));
+    }
+
+    it('writes the design weight, 1 when the response has none', () => {
+      expect(flags({ still_member: 'yes' }).weight).to.equal(1);
+      expect(flags({ still_member: 'yes' }, { weight: 2.5 }).weight).to.equal(2.5);
+    });
+
+    it('replaces a multiple choice by one column per option: 1 chosen, 0 shown and not chosen, empty when not shown', () => {
+      const columns = splitMultipleChoices(exportColumns([coworking.definition])).map((c) => c.name);
+      expect(columns).to.not.include('leave_reasons');
+      expect(columns.filter((n) => n.startsWith('leave_reasons'))).to.deep.equal([
+        'leave_reasons_price', 'leave_reasons_moved', 'leave_reasons_remote_home', 'leave_reasons_noise', 'leave_reasons_other', 'leave_reasons_rather_not_say', 'leave_reasons--other',
+      ]);
+      // Rankings keep their one column: a rank order is not a set of choices.
+      expect(columns).to.include('priorities');
+      const left = flags({ still_member: 'no', days_per_week: 0, leave_reasons: ['price', 'other'] });
+      expect(left).to.include({ leave_reasons_price: 1, leave_reasons_moved: 0, leave_reasons_other: 1, leave_reasons_rather_not_say: 0 });
+      // A member never saw the leaving page: no 0 there, nothing.
+      const member = flags({ still_member: 'yes', days_per_week: 2 });
+      expect(member).to.include({ leave_reasons_price: null, leave_reasons_other: null });
+    });
+
+    it("leaves a partial response's unreached pages empty, and writes 0 on the pages it reached", () => {
+      const stopped = flags({ still_member: 'no' }, { status: 'partial', lastPageId: 'membership', completedAt: undefined });
+      expect(stopped.leave_reasons_price).to.equal(null);
+      const onLeaving = flags({ still_member: 'no', leave_reasons: ['moved'] }, { status: 'partial', lastPageId: 'leaving' });
+      expect(onLeaving).to.include({ leave_reasons_moved: 1, leave_reasons_price: 0 });
+    });
   });
 });
