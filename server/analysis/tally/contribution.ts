@@ -64,14 +64,16 @@ function questionCounts(question: TQuestion, value: TAnswerValue | undefined, sh
       break;
     case 'matrix': {
       const rows = value && typeof value === 'object' && !Array.isArray(value) ? value : {};
-      let any = false;
+      // The matrix's base is who rated at least one row: "don't know" to every row is no rating,
+      // as it is for each row's own base.
+      let rated = false;
       for (const rowId of shownRows ?? []) {
         add(counts, `row:${rowId}:shown`);
         const rowValue = rows[rowId];
-        if (rowValue !== undefined) any = true;
+        if (typeof rowValue === 'number') rated = true;
         addScaleValue(counts, `row:${rowId}:`, rowValue);
       }
-      if (any) add(counts, 'answered');
+      if (rated) add(counts, 'answered');
       break;
     }
     case 'number':
