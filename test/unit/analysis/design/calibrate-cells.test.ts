@@ -7,7 +7,7 @@ import { WeightingError } from '../../../../server/analysis/weighting/weighting.
 import type { WeightingResult } from '../../../../server/analysis/weighting/weighting.types';
 import { seededRandom } from '../../../support/seeded-random';
 import { expectClose } from '../expect-close';
-import { buildCellTallies, type TestRespondent } from './cell-tallies';
+import { buildCellTallies, pick, type TestRespondent } from './cell-tallies';
 
 const VARIABLES = ['company_size', 'region', 'role'];
 const TARGETS = {
@@ -15,15 +15,6 @@ const TARGETS = {
   region: { north: 30, south: 45, east: 25 },
   role: { manager: 40, other: 60 },
 };
-
-function pick<T>(random: () => number, items: readonly T[], shares: readonly number[]): T {
-  let u = random();
-  for (let i = 0; i < items.length - 1; i += 1) {
-    u -= shares[i] ?? 0;
-    if (u < 0) return items[i] as T;
-  }
-  return items[items.length - 1] as T;
-}
 
 /** Seeded respondents whose sample shares are off the targets, some with an unanswered variable. */
 function makeRespondents(seed: number, n: number, missingRate: number, withDesignWeights: boolean): TestRespondent[] {

@@ -42,3 +42,13 @@ export function buildCellTallies(respondents: readonly TestRespondent[], variabl
   }
   return cells;
 }
+
+/** One of `items`, drawn with the given shares (the last takes what remains). */
+export function pick<T>(random: () => number, items: readonly T[], shares: readonly number[]): T {
+  let u = random();
+  for (let i = 0; i < items.length - 1; i += 1) {
+    u -= shares[i] ?? 0;
+    if (u < 0) return items[i] as T;
+  }
+  return items[items.length - 1] as T;
+}
