@@ -18,6 +18,7 @@ import { DASHBOARD_PAGE_MESSAGES } from '../../dashboard/dashboard-page.messages
 import { DASHBOARD_FIGURES_MESSAGES } from '../../dashboard/dashboard-figures.messages';
 import { OPEN_ANSWERS_MESSAGES } from '../../dashboard/open-answers.messages';
 import { WEIGHTING_FORM_MESSAGES } from '../../dashboard/weighting-form.messages';
+import { CROSSTAB_MESSAGES } from '../../analysis/report/crosstab.messages';
 import { METHODOLOGY_MESSAGES } from '../../analysis/report/methodology.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
@@ -41,6 +42,7 @@ export const MESSAGES = {
   ...DASHBOARD_FIGURES_MESSAGES,
   ...OPEN_ANSWERS_MESSAGES,
   ...WEIGHTING_FORM_MESSAGES,
+  ...CROSSTAB_MESSAGES,
   ...METHODOLOGY_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
