@@ -63,6 +63,9 @@ figures_of <- function(des) {
     p <- svyciprop(as.formula(paste0("~I(y == '", first, "')")), d, method = "beta", na.rm = TRUE)
     list(estimate = as.vector(unclass(p))[[1]], ci = unname(as.vector(attr(p, "ci"))), rows = nrow(d), df = degf(d))
   }
+  mean_ci <- function(d) as.list(unname(as.vector(confint(svymean(~num, d, na.rm = TRUE), df = degf(d)))))
+  out$mean_ci <- mean_ci(with_num)
+  out$mean_ci_filter <- mean_ci(filtered_num)
   out$ciprop <- ci(answered)
   out$ciprop_filter <- ci(filtered)
   chi <- svychisq(~y + col, des, statistic = "F")

@@ -8,6 +8,7 @@
 //   so within cell c, x_i = d_i·(α_c·u_i + β_c) with α_c = g_c/W and β_c a cell constant
 //   V = n/(n − 1)·Σ (x_i − x̄)²  over the wave's n units     onestrat, one unit per PSU
 // and Σ x_i, Σ x_i² per cell need only Σu, Σd·u, Σd²·u, Σd²·u², Σd, Σd² and n.
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { TWeightingConfig } from '../figures/figures.schemas';
 import { RESPONSE_KEY } from '../tally/contribution';
 import type { CellTallies, CellTally } from './design.types';
@@ -281,4 +282,14 @@ export function designCalibrationOf(config: TWeightingConfig | undefined, factor
   if (!config) return { method: 'none' };
   const variables = Object.keys(config.targets);
   return config.method === 'poststratify' ? { method: 'poststratify', variable: variables[0] ?? '', factors } : { method: 'rake', variables, factors };
+}
+
+/**
+ * The interval of a weighted mean, estimate ± t_{df, 1−α/2}·SE on the domain's degrees of
+ * freedom: R's confint(svymean(...), df = degf(design)). (R's default, df = Inf, is the normal
+ * interval; on small domains the t quantile is the honest one.)
+ */
+export function meanInterval(estimate: DesignEstimate, level = 0.95): { lower: number; upper: number } {
+  const half = estimate.df > 0 ? tQuantile(1 - (1 - level) / 2, estimate.df) * estimate.se : Number.NaN;
+  return { lower: estimate.estimate - half, upper: estimate.estimate + half };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { calibrateCells, cellKeyOf } from '../../../../server/analysis/design/calibrate-cells';
-import { designCalibrationOf, estimateRatio, type DesignCalibration, type RatioKeys } from '../../../../server/analysis/design/design-variance';
+import { designCalibrationOf, estimateRatio, meanInterval, type DesignCalibration, type RatioKeys } from '../../../../server/analysis/design/design-variance';
 import type { CellTallies } from '../../../../server/analysis/design/design.types';
 import { kornGraubardInterval } from '../../../../server/analysis/design/korn-graubard';
 import { raoScottTest } from '../../../../server/analysis/design/rao-scott';
@@ -51,6 +51,8 @@ interface OracleFigures {
   filter_options: Estimates;
   filter_mean: Estimates;
   columns: { options: Estimates; mean: Estimates }[];
+  mean_ci: number[];
+  mean_ci_filter: number[];
   ciprop: { estimate: number; ci: number[] };
   ciprop_filter: { estimate: number; ci: number[] };
   chisq: { f: number; ndf: number; ddf: number; p: number };
@@ -206,6 +208,18 @@ for (const data of [twelve(), seeded('captic250', 250, 2011, 0), seeded('unknown
           const interval = kornGraubardInterval(estimateRatio(wave, domain, first, calibration), config !== undefined);
           expectClose(interval.lower, inR.ci[0] ?? Number.NaN, TOLERANCE);
           expectClose(interval.upper, inR.ci[1] ?? Number.NaN, TOLERANCE);
+        }
+      });
+
+      it(`${method}: the interval of a mean is confint(svymean, df = degf)`, () => {
+        const { calibration } = calibrate();
+        for (const [domain, inR] of [
+          [wave, expected().mean_ci],
+          [filtered, expected().mean_ci_filter],
+        ] as const) {
+          const interval = meanInterval(estimateRatio(wave, domain, MEAN, calibration));
+          expectClose(interval.lower, inR[0] ?? Number.NaN, TOLERANCE);
+          expectClose(interval.upper, inR[1] ?? Number.NaN, TOLERANCE);
         }
       });
 
