@@ -38,7 +38,7 @@ export interface Codebook {
   columns: CodebookEntry[];
 }
 
-const META_TEXT: Record<MetaColumnName, { fr: string; en: string; notes: string }> = {
+export const META_TEXT: Record<MetaColumnName, { fr: string; en: string; notes: string }> = {
   response_id: { fr: 'Identifiant de la réponse', en: 'Response id', notes: 'unique per response' },
   wave: { fr: 'Vague', en: 'Wave', notes: 'wave id' },
   fingerprint: { fr: 'Version du questionnaire répondu (empreinte)', en: 'Version of the questionnaire answered (fingerprint)', notes: 'see the codebook of that fingerprint for its wording' },

@@ -14,6 +14,7 @@ import {
   rowOptionsFor,
   writeCodebookCsv,
   writeResponsesCsv,
+  writeResponsesSav,
   writeResponsesXlsx,
   type ExportTarget,
 } from './export.service';
@@ -36,7 +37,7 @@ function sendAttachment(res: Response, filename: string, mediaType: string): voi
 /** The formats the responses export is written in, each at its own extension. */
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'sav'] as const;
 
-export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'codebookCsv' | 'codebookJson' | 'unknownFormat', RequestHandler> {
+export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'responsesSav' | 'codebookCsv' | 'codebookJson' | 'unknownFormat', RequestHandler> {
   async function target(req: Request, choice: { fingerprint?: string | undefined; voided?: 'include' | 'exclude' | undefined; status?: 'complete' | 'all' | undefined; multi?: MultipleChoiceLayout | undefined } = {}): Promise<ExportTarget> {
     const params = parse(ZExportParams, req.params);
     return resolveExportTarget(deps.catalog, {
@@ -71,6 +72,16 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
       await auditExport(req, exported, 'xlsx', query);
       sendAttachment(res, exportFilename(exported, 'responses', 'xlsx'), EXPORT_MEDIA_TYPES.xlsx);
       await writeResponsesXlsx(exported, options, res);
+    },
+
+    /** SPSS: multiple choices are always one 0/1 variable per option there (multiple-response sets need them); labels are always value labels. */
+    async responsesSav(req, res) {
+      const query = parse(ZExportQuery, req.query);
+      const exported = await target(req, { ...query, multi: 'columns' });
+      const options = rowOptionsFor(exported, query);
+      await auditExport(req, exported, 'sav', query);
+      sendAttachment(res, exportFilename(exported, 'responses', 'sav'), EXPORT_MEDIA_TYPES.sav);
+      await writeResponsesSav(exported, options, res);
     },
 
     unknownFormat(req) {

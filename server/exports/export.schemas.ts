@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const ZFlag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+const ZMultipleChoiceLayout = z.enum(['list', 'columns'], { error: 'multi is "list" or "columns"' });
+
 /** An option the export does not know is refused, not ignored: a misspelt `multi=column` must not silently give lists. */
 function unknownOption(issue: { code: string; keys?: string[] }): string | undefined {
   return issue.code === 'unrecognized_keys' ? `unknown export option ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}` : undefined;
@@ -18,17 +20,21 @@ export const ZExportQuery = z.strictObject(
     labels: ZFlag.optional(),
     voided: z.enum(['include', 'exclude'], { error: 'voided is "include" or "exclude"' }).optional(),
     lang: z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'lang is a language code such as fr or en').optional(),
-    multi: z.enum(['list', 'columns'], { error: 'multi is "list" or "columns"' }).optional(),
+    multi: ZMultipleChoiceLayout.optional(),
     status: z.enum(['complete', 'all'], { error: 'status is "complete" or "all"' }).optional(),
   },
   { error: unknownOption },
 );
 export type TExportQuery = z.infer<typeof ZExportQuery>;
 
-/** Query of the codebooks: `?fingerprint=sha256:...` describes one definition version only. */
-export const ZCodebookQuery = z.object({
-  fingerprint: z.string().regex(/^sha256:[0-9a-f]{16}$/, 'fingerprint looks like sha256: followed by 16 hex digits').optional(),
-});
+/** Query of the codebooks: `?fingerprint=sha256:...` describes one definition version only; `?multi=columns` the 0/1 columns of multiple choices. */
+export const ZCodebookQuery = z.strictObject(
+  {
+    fingerprint: z.string().regex(/^sha256:[0-9a-f]{16}$/, 'fingerprint looks like sha256: followed by 16 hex digits').optional(),
+    multi: ZMultipleChoiceLayout.optional(),
+  },
+  { error: unknownOption },
+);
 export type TCodebookQuery = z.infer<typeof ZCodebookQuery>;
 
 export const ZExportParams = z.object({

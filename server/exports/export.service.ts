@@ -18,6 +18,8 @@ import { exportColumns, splitMultipleChoices, type ExportColumn, type MultipleCh
 import { guardCell } from './formula-guard';
 import { buildResponseRow, csvRecord, type Cell, type RowOptions } from './response-row';
 import { CSV_FILE_OPTIONS } from './csv-format';
+import { caseValues, planSavColumns, widenStrings, type ExtraColumnName } from './sav/survey-variables';
+import { createSavWriter } from './sav/sav-writer';
 
 export interface ExportTarget {
   surveyId: string;
@@ -55,7 +57,7 @@ export interface LabelOptions {
 const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8';
 const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export const EXPORT_MEDIA_TYPES = { csv: CSV_MEDIA_TYPE, xlsx: XLSX_MEDIA_TYPE, json: 'application/json; charset=utf-8' } as const;
+export const EXPORT_MEDIA_TYPES = { csv: CSV_MEDIA_TYPE, xlsx: XLSX_MEDIA_TYPE, json: 'application/json; charset=utf-8', sav: 'application/x-spss-sav' } as const;
 
 type ResponseRecord = Parameters<typeof toStoredResponse>[0];
 type ResponseFilter = NonNullable<Parameters<typeof ResponseModel.countDocuments>[0]>;
@@ -231,4 +233,39 @@ export async function writeResponsesXlsx(target: ExportTarget, options: RowOptio
 
   await workbook.commit();
   await done;
+}
+
+/** The case count a streamed .sav declares: "unknown", as the format allows, since cases are written as they are read. */
+const UNKNOWN_CASE_COUNT = -1;
+
+/**
+ * Streams an SPSS system file: codes with value labels in `options.lang`, one 0/1 variable per
+ * option of a multiple choice (the target's columns must be split), the design weight as the
+ * file's weight. Two passes over the responses: the first measures the texts, since a .sav
+ * declares each string's width before the first case; the second writes only the responses the
+ * first saw, so a response completed in between cannot hold a text wider than its variable.
+ */
+export async function writeResponsesSav(target: ExportTarget, options: RowOptions, out: Writable, now = new Date()): Promise<void> {
+  const codes: RowOptions = { labels: false, lang: options.lang };
+  const extraColumns: ExtraColumnName[] = [...(target.includePartial ? PROGRESS_COLUMNS : []), ...(target.includeVoided ? VOIDED_COLUMNS : [])];
+  const plan = planSavColumns({ columns: target.columns, extraColumns, lang: options.lang });
+  const measured = new Set<string>();
+  for await (const response of exportedResponses(target)) {
+    widenStrings(plan, rowOf(target, response, codes));
+    measured.add(response.id);
+  }
+  const writer = createSavWriter({
+    variables: plan.columns.map((c) => c.variable),
+    weight: plan.weight,
+    multipleResponseSets: plan.multipleResponseSets,
+    fileLabel: `${target.surveyId} ${target.waveId}`,
+    createdAt: now,
+  });
+  async function* bytes(): AsyncGenerator<Buffer> {
+    yield writer.dictionaryBytes(UNKNOWN_CASE_COUNT);
+    for await (const response of exportedResponses(target)) {
+      if (measured.has(response.id)) yield writer.caseBytes(caseValues(plan, rowOf(target, response, codes)));
+    }
+  }
+  await pipeline(Readable.from(bytes()), out);
 }
