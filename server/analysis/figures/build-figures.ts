@@ -27,6 +27,27 @@ export interface BuildOptions {
   withhold?: boolean;
 }
 
+/** The size the publication policy judges: respondents, or Kish's effective base when weighted. */
+function judgedSize(r: Reader, key: string, isWeighted: boolean): number {
+  if (!isWeighted) return r.count(key);
+  const squares = r.squares(key);
+  return squares > 0 ? (r.weighted(key) * r.weighted(key)) / squares : 0;
+}
+
+/**
+ * A figure's flags. 'low_base' judges the base its shares are on (under "shown" or "all" that may
+ * hold people who gave no answer, and the shares are as precise as that base). 'suppressed' also
+ * judges those who answered (`answeredKey`): a row mean on 3 answers, or shares of everyone that
+ * split 3 answers, tell about those 3 people whatever the base they are divided by. Weighted,
+ * both judge Kish's effective base: weighting does not add people.
+ */
+function flagsFor(base: FigureBase, r: Reader, answeredKey: string, options: BuildOptions, isWeighted: boolean): BaseFlag[] {
+  const policy = { lowBaseBelow: options.lowBaseBelow };
+  const flags = flagBase(isWeighted ? base.effective : base.n, policy);
+  if (!isSuppressed(flags) && isSuppressed(flagBase(judgedSize(r, answeredKey, isWeighted), policy))) return ['suppressed'];
+  return flags;
+}
+
 /** Whether a question's figures are withheld: flagged `suppressed`, and the caller withholds. */
 function withheldFor(flags: BaseFlag[], options: BuildOptions): boolean {
   return options.withhold !== false && isSuppressed(flags);
@@ -72,7 +93,7 @@ function share(count: number, weightedCount: number, base: FigureBase, suppresse
 function scaleFigures(r: Reader, total: Reader, prefix: string, scale: TScale | { points: number; zeroBased: true }, options: BuildOptions, isWeighted: boolean): ScaleFigures {
   // The default base leaves "don't know" out; "shown" keeps skips and "don't know" in.
   const base = makeBase(r, total, `${prefix}${options.base === 'shown' ? 'shown' : 'answered'}`, options.base);
-  const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
+  const flags = flagsFor(base, r, `${prefix}answered`, options, isWeighted);
   const suppressed = withheldFor(flags, options);
   const first = 'zeroBased' in scale ? 0 : 1;
   const last = 'zeroBased' in scale ? scale.points - 1 : scale.points;
@@ -114,7 +135,7 @@ function scaleFigures(r: Reader, total: Reader, prefix: string, scale: TScale | 
 
 function choiceFigures(question: Extract<TQuestion, { options: unknown }>, r: Reader, total: Reader, options: BuildOptions, isWeighted: boolean): QuestionFigures {
   const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
-  const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
+  const flags = flagsFor(base, r, 'answered', options, isWeighted);
   const suppressed = withheldFor(flags, options);
   const optionFigures: Record<string, OptionFigure> = {};
   const mentions = question.options.reduce((s, o) => s + r.count(`opt:${o.id}`), 0);
@@ -186,21 +207,24 @@ export function buildQuestionFigures(question: TQuestion, tallies: TallySet, opt
       const rows: Record<string, ScaleFigures> = {};
       for (const rowId of rowIds) rows[rowId] = scaleFigures(r, total, `row:${rowId}:`, question.scale, options, isWeighted);
       const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
-      return { type: question.type, base, rows, flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
+      return { type: question.type, base, rows, flags: flagsFor(base, r, 'answered', options, isWeighted) };
     }
     case 'ranking': {
       const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
+      const flags = flagsFor(base, r, 'answered', options, isWeighted);
       const meanRanks: Record<string, { meanRank: number | null; base: number }> = {};
       for (const option of question.options) {
         const ranked = isWeighted ? r.weighted(`ranked:${option.id}`) : r.count(`ranked:${option.id}`);
         const sum = isWeighted ? r.weighted(`rank:${option.id}`) : r.count(`rank:${option.id}`);
-        meanRanks[option.id] = { meanRank: ranked > 0 ? sum / ranked : null, base: r.count(`ranked:${option.id}`) };
+        // Each item's mean rank stands on those who ranked it: withheld when they are too few.
+        const withheld = withheldFor(flags, options) || withheldFor(flagBase(judgedSize(r, `ranked:${option.id}`, isWeighted)), options);
+        meanRanks[option.id] = { meanRank: !withheld && ranked > 0 ? sum / ranked : null, base: r.count(`ranked:${option.id}`) };
       }
-      return { type: question.type, base, meanRanks, flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
+      return { type: question.type, base, meanRanks, flags };
     }
     case 'number': {
       const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
-      const flags = flagBase(base.n, { lowBaseBelow: options.lowBaseBelow });
+      const flags = flagsFor(base, r, 'answered', options, isWeighted);
       const n = isWeighted ? r.weighted('answered') : r.count('answered');
       const mean = !withheldFor(flags, options) && n > 0 ? r.weighted('sum') / n : null;
       const sd = mean !== null && n > 1 ? Math.sqrt(Math.max(0, (r.weighted('sumsq') - n * mean * mean) / (n - 1))) : null;
@@ -213,7 +237,7 @@ export function buildQuestionFigures(question: TQuestion, tallies: TallySet, opt
     case 'date': {
       const base = makeBase(r, total, options.base === 'shown' ? 'shown' : 'answered', options.base);
       // Under "shown" or "all" the base is not those who wrote something: say how many did.
-      return { type: question.type, base, answers: r.count('answered'), flags: flagBase(base.n, { lowBaseBelow: options.lowBaseBelow }) };
+      return { type: question.type, base, answers: r.count('answered'), flags: flagsFor(base, r, 'answered', options, isWeighted) };
     }
   }
 }

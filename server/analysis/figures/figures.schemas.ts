@@ -26,6 +26,11 @@ export const ZFiguresQuery = z.strictObject({
   mentions: ZFlag.default(false),
   filter: ZFilter.optional(),
   by: z.string().regex(/^[a-z][a-z0-9_]*$/, 'by names a single-choice question id').optional(),
+  /**
+   * How the crosstab's column letters adjust for multiple comparisons: Benjamini-Hochberg over the
+   * table when absent (comparisons.ts says why), Bonferroni over a row's pairs, or none.
+   */
+  adjust: z.enum(['none', 'bonferroni', 'bh']).optional(),
   compare: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'compare names another wave').optional(),
   lang: z.enum(['fr', 'en']).optional(),
 });

@@ -1,38 +1,67 @@
 // A question's crosstab in the report: column percentages by the segment question's options,
-// column bases and the significance letters of the column-proportion tests.
+// column bases, the significance letters of the column-proportion tests, the test of
+// independence and the legend that says how the letters were tested.
+import { translator, type Translate } from '../../lib/i18n/index';
 import type { LoadedSurvey } from '../../surveys/survey.loader';
 import { localize } from '../../surveys/localize';
 import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { TQuestion } from '../../surveys/survey.schemas';
 import { formatPValue } from '../format/index';
+import type { CrosstabChiSquare, CrosstabLegend } from '../figures/comparisons';
 import type { Figures } from '../figures/figures.types';
 import type { ReportLanguage } from './statements';
 import { pct } from './report-cells';
 
 export type CrosstabSection = {
-    columns: Array<{ id: string; label: string; letter: string; base: number; lowBase: boolean }>;
-    rows: Array<{ label: string; cells: Array<{ percent: string; markers: string }> }>;
-    chiSquare?: { pValue: string; significant: boolean };
-  };
+  columns: Array<{ id: string; label: string; letter: string; base: number; lowBase: boolean }>;
+  rows: Array<{ label: string; cells: Array<{ percent: string; markers: string }> }>;
+  /** The test of independence, worded: a p-value and its verdict, or why there is none. */
+  independence?: string;
+  /** How the letters were tested: printed under the table. */
+  legend: string[];
+};
 
+const ADJUSTMENT_WORDING = { none: 'crosstab.adjust_none', bonferroni: 'crosstab.adjust_bonferroni', bh: 'crosstab.adjust_bh' } as const;
+
+/**
+ * The legend of a crosstab's letters (test, base, adjustment, levels), and the columns left out of
+ * the tests; `labelOf` names a column. The report and the dashboard print the same lines.
+ */
+export function crosstabLegendLines(legend: CrosstabLegend, t: Translate, labelOf: (columnId: string) => string): string[] {
+  const lines = [
+    t('crosstab.legend_letters', {
+      base: t(legend.base === 'effective' ? 'crosstab.base_effective' : 'crosstab.base_respondents'),
+      adjustment: t(ADJUSTMENT_WORDING[legend.adjustment]),
+    }),
+  ];
+  if (legend.withheldColumns.length) lines.push(t('crosstab.legend_withheld', { columns: legend.withheldColumns.map(labelOf).join(', ') }));
+  return lines;
+}
+
+/** The test of independence in words: Pearson's or Fisher's p and its verdict, or why no test is claimed. */
+export function independenceText(test: CrosstabChiSquare, t: Translate, lang: ReportLanguage): string {
+  if (test.pValue === null) return t('crosstab.sparse', { below: test.expectedBelow5, cells: test.cells });
+  const params = { p: formatPValue(test.pValue, lang), verdict: t(test.significant ? 'crosstab.significant' : 'crosstab.not_significant') };
+  return t(test.method === 'fisher' ? 'crosstab.fisher' : 'crosstab.chi_square', params);
+}
 
 export function crosstabSection(question: TQuestion, figures: Figures, definition: LoadedSurvey['definition'], lang: ReportLanguage): CrosstabSection | undefined {
   const crosstab = figures.crosstab;
   if (!crosstab || !('options' in question) || !question.options || question.type === 'ranking' || question.id === crosstab.question) return undefined;
+  const t = translator(lang);
   const source = definition.languages[0] ?? lang;
   const byOptions = findSingleChoiceQuestion(definition, crosstab.question)?.options ?? [];
-  const columns = Object.entries(crosstab.columns).map(([id, column]) => {
+  const labelOf = (id: string) => {
     const option = byOptions.find((o) => o.id === id);
+    return option ? localize(option.label, lang, source) : id;
+  };
+  const columns = Object.entries(crosstab.columns).map(([id, column]) => {
     const figures = column.questions[question.id];
-    return {
-      id,
-      label: option ? localize(option.label, lang, source) : id,
-      letter: column.letter,
-      base: figures?.base.n ?? 0,
-      lowBase: (figures?.flags.length ?? 0) > 0,
-    };
+    return { id, label: labelOf(id), letter: column.letter, base: figures?.base.n ?? 0, lowBase: (figures?.flags.length ?? 0) > 0 };
   });
   const test = crosstab.tests[question.id];
+  // The legend names only the columns withheld for this question.
+  const withheld = columns.filter((c) => crosstab.columns[c.id]?.questions[question.id]?.flags.includes('suppressed')).map((c) => c.id);
   return {
     columns,
     rows: question.options.map((option) => ({
@@ -42,7 +71,7 @@ export function crosstabSection(question: TQuestion, figures: Figures, definitio
         markers: (test?.markers[option.id]?.[column.id] ?? []).join(''),
       })),
     })),
-    ...(test?.chiSquare ? { chiSquare: { pValue: formatPValue(test.chiSquare.pValue, lang), significant: test.chiSquare.significant } } : {}),
+    ...(test?.chiSquare ? { independence: independenceText(test.chiSquare, t, lang) } : {}),
+    legend: crosstabLegendLines({ ...crosstab.legend, withheldColumns: withheld }, t, labelOf),
   };
 }
-

@@ -11,6 +11,15 @@ export interface ChiSquareResult {
   /** Cells (among non-empty rows and columns) with E < 5: Cochran's rule says the
    *  chi-square approximation is doubtful when more than 20% of cells are like this. */
   cellsWithExpectedBelow5: number;
+  /** Cells with E < 1 (among non-empty rows and columns). */
+  cellsWithExpectedBelow1: number;
+  /** The cells the statistic sums over: non-empty rows × non-empty columns. */
+  cells: number;
+  /**
+   * Cochran's rule (Cochran 1954) fails: more than 20% of the cells have E < 5, or one has E < 1.
+   * The chi-square distribution then does not approximate X², and its p-value supports no claim.
+   */
+  sparse: boolean;
 }
 
 function assertTable(table: readonly (readonly number[])[]): number {
@@ -55,14 +64,26 @@ export function chiSquareIndependence(table: readonly (readonly number[])[]): Ch
 
   let statistic = 0;
   let cellsWithExpectedBelow5 = 0;
+  let cellsWithExpectedBelow1 = 0;
   table.forEach((row, r) => {
     row.forEach((observed, c) => {
       const e = expected[r]?.[c] ?? 0;
       if (e === 0) return; // an empty row or column
       statistic += ((observed - e) * (observed - e)) / e;
       if (e < 5) cellsWithExpectedBelow5 += 1;
+      if (e < 1) cellsWithExpectedBelow1 += 1;
     });
   });
   const df = (nonEmptyRows - 1) * (nonEmptyColumns - 1);
-  return { statistic, df, pValue: chiSquareSurvival(statistic, df), expected, cellsWithExpectedBelow5 };
+  const cells = nonEmptyRows * nonEmptyColumns;
+  return {
+    statistic,
+    df,
+    pValue: chiSquareSurvival(statistic, df),
+    expected,
+    cellsWithExpectedBelow5,
+    cellsWithExpectedBelow1,
+    cells,
+    sparse: cellsWithExpectedBelow5 > 0.2 * cells || cellsWithExpectedBelow1 > 0,
+  };
 }

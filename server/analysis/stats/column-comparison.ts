@@ -1,5 +1,5 @@
-import { DEFAULT_ALPHA } from './significance';
 import { twoSidedNormalPValue } from './distributions';
+import { adjustPValues, type PValueAdjustment } from './multiple-comparisons';
 
 export interface ColumnComparisonInput {
   /** counts[row][column]: respondents (or weighted respondents) in the column who gave the row's answer. */
@@ -12,24 +12,37 @@ export interface ColumnComparisonInput {
   columnBases?: readonly number[];
   /** Kish effective sample sizes per column, for weighted counts; the test then uses them as n. */
   effectiveBases?: readonly number[];
+  /**
+   * Columns whose figures are withheld (too small a base to publish): they are neither tested
+   * nor tested against, so no letter anywhere reveals what their figures would have shown.
+   */
+  withheldColumns?: readonly boolean[];
 }
 
+/** The two levels a letter reports, as SPSS Custom Tables and Q print them. */
+export const SIGNIFICANCE_LEVELS = { lowerCase: 0.05, upperCase: 0.01 } as const;
+
 export interface ColumnComparisonOptions {
-  alpha?: number;
   /**
-   * 'none' (default) tests every pair at alpha. 'bonferroni' divides alpha by the number of
-   * pairs compared within a row, as SPSS Custom Tables does by default, to hold the chance of
-   * any false marker in the row at alpha.
+   * 'none' tests every pair on its own p-value. 'bonferroni' multiplies each p-value by the
+   * number of pairs compared within its row (SPSS Custom Tables' default): the chance of any false
+   * letter in a row stays under the level. 'bh' (Benjamini-Hochberg, the default, as Q's "false
+   * discovery rate") adjusts over every pairwise test of the table: among the letters shown, the
+   * expected share of false ones stays under the level, without Bonferroni's loss of power on
+   * wide banners.
    */
-  adjustment?: 'none' | 'bonferroni';
+  adjustment?: PValueAdjustment;
 }
+
+export const DEFAULT_COLUMN_ADJUSTMENT: PValueAdjustment = 'bh';
 
 export interface ColumnComparisonResult {
   /** Letters naming the columns: A, B, …, Z, AA, AB, … */
   columnLetters: string[];
   /**
-   * markers[row][column]: letters of the columns whose proportion is significantly LOWER
-   * than this cell's (SPSS / Q convention: the letter sits on the larger proportion).
+   * markers[row][column]: letters of the columns whose proportion is significantly LOWER than this
+   * cell's (SPSS / Q convention: the letter sits on the larger proportion), upper case when the
+   * adjusted p-value is below 0.01, lower case when below 0.05.
    */
   markers: string[][][];
 }
@@ -53,11 +66,28 @@ function pooledPValue(p1: number, n1: number, p2: number, n2: number): number | 
   return twoSidedNormalPValue((p1 - p2) / standardError);
 }
 
+interface PairTest {
+  row: number;
+  higher: number;
+  lower: number;
+  pValue: number;
+  /** How many pairs its row compared: Bonferroni's multiplier. */
+  rowPairs: number;
+}
+
+/** The letter a significant pair prints: upper case below 0.01, lower case below 0.05, else none. */
+function letterAt(letter: string, adjustedP: number): string | null {
+  if (adjustedP < SIGNIFICANCE_LEVELS.upperCase) return letter.toUpperCase();
+  if (adjustedP < SIGNIFICANCE_LEVELS.lowerCase) return letter.toLowerCase();
+  return null;
+}
+
 /**
  * Column-proportion comparison markers for a crosstab: for each row, every pair of columns is
- * compared with a pooled two-proportion z-test (see twoProportionZTest), and the column with the
- * significantly larger share gets the other column's letter. Columns with a zero base are not
- * compared; nor are pairs where both shares are 0 or both are 1 (nothing differs).
+ * compared with a pooled two-proportion z-test (see twoProportionZTest), the p-values are adjusted
+ * for multiple comparisons, and the column with the significantly larger share gets the other
+ * column's letter. Columns with a zero base or withheld are not compared; nor are pairs where both
+ * shares are 0 or both are 1 (nothing differs, no test is counted).
  */
 export function compareColumnProportions(
   input: ColumnComparisonInput,
@@ -71,34 +101,43 @@ export function compareColumnProportions(
   const columnBases =
     input.columnBases ?? Array.from({ length: columnCount }, (_, c) => counts.reduce((s, row) => s + (row[c] ?? 0), 0));
   const testBases = input.effectiveBases ?? columnBases;
-  if (columnBases.length !== columnCount || testBases.length !== columnCount) {
-    throw new RangeError('columnBases and effectiveBases must have one entry per column');
+  const withheld = input.withheldColumns ?? [];
+  if (columnBases.length !== columnCount || testBases.length !== columnCount || (input.withheldColumns && withheld.length !== columnCount)) {
+    throw new RangeError('columnBases, effectiveBases and withheldColumns must have one entry per column');
   }
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
-
   const comparableColumns = [...Array(columnCount).keys()].filter(
-    (c) => (columnBases[c] ?? 0) > 0 && (testBases[c] ?? 0) > 0,
+    (c) => (columnBases[c] ?? 0) > 0 && (testBases[c] ?? 0) > 0 && withheld[c] !== true,
   );
-  const pairCount = (comparableColumns.length * (comparableColumns.length - 1)) / 2;
-  const threshold = options.adjustment === 'bonferroni' && pairCount > 0 ? alpha / pairCount : alpha;
-  const columnLetters = Array.from({ length: columnCount }, (_, c) => columnLetter(c));
+  const rowPairs = (comparableColumns.length * (comparableColumns.length - 1)) / 2;
 
-  const markers = counts.map((row) => {
-    const cellMarkers: string[][] = row.map(() => []);
+  const tests: PairTest[] = [];
+  counts.forEach((row, r) => {
     const share = (c: number): number => (row[c] ?? 0) / (columnBases[c] ?? 1);
     for (const [i, first] of comparableColumns.entries()) {
       for (const second of comparableColumns.slice(i + 1)) {
         const p1 = share(first);
         const p2 = share(second);
         const pValue = pooledPValue(p1, testBases[first] ?? 0, p2, testBases[second] ?? 0);
-        if (pValue === null || !(pValue < threshold)) continue;
+        if (pValue === null) continue;
         const [higher, lower] = p1 > p2 ? [first, second] : [second, first];
-        cellMarkers[higher]?.push(columnLetters[lower] ?? '');
+        tests.push({ row: r, higher, lower, pValue, rowPairs });
       }
     }
-    for (const letters of cellMarkers) letters.sort((x, y) => x.length - y.length || x.localeCompare(y));
-    return cellMarkers;
   });
+
+  const adjustment = options.adjustment ?? DEFAULT_COLUMN_ADJUSTMENT;
+  const adjusted =
+    adjustment === 'bonferroni'
+      ? tests.map((test) => Math.min(1, test.pValue * test.rowPairs))
+      : adjustPValues(tests.map((test) => test.pValue), adjustment);
+
+  const columnLetters = Array.from({ length: columnCount }, (_, c) => columnLetter(c));
+  const markers = counts.map((row) => row.map((): string[] => []));
+  tests.forEach((test, i) => {
+    const letter = letterAt(columnLetters[test.lower] ?? '', adjusted[i] ?? 1);
+    if (letter) markers[test.row]?.[test.higher]?.push(letter);
+  });
+  const order = (x: string, y: string) => x.length - y.length || x.localeCompare(y, 'en', { sensitivity: 'base' });
+  for (const row of markers) for (const letters of row) letters.sort(order);
   return { columnLetters, markers };
 }

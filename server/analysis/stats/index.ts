@@ -1,12 +1,15 @@
-export { Z_95, twoSidedNormalPValue, chiSquareSurvival } from './distributions';
+export { Z_95, twoSidedNormalPValue, twoSidedTPValue, chiSquareSurvival } from './distributions';
 export { wilsonInterval, weightedWilsonInterval } from './proportion';
 export type { Interval } from './proportion';
 export { kishEffectiveSampleSize, kishDesignEffect } from './design-effect';
-export { DEFAULT_ALPHA, twoProportionZTest, weightedTwoProportionZTest } from './significance';
-export type { ZTestResult, ZTestOptions, CountedProportion, WeightedProportion } from './significance';
+export { DEFAULT_ALPHA, twoProportionZTest, weightedTwoProportionZTest, welchTTest } from './significance';
+export type { ZTestResult, ZTestOptions, CountedProportion, WeightedProportion, MeanSummary, WelchTestResult } from './significance';
 export { chiSquareIndependence } from './chi-square';
 export type { ChiSquareResult } from './chi-square';
-export { compareColumnProportions, columnLetter } from './column-comparison';
+export { fisherExactTwoSided } from './fisher-exact';
+export { adjustPValues, benjaminiHochberg, bonferroni, P_VALUE_ADJUSTMENTS } from './multiple-comparisons';
+export type { PValueAdjustment } from './multiple-comparisons';
+export { compareColumnProportions, columnLetter, DEFAULT_COLUMN_ADJUSTMENT, SIGNIFICANCE_LEVELS } from './column-comparison';
 export type { ColumnComparisonInput, ColumnComparisonOptions, ColumnComparisonResult } from './column-comparison';
 export {
   mean,

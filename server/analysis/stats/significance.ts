@@ -1,4 +1,4 @@
-import { twoSidedNormalPValue } from './distributions';
+import { twoSidedNormalPValue, twoSidedTPValue } from './distributions';
 
 export const DEFAULT_ALPHA = 0.05;
 
@@ -90,4 +90,48 @@ export function weightedTwoProportionZTest(
     }
   }
   return pooledZTest(a.proportion, a.nEff, b.proportion, b.nEff, options.alpha ?? DEFAULT_ALPHA);
+}
+
+/** A group summarised for a test of means: mean, standard deviation and (effective) size. */
+export interface MeanSummary {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+export interface WelchTestResult {
+  /** mean1 − mean2. */
+  difference: number;
+  t: number;
+  /** Welch-Satterthwaite degrees of freedom. */
+  df: number;
+  pValue: number;
+  significant: boolean;
+}
+
+/*
+ * Welch's unequal-variance t-test from summaries (Welch 1947), scipy.stats.ttest_ind_from_stats(
+ * equal_var=False): t = (m1 − m2) / √(s1²/n1 + s2²/n2), with Welch-Satterthwaite degrees of freedom
+ *   df = (s1²/n1 + s2²/n2)² / ( (s1²/n1)²/(n1 − 1) + (s2²/n2)²/(n2 − 1) ).
+ * Welch rather than Student: two waves' variances need not be equal, and Welch loses little when
+ * they are. Weighted, pass the Kish effective sizes as n. Returns null when a group has fewer than
+ * two (effective) respondents, or when both variances are 0 (nothing to test).
+ */
+export function welchTTest(a: MeanSummary, b: MeanSummary, options: ZTestOptions = {}): WelchTestResult | null {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  assertAlpha(alpha);
+  for (const [name, group] of [['a', a], ['b', b]] as const) {
+    if (!Number.isFinite(group.mean) || !(group.sd >= 0) || !Number.isFinite(group.sd) || !(group.n >= 0)) {
+      throw new RangeError(`${name} must have a finite mean, a finite sd ≥ 0 and n ≥ 0`);
+    }
+  }
+  if (a.n <= 1 || b.n <= 1) return null;
+  const va = (a.sd * a.sd) / a.n;
+  const vb = (b.sd * b.sd) / b.n;
+  const difference = a.mean - b.mean;
+  if (va + vb === 0) return null;
+  const t = difference / Math.sqrt(va + vb);
+  const df = ((va + vb) * (va + vb)) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
+  const pValue = twoSidedTPValue(t, df);
+  return { difference, t, df, pValue, significant: pValue < alpha };
 }

@@ -2,7 +2,7 @@
 // with a segment, Total then one column per segment with its significance letters; compared with
 // another wave, the previous share and the change in points, starred when significant.
 import type { OptionFigure } from '../../analysis/figures/figures.types';
-import { formatPValue } from '../../analysis/format/index';
+import { crosstabLegendLines, independenceText } from '../../analysis/report/crosstab-section';
 import type { TOption } from '../../surveys/survey.schemas';
 import type { ChartSeries, TableCell } from '../dashboard.types';
 import {
@@ -56,7 +56,7 @@ function segmentColumns(ctx: ViewContext, segments: Segment[], share: (o: TOptio
         const letters = markers?.[o.id]?.[segment.id] ?? [];
         if (letters.length) {
           cell.marker = letters.join('');
-          cell.markerLabel = wording.t('dashboard.figures.marker_label', { letters: letters.join(', ') });
+          cell.markerLabel = wording.t('crosstab.marker_label', { letters: letters.join(', ') });
         }
         return cell;
       },
@@ -113,12 +113,15 @@ function choiceNotes(ctx: ViewContext): string[] {
   const { wording, question } = ctx;
   const notes: string[] = [];
   if (question.type === 'multiple_choice') notes.push(wording.t('report.multi_note'));
-  const chiSquare = ctx.segments ? ctx.all.crosstab?.tests[question.id]?.chiSquare : undefined;
-  if (chiSquare) {
-    notes.push(wording.t('dashboard.figures.chi_square', {
-      p: formatPValue(chiSquare.pValue, wording.lang),
-      verdict: wording.t(chiSquare.significant ? 'dashboard.figures.significant' : 'dashboard.figures.not_significant'),
-    }));
+  const crosstab = ctx.segments ? ctx.all.crosstab : undefined;
+  const chiSquare = crosstab?.tests[question.id]?.chiSquare;
+  if (chiSquare) notes.push(independenceText(chiSquare, wording.t, wording.lang));
+  if (crosstab && ctx.segments) {
+    // The legend of this question's letters: the columns withheld here, named by their labels.
+    const segments = ctx.segments;
+    const withheld = segments.filter((s) => s.figures?.flags.includes('suppressed')).map((s) => s.id);
+    const labelOf = (id: string) => segments.find((s) => s.id === id)?.label ?? id;
+    notes.push(...crosstabLegendLines({ ...crosstab.legend, withheldColumns: withheld }, wording.t, labelOf));
   }
   return [...notes, ...segmentNotes(ctx)];
 }

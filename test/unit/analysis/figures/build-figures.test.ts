@@ -3,22 +3,9 @@ import { buildFigures } from '../../../../server/analysis/figures/build-figures'
 import { TallyAccumulator, tallyResponses } from '../../../../server/analysis/figures/figures.service';
 import type { StoredResponse } from '../../../../server/responses/response.service';
 import type { TAnswers } from '../../../../server/surveys/answers';
-import { parseSurveySource } from '../../../../server/surveys/survey.loader';
+import { onePageSurvey } from './one-page-survey';
 
-const { definition } = parseSurveySource(
-  `
-id: unit
-title: Unit
-languages: [en]
-sponsor: S
-conducted_by: C
-target_population: P
-method: M
-sampling: opt_in
-thank_you: Thanks
-pages:
-  - id: p1
-    questions:
+const definition = onePageSurvey('unit', `
       - id: member
         type: yes_no
         text: Member?
@@ -48,9 +35,7 @@ pages:
       - id: note
         type: short_text
         text: Anything else?
-`,
-  'surveys/unit.yaml',
-);
+`);
 
 function responses(list: TAnswers[]): StoredResponse[] {
   return list.map((answers, i) => ({
@@ -158,8 +143,9 @@ describe('buildFigures', () => {
   });
 
   it('bins a number without a defined range from its values when recomputed from responses', () => {
-    const accumulator = new TallyAccumulator(definition, new Map(sample.map((r, i) => [r.id, i % 4 === 3 ? 2 : 1])));
-    for (const response of sample) accumulator.add(response);
+    // Weighted on no calibration variable: the design weights alone.
+    const accumulator = new TallyAccumulator(definition, []);
+    sample.forEach((response, i) => accumulator.add({ ...response, weight: i % 4 === 3 ? 2 : 1 }));
     const recomputed = buildFigures(definition, 'w', accumulator.result(), { ...options, base: 'answered' }, 'responses');
     accumulator.addDistributions(recomputed);
     // 40 values from 0 to 41: Sturges gives 7 bins, 5.9 wide, rounded up to 10.

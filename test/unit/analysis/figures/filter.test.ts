@@ -1,29 +1,14 @@
 import { expect } from 'chai';
 import { checkFilter, matchesFilter } from '../../../../server/analysis/figures/figures.service';
-import { parseSurveySource } from '../../../../server/surveys/survey.loader';
+import { onePageSurvey } from './one-page-survey';
 
-const { definition } = parseSurveySource(
-  `
-id: filters
-title: Filters
-languages: [en]
-sponsor: S
-conducted_by: C
-target_population: P
-method: M
-sampling: opt_in
-thank_you: Thanks
-pages:
-  - id: p1
-    questions:
+const definition = onePageSurvey('filters', `
       - { id: size, type: single_choice, text: Size?, options: [{ id: small, label: Small }, { id: large, label: Large }] }
       - { id: tools, type: multiple_choice, text: Tools?, options: [{ id: a, label: A }, { id: b, label: B }] }
       - { id: happy, type: rating, text: Happy?, scale: { points: 5, labels: { 1: No, 5: Yes }, dont_know: "Don't know" } }
       - { id: recommend, type: nps, text: Recommend? }
       - { id: age, type: number, text: Age? }
-`,
-  'surveys/filters.yaml',
-);
+`);
 
 describe('figure filters', () => {
   it('match any of the listed options, scale points or NPS scores, on every question named', () => {

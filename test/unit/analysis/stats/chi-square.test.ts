@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { chiSquareIndependence } from '../../../../server/analysis/stats/chi-square';
 import { expectAllClose, expectClose } from '../expect-close';
+import { scipy } from './scipy';
 
 describe('analysis/stats: chi-square test of independence', () => {
   /*
@@ -77,6 +78,33 @@ describe('analysis/stats: chi-square test of independence', () => {
         [6, 0],
       ]),
     ).to.equal(null);
+  });
+
+  it("judges sparseness by Cochran's rule on scipy's expected counts: over 20% below 5, or any below 1", () => {
+    const tables = [
+      [[3, 0, 9, 12], [14, 6, 2, 5], [7, 8, 8, 1]],
+      [[6, 2, 1], [4, 9, 3], [8, 2, 5]],
+      [[30, 40], [6, 1]],
+      [[30, 40, 1], [20, 30, 0]],
+    ];
+    const expected = scipy<Array<{ below5: number; below1: number; cells: number; statistic: number; p: number }>>(`from scipy.stats import chi2_contingency
+out = []
+for t in ${JSON.stringify(tables)}:
+    r = chi2_contingency(t, correction=False)
+    e = r.expected_freq
+    out.append({'below5': int((e < 5).sum()), 'below1': int((e < 1).sum()), 'cells': int(e.size), 'statistic': r.statistic, 'p': r.pvalue})
+print(json.dumps(out))`);
+    const results = tables.map((t) => chiSquareIndependence(t));
+    results.forEach((result, i) => {
+      const reference = expected[i] as (typeof expected)[number];
+      expect(result?.cellsWithExpectedBelow5).to.equal(reference.below5);
+      expect(result?.cellsWithExpectedBelow1).to.equal(reference.below1);
+      expect(result?.cells).to.equal(reference.cells);
+      expectClose(result?.statistic, reference.statistic);
+      expectClose(result?.pValue, reference.p, 1e-8);
+    });
+    // 2 of 12 (17%) below 5: fine. 7 of 9 below 5: sparse. 2 of 4: sparse. One below 1: sparse.
+    expect(results.map((r) => r?.sparse)).to.deep.equal([false, true, true, true]);
   });
 
   it('rejects ragged tables and negative counts', () => {

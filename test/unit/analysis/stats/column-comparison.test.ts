@@ -19,22 +19,37 @@ describe('analysis/stats: column-proportion comparison markers', () => {
     [10, 25, 40],
   ];
 
-  it('puts the letter of each significantly lower column on the higher cell', () => {
-    const { columnLetters, markers } = compareColumnProportions({ counts });
+  it('puts the letter of each significantly lower column on the higher cell: upper case below 0.01, lower case below 0.05', () => {
+    const { columnLetters, markers } = compareColumnProportions({ counts }, { adjustment: 'none' });
     expect(columnLetters).to.deep.equal(['A', 'B', 'C']);
+    // A–B p = 0.0158 (lower case), A–C 3.1e-7 and B–C 0.0041 (upper case).
     expect(markers).to.deep.equal([
-      [['B', 'C'], ['C'], []],
+      [['b', 'C'], ['C'], []],
       [[], [], []],
-      [[], ['A'], ['A', 'B']],
+      [[], ['A'], ['A', 'b']],
     ]);
   });
 
-  it('drops the A–B marker (p = 0.0158) under Bonferroni at alpha 0.04 (threshold 0.0133) but keeps it unadjusted', () => {
-    expect(compareColumnProportions({ counts }, { alpha: 0.04 }).markers[0]).to.deep.equal([['B', 'C'], ['C'], []]);
-    expect(compareColumnProportions({ counts }, { alpha: 0.04, adjustment: 'bonferroni' }).markers[0]).to.deep.equal([
-      ['C'],
-      ['C'],
-      [],
+  it('adjusts by Benjamini-Hochberg over every test of the table by default', () => {
+    // Nine tests (row 1's three have p = 1): B–C's 0.00412 becomes 0.00412·9/4 = 0.0093, still
+    // upper case; A–B's 0.0158 becomes 0.0158·9/6 = 0.0236, lower case. Row 2 mirrors row 0.
+    expect(compareColumnProportions({ counts }).markers).to.deep.equal([
+      [['b', 'C'], ['C'], []],
+      [[], [], []],
+      [[], ['A'], ['A', 'b']],
+    ]);
+  });
+
+  it('adjusts by Bonferroni over the pairs of a row: B–C drops to lower case (0.0124), A–B stays (0.047)', () => {
+    expect(compareColumnProportions({ counts }, { adjustment: 'bonferroni' }).markers[0]).to.deep.equal([['b', 'C'], ['c'], []]);
+  });
+
+  it('gives no letter on or against a withheld column', () => {
+    const result = compareColumnProportions({ counts, withheldColumns: [false, true, false] }, { adjustment: 'none' });
+    expect(result.markers).to.deep.equal([
+      [['C'], [], []],
+      [[], [], []],
+      [[], [], ['A']],
     ]);
   });
 
@@ -47,7 +62,7 @@ describe('analysis/stats: column-proportion comparison markers', () => {
 
   it('tests weighted shares on the effective bases: a difference significant on 80 is not on 12', () => {
     const weighted = { counts: [[40, 25], [40, 55]], columnBases: [80, 80] };
-    expect(compareColumnProportions(weighted).markers[0]).to.deep.equal([['B'], []]);
+    expect(compareColumnProportions(weighted).markers[0]).to.deep.equal([['b'], []]);
     expect(compareColumnProportions({ ...weighted, effectiveBases: [12, 12] }).markers[0]).to.deep.equal([[], []]);
   });
 
