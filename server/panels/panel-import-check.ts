@@ -1,6 +1,7 @@
 // What a panel file's columns mean and whether a row can be stored, without reading or writing
 // anything: the import service feeds it rows and stages what it accepts.
 import { UnprocessableError } from '../lib/errors';
+import { MAX_DESIGN_WEIGHT, readDesignWeight } from '../responses/import-weight';
 import type { TLocalizedText, TSurveyDefinition } from '../surveys/survey.schemas';
 import { quotaQuestionsOf } from '../waves/quota-cells';
 import { emailKeyOf, hasLineBreak, isValidEmail } from './panel.service';
@@ -8,6 +9,8 @@ import { emailKeyOf, hasLineBreak, isValidEmail } from './panel.service';
 const EMAIL_HEADERS = ['email', 'e-mail', 'e_mail', 'mail', 'courriel', 'adresse email', 'adresse e-mail', 'adresse mail', 'email address', 'e-mail address'];
 const NAME_HEADERS = ['name', 'nom', 'full name', 'nom complet'];
 const LANGUAGE_HEADERS = ['language', 'langue', 'lang'];
+/** The design weight (docs/design-weights.md): a field of the member, not an attribute. */
+const WEIGHT_HEADERS = ['weight', 'poids', 'design weight', 'poids de sondage'];
 
 const MAX_NAME = 200;
 const MAX_ATTRIBUTE = 500;
@@ -51,6 +54,7 @@ export interface ImportColumns {
   emailIndex: number;
   nameIndex?: number;
   languageIndex?: number;
+  weightIndex?: number;
   attributes: AttributeColumn[];
   /** The question ids whose values are checked. */
   checkedQuestions: string[];
@@ -93,6 +97,7 @@ export function mapColumns(header: readonly string[], definition: TSurveyDefinit
   let emailIndex: number | undefined;
   let nameIndex: number | undefined;
   let languageIndex: number | undefined;
+  let weightIndex: number | undefined;
   const attributes: AttributeColumn[] = [];
   const unknownColumns: string[] = [];
   const ignoredColumns: string[] = [];
@@ -102,6 +107,7 @@ export function mapColumns(header: readonly string[], definition: TSurveyDefinit
     if (EMAIL_HEADERS.includes(key) && emailIndex === undefined) emailIndex = index;
     else if (NAME_HEADERS.includes(key) && nameIndex === undefined) nameIndex = index;
     else if (LANGUAGE_HEADERS.includes(key) && languageIndex === undefined) languageIndex = index;
+    else if (WEIGHT_HEADERS.includes(key) && weightIndex === undefined) weightIndex = index;
     else {
       const attribute = attributeKeyOf(raw);
       // A nameless or repeated column cannot be stored without losing or mixing values.
@@ -126,6 +132,7 @@ export function mapColumns(header: readonly string[], definition: TSurveyDefinit
     emailIndex,
     ...(nameIndex !== undefined ? { nameIndex } : {}),
     ...(languageIndex !== undefined ? { languageIndex } : {}),
+    ...(weightIndex !== undefined ? { weightIndex } : {}),
     attributes,
     checkedQuestions: attributes.filter((a) => a.options).map((a) => a.key),
     unknownColumns,
@@ -139,6 +146,7 @@ export interface MemberRow {
   /** Given only when the cell is not empty: an empty cell never clears a stored value. */
   name?: string;
   language?: string;
+  weight?: number;
   attributes: Record<string, string>;
 }
 
@@ -168,6 +176,9 @@ export function checkRow(cells: readonly string[], columns: ImportColumns, langu
   if (hasLineBreak(name) || name.length > MAX_NAME) badValues.push({ column: 'name', value: rawName.slice(0, 200), expected: `one line of up to ${MAX_NAME} characters` });
   const language = cell(columns.languageIndex).trim().toLowerCase();
   if (language !== '' && !languages.includes(language)) badValues.push({ column: 'language', value: language.slice(0, 200), expected: languages.join(', ') });
+  const rawWeight = cell(columns.weightIndex);
+  const weight = readDesignWeight(rawWeight);
+  if (weight.kind === 'refused') badValues.push({ column: 'weight', value: rawWeight.trim().slice(0, 200), expected: `a positive number of at most ${MAX_DESIGN_WEIGHT} (this one ${weight.reason})` });
   const attributes: Record<string, string> = {};
   for (const column of columns.attributes) {
     const value = cell(column.index).trim();
@@ -181,13 +192,15 @@ export function checkRow(cells: readonly string[], columns: ImportColumns, langu
     } else attributes[column.key] = value;
   }
   if (badValues.length) return { kind: 'bad_values', email, badValues };
-  return { kind: 'member', member: { email, emailKey: emailKeyOf(email), ...(name ? { name } : {}), ...(language ? { language } : {}), attributes } };
+  const member: MemberRow = { email, emailKey: emailKeyOf(email), ...(name ? { name } : {}), ...(language ? { language } : {}), ...(weight.kind === 'weight' ? { weight: weight.weight } : {}), attributes };
+  return { kind: 'member', member };
 }
 
 /** What the row would change on the member already on the panel: nothing, or something. */
-export function changesMember(row: MemberRow, stored: { name?: string | null; language?: string | null; attributes?: unknown }): boolean {
+export function changesMember(row: MemberRow, stored: { name?: string | null; language?: string | null; weight?: number | null; attributes?: unknown }): boolean {
   if (row.name !== undefined && row.name !== (stored.name ?? undefined)) return true;
   if (row.language !== undefined && row.language !== (stored.language ?? undefined)) return true;
+  if (row.weight !== undefined && row.weight !== (stored.weight ?? undefined)) return true;
   const attributes = (stored.attributes ?? {}) as Record<string, unknown>;
   return Object.entries(row.attributes).some(([key, value]) => attributes[key] !== value);
 }

@@ -58,6 +58,7 @@ const panelImportRowSchema = new Schema(
     name: { type: String },
     language: { type: String },
     attributes: { type: Schema.Types.Mixed, default: {} },
+    weight: { type: Number },
     /** When the store deletes the row (wall clock, TTL), with its import. */
     purgeAt: { type: Date, required: true },
   },

@@ -11,6 +11,7 @@ import type { Logger } from '../lib/logger';
 import { systemClock, type Clock } from '../lib/clock';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
+import { listWaves } from '../waves/wave.service';
 import { PanelMemberModel } from './panel.model';
 import { PanelImportModel, PanelImportRowModel } from './panel-import.model';
 import { memberLanguages, requirePanel } from './panel.service';
@@ -51,6 +52,11 @@ export interface ImportReport {
   counts: { invalidEmails: number; duplicatesInFile: number; badValues: number };
   /** The attribute columns whose values were checked against a question's options. */
   checkedQuestions: string[];
+  /**
+   * Design weights that one row of the file holds and no other, on a panel an anonymous wave
+   * invites: such a weight, copied into the response, would identify whose response it is.
+   */
+  loneWeights?: { anonymousWaves: string[]; count: number; examples: number[] };
 }
 
 export interface PanelImport {
@@ -111,6 +117,22 @@ function emptyReport(columns: ImportColumns): ImportReport {
 
 function listed<T>(list: T[], item: T): void {
   if (list.length < REPORT_LIST_MAX) list.push(item);
+}
+
+/** Weights a report names as held by one member only: enough to find them in the file. */
+const LONE_WEIGHTS_SHOWN = 10;
+
+/**
+ * The weights of the file that only one row holds, when an anonymous wave invites this panel
+ * (docs/design-weights.md); undefined otherwise. The file's rows, not the whole panel: a file is
+ * most often the panel, and this costs nothing more than the count kept while reading.
+ */
+async function findLoneWeights(surveyId: string, panelId: string, weightCounts: Map<number, number>): Promise<ImportReport['loneWeights']> {
+  const lone = [...weightCounts].filter(([, count]) => count === 1).map(([weight]) => weight);
+  if (lone.length === 0) return undefined;
+  const anonymousWaves = (await listWaves(surveyId)).filter((wave) => wave.panelId === panelId && wave.anonymous).map((wave) => wave.waveId);
+  if (anonymousWaves.length === 0) return undefined;
+  return { anonymousWaves, count: lone.length, examples: lone.sort((a, b) => a - b).slice(0, LONE_WEIGHTS_SHOWN) };
 }
 
 type StoredImport = {
@@ -207,13 +229,15 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
     const purgeAt = purgeAfter(STAGED_LIFETIME_MS);
     // The first line of each address kept: the later ones are listed as duplicates.
     const firstLines = new Map<string, number>();
+    // How many rows hold each weight, for findLoneWeights.
+    const weightCounts = new Map<number, number>();
     let batch: Array<{ line: number; member: MemberRow }> = [];
 
     async function flush(): Promise<void> {
       const members = batch;
       batch = [];
       if (members.length) {
-        const stored = await PanelMemberModel.find({ surveyId, panelId, emailKey: { $in: members.map((m) => m.member.emailKey) } }, { emailKey: 1, name: 1, language: 1, attributes: 1 }).lean();
+        const stored = await PanelMemberModel.find({ surveyId, panelId, emailKey: { $in: members.map((m) => m.member.emailKey) } }, { emailKey: 1, name: 1, language: 1, weight: 1, attributes: 1 }).lean();
         const byKey = new Map(stored.map((doc) => [doc.emailKey, doc]));
         const staged = members.map(({ line, member }) => {
           const existing = byKey.get(member.emailKey);
@@ -254,11 +278,15 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
           } else {
             firstLines.set(checked.member.emailKey, line);
             batch.push({ line, member: checked.member });
+            const { weight } = checked.member;
+            if (weight !== undefined) weightCounts.set(weight, (weightCounts.get(weight) ?? 0) + 1);
           }
         }
         if (batch.length >= BATCH_ROWS || report.rows % BATCH_ROWS === 0) await flush();
       }
       await flush();
+      const loneWeights = await findLoneWeights(surveyId, panelId, weightCounts);
+      if (loneWeights) report.loneWeights = loneWeights;
       const done = await PanelImportModel.findOneAndUpdate({ _id: importId, status: 'reading' }, { $set: { status: 'ready', report, 'progress.rows': report.rows, 'progress.at': clock.now() } }, { returnDocument: 'after' }).lean<StoredImport>();
       if (!done) throw new ConflictError('The import was cancelled', 'import_cancelled');
       return toImport(done, clock.now());
@@ -307,7 +335,7 @@ export function createPanelImports({ catalog, logger, clock }: { catalog: Survey
           filter: { surveyId, panelId, emailKey: row.emailKey },
           // Only what the file gives is set: no unsubscribe or bounce is ever cleared by an import.
           update: {
-            $set: { ...(row.name ? { name: row.name } : {}), ...(row.language ? { language: row.language } : {}), ...Object.fromEntries(attributes) },
+            $set: { ...(row.name ? { name: row.name } : {}), ...(row.language ? { language: row.language } : {}), ...(row.weight ? { weight: row.weight } : {}), ...Object.fromEntries(attributes) },
             $setOnInsert: { surveyId, panelId, email: row.email, emailKey: row.emailKey },
           },
           upsert: true,

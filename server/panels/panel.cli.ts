@@ -107,6 +107,10 @@ function printReport(report: ImportReport): void {
   console.log(`  skipped:                        ${report.skip}`);
   if (report.checkedQuestions.length) console.log(`Columns checked against the survey's options: ${report.checkedQuestions.join(', ')}`);
   if (report.unknownColumns.length) console.log(`Columns that are not a question of the survey (kept as attributes): ${report.unknownColumns.map(printable).join(', ')}`);
+  if (report.loneWeights) {
+    const { anonymousWaves, count, examples } = report.loneWeights;
+    console.log(`Warning: the anonymous wave ${anonymousWaves.join(', ')} invites this panel, and some design weights are held by one member of the file only (${count}, e.g. ${examples.join(', ')}): copied into their response, such a weight would tell whose it is. Give one weight per stratum of several members.`);
+  }
   if (report.ignoredColumns?.length) console.log(`Columns not stored (no name, or the name of an earlier column): ${report.ignoredColumns.map(printable).join(', ')}`);
   const more = (shown: number, total: number) => (total > shown ? [`  … and ${total - shown} more`] : []);
   if (report.counts.invalidEmails) {

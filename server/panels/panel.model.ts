@@ -34,6 +34,12 @@ const panelMemberSchema = new Schema(
      * invited respondents, who need not be asked again.
      */
     attributes: { type: Schema.Types.Mixed, default: {} },
+    /**
+     * The member's design weight (a positive number), from the import's weight column: copied to
+     * their response when they start it, so a later change leaves past responses as they were
+     * (docs/design-weights.md). Absent means 1.
+     */
+    weight: { type: Number },
     /** Set once, by the member's unsubscribe link: no wave of this panel mails them again. */
     unsubscribedAt: { type: Date },
     /** Set when a server refused a message for good (5xx): not mailed again. */

@@ -36,6 +36,8 @@ export interface PanelMember {
   email: string;
   name?: string;
   language?: string;
+  /** The design weight their responses start with (docs/design-weights.md); absent means 1. */
+  weight?: number;
   attributes: Record<string, string>;
   unsubscribedAt?: Date;
   bouncedAt?: Date;
@@ -80,6 +82,7 @@ type StoredMember = {
   email: string;
   name?: string | null;
   language?: string | null;
+  weight?: number | null;
   attributes?: unknown;
   unsubscribedAt?: Date | null;
   bouncedAt?: Date | null;
@@ -100,6 +103,7 @@ function toMember(doc: StoredMember): PanelMember {
     email: doc.email,
     ...(doc.name ? { name: doc.name } : {}),
     ...(doc.language ? { language: doc.language } : {}),
+    ...(typeof doc.weight === 'number' ? { weight: doc.weight } : {}),
     attributes: (doc.attributes ?? {}) as Record<string, string>,
     ...(doc.unsubscribedAt ? { unsubscribedAt: doc.unsubscribedAt } : {}),
     ...(doc.bouncedAt ? { bouncedAt: doc.bouncedAt } : {}),

@@ -39,6 +39,7 @@ export const PANELS_MESSAGES = {
   'panels.status_bounced': { fr: 'adresse en échec', en: 'bounced' },
   'panels.email': { fr: 'Adresse', en: 'Address' },
   'panels.member_name': { fr: 'Nom', en: 'Name' },
+  'panels.member_weight': { fr: 'Poids de sondage', en: 'Design weight' },
   'panels.language': { fr: 'Langue', en: 'Language' },
   'panels.attributes': { fr: 'Attributs', en: 'Attributes' },
   'panels.status': { fr: 'État', en: 'Status' },
@@ -96,6 +97,10 @@ export const PANELS_MESSAGES = {
   'panels.report_ignored_columns': {
     fr: 'Colonnes non enregistrées (sans nom, ou du même nom qu’une colonne précédente) :',
     en: 'Columns not stored (no name, or the name of an earlier column):',
+  },
+  'panels.report_lone_weights': {
+    fr: 'La vague anonyme {waves} invite ce panel, et des poids de sondage ne sont portés que par un membre du fichier ({count}, par exemple {examples}) : recopié dans sa réponse, un tel poids dirait de qui elle est. Donnez un même poids à chaque strate de plusieurs membres.',
+    en: 'The anonymous wave {waves} invites this panel, and some design weights are held by one member of the file only ({count}, e.g. {examples}): copied into their response, such a weight would tell whose it is. Give one weight per stratum of several members.',
   },
   'panels.report_unknown_columns': {
     fr: 'Colonnes qui ne sont pas une question de l’enquête (gardées comme attributs ; vérifiez l’orthographe) :',
