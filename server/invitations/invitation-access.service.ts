@@ -110,21 +110,29 @@ export async function releaseInvitation(invitationId: string): Promise<void> {
   await InvitationModel.updateOne({ _id: invitationId, completed: true }, { $set: { completed: false }, $unset: { completedAt: 1 } });
 }
 
+/** What an invited member's response starts with: their known answers, and their design weight if they have one. */
+export interface PanelKnowledge {
+  answers: TAnswers;
+  weight?: number;
+}
+
 /**
- * What the panel already knows of the invited member, as answers: each attribute named like a
- * single-choice or yes/no question (the questions the panel import checks attributes against,
- * and that quotas and weights take) of the definition the wave answers, holding one of its option ids
- * (checked again here: the definition may have changed since the import). An "Other (specify)"
- * option is not known: the panel has no text for it, and a question never shown could not get one.
+ * What the panel already knows of the invited member (one read of the member). As answers: each
+ * attribute named like a single-choice or yes/no question (the questions the panel import checks
+ * attributes against, and that quotas and weights take) of the definition the wave answers,
+ * holding one of its option ids (checked again here: the definition may have changed since the
+ * import). An "Other (specify)" option is not known: the panel has no text for it, and a question
+ * never shown could not get one. And their design weight, copied into the response as it starts,
+ * in an anonymous wave too (docs/design-weights.md says why a weight must not single anyone out).
  */
-export async function knownAnswersOf(invitation: InvitationPass, definition: TSurveyDefinition): Promise<TAnswers> {
+export async function panelKnowledgeOf(invitation: InvitationPass, definition: TSurveyDefinition): Promise<PanelKnowledge> {
   const member = await findMemberById(invitation.memberId);
   const ofThisPanel = member?.surveyId === invitation.surveyId && member.panelId === invitation.panelId;
-  const attributes: Record<string, unknown> = ofThisPanel ? member.attributes : {};
-  const known: TAnswers = {};
+  if (!ofThisPanel) return { answers: {} };
+  const answers: TAnswers = {};
   for (const question of quotaQuestionsOf(definition)) {
-    const value = attributes[question.id];
-    if (typeof value === 'string' && question.options.some((option) => option.id === value && !option.specify)) known[question.id] = value;
+    const value = member.attributes[question.id];
+    if (typeof value === 'string' && question.options.some((option) => option.id === value && !option.specify)) answers[question.id] = value;
   }
-  return known;
+  return { answers, ...(member.weight !== undefined ? { weight: member.weight } : {}) };
 }

@@ -100,6 +100,8 @@ export interface StartResponseInput {
   invitationId?: string;
   /** Answers known before the respondent sees the question (a panel member's attributes). */
   prefilled?: TAnswers;
+  /** The design weight, an invited member's, copied at the start (docs/design-weights.md). */
+  weight?: number;
   now: Date;
 }
 
@@ -122,6 +124,7 @@ export async function startResponse(input: StartResponseInput): Promise<{ respon
     otherTexts: {},
     ...(Object.keys(prefilled).length > 0 ? { prefilled: Object.keys(prefilled) } : {}),
     ...(input.invitationId ? { invitationId: input.invitationId } : {}),
+    ...(input.weight !== undefined ? { weight: input.weight } : {}),
     language: input.language,
     source: 'web',
     ...(input.test ? { test: true } : {}),

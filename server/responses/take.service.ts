@@ -33,7 +33,7 @@ import {
   attachResponse,
   claimInvitation,
   invitationForWave,
-  knownAnswersOf,
+  panelKnowledgeOf,
   openInvitation,
   releaseInvitation,
   markInvitationScreenedOut,
@@ -247,7 +247,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
   async function startIn(respondent: Admitted, input: BeginInput, now: Date, test: boolean): Promise<Handover> {
     const { survey, wave, invitation } = respondent;
     const identified = invitation && !wave.anonymous ? invitation : undefined;
-    const prefilled = invitation ? await knownAnswersOf(invitation, survey.definition) : {};
+    const known = invitation ? await panelKnowledgeOf(invitation, survey.definition) : undefined;
     const { response, resumeToken } = await startResponse({
       surveyId: survey.definition.id,
       waveId: wave.waveId,
@@ -256,7 +256,8 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       consented: input.consented,
       ...(test ? { test } : {}),
       ...(identified ? { invitationId: identified.id } : {}),
-      prefilled,
+      prefilled: known?.answers ?? {},
+      ...(known?.weight !== undefined ? { weight: known.weight } : {}),
       now,
     });
     if (identified) await attachResponse(identified.id, response.id);
