@@ -1,5 +1,5 @@
 // `npm run tallies:rebuild -- --survey ID [--wave W]`
-// Recomputes a wave's live counters and its activity (completes per day) from its complete
+// Recomputes a wave's live counters (plain and by weighting cell) and its activity (completes per day) from its complete
 // responses. The counters are updated right after a response is written; a process killed between
 // the two writes (a standalone MongoDB has no transactions) leaves them one response short, and
 // this puts them right.
@@ -9,7 +9,7 @@ import { setUpSurveyCli } from '../surveys/survey-cli-setup';
 import { createSurveyCatalog } from '../surveys/survey.catalog';
 import { EXIT_OK, EXIT_USAGE, runCommand, withDatabase } from '../lib/command-line';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
-import { tallyTargetFor } from './tally/tally.hooks';
+import { weightedTallyTargetFor } from './tally/tally.hooks';
 import { rebuildTallies } from './tally/tally.service';
 import { rebuildWaveActivity } from '../dashboard/activity.service';
 import { surveyTimeZone } from '../waves/wave-dates';
@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     const pinned = await createSurveyCatalog(surveys).forWave(wave);
     // The activity first: rebuilding the tallies tells open dashboards, which then read both.
     await rebuildWaveActivity(wave, surveyTimeZone(survey));
-    const count = await rebuildTallies(tallyTargetFor(pinned.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
+    const count = await rebuildTallies(await weightedTallyTargetFor(pinned.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
     console.log(`Rebuilt the live counters and the activity of ${survey.definition.id}, wave ${wave.waveId}, from ${count} complete responses.`);
     return EXIT_OK;
   });

@@ -1,6 +1,8 @@
-// Figures for a wave. Plain figures of the whole wave come from the live counters, at a cost that
-// does not grow with the number of responses. Weighted or filtered figures, and medians, need the
-// responses themselves: they are recomputed on demand (the weights change as responses arrive).
+// Figures for a wave. Figures of the whole wave or of a segment, plain or weighted, come from the
+// live counters, at a cost that does not grow with the number of responses: weighted ones from the
+// counters kept per weighting cell, calibrated on the spot (the factors change as responses
+// arrive). Filtered figures, and medians, need the responses themselves: they are recomputed on
+// demand, through the same cells and the same calibration.
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { streamCompleteAnswers } from '../../responses/response.service';
 import { DONT_KNOW, type TAnswers } from '../../surveys/answers';
@@ -12,8 +14,10 @@ import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
 import { binIndex, binsOf, dataBins, definitionBins, type BinLayout } from '../tally/number-bins';
-import { ALL_SEGMENT, readSegmentTallies } from '../tally/tally.service';
-import { postStratify, rake, type WeightingRespondent } from '../weighting/index';
+import { ALL_SEGMENT, readSegmentCells, readSegmentTallies } from '../tally/tally.service';
+import { addToCell, cellValuesOf, cellVariablesOf, hasDesignWeights, mergeCells, tallySetFromCells } from '../tally/cell-tallies';
+import { calibrateCells, cellKeyOf } from '../design/calibrate-cells';
+import type { CellTallies } from '../design/design.types';
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
 import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
 import type { BasePolicyName, Figures, WeightingSummary } from './figures.types';
@@ -66,99 +70,69 @@ export function matchesFilter(answers: TAnswers, filter: Record<string, string[]
   });
 }
 
-/** Weights for every complete response of the wave, from the wave's weighting targets. */
-export function weightingRespondent(response: AnsweredResponse, variables: readonly string[]): WeightingRespondent {
-  return {
-    id: response.id,
-    values: Object.fromEntries(variables.map((v) => [v, typeof response.answers[v] === 'string' ? (response.answers[v] as string) : undefined])),
-  };
-}
-
-export function computeWeights(respondents: WeightingRespondent[], config: TWeightingConfig): { weights: Map<string, number>; summary: WeightingSummary } {
-  const variables = Object.keys(config.targets);
-  const result =
-    config.method === 'poststratify'
-      ? postStratify(respondents, variables[0] ?? '', config.targets[variables[0] ?? ''] ?? {}, config.cap === undefined ? {} : { cap: config.cap })
-      : rake(respondents, config.targets, {
-          ...(config.cap === undefined ? {} : { cap: config.cap }),
-          ...(config.convergence === undefined ? {} : { convergence: config.convergence }),
-          ...(config.maxIterations === undefined ? {} : { maxIterations: config.maxIterations }),
-        });
-  let minWeight = Infinity;
-  let maxWeight = -Infinity;
-  for (const weight of result.weights.values()) {
-    minWeight = Math.min(minWeight, weight);
-    maxWeight = Math.max(maxWeight, weight);
-  }
-  return {
-    weights: result.weights,
-    summary: {
-      method: config.method,
-      variables,
-      iterations: result.iterations,
-      converged: result.converged,
-      designEffect: result.designEffect,
-      effectiveN: result.nEff,
-      // Weighting never runs without respondents (it refuses), so n > 0 and the range exists.
-      efficiency: result.nEff / result.weights.size,
-      minWeight,
-      maxWeight,
-      maxMarginGap: result.maxMarginGap,
-    },
-  };
-}
-
-/** A response as the figures need it: an id (for its weight) and its answers. */
+/** A response as the figures need it: an id, its answers and its design weight (1 when absent). */
 export interface AnsweredResponse {
   id: string;
   answers: TAnswers;
+  weight?: number;
 }
 
-/** Sums responses into tallies one at a time, so a recompute never holds every response. */
+/**
+ * Sums responses into tallies one at a time, so a recompute never holds every response. Weighted
+ * (given the wave's weighting variables), it sums them by weighting cell with their design weights,
+ * as the live counters do; calibrate() then puts each cell's factor g on them.
+ */
 export class TallyAccumulator {
   private readonly counts: Contribution = new Map();
-  private readonly weighted: Contribution | undefined;
-  private readonly squares: Contribution | undefined;
-  /** Numeric answers per number question, with their weights, for medians, quartiles and histograms. */
-  readonly numbers = new Map<string, { values: number[]; weights: number[] }>();
+  /** Weighted: the tallies by weighting cell (Σv, Σd·v, Σd²·v), what calibration and design variance read. */
+  readonly cells: CellTallies | undefined;
+  private factors: ReadonlyMap<string, number> = new Map();
+  /** Numeric answers per number question, with their cell and design weight, for medians, quartiles and histograms. */
+  readonly numbers = new Map<string, { values: number[]; cells: string[]; designWeights: number[] }>();
   /** Number questions without min and max: their tallies have no bins, the values give them. */
   private readonly unbinned = new Set<string>();
 
   constructor(
     private readonly definition: TSurveyDefinition,
-    private readonly weights?: ReadonlyMap<string, number>,
+    private readonly cellVariables?: readonly string[],
   ) {
-    if (weights) {
-      this.weighted = new Map();
-      this.squares = new Map();
-    }
+    if (cellVariables) this.cells = new Map();
     // Found once here, not once per response.
     for (const page of definition.pages) {
       for (const question of page.questions) {
         if (question.type !== 'number') continue;
-        this.numbers.set(question.id, { values: [], weights: [] });
+        this.numbers.set(question.id, { values: [], cells: [], designWeights: [] });
         if (!definitionBins(question)) this.unbinned.add(question.id);
       }
     }
   }
 
   add(response: AnsweredResponse, contribution: Contribution = contributionOf(this.definition, response.answers)): void {
-    accumulate(this.counts, contribution);
-    const w = this.weights?.get(response.id) ?? 1;
-    if (this.weighted && this.squares) {
-      accumulate(this.weighted, contribution, w);
-      accumulate(this.squares, contribution, w * w);
+    const d = response.weight ?? 1;
+    let cell = '';
+    if (this.cells && this.cellVariables) {
+      const values = cellValuesOf(response.answers, this.cellVariables);
+      cell = cellKeyOf(values, this.cellVariables);
+      addToCell(this.cells, cell, values, contribution, d);
+    } else {
+      accumulate(this.counts, contribution);
     }
     for (const [questionId, list] of this.numbers) {
       const value = response.answers[questionId];
       if (typeof value !== 'number') continue;
       list.values.push(value);
-      list.weights.push(w);
+      list.cells.push(cell);
+      list.designWeights.push(d);
     }
   }
 
+  /** The calibration factor g of each cell (a cell without one keeps its design weights). */
+  calibrate(factors: ReadonlyMap<string, number>): void {
+    this.factors = factors;
+  }
+
   result(): TallySet {
-    return { counts: this.counts, ...(this.weighted ? { weighted: this.weighted } : {}), ...(this.squares ? { weightedSquares: this.squares } : {}) };
+    return this.cells ? tallySetFromCells(this.cells, this.factors) : { counts: this.counts };
   }
 
   /** The histogram bins of number questions without a defined range, from the values seen (number-bins.ts). */
@@ -171,38 +145,48 @@ export class TallyAccumulator {
     return layouts;
   }
 
+  /** Each value's final weight g·d (1 unweighted). */
+  private weightsOf(list: { cells: string[]; designWeights: number[] }): number[] {
+    return list.designWeights.map((d, i) => (this.factors.get(list.cells[i] ?? '') ?? 1) * d);
+  }
+
   /**
    * Adds medians and quartiles of number questions, which counters cannot give, and the histogram
    * of those without a defined range, on `layouts` (a crosstab's columns share the total's bins).
    */
   addDistributions(figures: Figures, layouts: ReadonlyMap<string, BinLayout> = this.dataBinLayouts()): void {
-    for (const [questionId, { values, weights }] of this.numbers) {
+    for (const [questionId, list] of this.numbers) {
       const target = figures.questions[questionId];
-      if (!target || values.length === 0) continue;
-      target.median = this.weights ? weightedMedian(values, weights) : median(values);
-      const q = this.weights ? weightedQuartiles(values, weights) : quartiles(values);
+      if (!target || list.values.length === 0) continue;
+      const weights = this.cells ? this.weightsOf(list) : undefined;
+      target.median = weights ? weightedMedian(list.values, weights) : median(list.values);
+      const q = weights ? weightedQuartiles(list.values, weights) : quartiles(list.values);
       target.quartiles = q ? [q.q1, q.median, q.q3] : null;
     }
     for (const [questionId, layout] of layouts) {
       const target = figures.questions[questionId];
       const list = this.numbers.get(questionId);
       if (!target || !list) continue;
+      const weights = this.weightsOf(list);
       const distribution = binsOf(layout).map((bin) => ({ ...bin, count: 0, weightedCount: 0 }));
       list.values.forEach((value, i) => {
         const bin = distribution[binIndex(layout, value) ?? -1];
         if (!bin) return;
         bin.count += 1;
-        bin.weightedCount += list.weights[i] ?? 1;
+        bin.weightedCount += weights[i] ?? 1;
       });
       target.distribution = distribution;
     }
   }
 }
 
-/** Tallies recomputed from responses, weighted when `weights` is given. */
+/**
+ * Tallies recomputed from responses; weighted by `weights` (response id → weight) when given, which
+ * stand as design weights with no calibration on top.
+ */
 export function tallyResponses(definition: TSurveyDefinition, responses: Iterable<AnsweredResponse>, weights?: ReadonlyMap<string, number>): TallySet {
-  const accumulator = new TallyAccumulator(definition, weights);
-  for (const response of responses) accumulator.add(response);
+  const accumulator = new TallyAccumulator(definition, weights ? [] : undefined);
+  for (const response of responses) accumulator.add(weights ? { ...response, weight: weights.get(response.id) ?? 1 } : response);
   return accumulator.result();
 }
 
@@ -215,12 +199,41 @@ export function checkBy(definition: TSurveyDefinition, by: string): SingleChoice
   return question;
 }
 
-/** What figures are built from: the tallies of the whole selection and of each crosstab column. */
-interface Gathered {
+/**
+ * What figures are built from: the tallies of the whole selection and of each crosstab column.
+ * Weighted, also what they were computed from, for design-based variance and tests: the tallies by
+ * weighting cell of the whole wave (what calibration saw), of the selection and of each column
+ * (domains of the wave's design), and the calibration factor g of each cell.
+ */
+export interface Gathered {
   source: Figures['source'];
   total: TallyAccumulator | TallySet;
   columns?: Map<string, TallyAccumulator | TallySet>;
   weighting?: WeightingSummary;
+  waveCells?: CellTallies;
+  cells?: CellTallies;
+  columnCells?: Map<string, CellTallies>;
+  factors?: ReadonlyMap<string, number>;
+}
+
+/** A weighted view's calibration: the wave's config when targets are set, else its design weights alone. */
+interface WaveWeighting {
+  config: TWeightingConfig | undefined;
+  variables: string[];
+}
+
+function notWeighted(definition: TSurveyDefinition, waveId: string): NotFoundError {
+  return new NotFoundError(`Wave "${waveId}" of ${definition.id} has no weighting targets`, 'weighting_not_set');
+}
+
+/**
+ * The factor g of each cell of the wave: calibrated to the targets, or 1 everywhere (the design
+ * weights alone) when the wave has design weights and no targets. Neither: a 404 weighting_not_set.
+ */
+function calibrateWave(definition: TSurveyDefinition, waveId: string, waveCells: CellTallies, weighting: WaveWeighting): { factors: ReadonlyMap<string, number>; summary?: WeightingSummary } {
+  if (weighting.config) return calibrateCells(waveCells, weighting.config);
+  if (hasDesignWeights(waveCells)) return { factors: new Map() };
+  throw notWeighted(definition, waveId);
 }
 
 function tallySetOf(tallies: TallyAccumulator | TallySet): TallySet {
@@ -246,13 +259,25 @@ export function createFiguresService(catalog: SurveyCatalog) {
     const filterKeys = Object.keys(query.filter ?? {});
     // A filter on one segment question alone is a sum of that question's segment counters.
     const segmentFilter = filterKeys.length === 1 && segments.includes(filterKeys[0] as string) && query.by === undefined ? (filterKeys[0] as string) : undefined;
-    const needsResponses =
-      query.weighted || (query.filter !== undefined && !segmentFilter) || (query.by !== undefined && !segments.includes(query.by));
+    const needsResponses = (query.filter !== undefined && !segmentFilter) || (query.by !== undefined && !segments.includes(query.by));
+    let weighting: WaveWeighting | undefined;
+    if (query.weighted) {
+      const config = await findWaveWeighting(definition.id, waveId);
+      weighting = { config, variables: cellVariablesOf(config?.targets) };
+    }
 
     if (!needsResponses) {
       // Every segment the figures need, in one read of the counters.
       const totalSegments = segmentFilter && query.filter ? [...new Set(query.filter[segmentFilter])].map((option) => `${segmentFilter}=${option}`) : [ALL_SEGMENT];
       const columnSegments = query.by && byOptions ? byOptions.map((option) => `${query.by}=${option}`) : [];
+      if (!weighting) return gatherCounters(totalSegments, columnSegments);
+      const gathered = await gatherCells(weighting, totalSegments, columnSegments);
+      // Undefined: the counters' cells are being moved to new weighting variables; recompute.
+      if (gathered) return gathered;
+    }
+    return gatherResponses(weighting);
+
+    async function gatherCounters(totalSegments: string[], columnSegments: string[]): Promise<Gathered> {
       const tallies = await readSegmentTallies(definition.id, waveId, [...totalSegments, ...columnSegments]);
       const counts: Contribution = new Map();
       for (const segment of totalSegments) accumulate(counts, tallies.get(segment) ?? new Map());
@@ -263,27 +288,53 @@ export function createFiguresService(catalog: SurveyCatalog) {
       return gathered;
     }
 
-    let weights: Map<string, number> | undefined;
-    let weighting: WeightingSummary | undefined;
-    if (query.weighted) {
-      // Weights come from every complete response of the wave, before any filter.
-      const config = await findWaveWeighting(definition.id, waveId);
-      if (!config) throw new NotFoundError(`Wave "${waveId}" of ${definition.id} has no weighting targets`, 'weighting_not_set');
-      const variables = Object.keys(config.targets);
-      const respondents: WeightingRespondent[] = [];
-      for await (const response of streamCompleteAnswers(definition.id, waveId)) respondents.push(weightingRespondent(response, variables));
-      ({ weights, summary: weighting } = computeWeights(respondents, config));
+    async function gatherCells(waveWeighting: WaveWeighting, totalSegments: string[], columnSegments: string[]): Promise<Gathered | undefined> {
+      // The whole wave's cells too: calibration weighs every response, before any filter.
+      const bySegment = await readSegmentCells(definition.id, waveId, [ALL_SEGMENT, ...totalSegments, ...columnSegments], waveWeighting.variables);
+      if (!bySegment) return undefined;
+      const waveCells = bySegment.get(ALL_SEGMENT) ?? new Map();
+      const cells: CellTallies = new Map();
+      for (const segment of totalSegments) mergeCells(cells, bySegment.get(segment) ?? new Map());
+      const { factors, summary } = calibrateWave(definition, waveId, waveCells, waveWeighting);
+      const gathered: Gathered = { source: 'counters', total: tallySetFromCells(cells, factors), waveCells, cells, factors, ...(summary ? { weighting: summary } : {}) };
+      if (query.by && byOptions) {
+        gathered.columnCells = new Map(byOptions.map((option) => [option, bySegment.get(`${query.by}=${option}`) ?? new Map()]));
+        gathered.columns = new Map([...gathered.columnCells].map(([option, columnCells]) => [option, tallySetFromCells(columnCells, factors)]));
+      }
+      return gathered;
     }
-    const total = new TallyAccumulator(definition, weights);
-    const columns = byOptions ? new Map(byOptions.map((option) => [option, new TallyAccumulator(definition, weights)])) : undefined;
-    for await (const response of streamCompleteAnswers(definition.id, waveId)) {
-      if (!matchesFilter(response.answers, query.filter)) continue;
-      const contribution = contributionOf(definition, response.answers);
-      total.add(response, contribution);
-      const column = query.by ? response.answers[query.by] : undefined;
-      if (typeof column === 'string') columns?.get(column)?.add(response, contribution);
+
+    async function gatherResponses(waveWeighting: WaveWeighting | undefined): Promise<Gathered> {
+      const variables = waveWeighting?.variables;
+      const total = new TallyAccumulator(definition, variables);
+      const columns = byOptions ? new Map(byOptions.map((option) => [option, new TallyAccumulator(definition, variables)])) : undefined;
+      // Calibration weighs every response of the wave, before any filter; unfiltered, the total's cells are the wave's.
+      const waveCells: CellTallies | undefined = variables && query.filter ? new Map() : total.cells;
+      for await (const response of streamCompleteAnswers(definition.id, waveId)) {
+        const contribution = contributionOf(definition, response.answers);
+        if (variables && waveCells !== total.cells && waveCells) {
+          const values = cellValuesOf(response.answers, variables);
+          addToCell(waveCells, cellKeyOf(values, variables), values, contribution, response.weight);
+        }
+        if (!matchesFilter(response.answers, query.filter)) continue;
+        total.add(response, contribution);
+        const column = query.by ? response.answers[query.by] : undefined;
+        if (typeof column === 'string') columns?.get(column)?.add(response, contribution);
+      }
+      const gathered: Gathered = { source: 'responses', total, ...(columns ? { columns } : {}) };
+      if (!waveWeighting || !waveCells || !total.cells) return gathered;
+      const { factors, summary } = calibrateWave(definition, waveId, waveCells, waveWeighting);
+      total.calibrate(factors);
+      for (const column of columns?.values() ?? []) column.calibrate(factors);
+      return {
+        ...gathered,
+        waveCells,
+        cells: total.cells,
+        factors,
+        ...(summary ? { weighting: summary } : {}),
+        ...(columns ? { columnCells: new Map([...columns].map(([option, column]) => [option, column.cells ?? new Map()])) } : {}),
+      };
     }
-    return { source: 'responses', total, ...(columns ? { columns } : {}), ...(weighting ? { weighting } : {}) };
   }
 
   function build(definition: TSurveyDefinition, waveId: string, gathered: Gathered, query: TFiguresQuery, base: BasePolicyName, lowBaseBelow: number, withhold: boolean): Figures {

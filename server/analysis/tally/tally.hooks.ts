@@ -4,6 +4,8 @@ import { registerResponseHooks } from '../../responses/completion-hooks';
 import type { StoredResponse } from '../../responses/response.service';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
+import { findWaveWeighting } from '../../waves/wave.service';
+import { cellVariablesOf } from './cell-tallies';
 import { applyToTallies, type TallyTarget } from './tally.service';
 
 /** The single-choice questions whose options get their own live counters (e.g. company_size). */
@@ -11,8 +13,27 @@ export function segmentQuestionsOf(definition: TSurveyDefinition): string[] {
   return definition.segments ?? [];
 }
 
-export function tallyTargetFor(definition: TSurveyDefinition, waveId: string): TallyTarget {
-  return { definition, surveyId: definition.id, waveId, segmentQuestions: segmentQuestionsOf(definition) };
+export function tallyTargetFor(definition: TSurveyDefinition, waveId: string, cellVariables: readonly string[] = []): TallyTarget {
+  return { definition, surveyId: definition.id, waveId, segmentQuestions: segmentQuestionsOf(definition), cellVariables };
+}
+
+/**
+ * The weighting variables a wave's counters are split by, read from the wave on every change to
+ * a response: one small indexed read, and never stale, whichever process changed the weighting
+ * (a stale split would only send weighted figures back to a recompute: readSegmentCells).
+ */
+export async function waveCellVariables(surveyId: string, waveId: string): Promise<string[]> {
+  return cellVariablesOf((await findWaveWeighting(surveyId, waveId))?.targets);
+}
+
+/** The wave's counters as they are kept: by segment, and by cell of its current weighting variables. */
+export async function weightedTallyTargetFor(definition: TSurveyDefinition, waveId: string): Promise<TallyTarget> {
+  return tallyTargetFor(definition, waveId, await waveCellVariables(definition.id, waveId));
+}
+
+/** The design weight a response is counted with (1 when it has none). */
+function designWeightOf(response: StoredResponse): number {
+  return (response as StoredResponse & { weight?: number }).weight ?? 1;
 }
 
 export function registerTallyHooks(catalog: SurveyCatalog): void {
@@ -21,22 +42,22 @@ export function registerTallyHooks(catalog: SurveyCatalog): void {
   const target = async (response: StoredResponse) => {
     if (!catalog.get(response.surveyId)) return undefined;
     const survey = await catalog.version(response.surveyId, response.fingerprint);
-    return tallyTargetFor(survey.definition, response.waveId);
+    return weightedTallyTargetFor(survey.definition, response.waveId);
   };
   registerResponseHooks('tallies', {
     async completed(response) {
       const t = await target(response);
-      if (t) await applyToTallies(t, response.answers, 1);
+      if (t) await applyToTallies(t, { answers: response.answers, weight: designWeightOf(response) }, 1);
     },
     async edited(before, after) {
       const t = await target(after);
       if (!t) return;
-      await applyToTallies(t, before.answers, -1);
-      await applyToTallies(t, after.answers, 1);
+      await applyToTallies(t, { answers: before.answers, weight: designWeightOf(before) }, -1);
+      await applyToTallies(t, { answers: after.answers, weight: designWeightOf(after) }, 1);
     },
     async deleted(response) {
       const t = await target(response);
-      if (t) await applyToTallies(t, response.answers, -1);
+      if (t) await applyToTallies(t, { answers: response.answers, weight: designWeightOf(response) }, -1);
     },
   });
 }

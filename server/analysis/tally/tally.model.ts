@@ -2,7 +2,10 @@ import mongoose, { Schema } from 'mongoose';
 
 // Live counters: one document per survey, wave, segment and question, whose `c` holds the counts
 // by key (see contribution.ts). A completed response is one $inc per question; reading a wave's
-// figures reads a few dozen small documents, whatever the number of responses.
+// figures reads a few dozen small documents, whatever the number of responses. `k` holds the same
+// counts split by weighting cell (cell-tallies.ts): k.<cell>.n, .w and .s are Σv, Σd·v and Σd²·v by
+// key, d being the design weight. They ride in the same $inc as `c`: more fields in one update
+// cost the respondent's path far less than more documents would.
 const tallySchema = new Schema(
   {
     surveyId: { type: String, required: true },
@@ -11,6 +14,7 @@ const tallySchema = new Schema(
     segment: { type: String, required: true },
     questionId: { type: String, required: true },
     c: { type: Schema.Types.Mixed, default: {} },
+    k: { type: Schema.Types.Mixed, default: {} },
   },
   { collection: 'tallies', minimize: false, versionKey: false },
 );

@@ -2,7 +2,10 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { TAnswers } from '../../surveys/answers';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
+import type { CellTallies } from '../design/design.types';
 import { accumulate, contributionOf, type Contribution } from './contribution';
+import { cellKeyOf } from '../design/calibrate-cells';
+import { addToCell, cellValuesOf, emptyCell, parseCellKey } from './cell-tallies';
 import { TallyModel } from './tally.model';
 import { bumpLiveVersion } from '../../dashboard/live/live-version';
 
@@ -23,16 +26,32 @@ export interface TallyTarget {
   surveyId: string;
   waveId: string;
   segmentQuestions: readonly string[];
+  /** The wave's weighting variables (cellVariablesOf): the counters are also kept per cell of them. */
+  cellVariables: readonly string[];
 }
 
-/** Adds (sign 1) or removes (sign −1) one complete response's counts. */
-export async function applyToTallies(target: TallyTarget, answers: TAnswers, sign: 1 | -1): Promise<void> {
+/** A complete response as the counters need it: its answers and its design weight (1 when absent). */
+export interface CountedResponse {
+  answers: TAnswers;
+  weight?: number;
+}
+
+/** Adds (sign 1) or removes (sign −1) one complete response's counts, plainly and in its weighting cell. */
+export async function applyToTallies(target: TallyTarget, response: CountedResponse, sign: 1 | -1): Promise<void> {
+  const { answers } = response;
+  const d = response.weight ?? 1;
   const contribution = contributionOf(target.definition, answers);
+  const cell = cellKeyOf(cellValuesOf(answers, target.cellVariables), target.cellVariables);
   const operations: AnyBulkWriteOperation[] = [];
   for (const segment of segmentsOf(answers, target.segmentQuestions)) {
     for (const [questionId, counts] of contribution) {
       const inc: Record<string, number> = {};
-      for (const [key, amount] of Object.entries(counts)) inc[`c.${key}`] = amount * sign;
+      for (const [key, amount] of Object.entries(counts)) {
+        inc[`c.${key}`] = amount * sign;
+        inc[`k.${cell}.n.${key}`] = amount * sign;
+        inc[`k.${cell}.w.${key}`] = amount * d * sign;
+        inc[`k.${cell}.s.${key}`] = amount * d * d * sign;
+      }
       operations.push({
         updateOne: {
           filter: { surveyId: target.surveyId, waveId: target.waveId, segment, questionId },
@@ -69,25 +88,108 @@ export async function readSegmentTallies(surveyId: string, waveId: string, segme
   return bySegment;
 }
 
-/** Recomputes a wave's counters from its responses (after a crash, or a change of segments). */
-export async function rebuildTallies(target: TallyTarget, responses: AsyncIterable<{ answers: TAnswers }> | Iterable<{ answers: TAnswers }>): Promise<number> {
-  const bySegment = new Map<string, Contribution>();
+/** Whether a document's cells add up to its plain counts (sums of non-integer answers to rounding). */
+function sameCounts(plain: Record<string, number>, cellTotals: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(plain), ...Object.keys(cellTotals)]);
+  for (const key of keys) {
+    const a = plain[key] ?? 0;
+    const b = cellTotals[key] ?? 0;
+    if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a))) return false;
+  }
+  return true;
+}
+
+type CellFields = Record<string, { n: Record<string, number>; w: Record<string, number>; s: Record<string, number> }>;
+
+/**
+ * The weighting cells of several segments of a wave, in one query, for the weighting variables
+ * `variables`; undefined when the counters do not hold exactly the wave's responses in those cells:
+ * some were counted under other weighting variables (a rebuild is under way, or a process wrote
+ * with variables since changed), which shows as a document whose cells do not add up to its plain
+ * counts. The caller then recomputes from the responses: never figures from half-moved counters.
+ */
+export async function readSegmentCells(surveyId: string, waveId: string, segments: readonly string[], variables: readonly string[]): Promise<Map<string, CellTallies> | undefined> {
+  const wanted = [...new Set(segments)];
+  const docs = await TallyModel.find({ surveyId, waveId, segment: { $in: wanted } }, { segment: 1, questionId: 1, c: 1, k: 1, _id: 0 }).lean<Array<{ segment: string; questionId: string; c?: Record<string, number>; k?: CellFields }>>();
+  const bySegment = new Map<string, CellTallies>(wanted.map((segment) => [segment, new Map()]));
+  for (const doc of docs) {
+    const cells = bySegment.get(doc.segment);
+    if (!cells) continue;
+    const cellTotals: Record<string, number> = {};
+    for (const [key, fields] of Object.entries(doc.k ?? {})) {
+      const counts = withoutZeros(fields.n ?? {});
+      if (Object.keys(counts).length === 0) continue;
+      const values = parseCellKey(key, variables);
+      if (!values) return undefined;
+      const cell = cells.get(key) ?? emptyCell(values);
+      cell.counts.set(doc.questionId, counts);
+      cell.weighted.set(doc.questionId, fields.w ?? {});
+      cell.weightedSquares.set(doc.questionId, fields.s ?? {});
+      cells.set(key, cell);
+      for (const [countKey, amount] of Object.entries(counts)) cellTotals[countKey] = (cellTotals[countKey] ?? 0) + amount;
+    }
+    if (!sameCounts(withoutZeros(doc.c ?? {}), cellTotals)) return undefined;
+  }
+  return bySegment;
+}
+
+/** A wave's counters summed from its responses: plain and by weighting cell, per segment. */
+async function countResponses(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<{ count: number; bySegment: Map<string, { plain: Contribution; cells: CellTallies }> }> {
+  const bySegment = new Map<string, { plain: Contribution; cells: CellTallies }>();
   let count = 0;
   for await (const response of responses) {
     count += 1;
     const contribution = contributionOf(target.definition, response.answers);
+    const values = cellValuesOf(response.answers, target.cellVariables);
+    const cell = cellKeyOf(values, target.cellVariables);
     for (const segment of segmentsOf(response.answers, target.segmentQuestions)) {
-      const into = bySegment.get(segment) ?? new Map();
-      accumulate(into, contribution);
+      const into = bySegment.get(segment) ?? { plain: new Map(), cells: new Map() };
+      accumulate(into.plain, contribution);
+      addToCell(into.cells, cell, values, contribution, response.weight ?? 1);
       bySegment.set(segment, into);
     }
   }
+  return { count, bySegment };
+}
+
+/** One question's cells as its counter document stores them in `k`. */
+function cellFieldsOf(cells: CellTallies, questionId: string): CellFields {
+  const k: CellFields = {};
+  for (const [key, cell] of cells) {
+    const n = cell.counts.get(questionId);
+    if (n) k[key] = { n, w: cell.weighted.get(questionId) ?? {}, s: cell.weightedSquares.get(questionId) ?? {} };
+  }
+  return k;
+}
+
+/** Recomputes a wave's counters from its responses (after a crash, or a change of segments). */
+export async function rebuildTallies(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
+  const { count, bySegment } = await countResponses(target, responses);
   await TallyModel.deleteMany({ surveyId: target.surveyId, waveId: target.waveId });
-  const docs = [...bySegment].flatMap(([segment, tally]) =>
-    [...tally].map(([questionId, c]) => ({ surveyId: target.surveyId, waveId: target.waveId, segment, questionId, c })),
+  const docs = [...bySegment].flatMap(([segment, { plain, cells }]) =>
+    [...plain].map(([questionId, c]) => ({ surveyId: target.surveyId, waveId: target.waveId, segment, questionId, c, k: cellFieldsOf(cells, questionId) })),
   );
   for (let i = 0; i < docs.length; i += 1000) await TallyModel.insertMany(docs.slice(i, i + 1000));
   // Open dashboards read the rebuilt counters.
   await bumpLiveVersion(target.surveyId, target.waveId);
+  return count;
+}
+
+/**
+ * Splits a wave's counters again by the cells of new weighting variables (target.cellVariables),
+ * leaving the plain counts alone: plain figures read on undisturbed. Until the last document is
+ * rewritten the cells mix old and new variables, which readSegmentCells refuses, so weighted
+ * figures are recomputed from the responses meanwhile. The caller, which changed the weighting,
+ * tells open dashboards (once for both).
+ */
+export async function rebuildCellTallies(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
+  const { count, bySegment } = await countResponses(target, responses);
+  await TallyModel.updateMany({ surveyId: target.surveyId, waveId: target.waveId }, { $set: { k: {} } });
+  const operations: AnyBulkWriteOperation[] = [...bySegment].flatMap(([segment, { plain, cells }]) =>
+    [...plain.keys()].map((questionId) => ({
+      updateOne: { filter: { surveyId: target.surveyId, waveId: target.waveId, segment, questionId }, update: { $set: { k: cellFieldsOf(cells, questionId) } } },
+    })),
+  );
+  for (let i = 0; i < operations.length; i += 1000) await TallyModel.collection.bulkWrite(operations.slice(i, i + 1000), { ordered: false });
   return count;
 }

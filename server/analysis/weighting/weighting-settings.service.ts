@@ -7,7 +7,11 @@ import { recordAudit, type AuditActor } from '../../audit/audit.service';
 import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
-import { findWave, setWaveWeighting } from '../../waves/wave.service';
+import { findWave, findWaveWeighting, setWaveWeighting } from '../../waves/wave.service';
+import { streamCompleteAnswers } from '../../responses/response.service';
+import { cellVariablesOf } from '../tally/cell-tallies';
+import { weightedTallyTargetFor } from '../tally/tally.hooks';
+import { rebuildCellTallies } from '../tally/tally.service';
 import { ZWeightingConfig, type TWeightingConfig } from '../figures/figures.schemas';
 import { readTargetShares } from './targets';
 import { issueDetails, issuesText } from '../../lib/input-errors';
@@ -35,6 +39,20 @@ function checkWeightingTargets(definition: TSurveyDefinition, config: TWeighting
   readTargetShares(config.targets);
 }
 
+/**
+ * Sets a wave's weighting and, when its variables change, splits the wave's counters by the new
+ * cells before returning (synchronously: one pass over the wave's responses). Meanwhile weighted
+ * figures are recomputed from the responses, as the counters' cells do not add up (tally.service).
+ */
+async function applyWeighting(surveyId: string, waveId: string, definition: TSurveyDefinition, weighting: TWeightingConfig | null): Promise<void> {
+  const before = cellVariablesOf((await findWaveWeighting(surveyId, waveId))?.targets);
+  await setWaveWeighting(surveyId, waveId, weighting);
+  const after = cellVariablesOf(weighting?.targets);
+  if (before.join('&') !== after.join('&')) {
+    await rebuildCellTallies(await weightedTallyTargetFor(definition, waveId), streamCompleteAnswers(surveyId, waveId));
+  }
+}
+
 export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) {
   return {
     async change(surveyId: string, waveName: string, body: unknown, actor: AuditActor): Promise<void> {
@@ -47,7 +65,7 @@ export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) 
         throw new ValidationError(issuesText(parsed.error.issues), issueDetails(parsed.error.issues), 'invalid_weighting');
       }
       checkWeightingTargets(definition, parsed.data);
-      await setWaveWeighting(surveyId, wave.waveId, parsed.data);
+      await applyWeighting(surveyId, wave.waveId, definition, parsed.data);
       // Every weighted figure changed: open dashboards recompute.
       await bumpLiveVersion(surveyId, wave.waveId);
       await recordAudit({ ...actor, action: 'weighting_changed', surveyId, target: wave.waveId, details: { weighting: parsed.data } }, logger);
@@ -56,7 +74,7 @@ export function createWeightingSettings(catalog: SurveyCatalog, logger: Logger) 
     async remove(surveyId: string, waveName: string, actor: AuditActor): Promise<void> {
       catalog.require(surveyId);
       const wave = await findWave(surveyId, waveName);
-      await setWaveWeighting(surveyId, wave.waveId, null);
+      await applyWeighting(surveyId, wave.waveId, (await catalog.forWave(wave)).definition, null);
       await bumpLiveVersion(surveyId, wave.waveId);
       await recordAudit({ ...actor, action: 'weighting_removed', surveyId, target: wave.waveId }, logger);
     },
