@@ -43,6 +43,8 @@ export interface StoredResponse {
   voided?: { at: Date; by?: string; reason: string; previousStatus: ResponseStatus };
   screenedOut?: { at: Date; questionId?: string; optionId?: string };
   importKey?: string;
+  /** The design weight (docs/design-weights.md); absent means 1. */
+  weight?: number;
   /** The invitation it was started by, in an identified panel wave. */
   invitationId?: string;
   /** Questions answered from the panel member's known attributes, never shown to the respondent. */
@@ -75,6 +77,7 @@ export function toStoredResponse(doc: ResponseRecord): StoredResponse {
     ...(doc.voided ? { voided: doc.voided } : {}),
     ...(doc.screenedOut ? { screenedOut: doc.screenedOut } : {}),
     ...(doc.importKey ? { importKey: doc.importKey } : {}),
+    ...(typeof doc.weight === 'number' ? { weight: doc.weight } : {}),
     ...(doc.invitationId ? { invitationId: doc.invitationId } : {}),
     ...(doc.prefilled?.length ? { prefilled: [...doc.prefilled] } : {}),
   };

@@ -3,6 +3,7 @@
 // file where only some records have one, imports nothing.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import { registerResponseHooks } from '../../../server/responses/completion-hooks';
 import { formatLineProblem, ImportFileError, importResponses, type ImportFormat } from '../../../server/responses/import.service';
 import { useImportSuite } from './import-suite';
 
@@ -36,8 +37,19 @@ async function storedResponses() {
   return mongoose.connection.db!.collection('responses').find({}, { projection: { importKey: 1, weight: 1 } }).sort({ importKey: 1 }).toArray();
 }
 
+// What the completion hooks (the live tallies among them) are told of each imported response.
+const hookedWeights: Array<number | undefined> = [];
+registerResponseHooks('design-weights-test', {
+  async completed(response) {
+    hookedWeights.push(response.weight);
+  },
+});
+
 describe('Importing responses with design weights', () => {
   const suite = useImportSuite();
+  beforeEach(() => {
+    hookedWeights.length = 0;
+  });
 
   function run(format: ImportFormat, lines: string[], options: { skipInvalid?: boolean; skipDuplicates?: boolean } = {}) {
     return importResponses({ survey: suite.captic, format, content: lines.join('\n'), ...options });
@@ -53,6 +65,8 @@ describe('Importing responses with design weights', () => {
       ['external_id:r2', 0.000123456789],
       ['external_id:r3', 1e6],
     ]);
+    // The live counters learn each response with its weight, not at 1.
+    expect(hookedWeights).to.deep.equal([1.5, 0.000123456789, 1e6]);
   });
 
   it('stores the weight column of a CSV exactly, decimal text read as the number it writes', async () => {
@@ -66,6 +80,7 @@ describe('Importing responses with design weights', () => {
     expect(report).to.include({ outcome: 'imported', imported: 2, weighted: false });
     const docs = await storedResponses();
     expect(docs.every((d) => !('weight' in d))).to.equal(true);
+    expect(hookedWeights).to.deep.equal([undefined, undefined]);
   });
 
   it('refuses every value that is not a weight, naming the line, the field and why, and stores nothing', async () => {

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { useAppSuite } from '../../support/app-suite';
 import { NON_USER_PAGES } from '../../fixtures/captic-answers';
+import { registerResponseHooks } from '../../../server/responses/completion-hooks';
 import { addMember, answerEveryPage, db, englishBrowser, followAndStart, invite, makePanelWave, storedResponses } from './panel-support';
 
 async function addWeightedMember(email: string, weight?: number): Promise<string> {
@@ -11,9 +12,20 @@ async function addWeightedMember(email: string, weight?: number): Promise<string
   return memberId;
 }
 
+// What the completion hooks (the live tallies among them) are told of each completed response.
+const hookedWeights: Array<number | undefined> = [];
+registerResponseHooks('member-weight-test', {
+  async completed(response) {
+    hookedWeights.push(response.weight);
+  },
+});
+
 describe('An invited member\'s design weight', function () {
   this.timeout(60_000);
   const suite = useAppSuite();
+  beforeEach(() => {
+    hookedWeights.length = 0;
+  });
 
   async function answerInvitation(link: string): Promise<void> {
     const browser = englishBrowser(suite.app.url);
@@ -27,6 +39,7 @@ describe('An invited member\'s design weight', function () {
     await answerInvitation((await invite(anaId)).link);
     const [response] = await storedResponses();
     expect(response).to.include({ status: 'complete', weight: 2.75 });
+    expect(hookedWeights).to.deep.equal([2.75]);
 
     await db().collection('panel_members').updateOne({ email: 'ana@example.org' }, { $set: { weight: 9 } });
     const [after] = await storedResponses();
