@@ -19,6 +19,7 @@ import { DASHBOARD_FIGURES_MESSAGES } from '../../dashboard/dashboard-figures.me
 import { OPEN_ANSWERS_MESSAGES } from '../../dashboard/open-answers.messages';
 import { WEIGHTING_FORM_MESSAGES } from '../../dashboard/weighting-form.messages';
 import { CROSSTAB_MESSAGES } from '../../analysis/report/crosstab.messages';
+import { WAVE_CHANGE_MESSAGES } from '../../dashboard/figures/wave-change.messages';
 import { METHODOLOGY_MESSAGES } from '../../analysis/report/methodology.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
@@ -43,6 +44,7 @@ export const MESSAGES = {
   ...OPEN_ANSWERS_MESSAGES,
   ...WEIGHTING_FORM_MESSAGES,
   ...CROSSTAB_MESSAGES,
+  ...WAVE_CHANGE_MESSAGES,
   ...METHODOLOGY_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
