@@ -6,12 +6,11 @@ import { crosstabLegendLines, independenceText } from '../../analysis/report/cro
 import type { TOption } from '../../surveys/survey.schemas';
 import type { ChartSeries, TableCell } from '../dashboard.types';
 import {
-  NO_FIGURE,
+  changeCell,
   countCell,
   emptyCell,
   intervalCell,
   percentCell,
-  pointsText,
   shareOf,
   toPercent,
   weightedCountCell,
@@ -68,20 +67,7 @@ function changeColumns(ctx: ViewContext, wave: string, figure: (o: TOption) => O
   const { wording } = ctx;
   return [
     { header: wording.t('dashboard.figures.previous_percent', { wave }), base: emptyCell(), cell: (o) => percentCell(figure(o)?.change?.previous, wording) },
-    {
-      header: wording.t('dashboard.figures.change'),
-      base: emptyCell(),
-      cell: (o): TableCell => {
-        const change = figure(o)?.change;
-        // The API's own number, a difference of proportions; the text says it in points.
-        if (!change) return { text: NO_FIGURE, value: null };
-        return {
-          text: pointsText(change.difference, wording),
-          value: change.difference,
-          ...(change.significant ? { marker: '*', markerLabel: wording.t('dashboard.figures.change_marker_label') } : {}),
-        };
-      },
-    },
+    { header: wording.t('dashboard.figures.change'), base: emptyCell(), cell: (o) => changeCell(figure(o)?.change, 'share', wording) },
   ];
 }
 

@@ -2,6 +2,7 @@
 // report would print for it (the report's own formatters in analysis/format, nothing of its own).
 import { formatDecimal, formatInterval, formatPercent, formatPoints, roundHalfAwayFromZero } from '../../analysis/format/index';
 import { translator, type InterfaceLanguage, type Translate } from '../../lib/i18n/index';
+import type { WaveChange } from '../../analysis/figures/figures.types';
 import type { TableCell } from '../dashboard.types';
 
 export const NO_FIGURE = '—';
@@ -69,4 +70,20 @@ export function shareOf(figure: { proportion: number | null } | undefined): numb
 /** Percent 0–100 for a chart, from a proportion. */
 export function toPercent(proportion: number | null | undefined): number | null {
   return proportion === null || proportion === undefined ? null : proportion * 100;
+}
+
+/** What a wave change measures: a share (its change in points, a z-test) or a mean (a signed decimal, Welch's t-test). */
+export type ChangeUnit = 'share' | 'mean';
+
+/** The compared wave's value: its share, or its mean with two decimals. */
+export function previousCell(change: WaveChange | undefined, unit: ChangeUnit, wording: Wording): TableCell {
+  return unit === 'share' ? percentCell(change?.previous, wording) : decimalCell(change?.previous, 2, wording);
+}
+
+/** The change since the compared wave, starred when its test finds it significant. */
+export function changeCell(change: WaveChange | undefined, unit: ChangeUnit, wording: Wording): TableCell {
+  if (!change) return { text: NO_FIGURE, value: null };
+  const text = unit === 'share' ? pointsText(change.difference, wording) : `${change.difference > 0 ? '+' : change.difference < 0 ? '−' : '±'}${formatDecimal(Math.abs(change.difference), 2, wording.lang)}`;
+  const label = unit === 'share' ? wording.t('dashboard.figures.change_marker_label') : wording.t('dashboard.figures.mean_change_marker_label');
+  return { text, value: change.difference, ...(change.significant ? { marker: '*', markerLabel: label } : {}) };
 }

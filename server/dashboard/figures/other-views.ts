@@ -5,7 +5,7 @@ import { decimalsOf, formatDecimal } from '../../analysis/format/index';
 import { definitionBins } from '../../analysis/tally/number-bins';
 import type { TRankingQuestion } from '../../surveys/survey.schemas';
 import type { ChartSeries } from '../dashboard.types';
-import { NO_FIGURE, countCell, decimalCell, weightedCountCell } from './figure-cells';
+import { NO_FIGURE, changeCell, countCell, decimalCell, emptyCell, previousCell, weightedCountCell } from './figure-cells';
 import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, type Column, type ViewContext, type ViewParts } from './view-context';
 
 /** The whole sample's column, then one per segment: every figure of these types reads the same way across. */
@@ -69,8 +69,18 @@ export function numberView(ctx: ViewContext): ViewParts {
   const series = ctx.segments
     ? ctx.segments.map((s) => seriesOf(s.label, 'segment', bins.map((_, i) => binAmount(s.figures?.distribution?.[i]))))
     : [seriesOf(counted, 'count', bins.map((bin) => binAmount(bin)))];
+  const columns = totalAndSegments<NumberRow>(ctx, wording.t('dashboard.figures.value'), cellOf);
+  const wave = ctx.all.comparedWith?.wave;
+  if (wave) {
+    // Compared with another wave: the mean then, and its change (Welch's t-test).
+    const onMean = (row: NumberRow, cell: () => ReturnType<typeof emptyCell>) => (row.kind === 'mean' ? cell() : emptyCell());
+    columns.push(
+      { header: wording.t('dashboard.figures.previous_wave', { wave }), base: emptyCell(), cell: (row) => onMean(row, () => previousCell(figures.meanChange, 'mean', wording)) },
+      { header: wording.t('dashboard.figures.change_since', { wave }), base: emptyCell(), cell: (row) => onMean(row, () => changeCell(figures.meanChange, 'mean', wording)) },
+    );
+  }
   return {
-    table: tableOf(wording.t('dashboard.figures.figure'), totalAndSegments<NumberRow>(ctx, wording.t('dashboard.figures.value'), cellOf), rows, wording),
+    table: tableOf(wording.t('dashboard.figures.figure'), columns, rows, wording),
     chart: bins.length === 0 ? null : { type: 'histogram', unit: 'count', labels, series, annotations: [], title: chartTitle(ctx) },
     notes: [...notes, ...segmentNotes(ctx)],
   };

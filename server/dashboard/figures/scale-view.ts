@@ -8,7 +8,7 @@ import { formatDecimal } from '../../analysis/format/index';
 import { matrixRows } from '../../exports/export-columns';
 import type { TMatrixQuestion, TRatingQuestion, TScale } from '../../surveys/survey.schemas';
 import type { ChartSeries, ChartSpec, TableCell } from '../dashboard.types';
-import { NO_FIGURE, countCell, decimalCell, emptyCell, intervalCell, percentCell, percentText, shareOf, toPercent, weightedCountCell } from './figure-cells';
+import { NO_FIGURE, changeCell, countCell, decimalCell, emptyCell, intervalCell, percentCell, percentText, previousCell, shareOf, toPercent, weightedCountCell } from './figure-cells';
 import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, type Column, type ViewContext, type ViewParts } from './view-context';
 
 interface Point {
@@ -117,6 +117,18 @@ function ratingCell(ctx: ViewContext, f: ScaleFigures | undefined, row: RatingRo
   }
 }
 
+/** Compared with another wave: the top-2 box's and the mean's value then and their change, on their rows. */
+function ratingChangeColumns(ctx: ViewContext, f: ScaleFigures): Array<Column<RatingRow>> {
+  const wave = ctx.all.comparedWith?.wave;
+  if (!wave) return [];
+  const { wording } = ctx;
+  const changeOf = (row: RatingRow) => (row.kind === 'top2' ? { change: f.top2?.change, unit: 'share' as const } : row.kind === 'mean' ? { change: f.meanChange, unit: 'mean' as const } : undefined);
+  return [
+    { header: wording.t('dashboard.figures.previous_wave', { wave }), base: emptyCell(), cell: (row) => { const c = changeOf(row); return c ? previousCell(c.change, c.unit, wording) : emptyCell(); } },
+    { header: wording.t('dashboard.figures.change_since', { wave }), base: emptyCell(), cell: (row) => { const c = changeOf(row); return c ? changeCell(c.change, c.unit, wording) : emptyCell(); } },
+  ];
+}
+
 export function ratingView(ctx: ViewContext & { question: TRatingQuestion }): ViewParts {
   const { wording, figures } = ctx;
   const scale = ctx.question.scale;
@@ -126,7 +138,7 @@ export function ratingView(ctx: ViewContext & { question: TRatingQuestion }): Vi
   const rows = ratingRows(points, dontKnow, ctx);
   if (!ctx.segments) {
     return {
-      table: tableOf(wording.t('report.option'), ratingTotalColumns(ctx, scaleFigures), rows, wording),
+      table: tableOf(wording.t('report.option'), [...ratingTotalColumns(ctx, scaleFigures), ...ratingChangeColumns(ctx, scaleFigures)], rows, wording),
       chart: stackedChart(ctx, points, dontKnow, [{ label: wording.t('dashboard.figures.total'), figures: scaleFigures }], [top2Mean(ctx, scaleFigures)]),
       notes: scaleNotes(ctx, dontKnow),
     };
@@ -135,6 +147,7 @@ export function ratingView(ctx: ViewContext & { question: TRatingQuestion }): Vi
   const columns: Array<Column<RatingRow>> = [
     { header: wording.t('dashboard.figures.total'), base: countCell(figures.base.n), cell: (row) => ratingCell(ctx, scaleFigures, row) },
     ...ctx.segments.map((s): Column<RatingRow> => ({ header: segmentHeader(s, wording), base: countCell(s.figures?.base.n ?? 0), cell: (row) => ratingCell(ctx, s.figures as ScaleFigures | undefined, row) })),
+    ...ratingChangeColumns(ctx, scaleFigures),
   ];
   return {
     table: tableOf(wording.t('report.option'), columns, rows, wording),
@@ -152,6 +165,14 @@ export function matrixView(ctx: ViewContext & { question: TMatrixQuestion }): Vi
   const extra = Object.keys(figures.rows ?? {}).filter((id) => !known.some((r) => r.id === id)).map((id) => ({ id, label: id }));
   const rows = [...known, ...extra].filter((r) => figures.rows?.[r.id]);
   const rowFigures = (f: typeof figures | undefined, id: string) => f?.rows?.[id];
+  // Compared with another wave: each row's change of top-2 box and of mean, for the whole sample.
+  const wave = ctx.all.comparedWith?.wave;
+  const changeColumns: Array<Column<string>> = wave
+    ? [
+        { header: wording.t('dashboard.figures.top2_change', { wave }), base: emptyCell(), cell: (id) => changeCell(rowFigures(figures, id)?.top2?.change, 'share', wording) },
+        { header: wording.t('dashboard.figures.mean_change', { wave }), base: emptyCell(), cell: (id) => changeCell(rowFigures(figures, id)?.meanChange, 'mean', wording) },
+      ]
+    : [];
 
   if (ctx.segments) {
     // Per segment, each row's top-2 box: a full distribution per row and segment would not read.
@@ -159,6 +180,7 @@ export function matrixView(ctx: ViewContext & { question: TMatrixQuestion }): Vi
     const columns: Array<Column<string>> = [
       { header: wording.t('dashboard.figures.total'), base: countCell(figures.base.n), cell: (id) => percentCell(top2Share(rowFigures(figures, id)), wording) },
       ...segments.map((s): Column<string> => ({ header: segmentHeader(s, wording), base: countCell(s.figures?.base.n ?? 0), cell: (id) => percentCell(top2Share(rowFigures(s.figures, id)), wording) })),
+      ...changeColumns,
     ];
     const interval = (f: typeof figures | undefined) => ({ low: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[0])), high: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[1])) });
     const series = [
@@ -178,6 +200,7 @@ export function matrixView(ctx: ViewContext & { question: TMatrixQuestion }): Vi
     { header: wording.t('report.base_short'), base: emptyCell(), cell: (id) => countCell(rowFigures(figures, id)?.base.n ?? 0) },
     { header: wording.t('report.mean'), base: emptyCell(), cell: (id) => decimalCell(rowFigures(figures, id)?.mean, 2, wording) },
     { header: wording.t('dashboard.figures.top2'), base: emptyCell(), cell: (id) => percentCell(top2Share(rowFigures(figures, id)), wording) },
+    ...changeColumns,
   ];
   const bars = rows.map((r) => ({ label: r.label, figures: rowFigures(figures, r.id) }));
   return {

@@ -6,7 +6,8 @@ import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
 import { startTestApp, type TestApp } from '../../support/app';
 import { apiTokenFor, createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
-import { captic250AsJsonLines } from '../../fixtures/captic-250';
+import { TEST_ACTOR, wavesOf } from '../../support/waves';
+import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const FIGURES = `/api/v1/surveys/${CAPTIC_ID}/waves/2011-03/figures`;
@@ -27,7 +28,11 @@ describe('Crosstab comparisons: adjusted letters, withheld columns, sparse table
   before(async () => {
     app = await startTestApp();
     await app.reset();
-    await importResponses({ survey: app.catalog.require(CAPTIC_ID), wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
+    const survey = app.catalog.require(CAPTIC_ID);
+    await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
+    // A second edition drawn with another seed, to compare matrix rows across waves.
+    await wavesOf(app).createWave(CAPTIC_ID, { waveId: '2012-03', copyFrom: '2011-03' }, TEST_ACTOR);
+    await importResponses({ survey, wave: '2012-03', format: 'jsonl', content: buildCaptic250(7).map((r) => JSON.stringify(r)).join('\n') });
     analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
     token = await apiTokenFor(analyst, 'read');
   });
@@ -93,5 +98,22 @@ describe('Crosstab comparisons: adjusted letters, withheld columns, sparse table
     const usage = dashboard.$('section[data-part="q:usage"]').text();
     expect(usage).to.contain('Letters: the column’s percentage is significantly higher');
     expect(usage).to.contain('No test of independence');
+  });
+
+  it("compares each matrix row's top-2 box and mean with the earlier wave, and the dashboard shows the changes", async () => {
+    const body = (await supertest(app.url).get(`/api/v1/surveys/${CAPTIC_ID}/waves/2012-03/figures?compare=2011-03`).set('Authorization', `Bearer ${token}`).expect(200)).body;
+    const rows = Object.entries(body.questions.satisfaction_professional.rows as Record<string, { top2: { proportion: number | null; change?: { previous: number } }; mean: number | null; meanChange?: { df: number; pValue: number } }>);
+    const published = rows.filter(([, row]) => row.mean !== null);
+    expect(published.length).to.be.greaterThan(0);
+    for (const [, row] of published) {
+      expect(row.top2.change).to.have.keys(['previous', 'difference', 'z', 'pValue', 'significant']);
+      expect(row.meanChange).to.have.keys(['previous', 'difference', 'z', 'df', 'pValue', 'significant']);
+      expect(row.meanChange!.df).to.be.above(1);
+    }
+    const browser = await signedInBrowser(app, analyst);
+    const page = await browser.open(`/admin/surveys/${CAPTIC_ID}/waves/2012-03/dashboard?lang=en&compare=2011-03`);
+    expect(page.status).to.equal(200);
+    const headers = page.$('section[data-part="q:satisfaction_professional"] thead th').toArray().map((th) => page.$(th).text().trim());
+    expect(headers).to.include.members(['Top-2 change since 2011-03 (points)', 'Mean change since 2011-03']);
   });
 });
