@@ -33,6 +33,8 @@ export interface CrosstabChiSquare {
   /** X² (pearson) or F (rao-scott); null for Fisher's test, which has none. */
   statistic: number | null;
   df: number | null;
+  /** Rao-Scott: the F's denominator degrees of freedom. */
+  ddf?: number;
   /** null when the table is too sparse for the approximation and no exact test applies. */
   pValue: number | null;
   /** p < 0.05; never on a sparse table without an exact test. */
@@ -75,9 +77,23 @@ export interface Crosstab {
 
 export type OptionChange = WaveChange;
 
+/** A design-based test of independence (Rao-Scott's F, design/rao-scott.ts). */
+export interface DesignIndependenceTest {
+  f: number;
+  ndf: number;
+  ddf: number;
+  p: number;
+}
+
 export interface CrosstabOptions {
   /** Adjustment of the column letters' p-values; default Benjamini-Hochberg. */
   adjust?: PValueAdjustment;
+  /**
+   * Weighted tables: the design-based test of a question's options by the given (published)
+   * columns. Without it a weighted table gets Pearson's X² on the weighted counts, which treats
+   * them as counts and overstates significance.
+   */
+  designTest?: (questionId: string, optionIds: readonly string[], columnIds: readonly string[]) => DesignIndependenceTest | null;
 }
 
 const ALPHA = SIGNIFICANCE_LEVELS.lowerCase;
@@ -98,11 +114,16 @@ function withheld(figures: QuestionFigures | undefined): boolean {
  * exact test, and any other table no claim at all (its p-value would mean nothing). A weighted
  * table has no exact test: the design-based test is Rao-Scott's.
  */
-function independenceTest(counts: number[][], respondents: number[][], weighted: boolean): CrosstabChiSquare | null {
+function independenceTest(counts: number[][], respondents: number[][], weighted: boolean, designTest: (() => DesignIndependenceTest | null) | undefined): CrosstabChiSquare | null {
   const pearson = chiSquareIndependence(counts);
   const observed = chiSquareIndependence(respondents);
   if (!pearson || !observed) return null;
   const sparseness = { sparse: observed.sparse, expectedBelow5: observed.cellsWithExpectedBelow5, cells: observed.cells };
+  const design = weighted && designTest ? designTest() : null;
+  if (design) {
+    const claim = !observed.sparse;
+    return { method: 'rao-scott', statistic: design.f, df: design.ndf, ddf: design.ddf, pValue: claim ? design.p : null, significant: claim && design.p < ALPHA, ...sparseness };
+  }
   if (!observed.sparse) {
     return { method: 'pearson', statistic: pearson.statistic, df: pearson.df, pValue: pearson.pValue, significant: pearson.pValue < ALPHA, ...sparseness };
   }
@@ -156,7 +177,9 @@ export function buildCrosstab(definition: TSurveyDefinition, by: string, columns
     // A test of independence needs mutually exclusive answers: single-choice questions only; and
     // it leaves withheld columns out, as the letters do.
     const published = (table: number[][]) => table.map((row) => row.filter((_, k) => !isWithheld[k]));
-    const chiSquare = question.type === 'multiple_choice' ? null : independenceTest(published(counts), published(respondents), weighted);
+    const publishedIds = ids.filter((_, k) => !isWithheld[k]);
+    const designTest = options.designTest ? () => options.designTest?.(question.id, optionIds, publishedIds) ?? null : undefined;
+    const chiSquare = question.type === 'multiple_choice' ? null : independenceTest(published(counts), published(respondents), weighted, designTest);
     crosstab.tests[question.id] = { chiSquare, markers };
   }
   crosstab.legend.withheldColumns = ids.filter((c) => withheldColumns.has(c));

@@ -116,6 +116,28 @@ print(json.dumps(fisher_exact([[3, 0], [7, 12]]).pvalue))`);
   });
 });
 
+describe('crosstab comparisons, weighted', () => {
+  it("takes the design-based test it is given (Rao-Scott), on the published columns only, and letters on effective bases", () => {
+    const list = [...region('north', 100, 60), ...region('south', 100, 30), ...region('west', 6, 6)];
+    const responses = responsesOf(list);
+    const weights = new Map(responses.map((r, i) => [r.id, i % 2 ? 2 : 0.5]));
+    const ids = ['north', 'south', 'east', 'west'];
+    const columns = new Map(ids.map((id) => [id, buildFigures(definition, 'w', tallyResponses(definition, responses.filter((r) => r.answers.region === id), weights), OPTIONS, 'responses')] as const));
+    const asked: Array<[string, readonly string[]]> = [];
+    const crosstab = buildCrosstab(definition, 'region', columns, {
+      designTest: (question, _options, columnIds) => {
+        asked.push([question, columnIds]);
+        return { f: 4.2, ndf: 1, ddf: 205, p: 0.041 };
+      },
+    });
+    // East (no one) and West (6) are withheld.
+    expect(asked).to.deep.include(['member', ['north', 'south']]);
+    expect(crosstab.tests.member!.chiSquare).to.include({ method: 'rao-scott', statistic: 4.2, df: 1, ddf: 205, pValue: 0.041, significant: true, sparse: false });
+    expect(crosstab.legend.base).to.equal('effective');
+    expect(crosstab.tests.member!.markers.yes!.north).to.deep.equal(['B']);
+  });
+});
+
 describe('wave changes of boxes and means', () => {
   const wave = (happy: number[], hours: number[], recommend: number[]): Figures => {
     const list = happy.map((h, i) => ({ region: 'north', member: 'yes', role: 'boss', happy: h, grid: { a: h }, hours: hours[i % hours.length] as number, recommend: recommend[i % recommend.length] as number }));
