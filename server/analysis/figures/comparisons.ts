@@ -218,7 +218,9 @@ function meanChange(now: MeanFigures, before: MeanFigures, weighted: boolean): W
   const nNow = meanSize(now, weighted);
   const nBefore = meanSize(before, weighted);
   if (now.mean == null || before.mean == null || now.sd == null || before.sd == null || nNow === null || nBefore === null) return undefined;
-  const test = welchTTest({ mean: now.mean, sd: now.sd, n: nNow }, { mean: before.mean, sd: before.sd, n: nBefore }, { alpha: ALPHA });
+  // Weighted, a design-based standard error of the mean, when the figures have one, is the better variance.
+  const se = (f: MeanFigures) => (weighted && typeof now.meanSe === 'number' && typeof before.meanSe === 'number' && typeof f.meanSe === 'number' ? { se: f.meanSe } : {});
+  const test = welchTTest({ mean: now.mean, sd: now.sd, n: nNow, ...se(now) }, { mean: before.mean, sd: before.sd, n: nBefore, ...se(before) }, { alpha: ALPHA });
   if (!test) return undefined;
   return { previous: before.mean, difference: test.difference, z: test.t, df: test.df, pValue: test.pValue, significant: test.significant };
 }

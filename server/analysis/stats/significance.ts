@@ -97,6 +97,12 @@ export interface MeanSummary {
   mean: number;
   sd: number;
   n: number;
+  /**
+   * The mean's standard error when it is known better than sd/√n (linearized on a weighted
+   * design): it then stands for sd/√n in t and in Welch-Satterthwaite's df, n − 1 still counting
+   * the group's degrees of freedom.
+   */
+  se?: number;
 }
 
 export interface WelchTestResult {
@@ -126,8 +132,8 @@ export function welchTTest(a: MeanSummary, b: MeanSummary, options: ZTestOptions
     }
   }
   if (a.n <= 1 || b.n <= 1) return null;
-  const va = (a.sd * a.sd) / a.n;
-  const vb = (b.sd * b.sd) / b.n;
+  const va = a.se === undefined ? (a.sd * a.sd) / a.n : a.se * a.se;
+  const vb = b.se === undefined ? (b.sd * b.sd) / b.n : b.se * b.se;
   const difference = a.mean - b.mean;
   if (va + vb === 0) return null;
   const t = difference / Math.sqrt(va + vb);

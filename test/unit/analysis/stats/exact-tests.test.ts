@@ -60,6 +60,14 @@ print(json.dumps(out))`);
     });
   });
 
+  it("takes a mean's standard error in place of sd/√n when given one (a design-based SE)", () => {
+    const plain = welchTTest({ mean: 3.4, sd: 1.1, n: 120 }, { mean: 3.1, sd: 1.3, n: 95 });
+    const same = welchTTest({ mean: 3.4, sd: 99, n: 120, se: 1.1 / Math.sqrt(120) }, { mean: 3.1, sd: 99, n: 95, se: 1.3 / Math.sqrt(95) });
+    expectClose(same?.t, plain?.t as number);
+    expectClose(same?.df, plain?.df as number);
+    expectClose(same?.pValue, plain?.pValue as number);
+  });
+
   it('makes no Welch test on fewer than two respondents or with no variance', () => {
     expect(welchTTest({ mean: 3, sd: 1, n: 1 }, { mean: 2, sd: 1, n: 50 })).to.equal(null);
     expect(welchTTest({ mean: 3, sd: 0, n: 10 }, { mean: 3, sd: 0, n: 50 })).to.equal(null);
