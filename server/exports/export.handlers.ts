@@ -5,7 +5,9 @@ import type { AppDependencies } from '../lib/app-dependencies';
 import { ValidationError } from '../lib/errors';
 import { recordAudit } from '../audit/audit.service';
 import { auditActorOf } from '../accounts/principal';
-import { ZCodebookQuery, ZExportParams, ZExportQuery } from './export.schemas';
+import { ZCodebookQuery, ZExportParams, ZExportQuery, ZTablesQuery } from './export.schemas';
+import { createFiguresService } from '../analysis/figures/figures.service';
+import { writeTablesWorkbook, type Banner } from './tables-workbook';
 import {
   EXPORT_MEDIA_TYPES,
   exportFilename,
@@ -37,7 +39,7 @@ function sendAttachment(res: Response, filename: string, mediaType: string): voi
 /** The formats the responses export is written in, each at its own extension. */
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'sav'] as const;
 
-export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'responsesSav' | 'codebookCsv' | 'codebookJson' | 'unknownFormat', RequestHandler> {
+export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'responsesSav' | 'tablesXlsx' | 'codebookCsv' | 'codebookJson' | 'unknownFormat', RequestHandler> {
   async function target(req: Request, choice: { fingerprint?: string | undefined; voided?: 'include' | 'exclude' | undefined; status?: 'complete' | 'all' | undefined; multi?: MultipleChoiceLayout | undefined } = {}): Promise<ExportTarget> {
     const params = parse(ZExportParams, req.params);
     return resolveExportTarget(deps.catalog, {
@@ -51,7 +53,9 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
   }
 
   /** Responses are personal data: who took a copy, and of what, is kept. */
-  async function auditExport(req: Request, exported: ExportTarget, format: 'csv' | 'xlsx' | 'sav', query: object): Promise<void> {
+  const figures = createFiguresService(deps.catalog);
+
+  async function auditExport(req: Request, exported: ExportTarget, format: 'csv' | 'xlsx' | 'sav' | 'tables', query: object): Promise<void> {
     await recordAudit({ ...auditActorOf(req), action: 'responses_exported', surveyId: exported.surveyId, target: exported.waveId, details: { format, ...query } }, deps.logger);
   }
 
@@ -82,6 +86,22 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
       await auditExport(req, exported, 'sav', query);
       sendAttachment(res, exportFilename(exported, 'responses', 'sav'), EXPORT_MEDIA_TYPES.sav);
       await writeResponsesSav(exported, options, res);
+    },
+
+    /** Every question by each banner (`by=`), from the figures service: the same figures, letters and legend as the API and the report. */
+    async tablesXlsx(req, res) {
+      const query = parse(ZTablesQuery, req.query);
+      const exported = await target(req);
+      const { lang } = rowOptionsFor(exported, query);
+      const banners: Banner[] = [];
+      for (const by of query.by) {
+        const figuresQuery = { base: query.base ?? 'answered', weighted: query.weighted ?? false, mentions: false, by, ...(query.adjust ? { adjust: query.adjust } : {}) } as const;
+        banners.push({ by, figures: await figures.computeFigures({ surveyId: exported.surveyId, wave: exported.waveId, query: figuresQuery, lowBaseBelow: deps.config.LOW_BASE_THRESHOLD }) });
+      }
+      // Aggregates, not responses: recorded all the same, as what was taken out of the wave.
+      await auditExport(req, exported, 'tables', { ...query, by: query.by.join(',') });
+      sendAttachment(res, exportFilename(exported, 'tables', 'xlsx'), EXPORT_MEDIA_TYPES.xlsx);
+      await writeTablesWorkbook({ definition: exported.definition, lang, banners }, res);
     },
 
     unknownFormat(req) {

@@ -11,6 +11,7 @@ export function exportRoutes(deps: AppDependencies): Router {
     ['get', '/admin/surveys/:surveyId/waves/:wave/export.csv', surveyReader, exports.responsesCsv],
     ['get', '/admin/surveys/:surveyId/waves/:wave/export.xlsx', surveyReader, exports.responsesXlsx],
     ['get', '/admin/surveys/:surveyId/waves/:wave/export.sav', surveyReader, exports.responsesSav],
+    ['get', '/admin/surveys/:surveyId/waves/:wave/tables.xlsx', surveyReader, exports.tablesXlsx],
     ['get', '/admin/surveys/:surveyId/waves/:wave/codebook.csv', surveyReader, exports.codebookCsv],
     ['get', '/admin/surveys/:surveyId/waves/:wave/codebook.json', surveyReader, exports.codebookJson],
     // Last: any other extension is a format the export does not write (400, not 404: the wave exists).

@@ -37,6 +37,25 @@ export const ZCodebookQuery = z.strictObject(
 );
 export type TCodebookQuery = z.infer<typeof ZCodebookQuery>;
 
+/**
+ * Query of the tables workbook: `by=` one banner question or several (comma-separated, one sheet
+ * each); the figures' own `weighted`, `base` and `adjust` (docs/api.md); `lang` for the labels.
+ */
+export const ZTablesQuery = z.strictObject(
+  {
+    by: z
+      .string({ error: 'by names the banner question(s), e.g. by=company_size,region' })
+      .regex(/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/, 'by names single-choice question ids, separated by commas')
+      .transform((text) => [...new Set(text.split(','))]),
+    weighted: ZFlag.optional(),
+    base: z.enum(['answered', 'shown', 'all'], { error: 'base is "answered", "shown" or "all"' }).optional(),
+    adjust: z.enum(['none', 'bonferroni', 'bh'], { error: 'adjust is "none", "bonferroni" or "bh"' }).optional(),
+    lang: z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'lang is a language code such as fr or en').optional(),
+  },
+  { error: unknownOption },
+);
+export type TTablesQuery = z.infer<typeof ZTablesQuery>;
+
 export const ZExportParams = z.object({
   surveyId: z.string().min(1),
   wave: z.string().min(1),

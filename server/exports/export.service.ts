@@ -18,6 +18,7 @@ import { exportColumns, splitMultipleChoices, type ExportColumn, type MultipleCh
 import { guardCell } from './formula-guard';
 import { buildResponseRow, csvRecord, type Cell, type RowOptions } from './response-row';
 import { CSV_FILE_OPTIONS } from './csv-format';
+import { startStreamedWorkbook } from './xlsx-stream';
 import { caseValues, planSavColumns, widenStrings, type ExtraColumnName } from './sav/survey-variables';
 import { createSavWriter } from './sav/sav-writer';
 
@@ -132,7 +133,7 @@ export function rowOptionsFor(target: ExportTarget, options: LabelOptions): RowO
   return { labels: options.labels === true, lang };
 }
 
-export function exportFilename(target: ExportTarget, what: 'responses' | 'codebook', extension: 'csv' | 'xlsx' | 'json' | 'sav'): string {
+export function exportFilename(target: ExportTarget, what: 'responses' | 'codebook' | 'tables', extension: 'csv' | 'xlsx' | 'json' | 'sav'): string {
   return `${target.surveyId}-${target.waveId}-${what}.${extension}`;
 }
 
@@ -204,13 +205,7 @@ function xlsxCell(cell: Cell): ExcelJS.CellValue {
 
 /** Streams a workbook with a Responses sheet (one row per exported response) and a Codebook sheet. */
 export async function writeResponsesXlsx(target: ExportTarget, options: RowOptions, out: Writable): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  workbook.creator = 'Barometer';
-  const done = new Promise<void>((resolve, reject) => {
-    out.once('finish', resolve);
-    out.once('close', resolve);
-    out.once('error', reject);
-  });
+  const { workbook, finished: done } = startStreamedWorkbook(out);
 
   const sheet = workbook.addWorksheet('Responses', { views: [{ state: 'frozen', ySplit: 1 }] });
   const header = headerOf(target);
