@@ -87,27 +87,32 @@ describe('The SPSS export read back by PSPP', function () {
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.equal('application/x-spss-sav');
     expect(res.headers.get('content-disposition')).to.equal('attachment; filename=captic_2011-2011-03-responses.sav');
-    await writeFile(path.join(directory, 'export.sav'), Buffer.from(await res.arrayBuffer()));
     exported = readCsv(await (await analyst(`${WAVE_URL}/export.csv?multi=columns`)).text());
     codebook = (await (await analyst(`${WAVE_URL}/codebook.json?multi=columns`)).json()) as typeof codebook;
+    const read = await readBack(Buffer.from(await res.arrayBuffer()), 'export');
+    tables = readTables(read.output);
+    weightNote = /WEIGHT is (\S+?)\.?$/m.exec(read.output)?.[1] ?? '';
+    data = read.data;
+  });
 
+  /** Runs PSPP on a .sav: its dictionary, sets and weight as PSPP's CSV output, its cases as a CSV file. */
+  async function readBack(sav: Buffer, name: string): Promise<{ output: string; data: { header: string[]; rows: Row[] } }> {
+    const file = (extension: string) => path.join(directory, `${name}.${extension}`);
+    await writeFile(file('sav'), sav);
     // Timestamps as plain seconds, so that every value is compared exactly, not as PSPP prints dates.
     const syntax = [
       'SET TVARS=NAMES.',
-      `GET FILE='${path.join(directory, 'export.sav')}'.`,
+      `GET FILE='${file('sav')}'.`,
       'DISPLAY DICTIONARY.',
       'MRSETS /DISPLAY NAME=ALL.',
       'SHOW WEIGHT.',
       'FORMATS started_at completed_at (F20.3).',
-      `SAVE TRANSLATE /OUTFILE='${path.join(directory, 'data.csv')}' /TYPE=CSV /FIELDNAMES /REPLACE /CELLS=VALUES.`,
+      `SAVE TRANSLATE /OUTFILE='${file('data.csv')}' /TYPE=CSV /FIELDNAMES /REPLACE /CELLS=VALUES.`,
     ].join('\n');
-    await writeFile(path.join(directory, 'read.sps'), `${syntax}\n`);
-    await run('pspp', ['-O', 'format=csv', '-o', path.join(directory, 'dictionary.csv'), path.join(directory, 'read.sps')]);
-    const output = await readFile(path.join(directory, 'dictionary.csv'), 'utf8');
-    tables = readTables(output);
-    weightNote = /WEIGHT is (\S+?)\.?$/m.exec(output)?.[1] ?? '';
-    data = readCsv(await readFile(path.join(directory, 'data.csv'), 'utf8'));
-  });
+    await writeFile(file('sps'), `${syntax}\n`);
+    await run('pspp', ['-O', 'format=csv', '-o', file('output.csv'), file('sps')]);
+    return { output: await readFile(file('output.csv'), 'utf8'), data: readCsv(await readFile(file('data.csv'), 'utf8')) };
+  }
   after(async () => {
     await app.close();
     await rm(directory, { recursive: true, force: true });
@@ -203,5 +208,26 @@ describe('The SPSS export read back by PSPP', function () {
     const res = await analyst(`${WAVE_URL}/export.sav?compress=1`, { headers: { accept: 'application/json' } });
     expect(res.status).to.equal(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).to.equal('unknown export option "compress"');
+  });
+
+  it('labels in English with ?lang=en, and adds partial and voided responses with their status and last page on request', async () => {
+    const responses = mongoose.connection.db!.collection('responses');
+    await responses.insertOne({
+      surveyId: CAPTIC_ID, waveId: '2011-03', fingerprint: captic.fingerprint, status: 'partial', answers: { uses_social: 'yes', usage: 'both' }, otherTexts: {},
+      language: 'fr', source: 'web', startedAt: new Date('2011-03-20T08:00:00Z'), lastPageId: 'social_usage', revision: 2,
+    });
+    await responses.updateOne({ status: 'complete', 'answers.comments': LONG_COMMENT }, { $set: { status: 'voided', voided: { at: new Date(), reason: 'Doublon à écarter', previousStatus: 'complete' } } });
+    const res = await analyst(`${WAVE_URL}/export.sav?lang=en&status=all&voided=include`);
+    expect(res.status).to.equal(200);
+    const { output, data: all } = await readBack(Buffer.from(await res.arrayBuffer()), 'all');
+    const [head, ...variables] = readTables(output).get('Variables')!;
+    const name = head!.indexOf('Name');
+    const label = head!.indexOf('Label');
+    expect(variables.slice(-4).map((v) => v[name])).to.deep.equal(['status', 'last_page', 'voided', 'voided_reason']);
+    expect(variables.find((v) => v[name] === 'uses_social')![label]).to.equal('Do you use social networks?');
+    expect(all.rows).to.have.length(254);
+    // The partial response saved the page of usage and networks: networks was shown (0), information never was (empty).
+    expect(all.rows.find((r) => r.status === 'partial')).to.include({ last_page: 'social_usage', uses_social: '1', usage: '3', networks_facebook: '0', info_sources_social_media: ' ' });
+    expect(all.rows.find((r) => r.voided === '1')).to.include({ status: 'complete', voided_reason: 'Doublon à écarter', comments: LONG_COMMENT });
   });
 });
