@@ -24,7 +24,6 @@ export interface ChiSquareResult {
 
 function assertTable(table: readonly (readonly number[])[]): number {
   const columns = table[0]?.length ?? 0;
-  if (table.length === 0 || columns === 0) throw new RangeError('the table must have at least one row and one column');
   for (const row of table) {
     if (row.length !== columns) throw new RangeError('every row of the table must have the same number of columns');
     for (const count of row) {
@@ -45,7 +44,8 @@ function assertTable(table: readonly (readonly number[])[]): number {
  * Rows or columns that are entirely zero (an answer nobody gave, a segment with no one in it)
  * are left out of the statistic and the degrees of freedom, as SPSS does, instead of making
  * E = 0 divide by zero. Returns null when fewer than two non-empty rows or columns remain:
- * independence is then untestable.
+ * independence is then untestable. That includes a table with no rows or no columns (a wave
+ * with no responses, a crosstab whose every column is withheld): no test, not an error.
  */
 export function chiSquareIndependence(table: readonly (readonly number[])[]): ChiSquareResult | null {
   const columnCount = assertTable(table);

@@ -110,6 +110,13 @@ print(json.dumps(out))`);
   it('rejects ragged tables and negative counts', () => {
     expect(() => chiSquareIndependence([[1, 2], [3]])).to.throw(RangeError, /same number of columns/);
     expect(() => chiSquareIndependence([[1, -2], [3, 4]])).to.throw(RangeError, /non-negative/);
-    expect(() => chiSquareIndependence([])).to.throw(RangeError);
+    expect(() => chiSquareIndependence([[1, 2], [3, Number.NaN]])).to.throw(RangeError, /finite/);
+  });
+
+  it('gives no test, rather than an error, for a table with no rows or no columns', () => {
+    // A wave with no responses, or a crosstab whose every column is withheld, has such a table.
+    expect(chiSquareIndependence([])).to.equal(null);
+    expect(chiSquareIndependence([[], [], []])).to.equal(null);
+    expect(() => chiSquareIndependence([[], [1]])).to.throw(RangeError, /same number of columns/);
   });
 });
