@@ -59,8 +59,9 @@ describe('The figures API: segments, waves and weighting', function () {
     const usesTpe = crosstab.columns.tpe.questions.uses_social;
     expect(usesTpe.base.n).to.equal(170);
     expect(usesTpe.options.yes.proportion).to.equal(usesTpe.options.yes.count / 170);
-    expect(crosstab.tests.club_member.chiSquare).to.have.keys(['statistic', 'df', 'pValue', 'significant']);
-    expect(crosstab.tests.club_member.chiSquare.df).to.equal(3);
+    expect(crosstab.tests.club_member.chiSquare).to.have.keys(['method', 'statistic', 'df', 'pValue', 'significant', 'sparse', 'expectedBelow5', 'cells']);
+    expect(crosstab.tests.club_member.chiSquare).to.include({ method: 'pearson', df: 3, sparse: false, expectedBelow5: 0, cells: 8 });
+    expect(crosstab.legend).to.include({ test: 'column-proportions', base: 'respondents', adjustment: 'bh' });
     expect(crosstab.tests.networks.chiSquare).to.equal(null);
     expect(crosstab.tests.club_member.markers.yes).to.have.keys(['tpe', 'pme', 'eti', 'ge']);
   });
@@ -213,7 +214,11 @@ describe('The figures API: segments, waves and weighting', function () {
       expect(size.base.effective).to.be.below(250);
       const signedIn = await signedInBrowser(app, analyst);
       const report = await signedIn.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/2011-03/report?lang=en&weighted=1`).set('Accept', 'text/html');
-      expect(report.text).to.contain('Post-stratification on company_size');
+      // The methodology box names the method, each target with the question's wording, and the efficiency.
+      expect(report.text).to.contain('Post-stratification on these targets (share of the population):');
+      expect(report.text).to.contain('“How large is your company?”: Fewer than 50 employees (micro / small) 50.0%, 50 to 249 employees (medium) 30.0%');
+      const deff = body.weighting.designEffect as number;
+      expect(report.text).to.contain(`Weighting efficiency ${Math.round(100 / deff)}% (effective base ${Math.round(250 / deff)} of 250, design effect ${deff.toFixed(2)})`);
     });
 
     it('says which category has no respondents when a target cannot be met', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { addWaveChanges } from '../../../server/analysis/figures/comparisons';
-import { computeWeights, weightingRespondent, type AnsweredResponse } from '../../../server/analysis/figures/figures.service';
+import type { AnsweredResponse } from '../../../server/analysis/figures/figures.service';
 import type { Figures } from '../../../server/analysis/figures/figures.types';
 import type { QuestionView, TableRow } from '../../../server/dashboard/dashboard.types';
 import { buildQuestionViews } from '../../../server/dashboard/question-view';
@@ -8,7 +8,7 @@ import type { TAnswers } from '../../../server/surveys/answers';
 import { loadSurveyFile } from '../../../server/surveys/survey.loader';
 import type { TNumberQuestion, TSurveyDefinition } from '../../../server/surveys/survey.schemas';
 import { buildCaptic250 } from '../../fixtures/captic-250';
-import { answered, figuresOf } from './dashboard-figures';
+import { answered, figuresOf, weightedFiguresOf } from './dashboard-figures';
 
 const NNBSP = '\u202F';
 
@@ -160,23 +160,39 @@ describe('dashboard question views', () => {
       expect(both[3]?.value).to.equal(figures.crosstab?.columns.eti?.questions.usage?.options?.both?.proportion);
     });
 
-    it('marks a share significantly higher than other columns with their letters', () => {
-      // In this sample, Twitter users are significantly more common among mid-caps than among VSEs and SMEs.
-      expect(figures.crosstab?.tests.networks?.markers.twitter?.eti).to.deep.equal(['A', 'B']);
-      const twitter = rowOf(views.get('networks'), 'Twitter');
-      expect(twitter.cells[3]).to.include({ marker: 'AB', markerLabel: 'Significantly higher than in column A, B (z-test, 5% level)' });
-      const unmarked = views.get('networks')?.table.rows.flatMap((r) => r.cells).filter((c) => c.marker);
-      expect(unmarked).to.have.lengthOf(1);
+    it('marks a share significantly higher than other columns with their letters, upper case at p < 0.01, after the adjustment the legend states', () => {
+      // In this sample, Twitter users are more common among mid-caps (C) than among VSEs (A) and
+      // SMEs (B): p < 0.01 for both pairs unadjusted, p < 0.05 only after Bonferroni's adjustment,
+      // and not significant once Benjamini-Hochberg, the default, controls the table's false discovery rate.
+      const unadjusted = viewsOf(captic, figuresOf(captic, sample, { by: 'company_size', adjust: 'none' }));
+      const twitter = rowOf(unadjusted.get('networks'), 'Twitter');
+      expect(twitter.cells[3]).to.include({ marker: 'AB', markerLabel: 'Significantly higher than in column A, B (upper case: p < 0.01; lower case: p < 0.05; see the legend)' });
+      expect(unadjusted.get('networks')?.table.rows.flatMap((r) => r.cells).filter((c) => c.marker)).to.have.lengthOf(1);
+      expect(unadjusted.get('networks')?.notes).to.include('Letters: the column’s percentage is significantly higher than that of the column named (z-test of column proportions, on each column’s respondents; p-values not adjusted for multiple comparisons). Upper case: p < 0.01; lower case: p < 0.05.');
+      const bonferroni = figuresOf(captic, sample, { by: 'company_size', adjust: 'bonferroni' });
+      expect(bonferroni.crosstab?.tests.networks?.markers.twitter?.eti).to.deep.equal(['a', 'b']);
+      expect(rowOf(viewsOf(captic, bonferroni).get('networks'), 'Twitter').cells[3]?.marker).to.equal('ab');
+      expect(figures.crosstab?.legend.adjustment).to.equal('bh');
+      expect(figures.crosstab?.tests.networks?.markers.twitter?.eti).to.deep.equal([]);
+      expect(views.get('networks')?.table.rows.flatMap((r) => r.cells).filter((c) => c.marker)).to.have.lengthOf(0);
+      expect(views.get('networks')?.notes.find((n) => n.startsWith('Letters'))).to.include('adjusted for multiple comparisons by Benjamini-Hochberg over the whole table (false discovery rate), the default');
     });
 
-    it('draws one series per segment beside the total, and gives the chi-square of a single choice', () => {
+    it('draws one series per segment beside the total, gives the chi-square of a single choice, and no claim on a sparse table', () => {
       const view = views.get('usage');
       expect(view?.chart?.series.map((s) => s.role)).to.deep.equal(['total', 'segment', 'segment', 'segment', 'segment']);
       const pme = view?.chart?.series[2];
       expect(pme?.values[2]).to.equal((figures.crosstab?.columns.pme?.questions.usage?.options?.both?.proportion ?? NaN) * 100);
       expect(pme?.low?.[2]).to.equal((figures.crosstab?.columns.pme?.questions.usage?.options?.both?.ci95?.[0] ?? NaN) * 100);
-      expect(view?.notes).to.include('Chi-square test of independence: p = 0.718, not significant at the 5% level.');
-      expect(views.get('networks')?.notes.some((n) => n.startsWith('Chi-square'))).to.equal(false);
+      // club_member (yes, no) by company size: scipy.stats.chi2_contingency([[59, 15, 8, 6], [111, 30, 12, 9]], correction=False) gives p = 0.93176.
+      expect(figures.crosstab?.tests.club_member?.chiSquare).to.include({ method: 'pearson', sparse: false, significant: false });
+      expect(figures.crosstab?.tests.club_member?.chiSquare?.pValue).to.be.closeTo(0.9318, 1e-4);
+      expect(views.get('club_member')?.notes).to.include('Chi-square test of independence: p = 0.932 — no significant difference at the 5% level.');
+      // usage by company size: 4 of its 12 cells expect fewer than 5 respondents.
+      expect(figures.crosstab?.tests.usage?.chiSquare).to.include({ sparse: true, expectedBelow5: 4, cells: 12, pValue: null, significant: false });
+      expect(view?.notes).to.include('No test of independence: 4 of 12 cells expect fewer than 5 respondents (Cochran’s rule); the table is too sparse to claim a significant difference.');
+      expect(view?.notes.some((n) => n.startsWith('Chi-square'))).to.equal(false);
+      expect(views.get('networks')?.notes.some((n) => n.startsWith('Chi-square') || n.startsWith('No test'))).to.equal(false);
     });
 
     it('names the segments with a low base', () => {
@@ -274,9 +290,7 @@ describe('dashboard question views', () => {
   describe('weighted', () => {
     it('shows weighted counts and says the method and the effective base', () => {
       const config = { method: 'poststratify' as const, targets: { company_size: { tpe: 40, pme: 30, eti: 20, ge: 10 } } };
-      const { weights, summary } = computeWeights(sample.map((r) => weightingRespondent(r, ['company_size'])), config);
-      const figures = figuresOf(captic, sample, { weights });
-      figures.weighting = summary;
+      const figures = weightedFiguresOf(captic, sample, config);
       const view = viewsOf(captic, figures).get('uses_social');
       const yes = figures.questions.uses_social?.options?.yes;
       expect(view?.table.columns).to.deep.equal(['Answer', 'Count', 'Weighted count', '%', '95% CI']);
