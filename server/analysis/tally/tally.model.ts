@@ -3,8 +3,8 @@ import mongoose, { Schema } from 'mongoose';
 // Live counters: one document per survey, wave, segment and question, whose `c` holds the counts
 // by key (see contribution.ts). A completed response is one $inc per question; reading a wave's
 // figures reads a few dozen small documents, whatever the number of responses. `k` holds the same
-// counts split by weighting cell (cell-tallies.ts): k.<cell>.n, .w and .s are Σv, Σd·v and Σd²·v by
-// key, d being the design weight. They ride in the same $inc as `c`: more fields in one update
+// counts split by weighting cell (cell-tallies.ts): k.<cell>.n is Σv by key, and .w and .s what the
+// design weight d adds to it, Σ(d − 1)·v and Σ(d² − 1)·v (absent while every d is 1). They ride in the same $inc as `c`: more fields in one update
 // cost the respondent's path far less than more documents would.
 const tallySchema = new Schema(
   {

@@ -49,8 +49,11 @@ export async function applyToTallies(target: TallyTarget, response: CountedRespo
       for (const [key, amount] of Object.entries(counts)) {
         inc[`c.${key}`] = amount * sign;
         inc[`k.${cell}.n.${key}`] = amount * sign;
-        inc[`k.${cell}.w.${key}`] = amount * d * sign;
-        inc[`k.${cell}.s.${key}`] = amount * d * d * sign;
+        // What d adds beyond Σv: nothing to write for a response without a design weight.
+        if (d !== 1) {
+          inc[`k.${cell}.w.${key}`] = amount * (d - 1) * sign;
+          inc[`k.${cell}.s.${key}`] = amount * (d * d - 1) * sign;
+        }
       }
       operations.push({
         updateOne: {
@@ -99,7 +102,26 @@ function sameCounts(plain: Record<string, number>, cellTotals: Record<string, nu
   return true;
 }
 
-type CellFields = Record<string, { n: Record<string, number>; w: Record<string, number>; s: Record<string, number> }>;
+/**
+ * A counter document's cells as stored: n = Σv, and w = Σ(d − 1)·v and s = Σ(d² − 1)·v, so that
+ * Σd·v = n + w and Σd²·v = n + s; w and s stay absent while every d is 1 (no design weights), which
+ * keeps the respondent's update to one extra field per key.
+ */
+type CellFields = Record<string, { n: Record<string, number>; w?: Record<string, number>; s?: Record<string, number> }>;
+
+/** n + the stored excess: Σd·v from n and w, or Σd²·v from n and s. */
+function withExcess(n: Record<string, number>, excess: Record<string, number> | undefined): Record<string, number> {
+  if (!excess) return n;
+  const sums = { ...n };
+  for (const [key, amount] of Object.entries(excess)) sums[key] = (sums[key] ?? 0) + amount;
+  return sums;
+}
+
+/** The excess of Σd·v (or Σd²·v) over n, key by key; undefined when it is 0 everywhere. */
+function excessOver(n: Record<string, number>, sums: Record<string, number>): Record<string, number> | undefined {
+  const excess = Object.entries(sums).filter(([key, amount]) => amount !== (n[key] ?? 0)).map(([key, amount]) => [key, amount - (n[key] ?? 0)] as const);
+  return excess.length > 0 ? Object.fromEntries(excess) : undefined;
+}
 
 /**
  * The weighting cells of several segments of a wave, in one query, for the weighting variables
@@ -123,8 +145,8 @@ export async function readSegmentCells(surveyId: string, waveId: string, segment
       if (!values) return undefined;
       const cell = cells.get(key) ?? emptyCell(values);
       cell.counts.set(doc.questionId, counts);
-      cell.weighted.set(doc.questionId, fields.w ?? {});
-      cell.weightedSquares.set(doc.questionId, fields.s ?? {});
+      cell.weighted.set(doc.questionId, withExcess(fields.n, fields.w));
+      cell.weightedSquares.set(doc.questionId, withExcess(fields.n, fields.s));
       cells.set(key, cell);
       for (const [countKey, amount] of Object.entries(counts)) cellTotals[countKey] = (cellTotals[countKey] ?? 0) + amount;
     }
@@ -157,7 +179,10 @@ function cellFieldsOf(cells: CellTallies, questionId: string): CellFields {
   const k: CellFields = {};
   for (const [key, cell] of cells) {
     const n = cell.counts.get(questionId);
-    if (n) k[key] = { n, w: cell.weighted.get(questionId) ?? {}, s: cell.weightedSquares.get(questionId) ?? {} };
+    if (!n) continue;
+    const w = excessOver(n, cell.weighted.get(questionId) ?? {});
+    const s = excessOver(n, cell.weightedSquares.get(questionId) ?? {});
+    k[key] = { n, ...(w ? { w } : {}), ...(s ? { s } : {}) };
   }
   return k;
 }
