@@ -68,7 +68,9 @@ figures_of <- function(des) {
   out$mean_ci_filter <- mean_ci(filtered_num)
   out$ciprop <- ci(answered)
   out$ciprop_filter <- ci(filtered)
-  chi <- svychisq(~y + col, des, statistic = "F")
+  # Observed levels only: an option nobody chose is an all-zero row of svytable, which would make
+  # Pearson's X² (and so F) NaN; svychisq's own Δ already leaves it out.
+  chi <- svychisq(~y + col, update(des, y = droplevels(y), col = droplevels(col)), statistic = "F")
   out$chisq <- list(
     f = unname(chi$statistic), ndf = unname(chi$parameter[["ndf"]]), ddf = unname(chi$parameter[["ddf"]]),
     p = unname(chi$p.value)

@@ -3,6 +3,7 @@
 //   p̂ = the table's weighted cell proportions (rows vary fastest), V = their linearized covariance
 //   C = a basis of the interaction contrasts (tables whose rows and columns sum to 0)
 //   Δ = (C'D⁻¹C)⁻¹·(C'D⁻¹VD⁻¹C)·N, D = diag(p̂)          the generalized design effects
+//   (D⁻¹ has 0 for an empty cell, as R's)
 //   X² = N·Σ (p̂_ij − p̂_i·p̂_j)² / (p̂_i·p̂_j)             Pearson's statistic on the table scaled to N
 //   F = X² / tr Δ on d₀ = (tr Δ)² / tr Δ² and d₀·ν degrees of freedom, ν = n − 1.
 // N cancels in F; tr Δ and tr Δ² do not depend on the basis C, so a simple one serves.
@@ -114,7 +115,10 @@ export function raoScottTest(wave: CellTallies, table: RaoScottTable, calibratio
   });
 
   const contrasts = interactionContrasts(r, c);
-  const scaled = contrasts.map((row, index) => row.map((value) => value / (p[index] ?? 1)));
+  // D⁻¹ with 0 for an empty cell of a row and a column that are not empty, as R's
+  // ifelse(mean2 == 0, 0, 1/mean2): an empty cell is common in a small crosstab and must not make F NaN.
+  const inverseShares = p.map((share) => (share === 0 ? 0 : 1 / share));
+  const scaled = contrasts.map((row, index) => row.map((value) => value * (inverseShares[index] ?? 0)));
   const denominator = multiply(transpose(contrasts), scaled).map((row) => row.map((value) => value / n));
   const numerator = multiply(multiply(transpose(scaled), covariance), scaled);
   const delta = solve(denominator, numerator);

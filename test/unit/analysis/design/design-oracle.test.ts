@@ -75,6 +75,20 @@ async function runOracle(data: DataSet): Promise<Record<string, OracleFigures>> 
   }
 }
 
+/** Rows from one array per variable; every `filterEvery`-th respondent (from the first) is out of the filter. */
+function rowsOf(columns: { d: number[]; a: string[]; b: string[]; y: (string | null)[]; col: string[]; num: (number | null)[] }, filterEvery: number): Row[] {
+  const { d, a, b, y, col, num } = columns;
+  return d.map((weight, i) => ({
+    d: weight,
+    a: a[i] ?? null,
+    b: b[i] ?? null,
+    y: y[i] ?? null,
+    col: col[i] ?? null,
+    f: i % filterEvery === 0 ? 'no' : 'yes',
+    num: num[i] ?? null,
+  }));
+}
+
 /** The 12-respondent case: two weighting variables, unequal design weights. */
 function twelve(): DataSet {
   const d = [1, 2, 1.5, 3, 1, 2.5, 1, 1, 2, 4, 1.5, 1];
@@ -83,21 +97,37 @@ function twelve(): DataSet {
   const y = ['o1', 'o2', 'o1', 'o3', 'o2', 'o1', null, 'o3', 'o1', 'o2', 'o2', 'o1'];
   const col = ['c1', 'c2', 'c2', 'c1', 'c1', 'c2', 'c1', 'c2', 'c1', 'c2', 'c1', 'c2'];
   const num = [7, 3, null, 9, 5, 6, 8, 2, 10, 4, 6, 7];
-  const rows = d.map((weight, i) => ({
-    d: weight,
-    a: a[i] ?? null,
-    b: b[i] ?? null,
-    y: y[i] ?? null,
-    col: col[i] ?? null,
-    f: i % 3 === 0 ? ('no' as const) : ('yes' as const),
-    num: num[i] ?? null,
-  }));
+  const rows = rowsOf({ d, a, b, y, col, num }, 3);
   return {
     name: 'twelve',
     rows,
     options: ['o1', 'o2', 'o3'],
     columns: ['c1', 'c2'],
     weighting: { variables: ['a', 'b'], targets: { a: { x1: 40, x2: 60 }, b: { z1: 55, z2: 45 } } },
+    methods: ['none', 'poststratify', 'rake'],
+  };
+}
+
+/**
+ * The edges: a weighting cell of one respondent (x2·z2), a crosstab column of one respondent (c3:
+ * a domain whose df is 0), a column where everyone gave the same answer and the same number (c2:
+ * p = 1 and SEs of 0), an option nobody chose (o4: p = 0 everywhere). R's SEs are defined there
+ * (0); its intervals are asked only where they are (the wave and the filter).
+ */
+function edges(): DataSet {
+  const d = [1, 2, 1.5, 3, 1, 2.5, 1, 1, 2, 4, 1.5, 1, 2, 1.2, 0.8, 3.5];
+  const a = ['x1', 'x1', 'x2', 'x1', 'x1', 'x2', 'x2', 'x1', 'x2', 'x1', 'x2', 'x1', 'x1', 'x2', 'x1', 'x2'];
+  const b = ['z1', 'z2', 'z1', 'z2', 'z2', 'z1', 'z1', 'z1', 'z1', 'z2', 'z1', 'z2', 'z1', 'z2', 'z1', 'z1'];
+  const y = ['o1', 'o2', 'o1', 'o3', 'o2', 'o1', null, 'o3', 'o1', 'o2', 'o2', 'o1', 'o1', 'o2', 'o3', 'o1'];
+  const col = ['c1', 'c1', 'c2', 'c1', 'c1', 'c2', 'c1', 'c1', 'c2', 'c1', 'c1', 'c2', 'c1', 'c3', 'c1', 'c2'];
+  const num = [7, 3, 5, 9, 5, 5, 8, 2, 5, 4, 6, 5, 1, 10, 6, 5];
+  const rows = rowsOf({ d, a, b, y, col, num }, 4);
+  return {
+    name: 'edges',
+    rows,
+    options: ['o1', 'o2', 'o3', 'o4'],
+    columns: ['c1', 'c2', 'c3'],
+    weighting: { variables: ['a', 'b'], targets: { a: { x1: 50, x2: 50 }, b: { z1: 60, z2: 40 } } },
     methods: ['none', 'poststratify', 'rake'],
   };
 }
@@ -145,7 +175,7 @@ function expectEstimates(actual: { estimate: number; se: number }[], expected: E
   });
 }
 
-for (const data of [twelve(), seeded('captic250', 250, 2011, 0), seeded('unknown', 120, 14, 0.1)]) {
+for (const data of [twelve(), seeded('captic250', 250, 2011, 0), seeded('unknown', 120, 14, 0.1), edges()]) {
   describe(`analysis/design: R survey oracle, ${data.name} (${data.rows.length} respondents)`, function () {
     this.timeout(60_000);
     const variables = data.weighting.variables;
