@@ -7,6 +7,9 @@
 //     several sizes (1k, 10k, …, N) on the same growing data set;
 //   - a full recompute: computeFigures with a filter every respondent matches, which streams every
 //     response of the wave and recomputes the tallies from them;
+//   - weighted figures (weighted=1, raking on company_size and uses_social from design weights),
+//     whole wave and by company_size, from the counters kept per weighting cell: the same claim,
+//     measured the same way, and checked against a weighted recompute to 1e-9;
 //   - peak memory: the process's RSS high-water mark and the peak heapUsed sampled during the
 //     largest recompute.
 // Loading the responses and building the counters are timed and printed too, but they are set-up,
@@ -25,12 +28,14 @@ import mongoose from 'mongoose';
 import { buildCaptic250, CAPTIC_250_SIZE } from '../test/fixtures/captic-250';
 import { createFiguresService, tallyResponses, type FiguresService } from '../server/analysis/figures/figures.service';
 import type { Figures, QuestionFigures } from '../server/analysis/figures/figures.types';
-import { tallyTargetFor } from '../server/analysis/tally/tally.hooks';
+import { weightedTallyTargetFor } from '../server/analysis/tally/tally.hooks';
+import { setWaveWeighting } from '../server/waves/wave.service';
+import type { TFiguresQuery, TWeightingConfig } from '../server/analysis/figures/figures.schemas';
 import { TallyModel } from '../server/analysis/tally/tally.model';
 import { rebuildTallies } from '../server/analysis/tally/tally.service';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../server/embedded-mongo/index';
 import { ResponseModel } from '../server/responses/response.model';
-import { streamCompleteResponses, type StoredResponse } from '../server/responses/response.service';
+import { streamCompleteAnswers, streamCompleteResponses, type StoredResponse } from '../server/responses/response.service';
 import { createSurveyCatalog, registerSurvey } from '../server/surveys/survey.catalog';
 import { loadSurveyFile, type LoadedSurvey } from '../server/surveys/survey.loader';
 import { describeMachine, markdownTable } from './bench-output';
@@ -46,6 +51,13 @@ const RECOMPUTE_RUNS = 3;
 /** Every CAP-TIC respondent answers uses_social, so this filter keeps everyone. */
 const MATCH_EVERYONE = { uses_social: ['yes', 'no'] };
 const HEAP_SAMPLE_MS = 2;
+/** The wave's weighting for the weighted figures: raking on two variables, so cells cross them. */
+const WEIGHTING: TWeightingConfig = {
+  method: 'rake',
+  targets: { company_size: { tpe: 45, pme: 30, eti: 15, ge: 10 }, uses_social: { yes: 90, no: 10 } },
+};
+/** Weighted figures from counters and from a recompute agree when every number is within this (relative above 1). */
+const WEIGHTED_TOLERANCE = 1e-9;
 
 // A full garbage collection before reading a baseline heap, so the baseline is what is retained
 // rather than whatever garbage happens to be uncollected (npm scripts cannot pass --expose-gc).
@@ -157,6 +169,8 @@ function* syntheticResponses(survey: LoadedSurvey, from: number, to: number): Ge
       completedAt: new Date(startedAt.getTime() + 9 * 60_000),
       updatedAt: new Date(startedAt.getTime() + 9 * 60_000),
       revision: 0,
+      // Design weights from 0.5 to 3, so calibration starts from unequal weights.
+      weight: 0.5 + ((i * 7919) % 251) / 100,
     };
   }
 }
@@ -175,13 +189,64 @@ async function insertResponses(survey: LoadedSurvey, from: number, to: number): 
 
 // ---------------------------------------------------------------------------------- measuring
 
-function liveRequest() {
-  return { surveyId: 'captic_2011', wave: WAVE_ID, query: { base: 'answered' as const, weighted: false, mentions: false }, lowBaseBelow: 50 };
+function liveRequest(extra: Partial<TFiguresQuery> = {}) {
+  return { surveyId: 'captic_2011', wave: WAVE_ID, query: { base: 'answered' as const, weighted: false, mentions: false, ...extra }, lowBaseBelow: 50 };
 }
 
-function recomputeRequest() {
-  const request = liveRequest();
-  return { ...request, query: { ...request.query, filter: MATCH_EVERYONE } };
+function recomputeRequest(extra: Partial<TFiguresQuery> = {}) {
+  return liveRequest({ ...extra, filter: MATCH_EVERYONE });
+}
+
+/** Every number within WEIGHTED_TOLERANCE, everything else equal; a recompute's medians and quartiles aside (counters cannot give them). */
+function sameWeighted(live: unknown, recomputed: unknown): boolean {
+  if (typeof live === 'number' && typeof recomputed === 'number') return Math.abs(live - recomputed) <= WEIGHTED_TOLERANCE * Math.max(1, Math.abs(recomputed));
+  if (live === null || recomputed === null || typeof live !== 'object' || typeof recomputed !== 'object') return isDeepStrictEqual(live, recomputed);
+  const a = live as Record<string, unknown>;
+  const b = recomputed as Record<string, unknown>;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => key in a || (key !== 'median' && key !== 'quartiles')));
+  return [...keys].every((key) => sameWeighted(a[key], b[key]));
+}
+
+interface WeightedTiming {
+  live: Timing;
+  liveBy: Timing;
+  recompute: Timing;
+  agree: boolean;
+}
+
+/** Weighted figures from the cells' counters, whole wave and by company_size, and one recompute each to compare them with. */
+async function measureWeighted(figures: FiguresService, responses: number): Promise<WeightedTiming> {
+  const timed = async (extra: Partial<TFiguresQuery>): Promise<{ timing: Timing; last: Figures }> => {
+    for (let i = 0; i < LIVE_WARMUP; i += 1) await figures.computeFigures(liveRequest(extra));
+    const samples: number[] = [];
+    let last: Figures | undefined;
+    for (let i = 0; i < LIVE_RUNS; i += 1) {
+      const { ms, value } = await time(() => figures.computeFigures(liveRequest(extra)));
+      samples.push(ms);
+      last = value;
+    }
+    if (!last) throw new Error('no runs');
+    return { timing: summarise(samples), last };
+  };
+  const whole = await timed({ weighted: true });
+  const by = await timed({ weighted: true, by: 'company_size' });
+  const recomputeSamples: number[] = [];
+  let recomputed: Figures | undefined;
+  for (let i = 0; i < RECOMPUTE_RUNS; i += 1) {
+    const { ms, value } = await time(() => figures.computeFigures(recomputeRequest({ weighted: true })));
+    recomputeSamples.push(ms);
+    recomputed = value;
+  }
+  const recomputedBy = await figures.computeFigures(recomputeRequest({ weighted: true, by: 'company_size' }));
+  const agree =
+    whole.last.source === 'counters' &&
+    by.last.source === 'counters' &&
+    recomputed?.source === 'responses' &&
+    whole.last.n === responses &&
+    sameWeighted(whole.last.questions, recomputed.questions) &&
+    sameWeighted(whole.last.weighting, recomputed.weighting) &&
+    sameWeighted(by.last.crosstab, recomputedBy.crosstab);
+  return { live: whole.timing, liveBy: by.timing, recompute: summarise(recomputeSamples), agree };
 }
 
 /** The questions part of a recompute, without what only a recompute can give (medians). */
@@ -202,6 +267,7 @@ interface SizeResult {
   recompute: Timing;
   agree: boolean;
   figuresN: number;
+  weighted: WeightedTiming;
 }
 
 async function measureSize(figures: FiguresService, responses: number, recomputeRuns: number): Promise<{ live: Timing; recompute: Timing; agree: boolean; figuresN: number; lastRecompute: Figures }> {
@@ -288,7 +354,9 @@ async function main(): Promise<void> {
     await Promise.all([ResponseModel.init(), TallyModel.init()]);
     const catalog = createSurveyCatalog([survey]);
     const figures = createFiguresService(catalog);
-    const target = tallyTargetFor(survey.definition, WAVE_ID);
+    await setWaveWeighting(survey.definition.id, WAVE_ID, WEIGHTING);
+    // The counters kept as the app keeps them: by segment, and by cell of the wave's weighting variables.
+    const target = await weightedTallyTargetFor(survey.definition, WAVE_ID);
 
     const sizes = [...new Set([...CHECKPOINTS.filter((s) => s < options.responses), options.responses])];
     const results: SizeResult[] = [];
@@ -301,11 +369,13 @@ async function main(): Promise<void> {
       const load = await time(() => insertResponses(survey, inserted, size));
       inserted = size;
       progress(`${count(size)} responses: loaded in ${ms(load.ms)} ms; building the counters…`);
-      const build = await time(() => rebuildTallies(target, streamCompleteResponses(survey.definition.id, WAVE_ID)));
+      const build = await time(() => rebuildTallies(target, streamCompleteAnswers(survey.definition.id, WAVE_ID)));
       if (build.value !== size) throw new Error(`rebuildTallies saw ${build.value} responses, expected ${size}`);
       progress(`${count(size)} responses: counters built in ${ms(build.ms)} ms; measuring…`);
       const isLargest = size === options.responses;
       const measured = await measureSize(figures, size, RECOMPUTE_RUNS);
+      progress(`${count(size)} responses: measuring weighted figures…`);
+      const weighted = await measureWeighted(figures, size);
       const result: SizeResult = {
         responses: size,
         loadMs: load.ms,
@@ -314,6 +384,7 @@ async function main(): Promise<void> {
         recompute: measured.recompute,
         agree: measured.agree,
         figuresN: measured.figuresN,
+        weighted,
       };
       if (isLargest) {
         // Memory of one more recompute, sampled while it runs (after the timed runs, so the
@@ -342,6 +413,7 @@ async function main(): Promise<void> {
       }
       results.push(result);
       progress(`${count(size)} responses: live median ${ms(result.live.medianMs)} ms, recompute median ${ms(result.recompute.medianMs)} ms, agree: ${result.agree}`);
+      progress(`${count(size)} responses: weighted live median ${ms(weighted.live.medianMs)} ms (by company_size ${ms(weighted.liveBy.medianMs)} ms), weighted recompute median ${ms(weighted.recompute.medianMs)} ms, agree: ${weighted.agree}`);
     }
     if (!largest || !memory || !computeOnly) throw new Error('nothing measured');
 
@@ -358,8 +430,16 @@ async function main(): Promise<void> {
       recompute: results.map((r) => ({ responses: r.responses, ...r.recompute })),
       recomputeArithmeticOnly: { responses: options.responses, ...computeOnly },
       agree: results.map((r) => ({ responses: r.responses, agree: r.agree })),
+      weighted: {
+        weighting: WEIGHTING,
+        live: results.map((r) => ({ responses: r.responses, ...r.weighted.live })),
+        liveByCompanySize: results.map((r) => ({ responses: r.responses, ...r.weighted.liveBy })),
+        recompute: results.map((r) => ({ responses: r.responses, ...r.weighted.recompute })),
+        agree: results.map((r) => ({ responses: r.responses, agree: r.weighted.agree })),
+      },
       goalLiveMs: 50,
       liveUnderGoal: results.every((r) => r.live.p95Ms < 50),
+      weightedLiveUnderGoal: results.every((r) => r.weighted.live.p95Ms < 50 && r.weighted.liveBy.p95Ms < 50),
       memory: {
         maxRssBytes,
         recomputePeakHeapUsedBytes: memory.peakHeapUsed,
@@ -382,6 +462,13 @@ async function main(): Promise<void> {
       log(markdownTable(['responses', 'median', 'p95', 'min', 'max'], results.map((r) => [count(r.responses), ms(r.live.medianMs), ms(r.live.p95Ms), ms(r.live.minMs), ms(r.live.maxMs)])));
       log(`\nFull recompute (filter ${JSON.stringify(MATCH_EVERYONE)} matches everyone; ${RECOMPUTE_RUNS} runs after 1 warm-up), ms:`);
       log(markdownTable(['responses', 'median', 'min', 'max', 'live = recompute'], results.map((r) => [count(r.responses), ms(r.recompute.medianMs), ms(r.recompute.minMs), ms(r.recompute.maxMs), r.agree ? 'yes' : 'NO'])));
+      log(`\nWeighted figures (weighted=1, ${WEIGHTING.method} on ${Object.keys(WEIGHTING.targets).join(' and ')}, from design weights), ms:`);
+      log(
+        markdownTable(
+          ['responses', 'counters: median', 'p95', 'by company_size: median', 'p95', 'recompute: median', `counters = recompute (${WEIGHTED_TOLERANCE})`],
+          results.map((r) => [count(r.responses), ms(r.weighted.live.medianMs), ms(r.weighted.live.p95Ms), ms(r.weighted.liveBy.medianMs), ms(r.weighted.liveBy.p95Ms), ms(r.weighted.recompute.medianMs), r.weighted.agree ? 'yes' : 'NO']),
+        ),
+      );
       log(
         `Of which the arithmetic alone (tallyResponses over ${count(options.responses)} responses already in memory, ${RECOMPUTE_RUNS} runs): median ${ms(computeOnly.medianMs)} ms, min ${ms(computeOnly.minMs)}, max ${ms(computeOnly.maxMs)}`,
       );
@@ -398,10 +485,12 @@ async function main(): Promise<void> {
       const labelWidth = Math.max(...memoryRows.map(([label]) => label.length)) + 1;
       for (const [label, value] of memoryRows) log(`  ${`${label}:`.padEnd(labelWidth + 1)} ${value}`);
       log(`\nGoal: live figures under 50 ms at every size (p95): ${summary.liveUnderGoal ? 'met' : 'NOT met'}`);
+      log(`Goal: weighted figures from counters under 50 ms at every size (p95): ${summary.weightedLiveUnderGoal ? 'met' : 'NOT met'}`);
       log(`Live and recomputed figures agree at every size: ${results.every((r) => r.agree) ? 'yes' : 'NO'}`);
+      log(`Weighted figures from counters and from a recompute agree at every size: ${results.every((r) => r.weighted.agree) ? 'yes' : 'NO'}`);
       log(`Sanity: uses_social = yes ${f1 === null ? 'n/a' : `${(f1 * 100).toFixed(1)} %`} (published: 94 %)`);
     }
-    if (!results.every((r) => r.agree)) process.exitCode = 1;
+    if (!results.every((r) => r.agree && r.weighted.agree)) process.exitCode = 1;
   } finally {
     await mongoose.connection.dropDatabase().catch((error: unknown) => console.error(`could not drop ${dbName}:`, error));
     await mongoose.disconnect();
