@@ -1,7 +1,8 @@
 // How the report writes one figure in a table cell.
 import { localize } from '../../surveys/localize';
 import type { TQuestion } from '../../surveys/survey.schemas';
-import { formatPercent } from '../format/index';
+import { formatDecimal, formatPercent, roundHalfAwayFromZero } from '../format/index';
+import type { WaveChange } from '../figures/figures.types';
 import type { ReportLanguage } from './statements';
 
 /** A share as a percentage (no decimals by default), or a dash when there is none. */
@@ -13,4 +14,29 @@ export function pct(figure: { proportion: number | null } | undefined, lang: Rep
 export function matrixRowLabel(question: TQuestion, rowId: string, lang: ReportLanguage, source: string): string {
   const label = question.type === 'matrix' ? question.rows?.find((r) => r.id === rowId)?.label : undefined;
   return label ? localize(label, lang, source) : rowId.charAt(0).toUpperCase() + rowId.slice(1);
+}
+
+/**
+ * A difference, always signed by what is printed: 0.123 → "+0.12", −0.5 → "−0.50", and a
+ * difference that rounds to zero → "±0.00", whichever its sign.
+ */
+export function signedDecimal(difference: number, lang: ReportLanguage, digits = 2): string {
+  const rounded = roundHalfAwayFromZero(difference, digits);
+  const sign = rounded > 0 ? '+' : rounded < 0 ? '−' : '±';
+  return `${sign}${formatDecimal(Math.abs(rounded), digits, lang)}`;
+}
+
+/**
+ * A change since the compared wave as the report prints it: a share's in points (its z-test), a
+ * mean's as a signed decimal (Welch's t-test), and whether that test finds it significant.
+ */
+export interface ReportChange {
+  text: string;
+  unit: 'points' | 'mean';
+  significant: boolean;
+}
+
+export function reportChange(change: WaveChange, unit: ReportChange['unit'], lang: ReportLanguage): ReportChange {
+  const text = unit === 'points' ? signedDecimal(change.difference * 100, lang, 1) : signedDecimal(change.difference, lang);
+  return { text, unit, significant: change.significant };
 }

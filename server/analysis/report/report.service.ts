@@ -7,12 +7,12 @@ import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { countInvitations } from '../../invitations/invitation.service';
 import { fieldDatesOf, surveyTimeZone } from '../../waves/wave-dates';
-import { formatDecimal, formatInterval, formatPoints, isSuppressed } from '../format/index';
+import { formatDecimal, formatInterval, isSuppressed } from '../format/index';
 import type { FiguresService } from '../figures/figures.service';
 import type { BasePolicyName, Figures, OptionFigure, QuestionFigures } from '../figures/figures.types';
 import { buildMethodology, type Methodology } from './methodology';
 import { intervalRuleOf, needsRoundingNote } from './publication-rules';
-import { matrixRowLabel, pct } from './report-cells';
+import { matrixRowLabel, pct, reportChange, type ReportChange } from './report-cells';
 import { crosstabSection, type CrosstabSection } from './crosstab-section';
 import { basePoliciesUsed, renderStatements, type RenderedStatement, type ReportLanguage } from './statements';
 
@@ -24,7 +24,18 @@ export interface ReportRow {
   ci?: string;
   proportion: number | null;
   /** Compared with another wave: the difference in points, and whether the z-test finds it significant. */
-  change?: { points: string; significant: boolean };
+  change?: ReportChange;
+}
+
+/** One row of a matrix's table; compared with another wave, its mean's and top-2 box's changes. */
+export interface ReportMatrixRow {
+  label: string;
+  base: number;
+  mean: string;
+  top2: string;
+  dontKnow: number;
+  meanChange?: ReportChange;
+  top2Change?: ReportChange;
 }
 
 export interface ReportQuestion {
@@ -39,8 +50,12 @@ export interface ReportQuestion {
   /** The printed percentages of an exclusive-answer table do not add to 100. */
   roundingNote: boolean;
   /** Matrix: one line per row with its base, mean and top-2 box. */
-  matrixRows?: Array<{ label: string; base: number; mean: string; top2: string; dontKnow: number }>;
+  matrixRows?: ReportMatrixRow[];
   mean?: string;
+  /** Compared with another wave: the change of the mean (rating, NPS, number), by Welch's t-test. */
+  meanChange?: ReportChange;
+  /** A rating compared with another wave: its top-2 box and that box's change (z-test). */
+  top2?: { percent: string; change: ReportChange };
   dontKnow?: number;
   chart?: { labels: string[]; values: number[]; title: string };
   /** With a segment question: column percentages, column bases and significance letters. */
@@ -95,10 +110,6 @@ function decimal(value: number | null | undefined, lang: ReportLanguage, digits 
   return value === null || value === undefined ? '—' : formatDecimal(value, digits, lang);
 }
 
-function changeOf(change: NonNullable<OptionFigure['change']>, lang: ReportLanguage): NonNullable<ReportRow['change']> {
-  return { points: formatPoints(change.difference, lang), significant: change.significant };
-}
-
 /** The labels of the reworded items of a question, from the `option:<q>.<id>` refs of a break. */
 function seriesBreakOf(question: TQuestion, reworded: readonly string[], lang: ReportLanguage, source: string): NonNullable<ReportQuestion['seriesBreak']> {
   const items = wordedItemsOf(question);
@@ -135,7 +146,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
         percent: pct(f, lang),
         ...interval(f, lang, showIntervals),
         proportion: f?.proportion ?? null,
-        ...(f?.change ? { change: changeOf(f.change, lang) } : {}),
+        ...(f?.change ? { change: reportChange(f.change, 'points', lang) } : {}),
       });
     }
   } else if ((question.type === 'rating' || question.type === 'nps') && figures.options) {
@@ -150,6 +161,8 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
       });
     }
     section.mean = decimal(figures.mean, lang);
+    if (figures.meanChange) section.meanChange = reportChange(figures.meanChange, 'mean', lang);
+    if (question.type === 'rating' && figures.top2?.change) section.top2 = { percent: pct(figures.top2, lang), change: reportChange(figures.top2.change, 'points', lang) };
     if (figures.dontKnow) section.dontKnow = figures.dontKnow.count;
   } else if (question.type === 'matrix' && figures.rows) {
     section.matrixRows = Object.entries(figures.rows).map(([rowId, row]) => {
@@ -159,6 +172,8 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
         mean: decimal(row.mean, lang),
         top2: pct(row.top2, lang),
         dontKnow: row.dontKnow?.count ?? 0,
+        ...(row.meanChange ? { meanChange: reportChange(row.meanChange, 'mean', lang) } : {}),
+        ...(row.top2?.change ? { top2Change: reportChange(row.top2.change, 'points', lang) } : {}),
       };
     });
     section.chart = {
@@ -168,6 +183,7 @@ function questionSection(question: TQuestion, figures: QuestionFigures, lang: Re
     };
   } else if (question.type === 'number') {
     section.mean = decimal(figures.mean, lang);
+    if (figures.meanChange) section.meanChange = reportChange(figures.meanChange, 'mean', lang);
   }
   if (figures.seriesBreak) section.seriesBreak = seriesBreakOf(question, figures.seriesBreak.reworded, lang, source);
   if (section.rows.length > 0 && !suppressed) {

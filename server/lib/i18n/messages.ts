@@ -21,6 +21,7 @@ import { WEIGHTING_FORM_MESSAGES } from '../../dashboard/weighting-form.messages
 import { CROSSTAB_MESSAGES } from '../../analysis/report/crosstab.messages';
 import { WAVE_CHANGE_MESSAGES } from '../../dashboard/figures/wave-change.messages';
 import { METHODOLOGY_MESSAGES } from '../../analysis/report/methodology.messages';
+import { REPORT_CHANGE_MESSAGES } from '../../analysis/report/report-changes.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
@@ -46,6 +47,7 @@ export const MESSAGES = {
   ...CROSSTAB_MESSAGES,
   ...WAVE_CHANGE_MESSAGES,
   ...METHODOLOGY_MESSAGES,
+  ...REPORT_CHANGE_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },

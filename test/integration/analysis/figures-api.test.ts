@@ -1,5 +1,6 @@
 // Segments, wave-over-wave changes and weighting through the figures API.
 import { expect } from 'chai';
+import type { CheerioAPI } from 'cheerio';
 import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
@@ -15,6 +16,36 @@ const COWORKING_ID = 'coworking_members_2026';
 interface PageQuestion {
   flags: string[];
   rows: Array<{ label: string; values: Array<number | null> }>;
+}
+
+/** A wave change as the API gives it. */
+interface WaveChangeBody {
+  previous: number;
+  difference: number;
+  significant: boolean;
+}
+
+/** Spaces as a reader sees them: non-breaking ones as spaces, runs as one. */
+function readable(text: string): string {
+  return text.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** What a reader sees of an element: without the words only screen readers get. */
+function seen(page: { $: CheerioAPI }, selector: Parameters<CheerioAPI>[0]): string {
+  const element = page.$(selector).clone();
+  element.find('.visually-hidden').remove();
+  return readable(element.text());
+}
+
+/** A change as the report prints it: points with one decimal ("+5.0 pts") or a mean's two ("−0.25"), then "*" when significant. */
+function changeText(change: WaveChangeBody | undefined, unit: 'points' | 'mean'): string {
+  if (!change) return '—';
+  const digits = unit === 'points' ? 1 : 2;
+  const value = unit === 'points' ? change.difference * 100 : change.difference;
+  // Signed as printed: a change that rounds to zero is "±0.00", whatever its sign.
+  const rounded = Number(value.toFixed(digits));
+  const sign = rounded > 0 ? '+' : rounded < 0 ? '−' : '±';
+  return `${sign}${Math.abs(value).toFixed(digits)}${unit === 'points' ? ' pts' : ''}${change.significant ? '*' : ''}`;
 }
 
 describe('The figures API: segments, waves and weighting', function () {
@@ -116,6 +147,62 @@ describe('The figures API: segments, waves and weighting', function () {
     expect(current.body.wave).to.equal('demo');
   });
 
+  it("prints in the report each matrix row's change of mean and of top-2 box, starred as the API's tests judge them", async () => {
+    const body = (await read(`${FIGURES}/2012-03/figures?compare=2011-03`)).body;
+    const rows = body.questions.satisfaction_professional.rows as Record<string, { mean: number; meanChange?: WaveChangeBody; top2: { change?: WaveChangeBody } }>;
+    const browser = await signedInBrowser(app, analyst);
+    const page = await browser.open(`/admin/surveys/${CAPTIC_ID}/waves/2012-03/report?lang=en&compare=2011-03`);
+    expect(page.status).to.equal(200);
+    expect(readable(page.$('#compared-with').text())).to.equal('Changes since wave 2011-03 (250 respondents). *: change significant at 5%. Percentages compared by the z-test, means by Welch’s t-test.');
+    const table = page.$('#result-satisfaction_professional table.figures');
+    expect(table.find('thead th').toArray().map((th) => page.$(th).text())).to.deep.equal(['Row', 'Count', 'Mean', 'Mean, change', 'Top 2 box', 'Top 2 box, change']);
+    const printed = table.find('tbody tr').toArray().map((tr) => page.$(tr).find('td').toArray().map((td) => seen(page, td)));
+    const expected = Object.values(rows).map((row) => [changeText(row.meanChange, 'mean'), changeText(row.top2.change, 'points')]);
+    expect(printed.map((cells) => [cells[2], cells[4]])).to.deep.equal(expected);
+    expect(expected.flat().some((text) => text.endsWith('*'))).to.equal(true);
+    expect(table.find('td.change strong').first().attr('title')).to.be.oneOf(['significant at 5% (Welch’s t-test)', 'significant at 5%']);
+  });
+
+  describe('a rating\'s, an NPS\'s and a number\'s changes in the report (the coworking survey)', () => {
+    it('prints the mean\'s change beside the mean and a rating\'s top-2 box with its change, as the API gives them', async () => {
+      const survey = app.catalog.require(COWORKING_ID);
+      const waves = wavesOf(app);
+      // Two editions of 30 members and 30 former members: the later one recommends more, comes more often and would come back more.
+      const editions = [
+        { waveId: '2025-spring', recommend: (i: number) => i % 11, days: (i: number) => i % 4, comeBack: (i: number) => 1 + (i % 5) },
+        { waveId: '2025-autumn', recommend: (i: number) => 10 - (i % 4), days: (i: number) => 3 + (i % 5), comeBack: (i: number) => 3 + (i % 3) },
+      ];
+      // The evening opening is rated only by those who come at least three days a week.
+      const facilitiesFor = (days: number) => ({ wifi: 3, desks: 3, meeting_rooms: 2, kitchen: 4, ...(days >= 3 ? { evening_hours: 3 } : {}) });
+      for (const edition of editions) {
+        await waves.createWave(COWORKING_ID, { waveId: edition.waveId, copyFrom: '2026-spring' }, TEST_ACTOR);
+        const lines = Array.from({ length: 30 }, (_, i) => [
+          JSON.stringify({ answers: { still_member: 'yes', days_per_week: edition.days(i), facilities: facilitiesFor(edition.days(i)), priorities: ['quiet_zones', 'phone_booths', 'events'], recommend: edition.recommend(i), nickname: `${edition.waveId} member ${i}` } }),
+          JSON.stringify({ answers: { still_member: 'no', days_per_week: edition.days(i), leave_reasons: ['price'], come_back: edition.comeBack(i), nickname: `${edition.waveId} former ${i}` } }),
+        ]).flat();
+        const imported = await importResponses({ survey, wave: edition.waveId, format: 'jsonl', content: lines.join('\n') });
+        expect(imported.imported, JSON.stringify(imported).slice(0, 500)).to.equal(60);
+      }
+      const member = await createStaff(app, { email: 'coworking-report@example.org', role: 'analyst', grants: [COWORKING_ID] });
+      const token = await apiTokenFor(member, 'read');
+      const { questions } = (await supertest(app.url).get(`/api/v1/surveys/${COWORKING_ID}/waves/2025-autumn/figures?compare=2025-spring`).set('Authorization', `Bearer ${token}`).expect(200)).body;
+      const page = await (await signedInBrowser(app, member)).open(`/admin/surveys/${COWORKING_ID}/waves/2025-autumn/report?lang=en&compare=2025-spring`);
+      expect(page.status).to.equal(200);
+      const line = (id: string, kind: 'mean' | 'top2') => seen(page, `#result-${id} p.${kind}`);
+      const mean = (value: number) => value.toFixed(2);
+      for (const id of ['recommend', 'days_per_week', 'come_back']) {
+        const figures = questions[id] as { mean: number; meanChange: WaveChangeBody };
+        expect(figures.meanChange, id).to.have.keys(['previous', 'difference', 'z', 'df', 'pValue', 'significant']);
+        expect(line(id, 'mean')).to.equal(`Mean: ${mean(figures.mean)} (change since 2025-spring: ${changeText(figures.meanChange, 'mean')})`);
+      }
+      const top2 = questions.come_back.top2 as { proportion: number; change: WaveChangeBody };
+      expect(line('come_back', 'top2')).to.equal(`Top 2 box: ${Math.round(top2.proportion * 100)}% (change since 2025-spring: ${changeText(top2.change, 'points')})`);
+      expect(page.$('#result-recommend p.top2').length, 'an NPS has no top-2 line').to.equal(0);
+      const french = await (await signedInBrowser(app, member)).open(`/admin/surveys/${COWORKING_ID}/waves/2025-autumn/report?lang=fr&compare=2025-spring`);
+      expect(seen(french, '#result-come_back p.mean')).to.match(/^Moyenne : \d,\d\d \(évolution depuis 2025-spring : [+−±]\d,\d\d\*?\)$/);
+    });
+  });
+
   describe('a number\'s histogram, and figures below the publication threshold (the coworking survey)', () => {
     // Eight former members (below the 10 a published figure needs), coming 0 to 7 days a week.
     const DAYS = [0, 1, 1, 2, 3, 5, 7, 7];
@@ -125,7 +212,8 @@ describe('The figures API: segments, waves and weighting', function () {
     before(async () => {
       const survey = app.catalog.require(COWORKING_ID);
       const lines = DAYS.map((days, i) => JSON.stringify({ answers: { still_member: 'no', days_per_week: days, leave_reasons: ['price'], come_back: 1 + (i % 5), nickname: `former ${i}` } }));
-      expect((await importResponses({ survey, wave: '2026-spring', format: 'jsonl', content: lines.join('\n') })).imported).to.equal(8);
+      const imported = await importResponses({ survey, wave: '2026-spring', format: 'jsonl', content: lines.join('\n') });
+      expect(imported.imported, JSON.stringify(imported).slice(0, 600)).to.equal(8);
       member = await createStaff(app, { email: 'coworking-analyst@example.org', role: 'analyst', grants: [COWORKING_ID] });
       token = await apiTokenFor(member, 'read');
     });
