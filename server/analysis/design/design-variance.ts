@@ -288,8 +288,12 @@ export function designCalibrationOf(config: TWeightingConfig | undefined, factor
  * The interval of a weighted mean, estimate ± t_{df, 1−α/2}·SE on the domain's degrees of
  * freedom: R's confint(svymean(...), df = degf(design)). (R's default, df = Inf, is the normal
  * interval; on small domains the t quantile is the honest one.)
+ *
+ * null where R's is NaN: no degrees of freedom (one respondent), no mean (an empty domain) or no
+ * variance (a wave of one, where n/(n − 1) is undefined); the figures publish no interval then.
  */
-export function meanInterval(estimate: DesignEstimate, level = 0.95): { lower: number; upper: number } {
-  const half = estimate.df > 0 ? tQuantile(1 - (1 - level) / 2, estimate.df) * estimate.se : Number.NaN;
+export function meanInterval(estimate: DesignEstimate, level = 0.95): { lower: number; upper: number } | null {
+  if (!(estimate.df > 0) || !Number.isFinite(estimate.estimate) || !Number.isFinite(estimate.se)) return null;
+  const half = tQuantile(1 - (1 - level) / 2, estimate.df) * estimate.se;
   return { lower: estimate.estimate - half, upper: estimate.estimate + half };
 }

@@ -22,9 +22,12 @@ export interface ProportionInterval {
  * We return the Clopper-Pearson interval on the domain's unweighted n instead: with nothing to
  * estimate a design effect from, the sample is taken at face value (for p = 0 the upper bound is
  * 1 − (α/2)^(1/n), the exact bound), which is what a reader of "0%" needs.
+ *
+ * null when there is no proportion (an empty domain): no NaN bounds for the figures to publish.
  */
-export function kornGraubardInterval(estimate: DesignEstimate, calibrated: boolean, level = 0.95): ProportionInterval {
+export function kornGraubardInterval(estimate: DesignEstimate, calibrated: boolean, level = 0.95): ProportionInterval | null {
   const p = estimate.estimate;
+  if (!Number.isFinite(p) || !(estimate.domainN > 0)) return null;
   const alpha = 1 - level;
   const rows = calibrated ? estimate.waveN : estimate.domainN;
   let effectiveN: number;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { kornGraubardInterval } from '../../../../server/analysis/design/korn-graubard';
+import { meanInterval } from '../../../../server/analysis/design/design-variance';
 import { raoScottTest } from '../../../../server/analysis/design/rao-scott';
 import { expectClose } from '../expect-close';
 import { buildCellTallies } from './cell-tallies';
@@ -10,15 +11,29 @@ describe('analysis/design: degenerate intervals and tables', () => {
 
   it('gives p = 0 the exact Clopper-Pearson interval on the domain’s n: [0, 1 − (α/2)^(1/n)]', () => {
     const interval = kornGraubardInterval(zero, true);
-    expect(interval.lower).to.equal(0);
-    expectClose(interval.upper, 1 - 0.025 ** (1 / 20));
-    expect(interval.effectiveN).to.equal(20);
+    expect(interval?.lower).to.equal(0);
+    expectClose(interval?.upper ?? Number.NaN, 1 - 0.025 ** (1 / 20));
+    expect(interval?.effectiveN).to.equal(20);
   });
 
   it('gives p = 1 the mirror interval', () => {
     const interval = kornGraubardInterval({ ...zero, estimate: 1 }, false);
-    expectClose(interval.lower, 0.025 ** (1 / 20));
-    expect(interval.upper).to.equal(1);
+    expectClose(interval?.lower ?? Number.NaN, 0.025 ** (1 / 20));
+    expect(interval?.upper).to.equal(1);
+  });
+
+  it('gives no interval, rather than NaN bounds, where there is none: an empty domain, a mean on one respondent', () => {
+    // NaN would reach the figures' JSON as null bounds that look like numbers to the reader of the type.
+    const empty = { estimate: Number.NaN, variance: Number.NaN, se: Number.NaN, domainN: 0, waveN: 50, df: -1 };
+    expect(kornGraubardInterval(empty, true)).to.equal(null);
+    expect(kornGraubardInterval(empty, false)).to.equal(null);
+    expect(meanInterval(empty)).to.equal(null);
+    // One respondent: R's confint(svymean, df = degf) has t on 0 degrees of freedom, NaN.
+    expect(meanInterval({ estimate: 7, variance: 0, se: 0, domainN: 1, waveN: 50, df: 0 })).to.equal(null);
+    // A wave of one: n/(n − 1) is undefined, so is the variance; the proportion keeps its exact interval.
+    const alone = { estimate: 1, variance: Number.NaN, se: Number.NaN, domainN: 1, waveN: 1, df: 0 };
+    expect(meanInterval(alone)).to.equal(null);
+    expectClose(kornGraubardInterval(alone, false)?.lower ?? Number.NaN, 0.025);
   });
 
   it('makes no Rao-Scott test when only one row or column has anyone in it', () => {
