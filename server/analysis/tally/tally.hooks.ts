@@ -33,7 +33,7 @@ export async function weightedTallyTargetFor(definition: TSurveyDefinition, wave
 
 /** The design weight a response is counted with (1 when it has none). */
 function designWeightOf(response: StoredResponse): number {
-  return (response as StoredResponse & { weight?: number }).weight ?? 1;
+  return response.weight ?? 1;
 }
 
 export function registerTallyHooks(catalog: SurveyCatalog): void {
