@@ -75,6 +75,26 @@ describe('analysis/stats: column-proportion comparison markers', () => {
     expect([0, 25, 26, 27, 51, 52].map(columnLetter)).to.deep.equal(['A', 'Z', 'AA', 'AB', 'AZ', 'BA']);
   });
 
+  it('prints the two-letter names of columns past Z on the higher cells, in both cases', () => {
+    // 28 columns: AB (the 28th) says yes 10 times in 100, every other column 50 (p ≈ 1e-9 against each);
+    // AA says yes 35 times (against AB, p ≈ 6e-5; against the others p ≈ 0.035, which BH over the 378 tests does not keep).
+    const yes = Array.from({ length: 28 }, (_, c) => (c === 27 ? 10 : c === 26 ? 35 : 50));
+    const result = compareColumnProportions({ counts: [yes, yes.map((y) => 100 - y)] });
+    expect(result.columnLetters.slice(25)).to.deep.equal(['Z', 'AA', 'AB']);
+    expect(result.markers[0]?.[0]).to.deep.equal(['AB']);
+    expect(result.markers[0]?.[26]).to.deep.equal(['AB']);
+    expect(result.markers[0]?.[27]).to.deep.equal([]);
+    expect(result.markers[1]?.[27]).to.deep.equal(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'AA']);
+    const unadjusted = compareColumnProportions({ counts: [yes, yes.map((y) => 100 - y)] }, { adjustment: 'none' });
+    expect(unadjusted.markers[0]?.[0]).to.deep.equal(['aa', 'AB']);
+  });
+
+  it('gives no letter when every answer is the same, and none on a column with a zero base', () => {
+    expect(compareColumnProportions({ counts: [[20, 30, 0], [0, 0, 0]] }).markers).to.deep.equal([[[], [], []], [[], [], []]]);
+    const result = compareColumnProportions({ counts: [[20, 30, 0], [5, 40, 0]], columnBases: [25, 70, 0] });
+    expect(result.markers.map((row) => row[2])).to.deep.equal([[], []]);
+  });
+
   it('rejects bases that do not match the columns', () => {
     expect(() => compareColumnProportions({ counts, columnBases: [1, 2] })).to.throw(RangeError);
   });

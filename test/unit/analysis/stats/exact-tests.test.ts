@@ -17,6 +17,10 @@ describe('analysis/stats: exact and small-sample tests, against scipy', () => {
     [[0, 0], [4, 5]],
     [[120, 30], [80, 20]],
     [[1, 40], [9, 30]],
+    // Zero margins: a row or a column nobody is in (p = 1), and every respondent in one cell.
+    [[0, 5], [0, 3]],
+    [[0, 0], [0, 7]],
+    [[0, 0], [0, 0]],
   ];
 
   it("gives Fisher's exact two-sided p-value of scipy.stats.fisher_exact", () => {
@@ -86,6 +90,14 @@ print(json.dumps([2 * t.sf(abs(x), df) for x, df in ${JSON.stringify(points)}]))
     const expected = scipy<number[]>(`from scipy.stats import false_discovery_control
 print(json.dumps(false_discovery_control(${JSON.stringify(pValues)}, method='bh').tolist()))`);
     expectAllClose(benjaminiHochberg(pValues), expected, 1e-12);
+  });
+
+  it('gives tied p-values one adjusted value, as scipy does, whatever their order', () => {
+    const tied = [0.03, 0.01, 0.2, 0.01, 0.03, 0.04, 0.2, 0, 1, 0.03];
+    const expected = scipy<number[]>(`from scipy.stats import false_discovery_control
+print(json.dumps(false_discovery_control(${JSON.stringify(tied)}, method='bh').tolist()))`);
+    expectAllClose(benjaminiHochberg(tied), expected, 1e-12);
+    expect(benjaminiHochberg([])).to.deep.equal([]);
   });
 
   it('adjusts p-values by Bonferroni: p times the number of tests, capped at 1', () => {
