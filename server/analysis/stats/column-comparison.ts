@@ -1,5 +1,6 @@
 import { twoSidedNormalPValue } from './distributions';
 import { adjustPValues, type PValueAdjustment } from './multiple-comparisons';
+import { roundedShare } from './significance';
 
 export interface ColumnComparisonInput {
   /** counts[row][column]: respondents (or weighted respondents) in the column who gave the row's answer. */
@@ -112,7 +113,7 @@ export function compareColumnProportions(
 
   const tests: PairTest[] = [];
   counts.forEach((row, r) => {
-    const share = (c: number): number => (row[c] ?? 0) / (columnBases[c] ?? 1);
+    const share = (c: number): number => roundedShare((row[c] ?? 0) / (columnBases[c] ?? 1));
     for (const [i, first] of comparableColumns.entries()) {
       for (const second of comparableColumns.slice(i + 1)) {
         const p1 = share(first);

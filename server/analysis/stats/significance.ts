@@ -75,6 +75,19 @@ export function twoProportionZTest(
   return pooledZTest(pA, a.n, pB, b.n, options.alpha ?? DEFAULT_ALPHA);
 }
 
+/** How far past 0 or 1 a weighted share may be and still be rounding (sums of weights added in another order). */
+const SHARE_ROUNDING = 1e-9;
+
+/**
+ * A weighted share brought back into [0, 1] when rounding put it just outside: 1.0000000000000002
+ * is 1 (everyone in the group), or the pooled variance p̂(1 − p̂) would be negative and the p-value NaN.
+ */
+export function roundedShare(share: number): number {
+  if (share > 1 && share <= 1 + SHARE_ROUNDING) return 1;
+  if (share < 0 && share >= -SHARE_ROUNDING) return 0;
+  return share;
+}
+
 /**
  * The same test on weighted data: each group's weighted proportion with its Kish effective
  * sample size in place of n, which widens the standard error by the design effect.
@@ -84,12 +97,13 @@ export function weightedTwoProportionZTest(
   b: WeightedProportion,
   options: ZTestOptions = {},
 ): ZTestResult | null {
-  for (const [name, group] of [['a', a], ['b', b]] as const) {
-    if (!(group.proportion >= 0 && group.proportion <= 1) || !(group.nEff >= 0) || !Number.isFinite(group.nEff)) {
+  const [pA, pB] = [roundedShare(a.proportion), roundedShare(b.proportion)];
+  for (const [name, group, proportion] of [['a', a, pA], ['b', b, pB]] as const) {
+    if (!(proportion >= 0 && proportion <= 1) || !(group.nEff >= 0) || !Number.isFinite(group.nEff)) {
       throw new RangeError(`${name} must have a proportion in [0, 1] and a finite nEff ≥ 0`);
     }
   }
-  return pooledZTest(a.proportion, a.nEff, b.proportion, b.nEff, options.alpha ?? DEFAULT_ALPHA);
+  return pooledZTest(pA, a.nEff, pB, b.nEff, options.alpha ?? DEFAULT_ALPHA);
 }
 
 /** A group summarised for a test of means: mean, standard deviation and (effective) size. */

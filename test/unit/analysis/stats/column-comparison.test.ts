@@ -95,6 +95,12 @@ describe('analysis/stats: column-proportion comparison markers', () => {
     expect(result.markers.map((row) => row[2])).to.deep.equal([[], []]);
   });
 
+  it('compares weighted shares that rounding put a hair past 1 as shares of 1, instead of failing on a NaN p-value', () => {
+    // Every respondent of both columns said yes; the weighted count was summed in another order than the base.
+    const result = compareColumnProportions({ counts: [[0.1 + 0.2, 0.3, 0.1], [0, 0, 0.2]], columnBases: [0.3, 0.3, 0.3], effectiveBases: [70, 30, 50] });
+    expect(result.markers[0]).to.deep.equal([['C'], ['C'], []]);
+  });
+
   it('rejects bases that do not match the columns', () => {
     expect(() => compareColumnProportions({ counts, columnBases: [1, 2] })).to.throw(RangeError);
   });

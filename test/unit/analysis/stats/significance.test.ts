@@ -57,6 +57,13 @@ describe('analysis/stats: pooled two-proportion z-test', () => {
     expect(twoProportionZTest({ successes: 40, n: 40 }, { successes: 60, n: 60 })?.pValue).to.equal(1);
   });
 
+  it('takes a weighted share that rounding put a hair past 1 or 0 as 1 or 0, not as an impossible input', () => {
+    // Weighted sums added in different orders (a live counter after an edit) can give 1.0000000000000002.
+    const allYes = (0.1 + 0.2) / 0.3;
+    expect(weightedTwoProportionZTest({ proportion: allYes, nEff: 7 }, { proportion: 1, nEff: 3 })?.pValue).to.equal(1);
+    expect(weightedTwoProportionZTest({ proportion: -1e-17, nEff: 7 }, { proportion: 0, nEff: 3 })?.pValue).to.equal(1);
+  });
+
   it('returns null when a group is empty', () => {
     expect(twoProportionZTest({ successes: 0, n: 0 }, { successes: 3, n: 10 })).to.equal(null);
   });
