@@ -10,6 +10,7 @@ import type { TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
 import { wordedItemsOf } from '../surveys/versions/definition-diff';
 import type { QuestionKind, QuestionView } from './dashboard.types';
 import { formatDecimal } from '../analysis/format/index';
+import { intervalRuleOf } from '../analysis/report/publication-rules';
 import { wordingFor, type Wording } from './figures/figure-cells';
 import { choiceView } from './figures/choice-view';
 import { npsView } from './figures/nps-view';
@@ -113,12 +114,15 @@ export function buildQuestionViews(input: QuestionViewInput): QuestionView[] {
   const { definition, figures: all, lowBaseBelow } = input;
   const wording = wordingFor(input.lang);
   const source = definition.languages[0] ?? input.lang;
+  // The same rule as the report's tables: whether intervals are shown, and what they are called.
+  const { columnHeader } = intervalRuleOf(definition);
+  const intervalHeader = columnHeader ? wording.t(columnHeader) : undefined;
   const views: QuestionView[] = [];
   for (const question of definition.pages.flatMap((page) => page.questions)) {
     const figures = all.questions[question.id];
     if (!figures) continue;
     const segments = segmentsOf(definition, all, question, wording);
-    const ctx: ViewContext = { definition, question, figures, all, wording, source, weighted: all.weighted, lowBaseBelow, ...(segments ? { segments } : {}) };
+    const ctx: ViewContext = { definition, question, figures, all, wording, source, weighted: all.weighted, lowBaseBelow, ...(intervalHeader ? { intervalHeader } : {}), ...(segments ? { segments } : {}) };
     const parts = partsOf(ctx);
     const openAnswers = openAnswersOf(question, figures, input.openAnswersHref(question.id));
     views.push({

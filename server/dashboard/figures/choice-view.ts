@@ -27,10 +27,8 @@ function totalColumns(ctx: ViewContext, figure: (o: TOption) => OptionFigure | u
   if (ctx.weighted) {
     columns.push({ header: wording.t('dashboard.figures.weighted_count'), base: weightedCountCell(figures.base.weighted, wording), cell: (o) => weightedCountCell(figure(o)?.weightedCount ?? 0, wording) });
   }
-  columns.push(
-    { header: wording.t('report.percent'), base: emptyCell(), cell: (o) => percentCell(share(o), wording) },
-    { header: wording.t('report.ci95'), base: emptyCell(), cell: (o) => intervalCell(figure(o)?.ci95, wording) },
-  );
+  columns.push({ header: wording.t('report.percent'), base: emptyCell(), cell: (o) => percentCell(share(o), wording) });
+  if (ctx.intervalHeader) columns.push({ header: ctx.intervalHeader, base: emptyCell(), cell: (o) => intervalCell(figure(o)?.ci95, wording) });
   if (Object.values(figures.options ?? {}).some((f) => f.shareOfMentions !== undefined)) {
     columns.push({ header: wording.t('dashboard.figures.share_of_mentions'), base: emptyCell(), cell: (o) => percentCell(figure(o)?.shareOfMentions, wording) });
   }
@@ -73,10 +71,14 @@ function changeColumns(ctx: ViewContext, wave: string, figure: (o: TOption) => O
 
 function chartSeries(ctx: ViewContext, options: TOption[], figure: (o: TOption) => OptionFigure | undefined, share: (o: TOption) => number | null): ChartSeries[] {
   const { wording, all } = ctx;
-  const interval = (f: (o: TOption) => OptionFigure | undefined) => ({
-    low: options.map((o) => toPercent(f(o)?.ci95?.[0])),
-    high: options.map((o) => toPercent(f(o)?.ci95?.[1])),
-  });
+  // Whiskers only where the publication rules show intervals.
+  const interval = (f: (o: TOption) => OptionFigure | undefined) =>
+    ctx.intervalHeader
+      ? {
+          low: options.map((o) => toPercent(f(o)?.ci95?.[0])),
+          high: options.map((o) => toPercent(f(o)?.ci95?.[1])),
+        }
+      : undefined;
   const current = options.map((o) => toPercent(share(o)));
   const series: ChartSeries[] = [];
   if (ctx.segments) {

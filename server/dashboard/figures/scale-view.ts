@@ -91,10 +91,10 @@ function ratingTotalColumns(ctx: ViewContext, f: ScaleFigures): Array<Column<Rat
   if (ctx.weighted) {
     columns.push({ header: wording.t('dashboard.figures.weighted_count'), base: weightedCountCell(f.base.weighted, wording), cell: (row) => { const figure = figureOf(row); return figure ? weightedCountCell(figure.weightedCount, wording) : emptyCell(); } });
   }
-  columns.push(
-    { header: wording.t('report.percent'), base: emptyCell(), cell: (row) => ratingCell(ctx, f, row) },
-    { header: wording.t('report.ci95'), base: emptyCell(), cell: (row) => (row.kind === 'point' ? intervalCell(f.options[row.point.key]?.ci95, wording) : row.kind === 'top2' ? intervalCell(f.top2?.ci95, wording) : emptyCell()) },
-  );
+  columns.push({ header: wording.t('report.percent'), base: emptyCell(), cell: (row) => ratingCell(ctx, f, row) });
+  if (ctx.intervalHeader) {
+    columns.push({ header: ctx.intervalHeader, base: emptyCell(), cell: (row) => (row.kind === 'point' ? intervalCell(f.options[row.point.key]?.ci95, wording) : row.kind === 'top2' ? intervalCell(f.top2?.ci95, wording) : emptyCell()) });
+  }
   return columns;
 }
 
@@ -182,7 +182,8 @@ export function matrixView(ctx: ViewContext & { question: TMatrixQuestion }): Vi
       ...segments.map((s): Column<string> => ({ header: segmentHeader(s, wording), base: countCell(s.figures?.base.n ?? 0), cell: (id) => percentCell(top2Share(rowFigures(s.figures, id)), wording) })),
       ...changeColumns,
     ];
-    const interval = (f: typeof figures | undefined) => ({ low: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[0])), high: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[1])) });
+    // Whiskers only where the publication rules show intervals.
+    const interval = (f: typeof figures | undefined) => (ctx.intervalHeader ? { low: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[0])), high: rows.map((r) => toPercent(rowFigures(f, r.id)?.top2?.ci95?.[1])) } : undefined);
     const series = [
       seriesOf(wording.t('dashboard.figures.total'), 'total', rows.map((r) => toPercent(top2Share(rowFigures(figures, r.id)))), interval(figures)),
       ...segments.map((s) => seriesOf(s.label, 'segment', rows.map((r) => toPercent(top2Share(rowFigures(s.figures, r.id)))), interval(s.figures))),

@@ -26,6 +26,12 @@ export interface ViewContext {
   /** The definition's first language: where a text without the view's language falls back to. */
   source: string;
   weighted: boolean;
+  /**
+   * The interval column's header, as the report's tables name it (publication-rules.ts: a margin
+   * of error, a credibility interval); absent when the survey's publication rules show no
+   * interval, and then the view has no interval column and its charts no whiskers.
+   */
+  intervalHeader?: string;
   /** The crosstab's columns; absent without a segment, and for the segment question itself. */
   segments?: Segment[];
   lowBaseBelow: number;

@@ -34,7 +34,7 @@ describe('a question’s figures as CSV', () => {
     const figures = figuresOf(captic, sample, UNWITHHELD);
     const rows = csvOf(captic, figures, 'club_member');
     expect(rows[0]).to.deep.equal(['club_member', "Are you a member of a business club or network (chamber of commerce, employers' federation…)?", 'Base: 250 respondents who were asked and answered. Unweighted.']);
-    expect(rows[1]).to.deep.equal(['Answer', 'Count', '%', '95% CI']);
+    expect(rows[1]).to.deep.equal(['Answer', 'Count', '%', '95% credibility interval']);
     expect(rows[2]).to.deep.equal(['Base', '250', '', '']);
     // F7: 88 club members of 250.
     expect(rows[3]?.slice(0, 3)).to.deep.equal(['Yes', '88', String(figures.questions.club_member?.options?.yes?.proportion)]);

@@ -54,7 +54,7 @@ describe('dashboard question views', () => {
 
     it('tables each option with its count, share and 95 % interval, the base row first, values as the API gives them', () => {
       const view = views.get('uses_social');
-      expect(view?.table.columns).to.deep.equal(['Answer', 'Count', '%', '95% CI']);
+      expect(view?.table.columns).to.deep.equal(['Answer', 'Count', '%', '95% credibility interval']);
       expect(view?.table.rows[0]).to.include({ label: 'Base', kind: 'base' });
       expect(view?.table.rows[0]?.cells[0]).to.deep.equal({ text: '250', value: 250 });
       const yes = rowOf(view, 'Yes');
@@ -65,6 +65,22 @@ describe('dashboard question views', () => {
       expect(view?.baseNote).to.equal('Base: 250 respondents who were asked and answered. Unweighted.');
       expect(view?.notForPublication).to.equal(false);
       expect(view?.lowBase).to.equal(false);
+    });
+
+    it('names the interval column as the report does, from the survey\'s publication rules, and shows none where they hide intervals', () => {
+      const columnsUnder = (rules: Pick<TSurveyDefinition, 'sampling' | 'intervals'>, lang: 'fr' | 'en' = 'en') => {
+        const views = viewsOf({ ...captic, ...rules }, figures, lang);
+        return { choice: views.get('uses_social'), matrix: views.get('satisfaction_personal') };
+      };
+      expect(columnsUnder({ sampling: 'opt_in' }).choice?.table.columns.at(-1)).to.equal('95% credibility interval');
+      expect(columnsUnder({ sampling: 'opt_in' }, 'fr').choice?.table.columns.at(-1)).to.equal('Intervalle de crédibilité à 95 %');
+      expect(columnsUnder({ sampling: 'probability' }).choice?.table.columns.at(-1)).to.equal('95% interval (margin of error)');
+      for (const rules of [{ sampling: 'census' as const }, { sampling: 'opt_in' as const, intervals: 'hidden' as const }, { sampling: 'probability' as const, intervals: 'hidden' as const }]) {
+        const { choice } = columnsUnder(rules);
+        expect(choice?.table.columns, JSON.stringify(rules)).to.deep.equal(['Answer', 'Count', '%']);
+        expect(rowOf(choice, 'Yes').cells).to.have.lengthOf(2);
+        expect(choice?.chart?.series[0], 'no whiskers').not.to.have.any.keys('low', 'high');
+      }
     });
 
     it('draws horizontal bars in percent with the interval as whiskers', () => {
@@ -201,7 +217,7 @@ describe('dashboard question views', () => {
     });
 
     it('shows the segment question itself without a crosstab', () => {
-      expect(views.get('company_size')?.table.columns).to.deep.equal(['Answer', 'Count', '%', '95% CI']);
+      expect(views.get('company_size')?.table.columns).to.deep.equal(['Answer', 'Count', '%', '95% credibility interval']);
     });
 
     it('gives a matrix its top-2 per row and segment, as bars', () => {
@@ -211,6 +227,10 @@ describe('dashboard question views', () => {
       expect(facebook.cells[1]?.value).to.equal(figures.crosstab?.columns.tpe?.questions.satisfaction_personal?.rows?.facebook?.top2?.proportion);
       expect(view?.chart?.type).to.equal('bars');
       expect(view?.chart?.series.map((s) => s.role)).to.deep.equal(['total', 'segment', 'segment', 'segment', 'segment']);
+      expect(view?.chart?.series[0]?.low).to.have.lengthOf(view?.chart?.labels.length ?? -1);
+      // A census shows no interval: no whiskers either.
+      const census = viewsOf({ ...captic, sampling: 'census' }, figures).get('satisfaction_personal');
+      expect(census?.chart?.series.every((s) => s.low === undefined && s.high === undefined)).to.equal(true);
     });
   });
 
@@ -293,7 +313,7 @@ describe('dashboard question views', () => {
       const figures = weightedFiguresOf(captic, sample, config);
       const view = viewsOf(captic, figures).get('uses_social');
       const yes = figures.questions.uses_social?.options?.yes;
-      expect(view?.table.columns).to.deep.equal(['Answer', 'Count', 'Weighted count', '%', '95% CI']);
+      expect(view?.table.columns).to.deep.equal(['Answer', 'Count', 'Weighted count', '%', '95% credibility interval']);
       expect(rowOf(view, 'Yes').cells[1]?.value).to.equal(yes?.weightedCount);
       expect(rowOf(view, 'Yes').cells[2]?.value).to.equal(yes?.proportion);
       const effective = Math.round(figures.questions.uses_social?.base.effective ?? NaN);
