@@ -16,20 +16,10 @@ export const DASHBOARD_FIGURES_MESSAGES = {
     en: 'Wording changed since wave {wave} ({items}): not compared.',
   },
   'dashboard.figures.series_break_question': { fr: 'la question', en: 'the question' },
-  'dashboard.figures.marker_label': {
-    fr: 'Significativement plus élevé que dans la colonne {letters} (test z, seuil de 5\u202F%)',
-    en: 'Significantly higher than in column {letters} (z-test, 5% level)',
-  },
   'dashboard.figures.change_marker_label': {
     fr: 'Évolution significative au seuil de 5\u202F% (test z)',
     en: 'Significant change at the 5% level (z-test)',
   },
-  'dashboard.figures.chi_square': {
-    fr: 'Test du khi-deux d’indépendance\u00a0: p = {p}, {verdict}.',
-    en: 'Chi-square test of independence: p = {p}, {verdict}.',
-  },
-  'dashboard.figures.significant': { fr: 'différence significative au seuil de 5\u202F%', en: 'significant at the 5% level' },
-  'dashboard.figures.not_significant': { fr: 'pas de différence significative au seuil de 5\u202F%', en: 'not significant at the 5% level' },
   'dashboard.figures.low_base_columns': { fr: 'Base faible (moins de {n})\u00a0: {columns}.', en: 'Low base (under {n}): {columns}.' },
   'dashboard.figures.not_for_publication_columns': {
     fr: 'Non publiable (base trop faible), pour les analystes seulement\u00a0: {columns}.',

@@ -224,7 +224,6 @@ export const MESSAGES = {
   'report.option': { fr: 'Réponse', en: 'Answer' },
   'report.count': { fr: 'Effectif', en: 'Count' },
   'report.percent': { fr: '%', en: '%' },
-  'report.ci95': { fr: 'IC 95 %', en: '95% CI' },
   'report.mean': { fr: 'Moyenne', en: 'Mean' },
   'report.top2': { fr: 'Satisfaits (top 2)', en: 'Top 2 box' },
   'report.row': { fr: 'Ligne', en: 'Row' },
@@ -241,21 +240,8 @@ export const MESSAGES = {
   'report.sample_size_value': { fr: '{n} répondants (questionnaires complets)', en: '{n} respondents (complete questionnaires)' },
   'report.weighting': { fr: 'Pondération', en: 'Weighting' },
   'report.unweighted': { fr: 'Aucune : résultats bruts.', en: 'None: unweighted results.' },
-  'report.weighted_by': {
-    fr: '{method} sur {variables} ; effet de plan {deff}, taille effective {neff}.',
-    en: '{method} on {variables}; design effect {deff}, effective size {neff}.',
-  },
   'report.method_rake': { fr: 'Calage (raking)', en: 'Raking' },
   'report.method_poststratify': { fr: 'Post-stratification', en: 'Post-stratification' },
-  'report.margin_of_error': { fr: 'Marge d’erreur', en: 'Margin of error' },
-  'report.margin_value': {
-    fr: '± {moe} points au plus (niveau de confiance de 95 %, pour un pourcentage de 50 % sur l’ensemble de l’échantillon).',
-    en: '± {moe} points at most (95% confidence, for a 50% share of the whole sample).',
-  },
-  'report.aapor_note': {
-    fr: "Échantillon non probabiliste (participation volontaire) : conformément au code de l'AAPOR, aucune marge d'erreur d'échantillonnage n'est indiquée, car elle ne s'applique pas à ce type d'échantillon.",
-    en: 'Non-probability (opt-in) sample: following the AAPOR code, no margin of sampling error is reported, because it does not apply to such samples.',
-  },
   'report.live_note': {
     fr: 'Chiffres calculés en direct à partir des réponses enregistrées ({source}).',
     en: 'Figures computed live from the stored responses ({source}).',
@@ -263,12 +249,11 @@ export const MESSAGES = {
   'report.print': { fr: 'Imprimer ou enregistrer en PDF', en: 'Print or save as PDF' },
   'report.by_segment': { fr: 'Selon « {question} » (pourcentages en colonne)', en: 'By “{question}” (column percentages)' },
   'report.base_short': { fr: 'Base', en: 'Base' },
-  'report.significant': { fr: 'différence significative au seuil de 5 %', en: 'significant difference at the 5% level' },
   'report.segments': { fr: 'Segments', en: 'Segments' },
   'report.whole_sample': { fr: 'Ensemble', en: 'Whole sample' },
   'report.markers_note': {
-    fr: 'Une lettre après un pourcentage signale qu’il est significativement plus élevé que celui de la colonne de cette lettre (test z, seuil de 5 %).',
-    en: 'A letter after a percentage means it is significantly higher than in the column with that letter (z-test, 5% level).',
+    fr: 'Une lettre après un pourcentage signale qu’il est significativement plus élevé que celui de la colonne de cette lettre (majuscule : p < 0,01 ; minuscule : p < 0,05) ; la légende sous chaque tableau dit comment il a été testé.',
+    en: 'A letter after a percentage means it is significantly higher than in the column with that letter (upper case: p < 0.01; lower case: p < 0.05); the legend under each table says how it was tested.',
   },
   'report.chart_label': { fr: 'Graphique : {question}', en: 'Chart: {question}' },
 
