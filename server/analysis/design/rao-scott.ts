@@ -33,14 +33,20 @@ export interface RaoScottTable {
   columns: readonly CellTallies[];
 }
 
-function solve(matrix: number[][], right: number[][]): number[][] {
+/** A pivot this small against the matrix's largest entry means it is singular (R's solve stops too). */
+const SINGULAR_PIVOT = 1e-12;
+
+/** matrix⁻¹·right by Gauss-Jordan with partial pivoting; null when the matrix is singular. */
+function solve(matrix: number[][], right: number[][]): number[][] | null {
   const size = matrix.length;
   const a = matrix.map((row, i) => [...row, ...(right[i] ?? [])]);
+  const scale = Math.max(0, ...matrix.flat().map(Math.abs));
   for (let col = 0; col < size; col += 1) {
     let pivot = col;
     for (let r = col + 1; r < size; r += 1) if (Math.abs(a[r]?.[col] ?? 0) > Math.abs(a[pivot]?.[col] ?? 0)) pivot = r;
     [a[col], a[pivot]] = [a[pivot] ?? [], a[col] ?? []];
     const lead = a[col]?.[col] ?? 0;
+    if (!(Math.abs(lead) > SINGULAR_PIVOT * scale)) return null;
     const pivotRow = a[col] ?? [];
     for (let r = 0; r < size; r += 1) {
       const row = a[r];
@@ -82,6 +88,7 @@ function interactionContrasts(rows: number, columns: number): number[][] {
 
 /** Upper tail of the F distribution, P(F ≥ f), through the regularized incomplete beta. */
 export function fSurvival(f: number, ndf: number, ddf: number): number {
+  if (Number.isNaN(f)) return Number.NaN;
   if (!(f > 0)) return 1;
   return betainc(ddf / (ddf + ndf * f), ddf / 2, ndf / 2);
 }
@@ -103,8 +110,9 @@ export function raoScottTest(wave: CellTallies, table: RaoScottTable, calibratio
   const r = rowKeys.length;
   const c = columns.length;
   const n = full.waveN;
+  const noTest = { f: Number.NaN, ndf: Number.NaN, ddf: Number.NaN, p: Number.NaN, pearson: Number.NaN, rows: rowKeys, columns };
   // One row or one column left: there is no association to test (R's svychisq fails there).
-  if (r < 2 || c < 2) return { f: Number.NaN, ndf: Number.NaN, ddf: Number.NaN, p: Number.NaN, pearson: Number.NaN, rows: rowKeys, columns };
+  if (r < 2 || c < 2) return noTest;
 
   const rowShares = rowKeys.map((_, i) => columns.reduce((sum, __, j) => sum + (p[i + j * r] ?? 0), 0));
   const columnShares = columns.map((_, j) => rowKeys.reduce((sum, __, i) => sum + (p[i + j * r] ?? 0), 0));
@@ -122,9 +130,13 @@ export function raoScottTest(wave: CellTallies, table: RaoScottTable, calibratio
   const denominator = multiply(transpose(contrasts), scaled).map((row) => row.map((value) => value / n));
   const numerator = multiply(multiply(transpose(scaled), covariance), scaled);
   const delta = solve(denominator, numerator);
+  // Empty cells on which an interaction contrast lives alone (an empty 2×2 block) leave the design
+  // effects undefined: no test, and no p-value of 1 that would read as "independent".
+  if (!delta) return noTest;
   const traceDelta = trace(delta);
   const ndf = traceDelta ** 2 / trace(multiply(delta, delta));
   const ddf = ndf * (n - 1);
   const f = pearson / traceDelta;
+  if (!(traceDelta > 0) || !Number.isFinite(f) || !Number.isFinite(ndf)) return noTest;
   return { f, ndf, ddf, p: fSurvival(f, ndf, ddf), pearson, rows: rowKeys, columns };
 }

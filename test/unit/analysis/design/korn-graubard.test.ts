@@ -43,4 +43,16 @@ describe('analysis/design: degenerate intervals and tables', () => {
     expect(Number.isNaN(test.p)).to.equal(true);
     expect(test.rows).to.deep.equal(['opt:o1']);
   });
+
+  it('makes no Rao-Scott test, and claims no p-value, when the empty cells leave the design effects undefined', () => {
+    // Rows o2, o3 × columns c2, c3 are all empty: an interaction contrast lives on empty cells only,
+    // C'D⁻¹C is singular and R's svychisq stops ("system is computationally singular").
+    const plan: [string, string, number][] = [['o1', 'c1', 4], ['o2', 'c1', 3], ['o3', 'c1', 2], ['o1', 'c2', 3], ['o1', 'c3', 2]];
+    const people = plan.flatMap(([y, column, k]) => Array.from({ length: k }, (_, i) => ({ id: `${y}-${column}-${i}`, column, values: { a: i % 2 ? 'x' : 'z' }, weight: 1 + i, keys: { y: { answered: 1, [`opt:${y}`]: 1 } } })));
+    const wave = buildCellTallies(people, ['a']);
+    const columns = ['c1', 'c2', 'c3'].map((column) => buildCellTallies(people.filter((person) => person.column === column), ['a']));
+    const test = raoScottTest(wave, { question: 'y', rowKeys: ['opt:o1', 'opt:o2', 'opt:o3'], denominator: 'answered', columns }, { method: 'none' });
+    expect(Number.isNaN(test.p), `p = ${test.p}`).to.equal(true);
+    expect(Number.isNaN(test.f)).to.equal(true);
+  });
 });
