@@ -4,6 +4,7 @@ import { conditionOperator, isLeafCondition } from './conditions';
 import { missingLanguages } from './localize';
 import { DEFAULT_DONT_KNOW_LABEL } from './built-in-labels';
 import { parsePlaceholders, PlaceholderSyntaxError, type Placeholder } from './report-placeholders';
+import { META_COLUMNS, optionFlagName } from '../exports/export-columns';
 
 /*
  * The rules that need the whole survey: unique ids, conditions that only look back, piping,
@@ -246,6 +247,43 @@ function checkReport(def: TSurveyDefinitionShape, byId: ReadonlyMap<string, TQue
   });
 }
 
+/**
+ * Column and field names the responses' exports and imports keep for their own use, and why. A
+ * question id is its export column and its import field, so a question with one of these ids
+ * would be read back as the response's weight, id or status, or written twice. Keep in step with
+ * export-columns.ts (META_COLUMNS), export.service.ts (PROGRESS_COLUMNS, VOIDED_COLUMNS) and
+ * import.service.ts (the CSV and JSON Lines names); a test checks the first two.
+ */
+const RESERVED_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ...META_COLUMNS.map((name) => [name, 'every responses export writes this column and the import reads it'] as const),
+  ['external_id', 'the import identifies a response by this column'],
+  ['status', 'the export of partial responses (?status=all) writes this column'],
+  ['last_page', 'the export of partial responses (?status=all) writes this column'],
+  ['voided', 'the export of voided responses (?voided=include) writes this column'],
+  ['voided_reason', 'the export of voided responses (?voided=include) writes this column'],
+  ['answers', 'a JSON Lines import reads a line with an "answers" object as an envelope, not as answers'],
+]);
+
+/**
+ * Ids that would clash with the exports' own columns: a reserved name, or the 0/1 column of a
+ * multiple choice's option (`<question>_<option>`, ?multi=columns and .sav) that is another
+ * question's id or another option's column.
+ */
+function checkColumnNames(questions: ReadonlyMap<string, QuestionEntry>, ctx: Ctx): void {
+  const flags = new Map<string, string>();
+  for (const { question: q, path } of questions.values()) {
+    const reserved = RESERVED_COLUMNS.get(q.id);
+    if (reserved) issue(ctx, [...path, 'id'], `question id "${q.id}" is reserved: ${reserved}; give the question another id`);
+    if (q.type !== 'multiple_choice') continue;
+    q.options.forEach((o, oi) => {
+      const column = optionFlagName(q.id, o.id);
+      const clash = questions.has(column) ? `the id of question "${column}"` : RESERVED_COLUMNS.has(column) ? 'a reserved column' : flags.get(column);
+      if (clash) issue(ctx, [...path, 'options', oi, 'id'], `option "${o.id}" of "${q.id}" exports as the column "${column}" (one 0/1 column per option), which is already ${clash}; rename the option or the question`);
+      else flags.set(column, `the column of option "${o.id}" of "${q.id}"`);
+    });
+  }
+}
+
 export function checkSurveyDefinition(def: TSurveyDefinitionShape, ctx: Ctx): void {
   // Languages
   const langSeen = new Set<string>();
@@ -323,6 +361,7 @@ export function checkSurveyDefinition(def: TSurveyDefinitionShape, ctx: Ctx): vo
     if (def.segments?.indexOf(id) !== si) issue(ctx, ['segments', si], `segment "${id}" is listed twice`);
   });
 
+  checkColumnNames(questions, ctx);
   checkTranslations(def, ctx);
   checkReport(def, byId, ctx);
 }
