@@ -16,6 +16,12 @@ function questionWithId(id: string): string {
 `;
 }
 
+/** A multiple choice question of the YAML body, its options' labels their ids. */
+function multipleChoice(id: string, ...options: string[]): string {
+  const lines = options.map((option) => `          - { id: ${option}, label: { fr: ${option}, en: ${option} } }`);
+  return [`      - id: ${id}`, '        type: multiple_choice', `        text: { fr: ${id}, en: ${id} }`, '        options:', ...lines, ''].join('\n');
+}
+
 describe('survey checker: ids the exports and imports reserve', () => {
   it('refuses a question named weight, by its line, saying what the column is for', () => {
     const body = questionWithId('weight');
@@ -49,31 +55,7 @@ describe('survey checker: ids the exports and imports reserve', () => {
   - id: p1
     questions:
       - { id: uses_social, type: yes_no, text: { fr: Réseaux ?, en: Networks? } }
-      - id: uses
-        type: multiple_choice
-        text: { fr: Usages, en: Uses }
-        options:
-          - { id: social, label: { fr: Réseaux, en: Networks } }
-          - { id: mail, label: { fr: Courriel, en: Mail } }
-      - id: uses_mail
-        type: multiple_choice
-        text: { fr: Courriels, en: Mails }
-        options:
-          - { id: daily, label: { fr: Chaque jour, en: Daily } }
-          - { id: weekly, label: { fr: Chaque semaine, en: Weekly } }
-      - id: web
-        type: multiple_choice
-        text: { fr: Site, en: Website }
-        options:
-          - { id: site_news, label: { fr: Actualités, en: News } }
-          - { id: shop, label: { fr: Boutique, en: Shop } }
-      - id: web_site
-        type: multiple_choice
-        text: { fr: Pages, en: Pages }
-        options:
-          - { id: news, label: { fr: Actualités, en: News } }
-          - { id: contact, label: { fr: Contact, en: Contact } }
-`;
+${multipleChoice('uses', 'social', 'mail')}${multipleChoice('uses_mail', 'daily', 'weekly')}${multipleChoice('web', 'site_news', 'shop')}${multipleChoice('web_site', 'news', 'contact')}`;
     const problems = problemsOf(body).map((p) => `${p.line} ${p.path}: ${p.message}`);
     expect(problems).to.deep.equal([
       `${lineOfText(body, 'id: social')} pages[0].questions[1].options[0].id: option "social" of "uses" exports as the column "uses_social" (one 0/1 column per option), which is already the id of question "uses_social"; rename the option or the question`,
