@@ -25,12 +25,16 @@ export interface CrosstabColumn {
 }
 
 /**
- * A crosstab's test of independence. 'pearson': Pearson's X² on the (weighted) counts; 'fisher':
- * Fisher's exact test, for a sparse 2×2 table; 'rao-scott': the design-based F of a weighted table.
+ * A crosstab's test of independence. 'pearson': Pearson's X² on the respondents' counts of an
+ * unweighted table; 'fisher': Fisher's exact test, for a sparse unweighted 2×2 table; 'rao-scott':
+ * the design-based F of a weighted table, never Pearson's X² on weighted counts, which treats them
+ * as respondents and overstates significance. A weighted table the design cannot test (no result,
+ * or a NaN p: empty cells leave the design effects undefined) is 'rao-scott' with no statistic,
+ * no p and no claim.
  */
 export interface CrosstabChiSquare {
   method: 'pearson' | 'rao-scott' | 'fisher';
-  /** X² (pearson) or F (rao-scott); null for Fisher's test, which has none. */
+  /** X² (pearson) or F (rao-scott); null for Fisher's test, which has none, and for an untestable weighted table. */
   statistic: number | null;
   df: number | null;
   /** Rao-Scott: the F's denominator degrees of freedom. */
@@ -90,8 +94,7 @@ export interface CrosstabOptions {
   adjust?: PValueAdjustment;
   /**
    * Weighted tables: the design-based test of a question's options by the given (published)
-   * columns. Without it a weighted table gets Pearson's X² on the weighted counts, which treats
-   * them as counts and overstates significance.
+   * columns. Without it, or where it has no result, a weighted table gets no test at all.
    */
   designTest?: (questionId: string, optionIds: readonly string[], columnIds: readonly string[]) => DesignIndependenceTest | null;
 }
@@ -109,30 +112,31 @@ function withheld(figures: QuestionFigures | undefined): boolean {
 }
 
 /**
- * The test of independence of a single-choice question by the columns: Pearson's X², unless
- * Cochran's rule fails on the respondents' counts. Then a 2×2 table of respondents gets Fisher's
- * exact test, and any other table no claim at all (its p-value would mean nothing). A weighted
- * table has no exact test: the design-based test is Rao-Scott's.
+ * The test of independence of a single-choice question by the columns, from the respondents'
+ * counts: Pearson's X², unless Cochran's rule fails. Then a 2×2 table gets Fisher's exact test,
+ * and any other table no claim at all (its p-value would mean nothing). A weighted table is
+ * tested by the design (Rao-Scott) or not at all; Cochran's rule, on the respondents, still
+ * withholds the claim on a sparse one.
  */
-function independenceTest(counts: number[][], respondents: number[][], weighted: boolean, designTest: (() => DesignIndependenceTest | null) | undefined): CrosstabChiSquare | null {
-  const pearson = chiSquareIndependence(counts);
+function independenceTest(respondents: number[][], weighted: boolean, designTest: (() => DesignIndependenceTest | null) | undefined): CrosstabChiSquare | null {
   const observed = chiSquareIndependence(respondents);
-  if (!pearson || !observed) return null;
+  if (!observed) return null;
   const sparseness = { sparse: observed.sparse, expectedBelow5: observed.cellsWithExpectedBelow5, cells: observed.cells };
-  const design = weighted && designTest ? designTest() : null;
-  if (design) {
+  if (weighted) {
+    const design = designTest?.() ?? null;
+    if (!design || Number.isNaN(design.p)) return { method: 'rao-scott', statistic: null, df: null, pValue: null, significant: false, ...sparseness };
     const claim = !observed.sparse;
     return { method: 'rao-scott', statistic: design.f, df: design.ndf, ddf: design.ddf, pValue: claim ? design.p : null, significant: claim && design.p < ALPHA, ...sparseness };
   }
   if (!observed.sparse) {
-    return { method: 'pearson', statistic: pearson.statistic, df: pearson.df, pValue: pearson.pValue, significant: pearson.pValue < ALPHA, ...sparseness };
+    return { method: 'pearson', statistic: observed.statistic, df: observed.df, pValue: observed.pValue, significant: observed.pValue < ALPHA, ...sparseness };
   }
   const nonEmpty = nonEmptyTable(respondents);
-  if (!weighted && nonEmpty.length === 2 && nonEmpty[0]?.length === 2) {
+  if (nonEmpty.length === 2 && nonEmpty[0]?.length === 2) {
     const pValue = fisherExactTwoSided(nonEmpty);
     return { method: 'fisher', statistic: null, df: null, pValue, significant: pValue < ALPHA, ...sparseness };
   }
-  return { method: 'pearson', statistic: pearson.statistic, df: pearson.df, pValue: null, significant: false, ...sparseness };
+  return { method: 'pearson', statistic: observed.statistic, df: observed.df, pValue: null, significant: false, ...sparseness };
 }
 
 /** The table without its all-zero rows and columns (as the chi-square leaves them out). */
@@ -179,7 +183,7 @@ export function buildCrosstab(definition: TSurveyDefinition, by: string, columns
     const published = (table: number[][]) => table.map((row) => row.filter((_, k) => !isWithheld[k]));
     const publishedIds = ids.filter((_, k) => !isWithheld[k]);
     const designTest = options.designTest ? () => options.designTest?.(question.id, optionIds, publishedIds) ?? null : undefined;
-    const chiSquare = question.type === 'multiple_choice' ? null : independenceTest(published(counts), published(respondents), weighted, designTest);
+    const chiSquare = question.type === 'multiple_choice' ? null : independenceTest(published(respondents), weighted, designTest);
     crosstab.tests[question.id] = { chiSquare, markers };
   }
   crosstab.legend.withheldColumns = ids.filter((c) => withheldColumns.has(c));

@@ -117,12 +117,15 @@ print(json.dumps(fisher_exact([[3, 0], [7, 12]]).pvalue))`);
 });
 
 describe('crosstab comparisons, weighted', () => {
+  const list = [...region('north', 100, 60), ...region('south', 100, 30), ...region('west', 6, 6)];
+  const responses = responsesOf(list);
+  const weights = new Map(responses.map((r, i) => [r.id, i % 2 ? 2 : 0.5]));
+  const ids = ['north', 'south', 'east', 'west'];
+  const columns = new Map(ids.map((id) => [id, buildFigures(definition, 'w', tallyResponses(definition, responses.filter((r) => r.answers.region === id), weights), OPTIONS, 'responses')] as const));
+  /** What a weighted table says when the design gives no test: no statistic, no p, no claim. */
+  const NO_DESIGN_TEST = { method: 'rao-scott', statistic: null, df: null, pValue: null, significant: false, sparse: false };
+
   it("takes the design-based test it is given (Rao-Scott), on the published columns only, and letters on effective bases", () => {
-    const list = [...region('north', 100, 60), ...region('south', 100, 30), ...region('west', 6, 6)];
-    const responses = responsesOf(list);
-    const weights = new Map(responses.map((r, i) => [r.id, i % 2 ? 2 : 0.5]));
-    const ids = ['north', 'south', 'east', 'west'];
-    const columns = new Map(ids.map((id) => [id, buildFigures(definition, 'w', tallyResponses(definition, responses.filter((r) => r.answers.region === id), weights), OPTIONS, 'responses')] as const));
     const asked: Array<[string, readonly string[]]> = [];
     const crosstab = buildCrosstab(definition, 'region', columns, {
       designTest: (question, _options, columnIds) => {
@@ -135,6 +138,23 @@ describe('crosstab comparisons, weighted', () => {
     expect(crosstab.tests.member!.chiSquare).to.include({ method: 'rao-scott', statistic: 4.2, df: 1, ddf: 205, pValue: 0.041, significant: true, sparse: false });
     expect(crosstab.legend.base).to.equal('effective');
     expect(crosstab.tests.member!.markers.yes!.north).to.deep.equal(['B']);
+  });
+
+  // North 60% members against South 30% on 100 each: Pearson's X² on the weighted counts would
+  // call this significant, treating weighted counts as respondents. A weighted table is tested by
+  // the design or not at all.
+  it('never falls back on Pearson on weighted counts: without a design test there is no test', () => {
+    const crosstab = buildCrosstab(definition, 'region', columns);
+    expect(crosstab.tests.member!.chiSquare).to.deep.include(NO_DESIGN_TEST);
+    expect(crosstab.tests.role!.chiSquare).to.deep.include(NO_DESIGN_TEST);
+  });
+
+  it('makes no claim when the design test has no result or a NaN p (an untestable table)', () => {
+    const none = buildCrosstab(definition, 'region', columns, { designTest: () => null });
+    expect(none.tests.member!.chiSquare).to.deep.include(NO_DESIGN_TEST);
+    const nan = buildCrosstab(definition, 'region', columns, { designTest: () => ({ f: Number.NaN, ndf: 1, ddf: 205, p: Number.NaN }) });
+    expect(nan.tests.member!.chiSquare).to.deep.include(NO_DESIGN_TEST);
+    expect(nan.tests.member!.chiSquare).to.not.have.property('ddf');
   });
 });
 
