@@ -11,11 +11,19 @@ export function formatDecimal(value: number, digits: number, locale: DisplayLoca
   return locale === 'fr' ? text.replace('.', ',') : text;
 }
 
-/** A difference of proportions in percentage points, always signed: 0.05 → "+5.0", −0.025 → "−2.5", 0 → "±0.0". */
+/**
+ * A difference, always signed by what is printed: 0.123 → "+0.12", −0.5 → "−0.50", and a
+ * difference that rounds to zero → "±0.00", whichever its sign (never "−0.00").
+ */
+export function formatSignedDecimal(difference: number, digits: number, locale: DisplayLocale): string {
+  const rounded = roundHalfAwayFromZero(difference, digits);
+  const sign = rounded > 0 ? '+' : rounded < 0 ? '−' : '±';
+  return `${sign}${formatDecimal(Math.abs(rounded), digits, locale)}`;
+}
+
+/** A difference of proportions in percentage points, signed as printed: 0.05 → "+5.0", −0.025 → "−2.5", −0.0001 → "±0.0". */
 export function formatPoints(difference: number, locale: DisplayLocale): string {
-  const points = difference * 100;
-  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
-  return `${sign}${formatDecimal(Math.abs(points), 1, locale)}`;
+  return formatSignedDecimal(difference * 100, 1, locale);
 }
 
 /** A p-value with three decimals, or "< 0.001" ("< 0,001"). */

@@ -1,5 +1,5 @@
 export { formatInterval, formatPercent } from './percent';
-export { formatDecimal, formatPoints, formatPValue } from './decimal';
+export { formatDecimal, formatPoints, formatPValue, formatSignedDecimal } from './decimal';
 export type { PercentFormat, DisplayLocale } from './percent';
 export { DEFAULT_BASE_POLICY, flagBase, isSuppressed } from './base-policy';
 export type { BaseFlag, BasePolicy } from './base-policy';

@@ -7,7 +7,7 @@ export const CROSSTAB_MESSAGES = {
   },
   'crosstab.marker_label': {
     fr: 'Significativement plus élevé que dans la colonne {letters} (majuscule : p < 0,01 ; minuscule : p < 0,05 ; voir la légende)',
-    en: 'Significantly higher than in column {letters} (upper case: p < 0.01; lower case: p < 0.05; see the legend)',
+    en: 'Significantly higher than in the columns lettered {letters} (upper-case letter: p < 0.01; lower case: p < 0.05; see the legend)',
   },
   'crosstab.base_respondents': { fr: 'sur les répondants de chaque colonne', en: 'on each column’s respondents' },
   'crosstab.base_effective': {

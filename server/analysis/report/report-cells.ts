@@ -1,7 +1,7 @@
 // How the report writes one figure in a table cell.
 import { localize } from '../../surveys/localize';
 import type { TQuestion } from '../../surveys/survey.schemas';
-import { formatDecimal, formatPercent, roundHalfAwayFromZero } from '../format/index';
+import { formatPercent, formatPoints, formatSignedDecimal } from '../format/index';
 import type { WaveChange } from '../figures/figures.types';
 import type { ReportLanguage } from './statements';
 
@@ -17,16 +17,6 @@ export function matrixRowLabel(question: TQuestion, rowId: string, lang: ReportL
 }
 
 /**
- * A difference, always signed by what is printed: 0.123 → "+0.12", −0.5 → "−0.50", and a
- * difference that rounds to zero → "±0.00", whichever its sign.
- */
-export function signedDecimal(difference: number, lang: ReportLanguage, digits = 2): string {
-  const rounded = roundHalfAwayFromZero(difference, digits);
-  const sign = rounded > 0 ? '+' : rounded < 0 ? '−' : '±';
-  return `${sign}${formatDecimal(Math.abs(rounded), digits, lang)}`;
-}
-
-/**
  * A change since the compared wave as the report prints it: a share's in points (its z-test), a
  * mean's as a signed decimal (Welch's t-test), and whether that test finds it significant.
  */
@@ -37,6 +27,6 @@ export interface ReportChange {
 }
 
 export function reportChange(change: WaveChange, unit: ReportChange['unit'], lang: ReportLanguage): ReportChange {
-  const text = unit === 'points' ? signedDecimal(change.difference * 100, lang, 1) : signedDecimal(change.difference, lang);
+  const text = unit === 'points' ? formatPoints(change.difference, lang) : formatSignedDecimal(change.difference, 2, lang);
   return { text, unit, significant: change.significant };
 }

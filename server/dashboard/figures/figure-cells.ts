@@ -1,9 +1,8 @@
 // Table cells of the dashboard's figures: each keeps the API's machine value beside the text the
 // report would print for it (the report's own formatters in analysis/format, nothing of its own).
-import { formatDecimal, formatInterval, formatPercent, formatPoints, roundHalfAwayFromZero } from '../../analysis/format/index';
+import { formatDecimal, formatInterval, formatPercent, formatPoints, formatSignedDecimal, roundHalfAwayFromZero } from '../../analysis/format/index';
 import { translator, type InterfaceLanguage, type Translate } from '../../lib/i18n/index';
 import type { WaveChange } from '../../analysis/figures/figures.types';
-import { signedDecimal } from '../../analysis/report/report-cells';
 import type { TableCell } from '../dashboard.types';
 
 export const NO_FIGURE = '—';
@@ -84,7 +83,7 @@ export function previousCell(change: WaveChange | undefined, unit: ChangeUnit, w
 /** The change since the compared wave, starred when its test finds it significant. */
 export function changeCell(change: WaveChange | undefined, unit: ChangeUnit, wording: Wording): TableCell {
   if (!change) return { text: NO_FIGURE, value: null };
-  const text = unit === 'share' ? pointsText(change.difference, wording) : signedDecimal(change.difference, wording.lang);
+  const text = unit === 'share' ? pointsText(change.difference, wording) : formatSignedDecimal(change.difference, 2, wording.lang);
   const label = unit === 'share' ? wording.t('dashboard.figures.change_marker_label') : wording.t('dashboard.figures.mean_change_marker_label');
   return { text, value: change.difference, ...(change.significant ? { marker: '*', markerLabel: label } : {}) };
 }

@@ -182,7 +182,7 @@ describe('dashboard question views', () => {
       // and not significant once Benjamini-Hochberg, the default, controls the table's false discovery rate.
       const unadjusted = viewsOf(captic, figuresOf(captic, sample, { by: 'company_size', adjust: 'none' }));
       const twitter = rowOf(unadjusted.get('networks'), 'Twitter');
-      expect(twitter.cells[3]).to.include({ marker: 'AB', markerLabel: 'Significantly higher than in column A, B (upper case: p < 0.01; lower case: p < 0.05; see the legend)' });
+      expect(twitter.cells[3]).to.include({ marker: 'AB', markerLabel: 'Significantly higher than in the columns lettered A, B (upper-case letter: p < 0.01; lower case: p < 0.05; see the legend)' });
       expect(unadjusted.get('networks')?.table.rows.flatMap((r) => r.cells).filter((c) => c.marker)).to.have.lengthOf(1);
       expect(unadjusted.get('networks')?.notes).to.include('Letters: the column’s percentage is significantly higher than that of the column named (z-test of column proportions, on each column’s respondents; p-values not adjusted for multiple comparisons). Upper case: p < 0.01; lower case: p < 0.05.');
       const bonferroni = figuresOf(captic, sample, { by: 'company_size', adjust: 'bonferroni' });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDecimal } from '../../../../server/analysis/format/index';
+import { formatDecimal, formatPoints, formatSignedDecimal } from '../../../../server/analysis/format/index';
 
 describe('analysis/format: formatDecimal', () => {
   it('rounds half away from zero on the decimal value, where toFixed rounds the binary one down', () => {
@@ -15,5 +15,15 @@ describe('analysis/format: formatDecimal', () => {
     expect(formatDecimal(3, 1, 'fr')).to.equal('3,0');
     expect(formatDecimal(211.6, 0, 'en')).to.equal('212');
     expect(formatDecimal(0.001, 3, 'fr')).to.equal('0,001');
+  });
+
+  it('signs a difference by what it prints: a difference that rounds to zero is ±, never −0', () => {
+    expect(formatPoints(0.05, 'en')).to.equal('+5.0');
+    expect(formatPoints(-0.025, 'fr')).to.equal('−2,5');
+    expect(formatPoints(-0.0004, 'en')).to.equal('±0.0');
+    expect(formatPoints(0.0004, 'en')).to.equal('±0.0');
+    expect(formatSignedDecimal(0.123, 2, 'en')).to.equal('+0.12');
+    expect(formatSignedDecimal(-0.5, 2, 'fr')).to.equal('−0,50');
+    expect(formatSignedDecimal(-0.004, 2, 'en')).to.equal('±0.00');
   });
 });
