@@ -8,7 +8,7 @@
 import type { TWeightingConfig } from '../figures/figures.schemas';
 import type { WeightingSummary } from '../figures/figures.types';
 import { RESPONSE_KEY } from '../tally/contribution';
-import { COMPLETE_CONVERGENCE_CHANGE, DEFAULT_CAP, DEFAULT_CONVERGENCE, DEFAULT_MAX_ITERATIONS } from '../weighting/rake';
+import { COMPLETE_CONVERGENCE_CHANGE, DEFAULT_CAP, DEFAULT_CONVERGENCE, DEFAULT_MAX_ITERATIONS } from '../weighting/raking-defaults';
 import { indexRespondents, type IndexedVariable } from '../weighting/respondent-index';
 import { readTargetShares } from '../weighting/targets';
 import { adjustToVariable } from '../weighting/weight-steps';

@@ -1,7 +1,5 @@
-import { kishDesignEffect, kishEffectiveSampleSize } from '../stats/design-effect';
 import { MISSING } from './respondent-index';
 import type { IndexedVariable } from './respondent-index';
-import type { WeightingRespondent, WeightingResult } from './weighting.types';
 
 export interface MarginReport {
   /** variable → category → weighted percent among respondents with a known value. */
@@ -31,21 +29,4 @@ export function measureMargins(weights: Float64Array, variables: readonly Indexe
     achievedMargins[variable.name] = margins;
   }
   return { achievedMargins, maxMarginGap };
-}
-
-export function buildResult(
-  respondents: readonly WeightingRespondent[],
-  weights: Float64Array,
-  variables: readonly IndexedVariable[],
-  run: { iterations: number; converged: boolean; finalChange: number },
-): WeightingResult {
-  const weightList = [...weights];
-  return {
-    weights: new Map(respondents.map((respondent, r) => [respondent.id, weights[r] ?? 0])),
-    ...run,
-    ...measureMargins(weights, variables),
-    // Weights are never all zero here, so both are defined.
-    designEffect: kishDesignEffect(weightList) ?? 1,
-    nEff: kishEffectiveSampleSize(weightList),
-  };
 }
