@@ -258,6 +258,8 @@ export function buildFigures(
     wave: waveId,
     n: tallies.counts.get(RESPONSE_KEY)?.n ?? 0,
     weighted: tallies.weighted !== undefined,
+    // The service knows the wave; figures built from tallies alone say none.
+    designWeighted: false,
     base: options.base,
     source,
     questions,

@@ -14,14 +14,17 @@ import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
 import { binIndex, binsOf, dataBins, definitionBins, type BinLayout } from '../tally/number-bins';
-import { ALL_SEGMENT, readSegmentCells, readSegmentTallies } from '../tally/tally.service';
-import { addToCell, cellValuesOf, cellVariablesOf, hasDesignWeights, mergeCells, tallySetFromCells } from '../tally/cell-tallies';
+import { ALL_SEGMENT, readDesignWeighted, readSegmentCells, readSegmentTallies } from '../tally/tally.service';
+import { addToCell, cellValuesOf, cellVariablesOf, designWeightTotals, hasDesignWeights, mergeCells, tallySetFromCells } from '../tally/cell-tallies';
 import { calibrateCells, cellKeyOf } from '../design/calibrate-cells';
 import type { CellTallies } from '../design/design.types';
+import { designCalibrationOf, type DesignCalibration } from '../design/design-variance';
+import { raoScottTest } from '../design/rao-scott';
+import { addDesignErrors, type FiguresDesign } from './design-figures';
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
 import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
 import type { BasePolicyName, Figures, WeightingSummary } from './figures.types';
-import { addWaveChanges, buildCrosstab } from './comparisons';
+import { addWaveChanges, buildCrosstab, type CrosstabOptions } from './comparisons';
 import { segmentQuestionsOf } from '../tally/tally.hooks';
 import { findSeriesBreaks, type SeriesBreaks } from '../../surveys/versions/series-breaks';
 
@@ -214,6 +217,10 @@ export interface Gathered {
   cells?: CellTallies;
   columnCells?: Map<string, CellTallies>;
   factors?: ReadonlyMap<string, number>;
+  /** Weighted: how the cells were calibrated, for the variance (designCalibrationOf). */
+  calibration?: DesignCalibration;
+  /** Some respondent of the wave has a design weight other than 1. */
+  designWeighted: boolean;
 }
 
 /** A weighted view's calibration: the wave's config when targets are set, else its design weights alone. */
@@ -230,20 +237,67 @@ function notWeighted(definition: TSurveyDefinition, waveId: string): NotFoundErr
  * The factor g of each cell of the wave: calibrated to the targets, or 1 everywhere (the design
  * weights alone) when the wave has design weights and no targets. Neither: a 404 weighting_not_set.
  */
-function calibrateWave(definition: TSurveyDefinition, waveId: string, waveCells: CellTallies, weighting: WaveWeighting): { factors: ReadonlyMap<string, number>; summary?: WeightingSummary } {
-  if (weighting.config) return calibrateCells(waveCells, weighting.config);
-  if (hasDesignWeights(waveCells)) return { factors: new Map() };
+function calibrateWave(definition: TSurveyDefinition, waveId: string, waveCells: CellTallies, weighting: WaveWeighting): { factors: ReadonlyMap<string, number>; summary: WeightingSummary; calibration: DesignCalibration } {
+  if (weighting.config) {
+    const { factors, summary } = calibrateCells(waveCells, weighting.config);
+    return { factors, summary, calibration: designCalibrationOf(weighting.config, factors) };
+  }
+  if (hasDesignWeights(waveCells)) return { factors: new Map(), summary: designWeightsSummary(waveCells), calibration: { method: 'none' } };
   throw notWeighted(definition, waveId);
+}
+
+/**
+ * The design weights alone: Kish's design effect and effective n on them, from the cells' n, Σd
+ * and Σd². No calibration, so no iterations, no margin gap, and a factor of 1 for everyone (the
+ * range of the design weights themselves is not in the cells' sums).
+ */
+function designWeightsSummary(waveCells: CellTallies): WeightingSummary {
+  const { n, sum, squares } = designWeightTotals(waveCells);
+  const effectiveN = squares > 0 ? (sum * sum) / squares : 0;
+  return {
+    method: 'design',
+    variables: [],
+    iterations: 0,
+    converged: true,
+    designEffect: effectiveN > 0 ? n / effectiveN : 1,
+    effectiveN,
+    efficiency: n > 0 ? effectiveN / n : 1,
+    minWeight: 1,
+    maxWeight: 1,
+    maxMarginGap: 0,
+  };
 }
 
 function tallySetOf(tallies: TallyAccumulator | TallySet): TallySet {
   return tallies instanceof TallyAccumulator ? tallies.result() : tallies;
 }
 
-function figuresFrom(definition: TSurveyDefinition, waveId: string, tallies: TallyAccumulator | TallySet, options: BuildOptions, source: Figures['source'], layouts?: ReadonlyMap<string, BinLayout>): Figures {
-  const figures = buildFigures(definition, waveId, tallySetOf(tallies), options, source);
+/** Figures of one domain (the selection or a crosstab column) with their errors on the design (design-figures.ts). */
+function figuresFrom(definition: TSurveyDefinition, waveId: string, tallies: TallyAccumulator | TallySet, options: BuildOptions, source: Figures['source'], design: FiguresDesign, layouts?: ReadonlyMap<string, BinLayout>): Figures {
+  const set = tallySetOf(tallies);
+  const figures = buildFigures(definition, waveId, set, options, source);
+  addDesignErrors(definition, figures, set, design);
   if (tallies instanceof TallyAccumulator) tallies.addDistributions(figures, layouts);
   return figures;
+}
+
+/** The design of a domain of a weighted view, or the unweighted one. */
+function designOf(gathered: Gathered, domain: CellTallies | undefined): FiguresDesign {
+  if (!gathered.waveCells || !gathered.calibration || !domain) return { weighted: false };
+  return { weighted: true, wave: gathered.waveCells, domain, calibration: gathered.calibration };
+}
+
+/** What buildCrosstab needs from the query and, weighted, Rao-Scott's test on the columns' cells. */
+function crosstabOptionsOf(gathered: Gathered, query: TFiguresQuery): CrosstabOptions {
+  const options: CrosstabOptions = query.adjust ? { adjust: query.adjust } : {};
+  const { waveCells, calibration, columnCells } = gathered;
+  if (!waveCells || !calibration || !columnCells) return options;
+  options.designTest = (questionId, optionIds, columnIds) => {
+    const columns = columnIds.map((id) => columnCells.get(id) ?? new Map());
+    const test = raoScottTest(waveCells, { question: questionId, rowKeys: optionIds.map((o) => `opt:${o}`), denominator: 'answered', columns }, calibration);
+    return Number.isFinite(test.f) && Number.isFinite(test.p) ? { f: test.f, ndf: test.ndf, ddf: test.ddf, p: test.p } : null;
+  };
+  return options;
 }
 
 export function createFiguresService(catalog: SurveyCatalog) {
@@ -281,7 +335,7 @@ export function createFiguresService(catalog: SurveyCatalog) {
       const tallies = await readSegmentTallies(definition.id, waveId, [...totalSegments, ...columnSegments]);
       const counts: Contribution = new Map();
       for (const segment of totalSegments) accumulate(counts, tallies.get(segment) ?? new Map());
-      const gathered: Gathered = { source: 'counters', total: { counts } };
+      const gathered: Gathered = { source: 'counters', total: { counts }, designWeighted: await readDesignWeighted(definition.id, waveId) };
       if (query.by && byOptions) {
         gathered.columns = new Map(byOptions.map((option) => [option, { counts: tallies.get(`${query.by}=${option}`) ?? new Map() }]));
       }
@@ -295,8 +349,8 @@ export function createFiguresService(catalog: SurveyCatalog) {
       const waveCells = bySegment.get(ALL_SEGMENT) ?? new Map();
       const cells: CellTallies = new Map();
       for (const segment of totalSegments) mergeCells(cells, bySegment.get(segment) ?? new Map());
-      const { factors, summary } = calibrateWave(definition, waveId, waveCells, waveWeighting);
-      const gathered: Gathered = { source: 'counters', total: tallySetFromCells(cells, factors), waveCells, cells, factors, ...(summary ? { weighting: summary } : {}) };
+      const { factors, summary, calibration } = calibrateWave(definition, waveId, waveCells, waveWeighting);
+      const gathered: Gathered = { source: 'counters', total: tallySetFromCells(cells, factors), waveCells, cells, factors, calibration, weighting: summary, designWeighted: hasDesignWeights(waveCells) };
       if (query.by && byOptions) {
         gathered.columnCells = new Map(byOptions.map((option) => [option, bySegment.get(`${query.by}=${option}`) ?? new Map()]));
         gathered.columns = new Map([...gathered.columnCells].map(([option, columnCells]) => [option, tallySetFromCells(columnCells, factors)]));
@@ -310,7 +364,9 @@ export function createFiguresService(catalog: SurveyCatalog) {
       const columns = byOptions ? new Map(byOptions.map((option) => [option, new TallyAccumulator(definition, variables)])) : undefined;
       // Calibration weighs every response of the wave, before any filter; unfiltered, the total's cells are the wave's.
       const waveCells: CellTallies | undefined = variables && query.filter ? new Map() : total.cells;
+      let designWeighted = false;
       for await (const response of streamCompleteAnswers(definition.id, waveId)) {
+        if ((response.weight ?? 1) !== 1) designWeighted = true;
         const contribution = contributionOf(definition, response.answers);
         if (variables && waveCells !== total.cells && waveCells) {
           const values = cellValuesOf(response.answers, variables);
@@ -321,9 +377,9 @@ export function createFiguresService(catalog: SurveyCatalog) {
         const column = query.by ? response.answers[query.by] : undefined;
         if (typeof column === 'string') columns?.get(column)?.add(response, contribution);
       }
-      const gathered: Gathered = { source: 'responses', total, ...(columns ? { columns } : {}) };
+      const gathered: Gathered = { source: 'responses', total, designWeighted, ...(columns ? { columns } : {}) };
       if (!waveWeighting || !waveCells || !total.cells) return gathered;
-      const { factors, summary } = calibrateWave(definition, waveId, waveCells, waveWeighting);
+      const { factors, summary, calibration } = calibrateWave(definition, waveId, waveCells, waveWeighting);
       total.calibrate(factors);
       for (const column of columns?.values() ?? []) column.calibrate(factors);
       return {
@@ -331,7 +387,8 @@ export function createFiguresService(catalog: SurveyCatalog) {
         waveCells,
         cells: total.cells,
         factors,
-        ...(summary ? { weighting: summary } : {}),
+        calibration,
+        weighting: summary,
         ...(columns ? { columnCells: new Map([...columns].map(([option, column]) => [option, column.cells ?? new Map()])) } : {}),
       };
     }
@@ -341,11 +398,12 @@ export function createFiguresService(catalog: SurveyCatalog) {
     const options: BuildOptions = { base, mentions: query.mentions, lowBaseBelow, withhold };
     // Histograms binned from the data: each crosstab column on the total's bins, so they can be set side by side.
     const layouts = gathered.total instanceof TallyAccumulator ? gathered.total.dataBinLayouts() : undefined;
-    const figures = figuresFrom(definition, waveId, gathered.total, options, gathered.source, layouts);
+    const figures = figuresFrom(definition, waveId, gathered.total, options, gathered.source, designOf(gathered, gathered.cells), layouts);
     if (query.by && gathered.columns) {
-      const columns = new Map([...gathered.columns].map(([option, tallies]) => [option, figuresFrom(definition, waveId, tallies, options, gathered.source, layouts)] as const));
-      figures.crosstab = buildCrosstab(definition, query.by, columns);
+      const columns = new Map([...gathered.columns].map(([option, tallies]) => [option, figuresFrom(definition, waveId, tallies, options, gathered.source, designOf(gathered, gathered.columnCells?.get(option)), layouts)] as const));
+      figures.crosstab = buildCrosstab(definition, query.by, columns, crosstabOptionsOf(gathered, query));
     }
+    figures.designWeighted = gathered.designWeighted;
     if (query.filter) figures.filter = query.filter;
     if (gathered.weighting) figures.weighting = gathered.weighting;
     return figures;

@@ -103,7 +103,12 @@ export interface QuestionFigures extends Partial<ScaleFigures> {
 }
 
 export interface WeightingSummary {
-  method: 'poststratify' | 'rake';
+  /**
+   * 'design': the design weights alone (`weighted=1` on a wave with design weights and no
+   * targets): no calibration, so no iterations and no margins; the design effect and effective n
+   * are Kish's on the design weights, and the weight range is that of the calibration factor (1).
+   */
+  method: 'poststratify' | 'rake' | 'design';
   variables: string[];
   iterations: number;
   converged: boolean;
@@ -127,6 +132,8 @@ export interface Figures {
   source: 'counters' | 'responses';
   filter?: Record<string, string[]>;
   weighting?: WeightingSummary;
+  /** Some respondent of the wave carries a design weight other than 1 (whether or not these figures are weighted). */
+  designWeighted: boolean;
   questions: Record<string, QuestionFigures>;
   /** With `by=<question>`: the same figures per option of that question, with significance. */
   crosstab?: Crosstab;

@@ -82,15 +82,19 @@ export function tallySetFromCells(cells: CellTallies, factors: ReadonlyMap<strin
   return set;
 }
 
+/** The respondents of these cells, n, and their design weights' Σd and Σd². */
+export function designWeightTotals(cells: CellTallies): { n: number; sum: number; squares: number } {
+  const totals = { n: 0, sum: 0, squares: 0 };
+  for (const cell of cells.values()) {
+    totals.n += cell.counts.get(RESPONSE_KEY)?.n ?? 0;
+    totals.sum += cell.weighted.get(RESPONSE_KEY)?.n ?? 0;
+    totals.squares += cell.weightedSquares.get(RESPONSE_KEY)?.n ?? 0;
+  }
+  return totals;
+}
+
 /** Whether any response of these cells has a design weight other than 1: Σ(d − 1)² = Σd² − 2Σd + n is then positive. */
 export function hasDesignWeights(cells: CellTallies): boolean {
-  let n = 0;
-  let sum = 0;
-  let squares = 0;
-  for (const cell of cells.values()) {
-    n += cell.counts.get(RESPONSE_KEY)?.n ?? 0;
-    sum += cell.weighted.get(RESPONSE_KEY)?.n ?? 0;
-    squares += cell.weightedSquares.get(RESPONSE_KEY)?.n ?? 0;
-  }
+  const { n, sum, squares } = designWeightTotals(cells);
   return squares - 2 * sum + n > 1e-9 * Math.max(1, squares);
 }

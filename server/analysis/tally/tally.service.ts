@@ -3,7 +3,7 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { TAnswers } from '../../surveys/answers';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
 import type { CellTallies } from '../design/design.types';
-import { accumulate, contributionOf, type Contribution } from './contribution';
+import { accumulate, contributionOf, RESPONSE_KEY, type Contribution } from './contribution';
 import { cellKeyOf } from '../design/calibrate-cells';
 import { addToCell, cellValuesOf, emptyCell, parseCellKey } from './cell-tallies';
 import { TallyModel } from './tally.model';
@@ -89,6 +89,19 @@ export async function readSegmentTallies(surveyId: string, waveId: string, segme
     if (Object.keys(counts).length > 0) bySegment.get(doc.segment)?.set(doc.questionId, counts);
   }
   return bySegment;
+}
+
+/**
+ * Whether some response of the wave has a design weight other than 1, from the cells of its
+ * response count (one small document): Σ(d − 1)² = Σ(d² − 1) − 2·Σ(d − 1) over a cell, which is
+ * 0 only when every d is 1. Counters kept before cells existed hold none and say false.
+ */
+export async function readDesignWeighted(surveyId: string, waveId: string): Promise<boolean> {
+  const doc = await TallyModel.findOne({ surveyId, waveId, segment: ALL_SEGMENT, questionId: RESPONSE_KEY }, { k: 1, _id: 0 }).lean<{ k?: CellFields }>();
+  return Object.values(doc?.k ?? {}).some((fields) => {
+    const spread = (fields.s?.n ?? 0) - 2 * (fields.w?.n ?? 0);
+    return spread > 1e-9 * Math.max(1, Math.abs(fields.s?.n ?? 0));
+  });
 }
 
 /** Whether a document's cells add up to its plain counts (sums of non-integer answers to rounding). */
