@@ -15,11 +15,13 @@ import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/i
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
 import { binIndex, binsOf, dataBins, definitionBins, type BinLayout } from '../tally/number-bins';
 import { ALL_SEGMENT, readDesignWeighted, readSegmentCells, readSegmentTallies } from '../tally/tally.service';
+import { healCellTallies } from '../tally/cell-healing';
 import { addToCell, cellValuesOf, cellVariablesOf, designWeightTotals, hasDesignWeights, mergeCells, tallySetFromCells } from '../tally/cell-tallies';
 import { calibrateCells, cellKeyOf } from '../design/calibrate-cells';
 import type { CellTallies } from '../design/design.types';
 import { designCalibrationOf, type DesignCalibration } from '../design/design-variance';
 import { raoScottTest } from '../design/rao-scott';
+import type { Logger } from '../../lib/logger';
 import { addDesignErrors, type FiguresDesign } from './design-figures';
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
 import type { TFiguresQuery, TWeightingConfig } from './figures.schemas';
@@ -300,7 +302,11 @@ function crosstabOptionsOf(gathered: Gathered, query: TFiguresQuery): CrosstabOp
   return options;
 }
 
-export function createFiguresService(catalog: SurveyCatalog) {
+/**
+ * `logger` hears of the background rebuilds of stale cells (tally/cell-healing.ts); without one,
+ * their failures are emitted as process warnings.
+ */
+export function createFiguresService(catalog: SurveyCatalog, logger?: Logger) {
   /**
    * Reads what the figures need, once: the live counters when they can answer (no weighting; no
    * filter, or one on a segment question alone; `by` on a segment question), else one pass over
@@ -326,8 +332,11 @@ export function createFiguresService(catalog: SurveyCatalog) {
       const columnSegments = query.by && byOptions ? byOptions.map((option) => `${query.by}=${option}`) : [];
       if (!weighting) return gatherCounters(totalSegments, columnSegments);
       const gathered = await gatherCells(weighting, totalSegments, columnSegments);
-      // Undefined: the counters' cells are being moved to new weighting variables; recompute.
       if (gathered) return gathered;
+      // Undefined: the counters' cells are not the wave's responses in the current cells (kept
+      // before cells existed, for other variables, or a move under way): recompute, and have
+      // them rebuilt in the background so that later reads come from the counters again.
+      healCellTallies(definition, waveId, logger);
     }
     return gatherResponses(weighting);
 

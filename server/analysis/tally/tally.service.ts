@@ -220,7 +220,21 @@ export async function rebuildTallies(target: TallyTarget, responses: AsyncIterab
  * figures are recomputed from the responses meanwhile. The caller, which changed the weighting,
  * tells open dashboards (once for both).
  */
-export async function rebuildCellTallies(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
+export function rebuildCellTallies(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
+  // One at a time per wave in this process (a weighting change and a background heal may ask at
+  // once): each clears then rewrites every cell, and interleaved they could end on the first
+  // one's variables. Run in order, the last asked, which read the latest variables, writes last.
+  const key = `${target.surveyId}\u0000${target.waveId}`;
+  const run = (cellRebuilds.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => splitCells(target, responses));
+  const settled = run.catch(() => undefined);
+  cellRebuilds.set(key, settled);
+  void settled.then(() => { if (cellRebuilds.get(key) === settled) cellRebuilds.delete(key); });
+  return run;
+}
+
+const cellRebuilds = new Map<string, Promise<unknown>>();
+
+async function splitCells(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
   const { count, bySegment } = await countResponses(target, responses);
   await TallyModel.updateMany({ surveyId: target.surveyId, waveId: target.waveId }, { $set: { k: {} } });
   const operations: AnyBulkWriteOperation[] = [...bySegment].flatMap(([segment, { plain, cells }]) =>
