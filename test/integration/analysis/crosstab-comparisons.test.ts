@@ -46,6 +46,16 @@ describe('Crosstab comparisons: adjusted letters, withheld columns, sparse table
     expect(crosstab.legend).to.include({ adjustment: 'bh', base: 'respondents' });
   });
 
+  it('adjusts the letters as asked: no more letters under Bonferroni or BH than unadjusted', async () => {
+    const letters = async (adjust: string) => {
+      const crosstab = (await read(`by=region&adjust=${adjust}`).expect(200)).body.crosstab as CrosstabBody;
+      expect(crosstab.legend.adjustment).to.equal(adjust);
+      return Object.values(crosstab.tests).flatMap((t) => Object.values(t.markers).flatMap((c) => Object.values(c).flat())).length;
+    };
+    const [none, bh, bonferroni] = [await letters('none'), await letters('bh'), await letters('bonferroni')];
+    expect(none).to.be.greaterThan(0); expect(bh).to.be.at.most(none); expect(bonferroni).to.be.at.most(none);
+  });
+
   it('puts no letter on or against a column withheld for the question, with any base policy', async () => {
     for (const base of ['answered', 'shown', 'all']) {
       const crosstab = (await read(`by=region&adjust=none&base=${base}`).expect(200)).body.crosstab as CrosstabBody;
