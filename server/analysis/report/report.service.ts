@@ -247,6 +247,7 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
           statements,
           ...(weightingConfig ? { weightingConfig } : {}),
           ...(invitations ? { invitations } : {}),
+          designWeights: main.designWeighted,
         }),
       };
     },
