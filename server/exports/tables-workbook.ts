@@ -11,6 +11,17 @@ import type { TLocalizedText, TQuestion, TScale, TSurveyDefinition } from '../su
 import { guardFormula } from './formula-guard';
 import { matrixRows, optionsOf } from './export-columns';
 import { startStreamedWorkbook } from './xlsx-stream';
+import { crosstabLegendLines, independenceText } from '../analysis/report/crosstab-section';
+import { translator, type Translate } from '../lib/i18n/index';
+
+/** What a table's words come from: the workbook's own labels, the survey's texts, and the report's crosstab wording. */
+interface Wording {
+  words: Words;
+  text: (t: TLocalizedText) => string;
+  t: Translate;
+  lang: 'fr' | 'en';
+  columnLabel: (columnId: string) => string;
+}
 
 export interface Banner {
   /** The banner's single-choice question. */
@@ -19,7 +30,7 @@ export interface Banner {
   figures: Figures;
 }
 
-type Words = Record<'total' | 'base' | 'weightedBase' | 'effectiveBase' | 'withheld' | 'top2' | 'bottom2' | 'mean' | 'dontKnow' | 'legend' | 'sparse' | 'independence', string>;
+type Words = Record<'total' | 'base' | 'weightedBase' | 'effectiveBase' | 'withheld' | 'top2' | 'bottom2' | 'mean' | 'dontKnow', string>;
 
 const WORDS: Record<'fr' | 'en', Words> = {
   fr: {
@@ -32,9 +43,6 @@ const WORDS: Record<'fr' | 'en', Words> = {
     bottom2: 'Bottom 2',
     mean: 'Moyenne',
     dontKnow: 'Ne sait pas (hors base)',
-    legend: 'Lettres : la part de la colonne est significativement plus élevée que celle des colonnes nommées (test des proportions de colonnes sur la base {base}, ajustement {adjust}) ; majuscule p < 0,01, minuscule p < 0,05. — : chiffre non publié (base trop faible), exclu des tests.',
-    sparse: "Test d'indépendance : tableau trop clairsemé (règle de Cochran), pas de conclusion.",
-    independence: "Test d'indépendance ({method}) : p = {p}",
   },
   en: {
     total: 'Total',
@@ -46,16 +54,7 @@ const WORDS: Record<'fr' | 'en', Words> = {
     bottom2: 'Bottom 2',
     mean: 'Mean',
     dontKnow: "Don't know (outside the base)",
-    legend: "Letters: the column's share is significantly higher than the named columns' (column-proportions test on the {base} base, {adjust} adjustment); upper case p < 0.01, lower case p < 0.05. —: figure withheld (base too small), left out of the tests.",
-    sparse: 'Test of independence: table too sparse (Cochran’s rule), no claim.',
-    independence: 'Test of independence ({method}): p = {p}',
   },
-};
-
-const ADJUSTMENT_NAMES: Record<string, { fr: string; en: string }> = {
-  bh: { fr: 'Benjamini-Hochberg', en: 'Benjamini-Hochberg' },
-  bonferroni: { fr: 'Bonferroni', en: 'Bonferroni' },
-  none: { fr: 'aucun', en: 'none' },
 };
 
 const PERCENT = '0%';
@@ -67,10 +66,6 @@ interface Line {
   values: (number | null)[];
   letters?: string[];
   format?: string;
-}
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
 }
 
 function scaleLabel(scale: TScale, point: string, text: (t: TLocalizedText) => string): string {
@@ -98,10 +93,15 @@ interface Table {
   effectiveBases?: (number | null)[];
   lines: Line[];
   note?: string;
+  /** The letters' legend, as under the report's crosstabs (the columns withheld for this question named). */
+  legend: string[];
 }
 
-function tablesOf(question: TQuestion, definition: TSurveyDefinition, banner: Banner, columnIds: string[], words: Words, text: (t: TLocalizedText) => string): Table[] {
+function tablesOf(question: TQuestion, definition: TSurveyDefinition, banner: Banner, columnIds: string[], wording: Wording): Table[] {
+  const { words, text } = wording;
   const crosstab = banner.figures.crosstab as Crosstab;
+  const withheld = columnIds.filter((c) => crosstab.columns[c]?.questions[question.id]?.flags.includes('suppressed'));
+  const legend = crosstabLegendLines({ ...crosstab.legend, withheldColumns: withheld }, wording.t, wording.columnLabel);
   const all = [banner.figures.questions[question.id], ...columnIds.map((c) => crosstab.columns[c]?.questions[question.id])];
   const weighted = banner.figures.weighted;
   const basesOf = (bases: (ScaleFigures['base'] | undefined)[]) => ({
@@ -111,11 +111,11 @@ function tablesOf(question: TQuestion, definition: TSurveyDefinition, banner: Ba
   if (question.type === 'matrix') {
     return matrixRows(definition, question).map((row) => {
       const columns = all.map((q) => q?.rows?.[row.id]);
-      return { title: `${text(question.text)} [${text(row.label)}]`, ...basesOf(columns.map((c) => c?.base)), lines: scaleLines(question.scale, columns, words, text) };
+      return { title: `${text(question.text)} [${text(row.label)}]`, ...basesOf(columns.map((c) => c?.base)), lines: scaleLines(question.scale, columns, words, text), legend };
     });
   }
   const title = text(question.text);
-  if (question.type === 'rating') return [{ title, ...basesOf(all.map((q) => q?.base)), lines: scaleLines(question.scale, all as (ScaleFigures | undefined)[], words, text) }];
+  if (question.type === 'rating') return [{ title, ...basesOf(all.map((q) => q?.base)), lines: scaleLines(question.scale, all as (ScaleFigures | undefined)[], words, text), legend }];
   const options = optionsOf(question);
   if (options.length === 0 || question.type === 'ranking') return [];
   const test = crosstab.tests[question.id];
@@ -128,8 +128,8 @@ function tablesOf(question: TQuestion, definition: TSurveyDefinition, banner: Ba
     }),
   );
   const chi = test?.chiSquare;
-  const note = chi ? (chi.pValue === null ? words.sparse : fill(words.independence, { method: chi.method, p: chi.pValue.toPrecision(3) })) : undefined;
-  return [{ title, ...basesOf(all.map((q) => q?.base)), lines, ...(note ? { note } : {}) }];
+  const note = chi ? independenceText(chi, wording.t, wording.lang) : undefined;
+  return [{ title, ...basesOf(all.map((q) => q?.base)), lines, legend, ...(note ? { note } : {}) }];
 }
 
 function sheetName(name: string, taken: Set<string>): string {
@@ -142,7 +142,9 @@ function sheetName(name: string, taken: Set<string>): string {
 /** Streams the workbook: one sheet per banner, one table per question (per row of a matrix). */
 export async function writeTablesWorkbook(input: { definition: TSurveyDefinition; lang: string; banners: readonly Banner[] }, out: Writable): Promise<void> {
   const { definition, lang } = input;
-  const words = WORDS[lang === 'fr' ? 'fr' : 'en'];
+  const language = lang === 'fr' ? 'fr' : 'en';
+  const words = WORDS[language];
+  const t = translator(language);
   const text = (t: TLocalizedText): string => guardFormula(localize(t, lang, definition.languages[0]));
   const { workbook, finished: done } = startStreamedWorkbook(out);
   const taken = new Set<string>();
@@ -158,16 +160,11 @@ export async function writeTablesWorkbook(input: { definition: TSurveyDefinition
     const sheet = workbook.addWorksheet(sheetName(banner.by, taken));
     sheet.columns = [{ width: 60 }, { width: 12 }, ...columnIds.map(() => ({ width: 16 }))];
     const header = ['', words.total, ...columnIds.map((c) => `${optionLabel(c)} (${crosstab.columns[c]?.letter ?? ''})`)];
-    const adjust = ADJUSTMENT_NAMES[crosstab.legend.adjustment] ?? { fr: crosstab.legend.adjustment, en: crosstab.legend.adjustment };
-    const legend = fill(words.legend, {
-      base: crosstab.legend.base === 'effective' ? 'effective' : lang === 'fr' ? 'des répondants' : 'respondents',
-      adjust: lang === 'fr' ? adjust.fr : adjust.en,
-    });
     if (byQuestion) sheet.addRow([text(byQuestion.text)]).commit();
     sheet.addRow([]).commit();
     for (const question of definition.pages.flatMap((p) => p.questions)) {
       if (question.id === banner.by) continue;
-      for (const table of tablesOf(question, definition, banner, columnIds, words, text)) {
+      for (const table of tablesOf(question, definition, banner, columnIds, { words, text, t, lang: language, columnLabel: optionLabel })) {
         const titleRow = sheet.addRow([table.title]);
         titleRow.font = { bold: true };
         titleRow.commit();
@@ -184,9 +181,11 @@ export async function writeTablesWorkbook(input: { definition: TSurveyDefinition
           if (line.letters?.some((l) => l !== '')) sheet.addRow(['', ...line.letters]).commit();
         }
         if (table.note) sheet.addRow([table.note]).commit();
-        const legendRow = sheet.addRow([legend]);
-        legendRow.font = { italic: true };
-        legendRow.commit();
+        for (const line of table.legend) {
+          const legendRow = sheet.addRow([line]);
+          legendRow.font = { italic: true };
+          legendRow.commit();
+        }
         sheet.addRow([]).commit();
       }
     }

@@ -38,11 +38,18 @@ export function crosstabLegendLines(legend: CrosstabLegend, t: Translate, labelO
   return lines;
 }
 
-/** The test of independence in words: Pearson's or Fisher's p and its verdict, or why no test is claimed. */
+const TEST_WORDING = { pearson: 'crosstab.chi_square', fisher: 'crosstab.fisher', 'rao-scott': 'crosstab.rao_scott' } as const;
+
+/**
+ * The test of independence in words: its p and verdict, or why no test is claimed (a sparse
+ * table, or a weighted one whose design-corrected test cannot be computed).
+ */
 export function independenceText(test: CrosstabChiSquare, t: Translate, lang: ReportLanguage): string {
-  if (test.pValue === null) return t('crosstab.sparse', { below: test.expectedBelow5, cells: test.cells });
+  // A sparse table claims nothing, whatever an approximate test's p (Fisher's is exact).
+  if (test.sparse && test.method !== 'fisher') return t('crosstab.sparse', { below: test.expectedBelow5, cells: test.cells });
+  if (test.pValue === null) return t('crosstab.no_design_test');
   const params = { p: formatPValue(test.pValue, lang), verdict: t(test.significant ? 'crosstab.significant' : 'crosstab.not_significant') };
-  return t(test.method === 'fisher' ? 'crosstab.fisher' : 'crosstab.chi_square', params);
+  return t(TEST_WORDING[test.method], params);
 }
 
 export function crosstabSection(question: TQuestion, figures: Figures, definition: LoadedSurvey['definition'], lang: ReportLanguage): CrosstabSection | undefined {

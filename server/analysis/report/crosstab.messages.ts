@@ -28,6 +28,14 @@ export const CROSSTAB_MESSAGES = {
     en: 'Columns whose base is too small to publish are neither tested nor compared with: {columns}.',
   },
   'crosstab.chi_square': { fr: 'Test du khi-deux d’indépendance\u00a0: p = {p}{verdict}.', en: 'Chi-square test of independence: p = {p}{verdict}.' },
+  'crosstab.rao_scott': {
+    fr: 'Khi-deux d’indépendance corrigé du plan de sondage (Rao-Scott, F) : p = {p}{verdict}.',
+    en: 'Chi-square test of independence corrected for the design (Rao-Scott, F): p = {p}{verdict}.',
+  },
+  'crosstab.no_design_test': {
+    fr: 'Pas de test d’indépendance : le test corrigé du plan de sondage ne peut pas être calculé sur ce tableau (cases vides) ; aucune différence significative n’est affirmée.',
+    en: 'No test of independence: the design-corrected test cannot be computed on this table (empty cells); no significant difference is claimed.',
+  },
   'crosstab.fisher': {
     fr: 'Test exact de Fisher (tableau trop creux pour le khi-deux)\u00a0: p = {p}{verdict}.',
     en: 'Fisher’s exact test (table too sparse for the chi-square): p = {p}{verdict}.',

@@ -8,6 +8,7 @@ import { importResponses } from '../../../server/responses/import.service';
 import type { Figures } from '../../../server/analysis/figures/figures.types';
 import { startTestApp, type TestApp } from '../../support/app';
 import { apiTokenFor, createStaff, signedInFetch, type CookieFetch } from '../../support/staff';
+import { translator } from '../../../server/lib/i18n/index';
 
 const WAVE_URL = `/admin/surveys/${CAPTIC_ID}/waves/2011-03`;
 
@@ -73,8 +74,9 @@ describe('The tables workbook', function () {
     });
     // The legend under the table names the adjustment the letters used.
     const legend = rows.slice(start).find((r) => typeof r[0] === 'string' && r[0].startsWith('Lettres'));
-    const adjustment = { bh: 'Benjamini-Hochberg', bonferroni: 'Bonferroni', none: 'aucun' }[crosstab.legend.adjustment];
-    expect(legend![0]).to.include(`ajustement ${adjustment}`);
+    // Worded as under the report's crosstabs.
+    expect(legend![0]).to.include(translator('fr')(`crosstab.adjust_${crosstab.legend.adjustment}`));
+    expect(crosstab.legend.adjustment).to.equal('none');
 
     // Every letter of the API is in the workbook, under its percentage, for every choice question of both banners.
     const captic = app.catalog.require(CAPTIC_ID).definition;
