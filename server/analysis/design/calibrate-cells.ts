@@ -150,7 +150,9 @@ function postStratifyTotals(totals: Float64Array, designTotals: Float64Array, va
 }
 
 /**
- * anesrake's raking (server/analysis/weighting/rake.ts) on cell totals: adjustToVariable scales
+ * Raking as anesrake's rakelist does it (Pasek, R package anesrake 0.80), on cell totals: each
+ * iteration adjusts to every variable in turn, then caps; it stops when an iteration no longer
+ * shrinks the change by `convergence`, "complete" at a change ≤ 0.001. adjustToVariable scales
  * category totals, which is the same whether it sees respondents or cells; the cap bounds g
  * relative to its Σd-weighted mean (see capFactors); the change Σ|w − w_before| over respondents
  * is Σ_c |g_c − g_before_c|·Σd_c, measured in weights of mean 1 as the unit-level one is.
@@ -189,9 +191,11 @@ function rakeTotals(
 }
 
 /**
- * capWeights (weight-steps.ts) on factors: rescale so the Σd-weighted mean of g is 1 (the
- * totals keep Σd), then hold every cell whose g exceeds `cap` at the cap and scale the others up
- * together, until none exceeds it. With every d = 1 that is capWeights itself, cell by cell.
+ * anesrake's cap, on factors: anesrake alternates "clip at cap × the mean" and "divide by the
+ * mean" until the largest weight is within 1e-4 of the cap; this computes that loop's limit. Rescale
+ * so the Σd-weighted mean of g is 1 (the totals keep Σd), then hold every cell whose g exceeds
+ * `cap` at the cap and scale the others up together, until none exceeds it (at most one pass per
+ * cell). With every d = 1 that is anesrake's cap on the weights, respondent by respondent.
  * With design weights the cap bounds the calibration factor, not g·d: a cell's respondents share
  * one g but not one d, and bounding g keeps the whole computation on cell totals (README.md).
  */
