@@ -48,6 +48,7 @@ export const METHODOLOGY_MESSAGES = {
     fr: 'Efficacité de la pondération {efficiency} (base effective {neff} sur {n}, effet de plan {deff}) ; poids de {min} à {max} (moyenne 1).',
     en: 'Weighting efficiency {efficiency} (effective base {neff} of {n}, design effect {deff}); weights from {min} to {max} (mean 1).',
   },
+  'report.method_design': { fr: 'Poids de sondage seuls, sans calage', en: 'Design weights alone, no calibration' },
   'methodology.design_weights': {
     fr: 'Les répondants portent des poids de sondage (l’inverse de leur probabilité de sélection) : les chiffres pondérés partent de ces poids.',
     en: 'Respondents carry design weights (the inverse of their probability of selection): weighted figures start from them.',
