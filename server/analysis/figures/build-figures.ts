@@ -2,7 +2,7 @@
 // figures and recomputed ones go through this same function; only the tallies differ.
 import type { TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { flagBase, isSuppressed, type BaseFlag } from '../format/index';
-import { weightedWilsonInterval, wilsonInterval } from '../stats/index';
+import { wilsonInterval } from '../stats/index';
 import { RESPONSE_KEY, type Contribution } from '../tally/contribution';
 import { binsOf, definitionBins } from '../tally/number-bins';
 import type { BasePolicyName, BoxFigure, FigureBase, Figures, NumberBinFigure, OptionFigure, QuestionFigures, ScaleFigures } from './figures.types';
@@ -83,10 +83,14 @@ function makeBase(r: Reader, total: Reader, key: string, policy: BasePolicyName)
   };
 }
 
+/**
+ * A share and, unweighted, its Wilson interval. A weighted share's interval is on the design
+ * (Korn-Graubard), which tallies alone cannot give: design-figures.ts adds it from the cells.
+ */
 function share(count: number, weightedCount: number, base: FigureBase, suppressed: boolean, isWeighted: boolean): BoxFigure {
   if (suppressed || base.n === 0) return { count, weightedCount, proportion: null, ci95: null };
   const proportion = isWeighted ? weightedCount / base.weighted : count / base.n;
-  const ci95 = isWeighted ? weightedWilsonInterval(weightedCount, base.weighted, base.effective) : wilsonInterval(count, base.n);
+  const ci95 = isWeighted ? null : wilsonInterval(count, base.n);
   return { count, weightedCount, proportion, ci95 };
 }
 
