@@ -26,7 +26,7 @@ function parseQuery(req: Request) {
  * the analysts' HTML pages, mounted with the other pages.
  */
 export function analysisRoutes({ catalog, config, logger }: AppDependencies): { api: Router; pages: Router } {
-  const figures = createFiguresService(catalog);
+  const figures = createFiguresService(catalog, logger);
   const reports = createReportService(catalog, figures, config.LOW_BASE_THRESHOLD);
   const weighting = createWeightingSettings(catalog, logger);
 

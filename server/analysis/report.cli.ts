@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
   const { config, surveys, survey, logger } = await setUpSurveyCli(values.survey);
   const catalog = createSurveyCatalog(surveys);
   return withDatabase(config, logger, async () => {
-    const service = createFiguresService(catalog);
+    const service = createFiguresService(catalog, logger);
     const request = { surveyId: survey.definition.id, wave: values.wave ?? 'current', lowBaseBelow: config.LOW_BASE_THRESHOLD };
     if (values.json) {
       process.stdout.write(`${JSON.stringify(await service.computeFigures({ ...request, query }))}\n`);

@@ -37,8 +37,8 @@ export function dashboardPath(surveyId: string, waveId: string): string {
   return `${waveConsolePath(surveyId, waveId)}/dashboard`;
 }
 
-export function createDashboardViews({ catalog, config, clock, live }: Pick<AppDependencies, 'catalog' | 'config' | 'clock' | 'live'>) {
-  const figures = createFiguresService(catalog);
+export function createDashboardViews({ catalog, config, clock, live, logger }: Pick<AppDependencies, 'catalog' | 'config' | 'clock' | 'live' | 'logger'>) {
+  const figures = createFiguresService(catalog, logger);
 
   /** The wave without its weighting targets (the wave cache's read): what open answers need. */
   async function resolveSurveyWave(surveyId: string, waveName: string): Promise<SurveyWave> {

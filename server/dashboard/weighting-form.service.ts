@@ -49,8 +49,8 @@ function shareOf(question: QuestionFigures | undefined, option: OptionFigure | u
   return base > 0 ? (weighted ? option.weightedCount : option.count) / base : null;
 }
 
-export function createWeightingPage({ catalog, config }: Pick<AppDependencies, 'catalog' | 'config'>) {
-  const figures = createFiguresService(catalog);
+export function createWeightingPage({ catalog, config, logger }: Pick<AppDependencies, 'catalog' | 'config' | 'logger'>) {
+  const figures = createFiguresService(catalog, logger);
 
   async function compute(surveyId: string, waveId: string, weighted: boolean): Promise<Figures> {
     return figures.computeFigures({ surveyId, wave: waveId, query: { base: 'answered', weighted, mentions: false }, lowBaseBelow: config.LOW_BASE_THRESHOLD });

@@ -53,7 +53,7 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
   }
 
   /** Responses are personal data: who took a copy, and of what, is kept. */
-  const figures = createFiguresService(deps.catalog);
+  const figures = createFiguresService(deps.catalog, deps.logger);
 
   async function auditExport(req: Request, exported: ExportTarget, format: 'csv' | 'xlsx' | 'sav' | 'tables', query: object): Promise<void> {
     await recordAudit({ ...auditActorOf(req), action: 'responses_exported', surveyId: exported.surveyId, target: exported.waveId, details: { format, ...query } }, deps.logger);
