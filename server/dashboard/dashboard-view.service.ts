@@ -6,6 +6,7 @@ import type { InterfaceLanguage } from '../lib/i18n/index';
 import type { TFiguresQuery } from '../analysis/figures/figures.schemas';
 import type { Figures } from '../analysis/figures/figures.types';
 import { createFiguresService } from '../analysis/figures/figures.service';
+import { readDesignWeighted } from '../analysis/tally/tally.service';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { localize } from '../surveys/localize';
@@ -30,7 +31,7 @@ export interface SurveyWave {
 
 export interface DashboardWave extends SurveyWave {
   /** Whether weighting targets are set: without them a weighted view shows unweighted figures. */
-  weightingSet: boolean;
+  weightable: boolean;
 }
 
 export function dashboardPath(surveyId: string, waveId: string): string {
@@ -48,21 +49,22 @@ export function createDashboardViews({ catalog, config, clock, live, logger }: P
     return { survey, wave, definition };
   }
 
-  async function isWeightingSet(wave: Wave): Promise<boolean> {
-    return (await findWaveWeighting(wave.surveyId, wave.waveId)) !== undefined;
+  /** Whether the wave has weighted figures: targets to calibrate on, or respondents with design weights (one indexed read each). */
+  async function isWeightable(wave: Wave): Promise<boolean> {
+    return (await findWaveWeighting(wave.surveyId, wave.waveId)) !== undefined || (await readDesignWeighted(wave.surveyId, wave.waveId));
   }
 
   async function resolveWave(surveyId: string, waveName: string): Promise<DashboardWave> {
     const found = await resolveSurveyWave(surveyId, waveName);
-    return { ...found, weightingSet: await isWeightingSet(found.wave) };
+    return { ...found, weightable: await isWeightable(found.wave) };
   }
 
   /**
    * The settings a wave can honour: a weighted view of a wave whose weighting was removed since
    * (a bookmark) shows unweighted figures, and says so, rather than failing.
    */
-  function honoured(weightingSet: boolean, query: TFiguresQuery): TFiguresQuery {
-    return query.weighted && !weightingSet ? changedQuery(query, { weighted: false }) : query;
+  function honoured(weightable: boolean, query: TFiguresQuery): TFiguresQuery {
+    return query.weighted && !weightable ? changedQuery(query, { weighted: false }) : query;
   }
 
   function computeFigures(target: SurveyWave, query: TFiguresQuery): Promise<Figures> {
@@ -135,7 +137,7 @@ export function createDashboardViews({ catalog, config, clock, live, logger }: P
           const fresh = await resolveSurveyWave(surveyId, waveId);
           // Only a weighted view can lose its weighting since the stream opened (an unweighted one
           // stays unweighted when targets are set), so only it reads the wave's weighting again.
-          const settings = query.weighted ? honoured(await isWeightingSet(fresh.wave), query) : query;
+          const settings = query.weighted ? honoured(await isWeightable(fresh.wave), query) : query;
           const view = await build(fresh, settings, lang, 0);
           return renderDashboardParts(view, { cache: config.NODE_ENV === 'production' });
         },

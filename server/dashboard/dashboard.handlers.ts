@@ -68,7 +68,7 @@ export function createDashboardHandlers(deps: AppDependencies) {
   /** The wave asked for and the settings it can honour, checked. */
   async function checkedView(req: Request, asked: TFiguresQuery): Promise<{ target: DashboardWave; query: TFiguresQuery }> {
     const target = await targetOf(req);
-    const query = views.honoured(target.weightingSet, asked);
+    const query = views.honoured(target.weightable, asked);
     await checkSettings(target, query);
     return { target, query };
   }
@@ -120,7 +120,7 @@ export function createDashboardHandlers(deps: AppDependencies) {
           options: q.options.map((o) => ({ id: o.id, label: label(o.label), checked: query.filter?.[q.id]?.includes(o.id) ?? false })),
         })),
         waves: otherWaves.map((w) => ({ id: w.waveId, label: typeof w.label === 'object' && w.label ? label(w.label as Parameters<typeof localize>[0]) : w.waveId })),
-        weightingSet: target.weightingSet,
+        weightable: target.weightable,
         basePolicies: ['answered', 'shown', 'all'],
       },
       streamUrl: `${here}/events${dashboardSearch(withLang, { since: String(view.version) })}`,

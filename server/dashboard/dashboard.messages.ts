@@ -48,6 +48,10 @@ export const DASHBOARD_MESSAGES = {
     fr: 'Pondération ({method} sur {variables})\u00a0: effet de plan {deff}, effectif efficace {neff}.',
     en: 'Weighting ({method} on {variables}): design effect {deff}, effective sample size {neff}.',
   },
+  'dashboard.weighting_summary_design': {
+    fr: 'Pondération par les poids de sondage seuls, sans calage : effet de plan {deff}, effectif efficace {neff}.',
+    en: 'Weighted by the design weights alone, no calibration: design effect {deff}, effective sample size {neff}.',
+  },
   'dashboard.method_poststratify': { fr: 'post-stratification', en: 'post-stratification' },
   'dashboard.method_rake': { fr: 'calage (raking)', en: 'raking' },
   'dashboard.base_policy': { fr: 'Base des pourcentages', en: 'Base of the percentages' },

@@ -85,7 +85,7 @@ function baseNoteOf(figures: QuestionFigures, all: Figures, wording: Wording): s
   const { t } = wording;
   const base = t('dashboard.figures.base_note', { n: figures.base.n, policy: t(`report.base_policy_${figures.base.policy}`) });
   if (!all.weighted) return `${base} ${t('dashboard.figures.unweighted_note')}`;
-  const method = all.weighting ? t(all.weighting.method === 'rake' ? 'report.method_rake' : 'report.method_poststratify') : '';
+  const method = all.weighting ? t(`report.method_${all.weighting.method}`) : '';
   return `${base} ${t('dashboard.figures.weighted_note', { method, effective: formatDecimal(figures.base.effective, 0, wording.lang) })}`;
 }
 

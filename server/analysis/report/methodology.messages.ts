@@ -48,6 +48,14 @@ export const METHODOLOGY_MESSAGES = {
     fr: 'Efficacité de la pondération {efficiency} (base effective {neff} sur {n}, effet de plan {deff}) ; poids de {min} à {max} (moyenne 1).',
     en: 'Weighting efficiency {efficiency} (effective base {neff} of {n}, design effect {deff}); weights from {min} to {max} (mean 1).',
   },
+  'methodology.weighting_efficiency_factors': {
+    fr: 'Efficacité de la pondération {efficiency} (base effective {neff} sur {n}, effet de plan {deff}) ; facteurs de calage de {min} à {max} (moyenne 1), appliqués aux poids de sondage.',
+    en: 'Weighting efficiency {efficiency} (effective base {neff} of {n}, design effect {deff}); calibration factors from {min} to {max} (mean 1), applied to the design weights.',
+  },
+  'methodology.design_weighting_efficiency': {
+    fr: 'Efficacité des poids de sondage {efficiency} (base effective {neff} sur {n}, effet de plan {deff}).',
+    en: 'Efficiency of the design weights {efficiency} (effective base {neff} of {n}, design effect {deff}).',
+  },
   'report.method_design': { fr: 'Poids de sondage seuls, sans calage', en: 'Design weights alone, no calibration' },
   'methodology.design_weights': {
     fr: 'Les répondants portent des poids de sondage (l’inverse de leur probabilité de sélection) : les chiffres pondérés partent de ces poids.',

@@ -28,14 +28,18 @@ describe('The report under each sampling method', function () {
   let manageToken: string;
 
   /** A wave whose respondents read a version of CAP-TIC changed by `change`, with the 250 answers. */
-  async function waveOfVersion(waveId: string, change: Partial<TSurveyDefinition>, seed: number): Promise<void> {
+  async function waveOfVersion(waveId: string, change: Partial<TSurveyDefinition>, seed: number, weightOf?: (index: number) => number): Promise<void> {
     const definition = { ...(JSON.parse(JSON.stringify(app.catalog.require(CAPTIC_ID).definition)) as TSurveyDefinition), ...change };
     const survey: LoadedSurvey = { definition, fingerprint: fingerprintSurvey(definition), file: `${waveId}.yaml` };
     await registerSurvey(survey);
     const now = new Date();
     await mongoose.connection.db!.collection('waves').insertOne({ surveyId: CAPTIC_ID, waveId, status: 'closed', fingerprint: survey.fingerprint, createdAt: now, updatedAt: now });
     // Another seed for each wave: an import skips records it has already stored.
-    const report = await importResponses({ survey, wave: waveId, format: 'jsonl', content: captic250AsJsonLines(seed) });
+    const lines = captic250AsJsonLines(seed);
+    const content = weightOf
+      ? lines.trim().split('\n').map((line, i) => JSON.stringify({ ...(JSON.parse(line) as object), weight: weightOf(i) })).join('\n')
+      : lines;
+    const report = await importResponses({ survey, wave: waveId, format: 'jsonl', content });
     expect(report.problems).to.deep.equal([]);
     expect(report.imported).to.equal(250);
   }
@@ -54,6 +58,7 @@ describe('The report under each sampling method', function () {
     await waveOfVersion('probability', { sampling: 'probability' }, 1);
     await waveOfVersion('census', { sampling: 'census' }, 2);
     await waveOfVersion('opt-in-hidden', { sampling: 'opt_in', intervals: 'hidden' }, 3);
+    await waveOfVersion('design-weighted', {}, 4, (i) => [1, 2.5, 4][i % 3] as number);
     const staff = await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] });
     organizer = await signedInBrowser(app, staff);
     manageToken = await apiTokenFor(staff, 'manage');
@@ -108,5 +113,23 @@ describe('The report under each sampling method', function () {
     const samplingError = readable($('.methodology dd.margin').text());
     expect(samplingError).to.contain('no margin of sampling error is reported');
     expect(samplingError).not.to.contain('credibility');
+  });
+
+  it('names design weights alone, and calls a calibration on them a range of factors, not of weights', async () => {
+    const alone = readable((await report('design-weighted', '&weighted=1'))('#weighting').text());
+    expect(alone).to.contain('Design weights alone, no calibration.');
+    expect(alone).to.match(/Efficiency of the design weights \d+%/);
+    expect(alone).to.contain('Respondents carry design weights');
+    expect(alone).not.to.contain('weights from');
+    const dashboard = await organizer.agent.get(`/admin/surveys/${CAPTIC_ID}/waves/design-weighted/dashboard?lang=en&weighted=1`).set('Accept', 'text/html').redirects(2);
+    expect(dashboard.status).to.equal(200);
+    expect(readable(cheerio.load(dashboard.text)('body').text())).to.contain('Design weights alone, no calibration');
+
+    const weighting = { method: 'poststratify', targets: { company_size: { tpe: 40, pme: 30, eti: 20, ge: 10 } } };
+    const put = await supertest(app.url).put(`/api/v1/surveys/${CAPTIC_ID}/waves/design-weighted/weighting`).set('Authorization', `Bearer ${manageToken}`).send(weighting);
+    expect(put.status).to.equal(204);
+    const calibrated = readable((await report('design-weighted', '&weighted=1'))('#weighting').text());
+    expect(calibrated).to.contain('Post-stratification on these targets');
+    expect(calibrated).to.match(/calibration factors from \d\.\d\d to \d\.\d\d \(mean 1\), applied to the design weights/);
   });
 });
