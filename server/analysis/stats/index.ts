@@ -1,5 +1,5 @@
 export { Z_95, twoSidedNormalPValue, twoSidedTPValue, chiSquareSurvival } from './distributions';
-export { wilsonInterval, weightedWilsonInterval } from './proportion';
+export { wilsonInterval } from './proportion';
 export type { Interval } from './proportion';
 export { kishEffectiveSampleSize, kishDesignEffect } from './design-effect';
 export { DEFAULT_ALPHA, twoProportionZTest, weightedTwoProportionZTest, welchTTest } from './significance';

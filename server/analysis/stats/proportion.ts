@@ -41,25 +41,3 @@ export function wilsonInterval(successes: number, n: number, z: number = Z_95): 
   if (n === 0) return null;
   return scoreInterval(successes / n, n, z);
 }
-
-/**
- * Wilson interval for a weighted proportion: p = weightedSuccesses / weightedTotal, with the
- * Kish effective sample size standing in for n (the usual design-effect adjustment, e.g.
- * Kish 1965; see kishEffectiveSampleSize). Returns null when weightedTotal or nEff is 0.
- */
-export function weightedWilsonInterval(
-  weightedSuccesses: number,
-  weightedTotal: number,
-  nEff: number,
-  z: number = Z_95,
-): Interval | null {
-  assertFiniteNonNegative('weightedSuccesses', weightedSuccesses);
-  assertFiniteNonNegative('weightedTotal', weightedTotal);
-  assertFiniteNonNegative('nEff', nEff);
-  // Allow a relative rounding residue when successes were summed in a different order.
-  if (weightedSuccesses > weightedTotal * (1 + 1e-12)) {
-    throw new RangeError(`weightedSuccesses (${weightedSuccesses}) cannot exceed weightedTotal (${weightedTotal})`);
-  }
-  if (weightedTotal === 0 || nEff === 0) return null;
-  return scoreInterval(Math.min(1, weightedSuccesses / weightedTotal), nEff, z);
-}
