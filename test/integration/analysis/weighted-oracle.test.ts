@@ -6,21 +6,19 @@
 // weights = ~weight) + postStratify / rake from the export with the same targets. Shares, their
 // linearized SEs and Korn-Graubard intervals, a matrix row's mean, SE and t interval, and the
 // crosstab's Rao-Scott F and p must be R's to 1e-6.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
+import { runOracle } from '../../support/oracles';
 import { ROOT, startTestApp, type TestApp } from '../../support/app';
 import { apiTokenFor, createStaff, signedInFetch } from '../../support/staff';
 import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { seededRandom } from '../../support/seeded-random';
 
-const run = promisify(execFile);
 const ORACLE = join(ROOT, 'test', 'oracles', 'weighted-figures.R');
 const WAVE = '2011-03';
 const WAVE_PATH = `/api/v1/surveys/${CAPTIC_ID}/waves/${WAVE}`;
@@ -60,7 +58,7 @@ interface ApiFigures {
   };
 }
 
-async function runOracle(csv: string): Promise<Record<Method, RFigures>> {
+async function figuresInR(csv: string): Promise<Record<Method, RFigures>> {
   const folder = mkdtempSync(join(tmpdir(), 'weighted-oracle-'));
   try {
     writeFileSync(join(folder, 'export.csv'), csv);
@@ -74,12 +72,7 @@ async function runOracle(csv: string): Promise<Record<Method, RFigures>> {
       chisq_by: CHISQ_BY,
     };
     writeFileSync(join(folder, 'spec.json'), JSON.stringify(spec));
-    const { stdout } = await run('Rscript', [ORACLE, join(folder, 'export.csv'), join(folder, 'spec.json')], { maxBuffer: 16 * 1024 * 1024 }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        throw new Error('Rscript is not installed: this test compares the API with R\'s survey package (Debian: r-base-core r-cran-survey; .ci/run installs them).');
-      }
-      throw error;
-    });
+    const stdout = await runOracle('Rscript', [ORACLE, join(folder, 'export.csv'), join(folder, 'spec.json')]);
     return JSON.parse(stdout) as Record<Method, RFigures>;
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -147,7 +140,7 @@ describe('Weighted figures through the API equal R’s survey package on the exp
         by: Object.fromEntries(await Promise.all([...new Set(COLUMNS.map((c) => c.question))].map(async (by) => [by, await read(`by=${by}`)] as const))),
       };
     }
-    oracle = await runOracle(csv);
+    oracle = await figuresInR(csv);
   });
   after(async () => app.close());
 

@@ -2,11 +2,9 @@
 // missing value, measurement level, multiple-response set, the weight and every value of the
 // 250 CAP-TIC responses (plus a few with weights, accents, "don't know", a long text and an
 // "other" text) must be what the CSV export of the same wave says.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { parse } from 'csv-parse/sync';
@@ -15,10 +13,10 @@ import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { importResponses } from '../../../server/responses/import.service';
 import type { LoadedSurvey } from '../../../server/surveys/survey.loader';
 import { spssSeconds } from '../../../server/exports/sav/sav-dictionary';
+import { runOracle } from '../../support/oracles';
 import { startTestApp, type TestApp } from '../../support/app';
 import { createStaff, signedInFetch, type CookieFetch } from '../../support/staff';
 
-const run = promisify(execFile);
 const WAVE_URL = `/admin/surveys/${CAPTIC_ID}/waves/2011-03`;
 const LONG_COMMENT = `${'Très utile pour échanger entre pairs — ça m’a aidé à trouver des partenaires. '.repeat(12)}Fin.`;
 const ACCENTED_OTHER = 'Réseau d’entrepreneurs « Élan »';
@@ -110,7 +108,7 @@ describe('The SPSS export read back by PSPP', function () {
       `SAVE TRANSLATE /OUTFILE='${file('data.csv')}' /TYPE=CSV /FIELDNAMES /REPLACE /CELLS=VALUES.`,
     ].join('\n');
     await writeFile(file('sps'), `${syntax}\n`);
-    await run('pspp', ['-O', 'format=csv', '-o', file('output.csv'), file('sps')]);
+    await runOracle('pspp', ['-O', 'format=csv', '-o', file('output.csv'), file('sps')]);
     return { output: await readFile(file('output.csv'), 'utf8'), data: readCsv(await readFile(file('data.csv'), 'utf8')) };
   }
   after(async () => {

@@ -5,7 +5,7 @@ import { tallyResponses, type AnsweredResponse } from '../../../../server/analys
 import type { Figures } from '../../../../server/analysis/figures/figures.types';
 import type { TAnswers } from '../../../../server/surveys/answers';
 import { expectClose } from '../expect-close';
-import { scipy } from '../stats/scipy';
+import { scipy } from '../../../support/oracles';
 import { onePageSurvey } from './one-page-survey';
 
 const definition = onePageSurvey('compare', `

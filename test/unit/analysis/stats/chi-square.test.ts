@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { chiSquareIndependence } from '../../../../server/analysis/stats/chi-square';
 import { expectAllClose, expectClose } from '../expect-close';
-import { scipy } from './scipy';
+import { scipy } from '../../../support/oracles';
 
 describe('analysis/stats: chi-square test of independence', () => {
   /*

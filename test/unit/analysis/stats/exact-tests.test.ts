@@ -4,7 +4,7 @@ import { benjaminiHochberg, bonferroni } from '../../../../server/analysis/stats
 import { welchTTest } from '../../../../server/analysis/stats/significance';
 import { twoSidedTPValue } from '../../../../server/analysis/stats/distributions';
 import { expectAllClose, expectClose } from '../expect-close';
-import { scipy } from './scipy';
+import { scipy } from '../../../support/oracles';
 
 describe('analysis/stats: exact and small-sample tests, against scipy', () => {
   const tables = [
