@@ -8,10 +8,10 @@
 //   so within cell c, x_i = d_i·(α_c·u_i + β_c) with α_c = g_c/W and β_c a cell constant
 //   V = n/(n − 1)·Σ (x_i − x̄)²  over the wave's n units     onestrat, one unit per PSU
 // and Σ x_i, Σ x_i² per cell need only Σu, Σd·u, Σd²·u, Σd²·u², Σd, Σd² and n.
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { TWeightingConfig } from '../figures/figures.schemas';
 import { RESPONSE_KEY } from '../tally/contribution';
 import type { CellTallies, CellTally } from './design.types';
+import { tQuantile } from './quantiles';
 
 /** How the wave's weights were made from the design weights: g per cell and the variables used. */
 export type DesignCalibration =
@@ -46,16 +46,6 @@ export interface DesignEstimate {
   df: number;
 }
 
-/** What a cell holds of the wave as a whole: its respondents and their Σd, Σd². */
-interface WaveCell {
-  key: string;
-  tally: CellTally;
-  n: number;
-  d1: number;
-  d2: number;
-  g: number;
-}
-
 /** One estimate's sums in one cell: plain, ×d and ×d² of δ·y and of δ, and Σd²·δ·y². */
 export interface RatioCellSums {
   y0: number;
@@ -67,6 +57,34 @@ export interface RatioCellSums {
   delta2: number;
 }
 
+/** A calibration margin (post-stratification: its one variable) as the residual steps read it. */
+interface PreparedMargin {
+  /** Each cell's category, an index; "unknown" is a category of its own. */
+  category: Int32Array;
+  /** Per category: the step's running sum and its divisor (Σd or n), reused from estimate to estimate. */
+  sums: Float64Array;
+  divisors: Float64Array;
+}
+
+/**
+ * The wave's cells as the variance reads them: n, Σd, Σd² and g per cell in typed arrays and each
+ * cell's category per calibration margin as an index, read once per wave and calibration rather than
+ * once per estimate (a view has hundreds of estimates on one wave: prepareDesign). What each
+ * estimate then computes is the very arithmetic, in the very order, of the per-estimate code it
+ * replaced, so the figures do not move by a bit.
+ */
+export interface PreparedDesign {
+  /** The wave's cell keys, in the order of the arrays. */
+  keys: readonly string[];
+  n: Float64Array;
+  d1: Float64Array;
+  d2: Float64Array;
+  g: Float64Array;
+  waveN: number;
+  method: DesignCalibration['method'];
+  margins: readonly PreparedMargin[];
+}
+
 const UNKNOWN = '\u0000unknown';
 /** svyrecvar's raking back-fit runs a fixed 10 passes over the margins. */
 const RAKING_VARIANCE_PASSES = 10;
@@ -75,15 +93,38 @@ function keyOf(tallies: Map<string, Record<string, number>>, question: string, k
   return tallies.get(question)?.[key] ?? 0;
 }
 
-function waveCellsOf(wave: CellTallies, calibration: DesignCalibration): WaveCell[] {
-  return [...wave].map(([key, tally]) => ({
-    key,
-    tally,
-    n: keyOf(tally.counts, RESPONSE_KEY, 'n'),
-    d1: keyOf(tally.weighted, RESPONSE_KEY, 'n'),
-    d2: keyOf(tally.weightedSquares, RESPONSE_KEY, 'n'),
-    g: calibration.method === 'none' ? 1 : (calibration.factors.get(key) ?? 0),
-  }));
+function marginOf(cells: readonly CellTally[], variable: string): PreparedMargin {
+  const indexOf = new Map<string, number>();
+  const category = Int32Array.from(cells, (cell) => {
+    const value = cell.values[variable] ?? UNKNOWN;
+    let index = indexOf.get(value);
+    if (index === undefined) {
+      index = indexOf.size;
+      indexOf.set(value, index);
+    }
+    return index;
+  });
+  return { category, sums: new Float64Array(indexOf.size), divisors: new Float64Array(indexOf.size) };
+}
+
+/** Reads the wave's cells and the calibration's margins once, for every estimate on the wave. */
+export function prepareDesign(wave: CellTallies, calibration: DesignCalibration): PreparedDesign {
+  const keys = [...wave.keys()];
+  const cells = [...wave.values()];
+  const n = Float64Array.from(cells, (tally) => keyOf(tally.counts, RESPONSE_KEY, 'n'));
+  let waveN = 0;
+  for (const units of n) waveN += units;
+  const variables = calibration.method === 'poststratify' ? [calibration.variable] : calibration.method === 'rake' ? calibration.variables : [];
+  return {
+    keys,
+    n,
+    d1: Float64Array.from(cells, (tally) => keyOf(tally.weighted, RESPONSE_KEY, 'n')),
+    d2: Float64Array.from(cells, (tally) => keyOf(tally.weightedSquares, RESPONSE_KEY, 'n')),
+    g: Float64Array.from(keys, (key) => (calibration.method === 'none' ? 1 : (calibration.factors.get(key) ?? 0))),
+    waveN,
+    method: calibration.method,
+    margins: variables.map((variable) => marginOf(cells, variable)),
+  };
 }
 
 function ratioSumsOf(cell: CellTally | undefined, keys: RatioKeys): RatioCellSums {
@@ -104,144 +145,148 @@ function ratioSumsOf(cell: CellTally | undefined, keys: RatioKeys): RatioCellSum
 interface Linearized {
   theta: number;
   sums: RatioCellSums[];
-  alpha: number[];
-  beta: number[];
+  alpha: Float64Array;
+  beta: Float64Array;
   /** Σu, Σd·u, Σd²·u per cell. */
-  u0: number[];
-  u1: number[];
-  u2: number[];
+  u0: Float64Array;
+  u1: Float64Array;
+  u2: Float64Array;
 }
 
-function linearize(cells: readonly WaveCell[], sums: RatioCellSums[]): Linearized {
+function linearize(design: PreparedDesign, sums: RatioCellSums[]): Linearized {
+  const { g } = design;
+  const size = sums.length;
   let weightedNumerator = 0;
   let weightedDenominator = 0;
-  cells.forEach((cell, c) => {
-    weightedNumerator += cell.g * (sums[c]?.y1 ?? 0);
-    weightedDenominator += cell.g * (sums[c]?.delta1 ?? 0);
-  });
+  for (let c = 0; c < size; c += 1) {
+    const cell = sums[c] as RatioCellSums;
+    weightedNumerator += (g[c] as number) * cell.y1;
+    weightedDenominator += (g[c] as number) * cell.delta1;
+  }
   const theta = weightedDenominator === 0 ? Number.NaN : weightedNumerator / weightedDenominator;
-  const at = (c: number): RatioCellSums => sums[c] ?? ratioSumsOf(undefined, { question: '', numerator: '', denominator: '' });
-  return {
-    theta,
-    sums,
-    alpha: cells.map((cell) => cell.g / weightedDenominator),
-    beta: cells.map(() => 0),
-    u0: cells.map((_, c) => at(c).y0 - theta * at(c).delta0),
-    u1: cells.map((_, c) => at(c).y1 - theta * at(c).delta1),
-    u2: cells.map((_, c) => at(c).y2 - theta * at(c).delta2),
-  };
-}
-
-/** The category of a cell for one calibration variable, "unknown" being a category of its own. */
-function categoryOf(cell: WaveCell, variable: string): string {
-  return cell.tally.values[variable] ?? UNKNOWN;
+  const estimate: Linearized = { theta, sums, alpha: new Float64Array(size), beta: new Float64Array(size), u0: new Float64Array(size), u1: new Float64Array(size), u2: new Float64Array(size) };
+  for (let c = 0; c < size; c += 1) {
+    const cell = sums[c] as RatioCellSums;
+    estimate.alpha[c] = (g[c] as number) / weightedDenominator;
+    estimate.u0[c] = cell.y0 - theta * cell.delta0;
+    estimate.u1[c] = cell.y1 - theta * cell.delta1;
+    estimate.u2[c] = cell.y2 - theta * cell.delta2;
+  }
+  return estimate;
 }
 
 /**
- * svyrecvar's post-stratification step: per post-stratum h, with psw = g·d and oldw = d,
- *   m_h = Σ_h x·oldw/psw ÷ Σ_h oldw = Σ_{c∈h} (α_c·Σd·u + β_c·Σd)/g_c ÷ Σ_{c∈h} Σd
- * and x −= m_h·psw, i.e. β_c −= g_c·m_h.
+ * One residual step, per category k of a margin: m_k = Σ_{c∈k, g_c≠0} (α_c·u_c + β_c·w_c)/g_c ÷
+ * Σ_{c∈k, g_c≠0} w_c, then β_c −= g_c·m_k. Post-stratification (u = Σd·u, w = Σd) runs it once,
+ * raking (u = Σu, w = n: R's plain ave()) per margin and pass.
  */
-function postStratifyResiduals(cells: readonly WaveCell[], variable: string, estimate: Linearized): void {
-  const byStratum = new Map<string, { sum: number; designWeight: number }>();
-  cells.forEach((cell, c) => {
-    if (cell.g === 0) return;
-    const stratum = categoryOf(cell, variable);
-    const entry = byStratum.get(stratum) ?? { sum: 0, designWeight: 0 };
-    entry.sum += ((estimate.alpha[c] ?? 0) * (estimate.u1[c] ?? 0) + (estimate.beta[c] ?? 0) * cell.d1) / cell.g;
-    entry.designWeight += cell.d1;
-    byStratum.set(stratum, entry);
-  });
-  cells.forEach((cell, c) => {
-    const entry = byStratum.get(categoryOf(cell, variable));
-    if (!entry || entry.designWeight === 0) return;
-    estimate.beta[c] = (estimate.beta[c] ?? 0) - cell.g * (entry.sum / entry.designWeight);
-  });
+function residualStep(design: PreparedDesign, margin: PreparedMargin, estimate: Linearized, u: Float64Array, w: Float64Array): void {
+  const { g } = design;
+  const { category, sums, divisors } = margin;
+  const { alpha, beta } = estimate;
+  sums.fill(0);
+  divisors.fill(0);
+  const size = g.length;
+  for (let c = 0; c < size; c += 1) {
+    const gc = g[c] as number;
+    if (gc === 0) continue;
+    const k = category[c] as number;
+    sums[k] = (sums[k] as number) + ((alpha[c] as number) * (u[c] as number) + (beta[c] as number) * (w[c] as number)) / gc;
+    divisors[k] = (divisors[k] as number) + (w[c] as number);
+  }
+  for (let c = 0; c < size; c += 1) {
+    const k = category[c] as number;
+    const divisor = divisors[k] as number;
+    if (divisor === 0) continue;
+    beta[c] = (beta[c] as number) - (g[c] as number) * ((sums[k] as number) / divisor);
+  }
 }
 
 /**
- * svyrecvar's raking step, 10 passes over the margins: per category k of a margin,
- *   M_k = mean over k's units of x/psw = Σ_{c∈k} (α_c·Σu + β_c·n_c)/g_c ÷ Σ_{c∈k} n_c
- * (a plain mean, as R's ave()), and x −= psw·M_k, i.e. β_c −= g_c·M_k. R's psw are the weights
- * after each margin's step in its last raking iteration, which equal g·d once raking converged.
+ * svyrecvar's calibration of the influence values. Post-stratification: per post-stratum h, with
+ * psw = g·d and oldw = d, m_h = Σ_h x·oldw/psw ÷ Σ_h oldw = Σ_{c∈h} (α_c·Σd·u + β_c·Σd)/g_c ÷ Σ_{c∈h} Σd
+ * and x −= m_h·psw. Raking, 10 passes over the margins: per category k, M_k = mean over k's units of
+ * x/psw = Σ_{c∈k} (α_c·Σu + β_c·n_c)/g_c ÷ Σ_{c∈k} n_c (a plain mean, as R's ave()), and x −= psw·M_k;
+ * R's psw are the weights after each margin's step in its last raking iteration, which equal g·d
+ * once raking converged. Either way β_c −= g_c·m.
  */
-function rakeResiduals(cells: readonly WaveCell[], variables: readonly string[], estimate: Linearized): void {
-  for (let pass = 0; pass < RAKING_VARIANCE_PASSES; pass += 1) {
-    for (const variable of variables) {
-      const byCategory = new Map<string, { sum: number; units: number }>();
-      cells.forEach((cell, c) => {
-        if (cell.g === 0) return;
-        const category = categoryOf(cell, variable);
-        const entry = byCategory.get(category) ?? { sum: 0, units: 0 };
-        entry.sum += ((estimate.alpha[c] ?? 0) * (estimate.u0[c] ?? 0) + (estimate.beta[c] ?? 0) * cell.n) / cell.g;
-        entry.units += cell.n;
-        byCategory.set(category, entry);
-      });
-      cells.forEach((cell, c) => {
-        const entry = byCategory.get(categoryOf(cell, variable));
-        if (!entry || entry.units === 0) return;
-        estimate.beta[c] = (estimate.beta[c] ?? 0) - cell.g * (entry.sum / entry.units);
-      });
+function calibrateResiduals(design: PreparedDesign, estimate: Linearized): void {
+  if (design.method === 'poststratify') {
+    for (const margin of design.margins) residualStep(design, margin, estimate, estimate.u1, design.d1);
+  }
+  if (design.method === 'rake') {
+    for (let pass = 0; pass < RAKING_VARIANCE_PASSES; pass += 1) {
+      for (const margin of design.margins) residualStep(design, margin, estimate, estimate.u0, design.n);
     }
   }
 }
 
-function calibrateResiduals(cells: readonly WaveCell[], calibration: DesignCalibration, estimate: Linearized): void {
-  if (calibration.method === 'poststratify') postStratifyResiduals(cells, calibration.variable, estimate);
-  if (calibration.method === 'rake') rakeResiduals(cells, calibration.variables, estimate);
+/** Σ_i x_i over the wave for one estimate: Σ_c α_c·Σd·u + β_c·Σd. */
+function totalOf(design: PreparedDesign, estimate: Linearized): number {
+  let total = 0;
+  for (let c = 0; c < design.g.length; c += 1) total = total + (estimate.alpha[c] as number) * (estimate.u1[c] as number) + (estimate.beta[c] as number) * (design.d1[c] as number);
+  return total;
 }
 
 /**
- * Σ_{i∈c} d_i²·u_k·u_l for two estimates over one domain: Σd²δ(y_k − θ_k)(y_l − θ_l). For k = l
- * it uses Σd²·δ·y²; for k ≠ l the numerators never count the same respondent (options of one
- * single-choice question, or table cells), so Σd²·y_k·y_l = 0.
+ * n/(n − 1)·Σ_i (x_ki − x̄_k)(x_li − x̄_l) for two estimates over one domain, from
+ * Σ_{i∈c} d_i²·u_k·u_l = Σd²δ(y_k − θ_k)(y_l − θ_l). For k = l it uses Σd²·δ·y²; for k ≠ l the
+ * numerators never count the same respondent (options of one single-choice question, or table
+ * cells), so Σd²·y_k·y_l = 0.
  */
-function crossSquares(k: Linearized, l: Linearized, c: number, same: boolean): number {
-  const sk = k.sums[c];
-  const sl = l.sums[c];
-  if (!sk || !sl) return 0;
-  const product = same ? sk.yy2 : 0;
-  return product - l.theta * sk.y2 - k.theta * sl.y2 + k.theta * l.theta * sk.delta2;
+function covarianceOf(design: PreparedDesign, k: Linearized, l: Linearized, totalK: number, totalL: number, same: boolean): number {
+  let products = 0;
+  for (let c = 0; c < design.g.length; c += 1) {
+    const sk = k.sums[c] as RatioCellSums;
+    const sl = l.sums[c] as RatioCellSums;
+    const product = same ? sk.yy2 : 0;
+    const cross = product - l.theta * sk.y2 - k.theta * sl.y2 + k.theta * l.theta * sk.delta2;
+    const ak = k.alpha[c] as number;
+    const al = l.alpha[c] as number;
+    const bk = k.beta[c] as number;
+    const bl = l.beta[c] as number;
+    products += ak * al * cross + ak * bl * (k.u2[c] as number) + al * bk * (l.u2[c] as number) + bk * bl * (design.d2[c] as number);
+  }
+  const { waveN } = design;
+  const centred = products - (totalK * totalL) / waveN;
+  return waveN > 1 ? (waveN / (waveN - 1)) * centred : Number.NaN;
 }
 
-/** The n/(n − 1)-scaled covariance of the estimates' influence values over the wave's units. */
-function covarianceOf(cells: readonly WaveCell[], estimates: readonly Linearized[]): number[][] {
-  const waveN = cells.reduce((sum, cell) => sum + cell.n, 0);
-  const totals = estimates.map((e) => cells.reduce((sum, cell, c) => sum + (e.alpha[c] ?? 0) * (e.u1[c] ?? 0) + (e.beta[c] ?? 0) * cell.d1, 0));
-  return estimates.map((k, a) =>
-    estimates.map((l, b) => {
-      let products = 0;
-      cells.forEach((cell, c) => {
-        const ak = k.alpha[c] ?? 0;
-        const al = l.alpha[c] ?? 0;
-        const bk = k.beta[c] ?? 0;
-        const bl = l.beta[c] ?? 0;
-        products += ak * al * crossSquares(k, l, c, a === b) + ak * bl * (k.u2[c] ?? 0) + al * bk * (l.u2[c] ?? 0) + bk * bl * cell.d2;
-      });
-      const centred = products - ((totals[a] ?? 0) * (totals[b] ?? 0)) / waveN;
-      return waveN > 1 ? (waveN / (waveN - 1)) * centred : Number.NaN;
-    }),
-  );
+function linearizeOn(design: PreparedDesign, sumsOf: (cellKey: string) => RatioCellSums): Linearized {
+  const estimate = linearize(design, design.keys.map(sumsOf));
+  calibrateResiduals(design, estimate);
+  return estimate;
 }
 
 /**
- * Estimates of several ratios and their covariance matrix. `sumsPerEstimate[k]` gives estimate
- * k's sums in a cell (see ratioSumsOf, tableCellSums). When there are several, they share one
- * denominator and their numerators never count the same respondent (the cells of one table).
+ * Estimates of several ratios on a prepared wave and their covariance matrix. `sumsPerEstimate[k]`
+ * gives estimate k's sums in a cell (see ratioSumsOf, tableCellSums). When there are several, they
+ * share one denominator and their numerators never count the same respondent (the cells of one table).
  */
+export function estimateRatiosOn(design: PreparedDesign, sumsPerEstimate: readonly ((cellKey: string) => RatioCellSums)[]): { estimates: number[]; covariance: number[][]; waveN: number } {
+  const estimates = sumsPerEstimate.map((sumsOf) => linearizeOn(design, sumsOf));
+  const totals = estimates.map((estimate) => totalOf(design, estimate));
+  return {
+    estimates: estimates.map((e) => e.theta),
+    covariance: estimates.map((k, a) => estimates.map((l, b) => covarianceOf(design, k, l, totals[a] as number, totals[b] as number, a === b))),
+    waveN: design.waveN,
+  };
+}
+
+/** One ratio on a prepared wave: its estimate and its variance (not yet floored at 0). */
+export function estimateOneRatioOn(design: PreparedDesign, sumsOf: (cellKey: string) => RatioCellSums): { estimate: number; variance: number; waveN: number } {
+  const estimate = linearizeOn(design, sumsOf);
+  const total = totalOf(design, estimate);
+  return { estimate: estimate.theta, variance: covarianceOf(design, estimate, estimate, total, total, true), waveN: design.waveN };
+}
+
+/** estimateRatiosOn for a wave not prepared yet. */
 export function estimateRatioCovariance(
   wave: CellTallies,
   sumsPerEstimate: readonly ((cellKey: string) => RatioCellSums)[],
   calibration: DesignCalibration,
 ): { estimates: number[]; covariance: number[][]; waveN: number } {
-  const cells = waveCellsOf(wave, calibration);
-  const estimates = sumsPerEstimate.map((sumsOf) => linearize(cells, cells.map((cell) => sumsOf(cell.key))));
-  for (const estimate of estimates) calibrateResiduals(cells, calibration, estimate);
-  return {
-    estimates: estimates.map((e) => e.theta),
-    covariance: covarianceOf(cells, estimates),
-    waveN: cells.reduce((sum, cell) => sum + cell.n, 0),
-  };
+  return estimateRatiosOn(prepareDesign(wave, calibration), sumsPerEstimate);
 }
 
 /**
@@ -251,11 +296,11 @@ export function estimateRatioCovariance(
  * `domain` is the wave itself for the whole-wave figure.
  */
 export function estimateRatio(wave: CellTallies, domain: CellTallies, keys: RatioKeys, calibration: DesignCalibration): DesignEstimate {
-  const { estimates, covariance, waveN } = estimateRatioCovariance(wave, [(key) => ratioSumsOf(domain.get(key), keys)], calibration);
-  const variance = Math.max(0, covariance[0]?.[0] ?? Number.NaN);
+  const { estimate, variance: raw, waveN } = estimateOneRatioOn(prepareDesign(wave, calibration), (key) => ratioSumsOf(domain.get(key), keys));
+  const variance = Math.max(0, raw);
   let domainN = 0;
   for (const cell of domain.values()) domainN += keyOf(cell.counts, keys.question, keys.denominator);
-  return { estimate: estimates[0] ?? Number.NaN, variance, se: Math.sqrt(variance), domainN, waveN, df: domainN - 1 };
+  return { estimate, variance, se: Math.sqrt(variance), domainN, waveN, df: domainN - 1 };
 }
 
 /** The sums of a table cell: numerator `rowKey` in one column, denominator summed over all columns. */
@@ -274,8 +319,6 @@ export function tableCellSums(columns: readonly CellTallies[], column: number, q
     return { ...own, delta0, delta1, delta2 };
   };
 }
-
-
 
 /** The calibration of the variance from a wave's weighting config and calibrateCells' factors. */
 export function designCalibrationOf(config: TWeightingConfig | undefined, factors: ReadonlyMap<string, number>): DesignCalibration {

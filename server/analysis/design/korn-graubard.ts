@@ -1,9 +1,8 @@
 // Korn-Graubard interval for a weighted proportion, as R's svyciprop(method = "beta") computes
 // it: a Clopper-Pearson interval on the effective sample size p(1 − p)/Var(p), that size scaled by
 // (t_{rows−1} / t_{df})² for the design's degrees of freedom (Korn & Graubard 1998).
-import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { DesignEstimate } from './design-variance';
+import { betaQuantile, tQuantile } from './quantiles';
 
 export interface ProportionInterval {
   lower: number;

@@ -58,12 +58,27 @@ function solve(matrix: number[][], right: number[][]): number[][] | null {
   return a.map((row, i) => row.slice(size).map((value) => value / (row[i] ?? 1)));
 }
 
+// Plain loops: these run on every crosstab question of a weighted view, and reduce() with a
+// closure per entry cost more than the arithmetic. Sums run in the same order (k = 0, 1, …).
 function multiply(left: number[][], right: number[][]): number[][] {
-  return left.map((row) => (right[0] ?? []).map((_, j) => row.reduce((sum, value, k) => sum + value * (right[k]?.[j] ?? 0), 0)));
+  const inner = right.length;
+  const width = right[0]?.length ?? 0;
+  return left.map((row) => {
+    const product = new Array<number>(width);
+    for (let j = 0; j < width; j += 1) {
+      let sum = 0;
+      for (let k = 0; k < inner; k += 1) sum += (row[k] ?? 0) * ((right[k] as number[])[j] ?? 0);
+      product[j] = sum;
+    }
+    return product;
+  });
 }
 
 function transpose(matrix: number[][]): number[][] {
-  return (matrix[0] ?? []).map((_, j) => matrix.map((row) => row[j] ?? 0));
+  const width = matrix[0]?.length ?? 0;
+  const transposed: number[][] = [];
+  for (let j = 0; j < width; j += 1) transposed.push(matrix.map((row) => row[j] ?? 0));
+  return transposed;
 }
 
 function trace(matrix: number[][]): number {

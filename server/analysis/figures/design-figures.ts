@@ -7,10 +7,10 @@
 // not grow with the responses. Unweighted figures get the textbook ones: √(p(1−p)/n) beside the
 // Wilson interval they already have (the published report does not change), sd/√n and t on n − 1
 // for a mean. A withheld figure (proportion or mean null) gets none.
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
-import { estimateRatioCovariance, meanInterval, type DesignCalibration, type DesignEstimate, type RatioCellSums } from '../design/design-variance';
+import { estimateOneRatioOn, meanInterval, prepareDesign, type DesignCalibration, type DesignEstimate, type PreparedDesign, type RatioCellSums } from '../design/design-variance';
 import { kornGraubardInterval } from '../design/korn-graubard';
+import { tQuantile } from '../design/quantiles';
 import type { CellTallies, CellTally } from '../design/design.types';
 import { RESPONSE_KEY } from '../tally/contribution';
 import type { TallySet } from './build-figures';
@@ -24,6 +24,12 @@ import type { BasePolicyName, BoxFigure, Figures, OptionFigure, QuestionFigures,
 export type FiguresDesign =
   | { weighted: false }
   | { weighted: true; wave: CellTallies; domain: CellTallies; calibration: DesignCalibration };
+
+/**
+ * FiguresDesign as the errors are computed on it: weighted, the wave's cells read once
+ * (prepareDesign) for all the figures' estimates, whose number grows with the questions.
+ */
+type ErrorsDesign = { weighted: false } | { weighted: true; prepared: PreparedDesign; domain: CellTallies; calibrated: boolean };
 
 /** A ratio of tallies: numerator keys of one question (summed: a box's points) over a base key. */
 interface RatioSpec {
@@ -58,12 +64,12 @@ function cellSums(cell: CellTally | undefined, spec: RatioSpec): RatioCellSums {
 }
 
 /** estimateRatio's estimate for a ratio whose numerator and base may be of different questions (base=all). */
-function designEstimate(design: Extract<FiguresDesign, { weighted: true }>, spec: RatioSpec): DesignEstimate {
-  const { estimates, covariance, waveN } = estimateRatioCovariance(design.wave, [(key) => cellSums(design.domain.get(key), spec)], design.calibration);
-  const variance = Math.max(0, covariance[0]?.[0] ?? Number.NaN);
+function designEstimate(design: Extract<ErrorsDesign, { weighted: true }>, spec: RatioSpec): DesignEstimate {
+  const { estimate, variance: raw, waveN } = estimateOneRatioOn(design.prepared, (key) => cellSums(design.domain.get(key), spec));
+  const variance = Math.max(0, raw);
   let domainN = 0;
   for (const cell of design.domain.values()) domainN += sumOf(cell.counts, spec.base.question, [spec.base.key]);
-  return { estimate: estimates[0] ?? Number.NaN, variance, se: Math.sqrt(variance), domainN, waveN, df: domainN - 1 };
+  return { estimate, variance, se: Math.sqrt(variance), domainN, waveN, df: domainN - 1 };
 }
 
 /** The base key a share is divided by under each policy (build-figures' makeBase). */
@@ -89,7 +95,7 @@ function withoutRoundingNoise(estimate: DesignEstimate): DesignEstimate {
   return { ...estimate, variance: 0, se: 0 };
 }
 
-function addShareErrors(figure: OptionFigure | BoxFigure | undefined, numerators: readonly string[], question: string, prefix: string, policy: BasePolicyName, baseN: number, design: FiguresDesign): void {
+function addShareErrors(figure: OptionFigure | BoxFigure | undefined, numerators: readonly string[], question: string, prefix: string, policy: BasePolicyName, baseN: number, design: ErrorsDesign): void {
   if (!figure || figure.proportion === null) return;
   const p = figure.proportion;
   if (!design.weighted) {
@@ -100,14 +106,14 @@ function addShareErrors(figure: OptionFigure | BoxFigure | undefined, numerators
   const estimate = withoutRoundingNoise(designEstimate(design, { question, numerators, base: baseKeyOf(question, prefix, policy) }));
   const se = finiteOrUndefined(estimate.se);
   if (se !== undefined) figure.se = se;
-  const interval = kornGraubardInterval(estimate, design.calibration.method !== 'none');
+  const interval = kornGraubardInterval(estimate, design.calibrated);
   figure.ci95 = interval ? [interval.lower, interval.upper] : null;
 }
 
 type MeanTarget = Pick<ScaleFigures, 'mean' | 'sd' | 'meanSe' | 'meanCi95'>;
 
 /** A mean is always over those who answered (not "don't know"), whatever the base policy. */
-function addMeanErrors(figures: MeanTarget, answeredN: number, question: string, prefix: string, design: FiguresDesign): void {
+function addMeanErrors(figures: MeanTarget, answeredN: number, question: string, prefix: string, design: ErrorsDesign): void {
   if (figures.mean === null || figures.mean === undefined) return;
   if (!design.weighted) {
     if (figures.sd === null || figures.sd === undefined || answeredN < 2) {
@@ -131,7 +137,7 @@ function points(scale: TScale | { points: number; zeroBased: true }): { first: n
   return 'zeroBased' in scale ? { first: 0, last: scale.points - 1 } : { first: 1, last: scale.points };
 }
 
-function addScaleErrors(figures: ScaleFigures | QuestionFigures, question: string, prefix: string, scale: TScale | { points: number; zeroBased: true }, policy: BasePolicyName, answeredN: number, design: FiguresDesign): void {
+function addScaleErrors(figures: ScaleFigures | QuestionFigures, question: string, prefix: string, scale: TScale | { points: number; zeroBased: true }, policy: BasePolicyName, answeredN: number, design: ErrorsDesign): void {
   const { first, last } = points(scale);
   for (const [point, figure] of Object.entries(figures.options ?? {})) addShareErrors(figure, [`${prefix}opt:${point}`], question, prefix, policy, figures.base.n, design);
   addShareErrors(figures.top2, [`${prefix}opt:${last}`, `${prefix}opt:${last - 1}`], question, prefix, policy, figures.base.n, design);
@@ -139,7 +145,7 @@ function addScaleErrors(figures: ScaleFigures | QuestionFigures, question: strin
   addMeanErrors(figures, answeredN, question, prefix, design);
 }
 
-function addQuestionErrors(question: TQuestion, figures: QuestionFigures, policy: BasePolicyName, tallies: TallySet, design: FiguresDesign): void {
+function addQuestionErrors(question: TQuestion, figures: QuestionFigures, policy: BasePolicyName, tallies: TallySet, design: ErrorsDesign): void {
   // Those who answered: a mean's n, whatever the base policy.
   const answeredOf = (prefix: string) => tallies.counts.get(question.id)?.[`${prefix}answered`] ?? 0;
   switch (question.type) {
@@ -169,7 +175,10 @@ function addQuestionErrors(question: TQuestion, figures: QuestionFigures, policy
  * Adds `se`, Korn-Graubard `ci95` (weighted), `meanSe` and `meanCi95` to every figure that is not
  * withheld; `tallies` are those the figures were built from.
  */
-export function addDesignErrors(definition: TSurveyDefinition, figures: Figures, tallies: TallySet, design: FiguresDesign): void {
+export function addDesignErrors(definition: TSurveyDefinition, figures: Figures, tallies: TallySet, figuresDesign: FiguresDesign): void {
+  const design: ErrorsDesign = figuresDesign.weighted
+    ? { weighted: true, prepared: prepareDesign(figuresDesign.wave, figuresDesign.calibration), domain: figuresDesign.domain, calibrated: figuresDesign.calibration.method !== 'none' }
+    : { weighted: false };
   for (const page of definition.pages) {
     for (const question of page.questions) {
       const target = figures.questions[question.id];
