@@ -28,6 +28,7 @@ import mongoose from 'mongoose';
 import { buildCaptic250, CAPTIC_250_SIZE } from '../test/fixtures/captic-250';
 import { createFiguresService, tallyResponses, type FiguresService } from '../server/analysis/figures/figures.service';
 import type { Figures, QuestionFigures } from '../server/analysis/figures/figures.types';
+import { forgetQuantiles } from '../server/analysis/design/quantiles';
 import { weightedTallyTargetFor } from '../server/analysis/tally/tally.hooks';
 import { setWaveWeighting } from '../server/waves/wave.service';
 import type { TFiguresQuery, TWeightingConfig } from '../server/analysis/figures/figures.schemas';
@@ -48,6 +49,8 @@ const CHECKPOINTS = [1_000, 10_000, 100_000];
 const LIVE_WARMUP = 5;
 const LIVE_RUNS = 30;
 const RECOMPUTE_RUNS = 3;
+/** Weighted views (whole wave and by company_size, each) under --weighted-profile. */
+const WEIGHTED_PROFILE_RUNS = 100;
 /** Every CAP-TIC respondent answers uses_social, so this filter keeps everyone. */
 const MATCH_EVERYONE = { uses_social: ['yes', 'no'] };
 const HEAP_SAMPLE_MS = 2;
@@ -74,6 +77,8 @@ interface Options {
   json: boolean;
   /** Where to write a V8 CPU profile of one recompute at the largest size (open it in Chrome DevTools). */
   cpuProfile: string | undefined;
+  /** Where to write a V8 CPU profile of weighted figures from the counters (whole wave and by company_size) at the largest size. */
+  weightedProfile: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -83,17 +88,18 @@ function parseOptions(argv: string[]): Options {
       responses: { type: 'string' },
       json: { type: 'boolean', default: false },
       'cpu-profile': { type: 'string' },
+      'weighted-profile': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('usage: npm run bench:report -- [--responses N] [--json] [--cpu-profile FILE.cpuprofile]\n  MONGODB_URI=... to run against a real MongoDB instead of the embedded store');
+    console.log('usage: npm run bench:report -- [--responses N] [--json] [--cpu-profile FILE.cpuprofile] [--weighted-profile FILE.cpuprofile]\n  MONGODB_URI=... to run against a real MongoDB instead of the embedded store');
     process.exit(0);
   }
   const responses = values.responses === undefined ? 100_000 : Number(values.responses);
   if (!Number.isInteger(responses) || responses < 1) throw new Error(`--responses must be a positive whole number, not "${values.responses}"`);
-  return { responses, json: values.json ?? false, cpuProfile: values['cpu-profile'] };
+  return { responses, json: values.json ?? false, cpuProfile: values['cpu-profile'], weightedProfile: values['weighted-profile'] };
 }
 
 interface Timing {
@@ -221,6 +227,9 @@ async function measureWeighted(figures: FiguresService, responses: number): Prom
     const samples: number[] = [];
     let last: Figures | undefined;
     for (let i = 0; i < LIVE_RUNS; i += 1) {
+      // Each run as the first view after a change of the counters: no quantile remembered from the
+      // run before (they would all be, the data set being the same), so none is free.
+      forgetQuantiles();
       const { ms, value } = await time(() => figures.computeFigures(liveRequest(extra)));
       samples.push(ms);
       last = value;
@@ -296,6 +305,19 @@ async function measureSize(figures: FiguresService, responses: number, recompute
     lastRecompute.n === responses &&
     isDeepStrictEqual(lastLive.questions, comparableQuestions(lastRecompute));
   return { live: summarise(liveSamples), recompute: summarise(recomputeSamples), agree, figuresN: lastLive.n, lastRecompute };
+}
+
+/**
+ * `runs` weighted views from the counters, whole wave and by company_size in turn: enough samples
+ * (at the profiler's 100 µs) for the design errors' share of a view to show in a profile.
+ */
+async function weightedFiguresRuns(figures: FiguresService, runs: number): Promise<void> {
+  for (let i = 0; i < runs; i += 1) {
+    forgetQuantiles();
+    await figures.computeFigures(liveRequest({ weighted: true }));
+    forgetQuantiles();
+    await figures.computeFigures(liveRequest({ weighted: true, by: 'company_size' }));
+  }
 }
 
 /** Runs `fn` under the V8 profiler and writes the profile (Chrome DevTools format) to `file`. */
@@ -409,6 +431,11 @@ async function main(): Promise<void> {
           const file = options.cpuProfile;
           await profile(file, () => figures.computeFigures(recomputeRequest()));
           progress(`CPU profile of one ${count(size)}-response recompute written to ${file}`);
+        }
+        if (options.weightedProfile) {
+          const file = options.weightedProfile;
+          await profile(file, () => weightedFiguresRuns(figures, WEIGHTED_PROFILE_RUNS));
+          progress(`CPU profile of ${WEIGHTED_PROFILE_RUNS} weighted figures from the counters (whole wave, by company_size) at ${count(size)} responses written to ${file}`);
         }
       }
       results.push(result);
