@@ -57,6 +57,9 @@ export interface RatioCellSums {
   delta2: number;
 }
 
+/** An estimate's sums in the wave's cell `cellKey`, the `cellIndex`-th of PreparedDesign.keys. */
+export type CellSumsOf = (cellKey: string, cellIndex: number) => RatioCellSums;
+
 /** A calibration margin (post-stratification: its one variable) as the residual steps read it. */
 interface PreparedMargin {
   /** Each cell's category, an index; "unknown" is a category of its own. */
@@ -346,7 +349,7 @@ function covarianceOf(design: PreparedDesign, k: Linearized, l: Linearized, tota
   return waveN > 1 ? (waveN / (waveN - 1)) * centred : Number.NaN;
 }
 
-function linearizeOn(design: PreparedDesign, sumsOf: (cellKey: string) => RatioCellSums): Linearized {
+function linearizeOn(design: PreparedDesign, sumsOf: CellSumsOf): Linearized {
   const estimate = linearize(design, design.keys.map(sumsOf));
   calibrateResiduals(design, estimate);
   return estimate;
@@ -357,7 +360,7 @@ function linearizeOn(design: PreparedDesign, sumsOf: (cellKey: string) => RatioC
  * gives estimate k's sums in a cell (see ratioSumsOf, tableCellSums). When there are several, they
  * share one denominator and their numerators never count the same respondent (the cells of one table).
  */
-export function estimateRatiosOn(design: PreparedDesign, sumsPerEstimate: readonly ((cellKey: string) => RatioCellSums)[]): { estimates: number[]; covariance: number[][]; waveN: number } {
+export function estimateRatiosOn(design: PreparedDesign, sumsPerEstimate: readonly CellSumsOf[]): { estimates: number[]; covariance: number[][]; waveN: number } {
   const estimates = sumsPerEstimate.map((sumsOf) => linearizeOn(design, sumsOf));
   const totals = estimates.map((estimate) => totalOf(design, estimate));
   return {
@@ -368,7 +371,7 @@ export function estimateRatiosOn(design: PreparedDesign, sumsPerEstimate: readon
 }
 
 /** One ratio on a prepared wave: its estimate and its variance (not yet floored at 0). */
-export function estimateOneRatioOn(design: PreparedDesign, sumsOf: (cellKey: string) => RatioCellSums): { estimate: number; variance: number; waveN: number } {
+export function estimateOneRatioOn(design: PreparedDesign, sumsOf: CellSumsOf): { estimate: number; variance: number; waveN: number } {
   const estimate = linearizeOn(design, sumsOf);
   const total = totalOf(design, estimate);
   return { estimate: estimate.theta, variance: covarianceOf(design, estimate, estimate, total, total, true), waveN: design.waveN };
@@ -377,7 +380,7 @@ export function estimateOneRatioOn(design: PreparedDesign, sumsOf: (cellKey: str
 /** estimateRatiosOn for a wave not prepared yet. */
 export function estimateRatioCovariance(
   wave: CellTallies,
-  sumsPerEstimate: readonly ((cellKey: string) => RatioCellSums)[],
+  sumsPerEstimate: readonly CellSumsOf[],
   calibration: DesignCalibration,
 ): { estimates: number[]; covariance: number[][]; waveN: number } {
   return estimateRatiosOn(prepareDesign(wave, calibration), sumsPerEstimate);
@@ -397,21 +400,32 @@ export function estimateRatio(wave: CellTallies, domain: CellTallies, keys: Rati
   return { estimate, variance, se: Math.sqrt(variance), domainN, waveN, df: domainN - 1 };
 }
 
-/** The sums of a table cell: numerator `rowKey` in one column, denominator summed over all columns. */
-export function tableCellSums(columns: readonly CellTallies[], column: number, question: string, rowKey: string, denominator: string): (cellKey: string) => RatioCellSums {
-  return (cellKey) => {
-    const own = ratioSumsOf(columns[column]?.get(cellKey), { question, numerator: rowKey, denominator });
+/**
+ * The sums of each cell of a table, rows varying fastest: numerator `rowKey` in one column,
+ * denominator summed over all columns. The denominators are the same for every row of the table,
+ * so they are summed once per wave cell rather than once per table cell.
+ */
+export function tableSums(design: PreparedDesign, columns: readonly CellTallies[], question: string, rowKeys: readonly string[], denominator: string): ((cellKey: string, cellIndex: number) => RatioCellSums)[] {
+  const denominators = design.keys.map((cellKey) => {
     let delta0 = 0;
     let delta1 = 0;
     let delta2 = 0;
     for (const other of columns) {
-      const sums = ratioSumsOf(other.get(cellKey), { question, numerator: rowKey, denominator });
-      delta0 += sums.delta0;
-      delta1 += sums.delta1;
-      delta2 += sums.delta2;
+      const cell = other.get(cellKey);
+      if (!cell) continue;
+      delta0 += keyOf(cell.counts, question, denominator);
+      delta1 += keyOf(cell.weighted, question, denominator);
+      delta2 += keyOf(cell.weightedSquares, question, denominator);
     }
-    return { ...own, delta0, delta1, delta2 };
-  };
+    return { delta0, delta1, delta2 };
+  });
+  return columns.flatMap((column) =>
+    rowKeys.map((rowKey) => (cellKey: string, cellIndex: number): RatioCellSums => {
+      const cell = column.get(cellKey);
+      const y2 = cell ? keyOf(cell.weightedSquares, question, rowKey) : 0;
+      return { y0: cell ? keyOf(cell.counts, question, rowKey) : 0, y1: cell ? keyOf(cell.weighted, question, rowKey) : 0, y2, yy2: y2, ...(denominators[cellIndex] as { delta0: number; delta1: number; delta2: number }) };
+    }),
+  );
 }
 
 /** The calibration of the variance from a wave's weighting config and calibrateCells' factors. */

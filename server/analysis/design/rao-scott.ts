@@ -9,7 +9,7 @@
 // N cancels in F; tr Δ and tr Δ² do not depend on the basis C, so a simple one serves.
 import betainc from '@stdlib/math-base-special-betainc';
 import type { CellTallies } from './design.types';
-import { estimateRatioCovariance, tableCellSums, type DesignCalibration } from './design-variance';
+import { estimateRatiosOn, prepareDesign, tableSums, type DesignCalibration } from './design-variance';
 
 export interface RaoScottTest {
   f: number;
@@ -59,17 +59,18 @@ function solve(matrix: number[][], right: number[][]): number[][] | null {
 }
 
 // Plain loops: these run on every crosstab question of a weighted view, and reduce() with a
-// closure per entry cost more than the arithmetic. Sums run in the same order (k = 0, 1, …).
+// closure per entry cost more than the arithmetic. Each entry sums its terms in the same order
+// (k = 0, 1, …); a zero on the left adds nothing and is skipped (the contrasts, and D⁻¹ times them,
+// have four non-zero entries in each of their columns).
 function multiply(left: number[][], right: number[][]): number[][] {
-  const inner = right.length;
   const width = right[0]?.length ?? 0;
   return left.map((row) => {
-    const product = new Array<number>(width);
-    for (let j = 0; j < width; j += 1) {
-      let sum = 0;
-      for (let k = 0; k < inner; k += 1) sum += (row[k] ?? 0) * ((right[k] as number[])[j] ?? 0);
-      product[j] = sum;
-    }
+    const product = new Array<number>(width).fill(0);
+    row.forEach((value, k) => {
+      if (value === 0) return;
+      const other = right[k] ?? [];
+      for (let j = 0; j < width; j += 1) product[j] = (product[j] as number) + value * (other[j] ?? 0);
+    });
     return product;
   });
 }
@@ -109,12 +110,8 @@ export function fSurvival(f: number, ndf: number, ddf: number): number {
 }
 
 export function raoScottTest(wave: CellTallies, table: RaoScottTable, calibration: DesignCalibration): RaoScottTest {
-  const allCells = table.columns.flatMap((_, column) => table.rowKeys.map((rowKey) => ({ rowKey, column })));
-  const full = estimateRatioCovariance(
-    wave,
-    allCells.map(({ rowKey, column }) => tableCellSums(table.columns, column, table.question, rowKey, table.denominator)),
-    calibration,
-  );
+  const design = prepareDesign(wave, calibration);
+  const full = estimateRatiosOn(design, tableSums(design, table.columns, table.question, table.rowKeys, table.denominator));
   // Keep the rows and columns someone is in, as R's table of the observed levels does.
   const share = (index: number): number => full.estimates[index] ?? 0;
   const rowKeys = table.rowKeys.filter((_, i) => table.columns.some((__, j) => share(i + j * table.rowKeys.length) > 0));

@@ -25,11 +25,23 @@ export type FiguresDesign =
   | { weighted: false }
   | { weighted: true; wave: CellTallies; domain: CellTallies; calibration: DesignCalibration };
 
+/** A base's sums per wave cell (by PreparedDesign index) in a domain, and the domain's units in it. */
+interface BaseSums {
+  delta0: Float64Array;
+  delta1: Float64Array;
+  delta2: Float64Array;
+  domainN: number;
+}
+
 /**
  * FiguresDesign as the errors are computed on it: weighted, the wave's cells read once
- * (prepareDesign) for all the figures' estimates, whose number grows with the questions.
+ * (prepareDesign) for all the figures' estimates, whose number grows with the questions; the
+ * domain's cells in the same order; and each base's sums, read once for all the options divided by it.
  */
-type ErrorsDesign = { weighted: false } | { weighted: true; prepared: PreparedDesign; domain: CellTallies; calibrated: boolean };
+type ErrorsDesign =
+  | { weighted: false }
+  | { weighted: true; prepared: PreparedDesign; domain: CellTallies; domainCells: readonly (CellTally | undefined)[]; bases: Map<string, BaseSums>; calibrated: boolean };
+type WeightedErrorsDesign = Extract<ErrorsDesign, { weighted: true }>;
 
 /** A ratio of tallies: numerator keys of one question (summed: a box's points) over a base key. */
 interface RatioSpec {
@@ -48,27 +60,40 @@ function sumOf(tallies: Map<string, Record<string, number>>, question: string, k
   return sum;
 }
 
-function cellSums(cell: CellTally | undefined, spec: RatioSpec): RatioCellSums {
+function baseSumsOf(design: WeightedErrorsDesign, base: RatioSpec['base']): BaseSums {
+  const id = `${base.question}\u0000${base.key}`;
+  const known = design.bases.get(id);
+  if (known) return known;
+  const keys = [base.key];
+  const read = (of: (cell: CellTally) => Map<string, Record<string, number>>) => Float64Array.from(design.domainCells, (cell) => (cell ? sumOf(of(cell), base.question, keys) : 0));
+  let domainN = 0;
+  for (const cell of design.domain.values()) domainN += sumOf(cell.counts, base.question, keys);
+  const sums = { delta0: read((cell) => cell.counts), delta1: read((cell) => cell.weighted), delta2: read((cell) => cell.weightedSquares), domainN };
+  design.bases.set(id, sums);
+  return sums;
+}
+
+function cellSums(cell: CellTally | undefined, spec: RatioSpec, base: BaseSums, index: number): RatioCellSums {
   if (!cell) return { y0: 0, y1: 0, y2: 0, yy2: 0, delta0: 0, delta1: 0, delta2: 0 };
-  const { question, numerators, base } = spec;
+  const { question, numerators } = spec;
   const y2 = sumOf(cell.weightedSquares, question, numerators);
   return {
     y0: sumOf(cell.counts, question, numerators),
     y1: sumOf(cell.weighted, question, numerators),
     y2,
     yy2: spec.numeratorSquares ? sumOf(cell.weightedSquares, question, [spec.numeratorSquares]) : y2,
-    delta0: sumOf(cell.counts, base.question, [base.key]),
-    delta1: sumOf(cell.weighted, base.question, [base.key]),
-    delta2: sumOf(cell.weightedSquares, base.question, [base.key]),
+    delta0: base.delta0[index] as number,
+    delta1: base.delta1[index] as number,
+    delta2: base.delta2[index] as number,
   };
 }
 
 /** estimateRatio's estimate for a ratio whose numerator and base may be of different questions (base=all). */
-function designEstimate(design: Extract<ErrorsDesign, { weighted: true }>, spec: RatioSpec): DesignEstimate {
-  const { estimate, variance: raw, waveN } = estimateOneRatioOn(design.prepared, (key) => cellSums(design.domain.get(key), spec));
+function designEstimate(design: WeightedErrorsDesign, spec: RatioSpec): DesignEstimate {
+  const base = baseSumsOf(design, spec.base);
+  const { estimate, variance: raw, waveN } = estimateOneRatioOn(design.prepared, (_, index) => cellSums(design.domainCells[index], spec, base, index));
   const variance = Math.max(0, raw);
-  let domainN = 0;
-  for (const cell of design.domain.values()) domainN += sumOf(cell.counts, spec.base.question, [spec.base.key]);
+  const { domainN } = base;
   return { estimate, variance, se: Math.sqrt(variance), domainN, waveN, df: domainN - 1 };
 }
 
@@ -171,14 +196,17 @@ function addQuestionErrors(question: TQuestion, figures: QuestionFigures, policy
   }
 }
 
+function errorsDesignOf({ wave, domain, calibration }: Extract<FiguresDesign, { weighted: true }>): WeightedErrorsDesign {
+  const prepared = prepareDesign(wave, calibration);
+  return { weighted: true, prepared, domain, domainCells: prepared.keys.map((key) => domain.get(key)), bases: new Map(), calibrated: calibration.method !== 'none' };
+}
+
 /**
  * Adds `se`, Korn-Graubard `ci95` (weighted), `meanSe` and `meanCi95` to every figure that is not
  * withheld; `tallies` are those the figures were built from.
  */
 export function addDesignErrors(definition: TSurveyDefinition, figures: Figures, tallies: TallySet, figuresDesign: FiguresDesign): void {
-  const design: ErrorsDesign = figuresDesign.weighted
-    ? { weighted: true, prepared: prepareDesign(figuresDesign.wave, figuresDesign.calibration), domain: figuresDesign.domain, calibrated: figuresDesign.calibration.method !== 'none' }
-    : { weighted: false };
+  const design: ErrorsDesign = figuresDesign.weighted ? errorsDesignOf(figuresDesign) : { weighted: false };
   for (const page of definition.pages) {
     for (const question of page.questions) {
       const target = figures.questions[question.id];
