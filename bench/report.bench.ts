@@ -9,7 +9,8 @@
 //     response of the wave and recomputes the tallies from them;
 //   - weighted figures (weighted=1, raking on company_size and uses_social from design weights),
 //     whole wave and by company_size, from the counters kept per weighting cell: the same claim,
-//     measured the same way, and checked against a weighted recompute to 1e-9;
+//     measured the same way, and checked against a weighted recompute to 1e-9; each run forgets
+//     the quantiles remembered by the run before (it is the first view after the counters changed);
 //   - peak memory: the process's RSS high-water mark and the peak heapUsed sampled during the
 //     largest recompute.
 // Loading the responses and building the counters are timed and printed too, but they are set-up,
@@ -17,6 +18,7 @@
 //
 //   npm run bench:report                          100 000 responses, table
 //   npm run bench:report -- --responses 20000 --json
+//   npm run bench:report -- --responses 1000 --weighted-profile weighted.cpuprofile
 //   MONGODB_URI=mongodb://host:27017 npm run bench:report   against a real MongoDB
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
