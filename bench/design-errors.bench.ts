@@ -8,9 +8,10 @@
 // a view by company_size computes from them: calibrateCells, the figures of the wave and of each
 // column (buildFigures), their errors (addDesignErrors: linearized SEs, Korn-Graubard and t
 // intervals) and Rao-Scott's test of every single-choice question against the columns. Each run
-// forgets the remembered quantiles first: the first view after the counters changed.
+// forgets the remembered quantiles first: the first view after the counters changed (--remember:
+// keeps them, a repeat view of a wave that has not changed).
 //
-//   npx tsx bench/design-errors.bench.ts [--responses 1000] [--runs 200] [--json]
+//   npx tsx bench/design-errors.bench.ts [--responses 1000] [--runs 200] [--remember] [--json]
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { buildCaptic250, CAPTIC_250_SIZE } from '../test/fixtures/captic-250';
@@ -36,7 +37,7 @@ const WEIGHTING: TWeightingConfig = {
 };
 const WARMUP = 20;
 
-const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000' }, runs: { type: 'string', default: '200' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000' }, runs: { type: 'string', default: '200' }, remember: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const responses = Number(values.responses);
 const runs = Number(values.runs);
 
@@ -75,7 +76,7 @@ interface Split {
 }
 
 function oneView(): Split {
-  forgetQuantiles();
+  if (!values.remember) forgetQuantiles();
   const cpuStart = process.cpuUsage();
   const t0 = performance.now();
   const { factors } = calibrateCells(wave, WEIGHTING);
@@ -110,8 +111,8 @@ const quantile = (values: number[], q: number): number => {
 const parts = ['calibrate', 'build', 'errors', 'raoScott', 'total', 'cpu'] as const;
 const summary = Object.fromEntries(parts.map((part) => [part, { median: quantile(samples.map((s) => s[part]), 0.5), p95: quantile(samples.map((s) => s[part]), 0.95) }]));
 if (values.json) {
-  console.log(JSON.stringify({ responses, runs, cells: wave.size, columns: columns.size, raoScottTests: tested.length, machine: describeMachine(), summary }, null, 2));
+  console.log(JSON.stringify({ responses, runs, rememberQuantiles: values.remember, cells: wave.size, columns: columns.size, raoScottTests: tested.length, machine: describeMachine(), summary }, null, 2));
 } else {
-  console.log(`One weighted view by ${BY} from the cells, without reading them: ${responses} responses, ${wave.size} cells, ${columns.size} columns, ${tested.length} Rao-Scott tests; ${runs} runs after ${WARMUP}, ms`);
+  console.log(`One weighted view by ${BY} from the cells, without reading them: ${responses} responses, ${wave.size} cells, ${columns.size} columns, ${tested.length} Rao-Scott tests; ${runs} runs after ${WARMUP}, quantiles ${values.remember ? 'remembered from run to run' : 'forgotten before each run'}, ms`);
   console.log(markdownTable(['part', 'median', 'p95'], parts.map((part) => [part === 'cpu' ? 'total, process CPU time' : part, (summary[part]?.median ?? Number.NaN).toFixed(2), (summary[part]?.p95 ?? Number.NaN).toFixed(2)])));
 }
