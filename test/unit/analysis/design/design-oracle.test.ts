@@ -1,11 +1,9 @@
 // Design-based figures against R's survey package (test/oracles/design.R): for each data set,
 // one Rscript run computes svymean / svyciprop(method = "beta") / svychisq(statistic = "F") under
 // design weights alone, postStratify and rake, and every figure here must agree to 1e-6.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { calibrateCells, cellKeyOf } from '../../../../server/analysis/design/calibrate-cells';
 import { designCalibrationOf, estimateRatio, meanInterval, type DesignCalibration, type RatioKeys } from '../../../../server/analysis/design/design-variance';
@@ -13,13 +11,13 @@ import type { CellTallies } from '../../../../server/analysis/design/design.type
 import { kornGraubardInterval } from '../../../../server/analysis/design/korn-graubard';
 import { raoScottTest } from '../../../../server/analysis/design/rao-scott';
 import type { TWeightingConfig } from '../../../../server/analysis/figures/figures.schemas';
+import { runOracle } from '../../../support/oracles';
 import { seededRandom } from '../../../support/seeded-random';
 import { expectClose } from '../expect-close';
 import { buildCellTallies, pick, type TestRespondent } from './cell-tallies';
 
 const ORACLE = join(__dirname, '..', '..', '..', 'oracles', 'design.R');
 const TOLERANCE = 1e-6;
-const run = promisify(execFile);
 
 interface Row {
   d: number;
@@ -58,17 +56,12 @@ interface OracleFigures {
   chisq: { f: number; ndf: number; ddf: number; p: number };
 }
 
-async function runOracle(data: DataSet): Promise<Record<string, OracleFigures>> {
+async function figuresInR(data: DataSet): Promise<Record<string, OracleFigures>> {
   const folder = mkdtempSync(join(tmpdir(), 'design-oracle-'));
   try {
     const file = join(folder, `${data.name}.json`);
     writeFileSync(file, JSON.stringify(data));
-    const { stdout } = await run('Rscript', [ORACLE, file], { maxBuffer: 16 * 1024 * 1024 }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        throw new Error('Rscript is not installed: these tests compare with R\'s survey package (Debian: r-base-core r-cran-survey; .ci/run installs them).');
-      }
-      throw error;
-    });
+    const stdout = await runOracle('Rscript', [ORACLE, file]);
     return JSON.parse(stdout) as Record<string, OracleFigures>;
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -189,7 +182,7 @@ for (const data of [twelve(), seeded('captic250', 250, 2011, 0), seeded('unknown
     let oracle: Record<string, OracleFigures> = {};
 
     before(async () => {
-      oracle = await runOracle(data);
+      oracle = await figuresInR(data);
     });
 
     for (const method of data.methods) {
