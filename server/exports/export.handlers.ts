@@ -36,8 +36,10 @@ function sendAttachment(res: Response, filename: string, mediaType: string): voi
   res.set('Cache-Control', 'no-store');
 }
 
-/** The formats the responses export is written in, each at its own extension. */
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'sav'] as const;
+/** The formats the responses export is written in, each at its own extension, by its writer. */
+const RESPONSE_WRITERS = { csv: writeResponsesCsv, xlsx: writeResponsesXlsx, sav: writeResponsesSav } as const;
+type ExportFormat = keyof typeof RESPONSE_WRITERS;
+const EXPORT_FORMATS = Object.keys(RESPONSE_WRITERS) as ExportFormat[];
 
 export function createExportHandlers(deps: AppDependencies): Record<'responsesCsv' | 'responsesXlsx' | 'responsesSav' | 'tablesXlsx' | 'codebookCsv' | 'codebookJson' | 'unknownFormat', RequestHandler> {
   async function target(req: Request, choice: { fingerprint?: string | undefined; voided?: 'include' | 'exclude' | undefined; status?: 'complete' | 'all' | undefined; multi?: MultipleChoiceLayout | undefined } = {}): Promise<ExportTarget> {
@@ -52,41 +54,33 @@ export function createExportHandlers(deps: AppDependencies): Record<'responsesCs
     });
   }
 
-  /** Responses are personal data: who took a copy, and of what, is kept. */
   const figures = createFiguresService(deps.catalog, deps.logger);
 
-  async function auditExport(req: Request, exported: ExportTarget, format: 'csv' | 'xlsx' | 'sav' | 'tables', query: object): Promise<void> {
+  /** Responses are personal data: who took a copy, and of what, is kept. */
+  async function auditExport(req: Request, exported: ExportTarget, format: ExportFormat | 'tables', query: object): Promise<void> {
     await recordAudit({ ...auditActorOf(req), action: 'responses_exported', surveyId: exported.surveyId, target: exported.waveId, details: { format, ...query } }, deps.logger);
   }
 
+  /**
+   * One handler per format: the same query, target, audit line and attachment, then its writer.
+   * SPSS always gets one 0/1 variable per option of a multiple choice (multiple-response sets need
+   * them), and always value labels.
+   */
+  function responsesIn(format: ExportFormat, multi?: MultipleChoiceLayout): RequestHandler {
+    return async (req, res) => {
+      const query = parse(ZExportQuery, req.query);
+      const exported = await target(req, multi ? { ...query, multi } : query);
+      const options = rowOptionsFor(exported, query);
+      await auditExport(req, exported, format, query);
+      sendAttachment(res, exportFilename(exported, 'responses', format), EXPORT_MEDIA_TYPES[format]);
+      await RESPONSE_WRITERS[format](exported, options, res);
+    };
+  }
+
   return {
-    async responsesCsv(req, res) {
-      const query = parse(ZExportQuery, req.query);
-      const exported = await target(req, query);
-      const options = rowOptionsFor(exported, query);
-      await auditExport(req, exported, 'csv', query);
-      sendAttachment(res, exportFilename(exported, 'responses', 'csv'), EXPORT_MEDIA_TYPES.csv);
-      await writeResponsesCsv(exported, options, res);
-    },
-
-    async responsesXlsx(req, res) {
-      const query = parse(ZExportQuery, req.query);
-      const exported = await target(req, query);
-      const options = rowOptionsFor(exported, query);
-      await auditExport(req, exported, 'xlsx', query);
-      sendAttachment(res, exportFilename(exported, 'responses', 'xlsx'), EXPORT_MEDIA_TYPES.xlsx);
-      await writeResponsesXlsx(exported, options, res);
-    },
-
-    /** SPSS: multiple choices are always one 0/1 variable per option there (multiple-response sets need them); labels are always value labels. */
-    async responsesSav(req, res) {
-      const query = parse(ZExportQuery, req.query);
-      const exported = await target(req, { ...query, multi: 'columns' });
-      const options = rowOptionsFor(exported, query);
-      await auditExport(req, exported, 'sav', query);
-      sendAttachment(res, exportFilename(exported, 'responses', 'sav'), EXPORT_MEDIA_TYPES.sav);
-      await writeResponsesSav(exported, options, res);
-    },
+    responsesCsv: responsesIn('csv'),
+    responsesXlsx: responsesIn('xlsx'),
+    responsesSav: responsesIn('sav', 'columns'),
 
     /** Every question by each banner (`by=`), from the figures service: the same figures, letters and legend as the API and the report. */
     async tablesXlsx(req, res) {
