@@ -75,7 +75,7 @@ export function numberView(ctx: ViewContext): ViewParts {
     // Compared with another wave: the mean then, and its change (Welch's t-test).
     const onMean = (row: NumberRow, cell: () => ReturnType<typeof emptyCell>) => (row.kind === 'mean' ? cell() : emptyCell());
     columns.push(
-      { header: wording.t('dashboard.figures.previous_wave', { wave }), base: emptyCell(), cell: (row) => onMean(row, () => previousCell(figures.meanChange, 'mean', wording)) },
+      { header: wording.t('dashboard.figures.wave_series', { wave }), base: emptyCell(), cell: (row) => onMean(row, () => previousCell(figures.meanChange, 'mean', wording)) },
       { header: wording.t('dashboard.figures.change_since', { wave }), base: emptyCell(), cell: (row) => onMean(row, () => changeCell(figures.meanChange, 'mean', wording)) },
     );
   }

@@ -124,7 +124,7 @@ function ratingChangeColumns(ctx: ViewContext, f: ScaleFigures): Array<Column<Ra
   const { wording } = ctx;
   const changeOf = (row: RatingRow) => (row.kind === 'top2' ? { change: f.top2?.change, unit: 'share' as const } : row.kind === 'mean' ? { change: f.meanChange, unit: 'mean' as const } : undefined);
   return [
-    { header: wording.t('dashboard.figures.previous_wave', { wave }), base: emptyCell(), cell: (row) => { const c = changeOf(row); return c ? previousCell(c.change, c.unit, wording) : emptyCell(); } },
+    { header: wording.t('dashboard.figures.wave_series', { wave }), base: emptyCell(), cell: (row) => { const c = changeOf(row); return c ? previousCell(c.change, c.unit, wording) : emptyCell(); } },
     { header: wording.t('dashboard.figures.change_since', { wave }), base: emptyCell(), cell: (row) => { const c = changeOf(row); return c ? changeCell(c.change, c.unit, wording) : emptyCell(); } },
   ];
 }
