@@ -46,6 +46,27 @@ export function onePage(...questions: unknown[]): TSurveyDefinition {
   return defineSurvey({ pages: [{ id: 'p1', questions }] });
 }
 
+/**
+ * A survey written in YAML with one page holding the questions given (indented as items of
+ * `questions:`), in English unless told: in one language its texts can be plain strings.
+ */
+export function onePageSurvey(id: string, questionsYaml: string, languages: string[] = ['en']): TSurveyDefinition {
+  const source = `id: ${id}
+title: ${id}
+languages: [${languages.join(', ')}]
+sponsor: S
+conducted_by: C
+target_population: P
+method: M
+sampling: opt_in
+thank_you: Thanks
+pages:
+  - id: p1
+    questions:
+${questionsYaml}`;
+  return parseSurveySource(source, `surveys/${id}.yaml`).definition;
+}
+
 /** The problems a YAML body (appended to the base metadata) is rejected with. */
 export function problemsOf(yamlBody: string, file = 'surveys/test.yaml'): SurveyProblem[] {
   try {

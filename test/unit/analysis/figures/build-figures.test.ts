@@ -3,7 +3,7 @@ import { buildFigures } from '../../../../server/analysis/figures/build-figures'
 import { TallyAccumulator, tallyResponses } from '../../../../server/analysis/figures/figures.service';
 import type { StoredResponse } from '../../../../server/responses/response.service';
 import type { TAnswers } from '../../../../server/surveys/answers';
-import { onePageSurvey } from './one-page-survey';
+import { onePageSurvey } from '../../surveys/survey-builders';
 
 const definition = onePageSurvey('unit', `
       - id: member

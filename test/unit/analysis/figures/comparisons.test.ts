@@ -6,7 +6,7 @@ import type { Figures } from '../../../../server/analysis/figures/figures.types'
 import type { TAnswers } from '../../../../server/surveys/answers';
 import { expectClose } from '../expect-close';
 import { scipy } from '../../../support/oracles';
-import { onePageSurvey } from './one-page-survey';
+import { onePageSurvey } from '../../surveys/survey-builders';
 
 const definition = onePageSurvey('compare', `
       - id: region

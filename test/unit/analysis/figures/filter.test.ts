@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { checkFilter, matchesFilter } from '../../../../server/analysis/figures/figures.service';
-import { onePageSurvey } from './one-page-survey';
+import { onePageSurvey } from '../../surveys/survey-builders';
 
 const definition = onePageSurvey('filters', `
       - { id: size, type: single_choice, text: Size?, options: [{ id: small, label: Small }, { id: large, label: Large }] }

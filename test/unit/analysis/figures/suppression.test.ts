@@ -3,7 +3,7 @@ import { buildFigures } from '../../../../server/analysis/figures/build-figures'
 import { tallyResponses, type AnsweredResponse } from '../../../../server/analysis/figures/figures.service';
 import type { BasePolicyName } from '../../../../server/analysis/figures/figures.types';
 import type { TAnswers } from '../../../../server/surveys/answers';
-import { onePageSurvey } from './one-page-survey';
+import { onePageSurvey } from '../../surveys/survey-builders';
 
 const definition = onePageSurvey('leaks', `
       - id: member
