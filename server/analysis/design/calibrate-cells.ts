@@ -46,7 +46,7 @@ export function cellKeyOf(values: Readonly<Record<string, string | undefined>>, 
 }
 
 /** Reads each cell's n, Σd and Σd² from the RESPONSE_KEY `n` key of its tallies. */
-export function weightingCellsOf(cells: CellTallies): WeightingCell[] {
+function weightingCellsOf(cells: CellTallies): WeightingCell[] {
   return [...cells].map(([key, cell]) => ({
     key,
     values: cell.values,

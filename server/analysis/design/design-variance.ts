@@ -377,15 +377,6 @@ export function estimateOneRatioOn(design: PreparedDesign, sumsOf: CellSumsOf): 
   return { estimate: estimate.theta, variance: covarianceOf(design, estimate, estimate, total, total, true), waveN: design.waveN };
 }
 
-/** estimateRatiosOn for a wave not prepared yet. */
-export function estimateRatioCovariance(
-  wave: CellTallies,
-  sumsPerEstimate: readonly CellSumsOf[],
-  calibration: DesignCalibration,
-): { estimates: number[]; covariance: number[][]; waveN: number } {
-  return estimateRatiosOn(prepareDesign(wave, calibration), sumsPerEstimate);
-}
-
 /**
  * A weighted proportion (0/1 numerator over its base key) or mean (`sum` over `answered`, with
  * `numeratorSquares: 'sumsq'`) in a domain of the wave, with R's linearized variance: the

@@ -103,7 +103,7 @@ function interactionContrasts(rows: number, columns: number): number[][] {
 }
 
 /** Upper tail of the F distribution, P(F ≥ f), through the regularized incomplete beta. */
-export function fSurvival(f: number, ndf: number, ddf: number): number {
+function fSurvival(f: number, ndf: number, ddf: number): number {
   if (Number.isNaN(f)) return Number.NaN;
   if (!(f > 0)) return 1;
   return betainc(ddf / (ddf + ndf * f), ddf / 2, ndf / 2);

@@ -166,7 +166,7 @@ function countedBins(r: Reader, bins: Array<{ from: number; to: number }>): Numb
   return counted.reduce((sum, bin) => sum + bin.count, 0) === r.count('answered') ? counted : undefined;
 }
 
-export function buildQuestionFigures(question: TQuestion, tallies: TallySet, options: BuildOptions): QuestionFigures {
+function buildQuestionFigures(question: TQuestion, tallies: TallySet, options: BuildOptions): QuestionFigures {
   const r = reader(tallies, question.id);
   const total = reader(tallies, RESPONSE_KEY);
   const isWeighted = tallies.weighted !== undefined;

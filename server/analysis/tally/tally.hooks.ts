@@ -22,7 +22,7 @@ export function tallyTargetFor(definition: TSurveyDefinition, waveId: string, ce
  * a response: one small indexed read, and never stale, whichever process changed the weighting
  * (a stale split would only send weighted figures back to a recompute: readSegmentCells).
  */
-export async function waveCellVariables(surveyId: string, waveId: string): Promise<string[]> {
+async function waveCellVariables(surveyId: string, waveId: string): Promise<string[]> {
   return cellVariablesOf((await findWaveWeighting(surveyId, waveId))?.targets);
 }
 
