@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { LANGUAGE_CODE } from '../surveys/survey.schemas';
 
 const ZFlag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/** The language of the labels, spelt as a survey declares its languages. */
+const ZLabelLanguage = z.string().regex(LANGUAGE_CODE, 'lang is a language code such as fr or en');
 
 const ZMultipleChoiceLayout = z.enum(['list', 'columns'], { error: 'multi is "list" or "columns"' });
 
@@ -19,7 +23,7 @@ export const ZExportQuery = z.strictObject(
   {
     labels: ZFlag.optional(),
     voided: z.enum(['include', 'exclude'], { error: 'voided is "include" or "exclude"' }).optional(),
-    lang: z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'lang is a language code such as fr or en').optional(),
+    lang: ZLabelLanguage.optional(),
     multi: ZMultipleChoiceLayout.optional(),
     status: z.enum(['complete', 'all'], { error: 'status is "complete" or "all"' }).optional(),
   },
@@ -50,7 +54,7 @@ export const ZTablesQuery = z.strictObject(
     weighted: ZFlag.optional(),
     base: z.enum(['answered', 'shown', 'all'], { error: 'base is "answered", "shown" or "all"' }).optional(),
     adjust: z.enum(['none', 'bonferroni', 'bh'], { error: 'adjust is "none", "bonferroni" or "bh"' }).optional(),
-    lang: z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'lang is a language code such as fr or en').optional(),
+    lang: ZLabelLanguage.optional(),
   },
   { error: unknownOption },
 );
