@@ -10,7 +10,7 @@ import { formatPercent } from '../format/index';
 import type { TWeightingConfig } from '../figures/figures.schemas';
 import type { BasePolicyName, Figures, WeightingSummary } from '../figures/figures.types';
 import { matrixRowLabel } from './report-cells';
-import { intervalRuleOf, maximumMarginOfError, type IntervalRule } from './publication-rules';
+import { maximumMarginOfError, type IntervalRule } from './publication-rules';
 import type { RenderedStatement, ReportLanguage } from './statements';
 
 /** One weighting variable: its question's wording and each answer's share of the population. */
@@ -64,6 +64,8 @@ export interface MethodologyInput {
   field: { start?: string; end?: string };
   figures: Figures;
   statements: readonly RenderedStatement[];
+  /** The survey's interval rule, as the report's tables applied it. */
+  intervals: IntervalRule;
   /** The wave's weighting targets, when an analyst set them. */
   weightingConfig?: TWeightingConfig;
   invitations?: InvitationCounts;
@@ -136,7 +138,7 @@ export function buildMethodology(input: MethodologyInput): Methodology {
     n: figures.n,
     waves: [{ waveId: input.waveId, n: figures.n }, ...(figures.comparedWith ? [{ waveId: figures.comparedWith.wave, n: figures.comparedWith.n }] : [])],
     sampling: definition.sampling,
-    intervals: intervalRuleOf(definition),
+    intervals: input.intervals,
     ...(marginOfError === undefined ? {} : { marginOfError }),
     weightedFigures: figures.weighted,
     ...(figures.weighting

@@ -74,8 +74,6 @@ export interface Report {
   statements: RenderedStatement[];
   questions: ReportQuestion[];
   methodology: Methodology;
-  /** The tables' interval column header, or none: the publication rules decide (publication-rules.ts). */
-  intervalHeader?: Methodology['intervals']['columnHeader'];
   lowBaseBelow: number;
   /** The segment question the crosstabs split by, with its text. */
   by?: { id: string; text: string };
@@ -237,7 +235,6 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
         lowBaseBelow,
         ...(main.comparedWith ? { comparedWith: { waveId: main.comparedWith.wave, n: main.comparedWith.n } } : {}),
         ...(by ? { by: { id: by, text: localize(definition.pages.flatMap((p) => p.questions).find((q) => q.id === by)?.text ?? by, lang, source) } } : {}),
-        ...(intervals.columnHeader ? { intervalHeader: intervals.columnHeader } : {}),
         methodology: buildMethodology({
           definition,
           lang,
@@ -245,6 +242,7 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
           field: { ...(field.start ? { start: longDate(field.start, lang) } : {}), ...(field.end ? { end: longDate(field.end, lang) } : {}) },
           figures: main,
           statements,
+          intervals,
           ...(weightingConfig ? { weightingConfig } : {}),
           ...(invitations ? { invitations } : {}),
           designWeights: main.designWeighted,
