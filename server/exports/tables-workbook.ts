@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import type { Crosstab } from '../analysis/figures/comparisons';
 import type { Figures, ScaleFigures } from '../analysis/figures/figures.types';
 import { localize } from '../surveys/localize';
+import { findQuestion } from '../surveys/visibility';
 import type { TLocalizedText, TQuestion, TScale, TSurveyDefinition } from '../surveys/survey.schemas';
 import { guardFormula } from './formula-guard';
 import { matrixRows, optionsOf } from './export-columns';
@@ -148,10 +149,11 @@ export async function writeTablesWorkbook(input: { definition: TSurveyDefinition
   const text = (t: TLocalizedText): string => guardFormula(localize(t, lang, definition.languages[0]));
   const { workbook, finished: done } = startStreamedWorkbook(out);
   const taken = new Set<string>();
+  const questions = definition.pages.flatMap((p) => p.questions);
   for (const banner of input.banners) {
     const crosstab = banner.figures.crosstab;
     if (!crosstab) throw new Error(`the figures of banner ${banner.by} have no crosstab`);
-    const byQuestion = definition.pages.flatMap((p) => p.questions).find((q) => q.id === banner.by);
+    const byQuestion = findQuestion(definition, banner.by);
     const columnIds = Object.keys(crosstab.columns);
     const optionLabel = (id: string) => {
       const option = byQuestion ? optionsOf(byQuestion).find((o) => o.id === id) : undefined;
@@ -162,7 +164,7 @@ export async function writeTablesWorkbook(input: { definition: TSurveyDefinition
     const header = ['', words.total, ...columnIds.map((c) => `${optionLabel(c)} (${crosstab.columns[c]?.letter ?? ''})`)];
     if (byQuestion) sheet.addRow([text(byQuestion.text)]).commit();
     sheet.addRow([]).commit();
-    for (const question of definition.pages.flatMap((p) => p.questions)) {
+    for (const question of questions) {
       if (question.id === banner.by) continue;
       for (const table of tablesOf(question, definition, banner, columnIds, { words, text, t, lang: language, columnLabel: optionLabel })) {
         const titleRow = sheet.addRow([table.title]);
