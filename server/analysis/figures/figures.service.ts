@@ -235,16 +235,22 @@ function notWeighted(definition: TSurveyDefinition, waveId: string): NotFoundErr
   return new NotFoundError(`Wave "${waveId}" of ${definition.id} has no weighting targets`, 'weighting_not_set');
 }
 
+/** What a weighted view adds to Gathered: the wave's cells calibrated, and the domains the errors are computed on. */
+type WeightedParts = Required<Pick<Gathered, 'waveCells' | 'cells' | 'factors' | 'calibration' | 'weighting'>> & Pick<Gathered, 'columnCells'>;
+
 /**
  * The factor g of each cell of the wave: calibrated to the targets, or 1 everywhere (the design
  * weights alone) when the wave has design weights and no targets. Neither: a 404 weighting_not_set.
+ * The selection's and the columns' cells are the domains of the wave's design.
  */
-function calibrateWave(definition: TSurveyDefinition, waveId: string, waveCells: CellTallies, weighting: WaveWeighting): { factors: ReadonlyMap<string, number>; summary: WeightingSummary; calibration: DesignCalibration } {
+function calibrateWave(definition: TSurveyDefinition, waveId: string, weighting: WaveWeighting, domains: { waveCells: CellTallies; cells: CellTallies; columnCells: Map<string, CellTallies> | undefined }): WeightedParts {
+  const { waveCells, cells, columnCells } = domains;
+  const parts = { waveCells, cells, ...(columnCells ? { columnCells } : {}) };
   if (weighting.config) {
     const { factors, summary } = calibrateCells(waveCells, weighting.config);
-    return { factors, summary, calibration: designCalibrationOf(weighting.config, factors) };
+    return { ...parts, factors, weighting: summary, calibration: designCalibrationOf(weighting.config, factors) };
   }
-  if (hasDesignWeights(waveCells)) return { factors: new Map(), summary: designWeightsSummary(waveCells), calibration: { method: 'none' } };
+  if (hasDesignWeights(waveCells)) return { ...parts, factors: new Map(), weighting: designWeightsSummary(waveCells), calibration: { method: 'none' } };
   throw notWeighted(definition, waveId);
 }
 
@@ -358,13 +364,15 @@ export function createFiguresService(catalog: SurveyCatalog, logger?: Logger) {
       const waveCells = bySegment.get(ALL_SEGMENT) ?? new Map();
       const cells: CellTallies = new Map();
       for (const segment of totalSegments) mergeCells(cells, bySegment.get(segment) ?? new Map());
-      const { factors, summary, calibration } = calibrateWave(definition, waveId, waveCells, waveWeighting);
-      const gathered: Gathered = { source: 'counters', total: tallySetFromCells(cells, factors), waveCells, cells, factors, calibration, weighting: summary, designWeighted: hasDesignWeights(waveCells) };
-      if (query.by && byOptions) {
-        gathered.columnCells = new Map(byOptions.map((option) => [option, bySegment.get(`${query.by}=${option}`) ?? new Map()]));
-        gathered.columns = new Map([...gathered.columnCells].map(([option, columnCells]) => [option, tallySetFromCells(columnCells, factors)]));
-      }
-      return gathered;
+      const columnCells = query.by && byOptions ? new Map(byOptions.map((option) => [option, bySegment.get(`${query.by}=${option}`) ?? new Map()])) : undefined;
+      const weighted = calibrateWave(definition, waveId, waveWeighting, { waveCells, cells, columnCells });
+      return {
+        source: 'counters',
+        total: tallySetFromCells(cells, weighted.factors),
+        ...(columnCells ? { columns: new Map([...columnCells].map(([option, domain]) => [option, tallySetFromCells(domain, weighted.factors)])) } : {}),
+        designWeighted: hasDesignWeights(waveCells),
+        ...weighted,
+      };
     }
 
     async function gatherResponses(waveWeighting: WaveWeighting | undefined): Promise<Gathered> {
@@ -388,18 +396,11 @@ export function createFiguresService(catalog: SurveyCatalog, logger?: Logger) {
       }
       const gathered: Gathered = { source: 'responses', total, designWeighted, ...(columns ? { columns } : {}) };
       if (!waveWeighting || !waveCells || !total.cells) return gathered;
-      const { factors, summary, calibration } = calibrateWave(definition, waveId, waveCells, waveWeighting);
-      total.calibrate(factors);
-      for (const column of columns?.values() ?? []) column.calibrate(factors);
-      return {
-        ...gathered,
-        waveCells,
-        cells: total.cells,
-        factors,
-        calibration,
-        weighting: summary,
-        ...(columns ? { columnCells: new Map([...columns].map(([option, column]) => [option, column.cells ?? new Map()])) } : {}),
-      };
+      const columnCells = columns ? new Map([...columns].map(([option, column]) => [option, column.cells ?? new Map()])) : undefined;
+      const weighted = calibrateWave(definition, waveId, waveWeighting, { waveCells, cells: total.cells, columnCells });
+      total.calibrate(weighted.factors);
+      for (const column of columns?.values() ?? []) column.calibrate(weighted.factors);
+      return { ...gathered, ...weighted };
     }
   }
 
