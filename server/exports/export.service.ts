@@ -137,10 +137,10 @@ export function exportFilename(target: ExportTarget, what: 'responses' | 'codebo
   return `${target.surveyId}-${target.waveId}-${what}.${extension}`;
 }
 
-export type ExportedStoredResponse = StoredResponse & { weight?: number };
+type ExportedStoredResponse = StoredResponse & { weight?: number };
 
 /** The exported responses in completion order (unfinished ones first, when asked for), one at a time, with their design weight. */
-export async function* exportedResponses(target: ExportTarget): AsyncGenerator<ExportedStoredResponse> {
+async function* exportedResponses(target: ExportTarget): AsyncGenerator<ExportedStoredResponse> {
   const cursor = ResponseModel.find(exportedFilter(target)).sort({ completedAt: 1, _id: 1 }).lean<ResponseRecord>().cursor({ batchSize: 500 });
   try {
     for await (const doc of cursor) {

@@ -4,7 +4,7 @@
 import { utf8Prefix } from './sav-bytes';
 
 const RESERVED = new Set(['ALL', 'AND', 'BY', 'EQ', 'GE', 'GT', 'LE', 'LT', 'NE', 'NOT', 'OR', 'TO', 'WITH']);
-export const MAX_NAME_BYTES = 64;
+const MAX_NAME_BYTES = 64;
 const SHORT_NAME_BYTES = 8;
 
 /** A valid SPSS name close to `wanted` (not yet unique). */

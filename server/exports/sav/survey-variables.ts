@@ -14,8 +14,8 @@ import { MAX_STRING_BYTES, SAV_FORMAT, spssDate, spssSeconds, type SavFormat, ty
 import { NameRegistry, validName } from './sav-names';
 
 /** The code "don't know" is written as, declared missing: above every scale point the survey format allows. */
-export const DONT_KNOW_CODE = 99;
-export const WEIGHT_VARIABLE = 'weight';
+const DONT_KNOW_CODE = 99;
+const WEIGHT_VARIABLE = 'weight';
 
 /** A variable and how its value is read from a response's row of cells (export codes). */
 export interface SavColumn {
