@@ -6,7 +6,7 @@ import type { AppDependencies } from '../lib/app-dependencies';
 import { AppError } from '../lib/errors';
 import { createFiguresService } from '../analysis/figures/figures.service';
 import type { TWeightingConfig } from '../analysis/figures/figures.schemas';
-import type { Figures, OptionFigure, QuestionFigures, WeightingSummary } from '../analysis/figures/figures.types';
+import type { Figures, WeightingSummary } from '../analysis/figures/figures.types';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findSingleChoiceQuestion, isSingleChoice, type SingleChoiceQuestion } from '../surveys/single-choice';
 import type { LoadedSurvey } from '../surveys/survey.loader';
@@ -38,22 +38,15 @@ export interface WeightingState {
   margins: Array<{ question: SingleChoiceQuestion; rows: MarginRow[] }>;
 }
 
-/**
- * The share of an option, as the API gives it (`proportion`); where the API withholds it below
- * the publication threshold, the same share from its counts, since organizers weight raw data.
- */
-function shareOf(question: QuestionFigures | undefined, option: OptionFigure | undefined, weighted: boolean): number | null {
-  if (!question || !option) return null;
-  if (option.proportion !== null) return option.proportion;
-  const base = weighted ? question.base.weighted : question.base.n;
-  return base > 0 ? (weighted ? option.weightedCount : option.count) / base : null;
-}
-
 export function createWeightingPage({ catalog, config, logger }: Pick<AppDependencies, 'catalog' | 'config' | 'logger'>) {
   const figures = createFiguresService(catalog, logger);
 
+  /**
+   * Organizers weight raw data: like the dashboard, the page asks the figures service not to
+   * withhold shares below the publication threshold, so each share is the service's own.
+   */
   async function compute(surveyId: string, waveId: string, weighted: boolean): Promise<Figures> {
-    return figures.computeFigures({ surveyId, wave: waveId, query: { base: 'answered', weighted, mentions: false }, lowBaseBelow: config.LOW_BASE_THRESHOLD });
+    return figures.computeFigures({ surveyId, wave: waveId, query: { base: 'answered', weighted, mentions: false }, lowBaseBelow: config.LOW_BASE_THRESHOLD, withhold: false });
   }
 
   return {
@@ -85,8 +78,8 @@ export function createWeightingPage({ catalog, config, logger }: Pick<AppDepende
           rows: question.options.map((option) => ({
             optionId: option.id,
             target: targets[option.id],
-            sample: shareOf(before, before?.options?.[option.id], false),
-            weighted: shareOf(after, after?.options?.[option.id], true),
+            sample: before?.options?.[option.id]?.proportion ?? null,
+            weighted: after?.options?.[option.id]?.proportion ?? null,
           })),
         });
       }
