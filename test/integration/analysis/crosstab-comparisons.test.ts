@@ -3,11 +3,10 @@
 // regions of 0 to 39 respondents).
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { importResponses } from '../../../server/responses/import.service';
 import { startTestApp, type TestApp } from '../../support/app';
 import { apiTokenFor, createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
-import { TEST_ACTOR, wavesOf } from '../../support/waves';
-import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250';
+import { importTwoCapticEditions } from '../../support/waves';
+import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const FIGURES = `/api/v1/surveys/${CAPTIC_ID}/waves/2011-03/figures`;
@@ -28,11 +27,8 @@ describe('Crosstab comparisons: adjusted letters, withheld columns, sparse table
   before(async () => {
     app = await startTestApp();
     await app.reset();
-    const survey = app.catalog.require(CAPTIC_ID);
-    await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
     // A second edition drawn with another seed, to compare matrix rows across waves.
-    await wavesOf(app).createWave(CAPTIC_ID, { waveId: '2012-03', copyFrom: '2011-03' }, TEST_ACTOR);
-    await importResponses({ survey, wave: '2012-03', format: 'jsonl', content: buildCaptic250(7).map((r) => JSON.stringify(r)).join('\n') });
+    await importTwoCapticEditions(app, buildCaptic250(7));
     analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
     token = await apiTokenFor(analyst, 'read');
   });

@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import type { CheerioAPI } from 'cheerio';
 import supertest from 'supertest';
 import { importResponses } from '../../../server/responses/import.service';
-import { TEST_ACTOR, wavesOf } from '../../support/waves';
+import { importTwoCapticEditions, TEST_ACTOR, wavesOf } from '../../support/waves';
 import { startTestApp, type TestApp } from '../../support/app';
 import { apiTokenFor, createStaff, signedInBrowser, storedCollection, type StaffMember } from '../../support/staff';
-import { buildCaptic250, captic250AsJsonLines } from '../../fixtures/captic-250';
+import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 
 const FIGURES = `/api/v1/surveys/${CAPTIC_ID}/waves`;
@@ -65,12 +65,8 @@ describe('The figures API: segments, waves and weighting', function () {
   before(async () => {
     app = await startTestApp();
     await app.reset();
-    const survey = app.catalog.require(CAPTIC_ID);
-    await importResponses({ survey, wave: '2011-03', format: 'jsonl', content: captic250AsJsonLines() });
     // A second edition where everyone uses social networks and fewer belong to a club.
-    await wavesOf(app).createWave(CAPTIC_ID, { waveId: '2012-03', copyFrom: '2011-03' }, TEST_ACTOR);
-    const nextYear = buildCaptic250(99).filter((r) => r.answers.uses_social === 'yes').slice(0, 200);
-    await importResponses({ survey, wave: '2012-03', format: 'jsonl', content: nextYear.map((r) => JSON.stringify(r)).join('\n') });
+    await importTwoCapticEditions(app, buildCaptic250(99).filter((r) => r.answers.uses_social === 'yes').slice(0, 200));
     analyst = await createStaff(app, { email: 'analyst@example.org', role: 'analyst', grants: [CAPTIC_ID] });
     analystToken = await apiTokenFor(analyst, 'read');
     organizerToken = await apiTokenFor(await createStaff(app, { email: 'organizer@example.org', role: 'organizer', grants: [CAPTIC_ID] }), 'manage');
