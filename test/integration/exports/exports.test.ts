@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import mongoose from 'mongoose';
-import { parse } from 'csv-parse/sync';
+import { readCsv, type Row } from './export-csv';
 import { ROOT } from '../../support/app';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { importResponses } from '../../../server/responses/import.service';
@@ -26,14 +26,6 @@ const CAPTIC_COLUMNS = [
   'themes', 'themes--other', 'trust_mediated', 'trust_unmediated', 'comments',
   'company_size', 'sector', 'sector--other', 'region', 'function', 'function--other',
 ];
-
-type Row = Record<string, string>;
-
-function readCsv(text: string): { header: string[]; rows: Row[] } {
-  const records = parse(text, { bom: true }) as string[][];
-  const [header = [], ...rest] = records;
-  return { header, rows: rest.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) };
-}
 
 function db() {
   return mongoose.connection.db!;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { parse } from 'csv-parse/sync';
+import { readCsv, type Row } from './export-csv';
 import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { importResponses } from '../../../server/responses/import.service';
@@ -21,8 +22,6 @@ const WAVE_URL = `/admin/surveys/${CAPTIC_ID}/waves/2011-03`;
 const LONG_COMMENT = `${'Très utile pour échanger entre pairs — ça m’a aidé à trouver des partenaires. '.repeat(12)}Fin.`;
 const ACCENTED_OTHER = 'Réseau d’entrepreneurs « Élan »';
 
-type Row = Record<string, string>;
-
 /** PSPP's CSV output: "Table: <title>" then the table as CSV, up to a blank line. */
 function readTables(text: string): Map<string, string[][]> {
   const tables = new Map<string, string[][]>();
@@ -33,11 +32,6 @@ function readTables(text: string): Map<string, string[][]> {
     tables.set(match[1]!, parse(body, { relax_column_count: true }) as string[][]);
   }
   return tables;
-}
-
-function readCsv(text: string): { header: string[]; rows: Row[] } {
-  const [header = [], ...rest] = parse(text, { bom: true }) as string[][];
-  return { header, rows: rest.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) };
 }
 
 /** The .sav name of an export column: the "other (specify)" texts lose their "--", which SPSS names cannot hold. */
