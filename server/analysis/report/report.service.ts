@@ -3,6 +3,7 @@
 import type { SurveyCatalog } from '../../surveys/survey.catalog';
 import { wordedItemsOf } from '../../surveys/versions/definition-diff';
 import { localize } from '../../surveys/localize';
+import { findQuestion } from '../../surveys/visibility';
 import type { TQuestion } from '../../surveys/survey.schemas';
 import { findWave, findWaveWeighting } from '../../waves/wave.service';
 import { countInvitations } from '../../invitations/invitation.service';
@@ -90,7 +91,6 @@ export interface ReportRequest {
   /** Another wave: each option shows its change since then, except across a break in series. */
   compare?: string;
 }
-
 
 function interval(figure: OptionFigure | undefined, lang: ReportLanguage, shown: boolean): Pick<ReportRow, 'ci'> {
   if (!shown) return {};
@@ -234,7 +234,7 @@ export function createReportService(catalog: SurveyCatalog, figuresService: Figu
         questions,
         lowBaseBelow,
         ...(main.comparedWith ? { comparedWith: { waveId: main.comparedWith.wave, n: main.comparedWith.n } } : {}),
-        ...(by ? { by: { id: by, text: localize(definition.pages.flatMap((p) => p.questions).find((q) => q.id === by)?.text ?? by, lang, source) } } : {}),
+        ...(by ? { by: { id: by, text: localize(findQuestion(definition, by)?.text ?? by, lang, source) } } : {}),
         methodology: buildMethodology({
           definition,
           lang,
