@@ -56,13 +56,18 @@ export function addToCell(cells: CellTallies, key: string, values: Record<string
   accumulate(cell.weightedSquares, contribution, weight * weight);
 }
 
+/** Adds a cell's Σv, Σd·v and Σd²·v into `into`, the last two times its calibration factor g and g². */
+function addCellSums(into: Required<TallySet>, cell: Required<TallySet>, g = 1): void {
+  accumulate(into.counts, cell.counts);
+  accumulate(into.weighted, cell.weighted, g);
+  accumulate(into.weightedSquares, cell.weightedSquares, g * g);
+}
+
 /** Adds every cell of `from` into `into` (a filter on several segments sums their cells). */
 export function mergeCells(into: CellTallies, from: CellTallies): void {
   for (const [key, cell] of from) {
     const target = into.get(key) ?? emptyCell(cell.values);
-    accumulate(target.counts, cell.counts);
-    accumulate(target.weighted, cell.weighted);
-    accumulate(target.weightedSquares, cell.weightedSquares);
+    addCellSums(target, cell);
     into.set(key, target);
   }
 }
@@ -73,12 +78,7 @@ export function mergeCells(into: CellTallies, from: CellTallies): void {
  */
 export function tallySetFromCells(cells: CellTallies, factors: ReadonlyMap<string, number> = new Map()): Required<TallySet> {
   const set: Required<TallySet> = { counts: new Map(), weighted: new Map(), weightedSquares: new Map() };
-  for (const [key, cell] of cells) {
-    const g = factors.get(key) ?? 1;
-    accumulate(set.counts, cell.counts);
-    accumulate(set.weighted, cell.weighted, g);
-    accumulate(set.weightedSquares, cell.weightedSquares, g * g);
-  }
+  for (const [key, cell] of cells) addCellSums(set, cell, factors.get(key) ?? 1);
   return set;
 }
 
