@@ -72,8 +72,6 @@ interface PairTest {
   higher: number;
   lower: number;
   pValue: number;
-  /** How many pairs its row compared: Bonferroni's multiplier. */
-  rowPairs: number;
 }
 
 /** The letter a significant pair prints: upper case below 0.01, lower case below 0.05, else none. */
@@ -109,6 +107,7 @@ export function compareColumnProportions(
   const comparableColumns = [...Array(columnCount).keys()].filter(
     (c) => (columnBases[c] ?? 0) > 0 && (testBases[c] ?? 0) > 0 && withheld[c] !== true,
   );
+  // Every row compares the same columns: Bonferroni's multiplier is the same for all.
   const rowPairs = (comparableColumns.length * (comparableColumns.length - 1)) / 2;
 
   const tests: PairTest[] = [];
@@ -121,7 +120,7 @@ export function compareColumnProportions(
         const pValue = pooledPValue(p1, testBases[first] ?? 0, p2, testBases[second] ?? 0);
         if (pValue === null) continue;
         const [higher, lower] = p1 > p2 ? [first, second] : [second, first];
-        tests.push({ row: r, higher, lower, pValue, rowPairs });
+        tests.push({ row: r, higher, lower, pValue });
       }
     }
   });
@@ -129,7 +128,7 @@ export function compareColumnProportions(
   const adjustment = options.adjustment ?? DEFAULT_COLUMN_ADJUSTMENT;
   const adjusted =
     adjustment === 'bonferroni'
-      ? tests.map((test) => Math.min(1, test.pValue * test.rowPairs))
+      ? tests.map((test) => Math.min(1, test.pValue * rowPairs))
       : adjustPValues(tests.map((test) => test.pValue), adjustment);
 
   const columnLetters = Array.from({ length: columnCount }, (_, c) => columnLetter(c));
