@@ -48,7 +48,7 @@ export function intervalCell(ci95: [number, number] | null | undefined, { lang }
 }
 
 /** "+5,0 pt": a difference of proportions in points, signed as the report signs it. */
-export function pointsText(difference: number, wording: Wording): string {
+function pointsText(difference: number, wording: Wording): string {
   return wording.t('dashboard.figures.points', { value: formatPoints(difference, wording.lang) });
 }
 
