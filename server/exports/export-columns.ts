@@ -9,6 +9,12 @@ import type { TLocalizedText, TMatrixQuestion, TOption, TPage, TQuestion, TSurve
 import { findQuestion } from '../surveys/visibility';
 
 export const META_COLUMNS = ['response_id', 'wave', 'fingerprint', 'language', 'source', 'started_at', 'completed_at', 'weight'] as const;
+
+/** The two columns a `?voided=include` export ends with: 1 and the reason for a voided response, 0 and nothing for the others. */
+export const VOIDED_COLUMNS = ['voided', 'voided_reason'] as const;
+
+/** The two columns a `?status=all` export adds: complete, partial or screened_out, and the id of the last page the respondent saved. */
+export const PROGRESS_COLUMNS = ['status', 'last_page'] as const;
 export type MetaColumnName = (typeof META_COLUMNS)[number];
 
 /** Joins the ids (or labels) of a multiple choice or ranking answer in one cell. */

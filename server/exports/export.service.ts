@@ -14,7 +14,7 @@ import { findSurveyVersion } from '../surveys/survey.catalog';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findWave } from '../waves/wave.service';
 import { buildCodebook, codebookHeader, codebookRows, guardCodebookRow, type Codebook } from './codebook';
-import { exportColumns, splitMultipleChoices, type ExportColumn, type MultipleChoiceLayout } from './export-columns';
+import { exportColumns, PROGRESS_COLUMNS, splitMultipleChoices, VOIDED_COLUMNS, type ExportColumn, type MultipleChoiceLayout } from './export-columns';
 import { guardCell } from './formula-guard';
 import { buildResponseRow, csvRecord, type Cell, type RowOptions } from './response-row';
 import { CSV_FILE_OPTIONS } from './csv-format';
@@ -62,12 +62,6 @@ export const EXPORT_MEDIA_TYPES = { csv: CSV_MEDIA_TYPE, xlsx: XLSX_MEDIA_TYPE, 
 
 type ResponseRecord = Parameters<typeof toStoredResponse>[0];
 type ResponseFilter = NonNullable<Parameters<typeof ResponseModel.countDocuments>[0]>;
-
-/** The two columns a `?voided=include` export ends with: 1 and the reason for a voided response, 0 and nothing for the others. */
-export const VOIDED_COLUMNS = ['voided', 'voided_reason'] as const;
-
-/** The two columns a `?status=all` export adds: complete, partial or screened_out, and the id of the last page the respondent saved. */
-export const PROGRESS_COLUMNS = ['status', 'last_page'] as const;
 
 /** What the export covers besides complete responses: partial and screened-out ones on request (`?status=all`). */
 const PARTIAL_STATUSES = ['partial', 'screened_out'] as const;

@@ -4,7 +4,7 @@ import { conditionOperator, isLeafCondition } from './conditions';
 import { missingLanguages } from './localize';
 import { DEFAULT_DONT_KNOW_LABEL } from './built-in-labels';
 import { parsePlaceholders, PlaceholderSyntaxError, type Placeholder } from './report-placeholders';
-import { META_COLUMNS, optionFlagName } from '../exports/export-columns';
+import { META_COLUMNS, optionFlagName, PROGRESS_COLUMNS, VOIDED_COLUMNS } from '../exports/export-columns';
 
 /*
  * The rules that need the whole survey: unique ids, conditions that only look back, piping,
@@ -250,17 +250,15 @@ function checkReport(def: TSurveyDefinitionShape, byId: ReadonlyMap<string, TQue
 /**
  * Column and field names the responses' exports and imports keep for their own use, and why. A
  * question id is its export column and its import field, so a question with one of these ids
- * would be read back as the response's weight, id or status, or written twice. Keep in step with
- * export-columns.ts (META_COLUMNS), export.service.ts (PROGRESS_COLUMNS, VOIDED_COLUMNS) and
- * import.service.ts (the CSV and JSON Lines names); a test checks the first two.
+ * would be read back as the response's weight, id or status, or written twice. The exports' own
+ * columns come from export-columns.ts; the import's identity and envelope names (external_id,
+ * answers) are listed here.
  */
 const RESERVED_COLUMNS: ReadonlyMap<string, string> = new Map([
   ...META_COLUMNS.map((name) => [name, 'every responses export writes this column and the import reads it'] as const),
   ['external_id', 'the import identifies a response by this column'],
-  ['status', 'the export of partial responses (?status=all) writes this column'],
-  ['last_page', 'the export of partial responses (?status=all) writes this column'],
-  ['voided', 'the export of voided responses (?voided=include) writes this column'],
-  ['voided_reason', 'the export of voided responses (?voided=include) writes this column'],
+  ...PROGRESS_COLUMNS.map((name) => [name, 'the export of partial responses (?status=all) writes this column'] as const),
+  ...VOIDED_COLUMNS.map((name) => [name, 'the export of voided responses (?voided=include) writes this column'] as const),
   ['answers', 'a JSON Lines import reads a line with an "answers" object as an envelope, not as answers'],
 ]);
 

@@ -7,7 +7,7 @@ import { DONT_KNOW } from '../../surveys/answers';
 import { localize } from '../../surveys/localize';
 import type { TLocalizedText, TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { META_TEXT, OPTION_FLAG_LABELS } from '../codebook';
-import { LIST_SEPARATOR, OTHER_SUFFIX, optionFlagName, optionsOf, type ExportColumn } from '../export-columns';
+import { LIST_SEPARATOR, OTHER_SUFFIX, optionFlagName, optionsOf, type ExportColumn, type PROGRESS_COLUMNS, type VOIDED_COLUMNS } from '../export-columns';
 import type { Cell } from '../response-row';
 import { utf8Length } from './sav-bytes';
 import { MAX_STRING_BYTES, SAV_FORMAT, spssDate, spssSeconds, type SavFormat, type SavMultipleResponseSet, type SavValue, type SavVariable } from './sav-dictionary';
@@ -30,7 +30,7 @@ export interface SavPlan {
 }
 
 /** The columns after the survey's, when the export asks for them (status, last_page, voided, voided_reason). */
-export type ExtraColumnName = 'status' | 'last_page' | 'voided' | 'voided_reason';
+export type ExtraColumnName = (typeof PROGRESS_COLUMNS)[number] | (typeof VOIDED_COLUMNS)[number];
 
 const EXTRA_TEXT: Record<ExtraColumnName, { fr: string; en: string }> = {
   status: { fr: 'Statut de la réponse (complete, partial, screened_out)', en: 'Response status (complete, partial, screened_out)' },

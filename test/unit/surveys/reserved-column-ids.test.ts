@@ -1,8 +1,7 @@
 // The survey checker refuses ids that would clash with the columns the responses' exports and
 // imports keep for themselves (survey.checks.ts, RESERVED_COLUMNS and the option columns).
 import { expect } from 'chai';
-import { META_COLUMNS } from '../../../server/exports/export-columns';
-import { PROGRESS_COLUMNS, VOIDED_COLUMNS } from '../../../server/exports/export.service';
+import { META_COLUMNS, PROGRESS_COLUMNS, VOIDED_COLUMNS } from '../../../server/exports/export-columns';
 import { parseSurveySource } from '../../../server/surveys/survey.loader';
 import { BASE_METADATA_YAML, lineOfText, problemsOf } from './survey-builders';
 
