@@ -4,8 +4,9 @@
  * several levels (the lower- and upper-case letters).
  */
 
-export type PValueAdjustment = 'none' | 'bonferroni' | 'bh';
-export const P_VALUE_ADJUSTMENTS: readonly PValueAdjustment[] = ['none', 'bonferroni', 'bh'];
+/** The adjustments there are: a tuple, so that request schemas can take it as their z.enum. */
+export const P_VALUE_ADJUSTMENTS = ['none', 'bonferroni', 'bh'] as const;
+export type PValueAdjustment = (typeof P_VALUE_ADJUSTMENTS)[number];
 
 function assertPValues(pValues: readonly number[]): void {
   for (const p of pValues) {
