@@ -8,18 +8,23 @@ import type { Logger } from '../../lib/logger';
 import { streamCompleteAnswers } from '../../responses/response.service';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
 import { weightedTallyTargetFor } from './tally.hooks';
-import { rebuildCellTallies } from './tally.service';
+import { pendingCellRebuildOf, rebuildCellTallies } from './tally.service';
 
 const rebuilding = new Map<string, Promise<void>>();
 
 /**
- * Starts rebuilding the wave's cells unless a rebuild of that wave is already running here, and
- * returns it (tests wait for it; the figures service does not).
+ * Starts rebuilding the wave's cells unless a rebuild of that wave is already running or waiting
+ * here, and returns it (tests wait for it; the figures service does not).
  */
 export function healCellTallies(definition: TSurveyDefinition, waveId: string, logger?: Logger): Promise<void> {
   const key = `${definition.id}\u0000${waveId}`;
   const running = rebuilding.get(key);
   if (running) return running;
+  // A rebuild already asked of this process (a change of weighting variables, which read them
+  // after changing them) writes the cells a heal would: wait for it rather than pass over the
+  // wave a second time.
+  const pending = pendingCellRebuildOf(definition.id, waveId);
+  if (pending) return track(key, pending.then(() => undefined));
   const log = logger?.child({ surveyId: definition.id, waveId });
   log?.info('weighting cells of the counters unusable: rebuilding them in the background');
   const rebuild = (async () => {
@@ -30,10 +35,14 @@ export function healCellTallies(definition: TSurveyDefinition, waveId: string, l
     .catch((error: unknown) => {
       if (log) log.error({ err: error }, 'rebuilding the weighting cells of the counters failed');
       else process.emitWarning(`rebuilding the weighting cells of ${definition.id} ${waveId} failed: ${String(error)}`);
-    })
-    .finally(() => rebuilding.delete(key));
-  rebuilding.set(key, rebuild);
-  return rebuild;
+    });
+  return track(key, rebuild);
+}
+
+function track(key: string, rebuild: Promise<void>): Promise<void> {
+  const tracked = rebuild.finally(() => rebuilding.delete(key));
+  rebuilding.set(key, tracked);
+  return tracked;
 }
 
 /** The rebuild running for a wave, if any. */

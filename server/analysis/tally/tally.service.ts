@@ -234,6 +234,11 @@ export function rebuildCellTallies(target: TallyTarget, responses: AsyncIterable
 
 const cellRebuilds = new Map<string, Promise<unknown>>();
 
+/** The last rebuild of a wave's cells asked of this process (rebuildCellTallies), while it runs or waits its turn; it never rejects. */
+export function pendingCellRebuildOf(surveyId: string, waveId: string): Promise<unknown> | undefined {
+  return cellRebuilds.get(`${surveyId}\u0000${waveId}`);
+}
+
 async function splitCells(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
   const { count, bySegment } = await countResponses(target, responses);
   await TallyModel.updateMany({ surveyId: target.surveyId, waveId: target.waveId }, { $set: { k: {} } });
