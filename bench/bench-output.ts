@@ -1,5 +1,5 @@
-// What every benchmark prints: the machine it ran on, and its results as Markdown tables that
-// paste straight into docs/benchmarks.md.
+// What every benchmark prints: the machine it ran on, its timings' quantiles, and its results as
+// Markdown tables that paste straight into docs/benchmarks.md.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -26,4 +26,9 @@ export function markdownTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
   return [line(headers), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The nearest-rank q-quantile of ascending `sorted` (0 < q ≤ 1): a time some run took, never one interpolated. NaN when empty. */
+export function quantileOfSorted(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }

@@ -26,7 +26,7 @@ import type { TWeightingConfig } from '../server/analysis/figures/figures.schema
 import { addToCell, cellValuesOf, tallySetFromCells } from '../server/analysis/tally/cell-tallies';
 import { contributionOf } from '../server/analysis/tally/contribution';
 import { loadSurveyFile } from '../server/surveys/survey.loader';
-import { describeMachine, markdownTable } from './bench-output';
+import { describeMachine, markdownTable, quantileOfSorted } from './bench-output';
 
 const SURVEY_FILE = fileURLToPath(new URL('../surveys/captic-2011.yaml', import.meta.url));
 const BY = 'company_size';
@@ -104,10 +104,7 @@ for (let i = 0; i < WARMUP; i += 1) oneView();
 const samples: Split[] = [];
 for (let i = 0; i < runs; i += 1) samples.push(oneView());
 
-const quantile = (values: number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-};
+const quantile = (values: number[], q: number): number => quantileOfSorted([...values].sort((a, b) => a - b), q);
 const parts = ['calibrate', 'build', 'errors', 'raoScott', 'total', 'cpu'] as const;
 const summary = Object.fromEntries(parts.map((part) => [part, { median: quantile(samples.map((s) => s[part]), 0.5), p95: quantile(samples.map((s) => s[part]), 0.95) }]));
 if (values.json) {

@@ -41,7 +41,7 @@ import { ResponseModel } from '../server/responses/response.model';
 import { streamCompleteAnswers, streamCompleteResponses, type StoredResponse } from '../server/responses/response.service';
 import { createSurveyCatalog, registerSurvey } from '../server/surveys/survey.catalog';
 import { loadSurveyFile, type LoadedSurvey } from '../server/surveys/survey.loader';
-import { describeMachine, markdownTable } from './bench-output';
+import { describeMachine, markdownTable, quantileOfSorted } from './bench-output';
 
 const SURVEY_FILE = fileURLToPath(new URL('../surveys/captic-2011.yaml', import.meta.url));
 const WAVE_ID = '2011-03';
@@ -114,7 +114,7 @@ interface Timing {
 
 function summarise(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  const at = (q: number) => quantileOfSorted(sorted, q);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
   const round = (value: number) => Math.round(value * 100) / 100;

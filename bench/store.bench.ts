@@ -46,7 +46,7 @@ import { ResponseModel } from '../server/responses/response.model';
 import { hashResumeToken } from '../server/responses/response.service';
 import { CAPTIC_ID, USER_STORED_ANSWERS } from '../test/fixtures/captic-answers';
 import { storedResponseDocument } from '../test/fixtures/stored-response';
-import { describeMachine, markdownTable } from './bench-output';
+import { describeMachine, markdownTable, quantileOfSorted } from './bench-output';
 
 const CLIENTS = 8;
 const ROUNDS = 9;
@@ -102,7 +102,7 @@ interface Timing { runs: number; p50Ms: number; p95Ms: number; p99Ms: number; ma
 
 function summarise(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  const at = (q: number) => quantileOfSorted(sorted, q);
   const round = (value: number) => Math.round(value * 1000) / 1000;
   return { runs: sorted.length, p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), p99Ms: round(at(0.99)), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
 }
