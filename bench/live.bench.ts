@@ -18,26 +18,9 @@
 //   npm run bench:live -- --quick          a ~1 minute smoke run
 //   npm run bench:live -- --json           machine-readable summary on stdout
 //   npm run bench:live -- --cpu-profile /tmp/profiles    V8 profiles of the server, written at exit
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { describeMachine } from './bench-output';
 import type { SaturationFigures } from './load/load-report';
-import {
-  summaryHeader,
-  printSummary,
-  runBench,
-  halfRateLoad,
-  measureResponses,
-  measureSaturation,
-  newBench,
-  parseBenchOptions,
-  progress,
-  summariseNoise,
-  warmUpResponses,
-  type Bench,
-} from './load/measures';
-import { assertLinux, pinLoadGenerator, startBarometer, type ServerProcess } from './load/processes';
+import { halfRateLoad, measureResponses, measureSaturation, progress, runLoadBench, summariseNoise, warmUpResponses, type Bench } from './load/measures';
+import { startBarometer, type ServerProcess } from './load/processes';
 import { OPEN_WAVE, createAnalyst, importCaptic250, signIn } from './live/analyst';
 import { DashboardStreams, type DashboardViewSpec } from './live/dashboard-streams';
 import { evaluateGoals, formatReport, mean, type LiveSummary, type StreamedWindow } from './live/live-report';
@@ -155,51 +138,25 @@ async function measure(run: LiveRun): Promise<Pick<LiveSummary, 'sweep' | 'witho
   };
 }
 
-async function main(): Promise<void> {
-  const options = parseBenchOptions('bench:live', process.argv.slice(2));
-  assertLinux();
-  const began = performance.now();
-  // Before pinning, which narrows the cores this process sees to one.
-  const machine = describeMachine();
-  const pinning = pinLoadGenerator();
-  progress(`pinning: ${pinning.applied ? 'applied' : 'NOT applied'} (${pinning.detail})`);
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-live-'));
-  let barometer: ServerProcess | undefined;
-  const cleanUp = async () => {
-    await barometer?.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
+runLoadBench<LiveSummary>('bench:live', formatReport, async ({ options, bench, dataDir, pinning, servers, header }) => {
+  // The analyst's session cookie is Secure in production: its requests come "through" a TLS proxy.
+  const barometer = await startBarometer({ pinning, dataDir, nodeFlags: options.barometerNodeFlags, env: { TRUST_PROXY: 'true' } });
+  servers.push(barometer);
+  progress(`Barometer at ${barometer.baseUrl} (pid ${barometer.pid}, data in ${dataDir})`);
+  const imported = await importCaptic250(dataDir);
+  const cookie = await signIn(barometer.baseUrl, await createAnalyst(dataDir));
+  progress(`${imported} responses imported, analyst signed in`);
+  const measured = await measure({ bench, barometer, cookie });
+
+  const partial: Omit<LiveSummary, 'goals'> = {
+    ...header(),
+    imported,
+    views: VIEWS,
+    ...measured,
+    ratio: bracketedRatios(measured.without.slice(1), measured.with),
+    peakUnderLoadMiB: bench.peakUnderLoadKiB / KIB_PER_MIB,
+    otherProcesses: summariseNoise(bench.windows),
+    errors: bench.errors,
   };
-  process.once('SIGINT', () => {
-    progress('interrupted: stopping the server');
-    void cleanUp().finally(() => process.exit(130));
-  });
-
-  let summary: LiveSummary;
-  try {
-    // The analyst's session cookie is Secure in production: its requests come "through" a TLS proxy.
-    barometer = await startBarometer({ pinning, dataDir, nodeFlags: options.barometerNodeFlags, env: { TRUST_PROXY: 'true' } });
-    progress(`Barometer at ${barometer.baseUrl} (pid ${barometer.pid}, data in ${dataDir})`);
-    const imported = await importCaptic250(dataDir);
-    const cookie = await signIn(barometer.baseUrl, await createAnalyst(dataDir));
-    progress(`${imported} responses imported, analyst signed in`);
-    const bench = newBench(options);
-    const measured = await measure({ bench, barometer, cookie });
-
-    const partial: Omit<LiveSummary, 'goals'> = {
-      ...summaryHeader('bench:live', options, machine, pinning),
-      imported,
-      views: VIEWS,
-      ...measured,
-      ratio: bracketedRatios(measured.without.slice(1), measured.with),
-      peakUnderLoadMiB: bench.peakUnderLoadKiB / KIB_PER_MIB,
-      otherProcesses: summariseNoise(bench.windows),
-      errors: bench.errors,
-    };
-    summary = { ...partial, goals: evaluateGoals(partial) };
-  } finally {
-    await cleanUp();
-  }
-  printSummary('bench:live', options, began, summary, formatReport);
-}
-
-runBench(main);
+  return { ...partial, goals: evaluateGoals(partial) };
+});

@@ -21,14 +21,11 @@
 //   npm run bench:load -- --quick          a ~1 minute smoke run (short windows, 10k stored at most)
 //   npm run bench:load -- --duration 15    measured windows of 15 s (warm-ups scale with it)
 //   npm run bench:load -- --json           machine-readable summary on stdout
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { describeMachine } from './bench-output';
 import { evaluateGoals, formatReport, type GetFigures, type LoadSummary, type StoredFigures } from './load/load-report';
 import { runGets, withUsage, type Usage } from './load/load-runs';
-import { printSummary, runBench, summaryHeader, halfRateLoad, measureResponses, measureSaturation, newBench, noteWindow, parseBenchOptions, progress, summariseNoise, warmUpResponses, type Bench } from './load/measures';
-import { assertLinux, pinLoadGenerator, REPOSITORY_ROOT, residentKiB, startBarometer, startServer, type Pinning, type ServerProcess } from './load/processes';
+import { halfRateLoad, measureResponses, measureSaturation, noteWindow, progress, runLoadBench, summariseNoise, warmUpResponses, type Bench } from './load/measures';
+import { REPOSITORY_ROOT, residentKiB, startBarometer, startServer, type Pinning, type ServerProcess } from './load/processes';
 import { FIRST_PAGE_PATH, REQUESTS_PER_RESPONSE, startRespondent } from './load/respondent-sequence';
 import { openResponseSeeder } from './load/seed-responses';
 
@@ -93,82 +90,55 @@ async function measureGets(
   return { figures, restKiB, peakKiB: Math.max(...windows.map((w) => w.peakKiB)) };
 }
 
-async function main(): Promise<void> {
-  const options = parseBenchOptions('bench:load', process.argv.slice(2));
-  assertLinux();
-  const began = performance.now();
-  // Before pinning, which narrows the cores this process sees to one.
-  const machine = describeMachine();
-  const pinning = pinLoadGenerator();
-  progress(`pinning: ${pinning.applied ? 'applied' : 'NOT applied'} (${pinning.detail})`);
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-load-'));
-  const servers: ServerProcess[] = [];
-  const cleanUp = async () => {
-    await Promise.allSettled(servers.map((server) => server.stop()));
-    await fs.rm(dataDir, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => {
-    progress('interrupted: stopping the servers');
-    void cleanUp().finally(() => process.exit(130));
-  });
+runLoadBench<LoadSummary>('bench:load', formatReport, async ({ options, bench, dataDir, pinning, servers, header }) => {
+  const [reference, barometer] = await Promise.all([startReference(pinning), startBarometer({ pinning, dataDir, nodeFlags: options.barometerNodeFlags })]);
+  servers.push(reference, barometer);
+  progress(`bare Express at ${reference.baseUrl} (pid ${reference.pid}), Barometer at ${barometer.baseUrl} (pid ${barometer.pid}, data in ${dataDir})`);
 
-  let summary: LoadSummary;
-  try {
-    const [reference, barometer] = await Promise.all([startReference(pinning), startBarometer({ pinning, dataDir, nodeFlags: options.barometerNodeFlags })]);
-    servers.push(reference, barometer);
-    progress(`bare Express at ${reference.baseUrl} (pid ${reference.pid}), Barometer at ${barometer.baseUrl} (pid ${barometer.pid}, data in ${dataDir})`);
-    const bench = newBench(options);
+  // a. and b.: the page is measured before any load has stored responses.
+  const hello = await measureGets(bench, reference, 'bare Express GET /', { url: `${reference.baseUrl}/`, headers: {}, warmUpSeconds: options.firstWarmUpSeconds });
+  const cookie = await startRespondent(barometer.baseUrl);
+  const pageUrl = `${barometer.baseUrl}${FIRST_PAGE_PATH}`;
+  const pageHeaders = { Cookie: cookie, Accept: 'text/html', 'Accept-Language': 'fr-FR,fr;q=0.9' };
+  const page = await measureGets(bench, barometer, 'Barometer page GET', { url: pageUrl, headers: pageHeaders, warmUpSeconds: options.firstWarmUpSeconds, windows: STORED_WINDOWS });
+  bench.peakUnderLoadKiB = Math.max(bench.peakUnderLoadKiB, page.peakKiB);
 
-    // a. and b.: the page is measured before any load has stored responses.
-    const hello = await measureGets(bench, reference, 'bare Express GET /', { url: `${reference.baseUrl}/`, headers: {}, warmUpSeconds: options.firstWarmUpSeconds });
-    const cookie = await startRespondent(barometer.baseUrl);
-    const pageUrl = `${barometer.baseUrl}${FIRST_PAGE_PATH}`;
-    const pageHeaders = { Cookie: cookie, Accept: 'text/html', 'Accept-Language': 'fr-FR,fr;q=0.9' };
-    const page = await measureGets(bench, barometer, 'Barometer page GET', { url: pageUrl, headers: pageHeaders, warmUpSeconds: options.firstWarmUpSeconds, windows: STORED_WINDOWS });
-    bench.peakUnderLoadKiB = Math.max(bench.peakUnderLoadKiB, page.peakKiB);
-
-    // e. and f.: the same page with responses stored, right after b., so that only the stored
-    // responses differ (whole responses run first would change the JIT's and the heap's state).
-    // Only the respondent's own response was stored when the page was first measured.
-    const stored: StoredFigures[] = [{ ...page.figures, stored: 1, seedSeconds: 0, restRssMiB: mib(page.restKiB) }];
-    for (const size of options.quick ? QUICK_STORED_SIZES : STORED_SIZES) {
-      const seeder = await openResponseSeeder(dataDir);
-      const seeded = await seeder.topUp(size).finally(() => seeder.close());
-      progress(`stored ${seeded.after} responses (${seeded.inserted} seeded in ${seeded.seconds.toFixed(1)} s)`);
-      const measured = await measureGets(bench, barometer, `Barometer page GET, ${seeded.after} stored`, { url: pageUrl, headers: pageHeaders, warmUpSeconds: options.warmUpSeconds, windows: STORED_WINDOWS });
-      stored.push({ ...measured.figures, stored: seeded.after, seedSeconds: seeded.seconds, restRssMiB: mib(measured.restKiB) });
-    }
-
-    // c. and d., with the largest number of responses stored: a survey well into its field dates.
-    const saturation = await measureSaturation(bench, barometer);
-    const halfRateTarget = halfRateLoad(saturation.best.requestsPerSecond, options.seconds);
-    await warmUpResponses(bench, 'half rate', { ...halfRateTarget, baseUrl: barometer.baseUrl, seconds: options.warmUpSeconds });
-    const halfRate = await measureResponses(bench, barometer, 'half rate', { ...halfRateTarget, latencies: true });
-
-    const referenceCpuMsForSameRequests = (REQUESTS_PER_RESPONSE * hello.figures.cpuUsPerRequest) / 1000;
-    const partial: Omit<LoadSummary, 'goals'> = {
-      ...summaryHeader('bench:load', options, machine, pinning),
-      reference: { ...hello.figures, restRssMiB: mib(hello.restKiB), peakRssMiB: mib(hello.peakKiB) },
-      page: { ...page.figures, ratioToReference: page.figures.perSecond / hello.figures.perSecond },
-      requestsPerResponse: REQUESTS_PER_RESPONSE,
-      saturation: { ...saturation, referenceCpuMsForSameRequests, ratio: saturation.best.cpuMsPerResponse / referenceCpuMsForSameRequests },
-      halfRate: {
-        targetRequestsPerSecond: halfRateTarget.overallRate,
-        connections: halfRate.run.connections,
-        requestsPerSecond: halfRate.figures.requestsPerSecond,
-        responsesPerSecond: halfRate.figures.responsesPerSecond,
-        latencies: halfRate.run.latencies ?? [],
-      },
-      stored,
-      memory: { restMiB: mib(page.restKiB), peakUnderLoadMiB: mib(bench.peakUnderLoadKiB), restWithLargestMiB: stored[stored.length - 1]!.restRssMiB },
-      otherProcesses: summariseNoise(bench.windows),
-      errors: bench.errors,
-    };
-    summary = { ...partial, goals: evaluateGoals(partial) };
-  } finally {
-    await cleanUp();
+  // e. and f.: the same page with responses stored, right after b., so that only the stored
+  // responses differ (whole responses run first would change the JIT's and the heap's state).
+  // Only the respondent's own response was stored when the page was first measured.
+  const stored: StoredFigures[] = [{ ...page.figures, stored: 1, seedSeconds: 0, restRssMiB: mib(page.restKiB) }];
+  for (const size of options.quick ? QUICK_STORED_SIZES : STORED_SIZES) {
+    const seeder = await openResponseSeeder(dataDir);
+    const seeded = await seeder.topUp(size).finally(() => seeder.close());
+    progress(`stored ${seeded.after} responses (${seeded.inserted} seeded in ${seeded.seconds.toFixed(1)} s)`);
+    const measured = await measureGets(bench, barometer, `Barometer page GET, ${seeded.after} stored`, { url: pageUrl, headers: pageHeaders, warmUpSeconds: options.warmUpSeconds, windows: STORED_WINDOWS });
+    stored.push({ ...measured.figures, stored: seeded.after, seedSeconds: seeded.seconds, restRssMiB: mib(measured.restKiB) });
   }
-  printSummary('bench:load', options, began, summary, formatReport);
-}
 
-runBench(main);
+  // c. and d., with the largest number of responses stored: a survey well into its field dates.
+  const saturation = await measureSaturation(bench, barometer);
+  const halfRateTarget = halfRateLoad(saturation.best.requestsPerSecond, options.seconds);
+  await warmUpResponses(bench, 'half rate', { ...halfRateTarget, baseUrl: barometer.baseUrl, seconds: options.warmUpSeconds });
+  const halfRate = await measureResponses(bench, barometer, 'half rate', { ...halfRateTarget, latencies: true });
+
+  const referenceCpuMsForSameRequests = (REQUESTS_PER_RESPONSE * hello.figures.cpuUsPerRequest) / 1000;
+  const partial: Omit<LoadSummary, 'goals'> = {
+    ...header(),
+    reference: { ...hello.figures, restRssMiB: mib(hello.restKiB), peakRssMiB: mib(hello.peakKiB) },
+    page: { ...page.figures, ratioToReference: page.figures.perSecond / hello.figures.perSecond },
+    requestsPerResponse: REQUESTS_PER_RESPONSE,
+    saturation: { ...saturation, referenceCpuMsForSameRequests, ratio: saturation.best.cpuMsPerResponse / referenceCpuMsForSameRequests },
+    halfRate: {
+      targetRequestsPerSecond: halfRateTarget.overallRate,
+      connections: halfRate.run.connections,
+      requestsPerSecond: halfRate.figures.requestsPerSecond,
+      responsesPerSecond: halfRate.figures.responsesPerSecond,
+      latencies: halfRate.run.latencies ?? [],
+    },
+    stored,
+    memory: { restMiB: mib(page.restKiB), peakUnderLoadMiB: mib(bench.peakUnderLoadKiB), restWithLargestMiB: stored[stored.length - 1]!.restRssMiB },
+    otherProcesses: summariseNoise(bench.windows),
+    errors: bench.errors,
+  };
+  return { ...partial, goals: evaluateGoals(partial) };
+});

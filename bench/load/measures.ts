@@ -1,12 +1,15 @@
-// What bench:load and bench:live share: their command-line options, the run's record (unexpected
-// answers, what the rest of the machine used in each window) and the measured windows of whole
-// CAP-TIC responses: closed-loop at a number of respondents, the saturation point, half its rate.
+// What bench:load and bench:live share: their command-line options, how a run is set up, torn
+// down and printed, the run's record (unexpected answers, what the rest of the machine used in
+// each window) and the measured windows of whole CAP-TIC responses: closed-loop at a number of
+// respondents, the saturation point, half its rate.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { MachineDescription } from '../bench-output';
+import { describeMachine, type MachineDescription } from '../bench-output';
 import type { SaturationFigures } from './load-report';
 import { runSequences, withUsage, type SequenceOptions, type SequenceRun, type Usage } from './load-runs';
-import type { Pinning, ServerProcess } from './processes';
+import { assertLinux, pinLoadGenerator, type Pinning, type ServerProcess } from './processes';
 import { REQUESTS_PER_RESPONSE } from './respondent-sequence';
 
 const SATURATION_CONNECTIONS = [8, 16, 32];
@@ -36,7 +39,7 @@ export interface BenchOptions {
 }
 
 /** The options every load benchmark takes (`script` names it in the usage line). */
-export function parseBenchOptions(script: string, argv: string[]): BenchOptions {
+function parseBenchOptions(script: string, argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -71,7 +74,7 @@ export function parseBenchOptions(script: string, argv: string[]): BenchOptions 
 }
 
 /** What every summary starts with: the command as typed, when, where, and the windows' lengths. */
-export function summaryHeader(script: string, options: BenchOptions, machine: MachineDescription, pinning: Pinning) {
+function summaryHeader(script: string, options: BenchOptions, machine: MachineDescription, pinning: Pinning) {
   return {
     command: `npm run ${script}${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     date: new Date().toISOString(),
@@ -82,7 +85,7 @@ export function summaryHeader(script: string, options: BenchOptions, machine: Ma
 }
 
 /** Prints the summary (as JSON with --json) with its elapsed time; any error fails the run. */
-export function printSummary<S extends { errors: string[]; seconds: { elapsed: number } }>(script: string, options: BenchOptions, began: number, summary: S, format: (summary: S) => string): void {
+function printSummary<S extends { errors: string[]; seconds: { elapsed: number } }>(script: string, options: BenchOptions, began: number, summary: S, format: (summary: S) => string): void {
   summary.seconds.elapsed = Math.round((performance.now() - began) / 1000);
   console.log(options.json ? JSON.stringify(summary, null, 2) : format(summary));
   if (summary.errors.length > 0) {
@@ -91,8 +94,56 @@ export function printSummary<S extends { errors: string[]; seconds: { elapsed: n
   }
 }
 
-/** Runs a benchmark's main and exits: the servers it started are killed on exit (processes.ts). */
-export function runBench(main: () => Promise<void>): void {
+/** What a load benchmark measures with: all that is set up before its servers start. */
+export interface BenchSetting {
+  options: BenchOptions;
+  bench: Bench;
+  /** A fresh DATA_DIR, removed at the end. */
+  dataDir: string;
+  pinning: Pinning;
+  /** The servers the benchmark starts: stopped at the end, or on Ctrl-C. */
+  servers: ServerProcess[];
+  /** What the summary starts with (summaryHeader), dated when it is asked for. */
+  header: () => ReturnType<typeof summaryHeader>;
+}
+
+/**
+ * Runs a load benchmark and exits: `measure` starts its servers in the setting given and returns
+ * the summary; the servers are stopped and the data directory removed even when it fails or is
+ * interrupted, then the summary is printed (any error fails the run).
+ */
+export function runLoadBench<S extends { errors: string[]; seconds: { elapsed: number } }>(
+  script: string,
+  format: (summary: S) => string,
+  measure: (setting: BenchSetting) => Promise<S>,
+): void {
+  const main = async () => {
+    const options = parseBenchOptions(script, process.argv.slice(2));
+    assertLinux();
+    const began = performance.now();
+    // Before pinning, which narrows the cores this process sees to one.
+    const machine = describeMachine();
+    const pinning = pinLoadGenerator();
+    progress(`pinning: ${pinning.applied ? 'applied' : 'NOT applied'} (${pinning.detail})`);
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `${script.replace(':', '-')}-`));
+    const servers: ServerProcess[] = [];
+    const cleanUp = async () => {
+      await Promise.allSettled(servers.map((server) => server.stop()));
+      await fs.rm(dataDir, { recursive: true, force: true });
+    };
+    process.once('SIGINT', () => {
+      progress('interrupted: stopping the servers');
+      void cleanUp().finally(() => process.exit(130));
+    });
+    let summary: S;
+    try {
+      summary = await measure({ options, bench: newBench(options), dataDir, pinning, servers, header: () => summaryHeader(script, options, machine, pinning) });
+    } finally {
+      await cleanUp();
+    }
+    printSummary(script, options, began, summary, format);
+  };
+  // The servers it started are also killed on exit (processes.ts).
   main().then(
     () => process.exit(),
     (error: unknown) => {
@@ -115,7 +166,7 @@ export interface Bench {
   windows: { label: string; otherCpuPercent: number }[];
 }
 
-export function newBench(options: BenchOptions): Bench {
+function newBench(options: BenchOptions): Bench {
   return { options, errors: [], peakUnderLoadKiB: 0, windows: [] };
 }
 
