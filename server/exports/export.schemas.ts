@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGE_CODE } from '../surveys/survey.schemas';
+import { P_VALUE_ADJUSTMENTS } from '../analysis/stats/multiple-comparisons';
 
 const ZFlag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
@@ -53,7 +54,7 @@ export const ZTablesQuery = z.strictObject(
       .transform((text) => [...new Set(text.split(','))]),
     weighted: ZFlag.optional(),
     base: z.enum(['answered', 'shown', 'all'], { error: 'base is "answered", "shown" or "all"' }).optional(),
-    adjust: z.enum(['none', 'bonferroni', 'bh'], { error: 'adjust is "none", "bonferroni" or "bh"' }).optional(),
+    adjust: z.enum(P_VALUE_ADJUSTMENTS, { error: 'adjust is "none", "bonferroni" or "bh"' }).optional(),
     lang: ZLabelLanguage.optional(),
   },
   { error: unknownOption },

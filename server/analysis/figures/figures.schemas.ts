@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { P_VALUE_ADJUSTMENTS } from '../stats/multiple-comparisons';
 
 const ZFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -30,7 +31,7 @@ export const ZFiguresQuery = z.strictObject({
    * How the crosstab's column letters adjust for multiple comparisons: Benjamini-Hochberg over the
    * table when absent (comparisons.ts says why), Bonferroni over a row's pairs, or none.
    */
-  adjust: z.enum(['none', 'bonferroni', 'bh']).optional(),
+  adjust: z.enum(P_VALUE_ADJUSTMENTS).optional(),
   compare: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'compare names another wave').optional(),
   lang: z.enum(['fr', 'en']).optional(),
 });
