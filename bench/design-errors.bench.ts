@@ -1,4 +1,4 @@
-// `npx tsx bench/design-errors.bench.ts`: the design-based errors of one weighted view, alone.
+// `npm run bench:design`: the design-based errors of one weighted view, alone.
 //
 // bench:report times a weighted view end to end (reading the cells' counters from the store,
 // calibrating, building the figures, their errors, the crosstab), on a machine that other work
@@ -11,7 +11,7 @@
 // forgets the remembered quantiles first: the first view after the counters changed (--remember:
 // keeps them, a repeat view of a wave that has not changed).
 //
-//   npx tsx bench/design-errors.bench.ts [--responses 1000] [--runs 200] [--remember] [--json]
+//   npm run bench:design -- [--responses 1000] [--runs 200] [--remember] [--json]
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { buildCaptic250, CAPTIC_250_SIZE } from '../test/fixtures/captic-250';
