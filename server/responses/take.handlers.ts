@@ -26,6 +26,8 @@ import {
 } from './take.service';
 import { readInvitationCookie, readResumeCookie, setInvitationCookie, setResumeCookie, surveyPath } from './resume-cookie';
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
+import { respondentBranding } from '../surveys/branding';
+import { saveLaterView } from './save-later';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
 
@@ -100,6 +102,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       text: (value: Parameters<typeof localize>[0] | undefined) =>
         value === undefined ? '' : localize(value, ctx.lang, ctx.definition.languages[0]),
       testMode: ctx.test,
+      branding: respondentBranding(ctx.definition, ctx.lang),
     };
   }
 
@@ -183,7 +186,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       isLast: !position.next,
       action: pagePath(definition.id, plan.page.id),
       responseId: view.response.id,
-      resumeUrl: token ? `${baseUrl(req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined,
+      ...saveLaterView(definition.id, token ? `${baseUrl(req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined),
       resumed: view.resumed === true,
       scripts: ['/public/js/take.js'],
     });

@@ -3,10 +3,13 @@ import { rateLimit } from 'express-rate-limit';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { AppError } from '../lib/errors';
 import { publicAccess, routeTable } from '../lib/routes';
+import { serveOfflineWorker } from './offline-worker';
+import { createResumeMailHandlers } from './resume-mail.handlers';
 import { createTakeHandlers } from './take.handlers';
 
 export function takeRoutes(deps: AppDependencies): Router {
   const take = createTakeHandlers(deps);
+  const resumeMail = createResumeMailHandlers(deps);
   /** At most `limit` requests per address per RESPONSE_RATE_WINDOW_MINUTES, each limiter counting its own. */
   const limitPerAddress = (limit: number, refusal: string) =>
     rateLimit({
@@ -24,10 +27,13 @@ export function takeRoutes(deps: AppDependencies): Router {
   const limitInvitationLinks = limitPerAddress(deps.config.INVITATION_LINK_RATE_LIMIT, 'Too many invitation links tried from this address');
 
   const router = routeTable([
+    // Before /s/:surveyId, which would take the file name for a survey id.
+    ['get', '/s/offline-worker.js', publicAccess, serveOfflineWorker],
     ['get', '/s/:surveyId', publicAccess, take.showIntro],
     ['get', '/s/:surveyId/i/:token', publicAccess, limitInvitationLinks, take.followInvitation],
     ['post', '/s/:surveyId/start', publicAccess, limitResponseCreation, take.start],
     ['get', '/s/:surveyId/resume/:token', publicAccess, take.resume],
+    ['post', '/s/:surveyId/resume-link', publicAccess, ...resumeMail.limits, resumeMail.send],
     ['get', '/s/:surveyId/p/:pageId', publicAccess, take.showPage],
     ['post', '/s/:surveyId/p/:pageId', publicAccess, take.submitPage],
     ['get', '/s/:surveyId/thanks', publicAccess, take.thanks],

@@ -22,6 +22,10 @@ import { CROSSTAB_MESSAGES } from '../../analysis/report/crosstab.messages';
 import { WAVE_CHANGE_MESSAGES } from '../../dashboard/figures/wave-change.messages';
 import { METHODOLOGY_MESSAGES } from '../../analysis/report/methodology.messages';
 import { REPORT_CHANGE_MESSAGES } from '../../analysis/report/report-changes.messages';
+import { TAKE_CLIENT_MESSAGES } from '../../responses/take-client.messages';
+import { TAKE_PROGRESS_MESSAGES } from '../../responses/take-progress.messages';
+import { RESUME_MAIL_MESSAGES } from '../../responses/resume-mail.messages';
+import { BRANDING_MESSAGES } from '../../surveys/branding.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
@@ -48,6 +52,10 @@ export const MESSAGES = {
   ...WAVE_CHANGE_MESSAGES,
   ...METHODOLOGY_MESSAGES,
   ...REPORT_CHANGE_MESSAGES,
+  ...TAKE_CLIENT_MESSAGES,
+  ...TAKE_PROGRESS_MESSAGES,
+  ...RESUME_MAIL_MESSAGES,
+  ...BRANDING_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },

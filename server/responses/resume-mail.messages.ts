@@ -1,0 +1,3 @@
+// Interface strings for the resume link sent by email.
+export const RESUME_MAIL_MESSAGES = {
+} as const;
