@@ -1,12 +1,24 @@
-// Progressive enhancement for the question pages. The server applies every rule again; this
+// Progressive enhancement for the respondent's pages. The server applies every rule again; this
 // script only makes the page react at once: questions and options that depend on answers on the
-// same page appear and disappear, "other" boxes follow their option, exclusive options clear the
-// others, and focus moves to the error summary. The condition format is the survey language's
-// (server/surveys/conditions.ts); the server sends each one already reduced to its same-page part.
+// same page appear and disappear, exclusive options clear the others, a typed "other" text ticks
+// its option, errors go away once answered, and focus moves to the error summary. It also makes a
+// flaky connection lose nothing: what is typed is kept on the device (localStorage) until the
+// page is saved, and a page whose POST fails for lack of network is kept and sent again when the
+// connection returns (the server's revision check and idempotent submit make a replay safe).
+// The condition format is the survey language's (server/surveys/conditions.ts); the server sends
+// each one already reduced to its same-page part.
 (function () {
   'use strict';
   var form = document.getElementById('survey-form');
   var summary = document.getElementById('error-summary');
+  var strings = readStrings();
+  var STORAGE_PREFIX = 'barometer:';
+
+  if ('serviceWorker' in navigator) {
+    // The worker keeps copies of the question pages so that a reload offline still shows them.
+    navigator.serviceWorker.register('/s/offline-worker.js', { scope: '/s/' }).catch(function () {});
+  }
+  wireCopyButtons();
   if (summary) {
     summary.focus();
     // Following a link in the summary puts the cursor in the field, not only the page on it.
@@ -19,7 +31,20 @@
       field.scrollIntoView({ block: 'center' });
     });
   }
+  var ended = /^\/s\/([^/]+)\/(thanks|screened-out)$/.exec(location.pathname);
+  if (ended) forgetSurvey(decodeURIComponent(ended[1]));
   if (!form) return;
+
+  function readStrings() {
+    var block = document.getElementById('take-strings');
+    try {
+      return block ? JSON.parse(block.textContent) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  // --- Display logic -------------------------------------------------------------------------
 
   function answerOf(questionId) {
     var inputs = form.querySelectorAll('[name="' + questionId + '"]');
@@ -68,24 +93,394 @@
       var fields = el.querySelectorAll('input, select, textarea');
       for (var j = 0; j < fields.length; j++) fields[j].disabled = !show;
     }
+    // "Other" boxes stay visible whatever is ticked (as without JavaScript): see syncOtherBox.
     var boxes = form.querySelectorAll('[data-specify-for]');
-    for (var k = 0; k < boxes.length; k++) {
-      var option = document.getElementById(boxes[k].getAttribute('data-specify-for'));
-      boxes[k].hidden = !(option && option.checked);
+    for (var k = 0; k < boxes.length; k++) syncOtherBox(boxes[k]);
+  }
+
+  function applyExclusive(target) {
+    if (target.type !== 'checkbox' || !target.checked) return;
+    var group = form.querySelectorAll('input[type=checkbox][name="' + target.name + '"]');
+    for (var i = 0; i < group.length; i++) {
+      var other = group[i];
+      if (other === target) continue;
+      if (target.getAttribute('data-exclusive') === 'true' || other.getAttribute('data-exclusive') === 'true') other.checked = false;
     }
   }
 
-  form.addEventListener('change', function (event) {
-    var target = event.target;
-    if (target && target.type === 'checkbox' && target.checked) {
-      var group = form.querySelectorAll('input[type=checkbox][name="' + target.name + '"]');
-      for (var i = 0; i < group.length; i++) {
-        var other = group[i];
-        if (other === target) continue;
-        if (target.getAttribute('data-exclusive') === 'true' || other.getAttribute('data-exclusive') === 'true') other.checked = false;
-      }
+  // --- "Other" texts ---------------------------------------------------------------------------
+  // Typing a text ticks its option. Unticking the option while its box holds text throws nothing
+  // away silently: the text stays visible but is not sent (its name is set aside), with a hint,
+  // until the respondent ticks the option again or goes back into the box.
+
+  function otherBoxOf(element) {
+    return element.closest ? element.closest('[data-specify-for]') : null;
+  }
+
+  function textOf(box) {
+    return box.querySelector('input, textarea');
+  }
+
+  function syncOtherBox(box) {
+    var option = document.getElementById(box.getAttribute('data-specify-for'));
+    var text = textOf(box);
+    if (!option || !text) return;
+    var park = !option.checked && !option.disabled && text.value.trim() !== '';
+    if (park === text.hasAttribute('data-name')) return;
+    var hintId = text.id + '-parked';
+    if (park) {
+      text.setAttribute('data-name', text.name);
+      text.removeAttribute('name');
+      text.readOnly = true;
+      var hint = document.createElement('p');
+      hint.className = 'hint';
+      hint.id = hintId;
+      hint.textContent = strings.other_parked || '';
+      box.appendChild(hint);
+      text.setAttribute('aria-describedby', hintId);
+    } else {
+      text.name = text.getAttribute('data-name');
+      text.removeAttribute('data-name');
+      text.readOnly = false;
+      var parkedHint = document.getElementById(hintId);
+      if (parkedHint) parkedHint.parentNode.removeChild(parkedHint);
+      text.removeAttribute('aria-describedby');
     }
+  }
+
+  function chooseOptionOf(box) {
+    var option = document.getElementById(box.getAttribute('data-specify-for'));
+    if (!option || option.checked || option.disabled) return;
+    option.checked = true;
+    applyExclusive(option);
     refresh();
+    settleErrors(option);
+  }
+
+  form.addEventListener('click', function (event) {
+    var box = otherBoxOf(event.target);
+    if (box && event.target === textOf(box) && event.target.hasAttribute('data-name')) chooseOptionOf(box);
   });
+  form.addEventListener('keydown', function (event) {
+    var box = otherBoxOf(event.target);
+    var typing = event.key && (event.key.length === 1 || event.key === 'Backspace' || event.key === 'Delete');
+    if (box && typing && event.target.hasAttribute('data-name')) chooseOptionOf(box);
+  });
+
+  // --- Errors go away once answered ------------------------------------------------------------
+
+  function isAnswered(group) {
+    var rows = group.hasAttribute('data-row') ? [] : group.querySelectorAll('[data-row]');
+    if (rows.length) {
+      for (var r = 0; r < rows.length; r++) if (!isAnswered(rows[r])) return false;
+      return true;
+    }
+    var fields = group.querySelectorAll('input, select, textarea');
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.disabled || field.closest('[hidden]') || otherBoxOf(field)) continue;
+      if (field.type === 'checkbox' || field.type === 'radio') {
+        if (field.checked) return true;
+      } else if (field.value.trim() !== '') return true;
+    }
+    return false;
+  }
+
+  function clearErrors(group) {
+    var messages = group.querySelectorAll('.field-error');
+    for (var i = 0; i < messages.length; i++) messages[i].parentNode.removeChild(messages[i]);
+    group.classList.remove('has-error');
+    var invalid = group.querySelectorAll('[aria-invalid]');
+    for (var j = 0; j < invalid.length; j++) invalid[j].removeAttribute('aria-invalid');
+    if (!summary) return;
+    var links = summary.querySelectorAll('a[href^="#"]');
+    for (var k = 0; k < links.length; k++) {
+      var target = document.getElementById(links[k].getAttribute('href').slice(1));
+      var entry = links[k].closest('li') || links[k];
+      if (target && group.contains(target)) entry.parentNode.removeChild(entry);
+    }
+    if (!summary.querySelector('a[href^="#"]')) summary.hidden = true;
+  }
+
+  function settleErrors(target) {
+    var row = target.closest('[data-row]');
+    if (row && row.querySelector('.field-error') && isAnswered(row)) clearErrors(row);
+    var question = target.closest('fieldset.question.has-error');
+    if (question && isAnswered(question)) clearErrors(question);
+  }
+
+  // --- Drafts kept on the device ---------------------------------------------------------------
+  // Keys: barometer:<survey>:<response>:draft:<page> and barometer:<survey>:<response>:pending.
+
+  var action = form.getAttribute('action') || location.pathname;
+  var place = /^\/s\/([^/]+)\/p\/([^/?#]+)/.exec(action);
+  var responseField = form.querySelector('input[name="response"]');
+  var surveyId = place ? decodeURIComponent(place[1]) : '';
+  var responseId = responseField ? responseField.value : '';
+  var canKeep = Boolean(place && responseId);
+  var draftKey = STORAGE_PREFIX + surveyId + ':' + responseId + ':draft:' + (place ? place[2] : '');
+  var pendingKey = STORAGE_PREFIX + surveyId + ':' + responseId + ':pending';
+
+  function load(key) {
+    try {
+      var stored = localStorage.getItem(key);
+      return stored ? JSON.parse(stored) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function store(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // Storage full or refused (a private window): the page still posts as without JavaScript.
+    }
+  }
+
+  function drop(key) {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      // Nothing was kept.
+    }
+  }
+
+  /** Drops what is kept for a survey, except the response `keep`'s. */
+  function forgetSurvey(survey, keep) {
+    var prefix = STORAGE_PREFIX + survey + ':';
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var key = localStorage.key(i);
+        if (key.indexOf(prefix) === 0 && !(keep && key.indexOf(prefix + keep + ':') === 0)) localStorage.removeItem(key);
+      }
+    } catch {
+      // Nothing was kept.
+    }
+  }
+
+  /** The page's fields by id: ticked or not, or the text typed (an unsent "other" text too). */
+  function fieldsState() {
+    var state = {};
+    var fields = form.querySelectorAll('input[id], select[id], textarea[id]');
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === 'hidden' || field.closest('.honeypot')) continue;
+      state[field.id] = field.type === 'checkbox' || field.type === 'radio' ? field.checked : field.value;
+    }
+    return state;
+  }
+
+  function differsFromPage(state) {
+    var now = fieldsState();
+    for (var id in state) if (id in now && now[id] !== state[id]) return true;
+    return false;
+  }
+
+  function putBack(state) {
+    for (var id in state) {
+      var field = document.getElementById(id);
+      if (!field || !form.contains(field)) continue;
+      if (field.type === 'checkbox' || field.type === 'radio') field.checked = state[id] === true;
+      else field.value = String(state[id]);
+    }
+  }
+
+  // --- Submitting through fetch, kept when the network fails -----------------------------------
+
+  var buttons = form.querySelectorAll('button[type="submit"], button:not([type])');
+  var status = document.createElement('p');
+  status.id = 'submit-status';
+  status.setAttribute('role', 'status');
+  var actions = form.querySelector('.actions');
+  if (actions) actions.parentNode.insertBefore(status, actions.nextSibling);
+  else form.appendChild(status);
+  var sending = false;
+  var retryDelay = 5000;
+  var retryTimer = 0;
+  var lastPressed = null;
+
+  function say(element, text) {
+    element.textContent = text || '';
+    element.classList.toggle('notice', Boolean(text));
+  }
+
+  function bodyOf(submitter) {
+    var body = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) { body.append(name, String(value)); });
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    return body.toString();
+  }
+
+  function setBusy(busy) {
+    sending = busy;
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = busy;
+  }
+
+  /**
+   * What the server answered, shown as a plain submit would show it: a redirect is followed; any
+   * other answer (a 422 with errors, a 403, a 409, a 5xx) comes from posting the form natively,
+   * which the server answers the same way (a refused page stores nothing) and whose page then runs
+   * its own script. Replacing the document with the fetched HTML would keep this page's listeners.
+   */
+  function postNatively(pending) {
+    if (pending.submitter) {
+      var pressed = document.createElement('input');
+      pressed.type = 'hidden';
+      pressed.name = pending.submitter.name;
+      pressed.value = pending.submitter.value;
+      form.appendChild(pressed);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function send(pending) {
+    if (sending) return;
+    setBusy(true);
+    if (!load(pendingKey)) say(status, strings.sending);
+    fetch(pending.action, {
+      method: 'POST',
+      body: pending.body,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      credentials: 'same-origin',
+    }).then(
+      function (response) {
+        drop(pendingKey);
+        if (!response.redirected) return postNatively(pending);
+        drop(draftKey);
+        if (/\/s\/[^/]+\/(thanks|screened-out)$/.test(new URL(response.url).pathname)) forgetSurvey(surveyId);
+        location.assign(response.url);
+      },
+      function () {
+        store(pendingKey, pending);
+        setBusy(false);
+        say(status, strings.pending);
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(retry, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 60000);
+      },
+    );
+  }
+
+  function retry() {
+    var pending = load(pendingKey);
+    if (pending) send(pending);
+  }
+
+  /** What was typed, kept; a submission waiting for the network follows the edits too. */
+  function keepDraft() {
+    if (!canKeep) return;
+    store(draftKey, { fields: fieldsState(), time: Date.now() });
+    var pending = load(pendingKey);
+    if (pending) {
+      pending.body = bodyOf(pending.submitter);
+      store(pendingKey, pending);
+    }
+  }
+
+  form.addEventListener('click', function (event) {
+    var button = event.target.closest ? event.target.closest('button') : null;
+    if (button) lastPressed = button;
+  });
+  form.addEventListener('submit', function (event) {
+    if (!canKeep || !window.fetch || !window.URLSearchParams) return;
+    event.preventDefault();
+    if (sending) return;
+    var submitter = event.submitter || lastPressed;
+    keepDraft();
+    retryDelay = 5000;
+    send({
+      action: action,
+      body: bodyOf(submitter),
+      time: Date.now(),
+      submitter: submitter && submitter.name ? { name: submitter.name, value: submitter.value } : null,
+    });
+  });
+  // Back to this page from the browser's page cache: the buttons it left disabled work again.
+  window.addEventListener('pageshow', function (event) {
+    if (!event.persisted) return;
+    setBusy(false);
+    if (!load(pendingKey)) say(status, '');
+  });
+  window.addEventListener('online', function () {
+    retryDelay = 5000;
+    retry();
+  });
+
+  // --- Events and the page's start -------------------------------------------------------------
+
+  form.addEventListener('input', function (event) {
+    var box = otherBoxOf(event.target);
+    if (box && event.target === textOf(box) && event.target.value.trim() !== '') chooseOptionOf(box);
+    settleErrors(event.target);
+    keepDraft();
+  });
+  form.addEventListener('change', function (event) {
+    applyExclusive(event.target);
+    refresh();
+    settleErrors(event.target);
+    keepDraft();
+  });
+
+  if (canKeep) {
+    forgetSurvey(surveyId, responseId);
+    var draft = load(draftKey);
+    if (draft && draft.fields && differsFromPage(draft.fields)) {
+      putBack(draft.fields);
+      var notice = document.createElement('p');
+      notice.className = 'notice';
+      notice.setAttribute('role', 'status');
+      notice.id = 'draft-restored';
+      notice.textContent = strings.draft_restored || '';
+      form.parentNode.insertBefore(notice, form);
+    } else if (draft) {
+      drop(draftKey);
+    }
+  }
   refresh();
+  var waiting = canKeep ? load(pendingKey) : null;
+  if (waiting && waiting.action === action) {
+    say(status, strings.pending);
+    send(waiting);
+  } else if (waiting) {
+    // Kept for a page this response has left: the server's answer to it no longer applies.
+    drop(pendingKey);
+  }
+
+  function wireCopyButtons() {
+    var copyButtons = document.querySelectorAll('button[data-copy]');
+    for (var i = 0; i < copyButtons.length; i++) {
+      copyButtons[i].hidden = false;
+      copyButtons[i].addEventListener('click', copyLink);
+    }
+  }
+
+  function copyLink(event) {
+    var button = event.currentTarget;
+    var source = document.getElementById(button.getAttribute('data-copy'));
+    var copyStatus = button.parentNode.querySelector('[data-copy-status]');
+    if (!source) return;
+    var text = source.value || source.getAttribute('href') || source.textContent;
+    var tell = function (message) {
+      if (copyStatus) copyStatus.textContent = message || '';
+    };
+    var selectIt = function () {
+      if (source.select) {
+        source.focus();
+        source.select();
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(source);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+      }
+      tell(strings.copy_selected);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { tell(strings.copied); }, selectIt);
+    } else {
+      selectIt();
+    }
+  }
 })();

@@ -1,7 +1,13 @@
-// The respondent's service worker, served from /s/ so that its scope covers the survey pages.
-// Filled in by the client script's part; until then there is none.
+// The respondent's service worker (public/js/take-offline-worker.js), served from /s/ so that its
+// scope covers the survey pages: a worker's scope cannot reach above the path it is served from.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 
+const WORKER_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'js', 'take-offline-worker.js');
+
 export function serveOfflineWorker(_req: Request, res: Response): void {
-  res.status(404).type('text/plain').send('Not found');
+  // Revalidated on every registration check, so a changed worker replaces the old one at once.
+  res.set('Cache-Control', 'no-cache');
+  res.sendFile(WORKER_FILE);
 }

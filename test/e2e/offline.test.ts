@@ -1,0 +1,90 @@
+// A flaky connection loses nothing: on CAP-TIC's satisfaction page the network goes away, the
+// respondent answers and presses Next, the page says it will be sent; a reload without network
+// still shows the page with what was typed (the service worker's copy and the draft kept on the
+// device); the network comes back, the page is saved once and the survey goes on.
+import { expect } from 'chai';
+import type { Locator, Page, Response } from 'playwright-core';
+import { CAPTIC_ID, USER_PAGES, USER_STORED_ANSWERS } from '../fixtures/captic-answers';
+import { useChromiumSuite } from './support/chromium';
+import { answerPage, currentPageId, inPage, storedResponses } from './support/survey';
+
+const SATISFACTION = USER_PAGES.satisfaction!;
+
+/** Clicks a control that leaves the page (through take.js's fetch or natively) and waits for the next one. */
+async function leaveWith(page: Page, control: Locator): Promise<void> {
+  const before = page.url();
+  await Promise.all([page.waitForURL((url) => url.href !== before, { waitUntil: 'load' }), control.click()]);
+}
+
+async function checkedRadios(page: Page): Promise<Record<string, string>> {
+  return inPage(
+    page,
+    `Object.fromEntries(Array.from(document.querySelectorAll('#survey-form input[type=radio]:checked')).map((r) => [r.name, r.value]))`,
+  );
+}
+
+describe('Answering CAP-TIC offline in Chromium', function () {
+  this.timeout(60_000);
+  const suite = useChromiumSuite();
+
+  it('keeps the satisfaction page on the device without network, through a reload, and sends it once when the network returns', async () => {
+    const page = await suite.newPage({ locale: 'fr-FR' });
+    const context = page.context();
+    const satisfactionPosts: Response[] = [];
+    page.on('response', (response) => {
+      const request = response.request();
+      if (request.method() === 'POST' && new URL(request.url()).pathname === `/s/${CAPTIC_ID}/p/satisfaction`) satisfactionPosts.push(response);
+    });
+
+    await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
+    await page.getByLabel("J'ai lu ces informations et j'accepte de participer").check();
+    await leaveWith(page, page.getByRole('button', { name: 'Commencer' }));
+    // The first question page registers the worker; the pages after it go through it.
+    await inPage(
+      page,
+      `navigator.serviceWorker.controller ? true : new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true)))`,
+    );
+    await answerPage(page, USER_PAGES.social_use!);
+    await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+    await answerPage(page, USER_PAGES.social_usage!);
+    await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+    expect(await currentPageId(page)).to.equal('satisfaction');
+    expect(await inPage<boolean>(page, 'caches.match(location.href).then((copy) => Boolean(copy))'), 'the worker kept a copy of the page').to.equal(true);
+
+    await context.setOffline(true);
+    await answerPage(page, SATISFACTION);
+    await page.locator('#survey-form button[value="next"]').click();
+    const status = page.locator('#submit-status');
+    await status.filter({ hasText: 'seront envoyées dès le retour de la connexion' }).waitFor();
+    expect(await status.getAttribute('role')).to.equal('status');
+    expect(await currentPageId(page)).to.equal('satisfaction');
+
+    // A reload without network: the worker's copy of the page, the answers and the waiting state back.
+    const workerFailures: string[] = [];
+    context.on('requestfailed', (request) => {
+      if (request.serviceWorker()) workerFailures.push(new URL(request.url()).pathname);
+    });
+    const reloaded = await page.reload();
+    // The worker tried the network, which failed, and answered with its copy.
+    expect(reloaded?.fromServiceWorker()).to.equal(true);
+    expect(workerFailures).to.include(`/s/${CAPTIC_ID}/p/satisfaction`);
+    expect(await currentPageId(page)).to.equal('satisfaction');
+    await status.filter({ hasText: 'seront envoyées dès le retour de la connexion' }).waitFor();
+    expect(await checkedRadios(page)).to.deep.equal(SATISFACTION);
+    expect(await page.locator('#draft-restored').isVisible()).to.equal(true);
+    expect(satisfactionPosts, 'nothing reached the server while offline').to.have.length(0);
+    expect((await storedResponses())[0]!.answers).to.not.have.property('satisfaction_personal');
+
+    // The network returns: the waiting page is sent, once, and the survey goes on.
+    await Promise.all([page.waitForURL(`**/s/${CAPTIC_ID}/p/information`, { waitUntil: 'load' }), context.setOffline(false)]);
+    expect(await currentPageId(page)).to.equal('information');
+    expect(satisfactionPosts.map((r) => r.status())).to.deep.equal([303]);
+    const [stored] = await storedResponses();
+    expect(stored!.answers).to.deep.include({
+      satisfaction_personal: USER_STORED_ANSWERS.satisfaction_personal,
+      satisfaction_professional: USER_STORED_ANSWERS.satisfaction_professional,
+    });
+    // Nothing of the sent page is left waiting on the device.
+    expect(await inPage<string[]>(page, 'Object.keys(localStorage).filter((key) => key.startsWith("barometer:"))')).to.deep.equal([]);
+  });
+});
