@@ -5,7 +5,7 @@
 // in one process (the tests do) never runs a hook twice.
 import type { Logger } from '../lib/logger';
 
-export type MailPurpose = 'invitation' | 'reminder' | 'password_link' | 'other';
+export type MailPurpose = 'invitation' | 'reminder' | 'password_link' | 'resume_link' | 'other';
 
 export interface MailAbout {
   surveyId?: string;

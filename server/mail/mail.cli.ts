@@ -16,7 +16,7 @@ import { mailDestinationLine } from './mail-runtime';
 const USAGE = `Usage:
   npm run mail -- worker [--lease-seconds 60]
   npm run mail -- status [--survey ID] [--json]
-  npm run mail -- retry-failed [--purpose invitation|reminder|password_link|other] [--survey ID]
+  npm run mail -- retry-failed [--purpose invitation|reminder|password_link|resume_link|other] [--survey ID]
 
 worker sends the outbox until it is stopped (Ctrl-C or SIGTERM finish the send in flight), at
 MAIL_RATE_PER_SECOND through SMTP_URL, and queues reminders as they fall due, as the app does;

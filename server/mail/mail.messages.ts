@@ -12,6 +12,7 @@ export const MAIL_MESSAGES = {
   'mail.purpose_invitation': { fr: 'Invitation', en: 'Invitation' },
   'mail.purpose_reminder': { fr: 'Relance', en: 'Reminder' },
   'mail.purpose_password_link': { fr: 'Lien de mot de passe', en: 'Password link' },
+  'mail.purpose_resume_link': { fr: 'Lien pour reprendre', en: 'Resume link' },
   'mail.purpose_other': { fr: 'Autre', en: 'Other' },
   'mail.status_queued': { fr: 'En file', en: 'Queued' },
   'mail.status_sending': { fr: 'En cours d’envoi', en: 'Sending' },
@@ -91,4 +92,7 @@ export const MAIL_MESSAGES = {
     fr: 'Si vous n’avez rien demandé, ignorez ce message : votre mot de passe actuel reste valable.',
     en: 'If you did not ask for this, ignore this message: your current password keeps working.',
   },
+  // The resume link a respondent mails to themselves (views/mail/resume_link.*.ejs; the rest of its
+  // wording is resume_mail.*); render-mail.ts reads the subject here.
+  'mail.resume_link.subject': { fr: 'Votre lien pour reprendre : {surveyTitle}', en: 'Your link to continue: {surveyTitle}' },
 } as const;

@@ -10,7 +10,7 @@ import { OutboxModel } from './outbox.model';
 import { MAIL_STATUSES, type MailPurpose, type MailStatus } from './outbox.service';
 
 /** In the order the page lists them. */
-export const OUTBOX_PURPOSES = ['invitation', 'reminder', 'password_link', 'other'] as const satisfies readonly MailPurpose[];
+export const OUTBOX_PURPOSES = ['invitation', 'reminder', 'password_link', 'resume_link', 'other'] as const satisfies readonly MailPurpose[];
 
 const OUTBOX_PAGE_SIZE = 50;
 

@@ -18,7 +18,7 @@ const outboxSchema = new Schema(
     key: { type: String, required: true },
     /** Stable across retries: "<sha256 of the key>@<mail domain>". */
     messageId: { type: String, required: true },
-    purpose: { type: String, enum: ['invitation', 'reminder', 'password_link', 'other'], required: true },
+    purpose: { type: String, enum: ['invitation', 'reminder', 'password_link', 'resume_link', 'other'], required: true },
     to: { address: { type: String, required: true }, name: { type: String } },
     from: { address: { type: String, required: true }, name: { type: String } },
     replyTo: { type: String },

@@ -12,7 +12,7 @@ import { MESSAGES } from '../lib/i18n/messages';
 const MAIL_VIEWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views/mail');
 
 /** The templates the app ships; any other name is looked up the same way. */
-export type MailTemplate = 'invitation' | 'reminder' | 'password_link' | (string & {});
+export type MailTemplate = 'invitation' | 'reminder' | 'password_link' | 'resume_link' | (string & {});
 
 export interface RenderedMail {
   subject: string;

@@ -1,10 +1,44 @@
-// What the "continue later" box shows: the resume link, and the way to mail it to oneself.
-// Filled in by the resume-mail part.
+// What the "continue later" box shows (views/take/save-later.ejs): the resume link in full, the
+// copy button the page's script wires, and the "email me this link" form, which names the page the
+// respondent is on so that its answer can bring them back there.
+import { surveyPath } from './resume-cookie';
+
+/** The query the "email me this link" answer redirects with: the page then says the link is on its way. */
+export const RESUME_MAIL_SENT_QUERY = 'resume_mail=sent';
 
 export interface SaveLaterView {
   resumeUrl?: string;
+  resumeMail?: {
+    action: string;
+    /** The page the form was on, posted back as `page`. */
+    pageId?: string;
+    /** What was typed, when a refused form is drawn again. */
+    email?: string;
+    /** The refusal's message, already in the respondent's language. */
+    error?: string;
+    /** "If this address can receive mail, the link is on its way." */
+    sent?: boolean;
+  };
 }
 
-export function saveLaterView(_surveyId: string, resumeUrl: string | undefined): SaveLaterView {
-  return resumeUrl ? { resumeUrl } : {};
+export interface SaveLaterOptions {
+  pageId?: string;
+  /** The page's query string said the link was just mailed. */
+  sent?: boolean;
+  email?: string;
+  error?: string;
+}
+
+export function saveLaterView(surveyId: string, resumeUrl: string | undefined, options: SaveLaterOptions = {}): SaveLaterView {
+  if (!resumeUrl) return {};
+  return {
+    resumeUrl,
+    resumeMail: {
+      action: surveyPath(surveyId, '/resume-link'),
+      ...(options.pageId ? { pageId: options.pageId } : {}),
+      ...(options.email !== undefined ? { email: options.email } : {}),
+      ...(options.error ? { error: options.error } : {}),
+      ...(options.sent ? { sent: true } : {}),
+    },
+  };
 }

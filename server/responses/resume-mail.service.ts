@@ -1,0 +1,64 @@
+// "Email me this link": the respondent's resume link, queued in the outbox for an address they
+// type. The address goes only into the outbox message (which the worker needs to send it): never
+// on the response, so an anonymous survey stays anonymous. Every valid address gets exactly the
+// same work and the same answer, so nothing here can tell one address from another.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../lib/config';
+import type { Clock } from '../lib/clock';
+import { ForbiddenError } from '../lib/errors';
+import type { InterfaceLanguage } from '../lib/i18n/index';
+import { checkedAddress } from '../mail/mail-address';
+import { enqueueMail } from '../mail/outbox.service';
+import { renderMail } from '../mail/render-mail';
+import type { SurveyCatalog } from '../surveys/survey.catalog';
+import { surveyTitle } from '../surveys/survey-titles';
+import { findResponseByResumeToken } from './response.service';
+import { surveyPath } from './resume-cookie';
+
+export interface ResumeLinkRequest {
+  surveyId: string;
+  /** The browser's resume cookie: the link is made from it, and only a response in progress has one worth sending. */
+  resumeToken: string | undefined;
+  /** As typed; checked here (one address, no line break, at most 254 characters). */
+  email: string;
+  language: InterfaceLanguage;
+  /** PUBLIC_URL, else the origin the request came to. */
+  base: string;
+}
+
+export function createResumeMailService({ config, catalog, clock }: { config: Pick<Config, 'MAIL_FROM'>; catalog: SurveyCatalog; clock: Clock }) {
+  return {
+    /**
+     * Queues the link. Refused, with nothing queued: no response in progress in this browser (403
+     * no_response_in_progress: none, voided, complete or screened out) and an address the outbox
+     * would refuse (422 invalid_email or header_injection).
+     */
+    async mailResumeLink(request: ResumeLinkRequest): Promise<void> {
+      const now = clock.now();
+      const response = request.resumeToken ? await findResponseByResumeToken(request.surveyId, request.resumeToken) : undefined;
+      if (!response || !request.resumeToken || response.status !== 'partial') {
+        throw new ForbiddenError('This browser has no response in progress for this survey', 'no_response_in_progress');
+      }
+      const address = checkedAddress(request.email, 'the email address');
+      const { definition } = catalog.require(request.surveyId);
+      const title = surveyTitle(definition, request.language);
+      const rendered = await renderMail('resume_link', request.language, {
+        surveyTitle: title,
+        link: `${request.base}${surveyPath(request.surveyId, `/resume/${request.resumeToken}`)}`,
+      });
+      await enqueueMail(
+        {
+          // Each request is its own message (the rate limits bound how many); the key names the
+          // response, never the token, so the outbox's keys open nothing.
+          key: `resume_link:${response.id}:${randomUUID()}`,
+          purpose: 'resume_link',
+          to: { address },
+          ...rendered,
+          about: { surveyId: request.surveyId, waveId: response.waveId },
+        },
+        { from: config.MAIL_FROM },
+        now,
+      );
+    },
+  };
+}
