@@ -143,6 +143,9 @@ function checkTranslations(def: TSurveyDefinitionShape, ctx: Ctx): void {
     }
   };
   for (const key of ['title', 'sponsor', 'conducted_by', 'target_population', 'method', 'intro', 'consent', 'thank_you'] as const) check(def[key], [key]);
+  check(def.branding?.logo?.alt, ['branding', 'logo', 'alt']);
+  check(def.branding?.sponsor, ['branding', 'sponsor']);
+  check(def.branding?.thank_you_link?.label, ['branding', 'thank_you_link', 'label']);
   def.seed_waves?.forEach((wave, i) => check(wave.label, ['seed_waves', i, 'label']));
   def.pages.forEach((page, pi) => {
     check(page.title, ['pages', pi, 'title']);

@@ -1,10 +1,12 @@
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { LANGUAGE_CODE, ZSurveyDefinition, QUESTION_TYPES, type TSurveyDefinition } from './survey.schemas';
 import { formatPathForMessage } from './survey.checks';
 import { fingerprintSurvey } from './fingerprint';
+import { encodeLogoData, MAX_LOGO_BYTES, readLogo } from './logo-image';
 
 /*
  * Reads definition files (YAML, or JSON, which YAML parses too), checks them with
@@ -136,14 +138,51 @@ function explainYamlError(code: string, message: string): string {
   return first;
 }
 
+const LOGO_FILE_PATH = ['branding', 'logo', 'file'] as const;
+
+/**
+ * Reads `branding.logo.file` (a path beside the definition) and puts the image in the definition
+ * as `data`, so that the version stored carries its logo (see ZBrandingLogo). Returns the problem,
+ * if any. Synchronous like the rest of the check: a logo is at most MAX_LOGO_BYTES.
+ */
+function embedLogoFile(data: unknown, assetsDir: string): string | undefined {
+  const logo = valueAt(data, ['branding', 'logo']);
+  if (logo === null || typeof logo !== 'object') return undefined;
+  const fields = logo as Record<string, unknown>;
+  const file = fields.file;
+  if (typeof file !== 'string') return undefined;
+  if (fields.data !== undefined) return 'write file or data, not both';
+  const relativePath = normalize(file);
+  if (isAbsolute(file) || relativePath === '..' || relativePath.startsWith(`..${sep}`)) {
+    return `${JSON.stringify(file)} is outside the survey's folder: give a path beside the survey file, e.g. assets/logo.svg`;
+  }
+  const path = join(assetsDir, relativePath);
+  let bytes: Buffer;
+  try {
+    const size = statSync(path).size;
+    // Said before reading, so a mistaken path to a video does not load it whole.
+    if (size > MAX_LOGO_BYTES) return `${file} is ${Math.ceil(size / 1024)} KB, more than the ${MAX_LOGO_BYTES / 1024} KB a logo may be`;
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `${file} does not exist (the path is read from the survey file's folder)` : `${file} cannot be read: ${(error as Error).message}`;
+  }
+  const reading = readLogo(bytes);
+  if (!reading.ok) return `${file}: ${reading.message}`;
+  delete fields.file;
+  fields.data = encodeLogoData(bytes, reading.image);
+  return undefined;
+}
+
 /** What checking a definition's text finds: the survey, or every problem with its line and path. */
 export type SurveyTextCheck = { ok: true; survey: LoadedSurvey } | { ok: false; problems: SurveyProblem[] };
 
 /**
  * Checks one definition's text, as boot checks a file: `fileName` is the name its problems are
- * reported under (a path, or the name an uploader's browser gave).
+ * reported under (a path, or the name an uploader's browser gave). `assetsDir` is the folder a
+ * logo file is read from: a definition file's own; an upload has none.
  */
-export function checkSurveyText(text: string, fileName: string): SurveyTextCheck {
+export function checkSurveyText(text: string, fileName: string, options: { assetsDir?: string } = {}): SurveyTextCheck {
   const file = fileName;
   const refuse = (problems: SurveyProblem[]): SurveyTextCheck => ({ ok: false, problems });
   const counter = new LineCounter();
@@ -153,11 +192,16 @@ export function checkSurveyText(text: string, fileName: string): SurveyTextCheck
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) return refuse([{ file, line: null, path: '', message: 'the file is empty' }]);
+  const logoProblem = options.assetsDir === undefined ? undefined : embedLogoFile(data, options.assetsDir);
+  const logoProblems: SurveyProblem[] = logoProblem ? [{ file, line: lineOf(doc, counter, LOGO_FILE_PATH), path: formatPathForMessage(LOGO_FILE_PATH), message: logoProblem }] : [];
   const parsed = ZSurveyDefinition.safeParse(data);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue) =>
-      explainIssue(issue, data).map((x) => ({ file, line: lineOf(doc, counter, x.linePath), path: formatPathForMessage(x.path), message: x.message })),
-    );
+  if (!parsed.success || logoProblems.length) {
+    const issues = parsed.success ? [] : parsed.error.issues;
+    const problems: SurveyProblem[] = issues
+      .flatMap((issue) => explainIssue(issue, data).map((x): SurveyProblem => ({ file, line: lineOf(doc, counter, x.linePath), path: formatPathForMessage(x.path), message: x.message })))
+      // The logo file's own problem replaces the schema's "an upload cannot read a file".
+      .filter((p) => !logoProblems.some((l) => l.path === p.path))
+      .concat(logoProblems);
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return refuse(problems);
   }
@@ -165,8 +209,8 @@ export function checkSurveyText(text: string, fileName: string): SurveyTextCheck
 }
 
 /** Parses and checks one definition's source text. Throws SurveyDefinitionError listing every problem. */
-export function parseSurveySource(source: string, file: string): LoadedSurvey {
-  const checked = checkSurveyText(source, file);
+export function parseSurveySource(source: string, file: string, options: { assetsDir?: string } = {}): LoadedSurvey {
+  const checked = checkSurveyText(source, file, options);
   if (!checked.ok) throw new SurveyDefinitionError(checked.problems);
   return checked.survey;
 }
@@ -179,7 +223,7 @@ export async function loadSurveyFile(path: string): Promise<LoadedSurvey> {
   } catch (error) {
     throw new SurveyDefinitionError([{ file, line: null, path: '', message: `cannot be read: ${(error as Error).message}` }]);
   }
-  return parseSurveySource(source, file);
+  return parseSurveySource(source, file, { assetsDir: dirname(path) });
 }
 
 /** The definition files of a directory, sorted by name. */

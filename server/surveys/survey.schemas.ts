@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { CONDITION_OPERATORS } from './conditions';
 import { checkSurveyDefinition } from './survey.checks';
 import { DEFAULT_DONT_KNOW_LABEL } from './built-in-labels';
+import { AA_CONTRAST, contrastRatio, darkestNeeded, formatRatio, HEX_COLOUR, PAGE_BACKGROUND } from './contrast';
+import { readLogoData } from './logo-image';
 
 /*
  * The survey definition language. A definition file (YAML or JSON) is parsed with
@@ -385,6 +387,89 @@ export type TReportStatement = z.infer<typeof ZReportStatement>;
 export const ZReport = z.strictObject({ statements: z.array(ZReportStatement).default([]) });
 export type TReport = z.infer<typeof ZReport>;
 
+// ---------------------------------------------------------------------------------------------
+// Branding: the survey's own look on the respondent's pages (server/surveys/branding.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The logo. In a file on the server it is `file`, a path beside the definition, which the loader
+ * reads and replaces with `data`, so that the stored version carries the image and a wave pinned to
+ * it keeps its look. An uploaded definition has no files beside it: it carries `data` itself.
+ */
+export const ZBrandingLogo = z
+  .strictObject({
+    file: z.string().optional(),
+    /** `data:<type>;base64,<bytes>`: PNG, JPEG, WebP or SVG, checked from the bytes. */
+    data: z.string().optional(),
+    alt: ZLocalizedText,
+  })
+  .superRefine((logo, ctx) => {
+    if (logo.file !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['file'],
+        message: 'a logo file is read only beside a definition file on the server; an uploaded definition carries its logo: write data: data:image/png;base64,... (the image in base64) instead of file',
+      });
+    } else if (logo.data === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'a logo needs file (an image beside the survey file, e.g. assets/logo.svg) or data' });
+    } else {
+      const reading = readLogoData(logo.data);
+      if (!reading.ok) ctx.addIssue({ code: 'custom', path: ['data'], message: reading.message });
+    }
+  })
+  .transform(({ data, alt }) => ({ data: data ?? '', alt }));
+export type TBrandingLogo = z.infer<typeof ZBrandingLogo>;
+
+const ZAccent = z
+  .string({ error: 'must be a colour written #rrggbb' })
+  .regex(HEX_COLOUR, { error: (issue) => `${JSON.stringify(issue.input)} is not a colour written #rrggbb (e.g. "#0b5cad")` })
+  .superRefine((accent, ctx) => {
+    if (!HEX_COLOUR.test(accent)) return; // said by the regex above
+    const ratio = contrastRatio(accent, PAGE_BACKGROUND);
+    if (ratio >= AA_CONTRAST) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${accent} has a contrast of ${formatRatio(ratio)} against the white page (links in the accent, and white text on accent buttons): WCAG AA needs at least ${AA_CONTRAST}:1; a darker shade such as ${darkestNeeded(accent)} passes`,
+    });
+  })
+  .transform((accent) => accent.toLowerCase());
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** https only (http for a test server on this machine): never javascript:, data: or a relative link. */
+export function linkProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${JSON.stringify(url)} is not a full address: write it https://...`;
+  }
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:' && LOOPBACK_HOSTS.includes(parsed.hostname)) return undefined;
+  return parsed.protocol === 'http:'
+    ? `${JSON.stringify(url)} is not https: a thank-you link must be https (http only for localhost)`
+    : `${JSON.stringify(url)} uses ${parsed.protocol}, not https: a thank-you link must be an https address`;
+}
+
+export const ZThankYouLink = z.strictObject({
+  url: z.string().superRefine((url, ctx) => {
+    const problem = linkProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  label: ZLocalizedText,
+});
+
+export const ZBranding = z.strictObject({
+  logo: ZBrandingLogo.optional(),
+  /** Buttons, links and the progress bar; refused under WCAG AA against the white page. */
+  accent: ZAccent.optional(),
+  /** A line under the logo, e.g. "A survey by … with …". */
+  sponsor: ZLocalizedText.optional(),
+  /** Where the thank-you page sends the respondent next. */
+  thank_you_link: ZThankYouLink.optional(),
+});
+export type TBranding = z.infer<typeof ZBranding>;
+
 export const ZSurveyDefinitionShape = z.strictObject({
   id: zStableId('survey'),
   title: ZLocalizedText,
@@ -405,6 +490,8 @@ export const ZSurveyDefinitionShape = z.strictObject({
   intro: ZLocalizedText.optional(),
   consent: ZLocalizedText.optional(),
   thank_you: ZLocalizedText,
+  /** Logo, accent colour, sponsor line and thank-you link on the respondent's pages. */
+  branding: ZBranding.optional(),
   /** The time zone of the field dates: they are stored in UTC and shown in this zone. */
   time_zone: ZTimeZone.optional(),
   seed_waves: z
