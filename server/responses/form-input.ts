@@ -100,3 +100,76 @@ export function parsePageForm(page: TPage, body: FormBody): ParsedForm {
   parsed.unknownFields = Object.keys(body).filter((name) => !consumed.has(name) && !CONTROL_FIELDS.has(name));
   return parsed;
 }
+
+/**
+ * A page rule for an "other" text that the form says nothing else about. Without JavaScript a
+ * respondent can type in the "Other" box and forget the tick; the text must not be thrown away
+ * silently (the stored texts keep only those whose option is chosen):
+ * - single choice, nothing chosen: the answer is the "other" option;
+ * - multiple choice: "other" joins the choices, unless an exclusive option is ticked or
+ *   max_selections would be passed;
+ * - single choice with another option chosen, those two cases, or an "Other" that the page's own
+ *   answers hide: the page comes back with the text in place and says what to do.
+ * Only the respondent's form follows this rule; an import says what it means.
+ */
+export type OtherTextErrorCode = 'other_conflict' | 'other_exclusive' | 'other_too_many' | 'other_hidden';
+
+export interface OtherTextError {
+  questionId: string;
+  code: OtherTextErrorCode;
+  /** `other`: the "other" option's id; `option`: the option in the way; `max`: max_selections. */
+  params: { other: string; option?: string; max?: number };
+}
+
+export interface OtherTextOutcome {
+  /** Questions whose "other" option the rule ticked: the next page says so. */
+  ticked: string[];
+  errors: OtherTextError[];
+}
+
+const OTHER_TEXT_CODES: ReadonlySet<string> = new Set<OtherTextErrorCode>(['other_conflict', 'other_exclusive', 'other_too_many', 'other_hidden']);
+
+export function isOtherTextError(error: { code: string }): error is OtherTextError {
+  return OTHER_TEXT_CODES.has(error.code);
+}
+
+/**
+ * Applies the rule to `parsed` in place. `shownOptions(questionId)`: the options of a question
+ * that the page's answers show (undefined when the question itself is hidden: its answers go
+ * anyway, like any answer to a question the respondent's own answers hid).
+ */
+export function tickOtherForTypedText(
+  questions: readonly TQuestion[],
+  parsed: Pick<ParsedForm, 'answers' | 'otherTexts'>,
+  shownOptions: (questionId: string) => readonly string[] | undefined,
+): OtherTextOutcome {
+  const outcome: OtherTextOutcome = { ticked: [], errors: [] };
+  for (const question of questions) {
+    if (question.type !== 'single_choice' && question.type !== 'multiple_choice') continue;
+    const other = question.options.find((o) => o.specify);
+    const shown = shownOptions(question.id);
+    if (!other || parsed.otherTexts[question.id] === undefined || shown === undefined) continue;
+    const current = parsed.answers[question.id];
+    const chosen = Array.isArray(current) ? current : typeof current === 'string' ? [current] : [];
+    const fail = (code: OtherTextErrorCode, extra: Omit<OtherTextError['params'], 'other'> = {}) =>
+      outcome.errors.push({ questionId: question.id, code, params: { other: other.id, ...extra } });
+    if (!shown.includes(other.id)) fail('other_hidden');
+    else if (chosen.includes(other.id)) continue;
+    else if (question.type === 'single_choice') {
+      if (chosen.length > 0) fail('other_conflict', { option: chosen[0] });
+      else tick(question, other.id);
+    } else {
+      const exclusive = question.options.find((o) => o.exclusive && chosen.includes(o.id));
+      if (exclusive) fail('other_exclusive', { option: exclusive.id });
+      else if (question.max_selections !== undefined && chosen.length + 1 > question.max_selections) fail('other_too_many', { max: question.max_selections });
+      else tick(question, other.id);
+    }
+  }
+  return outcome;
+
+  function tick(question: TQuestion, otherId: string): void {
+    const current = parsed.answers[question.id];
+    parsed.answers[question.id] = question.type === 'multiple_choice' ? [...(Array.isArray(current) ? current : []), otherId] : otherId;
+    outcome.ticked.push(question.id);
+  }
+}

@@ -5,13 +5,13 @@ import type { TAnswers } from '../surveys/answers';
 import { isAnswered } from '../surveys/conditions';
 import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
 import { computeVisibility, type SurveyVisibility } from '../surveys/visibility';
+import { progressAt, type Progress } from './progress';
 
 export interface PagePosition {
   previous?: TPage;
   next?: TPage;
-  /** 1-based place of the page among the visible pages, and how many there are. */
-  current: number;
-  total: number;
+  /** How far along the respondent is on this page (progress.ts). */
+  progress: Progress;
 }
 
 /**
@@ -43,21 +43,21 @@ export function pagesShown(definition: TSurveyDefinition, answers: TAnswers, pre
   const known = new Set(prefilled.filter((id) => visibility.answers[id] !== undefined));
   const asked = (id: string) => visibility.questions.has(id) && !known.has(id);
   const pages = definition.pages.filter((page) => visibility.pages.has(page.id) && page.questions.some((q) => asked(q.id)));
+  const prefilledIds = new Set(prefilled);
   return {
     answers: visibility.answers,
     known,
     pages,
-    position: (pageId) => positionAmong(definition, pages, pageId),
+    position: (pageId) => ({ ...positionAmong(definition, pages, pageId), progress: progressAt(definition, visibility, prefilledIds, pageId) }),
     resumePage: (lastPageId) => resumeAmong(definition, visibility, asked, pages, lastPageId),
   };
 }
 
-function positionAmong(definition: TSurveyDefinition, pages: TPage[], pageId: string): PagePosition {
+function positionAmong(definition: TSurveyDefinition, pages: TPage[], pageId: string): Omit<PagePosition, 'progress'> {
   const order = definition.pages.findIndex((p) => p.id === pageId);
-  const index = pages.findIndex((p) => p.id === pageId);
   const previous = [...pages].reverse().find((p) => definition.pages.indexOf(p) < order);
   const next = pages.find((p) => definition.pages.indexOf(p) > order);
-  return { ...(previous ? { previous } : {}), ...(next ? { next } : {}), current: index + 1, total: Math.max(pages.length, index + 1) };
+  return { ...(previous ? { previous } : {}), ...(next ? { next } : {}) };
 }
 
 function resumeAmong(definition: TSurveyDefinition, visibility: SurveyVisibility, asked: (questionId: string) => boolean, pages: TPage[], lastPageId?: string): TPage {

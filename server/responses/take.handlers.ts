@@ -9,8 +9,8 @@ import type { AnswerError, TAnswers } from '../surveys/answers';
 import { localize } from '../surveys/localize';
 import { surveyTitle } from '../surveys/survey-titles';
 import type { LoadedSurvey } from '../surveys/survey.loader';
-import type { TSurveyDefinition } from '../surveys/survey.schemas';
-import type { FormBody } from './form-input';
+import type { TMatrixRow, TSurveyDefinition } from '../surveys/survey.schemas';
+import { isOtherTextError, type FormBody, type OtherTextError } from './form-input';
 import type { PagePosition } from './navigation';
 import type { PagePlan } from './page-plan';
 import { buildPageView, errorAnchor, translateAnswerError, type PageErrors } from './page-view';
@@ -18,8 +18,10 @@ import type { StoredResponse } from './response.service';
 import {
   createTakeService,
   InvitationOnlyError,
+  tickedOthers,
   WaveNotOpenError,
   type AlreadyAnswered,
+  type TickedOther,
   type Destination,
   type EndingKind,
   type RespondentInput,
@@ -54,12 +56,27 @@ export function pathOf(surveyId: string, destination: Destination): string {
     case 'intro':
       return surveyPath(surveyId);
     case 'thanks':
-      return surveyPath(surveyId, '/thanks');
+      return `${surveyPath(surveyId, '/thanks')}${queryOf({ ticked: destination.ticked })}`;
     case 'screened_out':
       return surveyPath(surveyId, '/screened-out');
     case 'page':
-      return `${pagePath(surveyId, destination.pageId)}${destination.resumed ? '?resumed=1' : ''}`;
+      return `${pagePath(surveyId, destination.pageId)}${queryOf({ resumed: destination.resumed, ticked: destination.ticked })}`;
   }
+}
+
+/** `?resumed=1&ticked=a,b`: what the next page says, by flags and question ids only. */
+function queryOf({ resumed, ticked }: { resumed?: boolean | undefined; ticked?: string[] | undefined }): string {
+  const query = new URLSearchParams();
+  if (resumed) query.set('resumed', '1');
+  if (ticked?.length) query.set('ticked', ticked.join(','));
+  const text = query.toString().replace(/%2C/g, ',');
+  return text ? `?${text}` : '';
+}
+
+/** The question ids of a `ticked` query parameter. */
+function tickedIn(req: Request): string[] {
+  const value = req.query.ticked;
+  return typeof value === 'string' ? value.split(',').filter((id) => /^[a-z0-9_]+$/.test(id)) : [];
 }
 
 export function createTakeHandlers({ config, catalog, clock }: AppDependencies) {
@@ -124,6 +141,69 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     });
   }
 
+  const say = (ctx: Context, value: Parameters<typeof localize>[0]) => localize(value, ctx.lang, ctx.definition.languages[0]);
+
+  /** "We ticked “Other” for “…” because you typed “…”", one line per question. */
+  function tickedNotices(ctx: Context, ticked: TickedOther[]): string[] {
+    return ticked.map(({ question, option, text }) =>
+      ctx.t('take_progress.other_ticked', { option: say(ctx, option.label), question: say(ctx, question.text), text }),
+    );
+  }
+
+  /**
+   * The page's errors as the respondent reads them: by question, by matrix row, and one summary
+   * entry per question and message. A matrix with rows left empty gets one entry naming them,
+   * and each empty row its own message.
+   */
+  function pageErrorsOf(ctx: Context, plan: PagePlan, errors: Array<AnswerError | OtherTextError>): PageErrors {
+    const { t } = ctx;
+    const pageErrors: PageErrors = { byQuestion: new Map(), byRow: new Map(), summary: [] };
+    const planned = (questionId: string) => plan.questions.find((p) => p.question.id === questionId);
+    const optionLabel = (questionId: string) => (id: string) => {
+      const option = planned(questionId)?.question;
+      const found = option && 'options' in option ? option.options?.find((o) => o.id === id) : undefined;
+      return found ? say(ctx, found.label) : id;
+    };
+    const add = (questionId: string, message: string, href: string, rowId?: string) => {
+      if (rowId) {
+        const key = `${questionId}.${rowId}`;
+        pageErrors.byRow.set(key, [...(pageErrors.byRow.get(key) ?? []), message]);
+        return;
+      }
+      const list = pageErrors.byQuestion.get(questionId) ?? [];
+      if (list.includes(message)) return;
+      pageErrors.byQuestion.set(questionId, [...list, message]);
+      const q = planned(questionId);
+      const question = q ? say(ctx, q.question.text) : questionId;
+      const key = /[?!:…]$/.test(question) ? 'take_progress.summary_entry_after_mark' : 'take_progress.summary_entry';
+      pageErrors.summary.push({ href, message: t(key, { question, message }) });
+    };
+    const emptyRows = emptyMatrixRows(plan, errors);
+    for (const error of errors) {
+      if (isOtherTextError(error)) {
+        const label = optionLabel(error.questionId);
+        const { other, option, max } = error.params;
+        const message = t(`take_progress.${error.code}`, { other: label(other), ...(option ? { option: label(option) } : {}), ...(max !== undefined ? { max } : {}) });
+        add(error.questionId, message, `#${error.questionId}-${other}--other`);
+        continue;
+      }
+      if (error.code === 'required' && emptyRows.has(error.questionId)) continue;
+      const message = translateAnswerError(
+        { ...error, params: { ...(error.params ?? {}), ...(error.params?.optionId ? { option: String(error.params.optionId) } : {}) } },
+        t,
+        optionLabel(error.questionId),
+      );
+      add(error.questionId, message, errorAnchor(plan, error));
+      if (error.rowId) add(error.questionId, message, errorAnchor(plan, error), error.rowId);
+    }
+    for (const [questionId, rows] of emptyRows) {
+      const names = new Intl.ListFormat(ctx.lang, { type: 'conjunction' }).format(rows.map((row) => say(ctx, row.label)));
+      add(questionId, t('take_progress.matrix_rows_empty', { rows: names }), errorAnchor(plan, { questionId, rowId: rows[0]!.id, code: 'required' }));
+      for (const row of rows) add(questionId, t('take_progress.matrix_row_empty'), '', row.id);
+    }
+    return pageErrors;
+  }
+
   function renderPage(
     req: Request,
     res: Response,
@@ -135,42 +215,20 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       position: PagePosition;
       answers: TAnswers;
       otherTexts: Record<string, string>;
-      errors: AnswerError[];
+      errors: Array<AnswerError | OtherTextError>;
       rankInput?: Record<string, Record<string, string>>;
       resumed?: boolean;
+      ticked?: TickedOther[];
     },
   ): void {
     const { definition, t } = ctx;
     const { plan, errors, position } = view;
-    const optionLabel = (questionId: string) => (id: string) => {
-      const q = plan.questions.find((p) => p.question.id === questionId);
-      const option = q?.options?.find((o) => o.option.id === id)?.option;
-      return option ? localize(option.label, ctx.lang, definition.languages[0]) : id;
-    };
-    const pageErrors: PageErrors = { byQuestion: new Map(), byRow: new Map(), summary: [] };
-    for (const error of errors) {
-      const message = translateAnswerError(
-        { ...error, params: { ...(error.params ?? {}), ...(error.params?.optionId ? { option: String(error.params.optionId) } : {}) } },
-        t,
-        optionLabel(error.questionId),
-      );
-      const list = pageErrors.byQuestion.get(error.questionId) ?? [];
-      if (!list.includes(message)) list.push(message);
-      pageErrors.byQuestion.set(error.questionId, list);
-      if (error.rowId) {
-        const key = `${error.questionId}.${error.rowId}`;
-        pageErrors.byRow.set(key, [...(pageErrors.byRow.get(key) ?? []), message]);
-      }
-      const q = plan.questions.find((p) => p.question.id === error.questionId);
-      const questionText = q ? localize(q.question.text, ctx.lang, definition.languages[0]) : error.questionId;
-      pageErrors.summary.push({ href: errorAnchor(plan, error), message: `${questionText} — ${message}` });
-    }
+    const pageErrors = pageErrorsOf(ctx, plan, errors);
     const questions = buildPageView(plan, view.answers, view.otherTexts, pageErrors, {
       lang: ctx.lang,
       source: definition.languages[0] ?? ctx.lang,
       t,
     }, view.rankInput);
-    const progress = { current: position.current, total: position.total };
     const token = resumeToken(req, definition.id);
     const pageTitle = plan.page.title ? localize(plan.page.title, ctx.lang, definition.languages[0]) : undefined;
     const title = surveyTitle(definition, ctx.lang);
@@ -181,13 +239,14 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       pageIntro: plan.page.intro ? localize(plan.page.intro, ctx.lang, definition.languages[0]) : undefined,
       questions,
       errorSummary: pageErrors.summary,
-      progress,
+      progress: position.progress,
       isFirst: !position.previous,
       isLast: !position.next,
       action: pagePath(definition.id, plan.page.id),
       responseId: view.response.id,
       ...saveLaterView(definition.id, token ? `${baseUrl(req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined),
       resumed: view.resumed === true,
+      notices: tickedNotices(ctx, view.ticked ?? []),
       scripts: ['/public/js/take.js'],
     });
   }
@@ -263,6 +322,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
         ...common(req, shown),
         title: `${ctx.t(page.title)} – ${surveyTitle(definition, ctx.lang)}`,
         thankYou: localize(definition.thank_you, ctx.lang, definition.languages[0]),
+        notices: tickedNotices(shown, tickedOthers(definition, outcome.response, tickedIn(req))),
       });
     };
   }
@@ -341,6 +401,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
         otherTexts: outcome.response.otherTexts,
         errors: [],
         resumed: req.query.resumed === '1',
+        ticked: tickedOthers(outcome.survey.definition, outcome.response, tickedIn(req)),
       });
     },
 
@@ -370,4 +431,22 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
 /** "1 March 2011" / "1 mars 2011", for a day already in the survey's zone. */
 function longDay(isoDate: string, lang: string): string {
   return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+/**
+ * The rows left empty of each required matrix on the page, in the order shown: the rows named
+ * by a row's "required" error, or every row when the whole matrix was left empty.
+ */
+function emptyMatrixRows(plan: PagePlan, errors: ReadonlyArray<AnswerError | OtherTextError>): Map<string, TMatrixRow[]> {
+  const empty = new Map<string, TMatrixRow[]>();
+  for (const planned of plan.questions) {
+    if (planned.question.type !== 'matrix') continue;
+    const required = errors.filter((e) => e.questionId === planned.question.id && e.code === 'required');
+    if (required.length === 0) continue;
+    const whole = required.some((e) => !('rowId' in e) || e.rowId === undefined);
+    const named = new Set(required.map((e) => ('rowId' in e ? e.rowId : undefined)));
+    const rows = (planned.rows ?? []).filter((row) => whole || named.has(row.id));
+    if (rows.length > 0) empty.set(planned.question.id, rows);
+  }
+  return empty;
 }

@@ -20,12 +20,12 @@ import type { AnswerError, TAnswers, TOtherTexts } from '../surveys/answers';
 import { validatePageAnswers, validateResponse } from '../surveys/answers';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
-import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
-import { computeVisibility, findPage } from '../surveys/visibility';
+import type { TOption, TPage, TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
+import { computeVisibility, findPage, findQuestion } from '../surveys/visibility';
 import { CURRENT_WAVE, findWave, lookUpWave, type Wave } from '../waves/wave.service';
 import { mayContinue, phaseOf, type WavePhase } from '../waves/wave-phase';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells, type QuotaCell } from '../fieldwork/quotas';
-import { parsePageForm, type FormBody } from './form-input';
+import { parsePageForm, tickOtherForTypedText, type FormBody, type OtherTextError } from './form-input';
 import { pagesShown, type PagePosition } from './navigation';
 import { planPage, type PagePlan } from './page-plan';
 import { findResponse, findResponseByResumeToken, rotateResumeToken, savePage, startResponse, type StoredResponse } from './response.service';
@@ -48,9 +48,9 @@ const MISSING_CODES = new Set<AnswerError['code']>(['required', 'too_few', 'inco
 /** Where the respondent goes next. */
 export type Destination =
   | { to: 'intro' }
-  | { to: 'thanks' }
+  | { to: 'thanks'; ticked?: string[] }
   | { to: 'screened_out' }
-  | { to: 'page'; pageId: string; resumed?: boolean };
+  | { to: 'page'; pageId: string; resumed?: boolean; ticked?: string[] };
 export type Redirect = { kind: 'redirect'; destination: Destination };
 /** A redirect that hands the browser a response: the resume cookie takes this token. */
 export type Handover = Redirect & { resumeToken?: string };
@@ -129,7 +129,7 @@ const ENDING_STATUS = { thanks: 'complete', screened_out: 'screened_out' } as co
 export type EndingKind = keyof typeof ENDING_STATUS;
 
 /** What the respondent sees after the last page, or instead of the form. */
-export type Ending = { kind: EndingKind; survey: LoadedSurvey; test: boolean };
+export type Ending = { kind: EndingKind; survey: LoadedSurvey; response: StoredResponse; test: boolean };
 
 export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; clock: Clock }) {
   const versionOf = (wave: Wave) => catalog.forWave(wave);
@@ -381,6 +381,11 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         throw new ValidationError(`Answers to questions that are not shown: ${notShown.join(', ')}`, { questions: notShown }, 'hidden_question');
       }
       discardSamePageHidden(definition, plan, parsed);
+      const other = tickOtherForTypedText(
+        plan.questions.map((p) => p.question),
+        parsed,
+        optionsShownOnPage(definition, plan, parsed.answers, parsed.otherTexts),
+      );
       // The page's known questions were not asked: their stored answers stand as this page's.
       const known = pickAnswers(response.answers, shown.known);
       for (const question of page.questions) {
@@ -402,7 +407,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         );
       }
       if (back) errors = errors.filter((e) => !MISSING_CODES.has(e.code));
-      if (errors.length > 0 || !result.ok) {
+      if (errors.length > 0 || !result.ok || other.errors.length > 0) {
         const answers = { ...response.answers, ...parsed.answers };
         return {
           kind: 'rejected',
@@ -412,7 +417,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
           position: pagesShownTo(definition, response, answers).position(page.id),
           answers,
           otherTexts: { ...response.otherTexts, ...parsed.otherTexts },
-          errors,
+          errors: [...errors, ...other.errors],
           rankInput: parsed.rankInput,
         };
       }
@@ -483,15 +488,19 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
         const invitationId = await invitationIdFor(response, wave, input.invitationToken);
         if (invitationId) await markInvitationScreenedOut(invitationId);
       }
+      // The next page (or the thank-you page) says which "Other" the rule ticked: by question id
+      // only, the text being read back from the stored response.
+      const ticked = other.ticked.length > 0 ? { ticked: other.ticked } : {};
+      if (saved.response.status === 'complete') return redirect({ to: 'thanks', ...ticked });
       if (saved.response.status !== 'partial') return toResumePage(definition, saved.response);
-      if (target) return redirect({ to: 'page', pageId: target.id });
+      if (target) return redirect({ to: 'page', pageId: target.id, ...ticked });
       return toResumePage(definition, saved.response);
     },
 
     /** The thank-you or screen-out page, only for a browser whose response ended that way. */
     async openEnding(input: RespondentInput, ending: EndingKind): Promise<Ending | Redirect> {
       const own = await ownResponse(input, clock.now());
-      if (own?.response?.status === ENDING_STATUS[ending]) return { kind: ending, survey: own.survey, test: own.response.test === true };
+      if (own?.response?.status === ENDING_STATUS[ending]) return { kind: ending, survey: own.survey, response: own.response, test: own.response.test === true };
       return redirect({ to: 'intro' });
     },
   };
@@ -541,8 +550,43 @@ export interface RejectedPage {
   position: PagePosition;
   answers: TAnswers;
   otherTexts: TOtherTexts;
-  errors: AnswerError[];
+  errors: Array<AnswerError | OtherTextError>;
   rankInput: Record<string, Record<string, string>>;
+}
+
+/** An "other" option that the page rule ticked, with the text the respondent typed for it. */
+export interface TickedOther {
+  question: TQuestion;
+  option: TOption;
+  text: string;
+}
+
+/**
+ * The "other" options named by a redirect's `ticked` ids that the response still holds, with
+ * their stored texts: a hand-made URL can name questions, never show a text of its own.
+ */
+export function tickedOthers(definition: TSurveyDefinition, response: Pick<StoredResponse, 'answers' | 'otherTexts'>, questionIds: readonly string[]): TickedOther[] {
+  const found: TickedOther[] = [];
+  for (const id of new Set(questionIds)) {
+    const question = findQuestion(definition, id);
+    const option = question && 'options' in question ? question.options?.find((o) => o.specify) : undefined;
+    const value = response.answers[id];
+    const text = response.otherTexts[id];
+    const chosen = Array.isArray(value) ? value.includes(option?.id ?? '') : value === option?.id;
+    if (question && option && text && chosen) found.push({ question, option, text });
+  }
+  return found;
+}
+
+/**
+ * The options that the page's answers show, for the "other" text rule: undefined for a question
+ * not on the form or hidden by an answer on this same page. One visibility pass, and only when
+ * an "other" text was typed.
+ */
+function optionsShownOnPage(definition: TSurveyDefinition, plan: PagePlan, answers: TAnswers, otherTexts: TOtherTexts): (questionId: string) => readonly string[] | undefined {
+  if (Object.keys(otherTexts).length === 0) return () => undefined;
+  const visibility = computeVisibility(definition, { ...plan.prior, ...answers });
+  return (questionId) => (visibility.questions.has(questionId) ? visibility.options.get(questionId) : undefined);
 }
 
 /**

@@ -132,15 +132,15 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       expect(response!.answers.club_obstacles).to.deep.equal(['time', 'fees']);
     });
 
-    it('shows the progress of the page among the pages the answers make visible', async () => {
+    it('shows the progress as a percentage of the questions that can still be shown (test/integration/responses/progress.test.ts walks both branches)', async () => {
       const browser = new Browser(app.url);
       const first = await begin(browser);
-      expect(first.$('.progress label').text()).to.equal('Page 1 sur 6');
+      expect(first.$('.progress label').text()).to.equal('Progression\u00a0: 0\u00a0%');
       const user = await browser.submit(first, { uses_social: 'yes' });
-      expect(user.$('.progress label').text()).to.equal('Page 2 sur 7');
+      expect(user.$('progress#progress').attr('value')).to.equal('5');
       const back = await browser.submit(user, {}, 'back');
       const nonUser = await browser.submit(back, { uses_social: 'no' });
-      expect(nonUser.$('.progress label').text()).to.equal('Page 2 sur 6');
+      expect(nonUser.$('progress#progress').attr('value')).to.equal('7');
     });
   });
 
@@ -149,18 +149,20 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       const browser = new Browser(app.url);
       let page = await begin(browser);
       page = await browser.submit(page, { uses_social: 'yes' });
-      // networks is required; the usage answer and the "other" text must survive the error.
-      page = await browser.submit(page, { usage: 'both', 'networks--other': 'Mastodon' });
+      // usage is required; the networks ticked and the "other" text must survive the error (the
+      // text ticks "Other" itself: test/integration/responses/other-text.test.ts).
+      page = await browser.submit(page, { networks: ['facebook'], 'networks--other': 'Mastodon' });
       expect(page.status).to.equal(422);
       const summary = page.$('.error-summary');
       expect(summary.attr('tabindex')).to.equal('-1');
       expect(summary.find('h2').text()).to.equal('Il y a un problème');
       const link = summary.find('a').first();
-      expect(link.attr('href')).to.equal('#networks-facebook');
+      expect(link.attr('href')).to.equal('#usage-professional');
       expect(link.text()).to.contain('Cette question est obligatoire.');
-      expect(page.$('#question-networks').attr('aria-describedby')).to.contain('networks-error');
-      expect(page.$('#networks-error').text()).to.contain('Cette question est obligatoire.');
-      expect(page.$('#usage-both').attr('checked')).to.equal('checked');
+      expect(page.$('#question-usage').attr('aria-describedby')).to.contain('usage-error');
+      expect(page.$('#usage-error').text()).to.contain('Cette question est obligatoire.');
+      expect(page.$('#networks-facebook').attr('checked')).to.equal('checked');
+      expect(page.$('#networks-other').attr('checked')).to.equal('checked');
       expect(page.$('#networks-other--other').attr('value')).to.equal('Mastodon');
       const [response] = await responses();
       expect(response!.answers).to.deep.equal({ uses_social: 'yes' });
