@@ -12,6 +12,7 @@ import { requestLogging } from './lib/request-logging';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { takeRoutes } from './responses/take.routes';
+import { brandingRoutes } from './surveys/branding.routes';
 import { exportRoutes } from './exports/export.routes';
 import { analysisRoutes } from './analysis/analysis.routes';
 import { createAccountService } from './accounts/account.service';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDependencies): Express {
   // Its error-bar plugin (the dashboard's interval whiskers), likewise.
   app.use('/vendor/chartjs-chart-error-bars', express.static(path.join(ROOT, 'node_modules', 'chartjs-chart-error-bars', 'build'), { maxAge: '1d' }));
   app.use(healthRoutes(deps));
+  app.use(brandingRoutes(deps));
 
   app.use(cookieParser(secret));
   app.use(browserIdentity(config));
