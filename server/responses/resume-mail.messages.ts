@@ -25,10 +25,6 @@ export const RESUME_MAIL_MESSAGES = {
     fr: 'Ce navigateur n’a pas de questionnaire en cours pour cette enquête : il n’y a pas de lien à envoyer.',
     en: 'This browser has no survey in progress for this survey: there is no link to send.',
   },
-  'resume_mail.form_expired': {
-    fr: 'Ce formulaire a expiré. Revenez au questionnaire et réessayez.',
-    en: 'This form has expired. Go back to the survey and try again.',
-  },
   'resume_mail.not_a_form': {
     fr: 'Envoyez l’adresse depuis le formulaire de la page.',
     en: 'Send the address from the form on the page.',

@@ -1,13 +1,17 @@
 // "Email me this link": the respondent's resume link, queued in the outbox for an address they
 // type. The address goes only into the outbox message (which the worker needs to send it): never
-// on the response, so an anonymous survey stays anonymous. Every valid address gets exactly the
-// same work and the same answer, so nothing here can tell one address from another.
+// on the response, so an anonymous survey stays anonymous; and once the message is sent or
+// bounced, the outbox forgets the address and the link too (followResumeLinkMail). Every valid
+// address gets exactly the same work and the same answer, so nothing here can tell one address
+// from another.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../lib/config';
 import type { Clock } from '../lib/clock';
 import { ForbiddenError } from '../lib/errors';
 import type { InterfaceLanguage } from '../lib/i18n/index';
 import { checkedAddress } from '../mail/mail-address';
+import { registerMailHooks, type QueuedMail } from '../mail/mail-hooks';
+import { OutboxModel } from '../mail/outbox.model';
 import { enqueueMail } from '../mail/outbox.service';
 import { renderMail } from '../mail/render-mail';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
@@ -61,4 +65,26 @@ export function createResumeMailService({ config, catalog, clock }: { config: Pi
       );
     },
   };
+}
+
+/** What a resume-link message holds once it has gone: nothing that names the respondent or opens their answers. */
+export const FORGOTTEN_RECIPIENT = 'forgotten@resume-link.invalid';
+const FORGOTTEN_BODY = '(The resume link and its recipient are erased once the message is sent or bounced.)';
+
+/**
+ * Erases a sent or bounced resume-link message's address and bodies: the outbox kept them only to
+ * send it, and the admins' outbox page would otherwise tie a person's address to a link that opens
+ * their answers. A message that failed keeps them, so that an admin can retry it.
+ */
+async function forgetResumeLink(mail: QueuedMail): Promise<void> {
+  if (mail.purpose !== 'resume_link') return;
+  await OutboxModel.updateOne(
+    { _id: mail.id, purpose: 'resume_link', status: { $in: ['sent', 'bounced'] } },
+    { $set: { 'to.address': FORGOTTEN_RECIPIENT, text: FORGOTTEN_BODY, html: `<p>${FORGOTTEN_BODY}</p>` }, $unset: { 'to.name': '' } },
+  );
+}
+
+/** Registers, before the worker starts (server/background-work.ts), the erasure of resume links once sent. */
+export function followResumeLinkMail(): void {
+  registerMailHooks('resume-link', { sent: forgetResumeLink, bounced: forgetResumeLink });
 }
