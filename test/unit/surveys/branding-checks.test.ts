@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -127,6 +127,20 @@ describe('survey branding checks', () => {
       );
       expect(failure.code).to.equal(1);
       expect(failure.stderr + failure.stdout).to.include(`${file}:${brandingLine + 1} branding.accent: #ffcc00 has a contrast of 1.51:1 against the white page`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('docs/survey-format.md, section Branding', () => {
+  it('has an example that passes the check with its logo beside the file', async () => {
+    const doc = readFileSync('docs/survey-format.md', 'utf8');
+    const example = /<!-- branding-example:start -->\s*```yaml\nbranding:\n([\s\S]*?)```\s*<!-- branding-example:end -->/.exec(doc)?.[1];
+    expect(example, 'example block').to.be.a('string');
+    const { dir, file } = surveyFolder(example ?? '', { 'assets/canteen-logo.svg': '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50"></svg>' });
+    try {
+      expect((await loadSurveyFile(file)).definition.branding?.thank_you_link?.label).to.deep.equal({ fr: "Retour à l'intranet", en: 'Back to the intranet' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
