@@ -75,12 +75,15 @@ describe('npm run user:*', function () {
       [['--email', 'ANA@example.org', '--role', 'organizer'], 'An account for ana@example.org already exists'],
       [['--email', 'new@example.org', '--role', 'analyst', '--name', 'n'.repeat(101)], 'Name: a name has at most 100 characters'],
     ];
-    for (const [args, message] of cases) {
-      const run = await runUserCli(['create', ...args]);
+    // Each run starts a TypeScript process, so they run side by side: a refusal that stored
+    // something would still fail its exit code, and the check of what is stored below.
+    const runs = await Promise.all(cases.map(([args]) => runUserCli(['create', ...args])));
+    cases.forEach(([args, message], i) => {
+      const run = runs[i]!;
       expect(run.code, args.join(' ')).to.equal(1);
       expect(run.stderr, args.join(' ')).to.contain(message);
       expect(run.stdout, args.join(' ')).not.to.contain('/account/password/');
-    }
+    });
     expect(await storedUsers()).to.deep.equal(before);
     expect(await auditEvents('account_created')).to.have.length(1);
   });
@@ -94,11 +97,12 @@ describe('npm run user:*', function () {
       ['create', '--email', 'a@example.org', '--role', 'admin', '--force'],
       ['disable', '--email', 'a@example.org', '--role', 'admin'],
     ];
-    for (const args of cases) {
-      const run = await runUserCli(args);
-      expect(run.code, args.join(' ')).to.equal(2);
-      expect(run.stderr, args.join(' ')).to.contain('Usage:\n  npm run user:create');
-    }
+    // Refused before the database is reached: the runs go side by side.
+    const runs = await Promise.all(cases.map((args) => runUserCli(args)));
+    cases.forEach((args, i) => {
+      expect(runs[i]!.code, args.join(' ')).to.equal(2);
+      expect(runs[i]!.stderr, args.join(' ')).to.contain('Usage:\n  npm run user:create');
+    });
     expect(await storedUsers()).to.have.length(0);
   });
 
@@ -175,12 +179,16 @@ describe('npm run user:*', function () {
   it('exits 1 naming an unknown account or a bad email, changing nothing', async () => {
     await createStaff(suite.app, { email: 'ana@example.org', role: 'analyst' });
     const before = await storedUsers();
-    for (const command of ['disable', 'enable', 'reset-password', 'sign-out-everywhere']) {
-      const run = await runUserCli([command, '--email', 'nobody@example.org']);
-      expect(run.code, command).to.equal(1);
-      expect(run.stderr, command).to.equal('No account for nobody@example.org. See npm run user:list.\n');
-    }
-    const bad = await runUserCli(['disable', '--email', 'ana@example.org\nBcc: x@example.org']);
+    const commands = ['disable', 'enable', 'reset-password', 'sign-out-everywhere'];
+    // Refusals that change nothing (checked below): side by side.
+    const [bad, ...runs] = await Promise.all([
+      runUserCli(['disable', '--email', 'ana@example.org\nBcc: x@example.org']),
+      ...commands.map((command) => runUserCli([command, '--email', 'nobody@example.org'])),
+    ]);
+    commands.forEach((command, i) => {
+      expect(runs[i]!.code, command).to.equal(1);
+      expect(runs[i]!.stderr, command).to.equal('No account for nobody@example.org. See npm run user:list.\n');
+    });
     expect(bad.code).to.equal(1);
     expect(bad.stderr).to.contain('Email: an email address cannot contain');
     expect(await storedUsers()).to.deep.equal(before);

@@ -86,21 +86,25 @@ describe('npm run responses:import', function () {
   });
 
   it('exits 1 with a clear message for an unknown survey, an unknown wave, a missing file and an empty file', async () => {
-    const survey = await runImport(['--survey', 'no_such_survey', path.join(FIXTURES, 'captic-responses.jsonl')]);
+    // Four refusals, each checked to import nothing (the count below): side by side, as each run
+    // starts a TypeScript process.
+    const [survey, wave, missing, empty] = await Promise.all([
+      runImport(['--survey', 'no_such_survey', path.join(FIXTURES, 'captic-responses.jsonl')]),
+      runImport(['--survey', 'captic_2011', '--wave', '1999-01', path.join(FIXTURES, 'captic-responses.jsonl')]),
+      runImport(['--survey', 'captic_2011', path.join(FIXTURES, 'nope.jsonl')]),
+      runImport(['--survey', 'captic_2011', path.join(FIXTURES, 'empty.jsonl')]),
+    ]);
     expect(survey.code).to.equal(1);
     expect(survey.stderr).to.include('Unknown survey "no_such_survey". Surveys in');
     expect(survey.stderr).to.include('captic_2011');
 
-    const wave = await runImport(['--survey', 'captic_2011', '--wave', '1999-01', path.join(FIXTURES, 'captic-responses.jsonl')]);
     expect(wave.code).to.equal(1);
     expect(wave.stderr).to.include('Survey "captic_2011" has no wave "1999-01"');
 
-    const missing = await runImport(['--survey', 'captic_2011', path.join(FIXTURES, 'nope.jsonl')]);
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.include('Cannot read');
     expect(missing.stderr).to.include('no such file');
 
-    const empty = await runImport(['--survey', 'captic_2011', path.join(FIXTURES, 'empty.jsonl')]);
     expect(empty.code).to.equal(1);
     expect(empty.stderr).to.include('Nothing imported: The file is empty');
     expect(await storedCount()).to.equal(0);
@@ -174,10 +178,12 @@ describe('npm run responses:import', function () {
   });
 
   it('exits 2 with the usage for a missing --survey, a missing file, an unknown option or an unknown format', async () => {
-    for (const args of [[path.join(FIXTURES, 'captic-responses.jsonl')], ['--survey', 'captic_2011'], ['--survey', 'captic_2011', '--force', 'x.jsonl'], ['--survey', 'captic_2011', 'responses.txt']]) {
-      const run = await runImport(args);
-      expect(run.code, args.join(' ')).to.equal(2);
-      expect(run.stderr).to.include('Usage: npm run responses:import');
-    }
+    const cases = [[path.join(FIXTURES, 'captic-responses.jsonl')], ['--survey', 'captic_2011'], ['--survey', 'captic_2011', '--force', 'x.jsonl'], ['--survey', 'captic_2011', 'responses.txt']];
+    // Refused before anything is read: side by side.
+    const runs = await Promise.all(cases.map((args) => runImport(args)));
+    cases.forEach((args, i) => {
+      expect(runs[i]!.code, args.join(' ')).to.equal(2);
+      expect(runs[i]!.stderr).to.include('Usage: npm run responses:import');
+    });
   });
 });

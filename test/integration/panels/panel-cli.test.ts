@@ -8,6 +8,9 @@ import { useAppSuite } from '../../support/app-suite';
 import { runCli, type CliRun } from '../../support/run-cli';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { stored } from './support';
+import { TEST_ACTOR } from '../../support/waves';
+import { createPanel } from '../../../server/panels/panel.service';
+import { createLogger } from '../../../server/lib/logger';
 
 function panel(args: string[]): Promise<CliRun> {
   return runCli('server/panels/panel.cli.ts', args);
@@ -16,8 +19,11 @@ function panel(args: string[]): Promise<CliRun> {
 describe('npm run panel', function () {
   // Each run starts a TypeScript process.
   this.timeout(120_000);
-  useAppSuite();
+  const suite = useAppSuite();
   let dir: string;
+
+  /** The panel the import tests read into, made in-process: `create` itself is run as a command in the first test. */
+  const createPros = () => createPanel(CAPTIC_ID, { panelId: 'pros', name: 'Professionals' }, TEST_ACTOR, createLogger(suite.app.config));
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'panel-cli-'));
@@ -40,7 +46,7 @@ describe('npm run panel', function () {
   });
 
   it('prints the report, applies nothing without --yes when no one can answer, and applies with --yes, a progress line per 10,000 rows', async () => {
-    await panel(['create', '--survey', CAPTIC_ID, '--panel', 'pros', '--name', 'Professionals']);
+    await createPros();
     const file = path.join(dir, 'members.csv');
     const rows = Array.from({ length: 25_000 }, (_, i) => `m${i}@example.org,Member ${i},${i % 2 ? 'pme' : 'tpe'}`);
     await writeFile(file, ['email,name,company_size', ...rows, 'broken,Nobody,tpe', 'm1@example.org,Again,pme', 'x@example.org,X,giant'].join('\n'));
@@ -68,31 +74,37 @@ describe('npm run panel', function () {
   });
 
   it('refuses a file that is not UTF-8, or has no email column, with exit 1 and the reason', async () => {
-    await panel(['create', '--survey', CAPTIC_ID, '--panel', 'pros', '--name', 'Professionals']);
+    await createPros();
     const latin1 = path.join(dir, 'latin1.csv');
     await writeFile(latin1, Buffer.from('email;nom\nrene@example.org;Ren\xe9\n', 'latin1'));
-    const refused = await panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', latin1, '--yes']);
-    expect(refused.code).to.equal(1);
-    expect(refused.stderr).to.contain('save it as "CSV UTF-8 (comma delimited)"');
     const noEmail = path.join(dir, 'no-email.csv');
     await writeFile(noEmail, 'nom;taille\nAna;tpe\n');
-    const missing = await panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', noEmail, '--yes']);
+    // Two refusals of two files: side by side (each run starts a TypeScript process).
+    const [refused, missing] = await Promise.all([
+      panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', latin1, '--yes']),
+      panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', noEmail, '--yes']),
+    ]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('save it as "CSV UTF-8 (comma delimited)"');
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.contain('The file has no email column');
     expect(await stored('panel_members').countDocuments()).to.equal(0);
   });
 
   it('prints what the file holds with its control characters escaped, so a file cannot drive the terminal', async () => {
-    await panel(['create', '--survey', CAPTIC_ID, '--panel', 'pros', '--name', 'Professionals']);
+    await createPros();
     const file = path.join(dir, 'escapes.csv');
     await writeFile(file, 'email,\x1b]0;owned\x07Team\n\x1b[2Jnot-an-email,x\nana@example.org,y\n');
-    const run = await panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', file]);
+    const noEmail = path.join(dir, 'escapes-no-email.csv');
+    await writeFile(noEmail, 'name,\x1b[31mred\nAna,x\n');
+    // Neither run saves anything (no --yes): side by side.
+    const [run, refused] = await Promise.all([
+      panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', file]),
+      panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', noEmail]),
+    ]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.contain('line 2: "\\u001b[2Jnot-an-email"');
     expect(run.stdout + run.stderr).to.not.contain('\x1b');
-    const noEmail = path.join(dir, 'escapes-no-email.csv');
-    await writeFile(noEmail, 'name,\x1b[31mred\nAna,x\n');
-    const refused = await panel(['import', '--survey', CAPTIC_ID, '--panel', 'pros', noEmail]);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.contain('The file has no email column');
     expect(refused.stderr).to.not.contain('\x1b');

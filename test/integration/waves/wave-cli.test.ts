@@ -21,14 +21,15 @@ describe('npm run wave', function () {
   const suite = useAppSuite();
 
   it('lists the waves with status, phase, dates in the survey\'s zone and completes', async () => {
-    const run = await wave(['list', '--survey', CAPTIC_ID]);
+    // Two reads: run side by side.
+    const [run, listedAsJson] = await Promise.all([wave(['list', '--survey', CAPTIC_ID]), wave(['list', '--survey', CAPTIC_ID, '--json'])]);
     expect(run.stderr).to.equal('');
     expect(run.code).to.equal(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).to.match(/^WAVE +STATUS +PHASE +OPENS \(Europe\/Paris\) +CLOSES \(Europe\/Paris\) +COMPLETES +TARGET$/);
     expect(lines[1]).to.match(/^demo +open +open +- +- +0 +-$/);
     expect(lines[2]).to.match(/^2011-03 +closed +closed +2011-03-01 00:00 +2011-04-01 00:00 +0 +-$/);
-    const json = JSON.parse((await wave(['list', '--survey', CAPTIC_ID, '--json'])).stdout);
+    const json = JSON.parse(listedAsJson.stdout);
     expect(json.waves.map((w: { waveId: string; phase: string }) => [w.waveId, w.phase])).to.deep.equal([['demo', 'open'], ['2011-03', 'closed']]);
   });
 
@@ -83,47 +84,56 @@ describe('npm run wave', function () {
   });
 
   it('refuses with exit code 1 and the reason, changing nothing: an existing id, a close before the open, a draft to close, a closed wave to open', async () => {
-    const exists = await wave(['create', '--survey', CAPTIC_ID, '--wave', '2011-03']);
+    // Each command starts a TypeScript process: the independent ones run side by side. A refusal
+    // that wrongly went through would still fail its own exit code check, whatever the order.
+    const [exists, created] = await Promise.all([
+      wave(['create', '--survey', CAPTIC_ID, '--wave', '2011-03']),
+      wave(['create', '--survey', CAPTIC_ID, '--wave', '2099-03']),
+    ]);
     expect(exists.code).to.equal(1);
     expect(exists.stderr.trim()).to.equal(`Survey "${CAPTIC_ID}" already has a wave "2011-03"`);
+    expect(created.code, created.stderr).to.equal(0);
 
-    await wave(['create', '--survey', CAPTIC_ID, '--wave', '2099-03']);
-    const backwards = await wave(['schedule', '--survey', CAPTIC_ID, '--wave', '2099-03', '--opens', '2099-03-31T09:00', '--closes', '2099-03-01T09:00']);
+    const [backwards, draft, reopen, unknown, noSurvey] = await Promise.all([
+      wave(['schedule', '--survey', CAPTIC_ID, '--wave', '2099-03', '--opens', '2099-03-31T09:00', '--closes', '2099-03-01T09:00']),
+      wave(['close', '--survey', CAPTIC_ID, '--wave', '2099-03']),
+      wave(['open', '--survey', CAPTIC_ID, '--wave', '2011-03']),
+      wave(['open', '--survey', CAPTIC_ID, '--wave', '1999-01']),
+      wave(['list', '--survey', 'nope']),
+    ]);
     expect(backwards.code).to.equal(1);
     expect(backwards.stderr.trim()).to.equal('The close time is before the open time: a wave must open before it closes');
     expect(await storedWave('2099-03')).to.not.have.property('opensAt');
 
-    const draft = await wave(['close', '--survey', CAPTIC_ID, '--wave', '2099-03']);
     expect(draft.code).to.equal(1);
     expect(draft.stderr.trim()).to.equal('Wave "2099-03" is a draft that never opened: there is nothing to close');
 
-    const reopen = await wave(['open', '--survey', CAPTIC_ID, '--wave', '2011-03']);
     expect(reopen.code).to.equal(1);
     expect(reopen.stderr.trim()).to.equal('Wave "2011-03" is closed: it cannot be opened again. Make a new wave instead');
     expect((await storedWave('2011-03'))!.status).to.equal('closed');
 
-    const unknown = await wave(['open', '--survey', CAPTIC_ID, '--wave', '1999-01']);
     expect(unknown.code).to.equal(1);
     expect(unknown.stderr.trim()).to.equal(`Survey "${CAPTIC_ID}" has no wave "1999-01"`);
 
-    const noSurvey = await wave(['list', '--survey', 'nope']);
     expect(noSurvey.code).to.equal(1);
     expect(noSurvey.stderr).to.contain('Unknown survey "nope"');
   });
 
   it('refuses a wrong command line with exit code 2 and the usage', async () => {
-    for (const [args, message] of [
+    const cases = [
       [[], 'name a command'],
       [['open', '--survey', CAPTIC_ID], 'open needs --wave'],
       [['list', '--survey', CAPTIC_ID, '--wave', 'demo'], 'list takes no --wave'],
       [['schedule', '--survey', CAPTIC_ID, '--wave', 'demo', '--opens', 'tomorrow'], '--opens is a local date and time in Europe/Paris such as 2012-03-01T09:00, or "none"; not "tomorrow"'],
-    ] as const) {
-      const run = await wave([...args]);
+    ] as const;
+    // Nothing here reaches the database: the runs go side by side.
+    const [help, ...runs] = await Promise.all([wave(['--help']), ...cases.map(([args]) => wave([...args]))]);
+    cases.forEach(([args, message], i) => {
+      const run = runs[i]!;
       expect(run.code, args.join(' ')).to.equal(2);
       expect(run.stderr).to.contain(message);
       expect(run.stderr).to.contain('Usage:');
-    }
-    const help = await wave(['--help']);
+    });
     expect(help.code).to.equal(0);
     expect(help.stdout).to.contain('within half a second');
   });
