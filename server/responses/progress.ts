@@ -41,16 +41,13 @@ import type { SurveyVisibility } from '../surveys/visibility';
 import { reduceCondition } from './page-plan';
 
 export interface Progress {
-  /** 0 on the first page, never more than 99 on a question page; 100 means finished. */
+  /** 0 on the first page, never more than 99 on a question page: 100 is the thank-you page's. */
   percent: number;
   /** Questions asked before this page. */
   done: number;
   /** Questions that can still be shown from this page on. */
   possible: number;
 }
-
-/** The thank-you page's progress: everything done. */
-export const FINISHED: Progress = { percent: 100, done: 0, possible: 0 };
 
 /**
  * The progress of `pageId`. `visibility`: computeVisibility of the respondent's answers (only the
