@@ -10,6 +10,8 @@ import { seededRandom } from '../../support/seeded-random';
 interface Step {
   page: string;
   percent: number;
+  /** Questions asked so far plus those that can still be shown: the denominator. */
+  total: number;
 }
 
 /**
@@ -23,7 +25,8 @@ function walk(definition: TSurveyDefinition, answer: (planned: PlannedQuestion, 
   const steps: Step[] = [];
   while (page) {
     const shown = pagesShown(definition, answers, known);
-    steps.push({ page: page.id, percent: shown.position(page.id).progress.percent });
+    const { percent, done, possible } = shown.position(page.id).progress;
+    steps.push({ page: page.id, percent, total: done + possible });
     const given: TAnswers = {};
     for (const planned of planPage(definition, page, shown).questions) {
       const value = answer(planned, { ...answers, ...given });
@@ -46,6 +49,7 @@ function expectForward(steps: Step[]): void {
   for (let i = 1; i < steps.length; i += 1) {
     const [before, after] = [steps[i - 1]!, steps[i]!];
     expect(after.percent, `${before.page} (${before.percent} %) then ${after.page}`).to.be.at.least(before.percent);
+    expect(after.total, `${before.page} then ${after.page}`).to.be.at.most(before.total);
   }
   for (const step of steps) expect(step.percent, step.page).to.be.below(100);
 }
@@ -129,7 +133,7 @@ describe('progress: the percentage of a question page (server/responses/progress
     }
   });
 
-  it('never decreases along 500 random answer paths through both surveys, prefilled questions or not (seeded)', () => {
+  it('never decreases, nor grows its total, along 500 random answer paths through both surveys, prefilled questions or not (seeded)', () => {
     const random = seededRandom(20_260_316);
     for (let run = 0; run < 500; run += 1) {
       const definition = run % 2 === 0 ? captic : coworking;
@@ -148,6 +152,9 @@ describe('progress: the percentage of a question page (server/responses/progress
       expect(steps[0]!.percent, `run ${run}`).to.be.at.most(steps.at(-1)!.percent);
       for (let i = 1; i < steps.length; i += 1) {
         expect(steps[i]!.percent, `run ${run}: ${JSON.stringify(steps)}`).to.be.at.least(steps[i - 1]!.percent);
+        // The proof's invariant, stronger than the percentage alone: the total never grows, so
+        // the bar never jumps ahead because a page was counted late.
+        expect(steps[i]!.total, `run ${run}: ${JSON.stringify(steps)}`).to.be.at.most(steps[i - 1]!.total);
       }
       if (Object.keys(prefilled).length === 0) expectForward(steps);
     }
