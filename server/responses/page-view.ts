@@ -9,7 +9,10 @@ import type { PagePlan, PlannedQuestion } from './page-plan';
 
 export interface ChoiceView {
   value: string;
+  /** The full label: what a screen reader says ("0 – Not at all likely"). */
   label: string;
+  /** What a scale cell shows instead of the full label (the point's number), when it differs. */
+  cellText?: string;
   /** Read by screen readers before the label, not shown (a matrix row's name). */
   hiddenPrefix?: string;
   inputId: string;
@@ -19,12 +22,31 @@ export interface ChoiceView {
   specify?: { name: string; inputId: string; label: string; value: string; maxLength: number };
 }
 
+/**
+ * A rating, NPS or matrix scale drawn as one strip of equal cells: the cells show numbers, the
+ * labels sit under the strip (only at its ends when only the ends are labelled), and "don't know"
+ * is a separate cell beside the strip, not one of its points.
+ */
+export interface ScaleView {
+  /** One caption per point ("" for an unlabelled point), shown under the cells when `captions` is 'each'. */
+  captions: string[];
+  captionMode: 'ends' | 'each';
+  /** The end labels when `captionMode` is 'ends'. */
+  low: string;
+  high: string;
+  /** The strip wraps onto two rows on a phone: more points than 44 px cells fit in 360 px. */
+  long: boolean;
+  dontKnowLabel?: string;
+}
+
 export interface RowView {
   id: string;
   label: string;
   name: string;
   headerId: string;
+  errorId: string;
   choices: ChoiceView[];
+  dontKnow?: ChoiceView;
   errorMessages: string[];
 }
 
@@ -50,7 +72,9 @@ export interface QuestionView {
   errorMessages: string[];
   showIf?: string;
   choices?: ChoiceView[];
-  scaleHeaders?: string[];
+  /** A scale's "don't know", drawn apart from the strip. */
+  dontKnow?: ChoiceView;
+  scale?: ScaleView;
   rows?: RowView[];
   ranks?: RankView[];
   rankPositions?: number[];
@@ -75,7 +99,7 @@ export interface PageErrors {
   summary: ErrorLink[];
 }
 
-interface Context {
+export interface Context {
   lang: string;
   source: string;
   t: Translate;
@@ -90,12 +114,58 @@ function text(value: TLocalizedText | undefined, ctx: Context): string {
   return value === undefined ? '' : typeset(localize(value, ctx.lang, ctx.source), ctx.lang);
 }
 
-function scaleLabels(scale: TScale, ctx: Context): Array<{ value: string; label: string }> {
-  const points = Array.from({ length: scale.points }, (_, i) => String(i + 1));
-  return points.map((value) => {
+interface ScalePoint {
+  value: string;
+  /** The point's own label, without its number ("" when the scale does not label it). */
+  caption: string;
+}
+
+/** More points than this and a strip of 44 px cells no longer fits a 360 px phone: it wraps. */
+export const LONGEST_ONE_ROW_STRIP = 7;
+
+function ratingPoints(scale: TScale, ctx: Context): ScalePoint[] {
+  return Array.from({ length: scale.points }, (_, i) => {
+    const value = String(i + 1);
     const label = scale.labels[value];
-    return { value, label: label === undefined ? value : `${value} – ${text(label, ctx)}` };
+    return { value, caption: label === undefined ? '' : text(label, ctx) };
   });
+}
+
+function npsPoints(q: Extract<TQuestion, { type: 'nps' }>, ctx: Context): ScalePoint[] {
+  const low = q.low_label ? text(q.low_label, ctx) : ctx.t('take.nps_low');
+  const high = q.high_label ? text(q.high_label, ctx) : ctx.t('take.nps_high');
+  return Array.from({ length: 11 }, (_, i) => ({ value: String(i), caption: i === 0 ? low : i === 10 ? high : '' }));
+}
+
+/** How the strip's labels are laid out: at its two ends when only the ends carry one, else under each cell. */
+export function scaleView(points: ScalePoint[], dontKnowLabel?: string): ScaleView {
+  const captions = points.map((p) => p.caption);
+  const inner = captions.slice(1, -1);
+  const view: ScaleView = {
+    captions,
+    captionMode: inner.some(Boolean) ? 'each' : 'ends',
+    low: captions[0] ? `${points[0]?.value} – ${captions[0]}` : '',
+    high: captions.at(-1) ? `${points.at(-1)?.value} – ${captions.at(-1)}` : '',
+    long: points.length > LONGEST_ONE_ROW_STRIP,
+  };
+  if (dontKnowLabel) view.dontKnowLabel = dontKnowLabel;
+  return view;
+}
+
+/** A cell shows its number; its label says the number and the point's label, for screen readers. */
+function pointChoices(idPrefix: string, points: ScalePoint[], current: string): ChoiceView[] {
+  return points.map((p) => ({
+    value: p.value,
+    label: p.caption ? `${p.value} – ${p.caption}` : p.value,
+    cellText: p.value,
+    inputId: `${idPrefix}-${p.value}`,
+    checked: current === p.value,
+    exclusive: false,
+  }));
+}
+
+function dontKnowChoice(idPrefix: string, label: string, current: string): ChoiceView {
+  return { value: 'dont_know', label, inputId: `${idPrefix}-dont_know`, checked: current === 'dont_know', exclusive: false };
 }
 
 function stringValue(value: unknown): string {
@@ -136,14 +206,14 @@ function choiceViews(planned: PlannedQuestion, answers: TAnswers, otherTexts: TO
   });
 }
 
-function pointChoices(idPrefix: string, points: Array<{ value: string; label: string }>, current: string): ChoiceView[] {
-  return points.map((p) => ({
-    value: p.value,
-    label: p.label,
-    inputId: `${idPrefix}-${p.value}`,
-    checked: current === p.value,
-    exclusive: false,
-  }));
+const lettersOnly = (value: string): string => value.toLocaleLowerCase().replace(/[^\p{L}]/gu, '');
+
+/**
+ * A help text that only says "Optional." repeats the "(optional)" marker beside the question: the
+ * page says it once, with the marker.
+ */
+export function saysOnlyOptional(help: TLocalizedText, required: boolean, ctx: Context): boolean {
+  return !required && lettersOnly(text(help, ctx)) === lettersOnly(ctx.t('take.optional_marker'));
 }
 
 export function buildQuestionView(
@@ -165,7 +235,7 @@ export function buildQuestionView(
     inputId: `q-${q.id}`,
     errorId: `${q.id}-error`,
     errorMessages,
-    ...(q.help ? { help: text(q.help, ctx), hintId: `${q.id}-hint` } : {}),
+    ...(q.help && !saysOnlyOptional(q.help, q.required, ctx) ? { help: text(q.help, ctx), hintId: `${q.id}-hint` } : {}),
     ...(planned.dynamic ? { showIf: JSON.stringify(planned.dynamic) } : {}),
   };
   const current = answers[q.id];
@@ -182,39 +252,41 @@ export function buildQuestionView(
       }
       break;
     case 'rating': {
-      const points = scaleLabels(q.scale, ctx);
-      if (q.scale.dont_know) points.push({ value: 'dont_know', label: text(q.scale.dont_know, ctx) });
+      const points = ratingPoints(q.scale, ctx);
+      const dontKnow = q.scale.dont_know ? text(q.scale.dont_know, ctx) : undefined;
+      view.scale = scaleView(points, dontKnow);
       view.choices = pointChoices(q.id, points, stringValue(current));
+      if (dontKnow) view.dontKnow = dontKnowChoice(q.id, dontKnow, stringValue(current));
       break;
     }
     case 'nps': {
-      const low = q.low_label ? text(q.low_label, ctx) : ctx.t('take.nps_low');
-      const high = q.high_label ? text(q.high_label, ctx) : ctx.t('take.nps_high');
-      const points = Array.from({ length: 11 }, (_, i) => ({
-        value: String(i),
-        label: i === 0 ? `0 – ${low}` : i === 10 ? `10 – ${high}` : String(i),
-      }));
+      const points = npsPoints(q, ctx);
+      view.scale = scaleView(points);
       view.choices = pointChoices(q.id, points, stringValue(current));
       break;
     }
     case 'matrix': {
-      const points = scaleLabels(q.scale, ctx);
-      if (q.scale.dont_know) points.push({ value: 'dont_know', label: text(q.scale.dont_know, ctx) });
-      view.scaleHeaders = points.map((p) => p.label);
+      const points = ratingPoints(q.scale, ctx);
+      const dontKnow = q.scale.dont_know ? text(q.scale.dont_know, ctx) : undefined;
+      view.scale = scaleView(points, dontKnow);
       const rowAnswers = current && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
       view.rows = (planned.rows ?? []).map((row) => {
         const label = text(row.label, ctx);
-        return {
+        const idPrefix = `${q.id}-${row.id}`;
+        const answer = stringValue(rowAnswers[row.id]);
+        // In the table look the row's name is only a column away: each radio says it too.
+        const hiddenPrefix = `${label}${ctx.lang === 'fr' ? '\u00a0:' : ':'} `;
+        const rowView: RowView = {
           id: row.id,
           label,
           name: `${q.id}.${row.id}`,
-          headerId: `${q.id}-${row.id}-label`,
+          headerId: `${idPrefix}-label`,
+          errorId: `${idPrefix}-error`,
           errorMessages: errors.byRow.get(`${q.id}.${row.id}`) ?? [],
-          choices: pointChoices(`${q.id}-${row.id}`, points, stringValue(rowAnswers[row.id])).map((c) => ({
-            ...c,
-            hiddenPrefix: `${label}${ctx.lang === 'fr' ? '\u00a0:' : ':'} `,
-          })),
+          choices: pointChoices(idPrefix, points, answer).map((c) => ({ ...c, hiddenPrefix })),
         };
+        if (dontKnow) rowView.dontKnow = { ...dontKnowChoice(idPrefix, dontKnow, answer), hiddenPrefix };
+        return rowView;
       });
       break;
     }

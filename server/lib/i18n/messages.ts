@@ -67,6 +67,7 @@ export const MESSAGES = {
     fr: "J'ai lu ces informations et j'accepte de participer",
     en: 'I have read this information and agree to take part',
   },
+  'take.consent_title': { fr: 'Votre accord', en: 'Your consent' },
   'take.next': { fr: 'Suivant', en: 'Next' },
   'take.back': { fr: 'Précédent', en: 'Back' },
   'take.submit': { fr: 'Envoyer mes réponses', en: 'Submit my answers' },
@@ -104,7 +105,8 @@ export const MESSAGES = {
     fr: 'Bon retour ! Vos réponses précédentes ont été conservées.',
     en: 'Welcome back! Your earlier answers were kept.',
   },
-  'take.thanks_title': { fr: 'Merci !', en: 'Thank you!' },
+  // Not "Thank you!": the survey's own thank-you text, printed under it, usually starts with one.
+  'take.thanks_title': { fr: 'Vos réponses ont été envoyées', en: 'Your answers have been sent' },
   'take.closed_title': { fr: 'Cette enquête est close', en: 'This survey is closed' },
   'take.closed_body': {
     fr: 'Merci de votre intérêt : cette enquête ne reçoit plus de réponses.',
