@@ -160,9 +160,9 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     const pageErrors: PageErrors = { byQuestion: new Map(), byRow: new Map(), summary: [] };
     const planned = (questionId: string) => plan.questions.find((p) => p.question.id === questionId);
     const optionLabel = (questionId: string) => (id: string) => {
-      const option = planned(questionId)?.question;
-      const found = option && 'options' in option ? option.options?.find((o) => o.id === id) : undefined;
-      return found ? say(ctx, found.label) : id;
+      const question = planned(questionId)?.question;
+      const option = question && 'options' in question ? question.options?.find((o) => o.id === id) : undefined;
+      return option ? say(ctx, option.label) : id;
     };
     const add = (questionId: string, message: string, href: string, rowId?: string) => {
       if (rowId) {

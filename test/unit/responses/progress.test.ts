@@ -18,7 +18,7 @@ interface Step {
  * Goes Next page after page as the navigation does, answering each page with `answer` (what the
  * respondent gives to the questions the page shows), and returns the percentage shown on each.
  */
-function walk(definition: TSurveyDefinition, answer: (planned: PlannedQuestion, soFar: TAnswers) => TAnswerValue | undefined, prefilled: TAnswers = {}): Step[] {
+function walk(definition: TSurveyDefinition, answer: (planned: PlannedQuestion) => TAnswerValue | undefined, prefilled: TAnswers = {}): Step[] {
   const known = Object.keys(prefilled);
   let answers: TAnswers = { ...prefilled };
   let page = pagesShown(definition, answers, known).pages[0];
@@ -29,7 +29,7 @@ function walk(definition: TSurveyDefinition, answer: (planned: PlannedQuestion, 
     steps.push({ page: page.id, percent, total: done + possible });
     const given: TAnswers = {};
     for (const planned of planPage(definition, page, shown).questions) {
-      const value = answer(planned, { ...answers, ...given });
+      const value = answer(planned);
       if (value !== undefined) given[planned.question.id] = value;
     }
     answers = { ...answers, ...given };
