@@ -9,6 +9,7 @@ import type { Logger } from './lib/logger';
 import type { SurveyCatalog } from './surveys/survey.catalog';
 import { startMailRuntime, type MailRuntime, type MailWorkerTuning } from './mail/mail-runtime';
 import { followInvitationMail } from './invitations/invitation-hooks';
+import { followResumeLinkMail } from './responses/resume-mail.service';
 import { startReminderScheduler, type ReminderScheduler } from './invitations/reminder-scheduler';
 
 export interface BackgroundWorkDependencies {
@@ -40,6 +41,7 @@ export interface BackgroundWork {
 export async function startBackgroundWork(deps: BackgroundWorkDependencies, options: BackgroundWorkOptions = {}): Promise<BackgroundWork> {
   const { config, logger, clock } = deps;
   followInvitationMail({ clock });
+  followResumeLinkMail();
   const mail = await startMailRuntime({ config, logger, clock, ...(options.forceWorker ? { forceWorker: true } : {}), ...(options.worker ? { worker: options.worker } : {}) });
   const reminders = mail.worker
     ? startReminderScheduler({ ...deps, logger: logger.child({ component: 'reminders' }) }, { timer: options.reminderTimer !== false })
