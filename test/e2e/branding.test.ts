@@ -25,10 +25,11 @@ describe('Survey branding in Chromium', function () {
         if (message.type() === 'error') refused.push(message.text());
       });
       await page.goto(`${suite.app.url}/s/${COWORKING}?lang=en`);
-      const start = page.getByRole('button', { name: 'Start' });
-      expect(await start.evaluate((el) => getComputedStyle(el).backgroundColor)).to.equal('rgb(23, 97, 79)');
+      await page.getByRole('button', { name: 'Start' }).waitFor();
+      expect(await inPage<string>(page, "getComputedStyle(document.querySelector('main button.primary')).backgroundColor")).to.equal('rgb(23, 97, 79)');
       const logo = page.getByRole('img', { name: 'Canal Street Coworking' });
-      expect(await logo.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).to.be.greaterThan(0);
+      await page.waitForFunction("document.querySelector('img.brand-logo').complete");
+      expect(await inPage<number>(page, "document.querySelector('img.brand-logo').naturalWidth")).to.equal(240);
       const box = await logo.boundingBox();
       expect([box?.width, box?.height]).to.deep.equal([240, 56]);
       expect(await inPage<number>(page, 'document.documentElement.scrollWidth')).to.be.at.most(viewport.width);
