@@ -47,13 +47,13 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
 
     expect(await currentPageId(page)).to.equal('social_use');
     expect(await heading(page)).to.equal('Les réseaux sociaux en ligne');
-    expect(await progressText(page)).to.equal('Page 1 sur 6');
+    expect(await progressText(page)).to.equal('Progression\u00a0: 0\u00a0%');
     await page.getByLabel('Oui', { exact: true }).check();
     expect(await next(page)).to.equal(303);
 
     // "Yes" leads to the users' pages. Without JavaScript the "other" box is always there.
     expect(await heading(page)).to.equal('Votre usage des réseaux sociaux');
-    expect(await progressText(page)).to.equal('Page 2 sur 7');
+    expect(await progressText(page)).to.equal('Progression\u00a0: 5\u00a0%');
     expect(await page.getByLabel('Lequel ou lesquels ?').isVisible()).to.equal(true);
     await answerPage(page, USER_PAGES.social_usage!);
     expect(await back(page)).to.equal(303);
@@ -64,7 +64,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     await page.getByLabel('Non', { exact: true }).check();
     expect(await next(page)).to.equal(303);
     expect(await currentPageId(page)).to.equal('information');
-    expect(await progressText(page)).to.equal('Page 2 sur 6');
+    expect(await progressText(page)).to.equal('Progression\u00a0: 7\u00a0%');
 
     // A required answer missing: the page comes back with the error summary, nothing is lost.
     expect(await next(page)).to.equal(422);
@@ -78,7 +78,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     expect(await next(page)).to.equal(303);
     // A member goes straight to the reasons: no page about what holds them back.
     expect(await currentPageId(page)).to.equal('reasons_page');
-    expect(await progressText(page)).to.equal('Page 4 sur 6');
+    expect(await progressText(page)).to.equal('Progression\u00a0: 25\u00a0%');
     seen.push(await answerAndContinue(page, NON_USER_PAGES));
     seen.push(await answerAndContinue(page, NON_USER_PAGES));
     expect(await currentPageId(page)).to.equal('profile');
@@ -124,7 +124,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     expect(await submitWith(page, page.getByRole('button', { name: 'Start' }))).to.equal(303);
 
     expect(await heading(page)).to.equal('Online social networks');
-    expect(await progressText(page)).to.equal('Page 1 of 6');
+    expect(await progressText(page)).to.equal('Progress: 0%');
     await page.getByLabel('Yes', { exact: true }).check();
     expect(await next(page)).to.equal(303);
 
@@ -161,7 +161,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     await page.getByLabel('No', { exact: true }).check();
     expect(await next(page)).to.equal(303);
     expect(await heading(page)).to.equal('What holds you back');
-    expect(await progressText(page)).to.equal('Page 6 of 9');
+    expect(await progressText(page)).to.equal('Progress: 41%');
 
     const rest = [];
     while ((await page.locator('#survey-form').count()) > 0) rest.push(await answerAndContinue(page, USER_PAGES));
