@@ -355,16 +355,23 @@
         store(pendingKey, pending);
         setBusy(false);
         say(status, strings.pending);
-        clearTimeout(retryTimer);
-        retryTimer = setTimeout(retry, retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 60000);
+        scheduleRetry();
       },
     );
   }
 
   function retry() {
     var pending = load(pendingKey);
-    if (pending) send(pending);
+    if (!pending) return;
+    // The browser knows it has no network: wait for its online event (the timer checks again).
+    if (navigator.onLine === false) return scheduleRetry();
+    send(pending);
+  }
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
   }
 
   /** What was typed, kept; a submission waiting for the network follows the edits too. */
@@ -441,7 +448,7 @@
   var waiting = canKeep ? load(pendingKey) : null;
   if (waiting && waiting.action === action) {
     say(status, strings.pending);
-    send(waiting);
+    retry();
   } else if (waiting) {
     // Kept for a page this response has left: the server's answer to it no longer applies.
     drop(pendingKey);

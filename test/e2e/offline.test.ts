@@ -3,7 +3,7 @@
 // still shows the page with what was typed (the service worker's copy and the draft kept on the
 // device); the network comes back, the page is saved once and the survey goes on.
 import { expect } from 'chai';
-import type { Locator, Page, Response } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { CAPTIC_ID, USER_PAGES, USER_STORED_ANSWERS } from '../fixtures/captic-answers';
 import { useChromiumSuite } from './support/chromium';
 import { answerPage, currentPageId, inPage, storedResponses } from './support/survey';
@@ -23,6 +23,19 @@ async function checkedRadios(page: Page): Promise<Record<string, string>> {
   );
 }
 
+/** What take.js keeps in localStorage. */
+function keptOnDevice(page: Page): Promise<string[]> {
+  return inPage(page, 'Object.keys(localStorage).filter((key) => key.startsWith("barometer:"))');
+}
+
+/** The question pages the service worker holds copies of. */
+function copiedPages(page: Page): Promise<string[]> {
+  return inPage(
+    page,
+    `caches.open('barometer-respondent-v1').then((cache) => cache.keys()).then((requests) => requests.map((r) => new URL(r.url).pathname).filter((path) => path.includes('/p/')))`,
+  );
+}
+
 describe('Answering CAP-TIC offline in Chromium', function () {
   this.timeout(60_000);
   const suite = useChromiumSuite();
@@ -30,10 +43,11 @@ describe('Answering CAP-TIC offline in Chromium', function () {
   it('keeps the satisfaction page on the device without network, through a reload, and sends it once when the network returns', async () => {
     const page = await suite.newPage({ locale: 'fr-FR' });
     const context = page.context();
-    const satisfactionPosts: Response[] = [];
-    page.on('response', (response) => {
-      const request = response.request();
-      if (request.method() === 'POST' && new URL(request.url()).pathname === `/s/${CAPTIC_ID}/p/satisfaction`) satisfactionPosts.push(response);
+    // The POSTs of the satisfaction page that the server answered (a request cut by the network fails instead).
+    const satisfactionPosts: number[] = [];
+    context.on('requestfinished', async (request) => {
+      if (request.method() !== 'POST' || new URL(request.url()).pathname !== `/s/${CAPTIC_ID}/p/satisfaction`) return;
+      satisfactionPosts.push((await request.response())?.status() ?? 0);
     });
 
     await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
@@ -51,6 +65,7 @@ describe('Answering CAP-TIC offline in Chromium', function () {
     expect(await currentPageId(page)).to.equal('satisfaction');
     expect(await inPage<boolean>(page, 'caches.match(location.href).then((copy) => Boolean(copy))'), 'the worker kept a copy of the page').to.equal(true);
 
+    const revisionBefore = (await storedResponses())[0]!.revision as number;
     await context.setOffline(true);
     await answerPage(page, SATISFACTION);
     await page.locator('#survey-form button[value="next"]').click();
@@ -73,18 +88,32 @@ describe('Answering CAP-TIC offline in Chromium', function () {
     expect(await checkedRadios(page)).to.deep.equal(SATISFACTION);
     expect(await page.locator('#draft-restored').isVisible()).to.equal(true);
     expect(satisfactionPosts, 'nothing reached the server while offline').to.have.length(0);
-    expect((await storedResponses())[0]!.answers).to.not.have.property('satisfaction_personal');
+    expect((await storedResponses())[0]!.revision).to.equal(revisionBefore);
 
     // The network returns: the waiting page is sent, once, and the survey goes on.
     await Promise.all([page.waitForURL(`**/s/${CAPTIC_ID}/p/information`, { waitUntil: 'load' }), context.setOffline(false)]);
     expect(await currentPageId(page)).to.equal('information');
-    expect(satisfactionPosts.map((r) => r.status())).to.deep.equal([303]);
+    expect(satisfactionPosts).to.deep.equal([303]);
     const [stored] = await storedResponses();
+    // Saved once: one write since the page before it.
+    expect(stored!.revision).to.equal(revisionBefore + 1);
     expect(stored!.answers).to.deep.include({
       satisfaction_personal: USER_STORED_ANSWERS.satisfaction_personal,
       satisfaction_professional: USER_STORED_ANSWERS.satisfaction_professional,
     });
     // Nothing of the sent page is left waiting on the device.
-    expect(await inPage<string[]>(page, 'Object.keys(localStorage).filter((key) => key.startsWith("barometer:"))')).to.deep.equal([]);
+    expect(await keptOnDevice(page)).to.deep.equal([]);
+
+    // To the end: the thank-you page drops the survey's copies and drafts.
+    while (new URL(page.url()).pathname.includes('/p/')) {
+      await answerPage(page, USER_PAGES[await currentPageId(page)]!);
+      await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+    }
+    expect(new URL(page.url()).pathname).to.equal(`/s/${CAPTIC_ID}/thanks`);
+    expect(await keptOnDevice(page)).to.deep.equal([]);
+    let copies = await copiedPages(page);
+    // The worker drops them as the thank-you page is fetched: wait until it has.
+    for (let tries = 0; copies.length > 0 && tries < 100; tries += 1) copies = await copiedPages(page);
+    expect(copies).to.deep.equal([]);
   });
 });
