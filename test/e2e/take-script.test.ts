@@ -1,6 +1,6 @@
 // What take.js does on the respondent's pages, in one CAP-TIC response told as a story: a page
-// refused after a fetch submit shows the server's errors and the script still runs there, errors
-// vanish once answered, the resume link's copy button copies, a typed "other" text ticks its
+// refused after a fetch submit shows the server’s errors and the script still runs there, errors
+// vanish once answered (a matrix row’s too), the resume link’s copy button copies, a typed "other" text ticks its
 // option (and is kept, not sent, when unticked), and a draft typed then reloaded comes back.
 import { expect } from 'chai';
 import type { Locator, Page, Response } from 'playwright-core';
@@ -103,5 +103,28 @@ describe('The respondent’s script in Chromium', function () {
     expect(stored!.answers).to.deep.include({ usage: 'both', networks: ['facebook'] });
     expect(stored!.otherTexts ?? {}).to.not.have.property('networks');
     expect(await inPage<string[]>(page, 'Object.keys(localStorage).filter((key) => key.includes(":draft:social_usage"))')).to.deep.equal([]);
+  });
+
+  it('clears a matrix row’s errors once the row is answered, and the summary once every question is', async () => {
+    await submitAndWait(page, nextButton());
+    expect(await currentPageId(page)).to.equal('satisfaction');
+    const personal = page.locator('[data-row="satisfaction_personal.facebook"]');
+    const professional = page.locator('[data-row="satisfaction_professional.facebook"]');
+    const summaryLinks = page.locator('#error-summary a');
+    expect(await personal.locator('.field-error').count()).to.be.greaterThan(0);
+    expect(await professional.locator('.field-error').count()).to.be.greaterThan(0);
+    const linksBefore = await summaryLinks.count();
+
+    await personal.locator('input[value="4"]').check();
+    expect(await personal.locator('.field-error').count()).to.equal(0);
+    expect(await personal.locator('[aria-invalid]').count()).to.equal(0);
+    expect(await page.locator('fieldset.question[data-question="satisfaction_personal"]').getAttribute('class')).to.not.contain('has-error');
+    expect(await summaryLinks.count()).to.be.lessThan(linksBefore);
+    expect(await page.locator('#error-summary').isVisible()).to.equal(true);
+    expect(await professional.locator('.field-error').count()).to.be.greaterThan(0);
+
+    await professional.locator('input[value="2"]').check();
+    expect(await page.locator('#survey-form .field-error').count()).to.equal(0);
+    expect(await page.locator('#error-summary').isHidden()).to.equal(true);
   });
 });
