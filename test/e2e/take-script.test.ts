@@ -1,7 +1,8 @@
 // What take.js does on the respondent's pages, in one CAP-TIC response told as a story: a page
 // refused after a fetch submit shows the server’s errors and the script still runs there, errors
-// vanish once answered (a matrix row’s too), the resume link’s copy button copies, a typed "other" text ticks its
-// option (and is kept, not sent, when unticked), and a draft typed then reloaded comes back.
+// vanish once answered (a matrix row’s too), the resume link’s copy button copies, a typed
+// "other" text ticks its option (and is kept, not sent, when unticked), and a draft typed then
+// reloaded comes back.
 import { expect } from 'chai';
 import type { Locator, Page, Response } from 'playwright-core';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
