@@ -105,8 +105,9 @@ export const MESSAGES = {
     fr: 'Bon retour ! Vos réponses précédentes ont été conservées.',
     en: 'Welcome back! Your earlier answers were kept.',
   },
-  // Not "Thank you!": the survey's own thank-you text, printed under it, usually starts with one.
-  'take.thanks_title': { fr: 'Vos réponses ont été envoyées', en: 'Your answers have been sent' },
+  // Says the answers arrived, and thanks whatever the survey's own text under it says: not a bare
+  // "Thank you!", which read "Thank you! Thank you!" above a text that starts with one.
+  'take.thanks_title': { fr: 'Merci, vos réponses ont bien été envoyées', en: 'Thank you, your answers have been sent' },
   'take.closed_title': { fr: 'Cette enquête est close', en: 'This survey is closed' },
   'take.closed_body': {
     fr: 'Merci de votre intérêt : cette enquête ne reçoit plus de réponses.',
