@@ -175,7 +175,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       pageErrors.byQuestion.set(questionId, [...list, message]);
       const q = planned(questionId);
       const question = q ? say(ctx, q.question.text) : questionId;
-      const key = /[?!:…]$/.test(question) ? 'take_progress.summary_entry_after_mark' : 'take_progress.summary_entry';
+      const key = /[?!:.…]$/.test(question) ? 'take_progress.summary_entry_after_mark' : 'take_progress.summary_entry';
       pageErrors.summary.push({ href, message: t(key, { question, message }) });
     };
     const emptyRows = emptyMatrixRows(plan, errors);
@@ -187,7 +187,16 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
         add(error.questionId, message, `#${error.questionId}-${other}--other`);
         continue;
       }
-      if (error.code === 'required' && emptyRows.has(error.questionId)) continue;
+      const rows = error.code === 'required' ? emptyRows.get(error.questionId) : undefined;
+      if (rows) {
+        // One entry for the matrix, where its first error stands; add() keeps it from repeating.
+        const names = new Intl.ListFormat(ctx.lang, { type: 'conjunction' }).format(rows.map((row) => say(ctx, row.label)));
+        add(error.questionId, t('take_progress.matrix_rows_empty', { rows: names }), errorAnchor(plan, { questionId: error.questionId, rowId: rows[0]!.id, code: 'required' }));
+        for (const row of rows) {
+          if (!pageErrors.byRow.has(`${error.questionId}.${row.id}`)) add(error.questionId, t('take_progress.matrix_row_empty'), '', row.id);
+        }
+        continue;
+      }
       const message = translateAnswerError(
         { ...error, params: { ...(error.params ?? {}), ...(error.params?.optionId ? { option: String(error.params.optionId) } : {}) } },
         t,
@@ -195,11 +204,6 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       );
       add(error.questionId, message, errorAnchor(plan, error));
       if (error.rowId) add(error.questionId, message, errorAnchor(plan, error), error.rowId);
-    }
-    for (const [questionId, rows] of emptyRows) {
-      const names = new Intl.ListFormat(ctx.lang, { type: 'conjunction' }).format(rows.map((row) => say(ctx, row.label)));
-      add(questionId, t('take_progress.matrix_rows_empty', { rows: names }), errorAnchor(plan, { questionId, rowId: rows[0]!.id, code: 'required' }));
-      for (const row of rows) add(questionId, t('take_progress.matrix_row_empty'), '', row.id);
     }
     return pageErrors;
   }

@@ -82,6 +82,29 @@ describe('The error summary of a matrix with rows left empty', () => {
     }
   });
 
+  it('names the empty rows of a matrix with its own rows, a row shown by an earlier answer included (coworking, in French)', async () => {
+    const browser = new Browser(app.url);
+    const intro = await browser.open('/s/coworking_members_2026?lang=fr');
+    const first = await browser.submit(intro, { consent: 'yes' });
+    const experience = await browser.submit(first, { still_member: 'yes', days_per_week: '4' });
+    expect(pageIdOf(experience)).to.equal('experience');
+    const refused = await browser.submit(experience, { 'facilities.wifi': '4', 'facilities.kitchen': '3' });
+    expect(refused.status).to.equal(422);
+    const entry = summary(refused).find((e) => e.href.startsWith('#facilities'));
+    expect(entry?.href).to.equal('#facilities-desks-1');
+    expect(entry?.text).to.match(/^Comment jugez-vous ces équipements\s\? Répondez à chaque ligne\u00a0; sans réponse\u00a0: Bureaux et chaises, .+ et .+\.$/);
+    expect(summary(refused).filter((e) => e.href.startsWith('#facilities'))).to.have.length(1);
+    // Entries follow the questions' order; a question ending with a full stop takes no colon.
+    expect(summary(refused).map((e) => e.href)).to.deep.equal(['#facilities-desks-1', '#priorities-quiet_zones', '#recommend-0']);
+    expect(summary(refused)[1]!.text).to.match(/priorités\)\. Cette question est obligatoire\.$/);
+    const rows = refused.$('[data-question="facilities"] [data-row]').map((_, el) => refused.$(el).attr('data-row')).get();
+    expect(rows).to.include('facilities.evening_hours');
+    for (const row of rows) {
+      const empty = !['facilities.wifi', 'facilities.kitchen'].includes(row);
+      expect(rowErrors(refused, 'facilities', row.split('.')[1]!), row).to.have.length(empty ? 1 : 0);
+    }
+  });
+
   it('writes other entries as "Question: message", and after a question mark without a colon', async () => {
     const browser = new Browser(app.url);
     const intro = await browser.open('/s/coworking_members_2026?lang=en');
