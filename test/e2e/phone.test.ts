@@ -167,6 +167,14 @@ describe('The respondent pages on a phone and a desktop, JavaScript on and off',
     };
   }
 
+  /** A cell shows a number; its radio's name says the point's label, and in a matrix the row's too. */
+  async function expectScaleNames(page: Page): Promise<void> {
+    for (const name of ['0 – Not at all likely', '10 – Extremely likely', '7', 'Wi-Fi: 1 – Poor', 'Kitchen and coffee: 4 – Excellent', "Desks and chairs: Don't know"]) {
+      expect(await page.getByRole('radio', { name, exact: true }).count(), `a radio named "${name}"`).to.equal(1);
+    }
+    expect(await page.locator('[data-row="facilities.wifi"] legend').innerText()).to.equal('Wi-Fi');
+  }
+
   /**
    * Presses Next on an empty page. Without JavaScript the server draws the errors (422); with it,
    * the script may show them before anything is posted: either way, wait for them on screen.
@@ -218,6 +226,7 @@ describe('The respondent pages on a phone and a desktop, JavaScript on and off',
       }
       expect(await weight(), `${name} ${id}: the page with its CSS and JS`).to.be.below(PAGE_BUDGET_BYTES);
       await checkPage(page, name, id, javaScriptEnabled);
+      if (id === 'experience') await expectScaleNames(page);
       if (emptyFirst.includes(id)) {
         await submitEmpty(page, javaScriptEnabled);
         await checkPage(page, name, `${id}-errors`, javaScriptEnabled);
