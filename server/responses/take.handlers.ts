@@ -30,6 +30,7 @@ import { readInvitationCookie, readResumeCookie, setInvitationCookie, setResumeC
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { respondentBranding } from '../surveys/branding';
 import { saveLaterView } from './save-later';
+import { requestPublicBase } from '../lib/public-url';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
 
@@ -124,10 +125,6 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
   }
 
   const resumeToken = readResumeCookie;
-
-  function baseUrl(req: Request): string {
-    return config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  }
 
   function renderIntro(req: Request, res: Response, ctx: Context, status: number, consentError = false): void {
     const { definition } = ctx;
@@ -248,7 +245,10 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       isLast: !position.next,
       action: pagePath(definition.id, plan.page.id),
       responseId: view.response.id,
-      ...saveLaterView(definition.id, token ? `${baseUrl(req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined),
+      ...saveLaterView(definition.id, token ? `${requestPublicBase(config, req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined, {
+        pageId: plan.page.id,
+        sent: req.query.resume_mail === 'sent',
+      }),
       resumed: view.resumed === true,
       notices: tickedNotices(ctx, view.ticked ?? []),
       scripts: ['/public/js/take.js'],
@@ -327,6 +327,8 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
         title: `${ctx.t(page.title)} – ${surveyTitle(definition, ctx.lang)}`,
         thankYou: localize(definition.thank_you, ctx.lang, definition.languages[0]),
         notices: tickedNotices(shown, tickedOthers(definition, outcome.response, tickedIn(req))),
+        // The script clears what the device kept of this response (drafts, the offline copies).
+        scripts: ['/public/js/take.js'],
       });
     };
   }

@@ -87,7 +87,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     expect(seen).to.deep.equal(['information', 'reasons_page', 'captic_project', 'profile']);
 
     expect(new URL(page.url()).pathname).to.equal(`/s/${CAPTIC_ID}/thanks`);
-    expect(await heading(page)).to.equal('Merci !');
+    expect(await heading(page)).to.equal('Merci, vos réponses ont bien été envoyées');
     expect(await page.locator('main').innerText()).to.contain('Nous vous remercions pour votre participation !');
 
     const stored = await storedResponses();
@@ -128,19 +128,21 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     await page.getByLabel('Yes', { exact: true }).check();
     expect(await next(page)).to.equal(303);
 
-    // With JavaScript the "other" box appears only once "Other" is ticked.
+    // The "other" box is always there; with JavaScript, typing in it ticks "Other".
     expect(await heading(page)).to.equal('How you use social networks');
     const otherNetwork = page.getByLabel('Which one(s)?');
-    expect(await otherNetwork.isVisible()).to.equal(false);
-    await page.getByLabel('Other', { exact: true }).check();
+    const otherOption = page.getByLabel('Other', { exact: true });
     expect(await otherNetwork.isVisible()).to.equal(true);
-    await page.getByLabel('Other', { exact: true }).uncheck();
-    expect(await otherNetwork.isVisible()).to.equal(false);
+    expect(await otherOption.isChecked()).to.equal(false);
+    await otherNetwork.fill('Mastodon');
+    expect(await otherOption.isChecked()).to.equal(true);
+    await otherNetwork.fill('');
+    await otherOption.uncheck();
     await answerAndContinue(page, USER_PAGES);
 
     // The matrices list only the networks chosen, "other" excluded.
     expect(await heading(page)).to.equal('Your satisfaction');
-    const rows = await page.locator('#question-satisfaction_personal tbody th[scope=row]').allInnerTexts();
+    const rows = await page.locator('#question-satisfaction_personal [data-row] > legend').allInnerTexts();
     expect(rows.map((r) => r.trim())).to.deep.equal(['Facebook', 'Viadeo']);
     await answerAndContinue(page, USER_PAGES);
 
@@ -166,7 +168,7 @@ describe('Taking the CAP-TIC survey in Chromium', function () {
     const rest = [];
     while ((await page.locator('#survey-form').count()) > 0) rest.push(await answerAndContinue(page, USER_PAGES));
     expect(rest).to.deep.equal(['club_obstacles_page', 'reasons_page', 'captic_project', 'profile']);
-    expect(await heading(page)).to.equal('Thank you!');
+    expect(await heading(page)).to.equal('Thank you, your answers have been sent');
     expect(await page.locator('main').innerText()).to.contain('Thank you for taking part!');
 
     const stored = await storedResponses();

@@ -76,7 +76,7 @@ export class Browser {
   /** The hidden fields of the page's first form, as a browser would send them. */
   hiddenFields(page: Page): FormFields {
     const fields: FormFields = {};
-    page.$('form input[type=hidden]').each((_, el) => {
+    page.$('form').first().find('input[type=hidden]').each((_, el) => {
       const name = page.$(el).attr('name');
       if (name) fields[name] = page.$(el).attr('value') ?? '';
     });

@@ -71,8 +71,6 @@ export const MESSAGES = {
   'take.next': { fr: 'Suivant', en: 'Next' },
   'take.back': { fr: 'Précédent', en: 'Back' },
   'take.submit': { fr: 'Envoyer mes réponses', en: 'Submit my answers' },
-  'take.progress': { fr: 'Page {current} sur {total}', en: 'Page {current} of {total}' },
-  'take.progress_label': { fr: 'Progression', en: 'Progress' },
   'take.required_marker': { fr: '(obligatoire)', en: '(required)' },
   'take.optional_marker': { fr: '(facultatif)', en: '(optional)' },
   'take.other_specify': { fr: 'Précisez', en: 'Please specify' },

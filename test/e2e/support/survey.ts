@@ -9,11 +9,13 @@ export const FORM = '#survey-form';
 
 /**
  * Clicks something that submits a form and waits for the page it leads to. Returns the status
- * of the POST itself: 303 when the server accepted and redirected, 422 when it re-rendered.
+ * of the POST itself: 303 when the server accepted and redirected, 422 when it re-rendered. With
+ * JavaScript the question pages post through fetch (public/js/take.js) and then navigate, so the
+ * first POST answered is the one to report, navigation or not.
  */
 export async function submitWith(page: Page, control: Locator): Promise<number> {
   const [post] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+    page.waitForResponse((r) => r.request().method() === 'POST'),
     page.waitForEvent('load'),
     control.click(),
   ]);
@@ -23,7 +25,7 @@ export async function submitWith(page: Page, control: Locator): Promise<number> 
 /** Presses a key that submits the form (Enter on a focused button) and waits likewise. */
 export async function submitWithKey(page: Page, key: string): Promise<number> {
   const [post] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+    page.waitForResponse((r) => r.request().method() === 'POST'),
     page.waitForEvent('load'),
     page.keyboard.press(key),
   ]);

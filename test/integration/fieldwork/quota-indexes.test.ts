@@ -29,7 +29,7 @@ describe('What quotas cost the respondent path', function () {
     const recording = recordQueries(COUNTERS);
     const last = await answerSurvey(suite.app);
     expect(recording.stop()).to.deep.equal([]);
-    expect(last.$('h1').text()).to.equal('Merci !');
+    expect(last.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
   });
 
   it('reads and takes places by one counter\'s index entry, with collection scans refused', async () => {
@@ -44,7 +44,7 @@ describe('What quotas cost the respondent path', function () {
       await setNoTableScan(false);
     }
     const queries = recording.stop();
-    expect(last.$('h1').text()).to.equal('Merci !');
+    expect(last.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
     expect(queries.length).to.be.greaterThan(0);
     for (const query of queries) {
       const run = await explainQuery(query);

@@ -51,7 +51,7 @@ async function respond(app: TestApp, companySize: string, language = 'fr'): Prom
 
 /** The thank-you page of a completed response, in either language. */
 function isThanks(page: Page): boolean {
-  return page.status === 200 && ['Merci !', 'Thank you!'].includes(text(page, 'h1'));
+  return page.status === 200 && ['Merci, vos réponses ont bien été envoyées', 'Thank you, your answers have been sent'].includes(text(page, 'h1'));
 }
 
 async function storedQuotas() {

@@ -93,7 +93,7 @@ describe('The invited respondent’s path with a thousand invitations', function
     let queries: RecordedQuery[] = [];
     try {
       const thanks = await answerEveryPage(browser, await followAndStart(browser, ana.link), { ...NON_USER_PAGES, profile });
-      expect(thanks.$('h1').text()).to.equal('Thank you!');
+      expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
     } finally {
       await setNoTableScan(false);
       queries = recording.stop();

@@ -34,7 +34,7 @@ describe('Following a personal invitation link', function () {
     const first = await followAndStart(browser, link);
     expect(pageIdOf(first)).to.equal('social_use');
     const thanks = await answerEveryPage(browser, first, NON_USER_PAGES);
-    expect(thanks.$('h1').text()).to.equal('Thank you!');
+    expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
     const [response] = await storedResponses();
     expect(response).to.include({ status: 'complete', waveId: 'demo' });
   });
@@ -122,7 +122,7 @@ describe('Following a personal invitation link', function () {
     const { link } = await inviteNewMember('ana@example.org', { company_size: 'tpe' });
     const browser = englishBrowser(suite.app.url);
     const thanks = await answerEveryPage(browser, await followAndStart(browser, link), NON_USER_PAGES);
-    expect(thanks.$('h1').text()).to.equal('Thank you!');
+    expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
     const [response] = await storedResponses();
     expect(response).to.not.have.any.keys('invitationId', 'prefilled');
     const [invitation] = await storedInvitations();
@@ -140,7 +140,7 @@ describe('Following a personal invitation link', function () {
     expect(pageIdOf(first)).to.equal('social_use');
     const thanks = await answerEveryPage(suite.browser, first, NON_USER_PAGES);
     expect(thanks.status).to.equal(200);
-    expect(thanks.$('h1').text()).to.equal('Thank you!');
+    expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
     const stored = await storedResponses();
     expect(stored.map((r) => [r.status, r.test])).to.deep.equal([['complete', true]]);
   });

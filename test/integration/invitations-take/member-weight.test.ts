@@ -30,7 +30,7 @@ describe('An invited member\'s design weight', function () {
   async function answerInvitation(link: string): Promise<void> {
     const browser = englishBrowser(suite.app.url);
     const thanks = await answerEveryPage(browser, await followAndStart(browser, link), NON_USER_PAGES);
-    expect(thanks.$('h1').text()).to.equal('Thank you!');
+    expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
   }
 
   it('is carried by their completed response, and a later change of the member\'s weight leaves it as it was', async () => {

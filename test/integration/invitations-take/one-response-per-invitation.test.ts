@@ -30,7 +30,7 @@ describe('One complete response per invitation', function () {
     const fields = { ...browser.hiddenFields(last), ...NON_USER_PAGES.profile!, action: 'next' };
     const posts = await Promise.all([1, 2, 3].map(() => browser.post(browser.formAction(last), fields)));
     expect(posts.map((post) => [post.status, post.location])).to.deep.equal(posts.map(() => [303, `/s/${CAPTIC_ID}/thanks`]));
-    expect((await browser.open(`/s/${CAPTIC_ID}/thanks`)).$('h1').text()).to.equal('Thank you!');
+    expect((await browser.open(`/s/${CAPTIC_ID}/thanks`)).$('h1').text()).to.equal('Thank you, your answers have been sent');
     expect((await storedResponses()).map((r) => r.status)).to.deep.equal(['complete']);
     expect((await storedInvitations()).map((i) => i.completed)).to.deep.equal([true]);
   }
@@ -55,7 +55,7 @@ describe('One complete response per invitation', function () {
       await finish(first, await followAndStart(first, ana.link));
 
       // The browser that answered keeps its thank-you page; any other is told the link is used.
-      expect((await first.open(ana.link)).$('h1').text()).to.equal('Thank you!');
+      expect((await first.open(ana.link)).$('h1').text()).to.equal('Thank you, your answers have been sent');
       const again = await englishBrowser(suite.app.url).open(ana.link);
       expect(again.status).to.equal(200);
       expect(again.$('h1').text()).to.equal(ALREADY_ANSWERED);
@@ -83,7 +83,7 @@ describe('One complete response per invitation', function () {
       expect(pageIdOf(resumed)).to.equal('real_networks');
       expect(resumed.$('main').text()).to.contain('Welcome back!');
       const thanks = await finish(phone, resumed);
-      expect(thanks.$('h1').text()).to.equal('Thank you!');
+      expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
 
       const responses = await storedResponses();
       expect(responses.map((r) => [r.status, r.invitationId])).to.deep.equal([['complete', ana.id]]);
@@ -111,7 +111,7 @@ describe('One complete response per invitation', function () {
       const ana = await inviteNewMember('ana@example.org');
       const browser = englishBrowser(suite.app.url);
       const thanks = await finish(browser, await followAndStart(browser, ana.link));
-      expect(thanks.$('h1').text()).to.equal('Thank you!');
+      expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
 
       const [response] = await storedResponses();
       expect(response).to.include({ status: 'complete' });
@@ -130,7 +130,7 @@ describe('One complete response per invitation', function () {
       const onPhone = await answerUntil(phone, await followAndStart(phone, ana.link), NON_USER_PAGES, 'profile');
 
       const thanks = await laptop.submit(onLaptop, NON_USER_PAGES.profile!);
-      expect(thanks.$('h1').text()).to.equal('Thank you!');
+      expect(thanks.$('h1').text()).to.equal('Thank you, your answers have been sent');
       // Its post goes to the thank-you page, which finds its response still partial and says why.
       const refused = await phone.submit(onPhone, NON_USER_PAGES.profile!);
       expect(refused.status).to.equal(200);

@@ -49,7 +49,7 @@ describe('Question types and same-page conditions (coworking survey)', () => {
     let page = await start(browser);
     page = await browser.submit(page, { still_member: 'yes', member_since: '2020-09-01', days_per_week: '4' });
     expect(pageId(page)).to.equal('experience');
-    const rows = page.$('#question-facilities tbody th[scope=row]').map((_, el) => page.$(el).text().trim()).get();
+    const rows = page.$('#question-facilities [data-row] > legend').map((_, el) => page.$(el).text().trim()).get();
     expect(rows).to.have.length(5);
     const facilities = { 'facilities.wifi': '4', 'facilities.desks': '3', 'facilities.meeting_rooms': '2', 'facilities.kitchen': '1', 'facilities.evening_hours': '4' };
     const tie = await browser.submit(page, { ...facilities, 'priorities.quiet_zones': '1', 'priorities.events': '1', 'priorities.bike_parking': '2', recommend: '9' });

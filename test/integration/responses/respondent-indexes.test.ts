@@ -126,7 +126,7 @@ async function walkRespondentPath(baseUrl: string): Promise<void> {
   page = await browser.submit(page, USER_PAGES.social_usage!);
   expectPage(page, { pageId: 'satisfaction' }, 'social_usage again');
 
-  const link = page.$('#resume-link').attr('value');
+  const link = page.$('#resume-link').attr('href');
   expect(link, 'the "continue later" link').to.be.a('string');
   const otherDevice = new Browser(baseUrl);
   page = await otherDevice.open(new URL(link!).pathname);
@@ -139,9 +139,9 @@ async function walkRespondentPath(baseUrl: string): Promise<void> {
     page = await otherDevice.submit(page, answers);
     expectPage(page, {}, pageId);
   }
-  expectPage(page, { heading: 'Merci !' }, 'thank-you page');
+  expectPage(page, { heading: 'Merci, vos réponses ont bien été envoyées' }, 'thank-you page');
   const again = await otherDevice.open(`/s/${CAPTIC_ID}`);
-  expectPage(again, { heading: 'Merci !' }, 'intro after completing');
+  expectPage(again, { heading: 'Merci, vos réponses ont bien été envoyées' }, 'intro after completing');
 }
 
 describe('The respondent path at 10,000 stored responses', function () {

@@ -56,6 +56,6 @@ describe('Database round trips on the respondent path', () => {
       expect(opened.commands, `page after ${pageId}`).to.deep.equal(['find responses']);
       page = opened.page;
     }
-    expect(page.$('h1').text()).to.equal('Merci !');
+    expect(page.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
   });
 });

@@ -88,7 +88,7 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       const first = await begin(browser);
       const { seen, last } = await answerAll(browser, first, NON_USER_PAGES);
       expect(seen).to.deep.equal(['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project', 'profile']);
-      expect(last.$('h1').text()).to.equal('Merci !');
+      expect(last.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
       const stored = await responses();
       expect(stored).to.have.length(1);
       const [response] = stored;
@@ -120,10 +120,10 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       expect(pageId(page)).to.equal('social_usage');
       page = await browser.submit(page, USER_PAGES.social_usage!);
       expect(pageId(page)).to.equal('satisfaction');
-      const rows = page.$('#question-satisfaction_personal tbody th[scope=row]').map((_, el) => page.$(el).text()).get();
+      const rows = page.$('#question-satisfaction_personal [data-row] > legend').map((_, el) => page.$(el).text()).get();
       expect(rows).to.deep.equal(['Facebook', 'Viadeo']);
       const { last } = await answerAll(browser, page, USER_PAGES);
-      expect(last.$('h1').text()).to.equal('Merci !');
+      expect(last.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
       const [response] = await responses();
       expect(response!.answers.networks).to.deep.equal(['facebook', 'viadeo', 'other']);
       expect(response!.otherTexts).to.deep.equal({ networks: 'Instagram', info_sources: 'Télévision' });
@@ -217,13 +217,13 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       const browser = new Browser(app.url);
       let page = await begin(browser);
       page = await browser.submit(page, USER_PAGES.social_use!);
-      const link = page.$('#resume-link').attr('value')!;
+      const link = page.$('#resume-link').attr('href')!;
       expect(link).to.match(new RegExp(`^${app.url}/s/${CAPTIC_ID}/resume/[A-Za-z0-9_-]{43}$`));
       const other = new Browser(app.url);
       const resumed = await other.open(new URL(link).pathname);
       expect(pageId(resumed)).to.equal('social_usage');
       const finished = await answerAll(other, resumed, USER_PAGES);
-      expect(finished.last.$('h1').text()).to.equal('Merci !');
+      expect(finished.last.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
       const stored = await responses();
       expect(stored).to.have.length(1);
       expect(stored[0]!.status).to.equal('complete');
@@ -269,7 +269,7 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       expect(stored).to.have.length(1);
       expect(stored[0]!.status).to.equal('complete');
       const thanks = await browser.open(`/s/${CAPTIC_ID}`);
-      expect(thanks.$('h1').text()).to.equal('Merci !');
+      expect(thanks.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
     });
   });
 });

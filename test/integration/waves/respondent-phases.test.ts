@@ -102,7 +102,7 @@ describe('A wave’s life, as respondents meet it', function () {
     const browser = new Browser(suite.app.url);
     let page = await startAnswering(browser);
     for (const id of ['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project', 'profile']) page = await browser.submit(page, NON_USER_PAGES[id]!);
-    expect(page.$('h1').text()).to.equal('Merci !');
+    expect(page.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
     await waves().closeWave(CAPTIC_ID, 'demo', TEST_ACTOR);
     expect((await browser.get(`/s/${CAPTIC_ID}/thanks`)).status).to.equal(200);
 
