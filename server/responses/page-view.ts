@@ -206,16 +206,6 @@ function choiceViews(planned: PlannedQuestion, answers: TAnswers, otherTexts: TO
   });
 }
 
-const lettersOnly = (value: string): string => value.toLocaleLowerCase().replace(/[^\p{L}]/gu, '');
-
-/**
- * A help text that only says "Optional." repeats the "(optional)" marker beside the question: the
- * page says it once, with the marker.
- */
-export function saysOnlyOptional(help: TLocalizedText, required: boolean, ctx: Context): boolean {
-  return !required && lettersOnly(text(help, ctx)) === lettersOnly(ctx.t('take.optional_marker'));
-}
-
 export function buildQuestionView(
   planned: PlannedQuestion,
   answers: TAnswers,
@@ -235,7 +225,7 @@ export function buildQuestionView(
     inputId: `q-${q.id}`,
     errorId: `${q.id}-error`,
     errorMessages,
-    ...(q.help && !saysOnlyOptional(q.help, q.required, ctx) ? { help: text(q.help, ctx), hintId: `${q.id}-hint` } : {}),
+    ...(q.help ? { help: text(q.help, ctx), hintId: `${q.id}-hint` } : {}),
     ...(planned.dynamic ? { showIf: JSON.stringify(planned.dynamic) } : {}),
   };
   const current = answers[q.id];

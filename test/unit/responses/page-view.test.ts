@@ -1,6 +1,6 @@
 // The question page's view model for scales and matrices (cells that show numbers while screen
-// readers hear the whole label, labels under the strip, "don't know" apart) and the optional hint
-// that would say "(optional)" a second time. Built from the shipped surveys' own questions.
+// readers hear the whole label, labels under the strip, "don't know" apart) and "(optional)" said
+// once. Built from the shipped surveys' own questions.
 import { expect } from 'chai';
 import { translator } from '../../../server/lib/i18n/index';
 import { buildQuestionView, scaleView, type Context, type PageErrors } from '../../../server/responses/page-view';
@@ -69,10 +69,10 @@ describe('The question page view model', () => {
     expect(view.rows?.[0]?.choices[0]?.hiddenPrefix).to.equal('Wi-Fi\u00a0: ');
   });
 
-  it('drops a help text that only says the question is optional: the marker says it once', () => {
-    const comments = questionOf(captic, 'comments');
-    expect(buildQuestionView(planned(comments), {}, {}, noErrors(), context('fr', 'fr')).help).to.equal(undefined);
-    expect(buildQuestionView(planned(comments), {}, {}, noErrors(), context('en', 'fr')).hintId).to.equal(undefined);
+  it('says "(optional)" once: the marker, with no help text repeating it', () => {
+    const comments = buildQuestionView(planned(questionOf(captic, 'comments')), {}, {}, noErrors(), context('fr', 'fr'));
+    expect(comments).to.include({ required: false });
+    expect(comments.help).to.equal(undefined);
     const withHelp = buildQuestionView(planned(questionOf(captic, 'networks')), {}, {}, noErrors(), context('fr', 'fr'));
     expect(withHelp.help).to.equal('Plusieurs réponses possibles.');
   });
