@@ -19,7 +19,12 @@ function isQuestionPage(path) {
 }
 
 function isAsset(path) {
-  return path === '/public/css/app.css' || /^\/public\/js\/take[\w-]*\.js$/.test(path);
+  return path === '/public/css/app.css' || /^\/public\/js\/take[\w-]*\.js$/.test(path) || isBranding(path);
+}
+
+/** A survey's logo and accent stylesheet (fingerprinted, so a copy never goes stale): a page reloaded offline keeps its look. */
+function isBranding(path) {
+  return /^\/s\/[^/]+\/branding\/[^/]+\/[\w.-]+$/.test(path);
 }
 
 self.addEventListener('install', function (event) {
