@@ -68,8 +68,12 @@ function readWebp(bytes: Buffer): LogoImage | undefined {
   }
 }
 
-/** An XML prologue (declaration, comments, doctype) and then the <svg> root element. */
-const SVG_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)\s*)*(<svg\b[^>]*>)/i;
+/**
+ * An XML prologue (declaration, comments, doctype) and then the <svg> root element. A comment's
+ * body never runs past its own "-->": a lazy `[\s\S]*?` could end it at any later one, which let
+ * a few hundred bytes of empty comments (no <svg> after them) take hours of backtracking.
+ */
+const SVG_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--(?:(?!-->)[\s\S])*-->|<!DOCTYPE[^>]*>)\s*)*(<svg\b[^>]*>)/i;
 
 function svgLength(tag: string, name: string): number | undefined {
   const match = new RegExp(`\\s${name}\\s*=\\s*["']\\s*([0-9.]+)\\s*(?:px)?\\s*["']`).exec(tag);

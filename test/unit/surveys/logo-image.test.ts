@@ -20,6 +20,16 @@ describe('logo images read from their bytes', () => {
     expect(readLogo(Buffer.alloc(0))).to.have.property('ok', false);
   });
 
+  it('reads an SVG prologue of many comments in time linear in its length (no catastrophic backtracking)', () => {
+    // Each comment could end at any later "-->": a pattern that lets it try them all doubles its
+    // work per comment, and a 250-byte upload held the server for seconds, 300 bytes for hours.
+    const comments = '<!---->'.repeat(32);
+    const started = performance.now();
+    expect(readLogo(Buffer.from(`${comments}x`))).to.have.property('ok', false);
+    expect(readLogo(Buffer.from(`${comments}<svg width="10" height="5"></svg>`))).to.have.nested.property('image.width', 10);
+    expect(performance.now() - started).to.be.below(1000);
+  });
+
   it(`refuses a logo over ${MAX_LOGO_BYTES / 1024} KB`, () => {
     const big = Buffer.concat([pngBytes(10, 10), Buffer.alloc(MAX_LOGO_BYTES)]);
     const reading = readLogo(big);
