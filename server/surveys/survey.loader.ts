@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
@@ -152,16 +152,19 @@ function embedLogoFile(data: unknown, assetsDir: string): string | undefined {
   const file = fields.file;
   if (typeof file !== 'string') return undefined;
   if (fields.data !== undefined) return 'write file or data, not both';
-  const relativePath = normalize(file);
-  if (isAbsolute(file) || relativePath === '..' || relativePath.startsWith(`..${sep}`)) {
-    return `${JSON.stringify(file)} is outside the survey's folder: give a path beside the survey file, e.g. assets/logo.svg`;
-  }
-  const path = join(assetsDir, relativePath);
+  const outside = `${JSON.stringify(file)} is outside the survey's folder: give a path beside the survey file, e.g. assets/logo.svg`;
+  const escapes = (path: string) => isAbsolute(path) || path === '..' || path.startsWith(`..${sep}`);
+  if (isAbsolute(file) || escapes(normalize(file))) return outside;
   let bytes: Buffer;
   try {
-    const size = statSync(path).size;
+    // Where the path really leads, links followed: a link out of the folder is outside it too,
+    // and one to a device (/dev/zero has size 0) would be read for ever.
+    const path = realpathSync(join(assetsDir, normalize(file)));
+    if (escapes(relative(realpathSync(assetsDir), path))) return outside;
+    const stat = statSync(path);
+    if (!stat.isFile()) return `${file} is not a file`;
     // Said before reading, so a mistaken path to a video does not load it whole.
-    if (size > MAX_LOGO_BYTES) return `${file} is ${Math.ceil(size / 1024)} KB, more than the ${MAX_LOGO_BYTES / 1024} KB a logo may be`;
+    if (stat.size > MAX_LOGO_BYTES) return `${file} is ${Math.ceil(stat.size / 1024)} KB, more than the ${MAX_LOGO_BYTES / 1024} KB a logo may be`;
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

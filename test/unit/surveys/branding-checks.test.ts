@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -107,6 +107,40 @@ describe('survey branding checks', () => {
     expect(await one('notes.png', { 'notes.png': 'just some text' })).to.deep.equal([
       `${line} branding.logo.file: notes.png: the logo is not a PNG, JPEG, WebP or SVG image (its content was read, not its name)`,
     ]);
+  });
+
+  it('refuses a logo path that is a link out of the folder, or not a file (a device would be read for ever)', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'));
+    writeFileSync(join(outside, 'secret.png'), pngBytes(10, 10));
+    const { dir, file } = surveyFolder(`  logo:\n    file: assets/logo.png\n${LOGO_ALT}`, { 'assets/.keep': '' });
+    const line = brandingLine + 2;
+    const problems = async () => {
+      try {
+        await loadSurveyFile(file);
+      } catch (error) {
+        if (error instanceof SurveyDefinitionError) return error.problems.map((p) => `${p.line} ${p.path}: ${p.message}`);
+        throw error;
+      }
+      return expect.fail('the definition was accepted');
+    };
+    try {
+      symlinkSync(join(outside, 'secret.png'), join(dir, 'assets', 'logo.png'));
+      expect(await problems()).to.deep.equal([`${line} branding.logo.file: "assets/logo.png" is outside the survey's folder: give a path beside the survey file, e.g. assets/logo.svg`]);
+      rmSync(join(dir, 'assets', 'logo.png'));
+      symlinkSync('/dev/zero', join(dir, 'assets', 'logo.png'));
+      expect(await problems()).to.deep.equal([`${line} branding.logo.file: "assets/logo.png" is outside the survey's folder: give a path beside the survey file, e.g. assets/logo.svg`]);
+      rmSync(join(dir, 'assets', 'logo.png'));
+      mkdirSync(join(dir, 'assets', 'logo.png'));
+      expect(await problems()).to.deep.equal([`${line} branding.logo.file: assets/logo.png is not a file`]);
+      // A link that stays in the folder is the file it names.
+      rmSync(join(dir, 'assets', 'logo.png'), { recursive: true });
+      writeFileSync(join(dir, 'assets', 'real.png'), pngBytes(10, 10));
+      symlinkSync('real.png', join(dir, 'assets', 'logo.png'));
+      expect((await loadSurveyFile(file)).definition.branding?.logo?.data).to.match(/^data:image\/png;base64,/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('refuses a logo file in an upload, and data that is not an image', () => {
