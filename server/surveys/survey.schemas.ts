@@ -435,14 +435,24 @@ const ZAccent = z
   .transform((accent) => accent.toLowerCase());
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+/** What every browser takes in a link, and more than a thank-you page needs. */
+const LINK_MAX_LENGTH = 2000;
 
-/** https only (http for a test server on this machine): never javascript:, data: or a relative link. */
+/**
+ * https only (http for a test server on this machine): never javascript:, data: or a relative
+ * link; nor a user name or password, which every respondent would read in the page and which
+ * also make https://trusted.example@elsewhere.example/ look like it goes to trusted.example.
+ */
 export function linkProblem(url: string): string | undefined {
+  if (url.length > LINK_MAX_LENGTH) return `the thank-you link has ${url.length} characters, more than the ${LINK_MAX_LENGTH} a link may have`;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return `${JSON.stringify(url)} is not a full address: write it https://...`;
+  }
+  if (parsed.username || parsed.password) {
+    return 'the thank-you link carries a user name or password (https://user:pass@...): every respondent would see it; give the address without them';
   }
   if (parsed.protocol === 'https:') return undefined;
   if (parsed.protocol === 'http:' && LOOPBACK_HOSTS.includes(parsed.hostname)) return undefined;

@@ -89,6 +89,17 @@ describe('survey branding checks', () => {
     expect(checkSurveyText(BASE_METADATA_YAML + link('http://localhost:3000/next'), 'x.yaml').ok).to.equal(true);
   });
 
+  it('refuses a thank-you link that carries a user name or password, or is longer than 2000 characters', () => {
+    const link = (url: string) => `branding:\n  thank_you_link:\n    url: "${url}"\n    label: { fr: Suite, en: Next }\n${PAGES}`;
+    expect(problemsOf(link('https://user:pass@example.org/next'))[0]?.message).to.equal(
+      'the thank-you link carries a user name or password (https://user:pass@...): every respondent would see it; give the address without them',
+    );
+    expect(problemsOf(link('https://example.org@evil.example/'))[0]?.message).to.match(/carries a user name or password/);
+    const long = `https://example.org/${'a'.repeat(2000)}`;
+    expect(problemsOf(link(long))[0]?.message).to.equal('the thank-you link has 2020 characters, more than the 2000 a link may have');
+    expect(checkSurveyText(BASE_METADATA_YAML + link(`https://example.org/${'a'.repeat(1900)}`), 'x.yaml').ok).to.equal(true);
+  });
+
   it('refuses missing translations of the sponsor line, the alt text and the link label', () => {
     const body = `branding:\n  sponsor: { fr: Une enquête de X }\n  thank_you_link: { url: "https://example.org", label: Suite }\n${PAGES}`;
     expect(problemsOf(body).map((p) => `${p.path}: ${p.message}`)).to.deep.equal([
