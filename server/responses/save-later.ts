@@ -4,7 +4,8 @@
 import { surveyPath } from './resume-cookie';
 
 /** The query the "email me this link" answer redirects with: the page then says the link is on its way. */
-export const RESUME_MAIL_SENT_QUERY = 'resume_mail=sent';
+export const RESUME_MAIL_SENT_PARAM = ['resume_mail', 'sent'] as const;
+export const RESUME_MAIL_SENT_QUERY = RESUME_MAIL_SENT_PARAM.join('=');
 
 export interface SaveLaterView {
   resumeUrl?: string;

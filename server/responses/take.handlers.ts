@@ -29,7 +29,7 @@ import {
 import { readInvitationCookie, readResumeCookie, setInvitationCookie, setResumeCookie, surveyPath } from './resume-cookie';
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { respondentBranding } from '../surveys/branding';
-import { saveLaterView } from './save-later';
+import { RESUME_MAIL_SENT_PARAM, saveLaterView } from './save-later';
 import { requestPublicBase } from '../lib/public-url';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
@@ -61,17 +61,27 @@ export function pathOf(surveyId: string, destination: Destination): string {
     case 'screened_out':
       return surveyPath(surveyId, '/screened-out');
     case 'page':
-      return `${pagePath(surveyId, destination.pageId)}${queryOf({ resumed: destination.resumed, ticked: destination.ticked })}`;
+      return `${pagePath(surveyId, destination.pageId)}${queryOf(destination)}`;
   }
 }
 
-/** `?resumed=1&ticked=a,b`: what the next page says, by flags and question ids only. */
-function queryOf({ resumed, ticked }: { resumed?: boolean | undefined; ticked?: string[] | undefined }): string {
+/** `?resumed=1&ticked=a,b&resume_mail=sent`: what the next page says, by flags and question ids only. */
+function queryOf({ resumed, ticked, resumeMailSent }: { resumed?: boolean | undefined; ticked?: string[] | undefined; resumeMailSent?: boolean | undefined }): string {
   const query = new URLSearchParams();
   if (resumed) query.set('resumed', '1');
   if (ticked?.length) query.set('ticked', ticked.join(','));
+  if (resumeMailSent) query.set(...RESUME_MAIL_SENT_PARAM);
   const text = query.toString().replace(/%2C/g, ',');
   return text ? `?${text}` : '';
+}
+
+/**
+ * "Email me this link" redirects to the page its form names, or to the survey: when that is not
+ * where the respondent belongs, the redirect onwards keeps the notice that the link is on its way.
+ */
+function keepResumeMailNotice(req: Request, destination: Destination): Destination {
+  const sent = req.query[RESUME_MAIL_SENT_PARAM[0]] === RESUME_MAIL_SENT_PARAM[1];
+  return sent && destination.to === 'page' ? { ...destination, resumeMailSent: true } : destination;
 }
 
 /** The question ids of a `ticked` query parameter. */
@@ -247,7 +257,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       responseId: view.response.id,
       ...saveLaterView(definition.id, token ? `${requestPublicBase(config, req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined, {
         pageId: plan.page.id,
-        sent: req.query.resume_mail === 'sent',
+        sent: req.query[RESUME_MAIL_SENT_PARAM[0]] === RESUME_MAIL_SENT_PARAM[1],
       }),
       resumed: view.resumed === true,
       notices: tickedNotices(ctx, view.ticked ?? []),
@@ -354,7 +364,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome);
       if (outcome.kind === 'redirect') {
         if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
-        return go(res, ctx, outcome.destination);
+        return go(res, ctx, keepResumeMailNotice(req, outcome.destination));
       }
       renderIntro(req, res, withVersion(ctx, outcome.survey), 200);
     },
@@ -398,7 +408,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       const ctx = context(req, res);
       const { pageId = '' } = req.params as Params;
       const outcome = await take.openPage({ ...respondent(req, ctx), pageId });
-      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      if (outcome.kind === 'redirect') return go(res, ctx, keepResumeMailNotice(req, outcome.destination));
       renderPage(req, res, withVersion(ctx, outcome.survey, outcome.response.test === true), 200, {
         response: outcome.response,
         plan: outcome.plan,

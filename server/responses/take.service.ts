@@ -50,7 +50,7 @@ export type Destination =
   | { to: 'intro' }
   | { to: 'thanks'; ticked?: string[] }
   | { to: 'screened_out' }
-  | { to: 'page'; pageId: string; resumed?: boolean; ticked?: string[] };
+  | { to: 'page'; pageId: string; resumed?: boolean; ticked?: string[]; resumeMailSent?: boolean };
 export type Redirect = { kind: 'redirect'; destination: Destination };
 /** A redirect that hands the browser a response: the resume cookie takes this token. */
 export type Handover = Redirect & { resumeToken?: string };

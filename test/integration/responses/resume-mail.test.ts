@@ -148,6 +148,19 @@ describe('Email me this link (the resume link by mail)', function () {
         expect(sent.location).to.equal(`/s/${CAPTIC_ID}?resume_mail=sent#save-later`);
       }
     });
+
+    it('says the link is on its way on the page the respondent lands on, when the page field names one they may not see yet', async () => {
+      const { browser, page } = await respondentOnFirstPage(app);
+      for (const pageField of ['profile', 'no_such_page']) {
+        let answer = await askForLink(browser, page, 'someone@example.org', { page: pageField });
+        expect(answer.status).to.equal(303);
+        // The survey (or a page not yet theirs) sends the respondent on to where they belong.
+        for (let hops = 0; answer.status === 303 && hops < 3; hops += 1) answer = await browser.get(answer.location!);
+        expect(answer.status).to.equal(200);
+        expect(pageIdOf(answer)).to.equal(pageIdOf(page));
+        expect(text(answer, `${FORM} .notice`)).to.equal('Si cette adresse peut recevoir du courrier, le lien est en route.');
+      }
+    });
   });
 
   describe('refused, with nothing queued', () => {
