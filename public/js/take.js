@@ -230,11 +230,13 @@
     }
   }
 
+  /** Whether the value is kept: storage may be full or refused (Safari's private windows). */
   function store(key, value) {
     try {
       localStorage.setItem(key, JSON.stringify(value));
+      return true;
     } catch {
-      // Storage full or refused (a private window): the page still posts as without JavaScript.
+      return false;
     }
   }
 
@@ -299,6 +301,9 @@
   var retryDelay = 5000;
   var retryTimer = 0;
   var lastPressed = null;
+  // The submission waiting for the network. Kept in memory as well as on the device: where storage
+  // is refused it is still sent when the network returns, as long as the page stays open.
+  var waiting = null;
 
   function say(element, text) {
     element.textContent = text || '';
@@ -337,7 +342,7 @@
   function send(pending) {
     if (sending) return;
     setBusy(true);
-    if (!load(pendingKey)) say(status, strings.sending);
+    if (!waiting) say(status, strings.sending);
     fetch(pending.action, {
       method: 'POST',
       body: pending.body,
@@ -345,6 +350,7 @@
       credentials: 'same-origin',
     }).then(
       function (response) {
+        waiting = null;
         drop(pendingKey);
         if (!response.redirected) return postNatively(pending);
         drop(draftKey);
@@ -352,16 +358,16 @@
         location.assign(response.url);
       },
       function () {
-        store(pendingKey, pending);
+        waiting = pending;
         setBusy(false);
-        say(status, strings.pending);
+        say(status, store(pendingKey, pending) ? strings.pending : strings.pending_in_page);
         scheduleRetry();
       },
     );
   }
 
   function retry() {
-    var pending = load(pendingKey);
+    var pending = waiting;
     if (!pending) return;
     // The browser knows it has no network: wait for its online event (the timer checks again).
     if (navigator.onLine === false) return scheduleRetry();
@@ -378,10 +384,9 @@
   function keepDraft() {
     if (!canKeep) return;
     store(draftKey, { fields: fieldsState(), time: Date.now() });
-    var pending = load(pendingKey);
-    if (pending) {
-      pending.body = bodyOf(pending.submitter);
-      store(pendingKey, pending);
+    if (waiting) {
+      waiting.body = bodyOf(waiting.submitter);
+      store(pendingKey, waiting);
     }
   }
 
@@ -407,7 +412,7 @@
   window.addEventListener('pageshow', function (event) {
     if (!event.persisted) return;
     setBusy(false);
-    if (!load(pendingKey)) say(status, '');
+    if (!waiting) say(status, '');
   });
   window.addEventListener('online', function () {
     retryDelay = 5000;
@@ -445,11 +450,12 @@
     }
   }
   refresh();
-  var waiting = canKeep ? load(pendingKey) : null;
-  if (waiting && waiting.action === action) {
+  var kept = canKeep ? load(pendingKey) : null;
+  if (kept && kept.action === action) {
+    waiting = kept;
     say(status, strings.pending);
     retry();
-  } else if (waiting) {
+  } else if (kept) {
     // Kept for a page this response has left: the server's answer to it no longer applies.
     drop(pendingKey);
   }

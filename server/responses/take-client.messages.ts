@@ -10,6 +10,11 @@ export const TAKE_CLIENT_MESSAGES = {
     fr: 'Enregistré sur cet appareil : vos réponses seront envoyées dès le retour de la connexion.',
     en: 'Saved on this device: your answers will be sent when you are back online.',
   },
+  // This browser refuses to store anything (a private window, a full quota): only the open page holds them.
+  'take_client.pending_in_page': {
+    fr: 'Pas de connexion : vos réponses seront envoyées dès son retour. Gardez cette page ouverte.',
+    en: 'No connection: your answers will be sent when you are back online. Keep this page open.',
+  },
   'take_client.other_parked': {
     fr: 'Cochez « Autre » pour envoyer ce texte.',
     en: 'Choose “Other” to send this text.',

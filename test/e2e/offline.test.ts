@@ -1,7 +1,8 @@
 // A flaky connection loses nothing: on CAP-TIC's satisfaction page the network goes away, the
 // respondent answers and presses Next, the page says it will be sent; a reload without network
 // still shows the page with what was typed (the service worker's copy and the draft kept on the
-// device); the network comes back, the page is saved once and the survey goes on.
+// device); the network comes back, the page is saved once and the survey goes on. Where the
+// browser refuses to store anything, the open page still sends it.
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { CAPTIC_ID, USER_PAGES, USER_STORED_ANSWERS } from '../fixtures/captic-answers';
@@ -36,6 +37,19 @@ function copiedPages(page: Page): Promise<string[]> {
   );
 }
 
+/** From the consent page (in French) to the satisfaction page; `onFirstPage` runs on the first question page. */
+async function reachSatisfaction(page: Page, appUrl: string, onFirstPage: () => Promise<unknown> = async () => {}): Promise<void> {
+  await page.goto(`${appUrl}/s/${CAPTIC_ID}`);
+  await page.getByLabel("J'ai lu ces informations et j'accepte de participer").check();
+  await leaveWith(page, page.getByRole('button', { name: 'Commencer' }));
+  await onFirstPage();
+  await answerPage(page, USER_PAGES.social_use!);
+  await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+  await answerPage(page, USER_PAGES.social_usage!);
+  await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+  expect(await currentPageId(page)).to.equal('satisfaction');
+}
+
 describe('Answering CAP-TIC offline in Chromium', function () {
   this.timeout(60_000);
   const suite = useChromiumSuite();
@@ -50,19 +64,13 @@ describe('Answering CAP-TIC offline in Chromium', function () {
       satisfactionPosts.push((await request.response())?.status() ?? 0);
     });
 
-    await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
-    await page.getByLabel("J'ai lu ces informations et j'accepte de participer").check();
-    await leaveWith(page, page.getByRole('button', { name: 'Commencer' }));
     // The first question page registers the worker; the pages after it go through it.
-    await inPage(
-      page,
-      `navigator.serviceWorker.controller ? true : new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true)))`,
+    await reachSatisfaction(page, suite.app.url, () =>
+      inPage(
+        page,
+        `navigator.serviceWorker.controller ? true : new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true)))`,
+      ),
     );
-    await answerPage(page, USER_PAGES.social_use!);
-    await leaveWith(page, page.locator('#survey-form button[value="next"]'));
-    await answerPage(page, USER_PAGES.social_usage!);
-    await leaveWith(page, page.locator('#survey-form button[value="next"]'));
-    expect(await currentPageId(page)).to.equal('satisfaction');
     expect(await inPage<boolean>(page, 'caches.match(location.href).then((copy) => Boolean(copy))'), 'the worker kept a copy of the page').to.equal(true);
 
     const revisionBefore = (await storedResponses())[0]!.revision as number;
@@ -115,5 +123,26 @@ describe('Answering CAP-TIC offline in Chromium', function () {
     // The worker drops them as the thank-you page is fetched: wait until it has.
     for (let tries = 0; copies.length > 0 && tries < 100; tries += 1) copies = await copiedPages(page);
     expect(copies).to.deep.equal([]);
+  });
+
+  it('sends the page when the network returns where the browser refuses to store anything, and says to keep the page open', async () => {
+    const page = await suite.newPage({ locale: 'fr-FR' });
+    const context = page.context();
+    // Safari's private windows (and a full quota) throw on every write to localStorage.
+    await context.addInitScript(
+      `Storage.prototype.setItem = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };`,
+    );
+    await reachSatisfaction(page, suite.app.url);
+
+    await context.setOffline(true);
+    await answerPage(page, SATISFACTION);
+    await page.locator('#survey-form button[value="next"]').click();
+    const status = page.locator('#submit-status');
+    await status.filter({ hasText: 'Gardez cette page ouverte' }).waitFor();
+    expect(await status.innerText()).not.to.contain('Enregistré sur cet appareil');
+
+    await Promise.all([page.waitForURL(`**/s/${CAPTIC_ID}/p/information`, { waitUntil: 'load' }), context.setOffline(false)]);
+    const [stored] = await storedResponses();
+    expect(stored!.answers).to.deep.include({ satisfaction_personal: USER_STORED_ANSWERS.satisfaction_personal });
   });
 });
