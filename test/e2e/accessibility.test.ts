@@ -8,7 +8,7 @@ import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES } from '../fixtures/captic-answer
 
 import { describeViolations, findSeriousViolations } from './support/axe';
 import { useChromiumSuite } from './support/chromium';
-import { answerAndContinue, currentPageId, next, submitWith } from './support/survey';
+import { answerAndContinue, currentPageId, inPage, next, submitWith } from './support/survey';
 
 describe('Accessibility of the CAP-TIC survey (axe-core in Chromium)', function () {
   this.timeout(45_000);
@@ -80,5 +80,35 @@ describe('Accessibility of the CAP-TIC survey (axe-core in Chromium)', function 
     const { failures, pages } = await auditSurvey('en', NON_USER_PAGES, 'I have read this information and agree to take part', 'Start');
     expect(pages).to.deep.equal(['social_use', 'information', 'real_networks', 'reasons_page', 'captic_project', 'profile']);
     expect(failures).to.deep.equal({});
+  });
+
+  it('shows, where the system’s colours replace ours, which scale cell is chosen and which has the focus, even on the same cell', async () => {
+    const page = await suite.newPage({ locale: 'fr-FR', forcedColors: 'active' });
+    await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
+    await page.getByLabel("J'ai lu ces informations et j'accepte de participer").check();
+    await submitWith(page, page.getByRole('button', { name: 'Commencer' }));
+    await answerAndContinue(page, USER_PAGES);
+    await answerAndContinue(page, USER_PAGES);
+    expect(await currentPageId(page)).to.equal('satisfaction');
+    const look = (id: string) =>
+      inPage<{ background: string; outline: string; offset: number }>(
+        page,
+        `(() => { const s = getComputedStyle(document.querySelector('label[for="${id}"]'));
+          return { background: s.backgroundColor, outline: s.outlineStyle, offset: parseFloat(s.outlineOffset) }; })()`,
+      );
+    const [first, second, third] = await page.locator('fieldset.matrix-row').first().locator('input[type=radio]').evaluateAll((radios) => radios.map((r) => r.id));
+    await page.locator(`#${first}`).click();
+    await page.keyboard.press('ArrowRight');
+    const plain = await look(third!);
+    const chosenAndFocused = await look(second!);
+    // Chosen: filled, unlike a cell not chosen; focused: ringed outside the cell, as every other control.
+    expect(chosenAndFocused.background).not.to.equal(plain.background);
+    expect(chosenAndFocused.outline).to.equal('solid');
+    expect(chosenAndFocused.offset).to.be.greaterThan(0);
+    // Focus elsewhere: the chosen cell keeps its fill and loses the ring.
+    await page.keyboard.press('Tab');
+    const chosen = await look(second!);
+    expect(chosen.background).to.equal(chosenAndFocused.background);
+    expect(chosen.outline).to.equal('none');
   });
 });
