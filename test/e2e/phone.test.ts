@@ -1,9 +1,10 @@
 // The respondent's pages on a 360 px phone and a 1280 px desktop, with JavaScript on and off: every
 // page of both shipped surveys (CAP-TIC's users' and non-users' branches, the coworking survey's
 // members' and former members' branches, which hold the other question types), the pages with
-// errors included. On each page: every control a finger uses is at least 44×44 px, nothing scrolls
-// sideways, the progress bar never goes back; axe once per page and width; the question page with
-// its CSS and JS weighs under 60 KB. Screenshots of every page at both widths go to test/artifacts/.
+// errors included. On each page, at both widths and at widths in between: every control a finger
+// uses is at least 44×44 px, nothing scrolls sideways. The progress bar never goes back; axe once
+// per page and width; the question page with its CSS and JS weighs under 60 KB. Screenshots of
+// every page at both widths go to test/artifacts/.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -19,6 +20,12 @@ const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 const WIDTHS = [PHONE, DESKTOP];
+/**
+ * Widths checked for sizes and overflow only: a larger phone, each side of the breakpoints where
+ * a long strip fits on one line (37.5rem) and matrices become tables (48rem), a tablet, and 1280 px
+ * zoomed to 200 %.
+ */
+const IN_BETWEEN = [400, 560, 599, 600, 767, 768, 1024].map((width) => ({ width, height: 900 }));
 const TARGET_PX = 44;
 const PAGE_BUDGET_BYTES = 60 * 1024;
 const COWORKING_ID = 'coworking_members_2026';
@@ -129,13 +136,14 @@ describe('The respondent pages on a phone and a desktop, JavaScript on and off',
    * and the markup is the same).
    */
   async function checkPage(page: Page, name: string, pageName: string, javaScriptEnabled: boolean): Promise<void> {
-    for (const viewport of WIDTHS) {
+    for (const viewport of [...WIDTHS, ...IN_BETWEEN]) {
       await page.setViewportSize(viewport);
       const where = `${name} ${pageName} at ${viewport.width} px`;
       const { scrollWidth, innerWidth, outside } = await inPage<{ scrollWidth: number; innerWidth: number; outside: string[] }>(page, OVERFLOW);
       expect(innerWidth, where).to.equal(viewport.width);
       expect(scrollWidth, `${where}: sideways scrolling (${outside.join(', ')})`).to.be.at.most(innerWidth);
       expect(await inPage<string[]>(page, SMALL_TARGETS), `${where}: targets under ${TARGET_PX} px`).to.deep.equal([]);
+      if (!WIDTHS.includes(viewport)) continue;
       const key = `${name}-${pageName}-${viewport.width}${javaScriptEnabled ? '' : '-nojs'}`;
       if (seen.has(key)) continue;
       seen.add(key);
