@@ -139,7 +139,7 @@ describe('Answering CAP-TIC offline in Chromium', function () {
     await page.locator('#survey-form button[value="next"]').click();
     const status = page.locator('#submit-status');
     await status.filter({ hasText: 'Gardez cette page ouverte' }).waitFor();
-    expect(await status.innerText()).not.to.contain('Enregistré sur cet appareil');
+    expect(await status.textContent()).to.equal('Pas de connexion\u00a0: vos réponses seront envoyées dès son retour. Gardez cette page ouverte.');
 
     await Promise.all([page.waitForURL(`**/s/${CAPTIC_ID}/p/information`, { waitUntil: 'load' }), context.setOffline(false)]);
     const [stored] = await storedResponses();

@@ -74,14 +74,17 @@ describe('The respondent’s script in Chromium', function () {
     expect(await otherText.inputValue()).to.equal('Instagram');
     expect(await otherText.getAttribute('name')).to.equal(null);
     expect(await otherText.getAttribute('readonly')).to.not.equal(null);
-    expect(await page.getByText('Cochez « Autre » pour envoyer ce texte.').isVisible()).to.equal(true);
+    // The hint the box is described by, with French spacing: no-break spaces inside the quotes.
+    const parkedHint = page.locator(`#${await otherText.getAttribute('id')}-parked`);
+    expect(await parkedHint.isVisible()).to.equal(true);
+    expect(await parkedHint.textContent()).to.equal('Cochez «\u00a0Autre\u00a0» pour envoyer ce texte.');
 
     // Going back into the box chooses "Other" again, and the text is sent once more.
     await otherText.click();
     expect(await other.isChecked()).to.equal(true);
     expect(await otherText.getAttribute('name')).to.equal('networks--other');
     expect(await otherText.getAttribute('readonly')).to.equal(null);
-    expect(await page.getByText('Cochez « Autre » pour envoyer ce texte.').count()).to.equal(0);
+    expect(await parkedHint.count()).to.equal(0);
   });
 
   it('puts back a draft typed and then reloaded online', async () => {
