@@ -25,7 +25,7 @@ const WIDTHS = [PHONE, DESKTOP];
  * a long strip fits on one line (37.5rem) and matrices become tables (48rem), a tablet, and 1280 px
  * zoomed to 200 %.
  */
-const IN_BETWEEN = [400, 560, 599, 600, 767, 768, 1024].map((width) => ({ width, height: 900 }));
+const IN_BETWEEN = [400, 560, 599, 600, 640, 767, 768, 1024].map((width) => ({ width, height: 900 }));
 const TARGET_PX = 44;
 const PAGE_BUDGET_BYTES = 60 * 1024;
 const COWORKING_ID = 'coworking_members_2026';
