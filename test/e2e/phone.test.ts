@@ -2,9 +2,10 @@
 // page of both shipped surveys (CAP-TIC's users' and non-users' branches, the coworking survey's
 // members' and former members' branches, which hold the other question types), the pages with
 // errors included. On each page, at both widths and at widths in between: every control a finger
-// uses is at least 44×44 px, nothing scrolls sideways. The progress bar never goes back; axe once
-// per page and width; the question page with its CSS and JS weighs under 60 KB. Screenshots of
-// every page at both widths go to test/artifacts/.
+// uses is at least 44×44 px, nothing scrolls sideways; on the phone the header takes at most a
+// quarter of the screen. The progress bar never goes back; axe once per page and width; the
+// question page with its CSS and JS weighs under 60 KB. Screenshots of every page at both widths
+// go to test/artifacts/.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -143,6 +144,11 @@ describe('The respondent pages on a phone and a desktop, JavaScript on and off',
       expect(innerWidth, where).to.equal(viewport.width);
       expect(scrollWidth, `${where}: sideways scrolling (${outside.join(', ')})`).to.be.at.most(innerWidth);
       expect(await inPage<string[]>(page, SMALL_TARGETS), `${where}: targets under ${TARGET_PX} px`).to.deep.equal([]);
+      if (viewport === PHONE) {
+        // The survey's header (logo or title, sponsor line, language) leaves the phone's screen to the questions.
+        const header = await inPage<number>(page, `document.querySelector('.site-header').getBoundingClientRect().height`);
+        expect(header, `${where}: the header's height`).to.be.at.most(PHONE.height / 4);
+      }
       if (!WIDTHS.includes(viewport)) continue;
       const key = `${name}-${pageName}-${viewport.width}${javaScriptEnabled ? '' : '-nojs'}`;
       if (seen.has(key)) continue;
