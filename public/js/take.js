@@ -339,6 +339,22 @@
     HTMLFormElement.prototype.submit.call(form);
   }
 
+  /**
+   * Where the server sends the respondent after a saved page: the address it answers with (200
+   * and JSON), or where a redirect led (a proxy that redirects by itself); nothing for any other
+   * answer, which postNatively shows. A body cut off by the network rejects, like no answer.
+   */
+  function nextLocation(response) {
+    if (response.redirected) return Promise.resolve(response.url);
+    var type = response.headers.get('Content-Type') || '';
+    if (!response.ok || type.indexOf('application/json') !== 0) return Promise.resolve(null);
+    // Only a path on this site: the script never sends the respondent elsewhere.
+    return response.json().then(function (body) {
+      var next = body && body.location;
+      return typeof next === 'string' && next.charAt(0) === '/' && next.charAt(1) !== '/' ? next : null;
+    });
+  }
+
   function send(pending) {
     if (sending) return;
     setBusy(true);
@@ -346,24 +362,29 @@
     fetch(pending.action, {
       method: 'POST',
       body: pending.body,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      // The header asks for where to go instead of a redirect: a followed redirect would download
+      // the next page only for the navigation to download it again (server/responses/take.handlers.ts).
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Barometer-Submit': 'fetch' },
       credentials: 'same-origin',
-    }).then(
-      function (response) {
-        waiting = null;
-        drop(pendingKey);
-        if (!response.redirected) return postNatively(pending);
-        drop(draftKey);
-        if (/\/s\/[^/]+\/(thanks|screened-out)$/.test(new URL(response.url).pathname)) forgetSurvey(surveyId);
-        location.assign(response.url);
-      },
-      function () {
-        waiting = pending;
-        setBusy(false);
-        say(status, store(pendingKey, pending) ? strings.pending : strings.pending_in_page);
-        scheduleRetry();
-      },
-    );
+    })
+      .then(nextLocation)
+      .then(
+        function (next) {
+          waiting = null;
+          drop(pendingKey);
+          if (!next) return postNatively(pending);
+          drop(draftKey);
+          if (/\/s\/[^/]+\/(thanks|screened-out)$/.test(new URL(next, location.href).pathname)) forgetSurvey(surveyId);
+          location.assign(next);
+        },
+        // No answer, or one cut off: the page stays on the device and goes again (a repeat is harmless).
+        function () {
+          waiting = pending;
+          setBusy(false);
+          say(status, store(pendingKey, pending) ? strings.pending : strings.pending_in_page);
+          scheduleRetry();
+        },
+      );
   }
 
   function retry() {

@@ -34,6 +34,9 @@ import { requestPublicBase } from '../lib/public-url';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
 
+/** Sent as `fetch` by the question page's script when it posts the form itself. */
+const SCRIPT_SUBMIT_HEADER = 'Barometer-Submit';
+
 const ENDING_PAGES = {
   thanks: { view: 'take/thanks', title: 'take.thanks_title' },
   screened_out: { view: 'take/screened-out', title: 'take.screened_out_title' },
@@ -301,6 +304,18 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
   }
 
   /**
+   * Where a saved page leads. The page's script posts the form itself (public/js/take.js) and
+   * says so with a header: it gets the address to go to instead of a redirect, which fetch would
+   * follow and download only for the browser to download the same page again when it navigates.
+   * A plain form post gets the 303.
+   */
+  function goAfterSubmit(req: Request, res: Response, ctx: Context, destination: Destination): void {
+    res.vary(SCRIPT_SUBMIT_HEADER);
+    if (req.get(SCRIPT_SUBMIT_HEADER) !== 'fetch') return go(res, ctx, destination);
+    res.status(200).json({ location: pathOf(ctx.surveyId, destination) });
+  }
+
+  /**
    * The survey takes no answers now: not open yet, or closed (with its dates), said politely in
    * the respondent's language instead of an error page.
    */
@@ -434,7 +449,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
         language: ctx.lang,
         honeypot: firstString(body.website),
       });
-      if (outcome.kind === 'redirect') return go(res, ctx, outcome.destination);
+      if (outcome.kind === 'redirect') return goAfterSubmit(req, res, ctx, outcome.destination);
       if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome, 409);
       renderPage(req, res, withVersion(ctx, outcome.survey, outcome.response.test === true), 422, outcome);
     },

@@ -4,7 +4,7 @@
 // "other" text ticks its option (and is kept, not sent, when unticked), and a draft typed then
 // reloaded comes back.
 import { expect } from 'chai';
-import type { Locator, Page, Response } from 'playwright-core';
+import type { Locator, Page, Request, Response } from 'playwright-core';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
 import { useChromiumSuite } from './support/chromium';
 import { currentPageId, inPage, storedResponses } from './support/survey';
@@ -101,8 +101,16 @@ describe('The respondent’s script in Chromium', function () {
   it('does not send an "other" text whose option is unticked, and forgets the page\'s draft once it is saved', async () => {
     await page.getByLabel('Autre', { exact: true }).uncheck();
     await page.getByLabel('Facebook', { exact: true }).check();
+    // The next page is downloaded once: the script is told where to go, rather than following a redirect and navigating after it.
+    const satisfactionGets: string[] = [];
+    const countGets = (request: Request) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname === `/s/${CAPTIC_ID}/p/satisfaction`) satisfactionGets.push(request.resourceType());
+    };
+    page.on('request', countGets);
     await submitAndWait(page, nextButton());
+    page.off('request', countGets);
     expect(await currentPageId(page)).to.equal('satisfaction');
+    expect(satisfactionGets).to.deep.equal(['document']);
     const [stored] = await storedResponses();
     expect(stored!.answers).to.deep.include({ usage: 'both', networks: ['facebook'] });
     expect(stored!.otherTexts ?? {}).to.not.have.property('networks');

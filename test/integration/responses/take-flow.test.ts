@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { Browser, type Page } from '../../support/browser';
+import { Browser, encodeForm, type Page } from '../../support/browser';
 import { startTestApp, type TestApp } from '../../support/app';
 import { CAPTIC_ID, NON_USER_PAGES, USER_PAGES } from '../../fixtures/captic-answers';
 
@@ -141,6 +141,32 @@ describe('Answering the CAP-TIC survey over HTTP', () => {
       const back = await browser.submit(user, {}, 'back');
       const nonUser = await browser.submit(back, { uses_social: 'no' });
       expect(nonUser.$('progress#progress').attr('value')).to.equal('7');
+    });
+    it('tells the page\'s script where to go instead of redirecting it, and redirects a plain form post', async () => {
+      const browser = new Browser(app.url);
+      const first = await begin(browser);
+      const fields = encodeForm({ ...browser.hiddenFields(first), ...NON_USER_PAGES.social_use!, action: 'next' });
+      const scripted = await browser.agent
+        .post(browser.formAction(first))
+        .set('Barometer-Submit', 'fetch')
+        .type('form')
+        .send(fields)
+        .redirects(0);
+      expect(scripted.status).to.equal(200);
+      expect(scripted.headers['content-type']).to.match(/^application\/json/);
+      expect(scripted.headers.vary).to.match(/Barometer-Submit/i);
+      expect(scripted.body).to.deep.equal({ location: `/s/${CAPTIC_ID}/p/information` });
+      expect((await responses())[0]).to.deep.include({ lastPageId: 'social_use' });
+
+      // The same page posted again by a form without the script: the redirect, to the same place.
+      const plain = await browser.post(browser.formAction(first), { ...browser.hiddenFields(first), ...NON_USER_PAGES.social_use!, action: 'next' });
+      expect(plain.status).to.equal(303);
+      expect(plain.location).to.equal(`/s/${CAPTIC_ID}/p/information`);
+      // A refused page is the page with its errors, for the script as for a form.
+      const refused = await browser.agent.post(browser.formAction(first)).set('Barometer-Submit', 'fetch').type('form')
+        .send(encodeForm({ ...browser.hiddenFields(first), action: 'next' })).redirects(0);
+      expect(refused.status).to.equal(422);
+      expect(refused.headers['content-type']).to.match(/^text\/html/);
     });
   });
 
