@@ -26,7 +26,7 @@ export const TAKE_PROGRESS_MESSAGES = {
   'take_progress.matrix_row_empty': { fr: 'Choisissez une réponse pour cette ligne.', en: 'Choose an answer for this row.' },
   'take_progress.matrix_rows_empty': {
     fr: 'Répondez à chaque ligne\u00a0; sans réponse\u00a0: {rows}.',
-    en: 'Answer every row: {rows} left empty.',
+    en: 'Answer every row; left empty: {rows}.',
   },
   'take_progress.summary_entry': { fr: '{question}\u00a0: {message}', en: '{question}: {message}' },
   // After a question that ends with its own mark (? ! :), a colon would double it.

@@ -72,8 +72,8 @@ describe('The error summary of a matrix with rows left empty', () => {
     expect(refused.status).to.equal(422);
     const entries = summary(refused);
     expect(entries.map((e) => e.text)).to.deep.equal([
-      'For personal use, how satisfied are you with these networks? Answer every row: Facebook, LinkedIn, and Viadeo left empty.',
-      'For professional use, how satisfied are you with these networks? Answer every row: Facebook, LinkedIn, and Viadeo left empty.',
+      'For personal use, how satisfied are you with these networks? Answer every row; left empty: Facebook, LinkedIn, and Viadeo.',
+      'For professional use, how satisfied are you with these networks? Answer every row; left empty: Facebook, LinkedIn, and Viadeo.',
     ]);
     expect(entries.map((e) => e.href)).to.deep.equal(['#satisfaction_personal-facebook-1', '#satisfaction_professional-facebook-1']);
     for (const entry of entries) expect(entry.text).not.to.contain(' — ');
