@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ROOT } from '../support/app';
 import { useChromiumSuite } from './support/chromium';
-import { inPage } from './support/survey';
+import { inPage, untilInPage } from './support/survey';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const COWORKING = 'coworking_members_2026';
@@ -28,7 +28,7 @@ describe('Survey branding in Chromium', function () {
       await page.getByRole('button', { name: 'Start' }).waitFor();
       expect(await inPage<string>(page, "getComputedStyle(document.querySelector('main button.primary')).backgroundColor")).to.equal('rgb(23, 97, 79)');
       const logo = page.getByRole('img', { name: 'Canal Street Coworking' });
-      await page.waitForFunction("document.querySelector('img.brand-logo').complete");
+      await untilInPage(page, "document.querySelector('img.brand-logo').complete");
       expect(await inPage<number>(page, "document.querySelector('img.brand-logo').naturalWidth")).to.equal(240);
       const box = await logo.boundingBox();
       expect([box?.width, box?.height]).to.deep.equal([240, 56]);

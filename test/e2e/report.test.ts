@@ -13,7 +13,7 @@ import { ROOT, startTestApp, type TestApp } from '../support/app';
 import { createStaff, signInChromium, type StaffMember } from '../support/staff';
 import { describeViolations, findSeriousViolations } from './support/axe';
 import { launchChromium, openContext } from './support/chromium';
-import { inPage } from './support/survey';
+import { inPage, untilInPage } from './support/survey';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 
@@ -135,7 +135,7 @@ describe('The CAP-TIC report in Chromium', function () {
       await page.locator('.table-scroll[data-scrolls]').first().focus();
       if (javaScriptEnabled) {
         await page.keyboard.press('ArrowRight');
-        await page.waitForFunction('document.activeElement.matches(".table-scroll") && document.activeElement.scrollLeft > 0');
+        await untilInPage(page, 'document.activeElement.matches(".table-scroll") && document.activeElement.scrollLeft > 0');
       } else {
         expect(await inPage<boolean>(page, 'document.activeElement.matches(".table-scroll[data-scrolls]")')).to.equal(true);
       }

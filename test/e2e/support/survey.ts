@@ -118,6 +118,19 @@ export function inPage<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate<T>(expression);
 }
 
+/**
+ * Waits until a page-side expression holds, polling through page.evaluate. page.waitForFunction
+ * polls with eval inside the page, which the app's Content-Security-Policy refuses: it only works
+ * when the first check already holds, so it fails on a busy machine.
+ */
+export async function untilInPage(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await inPage<boolean>(page, `Boolean(${expression})`))) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Presses Tab until `expression` (about document.activeElement) holds; fails after `limit` presses. */
 export async function tabUntil(page: Page, expression: string, limit = 25): Promise<void> {
   for (let i = 0; i < limit; i += 1) {
