@@ -15,7 +15,7 @@ import { CAPTIC_ID } from '../../fixtures/captic-answers';
 export const CAPTIC_TEXT = readFileSync(path.join(ROOT, 'surveys', 'captic-2011.yaml'), 'utf8');
 // Without its logo: the shipped file names it as a file beside it, which an upload cannot carry
 // (docs/survey-format.md, Branding), and these tests are about other refusals.
-export const COWORKING_TEXT = readFileSync(path.join(ROOT, 'surveys', 'coworking-members-2026.yaml'), 'utf8').replace(/^  logo:\n(?: {4}.*\n)+/m, '');
+export const COWORKING_TEXT = readFileSync(path.join(ROOT, 'surveys', 'coworking-members-2026.yaml'), 'utf8').replace(/^ {2}logo:\n(?: {4}.*\n)+/m, '');
 
 /** CAP-TIC with `uses_social` reworded in English: the change of the acceptance scenario. */
 export const CAPTIC_REWORDED = replaceOnce(CAPTIC_TEXT, 'en: Do you use social networks?', 'en: Do you use online social networks?');
