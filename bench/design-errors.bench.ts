@@ -16,25 +16,20 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { buildCaptic250, CAPTIC_250_SIZE } from '../test/fixtures/captic-250';
 import { calibrateCells, cellKeyOf } from '../server/analysis/design/calibrate-cells';
-import { designCalibrationOf } from '../server/analysis/design/design-variance';
+import { designCalibrationOf, prepareDesign } from '../server/analysis/design/design-variance';
 import type { CellTallies } from '../server/analysis/design/design.types';
 import { forgetQuantiles } from '../server/analysis/design/quantiles';
-import { raoScottTest } from '../server/analysis/design/rao-scott';
+import { raoScottTestOn } from '../server/analysis/design/rao-scott';
 import { buildFigures } from '../server/analysis/figures/build-figures';
 import { addDesignErrors } from '../server/analysis/figures/design-figures';
-import type { TWeightingConfig } from '../server/analysis/figures/figures.schemas';
 import { addToCell, cellValuesOf, tallySetFromCells } from '../server/analysis/tally/cell-tallies';
 import { contributionOf } from '../server/analysis/tally/contribution';
 import { loadSurveyFile } from '../server/surveys/survey.loader';
 import { describeMachine, markdownTable, quantileOfSorted } from './bench-output';
+import { BENCH_WEIGHTING, syntheticDesignWeight } from './weighted-wave';
 
 const SURVEY_FILE = fileURLToPath(new URL('../surveys/captic-2011.yaml', import.meta.url));
 const BY = 'company_size';
-/** bench:report's weighting. */
-const WEIGHTING: TWeightingConfig = {
-  method: 'rake',
-  targets: { company_size: { tpe: 45, pme: 30, eti: 15, ge: 10 }, uses_social: { yes: 90, no: 10 } },
-};
 const WARMUP = 20;
 
 const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000' }, runs: { type: 'string', default: '200' }, remember: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
@@ -43,7 +38,7 @@ const runs = Number(values.runs);
 
 const survey = await loadSurveyFile(SURVEY_FILE);
 const definition = survey.definition;
-const variables = Object.keys(WEIGHTING.targets);
+const variables = Object.keys(BENCH_WEIGHTING.targets);
 
 // The cells the counters would hold: the wave's, and each column's (the respondents of one company size).
 const wave: CellTallies = new Map();
@@ -56,7 +51,7 @@ for (let i = 0; i < responses; i += 1) {
   const contribution = contributionOf(definition, fixture.answers);
   const cellValues = cellValuesOf(fixture.answers, variables);
   const key = cellKeyOf(cellValues, variables);
-  const weight = 0.5 + ((i * 7919) % 251) / 100;
+  const weight = syntheticDesignWeight(i);
   addToCell(wave, key, cellValues, contribution, weight);
   const column = fixture.answers[BY];
   if (typeof column !== 'string') continue;
@@ -79,8 +74,9 @@ function oneView(): Split {
   if (!values.remember) forgetQuantiles();
   const cpuStart = process.cpuUsage();
   const t0 = performance.now();
-  const { factors } = calibrateCells(wave, WEIGHTING);
-  const calibration = designCalibrationOf(WEIGHTING, factors);
+  const { factors } = calibrateCells(wave, BENCH_WEIGHTING);
+  // Prepared once for the view, as the figures service does in calibrating.
+  const design = prepareDesign(wave, designCalibrationOf(BENCH_WEIGHTING, factors));
   const t1 = performance.now();
   let build = 0;
   let errors = 0;
@@ -89,12 +85,12 @@ function oneView(): Split {
     const set = tallySetFromCells(domain, factors);
     const figures = buildFigures(definition, '2011-03', set, { base: 'answered', mentions: false, lowBaseBelow: 50, withhold: true }, 'counters');
     const b1 = performance.now();
-    addDesignErrors(definition, figures, set, { weighted: true, wave, domain, calibration });
+    addDesignErrors(definition, figures, set, { weighted: true, design, domain });
     build += b1 - b0;
     errors += performance.now() - b1;
   }
   const r0 = performance.now();
-  for (const question of tested) raoScottTest(wave, { question: question.id, rowKeys: rowKeysOf(question), denominator: 'answered', columns: [...columns.values()] }, calibration);
+  for (const question of tested) raoScottTestOn(design, { question: question.id, rowKeys: rowKeysOf(question), denominator: 'answered', columns: [...columns.values()] });
   const end = performance.now();
   const cpu = process.cpuUsage(cpuStart);
   return { calibrate: t1 - t0, build, errors, raoScott: end - r0, total: end - t0, cpu: (cpu.user + cpu.system) / 1000 };

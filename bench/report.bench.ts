@@ -33,7 +33,7 @@ import type { Figures, QuestionFigures } from '../server/analysis/figures/figure
 import { forgetQuantiles } from '../server/analysis/design/quantiles';
 import { weightedTallyTargetFor } from '../server/analysis/tally/tally.hooks';
 import { setWaveWeighting } from '../server/waves/wave.service';
-import type { TFiguresQuery, TWeightingConfig } from '../server/analysis/figures/figures.schemas';
+import type { TFiguresQuery } from '../server/analysis/figures/figures.schemas';
 import { TallyModel } from '../server/analysis/tally/tally.model';
 import { rebuildTallies } from '../server/analysis/tally/tally.service';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../server/embedded-mongo/index';
@@ -42,6 +42,7 @@ import { streamCompleteAnswers, streamCompleteResponses, type StoredResponse } f
 import { createSurveyCatalog, registerSurvey } from '../server/surveys/survey.catalog';
 import { loadSurveyFile, type LoadedSurvey } from '../server/surveys/survey.loader';
 import { describeMachine, markdownTable, quantileOfSorted } from './bench-output';
+import { BENCH_WEIGHTING, syntheticDesignWeight } from './weighted-wave';
 
 const SURVEY_FILE = fileURLToPath(new URL('../surveys/captic-2011.yaml', import.meta.url));
 const WAVE_ID = '2011-03';
@@ -56,11 +57,6 @@ const WEIGHTED_PROFILE_RUNS = 100;
 /** Every CAP-TIC respondent answers uses_social, so this filter keeps everyone. */
 const MATCH_EVERYONE = { uses_social: ['yes', 'no'] };
 const HEAP_SAMPLE_MS = 2;
-/** The wave's weighting for the weighted figures: raking on two variables, so cells cross them. */
-const WEIGHTING: TWeightingConfig = {
-  method: 'rake',
-  targets: { company_size: { tpe: 45, pme: 30, eti: 15, ge: 10 }, uses_social: { yes: 90, no: 10 } },
-};
 /** Weighted figures from counters and from a recompute agree when every number is within this (relative above 1). */
 const WEIGHTED_TOLERANCE = 1e-9;
 
@@ -177,8 +173,7 @@ function* syntheticResponses(survey: LoadedSurvey, from: number, to: number): Ge
       completedAt: new Date(startedAt.getTime() + 9 * 60_000),
       updatedAt: new Date(startedAt.getTime() + 9 * 60_000),
       revision: 0,
-      // Design weights from 0.5 to 3, so calibration starts from unequal weights.
-      weight: 0.5 + ((i * 7919) % 251) / 100,
+      weight: syntheticDesignWeight(i),
     };
   }
 }
@@ -378,7 +373,7 @@ async function main(): Promise<void> {
     await Promise.all([ResponseModel.init(), TallyModel.init()]);
     const catalog = createSurveyCatalog([survey]);
     const figures = createFiguresService(catalog);
-    await setWaveWeighting(survey.definition.id, WAVE_ID, WEIGHTING);
+    await setWaveWeighting(survey.definition.id, WAVE_ID, BENCH_WEIGHTING);
     // The counters kept as the app keeps them: by segment, and by cell of the wave's weighting variables.
     const target = await weightedTallyTargetFor(survey.definition, WAVE_ID);
 
@@ -460,7 +455,7 @@ async function main(): Promise<void> {
       recomputeArithmeticOnly: { responses: options.responses, ...computeOnly },
       agree: results.map((r) => ({ responses: r.responses, agree: r.agree })),
       weighted: {
-        weighting: WEIGHTING,
+        weighting: BENCH_WEIGHTING,
         live: results.map((r) => ({ responses: r.responses, ...r.weighted.live })),
         liveByCompanySize: results.map((r) => ({ responses: r.responses, ...r.weighted.liveBy })),
         recompute: results.map((r) => ({ responses: r.responses, ...r.weighted.recompute })),
@@ -491,7 +486,7 @@ async function main(): Promise<void> {
       log(markdownTable(['responses', 'median', 'p95', 'min', 'max'], results.map((r) => [count(r.responses), ms(r.live.medianMs), ms(r.live.p95Ms), ms(r.live.minMs), ms(r.live.maxMs)])));
       log(`\nFull recompute (filter ${JSON.stringify(MATCH_EVERYONE)} matches everyone; ${RECOMPUTE_RUNS} runs after 1 warm-up), ms:`);
       log(markdownTable(['responses', 'median', 'min', 'max', 'live = recompute'], results.map((r) => [count(r.responses), ms(r.recompute.medianMs), ms(r.recompute.minMs), ms(r.recompute.maxMs), r.agree ? 'yes' : 'NO'])));
-      log(`\nWeighted figures (weighted=1, ${WEIGHTING.method} on ${Object.keys(WEIGHTING.targets).join(' and ')}, from design weights), ms:`);
+      log(`\nWeighted figures (weighted=1, ${BENCH_WEIGHTING.method} on ${Object.keys(BENCH_WEIGHTING.targets).join(' and ')}, from design weights), ms:`);
       log(
         markdownTable(
           ['responses', 'counters: median', 'p95', 'by company_size: median', 'p95', 'recompute: median', `counters = recompute (${WEIGHTED_TOLERANCE})`],
