@@ -31,9 +31,15 @@
       field.scrollIntoView({ block: 'center' });
     });
   }
-  var ended = /^\/s\/([^/]+)\/(thanks|screened-out)$/.exec(location.pathname);
-  if (ended) forgetSurvey(decodeURIComponent(ended[1]));
+  var ended = endedSurveyOf(location.pathname);
+  if (ended) forgetSurvey(ended);
   if (!form) return;
+
+  /** The survey whose thank-you or screened-out page `path` is (its response has ended), or null. */
+  function endedSurveyOf(path) {
+    var ending = /^\/s\/([^/]+)\/(thanks|screened-out)$/.exec(path);
+    return ending ? decodeURIComponent(ending[1]) : null;
+  }
 
   function readStrings() {
     var block = document.getElementById('take-strings');
@@ -374,7 +380,7 @@
           drop(pendingKey);
           if (!next) return postNatively(pending);
           drop(draftKey);
-          if (/\/s\/[^/]+\/(thanks|screened-out)$/.test(new URL(next, location.href).pathname)) forgetSurvey(surveyId);
+          if (endedSurveyOf(new URL(next, location.href).pathname)) forgetSurvey(surveyId);
           location.assign(next);
         },
         // No answer, or one cut off: the page stays on the device and goes again (a repeat is harmless).
