@@ -21,7 +21,7 @@ import { validatePageAnswers, validateResponse } from '../surveys/answers';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { TOption, TPage, TQuestion, TSurveyDefinition } from '../surveys/survey.schemas';
-import { computeVisibility, findPage, findQuestion } from '../surveys/visibility';
+import { computeVisibility, findPage, findQuestion, type SurveyVisibility } from '../surveys/visibility';
 import { CURRENT_WAVE, findWave, lookUpWave, type Wave } from '../waves/wave.service';
 import { mayContinue, phaseOf, type WavePhase } from '../waves/wave-phase';
 import { fullCellFor, releaseQuotaCells, reserveQuotaCells, type QuotaCell } from '../fieldwork/quotas';
@@ -380,11 +380,12 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       if (notShown.length > 0) {
         throw new ValidationError(`Answers to questions that are not shown: ${notShown.join(', ')}`, { questions: notShown }, 'hidden_question');
       }
-      discardSamePageHidden(definition, plan, parsed);
-      const other = tickOtherForTypedText(
-        plan.questions.map((p) => p.question),
-        parsed,
-        optionsShownOnPage(definition, plan, parsed.answers, parsed.otherTexts),
+      // What the page's own answers show: one pass serves both rules below. Dropping what they
+      // hide changes nothing it says, since the pass leaves hidden answers out already.
+      const onPage = computeVisibility(definition, { ...plan.prior, ...parsed.answers });
+      discardSamePageHidden(plan, parsed, onPage);
+      const other = tickOtherForTypedText(plan.questions.map((p) => p.question), parsed, (questionId) =>
+        onPage.questions.has(questionId) ? onPage.options.get(questionId) : undefined,
       );
       // The page's known questions were not asked: their stored answers stand as this page's.
       const known = pickAnswers(response.answers, shown.known);
@@ -579,26 +580,10 @@ export function tickedOthers(definition: TSurveyDefinition, response: Pick<Store
 }
 
 /**
- * The options that the page's answers show, for the "other" text rule: undefined for a question
- * not on the form or hidden by an answer on this same page. One visibility pass, and only when
- * an "other" text was typed.
- */
-function optionsShownOnPage(definition: TSurveyDefinition, plan: PagePlan, answers: TAnswers, otherTexts: TOtherTexts): (questionId: string) => readonly string[] | undefined {
-  if (Object.keys(otherTexts).length === 0) return () => undefined;
-  const visibility = computeVisibility(definition, { ...plan.prior, ...answers });
-  return (questionId) => (visibility.questions.has(questionId) ? visibility.options.get(questionId) : undefined);
-}
-
-/**
  * Questions hidden by answers on this same page were shown without JavaScript; their answers are
  * discarded rather than refused.
  */
-function discardSamePageHidden(
-  definition: TSurveyDefinition,
-  plan: PagePlan,
-  parsed: { answers: TAnswers; otherTexts: TOtherTexts },
-): void {
-  const visibility = computeVisibility(definition, { ...plan.prior, ...parsed.answers });
+function discardSamePageHidden(plan: PagePlan, parsed: { answers: TAnswers; otherTexts: TOtherTexts }, visibility: SurveyVisibility): void {
   for (const planned of plan.questions) {
     const id = planned.question.id;
     if (planned.dynamic && !visibility.questions.has(id)) {
