@@ -7,9 +7,13 @@ import type { TPage, TSurveyDefinition } from '../surveys/survey.schemas';
 import { computeVisibility, type SurveyVisibility } from '../surveys/visibility';
 import { progressAt, type Progress } from './progress';
 
-export interface PagePosition {
+/** The visible pages either side of a page: where Back and Next lead. */
+export interface PageNeighbours {
   previous?: TPage;
   next?: TPage;
+}
+
+export interface PagePosition extends PageNeighbours {
   /** How far along the respondent is on this page (progress.ts). */
   progress: Progress;
 }
@@ -26,7 +30,9 @@ export interface PagesShown {
   known: ReadonlySet<string>;
   /** The visible pages, in definition order. */
   pages: TPage[];
-  /** Where a page stands among the visible pages. */
+  /** Where Back and Next lead from a page: all that saving a page needs. */
+  neighbours(pageId: string): PageNeighbours;
+  /** Where a page stands among the visible pages, and the progress that the page shows. */
   position(pageId: string): PagePosition;
   /**
    * Where a returning respondent picks up: the first page that still needs an answer (a required
@@ -48,12 +54,13 @@ export function pagesShown(definition: TSurveyDefinition, answers: TAnswers, pre
     answers: visibility.answers,
     known,
     pages,
-    position: (pageId) => ({ ...positionAmong(definition, pages, pageId), progress: progressAt(definition, visibility, prefilledIds, pageId) }),
+    neighbours: (pageId) => neighboursAmong(definition, pages, pageId),
+    position: (pageId) => ({ ...neighboursAmong(definition, pages, pageId), progress: progressAt(definition, visibility, prefilledIds, pageId) }),
     resumePage: (lastPageId) => resumeAmong(definition, visibility, asked, pages, lastPageId),
   };
 }
 
-function positionAmong(definition: TSurveyDefinition, pages: TPage[], pageId: string): Omit<PagePosition, 'progress'> {
+function neighboursAmong(definition: TSurveyDefinition, pages: TPage[], pageId: string): PageNeighbours {
   const order = definition.pages.findIndex((p) => p.id === pageId);
   const previous = [...pages].reverse().find((p) => definition.pages.indexOf(p) < order);
   const next = pages.find((p) => definition.pages.indexOf(p) > order);

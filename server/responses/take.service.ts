@@ -425,7 +425,7 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
 
       // Known answers of later pages count already: for the pages shown and for the quota cells.
       const answersSoFar = { ...known, ...plan.prior, ...result.answers };
-      const { previous, next } = pagesShownTo(definition, response, answersSoFar).position(page.id);
+      const { previous, next } = pagesShownTo(definition, response, answersSoFar).neighbours(page.id);
       const target = back ? previous : next;
       let complete = !back && !target;
       if (complete) {
