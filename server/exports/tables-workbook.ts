@@ -98,9 +98,8 @@ interface Table {
   legend: string[];
 }
 
-function tablesOf(question: TQuestion, definition: TSurveyDefinition, banner: Banner, columnIds: string[], wording: Wording): Table[] {
+function tablesOf(question: TQuestion, definition: TSurveyDefinition, banner: Banner, crosstab: Crosstab, columnIds: string[], wording: Wording): Table[] {
   const { words, text } = wording;
-  const crosstab = banner.figures.crosstab as Crosstab;
   const withheld = columnIds.filter((c) => crosstab.columns[c]?.questions[question.id]?.flags.includes('suppressed'));
   const legend = crosstabLegendLines({ ...crosstab.legend, withheldColumns: withheld }, wording.t, wording.columnLabel);
   const all = [banner.figures.questions[question.id], ...columnIds.map((c) => crosstab.columns[c]?.questions[question.id])];
@@ -155,10 +154,8 @@ export async function writeTablesWorkbook(input: { definition: TSurveyDefinition
     if (!crosstab) throw new Error(`the figures of banner ${banner.by} have no crosstab`);
     const byQuestion = findQuestion(definition, banner.by);
     const columnIds = Object.keys(crosstab.columns);
-    const optionLabel = (id: string) => {
-      const option = byQuestion ? optionsOf(byQuestion).find((o) => o.id === id) : undefined;
-      return option ? text(option.label) : id;
-    };
+    const optionLabels = new Map(byQuestion ? optionsOf(byQuestion).map((o) => [o.id, text(o.label)]) : []);
+    const optionLabel = (id: string) => optionLabels.get(id) ?? id;
     const sheet = workbook.addWorksheet(sheetName(banner.by, taken));
     sheet.columns = [{ width: 60 }, { width: 12 }, ...columnIds.map(() => ({ width: 16 }))];
     const header = ['', words.total, ...columnIds.map((c) => `${optionLabel(c)} (${crosstab.columns[c]?.letter ?? ''})`)];
@@ -166,7 +163,7 @@ export async function writeTablesWorkbook(input: { definition: TSurveyDefinition
     sheet.addRow([]).commit();
     for (const question of questions) {
       if (question.id === banner.by) continue;
-      for (const table of tablesOf(question, definition, banner, columnIds, { words, text, t, lang: language, columnLabel: optionLabel })) {
+      for (const table of tablesOf(question, definition, banner, crosstab, columnIds, { words, text, t, lang: language, columnLabel: optionLabel })) {
         const titleRow = sheet.addRow([table.title]);
         titleRow.font = { bold: true };
         titleRow.commit();
