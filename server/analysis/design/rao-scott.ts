@@ -9,7 +9,7 @@
 // N cancels in F; tr Δ and tr Δ² do not depend on the basis C, so a simple one serves.
 import betainc from '@stdlib/math-base-special-betainc';
 import type { CellTallies } from './design.types';
-import { estimateRatiosOn, prepareDesign, tableSums, type DesignCalibration } from './design-variance';
+import { estimateRatiosOn, prepareDesign, tableSums, type DesignCalibration, type PreparedDesign } from './design-variance';
 
 export interface RaoScottTest {
   f: number;
@@ -110,7 +110,11 @@ function fSurvival(f: number, ndf: number, ddf: number): number {
 }
 
 export function raoScottTest(wave: CellTallies, table: RaoScottTable, calibration: DesignCalibration): RaoScottTest {
-  const design = prepareDesign(wave, calibration);
+  return raoScottTestOn(prepareDesign(wave, calibration), table);
+}
+
+/** raoScottTest on a wave already prepared (prepareDesign), which a view shares among its figures and tests. */
+export function raoScottTestOn(design: PreparedDesign, table: RaoScottTable): RaoScottTest {
   const full = estimateRatiosOn(design, tableSums(design, table.columns, table.question, table.rowKeys, table.denominator));
   // Keep the rows and columns someone is in, as R's table of the observed levels does.
   const share = (index: number): number => full.estimates[index] ?? 0;

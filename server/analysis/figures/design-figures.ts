@@ -8,7 +8,7 @@
 // Wilson interval they already have (the published report does not change), sd/√n and t on n − 1
 // for a mean. A withheld figure (proportion or mean null) gets none.
 import type { TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
-import { estimateOneRatioOn, meanInterval, prepareDesign, type DesignCalibration, type DesignEstimate, type PreparedDesign, type RatioCellSums } from '../design/design-variance';
+import { estimateOneRatioOn, meanInterval, type DesignEstimate, type PreparedDesign, type RatioCellSums } from '../design/design-variance';
 import { kornGraubardInterval } from '../design/korn-graubard';
 import { tQuantile } from '../design/quantiles';
 import type { CellTallies, CellTally } from '../design/design.types';
@@ -17,13 +17,13 @@ import type { TallySet } from './build-figures';
 import type { BasePolicyName, BoxFigure, Figures, OptionFigure, QuestionFigures, ScaleFigures } from './figures.types';
 
 /**
- * The design a set of figures was computed on. Weighted: the wave's cells (what calibration saw),
- * the cells of the figures' domain (the wave itself, a filter, a crosstab column) and how the
- * cells were calibrated.
+ * The design a set of figures was computed on. Weighted: the wave's cells as calibrated (what
+ * calibration saw, prepared once for the whole view: prepareDesign) and the cells of the figures'
+ * domain (the wave itself, a filter, a crosstab column).
  */
 export type FiguresDesign =
   | { weighted: false }
-  | { weighted: true; wave: CellTallies; domain: CellTallies; calibration: DesignCalibration };
+  | { weighted: true; design: PreparedDesign; domain: CellTallies };
 
 /** A base's sums per wave cell (by PreparedDesign index) in a domain, and the domain's units in it. */
 interface BaseSums {
@@ -34,9 +34,9 @@ interface BaseSums {
 }
 
 /**
- * FiguresDesign as the errors are computed on it: weighted, the wave's cells read once
- * (prepareDesign) for all the figures' estimates, whose number grows with the questions; the
- * domain's cells in the same order; and each base's sums, read once for all the options divided by it.
+ * FiguresDesign as the errors are computed on it: weighted, the wave's prepared cells, shared by
+ * all the figures' estimates, whose number grows with the questions; the domain's cells in the
+ * same order; and each base's sums, read once for all the options divided by it.
  */
 type ErrorsDesign =
   | { weighted: false }
@@ -196,9 +196,8 @@ function addQuestionErrors(question: TQuestion, figures: QuestionFigures, policy
   }
 }
 
-function errorsDesignOf({ wave, domain, calibration }: Extract<FiguresDesign, { weighted: true }>): WeightedErrorsDesign {
-  const prepared = prepareDesign(wave, calibration);
-  return { weighted: true, prepared, domain, domainCells: prepared.keys.map((key) => domain.get(key)), bases: new Map(), calibrated: calibration.method !== 'none' };
+function errorsDesignOf({ design: prepared, domain }: Extract<FiguresDesign, { weighted: true }>): WeightedErrorsDesign {
+  return { weighted: true, prepared, domain, domainCells: prepared.keys.map((key) => domain.get(key)), bases: new Map(), calibrated: prepared.method !== 'none' };
 }
 
 /**

@@ -19,8 +19,8 @@ import { healCellTallies } from '../tally/cell-healing';
 import { addToCell, cellValuesOf, cellVariablesOf, designWeightTotals, hasDesignWeights, mergeCells, tallySetFromCells } from '../tally/cell-tallies';
 import { calibrateCells, cellKeyOf } from '../design/calibrate-cells';
 import type { CellTallies } from '../design/design.types';
-import { designCalibrationOf, type DesignCalibration } from '../design/design-variance';
-import { raoScottTest } from '../design/rao-scott';
+import { designCalibrationOf, prepareDesign, type PreparedDesign } from '../design/design-variance';
+import { raoScottTestOn } from '../design/rao-scott';
 import type { Logger } from '../../lib/logger';
 import { addDesignErrors, type FiguresDesign } from './design-figures';
 import { buildFigures, type BuildOptions, type TallySet } from './build-figures';
@@ -206,21 +206,23 @@ export function checkBy(definition: TSurveyDefinition, by: string): SingleChoice
 
 /**
  * What figures are built from: the tallies of the whole selection and of each crosstab column.
- * Weighted, also what they were computed from, for design-based variance and tests: the tallies by
- * weighting cell of the whole wave (what calibration saw), of the selection and of each column
- * (domains of the wave's design), and the calibration factor g of each cell.
+ * Weighted, also what they were computed from, for design-based variance and tests: the whole
+ * wave's cells as calibrated (what calibration saw), the tallies by weighting cell of the selection
+ * and of each column (domains of the wave's design), and the calibration factor g of each cell.
  */
 export interface Gathered {
   source: Figures['source'];
   total: TallyAccumulator | TallySet;
   columns?: Map<string, TallyAccumulator | TallySet>;
   weighting?: WeightingSummary;
-  waveCells?: CellTallies;
   cells?: CellTallies;
   columnCells?: Map<string, CellTallies>;
   factors?: ReadonlyMap<string, number>;
-  /** Weighted: how the cells were calibrated, for the variance (designCalibrationOf). */
-  calibration?: DesignCalibration;
+  /**
+   * Weighted: the wave's cells and their calibration read once (prepareDesign) for every figure,
+   * column, base policy and test of the view, rather than once per domain, base and test.
+   */
+  design?: PreparedDesign;
   /** Some respondent of the wave has a design weight other than 1. */
   designWeighted: boolean;
 }
@@ -236,7 +238,7 @@ function notWeighted(definition: TSurveyDefinition, waveId: string): NotFoundErr
 }
 
 /** What a weighted view adds to Gathered: the wave's cells calibrated, and the domains the errors are computed on. */
-type WeightedParts = Required<Pick<Gathered, 'waveCells' | 'cells' | 'factors' | 'calibration' | 'weighting'>> & Pick<Gathered, 'columnCells'>;
+type WeightedParts = Required<Pick<Gathered, 'cells' | 'factors' | 'design' | 'weighting'>> & Pick<Gathered, 'columnCells'>;
 
 /**
  * The factor g of each cell of the wave: calibrated to the targets, or 1 everywhere (the design
@@ -245,12 +247,12 @@ type WeightedParts = Required<Pick<Gathered, 'waveCells' | 'cells' | 'factors' |
  */
 function calibrateWave(definition: TSurveyDefinition, waveId: string, weighting: WaveWeighting, domains: { waveCells: CellTallies; cells: CellTallies; columnCells: Map<string, CellTallies> | undefined }): WeightedParts {
   const { waveCells, cells, columnCells } = domains;
-  const parts = { waveCells, cells, ...(columnCells ? { columnCells } : {}) };
+  const parts = { cells, ...(columnCells ? { columnCells } : {}) };
   if (weighting.config) {
     const { factors, summary } = calibrateCells(waveCells, weighting.config);
-    return { ...parts, factors, weighting: summary, calibration: designCalibrationOf(weighting.config, factors) };
+    return { ...parts, factors, weighting: summary, design: prepareDesign(waveCells, designCalibrationOf(weighting.config, factors)) };
   }
-  if (hasDesignWeights(waveCells)) return { ...parts, factors: new Map(), weighting: designWeightsSummary(waveCells), calibration: { method: 'none' } };
+  if (hasDesignWeights(waveCells)) return { ...parts, factors: new Map(), weighting: designWeightsSummary(waveCells), design: prepareDesign(waveCells, { method: 'none' }) };
   throw notWeighted(definition, waveId);
 }
 
@@ -291,18 +293,18 @@ function figuresFrom(definition: TSurveyDefinition, waveId: string, tallies: Tal
 
 /** The design of a domain of a weighted view, or the unweighted one. */
 function designOf(gathered: Gathered, domain: CellTallies | undefined): FiguresDesign {
-  if (!gathered.waveCells || !gathered.calibration || !domain) return { weighted: false };
-  return { weighted: true, wave: gathered.waveCells, domain, calibration: gathered.calibration };
+  if (!gathered.design || !domain) return { weighted: false };
+  return { weighted: true, design: gathered.design, domain };
 }
 
 /** What buildCrosstab needs from the query and, weighted, Rao-Scott's test on the columns' cells. */
 function crosstabOptionsOf(gathered: Gathered, query: TFiguresQuery): CrosstabOptions {
   const options: CrosstabOptions = query.adjust ? { adjust: query.adjust } : {};
-  const { waveCells, calibration, columnCells } = gathered;
-  if (!waveCells || !calibration || !columnCells) return options;
+  const { design, columnCells } = gathered;
+  if (!design || !columnCells) return options;
   options.designTest = (questionId, optionIds, columnIds) => {
     const columns = columnIds.map((id) => columnCells.get(id) ?? new Map());
-    const test = raoScottTest(waveCells, { question: questionId, rowKeys: optionIds.map((o) => `opt:${o}`), denominator: 'answered', columns }, calibration);
+    const test = raoScottTestOn(design, { question: questionId, rowKeys: optionIds.map((o) => `opt:${o}`), denominator: 'answered', columns });
     return Number.isFinite(test.f) && Number.isFinite(test.p) ? { f: test.f, ndf: test.ndf, ddf: test.ddf, p: test.p } : null;
   };
   return options;
