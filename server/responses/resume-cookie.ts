@@ -18,6 +18,11 @@ export function surveyPath(surveyId: string, rest = ''): string {
   return `/s/${encodeURIComponent(surveyId)}${rest}`;
 }
 
+/** The full resume link, as the "continue later" box shows it and the resume mail sends it. `base`: PUBLIC_URL, else the request's origin. */
+export function resumeLink(base: string, surveyId: string, token: string): string {
+  return `${base}${surveyPath(surveyId, `/resume/${token}`)}`;
+}
+
 function readSurveyCookie(req: Request, kind: SurveyCookie, surveyId: string): string | undefined {
   const token: unknown = req.signedCookies?.[`${COOKIE_PREFIX[kind]}${surveyId}`];
   return typeof token === 'string' ? token : undefined;

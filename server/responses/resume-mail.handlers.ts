@@ -77,9 +77,8 @@ export function createResumeMailHandlers(deps: AppDependencies): { limits: Reque
     const { definition } = catalog.require(surveyId);
     const lang: InterfaceLanguage = negotiateLanguage(req, definition.languages);
     const t = translator(lang);
-    const token = readResumeCookie(req, surveyId);
     const message = t(refusal.message);
-    const box = saveLaterView(surveyId, token ? `${requestPublicBase(config, req)}${surveyPath(surveyId, `/resume/${token}`)}` : undefined, {
+    const box = saveLaterView(surveyId, requestPublicBase(config, req), readResumeCookie(req, surveyId), {
       email: typedEmail(req),
       ...(refusal.field ? { error: message } : {}),
       pageId: namedPage(req),

@@ -17,7 +17,7 @@ import { renderMail } from '../mail/render-mail';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
 import { surveyTitle } from '../surveys/survey-titles';
 import { findResponseByResumeToken } from './response.service';
-import { surveyPath } from './resume-cookie';
+import { resumeLink } from './resume-cookie';
 
 export interface ResumeLinkRequest {
   surveyId: string;
@@ -48,7 +48,7 @@ export function createResumeMailService({ config, catalog, clock }: { config: Pi
       const title = surveyTitle(definition, request.language);
       const rendered = await renderMail('resume_link', request.language, {
         surveyTitle: title,
-        link: `${request.base}${surveyPath(request.surveyId, `/resume/${request.resumeToken}`)}`,
+        link: resumeLink(request.base, request.surveyId, request.resumeToken),
       });
       await enqueueMail(
         {

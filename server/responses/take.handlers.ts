@@ -29,7 +29,7 @@ import {
 import { readInvitationCookie, readResumeCookie, setInvitationCookie, setResumeCookie, surveyPath } from './resume-cookie';
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { respondentBranding } from '../surveys/branding';
-import { RESUME_MAIL_SENT_PARAM, saveLaterView } from './save-later';
+import { RESUME_MAIL_SENT_PARAM, resumeMailSentIn, saveLaterView } from './save-later';
 import { requestPublicBase } from '../lib/public-url';
 
 type Params = { surveyId: string; pageId?: string; token?: string };
@@ -83,8 +83,7 @@ function queryOf({ resumed, ticked, resumeMailSent }: { resumed?: boolean | unde
  * where the respondent belongs, the redirect onwards keeps the notice that the link is on its way.
  */
 function keepResumeMailNotice(req: Request, destination: Destination): Destination {
-  const sent = req.query[RESUME_MAIL_SENT_PARAM[0]] === RESUME_MAIL_SENT_PARAM[1];
-  return sent && destination.to === 'page' ? { ...destination, resumeMailSent: true } : destination;
+  return resumeMailSentIn(req.query) && destination.to === 'page' ? { ...destination, resumeMailSent: true } : destination;
 }
 
 /** The question ids of a `ticked` query parameter. */
@@ -258,10 +257,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       isLast: !position.next,
       action: pagePath(definition.id, plan.page.id),
       responseId: view.response.id,
-      ...saveLaterView(definition.id, token ? `${requestPublicBase(config, req)}${surveyPath(definition.id, `/resume/${token}`)}` : undefined, {
-        pageId: plan.page.id,
-        sent: req.query[RESUME_MAIL_SENT_PARAM[0]] === RESUME_MAIL_SENT_PARAM[1],
-      }),
+      ...saveLaterView(definition.id, requestPublicBase(config, req), token, { pageId: plan.page.id, sent: resumeMailSentIn(req.query) }),
       resumed: view.resumed === true,
       notices: tickedNotices(ctx, view.ticked ?? []),
       scripts: ['/public/js/take.js'],
