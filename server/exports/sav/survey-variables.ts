@@ -52,6 +52,14 @@ function byLanguage(text: { fr: string; en: string }, lang: string): string {
   return lang === 'fr' ? text.fr : text.en;
 }
 
+/** The value labels of a 0/1 variable, in the export's language. */
+function zeroOneLabels(texts: Readonly<Record<0 | 1, { fr: string; en: string }>>, lang: string): Array<[number, string]> {
+  return [
+    [0, byLanguage(texts[0], lang)],
+    [1, byLanguage(texts[1], lang)],
+  ];
+}
+
 function stringVariable(name: string, label: string): SavVariable {
   // The width is measured on the data (widenStrings) before the file is written.
   return { name, label, width: 1, measure: 'nominal' };
@@ -113,6 +121,7 @@ export function planSavColumns(input: { columns: readonly ExportColumn[]; extraC
   const columns: SavColumn[] = [];
   const sets = new Map<string, SavMultipleResponseSet & { variables: string[] }>();
   let weight = WEIGHT_VARIABLE;
+  const flagLabels = zeroOneLabels(OPTION_FLAG_LABELS, lang);
 
   input.columns.forEach((column, index) => {
     const cellOf = (cells: readonly Cell[]): Cell => cells[index] ?? null;
@@ -143,10 +152,6 @@ export function planSavColumns(input: { columns: readonly ExportColumn[]; extraC
         return;
       case 'option_flag': {
         const name = claim(column.name);
-        const flagLabels: Array<[number, string]> = [
-          [0, byLanguage(OPTION_FLAG_LABELS[0], lang)],
-          [1, byLanguage(OPTION_FLAG_LABELS[1], lang)],
-        ];
         add({ name, label: labelled(column.option.label), width: 0, format: NUMBER_FORMAT(1), measure: 'nominal', valueLabels: flagLabels }, toNumber);
         const set = sets.get(question.id) ?? { name: validName(question.id), label: wording, variables: [], countedValue: 1 };
         set.variables.push(name);
@@ -207,11 +212,10 @@ export function planSavColumns(input: { columns: readonly ExportColumn[]; extraC
   input.extraColumns.forEach((extra, i) => {
     const index = input.columns.length + i;
     const label = byLanguage(EXTRA_TEXT[extra], lang);
-    const variable: SavVariable =
-      extra === 'voided'
-        ? { name: claim(extra), label, width: 0, format: NUMBER_FORMAT(1), measure: 'nominal', valueLabels: [[0, byLanguage(NO_YES[0], lang)], [1, byLanguage(NO_YES[1], lang)]] }
-        : stringVariable(claim(extra), label);
-    columns.push({ variable, read: (cells) => (extra === 'voided' ? toNumber(cells[index] ?? null) : toText(cells[index] ?? null)) });
+    const voided = extra === 'voided';
+    const variable: SavVariable = voided ? { name: claim(extra), label, width: 0, format: NUMBER_FORMAT(1), measure: 'nominal', valueLabels: zeroOneLabels(NO_YES, lang) } : stringVariable(claim(extra), label);
+    const read = voided ? toNumber : toText;
+    columns.push({ variable, read: (cells) => read(cells[index] ?? null) });
   });
 
   const multipleResponseSets = [...sets.values()].filter((s) => s.variables.length >= 2);
