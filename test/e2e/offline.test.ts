@@ -4,18 +4,12 @@
 // device); the network comes back, the page is saved once and the survey goes on. Where the
 // browser refuses to store anything, the open page still sends it.
 import { expect } from 'chai';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CAPTIC_ID, USER_PAGES, USER_STORED_ANSWERS } from '../fixtures/captic-answers';
 import { useChromiumSuite } from './support/chromium';
-import { answerPage, currentPageId, inPage, storedResponses } from './support/survey';
+import { answerPage, currentPageId, inPage, next, storedResponses, submitWith } from './support/survey';
 
 const SATISFACTION = USER_PAGES.satisfaction!;
-
-/** Clicks a control that leaves the page (through take.js's fetch or natively) and waits for the next one. */
-async function leaveWith(page: Page, control: Locator): Promise<void> {
-  const before = page.url();
-  await Promise.all([page.waitForURL((url) => url.href !== before, { waitUntil: 'load' }), control.click()]);
-}
 
 async function checkedRadios(page: Page): Promise<Record<string, string>> {
   return inPage(
@@ -41,12 +35,12 @@ function copiedPages(page: Page): Promise<string[]> {
 async function reachSatisfaction(page: Page, appUrl: string, onFirstPage: () => Promise<unknown> = async () => {}): Promise<void> {
   await page.goto(`${appUrl}/s/${CAPTIC_ID}`);
   await page.getByLabel("J'ai lu ces informations et j'accepte de participer").check();
-  await leaveWith(page, page.getByRole('button', { name: 'Commencer' }));
+  await submitWith(page, page.getByRole('button', { name: 'Commencer' }));
   await onFirstPage();
   await answerPage(page, USER_PAGES.social_use!);
-  await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+  await next(page);
   await answerPage(page, USER_PAGES.social_usage!);
-  await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+  await next(page);
   expect(await currentPageId(page)).to.equal('satisfaction');
 }
 
@@ -116,7 +110,7 @@ describe('Answering CAP-TIC offline in Chromium', function () {
     // To the end: the thank-you page drops the survey's copies and drafts.
     while (new URL(page.url()).pathname.includes('/p/')) {
       await answerPage(page, USER_PAGES[await currentPageId(page)]!);
-      await leaveWith(page, page.locator('#survey-form button[value="next"]'));
+      await next(page);
     }
     expect(new URL(page.url()).pathname).to.equal(`/s/${CAPTIC_ID}/thanks`);
     expect(await keptOnDevice(page)).to.deep.equal([]);

@@ -4,22 +4,16 @@
 // "other" text ticks its option (and is kept, not sent, when unticked), and a draft typed then
 // reloaded comes back.
 import { expect } from 'chai';
-import type { Locator, Page, Request, Response } from 'playwright-core';
+import type { Page, Request, Response } from 'playwright-core';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
 import { useChromiumSuite } from './support/chromium';
-import { currentPageId, inPage, storedResponses } from './support/survey';
-
-/** Clicks a control that leaves or reloads the page (through take.js's fetch or natively) and waits for the page it leads to. */
-async function submitAndWait(page: Page, control: Locator): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), control.click()]);
-}
+import { currentPageId, inPage, next, storedResponses, submitWith } from './support/survey';
 
 describe('The respondent’s script in Chromium', function () {
   this.timeout(30_000);
   const suite = useChromiumSuite({ story: true });
   let page: Page;
   const posts: Response[] = [];
-  const nextButton = () => page.locator('#survey-form button[value="next"]');
 
   before(async () => {
     page = await suite.newPage({ locale: 'fr-FR', permissions: ['clipboard-read', 'clipboard-write'] });
@@ -28,13 +22,13 @@ describe('The respondent’s script in Chromium', function () {
     });
     await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
     await page.getByLabel("J'ai lu ces informations et j'accepte de participer").check();
-    await submitAndWait(page, page.getByRole('button', { name: 'Commencer' }));
+    await submitWith(page, page.getByRole('button', { name: 'Commencer' }));
     expect(await currentPageId(page)).to.equal('social_use');
   });
 
   it('shows the server’s errors after a refused fetch submit, and they vanish once the question is answered', async () => {
     posts.length = 0;
-    await submitAndWait(page, nextButton());
+    await next(page);
     // The fetch was refused (422); the page shown is the server's answer to the same form, posted natively.
     expect(posts.map((r) => r.status())).to.deep.equal([422, 422]);
     const question = page.locator('fieldset.question[data-question="uses_social"]');
@@ -60,7 +54,7 @@ describe('The respondent’s script in Chromium', function () {
   });
 
   it('ticks "Other" when its text is typed, and keeps an unticked text visible but unsent', async () => {
-    await submitAndWait(page, nextButton());
+    await next(page);
     expect(await currentPageId(page)).to.equal('social_usage');
     const other = page.getByLabel('Autre', { exact: true });
     const otherText = page.getByLabel('Lequel ou lesquels ?');
@@ -107,7 +101,7 @@ describe('The respondent’s script in Chromium', function () {
       if (request.method() === 'GET' && new URL(request.url()).pathname === `/s/${CAPTIC_ID}/p/satisfaction`) satisfactionGets.push(request.resourceType());
     };
     page.on('request', countGets);
-    await submitAndWait(page, nextButton());
+    await next(page);
     page.off('request', countGets);
     expect(await currentPageId(page)).to.equal('satisfaction');
     expect(satisfactionGets).to.deep.equal(['document']);
@@ -118,7 +112,7 @@ describe('The respondent’s script in Chromium', function () {
   });
 
   it('clears a matrix row’s errors once the row is answered, and the summary once every question is', async () => {
-    await submitAndWait(page, nextButton());
+    await next(page);
     expect(await currentPageId(page)).to.equal('satisfaction');
     const personal = page.locator('[data-row="satisfaction_personal.facebook"]');
     const professional = page.locator('[data-row="satisfaction_professional.facebook"]');
