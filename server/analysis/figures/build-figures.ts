@@ -94,13 +94,20 @@ function share(count: number, weightedCount: number, base: FigureBase, suppresse
   return { count, weightedCount, proportion, ci95 };
 }
 
-function scaleFigures(r: Reader, total: Reader, prefix: string, scale: TScale | { points: number; zeroBased: true }, options: BuildOptions, isWeighted: boolean): ScaleFigures {
+/** A rating's scale, or the 0-10 points of an NPS. */
+export type ScalePoints = TScale | { points: number; zeroBased: true };
+
+/** The lowest and highest point of a scale, whose top-2 and bottom-2 boxes are the two at each end. */
+export function scaleEnds(scale: ScalePoints): { first: number; last: number } {
+  return 'zeroBased' in scale ? { first: 0, last: scale.points - 1 } : { first: 1, last: scale.points };
+}
+
+function scaleFigures(r: Reader, total: Reader, prefix: string, scale: ScalePoints, options: BuildOptions, isWeighted: boolean): ScaleFigures {
   // The default base leaves "don't know" out; "shown" keeps skips and "don't know" in.
   const base = makeBase(r, total, `${prefix}${options.base === 'shown' ? 'shown' : 'answered'}`, options.base);
   const flags = flagsFor(base, r, `${prefix}answered`, options, isWeighted);
   const suppressed = withheldFor(flags, options);
-  const first = 'zeroBased' in scale ? 0 : 1;
-  const last = 'zeroBased' in scale ? scale.points - 1 : scale.points;
+  const { first, last } = scaleEnds(scale);
   const figures: Record<string, OptionFigure> = {};
   for (let point = first; point <= last; point += 1) {
     const key = `${prefix}opt:${point}`;

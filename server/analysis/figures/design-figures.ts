@@ -7,13 +7,13 @@
 // not grow with the responses. Unweighted figures get the textbook ones: √(p(1−p)/n) beside the
 // Wilson interval they already have (the published report does not change), sd/√n and t on n − 1
 // for a mean. A withheld figure (proportion or mean null) gets none.
-import type { TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
+import type { TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { estimateOneRatioOn, meanInterval, type DesignEstimate, type PreparedDesign, type RatioCellSums } from '../design/design-variance';
 import { kornGraubardInterval } from '../design/korn-graubard';
 import { tQuantile } from '../design/quantiles';
 import type { CellTallies, CellTally } from '../design/design.types';
 import { RESPONSE_KEY } from '../tally/contribution';
-import type { TallySet } from './build-figures';
+import { scaleEnds, type ScalePoints, type TallySet } from './build-figures';
 import type { BasePolicyName, BoxFigure, Figures, OptionFigure, QuestionFigures, ScaleFigures } from './figures.types';
 
 /**
@@ -158,12 +158,8 @@ function addMeanErrors(figures: MeanTarget, answeredN: number, question: string,
   figures.meanCi95 = interval ? [interval.lower, interval.upper] : null;
 }
 
-function points(scale: TScale | { points: number; zeroBased: true }): { first: number; last: number } {
-  return 'zeroBased' in scale ? { first: 0, last: scale.points - 1 } : { first: 1, last: scale.points };
-}
-
-function addScaleErrors(figures: ScaleFigures | QuestionFigures, question: string, prefix: string, scale: TScale | { points: number; zeroBased: true }, policy: BasePolicyName, answeredN: number, design: ErrorsDesign): void {
-  const { first, last } = points(scale);
+function addScaleErrors(figures: ScaleFigures | QuestionFigures, question: string, prefix: string, scale: ScalePoints, policy: BasePolicyName, answeredN: number, design: ErrorsDesign): void {
+  const { first, last } = scaleEnds(scale);
   for (const [point, figure] of Object.entries(figures.options ?? {})) addShareErrors(figure, [`${prefix}opt:${point}`], question, prefix, policy, figures.base.n, design);
   addShareErrors(figures.top2, [`${prefix}opt:${last}`, `${prefix}opt:${last - 1}`], question, prefix, policy, figures.base.n, design);
   addShareErrors(figures.bottom2, [`${prefix}opt:${first}`, `${prefix}opt:${first + 1}`], question, prefix, policy, figures.base.n, design);
