@@ -5,7 +5,9 @@
 // in one process (the tests do) never runs a hook twice.
 import type { Logger } from '../lib/logger';
 
-export type MailPurpose = 'invitation' | 'reminder' | 'password_link' | 'resume_link' | 'other';
+/** What a message is for: the outbox's enum, the CLI's --purpose and the outbox page's rows, in the order the page lists them. */
+export const MAIL_PURPOSES = ['invitation', 'reminder', 'password_link', 'resume_link', 'other'] as const;
+export type MailPurpose = (typeof MAIL_PURPOSES)[number];
 
 export interface MailAbout {
   surveyId?: string;

@@ -9,14 +9,15 @@ import { resolveSecret } from '../lib/secret';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 import { loadSurveyCatalog } from '../surveys/survey.catalog';
 import { startBackgroundWork } from '../background-work';
-import { countOutbox, OUTBOX_PURPOSES, retryFailedMessages } from './outbox-console.service';
+import { MAIL_PURPOSES } from './mail-hooks';
+import { countOutbox, retryFailedMessages } from './outbox-console.service';
 import { MAIL_STATUSES, type MailPurpose } from './outbox.service';
 import { mailDestinationLine } from './mail-runtime';
 
 const USAGE = `Usage:
   npm run mail -- worker [--lease-seconds 60]
   npm run mail -- status [--survey ID] [--json]
-  npm run mail -- retry-failed [--purpose invitation|reminder|password_link|resume_link|other] [--survey ID]
+  npm run mail -- retry-failed [--purpose ${MAIL_PURPOSES.join('|')}] [--survey ID]
 
 worker sends the outbox until it is stopped (Ctrl-C or SIGTERM finish the send in flight), at
 MAIL_RATE_PER_SECOND through SMTP_URL, and queues reminders as they fall due, as the app does;
@@ -60,8 +61,8 @@ function readArgs(argv: string[]): Args | 'help' {
   const command = readSubcommand(positionals, COMMANDS);
   const given = (['survey', 'purpose', 'lease-seconds', 'json'] as const).filter((name) => values[name] !== undefined && values[name] !== false);
   refuseStrayOptions(command, given, OPTIONS_OF);
-  if (values.purpose !== undefined && !(OUTBOX_PURPOSES as readonly string[]).includes(values.purpose)) {
-    throw new UsageError(`--purpose is one of ${OUTBOX_PURPOSES.join(', ')}, not "${values.purpose}"`);
+  if (values.purpose !== undefined && !(MAIL_PURPOSES as readonly string[]).includes(values.purpose)) {
+    throw new UsageError(`--purpose is one of ${MAIL_PURPOSES.join(', ')}, not "${values.purpose}"`);
   }
   let leaseMs: number | undefined;
   if (values['lease-seconds'] !== undefined) {
@@ -84,7 +85,7 @@ async function printStatus(surveyId: string | undefined, json: boolean): Promise
     return;
   }
   const header = ['PURPOSE', ...MAIL_STATUSES.map((status) => status.toUpperCase())];
-  const rows = OUTBOX_PURPOSES.map((purpose) => [purpose, ...MAIL_STATUSES.map((status) => String(counts[purpose][status]))]);
+  const rows = MAIL_PURPOSES.map((purpose) => [purpose, ...MAIL_STATUSES.map((status) => String(counts[purpose][status]))]);
   printColumns([header, ...rows]);
 }
 

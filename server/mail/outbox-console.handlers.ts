@@ -10,7 +10,8 @@ import { staffPageContext } from '../console/page-context';
 import { surveyTitles } from '../surveys/survey-titles';
 import { auditActorOf } from '../accounts/principal';
 import { MAIL_STATUSES, type MailPurpose, type MailStatus } from './outbox.service';
-import { findOutboxMessage, OUTBOX_PURPOSES, readOutboxPage, retryFailedMessages, type OutboxFilter } from './outbox-console.service';
+import { MAIL_PURPOSES } from './mail-hooks';
+import { findOutboxMessage, readOutboxPage, retryFailedMessages, type OutboxFilter } from './outbox-console.service';
 import { findCaughtMail, listCaughtMail, type CaughtMailSummary } from './caught-mail.service';
 
 const OUTBOX_PATH = '/admin/outbox';
@@ -41,7 +42,7 @@ function readQuery(req: Request): OutboxQuery {
 function toFilter(query: OutboxQuery, t: Translate): { filter: OutboxFilter; page: number } {
   const refuse = (value: string) => new ValidationError(t('mail.bad_filter', { value }), undefined, 'invalid_outbox_filter');
   if (query.status && !(MAIL_STATUSES as readonly string[]).includes(query.status)) throw refuse(query.status);
-  if (query.purpose && !(OUTBOX_PURPOSES as readonly string[]).includes(query.purpose)) throw refuse(query.purpose);
+  if (query.purpose && !(MAIL_PURPOSES as readonly string[]).includes(query.purpose)) throw refuse(query.purpose);
   if (query.survey && !/^[a-z][a-z0-9_]{0,99}$/.test(query.survey)) throw refuse(query.survey);
   if (query.page && !/^[1-9]\d{0,6}$/.test(query.page)) throw refuse(query.page);
   return {
@@ -116,7 +117,7 @@ export function createOutboxConsoleHandlers({ config, catalog, clock, logger }: 
       title: `${t('mail.outbox_title')} – Barometer`,
       query,
       statuses: MAIL_STATUSES,
-      purposes: OUTBOX_PURPOSES,
+      purposes: MAIL_PURPOSES,
       surveys: surveyTitles(catalog, lang),
       notice: retriedNotice(req, t),
       formatInstant,

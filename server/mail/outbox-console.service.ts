@@ -7,10 +7,8 @@ import { NotFoundError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
 import { OutboxModel } from './outbox.model';
+import { MAIL_PURPOSES } from './mail-hooks';
 import { MAIL_STATUSES, type MailPurpose, type MailStatus } from './outbox.service';
-
-/** In the order the page lists them. */
-export const OUTBOX_PURPOSES = ['invitation', 'reminder', 'password_link', 'resume_link', 'other'] as const satisfies readonly MailPurpose[];
 
 const OUTBOX_PAGE_SIZE = 50;
 
@@ -144,7 +142,7 @@ function conditionsOf(filter: OutboxFilter): Record<string, string> {
 
 function emptyCounts(): OutboxCounts {
   const byStatus = () => Object.fromEntries(MAIL_STATUSES.map((status) => [status, 0])) as Record<MailStatus, number>;
-  return Object.fromEntries(OUTBOX_PURPOSES.map((purpose) => [purpose, byStatus()])) as OutboxCounts;
+  return Object.fromEntries(MAIL_PURPOSES.map((purpose) => [purpose, byStatus()])) as OutboxCounts;
 }
 
 /**
@@ -166,7 +164,7 @@ export async function countOutbox(filter: Pick<OutboxFilter, 'surveyId'>): Promi
 
 /** The messages the whole filter matches, summed from the table's cells (it covers every purpose and status). */
 function countedTotal(counts: OutboxCounts, { status, purpose }: OutboxFilter): number {
-  const purposes: readonly MailPurpose[] = purpose ? [purpose] : OUTBOX_PURPOSES;
+  const purposes: readonly MailPurpose[] = purpose ? [purpose] : MAIL_PURPOSES;
   const statuses: readonly MailStatus[] = status ? [status] : MAIL_STATUSES;
   let total = 0;
   for (const p of purposes) for (const s of statuses) total += counts[p][s];

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { MAIL_PURPOSES } from './mail-hooks';
 
 // The durable outbox: every message the app sends is first a document here, and only the mail
 // worker (mail-worker.ts) hands it to SMTP. A message is written once, under an idempotency key,
@@ -18,7 +19,7 @@ const outboxSchema = new Schema(
     key: { type: String, required: true },
     /** Stable across retries: "<sha256 of the key>@<mail domain>". */
     messageId: { type: String, required: true },
-    purpose: { type: String, enum: ['invitation', 'reminder', 'password_link', 'resume_link', 'other'], required: true },
+    purpose: { type: String, enum: MAIL_PURPOSES, required: true },
     to: { address: { type: String, required: true }, name: { type: String } },
     from: { address: { type: String, required: true }, name: { type: String } },
     replyTo: { type: String },
