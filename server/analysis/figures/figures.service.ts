@@ -349,10 +349,11 @@ export function createFiguresService(catalog: SurveyCatalog, logger?: Logger) {
     return gatherResponses(weighting);
 
     async function gatherCounters(totalSegments: string[], columnSegments: string[]): Promise<Gathered> {
-      const tallies = await readSegmentTallies(definition.id, waveId, [...totalSegments, ...columnSegments]);
+      // Two independent reads: side by side, not one after the other, on every view and live update.
+      const [tallies, designWeighted] = await Promise.all([readSegmentTallies(definition.id, waveId, [...totalSegments, ...columnSegments]), readDesignWeighted(definition.id, waveId)]);
       const counts: Contribution = new Map();
       for (const segment of totalSegments) accumulate(counts, tallies.get(segment) ?? new Map());
-      const gathered: Gathered = { source: 'counters', total: { counts }, designWeighted: await readDesignWeighted(definition.id, waveId) };
+      const gathered: Gathered = { source: 'counters', total: { counts }, designWeighted };
       if (query.by && byOptions) {
         gathered.columns = new Map(byOptions.map((option) => [option, { counts: tallies.get(`${query.by}=${option}`) ?? new Map() }]));
       }
