@@ -37,13 +37,18 @@ const REFUSALS: Record<string, Refusal> = {
   header_injection: { status: 422, message: 'resume_mail.email_invalid', field: true },
 };
 
+/** A field of the posted form, as the body parser left it (a string, an array, or nothing). */
+function posted(req: Request, field: 'email' | 'page'): unknown {
+  return (req.body as Record<string, unknown> | undefined)?.[field];
+}
+
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
 /** The posted address as the limiter counts it: case and spaces aside, and never the address itself in memory. */
 function recipientKey(req: Request): string | undefined {
-  const email: unknown = (req.body as Record<string, unknown> | undefined)?.email;
+  const email = posted(req, 'email');
   return typeof email === 'string' && email.trim() ? sha256(email.trim().toLowerCase()) : undefined;
 }
 
@@ -57,7 +62,7 @@ export function createResumeMailHandlers(deps: AppDependencies): { limits: Reque
 
   /** The page the form names, if the survey has such a page: never a path taken from the request. */
   function namedPage(req: Request): string | undefined {
-    const page: unknown = (req.body as Record<string, unknown> | undefined)?.page;
+    const page = posted(req, 'page');
     return typeof page === 'string' && catalog.require(surveyIdOf(req)).definition.pages.some((p) => p.id === page) ? page : undefined;
   }
 
@@ -68,7 +73,7 @@ export function createResumeMailHandlers(deps: AppDependencies): { limits: Reque
   }
 
   function typedEmail(req: Request): string {
-    const email: unknown = (req.body as Record<string, unknown> | undefined)?.email;
+    const email = posted(req, 'email');
     return typeof email === 'string' ? email.slice(0, EMAIL_MAX_LENGTH) : '';
   }
 
@@ -122,7 +127,7 @@ export function createResumeMailHandlers(deps: AppDependencies): { limits: Reque
     const surveyId = surveyIdOf(req);
     // A form posts urlencoded; anything else (JSON, say) did not come from the page.
     if (!req.is('application/x-www-form-urlencoded')) return renderRefusal(req, res, { status: 415, message: 'resume_mail.not_a_form' });
-    const email: unknown = (req.body as Record<string, unknown>).email;
+    const email = posted(req, 'email');
     if (Array.isArray(email)) return renderRefusal(req, res, { status: 400, message: 'resume_mail.email_invalid', field: true });
     if (typeof email !== 'string' || !email.trim()) return renderRefusal(req, res, { status: 422, message: 'resume_mail.email_missing', field: true });
     const { definition } = catalog.require(surveyId);
