@@ -121,6 +121,9 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
     return { ...ctx, definition: survey.definition, test };
   }
 
+  /** A survey text in the respondent's language, else the survey's first. */
+  const say = (ctx: Context, value: Parameters<typeof localize>[0]) => localize(value, ctx.lang, ctx.definition.languages[0]);
+
   function common(req: Request, ctx: Context) {
     const other = ctx.lang === 'fr' ? 'en' : 'fr';
     const canSwitch = ctx.definition.languages.includes(other);
@@ -129,8 +132,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       t: ctx.t,
       surveyTitle: surveyTitle(ctx.definition, ctx.lang),
       switchLanguageHref: canSwitch ? `${req.path}?lang=${other}` : undefined,
-      text: (value: Parameters<typeof localize>[0] | undefined) =>
-        value === undefined ? '' : localize(value, ctx.lang, ctx.definition.languages[0]),
+      text: (value: Parameters<typeof localize>[0] | undefined) => (value === undefined ? '' : say(ctx, value)),
       testMode: ctx.test,
       branding: respondentBranding(ctx.definition, ctx.lang),
     };
@@ -149,8 +151,6 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       action: surveyPath(definition.id, '/start'),
     });
   }
-
-  const say = (ctx: Context, value: Parameters<typeof localize>[0]) => localize(value, ctx.lang, ctx.definition.languages[0]);
 
   /** "We ticked “Other” for “…” because you typed “…”", one line per question. */
   function tickedNotices(ctx: Context, ticked: TickedOther[]): string[] {
@@ -243,13 +243,13 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       t,
     }, view.rankInput);
     const token = resumeToken(req, definition.id);
-    const pageTitle = plan.page.title ? localize(plan.page.title, ctx.lang, definition.languages[0]) : undefined;
+    const pageTitle = plan.page.title ? say(ctx, plan.page.title) : undefined;
     const title = surveyTitle(definition, ctx.lang);
     res.status(status).render('take/page', {
       ...common(req, ctx),
       title: `${errors.length ? `${t('errors.field_prefix')} ` : ''}${pageTitle ? `${pageTitle} – ` : ''}${title}`,
       pageTitle,
-      pageIntro: plan.page.intro ? localize(plan.page.intro, ctx.lang, definition.languages[0]) : undefined,
+      pageIntro: plan.page.intro ? say(ctx, plan.page.intro) : undefined,
       questions,
       errorSummary: pageErrors.summary,
       progress: position.progress,
@@ -346,7 +346,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       res.render(page.view, {
         ...common(req, shown),
         title: `${ctx.t(page.title)} – ${surveyTitle(definition, ctx.lang)}`,
-        thankYou: localize(definition.thank_you, ctx.lang, definition.languages[0]),
+        thankYou: say(shown, definition.thank_you),
         notices: tickedNotices(shown, tickedOthers(definition, outcome.response, tickedIn(req))),
         // The script clears what the device kept of this response (drafts, the offline copies).
         scripts: ['/public/js/take.js'],
