@@ -18,6 +18,11 @@ export function surveyPath(surveyId: string, rest = ''): string {
   return `/s/${encodeURIComponent(surveyId)}${rest}`;
 }
 
+/** A question page of the survey. */
+export function pagePath(surveyId: string, pageId: string): string {
+  return surveyPath(surveyId, `/p/${encodeURIComponent(pageId)}`);
+}
+
 /** The full resume link, as the "continue later" box shows it and the resume mail sends it. `base`: PUBLIC_URL, else the request's origin. */
 export function resumeLink(base: string, surveyId: string, token: string): string {
   return `${base}${surveyPath(surveyId, `/resume/${token}`)}`;

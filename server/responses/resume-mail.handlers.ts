@@ -14,7 +14,7 @@ import type { MessageKey } from '../lib/i18n/messages';
 import { requestPublicBase } from '../lib/public-url';
 import { respondentBranding } from '../surveys/branding';
 import { surveyTitle } from '../surveys/survey-titles';
-import { readResumeCookie, surveyPath } from './resume-cookie';
+import { pagePath, readResumeCookie, surveyPath } from './resume-cookie';
 import { createResumeMailService } from './resume-mail.service';
 import { RESUME_MAIL_SENT_QUERY, saveLaterView } from './save-later';
 
@@ -69,7 +69,7 @@ export function createResumeMailHandlers(deps: AppDependencies): { limits: Reque
   /** Back to the page the form was on; else the survey, which sends the respondent where they belong. */
   function backPath(req: Request): string {
     const page = namedPage(req);
-    return surveyPath(surveyIdOf(req), page ? `/p/${encodeURIComponent(page)}` : '');
+    return page ? pagePath(surveyIdOf(req), page) : surveyPath(surveyIdOf(req));
   }
 
   function typedEmail(req: Request): string {

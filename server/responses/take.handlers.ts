@@ -26,7 +26,7 @@ import {
   type EndingKind,
   type RespondentInput,
 } from './take.service';
-import { readInvitationCookie, readResumeCookie, setInvitationCookie, setResumeCookie, surveyPath } from './resume-cookie';
+import { pagePath, readInvitationCookie, readResumeCookie, setInvitationCookie, setResumeCookie, surveyPath } from './resume-cookie';
 import { fieldDatesOf, formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import { respondentBranding } from '../surveys/branding';
 import { RESUME_MAIL_SENT_PARAM, resumeMailSentIn, saveLaterView } from './save-later';
@@ -41,10 +41,6 @@ const ENDING_PAGES = {
   thanks: { view: 'take/thanks', title: 'take.thanks_title' },
   screened_out: { view: 'take/screened-out', title: 'take.screened_out_title' },
 } as const;
-
-function pagePath(surveyId: string, pageId: string): string {
-  return surveyPath(surveyId, `/p/${encodeURIComponent(pageId)}`);
-}
 
 function bodyOf(req: Request): FormBody {
   return (req.body ?? {}) as FormBody;
