@@ -7,7 +7,7 @@ import { localize } from '../../surveys/localize';
 import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { TQuestion } from '../../surveys/survey.schemas';
 import { formatPValue } from '../format/index';
-import type { CrosstabChiSquare, CrosstabLegend } from '../figures/comparisons';
+import type { Crosstab, CrosstabChiSquare, CrosstabLegend } from '../figures/comparisons';
 import type { Figures } from '../figures/figures.types';
 import type { ReportLanguage } from './statements';
 import { pct } from './report-cells';
@@ -36,6 +36,15 @@ export function crosstabLegendLines(legend: CrosstabLegend, t: Translate, labelO
   ];
   if (legend.withheldColumns.length) lines.push(t('crosstab.legend_withheld', { columns: legend.withheldColumns.map(labelOf).join(', ') }));
   return lines;
+}
+
+/**
+ * The legend under one question's crosstab: it names only the columns (of `columnIds`, all of them
+ * by default) withheld for that question, not every column withheld for some question of the table.
+ */
+export function questionLegendLines(crosstab: Crosstab, questionId: string, t: Translate, labelOf: (columnId: string) => string, columnIds: readonly string[] = Object.keys(crosstab.columns)): string[] {
+  const withheldColumns = columnIds.filter((c) => crosstab.columns[c]?.questions[questionId]?.flags.includes('suppressed'));
+  return crosstabLegendLines({ ...crosstab.legend, withheldColumns }, t, labelOf);
 }
 
 const TEST_WORDING = { pearson: 'crosstab.chi_square', fisher: 'crosstab.fisher', 'rao-scott': 'crosstab.rao_scott' } as const;
@@ -67,8 +76,6 @@ export function crosstabSection(question: TQuestion, figures: Figures, definitio
     return { id, label: labelOf(id), letter: column.letter, base: figures?.base.n ?? 0, lowBase: (figures?.flags.length ?? 0) > 0 };
   });
   const test = crosstab.tests[question.id];
-  // The legend names only the columns withheld for this question.
-  const withheld = columns.filter((c) => crosstab.columns[c.id]?.questions[question.id]?.flags.includes('suppressed')).map((c) => c.id);
   return {
     columns,
     rows: question.options.map((option) => ({
@@ -79,6 +86,6 @@ export function crosstabSection(question: TQuestion, figures: Figures, definitio
       })),
     })),
     ...(test?.chiSquare ? { independence: independenceText(test.chiSquare, t, lang) } : {}),
-    legend: crosstabLegendLines({ ...crosstab.legend, withheldColumns: withheld }, t, labelOf),
+    legend: questionLegendLines(crosstab, question.id, t, labelOf),
   };
 }

@@ -2,7 +2,7 @@
 // with a segment, Total then one column per segment with its significance letters; compared with
 // another wave, the previous share and the change in points, starred when significant.
 import type { OptionFigure } from '../../analysis/figures/figures.types';
-import { crosstabLegendLines, independenceText } from '../../analysis/report/crosstab-section';
+import { independenceText, questionLegendLines } from '../../analysis/report/crosstab-section';
 import type { TOption } from '../../surveys/survey.schemas';
 import type { ChartSeries, TableCell } from '../dashboard.types';
 import {
@@ -105,11 +105,10 @@ function choiceNotes(ctx: ViewContext): string[] {
   const chiSquare = crosstab?.tests[question.id]?.chiSquare;
   if (chiSquare) notes.push(independenceText(chiSquare, wording.t, wording.lang));
   if (crosstab && ctx.segments) {
-    // The legend of this question's letters: the columns withheld here, named by their labels.
+    // The legend of this question's letters, its withheld columns named by their labels.
     const segments = ctx.segments;
-    const withheld = segments.filter((s) => s.figures?.flags.includes('suppressed')).map((s) => s.id);
     const labelOf = (id: string) => segments.find((s) => s.id === id)?.label ?? id;
-    notes.push(...crosstabLegendLines({ ...crosstab.legend, withheldColumns: withheld }, wording.t, labelOf));
+    notes.push(...questionLegendLines(crosstab, question.id, wording.t, labelOf));
   }
   return [...notes, ...segmentNotes(ctx)];
 }
