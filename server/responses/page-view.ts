@@ -121,7 +121,7 @@ interface ScalePoint {
 }
 
 /** More points than this and a strip of 44 px cells no longer fits a 360 px phone: it wraps. */
-export const LONGEST_ONE_ROW_STRIP = 7;
+const LONGEST_ONE_ROW_STRIP = 7;
 
 function ratingPoints(scale: TScale, ctx: Context): ScalePoint[] {
   return Array.from({ length: scale.points }, (_, i) => {

@@ -38,7 +38,7 @@ function contentHash(content: Buffer | string): string {
 }
 
 /** The accent and its hover shade, over the defaults of app.css (loaded before it). */
-export function themeStylesheet(accent: string): string {
+function themeStylesheet(accent: string): string {
   return `:root{--accent:${accent};--accent-dark:${hoverShade(accent)}}\n`;
 }
 
@@ -62,11 +62,11 @@ export function brandingAssets(definition: TSurveyDefinition): BrandingAssets {
   return assets;
 }
 
-export function logoPath(surveyId: string, assets: BrandingAssets): string | undefined {
+function logoPath(surveyId: string, assets: BrandingAssets): string | undefined {
   return assets.logo && `/s/${surveyId}/branding/${assets.version}/logo-${assets.logo.hash}.${assets.logo.image.extension}`;
 }
 
-export function themePath(surveyId: string, assets: BrandingAssets): string | undefined {
+function themePath(surveyId: string, assets: BrandingAssets): string | undefined {
   return assets.theme && `/s/${surveyId}/branding/${assets.version}/theme-${assets.theme.hash}.css`;
 }
 

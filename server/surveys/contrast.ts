@@ -43,7 +43,7 @@ export function formatRatio(ratio: number): string {
 }
 
 /** The colour mixed with black: `amount` 0 keeps it, 1 is black. */
-export function darken(hex: string, amount: number): string {
+function darken(hex: string, amount: number): string {
   return toHex(parseHex(hex).map((c) => c * (1 - amount)) as unknown as Rgb);
 }
 

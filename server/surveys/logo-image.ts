@@ -8,7 +8,7 @@
 
 export const MAX_LOGO_BYTES = 200 * 1024;
 
-export const LOGO_TYPES = {
+const LOGO_TYPES = {
   png: 'image/png',
   jpg: 'image/jpeg',
   webp: 'image/webp',

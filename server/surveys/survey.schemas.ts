@@ -443,7 +443,7 @@ const LINK_MAX_LENGTH = 2000;
  * link; nor a user name or password, which every respondent would read in the page and which
  * also make https://trusted.example@elsewhere.example/ look like it goes to trusted.example.
  */
-export function linkProblem(url: string): string | undefined {
+function linkProblem(url: string): string | undefined {
   if (url.length > LINK_MAX_LENGTH) return `the thank-you link has ${url.length} characters, more than the ${LINK_MAX_LENGTH} a link may have`;
   let parsed: URL;
   try {
