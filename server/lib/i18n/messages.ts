@@ -25,7 +25,6 @@ import { REPORT_CHANGE_MESSAGES } from '../../analysis/report/report-changes.mes
 import { TAKE_CLIENT_MESSAGES } from '../../responses/take-client.messages';
 import { TAKE_PROGRESS_MESSAGES } from '../../responses/take-progress.messages';
 import { RESUME_MAIL_MESSAGES } from '../../responses/resume-mail.messages';
-import { BRANDING_MESSAGES } from '../../surveys/branding.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
@@ -55,7 +54,6 @@ export const MESSAGES = {
   ...TAKE_CLIENT_MESSAGES,
   ...TAKE_PROGRESS_MESSAGES,
   ...RESUME_MAIL_MESSAGES,
-  ...BRANDING_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },
