@@ -382,15 +382,16 @@ export function createFiguresService(catalog: SurveyCatalog, logger?: Logger) {
       const variables = waveWeighting?.variables;
       const total = new TallyAccumulator(definition, variables);
       const columns = byOptions ? new Map(byOptions.map((option) => [option, new TallyAccumulator(definition, variables)])) : undefined;
-      // Calibration weighs every response of the wave, before any filter; unfiltered, the total's cells are the wave's.
-      const waveCells: CellTallies | undefined = variables && query.filter ? new Map() : total.cells;
+      // Calibration weighs every response of the wave, before any filter: filtered, the wave's cells
+      // are summed apart here; unfiltered, they are the total's.
+      const wholeWave = variables && query.filter ? { variables, cells: new Map() as CellTallies } : undefined;
       let designWeighted = false;
       for await (const response of streamCompleteAnswers(definition.id, waveId)) {
         if ((response.weight ?? 1) !== 1) designWeighted = true;
         const contribution = contributionOf(definition, response.answers);
-        if (variables && waveCells !== total.cells && waveCells) {
-          const values = cellValuesOf(response.answers, variables);
-          addToCell(waveCells, cellKeyOf(values, variables), values, contribution, response.weight);
+        if (wholeWave) {
+          const values = cellValuesOf(response.answers, wholeWave.variables);
+          addToCell(wholeWave.cells, cellKeyOf(values, wholeWave.variables), values, contribution, response.weight);
         }
         if (!matchesFilter(response.answers, query.filter)) continue;
         total.add(response, contribution);
@@ -398,6 +399,7 @@ export function createFiguresService(catalog: SurveyCatalog, logger?: Logger) {
         if (typeof column === 'string') columns?.get(column)?.add(response, contribution);
       }
       const gathered: Gathered = { source: 'responses', total, designWeighted, ...(columns ? { columns } : {}) };
+      const waveCells = wholeWave?.cells ?? total.cells;
       if (!waveWeighting || !waveCells || !total.cells) return gathered;
       const columnCells = columns ? new Map([...columns].map(([option, column]) => [option, column.cells ?? new Map()])) : undefined;
       const weighted = calibrateWave(definition, waveId, waveWeighting, { waveCells, cells: total.cells, columnCells });
