@@ -5,8 +5,8 @@ import { decimalsOf, formatDecimal } from '../../analysis/format/index';
 import { definitionBins } from '../../analysis/tally/number-bins';
 import type { TRankingQuestion } from '../../surveys/survey.schemas';
 import type { ChartSeries } from '../dashboard.types';
-import { NO_FIGURE, changeCell, countCell, decimalCell, emptyCell, previousCell, weightedCountCell } from './figure-cells';
-import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, type Column, type ViewContext, type ViewParts } from './view-context';
+import { NO_FIGURE, countCell, decimalCell, weightedCountCell } from './figure-cells';
+import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, waveChangeColumns, type Column, type ViewContext, type ViewParts } from './view-context';
 
 /** The whole sample's column, then one per segment: every figure of these types reads the same way across. */
 function totalAndSegments<Item>(ctx: ViewContext, header: string, cell: (figures: QuestionFigures | undefined, item: Item) => ReturnType<Column<Item>['cell']>): Array<Column<Item>> {
@@ -69,16 +69,11 @@ export function numberView(ctx: ViewContext): ViewParts {
   const series = ctx.segments
     ? ctx.segments.map((s) => seriesOf(s.label, 'segment', bins.map((_, i) => binAmount(s.figures?.distribution?.[i]))))
     : [seriesOf(counted, 'count', bins.map((bin) => binAmount(bin)))];
-  const columns = totalAndSegments<NumberRow>(ctx, wording.t('dashboard.figures.value'), cellOf);
-  const wave = ctx.all.comparedWith?.wave;
-  if (wave) {
+  const columns = [
+    ...totalAndSegments<NumberRow>(ctx, wording.t('dashboard.figures.value'), cellOf),
     // Compared with another wave: the mean then, and its change (Welch's t-test).
-    const onMean = (row: NumberRow, cell: () => ReturnType<typeof emptyCell>) => (row.kind === 'mean' ? cell() : emptyCell());
-    columns.push(
-      { header: wording.t('dashboard.figures.wave_series', { wave }), base: emptyCell(), cell: (row) => onMean(row, () => previousCell(figures.meanChange, 'mean', wording)) },
-      { header: wording.t('dashboard.figures.change_since', { wave }), base: emptyCell(), cell: (row) => onMean(row, () => changeCell(figures.meanChange, 'mean', wording)) },
-    );
-  }
+    ...waveChangeColumns<NumberRow>(ctx, (row) => (row.kind === 'mean' ? { change: figures.meanChange, unit: 'mean' } : undefined)),
+  ];
   return {
     table: tableOf(wording.t('dashboard.figures.figure'), columns, rows, wording),
     chart: bins.length === 0 ? null : { type: 'histogram', unit: 'count', labels, series, annotations: [], title: chartTitle(ctx) },

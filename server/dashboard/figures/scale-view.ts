@@ -8,8 +8,8 @@ import { formatDecimal } from '../../analysis/format/index';
 import { matrixRows } from '../../exports/export-columns';
 import type { TMatrixQuestion, TRatingQuestion, TScale } from '../../surveys/survey.schemas';
 import type { ChartSeries, ChartSpec, TableCell } from '../dashboard.types';
-import { NO_FIGURE, changeCell, countCell, decimalCell, emptyCell, intervalCell, percentCell, percentText, previousCell, shareOf, toPercent, weightedCountCell } from './figure-cells';
-import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, type Column, type ViewContext, type ViewParts } from './view-context';
+import { NO_FIGURE, changeCell, countCell, decimalCell, emptyCell, intervalCell, percentCell, percentText, shareOf, toPercent, weightedCountCell } from './figure-cells';
+import { chartTitle, segmentHeader, segmentNotes, seriesOf, tableOf, textOf, waveChangeColumns, type Column, type ViewContext, type ViewParts } from './view-context';
 
 interface Point {
   key: string;
@@ -119,14 +119,7 @@ function ratingCell(ctx: ViewContext, f: ScaleFigures | undefined, row: RatingRo
 
 /** Compared with another wave: the top-2 box's and the mean's value then and their change, on their rows. */
 function ratingChangeColumns(ctx: ViewContext, f: ScaleFigures): Array<Column<RatingRow>> {
-  const wave = ctx.all.comparedWith?.wave;
-  if (!wave) return [];
-  const { wording } = ctx;
-  const changeOf = (row: RatingRow) => (row.kind === 'top2' ? { change: f.top2?.change, unit: 'share' as const } : row.kind === 'mean' ? { change: f.meanChange, unit: 'mean' as const } : undefined);
-  return [
-    { header: wording.t('dashboard.figures.wave_series', { wave }), base: emptyCell(), cell: (row) => { const c = changeOf(row); return c ? previousCell(c.change, c.unit, wording) : emptyCell(); } },
-    { header: wording.t('dashboard.figures.change_since', { wave }), base: emptyCell(), cell: (row) => { const c = changeOf(row); return c ? changeCell(c.change, c.unit, wording) : emptyCell(); } },
-  ];
+  return waveChangeColumns<RatingRow>(ctx, (row) => (row.kind === 'top2' ? { change: f.top2?.change, unit: 'share' } : row.kind === 'mean' ? { change: f.meanChange, unit: 'mean' } : undefined));
 }
 
 export function ratingView(ctx: ViewContext & { question: TRatingQuestion }): ViewParts {

@@ -1,12 +1,12 @@
 // What every question's view is built from: its definition, its figures, the crosstab columns when
 // the view has a segment, and the wording of the view's language.
-import type { Figures, QuestionFigures } from '../../analysis/figures/figures.types';
+import type { Figures, QuestionFigures, WaveChange } from '../../analysis/figures/figures.types';
 import type { BaseFlag } from '../../analysis/format/index';
 import { localize } from '../../surveys/localize';
 import type { TLocalizedText, TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { findSingleChoiceQuestion } from '../../surveys/single-choice';
 import type { ChartSpec, ChartSeries, FiguresTable, TableCell, TableRow } from '../dashboard.types';
-import type { Wording } from './figure-cells';
+import { changeCell, emptyCell, previousCell, type ChangeUnit, type Wording } from './figure-cells';
 
 /** One column of a crosstab, as the dashboard shows it: an option of the segment question. */
 export interface Segment {
@@ -90,6 +90,20 @@ export interface Column<Item> {
   header: string;
   base: TableCell;
   cell(item: Item): TableCell;
+}
+
+/**
+ * Compared with another wave: the value then and the change since, on the rows `changeOf` gives a
+ * change to (a top-2 box, a mean), the others left empty. No columns without a compared wave.
+ */
+export function waveChangeColumns<Item>(ctx: ViewContext, changeOf: (item: Item) => { change: WaveChange | undefined; unit: ChangeUnit } | undefined): Array<Column<Item>> {
+  const wave = ctx.all.comparedWith?.wave;
+  if (!wave) return [];
+  const { wording } = ctx;
+  return [
+    { header: wording.t('dashboard.figures.wave_series', { wave }), base: emptyCell(), cell: (item) => { const c = changeOf(item); return c ? previousCell(c.change, c.unit, wording) : emptyCell(); } },
+    { header: wording.t('dashboard.figures.change_since', { wave }), base: emptyCell(), cell: (item) => { const c = changeOf(item); return c ? changeCell(c.change, c.unit, wording) : emptyCell(); } },
+  ];
 }
 
 /** A table whose base row comes first, then one row per item. */
