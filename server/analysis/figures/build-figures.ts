@@ -2,7 +2,7 @@
 // figures and recomputed ones go through this same function; only the tallies differ.
 import type { TQuestion, TScale, TSurveyDefinition } from '../../surveys/survey.schemas';
 import { flagBase, isSuppressed, type BaseFlag } from '../format/index';
-import { wilsonInterval } from '../stats/index';
+import { kishEffectiveSizeOfSums, wilsonInterval } from '../stats/index';
 import { RESPONSE_KEY, type Contribution } from '../tally/contribution';
 import { binsOf, definitionBins } from '../tally/number-bins';
 import type { BasePolicyName, BoxFigure, FigureBase, Figures, NumberBinFigure, OptionFigure, QuestionFigures, ScaleFigures } from './figures.types';
@@ -29,9 +29,7 @@ export interface BuildOptions {
 
 /** The size the publication policy judges: respondents, or Kish's effective base when weighted. */
 function judgedSize(r: Reader, key: string, isWeighted: boolean): number {
-  if (!isWeighted) return r.count(key);
-  const squares = r.squares(key);
-  return squares > 0 ? (r.weighted(key) * r.weighted(key)) / squares : 0;
+  return isWeighted ? kishEffectiveSizeOfSums(r.weighted(key), r.squares(key)) : r.count(key);
 }
 
 /**
@@ -74,11 +72,10 @@ function makeBase(r: Reader, total: Reader, key: string, policy: BasePolicyName)
   const source = policy === 'all' ? total : r;
   const baseKey = policy === 'all' ? 'n' : key;
   const weighted = source.weighted(baseKey);
-  const squares = source.squares(baseKey);
   return {
     n: source.count(baseKey),
     weighted,
-    effective: squares > 0 ? (weighted * weighted) / squares : 0,
+    effective: kishEffectiveSizeOfSums(weighted, source.squares(baseKey)),
     policy,
   };
 }

@@ -11,7 +11,7 @@ import type { TQuestion, TSurveyDefinition } from '../../surveys/survey.schemas'
 import { findQuestion } from '../../surveys/visibility';
 import { findSingleChoiceQuestion, type SingleChoiceQuestion } from '../../surveys/single-choice';
 import { findWave, findWaveWeighting } from '../../waves/wave.service';
-import { median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
+import { kishEffectiveSizeOfSums, median, quartiles, weightedMedian, weightedQuartiles } from '../stats/index';
 import { accumulate, contributionOf, type Contribution } from '../tally/contribution';
 import { binIndex, binsOf, dataBins, definitionBins, type BinLayout } from '../tally/number-bins';
 import { ALL_SEGMENT, readDesignWeighted, readSegmentCells, readSegmentTallies } from '../tally/tally.service';
@@ -263,7 +263,7 @@ function calibrateWave(definition: TSurveyDefinition, waveId: string, weighting:
  */
 function designWeightsSummary(waveCells: CellTallies): WeightingSummary {
   const { n, sum, squares } = designWeightTotals(waveCells);
-  const effectiveN = squares > 0 ? (sum * sum) / squares : 0;
+  const effectiveN = kishEffectiveSizeOfSums(sum, squares);
   return {
     method: 'design',
     variables: [],

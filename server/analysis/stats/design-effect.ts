@@ -26,6 +26,14 @@ export function kishEffectiveSampleSize(weights: readonly number[]): number {
 }
 
 /**
+ * Kish effective sample size from the sums a tally keeps, Σw and Σw² (rather than the weights):
+ * (Σw)²/Σw², 0 when Σw² is not positive (no one, or sums that rounding left at or below 0).
+ */
+export function kishEffectiveSizeOfSums(sum: number, squares: number): number {
+  return squares > 0 ? (sum * sum) / squares : 0;
+}
+
+/**
  * Kish design effect due to weighting, n·Σw²/(Σw)² (1 for equal weights, larger when the
  * weights vary). Returns null when it is undefined (no weights, or all weights zero).
  */

@@ -1,7 +1,7 @@
 export { Z_95, twoSidedNormalPValue, twoSidedTPValue, chiSquareSurvival } from './distributions';
 export { wilsonInterval } from './proportion';
 export type { Interval } from './proportion';
-export { kishEffectiveSampleSize, kishDesignEffect } from './design-effect';
+export { kishEffectiveSampleSize, kishEffectiveSizeOfSums, kishDesignEffect } from './design-effect';
 export { DEFAULT_ALPHA, twoProportionZTest, weightedTwoProportionZTest, welchTTest } from './significance';
 export type { ZTestResult, ZTestOptions, CountedProportion, WeightedProportion, MeanSummary, WelchTestResult } from './significance';
 export { chiSquareIndependence } from './chi-square';
