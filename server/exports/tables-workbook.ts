@@ -12,7 +12,7 @@ import type { TLocalizedText, TQuestion, TScale, TSurveyDefinition } from '../su
 import { guardFormula } from './formula-guard';
 import { matrixRows, optionsOf } from './export-columns';
 import { startStreamedWorkbook } from './xlsx-stream';
-import { crosstabLegendLines, independenceText } from '../analysis/report/crosstab-section';
+import { independenceText, questionLegendLines } from '../analysis/report/crosstab-section';
 import { translator, type Translate } from '../lib/i18n/index';
 
 /** What a table's words come from: the workbook's own labels, the survey's texts, and the report's crosstab wording. */
@@ -100,8 +100,7 @@ interface Table {
 
 function tablesOf(question: TQuestion, definition: TSurveyDefinition, banner: Banner, crosstab: Crosstab, columnIds: string[], wording: Wording): Table[] {
   const { words, text } = wording;
-  const withheld = columnIds.filter((c) => crosstab.columns[c]?.questions[question.id]?.flags.includes('suppressed'));
-  const legend = crosstabLegendLines({ ...crosstab.legend, withheldColumns: withheld }, wording.t, wording.columnLabel);
+  const legend = questionLegendLines(crosstab, question.id, wording.t, wording.columnLabel, columnIds);
   const all = [banner.figures.questions[question.id], ...columnIds.map((c) => crosstab.columns[c]?.questions[question.id])];
   const weighted = banner.figures.weighted;
   const basesOf = (bases: (ScaleFigures['base'] | undefined)[]) => ({
