@@ -18,6 +18,7 @@ import { mailDestinationLine } from './mail/mail-runtime';
 import { startBackgroundWork, type BackgroundWork } from './background-work';
 import { publicBaseUrl, serverOrigin } from './lib/public-url';
 import { createLiveHub } from './dashboard/live/live-hub';
+import { listenHttp } from './lib/http-server';
 
 async function main(): Promise<void> {
   let config;
@@ -50,9 +51,7 @@ async function main(): Promise<void> {
   const firstAdmin = createFirstAdminSetup();
   const live = createLiveHub({ config, logger: logger.child({ component: 'live' }) });
   const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock: systemClock, live });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
-  });
+  const server: Server = await listenHttp(app, config, config.PORT, config.HOST);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, host: config.HOST }, 'listening');

@@ -26,6 +26,18 @@ export const ZConfig = z.object({
   /** Invitation links one address may follow per window (a company's members share one address). */
   INVITATION_LINK_RATE_LIMIT: z.coerce.number().int().positive().default(100),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Hosts a link may be built from when PUBLIC_URL is unset (development): comma-separated names,
+   * with a port when it matters ("localhost:3000,survey.lan"). A request to any other Host gets
+   * links to the address the server listens on instead, never to the Host it claimed.
+   */
+  ALLOWED_HOSTS: z.string().optional(),
+  /** A client must have sent its request's headers within this time, or the connection is closed. */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  /** ...and its whole request, body included: a body sent a byte at a time cannot hold a connection. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How often a process looks for responses whose counters a crash left unapplied, and applies them. */
+  COUNTER_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
   LOW_BASE_THRESHOLD: z.coerce.number().int().positive().default(50),
   /** Stack traces and messages of unexpected errors reach the browser only when this is set. */
   SHOW_ERROR_DETAILS: ZBooleanString.default(false),
@@ -103,6 +115,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (result.data.NODE_ENV === 'production' && result.data.SMTP_URL && !result.data.MAIL_FROM) {
     problems.push('MAIL_FROM: required in production when SMTP_URL is set ("Name <address@your-domain>")');
+  }
+  if (result.data.HEADERS_TIMEOUT_MS > result.data.REQUEST_TIMEOUT_MS) {
+    problems.push('HEADERS_TIMEOUT_MS: must not be longer than REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import path from 'node:path';
 import { createApp } from '../../server/app';
+import { listenHttp } from '../../server/lib/http-server';
 import { parseConfig, type Config } from '../../server/lib/config';
 import { createLogger } from '../../server/lib/logger';
 import { loadSurveyCatalog, registerSurvey, type SurveyCatalog } from '../../server/surveys/survey.catalog';
@@ -83,9 +84,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const secret = TEST_APP_SECRET;
   const live = createLiveHub({ config, logger });
   const app = createApp({ config, logger, secret, catalog, lifecycle, firstAdmin, clock, live });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const server: Server = await listenHttp(app, config, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   // Mail another test file left queued must not reach this test's SMTP server.

@@ -25,6 +25,8 @@ import { REPORT_CHANGE_MESSAGES } from '../../analysis/report/report-changes.mes
 import { TAKE_CLIENT_MESSAGES } from '../../responses/take-client.messages';
 import { TAKE_PROGRESS_MESSAGES } from '../../responses/take-progress.messages';
 import { RESUME_MAIL_MESSAGES } from '../../responses/resume-mail.messages';
+import { OUTAGE_MESSAGES } from '../../responses/outage.messages';
+import { RESUME_SWITCH_MESSAGES } from '../../responses/resume-switch.messages';
 
 export const INTERFACE_LANGUAGES = ['fr', 'en'] as const;
 export type InterfaceLanguage = (typeof INTERFACE_LANGUAGES)[number];
@@ -54,6 +56,8 @@ export const MESSAGES = {
   ...TAKE_CLIENT_MESSAGES,
   ...TAKE_PROGRESS_MESSAGES,
   ...RESUME_MAIL_MESSAGES,
+  ...OUTAGE_MESSAGES,
+  ...RESUME_SWITCH_MESSAGES,
   'lang.name': { fr: 'Français', en: 'English' },
   'lang.switch_label': { fr: 'Langue', en: 'Language' },
   'lang.switch_to': { fr: 'Read in English', en: 'Lire en français' },

@@ -1,6 +1,7 @@
 // Boot as `npm start` does it, in a child process: the embedded store on DATA_DIR, the health
 // check, the command-line tools sharing the running app's store, and a clean SIGTERM.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { startAppProcess, type AppProcess } from '../../support/app-process';
 import net from 'node:net';
 import { mkdtemp, mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,23 +33,8 @@ function runToEnd(script: string, args: string[], env: NodeJS.ProcessEnv): Promi
   });
 }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: ROOT, env });
-  let output = '';
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-      const match = /Barometer is running at (http:\/\/[^\s/]+)\//.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { child, url, output: () => output };
+async function startServer(env: NodeJS.ProcessEnv): Promise<AppProcess> {
+  return startAppProcess(env);
 }
 
 describe('Booting the app on the embedded store', function () {
