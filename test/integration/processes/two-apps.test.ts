@@ -1,0 +1,132 @@
+// Two app processes on one store, as behind a load balancer: whatever one process does must be
+// seen by the other, because everything that must be shared lives in the database (sessions, rate
+// limit counters, the live figures' versions, the outbox's leases). The store runs as a process of
+// its own, like a mongod; the apps share its database and their SECRET, and nothing else.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { MongoClient } from 'mongodb';
+import { childEnv, startAppProcess, startStoreProcess, type AppProcess, type StoreProcess } from '../../support/app-process';
+import { Browser } from '../../support/browser';
+import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp';
+import { STRONG_PASSWORD, cookieFetch, submitFormWithFetch } from '../../support/staff';
+import { pollUntil } from '../../support/outbox';
+import { CAPTIC_ID } from '../../fixtures/captic-answers';
+import { createStaffWithLink, finishCaptic, openStream, setUpFirstAdmin, startCaptic } from './process-run';
+
+const SECRET = 'two-apps-share-this-secret-0123456789abcdef';
+const RATE_LIMIT = 4;
+const DASHBOARD = `/admin/surveys/${CAPTIC_ID}/waves/demo/dashboard`;
+
+/** A respondent's browser on `app`, seen as coming from `address` (the apps trust X-Forwarded-For, as behind a proxy). */
+function respondent(app: AppProcess, address: string): Browser {
+  const browser = new Browser(app.url);
+  browser.agent.set('X-Forwarded-For', address);
+  return browser;
+}
+
+describe('two app processes on one store', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let store: StoreProcess;
+  let smtp: TestSmtpServer;
+  let apps: AppProcess[] = [];
+  let mongodbUri: string;
+  let client: MongoClient;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'barometer-two-apps-'));
+    [store, smtp] = await Promise.all([startStoreProcess(['--port', '0', '--dbpath', path.join(dir, 'db')]), startTestSmtpServer()]);
+    mongodbUri = `${store.uri}/barometer`;
+    const envOf = (n: number) =>
+      childEnv({
+        MONGODB_URI: mongodbUri,
+        SECRET,
+        DATA_DIR: path.join(dir, `app${n}`),
+        TRUST_PROXY: 'true',
+        RESPONSE_RATE_LIMIT: String(RATE_LIMIT),
+        SMTP_URL: smtp.url,
+      });
+    // Both at once on a fresh database, as a deployment starts them.
+    apps = await Promise.all([startAppProcess(envOf(1)), startAppProcess(envOf(2))]);
+    client = await MongoClient.connect(mongodbUri);
+  });
+
+  after(async () => {
+    await client?.close();
+    await Promise.all(apps.map((app) => app.stop()));
+    await Promise.all([store?.stop(), smtp?.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shares sessions: signed in on one, a staff page opens on the other', async () => {
+    const [one, two] = apps as [AppProcess, AppProcess];
+    await setUpFirstAdmin(one, 'admin@example.org');
+    // A browser keeps its cookies per host, whatever port: both apps are 127.0.0.1 here.
+    const staff = cookieFetch(one.url);
+    const signIn = await submitFormWithFetch(staff, '/login', { email: 'admin@example.org', password: STRONG_PASSWORD });
+    expect(signIn.status).to.equal(303);
+    const onTwo = await staff(`${two.url}/admin/account`);
+    expect(onTwo.status).to.equal(200);
+    expect(await onTwo.text()).to.contain('admin@example.org');
+  });
+
+  it('brings a response completed on one to a dashboard stream open on the other within 2 s', async () => {
+    const [one, two] = apps as [AppProcess, AppProcess];
+    await createStaffWithLink(two, mongodbUri, { email: 'analyst@example.org', role: 'analyst', grant: CAPTIC_ID });
+    const analyst = cookieFetch(two.url);
+    expect((await submitFormWithFetch(analyst, '/login', { email: 'analyst@example.org', password: STRONG_PASSWORD })).status).to.equal(303);
+    const stream = await openStream(analyst, `${DASHBOARD}/events`);
+    try {
+      await stream.until((text) => /^event: figures$/m.test(text), 'the first figures');
+      const before = stream.text();
+      const browser = respondent(one, '198.51.100.1');
+      const last = await finishCaptic(browser, await startCaptic(browser));
+      const thanked = Date.now();
+      expect(last.$('h1').text()).to.equal('Merci, vos réponses ont bien été envoyées');
+      // The header's count of complete responses, in a figures event's JSON.
+      await stream.until((text) => /data-figure=\\"completes\\" data-value=\\"1\\"/.test(text.slice(before.length)), 'the response on the other app', 2000);
+      expect(Date.now() - thanked).to.be.below(2000);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('sends a mail queued on either app exactly once, with both outbox workers running', async () => {
+    const recipients = Array.from({ length: 6 }, (_, i) => `later${i}@example.org`);
+    // Each respondent asks for the link to continue later by mail, alternately on each app.
+    await Promise.all(
+      recipients.map(async (email, i) => {
+        const browser = respondent(apps[i % 2]!, `198.51.100.${10 + i}`);
+        const page = await startCaptic(browser);
+        const form = page.$('form.resume-mail-form');
+        expect(form.length, page.html.slice(0, 800)).to.equal(1);
+        const hidden = Object.fromEntries(form.find('input[type=hidden]').map((_, el) => [[page.$(el).attr('name')!, page.$(el).attr('value') ?? '']]).get() as [string, string][]);
+        const sent = await browser.post(form.attr('action')!, { ...hidden, email });
+        expect(sent.status, sent.html.slice(0, 500)).to.equal(303);
+      }),
+    );
+    const outbox = client.db().collection('mail_outbox');
+    const statuses = await pollUntil(
+      async () => (await outbox.find({ purpose: 'resume_link' }, { projection: { status: 1 } }).toArray()).map((m) => m.status as string),
+      (all) => all.length === recipients.length && all.every((status) => status === 'sent'),
+      20_000,
+    );
+    expect(statuses).to.have.length(recipients.length);
+    await smtp.waitForMessages(recipients.length);
+    const received = smtp.messages.flatMap((message) => message.envelopeTo.map((address) => address.toLowerCase()));
+    expect(received.sort()).to.deep.equal([...recipients].sort());
+  });
+
+  it('shares the response rate limit: the fifth start from one address is refused, whichever app it reaches', async () => {
+    const outcomes: number[] = [];
+    for (let i = 0; i < RATE_LIMIT + 1; i += 1) {
+      const browser = respondent(apps[i % 2]!, '203.0.113.7');
+      const intro = await browser.open(`/s/${CAPTIC_ID}`);
+      const started = await browser.post(browser.formAction(intro), { ...browser.hiddenFields(intro), consent: 'yes' });
+      outcomes.push(started.status);
+    }
+    expect(outcomes).to.deep.equal([303, 303, 303, 303, 429]);
+  });
+});
