@@ -9,6 +9,7 @@ import type { AppDependencies } from './lib/app-dependencies';
 import { browserIdentity, csrfProtection, securityHeaders } from './lib/security';
 import { errorHandler, notFoundHandler } from './lib/error-handlers';
 import { requestLogging } from './lib/request-logging';
+import { FORM_PARSER_OPTIONS, formBodiesOnly } from './lib/form-body';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { takeRoutes } from './responses/take.routes';
@@ -42,6 +43,9 @@ export function createApp(deps: AppDependencies): Express {
   const accounts = createAccountService({ logger, knownSurveyIds: () => catalog.list().map((survey) => survey.definition.id) });
   const app = express();
   app.disable('x-powered-by');
+  // Said, not left to the default: 'simple' (node:querystring) reads `?a[$ne]=x` as the text
+  // "x" under the name "a[$ne]", never as an object an operator could hide in ('extended' would).
+  app.set('query parser', 'simple');
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
@@ -88,8 +92,9 @@ export function createApp(deps: AppDependencies): Express {
   // Multipart and raw-text bodies: they read and check their own (versions/version.routes.ts).
   app.use(versionUploadRoutes(deps));
 
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
-  app.use(express.json({ limit: '1mb' }));
+  // Past the API and the uploads, only forms: no JSON parser here (each API route mounts its own).
+  app.use(formBodiesOnly());
+  app.use(express.urlencoded(FORM_PARSER_OPTIONS));
   const csrf = csrfProtection(config, secret);
   app.use(csrf.doubleCsrfProtection);
   app.use((req, res, next) => {

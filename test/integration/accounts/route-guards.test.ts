@@ -6,73 +6,20 @@ import express, { Router, type RequestHandler } from 'express';
 import { expect } from 'chai';
 import * as cheerio from 'cheerio';
 import supertest from 'supertest';
-import { publicAccess, requirementOf, type Requirement } from '../../../server/lib/routes';
+import { publicAccess, type Requirement } from '../../../server/lib/routes';
 import { signedIn, surveyReader } from '../../../server/accounts/guards';
 import { translator } from '../../../server/lib/i18n/index';
 import { startTestApp, type TestApp } from '../../support/app';
 import { Browser } from '../../support/browser';
 import { apiTokenFor, createStaff, signedInBrowser, type StaffMember } from '../../support/staff';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
+import { concretePath, isStaffPath, SAFE_METHODS, walkRoutes, type RouteEntry, type WalkedRouter } from '../../support/router-walk';
 
 const OTHER_SURVEY_ID = 'coworking_members_2026';
-/** Fills any other path parameter: shaped like an id, naming nothing stored. */
-const UNKNOWN_ID = '5f1e0c0de0000000000000aa';
-const SAFE_METHODS = new Set(['get', 'head', 'options']);
 /** The codes of the guards' 403s (guards.ts), which a route's own refusals (a wrong current password, say) do not use. */
 const GUARD_REFUSALS = ['admin_only', 'survey_not_granted', 'organizer_only', 'insufficient_scope'];
 /** What the error page says for a guard's 403, in the test browser's French. */
 const FORBIDDEN_PAGE_TEXT = translator('fr')('errors.forbidden');
-
-interface RouteEntry {
-  method: string;
-  path: string;
-  requirement: Requirement | undefined;
-}
-
-// The parts of Express 5's router (the `router` package) the walk reads; its types leave some out.
-interface WalkedLayer {
-  handle: unknown;
-  method?: string;
-  rawPath?: unknown;
-  route?: { path: unknown; stack: WalkedLayer[] };
-}
-interface WalkedRouter {
-  stack: WalkedLayer[];
-}
-
-function isRouter(handle: unknown): handle is WalkedRouter {
-  return typeof handle === 'function' && Array.isArray((handle as Partial<WalkedRouter>).stack);
-}
-
-/** A layer's paths: a string, or an array of them (`app.use(['/a', '/b'], ...)`). */
-function pathsOf(raw: unknown): string[] {
-  if (typeof raw === 'string') return [raw];
-  if (Array.isArray(raw)) return raw.flat(Infinity).filter((p): p is string => typeof p === 'string');
-  throw new Error(`a route or mount path that is not a string: ${String(raw)}; the walk cannot check it`);
-}
-
-function joinPaths(prefix: string, path: string): string {
-  return prefix === '' || prefix === '/' ? path : `${prefix.replace(/\/$/, '')}${path === '/' ? '' : path}`;
-}
-
-/** Every route of the router and of the routers mounted in it, with the requirement of its first handler. */
-function walkRoutes(router: WalkedRouter, prefix = ''): RouteEntry[] {
-  const routes: RouteEntry[] = [];
-  for (const layer of router.stack) {
-    if (layer.route) {
-      const [first] = layer.route.stack;
-      const methods = [...new Set(layer.route.stack.map((l) => l.method ?? 'all'))];
-      for (const path of pathsOf(layer.route.path)) {
-        for (const method of methods) routes.push({ method, path: joinPaths(prefix, path), requirement: requirementOf(first?.handle) });
-      }
-    } else if (isRouter(layer.handle)) {
-      for (const mount of pathsOf(layer.rawPath ?? '/')) routes.push(...walkRoutes(layer.handle, joinPaths(prefix, mount)));
-    }
-  }
-  return routes;
-}
-
-const isStaffPath = (path: string) => /^\/(admin|api)(\/|$)/.test(path);
 
 /** What is wrong with the guards of these routes: each route named with its problem. */
 function guardProblems(routes: readonly RouteEntry[]): string[] {
@@ -84,13 +31,6 @@ function guardProblems(routes: readonly RouteEntry[]): string[] {
     else if (requirement.kind === 'survey' && !/:surveyId\b/.test(path)) problems.push(`${route} checks a survey grant but has no :surveyId`);
   }
   return problems;
-}
-
-/** A path the route matches: the CAP-TIC survey, its current wave, and an unknown id for anything else. */
-function concretePath(path: string): string {
-  return path
-    .replace(/[{}]/g, '')
-    .replace(/[:*](\w+)/g, (_, name: string) => (name === 'surveyId' ? CAPTIC_ID : name === 'wave' ? 'current' : UNKNOWN_ID));
 }
 
 const loginRedirect = (next: string) => `/login?${new URLSearchParams({ next })}`;
