@@ -6,12 +6,12 @@
 // per client address, per response and per recipient, so the form cannot mail strangers in bulk.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { AppError } from '../lib/errors';
 import { negotiateLanguage, translator, type InterfaceLanguage } from '../lib/i18n/index';
 import type { MessageKey } from '../lib/i18n/messages';
 import { requestPublicBase } from '../lib/public-url';
+import { sharedRateLimit } from '../lib/rate-limit-store';
 import { respondentBranding } from '../surveys/branding';
 import { surveyTitle } from '../surveys/survey-titles';
 import { pagePath, readResumeCookie, surveyPath } from './resume-cookie';
@@ -46,7 +46,7 @@ function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** The posted address as the limiter counts it: case and spaces aside, and never the address itself in memory. */
+/** The posted address as the limiter counts it: case and spaces aside, and never the address itself in the database. */
 function recipientKey(req: Request): string | undefined {
   const email = posted(req, 'email');
   return typeof email === 'string' && email.trim() ? sha256(email.trim().toLowerCase()) : undefined;
@@ -101,11 +101,12 @@ export function createResumeMailHandlers(deps: AppDependencies): { limits: Reque
   }
 
   const refuseTooMany = (req: Request, res: Response) => renderRefusal(req, res, { status: 429, message: 'resume_mail.too_many' });
-  const common = { standardHeaders: 'draft-8', legacyHeaders: false, handler: refuseTooMany } as const;
+  // Counted in MongoDB, shared by every app process; the keys are the client's address, and hashes.
+  const common = { handler: refuseTooMany } as const;
   const limits: RequestHandler[] = [
-    rateLimit({ ...common, windowMs: HOUR_MS, limit: PER_CLIENT_PER_HOUR }),
+    sharedRateLimit('resume-mail-client', { ...common, windowMs: HOUR_MS, limit: PER_CLIENT_PER_HOUR }),
     // The next two count only links sent: a refused address costs the respondent nothing.
-    rateLimit({
+    sharedRateLimit('resume-mail-response', {
       ...common,
       windowMs: HOUR_MS,
       limit: PER_RESPONSE_PER_HOUR,
@@ -113,7 +114,7 @@ export function createResumeMailHandlers(deps: AppDependencies): { limits: Reque
       skip: (req) => !readResumeCookie(req, surveyIdOf(req)),
       keyGenerator: (req) => sha256(readResumeCookie(req, surveyIdOf(req)) ?? ''),
     }),
-    rateLimit({
+    sharedRateLimit('resume-mail-recipient', {
       ...common,
       windowMs: 24 * HOUR_MS,
       limit: PER_ADDRESS_PER_DAY,
