@@ -35,9 +35,12 @@ function readSurveyCookie(req: Request, kind: SurveyCookie, surveyId: string): s
 
 function setSurveyCookie(res: Response, config: Config, kind: SurveyCookie, surveyId: string, token: string): void {
   res.cookie(`${COOKIE_PREFIX[kind]}${surveyId}`, token, {
+    // Never read by a script; sent on a link followed from a mail (a top-level GET) but not on
+    // another site's POST; over HTTPS only in production, and whenever the request came over
+    // HTTPS (behind a proxy, with TRUST_PROXY); and only to this survey's pages.
     httpOnly: true,
     sameSite: 'lax',
-    secure: cookieIsSecure(config),
+    secure: cookieIsSecure(config) || res.req.secure,
     signed: true,
     path: surveyPath(surveyId),
     maxAge: SURVEY_COOKIE_DAYS * 86_400_000,

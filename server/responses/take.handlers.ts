@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import { translator, negotiateLanguage, type InterfaceLanguage } from '../lib/i18n/index';
+import type { MessageKey } from '../lib/i18n/messages';
 import { cookieIsSecure } from '../lib/security';
 import type { AnswerError, TAnswers } from '../surveys/answers';
 import { localize } from '../surveys/localize';
@@ -36,6 +37,16 @@ type Params = { surveyId: string; pageId?: string; token?: string };
 
 /** Sent as `fetch` by the question page's script when it posts the form itself. */
 const SCRIPT_SUBMIT_HEADER = 'Barometer-Submit';
+
+/** The notices about a personal link, by what they say; `fixedPath`: about a link tried, whose path holds its token. */
+const LINK_NOTICES = {
+  invitation_invalid: { heading: 'take.invitation_invalid_title', body: 'take.invitation_invalid_body', fixedPath: true },
+  invitation_only: { heading: 'take.invitation_only_title', body: 'take.invitation_only_body', fixedPath: false },
+  already_answered: { heading: 'take.already_answered_title', body: 'take.already_answered_body', fixedPath: false },
+  resume_link_invalid: { heading: 'resume_switch.link_invalid_title', body: 'resume_switch.link_invalid_body', fixedPath: true },
+  too_many_links: { heading: 'resume_switch.too_many_links_title', body: 'resume_switch.too_many_links_body', fixedPath: true },
+} as const satisfies Record<string, { heading: MessageKey; body: MessageKey; fixedPath: boolean }>;
+type LinkNotice = keyof typeof LINK_NOTICES;
 
 const ENDING_PAGES = {
   thanks: { view: 'take/thanks', title: 'take.thanks_title' },
@@ -265,25 +276,34 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
   }
 
   /**
-   * The invitation pages: a link that opens nothing (404), a panel wave without an invitation
-   * (403), an invitation whose one response is given. The invalid link's page is the same for
-   * every token, and shows none: not even in its language link, which goes to the survey instead.
+   * The notices of the personal links: an invitation link that opens nothing (404), a panel wave
+   * without an invitation (403), an invitation whose one response is given, too many links tried
+   * (429). The pages about a link tried are the same for every token, and show none: not even in
+   * their language link, which goes to the survey instead (following the link again would count).
    */
-  function renderInvitationNotice(
-    req: Request,
-    res: Response,
-    ctx: Context,
-    status: number,
-    notice: 'invitation_invalid' | 'invitation_only' | 'already_answered',
-  ): void {
+  function renderInvitationNotice(req: Request, res: Response, ctx: Context, status: number, notice: LinkNotice): void {
     const other = ctx.lang === 'fr' ? 'en' : 'fr';
-    const fixedPath = notice === 'invitation_invalid';
+    const { heading, body, fixedPath } = LINK_NOTICES[notice];
     res.status(status).render('take/invitation-notice', {
       ...common(req, ctx),
       ...(fixedPath && ctx.definition.languages.includes(other) ? { switchLanguageHref: `${surveyPath(ctx.surveyId)}?lang=${other}` } : {}),
-      title: `${ctx.t(`take.${notice}_title`)} – ${surveyTitle(ctx.definition, ctx.lang)}`,
-      heading: ctx.t(`take.${notice}_title`),
-      body: ctx.t(`take.${notice}_body`),
+      title: `${ctx.t(heading)} – ${surveyTitle(ctx.definition, ctx.lang)}`,
+      heading: ctx.t(heading),
+      body: ctx.t(body),
+    });
+  }
+
+  /**
+   * The browser holds a response in progress and follows a link to another: which to continue. Its
+   * own comes first and is the default (a plain GET of the survey, which goes where it left off);
+   * the link's is a POST with the form's CSRF token, so that no link or page elsewhere can switch.
+   */
+  function renderResumeSwitch(req: Request, res: Response, ctx: Context, token: string): void {
+    res.status(200).render('take/resume-switch', {
+      ...common(req, ctx),
+      title: `${ctx.t('resume_switch.title')} – ${surveyTitle(ctx.definition, ctx.lang)}`,
+      keepOwnAction: surveyPath(ctx.surveyId),
+      openLinkAction: surveyPath(ctx.surveyId, `/resume/${token}`),
     });
   }
 
@@ -403,12 +423,34 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       go(res, ctx, outcome.destination);
     },
 
+    /**
+     * A "continue later" link. A browser with another response in progress is asked which to
+     * continue, and keeps its own until it chooses (a GET never switches); otherwise it takes the
+     * link's response, under a new token (take.service.ts, openResumeLink).
+     */
     async resume(req: Request, res: Response): Promise<void> {
       const ctx = context(req, res);
       const { token = '' } = req.params as Params;
-      const outcome = await take.resumeByLink(ctx.surveyId, token);
-      setResumeCookie(res, config, ctx.surveyId, token);
+      const outcome = await take.openResumeLink({ ...respondent(req, ctx), token });
+      if (outcome.kind === 'invalid_resume_link') return renderInvitationNotice(req, res, ctx, 404, 'resume_link_invalid');
+      if (outcome.kind === 'ask') return renderResumeSwitch(req, res, ctx, token);
+      if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
       go(res, ctx, outcome.destination);
+    },
+
+    /** "Open the answers from the link", posted from the question (with the form's CSRF token). */
+    async switchToLinkedResponse(req: Request, res: Response): Promise<void> {
+      const ctx = context(req, res);
+      const { token = '' } = req.params as Params;
+      const outcome = await take.takeOverByLink({ surveyId: ctx.surveyId, token });
+      if (outcome.kind === 'invalid_resume_link') return renderInvitationNotice(req, res, ctx, 404, 'resume_link_invalid');
+      if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
+      go(res, ctx, outcome.destination);
+    },
+
+    /** Too many links tried from one address (the limiter's refusal), in the respondent's language. */
+    tooManyLinks(req: Request, res: Response): void {
+      renderInvitationNotice(req, res, context(req, res), 429, 'too_many_links');
     },
 
     async showPage(req: Request, res: Response): Promise<void> {

@@ -80,6 +80,9 @@ export class InvitationOnlyError extends AppError {
   }
 }
 
+/** A resume link that opens nothing: every such link, whatever the reason, gets this one answer. */
+export type InvalidResumeLink = { kind: 'invalid_resume_link' };
+
 /** The invitation's one complete response is given: "you have already answered". */
 export type AlreadyAnswered = { kind: 'already_answered'; survey: LoadedSurvey };
 
@@ -274,6 +277,18 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
     return (await invitationForWave(wave.surveyId, wave.waveId, invitationToken))?.id;
   }
 
+  /** The response a resume link opens: one in progress that may still be saved. */
+  async function resumableByLink(surveyId: string, token: string, now: Date): Promise<(Respondent & { response: StoredResponse }) | undefined> {
+    const linked = await showable(await findResponseByResumeToken(surveyId, token), now);
+    return linked?.response?.status === 'partial' ? { ...linked, response: linked.response } : undefined;
+  }
+
+  /** The response, under a new token for the browser that opened its link: the link's token opens nothing any more. */
+  async function handOver({ survey, response }: Respondent & { response: StoredResponse }): Promise<Handover | InvalidResumeLink> {
+    const resumeToken = await rotateResumeToken(response.id);
+    return resumeToken ? { ...toResumePage(survey.definition, response, true), resumeToken } : { kind: 'invalid_resume_link' };
+  }
+
   return {
     /**
      * The intro page, unless the browser already has a response: then where it left off (and an
@@ -321,17 +336,29 @@ export function createTakeService({ catalog, clock }: { catalog: SurveyCatalog; 
       return startIn({ survey, wave }, { ...input, resumeToken: undefined, consented: true, honeypot: undefined }, now, true);
     },
 
-    /** A "continue later" link: the browser takes the token, and the respondent goes where they left off. */
-    async resumeByLink(surveyId: string, token: string): Promise<Redirect> {
+    /**
+     * A "continue later" link followed. It opens a response in progress that may still be saved;
+     * every other link (unknown, malformed, another survey's, finished, voided, or its wave closed)
+     * gets the same refusal, after the same lookup by the token's hash. A browser that holds
+     * another response in progress is asked first ('ask'): nothing changes until it chooses
+     * (takeOverByLink). Otherwise the response is handed over with a new token, so that whoever held
+     * the link before (the device it was started on, or someone who sent it) no longer opens it; a
+     * browser that already holds the link's response just goes back to it.
+     */
+    async openResumeLink(input: RespondentInput & { token: string }): Promise<Handover | InvalidResumeLink | { kind: 'ask' }> {
       const now = clock.now();
-      const response = await findResponseByResumeToken(surveyId, token);
-      if (!response || response.status === 'voided') throw new NotFoundError('This resume link is not valid', 'resume_link_invalid');
-      const own = await showable(response, now);
-      if (!own?.response) {
-        const wave = await findWave(surveyId, response.waveId, now);
-        throw new WaveNotOpenError(wave, 'closed', await versionOf(wave));
-      }
-      return toResumePage(own.survey.definition, own.response, true);
+      const linked = await resumableByLink(input.surveyId, input.token, now);
+      if (!linked) return { kind: 'invalid_resume_link' };
+      if (input.resumeToken === input.token) return toResumePage(linked.survey.definition, linked.response, true);
+      const own = await ownResponse(input, now);
+      if (own?.response?.status === 'partial' && own.response.id !== linked.response.id) return { kind: 'ask' };
+      return handOver(linked);
+    },
+
+    /** "Open the answers from the link", chosen on the question openResumeLink asked. */
+    async takeOverByLink(input: { surveyId: string; token: string }): Promise<Handover | InvalidResumeLink> {
+      const linked = await resumableByLink(input.surveyId, input.token, clock.now());
+      return linked ? handOver(linked) : { kind: 'invalid_resume_link' };
     },
 
     /** A page of the form, or where the respondent belongs when the page is not theirs to see. */
