@@ -19,7 +19,12 @@ export const ZConfig = z.object({
   SURVEYS_DIR: z.string().min(1).default('./surveys'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  PUBLIC_URL: z.url().optional(),
+  /**
+   * The address the outside world reaches the site by; every link the app mails or shows starts
+   * with it. Required in production: without it a link would be built from the request's Host
+   * header, which the client writes (ALLOWED_HOSTS and public-url.ts say what development does).
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   TRUST_PROXY: ZBooleanString.default(false),
   RESPONSE_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   RESPONSE_RATE_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
@@ -112,6 +117,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (result.data.NODE_ENV === 'production' && !result.data.SECRET) {
     problems.push('SECRET: required in production (at least 32 random characters)');
+  }
+  if (result.data.NODE_ENV === 'production' && !result.data.PUBLIC_URL) {
+    problems.push('PUBLIC_URL: required in production (the address people open, as https://surveys.example.org): links are built from it, never from the Host a request claims');
   }
   if (result.data.NODE_ENV === 'production' && result.data.SMTP_URL && !result.data.MAIL_FROM) {
     problems.push('MAIL_FROM: required in production when SMTP_URL is set ("Name <address@your-domain>")');

@@ -1,5 +1,7 @@
-// Links that leave the app (a resume link, a one-time password link, a token's example) must
-// name the site as the outside world reaches it.
+// Links that leave the app (a resume link, a one-time password link, an invitation, a token's
+// example) must name the site as the outside world reaches it, and never a site an attacker names:
+// the Host header is the client's to write, so `Host: evil.example` must not put evil.example in a
+// link mailed to somebody else, or shown to a respondent who then copies it.
 import type { Request } from 'express';
 import type { Config } from './config';
 
@@ -8,14 +10,43 @@ export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL'>, fallbackOrigin
   return (config.PUBLIC_URL ?? fallbackOrigin).replace(/\/$/, '');
 }
 
-/** The origin a request came to, as the person's browser saw it. */
+/** The origin a request came to, as the person's browser saw it (whatever Host it claimed: not for links). */
 export function requestOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
-/** Where a link made while answering `req` points: PUBLIC_URL, else the origin the request came to. */
-export function requestPublicBase(config: Pick<Config, 'PUBLIC_URL'>, req: Request): string {
-  return publicBaseUrl(config, requestOrigin(req));
+/** Names of this machine a browser on it may use: a link to them leads nowhere else. */
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** ALLOWED_HOSTS as lower-case names, with their port when one was given. */
+export function allowedHosts(config: Pick<Config, 'ALLOWED_HOSTS'>): Set<string> {
+  return new Set((config.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== ''));
+}
+
+/** The Host header split into a lower-case name and its port (absent when none was written). */
+function hostOf(req: Request): { name: string; port?: string } | undefined {
+  const header = req.get('host')?.trim().toLowerCase();
+  const parts = header ? /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(header) : null;
+  return parts ? { name: parts[1] as string, ...(parts[2] ? { port: parts[2] } : {}) } : undefined;
+}
+
+/**
+ * Where a link made while answering `req` points. PUBLIC_URL when it is set (production requires
+ * it). Without it (development): the Host the request came to only if ALLOWED_HOSTS lists it (with
+ * its port, or by name alone); a loopback name with the port the server listens on; else the
+ * address the server listens on. A forged Host never makes it into a link.
+ */
+export function requestPublicBase(config: Pick<Config, 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'HOST'>, req: Request): string {
+  if (config.PUBLIC_URL) return publicBaseUrl(config, '');
+  const listeningPort = req.socket.localPort ?? 0;
+  const host = hostOf(req);
+  if (host) {
+    const allowed = allowedHosts(config);
+    const written = host.port ? `${host.name}:${host.port}` : host.name;
+    if (allowed.has(written) || allowed.has(host.name)) return `${req.protocol}://${written}`;
+    if (LOOPBACK_NAMES.has(host.name)) return `${req.protocol}://${host.name}:${listeningPort}`;
+  }
+  return serverOrigin(config.HOST, listeningPort);
 }
 
 /** Where the server itself can be reached: a wildcard address is where it listens, not an address anyone can open. */

@@ -63,7 +63,7 @@ describe('Staff sessions', function () {
     describe('under the production configuration', () => {
       let production: TestApp;
       before(async () => {
-        production = await startTestApp({ NODE_ENV: 'production', SECRET: 'a production secret of more than 32 characters', TRUST_PROXY: 'true' });
+        production = await startTestApp({ NODE_ENV: 'production', SECRET: 'a production secret of more than 32 characters', PUBLIC_URL: 'https://barometer.example.org', TRUST_PROXY: 'true' });
       });
       after(async () => production.close());
 

@@ -35,9 +35,19 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SECRET: required in production/);
   });
 
+  it('refuses to run in production without PUBLIC_URL, and takes only an http(s) address', () => {
+    // Links would otherwise come from the Host header, which the client writes.
+    const production = { NODE_ENV: 'production', SECRET: 'x'.repeat(32) };
+    expect(() => parseConfig(production)).to.throw(ConfigError, /PUBLIC_URL: required in production/);
+    expect(parseConfig({ ...production, PUBLIC_URL: 'https://surveys.example.org' }).PUBLIC_URL).to.equal('https://surveys.example.org');
+    expect(() => parseConfig({ PUBLIC_URL: 'javascript:alert(1)' })).to.throw(ConfigError, /PUBLIC_URL: must be an http/);
+    expect(() => parseConfig({ PUBLIC_URL: 'ftp://surveys.example.org' })).to.throw(ConfigError, /PUBLIC_URL: must be an http/);
+    expect(parseConfig({}).PUBLIC_URL).to.equal(undefined);
+  });
+
   it('sends from a reserved domain only to the local catcher: production with SMTP_URL must name a sender, on one line', () => {
     expect(parseConfig({}).MAIL_FROM).to.equal('Barometer <barometer@barometer.localhost>');
-    const production = { NODE_ENV: 'production', SECRET: 'x'.repeat(32), SMTP_URL: 'smtp://mail.example.org:587' };
+    const production = { NODE_ENV: 'production', SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://surveys.example.org', SMTP_URL: 'smtp://mail.example.org:587' };
     expect(() => parseConfig(production)).to.throw(ConfigError, /MAIL_FROM: required in production when SMTP_URL is set/);
     expect(parseConfig({ ...production, MAIL_FROM: 'Enquêtes <surveys@example.org>' }).MAIL_FROM).to.equal('Enquêtes <surveys@example.org>');
     expect(() => parseConfig({ MAIL_FROM: 'A <a@example.org>\r\nBcc: b@example.org' })).to.throw(ConfigError, /MAIL_FROM: must be one line/);
