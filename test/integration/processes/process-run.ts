@@ -3,7 +3,8 @@
 // one-time link, answer CAP-TIC to its thank-you page, and read a staff event stream.
 import { expect } from 'chai';
 import type { AppProcess } from '../../support/app-process';
-import { Browser, pageIdOf, type Page } from '../../support/browser';
+import * as cheerio from 'cheerio';
+import { encodeForm, pageIdOf, type FormFields, type Page } from '../../support/browser';
 import { runCli } from '../../support/run-cli';
 import { STRONG_PASSWORD, cookieFetch, submitFormWithFetch, type CookieFetch } from '../../support/staff';
 import { waitFor } from '../embedded-mongo/wire-client';
@@ -40,20 +41,57 @@ export async function createStaffWithLink(app: AppProcess, mongodbUri: string, a
   return link!;
 }
 
-/** The intro of CAP-TIC consented to: the first question page. */
-export async function startCaptic(browser: Browser, path = `/s/${CAPTIC_ID}`): Promise<Page> {
-  const intro = await browser.open(path);
+/** A respondent's browser without JavaScript on `app`: a cookie jar, and headers a proxy in front would add. */
+export function respondentFetch(app: AppProcess, headers: Record<string, string> = {}): CookieFetch {
+  const get = cookieFetch(app.url);
+  return (path, init = {}) => get(path, { ...init, headers: { accept: 'text/html', ...headers, ...Object.fromEntries(new Headers(init.headers)) } });
+}
+
+async function pageOf(res: Response): Promise<Page> {
+  const html = await res.text();
+  const location = res.headers.get('location');
+  return { status: res.status, ...(location ? { location } : {}), html, $: cheerio.load(html), headers: Object.fromEntries(res.headers) };
+}
+
+/** GET, following redirects as a browser does. */
+export async function openPage(get: CookieFetch, path: string): Promise<Page> {
+  let page = await pageOf(await get(path));
+  for (let hops = 0; page.location && hops < 5; hops += 1) page = await pageOf(await get(page.location));
+  return page;
+}
+
+/** Posts `fields` to `action`, form-encoded, without following the answer's redirect. */
+export async function postForm(get: CookieFetch, action: string, fields: FormFields): Promise<Page> {
+  return pageOf(await get(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: encodeForm(fields) }));
+}
+
+/** Posts the form `selector` picks on `page` (the page's first form by default) with its hidden fields and `fields`. */
+export async function submitOn(get: CookieFetch, page: Page, fields: FormFields, selector = 'form'): Promise<Page> {
+  const form = page.$(selector).first();
+  const action = form.attr('action');
+  if (!action) throw new Error(`no ${selector} on the page:\n${page.html.slice(0, 500)}`);
+  const hidden: FormFields = {};
+  form.find('input[type=hidden]').each((_, el) => void (hidden[el.attribs.name ?? ''] = el.attribs.value ?? ''));
+  return postForm(get, action, { ...hidden, ...fields });
+}
+
+/** The intro of CAP-TIC (or an invitation or resume link to it) consented to: the first question page. */
+export async function startCaptic(get: CookieFetch, path = `/s/${CAPTIC_ID}`): Promise<Page> {
+  const intro = await openPage(get, path);
   expect(intro.status, intro.html.slice(0, 500)).to.equal(200);
-  return browser.submit(intro, { consent: 'yes' });
+  const started = await submitOn(get, intro, { consent: 'yes', action: 'next' });
+  expect(started.location, started.html.slice(0, 500)).to.be.a('string');
+  return openPage(get, started.location!);
 }
 
 /** Answers as a non-user of social networks from `page` on, until the thank-you page, which it returns. */
-export async function finishCaptic(browser: Browser, page: Page): Promise<Page> {
+export async function finishCaptic(get: CookieFetch, page: Page): Promise<Page> {
   let current = page;
   for (let pageId = pageIdOf(current); pageId; pageId = pageIdOf(current)) {
     const answers = NON_USER_PAGES[pageId];
     if (!answers) throw new Error(`no answers for page ${pageId}`);
-    current = await browser.submit(current, answers);
+    const posted = await submitOn(get, current, { ...answers, action: 'next' }, 'form#survey-form');
+    current = posted.location ? await openPage(get, posted.location) : posted;
     expect(current.status, current.html.slice(0, 500)).to.equal(200);
   }
   return current;

@@ -8,23 +8,18 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { childEnv, startAppProcess, startStoreProcess, type AppProcess, type StoreProcess } from '../../support/app-process';
-import { Browser } from '../../support/browser';
 import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp';
 import { STRONG_PASSWORD, cookieFetch, submitFormWithFetch } from '../../support/staff';
 import { pollUntil } from '../../support/outbox';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { createStaffWithLink, finishCaptic, openStream, setUpFirstAdmin, startCaptic } from './process-run';
+import { createStaffWithLink, finishCaptic, openPage, openStream, respondentFetch, setUpFirstAdmin, startCaptic, submitOn } from './process-run';
 
 const SECRET = 'two-apps-share-this-secret-0123456789abcdef';
 const RATE_LIMIT = 4;
 const DASHBOARD = `/admin/surveys/${CAPTIC_ID}/waves/demo/dashboard`;
 
 /** A respondent's browser on `app`, seen as coming from `address` (the apps trust X-Forwarded-For, as behind a proxy). */
-function respondent(app: AppProcess, address: string): Browser {
-  const browser = new Browser(app.url);
-  browser.agent.set('X-Forwarded-For', address);
-  return browser;
-}
+const respondent = (app: AppProcess, address: string) => respondentFetch(app, { 'x-forwarded-for': address });
 
 describe('two app processes on one store', function () {
   this.timeout(60_000);
@@ -100,10 +95,7 @@ describe('two app processes on one store', function () {
       recipients.map(async (email, i) => {
         const browser = respondent(apps[i % 2]!, `198.51.100.${10 + i}`);
         const page = await startCaptic(browser);
-        const form = page.$('form.resume-mail-form');
-        expect(form.length, page.html.slice(0, 800)).to.equal(1);
-        const hidden = Object.fromEntries(form.find('input[type=hidden]').map((_, el) => [[page.$(el).attr('name')!, page.$(el).attr('value') ?? '']]).get() as [string, string][]);
-        const sent = await browser.post(form.attr('action')!, { ...hidden, email });
+        const sent = await submitOn(browser, page, { email }, 'form.resume-mail-form');
         expect(sent.status, sent.html.slice(0, 500)).to.equal(303);
       }),
     );
@@ -123,8 +115,7 @@ describe('two app processes on one store', function () {
     const outcomes: number[] = [];
     for (let i = 0; i < RATE_LIMIT + 1; i += 1) {
       const browser = respondent(apps[i % 2]!, '203.0.113.7');
-      const intro = await browser.open(`/s/${CAPTIC_ID}`);
-      const started = await browser.post(browser.formAction(intro), { ...browser.hiddenFields(intro), consent: 'yes' });
+      const started = await submitOn(browser, await openPage(browser, `/s/${CAPTIC_ID}`), { consent: 'yes', action: 'next' });
       outcomes.push(started.status);
     }
     expect(outcomes).to.deep.equal([303, 303, 303, 303, 429]);
