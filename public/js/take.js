@@ -4,7 +4,9 @@
 // its option, errors go away once answered, and focus moves to the error summary. It also makes a
 // flaky connection lose nothing: what is typed is kept on the device (localStorage) until the
 // page is saved, and a page whose POST fails for lack of network is kept and sent again when the
-// connection returns (the server's revision check and idempotent submit make a replay safe).
+// connection returns (the server's revision check and idempotent submit make a replay safe). A
+// page the server could not save because its database is away (503) is kept the same way and sent
+// again on a backoff from the server's Retry-After, or at once with the "try again now" button.
 // The condition format is the survey language's (server/surveys/conditions.ts); the server sends
 // each one already reduced to its same-page part.
 (function () {
@@ -303,6 +305,12 @@
   var actions = form.querySelector('.actions');
   if (actions) actions.parentNode.insertBefore(status, actions.nextSibling);
   else form.appendChild(status);
+  var retryNow = document.createElement('button');
+  retryNow.type = 'button';
+  retryNow.className = 'secondary';
+  retryNow.id = 'retry-now';
+  retryNow.hidden = true;
+  status.parentNode.insertBefore(retryNow, status.nextSibling);
   var sending = false;
   var retryDelay = 5000;
   var retryTimer = 0;
@@ -361,10 +369,34 @@
     });
   }
 
+  /**
+   * The server is up but cannot save (its database is away): what it says to show, the label of
+   * the button that tries at once, and how long to wait first (Retry-After), as a rejection so the
+   * submission is kept like one the network lost.
+   */
+  function unavailable(response) {
+    var seconds = Number(response.headers.get('Retry-After'));
+    var outage = { outage: true, retryAfterMs: seconds > 0 ? seconds * 1000 : retryDelay };
+    var type = response.headers.get('Content-Type') || '';
+    if (type.indexOf('application/json') !== 0) return Promise.reject(outage);
+    return response.json().then(
+      function (body) {
+        var error = (body && body.error) || {};
+        outage.message = typeof error.message === 'string' ? error.message : '';
+        outage.retryNow = typeof error.retryNow === 'string' ? error.retryNow : '';
+        return Promise.reject(outage);
+      },
+      function () {
+        return Promise.reject(outage);
+      },
+    );
+  }
+
   function send(pending) {
     if (sending) return;
     setBusy(true);
     if (!waiting) say(status, strings.sending);
+    var firstTry = !waiting;
     fetch(pending.action, {
       method: 'POST',
       body: pending.body,
@@ -373,21 +405,36 @@
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Barometer-Submit': 'fetch' },
       credentials: 'same-origin',
     })
-      .then(nextLocation)
+      .then(function (response) {
+        return response.status === 503 ? unavailable(response) : nextLocation(response);
+      })
       .then(
         function (next) {
           waiting = null;
+          retryNow.hidden = true;
           drop(pendingKey);
           if (!next) return postNatively(pending);
           drop(draftKey);
           if (endedSurveyOf(new URL(next, location.href).pathname)) forgetSurvey(surveyId);
           location.assign(next);
         },
-        // No answer, or one cut off: the page stays on the device and goes again (a repeat is harmless).
-        function () {
+        // No answer, one cut off, or a server that cannot save now: the page stays on the device
+        // and goes again (a repeat is harmless).
+        function (failure) {
           waiting = pending;
           setBusy(false);
-          say(status, store(pendingKey, pending) ? strings.pending : strings.pending_in_page);
+          var kept = store(pendingKey, pending);
+          if (failure && failure.outage) {
+            // The server says when to try: the backoff starts there, not at the offline default.
+            if (firstTry) retryDelay = failure.retryAfterMs;
+            say(status, failure.message || (kept ? strings.pending : strings.pending_in_page));
+            if (failure.retryNow) {
+              retryNow.textContent = failure.retryNow;
+              retryNow.hidden = false;
+            }
+          } else {
+            say(status, kept ? strings.pending : strings.pending_in_page);
+          }
           scheduleRetry();
         },
       );
@@ -440,6 +487,10 @@
     if (!event.persisted) return;
     setBusy(false);
     if (!waiting) say(status, '');
+  });
+  retryNow.addEventListener('click', function () {
+    clearTimeout(retryTimer);
+    retry();
   });
   window.addEventListener('online', function () {
     retryDelay = 5000;

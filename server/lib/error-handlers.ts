@@ -2,7 +2,7 @@
 // AppError and answers in HTML or JSON. Only this module picks status codes for thrown errors.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
-import { AppError, ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from './errors';
+import { AppError, ConflictError, DatabaseUnavailableError, NotFoundError, TooManyRequestsError, ValidationError } from './errors';
 import type { Logger } from './logger';
 import { maskSecretsInUrl } from './request-logging';
 import { negotiateLanguage, translator, type MessageKey } from './i18n/index';
@@ -20,8 +20,48 @@ interface HttpishError {
   expose?: boolean;
 }
 
+const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, MongoClientClosedError, MongoServerError } = mongoose.mongo;
+
+/**
+ * Server answers that mean "this member cannot take the operation now": it is shutting down or
+ * stepping down, or it is no longer the primary (a replica set electing one). What the driver
+ * itself treats as a reason to mark the server unknown and look again.
+ */
+const UNAVAILABLE_SERVER_CODES = new Set<number>([
+  91, // ShutdownInProgress
+  11600, // InterruptedAtShutdown
+  189, // PrimarySteppedDown
+  11602, // InterruptedDueToReplStateChange
+  10107, // NotWritablePrimary
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/**
+ * Whether `error` (or what it wraps, as `cause`) says the database cannot be reached: no server to
+ * select within serverSelectionTimeoutMS, a connection that broke, a client closed by shutdown, a
+ * member that cannot serve. Services may wrap a driver error; the chain is followed a few links.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let link: unknown = error, depth = 0; link instanceof Error && depth < 5; link = link.cause, depth += 1) {
+    if (
+      link instanceof MongoNetworkError ||
+      link instanceof MongoServerSelectionError ||
+      link instanceof mongoose.Error.MongooseServerSelectionError ||
+      link instanceof MongoNotConnectedError ||
+      link instanceof MongoTopologyClosedError ||
+      link instanceof MongoClientClosedError
+    ) {
+      return true;
+    }
+    if (link instanceof MongoServerError && typeof link.code === 'number' && UNAVAILABLE_SERVER_CODES.has(link.code)) return true;
+  }
+  return false;
+}
+
 export function normaliseError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError();
   if (error instanceof mongoose.Error.ValidationError) {
     return new ValidationError(error.message, Object.keys(error.errors));
   }
@@ -65,6 +105,12 @@ const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
   organizer_only: 'errors.forbidden',
   insufficient_scope: 'errors.forbidden',
   account_not_found: 'users.not_found',
+  database_unavailable: 'outage.generic_body',
+};
+
+const TITLE_BY_STATUS: Partial<Record<number, MessageKey>> = {
+  404: 'errors.not_found_title',
+  403: 'errors.forbidden_title',
 };
 
 /** `showDetails` (SHOW_ERROR_DETAILS) lets stacks reach the client; otherwise they only reach the log. */
@@ -72,21 +118,27 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const appError = normaliseError(error);
-    if (appError.expected) {
+    const outage = appError instanceof DatabaseUnavailableError;
+    if (outage) {
+      // One line, no stack: during an outage every request says the same thing.
+      logger.warn({ code: appError.code, path: maskSecretsInUrl(req.path), cause: error instanceof Error ? error.message : undefined }, 'database unavailable');
+    } else if (appError.expected) {
       logger.info({ code: appError.code, status: appError.status, path: maskSecretsInUrl(req.path) }, appError.message);
     } else {
       logger.error({ err: error, path: maskSecretsInUrl(req.path) }, 'unhandled error');
     }
+    // An outage is no bug to debug from the page: its stack says nothing the log does not.
+    const stack = showDetails && !outage && error instanceof Error ? error.stack : undefined;
     const body = {
       error: {
         code: appError.code,
         message: appError.message,
         ...(appError.details === undefined ? {} : { details: appError.details }),
-        ...(showDetails && error instanceof Error ? { stack: error.stack } : {}),
+        ...(stack ? { stack } : {}),
       },
     };
     res.status(appError.status);
-    if (appError instanceof TooManyRequestsError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    if (appError instanceof TooManyRequestsError || appError instanceof DatabaseUnavailableError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     // The API always answers JSON, whatever a client's Accept header says.
     if (req.path.startsWith('/api/')) {
       res.json(body);
@@ -100,10 +152,10 @@ export function errorHandler(logger: Logger, showDetails: boolean): ErrorRequest
         res.render('errors/error', {
           lang,
           t,
-          title: t(appError.status === 404 ? 'errors.not_found_title' : appError.status === 403 ? 'errors.forbidden_title' : 'errors.generic_title'),
+          title: t(outage ? 'outage.title' : (TITLE_BY_STATUS[appError.status] ?? 'errors.generic_title')),
           message: friendly ? t(friendly) : appError.status >= 500 ? '' : appError.message,
           status: appError.status,
-          stack: showDetails && error instanceof Error ? error.stack : undefined,
+          stack,
         });
       },
       json: () => res.json(body),

@@ -66,3 +66,17 @@ export class GoneError extends AppError {
     super(message, 410, code);
   }
 }
+
+/**
+ * The database cannot be reached (down, restarting, or a replica set electing a primary): nothing
+ * the caller did, and nothing was stored. Answered 503 with Retry-After; normaliseError
+ * (error-handlers.ts) is the one place that recognises the driver's and mongoose's errors as this.
+ */
+export class DatabaseUnavailableError extends AppError {
+  constructor(
+    /** Whole seconds before a retry has a fair chance: about how long the app takes to notice the return. */
+    readonly retryAfterSeconds = 2,
+  ) {
+    super('The database is unavailable; nothing was saved. Try again shortly.', 503, 'database_unavailable', false);
+  }
+}
