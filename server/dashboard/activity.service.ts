@@ -54,13 +54,12 @@ export async function rebuildWaveActivity(wave: WaveRef, timeZone: string): Prom
   ]);
   const days = Object.fromEntries(groups.flatMap((g) => (g._id === null ? [] : [[g._id, g.completes]])));
   const last = groups.reduce<Date | null>((latest, g) => (g.last && (!latest || g.last > latest) ? g.last : latest), null);
-  await upsertWithRetry(() =>
-    WaveActivityModel.replaceOne(
-      { surveyId: wave.surveyId, waveId: wave.waveId },
-      { surveyId: wave.surveyId, waveId: wave.waveId, completes: groups.reduce((sum, g) => sum + g.completes, 0), days, ...(last ? { lastCompletedAt: last } : {}) },
-      { upsert: true },
-    ),
-  );
+  await replaceWaveActivity(wave, { completes: groups.reduce((sum, g) => sum + g.completes, 0), days, ...(last ? { lastCompletedAt: last } : {}) });
+}
+
+/** Writes a wave's activity as recounted, in place of what was kept. */
+export async function replaceWaveActivity(wave: WaveRef, activity: { completes: number; days: Record<string, number>; lastCompletedAt?: Date }): Promise<void> {
+  await upsertWithRetry(() => WaveActivityModel.replaceOne({ surveyId: wave.surveyId, waveId: wave.waveId }, { surveyId: wave.surveyId, waveId: wave.waveId, ...activity }, { upsert: true }));
 }
 
 interface StoredActivity {

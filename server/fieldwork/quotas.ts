@@ -142,3 +142,14 @@ export async function shiftCountsOf(wave: WaveRef, shifts: ReadonlyArray<{ answe
     }
   }
 }
+
+/**
+ * Sets each quota cell's count to the counted completes of a recount (the counter sweep's, which
+ * read the responses while their followers were held back). A place a completing respondent has
+ * taken but not yet saved is not among them and is lost: the cell may overshoot by that many,
+ * rather than stay short for good after a crash.
+ */
+export async function setQuotaCounts(wave: Pick<Wave, 'surveyId' | 'waveId' | 'quotas'>, countOf: (cell: QuotaCell) => number): Promise<void> {
+  await ensureCounters(wave, wave.quotas);
+  for (const quota of wave.quotas) await QuotaCounterModel.updateOne(counterOf(wave, quota), { $set: { count: countOf(quota) } });
+}

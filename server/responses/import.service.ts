@@ -21,7 +21,7 @@ import { CURRENT_WAVE, findWave } from '../waves/wave.service';
 import { phaseOf, type WavePhase } from '../waves/wave-phase';
 import { LIST_SEPARATOR, META_COLUMNS, OTHER_SUFFIX, matrixRows, specifyOption } from '../exports/export-columns';
 import { restoreGuardedText } from '../exports/formula-guard';
-import { recordCompletion } from './completion-hooks';
+import { followersPendingMark, recordCompletion } from './completion-hooks';
 import { ensureCounters } from '../fieldwork/quotas';
 import { ErasedImportKeyModel } from './erased-import-key.model';
 import { readDesignWeight } from './import-weight';
@@ -672,7 +672,9 @@ export async function importResponses(request: ImportRequest): Promise<ImportRep
     const refused = (problems.length > 0 && !request.skipInvalid) || (duplicates.length > 0 && !request.skipDuplicates) || fresh.length === 0;
     if (refused) return { ...report, outcome: 'rejected' };
 
-    const docs: ImportedDocument[] = fresh.map(({ doc }) => ({ _id: new mongoose.Types.ObjectId(), surveyId, waveId: wave.waveId, fingerprint, ...doc }));
+    // Each record is stored marked for its followers (completion-hooks.ts): an import cut short
+    // between the insert and the hooks leaves the counter sweep to count the rest.
+    const docs: ImportedDocument[] = fresh.map(({ doc }) => ({ _id: new mongoose.Types.ObjectId(), surveyId, waveId: wave.waveId, fingerprint, ...doc, ...followersPendingMark() }));
     // The wave's quota counters exist before the records do: a counter made between the insert
     // and the hooks would count these records once from the stored completes and once more from
     // the hooks.

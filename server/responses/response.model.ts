@@ -50,11 +50,20 @@ const responseSchema = new Schema(
     completedAt: { type: Date },
     /** Bumped on every change, so the live tallies can tell an edit from a replay. */
     revision: { type: Number, required: true, default: 0 },
+    /**
+     * Set, to the time of the change, by the write that changes what this response counts for
+     * (completion, edit, void), and cleared once every follower (tallies, quotas, activity) has run:
+     * one left behind by a crash sends the counter sweep to rebuild the wave (completion-hooks.ts).
+     */
+    followersPending: { type: Date },
   },
   { timestamps: { createdAt: false, updatedAt: 'updatedAt' }, collection: 'responses', minimize: false },
 );
 responseSchema.index({ surveyId: 1, waveId: 1, status: 1 });
 responseSchema.index({ resumeTokenHash: 1 }, { unique: true, sparse: true });
+// The counter sweep's "which changes were never followed?": only marked responses are in it, a
+// handful at any time whatever the number of responses.
+responseSchema.index({ followersPending: 1 }, { partialFilterExpression: { followersPending: { $exists: true } } });
 // Importing the same record twice is refused: its key is already there.
 responseSchema.index({ surveyId: 1, importKey: 1 }, { unique: true, partialFilterExpression: { importKey: { $exists: true } } });
 

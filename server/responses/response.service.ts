@@ -7,7 +7,8 @@ import { validateResponse } from '../surveys/answers';
 import { pruneHiddenAnswers, pruneOtherTexts } from '../surveys/visibility';
 import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { ResponseModel } from './response.model';
-import { recordCompletion, recordDeletion, recordEdit } from './completion-hooks';
+import { followersPendingMark, recordCompletion, recordDeletion, recordEdit } from './completion-hooks';
+import { clearPendingErasure, notePendingErasure } from '../analysis/tally/pending-erasure';
 
 export type ResponseStatus = 'partial' | 'complete' | 'screened_out' | 'voided';
 
@@ -56,6 +57,8 @@ export type ResponseRecord = Omit<StoredResponse, 'id' | 'answers' | 'otherTexts
   _id: mongoose.Types.ObjectId;
   answers?: TAnswers;
   otherTexts?: TOtherTexts;
+  /** Set until the followers of its last change have run (completion-hooks.ts). */
+  followersPending?: Date;
 };
 
 export function toStoredResponse(doc: ResponseRecord): StoredResponse {
@@ -232,7 +235,8 @@ function pageChanges(base: StoredResponse, save: PageSave): Record<string, unkno
     fingerprint: save.fingerprint,
     language: save.language,
     lastPageId: save.pageId,
-    ...(save.outcome === 'complete' ? { status: 'complete', completedAt: save.now } : {}),
+    // Completing marks the response for its followers in the same write (completion-hooks.ts).
+    ...(save.outcome === 'complete' ? { status: 'complete', completedAt: save.now, ...(base.test ? {} : followersPendingMark()) } : {}),
     ...(typeof save.outcome === 'object' ? { status: 'screened_out', screenedOut: { at: save.now, ...save.outcome.screenedOut } } : {}),
   };
 }
@@ -246,7 +250,6 @@ export async function* streamCompleteResponses(surveyId: string, waveId: string)
   for await (const doc of cursor) yield toStoredResponse(doc as unknown as ResponseRecord);
 }
 
-/** Only the answers of a wave's complete responses: what the figures need, and no more. */
 /** Every counted complete response of a wave, with its design weight (1 when it has none). */
 export async function* streamCompleteAnswers(surveyId: string, waveId: string): AsyncGenerator<{ id: string; answers: TAnswers; weight: number }> {
   const cursor = ResponseModel.find(countedComplete(surveyId, waveId), { answers: 1, weight: 1 })
@@ -257,6 +260,68 @@ export async function* streamCompleteAnswers(surveyId: string, waveId: string): 
     const record = doc as unknown as { _id: mongoose.Types.ObjectId; answers?: TAnswers; weight?: number };
     yield { id: record._id.toHexString(), answers: record.answers ?? {}, weight: record.weight ?? 1 };
   }
+}
+
+/** A response as the counter sweep reads it: what it counts for, and the revision it was read at. */
+export interface SweptResponse {
+  id: string;
+  revision: number;
+  /** Complete and not a test: counted. */
+  counted: boolean;
+  answers: TAnswers;
+  weight: number;
+  completedAt?: Date;
+}
+
+/**
+ * In one pass, a wave's counted complete responses and its responses marked followersPending
+ * (whatever their status), oldest first: the sweep counts the first and learns at which revision
+ * it saw the second, so it clears only the markers whose change its recount holds.
+ */
+export async function* streamForCounterSweep(surveyId: string, waveId: string): AsyncGenerator<SweptResponse> {
+  type Swept = { _id: mongoose.Types.ObjectId; status: ResponseStatus; test?: boolean; revision?: number; answers?: TAnswers; weight?: number; completedAt?: Date };
+  const filter = { surveyId, waveId, $or: [{ status: 'complete', ...COUNTED }, { followersPending: { $exists: true } }] } as unknown as ResponseFilter;
+  const cursor = ResponseModel.find(filter, { status: 1, test: 1, revision: 1, answers: 1, weight: 1, completedAt: 1 })
+    .sort({ _id: 1 })
+    .lean<Swept[]>()
+    .cursor({ batchSize: 1000 });
+  for await (const doc of cursor) {
+    const record = doc as unknown as Swept;
+    yield {
+      id: record._id.toHexString(),
+      revision: record.revision ?? 0,
+      counted: record.status === 'complete' && record.test !== true,
+      answers: record.answers ?? {},
+      weight: record.weight ?? 1,
+      ...(record.completedAt ? { completedAt: record.completedAt } : {}),
+    };
+  }
+}
+
+/** A response whose followers had not all run when read (completion-hooks.ts). */
+export interface FollowersPending {
+  id: string;
+  revision: number;
+  since: Date;
+}
+
+/**
+ * The waves with a response marked followersPending at or before `cutoff`: through the partial
+ * index on the marker, which holds only the marked responses.
+ */
+export async function wavesWithFollowersPendingBefore(cutoff: Date): Promise<Array<{ surveyId: string; waveId: string }>> {
+  return ResponseModel.find({ followersPending: { $exists: true, $lte: cutoff } }, { surveyId: 1, waveId: 1, _id: 0 }).lean<Array<{ surveyId: string; waveId: string }>>();
+}
+
+/** A wave's responses marked followersPending (through the marker's partial index). */
+export async function followersPendingOf(surveyId: string, waveId: string): Promise<FollowersPending[]> {
+  const docs = await ResponseModel.find({ followersPending: { $exists: true }, surveyId, waveId }, { revision: 1, followersPending: 1 }).lean<Array<{ _id: mongoose.Types.ObjectId; revision: number; followersPending: Date }>>();
+  return docs.map((doc) => ({ id: doc._id.toHexString(), revision: doc.revision, since: doc.followersPending }));
+}
+
+/** Clears a response's marker if it is still at `revision` (a later change marked it for its own followers). */
+export async function clearFollowersPending(id: string, revision: number): Promise<boolean> {
+  return (await ResponseModel.updateOne({ _id: id, revision, followersPending: { $exists: true } }, { $unset: { followersPending: 1 } })).modifiedCount === 1;
 }
 
 /**
@@ -277,7 +342,7 @@ export async function editCompleteResponse(
   }
   const updated = await ResponseModel.findOneAndUpdate(
     { _id: responseId, status: 'complete', revision: before.revision },
-    { $set: { answers: checked.answers, otherTexts: checked.otherTexts }, $inc: { revision: 1 } },
+    { $set: { answers: checked.answers, otherTexts: checked.otherTexts, ...(before.test ? {} : followersPendingMark()) }, $inc: { revision: 1 } },
     { returnDocument: 'after' },
   ).lean<ResponseRecord>();
   if (!updated) throw new ConflictError('This response was changed elsewhere; reload it and try again', 'response_busy');
@@ -292,10 +357,21 @@ export async function editCompleteResponse(
  * delete what the survey it names owns. Answers the response as it was.
  */
 export async function deleteResponse(responseId: string, surveyId?: string): Promise<StoredResponse> {
-  if (!isResponseId(responseId)) throw new NotFoundError(`No response ${responseId}`, 'response_not_found');
+  const notFound = () => new NotFoundError(`No response ${responseId}`, 'response_not_found');
+  const current = await findResponse(responseId);
+  if (!current || (surveyId !== undefined && current.surveyId !== surveyId)) throw notFound();
+  // A counted response's erasure is marked before it goes: the response can carry no marker once
+  // deleted, and a crash right after the delete must still send the sweep to its wave.
+  const erasure = current.status === 'complete' && !current.test ? await notePendingErasure(current) : undefined;
   const deleted = await ResponseModel.findOneAndDelete({ _id: responseId, ...(surveyId !== undefined ? { surveyId } : {}) }).lean<ResponseRecord>();
-  if (!deleted) throw new NotFoundError(`No response ${responseId}`, 'response_not_found');
-  const response = toStoredResponse(deleted);
+  const response = deleted ? toStoredResponse(deleted) : undefined;
+  if (response?.status === 'complete' && erasure) {
+    await recordDeletion(response, { erasure });
+    return response;
+  }
+  // Gone meanwhile, or changed from what was read: nothing this erasure counted out.
+  if (erasure) await clearPendingErasure(erasure.id);
+  if (!response) throw notFound();
   if (response.status === 'complete') await recordDeletion(response);
   return response;
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../../lib/logger';
 import { streamCompleteAnswers } from '../../responses/response.service';
 import type { TSurveyDefinition } from '../../surveys/survey.schemas';
 import { weightedTallyTargetFor } from './tally.hooks';
-import { pendingCellRebuildOf, rebuildCellTallies } from './tally.service';
+import { pendingWaveRebuildOf, rebuildCellTallies } from './tally.service';
 
 const rebuilding = new Map<string, Promise<void>>();
 
@@ -21,9 +21,9 @@ export function healCellTallies(definition: TSurveyDefinition, waveId: string, l
   const running = rebuilding.get(key);
   if (running) return running;
   // A rebuild already asked of this process (a change of weighting variables, which read them
-  // after changing them) writes the cells a heal would: wait for it rather than pass over the
-  // wave a second time.
-  const pending = pendingCellRebuildOf(definition.id, waveId);
+  // after changing them, or a counter sweep) writes the cells a heal would: wait for it rather
+  // than pass over the wave a second time.
+  const pending = pendingWaveRebuildOf(definition.id, waveId);
   if (pending) return track(key, pending.then(() => undefined));
   const log = logger?.child({ surveyId: definition.id, waveId });
   log?.info('weighting cells of the counters unusable: rebuilding them in the background');

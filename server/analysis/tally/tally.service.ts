@@ -200,7 +200,11 @@ function cellFieldsOf(cells: CellTallies, questionId: string): CellFields {
   return k;
 }
 
-/** Recomputes a wave's counters from its responses (after a crash, or a change of segments). */
+/**
+ * Recomputes a wave's counters from its responses (a change of segments, or by hand). Counters
+ * moved by followers while it runs may be lost or counted twice: the counter sweep
+ * (counter-sweep.ts) calls it under a lease that holds the wave's followers back.
+ */
 export async function rebuildTallies(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
   const { count, bySegment } = await countResponses(target, responses);
   await TallyModel.deleteMany({ surveyId: target.surveyId, waveId: target.waveId });
@@ -221,22 +225,29 @@ export async function rebuildTallies(target: TallyTarget, responses: AsyncIterab
  * tells open dashboards (once for both).
  */
 export function rebuildCellTallies(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
-  // One at a time per wave in this process (a weighting change and a background heal may ask at
-  // once): each clears then rewrites every cell, and interleaved they could end on the first
-  // one's variables. Run in order, the last asked, which read the latest variables, writes last.
-  const key = `${target.surveyId}\u0000${target.waveId}`;
-  const run = (cellRebuilds.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => splitCells(target, responses));
+  return queueWaveRebuild(target.surveyId, target.waveId, () => splitCells(target, responses));
+}
+
+const waveRebuilds = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs a rebuild of a wave's counters after those already asked of this process: one at a time per
+ * wave, whichever asks (a weighting change, a background heal of the cells, the counter sweep).
+ * Each clears then rewrites counters, and interleaved they could end on the first one's weighting
+ * variables. Run in order, the last asked, which read the latest variables, writes last.
+ */
+export function queueWaveRebuild<T>(surveyId: string, waveId: string, rebuild: () => Promise<T>): Promise<T> {
+  const key = `${surveyId}\u0000${waveId}`;
+  const run = (waveRebuilds.get(key) ?? Promise.resolve()).catch(() => undefined).then(rebuild);
   const settled = run.catch(() => undefined);
-  cellRebuilds.set(key, settled);
-  void settled.then(() => { if (cellRebuilds.get(key) === settled) cellRebuilds.delete(key); });
+  waveRebuilds.set(key, settled);
+  void settled.then(() => { if (waveRebuilds.get(key) === settled) waveRebuilds.delete(key); });
   return run;
 }
 
-const cellRebuilds = new Map<string, Promise<unknown>>();
-
-/** The last rebuild of a wave's cells asked of this process (rebuildCellTallies), while it runs or waits its turn; it never rejects. */
-export function pendingCellRebuildOf(surveyId: string, waveId: string): Promise<unknown> | undefined {
-  return cellRebuilds.get(`${surveyId}\u0000${waveId}`);
+/** The last rebuild of a wave's counters asked of this process (queueWaveRebuild), while it runs or waits its turn; it never rejects. */
+export function pendingWaveRebuildOf(surveyId: string, waveId: string): Promise<unknown> | undefined {
+  return waveRebuilds.get(`${surveyId}\u0000${waveId}`);
 }
 
 async function splitCells(target: TallyTarget, responses: AsyncIterable<CountedResponse> | Iterable<CountedResponse>): Promise<number> {
