@@ -9,6 +9,7 @@ import type { AppDependencies } from './lib/app-dependencies';
 import { browserIdentity, csrfProtection, securityHeaders } from './lib/security';
 import { errorHandler, notFoundHandler } from './lib/error-handlers';
 import { requestLogging } from './lib/request-logging';
+import { noStoreByDefault } from './lib/cache-control';
 import { FORM_PARSER_OPTIONS, formBodiesOnly } from './lib/form-body';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
@@ -72,6 +73,8 @@ export function createApp(deps: AppDependencies): Express {
   );
   // Its error-bar plugin (the dashboard's interval whiskers), likewise.
   app.use('/vendor/chartjs-chart-error-bars', express.static(path.join(ROOT, 'node_modules', 'chartjs-chart-error-bars', 'build'), { maxAge: '1d' }));
+  // Past the static files (which keep their caching) every answer is `no-store` unless its route says otherwise.
+  app.use(noStoreByDefault());
   app.use(healthRoutes(deps));
   app.use(brandingRoutes(deps));
 

@@ -37,8 +37,14 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-export function cookieIsSecure(config: Config): boolean {
-  return config.NODE_ENV === 'production';
+/**
+ * Whether cookies carry Secure (and the staff and CSRF cookies the __Host- prefix): in production,
+ * which is served over HTTPS (directly, or behind a proxy with TRUST_PROXY), and whenever
+ * PUBLIC_URL is https. Decided once from the configuration, not per request, so a cookie's name
+ * never changes between two requests of one browser.
+ */
+export function cookieIsSecure(config: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL'>): boolean {
+  return config.NODE_ENV === 'production' || (config.PUBLIC_URL?.startsWith('https:') ?? false);
 }
 
 export function browserIdentity(config: Config): RequestHandler {
