@@ -12,6 +12,7 @@ import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-policy';
 import { hashSecretToken, newSecretToken } from './secret-token';
 import { ROLES, UserModel, type Role } from './user.model';
 import type { FirstAdminSetup } from './first-admin';
+import { forgetSetupCodes, isSetupCode } from './setup-codes';
 import { isDuplicateKey } from '../lib/duplicate-key';
 
 /** How long a one-time link that sets a password stays usable. */
@@ -331,7 +332,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       // address: one visitor's wrong guesses must not lock the code's holder out.
       const attempt = { email: `(setup code from ${actor.ip})`, ip: actor.ip };
       await checkNotThrottled(attempt);
-      if (!setup.matches(input.code)) {
+      if (!(await isSetupCode(setup, input.code))) {
         await recordFailure(attempt);
         throw new ForbiddenError('That setup code is wrong', 'setup_code_wrong');
       }
@@ -349,6 +350,7 @@ export function createAccountService({ logger, knownSurveyIds }: AccountServiceD
       // Setting up signs the admin in: that is their first sign-in.
       const created = await UserModel.create({ email, name, role: 'admin', grants: [], passwordHash, lastSignInAt: new Date() });
       await recordAudit({ ...actor, actorId: created._id, actorEmail: email, action: 'first_admin_created', target: email }, logger);
+      await forgetSetupCodes();
       return toAccount(created.toObject());
     },
 

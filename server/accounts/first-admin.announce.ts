@@ -3,10 +3,13 @@ import type { Logger } from '../lib/logger';
 import type { Config } from '../lib/config';
 import type { FirstAdminSetup } from './first-admin';
 import { countAccounts } from './account.service';
+import { shareSetupCode } from './setup-codes';
 import { publicBaseUrl, serverOrigin } from '../lib/public-url';
 
 export async function announceFirstAdminSetup(setup: FirstAdminSetup, config: Config, logger: Logger, port: number): Promise<void> {
   if ((await countAccounts()) > 0) return;
+  // Before it is printed: whichever process the setup form reaches must accept it.
+  await shareSetupCode(setup);
   const base = publicBaseUrl(config, serverOrigin(config.HOST, port));
   // The code goes to the console, not the log: logs are often shipped and kept elsewhere.
   logger.warn('no account exists yet: the first admin setup code is printed on the console');

@@ -1,6 +1,7 @@
 // While no account exists, boot prints a one-time setup code (as Grafana and Jenkins do) and the
 // setup page creates the first admin only for someone who can read the server's console. There
-// is no open setup page: without the code, /setup refuses.
+// is no open setup page: without the code, /setup refuses. Each app process prints a code of its
+// own; setup-codes.ts lets any process accept the code another printed.
 import { randomInt, timingSafeEqual } from 'node:crypto';
 
 /** Crockford's base-32 alphabet: no I, L, O or U to misread. */
@@ -14,7 +15,8 @@ export interface FirstAdminSetup {
   matches(candidate: unknown): boolean;
 }
 
-function normalise(code: string): string {
+/** The code as compared: case, spaces and dashes aside, and the letters people misread for digits as those digits. */
+export function normaliseSetupCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
 }
 
@@ -23,12 +25,12 @@ export function createFirstAdminSetup(): FirstAdminSetup {
     Array.from({ length: GROUP_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join(''),
   );
   const code = groups.join('-');
-  const expected = Buffer.from(normalise(code));
+  const expected = Buffer.from(normaliseSetupCode(code));
   return {
     code,
     matches(candidate) {
       if (typeof candidate !== 'string' || candidate.length > 64) return false;
-      const actual = Buffer.from(normalise(candidate));
+      const actual = Buffer.from(normaliseSetupCode(candidate));
       return actual.length === expected.length && timingSafeEqual(actual, expected);
     },
   };

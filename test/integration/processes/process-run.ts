@@ -18,10 +18,10 @@ export async function setupCodeOf(app: AppProcess): Promise<string> {
   return SETUP_CODE.exec(app.output())![1]!;
 }
 
-/** Creates the first admin on /setup with the app's printed code; returns a fetch signed in as them. */
-export async function setUpFirstAdmin(app: AppProcess, email: string, password = STRONG_PASSWORD): Promise<CookieFetch> {
+/** Creates the first admin on `app`'s /setup with the code `printedBy` printed (the app itself by default); returns a fetch signed in as them. */
+export async function setUpFirstAdmin(app: AppProcess, email: string, printedBy = app, password = STRONG_PASSWORD): Promise<CookieFetch> {
   const admin = cookieFetch(app.url);
-  const setUp = await submitFormWithFetch(admin, '/setup', { code: await setupCodeOf(app), email, name: 'First Admin', password });
+  const setUp = await submitFormWithFetch(admin, '/setup', { code: await setupCodeOf(printedBy), email, name: 'First Admin', password });
   expect(setUp.status, await setUp.text()).to.equal(303);
   return admin;
 }

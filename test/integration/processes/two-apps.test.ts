@@ -1,6 +1,6 @@
 // Two app processes on one store, as behind a load balancer: whatever one process does must be
 // seen by the other, because everything that must be shared lives in the database (sessions, rate
-// limit counters, the live figures' versions, the outbox's leases). The store runs as a process of
+// limit counters, the live figures' versions, the outbox's leases, the setup codes). The store runs as a process of
 // its own, like a mongod; the apps share its database and their SECRET, and nothing else.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp';
 import { STRONG_PASSWORD, cookieFetch, submitFormWithFetch } from '../../support/staff';
 import { pollUntil } from '../../support/outbox';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { createStaffWithLink, finishCaptic, openPage, openStream, respondentFetch, setUpFirstAdmin, startCaptic, submitOn } from './process-run';
+import { createStaffWithLink, finishCaptic, openPage, openStream, respondentFetch, setUpFirstAdmin, setupCodeOf, startCaptic, submitOn } from './process-run';
 
 const SECRET = 'two-apps-share-this-secret-0123456789abcdef';
 const RATE_LIMIT = 4;
@@ -55,9 +55,21 @@ describe('two app processes on one store', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('accepts on either app the setup code the other printed, and forgets both codes once the admin exists', async () => {
+    const [one, two] = apps as [AppProcess, AppProcess];
+    const codes = client.db().collection<{ _id: string }>('setup_codes');
+    const [codeOne, codeTwo] = await Promise.all([setupCodeOf(one), setupCodeOf(two)]);
+    expect(codeOne).not.to.equal(codeTwo);
+    // Their digests are shared, not the codes.
+    const stored = (await codes.find().toArray()).map((doc) => doc._id);
+    expect(stored).to.have.length(2);
+    expect(stored.join()).not.to.contain(codeOne.replace(/-/g, ''));
+    await setUpFirstAdmin(two, 'admin@example.org', one);
+    expect(await codes.countDocuments()).to.equal(0);
+  });
+
   it('shares sessions: signed in on one, a staff page opens on the other', async () => {
     const [one, two] = apps as [AppProcess, AppProcess];
-    await setUpFirstAdmin(one, 'admin@example.org');
     // A browser keeps its cookies per host, whatever port: both apps are 127.0.0.1 here.
     const staff = cookieFetch(one.url);
     const signIn = await submitFormWithFetch(staff, '/login', { email: 'admin@example.org', password: STRONG_PASSWORD });
