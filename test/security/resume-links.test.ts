@@ -6,7 +6,7 @@
 // nothing gets the same page. The limits on trying links are in rate-limits.test.ts.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { Browser, pageIdOf, text, type Page } from '../support/browser';
+import { Browser, pageIdOf, text, type FormFields, type Page } from '../support/browser';
 import { startTestApp, type TestApp } from '../support/app';
 import { setCookieNamed } from '../support/staff';
 import { CAPTIC_ID, USER_PAGES } from '../fixtures/captic-answers';
@@ -102,7 +102,7 @@ describe('Resume links never hand a browser someone else’s response without as
     const victim = new Browser(app.url);
     const own = await respondentPast(victim, 'yes');
     const asked = await victim.get(link);
-    for (const fields of [{}, { _csrf: '' }, { _csrf: 'forged' }]) {
+    for (const fields of [{}, { _csrf: '' }, { _csrf: 'forged' }] as FormFields[]) {
       const refused = await victim.post(link, fields);
       expect(refused.status).to.equal(403);
       expect(setCookieNamed(refused.headers, RESUME_COOKIE)).to.equal(undefined);
