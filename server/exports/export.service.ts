@@ -4,7 +4,6 @@
 // response, a script could pass a file.
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { ResponseModel } from '../responses/response.model';
@@ -15,7 +14,6 @@ import type { TSurveyDefinition } from '../surveys/survey.schemas';
 import { findWave } from '../waves/wave.service';
 import { buildCodebook, codebookHeader, codebookRows, guardCodebookRow, type Codebook } from './codebook';
 import { exportColumns, PROGRESS_COLUMNS, splitMultipleChoices, VOIDED_COLUMNS, type ExportColumn, type MultipleChoiceLayout } from './export-columns';
-import { guardCell } from './formula-guard';
 import { buildResponseRow, csvRecord, type Cell, type RowOptions } from './response-row';
 import { CSV_FILE_OPTIONS } from './csv-format';
 import { startStreamedWorkbook } from './xlsx-stream';
@@ -193,10 +191,6 @@ export async function writeCodebookCsv(target: ExportTarget, out: Writable): Pro
   await pipeline(Readable.from(records()), csvWriter(), out);
 }
 
-function xlsxCell(cell: Cell): ExcelJS.CellValue {
-  return cell === null ? null : guardCell(cell);
-}
-
 /** Streams a workbook with a Responses sheet (one row per exported response) and a Codebook sheet. */
 export async function writeResponsesXlsx(target: ExportTarget, options: RowOptions, out: Writable): Promise<void> {
   const { workbook, finished: done } = startStreamedWorkbook(out);
@@ -210,14 +204,16 @@ export async function writeResponsesXlsx(target: ExportTarget, options: RowOptio
   }));
   sheet.addRow(header).commit();
   for await (const response of exportedResponses(target)) {
-    sheet.addRow(rowOf(target, response, options).map(xlsxCell)).commit();
+    // Texts as string cells, exactly as typed: in XLSX a string cell is never a formula (a formula
+    // is a cell of its own type), so `=1+1` stays text without the quote CSV needs (formula-guard.ts).
+    sheet.addRow(rowOf(target, response, options)).commit();
   }
   sheet.commit();
 
   const codebook = getCodebook(target);
   const codebookSheet = workbook.addWorksheet('Codebook', { views: [{ state: 'frozen', ySplit: 1 }] });
   codebookSheet.addRow(codebookHeader(codebook.languages)).commit();
-  for (const row of codebookRows(codebook)) codebookSheet.addRow(guardCodebookRow(row)).commit();
+  for (const row of codebookRows(codebook)) codebookSheet.addRow(row).commit();
   codebookSheet.commit();
 
   await workbook.commit();

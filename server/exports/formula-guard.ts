@@ -2,6 +2,8 @@
 // as a formula, so a respondent who types `=HYPERLINK(...)` could plant a link or a DDE payload
 // in an analyst's workbook (CSV/formula injection). OWASP's advice: prefix such cells with a
 // single quote, which spreadsheets show as text. Only strings are touched: a number stays a number.
+// This is for CSV (and the other plain-text tables): in XLSX a string cell is never a formula, so
+// the workbooks store texts as string cells, unprefixed, and the analyst reads what was typed.
 //
 // A text that already starts with quotes followed by a trigger gets one more quote, so the guard
 // can be undone exactly (restoreGuardedText), and an export can be imported back unchanged.

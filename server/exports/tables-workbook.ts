@@ -9,7 +9,6 @@ import type { Figures, ScaleFigures } from '../analysis/figures/figures.types';
 import { localize } from '../surveys/localize';
 import { findQuestion } from '../surveys/visibility';
 import type { TLocalizedText, TQuestion, TScale, TSurveyDefinition } from '../surveys/survey.schemas';
-import { guardFormula } from './formula-guard';
 import { matrixRows, optionsOf } from './export-columns';
 import { startStreamedWorkbook } from './xlsx-stream';
 import { independenceText, questionLegendLines } from '../analysis/report/crosstab-section';
@@ -144,7 +143,8 @@ export async function writeTablesWorkbook(input: { definition: TSurveyDefinition
   const language = lang === 'fr' ? 'fr' : 'en';
   const words = WORDS[language];
   const t = translator(language);
-  const text = (t: TLocalizedText): string => guardFormula(localize(t, lang, definition.languages[0]));
+  // Texts go in as string cells, as written: in XLSX a string cell is never a formula (no CSV quote needed).
+  const text = (t: TLocalizedText): string => localize(t, lang, definition.languages[0]);
   const { workbook, finished: done } = startStreamedWorkbook(out);
   const taken = new Set<string>();
   const questions = definition.pages.flatMap((p) => p.questions);

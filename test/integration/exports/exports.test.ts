@@ -209,7 +209,7 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
   });
 
   describe('responses as XLSX', () => {
-    it('opens in a spreadsheet library with a Responses sheet and a Codebook sheet, numbers as numbers and guarded texts', async () => {
+    it('opens in a spreadsheet library with a Responses sheet and a Codebook sheet, numbers as numbers and texts as typed', async () => {
       const res = await get(`${WAVE_URL}/export.xlsx`);
       expect(res.status).to.equal(200);
       expect(res.headers.get('content-type')).to.equal('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -228,7 +228,8 @@ describe('Exports of a wave (CSV, XLSX, codebook)', () => {
       expect(cell(2, 'networks')).to.equal('facebook;viadeo;other');
       expect(cell(2, 'completed_at')).to.be.instanceOf(Date);
       expect((cell(2, 'completed_at') as Date).toISOString()).to.equal('2011-03-14T09:30:00.000Z');
-      expect(cell(4, 'comments')).to.equal(`'=HYPERLINK("http://evil.example","click")`);
+      // A string cell, never a formula: no CSV quote (test/security/formula-injection.test.ts).
+      expect(cell(4, 'comments')).to.equal(`=HYPERLINK("http://evil.example","click")`);
       expect(cell(4, 'language')).to.equal('en');
 
       const codebook = workbook.getWorksheet('Codebook')!;
