@@ -4,6 +4,7 @@ import { AppError } from '../lib/errors';
 import { sharedRateLimit } from '../lib/rate-limit-store';
 import { publicAccess, routeTable } from '../lib/routes';
 import { serveOfflineWorker } from './offline-worker';
+import { respondentOutagePage } from './outage';
 import { createResumeMailHandlers } from './resume-mail.handlers';
 import { createTakeHandlers } from './take.handlers';
 
@@ -43,5 +44,7 @@ export function takeRoutes(deps: AppDependencies): Router {
   ]);
   // A survey that takes no answers now, or only by invitation, is a page for the respondent, not an error.
   router.use(take.notOpenPage);
+  // A page posted while the database is unreachable: 503 with every typed answer kept in a retry form.
+  router.use(respondentOutagePage(deps));
   return router;
 }
