@@ -2,6 +2,8 @@
 // Anonymous callers are sent to sign in (pages) or get 401 (API); a signed-in account without the
 // route's requirement gets 403; the right role gets through. The routes come from the router
 // itself, not from a list kept here, so a route added later without a guard fails this test.
+// The same walk (test/support/router-walk.ts) checks CSRF on every change, sessions refused on API
+// changes, disabled accounts and other surveys' organizers: test/security/csrf-and-access.test.ts.
 import express, { Router, type RequestHandler } from 'express';
 import { expect } from 'chai';
 import * as cheerio from 'cheerio';
