@@ -15,7 +15,7 @@ import { childEnv, startAppProcess, type AppProcess } from '../support/app-proce
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
 import { cookieFetch, submitFormWithFetch, type CookieFetch } from '../support/staff';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
-import { finishCaptic, openPage, respondentFetch, setupCodeOf, startCaptic, submitOn } from '../integration/processes/process-run';
+import { finishCaptic, openPage, postFormOn, respondentFetch, setupCodeOf, startCaptic, submitOn } from '../integration/processes/process-run';
 
 const SECRET = 'logs-test-secret-must-never-be-printed-4f1c9e';
 const FIRST_PASSWORD = 'lantern orchard velvet 2291 comet';
@@ -64,13 +64,6 @@ function linkPath(text: string, prefix: string): string {
   return match[1]!;
 }
 
-/** Posts the form of `page` that posts to `action`, with its CSRF token and `fields`, as a person would. */
-async function postFormOf(get: CookieFetch, page: string, action: string, fields: Record<string, string>): Promise<Response> {
-  const csrf = cheerio.load(await (await get(page)).text())(`form[action="${action}"] input[name=_csrf]`).attr('value');
-  if (csrf === undefined) throw new Error(`no form posting to ${action} on ${page}`);
-  return get(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...fields }) });
-}
-
 interface Mode {
   NODE_ENV: 'development' | 'production';
   LOG_LEVEL: 'debug' | 'info';
@@ -101,10 +94,10 @@ async function fullRun(app: AppProcess, smtp: TestSmtpServer, secrets: Secrets, 
     expect((await submitFormWithFetch(staff, '/login', { email: ADMIN_EMAIL, password: WRONG_PASSWORD })).status).to.equal(401);
     expect((await submitFormWithFetch(staff, '/login', { email: ADMIN_EMAIL, password: FIRST_PASSWORD })).status).to.equal(303);
     // A password change.
-    const changed = await postFormOf(staff, '/admin/account', '/admin/account/password', { email: ADMIN_EMAIL, current_password: FIRST_PASSWORD, new_password: NEW_PASSWORD });
+    const changed = await postFormOn(staff, '/admin/account', '/admin/account/password', { email: ADMIN_EMAIL, current_password: FIRST_PASSWORD, new_password: NEW_PASSWORD });
     expect(changed.status, await changed.text()).to.be.oneOf([200, 303]);
     // An API token, made in the console and used below.
-    const made = await postFormOf(staff, '/admin/account', '/admin/account/tokens', { name: 'logs test', scope: 'manage', expires_in_days: '30' });
+    const made = await postFormOn(staff, '/admin/account', '/admin/account/tokens', { name: 'logs test', scope: 'manage', expires_in_days: '30' });
     expect(made.status).to.equal(200);
     const apiToken = cheerio.load(await made.text())('#new-token').text().trim();
     expect(apiToken).to.match(/^brm_/);

@@ -26,6 +26,13 @@ export async function setUpFirstAdmin(app: AppProcess, email: string, printedBy 
   return admin;
 }
 
+/** Posts the form of the staff page `page` that posts to `action`, with its CSRF token and `fields`, as a person would. */
+export async function postFormOn(get: CookieFetch, page: string, action: string, fields: Record<string, string> = {}): Promise<Response> {
+  const csrf = cheerio.load(await (await get(page)).text())(`form[action="${action}"] input[name=_csrf]`).attr('value');
+  if (csrf === undefined) throw new Error(`no form posting to ${action} on ${page}`);
+  return get(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...fields }) });
+}
+
 /**
  * `npm run user:create` against the store at `mongodbUri`, then the printed one-time link opened
  * on `app` and a password chosen there. Returns the link's path (it holds a secret).

@@ -12,7 +12,8 @@ import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp';
 import { STRONG_PASSWORD, cookieFetch, submitFormWithFetch } from '../../support/staff';
 import { pollUntil } from '../../support/outbox';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { createStaffWithLink, finishCaptic, openPage, openStream, respondentFetch, setUpFirstAdmin, setupCodeOf, startCaptic, submitOn } from './process-run';
+import { WAVES_MAX_AGE_MS } from '../../../server/waves/wave.cache';
+import { postFormOn, createStaffWithLink, finishCaptic, openPage, openStream, respondentFetch, setUpFirstAdmin, setupCodeOf, startCaptic, submitOn } from './process-run';
 
 const SECRET = 'two-apps-share-this-secret-0123456789abcdef';
 const RATE_LIMIT = 4;
@@ -131,5 +132,25 @@ describe('two app processes on one store', function () {
       outcomes.push(started.status);
     }
     expect(outcomes).to.deep.equal([303, 303, 303, 303, 429]);
+  });
+
+  it('refuses answers on one within the wave cache\'s life once the other closed the wave (decision 0005)', async () => {
+    const [one, two] = apps as [AppProcess, AppProcess];
+    const organizer = cookieFetch(one.url);
+    expect((await submitFormWithFetch(organizer, '/login', { email: 'admin@example.org', password: STRONG_PASSWORD })).status).to.equal(303);
+    const respondentOnTwo = respondent(two, '198.51.100.99');
+    // Two has the open wave in its cache.
+    expect((await openPage(respondentOnTwo, `/s/${CAPTIC_ID}`)).$(`form[action="/s/${CAPTIC_ID}/start"]`)).to.have.length(1);
+    const wavePage = `/admin/surveys/${CAPTIC_ID}/waves/demo`;
+    const closed = await postFormOn(organizer, wavePage, `${wavePage}/actions/close`);
+    expect(closed.status, await closed.text()).to.equal(303);
+    const closedAt = Date.now();
+    let intro = await openPage(respondentOnTwo, `/s/${CAPTIC_ID}`);
+    while (intro.$(`form[action="/s/${CAPTIC_ID}/start"]`).length > 0) {
+      expect(Date.now() - closedAt, 'the closed wave still offered on the other app').to.be.below(WAVES_MAX_AGE_MS + 1000);
+      intro = await openPage(respondentOnTwo, `/s/${CAPTIC_ID}`);
+    }
+    // Seen within the cache's life, plus the time of a request or two.
+    expect(Date.now() - closedAt).to.be.below(WAVES_MAX_AGE_MS + 1000);
   });
 });
