@@ -166,19 +166,18 @@ describe('Injection: hand-written bodies and query strings reach no handler as o
     const browser = await signedInBrowser(app, admin);
     const failures: string[] = [];
     const hostile = '__proto__[polluted]=yes&constructor[prototype][polluted]=yes';
-    const gets = routes.filter((r) => r.method === 'get' && (isStaffPath(r.path) || r.path === '/') && !/stream|events/.test(r.path));
+    const gets = routes.filter((r) => r.method === 'get' && !/stream|events/.test(r.path));
     for (const route of gets) {
       const path = concretePath(route.path);
-      for (const query of [
-        `lang[$ne]=x&page[$gt]=&status[$ne]=x&email[$regex]=.*&since[$gt]=&question[$ne]=x&${hostile}`,
-        'lang=fr&lang=en&page=1&page=2&status=a&status=b&email=a&email=b&since=1&since=2&question=a&question=b',
-      ]) {
-        const request = path.startsWith('/api') ? supertest(app.url).get(`${path}?${query}`).set('Authorization', `Bearer ${await adminToken()}`) : browser.agent.get(`${path}?${query}`).set('Accept', 'text/html');
-        const res = await request.redirects(0);
-        if (res.status >= 500) failures.push(`GET ${path}?${query.slice(0, 40)}…: ${res.status} ${res.text.slice(0, 200)}`);
-      }
+      // Operators, prototype keys and repeated names at once: each handler reads text or refuses.
+      const query = `lang[$ne]=x&page[$gt]=&status[$ne]=x&email[$regex]=.*&since[$gt]=&question[$ne]=x&${hostile}&lang=fr&lang=en&page=1&page=2&status=a&status=b&email=a&email=b&since=1&since=2&question=a&question=b`;
+      const request = path.startsWith('/api') ? supertest(app.url).get(`${path}?${query}`).set('Authorization', `Bearer ${await adminToken()}`) : browser.agent.get(`${path}?${query}`).set('Accept', 'text/html');
+      const res = await request.redirects(0);
+      if (res.status >= 500) failures.push(`GET ${path}: ${res.status} ${res.text.slice(0, 200)}`);
     }
     expect(failures).to.deep.equal([]);
+    // Said in app.ts, not left to Express's default: an 'extended' parser would make `?a[$ne]=x` an object.
+    expect(app.express.get('query parser')).to.equal('simple');
   });
 
   let token: string | undefined;
