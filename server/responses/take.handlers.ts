@@ -281,7 +281,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
    * (429). The pages about a link tried are the same for every token, and show none: not even in
    * their language link, which goes to the survey instead (following the link again would count).
    */
-  function renderInvitationNotice(req: Request, res: Response, ctx: Context, status: number, notice: LinkNotice): void {
+  function renderLinkNotice(req: Request, res: Response, ctx: Context, status: number, notice: LinkNotice): void {
     const other = ctx.lang === 'fr' ? 'en' : 'fr';
     const { heading, body, fixedPath } = LINK_NOTICES[notice];
     res.status(status).render('take/invitation-notice', {
@@ -308,7 +308,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
   }
 
   function renderAlreadyAnswered(req: Request, res: Response, ctx: Context, outcome: AlreadyAnswered, status = 200): void {
-    renderInvitationNotice(req, res, withVersion(ctx, outcome.survey), status, 'already_answered');
+    renderLinkNotice(req, res, withVersion(ctx, outcome.survey), status, 'already_answered');
   }
 
   function go(res: Response, ctx: Context, destination: Destination): void {
@@ -380,7 +380,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       if (error instanceof WaveNotOpenError) return renderNotOpen(req, res, error);
       if (error instanceof InvitationOnlyError) {
         const ctx = withVersion(context(req, res, error.survey.definition.id), error.survey);
-        return renderInvitationNotice(req, res, ctx, error.status, 'invitation_only');
+        return renderLinkNotice(req, res, ctx, error.status, 'invitation_only');
       }
       next(error);
     },
@@ -401,7 +401,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       const ctx = context(req, res);
       const { token = '' } = req.params as Params;
       const outcome = await take.followInvitation({ ...respondent(req, ctx), token });
-      if (outcome.kind === 'invalid_invitation') return renderInvitationNotice(req, res, ctx, 404, 'invitation_invalid');
+      if (outcome.kind === 'invalid_invitation') return renderLinkNotice(req, res, ctx, 404, 'invitation_invalid');
       setInvitationCookie(res, config, ctx.surveyId, outcome.invitationToken);
       if (outcome.kind === 'already_answered') return renderAlreadyAnswered(req, res, ctx, outcome);
       if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
@@ -432,7 +432,7 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       const ctx = context(req, res);
       const { token = '' } = req.params as Params;
       const outcome = await take.openResumeLink({ ...respondent(req, ctx), token });
-      if (outcome.kind === 'invalid_resume_link') return renderInvitationNotice(req, res, ctx, 404, 'resume_link_invalid');
+      if (outcome.kind === 'invalid_resume_link') return renderLinkNotice(req, res, ctx, 404, 'resume_link_invalid');
       if (outcome.kind === 'ask') return renderResumeSwitch(req, res, ctx, token);
       if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
       go(res, ctx, outcome.destination);
@@ -443,14 +443,14 @@ export function createTakeHandlers({ config, catalog, clock }: AppDependencies) 
       const ctx = context(req, res);
       const { token = '' } = req.params as Params;
       const outcome = await take.takeOverByLink({ surveyId: ctx.surveyId, token });
-      if (outcome.kind === 'invalid_resume_link') return renderInvitationNotice(req, res, ctx, 404, 'resume_link_invalid');
+      if (outcome.kind === 'invalid_resume_link') return renderLinkNotice(req, res, ctx, 404, 'resume_link_invalid');
       if (outcome.resumeToken) setResumeCookie(res, config, ctx.surveyId, outcome.resumeToken);
       go(res, ctx, outcome.destination);
     },
 
     /** Too many links tried from one address (the limiter's refusal), in the respondent's language. */
     tooManyLinks(req: Request, res: Response): void {
-      renderInvitationNotice(req, res, context(req, res), 429, 'too_many_links');
+      renderLinkNotice(req, res, context(req, res), 429, 'too_many_links');
     },
 
     async showPage(req: Request, res: Response): Promise<void> {
