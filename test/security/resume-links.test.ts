@@ -11,6 +11,9 @@ import { startTestApp, type TestApp } from '../support/app';
 import { setCookieNamed } from '../support/staff';
 import { CAPTIC_ID, USER_PAGES } from '../fixtures/captic-answers';
 import { startResponse } from '../../server/responses/response.service';
+import { useChromiumSuite } from '../e2e/support/chromium';
+import { describeViolations, findSeriousViolations } from '../e2e/support/axe';
+import { currentPageId, submitWith } from '../e2e/support/survey';
 
 const responses = () => mongoose.connection.db!.collection('responses');
 const RESUME_COOKIE = `brm_resume_${CAPTIC_ID}`;
@@ -227,4 +230,37 @@ describe('Resume links never hand a browser someone else’s response without as
       }
     });
   }
+});
+
+describe('The question a resume link asks, in Chromium on a phone', function () {
+  this.timeout(40_000);
+  const suite = useChromiumSuite();
+
+  it('offers two controls of at least 44 px, its own answers first, with no serious accessibility violation, and each does what it says', async () => {
+    const attacker = new Browser(suite.app.url);
+    const link = resumePathOn(await respondentPast(attacker, 'no'));
+    const page = await suite.newPage({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' });
+    await page.goto(`${suite.app.url}/s/${CAPTIC_ID}`);
+    await page.locator('label[for=consent]').click();
+    await submitWith(page, page.locator('form button[type=submit]'));
+    expect(await currentPageId(page)).to.equal('social_use');
+
+    await page.goto(`${suite.app.url}${link}`);
+    expect(await page.locator('h1').textContent()).to.equal(SWITCH_TITLE.fr);
+    const buttons = page.locator('main button');
+    expect(await buttons.allTextContents()).to.deep.equal([KEEP_OWN.fr, OPEN_LINK.fr]);
+    for (const box of await Promise.all((await buttons.all()).map((button) => button.boundingBox()))) {
+      expect(box!.height, 'a control a thumb can hit').to.be.at.least(44);
+      expect(box!.x + box!.width, 'nothing scrolls sideways').to.be.at.most(360);
+    }
+    expect(describeViolations(await findSeriousViolations(page))).to.deep.equal([]);
+
+    // Enter on the focused default keeps the browser's own answers.
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+    expect(await currentPageId(page)).to.equal('social_use');
+    // The other choice, chosen on purpose, opens the link's answers.
+    await page.goto(`${suite.app.url}${link}`);
+    expect(await submitWith(page, page.getByRole('button', { name: OPEN_LINK.fr }))).to.equal(303);
+    expect(await currentPageId(page)).to.equal('information');
+  });
 });
