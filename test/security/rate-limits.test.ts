@@ -111,6 +111,22 @@ describe('Rate limits shared by every app process, in MongoDB', function () {
     expect(await startFrom(two, '192.0.2.12'), 'another address').to.equal(303);
   });
 
+  it('starts a window afresh once it has ended, before the TTL monitor removes it', async () => {
+    const key = 'responses-started:192.0.2.50';
+    await rateLimitWindows().insertOne({ _id: key, hits: 99, resetAt: new Date(Date.now() - 1000) });
+    expect(await startFrom(two, '192.0.2.50')).to.equal(303);
+    const window = await rateLimitWindows().findOne({ _id: key });
+    expect(window!.hits).to.equal(1);
+    expect(window!.resetAt.getTime()).to.be.greaterThan(Date.now());
+  });
+
+  it('counts hits arriving at once on both apps exactly: the limit, never more', async () => {
+    const statuses = await Promise.all(Array.from({ length: 2 * RESPONSES_PER_WINDOW }, (_, n) => startFrom(n % 2 ? two : one, '192.0.2.60')));
+    expect(statuses.filter((status) => status === 303)).to.have.length(RESPONSES_PER_WINDOW);
+    expect(statuses.filter((status) => status === 429)).to.have.length(RESPONSES_PER_WINDOW);
+    expect((await rateLimitWindows().findOne({ _id: 'responses-started:192.0.2.60' }))!.hits).to.equal(2 * RESPONSES_PER_WINDOW);
+  });
+
   it('counts the resume mail’s three limits across both apps, with no address in clear', async () => {
     // Per client address: 10 an hour, refused requests included.
     const asker = browserAt(one, '192.0.2.30');
