@@ -2,10 +2,10 @@
 // account, a response or a panel member's mailbox. The app runs as a child process through a full
 // run (first admin, sign-in failed and right, a password change, an API token made and used, a
 // panel imported and invited, a resume link mailed, respondents finishing by each link, an
-// export), and every byte it printed is searched for every secret the run handled: passwords, the
-// SECRET, cookie values, CSRF tokens, the API token, invitation and resume tokens, the people's
-// addresses, and the setup code once it was used (boot prints it on the console on purpose, once:
-// docs/accounts.md).
+// export, a forgotten password reset by its mailed link), and every byte it printed is searched
+// for every secret the run handled: passwords, the SECRET, cookie values, CSRF tokens, the API
+// token, invitation, resume and password-link tokens, the people's addresses, and the setup code
+// once it was used (boot prints it on the console on purpose, once: docs/accounts.md).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,7 @@ const SECRET = 'logs-test-secret-must-never-be-printed-4f1c9e';
 const FIRST_PASSWORD = 'lantern orchard velvet 2291 comet';
 const NEW_PASSWORD = 'harbour thistle quartz 7713 meadow';
 const WRONG_PASSWORD = 'wrong guess pelican 0042 saddle';
+const LINK_PASSWORD = 'copper lagoon fennel 5580 raven';
 const ADMIN_EMAIL = 'chief.admin@logs-test.example.org';
 const MEMBERS = ['ana.martin@panel-logs.example.fr', 'bruno.petit@panel-logs.example.fr'];
 const LATER_EMAIL = 'carla.later@respondent-logs.example.fr';
@@ -143,6 +144,14 @@ async function fullRun(app: AppProcess, smtp: TestSmtpServer, secrets: Secrets, 
     const exported = await staff(`/admin/surveys/${CAPTIC_ID}/waves/${WAVE}/export.csv`);
     expect(exported.status).to.equal(200);
     expect(await exported.text()).to.contain('uses_social');
+    // A forgotten password: the link mailed, opened, and a new password chosen with it.
+    const forgot = await submitFormWithFetch(cookieFetch(app.url), '/login/forgot', { email: ADMIN_EMAIL });
+    expect(forgot.status, await forgot.text()).to.be.oneOf([200, 303]);
+    const [linkMail] = await smtp.waitForMessages(MEMBERS.length + 2, 20_000).then((all) => all.slice(MEMBERS.length + 1));
+    const passwordLink = linkPath(linkMail!.text, '/account/password/');
+    remember(secrets, 'password link token', passwordLink.split('/password/')[1]);
+    const reset = await submitFormWithFetch(cookieFetch(app.url), passwordLink, { password: LINK_PASSWORD });
+    expect(reset.status, await reset.text()).to.equal(303);
     return { setupUsedAt, setupCode };
   } finally {
     globalThis.fetch = realFetch;
@@ -180,7 +189,7 @@ describe('logs of a full run', function () {
         }),
       );
       const secrets: Secrets = new Map();
-      for (const [kind, value] of [['password', FIRST_PASSWORD], ['password', NEW_PASSWORD], ['password', WRONG_PASSWORD], ['SECRET', SECRET], ['staff email', ADMIN_EMAIL], ['respondent email', LATER_EMAIL], ...MEMBERS.map((email) => ['panel member email', email])] as const) {
+      for (const [kind, value] of [['password', FIRST_PASSWORD], ['password', NEW_PASSWORD], ['password', WRONG_PASSWORD], ['password', LINK_PASSWORD], ['SECRET', SECRET], ['staff email', ADMIN_EMAIL], ['respondent email', LATER_EMAIL], ...MEMBERS.map((email) => ['panel member email', email])] as const) {
         remember(secrets, kind, value);
       }
       try {
