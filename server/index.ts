@@ -19,6 +19,7 @@ import { startBackgroundWork, type BackgroundWork } from './background-work';
 import { publicBaseUrl, serverOrigin } from './lib/public-url';
 import { createLiveHub } from './dashboard/live/live-hub';
 import { listenHttp } from './lib/http-server';
+import { MigrationFailedError, runMigrations } from './migrations/runner';
 
 async function main(): Promise<void> {
   let config;
@@ -33,6 +34,17 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const database = await openDatabase(config, logger, { role: 'app' });
+  // Data migrations run once, before anything reads the data they change (several processes take turns).
+  try {
+    await runMigrations(logger.child({ component: 'migrations' }));
+  } catch (error) {
+    await database.close();
+    if (error instanceof MigrationFailedError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
   let catalog;
   try {
     catalog = await loadSurveyCatalog(config.surveysDir, logger);
