@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { Browser, type Page } from '../support/browser';
 import { apiTokenFor, createStaff, signedInBrowser, type StaffMember } from '../support/staff';
 import { CAPTIC_ID } from '../fixtures/captic-answers';
+import { translator } from '../../server/lib/i18n/index';
 import { concretePath, isStaffPath, SAFE_METHODS, walkRoutes, type RouteEntry, type WalkedRouter } from '../support/router-walk';
 
 /** A form as a page draws it: where it posts, and the names of its fields. */
@@ -40,6 +41,11 @@ function formsOn(page: Page): DrawnForm[] {
 /** How many console pages the walk opens, at most, to find forms. */
 const MAX_PAGES = 120;
 
+/** The CSRF refusal page, in either language. */
+const CSRF_REFUSALS = [translator('fr')('errors.csrf'), translator('en')('errors.csrf')];
+/** A page with a form (the sign-out one, at least) for any signed-in account. */
+const FORM_PAGE = '/admin';
+
 /** Forms that sign out or end sessions (or block the account): posted with a session of their own. */
 const ENDS_SESSIONS = /logout|sign-out-everywhere|password|disable/;
 
@@ -47,8 +53,8 @@ const ENDS_SESSIONS = /logout|sign-out-everywhere|password|disable/;
 const DEEP_JSON = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
 
 /** Field values a form never sends, each as it would arrive in a hand-written body. */
-function hostileBodies(form: DrawnForm): Array<{ name: string; body: string }> {
-  const csrf = `_csrf=${encodeURIComponent(form.csrf)}`;
+function hostileBodies(form: DrawnForm, token: string): Array<{ name: string; body: string }> {
+  const csrf = `_csrf=${encodeURIComponent(token)}`;
   const each = (value: string) => form.fields.map((field) => `${encodeURIComponent(field)}=${value}`).join('&');
   return [
     { name: 'every field twice', body: `${csrf}&${each('a')}&${each('b')}` },
@@ -113,12 +119,23 @@ describe('Injection: hand-written bodies and query strings reach no handler as o
   it('answers every form sent odd shapes with a page, never a 500', async () => {
     const failures: string[] = [];
     const shared = await signedInBrowser(app, admin);
-    for (const form of forms.values()) {
-      // A form that may end the session gets one of its own; the respondent's keep the respondent's cookie.
-      const browser = !form.staff ? respondent : ENDS_SESSIONS.test(form.action) ? await signedInBrowser(app, admin) : shared;
-      for (const { name, body } of hostileBodies(form)) {
+    /** A CSRF token of `browser` (tokens are bound to the browser, not to the form). */
+    const tokenOf = async (browser: Browser) => (await browser.get(FORM_PAGE)).$('form input[name=_csrf]').first().attr('value')!;
+    const sharedToken = await tokenOf(shared);
+    // The forms that end sessions (every session of the account, the shared one too) come last, each with a session of its own.
+    const lastThoseThatEndSessions = [...forms.values()].sort((a, b) => Number(a.staff && ENDS_SESSIONS.test(a.action)) - Number(b.staff && ENDS_SESSIONS.test(b.action)));
+    for (const form of lastThoseThatEndSessions) {
+      // The respondent's keep the respondent's cookie.
+      const own = form.staff && ENDS_SESSIONS.test(form.action) ? await signedInBrowser(app, admin) : undefined;
+      const browser = !form.staff ? respondent : own ?? shared;
+      const token = !form.staff ? form.csrf : own ? await tokenOf(own) : sharedToken;
+      for (const { name, body } of hostileBodies(form, token)) {
         const res = await browser.agent.post(form.action).set('Accept', 'text/html').type('form').send(body).redirects(0);
         if (res.status >= 500) failures.push(`${form.action} (${name}): ${res.status} ${res.text.slice(0, 200)}`);
+        // Refused by the CSRF check, the body would not have reached the handler: the test would prove nothing.
+        if (res.status === 403 && CSRF_REFUSALS.some((text) => res.text.includes(text))) failures.push(`${form.action} (${name}): refused by the CSRF check, not tried`);
+        // Sent to sign in again, the body did not reach the handler either.
+        if (String(res.headers.location ?? '').includes('ended=1')) failures.push(`${form.action} (${name}): the session had ended, not tried`);
       }
     }
     expect(failures).to.deep.equal([]);
