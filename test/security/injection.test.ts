@@ -53,8 +53,9 @@ const ENDS_SESSIONS = /logout|sign-out-everywhere|password|disable/;
 const DEEP_JSON = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
 
 /** Field values a form never sends, each as it would arrive in a hand-written body. */
+/** `token`: the CSRF token as it goes in the body (encoded), or a placeholder replaced when it is sent. */
 function hostileBodies(form: DrawnForm, token: string): Array<{ name: string; body: string }> {
-  const csrf = `_csrf=${encodeURIComponent(token)}`;
+  const csrf = `_csrf=${token}`;
   const each = (value: string) => form.fields.map((field) => `${encodeURIComponent(field)}=${value}`).join('&');
   return [
     { name: 'every field twice', body: `${csrf}&${each('a')}&${each('b')}` },
@@ -125,12 +126,13 @@ describe('Injection: hand-written bodies and query strings reach no handler as o
     // The forms that end sessions (every session of the account, the shared one too) come last, each with a session of its own.
     const lastThoseThatEndSessions = [...forms.values()].sort((a, b) => Number(a.staff && ENDS_SESSIONS.test(a.action)) - Number(b.staff && ENDS_SESSIONS.test(b.action)));
     for (const form of lastThoseThatEndSessions) {
-      // The respondent's keep the respondent's cookie.
-      const own = form.staff && ENDS_SESSIONS.test(form.action) ? await signedInBrowser(app, admin) : undefined;
-      const browser = !form.staff ? respondent : own ?? shared;
-      const token = !form.staff ? form.csrf : own ? await tokenOf(own) : sharedToken;
-      for (const { name, body } of hostileBodies(form, token)) {
-        const res = await browser.agent.post(form.action).set('Accept', 'text/html').type('form').send(body).redirects(0);
+      const endsSessions = form.staff && ENDS_SESSIONS.test(form.action);
+      for (const { name, body } of hostileBodies(form, '{token}')) {
+        // A form that may end sessions gets a session of its own each time; the respondent's keep the respondent's cookie.
+        const own = endsSessions ? await signedInBrowser(app, admin) : undefined;
+        const browser = !form.staff ? respondent : own ?? shared;
+        const token = !form.staff ? form.csrf : own ? await tokenOf(own) : sharedToken;
+        const res = await browser.agent.post(form.action).set('Accept', 'text/html').type('form').send(body.replace('{token}', encodeURIComponent(token))).redirects(0);
         if (res.status >= 500) failures.push(`${form.action} (${name}): ${res.status} ${res.text.slice(0, 200)}`);
         // Refused by the CSRF check, the body would not have reached the handler: the test would prove nothing.
         if (res.status === 403 && CSRF_REFUSALS.some((text) => res.text.includes(text))) failures.push(`${form.action} (${name}): refused by the CSRF check, not tried`);
