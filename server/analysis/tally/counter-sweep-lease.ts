@@ -59,6 +59,23 @@ export async function takeSweepLease(surveyId: string, waveId: string, leaseMs: 
   return { surveyId, waveId, owner };
 }
 
+/**
+ * Keeps the lease for as long as the sweep runs: renewed every third of `leaseMs`, so a lease is
+ * short (followers of the wave wait at most that long for a sweeper that died) however long the
+ * rebuild takes. Answers the function that stops renewing.
+ */
+export function renewSweepLease(lease: SweepLease, leaseMs: number, onLost: () => void): () => void {
+  const timer = setInterval(() => {
+    CounterSweepModel.updateOne({ surveyId: lease.surveyId, waveId: lease.waveId, owner: lease.owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } })
+      .then((result) => {
+        if (result.matchedCount === 0) onLost();
+      })
+      .catch(() => onLost());
+  }, Math.max(10, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function releaseSweepLease(lease: SweepLease): Promise<void> {
   await CounterSweepModel.deleteOne({ surveyId: lease.surveyId, waveId: lease.waveId, owner: lease.owner });
 }

@@ -20,7 +20,7 @@ import { lookUpWave, type Wave } from '../../waves/wave.service';
 import { surveyTimeZone } from '../../waves/wave-dates';
 import { activityRecount } from '../../dashboard/activity.hooks';
 import { setQuotaCounts } from '../../fieldwork/quotas';
-import { releaseSweepLease, takeSweepLease, waitingFollowersOf, type SweepLease } from './counter-sweep-lease';
+import { releaseSweepLease, renewSweepLease, takeSweepLease, waitingFollowersOf, type SweepLease } from './counter-sweep-lease';
 import { clearPendingErasure, isErasurePending, pendingErasuresOf, wavesWithErasuresBefore, type PendingErasure } from './pending-erasure';
 import { weightedTallyTargetFor } from './tally.hooks';
 import { queueWaveRebuild, rebuildTallies } from './tally.service';
@@ -34,7 +34,11 @@ export interface CounterSweepOptions {
    * leaves them ten seconds (less when sweeps are more frequent than that).
    */
   graceMs?: number;
-  /** How long a sweep holds a wave before another process may take it over. */
+  /**
+   * How long a wave's lease lasts unless renewed (every third of it while the sweep runs): how
+   * long followers of the wave wait when a sweeper dies mid-sweep. Twice the grace period, at
+   * least one second, by default.
+   */
   leaseMs?: number;
   /** false: sweeps only when runOnce() is called (tests). */
   timer?: boolean;
@@ -57,7 +61,7 @@ export interface CounterSweeper {
 }
 
 const DEFAULT_GRACE_MS = 10_000;
-const DEFAULT_LEASE_MS = 5 * 60_000;
+const MIN_LEASE_MS = 1_000;
 const FOLLOWER_POLL_MS = 20;
 
 interface SweepDependencies {
@@ -67,7 +71,7 @@ interface SweepDependencies {
 
 export function startCounterSweeper(deps: SweepDependencies, options: CounterSweepOptions): CounterSweeper {
   const graceMs = options.graceMs ?? Math.min(DEFAULT_GRACE_MS, options.intervalMs);
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const leaseMs = options.leaseMs ?? Math.max(MIN_LEASE_MS, 2 * graceMs);
   const logger = deps.logger.child({ component: 'counter-sweep' });
   let running: Promise<SweptWave[]> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -118,6 +122,7 @@ async function sweepWave(deps: SweepDependencies, logger: Logger, surveyId: stri
   const lease = await takeSweepLease(surveyId, waveId, timing.leaseMs);
   if (!lease) return undefined;
   const started = Date.now();
+  const stopRenewing = renewSweepLease(lease, timing.leaseMs, () => logger.warn({ surveyId, waveId }, 'counter sweep lease lost: another process may sweep the wave too'));
   try {
     // Read after the lease is taken: a change marked later has its followers wait for the sweep.
     const marks = await followersPendingOf(surveyId, waveId);
@@ -131,6 +136,7 @@ async function sweepWave(deps: SweepDependencies, logger: Logger, surveyId: stri
     logger.info(result, 'counters rebuilt from the responses after changes whose followers had not run');
     return result;
   } finally {
+    stopRenewing();
     await releaseSweepLease(lease);
   }
 }
