@@ -1,8 +1,8 @@
 // `npm run tallies:rebuild -- --survey ID [--wave W]`
 // Recomputes a wave's live counters (plain and by weighting cell) and its activity (completes per day) from its complete
-// responses. The counters are updated right after a response is written; a process killed between
-// the two writes (a standalone MongoDB has no transactions) leaves them one response short, and
-// this puts them right.
+// responses. After a crash the app's counter sweep does this by itself (counter-sweep.ts); this is
+// for counters changed by other means: edited by hand, new declared segments, a restore. It does
+// not hold the wave's followers back as the sweep does: run it while the wave is quiet.
 import { parseArgs } from 'node:util';
 import { streamCompleteAnswers } from '../responses/response.service';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
