@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Page as ChromiumPage } from 'playwright-core';
@@ -152,6 +153,8 @@ describe('XSS: every free text, every place it is shown', function () {
   /** What respondents typed: the whole corpus in the long text and the other-text, in batches in the short one. */
   const nicknames = batchesWithin(1000);
   let admin: StaffMember;
+  /** The panel import's page, which lists what the file holds. */
+  let importPage = '';
   let console_: Browser;
 
   before(async () => {
@@ -182,7 +185,8 @@ describe('XSS: every free text, every place it is shown', function () {
     const members = memberNames.map((name, index) => ({ email: `member${index}@example.org`, name, language: 'en', note: attributeTexts[index % attributeTexts.length]! }));
     const upload = await uploadConsoleFile(console_, PANEL_PAGE, '#import-form', 'file', { content: panelCsv(members), name: 'members.csv' });
     expect(upload.status, upload.html.slice(0, 300)).to.equal(303);
-    await openUntil(console_, upload.location!, (page) => page.$('#import-progress').length === 0);
+    importPage = upload.location!;
+    await openUntil(console_, importPage, (page) => page.$('#import-progress').length === 0);
     await postConsoleForm(console_, upload.location!, '#confirm-import');
     await openUntil(console_, upload.location!, (page) => page.$('#import-progress').length === 0 && page.$('#confirm-import').length === 0);
 
@@ -248,18 +252,21 @@ describe('XSS: every free text, every place it is shown', function () {
     expect(await page.locator('a.thank-you-link, a[href="https://canal-street-coworking.example/members"]').first().getAttribute('href')).to.equal('https://canal-street-coworking.example/members');
   });
 
+  /** A former member, invited (the n-th invitation), answers without JavaScript: the corpus in the other-text. */
+  async function answerAsFormerMember(invitation: number, nickname: string, suggestion: string): Promise<void> {
+    const browser = new Browser(suite.app.url);
+    browser.acceptLanguage = 'en';
+    let page: Page = await browser.open(new URL(invitationLink(smtp, invitation)).pathname);
+    page = await browser.submit(page, { consent: 'yes' });
+    page = await browser.submit(page, { still_member: 'no', days_per_week: '0' });
+    page = await browser.submit(page, { leave_reasons: ['other', 'price'], 'leave_reasons--other': CORPUS, come_back: '1' });
+    expect(page.status, page.$('.error-summary').text()).to.equal(200);
+    page = await browser.submit(page, { nickname, suggestion });
+    expect(page.$('h1').length, page.html.slice(0, 300)).to.equal(1);
+  }
+
   it('respondents without JavaScript type the corpus in other-texts and short texts', async () => {
-    for (const [index, nickname] of nicknames.entries()) {
-      const browser = new Browser(suite.app.url);
-      browser.acceptLanguage = 'en';
-      let page: Page = await browser.open(new URL(invitationLink(smtp, index + 1)).pathname);
-      page = await browser.submit(page, { consent: 'yes' });
-      page = await browser.submit(page, { still_member: 'no', days_per_week: '0' });
-      page = await browser.submit(page, { leave_reasons: ['other', 'price'], 'leave_reasons--other': CORPUS, come_back: '1' });
-      expect(page.status, page.$('.error-summary').text()).to.equal(200);
-      page = await browser.submit(page, { nickname, suggestion: index === 0 ? CORPUS : '' });
-      expect(page.$('h1').length, page.html.slice(0, 300)).to.equal(1);
-    }
+    for (const [index, nickname] of nicknames.entries()) await answerAsFormerMember(index + 1, nickname, index === 0 ? CORPUS : '');
     const stored = await storedResponses();
     const answers = stored.map((response) => response.answers as Record<string, unknown>);
     expect(answers.filter((a) => a.suggestion === CORPUS), 'the long texts, stored exactly as typed').to.have.length(2);
@@ -313,6 +320,28 @@ describe('XSS: every free text, every place it is shown', function () {
     await visit(`${WAVE_PAGE}/quotas`);
     await visit('/admin/outbox');
     await visit('/admin/audit');
+    await visit(importPage, [memberNames[0]!]);
+    const db = mongoose.connection.db!;
+    const member = await db.collection('panel_members').findOne({ surveyId: SURVEY, panelId: PANEL, email: 'member0@example.org' });
+    await visit(`${PANEL_PAGE}/members/${String(member!._id)}`, [memberNames[0]!, attributeTexts[0]!]);
+    const reader = await db.collection('users').findOne({ email: 'reader0@example.org' });
+    await visit(`/admin/users/${String(reader!._id)}`, [accountNames[0]!]);
+    // A queued message's page: its text part in a <pre>, its HTML part in a frame without scripts (checked as a frame).
+    const invitation = await db.collection('mail_outbox').findOne({ purpose: 'invitation', 'to.address': 'member0@example.org' });
+    await visit(`/admin/outbox/messages/${String(invitation!._id)}`, [memberNames[0]!]);
+  });
+
+  it('the dashboard swaps in live updates that run nothing and read as typed', async () => {
+    const { page, watch } = await watchedPage();
+    await signInChromium(page, suite.app, admin);
+    await page.goto(`${suite.app.url}${WAVE_PAGE}/dashboard`);
+    await untilInPage(page, "document.getElementById('live-status').getAttribute('data-live-state') === 'live'");
+    // The part of the question whose other-text and options carry the corpus, swapped in by the script (innerHTML).
+    const section = `document.querySelector('section[data-part="q:leave_reasons"] [data-part-body]')`;
+    const before = await inPage<string>(page, `${section}.innerHTML`);
+    await answerAsFormerMember(nicknames.length + 1, nicknames[0]!, '');
+    await untilInPage(page, `${section}.innerHTML !== ${JSON.stringify(before)}`);
+    await expectSafePage(page, watch, 'the dashboard after a live update', [definition.texts['option.price']!, definition.texts['q.leave_reasons']!]);
   });
 
   it('mails: the HTML part in Chromium runs nothing and reads as typed; the text part is not HTML', async () => {
