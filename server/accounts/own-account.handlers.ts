@@ -5,7 +5,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { AppDependencies } from '../lib/app-dependencies';
 import type { MessageKey } from '../lib/i18n/index';
 import { staffPageContext } from '../console/page-context';
-import { requestOrigin } from '../lib/public-url';
+import { requestPublicBase } from '../lib/public-url';
 import type { AccountService } from './account.service';
 import { formatUtcMinute, grantedSurveys } from './account-display';
 import { TOKEN_MAX_DAYS, createApiTokenService } from './api-token.service';
@@ -54,7 +54,7 @@ export function createOwnAccountHandlers(deps: AppDependencies, accounts: Accoun
       tokens: await tokens.list(account.id),
       now: new Date(),
       utcMinute: formatUtcMinute,
-      origin: requestOrigin(req),
+      origin: requestPublicBase(config, req),
       maxDays: TOKEN_MAX_DAYS,
       tokenForm: extra.tokenForm ?? EMPTY_TOKEN_FORM,
       notice: extra.notice,

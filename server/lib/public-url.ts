@@ -10,11 +10,6 @@ export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL'>, fallbackOrigin
   return (config.PUBLIC_URL ?? fallbackOrigin).replace(/\/$/, '');
 }
 
-/** The origin a request came to, as the person's browser saw it (whatever Host it claimed: not for links). */
-export function requestOrigin(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-}
-
 /** Names of this machine a browser on it may use: a link to them leads nowhere else. */
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -150,8 +150,11 @@ describe('HTTP hardening', function () {
         const issued = await signedIn.submit(account, `form[action="/admin/users/${other.account.id}/password-link"]`);
         const drawn = appLinkOrigins(issued.text);
         expect(drawn, issued.text.slice(0, 800)).to.deep.equal([expectedOrigin]);
-        // The invitations' preview shows a member's link too.
+        // The invitations' preview shows a member's link too, and the account page an API call's address.
         await signedIn.send('get', `/admin/surveys/${CAPTIC_ID}/waves/current/invitations`);
+        const ownAccount = await signedIn.send('get', '/admin/account');
+        const withToken = await signedIn.submit(ownAccount, 'form[action="/admin/account/tokens"]', { name: 'script', scope: 'read', expires_in_days: '30' });
+        expect(withToken.text, withToken.text.slice(0, 500)).to.include(`${expectedOrigin}/api/v1/me`);
         for (const body of [...anonymous.bodies, ...signedIn.bodies]) expect(body).to.not.include(EVIL_HOST);
       });
 
