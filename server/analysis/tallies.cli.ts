@@ -1,18 +1,15 @@
 // `npm run tallies:rebuild -- --survey ID [--wave W]`
-// Recomputes a wave's live counters (plain and by weighting cell) and its activity (completes per day) from its complete
-// responses. After a crash the app's counter sweep does this by itself (counter-sweep.ts); this is
-// for counters changed by other means: edited by hand, new declared segments, a restore. It does
-// not hold the wave's followers back as the sweep does: run it while the wave is quiet.
+// Recomputes a wave's live counters (plain and by weighting cell), its activity (completes per day)
+// and its quota counts from its complete responses. After a crash the app's counter sweep does
+// this by itself (counter-sweep.ts); this is for counters changed by other means: edited by hand,
+// new declared segments, a restore. It rebuilds as the sweep does, under the wave's lease, so apps
+// may keep taking responses meanwhile.
 import { parseArgs } from 'node:util';
-import { streamCompleteAnswers } from '../responses/response.service';
 import { setUpSurveyCli } from '../surveys/survey-cli-setup';
 import { createSurveyCatalog } from '../surveys/survey.catalog';
 import { EXIT_OK, EXIT_USAGE, runCommand, withDatabase } from '../lib/command-line';
 import { CURRENT_WAVE, findWave } from '../waves/wave.service';
-import { weightedTallyTargetFor } from './tally/tally.hooks';
-import { rebuildTallies } from './tally/tally.service';
-import { rebuildWaveActivity } from '../dashboard/activity.service';
-import { surveyTimeZone } from '../waves/wave-dates';
+import { rebuildWaveCounters } from './tally/counter-sweep';
 
 const USAGE = 'Usage: npm run tallies:rebuild -- --survey ID [--wave WAVE]';
 
@@ -31,12 +28,9 @@ async function main(argv: string[]): Promise<number> {
   const { config, surveys, survey, logger } = await setUpSurveyCli(values.survey);
   return withDatabase(config, logger, async () => {
     const wave = await findWave(survey.definition.id, values.wave ?? CURRENT_WAVE);
-    // Counted as the live counters count them: with the version the wave pins, not the file's.
-    const pinned = await createSurveyCatalog(surveys).forWave(wave);
-    // The activity first: rebuilding the tallies tells open dashboards, which then read both.
-    await rebuildWaveActivity(wave, surveyTimeZone(survey));
-    const count = await rebuildTallies(await weightedTallyTargetFor(pinned.definition, wave.waveId), streamCompleteAnswers(survey.definition.id, wave.waveId));
-    console.log(`Rebuilt the live counters and the activity of ${survey.definition.id}, wave ${wave.waveId}, from ${count} complete responses.`);
+    // Counted as the live counters count them: with the version the wave pins (the catalog's forWave).
+    const { responses } = await rebuildWaveCounters({ catalog: createSurveyCatalog(surveys), logger }, survey.definition.id, wave.waveId);
+    console.log(`Rebuilt the live counters, the activity and the quota counts of ${survey.definition.id}, wave ${wave.waveId}, from ${responses} complete responses.`);
     return EXIT_OK;
   });
 }

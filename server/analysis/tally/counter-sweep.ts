@@ -117,6 +117,19 @@ export function startCounterSweeper(deps: SweepDependencies, options: CounterSwe
   };
 }
 
+/**
+ * Rebuilds a wave's counters from its responses as a sweep does, safe while apps run
+ * (`npm run tallies:rebuild`): under the wave's lease, waiting for a sweep that holds it to end.
+ */
+export async function rebuildWaveCounters(deps: SweepDependencies, surveyId: string, waveId: string): Promise<SweptWave> {
+  const timing = { graceMs: DEFAULT_GRACE_MS, leaseMs: 2 * DEFAULT_GRACE_MS };
+  for (;;) {
+    const result = await sweepWave(deps, deps.logger, surveyId, waveId, timing);
+    if (result) return result;
+    await sleep(FOLLOWER_POLL_MS * 10);
+  }
+}
+
 /** Sweeps one wave under its lease: undefined when another process holds it. */
 async function sweepWave(deps: SweepDependencies, logger: Logger, surveyId: string, waveId: string, timing: { graceMs: number; leaseMs: number }): Promise<SweptWave | undefined> {
   const lease = await takeSweepLease(surveyId, waveId, timing.leaseMs);
@@ -133,7 +146,7 @@ async function sweepWave(deps: SweepDependencies, logger: Logger, surveyId: stri
     const responses = await recount(deps, surveyId, waveId, seen);
     const healed = await clearCovered(surveyId, waveId, seen, erasures, timing.graceMs);
     const result = { surveyId, waveId, responses, healed, ms: Date.now() - started };
-    logger.info(result, 'counters rebuilt from the responses after changes whose followers had not run');
+    logger.info(result, 'counters rebuilt from the responses (healed: marks of changes whose followers had not run)');
     return result;
   } finally {
     stopRenewing();

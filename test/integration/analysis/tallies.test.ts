@@ -148,7 +148,7 @@ describe('Live tallies', function () {
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.equal('Rebuilt the live counters and the activity of captic_2011, wave 2011-03, from 30 complete responses.\n');
+    expect(run.stdout).to.equal('Rebuilt the live counters, the activity and the quota counts of captic_2011, wave 2011-03, from 30 complete responses.\n');
     expect(sorted(await readTallies(CAPTIC_ID, '2011-03'))).to.deep.equal(expected);
     expect(sorted(await readTallies(CAPTIC_ID, '2011-03', 'company_size=tpe'))['_response']!.n).to.be.greaterThan(0);
   });
