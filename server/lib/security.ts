@@ -39,12 +39,13 @@ export function securityHeaders(): RequestHandler {
 
 /**
  * Whether cookies carry Secure (and the staff and CSRF cookies the __Host- prefix): in production,
- * which is served over HTTPS (directly, or behind a proxy with TRUST_PROXY), and whenever
- * PUBLIC_URL is https. Decided once from the configuration, not per request, so a cookie's name
- * never changes between two requests of one browser.
+ * which is served over HTTPS (directly, or behind a proxy with TRUST_PROXY); and outside it, behind
+ * a proxy that terminates TLS (TRUST_PROXY) for an https PUBLIC_URL, where browsers only come over
+ * HTTPS. A development run on plain http keeps plain cookies, or nobody could sign in to it. Decided
+ * once from the configuration, not per request, so a cookie's name never changes between requests.
  */
-export function cookieIsSecure(config: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL'>): boolean {
-  return config.NODE_ENV === 'production' || (config.PUBLIC_URL?.startsWith('https:') ?? false);
+export function cookieIsSecure(config: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL' | 'TRUST_PROXY'>): boolean {
+  return config.NODE_ENV === 'production' || (config.TRUST_PROXY && (config.PUBLIC_URL?.startsWith('https:') ?? false));
 }
 
 export function browserIdentity(config: Config): RequestHandler {

@@ -278,11 +278,14 @@ describe('HTTP hardening', function () {
       });
     }
 
-    it('are Secure whenever PUBLIC_URL is https, in development too', () => {
-      expect(cookieIsSecure({ NODE_ENV: 'development', PUBLIC_URL: 'https://surveys.example.org' })).to.equal(true);
-      expect(cookieIsSecure({ NODE_ENV: 'development', PUBLIC_URL: 'http://survey.lan:3000' })).to.equal(false);
-      expect(cookieIsSecure({ NODE_ENV: 'development', PUBLIC_URL: undefined })).to.equal(false);
-      expect(cookieIsSecure({ NODE_ENV: 'production', PUBLIC_URL: 'https://surveys.example.org' })).to.equal(true);
+    it('are Secure behind a TLS proxy for an https PUBLIC_URL, in development too, and plain on a plain-http run', () => {
+      const development = { NODE_ENV: 'development', TRUST_PROXY: true } as const;
+      expect(cookieIsSecure({ ...development, PUBLIC_URL: 'https://surveys.example.org' })).to.equal(true);
+      expect(cookieIsSecure({ ...development, PUBLIC_URL: 'http://survey.lan:3000' })).to.equal(false);
+      // Without TRUST_PROXY the app cannot see HTTPS, and express-session would never send a Secure cookie.
+      expect(cookieIsSecure({ ...development, TRUST_PROXY: false, PUBLIC_URL: 'https://surveys.example.org' })).to.equal(false);
+      expect(cookieIsSecure({ ...development, PUBLIC_URL: undefined })).to.equal(false);
+      expect(cookieIsSecure({ NODE_ENV: 'production', TRUST_PROXY: false, PUBLIC_URL: 'https://surveys.example.org' })).to.equal(true);
     });
   });
 
