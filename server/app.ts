@@ -47,7 +47,8 @@ export function createApp(deps: AppDependencies): Express {
   // Said, not left to the default: 'simple' (node:querystring) reads `?a[$ne]=x` as the text
   // "x" under the name "a[$ne]", never as an object an operator could hide in ('extended' would).
   app.set('query parser', 'simple');
-  app.set('trust proxy', config.TRUST_PROXY);
+  // A hop count, never `true`: see TRUST_PROXY_HOPS in config.ts.
+  app.set('trust proxy', config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : false);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   // Includes name their file from the views root ('/partials/head'), which EJS resolves without

@@ -26,6 +26,13 @@ export const ZConfig = z.object({
    */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   TRUST_PROXY: ZBooleanString.default(false),
+  /**
+   * With TRUST_PROXY, how many proxies stand in front (nginx alone: 1; a CDN then nginx: 2). The
+   * client's address is read that many entries from the right of X-Forwarded-For: entries further
+   * left were written by the client, and trusting them would let anyone pick their own address
+   * (and a fresh allowance from every per-address limit).
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   RESPONSE_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   RESPONSE_RATE_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
   /** Invitation links one address may follow per window (a company's members share one address). */

@@ -102,6 +102,14 @@ describe('Rate limits shared by every app process, in MongoDB', function () {
     expect(await mongoose.connection.db!.collection('responses').countDocuments()).to.equal(RESPONSES_PER_WINDOW);
   });
 
+  it('reads the client from the proxy in front, not from X-Forwarded-For entries the client wrote', async () => {
+    // A client behind the proxy sends its own X-Forwarded-For; the proxy appends the address it saw.
+    const statuses: number[] = [];
+    for (let n = 0; n <= RESPONSES_PER_WINDOW; n += 1) statuses.push(await startFrom(one, `10.9.${n}.1, 192.0.2.13`));
+    expect(statuses).to.deep.equal([303, 303, 303, 303, 429]);
+    expect(await rateLimitWindows().countDocuments({ _id: /^responses-started:10\.9\./ }), 'no forged address counted').to.equal(0);
+  });
+
   it('keeps the count when an app process restarts', async () => {
     for (let n = 0; n < RESPONSES_PER_WINDOW; n += 1) expect(await startFrom(two, '192.0.2.11')).to.equal(303);
     await two.close();
