@@ -165,6 +165,8 @@ export function startBarometer(options: { pinning: Pinning; dataDir: string; nod
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     SECRET: randomBytes(32).toString('base64url'),
+    // Production needs the public address links are built from; the load never follows one.
+    PUBLIC_URL: 'http://127.0.0.1',
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: options.dataDir,

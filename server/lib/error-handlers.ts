@@ -87,6 +87,7 @@ export function normaliseError(error: unknown): AppError {
 /** What a person reads, in their language, instead of the technical message (which goes to the log). */
 const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
   csrf_invalid: 'errors.csrf',
+  form_encoding_required: 'errors.form_encoding_required',
   wave_closed: 'errors.survey_closed',
   response_not_yours: 'errors.response_not_yours',
   rate_limited: 'errors.rate_limited',

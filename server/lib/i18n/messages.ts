@@ -190,6 +190,10 @@ export const MESSAGES = {
     fr: "Cette enquête est close : elle n'accepte plus de réponses.",
     en: 'This survey is closed: it no longer accepts answers.',
   },
+  'errors.form_encoding_required': {
+    fr: 'Ce formulaire s\u2019envoie depuis sa page\u00a0: rechargez-la et réessayez.',
+    en: 'This form is sent from its page: reload it and try again.',
+  },
   'errors.csrf': {
     fr: 'Votre session a expiré ou le formulaire a été altéré. Rechargez la page et réessayez : vos réponses déjà enregistrées sont conservées.',
     en: 'Your session expired or the form was altered. Reload the page and try again: the answers already saved are kept.',

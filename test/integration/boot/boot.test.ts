@@ -123,7 +123,7 @@ describe('Booting the app on the embedded store', function () {
 
   it('logs one compact JSON line per request in production: no headers, no address, no resume token', async () => {
     const secret = 'a-production-secret-of-at-least-32-characters';
-    const server = await startServer(baseEnv(path.join(dataDir, 'production'), { NODE_ENV: 'production', SECRET: secret, LOG_LEVEL: 'info' }));
+    const server = await startServer(baseEnv(path.join(dataDir, 'production'), { NODE_ENV: 'production', SECRET: secret, PUBLIC_URL: 'https://barometer.example.org', LOG_LEVEL: 'info' }));
     try {
       const token = 'A'.repeat(43);
       await fetch(`${server.url}/s/captic_2011`, { headers: { cookie: 'brm_browser=nope' } });
