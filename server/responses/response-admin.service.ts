@@ -12,7 +12,7 @@ import { localize } from '../surveys/localize';
 import { questionColumns } from '../exports/export-columns';
 import { buildResponseRow, csvText } from '../exports/response-row';
 import { findWave, type Wave } from '../waves/wave.service';
-import { recordDeletion } from './completion-hooks';
+import { followersPendingMark, recordDeletion } from './completion-hooks';
 import { recordErasedImportKey } from './erased-import-key.model';
 import { ResponseModel } from './response.model';
 import {
@@ -162,11 +162,13 @@ export function createResponseAdmin({ catalog, logger, clock }: { catalog: Surve
         const voided = { at: clock.now(), ...(by ? { by } : {}), reason, previousStatus: before.status };
         const updated = await ResponseModel.findOneAndUpdate(
           { _id: before.id, surveyId: input.surveyId, status: before.status, revision: before.revision },
-          { $set: { status: 'voided', voided }, $inc: { revision: 1 } },
+          // A counted response leaves the counters: marked in this write, so a crash before its
+          // followers have run is healed by the counter sweep (docs/decisions/0003-live-tallies.md).
+          { $set: { status: 'voided', voided, ...(before.status === 'complete' && !before.test ? followersPendingMark() : {}) }, $inc: { revision: 1 } },
           { returnDocument: 'after' },
         ).lean<ResponseRecord>();
         if (updated) {
-          if (before.status === 'complete') await recordDeletion(before);
+          if (before.status === 'complete') await recordDeletion(before, { voided: toStoredResponse(updated) });
           await recordAudit(
             { ...actor, action: 'response_voided', surveyId: input.surveyId, target: before.id, details: { waveId: before.waveId, reason, previousStatus: before.status, ...(before.test ? { test: true } : {}) } },
             logger,

@@ -16,6 +16,9 @@ import { buildCaptic250 } from '../../fixtures/captic-250';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { seededRandom } from '../../support/seeded-random';
 import { countersVersusRecompute } from './counters-oracle';
+import { registerResponseHooks } from '../../../server/responses/completion-hooks';
+import { createResponseAdmin } from '../../../server/responses/response-admin.service';
+import { systemClock } from '../../../server/lib/clock';
 
 const WAVE = '2011-03';
 const GRACE_MS = 300;
@@ -89,6 +92,30 @@ describe('Counter sweep', function () {
     }
     expect(await ResponseModel.countDocuments({ followersPending: { $exists: true } })).to.equal(0);
     expect(await db().collection('pending_erasures').countDocuments()).to.equal(0);
+  });
+
+  it('marks a void in the write that makes it, so a void whose followers died is healed', async () => {
+    const [victim] = await completes();
+    const silent = createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+    // The last follower dies, as a process killed mid-followers would: the mark must stay behind.
+    registerResponseHooks('dies', {
+      deleted: () => Promise.reject(new Error('killed')),
+    });
+    try {
+      const admin = createResponseAdmin({ catalog: app.catalog, logger: silent, clock: systemClock });
+      await admin.voidResponse({ surveyId: CAPTIC_ID, responseId: victim!.id, reason: 'duplicate' }, { via: 'cli', actorEmail: 'analyst@example.org' }).catch(() => undefined);
+    } finally {
+      registerResponseHooks('dies', {});
+    }
+    const stored = await ResponseModel.findById(victim!.id).lean();
+    expect(stored!.status).to.equal('voided');
+    expect(stored!.followersPending, 'the void write carried the mark').to.be.instanceOf(Date);
+    // The followers before the dead one had moved the counters; the sweep recounts either way.
+    await markedLongAgo(victim!.id, stored!.revision);
+    const swept = await sweeper().runOnce();
+    expect(swept.map(({ healed }) => healed)).to.deep.equal([1]);
+    expect(await countersVersusRecompute(db(), definition(), WAVE)).to.deep.equal([]);
+    expect(await ResponseModel.countDocuments({ followersPending: { $exists: true } })).to.equal(0);
   });
 
   it('rebuilds a wave once when two sweepers find it at the same moment', async () => {
