@@ -8,9 +8,10 @@
 // write (an erasure, whose response goes, marks a pending erasure first), and the marker is
 // cleared here once every follower has run. A marker left behind by a crash is found by the counter
 // sweep (server/analysis/tally/counter-sweep.ts), which rebuilds the wave's counters from the
-// responses. While a sweep rebuilds a wave, followers of that wave wait for it rather than add to
-// a recount that may already hold their change (counter-sweep-lease.ts says how).
-import { waitOutSweep } from '../analysis/tally/counter-sweep-lease';
+// responses. While a sweep rebuilds a wave, followers of that wave leave their change to it rather
+// than add to a recount that may already hold it, and return without waiting for the rebuild
+// (counter-sweep-lease.ts says how).
+import { changeOfErasure, changeOfResponse, leaveToSweep } from '../analysis/tally/counter-sweep-lease';
 import { clearPendingErasure, isErasurePending, type PendingErasure } from '../analysis/tally/pending-erasure';
 import { ResponseModel } from './response.model';
 import type { StoredResponse } from './response.service';
@@ -41,7 +42,7 @@ export function followersPendingMark(): { followersPending: Date } {
 
 /** A change whose followers have yet to run: how to tell it is still pending, and to settle it. */
 interface PendingChange {
-  /** `response:<id>` or `erasure:<id>`, as a sweep lists the followers waiting for it. */
+  /** As a sweep lists the changes left to it (changeOfResponse, changeOfErasure). */
   name: string;
   stillPending(): Promise<boolean>;
   settle(): Promise<unknown>;
@@ -51,28 +52,27 @@ function pendingResponse(stored: Pick<StoredResponse, 'id' | 'revision'>): Pendi
   // Conditional on the revision: a later change marked the response again for its own followers.
   const marked = { _id: stored.id, revision: stored.revision, followersPending: { $exists: true } };
   return {
-    name: `response:${stored.id}`,
+    name: changeOfResponse(stored.id, stored.revision),
     stillPending: async () => (await ResponseModel.exists(marked)) !== null,
     settle: () => ResponseModel.updateOne(marked, { $unset: { followersPending: 1 } }),
   };
 }
 
 function pendingErasure(erasure: PendingErasure): PendingChange {
-  return { name: `erasure:${erasure.id}`, stillPending: () => isErasurePending(erasure.id), settle: () => clearPendingErasure(erasure.id) };
+  return { name: changeOfErasure(erasure.id), stillPending: () => isErasurePending(erasure.id), settle: () => clearPendingErasure(erasure.id) };
 }
 
 /**
- * Runs a change's followers unless a sweep of its wave counted the change meanwhile, then clears
- * its marker. `pending` undefined: an unmarked change (a caller not marking yet), followed as is.
+ * Runs a change's followers unless a sweep of its wave takes the change on (one running now) or
+ * counted it already, then clears its marker. `pending` undefined: an unmarked change (a caller
+ * not marking yet), followed as is.
  */
 async function follow(wave: { surveyId: string; waveId: string }, pending: PendingChange | undefined, run: () => Promise<void>): Promise<void> {
   if (!pending) return run();
   // In this order: a sweep that took the lease after this read waits for these followers; one
   // that ended before it cleared the marker of every change its recount saw, which the second
   // read finds. (Read the other way round, a sweep could clear the marker between the two.)
-  while (await waitOutSweep(wave.surveyId, wave.waveId, pending.name)) {
-    // Waited for a sweep: look again, another may have started since.
-  }
+  if (await leaveToSweep(wave.surveyId, wave.waveId, pending.name)) return;
   if (!(await pending.stillPending())) return;
   await run();
   await pending.settle();

@@ -6,12 +6,14 @@
 // `$inc`s to it when the recount already read that response. The handshake (completion-hooks.ts):
 // a change writes its marker (the response's `followersPending`) first, then its followers read
 // this lease. One that finds none applies its `$inc`s; the sweeper, which reads the markers after
-// taking the lease, waits for it. One that finds the lease signs in `waiting` and waits for the
-// sweep to end: the sweep cleared its marker if the recount saw its change, and it applies
-// nothing; otherwise it applies its change then. A single store orders the two writes and two
-// reads, so one of the two always sees the other.
+// taking the lease, waits for it. One that finds the lease hands its change to the sweep: it signs
+// in `waiting`, applies nothing and returns at once, its marker left in place (a respondent never
+// waits for a rebuild, which takes seconds on a big wave). The sweep clears the marker if its
+// recount saw the change; otherwise it finds the change in `waiting` when it releases the lease
+// and sweeps the wave again at once. The release reads `waiting` in the write that ends the lease,
+// so a follower signs in before it (and is swept again) or finds the lease gone and applies its
+// change itself. A single store orders these writes and reads, so one side always sees the other.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { Schema } from 'mongoose';
 import { isDuplicateKey } from '../../lib/duplicate-key';
 
@@ -22,7 +24,7 @@ const counterSweepSchema = new Schema(
     /** The sweeper holding it (unique per sweep). */
     owner: { type: String, required: true },
     expiresAt: { type: Date, required: true },
-    /** Changes (`response:<id>` or `erasure:<id>`) whose followers wait for this sweep to end. */
+    /** Changes (changeOfResponse, changeOfErasure) whose followers left them to this sweep. */
     waiting: { type: [String], default: [] },
   },
   { collection: 'counter_sweeps', versionKey: false },
@@ -37,8 +39,14 @@ export interface SweepLease {
   owner: string;
 }
 
-/** How often a waiting follower looks whether the sweep has ended. */
-const WAIT_POLL_MS = 20;
+/** How a change is named in `waiting`: a response's at the revision of its mark. */
+export function changeOfResponse(id: string, revision: number): string {
+  return `response:${id}@${revision}`;
+}
+
+export function changeOfErasure(id: string): string {
+  return `erasure:${id}`;
+}
 
 /** Takes the wave's lease for `leaseMs` unless another sweeper holds it (undefined then). */
 export async function takeSweepLease(surveyId: string, waveId: string, leaseMs: number): Promise<SweepLease | undefined> {
@@ -76,8 +84,10 @@ export function renewSweepLease(lease: SweepLease, leaseMs: number, onLost: () =
   return () => clearInterval(timer);
 }
 
-export async function releaseSweepLease(lease: SweepLease): Promise<void> {
-  await CounterSweepModel.deleteOne({ surveyId: lease.surveyId, waveId: lease.waveId, owner: lease.owner });
+/** Ends the lease: answers the changes left to the sweep, read in the write that ends it. */
+export async function releaseSweepLease(lease: SweepLease): Promise<Set<string>> {
+  const doc = await CounterSweepModel.findOneAndDelete({ surveyId: lease.surveyId, waveId: lease.waveId, owner: lease.owner }, { projection: { waiting: 1, _id: 0 } }).lean<{ waiting?: string[] }>();
+  return new Set(doc?.waiting ?? []);
 }
 
 /** The changes whose followers signed in as waiting for this sweep. */
@@ -93,13 +103,17 @@ async function liveSweepOf(surveyId: string, waveId: string): Promise<string | u
 }
 
 /**
- * Whether a sweep of the wave was running when asked; if so, signs `change` in as waiting for it
- * and resolves once it has ended (released, or its lease expired).
+ * Hands `change` to the sweep of its wave running now, if one runs: signs it in as left to that
+ * sweep, which counts it (its recount or the sweep it runs next). Answers false when no sweep
+ * runs: the caller applies the change itself. Never waits for a sweep to end.
  */
-export async function waitOutSweep(surveyId: string, waveId: string, change: string): Promise<boolean> {
-  const owner = await liveSweepOf(surveyId, waveId);
-  if (!owner) return false;
-  await CounterSweepModel.updateOne({ surveyId, waveId, owner }, { $addToSet: { waiting: change } });
-  while ((await liveSweepOf(surveyId, waveId)) === owner) await sleep(WAIT_POLL_MS);
-  return true;
+export async function leaveToSweep(surveyId: string, waveId: string, change: string): Promise<boolean> {
+  for (;;) {
+    const owner = await liveSweepOf(surveyId, waveId);
+    if (!owner) return false;
+    // Matches nothing once that sweep has released its lease (it read `waiting` already):
+    // look again, another may have started since.
+    const signed = await CounterSweepModel.updateOne({ surveyId, waveId, owner, expiresAt: { $gt: new Date() } }, { $addToSet: { waiting: change } });
+    if (signed.matchedCount === 1) return true;
+  }
 }

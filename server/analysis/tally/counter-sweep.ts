@@ -10,8 +10,10 @@
 // each ($inc per question and segment, the quota cells, the activity) without a transaction, so a
 // crash can leave them half applied, and applying them again would count part of the response
 // twice. A recount is idempotent. It holds the wave's lease (counter-sweep-lease.ts), so one process
-// sweeps a wave at a time, and followers of that wave wait for it instead of adding to a recount
-// that may already hold their change.
+// sweeps a wave at a time, and followers of that wave leave their change to it instead of adding
+// to a recount that may already hold it; they do not wait (a rebuild of 100 000 responses takes
+// about ten seconds). A change left to a sweep whose recount missed it (made after the pass read
+// its response) is swept again at once, without the grace period's wait.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../lib/logger';
 import { followersPendingOf, streamForCounterSweep, clearFollowersPending, wavesWithFollowersPendingBefore, type FollowersPending, type SweptResponse } from '../../responses/response.service';
@@ -20,7 +22,7 @@ import { lookUpWave, type Wave } from '../../waves/wave.service';
 import { surveyTimeZone } from '../../waves/wave-dates';
 import { activityRecount } from '../../dashboard/activity.hooks';
 import { setQuotaCounts } from '../../fieldwork/quotas';
-import { releaseSweepLease, renewSweepLease, takeSweepLease, waitingFollowersOf, type SweepLease } from './counter-sweep-lease';
+import { changeOfErasure, changeOfResponse, releaseSweepLease, renewSweepLease, takeSweepLease, waitingFollowersOf, type SweepLease } from './counter-sweep-lease';
 import { clearPendingErasure, isErasurePending, pendingErasuresOf, wavesWithErasuresBefore, type PendingErasure } from './pending-erasure';
 import { weightedTallyTargetFor } from './tally.hooks';
 import { queueWaveRebuild, rebuildTallies } from './tally.service';
@@ -130,47 +132,79 @@ export async function rebuildWaveCounters(deps: SweepDependencies, surveyId: str
   }
 }
 
-/** Sweeps one wave under its lease: undefined when another process holds it. */
+/**
+ * Sweeps one wave under its lease, again at once while changes left to a sweep remain uncounted:
+ * undefined when another process holds the lease (its sweep counts what is left to it).
+ */
 async function sweepWave(deps: SweepDependencies, logger: Logger, surveyId: string, waveId: string, timing: { graceMs: number; leaseMs: number }): Promise<SweptWave | undefined> {
+  let total: SweptWave | undefined;
+  let left = new Set<string>();
+  do {
+    const pass = await sweepWaveOnce(deps, logger, surveyId, waveId, timing, left);
+    if (!pass) return total;
+    total = total ? { ...pass.swept, healed: total.healed + pass.swept.healed, ms: total.ms + pass.swept.ms } : pass.swept;
+    left = await stillPendingAmong(surveyId, waveId, pass.leftToIt);
+  } while (left.size > 0);
+  return total;
+}
+
+/** The changes of `names` whose marks are still in place. */
+async function stillPendingAmong(surveyId: string, waveId: string, names: Set<string>): Promise<Set<string>> {
+  if (names.size === 0) return names;
+  const marked = [...(await followersPendingOf(surveyId, waveId)).map((mark) => changeOfResponse(mark.id, mark.revision)), ...(await pendingErasuresOf(surveyId, waveId)).map((erasure) => changeOfErasure(erasure.id))];
+  return new Set(marked.filter((name) => names.has(name)));
+}
+
+/**
+ * One rebuild of a wave under its lease. `left`: changes a previous pass was left and did not
+ * count, whose followers have returned (not waited for). Answers the pass and the changes left to
+ * it, undefined when another process holds the lease.
+ */
+async function sweepWaveOnce(deps: SweepDependencies, logger: Logger, surveyId: string, waveId: string, timing: { graceMs: number; leaseMs: number }, left: Set<string>): Promise<{ swept: SweptWave; leftToIt: Set<string> } | undefined> {
   const lease = await takeSweepLease(surveyId, waveId, timing.leaseMs);
   if (!lease) return undefined;
   const started = Date.now();
   const stopRenewing = renewSweepLease(lease, timing.leaseMs, () => logger.warn({ surveyId, waveId }, 'counter sweep lease lost: another process may sweep the wave too'));
+  let swept: SweptWave;
   try {
-    // Read after the lease is taken: a change marked later has its followers wait for the sweep.
+    // Read after the lease is taken: a change marked later leaves itself to this sweep.
     const marks = await followersPendingOf(surveyId, waveId);
     const erasures = await pendingErasuresOf(surveyId, waveId);
-    const late = await waitForFollowersInFlight(lease, marks, erasures, timing.graceMs);
+    const late = await waitForFollowersInFlight(lease, marks, erasures, timing.graceMs, left);
     if (late > 0) logger.warn({ surveyId, waveId, followers: late }, 'followers still running after the grace period: swept without them');
     const seen = new Map<string, number>();
     const responses = await recount(deps, surveyId, waveId, seen);
     const healed = await clearCovered(surveyId, waveId, seen, erasures, timing.graceMs);
-    const result = { surveyId, waveId, responses, healed, ms: Date.now() - started };
-    logger.info(result, 'counters rebuilt from the responses (healed: marks of changes whose followers had not run)');
-    return result;
-  } finally {
+    swept = { surveyId, waveId, responses, healed, ms: Date.now() - started };
+    logger.info(swept, 'counters rebuilt from the responses (healed: marks of changes whose followers had not run)');
+  } catch (error) {
+    // What was left to a failed pass keeps its marks for a later sweep (after the grace period).
     stopRenewing();
-    await releaseSweepLease(lease);
+    await releaseSweepLease(lease).catch(() => undefined);
+    throw error;
   }
+  stopRenewing();
+  return { swept, leftToIt: await releaseSweepLease(lease) };
 }
 
 /**
  * Waits until the followers that started before the lease was taken have run (their marks
- * cleared or moved on) or signed in as waiting for the sweep, at most `graceMs`; marks older than
- * that are a crash's. Answers how many were still running.
+ * cleared or moved on) or left their change to the sweep, at most `graceMs`; marks older than
+ * that are a crash's, and those `left` to an earlier pass have no follower running. Answers how
+ * many were still running.
  */
-async function waitForFollowersInFlight(lease: SweepLease, marks: FollowersPending[], erasures: PendingErasure[], graceMs: number): Promise<number> {
+async function waitForFollowersInFlight(lease: SweepLease, marks: FollowersPending[], erasures: PendingErasure[], graceMs: number, left: Set<string>): Promise<number> {
   const started = Date.now();
   const young = (since: Date) => since.getTime() > started - graceMs;
-  let responses = marks.filter((mark) => young(mark.since));
-  let erased = erasures.filter((erasure) => young(erasure.at));
+  let responses = marks.filter((mark) => young(mark.since) && !left.has(changeOfResponse(mark.id, mark.revision)));
+  let erased = erasures.filter((erasure) => young(erasure.at) && !left.has(changeOfErasure(erasure.id)));
   while (responses.length + erased.length > 0 && Date.now() - started < graceMs) {
     await sleep(FOLLOWER_POLL_MS);
     const waiting = await waitingFollowersOf(lease);
     const current = new Map((await followersPendingOf(lease.surveyId, lease.waveId)).map((mark) => [mark.id, mark.revision]));
-    responses = responses.filter((mark) => current.get(mark.id) === mark.revision && !waiting.has(`response:${mark.id}`));
+    responses = responses.filter((mark) => current.get(mark.id) === mark.revision && !waiting.has(changeOfResponse(mark.id, mark.revision)));
     const stillPending = await Promise.all(erased.map((erasure) => isErasurePending(erasure.id)));
-    erased = erased.filter((erasure, i) => stillPending[i] && !waiting.has(`erasure:${erasure.id}`));
+    erased = erased.filter((erasure, i) => stillPending[i] && !waiting.has(changeOfErasure(erasure.id)));
   }
   return responses.length + erased.length;
 }

@@ -94,6 +94,27 @@ describe('Counter sweep', function () {
     expect(await db().collection('pending_erasures').countDocuments()).to.equal(0);
   });
 
+  it('lets a change made while a sweep holds the wave return at once, and counts it', async () => {
+    const [crashed, inFlight, edited] = await completes();
+    await markedLongAgo(crashed!.id, crashed!.revision);
+    // A follower still running as the sweep starts: the sweep holds the wave's lease while it
+    // waits for it (here the whole grace period, as it never ends).
+    await ResponseModel.updateOne({ _id: inFlight!.id }, { $set: { followersPending: new Date() } });
+    const slow = startCounterSweeper({ catalog: app.catalog, logger: createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }) }, { intervalMs: 60_000, graceMs: 3_000, timer: false });
+    let sweepEnded = false;
+    const sweep = slow.runOnce().then((swept) => {
+      sweepEnded = true;
+      return swept;
+    });
+    while ((await db().collection('counter_sweeps').countDocuments()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await importSome(1);
+    await editCompleteResponse(edited!.id, definition(), POOL[imported]!);
+    expect(sweepEnded, 'the changes returned before the sweep ended').to.equal(false);
+    expect((await sweep).map(({ healed }) => healed)).to.deep.equal([4]);
+    expect(await countersVersusRecompute(db(), definition(), WAVE)).to.deep.equal([]);
+    expect(await ResponseModel.countDocuments({ followersPending: { $exists: true } })).to.equal(0);
+  });
+
   it('marks a void in the write that makes it, so a void whose followers died is healed', async () => {
     const [victim] = await completes();
     const silent = createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
