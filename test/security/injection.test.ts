@@ -163,7 +163,7 @@ describe('Injection: hand-written bodies and query strings reach no handler as o
           const answeredAs = String(res.headers['content-type'] ?? '');
           const wellFormed = accept === 'application/json'
             ? (res.body as { error?: { code?: string } }).error?.code === 'form_encoding_required'
-            : answeredAs.startsWith('text/html') && res.text.includes('application/x-www-form-urlencoded');
+            : answeredAs.startsWith('text/html') && res.text.includes('Ce formulaire s\u2019envoie depuis sa page');
           if (res.status !== 415 || !wellFormed) failures.push(`${route.method.toUpperCase()} ${route.path} (${type}, Accept ${accept}): ${res.status} ${answeredAs} ${res.text.slice(0, 120)}`);
         }
       }

@@ -66,7 +66,7 @@ describe('A wave pinned to another version than the file', function () {
     await mongoose.connection.db!.collection('tallies').deleteMany({ surveyId: CAPTIC_ID, waveId: NEXT_WAVE });
     const run = await runCli('server/analysis/tallies.cli.ts', ['--survey', CAPTIC_ID, '--wave', NEXT_WAVE]);
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.equal(`Rebuilt the live counters and the activity of ${CAPTIC_ID}, wave ${NEXT_WAVE}, from 20 complete responses.\n`);
+    expect(run.stdout).to.equal(`Rebuilt the live counters, the activity and the quota counts of ${CAPTIC_ID}, wave ${NEXT_WAVE}, from 20 complete responses.\n`);
     expect(sorted(await readTallies(CAPTIC_ID, NEXT_WAVE))).to.deep.equal(expected);
   });
 });
