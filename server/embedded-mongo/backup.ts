@@ -165,6 +165,7 @@ export async function readBackup(file: string): Promise<{ header: BackupHeader; 
   } catch {
     throw refuse('is corrupt: its header cannot be read.');
   }
+  if (header.users !== undefined && typeof header.users !== 'string') throw refuse('is corrupt: its header\'s users are not text.');
   if (header.version !== BACKUP_FORMAT_VERSION) {
     throw refuse(`is in backup format ${String(header.version)}; this version of Barometer reads format ${BACKUP_FORMAT_VERSION}. Restore it with the version that wrote it.`);
   }

@@ -34,12 +34,14 @@ function hostOf(req: Request): { name: string; port?: string } | undefined {
 export function requestPublicBase(config: Pick<Config, 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'HOST'>, req: Request): string {
   if (config.PUBLIC_URL) return publicBaseUrl(config, '');
   const listeningPort = req.socket.localPort ?? 0;
+  // req.protocol comes from X-Forwarded-Proto behind a proxy: only the two schemes a link may have.
+  const scheme = req.protocol === 'https' ? 'https' : 'http';
   const host = hostOf(req);
   if (host) {
     const allowed = allowedHosts(config);
     const written = host.port ? `${host.name}:${host.port}` : host.name;
-    if (allowed.has(written) || allowed.has(host.name)) return `${req.protocol}://${written}`;
-    if (LOOPBACK_NAMES.has(host.name)) return `${req.protocol}://${host.name}:${listeningPort}`;
+    if (allowed.has(written) || allowed.has(host.name)) return `${scheme}://${written}`;
+    if (LOOPBACK_NAMES.has(host.name)) return `${scheme}://${host.name}:${listeningPort}`;
   }
   return serverOrigin(config.HOST, listeningPort);
 }

@@ -101,7 +101,8 @@ export function respondentOutagePage({ catalog, logger }: Pick<AppDependencies, 
       title: `${t('outage.answers_title')} – ${surveyTitle(definition, lang)}`,
       surveyTitle: surveyTitle(definition, lang),
       branding: respondentBranding(definition, lang),
-      action: req.originalUrl,
+      // The path this page was posted to, never a host: a request line may carry a full address.
+      action: req.baseUrl + req.path,
       hiddenFields: hiddenFieldsOf(body),
       typed: answersPosted ? typedAnswers(definition, pageId, body, lang) : [],
     });

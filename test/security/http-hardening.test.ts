@@ -222,6 +222,22 @@ describe('HTTP hardening', function () {
     return seen;
   }
 
+  it('puts only http or https in a link, whatever scheme a proxy header claims (development, TRUST_PROXY, no PUBLIC_URL)', async () => {
+    const behindProxy = await startTestApp({ ...ENVIRONMENTS.development, TRUST_PROXY: 'true' });
+    try {
+      const shown: string[] = [];
+      for (const proto of ['javascript', 'data', 'https']) {
+        const browser = new ForgedHostBrowser(behindProxy.url, { Host: 'survey.lan:8080', 'X-Forwarded-Proto': proto });
+        const intro = await browser.follow(await browser.send('get', `/s/${CAPTIC_ID}`));
+        const page = await browser.follow(await browser.submit(intro, 'form', { consent: 'yes' }));
+        shown.push(/id="resume-link"[^>]*href="([a-z]+:\/\/[^/"]+)/.exec(page.text)?.[1] ?? page.text.slice(0, 200));
+      }
+      expect(shown).to.deep.equal(['http://survey.lan:8080', 'http://survey.lan:8080', 'https://survey.lan:8080']);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   describe('Cache-Control', () => {
     it('is no-store on every respondent page, from the intro to the thank-you page', async () => {
       const seen = await respondentJourney('development');

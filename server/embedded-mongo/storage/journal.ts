@@ -286,7 +286,9 @@ export class Journal {
  * fsynced, so a crash leaves the old file or the new one, never a mix. Returns the bytes written.
  */
 export function writeFileAtomically(temp: string, target: string, produce: (write: (chunk: Buffer) => void) => void): number {
-  const fd = openSync(temp, 'w', DATA_FILE_MODE);
+  // O_NOFOLLOW: a symlink planted where the temp goes (a backup written to a shared directory)
+  // must not redirect the write to a file of the planter's choosing.
+  const fd = openSync(temp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW, DATA_FILE_MODE);
   let written = 0;
   try {
     // The mode of open() only applies when it creates the file; a leftover temp keeps its own.

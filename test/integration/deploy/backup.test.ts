@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
+import { deserialize, serialize } from 'bson';
 import { readRunningStore, storeUri } from '../../../server/embedded-mongo/index';
 import { BACKUP_MAGIC, backupDataDir, restoreDataDir } from '../../../server/embedded-mongo/backup';
 import { JOURNAL_FILE } from '../../../server/embedded-mongo/storage/journal';
@@ -199,6 +200,16 @@ describe('npm run db:backup and db:restore', function () {
     expect(after.ino).to.equal(before.ino);
   });
 
+  /** The backup with fields of its header replaced (the checksum covers the data, not the header). */
+  function withHeader(data: Buffer, fields: Record<string, unknown>): Buffer {
+    const start = BACKUP_MAGIC.length + 4;
+    const length = data.readUInt32LE(BACKUP_MAGIC.length);
+    const header = serialize({ ...deserialize(data.subarray(start, start + length)), ...fields });
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(header.length);
+    return Buffer.concat([BACKUP_MAGIC, size, header, data.subarray(start + length)]);
+  }
+
   describe('refuses a damaged backup with a clear message, and writes nothing', () => {
     let whole: Buffer;
     before(async () => {
@@ -213,6 +224,7 @@ describe('npm run db:backup and db:restore', function () {
       ['with one byte flipped in its header', (data) => flip(data, BACKUP_MAGIC.length + 20), /is corrupt|is in backup format|is truncated/],
       ['with bytes added at the end', (data) => Buffer.concat([data, Buffer.from('extra')]), /holds 5 bytes more than its header announces/],
       ['of another kind (a journal)', (data) => data.subarray(BACKUP_MAGIC.length), /is not a Barometer store backup/],
+      ['whose header holds users that are not text', (data) => withHeader(data, { users: 42 }), /is corrupt: its header's users are not text/],
     ];
     for (const [name, damage, message] of cases) {
       it(name, async () => {
@@ -237,6 +249,13 @@ describe('npm run db:backup and db:restore', function () {
     await restoreDataDir(backupFile, target);
     const onData = await restoreDataDir(backupFile, target).catch((error: Error) => error);
     expect((onData as Error).message).to.match(/already holds a store .* add --force to replace it/);
+    // A symlink planted where the backup writes its temporary file redirects nothing.
+    const victim = path.join(work, 'victim.txt');
+    await fs.writeFile(victim, 'untouched');
+    const planted = path.join(work, 'planted.backup');
+    await fs.symlink(victim, `${planted}.partial`);
+    expect(await backupDataDir(path.join(work, 'source', 'db'), planted).then(() => 'written', (error: NodeJS.ErrnoException) => error.code)).to.equal('ELOOP');
+    expect(await fs.readFile(victim, 'utf8')).to.equal('untouched');
     const forced = await restoreDataDir(backupFile, target, { force: true });
     expect(forced.replaced).to.match(/journal\.bson\.before-restore-\d{8}T\d{9}Z$/);
     await fs.access(forced.replaced!);
