@@ -15,6 +15,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock';
+import { renewEveryThird } from '../lib/lease-renewal';
 import type { Logger } from '../lib/logger';
 import { announceBounce, announceSent, decideBeforeSend } from './mail-hooks';
 import { claimNextMail, markBounced, markCancelled, markFailed, markSent, renewLease, rescheduleMail, type ClaimedMail } from './outbox-delivery.service';
@@ -122,18 +123,15 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
    */
   function holdLease(mail: ClaimedMail): { readonly lost: boolean; stop(): void } {
     const state = { lost: false };
-    const renewal = setInterval(() => {
-      renewLease(mail.id, owner, new Date(now().getTime() + leaseMs))
-        .then((held) => {
-          if (!held) state.lost = true;
-        })
-        .catch((error: unknown) => logger.warn({ err: error, mailId: mail.id }, 'could not renew a mail lease'));
-    }, Math.max(10, Math.floor(leaseMs / 3)));
+    const stop = renewEveryThird(leaseMs, () => renewLease(mail.id, owner, new Date(now().getTime() + leaseMs)), {
+      lost: () => (state.lost = true),
+      failed: (error) => logger.warn({ err: error, mailId: mail.id }, 'could not renew a mail lease'),
+    });
     return {
       get lost() {
         return state.lost;
       },
-      stop: () => clearInterval(renewal),
+      stop,
     };
   }
 

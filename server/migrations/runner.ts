@@ -16,6 +16,7 @@ import os from 'node:os';
 import mongoose from 'mongoose';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../lib/duplicate-key';
+import { renewEveryThird } from '../lib/lease-renewal';
 import type { Logger } from '../lib/logger';
 import { MIGRATIONS } from './index';
 
@@ -73,10 +74,9 @@ export async function runMigrations(logger: Logger, options: RunMigrationsOption
   const holder = `${os.hostname()}:${process.pid}:${randomUUID()}`;
   const lease = db.collection<LeaseDoc>(LEASE_COLLECTION);
   await waitForLease(lease, holder, leaseMs, options.waitMs ?? 10 * 60_000, options.pollMs ?? 200, logger);
-  const renewal = setInterval(() => {
-    lease.updateOne({ _id: LEASE_ID, holder }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } }).catch((error: unknown) => logger.warn({ err: error }, 'could not renew the migration lease'));
-  }, Math.max(1, Math.floor(leaseMs / 3)));
-  renewal.unref();
+  const stopRenewing = renewEveryThird(leaseMs, async () => (await lease.updateOne({ _id: LEASE_ID, holder }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } })).matchedCount > 0, {
+    failed: (error) => logger.warn({ err: error }, 'could not renew the migration lease'),
+  });
   const applied: string[] = [];
   try {
     const done = new Set((await records.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((record) => record._id));
@@ -94,7 +94,7 @@ export async function runMigrations(logger: Logger, options: RunMigrationsOption
     }
     return applied;
   } finally {
-    clearInterval(renewal);
+    stopRenewing();
     await lease.deleteOne({ _id: LEASE_ID, holder }).catch(() => undefined);
   }
 }

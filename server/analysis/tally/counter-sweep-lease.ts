@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { isDuplicateKey } from '../../lib/duplicate-key';
+import { renewEveryThird } from '../../lib/lease-renewal';
 
 const counterSweepSchema = new Schema(
   {
@@ -73,15 +74,9 @@ export async function takeSweepLease(surveyId: string, waveId: string, leaseMs: 
  * rebuild takes. Answers the function that stops renewing.
  */
 export function renewSweepLease(lease: SweepLease, leaseMs: number, onLost: () => void): () => void {
-  const timer = setInterval(() => {
-    CounterSweepModel.updateOne({ surveyId: lease.surveyId, waveId: lease.waveId, owner: lease.owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } })
-      .then((result) => {
-        if (result.matchedCount === 0) onLost();
-      })
-      .catch(() => onLost());
-  }, Math.max(10, Math.floor(leaseMs / 3)));
-  timer.unref();
-  return () => clearInterval(timer);
+  const renew = async () =>
+    (await CounterSweepModel.updateOne({ surveyId: lease.surveyId, waveId: lease.waveId, owner: lease.owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } })).matchedCount > 0;
+  return renewEveryThird(leaseMs, renew, { lost: onLost, failed: onLost });
 }
 
 /** Ends the lease: answers the changes left to the sweep, read in the write that ends it. */
