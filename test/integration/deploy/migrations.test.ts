@@ -1,6 +1,7 @@
 // Data migrations run once at boot, however many processes start at once: two processes on one
 // store, the first applies the migration while the second waits for the lease and then finds
 // nothing to do; a migration that fails stops boot with a clear message and is not recorded.
+import { waitUntil } from '../../support/wait-until';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { MongoClient, type Db } from 'mongodb';
@@ -16,14 +17,6 @@ function startMigrating(uri: string, mode: 'ok' | 'fail'): Run {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('Data migrations at boot', function () {
@@ -47,8 +40,8 @@ describe('Data migrations at boot', function () {
 
   it('run once when two processes start at once: the second waits for the first, then has nothing to do', async () => {
     const runs = [startMigrating(uri, 'ok'), startMigrating(uri, 'ok')];
-    await until(() => runs.filter((run) => run.output().includes('MIGRATING')).length === 1, 'one process to be migrating');
-    await until(() => runs.some((run) => run.output().includes('another process is applying the data migrations; waiting for it')), 'the other to wait for the lease');
+    await waitUntil('one process to be migrating', () => runs.filter((run) => run.output().includes('MIGRATING')).length === 1, 30_000, 25);
+    await waitUntil('the other to wait for the lease', () => runs.some((run) => run.output().includes('another process is applying the data migrations; waiting for it')), 30_000, 25);
     await db.collection('control').insertOne({ _id: 'finish' } as never);
     expect(await Promise.all(runs.map((run) => run.exited))).to.deep.equal([0, 0]);
     const applied = runs.map((run) => /APPLIED (.*)/.exec(run.output())?.[1]).sort();

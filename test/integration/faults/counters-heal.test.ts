@@ -6,6 +6,7 @@
 // `tallies:rebuild`, the counters of every segment must come to equal a recompute from the stored
 // responses (the counter sweep, here every 300 ms), and no response acknowledged by the thank-you
 // page may be lost or stored twice.
+import { waitUntil } from '../../support/wait-until';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,15 +81,6 @@ describe('Live counters after SIGKILL under load', function () {
     return Promise.all(Array.from({ length: RESPONDENTS }, lane)).then(() => undefined);
   }
 
-  /** Polls `condition` every `everyMs` (0: as fast as it answers) until it holds. */
-  async function until(condition: () => Promise<boolean> | boolean, withinMs: number, what: string, everyMs = 25): Promise<void> {
-    const deadline = Date.now() + withinMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  }
-
   /**
    * The app's own store, through the socket its lock file names: the same path after every
    * restart, so one client serves them all (closed while a store runs: closing one whose store
@@ -115,12 +107,12 @@ describe('Live counters after SIGKILL under load', function () {
       app = running;
       const before = acknowledged.length;
       const loaded = load(running.url);
-      await until(() => acknowledged.length >= before + COMPLETES_BEFORE_KILL, 20_000, `completions after start ${kill + 1}`).catch((error: unknown) => {
+      await waitUntil(`completions after start ${kill + 1}`, () => acknowledged.length >= before + COMPLETES_BEFORE_KILL, 20_000, 25).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}; the app said:\n${running.output().slice(-3000)}`);
       });
       client ??= await connect();
       const responses = client.db('barometer').collection('responses');
-      await until(async () => (await responses.findOne({ followersPending: { $exists: true } }, { projection: { _id: 1 } })) !== null, 20_000, `a change being followed after start ${kill + 1}`, 0);
+      await waitUntil(`a change being followed after start ${kill + 1}`, async () => (await responses.findOne({ followersPending: { $exists: true } }, { projection: { _id: 1 } })) !== null, 20_000);
       await running.stop('SIGKILL');
       await loaded;
     }
@@ -131,10 +123,10 @@ describe('Live counters after SIGKILL under load', function () {
     let differences: string[] = [];
     // Marks cleared too: counters can equal the recompute while a mark waits for its sweep (a
     // kill between a recount and its clearing of the marks it covered).
-    await until(async () => {
+    await waitUntil('counters equal to the recompute, every mark cleared', async () => {
       differences = await countersVersusRecompute(db, definition, WAVE);
       return differences.length === 0 && (await db.collection('responses').countDocuments({ followersPending: { $exists: true } })) === 0;
-    }, HEAL_WITHIN_MS, 'counters equal to the recompute, every mark cleared').catch((error: unknown) => {
+    }, HEAL_WITHIN_MS, 25).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\nlast differences: ${differences.join('\n').slice(0, 2000)}`);
     });
 

@@ -1,6 +1,7 @@
 // Setup shared by the invitation suites: the app with its mail worker sending to a real SMTP server
 // on loopback, on a test clock; the invitations' mail hooks registered as boot registers them; a
 // CAP-TIC panel and its members; and readers for what was stored and mailed.
+import { waitUntil } from '../../support/wait-until';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { startTestApp, type TestApp } from '../../support/app';
@@ -148,15 +149,6 @@ export function unsubscribePathIn(mail: ReceivedMail | undefined): string {
   const match = mail?.headers.get('list-unsubscribe')?.match(/^<https?:\/\/[^/]+(\/u\/[^>]+)>$/);
   expect(match, `a List-Unsubscribe header in ${JSON.stringify([...(mail?.headers ?? [])])}`).to.not.equal(null);
   return match![1]!;
-}
-
-/** Polls until `check` holds (a state the worker or the app reaches by itself); rejects after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /**

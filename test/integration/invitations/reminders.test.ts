@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
 import { invitationTokenHash } from '../../../server/invitations/invitation-token';
 import { forgetWaves } from '../../../server/waves/wave.service';
-import { DAY_MS, START, db, linkIn, mailTo, makePanel, makePanelWave, sendInvitations, useInvitationSuite, waitUntil } from './invitation-support';
+import { DAY_MS, START, db, linkIn, mailTo, makePanel, makePanelWave, sendInvitations, useInvitationSuite } from './invitation-support';
+import { waitUntil } from '../../support/wait-until';
 
 describe('Reminding the members who have not answered', function () {
   this.timeout(60_000);

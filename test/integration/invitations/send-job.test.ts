@@ -11,7 +11,8 @@ import type { StartedSend } from '../../../server/invitations/invitation-send.se
 import { createPanel } from '../../../server/panels/panel.service';
 import { createLogger } from '../../../server/lib/logger';
 import type { TestApp } from '../../support/app';
-import { PANEL_ID, db, invitationSendsOf, makePanel, makePanelWave, pageWhenSent, useInvitationSuite, waitUntil } from './invitation-support';
+import { PANEL_ID, db, invitationSendsOf, makePanel, makePanelWave, pageWhenSent, useInvitationSuite } from './invitation-support';
+import { waitUntil } from '../../support/wait-until';
 
 const PAGE = `/admin/surveys/${CAPTIC_ID}/waves/demo/invitations`;
 const API = `/api/v1/surveys/${CAPTIC_ID}/waves/demo/invitations`;

@@ -7,7 +7,8 @@ import { auditEvents } from '../../support/staff';
 import { TEST_ACTOR, wavesOf } from '../../support/waves';
 import { waitForOutbox } from '../../support/outbox';
 import { CAPTIC_ID } from '../../fixtures/captic-answers';
-import { DAY_MS, db, mailTo, makePanel, makePanelWave, sendInvitations, unsubscribePathIn, useInvitationSuite, waitUntil } from './invitation-support';
+import { DAY_MS, db, mailTo, makePanel, makePanelWave, sendInvitations, unsubscribePathIn, useInvitationSuite } from './invitation-support';
+import { waitUntil } from '../../support/wait-until';
 
 describe('Unsubscribing from a panel', function () {
   this.timeout(60_000);
