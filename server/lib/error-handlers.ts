@@ -95,7 +95,6 @@ const FRIENDLY_MESSAGE: Record<string, MessageKey> = {
   not_found: 'errors.page_not_found',
   survey_not_found: 'errors.survey_not_found',
   wave_not_found: 'errors.survey_not_found',
-  resume_link_invalid: 'errors.resume_link_invalid',
   response_not_found: 'errors.resume_link_invalid',
   response_busy: 'errors.response_busy',
   unknown_question: 'errors.form_not_offered',
