@@ -1,7 +1,7 @@
 // Boot as `npm start` does it, in a child process: the embedded store on DATA_DIR, the health
 // check, the command-line tools sharing the running app's store, and a clean SIGTERM.
 import { spawn } from 'node:child_process';
-import { startAppProcess, type AppProcess } from '../../support/app-process';
+import { startAppProcess } from '../../support/app-process';
 import net from 'node:net';
 import { mkdtemp, mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,10 +33,6 @@ function runToEnd(script: string, args: string[], env: NodeJS.ProcessEnv): Promi
   });
 }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<AppProcess> {
-  return startAppProcess(env);
-}
-
 describe('Booting the app on the embedded store', function () {
   this.timeout(90_000);
   let dataDir: string;
@@ -46,7 +42,7 @@ describe('Booting the app on the embedded store', function () {
   after(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('starts on DATA_DIR/db, answers the health check, shares its store with the CLIs and stops cleanly on SIGTERM', async () => {
-    const server = await startServer(baseEnv(dataDir));
+    const server = await startAppProcess(baseEnv(dataDir));
     try {
       const storeLines = server.output().split('\n').filter((l) => l.startsWith('Embedded MongoDB-compatible store'));
       expect(storeLines).to.have.length(1);
@@ -90,7 +86,7 @@ describe('Booting the app on the embedded store', function () {
   });
 
   it('on SIGTERM refuses new connections but finishes the request in flight, then exits', async () => {
-    const server = await startServer(baseEnv(dataDir));
+    const server = await startAppProcess(baseEnv(dataDir));
     const { hostname, port } = new URL(server.url);
     // A request whose body is still arriving when SIGTERM comes.
     const socket = net.connect(Number(port), hostname);
@@ -123,7 +119,7 @@ describe('Booting the app on the embedded store', function () {
 
   it('logs one compact JSON line per request in production: no headers, no address, no resume token', async () => {
     const secret = 'a-production-secret-of-at-least-32-characters';
-    const server = await startServer(baseEnv(path.join(dataDir, 'production'), { NODE_ENV: 'production', SECRET: secret, PUBLIC_URL: 'https://barometer.example.org', LOG_LEVEL: 'info' }));
+    const server = await startAppProcess(baseEnv(path.join(dataDir, 'production'), { NODE_ENV: 'production', SECRET: secret, PUBLIC_URL: 'https://barometer.example.org', LOG_LEVEL: 'info' }));
     try {
       const token = 'A'.repeat(43);
       await fetch(`${server.url}/s/captic_2011`, { headers: { cookie: 'brm_browser=nope' } });
