@@ -37,13 +37,27 @@ export function cookieHeader(browser: CookieJar): string {
 
 const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&#34;': '"', '&#39;': "'", '&quot;': '"' };
 
-/** The hidden fields of a page's form (EJS escapes their values; the form's markup is ours). */
-export function hiddenFields(html: string): Record<string, string> {
+/**
+ * The hidden fields of the page's form that posts to `action` (EJS escapes their values; the
+ * form's markup is ours), as a browser sends them: a page holds other forms too (the respondent's
+ * "send me a link", a signed-in member's "sign out"), whose fields are not sent with this one.
+ * Without `action`, every hidden field of the page.
+ */
+export function hiddenFields(html: string, action?: string): Record<string, string> {
+  const form = action === undefined ? html : formPostingTo(html, action);
   const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+  for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
     fields[match[1]!] = match[2]!.replace(/&(amp|lt|gt|quot|#34|#39);/g, (entity) => HTML_ENTITIES[entity] ?? entity);
   }
   return fields;
+}
+
+/** The markup of the first form whose action is `action`, or nothing. */
+function formPostingTo(html: string, action: string): string {
+  for (const match of html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)) {
+    if (match[0].includes(` action="${action}"`)) return match[0];
+  }
+  return '';
 }
 
 /** What a wrong answer was, short enough to print: status, redirect, or the page's title. */

@@ -78,18 +78,20 @@ interface Step {
   expectLocation?: string;
   /** Hidden fields the page must carry for the next POST. */
   expectHidden?: string[];
+  /** Where the form the next POST sends posts to: its hidden fields are the ones kept. */
+  formAction?: string;
 }
 
 function steps(): Step[] {
   const list: Step[] = [
-    { kind: 'intro GET', method: 'GET', path: SURVEY_PATH, expectStatus: 200, expectHidden: ['_csrf'] },
+    { kind: 'intro GET', method: 'GET', path: SURVEY_PATH, expectStatus: 200, expectHidden: ['_csrf'], formAction: `${SURVEY_PATH}/start` },
     { kind: 'start POST', method: 'POST', path: `${SURVEY_PATH}/start`, form: { consent: 'yes' }, expectStatus: 303, expectLocation: FIRST_PAGE_PATH },
   ];
   PAGE_IDS.forEach((pageId, index) => {
     const path = `${SURVEY_PATH}/p/${pageId}`;
     const nextId = PAGE_IDS[index + 1];
     const last = nextId === undefined;
-    list.push({ kind: 'page GET', method: 'GET', path, expectStatus: 200, expectHidden: ['_csrf', 'response'] });
+    list.push({ kind: 'page GET', method: 'GET', path, expectStatus: 200, expectHidden: ['_csrf', 'response'], formAction: path });
     list.push({
       kind: last ? 'last page POST' : 'page POST',
       method: 'POST',
@@ -126,7 +128,7 @@ export function completeResponseRequests(tally: RespondentTally): autocannon.Req
       tally.answeredKind = step.kind;
       keepCookies(respondent, headerValues(headers, 'set-cookie'));
       const location = headerValues(headers, 'location')[0];
-      const hidden = status === 200 ? hiddenFields(body) : {};
+      const hidden = status === 200 ? hiddenFields(body, step.formAction) : {};
       const missing = (step.expectHidden ?? []).filter((name) => !hidden[name]);
       const expected = status === step.expectStatus && (step.expectLocation === undefined || location === step.expectLocation) && missing.length === 0;
       if (!expected) {
@@ -155,7 +157,7 @@ export async function startRespondent(baseUrl: string): Promise<string> {
   const intro = await fetch(`${baseUrl}${SURVEY_PATH}`, { headers: ACCEPT_HEADERS, redirect: 'manual' });
   const introHtml = await intro.text();
   keepCookies(respondent, intro.headers.getSetCookie());
-  const { _csrf: csrf } = hiddenFields(introHtml);
+  const { _csrf: csrf } = hiddenFields(introHtml, `${SURVEY_PATH}/start`);
   if (intro.status !== 200 || !csrf) throw new Error(`The intro page did not offer the consent form: ${describeAnswer('GET', SURVEY_PATH, intro.status, introHtml, {})}`);
   const start = await fetch(`${baseUrl}${SURVEY_PATH}/start`, {
     method: 'POST',
