@@ -5,6 +5,9 @@
 // there are two cores, both servers run on one core and this process (the load generator,
 // autocannon) on the other. Each measure is a warm-up then a measured window:
 //   a. bare Express GET /: req/s and CPU per request;
+//   the floor (load/floor-server.ts): Express answering the page's bytes, then the same after the
+//      one read a page makes from the embedded store: what a page could cost at the very least,
+//      and with ROUND_TRIPS_PER_RESPONSE, what a complete response could;
 //   b. a Barometer page GET (one respondent who has consented): req/s, CPU, ratio to a.;
 //   e. right after b., the same page GET with 10k and 100k responses stored (seeded through the
 //      driver), so that the stored responses are the only difference;
@@ -25,8 +28,8 @@ import path from 'node:path';
 import { evaluateGoals, formatReport, type GetFigures, type LoadSummary, type StoredFigures } from './load/load-report';
 import { runGets, withUsage, type Usage } from './load/load-runs';
 import { halfRateLoad, measureResponses, measureSaturation, noteWindow, progress, runLoadBench, summariseNoise, warmUpResponses, type Bench } from './load/measures';
-import { REPOSITORY_ROOT, residentKiB, startBarometer, startServer, type Pinning, type ServerProcess } from './load/processes';
-import { FIRST_PAGE_PATH, REQUESTS_PER_RESPONSE, startRespondent } from './load/respondent-sequence';
+import { REPOSITORY_ROOT, residentKiB, startBarometer, startFloor, startServer, type Pinning, type ServerProcess } from './load/processes';
+import { FIRST_PAGE_PATH, REQUESTS_PER_RESPONSE, ROUND_TRIPS_PER_RESPONSE, startRespondent } from './load/respondent-sequence';
 import { openResponseSeeder } from './load/seed-responses';
 
 const GET_CONNECTIONS = 10;
@@ -90,6 +93,14 @@ async function measureGets(
   return { figures, restKiB, peakKiB: Math.max(...windows.map((w) => w.peakKiB)) };
 }
 
+/** The body of a GET that must succeed: the page whose size the floor answers with. */
+async function fetchOk(url: string, headers: Record<string, string>): Promise<Buffer> {
+  const answer = await fetch(url, { headers, redirect: 'manual' });
+  const body = Buffer.from(await answer.arrayBuffer());
+  if (answer.status !== 200) throw new Error(`GET ${url} answered ${answer.status}, not the page`);
+  return body;
+}
+
 runLoadBench<LoadSummary>('bench:load', formatReport, async ({ options, bench, dataDir, pinning, servers, header }) => {
   const [reference, barometer] = await Promise.all([startReference(pinning), startBarometer({ pinning, dataDir, nodeFlags: options.barometerNodeFlags })]);
   servers.push(reference, barometer);
@@ -100,6 +111,15 @@ runLoadBench<LoadSummary>('bench:load', formatReport, async ({ options, bench, d
   const cookie = await startRespondent(barometer.baseUrl);
   const pageUrl = `${barometer.baseUrl}${FIRST_PAGE_PATH}`;
   const pageHeaders = { Cookie: cookie, Accept: 'text/html', 'Accept-Language': 'fr-FR,fr;q=0.9' };
+
+  // The floor, on a server of its own (stopped once measured), answering as many bytes as the page.
+  const pageBytes = (await fetchOk(pageUrl, pageHeaders)).byteLength;
+  const floorServer = await startFloor({ pinning, dataDir: path.join(dataDir, 'floor'), bodyBytes: pageBytes });
+  servers.push(floorServer);
+  const floorBody = await measureGets(bench, floorServer, "floor: Express answering the page's bytes", { url: `${floorServer.baseUrl}/`, headers: pageHeaders, warmUpSeconds: options.firstWarmUpSeconds });
+  const floorRead = await measureGets(bench, floorServer, 'floor: the same after one read', { url: `${floorServer.baseUrl}/read`, headers: pageHeaders, warmUpSeconds: options.firstWarmUpSeconds });
+  await floorServer.stop();
+
   const page = await measureGets(bench, barometer, 'Barometer page GET', { url: pageUrl, headers: pageHeaders, warmUpSeconds: options.firstWarmUpSeconds, windows: STORED_WINDOWS });
   bench.peakUnderLoadKiB = Math.max(bench.peakUnderLoadKiB, page.peakKiB);
 
@@ -122,10 +142,21 @@ runLoadBench<LoadSummary>('bench:load', formatReport, async ({ options, bench, d
   const halfRate = await measureResponses(bench, barometer, 'half rate', { ...halfRateTarget, latencies: true });
 
   const referenceCpuMsForSameRequests = (REQUESTS_PER_RESPONSE * hello.figures.cpuUsPerRequest) / 1000;
+  const roundTripCpuUs = floorRead.figures.cpuUsPerRequest - floorBody.figures.cpuUsPerRequest;
+  const floorResponseCpuMs = (REQUESTS_PER_RESPONSE * floorBody.figures.cpuUsPerRequest + ROUND_TRIPS_PER_RESPONSE * roundTripCpuUs) / 1000;
   const partial: Omit<LoadSummary, 'goals'> = {
     ...header(),
     reference: { ...hello.figures, restRssMiB: mib(hello.restKiB), peakRssMiB: mib(hello.peakKiB) },
     page: { ...page.figures, ratioToReference: page.figures.perSecond / hello.figures.perSecond },
+    floor: {
+      pageBytes,
+      body: floorBody.figures,
+      read: { ...floorRead.figures, ratioToReference: floorRead.figures.perSecond / hello.figures.perSecond },
+      roundTripCpuUs,
+      roundTripsPerResponse: ROUND_TRIPS_PER_RESPONSE,
+      responseCpuMs: floorResponseCpuMs,
+      responseRatio: floorResponseCpuMs / referenceCpuMsForSameRequests,
+    },
     requestsPerResponse: REQUESTS_PER_RESPONSE,
     saturation: { ...saturation, referenceCpuMsForSameRequests, ratio: saturation.best.cpuMsPerResponse / referenceCpuMsForSameRequests },
     halfRate: {

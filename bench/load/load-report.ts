@@ -48,6 +48,21 @@ export interface LoadSummary {
   seconds: { firstWarmUp: number; warmUp: number; measured: number; elapsed: number };
   reference: GetFigures & { restRssMiB: number; peakRssMiB: number };
   page: GetFigures & { ratioToReference: number };
+  /** What the stack allows at the very least (floor-server.ts), and what it makes of the goals. */
+  floor: {
+    pageBytes: number;
+    /** Express answering the page's bytes. */
+    body: GetFigures;
+    /** The same after the one read a page makes. */
+    read: GetFigures & { ratioToReference: number };
+    /** read - body: one round trip to the store, both sides of it. */
+    roundTripCpuUs: number;
+    roundTripsPerResponse: number;
+    /** requestsPerResponse bodies and roundTripsPerResponse round trips, nothing else. */
+    responseCpuMs: number;
+    /** responseCpuMs against as many bare Express requests. */
+    responseRatio: number;
+  };
   requestsPerResponse: number;
   saturation: { runs: SaturationFigures[]; best: SaturationFigures; referenceCpuMsForSameRequests: number; ratio: number };
   halfRate: { targetRequestsPerSecond: number; connections: number; requestsPerSecond: number; responsesPerSecond: number; latencies: LatencySummary[] };
@@ -96,7 +111,7 @@ export function reportEnding(summary: { errors: string[]; seconds: { elapsed: nu
 }
 
 export function evaluateGoals(summary: Omit<LoadSummary, 'goals'>): LoadSummary['goals'] {
-  const { reference, page, saturation, halfRate, stored } = summary;
+  const { reference, page, saturation, halfRate, stored, floor } = summary;
   const empty = stored[0];
   const largest = stored[stored.length - 1];
   const storedRatio = empty && largest ? largest.cpuUsPerRequest / empty.cpuUsPerRequest : Number.NaN;
@@ -104,12 +119,12 @@ export function evaluateGoals(summary: Omit<LoadSummary, 'goals'>): LoadSummary[
   return [
     {
       goal: `page GET req/s >= ${percent(GOALS.pageToReferenceRate)} of bare Express "hello" req/s`,
-      measured: `${count(page.perSecond)} / ${count(reference.perSecond)} = ${percent(page.ratioToReference)}`,
+      measured: `${count(page.perSecond)} / ${count(reference.perSecond)} = ${percent(page.ratioToReference)} (the floor: ${percent(floor.read.ratioToReference)})`,
       pass: page.ratioToReference >= GOALS.pageToReferenceRate,
     },
     {
       goal: `server CPU per complete response <= ${GOALS.responseCpuToReference}x the CPU of as many bare Express requests (${summary.requestsPerResponse})`,
-      measured: `${fixed(saturation.best.cpuMsPerResponse)} ms / ${fixed(saturation.referenceCpuMsForSameRequests, 3)} ms = ${fixed(saturation.ratio, 1)}x`,
+      measured: `${fixed(saturation.best.cpuMsPerResponse)} ms / ${fixed(saturation.referenceCpuMsForSameRequests, 3)} ms = ${fixed(saturation.ratio, 1)}x (the floor: ${fixed(floor.responseRatio, 1)}x)`,
       pass: saturation.ratio <= GOALS.responseCpuToReference,
     },
     {
@@ -122,6 +137,30 @@ export function evaluateGoals(summary: Omit<LoadSummary, 'goals'>): LoadSummary[
       measured: slowest ? `slowest: ${slowest.kind} p99 ${fixed(slowest.p99Ms, 1)} ms` : 'not measured',
       pass: halfRate.latencies.every((l) => l.count > 0 && l.p99Ms < GOALS.p99Ms),
     },
+  ];
+}
+
+/**
+ * What the goals ask of the stack: the floor's page against the bare "hello" (a page GET cannot
+ * beat it, it makes that read and more), and a complete response made of nothing but its requests
+ * and its round trips.
+ */
+function floorSection(summary: LoadSummary): string[] {
+  const { reference, page, floor, saturation } = summary;
+  return [
+    `The floor: what any page could cost here at the very least (bench/load/floor-server.ts: Express and cookie-parser answering the page's ${count(floor.pageBytes)} bytes; then the same after one read of a response by its resume token's hash, through the driver, from the embedded store opened as Barometer opens it; no template, no CSRF, no rules):`,
+    '',
+    markdownTable(
+      ['measure', 'req/s', 'server CPU', 'main thread', 'vs "hello" req/s'],
+      [
+        ["Express answering the page's bytes", count(floor.body.perSecond), `${fixed(floor.body.cpuUsPerRequest, 1)} µs/req`, `${fixed(floor.body.mainThreadCpuUsPerRequest, 1)} µs/req`, percent(floor.body.perSecond / reference.perSecond)],
+        ['the same after one read (the floor of a page GET)', count(floor.read.perSecond), `${fixed(floor.read.cpuUsPerRequest, 1)} µs/req`, `${fixed(floor.read.mainThreadCpuUsPerRequest, 1)} µs/req`, percent(floor.read.ratioToReference)],
+        ['Barometer page GET', count(page.perSecond), `${fixed(page.cpuUsPerRequest, 0)} µs/req`, `${fixed(page.mainThreadCpuUsPerRequest, 0)} µs/req`, percent(page.ratioToReference)],
+      ],
+    ),
+    '',
+    `- A page GET at its floor would serve ${percent(floor.read.ratioToReference)} of the "hello" rate (goal: ${percent(GOALS.pageToReferenceRate)}). Barometer's serves ${percent(page.perSecond / floor.read.perSecond)} of the floor's rate.`,
+    `- One round trip to the store costs ${fixed(floor.roundTripCpuUs, 0)} µs of CPU (both threads). A complete response is ${summary.requestsPerResponse} requests and ${floor.roundTripsPerResponse} round trips: at the very least ${summary.requestsPerResponse} × ${fixed(floor.body.cpuUsPerRequest, 0)} µs + ${floor.roundTripsPerResponse} × ${fixed(floor.roundTripCpuUs, 0)} µs = ${fixed(floor.responseCpuMs)} ms, ${fixed(floor.responseRatio, 1)}x the ${summary.requestsPerResponse} "hello" requests (goal: ${GOALS.responseCpuToReference}x). Barometer's: ${fixed(saturation.best.cpuMsPerResponse)} ms, ${fixed(saturation.best.cpuMsPerResponse / floor.responseCpuMs, 1)}x that floor.`,
   ];
 }
 
@@ -159,6 +198,8 @@ export function formatReport(summary: LoadSummary): string {
     `CPU per complete response: ${fixed(best.cpuMsPerResponse)} ms; ${summary.requestsPerResponse} bare Express requests cost ${fixed(saturation.referenceCpuMsForSameRequests, 3)} ms: ${fixed(saturation.ratio, 1)}x.`,
     '',
   );
+
+  lines.push(...floorSection(summary), '');
 
   lines.push(
     `Latency per request type at half the saturation rate (asked ${count(halfRate.targetRequestsPerSecond)} req/s, got ${count(halfRate.requestsPerSecond)} req/s = ${fixed(halfRate.responsesPerSecond, 1)} responses/s, ${halfRate.connections} respondents at a time; from request written to last byte read), ms:`,

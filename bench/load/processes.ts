@@ -154,13 +154,12 @@ export function startServer(spec: ServerSpec): Promise<ServerProcess> {
 }
 
 /**
- * Barometer in production mode on its embedded store, the journal on disk in `dataDir` (no
- * MONGODB_URI: never a real MongoDB the caller's shell may name), with the response rate limit
- * raised so the load is not refused. `env` adds settings of one benchmark; `nodeFlags` go before
- * the script (a V8 profile, a heap setting).
+ * Barometer's settings in production mode on its embedded store, the journal on disk in `dataDir`
+ * (no MONGODB_URI: never a real MongoDB the caller's shell may name), with the response rate limit
+ * raised so the load is not refused. `env` adds settings of one benchmark.
  */
-export function startBarometer(options: { pinning: Pinning; dataDir: string; nodeFlags: string[]; env?: NodeJS.ProcessEnv }): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = {
+function productionEnv(dataDir: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -169,17 +168,38 @@ export function startBarometer(options: { pinning: Pinning; dataDir: string; nod
     PUBLIC_URL: 'http://127.0.0.1',
     PORT: '0',
     HOST: '127.0.0.1',
-    DATA_DIR: options.dataDir,
+    DATA_DIR: dataDir,
     // The load starts thousands of responses from one address.
     RESPONSE_RATE_LIMIT: '1000000000',
-    ...options.env,
+    ...env,
   };
-  delete env.MONGODB_URI;
+  delete merged.MONGODB_URI;
+  return merged;
+}
+
+/** Barometer itself with productionEnv's settings. `nodeFlags` go before the script (a V8 profile, a heap setting). */
+export function startBarometer(options: { pinning: Pinning; dataDir: string; nodeFlags: string[]; env?: NodeJS.ProcessEnv }): Promise<ServerProcess> {
   return startServer({
     name: 'Barometer',
     args: [...options.nodeFlags, '--import', 'tsx', path.join(REPOSITORY_ROOT, 'server/index.ts')],
-    env,
+    env: productionEnv(options.dataDir, options.env),
     ready: /Barometer is running at (http:\/\/\S+)/,
+    pinning: options.pinning,
+    cwd: REPOSITORY_ROOT,
+    bootTimeoutMs: BOOT_TIMEOUT_MS,
+  });
+}
+
+/**
+ * The floor (floor-server.ts): Express answering `bodyBytes` bytes, with and without the one read
+ * a page makes, on an embedded store opened as Barometer opens it, with Barometer's settings.
+ */
+export function startFloor(options: { pinning: Pinning; dataDir: string; bodyBytes: number }): Promise<ServerProcess> {
+  return startServer({
+    name: 'floor',
+    args: ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'bench/load/floor-server.ts')],
+    env: productionEnv(options.dataDir, { FLOOR_BODY_BYTES: String(options.bodyBytes) }),
+    ready: /Floor is running at (http:\/\/\S+)/,
     pinning: options.pinning,
     cwd: REPOSITORY_ROOT,
     bootTimeoutMs: BOOT_TIMEOUT_MS,

@@ -19,6 +19,12 @@ const PAGE_IDS = Object.keys(USER_PAGES);
 /** The path of one respondent through CAP-TIC: the first page comes right after consent. */
 export const FIRST_PAGE_PATH = `${SURVEY_PATH}/p/${PAGE_IDS[0]}`;
 export const REQUESTS_PER_RESPONSE = 2 + 2 * PAGE_IDS.length + 1;
+/**
+ * The database round trips of that path, as test/integration/responses/respondent-round-trips.test.ts
+ * pins them (waves aside: they come from a cache): 2 for the consent, 1 per page and for the
+ * thanks page (10), 2 per page post (18), and the completion's 6 counter and mark commands.
+ */
+export const ROUND_TRIPS_PER_RESPONSE = 36;
 const ACCEPT_HEADERS = { Accept: 'text/html', 'Accept-Language': 'fr-FR,fr;q=0.9' };
 const EXAMPLES_KEPT = 3;
 
