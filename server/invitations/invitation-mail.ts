@@ -9,6 +9,7 @@ import type { InterfaceLanguage } from '../lib/i18n';
 import { mailLanguage, renderMail, type RenderedMail } from '../mail/render-mail';
 import type { PanelMember } from '../panels/panel.service';
 import { surveyTitle } from '../surveys/survey-titles';
+import type { SurveyCatalog } from '../surveys/survey.catalog';
 import type { LoadedSurvey } from '../surveys/survey.loader';
 import { formatInZone, surveyTimeZone } from '../waves/wave-dates';
 import type { Wave } from '../waves/wave.service';
@@ -23,9 +24,18 @@ export interface WaveMailContext {
   secret: string;
   /** Where links point: publicBaseUrl(config, …), without a trailing slash. */
   publicBase: string;
-  /** The survey as its file says (title, languages, zone). */
+  /** The survey as the wave's pinned version says it (title, languages, zone): what the member will answer. */
   survey: LoadedSurvey;
   wave: Wave;
+}
+
+/**
+ * The mail context of a wave, with the version it pins rather than the survey file's: a wave
+ * launched on last year's version while the file already holds next year's invites to the survey
+ * its respondents will see, under that survey's title.
+ */
+export async function waveMailContext(catalog: Pick<SurveyCatalog, 'forWave'>, shared: Omit<WaveMailContext, 'survey'>): Promise<WaveMailContext> {
+  return { ...shared, survey: await catalog.forWave(shared.wave) };
 }
 
 export interface InvitationMailInput {

@@ -86,7 +86,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
     const latest = named ? undefined : await sends.latestSend(surveyId, waveId);
     const send = named ?? (latest?.status === 'done' ? undefined : latest);
     const mayManage = mayManageSurvey(principalOf(req).account, surveyId);
-    const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(survey, wave, requestPublicBase(config, req), { withRealMember: mayManage })]);
+    const [counts, preview] = await Promise.all([countInvitations(wave), invitations.previewMails(wave, requestPublicBase(config, req), { withRealMember: mayManage })]);
     const quiet = parseQuietHours(config.MAIL_QUIET_HOURS);
     const refreshHref = send?.status === 'running' ? pagePath(surveyId, waveId, send) : undefined;
     res.status(status).render('invitations/show', {

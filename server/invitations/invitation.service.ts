@@ -25,7 +25,7 @@ import { findWave, type Wave } from '../waves/wave.service';
 import { InvitationModel } from './invitation.model';
 import { newInvitationToken } from './invitation-token';
 import { invitationBatches } from './invitation-batches';
-import { composeInvitationMail, invitationMailKey, renderInvitationMail, type InvitationMailKind, type WaveMailContext } from './invitation-mail';
+import { composeInvitationMail, invitationMailKey, renderInvitationMail, waveMailContext, type InvitationMailKind, type WaveMailContext } from './invitation-mail';
 import { isInterfaceLanguage, type InterfaceLanguage } from '../lib/i18n';
 import { mailLanguage } from '../mail/render-mail';
 import { sealInvitationToken } from './sealed-token';
@@ -318,7 +318,7 @@ export function createInvitationService(deps: InvitationDependencies) {
   async function mailInvitations({ survey, wave, panel }: SendableWave, publicBase: string, claim: string, report: SendProgressReport): Promise<SentInvitations> {
     const { surveyId, waveId } = wave;
     const prepared = await prepareInvitations({ survey, wave, panel }, report);
-    const context: WaveMailContext = { config, secret, publicBase, survey, wave };
+    const context = await waveMailContext(catalog, { config, secret, publicBase, wave });
     // One pass over the wave's invitations: those not mailed yet are the rest of them.
     const invitations = await countWaveInvitations({ surveyId, waveId });
     const alreadyInvited = invitations.invited;
@@ -347,10 +347,11 @@ export function createInvitationService(deps: InvitationDependencies) {
    * (`withRealMember`), else a made-up one (an analyst sees no member's details); with an example
    * link (an unsubscribe link for no one), so a preview never carries a working token.
    */
-  async function previewMails(survey: LoadedSurvey, wave: Wave, publicBase: string, { withRealMember }: { withRealMember: boolean }): Promise<{ member: string | undefined; mails: MailPreview[] }> {
+  async function previewMails(wave: Wave, publicBase: string, { withRealMember }: { withRealMember: boolean }): Promise<{ member: string | undefined; mails: MailPreview[] }> {
     const first = wave.panelId && withRealMember ? (await listMembers(wave.surveyId, wave.panelId, { limit: 1 })).members[0] : undefined;
     const member = first ? { ...first, id: SAMPLE_MEMBER.id } : SAMPLE_MEMBER;
-    const context: WaveMailContext = { config, secret, publicBase, survey, wave };
+    const context = await waveMailContext(catalog, { config, secret, publicBase, wave });
+    const { survey } = context;
     const languages = survey.definition.languages.filter(isInterfaceLanguage);
     const mails: MailPreview[] = [];
     for (const kind of ['invitation', 'reminder'] as const) {

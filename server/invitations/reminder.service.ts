@@ -11,13 +11,12 @@
 import { Types } from 'mongoose';
 import type { Logger } from '../lib/logger';
 import { enqueueMails, type OutgoingMail } from '../mail/outbox.service';
-import type { LoadedSurvey } from '../surveys/survey.loader';
 import { surveyTimeZone } from '../waves/wave-dates';
 import { phaseOf } from '../waves/wave-phase';
 import { listWaves, type Wave } from '../waves/wave.service';
 import { InvitationModel } from './invitation.model';
 import { invitationBatches } from './invitation-batches';
-import { composeInvitationMail, type WaveMailContext } from './invitation-mail';
+import { composeInvitationMail, waveMailContext } from './invitation-mail';
 import type { InvitationDependencies } from './invitation.service';
 import { newInvitationToken } from './invitation-token';
 import { endOfQuietHours, parseQuietHours } from './quiet-hours';
@@ -54,9 +53,9 @@ async function tokenFor(invitation: DueInvitation, secret: string, logger: Logge
 }
 
 /** Queues the reminders due at `now` for one wave; returns how many it queued. */
-async function remindWave(deps: ReminderDependencies, survey: LoadedSurvey, wave: Wave, publicBase: string, now: Date): Promise<number> {
-  const context: WaveMailContext = { config: deps.config, secret: deps.secret, publicBase, survey, wave };
-  const notBefore = endOfQuietHours(now, surveyTimeZone(survey), parseQuietHours(deps.config.MAIL_QUIET_HOURS));
+async function remindWave(deps: ReminderDependencies, wave: Wave, publicBase: string, now: Date): Promise<number> {
+  const context = await waveMailContext(deps.catalog, { config: deps.config, secret: deps.secret, publicBase, wave });
+  const notBefore = endOfQuietHours(now, surveyTimeZone(context.survey), parseQuietHours(deps.config.MAIL_QUIET_HOURS));
   const remindedNow = new Set<string>();
   let queued = 0;
   for (const [step, days] of wave.reminderDays.entries()) {
@@ -104,7 +103,7 @@ export async function sendDueReminders(deps: ReminderDependencies, publicBase: s
   let queued = 0;
   for (const survey of deps.catalog.list()) {
     for (const wave of remindingWaves(await listWaves(survey.definition.id), now)) {
-      queued += await remindWave(deps, survey, wave, publicBase, now);
+      queued += await remindWave(deps, wave, publicBase, now);
     }
   }
   return queued;
