@@ -29,8 +29,25 @@ export function requestLogging(logger: Logger): RequestHandler {
       req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: maskSecretsInUrl(req.url ?? '') }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // A 503 is the database away (the error handler has said so, at warn) or the health check
+    // saying so: a state to watch, not a bug. Any other answer of 500 or more is an error.
+    customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info'),
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request failed',
+    customErrorObject: (_req, res, error, line: Record<string, unknown>) => (isMadeUp(error, res) ? withoutError(line) : line),
   });
+}
+
+/**
+ * pino-http makes up an Error ("failed with status code 503") for an answer of 500 or more that
+ * carries none, and logs it with a stack of its own code: during an outage, one useless stack per
+ * request. The status stays on the line; the error handler logs the real error where there is one.
+ */
+function isMadeUp(error: Error, res: ServerResponse & { err?: unknown }): boolean {
+  return res.err === undefined && error.message === `failed with status code ${res.statusCode}`;
+}
+
+function withoutError(line: Record<string, unknown>): Record<string, unknown> {
+  const { err: _madeUp, ...rest } = line;
+  return rest;
 }
