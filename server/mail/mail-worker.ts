@@ -15,7 +15,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock';
-import { renewEveryThird } from '../lib/lease-renewal';
+import { renewEveryThird } from '../lib/leases';
 import type { Logger } from '../lib/logger';
 import { announceBounce, announceSent, decideBeforeSend } from './mail-hooks';
 import { claimNextMail, markBounced, markCancelled, markFailed, markSent, renewLease, rescheduleMail, type ClaimedMail } from './outbox-delivery.service';

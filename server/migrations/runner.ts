@@ -15,8 +15,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import mongoose from 'mongoose';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '../lib/duplicate-key';
-import { renewEveryThird } from '../lib/lease-renewal';
+import { renewEveryThird, takeLease } from '../lib/leases';
 import type { Logger } from '../lib/logger';
 import { MIGRATIONS } from './index';
 
@@ -108,14 +107,7 @@ async function waitForLease(lease: Collection<LeaseDoc>, holder: string, leaseMs
   const deadline = Date.now() + waitMs;
   let announced = false;
   for (;;) {
-    const now = new Date();
-    try {
-      // Matches a free or expired lease; when another holds it, the upsert collides on _id.
-      await lease.updateOne({ _id: LEASE_ID, expiresAt: { $lt: now } }, { $set: { holder, expiresAt: new Date(now.getTime() + leaseMs) } }, { upsert: true });
-      return;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    if (await takeLease(lease, { _id: LEASE_ID }, { holder }, leaseMs)) return;
     if (!announced) {
       logger.info('another process is applying the data migrations; waiting for it');
       announced = true;

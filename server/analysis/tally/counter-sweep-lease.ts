@@ -15,8 +15,7 @@
 // change itself. A single store orders these writes and reads, so one side always sees the other.
 import { randomUUID } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
-import { isDuplicateKey } from '../../lib/duplicate-key';
-import { renewEveryThird } from '../../lib/lease-renewal';
+import { renewEveryThird, takeLease } from '../../lib/leases';
 
 const counterSweepSchema = new Schema(
   {
@@ -52,20 +51,8 @@ export function changeOfErasure(id: string): string {
 /** Takes the wave's lease for `leaseMs` unless another sweeper holds it (undefined then). */
 export async function takeSweepLease(surveyId: string, waveId: string, leaseMs: number): Promise<SweepLease | undefined> {
   const owner = randomUUID();
-  const now = new Date();
-  try {
-    // An expired lease is taken over; a live one makes the upsert insert a second document,
-    // which the unique index refuses.
-    await CounterSweepModel.updateOne(
-      { surveyId, waveId, expiresAt: { $lte: now } },
-      { $set: { owner, expiresAt: new Date(now.getTime() + leaseMs), waiting: [] } },
-      { upsert: true },
-    );
-  } catch (error) {
-    if (isDuplicateKey(error)) return undefined;
-    throw error;
-  }
-  return { surveyId, waveId, owner };
+  const taken = await takeLease(CounterSweepModel, { surveyId, waveId }, { owner, waiting: [] }, leaseMs);
+  return taken ? { surveyId, waveId, owner } : undefined;
 }
 
 /**
