@@ -318,6 +318,8 @@ describe('XSS: every free text, every place it is shown', function () {
     await visit(`${WAVE_PAGE}/dashboard/open-answers`, [CORPUS]);
     await visit(`${WAVE_PAGE}/progress`);
     await visit(`${WAVE_PAGE}/quotas`);
+    // The weighting form: its one weightable question here is a yes/no, whose option labels are the app's own.
+    await visit(`${WAVE_PAGE}/weighting`, [texts['q.still_member']!]);
     await visit('/admin/outbox');
     await visit('/admin/audit');
     await visit(importPage, [memberNames[0]!]);
