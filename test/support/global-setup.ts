@@ -4,7 +4,7 @@
 //
 // The suite runs in parallel (.mocharc.json): mocha's main process runs the global setup below,
 // then forks its workers, which inherit MONGODB_URI; each worker runs its files one after another,
-// in a database of its own (workerDatabase), so two files never empty each other's collections.
+// in a database of its own (useWorkerDatabase), so two files never empty each other's collections.
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo/index';
 
 /** Each parallel worker's database: the run's, suffixed with the worker's number. */
