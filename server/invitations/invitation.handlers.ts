@@ -81,7 +81,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
     const { surveyId, waveId } = params(req);
     const survey = catalog.require(surveyId);
     const context = staffPageContext(req, `${waveConsolePath(surveyId, waveId)}/invitations`);
-    const { wave } = await invitations.requireWaveOf(surveyId, waveId);
+    const wave = await invitations.requireWaveOf(surveyId, waveId);
     const named = typeof req.query.send === 'string' ? await sends.findSend(surveyId, waveId, req.query.send) : undefined;
     const latest = named ? undefined : await sends.latestSend(surveyId, waveId);
     const send = named ?? (latest?.status === 'done' ? undefined : latest);
@@ -145,7 +145,7 @@ export function createInvitationHandlers(deps: AppDependencies) {
 
   const showJson: RequestHandler = async (req, res) => {
     const { surveyId, waveId } = params(req);
-    const { wave } = await invitations.requireWaveOf(surveyId, waveId);
+    const wave = await invitations.requireWaveOf(surveyId, waveId);
     const [counts, latest] = await Promise.all([countInvitations(wave), sends.latestSend(surveyId, waveId)]);
     res.json({ ...countsJson(wave, counts), latestSend: latest ? sendJson(latest) : null });
   };

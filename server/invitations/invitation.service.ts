@@ -19,7 +19,6 @@ import { enqueueMails, outboxCounts, type OutgoingMail } from '../mail/outbox.se
 import { activeMemberIdBatches, countMembers, findMemberWithLineBreak, findPanel, listMembers, type MemberCounts, type Panel, type PanelMember } from '../panels/panel.service';
 import { countWaveResponses } from '../responses/response.service';
 import type { SurveyCatalog } from '../surveys/survey.catalog';
-import type { LoadedSurvey } from '../surveys/survey.loader';
 import { phaseOf } from '../waves/wave-phase';
 import { findWave, type Wave } from '../waves/wave.service';
 import { InvitationModel } from './invitation.model';
@@ -70,7 +69,6 @@ export interface SendProgress {
 
 /** A wave whose invitations may be sent now, with what mailing them needs. */
 export interface SendableWave {
-  survey: LoadedSurvey;
   wave: Wave;
   panel: Panel;
 }
@@ -189,10 +187,10 @@ type StoredInvitation = { _id: Types.ObjectId; memberId: string; invitedAt?: Dat
 export function createInvitationService(deps: InvitationDependencies) {
   const { config, clock, catalog, secret } = deps;
 
-  async function requireWaveOf(surveyId: string, waveId: string): Promise<{ survey: LoadedSurvey; wave: Wave }> {
-    const survey = catalog.require(surveyId);
-    const wave = await findWave(surveyId, waveId, clock.now());
-    return { survey, wave };
+  /** The wave, of a survey this app serves (a 404 otherwise). Its mails take the version it pins (waveMailContext). */
+  async function requireWaveOf(surveyId: string, waveId: string): Promise<Wave> {
+    catalog.require(surveyId);
+    return findWave(surveyId, waveId, clock.now());
   }
 
   /** The panel a wave invites: refused for an open wave, or a panel wave that names none. */
@@ -289,7 +287,7 @@ export function createInvitationService(deps: InvitationDependencies) {
    * mail headers.
    */
   async function checkSendable(surveyId: string, waveId: string): Promise<SendableWave> {
-    const { survey, wave } = await requireWaveOf(surveyId, waveId);
+    const wave = await requireWaveOf(surveyId, waveId);
     const panel = await panelOf(wave);
     const phase = phaseOf(wave, clock.now());
     if (phase !== 'open') {
@@ -301,7 +299,7 @@ export function createInvitationService(deps: InvitationDependencies) {
       );
     }
     await refuseInjectedNames(panel);
-    return { survey, wave, panel };
+    return { wave, panel };
   }
 
   /** Active members of the panel and those left out, when a send begins: its first figures. */
@@ -315,9 +313,9 @@ export function createInvitationService(deps: InvitationDependencies) {
    * unsubscribed nor bounced, claiming them for `claim`, and reports after each batch. Sending
    * again mails only members added since.
    */
-  async function mailInvitations({ survey, wave, panel }: SendableWave, publicBase: string, claim: string, report: SendProgressReport): Promise<SentInvitations> {
+  async function mailInvitations({ wave, panel }: SendableWave, publicBase: string, claim: string, report: SendProgressReport): Promise<SentInvitations> {
     const { surveyId, waveId } = wave;
-    const prepared = await prepareInvitations({ survey, wave, panel }, report);
+    const prepared = await prepareInvitations({ wave, panel }, report);
     const context = await waveMailContext(catalog, { config, secret, publicBase, wave });
     // One pass over the wave's invitations: those not mailed yet are the rest of them.
     const invitations = await countWaveInvitations({ surveyId, waveId });
