@@ -4,37 +4,37 @@
 //
 //   GET /      Express 5 and cookie-parser answer a body of FLOOR_BODY_BYTES (the size of the
 //              page measured): what HTTP costs for a page-sized answer, with nothing read.
-//   GET /read  the same, after the one read every page makes: a response found by its resume
-//              token's hash (the unique index the app's lookup uses), through the driver, from
-//              the embedded store opened exactly as the app opens it (openDatabase: a worker
-//              thread of this process, a Unix socket, the journal on disk in DATA_DIR).
+//   GET /read  the same, after the one read every page makes, by the app's own function
+//              (findResponseByResumeToken: the response by its resume token's hash, through the
+//              driver), from the embedded store opened exactly as the app opens it (openDatabase:
+//              a worker thread of this process, a Unix socket, the journal on disk in DATA_DIR).
 //
 // No template, no CSRF, no security headers, no rules: a page that reads its response cannot
 // cost less than /read. It listens on a free port of 127.0.0.1 and says where on stdout.
+import { randomBytes } from 'node:crypto';
 import express from 'express';
 import cookieParser from 'cookie-parser';
-import mongoose from 'mongoose';
 import { parseConfig } from '../../server/lib/config';
 import { openDatabase } from '../../server/lib/database';
 import { createLogger } from '../../server/lib/logger';
-import { hashResumeToken } from '../../server/responses/response.service';
+import { ResponseModel } from '../../server/responses/response.model';
+import { findResponseByResumeToken } from '../../server/responses/response.service';
 import { storedResponseDocument } from '../../test/fixtures/stored-response';
-import { USER_STORED_ANSWERS, USER_STORED_OTHER_TEXTS } from '../../test/fixtures/captic-answers';
+import { CAPTIC_ID, USER_STORED_ANSWERS, USER_STORED_OTHER_TEXTS } from '../../test/fixtures/captic-answers';
 
-const TOKEN_SEED = 'bench-load-floor';
+/** The respondent's resume token: its hash is what the stored response carries. */
+const TOKEN = randomBytes(32).toString('base64url');
 
 const config = parseConfig(process.env);
 const logger = createLogger(config);
 const database = await openDatabase(config, logger);
-const db = mongoose.connection.db;
-if (!db) throw new Error('The floor server has no database after connecting');
-const responses = db.collection('responses');
-await responses.createIndex({ resumeTokenHash: 1 }, { unique: true });
+// The app's responses collection with the app's indexes, which mongoose builds as it connects.
+await ResponseModel.init();
 const now = new Date();
-await responses.insertOne(
+await ResponseModel.collection.insertOne(
   storedResponseDocument({
     fingerprint: 'bench-load-floor',
-    tokenSeed: TOKEN_SEED,
+    tokenSeed: TOKEN,
     status: 'partial',
     answers: USER_STORED_ANSWERS,
     otherTexts: USER_STORED_OTHER_TEXTS,
@@ -45,7 +45,6 @@ await responses.insertOne(
     revision: 1,
   }),
 );
-const resumeTokenHash = hashResumeToken(TOKEN_SEED);
 
 const bodyBytes = Number(process.env.FLOOR_BODY_BYTES);
 if (!Number.isSafeInteger(bodyBytes) || bodyBytes < 0) throw new Error(`FLOOR_BODY_BYTES must be a byte count, not "${process.env.FLOOR_BODY_BYTES}"`);
@@ -58,7 +57,7 @@ app.get('/', (_req, res) => {
   res.type('html').send(body);
 });
 app.get('/read', async (_req, res) => {
-  const response = await responses.findOne({ resumeTokenHash });
+  const response = await findResponseByResumeToken(CAPTIC_ID, TOKEN);
   if (!response) throw new Error('The floor response is gone');
   res.type('html').send(body);
 });
