@@ -71,7 +71,7 @@ export async function signIn(baseUrl: string, staff: { email: string; password: 
   const form = await fetch(`${baseUrl}/login`, { headers, redirect: 'manual' });
   const formHtml = await form.text();
   keepCookies(browser, form.headers.getSetCookie());
-  const hidden = hiddenFields(formHtml);
+  const hidden = hiddenFields(formHtml, '/login');
   if (form.status !== 200 || !hidden._csrf) throw new Error(`The sign-in page offered no form: ${describeAnswer('GET', '/login', form.status, formHtml, {})}`);
   const answer = await fetch(`${baseUrl}/login`, {
     method: 'POST',

@@ -41,12 +41,10 @@ const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;
  * The hidden fields of the page's form that posts to `action` (EJS escapes their values; the
  * form's markup is ours), as a browser sends them: a page holds other forms too (the respondent's
  * "send me a link", a signed-in member's "sign out"), whose fields are not sent with this one.
- * Without `action`, every hidden field of the page.
  */
-export function hiddenFields(html: string, action?: string): Record<string, string> {
-  const form = action === undefined ? html : formPostingTo(html, action);
+export function hiddenFields(html: string, action: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+  for (const match of formPostingTo(html, action).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
     fields[match[1]!] = match[2]!.replace(/&(amp|lt|gt|quot|#34|#39);/g, (entity) => HTML_ENTITIES[entity] ?? entity);
   }
   return fields;

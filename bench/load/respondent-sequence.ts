@@ -15,6 +15,8 @@ export const REQUEST_KINDS = ['intro GET', 'start POST', 'page GET', 'page POST'
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 const SURVEY_PATH = `/s/${CAPTIC_ID}`;
+/** Where the consent form posts. */
+const START_PATH = `${SURVEY_PATH}/start`;
 const PAGE_IDS = Object.keys(USER_PAGES);
 /** The path of one respondent through CAP-TIC: the first page comes right after consent. */
 export const FIRST_PAGE_PATH = `${SURVEY_PATH}/p/${PAGE_IDS[0]}`;
@@ -82,22 +84,20 @@ interface Step {
   expectStatus: 200 | 303;
   /** Where a 303 must send the respondent. */
   expectLocation?: string;
-  /** Hidden fields the page must carry for the next POST. */
-  expectHidden?: string[];
-  /** Where the form the next POST sends posts to: its hidden fields are the ones kept. */
-  formAction?: string;
+  /** The form of the page that the next POST sends: where it posts, and the hidden fields it must carry (kept for that POST). */
+  nextForm?: { action: string; hidden: string[] };
 }
 
 function steps(): Step[] {
   const list: Step[] = [
-    { kind: 'intro GET', method: 'GET', path: SURVEY_PATH, expectStatus: 200, expectHidden: ['_csrf'], formAction: `${SURVEY_PATH}/start` },
-    { kind: 'start POST', method: 'POST', path: `${SURVEY_PATH}/start`, form: { consent: 'yes' }, expectStatus: 303, expectLocation: FIRST_PAGE_PATH },
+    { kind: 'intro GET', method: 'GET', path: SURVEY_PATH, expectStatus: 200, nextForm: { action: START_PATH, hidden: ['_csrf'] } },
+    { kind: 'start POST', method: 'POST', path: START_PATH, form: { consent: 'yes' }, expectStatus: 303, expectLocation: FIRST_PAGE_PATH },
   ];
   PAGE_IDS.forEach((pageId, index) => {
     const path = `${SURVEY_PATH}/p/${pageId}`;
     const nextId = PAGE_IDS[index + 1];
     const last = nextId === undefined;
-    list.push({ kind: 'page GET', method: 'GET', path, expectStatus: 200, expectHidden: ['_csrf', 'response'], formAction: path });
+    list.push({ kind: 'page GET', method: 'GET', path, expectStatus: 200, nextForm: { action: path, hidden: ['_csrf', 'response'] } });
     list.push({
       kind: last ? 'last page POST' : 'page POST',
       method: 'POST',
@@ -134,8 +134,8 @@ export function completeResponseRequests(tally: RespondentTally): autocannon.Req
       tally.answeredKind = step.kind;
       keepCookies(respondent, headerValues(headers, 'set-cookie'));
       const location = headerValues(headers, 'location')[0];
-      const hidden = status === 200 ? hiddenFields(body, step.formAction) : {};
-      const missing = (step.expectHidden ?? []).filter((name) => !hidden[name]);
+      const hidden = status === 200 && step.nextForm ? hiddenFields(body, step.nextForm.action) : {};
+      const missing = (step.nextForm?.hidden ?? []).filter((name) => !hidden[name]);
       const expected = status === step.expectStatus && (step.expectLocation === undefined || location === step.expectLocation) && missing.length === 0;
       if (!expected) {
         const problem = missing.length > 0 && status === step.expectStatus ? ` (no hidden ${missing.join(', ')})` : '';
@@ -143,7 +143,7 @@ export function completeResponseRequests(tally: RespondentTally): autocannon.Req
         respondent.failed = true;
         return;
       }
-      if (step.expectHidden) respondent.hidden = hidden;
+      if (step.nextForm) respondent.hidden = hidden;
       if (step.kind === 'last page POST') tally.finalSubmits?.answered();
       if (step.kind === 'thanks GET') tally.completed += 1;
     };
@@ -163,9 +163,9 @@ export async function startRespondent(baseUrl: string): Promise<string> {
   const intro = await fetch(`${baseUrl}${SURVEY_PATH}`, { headers: ACCEPT_HEADERS, redirect: 'manual' });
   const introHtml = await intro.text();
   keepCookies(respondent, intro.headers.getSetCookie());
-  const { _csrf: csrf } = hiddenFields(introHtml, `${SURVEY_PATH}/start`);
+  const { _csrf: csrf } = hiddenFields(introHtml, START_PATH);
   if (intro.status !== 200 || !csrf) throw new Error(`The intro page did not offer the consent form: ${describeAnswer('GET', SURVEY_PATH, intro.status, introHtml, {})}`);
-  const start = await fetch(`${baseUrl}${SURVEY_PATH}/start`, {
+  const start = await fetch(`${baseUrl}${START_PATH}`, {
     method: 'POST',
     headers: { ...ACCEPT_HEADERS, Cookie: cookieHeader(respondent), 'Content-Type': 'application/x-www-form-urlencoded' },
     body: encodeForm({ _csrf: csrf, consent: 'yes' }),
@@ -175,7 +175,7 @@ export async function startRespondent(baseUrl: string): Promise<string> {
   keepCookies(respondent, start.headers.getSetCookie());
   const location = start.headers.get('location');
   if (start.status !== 303 || location !== FIRST_PAGE_PATH) {
-    throw new Error(`Consenting did not lead to the first page: ${describeAnswer('POST', `${SURVEY_PATH}/start`, start.status, startHtml, { location: location ?? undefined })}`);
+    throw new Error(`Consenting did not lead to the first page: ${describeAnswer('POST', START_PATH, start.status, startHtml, { location: location ?? undefined })}`);
   }
   return cookieHeader(respondent);
 }
