@@ -29,13 +29,21 @@ export function requestLogging(logger: Logger): RequestHandler {
       req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: maskSecretsInUrl(req.url ?? '') }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-    // A 503 is the database away (the error handler has said so, at warn) or the health check
-    // saying so: a state to watch, not a bug. Any other answer of 500 or more is an error.
-    customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode === 503 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, error) => levelOf(res.statusCode, error),
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request failed',
     customErrorObject: (_req, res, error, line: Record<string, unknown>) => (isMadeUp(error, res) ? withoutError(line) : line),
   });
+}
+
+/**
+ * A 503 is the database away (the error handler has said so, at warn) or the health check saying
+ * so: a state to watch, not a bug. Any other answer of 500 or more, or a failed response, is an error.
+ */
+function levelOf(status: number, error: unknown): 'info' | 'warn' | 'error' {
+  if (error) return 'error';
+  if (status === 503) return 'warn';
+  return status >= 500 ? 'error' : 'info';
 }
 
 /**
