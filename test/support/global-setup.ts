@@ -6,6 +6,7 @@
 // then forks its workers, which inherit MONGODB_URI; each worker runs its files one after another,
 // in a database of its own (useWorkerDatabase), so two files never empty each other's collections.
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo/index';
+import { waitUntil } from './wait-until';
 
 /** Each parallel worker's database: the run's, suffixed with the worker's number. */
 const WORKER_DATABASE_SUFFIX = '_w';
@@ -81,7 +82,6 @@ export const mochaHooks = {
 const IDLE_RESOURCES = new Set(['PipeWrap', 'TTYWrap']);
 
 async function expectNothingLeftOpen(files: string[]): Promise<void> {
-  const { waitUntil } = await import('./wait-until');
   const leftOpen = () => {
     const resources = process.getActiveResourcesInfo().filter((type) => !IDLE_RESOURCES.has(type));
     const hookTimer = resources.indexOf('Timeout');
